@@ -1,0 +1,284 @@
+/**
+ * Types shared by every layer of Teal. No I/O, no AWS SDK types: lib/aws maps SDK shapes to these.
+ */
+
+export type Color = "blue" | "green";
+export const COLORS: readonly Color[] = ["blue", "green"] as const;
+
+export type PatternId =
+  | "dns-weighted"
+  | "asg-swap"
+  | "launch-swap"
+  | "ecs-dns-swap"
+  | "ecs-elb-swap"
+  | "ecs-rolling"
+  | "alb-weighted";
+
+export type Role = "viewer" | "responder" | "operator" | "admin";
+export const ROLES: readonly Role[] = ["viewer", "responder", "operator", "admin"] as const;
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** The AWS services Teal talks to (each maps to one SDK v3 client in lib/aws). */
+export type AwsService = "route53" | "elb" | "elbv2" | "autoscaling" | "ecs" | "cloudwatch" | "ec2";
+
+/** One AWS API call as data: previewed in the UI, journaled, executed by lib/aws. */
+export interface AwsCall {
+  service: AwsService;
+  /** The API operation name exactly as AWS spells it, e.g. "ChangeResourceRecordSets". */
+  operation: string;
+  input: JsonObject;
+}
+
+/** A condition the engine polls until it holds or the timeout passes. */
+export type WaitCondition =
+  | {
+      /** Poll Route 53 GetChange with the ChangeInfo.Id returned by this step's call until INSYNC. */
+      kind: "route53-change-insync";
+      timeoutMs: number;
+      pollMs: number;
+    }
+  | {
+      /** Poll classic ELB DescribeInstanceHealth until at least `minInService` instances are InService. */
+      kind: "elb-in-service";
+      loadBalancerName: string;
+      minInService: number;
+      timeoutMs: number;
+      pollMs: number;
+    };
+
+export interface Step {
+  /** Stable within the plan, e.g. "change-weights". */
+  id: string;
+  /** Human title shown in the plan preview and the operation panel. */
+  title: string;
+  call?: AwsCall;
+  wait?: WaitCondition;
+}
+
+export type Intent =
+  | { kind: "shift"; greenPercent: number }
+  | { kind: "promote" }
+  | { kind: "rollback" };
+
+export type IntentKind = Intent["kind"];
+
+export interface Plan {
+  appId: string;
+  pattern: PatternId;
+  intent: Intent;
+  /** One line: "Shift green from 0 % to 25 %". */
+  summary: string;
+  before: { greenPercent: number };
+  after: { greenPercent: number };
+  steps: Step[];
+}
+
+/** A plan that cannot be carried out is refused before anything is called. */
+export type PlanResult = { ok: true; plan: Plan } | { ok: false; reason: string };
+
+export type HealthState = "healthy" | "unhealthy" | "draining" | "unknown";
+
+export interface InstanceView {
+  id: string;
+  health: HealthState;
+  /** AWS's own state string, e.g. "InService", "OutOfService". */
+  state: string;
+  description?: string;
+}
+
+export interface LoadBalancerView {
+  kind: "classic" | "alb";
+  name: string;
+  dnsName?: string;
+}
+
+export interface EnvironmentState {
+  color: Color;
+  /** Version label: AMI / launch configuration / template version / task definition revision. */
+  version: string;
+  loadBalancer: LoadBalancerView;
+  healthy: number;
+  unhealthy: number;
+  instances: InstanceView[];
+}
+
+export interface DnsRecordView {
+  color: Color;
+  name: string;
+  type: string;
+  setIdentifier: string;
+  weight: number;
+  ttl: number | null;
+  /** Record value or alias target DNS name. */
+  target: string;
+}
+
+export interface DnsState {
+  hostedZoneId: string;
+  records: DnsRecordView[];
+  /** Status of the last change Teal made (from the journal + GetChange), or null if none known. */
+  changeStatus: "PENDING" | "INSYNC" | null;
+  /** Heuristic: propagation + TTL × caching layers (AWS-FACTS §9). */
+  reactionSeconds: number;
+}
+
+export interface AppState {
+  appId: string;
+  pattern: PatternId;
+  observedAt: string;
+  environments: Record<Color, EnvironmentState>;
+  /** The share the configuration (weights) asks for. */
+  configured: { greenPercent: number };
+  /** The share measured from each colour's RequestCount over the last minutes; null when no traffic. */
+  observed: { greenPercent: number | null; blueRequests: number; greenRequests: number };
+  dns?: DnsState;
+  /** Hash of the traffic-relevant state, for optimistic concurrency. */
+  version: string;
+}
+
+export type OperationStatus =
+  | "pending"
+  | "running"
+  | "succeeded"
+  | "failed"
+  | "aborted"
+  | "preempted"
+  | "interrupted";
+
+export const TERMINAL_OPERATION_STATUSES: readonly OperationStatus[] = [
+  "succeeded",
+  "failed",
+  "aborted",
+  "preempted",
+] as const;
+
+export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped";
+
+export interface OperationStep {
+  index: number;
+  id: string;
+  title: string;
+  call?: AwsCall;
+  wait?: WaitCondition;
+  status: StepStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** The call's output (as JSON), kept so a wait or a resume can use it. */
+  output: JsonValue | null;
+  error: string | null;
+}
+
+export interface Actor {
+  id: string;
+  email: string;
+  role: Role;
+}
+
+export interface Operation {
+  id: string;
+  appId: string;
+  pattern: PatternId;
+  intent: Intent;
+  summary: string;
+  status: OperationStatus;
+  actor: Actor;
+  reason: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+  steps: OperationStep[];
+}
+
+/** Typed audit events (closed list of dotted names). */
+export type AuditAction =
+  | "operation.started"
+  | "operation.succeeded"
+  | "operation.failed"
+  | "operation.aborted"
+  | "operation.preempted"
+  | "operation.interrupted"
+  | "traffic.shifted"
+  | "rollback.started"
+  | "rollback.completed"
+  | "auth.signed_in"
+  | "auth.denied";
+
+export interface AuditEntryInput {
+  action: AuditAction;
+  actor: Actor | null;
+  appId: string | null;
+  operationId: string | null;
+  reason: string | null;
+  before: JsonValue | null;
+  after: JsonValue | null;
+}
+
+export interface AuditRecord extends AuditEntryInput {
+  seq: number;
+  at: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** Executes AWS calls and evaluates wait conditions; implemented by lib/aws, faked in engine unit tests. */
+export interface AwsGateway {
+  call(call: AwsCall): Promise<JsonValue>;
+  /** One poll of a wait condition; `stepOutput` is the output of the same step's call (if any). */
+  check(wait: WaitCondition, stepOutput: JsonValue | null): Promise<{ done: boolean; detail: string }>;
+}
+
+/** Metric series for charts: one per (metric, statistic, colour). */
+export interface MetricSeries {
+  id: string;
+  metric: string;
+  stat: string;
+  color: Color;
+  unit: "Seconds" | "Count" | "Percent";
+  points: { t: number; v: number }[];
+}
+
+export interface OperationMarker {
+  id: string;
+  at: number;
+  actor: string;
+  summary: string;
+  reason: string;
+  status: OperationStatus;
+}
+
+/** What the polled snapshot route returns for one application. */
+export interface AppSnapshot {
+  app: { id: string; name: string; pattern: PatternId; region: string };
+  state: AppState;
+  metrics: { rangeMinutes: number; series: MetricSeries[] };
+  markers: OperationMarker[];
+  /** The application's running (or interrupted) operation, if any; else the last one. */
+  operation: Operation | null;
+  generatedAt: string;
+}
+
+/** Error with a code and a user-safe message (never raw AWS text). */
+export type AppErrorCode =
+  | "unauthenticated"
+  | "forbidden"
+  | "invalid"
+  | "not_found"
+  | "conflict"
+  | "stale"
+  | "throttled"
+  | "aws_error"
+  | "internal";
+
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly userMessage: string;
+  constructor(code: AppErrorCode, userMessage: string, internalMessage?: string) {
+    super(internalMessage ?? userMessage);
+    this.name = "AppError";
+    this.code = code;
+    this.userMessage = userMessage;
+  }
+}
