@@ -115,7 +115,11 @@ export interface SimDnsClientConfig {
 }
 
 export interface SimConfig {
-  /** Virtual ms per real ms (1 = real time). */
+  /**
+   * Time compression: every simulated duration (boot, health-check interval, propagation, draining,
+   * DNS client caching) is divided by it. The clock itself stays the wall clock, so CloudWatch
+   * timestamps match what a real client asks for. 1 = realistic durations.
+   */
   speed: number;
   /** Route 53 change PENDING duration in virtual ms. */
   route53PropagationMs: number;

@@ -1,0 +1,4 @@
+import type { AppErrorCode } from "@/lib/domain/types";
+
+/** What every server action returns: never throws to the client, never leaks internal text. */
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; code: AppErrorCode; message: string };
