@@ -282,3 +282,20 @@ export class AppError extends Error {
     this.userMessage = userMessage;
   }
 }
+
+/** One application on the overview (GET /api/apps). */
+export interface AppSummary {
+  id: string;
+  name: string;
+  pattern: PatternId;
+  region: string;
+  configuredGreenPercent: number | null;
+  observedGreenPercent: number | null;
+  health: Record<Color, { healthy: number; unhealthy: number }> | null;
+  operation: Pick<Operation, "id" | "status" | "summary" | "intent" | "actor" | "createdAt"> | null;
+  /** Set when this application's state could not be read (user-safe text). */
+  error: string | null;
+}
+
+/** Plan preview (GET /api/apps/:appId/plan): the plan plus the state version it was computed from. */
+export type PlanPreview = (PlanResult & { version: string });
