@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { ConfigError, parseEnv, parseTealConfig } from "./load";
+
+const valid = `
+applications:
+  - id: shop
+    name: Shop
+    pattern: dns-weighted
+    dns: { hostedZone: example.com., recordName: Shop.Example.com, recordType: CNAME }
+    blue: { setIdentifier: blue, loadBalancer: shop-blue }
+    green: { setIdentifier: green, loadBalancer: shop-green }
+`;
+
+describe("parseTealConfig", () => {
+  it("accepts the shipped default config", () => {
+    const cfg = parseTealConfig(readFileSync("teal.config.yaml", "utf8"));
+    expect(cfg.applications.map((a) => a.id)).toContain("shop");
+  });
+
+  it("normalises record names and fills defaults", () => {
+    const app = parseTealConfig(valid).applications[0];
+    expect(app?.dns.recordName).toBe("shop.example.com.");
+    expect(app?.region).toBe("us-east-1");
+  });
+
+  it.each([
+    ["an unknown pattern", valid.replace("dns-weighted", "carrier-pigeon"), "applications.0.pattern"],
+    ["a bad id", valid.replace("id: shop", "id: Shop App"), "applications.0.id"],
+    ["a missing load balancer", valid.replace(", loadBalancer: shop-green", ""), "applications.0.green.loadBalancer"],
+    ["equal set identifiers", valid.replace("setIdentifier: green", "setIdentifier: blue"), "applications.0.green.setIdentifier"],
+    ["a duplicate id", valid + valid.split("applications:\n")[1], "applications.1.id"],
+    ["no applications", "applications: []", "applications"],
+  ])("refuses %s and names the field", (_what, text, field) => {
+    expect(() => parseTealConfig(text)).toThrow(ConfigError);
+    expect(() => parseTealConfig(text)).toThrow(field);
+  });
+
+  it("refuses text that is not YAML", () => {
+    expect(() => parseTealConfig("applications: [")).toThrow(/not valid YAML/);
+  });
+});
+
+describe("parseEnv", () => {
+  it("applies defaults", () => {
+    const env = parseEnv({});
+    expect(env.DATABASE_URL).toBe("file:data/teal.db");
+    expect(env.TEAL_REFRESH_MS).toBe(5000);
+    expect(env.TEAL_DEMO_USERS).toBe(false);
+  });
+
+  it("names a bad variable and the fix", () => {
+    expect(() => parseEnv({ AWS_ENDPOINT_URL: "not a url" })).toThrow(/AWS_ENDPOINT_URL: a URL/);
+    expect(() => parseEnv({ TEAL_REFRESH_MS: "10" })).toThrow(/TEAL_REFRESH_MS/);
+  });
+});

@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+const awsName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9._:/-]+$/, "use letters, digits and . _ : / -");
+
+const appId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "use lower-case letters, digits and dashes, e.g. shop-api");
+
+const dnsName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9*._-]+\.?$/, "a DNS name such as shop.example.com.")
+  .transform((name) => (name.endsWith(".") ? name.toLowerCase() : `${name.toLowerCase()}.`));
+
+const colourDnsWeighted = z.object({
+  /** The weighted record's SetIdentifier for this colour. */
+  setIdentifier: z.string().min(1).max(128),
+  /** The classic load balancer in front of this colour's instances. */
+  loadBalancer: awsName,
+});
+
+export const dnsWeightedAppSchema = z.object({
+  id: appId,
+  name: z.string().min(1).max(100),
+  pattern: z.literal("dns-weighted"),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1").default("us-east-1"),
+  dns: z.object({
+    hostedZone: z.string().min(1).max(255),
+    recordName: dnsName,
+    recordType: z.enum(["A", "AAAA", "CNAME"]).default("CNAME"),
+  }),
+  blue: colourDnsWeighted,
+  green: colourDnsWeighted,
+});
+
+export const appConfigSchema = z.discriminatedUnion("pattern", [dnsWeightedAppSchema]);
+
+export const tealConfigSchema = z
+  .object({ applications: z.array(appConfigSchema).min(1, "name at least one application") })
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.applications.forEach((app, i) => {
+      if (seen.has(app.id)) {
+        ctx.addIssue({ code: "custom", path: ["applications", i, "id"], message: `duplicate application id "${app.id}"` });
+      }
+      seen.add(app.id);
+      if (app.blue.setIdentifier === app.green.setIdentifier) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["applications", i, "green", "setIdentifier"],
+          message: "blue and green need different set identifiers",
+        });
+      }
+    });
+  });
+
+export type DnsWeightedAppConfig = z.infer<typeof dnsWeightedAppSchema>;
+export type AppConfig = z.infer<typeof appConfigSchema>;
+export type TealConfig = z.infer<typeof tealConfigSchema>;
+
+const bool = z
+  .enum(["0", "1", "true", "false"])
+  .transform((v) => v === "1" || v === "true");
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  TEAL_CONFIG: z.string().default("teal.config.yaml"),
+  AWS_REGION: z.string().default("us-east-1"),
+  /** Where the AWS SDK clients send requests: the practice range, LocalStack, or unset for real AWS. */
+  AWS_ENDPOINT_URL: z.url("a URL such as http://127.0.0.1:4580").optional(),
+  DATABASE_URL: z.string().default("file:data/teal.db"),
+  NEXTAUTH_SECRET: z.string().min(16, "at least 16 characters (openssl rand -base64 32)").optional(),
+  TEAL_DEMO_USERS: bool.default(false),
+  /** How often the server refreshes an application's snapshot, whatever the number of viewers. */
+  TEAL_REFRESH_MS: z.coerce.number().int().min(1000).max(300_000).default(5000),
+  /** Multiplier on every wait timeout and poll interval (the practice range's fast clock uses < 1). */
+  TEAL_WAIT_SCALE: z.coerce.number().positive().max(10).default(1),
+});
+
+export type TealEnv = z.infer<typeof envSchema>;
