@@ -299,3 +299,15 @@ export interface AppSummary {
 
 /** Plan preview (GET /api/apps/:appId/plan): the plan plus the state version it was computed from. */
 export type PlanPreview = (PlanResult & { version: string });
+
+/** A Route 53 resource record set in Teal's own terms (lib/aws maps the SDK shape to it). */
+export interface RecordSet {
+  name: string;
+  type: string;
+  setIdentifier: string | null;
+  weight: number | null;
+  ttl: number | null;
+  values: string[];
+  aliasTarget: { hostedZoneId: string; dnsName: string; evaluateTargetHealth: boolean } | null;
+  healthCheckId: string | null;
+}

@@ -1,0 +1,50 @@
+import "server-only";
+import {
+  DescribeInstanceHealthCommand,
+  DescribeLoadBalancersCommand,
+  type ElasticLoadBalancingClient,
+  type InstanceState,
+} from "@aws-sdk/client-elastic-load-balancing";
+import type { HealthState, InstanceView } from "@/lib/domain/types";
+import { toAppError } from "./errors";
+
+export interface ClassicLoadBalancerInfo {
+  name: string;
+  dnsName: string;
+  canonicalHostedZoneId: string | null;
+  instanceIds: string[];
+}
+
+/** Classic ELB health states in Teal's terms: draining shows as InService with a deregistration note. */
+export function mapInstanceState(s: InstanceState): InstanceView {
+  const description = s.Description ?? "";
+  let health: HealthState = "unknown";
+  if (/deregistration currently in progress/i.test(description)) health = "draining";
+  else if (s.State === "InService") health = "healthy";
+  else if (s.State === "OutOfService") health = "unhealthy";
+  return { id: s.InstanceId ?? "", health, state: s.State ?? "Unknown", description: description || undefined };
+}
+
+export async function describeClassicLoadBalancer(client: ElasticLoadBalancingClient, name: string): Promise<ClassicLoadBalancerInfo> {
+  try {
+    const out = await client.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: [name] }));
+    const lb = out.LoadBalancerDescriptions?.[0];
+    return {
+      name,
+      dnsName: lb?.DNSName ?? "",
+      canonicalHostedZoneId: lb?.CanonicalHostedZoneNameID ?? null,
+      instanceIds: (lb?.Instances ?? []).map((i) => i.InstanceId ?? "").filter(Boolean),
+    };
+  } catch (err) {
+    throw toAppError(err, "DescribeLoadBalancers");
+  }
+}
+
+export async function describeInstanceHealth(client: ElasticLoadBalancingClient, name: string): Promise<InstanceView[]> {
+  try {
+    const out = await client.send(new DescribeInstanceHealthCommand({ LoadBalancerName: name }));
+    return (out.InstanceStates ?? []).map(mapInstanceState);
+  } catch (err) {
+    throw toAppError(err, "DescribeInstanceHealth");
+  }
+}

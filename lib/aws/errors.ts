@@ -1,0 +1,79 @@
+import { AppError, type AppErrorCode } from "@/lib/domain/types";
+
+const THROTTLING = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "TooManyRequestsException",
+  "RequestThrottled",
+  "RequestThrottledException",
+]);
+const NOT_FOUND = new Set([
+  "NoSuchHostedZone",
+  "NoSuchChange",
+  "LoadBalancerNotFound",
+  "AccessPointNotFound",
+  "AccessPointNotFoundException",
+  "InvalidInstance",
+  "InvalidInstanceID.NotFound",
+  "ResourceNotFoundException",
+]);
+const INVALID = new Set([
+  "InvalidChangeBatch",
+  "InvalidInput",
+  "ValidationError",
+  "ValidationException",
+  "InvalidParameterValue",
+  "InvalidParameterValueException",
+  "InvalidParameterCombination",
+  "InvalidParameterCombinationException",
+  "InvalidConfigurationRequest",
+]);
+const CONFLICT = new Set(["PriorRequestNotComplete", "ScalingActivityInProgress", "ResourceContention", "ResourceInUse"]);
+const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "InvalidClientTokenId", "SignatureDoesNotMatch"]);
+
+/** Removes ARNs and account ids from AWS error text before anyone sees it. */
+export function redactAwsText(text: string): string {
+  return text
+    .replace(/arn:aws[a-z-]*:[^\s"',)\]]+/g, "[arn]")
+    .replace(/\b\d{12}\b/g, "[account]")
+    .slice(0, 400);
+}
+
+function errorName(err: unknown): string {
+  if (err && typeof err === "object") {
+    const named = err as { name?: unknown; Code?: unknown; code?: unknown };
+    for (const candidate of [named.name, named.Code, named.code]) {
+      if (typeof candidate === "string" && candidate && candidate !== "Error") return candidate;
+    }
+  }
+  return "Error";
+}
+
+function httpStatus(err: unknown): number | undefined {
+  if (err && typeof err === "object" && "$metadata" in err) {
+    const meta = (err as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
+    return typeof meta?.httpStatusCode === "number" ? meta.httpStatusCode : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Maps any error thrown by an AWS SDK call to an AppError with a user-safe message:
+ * the operation, the AWS error code, and the AWS message with ARNs and account ids removed.
+ */
+export function toAppError(err: unknown, operation: string): AppError {
+  if (err instanceof AppError) return err;
+  const name = errorName(err);
+  const raw = err instanceof Error ? err.message : String(err);
+  let code: AppErrorCode = "aws_error";
+  if (THROTTLING.has(name)) code = "throttled";
+  else if (NOT_FOUND.has(name)) code = "not_found";
+  else if (INVALID.has(name)) code = "invalid";
+  else if (CONFLICT.has(name)) code = "conflict";
+  else if (DENIED.has(name)) code = "forbidden";
+  const status = httpStatus(err);
+  const detail = code === "forbidden" ? "Teal's AWS credentials are not allowed to do this" : redactAwsText(raw);
+  const suffix = status && status >= 500 ? " (AWS service error; safe to retry)" : "";
+  return new AppError(code, `${operation} failed: ${name}: ${detail}${suffix}`, `${operation}: ${name}: ${raw}`);
+}

@@ -1,0 +1,100 @@
+import "server-only";
+import {
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  type ChangeResourceRecordSetsCommandInput,
+  type GetChangeCommandInput,
+} from "@aws-sdk/client-route-53";
+import {
+  DeregisterInstancesFromLoadBalancerCommand,
+  DescribeInstanceHealthCommand,
+  RegisterInstancesWithLoadBalancerCommand,
+  type DeregisterInstancesFromLoadBalancerCommandInput,
+  type RegisterInstancesWithLoadBalancerCommandInput,
+} from "@aws-sdk/client-elastic-load-balancing";
+import { AppError, type AwsCall, type AwsGateway, type AwsService, type JsonObject, type JsonValue, type WaitCondition } from "@/lib/domain/types";
+import type { AwsClients } from "./clients";
+import { toAppError } from "./errors";
+import { toJson } from "./json";
+
+type Executor = (clients: AwsClients, input: JsonObject) => Promise<unknown>;
+
+/**
+ * Plans are data, journaled as JSON; the SDK validates every input again when it serialises the
+ * request, so the JSON is handed to the command as its input type here and nowhere else.
+ */
+function sdkInput<T>(input: JsonObject): T {
+  return input as unknown as T;
+}
+
+/** Every mutating or polling AWS operation a plan may contain. Anything else is refused. */
+const OPERATIONS: Partial<Record<AwsService, Record<string, Executor>>> = {
+  route53: {
+    ChangeResourceRecordSets: (c, input) =>
+      c.route53.send(new ChangeResourceRecordSetsCommand(sdkInput<ChangeResourceRecordSetsCommandInput>(input))),
+    GetChange: (c, input) => c.route53.send(new GetChangeCommand(sdkInput<GetChangeCommandInput>(input))),
+  },
+  elb: {
+    RegisterInstancesWithLoadBalancer: (c, input) =>
+      c.elb.send(new RegisterInstancesWithLoadBalancerCommand(sdkInput<RegisterInstancesWithLoadBalancerCommandInput>(input))),
+    DeregisterInstancesFromLoadBalancer: (c, input) =>
+      c.elb.send(
+        new DeregisterInstancesFromLoadBalancerCommand(sdkInput<DeregisterInstancesFromLoadBalancerCommandInput>(input)),
+      ),
+  },
+};
+
+export function supportedOperation(call: Pick<AwsCall, "service" | "operation">): boolean {
+  return Boolean(OPERATIONS[call.service]?.[call.operation]);
+}
+
+function changeIdOf(output: JsonValue | null): string | null {
+  if (output && typeof output === "object" && !Array.isArray(output)) {
+    const info = output.ChangeInfo;
+    if (info && typeof info === "object" && !Array.isArray(info) && typeof info.Id === "string") return info.Id;
+  }
+  return null;
+}
+
+/** The engine's window on AWS: executes plan calls and evaluates wait conditions with the SDK clients. */
+export function createAwsGateway(clients: AwsClients): AwsGateway {
+  return {
+    async call(call: AwsCall): Promise<JsonValue> {
+      const exec = OPERATIONS[call.service]?.[call.operation];
+      if (!exec) throw new AppError("invalid", `Teal does not run ${call.service}:${call.operation} in plans`);
+      try {
+        return toJson(await exec(clients, call.input));
+      } catch (err) {
+        throw toAppError(err, call.operation);
+      }
+    },
+
+    async check(wait: WaitCondition, stepOutput: JsonValue | null) {
+      switch (wait.kind) {
+        case "route53-change-insync": {
+          const id = changeIdOf(stepOutput);
+          if (!id) throw new AppError("internal", "The step has no Route 53 change id to wait for");
+          try {
+            const out = await clients.route53.send(new GetChangeCommand({ Id: id }));
+            const status = out.ChangeInfo?.Status ?? "UNKNOWN";
+            return { done: status === "INSYNC", detail: `Route 53 change ${id.replace("/change/", "")} is ${status}` };
+          } catch (err) {
+            throw toAppError(err, "GetChange");
+          }
+        }
+        case "elb-in-service": {
+          try {
+            const out = await clients.elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: wait.loadBalancerName }));
+            const inService = (out.InstanceStates ?? []).filter((s) => s.State === "InService").length;
+            return {
+              done: inService >= wait.minInService,
+              detail: `${inService} of ${wait.minInService} instances InService behind ${wait.loadBalancerName}`,
+            };
+          } catch (err) {
+            throw toAppError(err, "DescribeInstanceHealth");
+          }
+        }
+      }
+    },
+  };
+}
