@@ -113,6 +113,8 @@ export interface DnsRecordView {
   ttl: number | null;
   /** Record value or alias target DNS name. */
   target: string;
+  /** The whole record set as Route 53 holds it (planners rewrite it exactly). */
+  record: RecordSet;
 }
 
 export interface DnsState {
