@@ -1,0 +1,70 @@
+import type { Color, MetricSeries } from "@/lib/domain/types";
+import type { MetricQuery } from "@/lib/aws/cloudwatch";
+
+export interface CatalogEntry {
+  key: string;
+  metric: string;
+  stat: string;
+  unit: MetricSeries["unit"];
+}
+
+/** Classic ELB metrics per colour, with the statistic AWS recommends for each (AWS-FACTS §2.4). */
+export const CLASSIC_ELB_CATALOG: readonly CatalogEntry[] = [
+  { key: "latency_avg", metric: "Latency", stat: "Average", unit: "Seconds" },
+  { key: "latency_p99", metric: "Latency", stat: "p99", unit: "Seconds" },
+  { key: "requests", metric: "RequestCount", stat: "Sum", unit: "Count" },
+  { key: "surge_max", metric: "SurgeQueueLength", stat: "Maximum", unit: "Count" },
+  { key: "spillover", metric: "SpilloverCount", stat: "Sum", unit: "Count" },
+  { key: "backend_errors", metric: "BackendConnectionErrors", stat: "Sum", unit: "Count" },
+  { key: "backend_5xx", metric: "HTTPCode_Backend_5XX", stat: "Sum", unit: "Count" },
+  { key: "healthy_hosts", metric: "HealthyHostCount", stat: "Average", unit: "Count" },
+] as const;
+
+/** Chart period for a range: 1-minute points up to 3 h, 5-minute points beyond. */
+export function periodFor(rangeMinutes: number): number {
+  return rangeMinutes <= 180 ? 60 : 300;
+}
+
+export const RANGES_MINUTES = [60, 180, 720, 1440] as const;
+export type RangeMinutes = (typeof RANGES_MINUTES)[number];
+
+export function queryId(color: Color, key: string): string {
+  return `${color}_${key}`;
+}
+
+/** Every query of one application's charts, for one GetMetricData call. */
+export function classicElbQueries(lbByColor: Record<Color, string>, periodS: number): MetricQuery[] {
+  const out: MetricQuery[] = [];
+  for (const color of ["blue", "green"] as const) {
+    for (const entry of CLASSIC_ELB_CATALOG) {
+      out.push({
+        id: queryId(color, entry.key),
+        namespace: "AWS/ELB",
+        metricName: entry.metric,
+        dimensions: { LoadBalancerName: lbByColor[color] },
+        stat: entry.stat,
+        periodS,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Green's observed share from each colour's RequestCount over the last `minutes` complete minutes
+ * before `nowMs` (the current minute is still filling). Null when neither colour had traffic.
+ */
+export function observedShare(
+  blue: { t: number; v: number }[],
+  green: { t: number; v: number }[],
+  nowMs: number,
+  minutes = 3,
+): { greenPercent: number | null; blueRequests: number; greenRequests: number } {
+  const currentMinute = Math.floor(nowMs / 60_000) * 60_000;
+  const from = currentMinute - minutes * 60_000;
+  const sum = (pts: { t: number; v: number }[]) => pts.filter((p) => p.t >= from && p.t < currentMinute).reduce((a, p) => a + p.v, 0);
+  const b = sum(blue);
+  const g = sum(green);
+  const total = b + g;
+  return { greenPercent: total > 0 ? Math.round((g / total) * 1000) / 10 : null, blueRequests: b, greenRequests: g };
+}
