@@ -29,6 +29,8 @@ export interface AwsCall {
   /** The API operation name exactly as AWS spells it, e.g. "ChangeResourceRecordSets". */
   operation: string;
   input: JsonObject;
+  /** The application's region; stamped by the action layer (Route 53 ignores it). */
+  region?: string;
 }
 
 /** A condition the engine polls until it holds or the timeout passes. */

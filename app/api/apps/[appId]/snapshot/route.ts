@@ -1,0 +1,28 @@
+import type { NextRequest } from "next/server";
+import { z } from "zod";
+import { AppError } from "@/lib/domain/types";
+import { appIdSchema } from "@/lib/actions/schemas";
+import { authorizedJson } from "@/lib/http/route";
+import { RANGES_MINUTES, type RangeMinutes } from "@/lib/metrics/catalog";
+import { getRuntime } from "@/lib/runtime/runtime";
+import { getSnapshotService } from "@/lib/runtime/snapshots";
+
+export const dynamic = "force-dynamic";
+
+const rangeSchema = z.coerce
+  .number()
+  .refine((n): n is RangeMinutes => (RANGES_MINUTES as readonly number[]).includes(n), "range must be 60, 180, 720 or 1440")
+  .default(60);
+
+// One application's state, metrics and operation, from the shared snapshot (polled every few seconds).
+export async function GET(req: NextRequest, ctx: { params: Promise<{ appId: string }> }) {
+  return authorizedJson("read", async () => {
+    const { appId } = await ctx.params;
+    const id = appIdSchema.safeParse(appId);
+    if (!id.success) throw new AppError("invalid", "Not an application id.");
+    const range = rangeSchema.safeParse(req.nextUrl.searchParams.get("range") ?? undefined);
+    if (!range.success) throw new AppError("invalid", "range must be 60, 180, 720 or 1440 (minutes).");
+    const rt = await getRuntime();
+    return getSnapshotService(rt).snapshot(id.data, range.data as RangeMinutes);
+  });
+}

@@ -1,0 +1,25 @@
+import "server-only";
+import { AppError, type AppState, type Intent, type Plan, type PlanResult } from "@/lib/domain/types";
+import { planDnsWeighted } from "@/lib/patterns/dns-weighted";
+import { getRuntime, type Runtime } from "@/lib/runtime/runtime";
+import { observeApp } from "@/lib/runtime/snapshots";
+import type { AppConfig } from "@/lib/config/schema";
+
+export async function appOrThrow(appId: string): Promise<{ rt: Runtime; app: AppConfig }> {
+  const rt = await getRuntime();
+  const app = rt.app(appId);
+  if (!app) throw new AppError("not_found", `There is no application "${appId}" in Teal's config.`);
+  return { rt, app };
+}
+
+/** Observes the application fresh and plans the intent; the plan's calls carry the app's region. */
+export async function planFor(rt: Runtime, app: AppConfig, intent: Intent): Promise<{ state: AppState; result: PlanResult }> {
+  const state = await observeApp(rt, app);
+  const result = planDnsWeighted(state, intent, { waitScale: rt.env.TEAL_WAIT_SCALE });
+  if (result.ok) result.plan = stampRegion(result.plan, app.region);
+  return { state, result };
+}
+
+function stampRegion(plan: Plan, region: string): Plan {
+  return { ...plan, steps: plan.steps.map((s) => (s.call ? { ...s, call: { ...s.call, region } } : s)) };
+}

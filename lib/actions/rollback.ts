@@ -1,0 +1,25 @@
+"use server";
+
+import { AppError } from "@/lib/domain/types";
+import { getSnapshotService } from "@/lib/runtime/snapshots";
+import { appOrThrow, planFor } from "./plan-service";
+import type { ActionResult } from "./result";
+import { runAction } from "./run-action";
+import { rollbackInputSchema } from "./schemas";
+
+// Roll back to blue (responders and up): preempts any running operation, never blocked by the lock.
+export async function rollback(input: unknown): Promise<ActionResult<{ operationId: string }>> {
+  return runAction("rollback", rollbackInputSchema, input, async (actor, data) => {
+    const { rt, app } = await appOrThrow(data.appId);
+    const { result } = await planFor(rt, app, { kind: "rollback" });
+    if (!result.ok) throw new AppError("invalid", result.reason);
+    const { operationId } = await rt.engine.start({
+      plan: result.plan,
+      actor,
+      reason: data.reason && data.reason.length > 0 ? data.reason : "Rollback (no reason given)",
+      preempt: true,
+    });
+    getSnapshotService(rt).invalidate(app.id);
+    return { operationId };
+  });
+}

@@ -1,0 +1,33 @@
+import "server-only";
+import type { z } from "zod";
+import { AppError, type Actor } from "@/lib/domain/types";
+import type { Capability } from "@/lib/auth/roles";
+import { requireRole } from "@/lib/auth/session";
+import type { ActionResult } from "./result";
+
+/**
+ * The one path every server action takes: authorize first (on the server, from the session),
+ * then validate the input, then run. Errors become a code and a user-safe message; nothing
+ * internal reaches the browser.
+ */
+export async function runAction<S extends z.ZodType, T>(
+  capability: Capability,
+  schema: S,
+  input: unknown,
+  handler: (actor: Actor, data: z.infer<S>) => Promise<T>,
+): Promise<ActionResult<T>> {
+  try {
+    const actor = await requireRole(capability);
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const where = first?.path.length ? `${first.path.join(".")}: ` : "";
+      return { ok: false, code: "invalid", message: `Invalid input: ${where}${first?.message ?? "malformed"}` };
+    }
+    return { ok: true, data: await handler(actor, parsed.data) };
+  } catch (err) {
+    if (err instanceof AppError) return { ok: false, code: err.code, message: err.userMessage };
+    console.error("[teal] action failed", err);
+    return { ok: false, code: "internal", message: "Teal hit an unexpected error; nothing was changed. See the server log." };
+  }
+}

@@ -1,0 +1,27 @@
+"use server";
+
+import { AppError } from "@/lib/domain/types";
+import { getSnapshotService } from "@/lib/runtime/snapshots";
+import { appOrThrow, planFor } from "./plan-service";
+import type { ActionResult } from "./result";
+import { runAction } from "./run-action";
+import { shiftInputSchema } from "./schemas";
+
+// Shift green to N % (operators and admins), refused if the state changed since the operator looked.
+export async function shiftTraffic(input: unknown): Promise<ActionResult<{ operationId: string }>> {
+  return runAction("shift", shiftInputSchema, input, async (actor, data) => {
+    const { rt, app } = await appOrThrow(data.appId);
+    const intent = data.greenPercent === 100 ? { kind: "promote" as const } : { kind: "shift" as const, greenPercent: data.greenPercent };
+    const { state, result } = await planFor(rt, app, intent);
+    if (state.version !== data.expectedVersion) {
+      throw new AppError(
+        "stale",
+        `The traffic configuration of ${app.name} changed since you looked (green is now ${state.configured.greenPercent} %). Review the new state and try again.`,
+      );
+    }
+    if (!result.ok) throw new AppError("invalid", result.reason);
+    const { operationId } = await rt.engine.start({ plan: result.plan, actor, reason: data.reason });
+    getSnapshotService(rt).invalidate(app.id);
+    return { operationId };
+  });
+}

@@ -1,0 +1,42 @@
+import "server-only";
+import { NextResponse } from "next/server";
+import { AppError, type Actor, type AppErrorCode } from "@/lib/domain/types";
+import type { Capability } from "@/lib/auth/roles";
+import { requireRole } from "@/lib/auth/session";
+
+const STATUS: Record<AppErrorCode, number> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+  stale: 409,
+  throttled: 503,
+  aws_error: 502,
+  internal: 500,
+};
+
+export function errorResponse(err: unknown): NextResponse {
+  if (err instanceof AppError) {
+    return NextResponse.json({ error: { code: err.code, message: err.userMessage } }, { status: STATUS[err.code], headers: { "cache-control": "no-store" } });
+  }
+  console.error("[teal] route failed", err);
+  return NextResponse.json(
+    { error: { code: "internal", message: "Teal hit an unexpected error. See the server log." } },
+    { status: 500, headers: { "cache-control": "no-store" } },
+  );
+}
+
+/**
+ * Every GET route goes through here: the caller's role is checked on the server first, then the
+ * handler runs; errors become a JSON body with a code and a user-safe message.
+ */
+export async function authorizedJson<T>(capability: Capability, handler: (actor: Actor) => Promise<T>): Promise<NextResponse> {
+  try {
+    const actor = await requireRole(capability);
+    const body = await handler(actor);
+    return NextResponse.json(body, { headers: { "cache-control": "no-store" } });
+  } catch (err) {
+    return errorResponse(err);
+  }
+}

@@ -1,0 +1,67 @@
+import "server-only";
+import type { AwsCall, AwsGateway, JsonValue, WaitCondition } from "@/lib/domain/types";
+import { createClients, type AwsClients } from "@/lib/aws/clients";
+import { createAwsGateway } from "@/lib/aws/gateway";
+import { loadTealConfig, parseEnv } from "@/lib/config/load";
+import type { AppConfig, TealConfig, TealEnv } from "@/lib/config/schema";
+import { createEngine, type Engine } from "@/lib/engine";
+import { getStore, type Store } from "@/lib/store";
+
+/** The server's singletons: configuration, AWS clients, store and engine. One per process. */
+export interface Runtime {
+  env: TealEnv;
+  config: TealConfig;
+  store: Store;
+  engine: Engine;
+  clients(region: string): AwsClients;
+  app(appId: string): AppConfig | undefined;
+}
+
+const holder = globalThis as typeof globalThis & { __tealRuntime?: Promise<Runtime> };
+
+/** Routes each plan call to the gateway of its region (plans are stamped with the app's region). */
+function regionalGateway(clientsFor: (region: string) => AwsClients, defaultRegion: string): AwsGateway {
+  const gateways = new Map<string, AwsGateway>();
+  const forRegion = (region: string) => {
+    let g = gateways.get(region);
+    if (!g) {
+      g = createAwsGateway(clientsFor(region));
+      gateways.set(region, g);
+    }
+    return g;
+  };
+  return {
+    call: (call: AwsCall) => forRegion(call.region ?? defaultRegion).call(call),
+    check: (wait: WaitCondition, output: JsonValue | null) => forRegion(defaultRegion).check(wait, output),
+  };
+}
+
+async function init(): Promise<Runtime> {
+  const env = parseEnv(process.env);
+  const config = loadTealConfig(env.TEAL_CONFIG);
+  const store = await getStore();
+  const clientCache = new Map<string, AwsClients>();
+  const clients = (region: string) => {
+    let c = clientCache.get(region);
+    if (!c) {
+      c = createClients({ region, endpoint: env.AWS_ENDPOINT_URL });
+      clientCache.set(region, c);
+    }
+    return c;
+  };
+  const engine = createEngine({ store, gateway: regionalGateway(clients, env.AWS_REGION) });
+  const apps = new Map(config.applications.map((a) => [a.id, a]));
+  return { env, config, store, engine, clients, app: (id) => apps.get(id) };
+}
+
+/** The process's runtime, created on first use (configuration errors surface here with their fix). */
+export function getRuntime(): Promise<Runtime> {
+  if (!holder.__tealRuntime) {
+    const starting = init();
+    starting.catch(() => {
+      if (holder.__tealRuntime === starting) holder.__tealRuntime = undefined;
+    });
+    holder.__tealRuntime = starting;
+  }
+  return holder.__tealRuntime;
+}

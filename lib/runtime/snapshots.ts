@@ -1,0 +1,156 @@
+import "server-only";
+import type { AppSnapshot, AppState, AppSummary, MetricSeries, Operation, OperationMarker } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/types";
+import { getMetricData } from "@/lib/aws/cloudwatch";
+import type { AppConfig } from "@/lib/config/schema";
+import { CLASSIC_ELB_CATALOG, classicElbQueries, observedShare, periodFor, queryId, type RangeMinutes } from "@/lib/metrics/catalog";
+import { createSnapshotCache, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
+import { observeDnsWeighted } from "@/lib/patterns/dns-weighted-observe";
+import type { Runtime } from "./runtime";
+
+/** Reads one application's AWS state, fresh (plans and version checks use this, never a cache). */
+export async function observeApp(rt: Runtime, app: AppConfig): Promise<AppState> {
+  const last = await lastChangeId(rt, app.id);
+  return observeDnsWeighted(rt.clients(app.region), app, { lastChangeId: last });
+}
+
+/** The Route 53 change id of the application's latest operation, if it made one. */
+async function lastChangeId(rt: Runtime, appId: string): Promise<string | null> {
+  const [op] = await rt.store.listOperations({ appId, limit: 1 });
+  for (const step of [...(op?.steps ?? [])].reverse()) {
+    const out = step.output;
+    if (out && typeof out === "object" && !Array.isArray(out)) {
+      const info = out.ChangeInfo;
+      if (info && typeof info === "object" && !Array.isArray(info) && typeof info.Id === "string") return info.Id;
+    }
+  }
+  return null;
+}
+
+interface AwsPart {
+  state: AppState;
+  series: MetricSeries[];
+  fetchedAt: number;
+}
+
+async function loadAwsPart(rt: Runtime, app: AppConfig, range: RangeMinutes): Promise<AwsPart> {
+  const now = Date.now();
+  const periodS = periodFor(range);
+  const state = await observeApp(rt, app);
+  const queries = classicElbQueries({ blue: app.blue.loadBalancer, green: app.green.loadBalancer }, periodS);
+  const end = new Date(Math.ceil(now / 60_000) * 60_000);
+  const start = new Date(end.getTime() - range * 60_000);
+  const { results } = await getMetricData(rt.clients(app.region).cloudwatch, queries, start, end);
+  const byId = new Map(results.map((r) => [r.id, r.points]));
+  const series: MetricSeries[] = [];
+  for (const color of ["blue", "green"] as const) {
+    for (const entry of CLASSIC_ELB_CATALOG) {
+      const id = queryId(color, entry.key);
+      series.push({ id, metric: entry.metric, stat: entry.stat, color, unit: entry.unit, points: byId.get(id) ?? [] });
+    }
+  }
+  // The observed share needs 1-minute RequestCount; longer ranges use 5-minute points, so scale the window.
+  const req = (c: "blue" | "green") => byId.get(queryId(c, "requests")) ?? [];
+  state.observed = observedShare(req("blue"), req("green"), now, periodS === 60 ? 3 : 15);
+  return { state, series, fetchedAt: now };
+}
+
+function toMarker(op: Operation): OperationMarker {
+  return {
+    id: op.id,
+    at: Date.parse(op.startedAt ?? op.createdAt),
+    actor: op.actor.email,
+    summary: op.summary,
+    reason: op.reason,
+    status: op.status,
+  };
+}
+
+export interface SnapshotService {
+  snapshot(appId: string, range: RangeMinutes): Promise<AppSnapshot>;
+  summaries(): Promise<AppSummary[]>;
+  /** After an operation changed an application, drop its cached AWS state. */
+  invalidate(appId: string): void;
+  /** AWS refreshes so far (benchmarks). */
+  loads(): number;
+}
+
+const holder = globalThis as typeof globalThis & { __tealSnapshots?: SnapshotService };
+
+export function getSnapshotService(rt: Runtime): SnapshotService {
+  if (holder.__tealSnapshots) return holder.__tealSnapshots;
+  const cache: SnapshotCache<AwsPart> = createSnapshotCache({
+    ttlMs: rt.env.TEAL_REFRESH_MS,
+    load: async (key) => {
+      const [appId, range] = key.split("|");
+      const app = rt.app(appId ?? "");
+      if (!app) throw new AppError("not_found", `No application ${appId}`);
+      return loadAwsPart(rt, app, Number(range) as RangeMinutes);
+    },
+  });
+
+  const currentOperation = async (appId: string): Promise<Operation | null> => {
+    const [active] = await rt.store.listOperations({ appId, status: ["pending", "running", "interrupted"], limit: 1 });
+    if (active) return active;
+    const [last] = await rt.store.listOperations({ appId, limit: 1 });
+    return last ?? null;
+  };
+
+  const service: SnapshotService = {
+    async snapshot(appId, range) {
+      const app = rt.app(appId);
+      if (!app) throw new AppError("not_found", `There is no application "${appId}" in Teal's config.`);
+      const [aws, operation, recent] = await Promise.all([
+        cache.get(`${appId}|${range}`),
+        currentOperation(appId),
+        rt.store.listOperations({ appId, limit: 100 }),
+      ]);
+      const since = Date.now() - range * 60_000;
+      return {
+        app: { id: app.id, name: app.name, pattern: app.pattern, region: app.region },
+        state: aws.state,
+        metrics: { rangeMinutes: range, series: aws.series },
+        markers: recent.map(toMarker).filter((m) => m.at >= since),
+        operation,
+        generatedAt: new Date(aws.fetchedAt).toISOString(),
+      };
+    },
+    async summaries() {
+      return Promise.all(
+        rt.config.applications.map(async (app): Promise<AppSummary> => {
+          const operation = await currentOperation(app.id);
+          const opView = operation
+            ? { id: operation.id, status: operation.status, summary: operation.summary, intent: operation.intent, actor: operation.actor, createdAt: operation.createdAt }
+            : null;
+          try {
+            const aws = await cache.get(`${app.id}|60`);
+            const s = aws.state;
+            return {
+              id: app.id,
+              name: app.name,
+              pattern: app.pattern,
+              region: app.region,
+              configuredGreenPercent: s.configured.greenPercent,
+              observedGreenPercent: s.observed.greenPercent,
+              health: {
+                blue: { healthy: s.environments.blue.healthy, unhealthy: s.environments.blue.unhealthy },
+                green: { healthy: s.environments.green.healthy, unhealthy: s.environments.green.unhealthy },
+              },
+              operation: opView,
+              error: null,
+            };
+          } catch (err) {
+            const message = err instanceof AppError ? err.userMessage : "Could not read this application's state.";
+            return { id: app.id, name: app.name, pattern: app.pattern, region: app.region, configuredGreenPercent: null, observedGreenPercent: null, health: null, operation: opView, error: message };
+          }
+        }),
+      );
+    },
+    invalidate(appId) {
+      for (const range of [60, 180, 720, 1440]) cache.invalidate(`${appId}|${range}`);
+    },
+    loads: () => cache.loads(),
+  };
+  holder.__tealSnapshots = service;
+  return service;
+}
