@@ -1,0 +1,60 @@
+import { defineConfig, devices } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+// The browser tests run the production build on a practice range with a fast clock, a fresh
+// SQLite database and fast polling, in Debian's Chromium.
+const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
+const rangePort = Number(process.env.E2E_RANGE_PORT ?? 4590);
+const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "teal-e2e-"));
+process.env.E2E_DATA_DIR = dataDir;
+process.env.RANGE_URL = `http://127.0.0.1:${rangePort}`;
+process.env.APP_URL = `http://127.0.0.1:${appPort}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
+  reporter: process.env.CI ? [["list"], ["json"]] : [["list"], ["json"]],
+  use: {
+    baseURL: `http://127.0.0.1:${appPort}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  webServer: {
+    command: "node scripts/start.mjs --no-build",
+    url: `http://127.0.0.1:${appPort}/api/health`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      PORT: String(appPort),
+      RANGE_PORT: String(rangePort),
+      RANGE_SPEED: "20",
+      TEAL_WAIT_SCALE: "0.1",
+      TEAL_REFRESH_MS: "1000",
+      DATABASE_URL: `file:${path.join(dataDir, "teal.db")}`,
+      NEXTAUTH_SECRET: "e2e-secret-not-for-production-0123456789",
+      TEAL_DEMO_USERS: "1",
+    },
+  },
+});
