@@ -1,0 +1,96 @@
+/**
+ * Database migrations, defined in code (not read from disk) so they survive bundling.
+ * Append new migrations; never edit one that has shipped.
+ */
+
+import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { GENESIS_HASH } from "./audit-hash";
+
+// Migrations run against whatever the schema is at that point in history, so they take an untyped handle.
+type AnyDb = Kysely<Record<string, never>>;
+
+const initial: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable("operations")
+      .addColumn("id", "varchar(64)", (c) => c.primaryKey())
+      .addColumn("app_id", "varchar(200)", (c) => c.notNull())
+      .addColumn("pattern", "varchar(64)", (c) => c.notNull())
+      .addColumn("intent", "text", (c) => c.notNull())
+      .addColumn("summary", "text", (c) => c.notNull())
+      .addColumn("status", "varchar(32)", (c) => c.notNull())
+      .addColumn("actor", "text", (c) => c.notNull())
+      .addColumn("reason", "text", (c) => c.notNull())
+      .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+      .addColumn("started_at", "varchar(32)")
+      .addColumn("finished_at", "varchar(32)")
+      .addColumn("error", "text")
+      .addColumn("updated_at", "varchar(32)", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("operations_app_created").on("operations").columns(["app_id", "created_at"]).execute();
+    await db.schema.createIndex("operations_status").on("operations").column("status").execute();
+    await db.schema.createIndex("operations_created").on("operations").column("created_at").execute();
+
+    await db.schema
+      .createTable("operation_steps")
+      .addColumn("operation_id", "varchar(64)", (c) => c.notNull().references("operations.id").onDelete("cascade"))
+      .addColumn("idx", "integer", (c) => c.notNull())
+      .addColumn("step_id", "varchar(200)", (c) => c.notNull())
+      .addColumn("title", "text", (c) => c.notNull())
+      .addColumn("call", "text")
+      .addColumn("wait", "text")
+      .addColumn("status", "varchar(32)", (c) => c.notNull())
+      .addColumn("started_at", "varchar(32)")
+      .addColumn("finished_at", "varchar(32)")
+      .addColumn("output", "text")
+      .addColumn("error", "text")
+      .addPrimaryKeyConstraint("operation_steps_pk", ["operation_id", "idx"])
+      .execute();
+
+    await db.schema
+      .createTable("locks")
+      .addColumn("app_id", "varchar(200)", (c) => c.primaryKey())
+      .addColumn("holder", "varchar(200)", (c) => c.notNull())
+      .addColumn("acquired_at", "varchar(32)", (c) => c.notNull())
+      .addColumn("lease_expires_at", "varchar(32)", (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable("audit")
+      .addColumn("seq", "integer", (c) => c.primaryKey())
+      .addColumn("at", "varchar(32)", (c) => c.notNull())
+      .addColumn("action", "varchar(64)", (c) => c.notNull())
+      .addColumn("actor", "text")
+      .addColumn("app_id", "varchar(200)")
+      .addColumn("operation_id", "varchar(64)")
+      .addColumn("reason", "text")
+      .addColumn("before", "text")
+      .addColumn("after", "text")
+      .addColumn("prev_hash", "char(64)", (c) => c.notNull())
+      .addColumn("hash", "char(64)", (c) => c.notNull().unique())
+      .execute();
+    await db.schema.createIndex("audit_app").on("audit").columns(["app_id", "seq"]).execute();
+    await db.schema.createIndex("audit_operation").on("audit").columns(["operation_id", "seq"]).execute();
+
+    await db.schema
+      .createTable("audit_head")
+      .addColumn("id", "integer", (c) => c.primaryKey())
+      .addColumn("seq", "integer", (c) => c.notNull())
+      .addColumn("hash", "char(64)", (c) => c.notNull())
+      .execute();
+    await sql`insert into audit_head (id, seq, hash) values (1, 0, ${GENESIS_HASH})`.execute(db);
+  },
+  async down(db: AnyDb) {
+    for (const table of ["audit_head", "audit", "locks", "operation_steps", "operations"]) {
+      await db.schema.dropTable(table).execute();
+    }
+  },
+};
+
+export const MIGRATIONS: Record<string, Migration> = {
+  "0001_initial": initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};

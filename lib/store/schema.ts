@@ -1,0 +1,76 @@
+/**
+ * Row types of the Teal database, as Kysely sees them. Timestamps are ISO-8601 strings and JSON
+ * values are stored as text, so SQLite and PostgreSQL behave the same.
+ */
+
+export interface OperationsTable {
+  id: string;
+  app_id: string;
+  pattern: string;
+  /** JSON of the Intent. */
+  intent: string;
+  summary: string;
+  status: string;
+  /** JSON of the Actor who started it. */
+  actor: string;
+  reason: string;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  error: string | null;
+  updated_at: string;
+}
+
+export interface OperationStepsTable {
+  operation_id: string;
+  idx: number;
+  step_id: string;
+  title: string;
+  /** JSON of the AwsCall, or null. */
+  call: string | null;
+  /** JSON of the WaitCondition, or null. */
+  wait: string | null;
+  status: string;
+  started_at: string | null;
+  finished_at: string | null;
+  /** JSON of the call's output, or null. */
+  output: string | null;
+  error: string | null;
+}
+
+export interface LocksTable {
+  app_id: string;
+  /** The id of the operation holding the lock. */
+  holder: string;
+  acquired_at: string;
+  lease_expires_at: string;
+}
+
+export interface AuditTable {
+  seq: number;
+  at: string;
+  action: string;
+  actor: string | null;
+  app_id: string | null;
+  operation_id: string | null;
+  reason: string | null;
+  before: string | null;
+  after: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row (id = 1): the last sequence number and hash of the audit chain. Appends lock it. */
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface Database {
+  operations: OperationsTable;
+  operation_steps: OperationStepsTable;
+  locks: LocksTable;
+  audit: AuditTable;
+  audit_head: AuditHeadTable;
+}

@@ -1,0 +1,603 @@
+/**
+ * The Teal database: operations journal, per-application locks and the hash-chained audit log,
+ * over Kysely on SQLite (better-sqlite3) or PostgreSQL (pg).
+ */
+
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Selectable } from "kysely";
+import {
+  AppError,
+  type Actor,
+  type AuditAction,
+  type AuditEntryInput,
+  type AuditRecord,
+  type AwsCall,
+  type Intent,
+  type JsonValue,
+  type Operation,
+  type OperationStatus,
+  type OperationStep,
+  type PatternId,
+  type Step,
+  type StepStatus,
+  type WaitCondition,
+} from "@/lib/domain/types";
+import { auditHash, canonicalJson, GENESIS_HASH, type AuditHashedFields } from "./audit-hash";
+import { migrationProvider } from "./migrations";
+import type { AuditTable, Database, OperationStepsTable, OperationsTable } from "./schema";
+
+export type DialectName = "sqlite" | "postgres";
+
+export interface CreateOperationInput {
+  /** Chosen by the caller so it can take the lock in the operation's name first; random if omitted. */
+  id?: string;
+  appId: string;
+  pattern: PatternId;
+  intent: Intent;
+  summary: string;
+  actor: Actor;
+  reason: string;
+  steps: Step[];
+  /** Defaults to the store's clock. */
+  createdAt?: string;
+}
+
+export interface OperationPatch {
+  status?: OperationStatus;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  error?: string | null;
+}
+
+export interface StepPatch {
+  status?: StepStatus;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  output?: JsonValue | null;
+  error?: string | null;
+}
+
+export interface OperationFilter {
+  appId?: string;
+  status?: OperationStatus | readonly OperationStatus[];
+  /** Default 50, at most 500. */
+  limit?: number;
+}
+
+export interface LockInfo {
+  appId: string;
+  /** The id of the operation holding the lock. */
+  holder: string;
+  acquiredAt: string;
+  leaseExpiresAt: string;
+}
+
+export interface AuditFilter {
+  appId?: string;
+  operationId?: string;
+  action?: AuditAction | readonly AuditAction[];
+  /** Only rows with a smaller seq (for paging backwards). */
+  beforeSeq?: number;
+  /** Default 100, at most 1000. */
+  limit?: number;
+}
+
+export type AuditVerification = { ok: true; count: number } | { ok: false; brokenAtSeq: number; problem: string };
+
+export interface Store {
+  readonly dialect: DialectName;
+
+  /** Writes the operation (status `pending`) and all its steps (`pending`) in one transaction. */
+  createOperation(input: CreateOperationInput): Promise<Operation>;
+  /**
+   * Updates an operation. With `ifStatusIn`, only when its current status is one of those (a
+   * compare-and-set, so two writers cannot both finish it). Returns whether a row changed.
+   */
+  updateOperation(id: string, patch: OperationPatch, options?: { ifStatusIn?: readonly OperationStatus[] }): Promise<boolean>;
+  updateStep(operationId: string, index: number, patch: StepPatch): Promise<void>;
+  getOperation(id: string): Promise<Operation | null>;
+  /** Newest first. */
+  listOperations(filter?: OperationFilter): Promise<Operation[]>;
+  /**
+   * At start-up: every `running` or `pending` operation becomes `interrupted`; returns them.
+   * With `nowMs`, operations whose lock lease is still live at that time are left alone: they
+   * belong to another server sharing the database.
+   */
+  markRunningInterrupted(options?: { nowMs?: number }): Promise<Operation[]>;
+
+  /**
+   * Takes the application's lock for `holder` if it is free, its lease has expired, `holder`
+   * already holds it, or it is held by `options.replaceHolder` (preemption). One atomic statement.
+   */
+  tryAcquireLock(appId: string, holder: string, leaseMs: number, nowMs: number, options?: { replaceHolder?: string }): Promise<boolean>;
+  /** Extends the lease; false when `holder` no longer holds the lock. */
+  renewLock(appId: string, holder: string, leaseMs: number, nowMs: number): Promise<boolean>;
+  /** Releases the lock if `holder` holds it; false otherwise. */
+  releaseLock(appId: string, holder: string): Promise<boolean>;
+  getLock(appId: string): Promise<LockInfo | null>;
+
+  /** Appends one audit row to the hash chain. Appends are serialised: the chain never forks. */
+  appendAudit(entry: AuditEntryInput): Promise<AuditRecord>;
+  /** Newest first. */
+  listAudit(filter?: AuditFilter): Promise<AuditRecord[]>;
+  /** Recomputes the chain: detects an edited, inserted or deleted row. */
+  verifyAudit(): Promise<AuditVerification>;
+
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** Clock for timestamps the store sets itself (audit `at`, `updated_at`). */
+  now?: () => number;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+}
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
+/** Maps a DATABASE_URL to a SQLite file path: `file:rel/path`, `file:///abs/path`, a plain path, or `:memory:`. */
+export function sqlitePathFromUrl(url: string): string {
+  if (url === ":memory:" || url === "file::memory:") return ":memory:";
+  if (url.startsWith("file://")) return fileURLToPath(url);
+  if (url.startsWith("file:")) return url.slice("file:".length);
+  return url;
+}
+
+/**
+ * Opens the database named by `url` (postgres:// or postgresql:// for PostgreSQL, anything else
+ * is a SQLite file), runs pending migrations and returns the store.
+ */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  let db: Kysely<Database>;
+  let dialect: DialectName;
+  if (POSTGRES_URL.test(url)) {
+    const { default: pg } = await import("pg");
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+    // An idle client losing its connection must not crash the server; the next query reconnects.
+    pool.on("error", (error) => console.error("[store] idle PostgreSQL client error:", error.message));
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    dialect = "postgres";
+  } else {
+    const { default: SqliteDatabase } = await import("better-sqlite3");
+    const path = sqlitePathFromUrl(url);
+    if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+    const sqlite = new SqliteDatabase(path);
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("busy_timeout = 5000");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("synchronous = NORMAL");
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    dialect = "sqlite";
+  }
+
+  const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  if (error) {
+    await db.destroy();
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new AppError("internal", "The database could not be prepared.", `migration failed: ${detail}`);
+  }
+  return new KyselyStore(db, dialect, options.now ?? Date.now);
+}
+
+const OPERATION_STATUSES: readonly OperationStatus[] = ["pending", "running", "succeeded", "failed", "aborted", "preempted", "interrupted"];
+const STEP_STATUSES: readonly StepStatus[] = ["pending", "running", "succeeded", "failed", "skipped"];
+
+function checkedStatus<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  const found = allowed.find((s) => s === value);
+  if (found === undefined) throw new AppError("internal", "The journal holds an unreadable record.", `unknown ${what} status ${value}`);
+  return found;
+}
+
+/** JSON written by this store; the column types guarantee its shape. */
+function parseJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+function parseNullableJson<T>(text: string | null): T | null {
+  return text === null ? null : parseJson<T>(text);
+}
+
+function toJsonText(value: unknown): string {
+  return canonicalJson(value);
+}
+
+function statusList(status: OperationStatus | readonly OperationStatus[]): OperationStatus[] {
+  return typeof status === "string" ? [status] : [...status];
+}
+
+function clampLimit(limit: number | undefined, fallback: number, max: number): number {
+  if (limit === undefined || !Number.isFinite(limit)) return fallback;
+  return Math.max(1, Math.min(max, Math.floor(limit)));
+}
+
+function actorOf(actor: Actor): Actor {
+  return { id: actor.id, email: actor.email, role: actor.role };
+}
+
+class KyselyStore implements Store {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: DialectName,
+    private readonly now: () => number,
+  ) {}
+
+  private iso(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  async createOperation(input: CreateOperationInput): Promise<Operation> {
+    const id = input.id ?? randomUUID();
+    const createdAt = input.createdAt ?? this.iso();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("operations")
+        .values({
+          id,
+          app_id: input.appId,
+          pattern: input.pattern,
+          intent: toJsonText(input.intent),
+          summary: input.summary,
+          status: "pending",
+          actor: toJsonText(actorOf(input.actor)),
+          reason: input.reason,
+          created_at: createdAt,
+          started_at: null,
+          finished_at: null,
+          error: null,
+          updated_at: createdAt,
+        })
+        .execute();
+      if (input.steps.length > 0) {
+        await trx
+          .insertInto("operation_steps")
+          .values(
+            input.steps.map((step, idx) => ({
+              operation_id: id,
+              idx,
+              step_id: step.id,
+              title: step.title,
+              call: step.call ? toJsonText(step.call) : null,
+              wait: step.wait ? toJsonText(step.wait) : null,
+              status: "pending",
+              started_at: null,
+              finished_at: null,
+              output: null,
+              error: null,
+            })),
+          )
+          .execute();
+      }
+    });
+    const created = await this.getOperation(id);
+    if (!created) throw new AppError("internal", "The operation could not be recorded.", `operation ${id} vanished after insert`);
+    return created;
+  }
+
+  async updateOperation(id: string, patch: OperationPatch, options: { ifStatusIn?: readonly OperationStatus[] } = {}): Promise<boolean> {
+    let query = this.db
+      .updateTable("operations")
+      .set({
+        updated_at: this.iso(),
+        ...(patch.status !== undefined ? { status: patch.status } : {}),
+        ...(patch.startedAt !== undefined ? { started_at: patch.startedAt } : {}),
+        ...(patch.finishedAt !== undefined ? { finished_at: patch.finishedAt } : {}),
+        ...(patch.error !== undefined ? { error: patch.error } : {}),
+      })
+      .where("id", "=", id);
+    if (options.ifStatusIn) {
+      if (options.ifStatusIn.length === 0) return false;
+      query = query.where("status", "in", [...options.ifStatusIn]);
+    }
+    const result = await query.executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async updateStep(operationId: string, index: number, patch: StepPatch): Promise<void> {
+    const result = await this.db
+      .updateTable("operation_steps")
+      .set({
+        ...(patch.status !== undefined ? { status: patch.status } : {}),
+        ...(patch.startedAt !== undefined ? { started_at: patch.startedAt } : {}),
+        ...(patch.finishedAt !== undefined ? { finished_at: patch.finishedAt } : {}),
+        ...(patch.output !== undefined ? { output: patch.output === null ? null : toJsonText(patch.output) } : {}),
+        ...(patch.error !== undefined ? { error: patch.error } : {}),
+      })
+      .where("operation_id", "=", operationId)
+      .where("idx", "=", index)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) {
+      throw new AppError("not_found", "No such operation step.", `step ${index} of operation ${operationId} not found`);
+    }
+  }
+
+  async getOperation(id: string): Promise<Operation | null> {
+    const row = await this.db.selectFrom("operations").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) return null;
+    const steps = await this.db.selectFrom("operation_steps").selectAll().where("operation_id", "=", id).orderBy("idx").execute();
+    return toOperation(row, steps);
+  }
+
+  async listOperations(filter: OperationFilter = {}): Promise<Operation[]> {
+    let query = this.db.selectFrom("operations").selectAll();
+    if (filter.appId !== undefined) query = query.where("app_id", "=", filter.appId);
+    if (filter.status !== undefined) {
+      const statuses = statusList(filter.status);
+      if (statuses.length === 0) return [];
+      query = query.where("status", "in", statuses);
+    }
+    const rows = await query
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(clampLimit(filter.limit, 50, 500))
+      .execute();
+    return this.withSteps(rows);
+  }
+
+  private async withSteps(rows: Selectable<OperationsTable>[]): Promise<Operation[]> {
+    if (rows.length === 0) return [];
+    const steps = await this.db
+      .selectFrom("operation_steps")
+      .selectAll()
+      .where(
+        "operation_id",
+        "in",
+        rows.map((r) => r.id),
+      )
+      .orderBy("operation_id")
+      .orderBy("idx")
+      .execute();
+    const byOperation = new Map<string, Selectable<OperationStepsTable>[]>();
+    for (const step of steps) {
+      const list = byOperation.get(step.operation_id) ?? [];
+      list.push(step);
+      byOperation.set(step.operation_id, list);
+    }
+    return rows.map((row) => toOperation(row, byOperation.get(row.id) ?? []));
+  }
+
+  async markRunningInterrupted(options: { nowMs?: number } = {}): Promise<Operation[]> {
+    const liveAt = options.nowMs === undefined ? null : new Date(options.nowMs).toISOString();
+    let query = this.db
+      .updateTable("operations")
+      .set({
+        status: "interrupted",
+        updated_at: this.iso(),
+        error: "The server stopped while this operation was running.",
+      })
+      .where("status", "in", ["running", "pending"]);
+    if (liveAt !== null) {
+      query = query.where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("locks")
+              .select("locks.app_id")
+              .whereRef("locks.holder", "=", "operations.id")
+              .where("locks.lease_expires_at", ">", liveAt),
+          ),
+        ),
+      );
+    }
+    const changed = await query.returning("id").execute();
+    if (changed.length === 0) return [];
+    const rows = await this.db
+      .selectFrom("operations")
+      .selectAll()
+      .where(
+        "id",
+        "in",
+        changed.map((r) => r.id),
+      )
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .execute();
+    return this.withSteps(rows);
+  }
+
+  async tryAcquireLock(appId: string, holder: string, leaseMs: number, nowMs: number, options: { replaceHolder?: string } = {}): Promise<boolean> {
+    const now = new Date(nowMs).toISOString();
+    const expires = new Date(nowMs + leaseMs).toISOString();
+    const replaceable = [holder, ...(options.replaceHolder !== undefined ? [options.replaceHolder] : [])];
+    // Insert, or take over only when the lease has expired or the holder may be replaced. The
+    // conflict check and the update are one statement, so concurrent callers cannot both win;
+    // RETURNING yields a row only when this statement wrote it.
+    const written = await this.db
+      .insertInto("locks")
+      .values({ app_id: appId, holder, acquired_at: now, lease_expires_at: expires })
+      .onConflict((oc) =>
+        oc
+          .column("app_id")
+          .doUpdateSet({ holder, acquired_at: now, lease_expires_at: expires })
+          .where((eb) => eb.or([eb("locks.lease_expires_at", "<=", now), eb("locks.holder", "in", replaceable)])),
+      )
+      .returning("holder")
+      .executeTakeFirst();
+    return written?.holder === holder;
+  }
+
+  async renewLock(appId: string, holder: string, leaseMs: number, nowMs: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable("locks")
+      .set({ lease_expires_at: new Date(nowMs + leaseMs).toISOString() })
+      .where("app_id", "=", appId)
+      .where("holder", "=", holder)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async releaseLock(appId: string, holder: string): Promise<boolean> {
+    const result = await this.db.deleteFrom("locks").where("app_id", "=", appId).where("holder", "=", holder).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async getLock(appId: string): Promise<LockInfo | null> {
+    const row = await this.db.selectFrom("locks").selectAll().where("app_id", "=", appId).executeTakeFirst();
+    return row ? { appId: row.app_id, holder: row.holder, acquiredAt: row.acquired_at, leaseExpiresAt: row.lease_expires_at } : null;
+  }
+
+  async appendAudit(entry: AuditEntryInput): Promise<AuditRecord> {
+    // Store JSON in canonical form and hash exactly what a reader will parse back.
+    const actorText = entry.actor ? toJsonText(actorOf(entry.actor)) : null;
+    const beforeText = entry.before === null ? null : toJsonText(entry.before);
+    const afterText = entry.after === null ? null : toJsonText(entry.after);
+    return this.db.transaction().execute(async (trx) => {
+      // Bumping the chain head first takes its row lock (PostgreSQL) or the write lock (SQLite)
+      // before anything is read, so concurrent appends queue here and each sees the previous
+      // append's hash.
+      const head = await trx
+        .updateTable("audit_head")
+        .set((eb) => ({ seq: eb("seq", "+", 1) }))
+        .where("id", "=", 1)
+        .returning(["seq", "hash"])
+        .executeTakeFirstOrThrow();
+      const fields: AuditHashedFields = {
+        seq: head.seq,
+        at: this.iso(),
+        action: entry.action,
+        actor: parseNullableJson<Actor>(actorText),
+        appId: entry.appId,
+        operationId: entry.operationId,
+        reason: entry.reason,
+        before: parseNullableJson<JsonValue>(beforeText),
+        after: parseNullableJson<JsonValue>(afterText),
+      };
+      const hash = auditHash(head.hash, fields);
+      await trx
+        .insertInto("audit")
+        .values({
+          seq: fields.seq,
+          at: fields.at,
+          action: fields.action,
+          actor: actorText,
+          app_id: fields.appId,
+          operation_id: fields.operationId,
+          reason: fields.reason,
+          before: beforeText,
+          after: afterText,
+          prev_hash: head.hash,
+          hash,
+        })
+        .execute();
+      await trx.updateTable("audit_head").set({ hash }).where("id", "=", 1).execute();
+      return { ...fields, prevHash: head.hash, hash };
+    });
+  }
+
+  async listAudit(filter: AuditFilter = {}): Promise<AuditRecord[]> {
+    let query = this.db.selectFrom("audit").selectAll();
+    if (filter.appId !== undefined) query = query.where("app_id", "=", filter.appId);
+    if (filter.operationId !== undefined) query = query.where("operation_id", "=", filter.operationId);
+    if (filter.action !== undefined) {
+      const actions: AuditAction[] = typeof filter.action === "string" ? [filter.action] : [...filter.action];
+      if (actions.length === 0) return [];
+      query = query.where("action", "in", actions);
+    }
+    if (filter.beforeSeq !== undefined) query = query.where("seq", "<", filter.beforeSeq);
+    const rows = await query.orderBy("seq", "desc").limit(clampLimit(filter.limit, 100, 1000)).execute();
+    return rows.map(toAuditRecord);
+  }
+
+  async verifyAudit(): Promise<AuditVerification> {
+    const head = await this.db.selectFrom("audit_head").select(["seq", "hash"]).where("id", "=", 1).executeTakeFirst();
+    if (!head) return { ok: false, brokenAtSeq: 0, problem: "The audit chain head is missing." };
+    const pageSize = 500;
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom("audit")
+        .selectAll()
+        .where("seq", ">=", expectedSeq)
+        .orderBy("seq")
+        .limit(pageSize)
+        .execute();
+      for (const row of rows) {
+        if (row.seq !== expectedSeq) {
+          return { ok: false, brokenAtSeq: expectedSeq, problem: `Audit row ${expectedSeq} is missing (next row is ${row.seq}).` };
+        }
+        if (row.prev_hash !== prevHash) {
+          return { ok: false, brokenAtSeq: row.seq, problem: `Audit row ${row.seq} does not link to the row before it.` };
+        }
+        let recomputed: string;
+        try {
+          recomputed = auditHash(row.prev_hash, hashedFieldsOf(row));
+        } catch {
+          recomputed = "";
+        }
+        if (recomputed !== row.hash) {
+          return { ok: false, brokenAtSeq: row.seq, problem: `Audit row ${row.seq} was modified: its hash does not match its content.` };
+        }
+        prevHash = row.hash;
+        expectedSeq = row.seq + 1;
+      }
+      if (rows.length < pageSize) break;
+    }
+    const lastSeq = expectedSeq - 1;
+    if (head.seq !== lastSeq) {
+      return head.seq > lastSeq
+        ? { ok: false, brokenAtSeq: lastSeq + 1, problem: `Audit rows ${lastSeq + 1} to ${head.seq} are missing.` }
+        : { ok: false, brokenAtSeq: head.seq + 1, problem: `Audit rows after ${head.seq} were added outside the log.` };
+    }
+    if (head.hash !== prevHash) {
+      return { ok: false, brokenAtSeq: lastSeq, problem: `The last audit row ${lastSeq} does not match the chain head.` };
+    }
+    return { ok: true, count: lastSeq };
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+function toOperation(row: Selectable<OperationsTable>, steps: Selectable<OperationStepsTable>[]): Operation {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    pattern: row.pattern as PatternId,
+    intent: parseJson<Intent>(row.intent),
+    summary: row.summary,
+    status: checkedStatus(row.status, OPERATION_STATUSES, "operation"),
+    actor: parseJson<Actor>(row.actor),
+    reason: row.reason,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    error: row.error,
+    steps: steps.map(toStep),
+  };
+}
+
+function toStep(row: Selectable<OperationStepsTable>): OperationStep {
+  return {
+    index: row.idx,
+    id: row.step_id,
+    title: row.title,
+    ...(row.call !== null ? { call: parseJson<AwsCall>(row.call) } : {}),
+    ...(row.wait !== null ? { wait: parseJson<WaitCondition>(row.wait) } : {}),
+    status: checkedStatus(row.status, STEP_STATUSES, "step"),
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    output: parseNullableJson<JsonValue>(row.output),
+    error: row.error,
+  };
+}
+
+function hashedFieldsOf(row: Selectable<AuditTable>): AuditHashedFields {
+  return {
+    seq: row.seq,
+    at: row.at,
+    action: row.action as AuditAction,
+    actor: parseNullableJson<Actor>(row.actor),
+    appId: row.app_id,
+    operationId: row.operation_id,
+    reason: row.reason,
+    before: parseNullableJson<JsonValue>(row.before),
+    after: parseNullableJson<JsonValue>(row.after),
+  };
+}
+
+function toAuditRecord(row: Selectable<AuditTable>): AuditRecord {
+  return { ...hashedFieldsOf(row), prevHash: row.prev_hash, hash: row.hash };
+}
