@@ -101,6 +101,10 @@ export interface SimInstance {
   /** Instance-level fault: health checks fail while true. */
   failing: boolean;
   tags: Record<string, string>;
+  /** The RunInstances call that launched it (DescribeInstances groups by reservation). */
+  reservationId?: string;
+  /** While shutting-down: the time it becomes terminated. Once terminated: when it was. */
+  terminateAtMs?: number;
 }
 
 /** The population of DNS clients that resolve a name and cache the answer. */
