@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import type { MetricSeries, OperationMarker } from "@/lib/domain/types";
+import { CLASSIC_ELB_CHARTS, type LineSpec } from "./chart-catalog";
+import { chartRows, findSeries, hasAnyPoint, markersInWindow, markersNear, maxValue, mergeByTimestamp, type ChartRow } from "./merge-series";
+
+const lines: LineSpec[] = [
+  { key: "blue:RequestCount:Sum", metric: "RequestCount", stat: "Sum", color: "blue", label: "Blue", emphasis: "main" },
+  { key: "green:RequestCount:Sum", metric: "RequestCount", stat: "Sum", color: "green", label: "Green", emphasis: "main" },
+];
+
+function series(color: "blue" | "green", metric: string, stat: string, points: { t: number; v: number }[]): MetricSeries {
+  return { id: `${color}-${metric}-${stat}`, metric, stat, color, unit: "Count", points };
+}
+
+describe("mergeByTimestamp", () => {
+  it("joins lines on equal timestamps and sorts by time", () => {
+    const rows = mergeByTimestamp([
+      { key: "a", points: [{ t: 120, v: 2 }, { t: 60, v: 1 }] },
+      { key: "b", points: [{ t: 60, v: 10 }, { t: 180, v: 30 }] },
+    ]);
+    expect(rows).toEqual([
+      { t: 60, a: 1, b: 10 },
+      { t: 120, a: 2 },
+      { t: 180, b: 30 },
+    ]);
+  });
+  it("leaves gaps instead of inventing zeros and drops non-finite values", () => {
+    const rows = mergeByTimestamp([{ key: "a", points: [{ t: 60, v: Number.NaN }, { t: 120, v: 0 }] }]);
+    expect(rows).toEqual([{ t: 120, a: 0 }]);
+  });
+  it("returns no rows for no points", () => {
+    expect(mergeByTimestamp([{ key: "a", points: [] }])).toEqual([]);
+  });
+});
+
+describe("chartRows", () => {
+  it("picks the series by metric, stat and colour", () => {
+    const all = [
+      series("blue", "RequestCount", "Sum", [{ t: 1, v: 100 }]),
+      series("green", "RequestCount", "Sum", [{ t: 1, v: 5 }]),
+      series("green", "Latency", "Average", [{ t: 1, v: 0.2 }]),
+    ];
+    expect(chartRows(all, lines)).toEqual([{ t: 1, "blue:RequestCount:Sum": 100, "green:RequestCount:Sum": 5 }]);
+  });
+  it("tolerates a missing colour", () => {
+    const rows = chartRows([series("blue", "RequestCount", "Sum", [{ t: 1, v: 3 }])], lines);
+    expect(rows).toEqual([{ t: 1, "blue:RequestCount:Sum": 3 }]);
+    expect(hasAnyPoint(rows, lines)).toBe(true);
+    expect(hasAnyPoint([], lines)).toBe(false);
+  });
+  it("does not confuse average and p99 of the same metric", () => {
+    const latency = CLASSIC_ELB_CHARTS.find((c) => c.id === "latency");
+    expect(latency).toBeDefined();
+    const all = [
+      series("blue", "Latency", "Average", [{ t: 1, v: 0.1 }]),
+      series("blue", "Latency", "p99", [{ t: 1, v: 0.9 }]),
+    ];
+    const rows = chartRows(all, latency?.lines ?? []);
+    expect(rows[0]?.["blue:Latency:Average"]).toBe(0.1);
+    expect(rows[0]?.["blue:Latency:p99"]).toBe(0.9);
+  });
+});
+
+describe("findSeries", () => {
+  it("returns undefined when the metric is absent", () => {
+    expect(findSeries([], { metric: "X", stat: "Sum", color: "blue" })).toBeUndefined();
+  });
+});
+
+describe("markers", () => {
+  const marker = (id: string, at: number): OperationMarker => ({
+    id,
+    at,
+    actor: "operator@example.com",
+    summary: "Shift",
+    reason: "canary",
+    status: "succeeded",
+  });
+  it("keeps markers inside the window, oldest first", () => {
+    const ms = [marker("c", 300), marker("a", 100), marker("out", 999)];
+    expect(markersInWindow(ms, 50, 400).map((m) => m.id)).toEqual(["a", "c"]);
+  });
+  it("finds markers near a hovered time", () => {
+    const ms = [marker("a", 1000), marker("b", 5000)];
+    expect(markersNear(ms, 1_020, 30).map((m) => m.id)).toEqual(["a"]);
+    expect(markersNear(ms, 3000, 30)).toEqual([]);
+  });
+});
+
+describe("maxValue", () => {
+  it("finds the largest value over the chart's lines only", () => {
+    const rows: ChartRow[] = [{ t: 1, "blue:RequestCount:Sum": 4, other: 99 }, { t: 2, "green:RequestCount:Sum": 7 }];
+    expect(maxValue(rows, lines)).toBe(7);
+    expect(maxValue([], lines)).toBe(0);
+  });
+});
+
+describe("CLASSIC_ELB_CHARTS", () => {
+  it("gives every line a unique key and both colours per chart", () => {
+    for (const chart of CLASSIC_ELB_CHARTS) {
+      const keys = chart.lines.map((l) => l.key);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(chart.lines.some((l) => l.color === "blue")).toBe(true);
+      expect(chart.lines.some((l) => l.color === "green")).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,66 @@
+import type { MetricSeries, OperationMarker } from "@/lib/domain/types";
+import type { LineSpec } from "./chart-catalog";
+
+/** One x position of a chart: the timestamp and the value of each line present at it. */
+export interface ChartRow {
+  t: number;
+  [lineKey: string]: number;
+}
+
+/** The series a line draws, matched on metric, statistic and colour. */
+export function findSeries(series: readonly MetricSeries[], line: Pick<LineSpec, "metric" | "stat" | "color">): MetricSeries | undefined {
+  return series.find((s) => s.metric === line.metric && s.stat === line.stat && s.color === line.color);
+}
+
+/**
+ * Merge the points of several lines into rows keyed by timestamp, sorted by time. A line without a
+ * point at a timestamp has no key in that row (recharts draws a gap rather than a false zero).
+ * Non-finite values are dropped for the same reason.
+ */
+export function mergeByTimestamp(lines: readonly { key: string; points: readonly { t: number; v: number }[] }[]): ChartRow[] {
+  const rows = new Map<number, ChartRow>();
+  for (const line of lines) {
+    for (const point of line.points) {
+      if (!Number.isFinite(point.t) || !Number.isFinite(point.v)) continue;
+      let row = rows.get(point.t);
+      if (!row) {
+        row = { t: point.t };
+        rows.set(point.t, row);
+      }
+      row[line.key] = point.v;
+    }
+  }
+  return [...rows.values()].sort((a, b) => a.t - b.t);
+}
+
+/** Rows for one chart: finds each line's series and merges them. */
+export function chartRows(series: readonly MetricSeries[], lines: readonly LineSpec[]): ChartRow[] {
+  return mergeByTimestamp(lines.map((line) => ({ key: line.key, points: findSeries(series, line)?.points ?? [] })));
+}
+
+/** Whether any line of a chart has data (an empty chart says so instead of drawing axes only). */
+export function hasAnyPoint(rows: readonly ChartRow[], lines: readonly LineSpec[]): boolean {
+  return rows.some((row) => lines.some((line) => row[line.key] !== undefined));
+}
+
+/** Markers inside the visible time window, oldest first. */
+export function markersInWindow(markers: readonly OperationMarker[], from: number, to: number): OperationMarker[] {
+  return markers.filter((m) => m.at >= from && m.at <= to).sort((a, b) => a.at - b.at);
+}
+
+/** Markers within `toleranceMs` of a hovered time, for the chart tooltip. */
+export function markersNear(markers: readonly OperationMarker[], t: number, toleranceMs: number): OperationMarker[] {
+  return markers.filter((m) => Math.abs(m.at - t) <= toleranceMs);
+}
+
+/** Largest value across the given lines, for a y-axis that does not collapse on an all-zero series. */
+export function maxValue(rows: readonly ChartRow[], lines: readonly LineSpec[]): number {
+  let max = 0;
+  for (const row of rows) {
+    for (const line of lines) {
+      const v = row[line.key];
+      if (v !== undefined && v > max) max = v;
+    }
+  }
+  return max;
+}
