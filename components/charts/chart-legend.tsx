@@ -1,0 +1,34 @@
+import type { LineSpec } from "./chart-catalog";
+import { lineStyle, type ChartPalette } from "./chart-palette";
+import { COLOR_SHAPE } from "@/components/env/color-shape";
+
+/** Legend drawn in HTML: a sample of each line's stroke and dash, its shape and its label. */
+export function ChartLegend({ lines, palette }: { lines: readonly LineSpec[]; palette: ChartPalette }) {
+  return (
+    <ul className="flex flex-wrap gap-x-3 gap-y-1 text-[11px] text-slate-600 dark:text-slate-400" aria-label="Legend">
+      {lines.map((line) => {
+        const style = lineStyle(line);
+        return (
+          <li key={line.key} className="flex items-center gap-1.5 whitespace-nowrap">
+            <svg width="22" height="8" aria-hidden="true" className="shrink-0">
+              <line
+                x1="1"
+                y1="4"
+                x2="21"
+                y2="4"
+                stroke={palette.env[line.color]}
+                strokeWidth={style.width}
+                strokeOpacity={style.opacity}
+                strokeDasharray={style.dash}
+              />
+            </svg>
+            <span aria-hidden="true" style={{ color: palette.env[line.color], opacity: style.opacity }}>
+              {COLOR_SHAPE[line.color]}
+            </span>
+            {line.label}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,121 @@
+"use client";
+
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { OperationMarker } from "@/lib/domain/types";
+import type { ChartSpec } from "./chart-catalog";
+import { lineStyle, type ChartPalette } from "./chart-palette";
+import { hasAnyPoint, markersNear, maxValue, type ChartRow } from "./merge-series";
+import { formatAxisValue } from "./time-axis";
+import { formatClock } from "@/components/format/format";
+import { ChartLegend } from "./chart-legend";
+import { ChartTooltip } from "./chart-tooltip";
+import { MarkerFlag } from "./marker-flag";
+
+interface MetricChartProps {
+  spec: ChartSpec;
+  rows: readonly ChartRow[];
+  markers: readonly OperationMarker[];
+  domain: { from: number; to: number };
+  ticks: readonly number[];
+  palette: ChartPalette;
+  height?: number;
+}
+
+/** One metric, blue and green, over the chosen window, with a line at each operation. Renders props only. */
+export function MetricChart({ spec, rows, markers, domain, ticks, palette, height = 168 }: MetricChartProps) {
+  const empty = !hasAnyPoint(rows, spec.lines);
+  const top = maxValue(rows, spec.lines);
+  const headingId = `chart-${spec.id}`;
+  return (
+    <figure
+      aria-labelledby={headingId}
+      className="flex min-w-0 flex-col rounded-lg border border-slate-200 bg-white px-3 pt-2.5 pb-1 shadow-xs dark:border-slate-800 dark:bg-slate-900"
+    >
+      <figcaption className="mb-1 flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
+        <span className="flex items-baseline gap-2">
+          <span id={headingId} className="text-sm font-semibold text-slate-900 dark:text-slate-100">
+            {spec.title}
+          </span>
+          <span className="text-[11px] text-slate-500 dark:text-slate-400">{spec.hint}</span>
+        </span>
+        <ChartLegend lines={spec.lines} palette={palette} />
+      </figcaption>
+      <div style={{ height }} className="relative">
+        {empty ? (
+          <p className="absolute inset-0 flex items-center justify-center text-xs text-slate-500 dark:text-slate-400">
+            No data points in this range
+          </p>
+        ) : null}
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={[...rows]} margin={{ top: 14, right: 8, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke={palette.grid} vertical={false} />
+            <XAxis
+              dataKey="t"
+              type="number"
+              scale="time"
+              domain={[domain.from, domain.to]}
+              ticks={[...ticks]}
+              tickFormatter={(t: number) => formatClock(t).slice(0, 5)}
+              stroke={palette.axis}
+              tick={{ fontSize: 11, fill: palette.axis }}
+              tickLine={false}
+              axisLine={{ stroke: palette.grid }}
+              allowDataOverflow
+            />
+            <YAxis
+              width={52}
+              domain={[0, top > 0 ? "auto" : 1]}
+              tickFormatter={(v: number) => formatAxisValue(v, spec.unit)}
+              stroke={palette.axis}
+              tick={{ fontSize: 11, fill: palette.axis }}
+              tickLine={false}
+              axisLine={false}
+              allowDecimals={spec.unit === "Seconds"}
+            />
+            <Tooltip
+              isAnimationActive={false}
+              cursor={{ stroke: palette.axis, strokeDasharray: "2 2" }}
+              content={({ label }) => {
+                const t = typeof label === "number" ? label : Number(label);
+                const row = rows.find((r) => r.t === t);
+                return <ChartTooltip spec={spec} row={row} markers={markersNear(markers, t, 60_000)} palette={palette} />;
+              }}
+            />
+            {markers.map((marker) => (
+              <ReferenceLine
+                key={marker.id}
+                x={marker.at}
+                stroke={palette.marker}
+                strokeDasharray="3 3"
+                strokeWidth={1.5}
+                ifOverflow="hidden"
+                label={(props: { viewBox?: { x?: number; y?: number } }) => (
+                  <MarkerFlag marker={marker} color={palette.marker} viewBox={props.viewBox} />
+                )}
+              />
+            ))}
+            {spec.lines.map((line) => {
+              const style = lineStyle(line);
+              return (
+                <Line
+                  key={line.key}
+                  dataKey={line.key}
+                  name={line.label}
+                  type="monotone"
+                  stroke={palette.env[line.color]}
+                  strokeWidth={style.width}
+                  strokeOpacity={style.opacity}
+                  strokeDasharray={style.dash}
+                  dot={false}
+                  activeDot={{ r: 3 }}
+                  connectNulls={false}
+                  isAnimationActive={false}
+                />
+              );
+            })}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}

@@ -1,0 +1,38 @@
+"use client";
+
+import type { MetricSeries, OperationMarker } from "@/lib/domain/types";
+import { CLASSIC_ELB_CHARTS } from "./chart-catalog";
+import type { ChartPalette } from "./chart-palette";
+import { chartRows, markersInWindow } from "./merge-series";
+import { tickStepMs, timeTicks } from "./time-axis";
+import { MetricChart } from "./metric-chart";
+
+interface MetricsGridProps {
+  series: readonly MetricSeries[];
+  markers: readonly OperationMarker[];
+  domain: { from: number; to: number };
+  rangeMinutes: number;
+  palette: ChartPalette;
+}
+
+/** The classic-ELB charts of an application in a responsive grid. */
+export function MetricsGrid({ series, markers, domain, rangeMinutes, palette }: MetricsGridProps) {
+  const ticks = timeTicks(domain.from, domain.to, tickStepMs(rangeMinutes));
+  const visibleMarkers = markersInWindow(markers, domain.from, domain.to);
+  return (
+    <div className="grid grid-cols-1 gap-3 lg:grid-cols-2 xl:grid-cols-3">
+      {CLASSIC_ELB_CHARTS.map((spec) => (
+        <div key={spec.id} className={spec.span === 2 ? "xl:col-span-2" : ""}>
+          <MetricChart
+            spec={spec}
+            rows={chartRows(series, spec.lines)}
+            markers={visibleMarkers}
+            domain={domain}
+            ticks={ticks}
+            palette={palette}
+          />
+        </div>
+      ))}
+    </div>
+  );
+}

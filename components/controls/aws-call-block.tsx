@@ -1,0 +1,19 @@
+import type { AwsCall } from "@/lib/domain/types";
+
+/** The exact AWS API call a step makes: service · operation, then the JSON input. */
+export function AwsCallBlock({ call }: { call: AwsCall }) {
+  return (
+    <div className="mt-2 overflow-hidden rounded-md border border-slate-200 dark:border-slate-700">
+      <div className="flex items-center gap-1.5 border-b border-slate-200 bg-slate-50 px-3 py-1.5 font-mono text-xs dark:border-slate-700 dark:bg-slate-800/60">
+        <span className="text-slate-500 dark:text-slate-400">{call.service}</span>
+        <span aria-hidden="true" className="text-slate-400">
+          ·
+        </span>
+        <span className="font-semibold text-slate-900 dark:text-slate-100">{call.operation}</span>
+      </div>
+      <pre className="max-h-72 overflow-auto bg-white px-3 py-2 font-mono text-[11px] leading-relaxed text-slate-800 dark:bg-slate-950 dark:text-slate-200">
+        {JSON.stringify(call.input, null, 2)}
+      </pre>
+    </div>
+  );
+}

@@ -1,0 +1,76 @@
+import type { EnvironmentState } from "@/lib/domain/types";
+import { Badge } from "@/components/ui/badge";
+import { formatPercent } from "@/components/format/format";
+import { COLOR_NAME, ColorShape } from "./color-shape";
+import { environmentHealth } from "./health-look";
+import { InstanceTable } from "./instance-table";
+
+interface EnvironmentColumnProps {
+  env: EnvironmentState;
+  /** Share of traffic the weights send to this colour. */
+  configuredPercent: number;
+  /** Share measured from RequestCount; null when there is no traffic. */
+  observedPercent: number | null;
+}
+
+const TOP_BORDER = { blue: "border-t-blueenv", green: "border-t-greenenv" } as const;
+
+/** One environment (blue or green): version, load balancer, health and instances. */
+export function EnvironmentColumn({ env, configuredPercent, observedPercent }: EnvironmentColumnProps) {
+  const health = environmentHealth(env.healthy, env.unhealthy);
+  const headingId = `env-${env.color}-heading`;
+  return (
+    <section
+      aria-labelledby={headingId}
+      className={`flex min-w-0 flex-col rounded-lg border border-t-4 border-slate-200 bg-white shadow-xs dark:border-slate-800 dark:bg-slate-900 ${TOP_BORDER[env.color]}`}
+    >
+      <header className="flex items-center justify-between gap-3 px-4 pt-3 pb-2">
+        <h2 id={headingId} className="flex items-center gap-2 text-base font-semibold text-slate-900 dark:text-slate-100">
+          <ColorShape color={env.color} className="text-lg" />
+          {COLOR_NAME[env.color]}
+        </h2>
+        <Badge tone={health.tone}>
+          <span aria-hidden="true">{health.icon}</span>
+          {health.label}
+        </Badge>
+      </header>
+
+      <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1.5 px-4 pb-3 text-sm">
+        <dt className="text-slate-500 dark:text-slate-400">Version</dt>
+        <dd className="truncate font-mono text-[13px] font-medium text-slate-900 dark:text-slate-100" title={env.version}>
+          {env.version}
+        </dd>
+        <dt className="text-slate-500 dark:text-slate-400">Load balancer</dt>
+        <dd className="truncate text-slate-800 dark:text-slate-200" title={env.loadBalancer.name}>
+          {env.loadBalancer.name}
+          <span className="ml-1.5 text-xs text-slate-500 dark:text-slate-400">{env.loadBalancer.kind === "classic" ? "Classic ELB" : "ALB"}</span>
+        </dd>
+        <dt className="text-slate-500 dark:text-slate-400">DNS name</dt>
+        <dd className="truncate font-mono text-xs leading-5 text-slate-600 dark:text-slate-400" title={env.loadBalancer.dnsName ?? ""}>
+          {env.loadBalancer.dnsName ?? "—"}
+        </dd>
+        <dt className="text-slate-500 dark:text-slate-400">Traffic</dt>
+        <dd className="tabular-nums text-slate-800 dark:text-slate-200">
+          {formatPercent(configuredPercent)} <span className="text-xs text-slate-500 dark:text-slate-400">configured</span>
+          <span className="mx-1.5 text-slate-300 dark:text-slate-600">·</span>
+          {formatPercent(observedPercent)} <span className="text-xs text-slate-500 dark:text-slate-400">observed</span>
+        </dd>
+        <dt className="text-slate-500 dark:text-slate-400">Instances</dt>
+        <dd className="flex gap-3 tabular-nums">
+          <span className="text-emerald-700 dark:text-emerald-400">
+            <span aria-hidden="true">✓ </span>
+            {env.healthy} healthy
+          </span>
+          <span className={env.unhealthy > 0 ? "font-medium text-rose-700 dark:text-rose-400" : "text-slate-500 dark:text-slate-400"}>
+            <span aria-hidden="true">✕ </span>
+            {env.unhealthy} unhealthy
+          </span>
+        </dd>
+      </dl>
+
+      <div className="border-t border-slate-200 dark:border-slate-800">
+        <InstanceTable instances={env.instances} caption={`${COLOR_NAME[env.color]} instances`} />
+      </div>
+    </section>
+  );
+}

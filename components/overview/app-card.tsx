@@ -1,0 +1,97 @@
+import Link from "next/link";
+import type { AppSummary, Color } from "@/lib/domain/types";
+import { Badge } from "@/components/ui/badge";
+import { SplitBar } from "@/components/env/split-bar";
+import { COLOR_NAME, ColorShape } from "@/components/env/color-shape";
+import { environmentHealth } from "@/components/env/health-look";
+import { operationStatusLook } from "@/components/operation/operation-status";
+import { isOperationActive } from "@/components/hooks/poll-interval";
+import { formatAgo, patternLabel } from "@/components/format/format";
+
+interface AppCardProps {
+  app: AppSummary;
+  nowMs: number;
+}
+
+function HealthLine({ color, counts }: { color: Color; counts: { healthy: number; unhealthy: number } }) {
+  const look = environmentHealth(counts.healthy, counts.unhealthy);
+  return (
+    <div className="flex items-center justify-between gap-2 text-xs">
+      <span className="flex items-center gap-1.5 font-medium text-slate-700 dark:text-slate-300">
+        <ColorShape color={color} />
+        {COLOR_NAME[color]}
+      </span>
+      <span className="flex items-center gap-2 tabular-nums">
+        <span className="text-slate-600 dark:text-slate-400">
+          {counts.healthy}/{counts.healthy + counts.unhealthy} healthy
+        </span>
+        <Badge tone={look.tone}>
+          <span aria-hidden="true">{look.icon}</span>
+          {look.label}
+        </Badge>
+      </span>
+    </div>
+  );
+}
+
+/** One application on the overview: split, health and what is running. The whole card links to it. */
+export function AppCard({ app, nowMs }: AppCardProps) {
+  const op = app.operation;
+  const opLook = op ? operationStatusLook(op.status) : null;
+  const active = isOperationActive(op?.status);
+  return (
+    <article className="group relative flex flex-col rounded-lg border border-slate-200 bg-white shadow-xs transition-colors hover:border-teal-500/60 focus-within:ring-2 focus-within:ring-teal-600 dark:border-slate-800 dark:bg-slate-900 dark:hover:border-teal-500/50">
+      <header className="flex items-start justify-between gap-3 px-4 pt-3.5 pb-2">
+        <div className="min-w-0">
+          <h2 className="truncate text-[15px] font-semibold text-slate-900 dark:text-slate-100">
+            <Link href={`/apps/${encodeURIComponent(app.id)}`} className="outline-none after:absolute after:inset-0 after:rounded-lg">
+              {app.name}
+            </Link>
+          </h2>
+          <p className="mt-0.5 flex items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
+            <span className="font-medium text-teal-700 dark:text-teal-300">{patternLabel(app.pattern)}</span>
+            <span aria-hidden="true">·</span>
+            <span className="font-mono">{app.region}</span>
+          </p>
+        </div>
+        {active && opLook ? (
+          <Badge tone={opLook.tone}>
+            <span aria-hidden="true" className="inline-block animate-spin">
+              {opLook.icon}
+            </span>
+            {opLook.label}
+          </Badge>
+        ) : null}
+      </header>
+
+      <div className="flex-1 space-y-3 px-4 pb-3">
+        {app.error ? (
+          <p className="rounded border border-amber-200 bg-amber-50 px-2 py-1.5 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950/50 dark:text-amber-200">
+            {app.error}
+          </p>
+        ) : null}
+        <div className="space-y-1.5">
+          <SplitBar label="Configured" greenPercent={app.configuredGreenPercent} emptyText="unknown" size="sm" />
+          <SplitBar label="Observed" greenPercent={app.observedGreenPercent} size="sm" />
+        </div>
+        {app.health ? (
+          <div className="space-y-1 border-t border-slate-100 pt-2.5 dark:border-slate-800">
+            <HealthLine color="blue" counts={app.health.blue} />
+            <HealthLine color="green" counts={app.health.green} />
+          </div>
+        ) : null}
+      </div>
+
+      <footer className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">
+        {op && opLook ? (
+          <p className="truncate">
+            <span className="font-medium text-slate-700 dark:text-slate-300">{active ? "Running: " : `Last: ${opLook.label.toLowerCase()} · `}</span>
+            {op.summary} <span className="text-slate-400 dark:text-slate-500">· {op.actor.email} · {formatAgo(op.createdAt, nowMs)}</span>
+          </p>
+        ) : (
+          <p>No operations yet</p>
+        )}
+      </footer>
+    </article>
+  );
+}

@@ -1,0 +1,53 @@
+"use client";
+
+import { useApps } from "@/components/hooks/use-apps";
+import { useNow } from "@/components/hooks/use-now";
+import { HttpError } from "@/components/api/http-error";
+import { Notice } from "@/components/ui/notice";
+import { Skeleton } from "@/components/ui/skeleton";
+import { AppCard } from "./app-card";
+
+/** Every application as a card, polled every 5 s. */
+export function OverviewGrid() {
+  const apps = useApps();
+  const now = useNow(5000);
+
+  if (apps.isPending) {
+    return (
+      <div className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-3 2xl:grid-cols-4" aria-busy="true" aria-label="Loading applications">
+        {Array.from({ length: 6 }, (_, i) => (
+          <Skeleton key={i} className="h-52 w-full" />
+        ))}
+      </div>
+    );
+  }
+  if (apps.isError && !apps.data) {
+    const status = apps.error instanceof HttpError ? apps.error.status : null;
+    return (
+      <Notice tone="danger" title={status === 403 ? "Permission denied" : "Applications could not be loaded"} live>
+        {apps.error.message}
+      </Notice>
+    );
+  }
+  if (apps.data.length === 0) {
+    return <p className="text-sm text-slate-600 dark:text-slate-400">No applications are configured.</p>;
+  }
+  return (
+    <div className="space-y-3">
+      {apps.isError ? (
+        <Notice tone="warning" title="Connection problem">
+          Showing the last data received. Retrying every 5 s.
+        </Notice>
+      ) : null}
+      <ul className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-3 2xl:grid-cols-4" aria-label="Applications">
+        {apps.data.map((app) => (
+          <li key={app.id} className="flex">
+            <div className="flex w-full flex-col [&>article]:flex-1">
+              <AppCard app={app} nowMs={now} />
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+"use client";
+
+import { useEffect, useId, useRef, type ReactNode } from "react";
+
+interface ModalDialogProps {
+  title: ReactNode;
+  subtitle?: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  footer: ReactNode;
+  /** Keep the dialog open on Escape while a request is in flight. */
+  busy?: boolean;
+  widthClass?: string;
+}
+
+/**
+ * A modal built on the native <dialog>: the browser traps focus, makes the page inert and closes on
+ * Escape. Mounted only while open.
+ */
+export function ModalDialog({ title, subtitle, onClose, children, footer, busy = false, widthClass = "max-w-2xl" }: ModalDialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => {
+      if (dialog?.open) dialog.close();
+    };
+  }, []);
+
+  return (
+    <dialog
+      ref={ref}
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!busy) onClose();
+      }}
+      className={`m-auto max-h-[calc(100vh-4rem)] w-[calc(100vw-2rem)] ${widthClass} flex-col overflow-hidden rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-950/50 backdrop:backdrop-blur-[1px] open:flex dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100`}
+    >
+      <header className="border-b border-slate-200 px-5 py-4 dark:border-slate-800">
+        <h2 id={titleId} className="text-base font-semibold">
+          {title}
+        </h2>
+        {subtitle ? <p className="mt-0.5 text-sm text-slate-600 dark:text-slate-400">{subtitle}</p> : null}
+      </header>
+      <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">{children}</div>
+      <footer className="flex items-center justify-end gap-2 border-t border-slate-200 bg-slate-50 px-5 py-3 dark:border-slate-800 dark:bg-slate-950/40">
+        {footer}
+      </footer>
+    </dialog>
+  );
+}
