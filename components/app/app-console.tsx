@@ -83,7 +83,7 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
         nowMs={now}
         refreshing={snapshot.isFetching}
         stale={snapshot.isError}
-        actions={permissions.rollback ? <RollbackButton appId={appId} onStarted={() => refresh("Rollback started")} /> : null}
+        actions={permissions.rollback ? <RollbackButton appId={appId} onStarted={(id) => refresh(`Rollback started: operation ${id}`)} /> : null}
       />
 
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-[minmax(0,1fr)_380px] 2xl:grid-cols-[minmax(0,1fr)_420px]">
@@ -110,7 +110,7 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
                 appId={appId}
                 configured={state.configured.greenPercent}
                 busy={busy}
-                onStarted={() => refresh("Traffic shift started")}
+                onStarted={(id) => refresh(`Traffic shift started: operation ${id}`)}
               />
             </Panel>
           ) : null}

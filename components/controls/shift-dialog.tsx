@@ -26,6 +26,8 @@ export function ShiftDialog({ appId, fromPercent, toPercent, onClose, onStarted 
   const reasonHelpId = useId();
 
   const plan = preview.data?.ok ? preview.data : null;
+  // The plan knows the real starting point (the page behind may have moved on since the dialog opened).
+  const from = plan ? plan.plan.before.greenPercent : fromPercent;
   const canConfirm = plan !== null && reason.trim().length > 0 && !runner.pending && !preview.isFetching;
 
   async function confirm() {
@@ -38,7 +40,7 @@ export function ShiftDialog({ appId, fromPercent, toPercent, onClose, onStarted 
 
   return (
     <ModalDialog
-      title={`Shift traffic: green ${fromPercent} % → ${toPercent} %`}
+      title={`Shift traffic: green ${from} % → ${toPercent} %`}
       subtitle="Review the exact AWS calls. Nothing has been changed yet."
       onClose={onClose}
       busy={runner.pending}

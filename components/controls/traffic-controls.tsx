@@ -18,7 +18,7 @@ interface TrafficControlsProps {
 /** The weight slider and presets. Moving is free; every change goes through the confirm dialog. */
 export function TrafficControls({ appId, configured, busy, onStarted }: TrafficControlsProps) {
   const [draft, setDraft] = useState<number | null>(null);
-  const [confirming, setConfirming] = useState<number | null>(null);
+  const [confirming, setConfirming] = useState<{ from: number; to: number } | null>(null);
   const helpId = useId();
   const value = draft ?? configured;
 
@@ -29,7 +29,7 @@ export function TrafficControls({ appId, configured, busy, onStarted }: TrafficC
       return;
     }
     setDraft(target);
-    setConfirming(target);
+    setConfirming({ from: configured, to: target });
   }
 
   function closeDialog() {
@@ -75,8 +75,8 @@ export function TrafficControls({ appId, configured, busy, onStarted }: TrafficC
       {confirming !== null ? (
         <ShiftDialog
           appId={appId}
-          fromPercent={configured}
-          toPercent={confirming}
+          fromPercent={confirming.from}
+          toPercent={confirming.to}
           onClose={closeDialog}
           onStarted={(id) => {
             closeDialog();

@@ -34,6 +34,11 @@ export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted }
     <Panel
       title={active ? "Current operation" : "Last operation"}
       headingId="operation-heading"
+      meta={
+        <span className="font-mono" title="Operation id (audit log)">
+          {operation.id}
+        </span>
+      }
       actions={
         <Badge tone={look.tone}>
           <span aria-hidden="true" className={active ? "inline-block animate-spin" : undefined}>

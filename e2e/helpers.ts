@@ -1,0 +1,93 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The practice range's demo password (see the README). */
+export const DEMO_PASSWORD = "teal-demo";
+
+/** The dns-weighted demo application of the practice range. */
+export const APP_ID = process.env.E2E_APP_ID ?? "shop";
+
+/** Signs in through the form, as a person would, and waits to leave the sign-in page. */
+export async function signIn(page: Page, email: string, password: string = DEMO_PASSWORD): Promise<void> {
+  await page.goto("/signin");
+  await page.getByLabel("Email", { exact: true }).fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/signin"));
+}
+
+export async function openApp(page: Page, appId: string = APP_ID): Promise<void> {
+  await page.goto(`/apps/${appId}`);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(configuredSplit(page)).toBeVisible();
+}
+
+/** The "Configured" split bar; its accessible name carries both numbers. */
+export function configuredSplit(page: Page): Locator {
+  return page.getByRole("img", { name: /^Configured split:/ });
+}
+
+export function greenSlider(page: Page): Locator {
+  return page.getByRole("slider", { name: /Green traffic/ });
+}
+
+export function operationPanel(page: Page): Locator {
+  return page.getByRole("region", { name: /operation$/i });
+}
+
+/**
+ * After confirming, the page announces "… started: operation <id>" in its status region; read the id
+ * so the test follows exactly the operation it started, not an older one still on screen.
+ */
+export async function startedOperationId(page: Page): Promise<string> {
+  const status = page.getByRole("status");
+  await expect(status).toContainText(/started: operation \S+/);
+  const text = (await status.textContent()) ?? "";
+  const match = /started: operation (\S+)/.exec(text);
+  if (!match?.[1]) throw new Error(`No operation id in status text: ${text}`);
+  return match[1];
+}
+
+/** Waits until the operation panel shows this operation as succeeded. */
+export async function expectOperationSucceeded(page: Page, operationId: string): Promise<void> {
+  const panel = operationPanel(page);
+  await expect(panel).toContainText(operationId, { timeout: 30_000 });
+  await expect(panel.getByText("Succeeded", { exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(panel).toContainText(operationId);
+}
+
+/** Rolls back through the UI (one confirmation, no typing) and waits for it to finish. */
+export async function rollBackToBlue(page: Page): Promise<void> {
+  await page.getByRole("button", { name: /^Roll back to blue/ }).click();
+  const dialog = page.getByRole("dialog", { name: "Roll back to blue" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Roll back now" }).click();
+  await expect(dialog).toBeHidden();
+  const id = await startedOperationId(page);
+  await expectOperationSucceeded(page, id);
+  await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
+}
+
+interface RangeRecord {
+  Name: string;
+  Type: string;
+  SetIdentifier?: string;
+  Weight?: number;
+}
+
+interface RangeState {
+  zones: { id: string; name: string; records: RangeRecord[] }[];
+}
+
+/** Reads the weighted records straight from the practice range, bypassing Teal, and returns green's share in percent. */
+export async function rangeGreenShare(recordName = `${APP_ID}.example.com.`): Promise<number> {
+  const base = process.env.RANGE_URL;
+  if (!base) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
+  const response = await fetch(`${base}/_sim/state`);
+  expect(response.ok).toBe(true);
+  const state = (await response.json()) as RangeState;
+  const records = state.zones.flatMap((z) => z.records).filter((r) => r.Name === recordName && r.Weight !== undefined);
+  const blue = records.find((r) => r.SetIdentifier === "blue")?.Weight;
+  const green = records.find((r) => r.SetIdentifier === "green")?.Weight;
+  if (blue === undefined || green === undefined) throw new Error(`No blue/green weighted records named ${recordName} on the range.`);
+  return blue + green === 0 ? 0 : Math.round((green / (blue + green)) * 100);
+}

@@ -1,0 +1,73 @@
+import { expect, test } from "@playwright/test";
+import {
+  configuredSplit,
+  expectOperationSucceeded,
+  greenSlider,
+  openApp,
+  rangeGreenShare,
+  rollBackToBlue,
+  signIn,
+  startedOperationId,
+} from "./helpers";
+
+test("an operator shifts green to 25 % with the keyboard, then rolls back to blue", async ({ page }) => {
+  await signIn(page, "operator@example.com");
+  await openApp(page);
+  // Start from a known state whatever ran before.
+  await rollBackToBlue(page);
+  expect(await rangeGreenShare()).toBe(0);
+
+  const slider = greenSlider(page);
+  await expect(slider).toHaveAttribute("aria-valuenow", "0");
+  await slider.focus();
+  await slider.press("PageUp");
+  await slider.press("PageUp");
+  for (let i = 0; i < 5; i += 1) await slider.press("ArrowRight");
+  await expect(slider).toHaveAttribute("aria-valuenow", "25");
+  await expect(slider).toHaveAttribute("aria-valuetext", "25 % green, 75 % blue");
+  // Moving the slider changes nothing yet.
+  expect(await rangeGreenShare()).toBe(0);
+  await slider.press("Enter");
+
+  const dialog = page.getByRole("dialog", { name: /Shift traffic/ });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText("route53");
+  await expect(dialog).toContainText("ChangeResourceRecordSets");
+  await expect(dialog).toContainText('"Action": "UPSERT"');
+  await expect(dialog).toContainText("INSYNC");
+  const confirm = dialog.getByRole("button", { name: "Confirm shift" });
+  await expect(confirm).toBeDisabled(); // a reason is required
+  await dialog.getByLabel("Reason").fill("Canary for the new storefront build");
+  await confirm.click();
+  await expect(dialog).toBeHidden();
+
+  const shiftId = await startedOperationId(page);
+  await expectOperationSucceeded(page, shiftId);
+  await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
+  await expect(page.getByRole("region", { name: /operation$/i })).toContainText("Canary for the new storefront build");
+  expect(await rangeGreenShare()).toBe(25);
+
+  await rollBackToBlue(page);
+  expect(await rangeGreenShare()).toBe(0);
+  await expect(greenSlider(page)).toHaveAttribute("aria-valuenow", "0");
+});
+
+test("cancelling the confirm dialog changes nothing and resets the slider", async ({ page }) => {
+  await signIn(page, "operator@example.com");
+  await openApp(page);
+  await rollBackToBlue(page);
+
+  const slider = greenSlider(page);
+  await slider.focus();
+  await slider.press("End");
+  await expect(slider).toHaveAttribute("aria-valuenow", "100");
+  await slider.press("Home");
+  await slider.press("PageUp");
+  await slider.press("Enter");
+  const dialog = page.getByRole("dialog", { name: /Shift traffic: green 0 % → 10 %/ });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(slider).toHaveAttribute("aria-valuenow", "0");
+  expect(await rangeGreenShare()).toBe(0);
+});
