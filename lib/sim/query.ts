@@ -1,0 +1,174 @@
+/**
+ * Helpers shared by the XML protocols of the practice range: a tiny XML writer, a parser for the
+ * REST-XML request bodies Route 53 receives, and readers for the AWS query protocol's flattened form
+ * parameters (`Instances.member.1.InstanceId`, `InstanceId.1`, `TagSpecification.1.Tag.1.Key`).
+ */
+import { XMLParser } from "fast-xml-parser";
+import type { SimApiError } from "./errors";
+import type { SimHttpRequest, SimHttpResponse } from "./http";
+
+/** A list element: every item is wrapped in `<itemName>` (`member` for query APIs, `item` for EC2). */
+export class XmlList {
+  constructor(
+    readonly itemName: string,
+    readonly items: readonly XmlValue[],
+  ) {}
+}
+
+export interface XmlFields {
+  readonly [name: string]: XmlValue;
+}
+
+/** undefined and null are omitted; objects become nested elements in key order. */
+export type XmlValue = string | number | boolean | null | undefined | XmlList | XmlFields;
+
+/** Shorthand for `new XmlList(itemName, items)`. */
+export function xmlList(itemName: string, items: readonly XmlValue[]): XmlList {
+  return new XmlList(itemName, items);
+}
+
+export function escapeXml(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;");
+}
+
+function renderContent(value: XmlValue): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return escapeXml(value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value instanceof XmlList) return value.items.map((item) => renderElement(value.itemName, item)).join("");
+  return Object.entries(value)
+    .map(([name, child]) => renderElement(name, child))
+    .join("");
+}
+
+/** Renders one element; returns "" for undefined/null so optional fields simply disappear. */
+export function renderElement(name: string, value: XmlValue): string {
+  if (value === null || value === undefined) return "";
+  return `<${name}>${renderContent(value)}</${name}>`;
+}
+
+/** A whole XML document with its root element in the service namespace. */
+export function renderXmlDocument(root: string, namespace: string, fields: XmlFields): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="${namespace}">${renderContent(fields)}</${root}>`;
+}
+
+export function xmlResponse(status: number, body: string, headers: Record<string, string> = {}): SimHttpResponse {
+  return { status, headers: { "content-type": "text/xml", ...headers }, body };
+}
+
+/** ISO-8601 with milliseconds, as AWS XML APIs write timestamps. */
+export function isoTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+const LIST_ELEMENTS = new Set(["Change", "ResourceRecord", "NameServer"]);
+
+const restXmlParser = new XMLParser({
+  ignoreAttributes: true,
+  // Record values like "007" or "1e3" must stay strings.
+  parseTagValue: false,
+  trimValues: true,
+  isArray: (name) => LIST_ELEMENTS.has(name),
+});
+
+/**
+ * Parses a REST-XML request body. Returns the children of the root element (the SDK sends one root,
+ * e.g. `<ChangeResourceRecordSetsRequest>`), or undefined when the body is not well-formed XML.
+ */
+export function parseXmlBody(body: string): { root: string; value: unknown } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = restXmlParser.parse(body, true);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed)) return undefined;
+  const root = Object.keys(parsed).find((key) => key !== "?xml");
+  if (root === undefined) return undefined;
+  return { root, value: parsed[root] };
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The query-protocol parameters of a request: the form body merged over the URL query string. */
+export function formParams(req: SimHttpRequest): URLSearchParams {
+  const params = new URLSearchParams(req.query);
+  const type = req.headers["content-type"] ?? "";
+  if (req.body.length > 0 && (type === "" || type.startsWith("application/x-www-form-urlencoded"))) {
+    for (const [key, value] of new URLSearchParams(req.body.toString("utf8"))) params.set(key, value);
+  }
+  return params;
+}
+
+/**
+ * Items of a flattened query list, in index order: `prefix.1`, `prefix.2`, … (pass "X.member" for the
+ * ELB style `X.member.N`). Each item is the sub-parameters below it (`prefix.N.Key` → `Key`), and the
+ * item's own scalar value is under the empty key "".
+ */
+export function queryListItems(params: URLSearchParams, prefix: string): URLSearchParams[] {
+  const byIndex = new Map<number, URLSearchParams>();
+  const head = `${prefix}.`;
+  for (const [key, value] of params) {
+    if (!key.startsWith(head)) continue;
+    const rest = key.slice(head.length);
+    const dot = rest.indexOf(".");
+    const indexText = dot === -1 ? rest : rest.slice(0, dot);
+    if (!/^[0-9]+$/.test(indexText)) continue;
+    const index = Number(indexText);
+    let item = byIndex.get(index);
+    if (item === undefined) {
+      item = new URLSearchParams();
+      byIndex.set(index, item);
+    }
+    item.set(dot === -1 ? "" : rest.slice(dot + 1), value);
+  }
+  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, item]) => item);
+}
+
+/** Scalar values of a flattened list (`InstanceId.1=…`, or `AvailabilityZones.member.1=…`). */
+export function queryListValues(params: URLSearchParams, prefix: string): string[] {
+  return queryListItems(params, prefix)
+    .map((item) => item.get(""))
+    .filter((value): value is string => value !== null);
+}
+
+/** The sub-parameters of a nested structure: `prefix.Field` → `Field`. */
+export function queryStruct(params: URLSearchParams, prefix: string): URLSearchParams {
+  const out = new URLSearchParams();
+  const head = `${prefix}.`;
+  for (const [key, value] of params) if (key.startsWith(head)) out.set(key.slice(head.length), value);
+  return out;
+}
+
+/** Reads an optional integer parameter; returns "invalid" when present but not an integer. */
+export function queryInt(params: URLSearchParams, name: string): number | undefined | "invalid" {
+  const text = params.get(name);
+  if (text === null || text === "") return undefined;
+  if (!/^-?[0-9]+$/.test(text)) return "invalid";
+  return Number(text);
+}
+
+/** Reads an optional boolean parameter ("true"/"false"); "invalid" for anything else. */
+export function queryBool(params: URLSearchParams, name: string): boolean | undefined | "invalid" {
+  const text = params.get(name);
+  if (text === null || text === "") return undefined;
+  if (text === "true") return true;
+  if (text === "false") return false;
+  return "invalid";
+}
+
+/** The query-protocol error document (classic ELB, ELBv2, Auto Scaling share it). */
+export function queryError(namespace: string, err: SimApiError, rid: string): SimHttpResponse {
+  const body = renderXmlDocument("ErrorResponse", namespace, {
+    Error: { Type: err.status >= 500 ? "Receiver" : "Sender", Code: err.code, Message: err.message },
+    RequestId: rid,
+  });
+  return xmlResponse(err.status, body, { "x-amzn-requestid": rid });
+}
