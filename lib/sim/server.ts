@@ -1,0 +1,279 @@
+/**
+ * The practice range's HTTP server (node:http). AWS SDK v3 clients reach it through their `endpoint`
+ * setting; each request is routed to its service by the SigV4 credential scope (with fallbacks on
+ * the path, X-Amz-Target and query Version), the world is advanced to "now", injected faults are
+ * applied in the service's own error shape, and the request is counted for /_sim/stats.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gunzipSync } from "node:zlib";
+import { cloudWatchError, handleCloudWatch } from "./cloudwatch";
+import { CONTROL_PREFIX, handleControl } from "./control";
+import { ec2Error, handleEc2 } from "./ec2";
+import { handleElb, ELB_NAMESPACE } from "./elb";
+import { SimApiError } from "./errors";
+import type { SimHttpRequest, SimHttpResponse } from "./http";
+import { requestId } from "./ids";
+import { MetricStore } from "./metrics";
+import { createPrng, type Prng } from "./prng";
+import { formParams, queryError } from "./query";
+import { handleRoute53, route53Error, route53Operation } from "./route53";
+import type { SimConfig } from "./state";
+import { createStats, recordRequest, type RangeStats } from "./stats";
+import { advance, createWorld, drawPrng, type RangeWorld } from "./world";
+
+export type ServiceName = "route53" | "elb" | "ec2" | "cloudwatch";
+
+export const DEFAULT_PORT = 4580;
+export const DEFAULT_HOST = "127.0.0.1";
+/** How often the world advances on its own when no request arrives. */
+const TICK_MS = 1_000;
+
+export interface RangeOptions {
+  /** 0 picks a free port. Default 4580. */
+  port?: number;
+  host?: string;
+  config?: Partial<SimConfig>;
+  /** The clock (default Date.now). The demo start-up anchors it in the past to build history. */
+  now?: () => number;
+  /** Seed for ids and fault dice (default "teal"). */
+  seed?: number | string;
+}
+
+export interface RunningRange {
+  url: string;
+  port: number;
+  world: RangeWorld;
+  metrics: MetricStore;
+  stats: RangeStats;
+  /** Stops the tick and the server (open keep-alive connections are closed). */
+  close(): Promise<void>;
+}
+
+interface RangeContext {
+  world: RangeWorld;
+  metrics: MetricStore;
+  stats: RangeStats;
+  now: () => number;
+  dice: Prng;
+}
+
+const SCOPE_SERVICES: Readonly<Record<string, ServiceName>> = {
+  route53: "route53",
+  elasticloadbalancing: "elb",
+  ec2: "ec2",
+  monitoring: "cloudwatch",
+};
+
+const QUERY_VERSIONS: Readonly<Record<string, ServiceName>> = {
+  "2012-06-01": "elb",
+  "2016-11-15": "ec2",
+  "2010-08-01": "cloudwatch",
+};
+
+const CLOUDWATCH_TARGET = "GraniteServiceVersion20100801";
+
+/** Which emulated service a request is for, or undefined when it names none the range speaks. */
+export function resolveService(req: SimHttpRequest): ServiceName | undefined {
+  const scope = /Credential=[^/,\s]+\/[0-9]{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(req.headers.authorization ?? "");
+  const scoped = scope?.[1] === undefined ? undefined : SCOPE_SERVICES[scope[1]];
+  if (scoped === "elb") {
+    // Classic ELB and ELBv2 share the signing name; only the query Version tells them apart.
+    const version = formParams(req).get("Version");
+    return version === null || version === "2012-06-01" ? "elb" : undefined;
+  }
+  if (scoped !== undefined) return scoped;
+  if (req.path.startsWith("/2013-04-01/")) return "route53";
+  if ((req.headers["x-amz-target"] ?? "").startsWith(`${CLOUDWATCH_TARGET}.`)) return "cloudwatch";
+  if (req.path.includes(`/service/${CLOUDWATCH_TARGET}/`)) return "cloudwatch";
+  const params = formParams(req);
+  const version = params.get("Version");
+  if (params.get("Action") !== null && version !== null) return QUERY_VERSIONS[version];
+  return undefined;
+}
+
+/** The operation name of a request, for statistics ("Unknown" when it cannot be told). */
+export function operationName(service: ServiceName, req: SimHttpRequest): string {
+  if (service === "route53") return route53Operation(req) ?? "Unknown";
+  if (service === "cloudwatch") {
+    const target = req.headers["x-amz-target"];
+    if (target !== undefined && target.includes(".")) return target.slice(target.lastIndexOf(".") + 1);
+    const rpc = /\/operation\/([A-Za-z0-9]+)$/.exec(req.path);
+    if (rpc?.[1] !== undefined) return rpc[1];
+  }
+  return formParams(req).get("Action") ?? "Unknown";
+}
+
+function dispatch(ctx: RangeContext, service: ServiceName, req: SimHttpRequest): SimHttpResponse {
+  switch (service) {
+    case "route53":
+      return handleRoute53(ctx.world, req);
+    case "elb":
+      return handleElb(ctx.world, req);
+    case "ec2":
+      return handleEc2(ctx.world, req);
+    case "cloudwatch":
+      return handleCloudWatch(ctx.world, ctx.metrics, req);
+  }
+}
+
+/** An error in the shape the service's SDK client parses. */
+export function serviceError(world: RangeWorld, service: ServiceName, req: SimHttpRequest, err: SimApiError): SimHttpResponse {
+  const rid = requestId(drawPrng(world));
+  switch (service) {
+    case "route53":
+      return route53Error(err, rid);
+    case "elb":
+      return queryError(ELB_NAMESPACE, err, rid);
+    case "ec2":
+      return ec2Error(err, rid);
+    case "cloudwatch":
+      return cloudWatchError(req, err.code, err.message, err.status);
+  }
+}
+
+function throttlingError(service: ServiceName): SimApiError {
+  // EC2 names its throttling error differently and answers it with 503.
+  return service === "ec2"
+    ? new SimApiError("RequestLimitExceeded", "Request limit exceeded.", 503)
+    : new SimApiError("Throttling", "Rate exceeded", 400);
+}
+
+function internalError(service: ServiceName): SimApiError {
+  return service === "ec2"
+    ? new SimApiError("InternalError", "An internal error has occurred", 500)
+    : new SimApiError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", 500);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Handles one request end to end: control API, or advance + faults + the service's handler. */
+async function handleRequest(ctx: RangeContext, req: SimHttpRequest): Promise<SimHttpResponse> {
+  if (req.path.startsWith(CONTROL_PREFIX) || req.path === "/_sim") {
+    advance(ctx.world, ctx.metrics, ctx.now());
+    return handleControl(ctx, req);
+  }
+  const service = resolveService(req);
+  if (service === undefined) {
+    return {
+      status: 400,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ error: "The practice range cannot tell which AWS service this request is for." }),
+    };
+  }
+  const { world } = ctx;
+  if (world.faults.latencyMs > 0) await sleep(world.faults.latencyMs);
+  const started = performance.now();
+  const operation = operationName(service, req);
+  let response: SimHttpResponse;
+  try {
+    advance(world, ctx.metrics, ctx.now());
+    if (world.faults.throttleRate > 0 && ctx.dice.next() < world.faults.throttleRate) {
+      ctx.stats.throttled += 1;
+      response = serviceError(world, service, req, throttlingError(service));
+    } else if (world.faults.errorRate > 0 && ctx.dice.next() < world.faults.errorRate) {
+      ctx.stats.injectedErrors += 1;
+      response = serviceError(world, service, req, internalError(service));
+    } else {
+      response = dispatch(ctx, service, req);
+    }
+  } catch (err) {
+    // A bug in the range must still answer in the service's shape, and say what happened.
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`practice range: ${service} ${operation} failed:`, err);
+    response = serviceError(world, service, req, new SimApiError(service === "ec2" ? "InternalError" : "InternalFailure", message, 500));
+  }
+  recordRequest(ctx.stats, service, operation, performance.now() - started);
+  return response;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+async function toSimRequest(req: IncomingMessage): Promise<SimHttpRequest> {
+  let body = await readBody(req);
+  // The SDK compresses large CloudWatch bodies (request compression).
+  const gzipped = (req.headers["content-encoding"] ?? "").includes("gzip") && body.length > 0;
+  if (gzipped) body = gunzipSync(body);
+  const url = new URL(req.url ?? "/", "http://range.local");
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  // The handlers see the inflated body, so it must not claim to be compressed any more.
+  if (gzipped) delete headers["content-encoding"];
+  return { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers, body };
+}
+
+function writeResponse(res: ServerResponse, response: SimHttpResponse): void {
+  const body = typeof response.body === "string" ? Buffer.from(response.body, "utf8") : response.body;
+  res.writeHead(response.status, { ...response.headers, "content-length": String(body.length) });
+  res.end(body);
+}
+
+/**
+ * Starts the practice range: an empty world (seed it with seedDemoWorld or through the API), the
+ * HTTP server and a 1 s background tick that keeps the world advancing without requests.
+ */
+export async function startRange(opts: RangeOptions = {}): Promise<RunningRange> {
+  const now = opts.now ?? Date.now;
+  const world = createWorld(opts.config, { now, seed: opts.seed });
+  const metrics = new MetricStore();
+  const ctx: RangeContext = {
+    world,
+    metrics,
+    stats: createStats(world.nowMs),
+    now,
+    dice: createPrng(`${String(opts.seed ?? "teal")}:faults`),
+  };
+
+  const server = createServer((req, res) => {
+    toSimRequest(req)
+      .then((simReq) => handleRequest(ctx, simReq))
+      .then((response) => writeResponse(res, response))
+      .catch((err: unknown) => {
+        console.error("practice range: request failed:", err);
+        if (!res.headersSent) writeResponse(res, { status: 500, headers: { "content-type": "text/plain" }, body: "internal error" });
+        else res.destroy();
+      });
+  });
+  const host = opts.host ?? DEFAULT_HOST;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? DEFAULT_PORT, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const tick = setInterval(() => {
+    try {
+      advance(world, metrics, now());
+    } catch (err) {
+      console.error("practice range: tick failed:", err);
+    }
+  }, TICK_MS);
+  tick.unref();
+
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    world,
+    metrics,
+    stats: ctx.stats,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        clearInterval(tick);
+        server.close((err) => (err === undefined ? resolve() : reject(err)));
+        server.closeAllConnections();
+      }),
+  };
+}
