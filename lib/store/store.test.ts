@@ -158,6 +158,8 @@ describe.each(DIALECTS)("store on %s", (dialect) => {
       expect(await store.updateOperation(op.id, { status: "preempted" }, { ifStatusIn: ["running", "pending"] })).toBe(true);
       expect(await store.updateOperation(op.id, { status: "succeeded" }, { ifStatusIn: ["running"] })).toBe(false);
       expect((await store.getOperation(op.id))?.status).toBe("preempted");
+      expect(await store.getOperationStatus(op.id)).toBe("preempted");
+      expect(await store.getOperationStatus("missing")).toBeNull();
       expect(await store.updateOperation("missing", { status: "failed" })).toBe(false);
     });
 

@@ -99,6 +99,8 @@ export interface Store {
   updateOperation(id: string, patch: OperationPatch, options?: { ifStatusIn?: readonly OperationStatus[] }): Promise<boolean>;
   updateStep(operationId: string, index: number, patch: StepPatch): Promise<void>;
   getOperation(id: string): Promise<Operation | null>;
+  /** Just the status (cheap: the engine asks before every step and poll). */
+  getOperationStatus(id: string): Promise<OperationStatus | null>;
   /** Newest first. */
   listOperations(filter?: OperationFilter): Promise<Operation[]>;
   /**
@@ -318,6 +320,11 @@ class KyselyStore implements Store {
     if (!row) return null;
     const steps = await this.db.selectFrom("operation_steps").selectAll().where("operation_id", "=", id).orderBy("idx").execute();
     return toOperation(row, steps);
+  }
+
+  async getOperationStatus(id: string): Promise<OperationStatus | null> {
+    const row = await this.db.selectFrom("operations").select("status").where("id", "=", id).executeTakeFirst();
+    return row ? checkedStatus(row.status, OPERATION_STATUSES, "operation") : null;
   }
 
   async listOperations(filter: OperationFilter = {}): Promise<Operation[]> {

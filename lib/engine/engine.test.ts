@@ -1,0 +1,475 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AppError, type Actor, type AuditAction, type Plan, type Step } from "@/lib/domain/types";
+import type { Store } from "@/lib/store/store";
+import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/lib/store/testing";
+import { createEngine, type Engine, type EngineOptions } from "./engine";
+import { FakeGateway } from "./fake-gateway";
+
+const operator: Actor = { id: "u-op", email: "operator@example.com", role: "operator" };
+const responder: Actor = { id: "u-resp", email: "responder@example.com", role: "responder" };
+
+const T0 = Date.parse("2025-03-01T10:00:00.000Z");
+
+function shiftSteps(route53TimeoutMs = 3_600_000): Step[] {
+  return [
+    {
+      id: "change-weights",
+      title: "Set weights blue 75 / green 25",
+      call: { service: "route53", operation: "ChangeResourceRecordSets", input: { HostedZoneId: "Z1", Comment: "shift" } },
+      wait: { kind: "route53-change-insync", timeoutMs: route53TimeoutMs, pollMs: 2_000 },
+    },
+    {
+      id: "register-green",
+      title: "Register green instances",
+      call: { service: "elb", operation: "RegisterInstancesWithLoadBalancer", input: { LoadBalancerName: "shop-elb", Instances: [{ InstanceId: "i-g1" }] } },
+    },
+    {
+      id: "wait-green",
+      title: "Wait for green in service",
+      wait: { kind: "elb-in-service", loadBalancerName: "shop-elb", minInService: 1, timeoutMs: 600_000, pollMs: 5_000 },
+    },
+    {
+      id: "deregister-blue",
+      title: "Deregister blue instances",
+      call: { service: "elb", operation: "DeregisterInstancesFromLoadBalancer", input: { LoadBalancerName: "shop-elb", Instances: [{ InstanceId: "i-b1" }] } },
+    },
+  ];
+}
+
+function shiftPlan(overrides: Partial<Plan> = {}): Plan {
+  return {
+    appId: "shop",
+    pattern: "dns-weighted",
+    intent: { kind: "shift", greenPercent: 25 },
+    summary: "Shift green from 0 % to 25 %",
+    before: { greenPercent: 0 },
+    after: { greenPercent: 25 },
+    steps: shiftSteps(),
+    ...overrides,
+  };
+}
+
+function rollbackPlan(): Plan {
+  return {
+    appId: "shop",
+    pattern: "dns-weighted",
+    intent: { kind: "rollback" },
+    summary: "Roll back: all traffic to blue",
+    before: { greenPercent: 25 },
+    after: { greenPercent: 0 },
+    steps: [
+      {
+        id: "weights-to-blue",
+        title: "Set weights blue 100 / green 0",
+        call: { service: "route53", operation: "ChangeResourceRecordSets", input: { HostedZoneId: "Z1", Comment: "rollback" } },
+        wait: { kind: "route53-change-insync", timeoutMs: 120_000, pollMs: 2_000 },
+      },
+    ],
+  };
+}
+
+/** The Route 53 fake: each change gets an id naming its comment; only the rollback's change ever syncs when `stuck`. */
+function route53(gateway: FakeGateway, stuck: boolean): void {
+  gateway.respond("ChangeResourceRecordSets", (call) => ({ ChangeInfo: { Id: `/change/${String(call.input.Comment)}`, Status: "PENDING" } }));
+  gateway.checkWith((wait, output) => {
+    if (wait.kind !== "route53-change-insync" || !stuck) return { done: true, detail: "ok" };
+    const done = JSON.stringify(output).includes("rollback");
+    return { done, detail: done ? "INSYNC" : "PENDING" };
+  });
+}
+
+afterAll(async () => {
+  await stopTestCluster();
+});
+
+describe.each(DIALECTS)("engine on %s", (dialect) => {
+  let t: TestStore;
+  let store: Store;
+  let clock: number;
+  let sleeps: number[];
+  let errors: string[];
+  let gateway: FakeGateway;
+  let engine: Engine;
+
+  function makeEngine(overrides: Partial<EngineOptions> = {}): Engine {
+    return createEngine({
+      store,
+      gateway,
+      now: () => clock,
+      // Fake time passes instantly, but each pause yields to the event loop like a real timer.
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock += ms;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      },
+      leaseMs: 30_000,
+      stopWaitMs: 5_000,
+      logError: (message) => errors.push(message),
+      ...overrides,
+    });
+  }
+
+  async function auditActions(operationId?: string): Promise<AuditAction[]> {
+    const rows = await store.listAudit(operationId ? { operationId } : {});
+    return rows.reverse().map((r) => r.action);
+  }
+
+  beforeEach(async () => {
+    clock = T0;
+    sleeps = [];
+    errors = [];
+    t = await openTestStore(dialect, { now: () => clock });
+    store = t.store;
+    gateway = new FakeGateway();
+    engine = makeEngine();
+  });
+
+  afterEach(async () => {
+    await engine.whenIdle();
+    await t.cleanup();
+  });
+
+  it("journals the operation and every step before running anything, then each step before and after", async () => {
+    route53(gateway, false);
+    const first = gateway.gate("ChangeResourceRecordSets");
+    const journalAtRegister: unknown[] = [];
+    gateway.respond("RegisterInstancesWithLoadBalancer", async () => {
+      const op = await store.getOperation(operationId);
+      journalAtRegister.push(op?.steps.map((s) => [s.status, s.output]));
+      return { Instances: [{ InstanceId: "i-g1" }] };
+    });
+
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await first.reached;
+    const early = await store.getOperation(operationId);
+    expect(early).toMatchObject({ status: "running", appId: "shop", actor: operator, reason: "release 42", summary: "Shift green from 0 % to 25 %" });
+    expect(early?.steps.map((s) => s.status)).toEqual(["running", "pending", "pending", "pending"]);
+    expect((await store.getLock("shop"))?.holder).toBe(operationId);
+    expect(await auditActions()).toEqual(["operation.started"]);
+    expect(engine.isRunningHere(operationId)).toBe(true);
+
+    first.release();
+    await engine.whenIdle(operationId);
+
+    expect(journalAtRegister).toEqual([
+      [
+        ["succeeded", { ChangeInfo: { Id: "/change/shift", Status: "PENDING" } }],
+        ["running", null],
+        ["pending", null],
+        ["pending", null],
+      ],
+    ]);
+    const done = await store.getOperation(operationId);
+    expect(done).toMatchObject({ status: "succeeded", error: null, startedAt: new Date(T0).toISOString() });
+    expect(done?.finishedAt).not.toBeNull();
+    expect(done?.steps.every((s) => s.status === "succeeded" && s.startedAt !== null && s.finishedAt !== null)).toBe(true);
+    expect(done?.steps[1]?.output).toEqual({ Instances: [{ InstanceId: "i-g1" }] });
+    expect(gateway.operations()).toEqual(["ChangeResourceRecordSets", "RegisterInstancesWithLoadBalancer", "DeregisterInstancesFromLoadBalancer"]);
+    // The wait got the output of its own step's call.
+    expect(gateway.checks[0]?.output).toEqual({ ChangeInfo: { Id: "/change/shift", Status: "PENDING" } });
+    expect(await store.getLock("shop")).toBeNull();
+    expect(engine.isRunningHere(operationId)).toBe(false);
+
+    expect(await auditActions()).toEqual(["operation.started", "traffic.shifted", "operation.succeeded"]);
+    const [succeeded, shifted] = await store.listAudit();
+    expect(shifted).toMatchObject({ actor: operator, appId: "shop", operationId, reason: "release 42", before: { greenPercent: 0 }, after: { greenPercent: 25 } });
+    expect(succeeded?.operationId).toBe(operationId);
+    expect(await store.verifyAudit()).toMatchObject({ ok: true });
+  });
+
+  it("fails the operation on a failing call, skips the rest and releases the lock", async () => {
+    route53(gateway, false);
+    gateway.fail(
+      "RegisterInstancesWithLoadBalancer",
+      () => new AppError("throttled", "AWS is throttling requests; try again in a minute.", "Throttling: Rate exceeded for arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/shop-elb"),
+    );
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await engine.whenIdle(operationId);
+
+    const op = await store.getOperation(operationId);
+    expect(op?.status).toBe("failed");
+    expect(op?.error).toBe("Step 2 (Register green instances) failed: AWS is throttling requests; try again in a minute.");
+    expect(op?.steps.map((s) => s.status)).toEqual(["succeeded", "failed", "skipped", "skipped"]);
+    expect(op?.steps[1]?.error).toBe("AWS is throttling requests; try again in a minute.");
+    expect(gateway.operations()).not.toContain("DeregisterInstancesFromLoadBalancer");
+    expect(await store.getLock("shop")).toBeNull();
+    expect(await auditActions()).toEqual(["operation.started", "operation.failed"]);
+    // The lock is free for the next attempt.
+    gateway.fail("RegisterInstancesWithLoadBalancer", () => new AppError("conflict", "still failing"));
+    const again = await engine.start({ plan: shiftPlan(), actor: operator, reason: "retry" });
+    await engine.whenIdle(again.operationId);
+  });
+
+  it("never shows raw error text from an unexpected failure", async () => {
+    route53(gateway, false);
+    gateway.fail("RegisterInstancesWithLoadBalancer", () => new Error("AccessDenied: User arn:aws:iam::123456789012:user/ci is not authorized"));
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await engine.whenIdle(operationId);
+    const op = await store.getOperation(operationId);
+    expect(op?.status).toBe("failed");
+    expect(JSON.stringify(op)).not.toContain("123456789012");
+    expect(op?.error).toMatch(/Unexpected internal error/);
+    expect(errors.some((e) => e.includes("register-green"))).toBe(true);
+  });
+
+  it("fails a wait that times out, with backoff between polls", async () => {
+    route53(gateway, true);
+    const { operationId } = await engine.start({ plan: shiftPlan({ steps: shiftSteps(120_000) }), actor: operator, reason: "release 42" });
+    await engine.whenIdle(operationId);
+
+    const op = await store.getOperation(operationId);
+    expect(op?.status).toBe("failed");
+    expect(op?.steps[0]?.error).toBe("Timed out after 120 s waiting for the Route 53 change to be INSYNC (last check: PENDING).");
+    expect(op?.error).toContain("Timed out after 120 s");
+    expect(op?.steps.map((s) => s.status)).toEqual(["failed", "skipped", "skipped", "skipped"]);
+    // 2 s, growing by half each time, capped at 4 × the poll interval; the last pause ends at the deadline.
+    expect(sleeps.slice(0, 6)).toEqual([2_000, 3_000, 4_500, 6_750, 8_000, 8_000]);
+    expect(Math.max(...sleeps)).toBe(8_000);
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBe(120_000);
+    expect(gateway.checks.length).toBe(sleeps.length + 1);
+    expect(await store.getLock("shop")).toBeNull();
+  });
+
+  it("polls until the condition holds and tolerates a throttled poll", async () => {
+    gateway.checkWith((wait, _output, attempt) => {
+      if (wait.kind !== "route53-change-insync") return { done: true, detail: "ok" };
+      if (attempt === 1) throw new AppError("throttled", "AWS is throttling requests.");
+      return { done: attempt >= 3, detail: attempt >= 3 ? "INSYNC" : "PENDING" };
+    });
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await engine.whenIdle(operationId);
+    expect((await store.getOperation(operationId))?.status).toBe("succeeded");
+    expect(sleeps.slice(0, 2)).toEqual([2_000, 3_000]);
+  });
+
+  it("fails a wait whose poll errors for another reason", async () => {
+    gateway.checkWith(() => {
+      throw new AppError("not_found", "The Route 53 change no longer exists.");
+    });
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await engine.whenIdle(operationId);
+    const op = await store.getOperation(operationId);
+    expect(op?.status).toBe("failed");
+    expect(op?.steps[0]?.error).toBe("The Route 53 change no longer exists.");
+  });
+
+  it("renews the lease while a long wait runs", async () => {
+    const leases: number[] = [];
+    gateway.checkWith(async (wait, _output, attempt) => {
+      if (wait.kind !== "route53-change-insync") return { done: true, detail: "ok" };
+      const lock = await store.getLock("shop");
+      leases.push(Date.parse(lock?.leaseExpiresAt ?? "") - clock);
+      return { done: attempt >= 20, detail: "PENDING" };
+    });
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await engine.whenIdle(operationId);
+    expect((await store.getOperation(operationId))?.status).toBe("succeeded");
+    expect(clock - T0).toBeGreaterThan(100_000);
+    // The lease never ran out while the operation ran.
+    expect(Math.min(...leases)).toBeGreaterThan(0);
+  });
+
+  it("stops when another server takes over the lock", async () => {
+    gateway.checkWith(async (wait, _output, attempt) => {
+      if (attempt === 2 && wait.kind === "route53-change-insync") {
+        // Simulates a takeover after a lapsed lease.
+        expect(await store.tryAcquireLock("shop", "intruder", 30_000, clock + 60_000)).toBe(true);
+      }
+      return { done: false, detail: "PENDING" };
+    });
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await engine.whenIdle(operationId);
+    const op = await store.getOperation(operationId);
+    expect(op?.status).toBe("failed");
+    expect(op?.error).toMatch(/another server took over/);
+    expect(op?.steps.map((s) => s.status)).toEqual(["failed", "skipped", "skipped", "skipped"]);
+    expect((await store.getLock("shop"))?.holder).toBe("intruder");
+  });
+
+  it("aborts between steps: the running step finishes, the rest never run", async () => {
+    route53(gateway, false);
+    const register = gateway.gate("RegisterInstancesWithLoadBalancer");
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await register.reached;
+    const aborting = engine.abort(operationId, responder, "error rate climbing");
+    register.release();
+    await aborting;
+
+    const op = await store.getOperation(operationId);
+    expect(op?.status).toBe("aborted");
+    expect(op?.error).toBe("Aborted by responder@example.com.");
+    expect(op?.steps.map((s) => s.status)).toEqual(["succeeded", "succeeded", "skipped", "skipped"]);
+    expect(gateway.operations()).toEqual(["ChangeResourceRecordSets", "RegisterInstancesWithLoadBalancer"]);
+    expect(await store.getLock("shop")).toBeNull();
+    expect(await auditActions()).toEqual(["operation.started", "operation.aborted"]);
+    const [aborted] = await store.listAudit();
+    expect(aborted).toMatchObject({ actor: responder, reason: "error rate climbing", operationId });
+  });
+
+  it("aborts a wait in progress at its next poll", async () => {
+    route53(gateway, true);
+    const poll = gateway.gate("check:route53-change-insync");
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await poll.reached;
+    poll.release();
+    await engine.abort(operationId, responder);
+
+    const op = await store.getOperation(operationId);
+    expect(op?.status).toBe("aborted");
+    expect(op?.steps[0]).toMatchObject({ status: "failed", error: "Aborted by responder@example.com." });
+    expect(op?.steps.slice(1).map((s) => s.status)).toEqual(["skipped", "skipped", "skipped"]);
+    expect(gateway.operations()).toEqual(["ChangeResourceRecordSets"]);
+    expect(await store.getLock("shop")).toBeNull();
+    // With no reason given, the audit keeps the operation's own.
+    expect((await store.listAudit({ action: "operation.aborted" }))[0]?.reason).toBe("release 42");
+  });
+
+  it("refuses to abort an unknown or finished operation", async () => {
+    await expect(engine.abort("nope", responder)).rejects.toMatchObject({ code: "not_found" });
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await engine.whenIdle(operationId);
+    await expect(engine.abort(operationId, responder)).rejects.toMatchObject({ code: "conflict" });
+  });
+
+  it("aborts an operation another server is running: that server stops at its next poll", async () => {
+    route53(gateway, true);
+    const poll = gateway.gate("check:route53-change-insync");
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await poll.reached;
+    poll.release();
+    const otherServer = makeEngine({ gateway: new FakeGateway() });
+    await otherServer.abort(operationId, responder, "stop it");
+    await engine.whenIdle(operationId);
+
+    const op = await store.getOperation(operationId);
+    expect(op?.status).toBe("aborted");
+    expect(op?.steps[0]?.error).toMatch(/marked aborted elsewhere/);
+    expect(await store.getLock("shop")).toBeNull();
+    expect(await auditActions()).toEqual(["operation.started", "operation.aborted"]);
+  });
+
+  it("refuses a second start while an operation runs, and journals nothing for it", async () => {
+    route53(gateway, false);
+    const first = gateway.gate("ChangeResourceRecordSets");
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await first.reached;
+
+    const second = engine.start({ plan: shiftPlan({ summary: "Shift green from 0 % to 50 %" }), actor: responder, reason: "me too" });
+    await expect(second).rejects.toBeInstanceOf(AppError);
+    await expect(second).rejects.toMatchObject({
+      code: "conflict",
+      userMessage: "Another operation is running on shop: Shift green from 0 % to 25 % (started by operator@example.com).",
+    });
+    // Another application is not blocked.
+    const other = await engine.start({ plan: shiftPlan({ appId: "blog" }), actor: operator, reason: "blog release" });
+
+    first.release();
+    await engine.whenIdle();
+    expect((await store.listOperations({ appId: "shop" })).map((o) => o.id)).toEqual([operationId]);
+    expect((await store.getOperation(other.operationId))?.status).toBe("succeeded");
+  });
+
+  it("rollback preempts a running shift and runs at once", async () => {
+    route53(gateway, true);
+    const poll = gateway.gate("check:route53-change-insync");
+    const shift = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await poll.reached;
+    poll.release();
+
+    const rollback = await engine.start({ plan: rollbackPlan(), actor: responder, reason: "5xx on green", preempt: true });
+    const shiftOp = await store.getOperation(shift.operationId);
+    expect(shiftOp?.status).toBe("preempted");
+    expect(shiftOp?.error).toBe("Preempted by Roll back: all traffic to blue (started by responder@example.com).");
+    expect(engine.isRunningHere(shift.operationId)).toBe(false);
+    await engine.whenIdle(rollback.operationId);
+
+    expect((await store.getOperation(shift.operationId))?.steps.map((s) => s.status)).toEqual(["failed", "skipped", "skipped", "skipped"]);
+    const rb = await store.getOperation(rollback.operationId);
+    expect(rb?.status).toBe("succeeded");
+    expect(gateway.calls.map((c) => c.input.Comment ?? c.operation)).toEqual(["shift", "rollback"]);
+    expect(await store.getLock("shop")).toBeNull();
+    expect(await auditActions()).toEqual([
+      "operation.started",
+      "operation.preempted",
+      "operation.started",
+      "rollback.started",
+      "rollback.completed",
+      "operation.succeeded",
+    ]);
+    const [preempted] = await store.listAudit({ action: "operation.preempted" });
+    expect(preempted).toMatchObject({ actor: responder, operationId: shift.operationId, reason: "5xx on green", after: { status: "preempted", preemptedBy: rollback.operationId } });
+  });
+
+  it("rollback takes over a lock held by an operation of a dead server", async () => {
+    route53(gateway, false);
+    const ghost = await store.createOperation({ ...shiftPlan(), id: "ghost-op", actor: operator, reason: "release 41" });
+    await store.updateOperation(ghost.id, { status: "running" });
+    expect(await store.tryAcquireLock("shop", ghost.id, 30_000, clock)).toBe(true);
+
+    await expect(engine.start({ plan: shiftPlan(), actor: operator, reason: "again" })).rejects.toMatchObject({ code: "conflict" });
+    const rollback = await engine.start({ plan: rollbackPlan(), actor: responder, reason: "undo", preempt: true });
+    expect((await store.getOperation("ghost-op"))?.status).toBe("preempted");
+    await engine.whenIdle(rollback.operationId);
+    expect((await store.getOperation(rollback.operationId))?.status).toBe("succeeded");
+    expect(await store.getLock("shop")).toBeNull();
+  });
+
+  it("takes over a lock left behind by an operation that has already ended", async () => {
+    const stale = await store.createOperation({ ...shiftPlan(), id: "stale-op", actor: operator, reason: "old" });
+    await store.updateOperation(stale.id, { status: "succeeded" });
+    await store.tryAcquireLock("shop", stale.id, 30_000, clock);
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await engine.whenIdle(operationId);
+    expect((await store.getOperation(operationId))?.status).toBe("succeeded");
+  });
+
+  it("recovers operations a crash left running, leaving other servers' live ones alone", async () => {
+    const input = { ...shiftPlan(), actor: operator, reason: "release 42" };
+    const crashed = await store.createOperation({ ...input, id: "crashed" });
+    await store.updateOperation(crashed.id, { status: "running" });
+    await store.updateStep(crashed.id, 0, { status: "succeeded", output: { ChangeInfo: { Id: "/change/C1" } } });
+    await store.updateStep(crashed.id, 1, { status: "running" });
+    await store.tryAcquireLock("shop", crashed.id, 30_000, clock - 120_000);
+    await store.createOperation({ ...input, appId: "blog", id: "pending" });
+    const live = await store.createOperation({ ...input, appId: "api", id: "live" });
+    await store.updateOperation(live.id, { status: "running" });
+    await store.tryAcquireLock("api", live.id, 30_000, clock);
+
+    const recovered = await engine.recoverInterrupted();
+    expect(recovered.map((o) => o.id).sort()).toEqual(["crashed", "pending"]);
+    expect((await store.getOperation("crashed"))?.status).toBe("interrupted");
+    expect(await store.getLock("shop")).toBeNull();
+    expect((await store.getOperation("live"))?.status).toBe("running");
+    expect((await store.getLock("api"))?.holder).toBe("live");
+    const audits = await store.listAudit({ action: "operation.interrupted" });
+    expect(audits).toHaveLength(2);
+    expect(audits.find((a) => a.operationId === "crashed")?.after).toEqual({ status: "interrupted", stepsSucceeded: 1, inFlightStep: "register-green" });
+
+    // An interrupted operation no longer blocks its application, and can be aborted.
+    await engine.abort("crashed", responder, "will roll back instead");
+    expect((await store.getOperation("crashed"))?.status).toBe("aborted");
+    const next = await engine.start({ plan: shiftPlan(), actor: operator, reason: "retry" });
+    await engine.whenIdle(next.operationId);
+    expect(await engine.recoverInterrupted()).toEqual([]);
+  });
+
+  it("validates before taking the lock or journaling", async () => {
+    const bad: [Plan, string, RegExp][] = [
+      [shiftPlan({ steps: [] }), "why", /no steps/],
+      [shiftPlan(), "   ", /reason/],
+      [shiftPlan({ steps: [{ id: "a", title: "A", call: { service: "elb", operation: "X", input: {} } }, { id: "a", title: "B", call: { service: "elb", operation: "Y", input: {} } }] }), "why", /appears twice/],
+      [shiftPlan({ steps: [{ id: "a", title: "Nothing" }] }), "why", /call or a wait/],
+      [shiftPlan({ steps: [{ id: "a", title: "A", wait: { kind: "elb-in-service", loadBalancerName: "x", minInService: 1, timeoutMs: 0, pollMs: 1_000 } }] }), "why", /timeoutMs/],
+      [shiftPlan({ appId: "" }), "why", /appId/],
+    ];
+    for (const [plan, reason, message] of bad) {
+      const attempt = engine.start({ plan, actor: operator, reason });
+      await expect(attempt).rejects.toMatchObject({ code: "invalid" });
+      await expect(attempt).rejects.toSatisfy((e: AppError) => message.test(e.userMessage));
+    }
+    await expect(engine.start({ plan: shiftPlan(), actor: { ...operator, role: "root" as Actor["role"] }, reason: "x" })).rejects.toMatchObject({ code: "invalid" });
+    expect(await store.listOperations()).toEqual([]);
+    expect(await store.getLock("shop")).toBeNull();
+    expect(gateway.calls).toEqual([]);
+  });
+});

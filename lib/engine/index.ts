@@ -1,0 +1,3 @@
+import "server-only";
+
+export { createEngine, describeWait, type Engine, type EngineOptions, type StartInput } from "./engine";
