@@ -226,9 +226,8 @@ function step(world: SimWorld, metrics: MetricStore, state: TrafficState, fromMs
   };
   const targeted = new Set<string>();
   const seenNames = new Set<string>();
-  const changes = [...world.changes.values()];
   for (const zone of world.zones.values()) {
-    const records = state.published.visibleRecords(zone, changes, fromMs);
+    const records = state.published.visibleRecords(zone, world.changes.values(), fromMs);
     for (const name of trafficNames(records, lbByDns, lbHealthy)) {
       const popKey = `${zone.id}|${name.key}`;
       seenNames.add(popKey);
