@@ -1,0 +1,143 @@
+/**
+ * The demo world, created the way a user would build it: through the AWS APIs with the real SDK v3
+ * clients against the range's endpoint, never by writing world internals. A classic DNS blue/green
+ * setup: hosted zone example.com., load balancers shop-blue and shop-green with three instances each
+ * (blue runs v41, green v42), and weighted CNAMEs shop.example.com. (blue 100 / green 0).
+ */
+import { EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import {
+  ConfigureHealthCheckCommand,
+  CreateLoadBalancerCommand,
+  ElasticLoadBalancingClient,
+  ModifyLoadBalancerAttributesCommand,
+  RegisterInstancesWithLoadBalancerCommand,
+} from "@aws-sdk/client-elastic-load-balancing";
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from "@aws-sdk/client-route-53";
+
+export const DEMO_ZONE = "example.com.";
+export const DEMO_RECORD = "shop.example.com.";
+
+export interface DemoEnvironment {
+  color: "blue" | "green";
+  loadBalancerName: string;
+  dnsName: string;
+  version: string;
+  instanceIds: string[];
+  weight: number;
+}
+
+export interface DemoWorld {
+  hostedZoneId: string;
+  zoneName: string;
+  recordName: string;
+  changeId: string;
+  environments: DemoEnvironment[];
+}
+
+const ENVIRONMENTS = [
+  { color: "blue", loadBalancerName: "shop-blue", version: "v41", imageId: "ami-041b1e0000000041", weight: 100 },
+  { color: "green", loadBalancerName: "shop-green", version: "v42", imageId: "ami-042a0e0000000042", weight: 0 },
+] as const;
+
+/** Creates the demo world through the range's AWS APIs at `endpointUrl`. */
+export async function seedDemoWorld(endpointUrl: string, region = "us-east-1"): Promise<DemoWorld> {
+  const config = { endpoint: endpointUrl, region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } };
+  const route53 = new Route53Client(config);
+  const elb = new ElasticLoadBalancingClient(config);
+  const ec2 = new EC2Client(config);
+  try {
+    const zone = await route53.send(new CreateHostedZoneCommand({ Name: DEMO_ZONE, CallerReference: "teal-demo-world" }));
+    const hostedZoneId = zone.HostedZone?.Id;
+    if (hostedZoneId === undefined) throw new Error("CreateHostedZone returned no zone id");
+    const zones = [`${region}a`, `${region}b`, `${region}c`];
+
+    const environments: DemoEnvironment[] = [];
+    for (const env of ENVIRONMENTS) {
+      const created = await elb.send(
+        new CreateLoadBalancerCommand({
+          LoadBalancerName: env.loadBalancerName,
+          Listeners: [{ Protocol: "HTTP", LoadBalancerPort: 80, InstanceProtocol: "HTTP", InstancePort: 80 }],
+          AvailabilityZones: zones,
+          Tags: [{ Key: "teal:color", Value: env.color }],
+        }),
+      );
+      if (created.DNSName === undefined) throw new Error(`CreateLoadBalancer ${env.loadBalancerName} returned no DNS name`);
+      await elb.send(
+        new ConfigureHealthCheckCommand({
+          LoadBalancerName: env.loadBalancerName,
+          HealthCheck: { Target: "HTTP:80/health", Interval: 10, Timeout: 5, UnhealthyThreshold: 2, HealthyThreshold: 3 },
+        }),
+      );
+      await elb.send(
+        new ModifyLoadBalancerAttributesCommand({
+          LoadBalancerName: env.loadBalancerName,
+          LoadBalancerAttributes: { ConnectionDraining: { Enabled: true, Timeout: 60 }, CrossZoneLoadBalancing: { Enabled: true } },
+        }),
+      );
+      const run = await ec2.send(
+        new RunInstancesCommand({
+          ImageId: env.imageId,
+          InstanceType: "t3.small",
+          MinCount: 3,
+          MaxCount: 3,
+          TagSpecifications: [
+            {
+              ResourceType: "instance",
+              Tags: [
+                { Key: "Name", Value: env.loadBalancerName },
+                { Key: "teal:version", Value: env.version },
+                { Key: "teal:color", Value: env.color },
+              ],
+            },
+          ],
+        }),
+      );
+      const instanceIds = (run.Instances ?? []).map((i) => i.InstanceId).filter((id): id is string => id !== undefined);
+      await elb.send(
+        new RegisterInstancesWithLoadBalancerCommand({
+          LoadBalancerName: env.loadBalancerName,
+          Instances: instanceIds.map((InstanceId) => ({ InstanceId })),
+        }),
+      );
+      environments.push({
+        color: env.color,
+        loadBalancerName: env.loadBalancerName,
+        dnsName: created.DNSName,
+        version: env.version,
+        instanceIds,
+        weight: env.weight,
+      });
+    }
+
+    const change = await route53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: hostedZoneId,
+        ChangeBatch: {
+          Comment: "Teal demo: shop.example.com on blue",
+          Changes: environments.map((env) => ({
+            Action: "CREATE" as const,
+            ResourceRecordSet: {
+              Name: DEMO_RECORD,
+              Type: "CNAME" as const,
+              SetIdentifier: env.color,
+              Weight: env.weight,
+              TTL: 60,
+              ResourceRecords: [{ Value: env.dnsName }],
+            },
+          })),
+        },
+      }),
+    );
+    return {
+      hostedZoneId,
+      zoneName: DEMO_ZONE,
+      recordName: DEMO_RECORD,
+      changeId: change.ChangeInfo?.Id ?? "",
+      environments,
+    };
+  } finally {
+    route53.destroy();
+    elb.destroy();
+    ec2.destroy();
+  }
+}
