@@ -60,6 +60,9 @@ describe("EC2 instances", () => {
     expect(byId.Reservations?.[0]?.ReservationId).toBe(run.ReservationId);
     expect(byId.Reservations?.[0]?.Instances?.map((i) => i.InstanceId)).toEqual(ids);
     expect(byId.Reservations?.[0]?.Instances?.[0]?.PrivateIpAddress).toMatch(/^172\.31\.[0-9]+\.[0-9]+$/);
+    const described = byId.Reservations?.[0]?.Instances?.[0];
+    expect(described?.VpcId).toMatch(/^vpc-[0-9a-f]+$/);
+    expect(described?.SubnetId).toMatch(/^subnet-[0-9a-f]+$/);
 
     range.tick(30_000);
     const running = await ec2.send(new DescribeInstancesCommand({ InstanceIds: ids, Filters: [{ Name: "instance-state-name", Values: ["running"] }] }));
@@ -82,6 +85,7 @@ describe("EC2 instances", () => {
     range.tick(15_000);
     const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
     expect(described.Reservations?.[0]?.Instances?.[0]?.State).toEqual({ Code: 48, Name: "terminated" });
+    expect(described.Reservations?.[0]?.Instances?.[0]?.StateReason?.Code).toBe("Client.UserInitiatedShutdown");
 
     const err = await rejection(ec2.send(new DescribeInstancesCommand({ InstanceIds: ["i-0123456789abcdef9"] })));
     expect(err).toBeInstanceOf(EC2ServiceException);

@@ -88,6 +88,12 @@ function instanceXml(world: RangeWorld, instance: SimInstance, index: number): X
     placement: { availabilityZone: instance.availabilityZone, groupName: "", tenancy: "default" },
     monitoring: { state: "disabled" },
     privateIpAddress: instance.state === "terminated" ? undefined : ip,
+    subnetId: instance.state === "terminated" ? undefined : subnetOf(instance.availabilityZone),
+    vpcId: instance.state === "terminated" ? undefined : DEFAULT_VPC_ID,
+    stateReason:
+      instance.state === "shutting-down" || instance.state === "terminated"
+        ? { code: "Client.UserInitiatedShutdown", message: "Client.UserInitiatedShutdown: User initiated shutdown" }
+        : undefined,
     groupSet: xmlList("item", []),
     architecture: "x86_64",
     rootDeviceType: "ebs",
@@ -98,6 +104,14 @@ function instanceXml(world: RangeWorld, instance: SimInstance, index: number): X
       Object.entries(instance.tags).map(([key, value]): XmlValue => ({ key, value })),
     ),
   };
+}
+
+/** The account's default VPC; every instance and load balancer of the range lives in it. */
+export const DEFAULT_VPC_ID = "vpc-0d3fa017e5c0a1b2c";
+
+/** The default subnet of an Availability Zone ("us-east-1b" → "subnet-0d3fa017e5c0000b"). */
+export function subnetOf(availabilityZone: string): string {
+  return `subnet-0d3fa017e5c0000${availabilityZone.slice(-1)}`;
 }
 
 /** A private IP derived from the world seed and instance id, so it is stable without storing it. */

@@ -104,6 +104,7 @@ describe("load balancers", () => {
       AvailabilityZones: ["us-east-1a", "us-east-1b"],
       Instances: [],
       Scheme: "internet-facing",
+      VPCId: expect.stringMatching(/^vpc-[0-9a-f]+$/),
       // API defaults: TCP on the instance port, 30 s, 5 s, 2 / 10.
       HealthCheck: { Target: "TCP:8080", Interval: 30, Timeout: 5, UnhealthyThreshold: 2, HealthyThreshold: 10 },
     });

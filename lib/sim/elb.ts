@@ -4,6 +4,7 @@
  * configuration, instance registration with health checks and connection draining run by the world
  * tick, and attributes (AWS-FACTS §2).
  */
+import { DEFAULT_VPC_ID, subnetOf } from "./ec2";
 import { SimApiError } from "./errors";
 import type { SimHttpRequest, SimHttpResponse } from "./http";
 import { elbDnsNumber, requestId } from "./ids";
@@ -242,7 +243,8 @@ function describeXml(world: RangeWorld, lb: SimClassicLoadBalancer): XmlFields {
     },
     BackendServerDescriptions: xmlList("member", []),
     AvailabilityZones: xmlList("member", lb.availabilityZones),
-    Subnets: xmlList("member", []),
+    Subnets: xmlList("member", lb.availabilityZones.map(subnetOf)),
+    VPCId: DEFAULT_VPC_ID,
     Instances: instancesXml(activeRegistrations(lb)),
     HealthCheck: healthCheckXml(lb.healthCheck),
     SourceSecurityGroup: { OwnerAlias: world.config.accountId, GroupName: "default" },
