@@ -14,6 +14,7 @@ import {
   type Change,
   type ResourceRecordSet,
 } from "@aws-sdk/client-route-53";
+import { CreateLoadBalancerCommand, ElasticLoadBalancingClient } from "@aws-sdk/client-elastic-load-balancing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestRange, type TestRange } from "./testing";
 
@@ -267,6 +268,39 @@ describe("ChangeResourceRecordSets", () => {
       change(id, [{ Action: "CREATE", ResourceRecordSet: { ...alias, AliasTarget: { HostedZoneId: id, DNSName: "nothing.example.com", EvaluateTargetHealth: false } } }]),
     );
     expect(missingTarget).toBeInstanceOf(InvalidChangeBatch);
+  });
+
+  it("alias records to a classic ELB must name an existing load balancer in its canonical zone", async () => {
+    const id = await newZone();
+    const elb = new ElasticLoadBalancingClient(range.clientConfig);
+    const lb = await elb.send(
+      new CreateLoadBalancerCommand({
+        LoadBalancerName: "alias-target",
+        Listeners: [{ Protocol: "HTTP", LoadBalancerPort: 80, InstanceProtocol: "HTTP", InstancePort: 80 }],
+        AvailabilityZones: ["us-east-1a"],
+      }),
+    );
+    elb.destroy();
+    const alias = (dnsName: string): ResourceRecordSet => ({
+      Name: "www.example.com",
+      Type: "A",
+      AliasTarget: { HostedZoneId: "Z35SXDOTRQ7X7K", DNSName: dnsName, EvaluateTargetHealth: true },
+    });
+    await change(id, [{ Action: "CREATE", ResourceRecordSet: alias(`dualstack.${lb.DNSName ?? ""}`) }]);
+    const missing = await rejection(change(id, [{ Action: "UPSERT", ResourceRecordSet: alias("gone-123.us-east-1.elb.amazonaws.com") }]));
+    expect(missing).toBeInstanceOf(InvalidChangeBatch);
+    expect((missing as Error).message).toContain("does not lie within the target zone");
+  });
+
+  it("answers InvalidInput for a malformed body", async () => {
+    const id = await newZone();
+    const res = await fetch(`${range.url}/2013-04-01/hostedzone/${id.replace("/hostedzone/", "")}/rrset`, {
+      method: "POST",
+      headers: { "content-type": "application/xml" },
+      body: "<ChangeResourceRecordSetsRequest><ChangeBatch><Changes><Change><Action>RENAME</Action></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>",
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("<Code>InvalidInput</Code>");
   });
 
   it("answers PriorRequestNotComplete while the zone is still processing the previous batch", async () => {
