@@ -1,0 +1,14 @@
+// What Teal adds to next-auth's session and user types: every signed-in user has a Teal role.
+import type { DefaultSession } from "next-auth";
+import type { Role } from "@/lib/domain/types";
+
+declare module "next-auth" {
+  interface User {
+    role: Role;
+  }
+
+  interface Session {
+    /** id and role are set by Teal's session callback; missing only for a session from another build. */
+    user?: DefaultSession["user"] & { id?: string; role?: Role };
+  }
+}
