@@ -1,6 +1,7 @@
 /**
  * CloudWatch (API 2010-08-01) for the practice range: GetMetricData, GetMetricStatistics and
- * ListMetrics over the metric store.
+ * ListMetrics over the metric store, and the metric alarm operations PutMetricAlarm,
+ * DescribeAlarms, DeleteAlarms and SetAlarmState (the model and evaluation live in alarms.ts).
  *
  * Wire protocols:
  * - What `@aws-sdk/client-cloudwatch` sends today: AWS JSON 1.0 with query compatibility:
@@ -23,9 +24,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { gunzipSync } from "node:zlib";
+import { deleteAlarms, describeAlarms, evaluateAlarms, putMetricAlarm, setAlarmState, type PutMetricAlarmInput } from "./alarms";
+import { SimApiError } from "./errors";
 import type { SimHttpRequest, SimHttpResponse } from "./http";
 import { MINUTE_MS, parseStatistic, statisticValue, type MetricStore, type ParsedStatistic } from "./metrics";
-import type { SimMetricKey, SimWorld } from "./state";
+import type { SimMetricAlarm, SimMetricKey, SimWorld } from "./state";
 
 const JSON_TARGET_PREFIX = "GraniteServiceVersion20100801.";
 const XML_NAMESPACE = "http://monitoring.amazonaws.com/doc/2010-08-01/";
@@ -62,6 +65,7 @@ const ERROR_SHAPES: readonly { query: string; shape: string; status: number }[] 
   { query: "InternalServiceError", shape: "InternalServiceFault", status: 500 },
   { query: "LimitExceeded", shape: "LimitExceededFault", status: 400 },
   { query: "ResourceNotFound", shape: "ResourceNotFound", status: 404 },
+  { query: "InvalidFormat", shape: "InvalidFormatFault", status: 400 },
 ];
 
 function protocolOf(req: SimHttpRequest): Protocol {
@@ -707,10 +711,105 @@ function listMetrics(world: SimWorld, metrics: MetricStore, input: Input): { met
 }
 
 // ---------------------------------------------------------------------------------------------
+// Alarms: wire decoding (the model is in alarms.ts)
+
+function stringList(input: Input, name: string): string[] {
+  return (optList(input, name) ?? []).map((v, i) => {
+    if (typeof v !== "string") throw new CloudWatchError("ValidationError", `1 validation error detected: Value at '${name}.member.${i + 1}' failed to satisfy constraint: Member must be a string`);
+    return v;
+  });
+}
+
+function putMetricAlarmInput(input: Input): PutMetricAlarmInput {
+  return {
+    AlarmName: optString(input, "AlarmName"),
+    AlarmDescription: optString(input, "AlarmDescription"),
+    Namespace: optString(input, "Namespace"),
+    MetricName: optString(input, "MetricName"),
+    Dimensions: dimensionsOf(optList(input, "Dimensions"), "Dimensions", true).map((d) => ({ Name: d.Name, Value: d.Value ?? "" })),
+    Statistic: optString(input, "Statistic"),
+    ExtendedStatistic: optString(input, "ExtendedStatistic"),
+    Unit: optString(input, "Unit"),
+    Period: optNumber(input, "Period"),
+    EvaluationPeriods: optNumber(input, "EvaluationPeriods"),
+    DatapointsToAlarm: optNumber(input, "DatapointsToAlarm"),
+    Threshold: optNumber(input, "Threshold"),
+    ComparisonOperator: optString(input, "ComparisonOperator"),
+    TreatMissingData: optString(input, "TreatMissingData"),
+    ActionsEnabled: optBoolean(input, "ActionsEnabled"),
+    OKActions: stringList(input, "OKActions"),
+    AlarmActions: stringList(input, "AlarmActions"),
+    InsufficientDataActions: stringList(input, "InsufficientDataActions"),
+    hasMetrics: (optList(input, "Metrics") ?? []).length > 0,
+    ThresholdMetricId: optString(input, "ThresholdMetricId"),
+  };
+}
+
+/** A metric alarm in the DescribeAlarms shape; timestamps stay epoch ms until serialised. */
+function alarmFields(a: SimMetricAlarm): { text: [string, string | number | boolean | undefined][]; times: [string, number][]; lists: [string, string[]][] } {
+  return {
+    text: [
+      ["AlarmName", a.name],
+      ["AlarmArn", a.arn],
+      ["AlarmDescription", a.description],
+      ["ActionsEnabled", a.actionsEnabled],
+      ["StateValue", a.state],
+      ["StateReason", a.stateReason],
+      ["StateReasonData", a.stateReasonData],
+      ["MetricName", a.metricName],
+      ["Namespace", a.namespace],
+      ["Statistic", a.statistic],
+      ["ExtendedStatistic", a.extendedStatistic],
+      ["Period", a.periodS],
+      ["Unit", a.unit],
+      ["EvaluationPeriods", a.evaluationPeriods],
+      ["DatapointsToAlarm", a.datapointsToAlarm],
+      ["Threshold", a.threshold],
+      ["ComparisonOperator", a.comparisonOperator],
+      ["TreatMissingData", a.treatMissingData],
+    ],
+    times: [
+      ["AlarmConfigurationUpdatedTimestamp", a.configurationUpdatedMs],
+      ["StateUpdatedTimestamp", a.stateUpdatedMs],
+      ["StateTransitionedTimestamp", a.stateTransitionedMs],
+    ],
+    lists: [
+      ["OKActions", a.okActions],
+      ["AlarmActions", a.alarmActions],
+      ["InsufficientDataActions", a.insufficientDataActions],
+    ],
+  };
+}
+
+function alarmJson(a: SimMetricAlarm): Record<string, unknown> {
+  const f = alarmFields(a);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of f.text) if (v !== undefined) out[k] = v;
+  for (const [k, v] of f.times) out[k] = epochSeconds(v);
+  for (const [k, v] of f.lists) out[k] = v;
+  out.Dimensions = a.dimensions;
+  return out;
+}
+
+function alarmXml(a: SimMetricAlarm): string {
+  const f = alarmFields(a);
+  let x = "";
+  for (const [k, v] of f.text) if (v !== undefined) x += tag(k, typeof v === "string" ? xmlEscape(v) : String(v));
+  for (const [k, v] of f.times) x += tag(k, isoMillis(v));
+  for (const [k, v] of f.lists) x += tag(k, members(v.map(xmlEscape)));
+  return x + dimensionsXml(a.dimensions);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Serialisation
 
 function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** Alarm timestamps carry milliseconds, as AWS's do. */
+function isoMillis(ms: number): string {
+  return new Date(ms).toISOString();
 }
 
 function epochSeconds(ms: number): number {
@@ -729,6 +828,16 @@ function xmlResponse(operation: string, inner: string): SimHttpResponse {
     body:
       `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="${XML_NAMESPACE}"><${operation}Result>${inner}</${operation}Result>` +
       `<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`,
+  };
+}
+
+/** The awsQuery answer of an operation without output fields. */
+function xmlEmpty(operation: string): SimHttpResponse {
+  const requestId = randomUUID();
+  return {
+    status: 200,
+    headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="${XML_NAMESPACE}"><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`,
   };
 }
 
@@ -757,7 +866,35 @@ export function handleCloudWatch(world: SimWorld, metrics: MetricStore, req: Sim
     }
     const { operation, input } = decodeRequest(req, protocol);
     const json = protocol === "json";
+    // Alarms are evaluated lazily here (idempotent per period boundary, see alarms.ts), so every
+    // answer reflects the data up to now even when the world's tick does not evaluate them.
+    evaluateAlarms(world, metrics, world.nowMs);
     switch (operation) {
+      case "PutMetricAlarm": {
+        putMetricAlarm(world, putMetricAlarmInput(input));
+        return json ? jsonResponse({}) : xmlEmpty(operation);
+      }
+      case "DescribeAlarms": {
+        const { alarms, nextToken } = describeAlarms(world, {
+          AlarmNames: optList(input, "AlarmNames") === undefined ? undefined : stringList(input, "AlarmNames"),
+          AlarmNamePrefix: optString(input, "AlarmNamePrefix"),
+          AlarmTypes: optList(input, "AlarmTypes") === undefined ? undefined : stringList(input, "AlarmTypes"),
+          StateValue: optString(input, "StateValue"),
+          ActionPrefix: optString(input, "ActionPrefix"),
+          MaxRecords: optNumber(input, "MaxRecords"),
+          NextToken: optString(input, "NextToken"),
+        });
+        if (json) return jsonResponse({ MetricAlarms: alarms.map(alarmJson), CompositeAlarms: [], ...(nextToken ? { NextToken: nextToken } : {}) });
+        return xmlResponse("DescribeAlarms", tag("MetricAlarms", members(alarms.map(alarmXml))) + "<CompositeAlarms/>" + (nextToken ? tag("NextToken", xmlEscape(nextToken)) : ""));
+      }
+      case "DeleteAlarms": {
+        deleteAlarms(world, stringList(input, "AlarmNames"));
+        return json ? jsonResponse({}) : xmlEmpty(operation);
+      }
+      case "SetAlarmState": {
+        setAlarmState(world, optString(input, "AlarmName"), optString(input, "StateValue"), optString(input, "StateReason"), optString(input, "StateReasonData"));
+        return json ? jsonResponse({}) : xmlEmpty(operation);
+      }
       case "GetMetricData": {
         const { results, nextToken } = getMetricData(world, metrics, input);
         if (json) {
@@ -807,10 +944,10 @@ export function handleCloudWatch(world: SimWorld, metrics: MetricStore, req: Sim
         if (operation === "") throw new CloudWatchError("MissingAction", "The request must name an operation (X-Amz-Target or Action).");
         throw json
           ? new CloudWatchError("UnknownOperationException", `The practice range does not implement CloudWatch ${operation}.`)
-          : new CloudWatchError("InvalidAction", `The action ${operation} is not valid for this web service (the practice range implements GetMetricData, GetMetricStatistics and ListMetrics).`);
+          : new CloudWatchError("InvalidAction", `The action ${operation} is not valid for this web service (the practice range implements GetMetricData, GetMetricStatistics, ListMetrics, PutMetricAlarm, DescribeAlarms, DeleteAlarms and SetAlarmState).`);
     }
   } catch (err) {
-    if (err instanceof CloudWatchError) return cloudWatchError(req, err.code, err.message, err.status);
+    if (err instanceof CloudWatchError || err instanceof SimApiError) return cloudWatchError(req, err.code, err.message, err.status);
     const message = err instanceof Error ? err.message : String(err);
     return cloudWatchError(req, "InternalServiceError", `Internal error: ${message}`, 500);
   }

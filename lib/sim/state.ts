@@ -159,6 +159,40 @@ export interface SimMetricSink {
   record(key: SimMetricKey, atMs: number, value: number): void;
 }
 
+/** CloudWatch metric alarm state: configuration as PutMetricAlarm set it, plus its evaluation state. */
+export type SimAlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA";
+
+export interface SimMetricAlarm {
+  name: string;
+  arn: string;
+  description?: string;
+  namespace: string;
+  metricName: string;
+  dimensions: { Name: string; Value: string }[];
+  /** Exactly one of statistic / extendedStatistic is set. */
+  statistic?: string;
+  extendedStatistic?: string;
+  unit?: string;
+  periodS: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  threshold: number;
+  comparisonOperator: "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
+  treatMissingData: "breaching" | "notBreaching" | "ignore" | "missing";
+  actionsEnabled: boolean;
+  okActions: string[];
+  alarmActions: string[];
+  insufficientDataActions: string[];
+  configurationUpdatedMs: number;
+  state: SimAlarmState;
+  stateReason: string;
+  stateReasonData?: string;
+  stateUpdatedMs: number;
+  stateTransitionedMs: number;
+  /** The newest period boundary this alarm was evaluated at (epoch ms). */
+  evaluatedThroughMs: number;
+}
+
 /** The whole simulated world. Owned by lib/sim/world.ts; read by the traffic model and CloudWatch. */
 export interface SimWorld {
   nowMs: number;
@@ -169,4 +203,9 @@ export interface SimWorld {
   loadBalancers: Map<string, SimClassicLoadBalancer>;
   instances: Map<string, SimInstance>;
   versions: Map<string, SimVersionProfile>;
+  /**
+   * CloudWatch metric alarms by name (lib/sim/alarms.ts). Optional so worlds built before alarms
+   * existed stay valid; alarms.ts creates the map on first use.
+   */
+  alarms?: Map<string, SimMetricAlarm>;
 }
