@@ -1,0 +1,209 @@
+/**
+ * Where moto 5.2.1 and the practice range are known to differ, and why the range is the one that
+ * behaves like AWS. Each entry names the scenario step, what moto does, what AWS does, the section of
+ * the shared AWS facts sheet (AWS-FACTS.md) that says so, and the exact observation the range must
+ * produce. The suite checks both sides: the range must match `range`, and moto must still differ —
+ * an entry moto no longer needs is reported as stale, so the table cannot rot into a silent skip.
+ */
+
+export interface KnownDifference {
+  scenario: string;
+  step: string;
+  moto: string;
+  aws: string;
+  /** Section of AWS-FACTS.md stating the AWS behaviour. */
+  facts: string;
+  /** The range's normalised observation (the AWS behaviour). */
+  range: unknown;
+}
+
+const healthyNow = { State: "InService", ReasonCode: "N/A", Description: "N/A" };
+
+export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
+  // Route 53
+  {
+    scenario: "route53",
+    step: "CREATE weighted pair: ChangeInfo",
+    moto: "ChangeInfo.Status is always INSYNC",
+    aws: "a change starts PENDING and becomes INSYNC within about 60 s",
+    facts: "§1.5, §13",
+    range: { Id: "<change>", Status: "PENDING" },
+  },
+  { scenario: "route53", step: "GetChange at once", moto: "always INSYNC", aws: "PENDING until propagated", facts: "§1.5, §13", range: "PENDING" },
+  { scenario: "route53", step: "UPSERT both weights in one batch", moto: "always INSYNC", aws: "PENDING until propagated", facts: "§1.5, §13", range: "PENDING" },
+  {
+    scenario: "route53",
+    step: "ListResourceRecordSets paged by 3 (a page ends inside the weighted set)",
+    moto: "NextRecordIdentifier missing inside a weighted set, so the next page repeats the last record (blue twice)",
+    aws: "NextRecordIdentifier names the next SetIdentifier so paging continues inside one weighted set",
+    facts: "§1.1 (ListResourceRecordSets)",
+    range: [
+      {
+        records: ["xcheck.example.com. NS", "xcheck.example.com. SOA", "app.xcheck.example.com. CNAME blue"],
+        IsTruncated: true,
+        Next: ["app.xcheck.example.com.", "CNAME", "green"],
+      },
+      { records: ["app.xcheck.example.com. CNAME green"], IsTruncated: false },
+    ],
+  },
+  {
+    scenario: "route53",
+    step: "DELETE with a non-matching weight",
+    moto: "accepts the DELETE and removes the record",
+    aws: "a DELETE must match every value exactly: InvalidChangeBatch",
+    facts: "§1.2, §13",
+    range: "InvalidChangeBatch",
+  },
+  {
+    scenario: "route53",
+    step: "CREATE of an existing record set",
+    moto: "accepts it and stores a second record set with the same name, type and SetIdentifier",
+    aws: "InvalidChangeBatch: Tried to create resource record set … but it already exists",
+    facts: "§1.2",
+    range: "InvalidChangeBatch",
+  },
+  {
+    scenario: "route53",
+    step: "weighted records at the end",
+    moto: "follows from the two rows above: green deleted by the mismatched DELETE, blue duplicated by the second CREATE",
+    aws: "green untouched, one blue",
+    facts: "§1.2",
+    range: ["blue:10", "green:100"],
+  },
+  {
+    scenario: "route53",
+    step: "GetChange of an unknown id",
+    moto: "answers any change id (INSYNC); its change ids are hard-coded",
+    aws: "NoSuchChange for an id it never issued",
+    facts: "§1.1 (GetChange), §13",
+    range: "NoSuchChange",
+  },
+  // EC2
+  {
+    scenario: "ec2",
+    step: "DescribeInstances by tag at once",
+    moto: "instances are running as soon as they are described",
+    aws: "pending for the boot time, then running",
+    facts: "§11 (Global: asynchronous state machines; Typical durations: EC2 launch)",
+    range: {
+      Reservations: 1,
+      Instances: [0, 1].map(() => ({ InstanceId: "i-*", ImageId: "ami-12c6146b", InstanceType: "t3.micro", State: "pending", Placement: true, Tags: ["Name=web", "app=xcheck-ec2"] })),
+    },
+  },
+  // Classic ELB
+  {
+    scenario: "elb",
+    step: "DescribeLoadBalancers",
+    moto: "no HealthCheck until ConfigureHealthCheck",
+    aws: "a load balancer created through the API has the default check TCP:80",
+    facts: "§2.2",
+    range: {
+      LoadBalancerName: "xcheck-blue",
+      Scheme: "internet-facing",
+      AvailabilityZones: ["us-east-1a"],
+      Listeners: [{ Protocol: "HTTP", LoadBalancerPort: 80, InstancePort: 80, InstanceProtocol: "HTTP" }],
+      HealthCheckTarget: "TCP:80",
+    },
+  },
+  {
+    scenario: "elb",
+    step: "CanonicalHostedZoneNameID",
+    moto: "absent",
+    aws: "the region's ELB hosted zone id (alias targets need it)",
+    facts: "§13, §1.4",
+    range: "Z35SXDOTRQ7X7K",
+  },
+  {
+    scenario: "elb",
+    step: "RegisterInstancesWithLoadBalancer returns",
+    moto: "an empty list",
+    aws: "the full list of registered instances",
+    facts: "§2.1, §13",
+    range: ["i-*", "i-*"],
+  },
+  {
+    scenario: "elb",
+    step: "DescribeInstanceHealth at once",
+    moto: "InService at once",
+    aws: "OutOfService until HealthyThreshold checks pass",
+    facts: "§2.1, §2.2, §13",
+    range: [0, 1].map(() => ({ State: "OutOfService", ReasonCode: "ELB", Description: "Instance registration is still in progress." })),
+  },
+  {
+    scenario: "elb",
+    step: "DeregisterInstancesFromLoadBalancer returns",
+    moto: "an empty list",
+    aws: "the instances that remain registered",
+    facts: "§2.1",
+    range: ["i-*"],
+  },
+  {
+    scenario: "elb",
+    step: "DescribeInstanceHealth right after deregistering",
+    moto: "the instance is gone at once",
+    aws: "with connection draining on, it stays InService 'Instance deregistration currently in progress' until in-flight requests finish or the timeout",
+    facts: "§2.3",
+    range: [healthyNow, { State: "InService", ReasonCode: "N/A", Description: "Instance deregistration currently in progress." }],
+  },
+  {
+    scenario: "elb",
+    step: "DescribeInstanceHealth of the deregistered instance by id",
+    moto: "State Unknown, Description N/A",
+    aws: "OutOfService 'Instance is not currently registered with the LoadBalancer.'",
+    facts: "§2.1, §2.3",
+    range: [{ State: "OutOfService", ReasonCode: "N/A", Description: "Instance is not currently registered with the LoadBalancer." }],
+  },
+  // CloudWatch
+  {
+    scenario: "cloudwatch",
+    step: "DescribeAlarms of a new alarm",
+    moto: "a new alarm is OK",
+    aws: "a new alarm is INSUFFICIENT_DATA until its first evaluation",
+    facts: "§6.3 (states), §11 CloudWatch (alarms evaluate every Period)",
+    range: [
+      {
+        AlarmName: "xcheck-a",
+        AlarmArn: "arn:aws:cloudwatch:us-east-1:<account>:alarm:xcheck-a",
+        Namespace: "AWS/ELB",
+        MetricName: "HTTPCode_Backend_5XX",
+        Dimensions: [{ Name: "LoadBalancerName", Value: "xcheck-blue" }],
+        Statistic: "Sum",
+        Period: 60,
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
+        Threshold: 5,
+        ComparisonOperator: "GreaterThanThreshold",
+        TreatMissingData: "notBreaching",
+        ActionsEnabled: true,
+        AlarmActions: ["arn:aws:sns:us-east-1:123456789012:ops"],
+        StateValue: "INSUFFICIENT_DATA",
+        StateReason: "Unchecked: Initial alarm creation",
+        StateUpdatedTimestamp: true,
+      },
+    ],
+  },
+  {
+    scenario: "cloudwatch",
+    step: "DescribeAlarms paged by 2",
+    moto: "ignores MaxRecords (one page of three)",
+    aws: "MaxRecords 1–100 pages with NextToken",
+    facts: "§6.1 (DescribeAlarms)",
+    range: [["xcheck-a", "xcheck-b"], ["xcheck-c"]],
+  },
+  {
+    scenario: "cloudwatch",
+    step: "DescribeAlarms with AlarmNames and AlarmNamePrefix",
+    moto: "accepts both",
+    aws: "AlarmNames and AlarmNamePrefix are mutually exclusive",
+    facts: "§6.1 (DescribeAlarms)",
+    range: "InvalidParameterCombinationException",
+  },
+  {
+    scenario: "cloudwatch",
+    step: "DescribeAlarms StateValue=ALARM after SetAlarmState",
+    moto: "ignores StateValue when AlarmNamePrefix is given",
+    aws: "StateValue filters the alarms",
+    facts: "§6.1 (DescribeAlarms)",
+    range: [["xcheck-b", "ALARM", "cross-check drill"]],
+  },
+];
