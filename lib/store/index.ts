@@ -22,7 +22,7 @@ const cache = globalThis as typeof globalThis & { __tealStore?: Promise<Store> }
 /** The app's store, opened (and migrated) on first use from DATABASE_URL (default: SQLite in data/). */
 export function getStore(): Promise<Store> {
   if (!cache.__tealStore) {
-    const opening = openStore(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+    const opening = openStore(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
     // A failed open is not cached: the next call tries again.
     opening.catch(() => {
       if (cache.__tealStore === opening) cache.__tealStore = undefined;
