@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -53,6 +56,20 @@ describe("sqlitePathFromUrl", () => {
     expect(sqlitePathFromUrl("data/other.db")).toBe("data/other.db");
     expect(sqlitePathFromUrl(":memory:")).toBe(":memory:");
     expect(sqlitePathFromUrl("file::memory:")).toBe(":memory:");
+  });
+});
+
+describe("openStore on SQLite", () => {
+  it("creates the database file's directory", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "teal-open-"));
+    try {
+      const store = await openStore(`file:${join(dir, "nested", "deeper", "teal.db")}`);
+      expect(store.dialect).toBe("sqlite");
+      await store.close();
+      expect(existsSync(join(dir, "nested", "deeper", "teal.db"))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
