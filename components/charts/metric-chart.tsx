@@ -31,12 +31,12 @@ export function MetricChart({ spec, rows, markers, domain, ticks, palette, heigh
       aria-labelledby={headingId}
       className="flex min-w-0 flex-col rounded-lg border border-slate-200 bg-white px-3 pt-2.5 pb-1 shadow-xs dark:border-slate-800 dark:bg-slate-900"
     >
-      <figcaption className="mb-1 flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
+      <figcaption className="mb-1 space-y-1">
         <span className="flex items-baseline gap-2">
           <span id={headingId} className="text-sm font-semibold text-slate-900 dark:text-slate-100">
             {spec.title}
           </span>
-          <span className="text-[11px] text-slate-500 dark:text-slate-400">{spec.hint}</span>
+          <span className="truncate text-[11px] text-slate-500 dark:text-slate-400">{spec.hint}</span>
         </span>
         <ChartLegend lines={spec.lines} palette={palette} />
       </figcaption>
@@ -63,7 +63,7 @@ export function MetricChart({ spec, rows, markers, domain, ticks, palette, heigh
               allowDataOverflow
             />
             <YAxis
-              width={52}
+              width={spec.unit === "Seconds" ? 60 : 44}
               domain={[0, top > 0 ? "auto" : 1]}
               tickFormatter={(v: number) => formatAxisValue(v, spec.unit)}
               stroke={palette.axis}

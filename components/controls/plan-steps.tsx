@@ -1,6 +1,7 @@
 import type { Step } from "@/lib/domain/types";
 import { AwsCallBlock } from "./aws-call-block";
 import { describeWait } from "./wait-text";
+import { ClockIcon } from "@/components/ui/clock-icon";
 
 /** The ordered steps of a plan as they will run: each call exactly as sent, each wait condition. */
 export function PlanSteps({ steps }: { steps: readonly Step[] }) {
@@ -16,8 +17,8 @@ export function PlanSteps({ steps }: { steps: readonly Step[] }) {
             <p className="text-sm font-medium text-slate-900 dark:text-slate-100">{step.title}</p>
             {step.call ? <AwsCallBlock call={step.call} /> : null}
             {step.wait ? (
-              <p className="mt-1.5 flex gap-1.5 text-xs text-slate-600 dark:text-slate-400">
-                <span aria-hidden="true">⏱</span>
+              <p className="mt-1.5 flex items-center gap-1.5 text-xs text-slate-600 dark:text-slate-400">
+                <ClockIcon />
                 {describeWait(step.wait)}
               </p>
             ) : null}

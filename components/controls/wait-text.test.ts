@@ -7,6 +7,11 @@ describe("describeWait", () => {
       "Wait until Route 53 reports the change INSYNC (GetChange every 5 s, timeout 5 min)",
     );
   });
+  it("describes an ELB in-service wait for one instance", () => {
+    expect(
+      describeWait({ kind: "elb-in-service", loadBalancerName: "shop-green", minInService: 1, timeoutMs: 60_000, pollMs: 5_000 }),
+    ).toBe("Wait until 1 instance is InService on shop-green (every 5 s, timeout 1 min)");
+  });
   it("describes an ELB in-service wait", () => {
     expect(
       describeWait({ kind: "elb-in-service", loadBalancerName: "shop-green", minInService: 2, timeoutMs: 600_000, pollMs: 10_000 }),

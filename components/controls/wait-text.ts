@@ -9,7 +9,7 @@ export function describeWait(wait: WaitCondition): string {
     case "route53-change-insync":
       return `Wait until Route 53 reports the change INSYNC (GetChange every ${poll}, timeout ${timeout})`;
     case "elb-in-service":
-      return `Wait until ${wait.minInService} instance${wait.minInService === 1 ? "" : "s"} are InService on ${wait.loadBalancerName} (every ${poll}, timeout ${timeout})`;
+      return `Wait until ${wait.minInService === 1 ? "1 instance is" : `${wait.minInService} instances are`} InService on ${wait.loadBalancerName} (every ${poll}, timeout ${timeout})`;
     default: {
       const unknown: { kind: string } = wait;
       return `Wait for ${unknown.kind}`;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRef, type KeyboardEvent, type PointerEvent } from "react";
-import { SLIDER_MAX, SLIDER_MIN, SLIDER_PRESETS, sliderValueText, valueAtPointer, valueForKey } from "./slider-keys";
+import { SLIDER_MAX, SLIDER_MIN, sliderValueText, valueAtPointer, valueForKey } from "./slider-keys";
 
 interface WeightSliderProps {
   /** The value shown (the draft while the person moves it). */
@@ -81,7 +81,7 @@ export function WeightSlider({ value, configured, disabled = false, onChange, on
       </div>
       <div
         ref={trackRef}
-        className={`relative h-9 touch-none select-none ${disabled ? "cursor-not-allowed" : "cursor-pointer"}`}
+        className={`relative mx-3 h-9 touch-none select-none ${disabled ? "cursor-not-allowed" : "cursor-pointer"}`}
         onPointerDown={onPointerDown}
         onPointerMove={onPointerMove}
         onPointerUp={onPointerUp}
@@ -121,17 +121,6 @@ export function WeightSlider({ value, configured, disabled = false, onChange, on
             ◆
           </span>
         </div>
-      </div>
-      <div className="relative mt-0.5 h-4" aria-hidden="true">
-        {SLIDER_PRESETS.map((p) => (
-          <span
-            key={p}
-            className="absolute -translate-x-1/2 text-[10px] text-slate-400 tabular-nums dark:text-slate-500"
-            style={{ left: `${p}%` }}
-          >
-            |
-          </span>
-        ))}
       </div>
     </div>
   );

@@ -3,18 +3,20 @@ import { Panel } from "@/components/ui/panel";
 import { Badge } from "@/components/ui/badge";
 import { COLOR_NAME, ColorShape } from "@/components/env/color-shape";
 import { formatDurationSeconds } from "@/components/format/format";
+import { ClockIcon } from "@/components/ui/clock-icon";
 
 /** Route 53 weighted records of the application, the last change's status and how fast clients follow. */
 export function Route53Panel({ dns }: { dns: DnsState }) {
   const totalWeight = dns.records.reduce((sum, r) => sum + r.weight, 0);
   const recordName = dns.records[0]?.name ?? "";
+  const recordType = dns.records[0]?.type ?? "";
   return (
     <Panel
       title="Route 53"
       headingId="route53-heading"
       meta={
         <span className="font-mono">
-          {recordName} · {dns.hostedZoneId}
+          {recordName} {recordType} · zone {dns.hostedZoneId}
         </span>
       }
       actions={
@@ -35,26 +37,23 @@ export function Route53Panel({ dns }: { dns: DnsState }) {
       bodyClassName=""
     >
       <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
+        <table className="w-full table-fixed text-left text-sm">
           <caption className="sr-only">Weighted records</caption>
           <thead className="text-xs text-slate-500 dark:text-slate-400">
             <tr className="border-b border-slate-200 dark:border-slate-800">
-              <th scope="col" className="px-4 py-2 font-medium">
+              <th scope="col" className="w-36 px-4 py-2 font-medium">
                 Set identifier
               </th>
-              <th scope="col" className="px-2 py-2 font-medium">
-                Type
-              </th>
-              <th scope="col" className="px-2 py-2 text-right font-medium">
+              <th scope="col" className="w-20 px-2 py-2 text-right font-medium">
                 Weight
               </th>
-              <th scope="col" className="px-2 py-2 text-right font-medium">
+              <th scope="col" className="w-20 px-2 py-2 text-right font-medium">
                 Share
               </th>
-              <th scope="col" className="px-2 py-2 text-right font-medium">
+              <th scope="col" className="w-20 px-2 py-2 text-right font-medium">
                 TTL
               </th>
-              <th scope="col" className="px-4 py-2 font-medium">
+              <th scope="col" className="px-4 py-2 pl-6 font-medium">
                 Value
               </th>
             </tr>
@@ -69,7 +68,6 @@ export function Route53Panel({ dns }: { dns: DnsState }) {
                     {record.setIdentifier}
                   </span>
                 </td>
-                <td className="px-2 py-2 font-mono text-xs text-slate-600 dark:text-slate-400">{record.type}</td>
                 <td className="px-2 py-2 text-right font-semibold tabular-nums text-slate-900 dark:text-slate-100">{record.weight}</td>
                 <td className="px-2 py-2 text-right tabular-nums text-slate-600 dark:text-slate-400">
                   {totalWeight > 0 ? `${Math.round((record.weight / totalWeight) * 100)} %` : "—"}
@@ -77,7 +75,7 @@ export function Route53Panel({ dns }: { dns: DnsState }) {
                 <td className="px-2 py-2 text-right tabular-nums text-slate-600 dark:text-slate-400">
                   {record.ttl === null ? "alias" : `${record.ttl} s`}
                 </td>
-                <td className="max-w-0 truncate px-4 py-2 font-mono text-xs text-slate-600 dark:text-slate-400" title={record.target}>
+                <td className="truncate px-4 py-2 pl-6 font-mono text-xs text-slate-600 dark:text-slate-400" title={record.target}>
                   {record.target}
                 </td>
               </tr>
@@ -85,11 +83,13 @@ export function Route53Panel({ dns }: { dns: DnsState }) {
           </tbody>
         </table>
       </div>
-      <p className="border-t border-slate-200 px-4 py-2.5 text-xs text-slate-600 dark:border-slate-800 dark:text-slate-400">
-        <span aria-hidden="true">⏱ </span>
+      <p className="flex items-center gap-1.5 border-t border-slate-200 px-4 py-2.5 text-xs text-slate-600 dark:border-slate-800 dark:text-slate-400">
+        <ClockIcon />
+        <span>
         DNS reaction: most clients follow a weight change within{" "}
         <strong className="font-semibold tabular-nums text-slate-900 dark:text-slate-100">~{formatDurationSeconds(dns.reactionSeconds)}</strong>{" "}
         (propagation + TTL across resolver caches). Some clients ignore TTL and lag longer.
+        </span>
       </p>
     </Panel>
   );

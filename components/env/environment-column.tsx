@@ -13,7 +13,7 @@ interface EnvironmentColumnProps {
   observedPercent: number | null;
 }
 
-const TOP_BORDER = { blue: "border-t-blueenv", green: "border-t-greenenv" } as const;
+const TOP_BORDER = { blue: "border-t-blueenv dark:border-t-blue-500", green: "border-t-greenenv dark:border-t-emerald-500" } as const;
 
 /** One environment (blue or green): version, load balancer, health and instances. */
 export function EnvironmentColumn({ env, configuredPercent, observedPercent }: EnvironmentColumnProps) {
