@@ -37,7 +37,7 @@ export function loadTealConfig(file: string, cwd = process.cwd()): TealConfig {
   const full = path.resolve(cwd, file);
   let text: string;
   try {
-    text = readFileSync(full, "utf8");
+    text = readFileSync(/*turbopackIgnore: true*/ full, "utf8");
   } catch {
     throw new ConfigError(`Cannot read the application config ${file}: create it or set TEAL_CONFIG to its path.`);
   }

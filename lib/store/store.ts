@@ -165,7 +165,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   } else {
     const { default: SqliteDatabase } = await import("better-sqlite3");
     const path = sqlitePathFromUrl(url);
-    if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
+    if (path !== ":memory:") mkdirSync(dirname(resolve(/*turbopackIgnore: true*/ path)), { recursive: true });
     const sqlite = new SqliteDatabase(path);
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("busy_timeout = 5000");
