@@ -38,7 +38,8 @@ async function loadAwsPart(rt: Runtime, app: AppConfig, range: RangeMinutes): Pr
   const periodS = periodFor(range);
   const state = await observeApp(rt, app);
   const queries = classicElbQueries({ blue: app.blue.loadBalancer, green: app.green.loadBalancer }, periodS);
-  const end = new Date(Math.ceil(now / 60_000) * 60_000);
+  // Only whole periods: the period still filling would show as a false drop at the right edge.
+  const end = new Date(Math.floor(now / (periodS * 1000)) * periodS * 1000);
   const start = new Date(end.getTime() - range * 60_000);
   const { results } = await getMetricData(rt.clients(app.region).cloudwatch, queries, start, end);
   const byId = new Map(results.map((r) => [r.id, r.points]));
