@@ -193,6 +193,30 @@ export interface SimMetricAlarm {
   evaluatedThroughMs: number;
 }
 
+/**
+ * An ECS task as far as load balancers and the traffic model need it (lib/sim/ecs.ts owns tasks and
+ * may add fields). ALB target groups of target type "ip" reach tasks through `ip`.
+ */
+export interface SimTask {
+  arn: string;
+  clusterArn: string;
+  /** The service that started it, if any. */
+  serviceName?: string;
+  taskDefinitionArn: string;
+  /** Application version profile the task runs (key in SimWorld.versions). */
+  version: string;
+  /** PROVISIONING | PENDING | ACTIVATING | RUNNING | DEACTIVATING | STOPPING | DEPROVISIONING | STOPPED */
+  lastStatus: string;
+  desiredStatus: "RUNNING" | "STOPPED";
+  ip: string;
+  availabilityZone: string;
+  /** Task-level fault: health checks fail while true. */
+  failing: boolean;
+  createdAtMs: number;
+  startedAtMs?: number;
+  stoppedAtMs?: number;
+}
+
 /** The whole simulated world. Owned by lib/sim/world.ts; read by the traffic model and CloudWatch. */
 export interface SimWorld {
   nowMs: number;
@@ -208,4 +232,6 @@ export interface SimWorld {
    * existed stay valid; alarms.ts creates the map on first use.
    */
   alarms?: Map<string, SimMetricAlarm>;
+  /** ECS tasks by ARN (lib/sim/ecs.ts). Optional like alarms: created on first use. */
+  tasks?: Map<string, SimTask>;
 }
