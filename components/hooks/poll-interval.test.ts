@@ -33,6 +33,7 @@ function snapshotWith(status: OperationStatus | null): AppSnapshot {
         green: { color: "green", version: "v2", loadBalancer: { kind: "classic", name: "g" }, healthy: 2, unhealthy: 0, instances: [] },
       },
       configured: { greenPercent: 0 },
+      granularityPercent: 1,
       observed: { greenPercent: 0, blueRequests: 10, greenRequests: 0 },
       version: "abc",
     },

@@ -1,6 +1,9 @@
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { EC2Client } from "@aws-sdk/client-ec2";
+import { ECSClient } from "@aws-sdk/client-ecs";
 import { ElasticLoadBalancingClient } from "@aws-sdk/client-elastic-load-balancing";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
 
 export interface AwsClientOptions {
@@ -14,6 +17,9 @@ export interface AwsClients {
   region: string;
   route53: Route53Client;
   elb: ElasticLoadBalancingClient;
+  elbv2: ElasticLoadBalancingV2Client;
+  autoscaling: AutoScalingClient;
+  ecs: ECSClient;
   ec2: EC2Client;
   cloudwatch: CloudWatchClient;
 }
@@ -38,6 +44,9 @@ export function createClients(opts: AwsClientOptions): AwsClients {
     // Route 53 is global; its control plane lives in us-east-1.
     route53: new Route53Client({ ...common, region: "us-east-1" }),
     elb: new ElasticLoadBalancingClient(common),
+    elbv2: new ElasticLoadBalancingV2Client(common),
+    autoscaling: new AutoScalingClient(common),
+    ecs: new ECSClient(common),
     ec2: new EC2Client(common),
     cloudwatch: new CloudWatchClient(common),
   };

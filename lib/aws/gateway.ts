@@ -7,7 +7,6 @@ import {
 } from "@aws-sdk/client-route-53";
 import {
   DeregisterInstancesFromLoadBalancerCommand,
-  DescribeInstanceHealthCommand,
   RegisterInstancesWithLoadBalancerCommand,
   type DeregisterInstancesFromLoadBalancerCommandInput,
   type RegisterInstancesWithLoadBalancerCommandInput,
@@ -16,6 +15,7 @@ import { AppError, type AwsCall, type AwsGateway, type AwsService, type JsonObje
 import type { AwsClients } from "./clients";
 import { toAppError } from "./errors";
 import { toJson } from "./json";
+import { checkWait } from "./waits";
 
 type Executor = (clients: AwsClients, input: JsonObject) => Promise<unknown>;
 
@@ -48,14 +48,6 @@ export function supportedOperation(call: Pick<AwsCall, "service" | "operation">)
   return Boolean(OPERATIONS[call.service]?.[call.operation]);
 }
 
-function changeIdOf(output: JsonValue | null): string | null {
-  if (output && typeof output === "object" && !Array.isArray(output)) {
-    const info = output.ChangeInfo;
-    if (info && typeof info === "object" && !Array.isArray(info) && typeof info.Id === "string") return info.Id;
-  }
-  return null;
-}
-
 /** The engine's window on AWS: executes plan calls and evaluates wait conditions with the SDK clients. */
 export function createAwsGateway(clients: AwsClients): AwsGateway {
   return {
@@ -69,32 +61,8 @@ export function createAwsGateway(clients: AwsClients): AwsGateway {
       }
     },
 
-    async check(wait: WaitCondition, stepOutput: JsonValue | null) {
-      switch (wait.kind) {
-        case "route53-change-insync": {
-          const id = changeIdOf(stepOutput);
-          if (!id) throw new AppError("internal", "The step has no Route 53 change id to wait for");
-          try {
-            const out = await clients.route53.send(new GetChangeCommand({ Id: id }));
-            const status = out.ChangeInfo?.Status ?? "UNKNOWN";
-            return { done: status === "INSYNC", detail: `Route 53 change ${id.replace("/change/", "")} is ${status}` };
-          } catch (err) {
-            throw toAppError(err, "GetChange");
-          }
-        }
-        case "elb-in-service": {
-          try {
-            const out = await clients.elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: wait.loadBalancerName }));
-            const inService = (out.InstanceStates ?? []).filter((s) => s.State === "InService").length;
-            return {
-              done: inService >= wait.minInService,
-              detail: `${inService} of ${wait.minInService} instances InService behind ${wait.loadBalancerName}`,
-            };
-          } catch (err) {
-            throw toAppError(err, "DescribeInstanceHealth");
-          }
-        }
-      }
+    check(wait: WaitCondition, stepOutput: JsonValue | null) {
+      return checkWait(clients, wait, stepOutput);
     },
   };
 }

@@ -46,6 +46,54 @@ export type WaitCondition =
       kind: "elb-in-service";
       loadBalancerName: string;
       minInService: number;
+      /** When given, these instances must be InService (not just a count). */
+      instanceIds?: string[];
+      timeoutMs: number;
+      pollMs: number;
+    }
+  | {
+      /** Auto Scaling group: at least `minInService` instances InService (optionally on a launch config/template). */
+      kind: "asg-in-service";
+      groupName: string;
+      minInService: number;
+      /** Only count instances on this launch configuration name or "lt-id:version". */
+      launch?: string;
+      timeoutMs: number;
+      pollMs: number;
+    }
+  | {
+      /** Auto Scaling instances reached a lifecycle state (Standby, InService, Terminated = gone). */
+      kind: "asg-instances-state";
+      groupName: string;
+      instanceIds: string[];
+      lifecycleState: string;
+      timeoutMs: number;
+      pollMs: number;
+    }
+  | {
+      /** Traffic source attachment state (DescribeTrafficSources), e.g. InService or Removed. */
+      kind: "asg-traffic-source";
+      groupName: string;
+      identifier: string;
+      state: string;
+      timeoutMs: number;
+      pollMs: number;
+    }
+  | {
+      /** ELBv2 target group: at least `minHealthy` healthy targets (or all of `targetIds`). */
+      kind: "tg-healthy";
+      targetGroupArn: string;
+      minHealthy: number;
+      targetIds?: string[];
+      timeoutMs: number;
+      pollMs: number;
+    }
+  | {
+      /** ECS service: PRIMARY deployment COMPLETED, running == desired, optionally on a task definition. */
+      kind: "ecs-steady";
+      cluster: string;
+      service: string;
+      taskDefinition?: string;
       timeoutMs: number;
       pollMs: number;
     };
@@ -62,7 +110,14 @@ export interface Step {
 export type Intent =
   | { kind: "shift"; greenPercent: number }
   | { kind: "promote" }
-  | { kind: "rollback" };
+  | { kind: "rollback" }
+  /** ASG patterns: put instances of a colour (all, or the ones named) into Standby / back in service. */
+  | { kind: "standby-enter"; color: Color; instanceIds?: string[] }
+  | { kind: "standby-exit"; color: Color; instanceIds?: string[] }
+  /** Scale green's capacity (instances or tasks) before a shift. */
+  | { kind: "scale-green"; capacity: number }
+  /** ecs-rolling: deploy a task definition (family:revision or ARN). */
+  | { kind: "deploy-revision"; taskDefinition: string };
 
 export type IntentKind = Intent["kind"];
 
@@ -85,13 +140,62 @@ export type HealthState = "healthy" | "unhealthy" | "draining" | "unknown";
 export interface InstanceView {
   id: string;
   health: HealthState;
-  /** AWS's own state string, e.g. "InService", "OutOfService". */
+  /** AWS's own state string, e.g. "InService", "OutOfService", "healthy", "RUNNING". */
   state: string;
   description?: string;
+  /** Auto Scaling lifecycle state (Pending, InService, Standby, Terminating, …). */
+  lifecycle?: string;
+  /** Launch configuration name, "lt-…:version", or ECS task definition "family:revision". */
+  launch?: string;
+  availabilityZone?: string;
+  /** "instance" (EC2) or "task" (ECS). Absent means instance. */
+  kind?: "instance" | "task";
+}
+
+export interface CapacityView {
+  desired: number;
+  inService: number;
+  pending: number;
+  standby: number;
+  min?: number;
+  max?: number;
+}
+
+export interface EcsDeploymentView {
+  id: string;
+  status: string; // PRIMARY | ACTIVE | INACTIVE
+  taskDefinition: string; // family:revision
+  desired: number;
+  pending: number;
+  running: number;
+  failed: number;
+  rolloutState: string | null; // IN_PROGRESS | COMPLETED | FAILED
+  rolloutStateReason: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+export interface EcsEventView {
+  id: string;
+  at: string;
+  message: string;
+}
+
+export interface EcsServiceView {
+  cluster: string;
+  service: string;
+  taskDefinition: string;
+  desired: number;
+  running: number;
+  pending: number;
+  deployments: EcsDeploymentView[];
+  /** Newest first, as ECS returns them. */
+  events: EcsEventView[];
+  circuitBreaker: { enabled: boolean; rollback: boolean } | null;
 }
 
 export interface LoadBalancerView {
-  kind: "classic" | "alb";
+  kind: "classic" | "alb" | "target-group" | "none";
   name: string;
   dnsName?: string;
 }
@@ -104,6 +208,9 @@ export interface EnvironmentState {
   healthy: number;
   unhealthy: number;
   instances: InstanceView[];
+  capacity?: CapacityView;
+  /** ECS patterns: the colour's service. */
+  ecs?: EcsServiceView;
 }
 
 export interface DnsRecordView {
@@ -138,6 +245,25 @@ export interface AppState {
   /** The share measured from each colour's RequestCount over the last minutes; null when no traffic. */
   observed: { greenPercent: number | null; blueRequests: number; greenRequests: number };
   dns?: DnsState;
+  /** alb-weighted / ecs-elb with weights: the forward action as configured now. */
+  alb?: {
+    loadBalancerName: string;
+    listenerArn: string;
+    ruleArn: string | null;
+    weights: Record<Color, number>;
+    targetGroupArns: Record<Color, string>;
+    stickiness: { enabled: boolean; durationSeconds: number } | null;
+  };
+  /** ecs-rolling: rollout progress replaces the traffic slider. */
+  rollout?: {
+    state: "IN_PROGRESS" | "COMPLETED" | "FAILED" | "NONE";
+    /** Share of running tasks on the PRIMARY deployment's task definition (0–100). */
+    progressPercent: number;
+    primaryTaskDefinition: string;
+    previousTaskDefinition: string | null;
+  };
+  /** What the slider can actually do: the share snaps to multiples of this (e.g. 25 with four instances). */
+  granularityPercent: number;
   /** Hash of the traffic-relevant state, for optimistic concurrency. */
   version: string;
 }

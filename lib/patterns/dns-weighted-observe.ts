@@ -101,6 +101,7 @@ export async function observeDnsWeighted(
       changeStatus,
       reactionSeconds: dnsReactionSeconds(ttl),
     },
+    granularityPercent: 1,
     version: stateVersion(views),
   };
 }

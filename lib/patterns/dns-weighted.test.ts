@@ -39,6 +39,7 @@ function state(blueWeight: number, greenWeight: number, greenHealthy = 3, record
       changeStatus: "INSYNC",
       reactionSeconds: 180,
     },
+    granularityPercent: 1,
     version: "v",
   };
 }

@@ -68,13 +68,16 @@ function targetPercent(intent: Intent): number | string {
       return 100;
     case "rollback":
       return 0;
+    default:
+      return `${intent.kind} does not apply to a DNS cutover`;
   }
 }
 
 /** Pure planner for dns-weighted: shift, promote, roll back. */
 export function planDnsWeighted(state: AppState, intent: Intent, ctx: PlanContext): PlanResult {
   const target = targetPercent(intent);
-  if (typeof target !== "number" || !Number.isInteger(target) || target < 0 || target > 100) {
+  if (typeof target === "string") return { ok: false, reason: `The ${target}.` };
+  if (!Number.isInteger(target) || target < 0 || target > 100) {
     return { ok: false, reason: "The green share must be a whole number of percent from 0 to 100." };
   }
   const dns = state.dns;

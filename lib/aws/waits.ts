@@ -1,0 +1,163 @@
+import "server-only";
+import {
+  DescribeAutoScalingGroupsCommand,
+  DescribeTrafficSourcesCommand,
+  type Instance as AsgInstance,
+} from "@aws-sdk/client-auto-scaling";
+import { DescribeServicesCommand } from "@aws-sdk/client-ecs";
+import { DescribeInstanceHealthCommand } from "@aws-sdk/client-elastic-load-balancing";
+import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { GetChangeCommand } from "@aws-sdk/client-route-53";
+import { AppError, type JsonValue, type WaitCondition } from "@/lib/domain/types";
+import type { AwsClients } from "./clients";
+import { toAppError } from "./errors";
+
+export interface WaitCheck {
+  done: boolean;
+  detail: string;
+}
+
+function changeIdOf(output: JsonValue | null): string | null {
+  if (output && typeof output === "object" && !Array.isArray(output)) {
+    const info = output.ChangeInfo;
+    if (info && typeof info === "object" && !Array.isArray(info) && typeof info.Id === "string") return info.Id;
+  }
+  return null;
+}
+
+/** "lc-name" or "lt-id:version" for an ASG instance, to compare with a plan's launch target. */
+export function asgInstanceLaunch(i: AsgInstance): string {
+  if (i.LaunchConfigurationName) return i.LaunchConfigurationName;
+  const lt = i.LaunchTemplate;
+  if (lt) return `${lt.LaunchTemplateId ?? lt.LaunchTemplateName ?? "lt"}:${lt.Version ?? "$Default"}`;
+  return "unknown";
+}
+
+/** The family:revision part of a task definition ARN (or the input when it is already short). */
+export function shortTaskDefinition(arnOrName: string): string {
+  const slash = arnOrName.lastIndexOf("/");
+  return slash >= 0 ? arnOrName.slice(slash + 1) : arnOrName;
+}
+
+async function asgGroup(clients: AwsClients, groupName: string) {
+  const out = await clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] }));
+  const group = out.AutoScalingGroups?.[0];
+  if (!group) throw new AppError("not_found", `Auto Scaling group ${groupName} does not exist`);
+  return group;
+}
+
+/** One poll of a wait condition. `stepOutput` is the output of the same step's call (if any). */
+export async function checkWait(clients: AwsClients, wait: WaitCondition, stepOutput: JsonValue | null): Promise<WaitCheck> {
+  switch (wait.kind) {
+    case "route53-change-insync": {
+      const id = changeIdOf(stepOutput);
+      if (!id) throw new AppError("internal", "The step has no Route 53 change id to wait for");
+      try {
+        const out = await clients.route53.send(new GetChangeCommand({ Id: id }));
+        const status = out.ChangeInfo?.Status ?? "UNKNOWN";
+        return { done: status === "INSYNC", detail: `Route 53 change ${id.replace("/change/", "")} is ${status}` };
+      } catch (err) {
+        throw toAppError(err, "GetChange");
+      }
+    }
+    case "elb-in-service": {
+      try {
+        const out = await clients.elb.send(
+          new DescribeInstanceHealthCommand({
+            LoadBalancerName: wait.loadBalancerName,
+            Instances: wait.instanceIds?.map((InstanceId) => ({ InstanceId })),
+          }),
+        );
+        const inService = (out.InstanceStates ?? []).filter((s) => s.State === "InService" && !/deregistration/i.test(s.Description ?? ""));
+        const need = wait.instanceIds ? wait.instanceIds.length : wait.minInService;
+        return {
+          done: inService.length >= need,
+          detail: `${inService.length} of ${need} instances InService behind ${wait.loadBalancerName}`,
+        };
+      } catch (err) {
+        throw toAppError(err, "DescribeInstanceHealth");
+      }
+    }
+    case "asg-in-service": {
+      try {
+        const group = await asgGroup(clients, wait.groupName);
+        const matching = (group.Instances ?? []).filter(
+          (i) => i.LifecycleState === "InService" && i.HealthStatus !== "Unhealthy" && (!wait.launch || asgInstanceLaunch(i) === wait.launch),
+        );
+        return {
+          done: matching.length >= wait.minInService,
+          detail: `${matching.length} of ${wait.minInService} instances InService in ${wait.groupName}${wait.launch ? ` on ${wait.launch}` : ""}`,
+        };
+      } catch (err) {
+        throw toAppError(err, "DescribeAutoScalingGroups");
+      }
+    }
+    case "asg-instances-state": {
+      try {
+        const group = await asgGroup(clients, wait.groupName);
+        const byId = new Map((group.Instances ?? []).map((i) => [i.InstanceId ?? "", i.LifecycleState ?? ""]));
+        const reached = wait.instanceIds.filter((id) =>
+          wait.lifecycleState === "Terminated" ? !byId.has(id) || byId.get(id) === "Terminated" : byId.get(id) === wait.lifecycleState,
+        );
+        return {
+          done: reached.length === wait.instanceIds.length,
+          detail: `${reached.length} of ${wait.instanceIds.length} instances ${wait.lifecycleState} in ${wait.groupName}`,
+        };
+      } catch (err) {
+        throw toAppError(err, "DescribeAutoScalingGroups");
+      }
+    }
+    case "asg-traffic-source": {
+      try {
+        const out = await clients.autoscaling.send(new DescribeTrafficSourcesCommand({ AutoScalingGroupName: wait.groupName }));
+        const source = (out.TrafficSources ?? []).find((s) => s.Identifier === wait.identifier || s.TrafficSource === wait.identifier);
+        const state = source?.State ?? "Removed";
+        return { done: state === wait.state, detail: `Traffic source ${wait.identifier} of ${wait.groupName} is ${state}` };
+      } catch (err) {
+        throw toAppError(err, "DescribeTrafficSources");
+      }
+    }
+    case "tg-healthy": {
+      try {
+        const out = await clients.elbv2.send(
+          new DescribeTargetHealthCommand({
+            TargetGroupArn: wait.targetGroupArn,
+            Targets: wait.targetIds?.map((Id) => ({ Id })),
+          }),
+        );
+        const healthy = (out.TargetHealthDescriptions ?? []).filter((d) => d.TargetHealth?.State === "healthy").length;
+        const need = wait.targetIds ? wait.targetIds.length : wait.minHealthy;
+        const name = wait.targetGroupArn.split(":").pop() ?? wait.targetGroupArn;
+        return { done: healthy >= need, detail: `${healthy} of ${need} targets healthy in ${name}` };
+      } catch (err) {
+        throw toAppError(err, "DescribeTargetHealth");
+      }
+    }
+    case "ecs-steady": {
+      try {
+        const out = await clients.ecs.send(new DescribeServicesCommand({ cluster: wait.cluster, services: [wait.service] }));
+        const svc = out.services?.[0];
+        if (!svc) throw new AppError("not_found", `ECS service ${wait.service} does not exist in ${wait.cluster}`);
+        const primary = svc.deployments?.find((d) => d.status === "PRIMARY");
+        const td = shortTaskDefinition(primary?.taskDefinition ?? svc.taskDefinition ?? "");
+        const onTarget = !wait.taskDefinition || td === shortTaskDefinition(wait.taskDefinition);
+        const rollout = primary?.rolloutState ?? "COMPLETED";
+        if (rollout === "FAILED") {
+          throw new AppError("aws_error", `ECS deployment of ${td} failed: ${primary?.rolloutStateReason ?? "no reason given"}`);
+        }
+        const done =
+          onTarget &&
+          rollout === "COMPLETED" &&
+          (svc.deployments?.length ?? 0) === 1 &&
+          (svc.runningCount ?? 0) === (svc.desiredCount ?? 0) &&
+          (svc.pendingCount ?? 0) === 0;
+        return {
+          done,
+          detail: `${wait.service}: ${svc.runningCount ?? 0}/${svc.desiredCount ?? 0} running on ${td}, rollout ${rollout}`,
+        };
+      } catch (err) {
+        throw toAppError(err, "DescribeServices");
+      }
+    }
+  }
+}
