@@ -134,6 +134,18 @@ export interface SimConfig {
   dnsClients: SimDnsClientConfig;
   region: string;
   accountId: string;
+  /**
+   * Refuse CreateLaunchConfiguration as AWS does for accounts created on or after 1 October 2024
+   * (AWS-FACTS §0.4). Optional: false when absent.
+   */
+  launchConfigurationsDisabled?: boolean;
+  /** Virtual ms before an ALB listener/rule action change reaches traffic (default 2,000; AWS-FACTS §11). */
+  albActionDelayMs?: number;
+  /** Virtual ms an ALB stays "provisioning" after CreateLoadBalancer (default 30,000). */
+  albProvisioningMs?: number;
+  /** Fargate task start (PROVISIONING → RUNNING) in virtual ms: drawn in [min, max] (default 30–90 s; AWS-FACTS §11). */
+  ecsTaskStartMinMs?: number;
+  ecsTaskStartMaxMs?: number;
 }
 
 /** One per-minute metric bucket: raw samples for statistics. */
@@ -215,6 +227,446 @@ export interface SimTask {
   createdAtMs: number;
   startedAtMs?: number;
   stoppedAtMs?: number;
+  /** ECS bookkeeping (lib/sim/ecs-*.ts): the service deployment that started the task. */
+  deploymentId?: string;
+  /** "service:NAME" for service tasks (Task.group). */
+  group?: string;
+  startedBy?: string;
+  /** Task.stopCode / stoppedReason once a stop was requested. */
+  stopCode?: string;
+  stoppedReason?: string;
+  stoppingAtMs?: number;
+  /** Virtual time of the next lifecycle transition (PROVISIONING → PENDING → …, STOPPING → …). */
+  nextTransitionAtMs?: number;
+  /** When the service scheduler first counted the task healthy (RUNNING and passing its checks). */
+  healthyAtMs?: number;
+  /** Since when the task has been failing its checks (container checks of a task without load balancer). */
+  unhealthySinceMs?: number;
+  /** The container the load balancers point at, and its port (target registration). */
+  containerName?: string;
+  containerPort?: number;
+  /** Target groups the task is registered in (deregistered on stop). */
+  targetGroupArns?: string[];
+  /**
+   * Requests per second the traffic model routed to this task in its latest step (set by the ALB
+   * traffic model); ECS CPU/memory metrics follow it. Absent: ECS estimates the task's share.
+   */
+  requestRate?: number;
+  /** Task-level cpu units and memory MiB from the task definition. */
+  cpu?: string;
+  memory?: string;
+}
+
+/** ECS cluster (lib/sim/ecs.ts). */
+export interface SimEcsCluster {
+  arn: string;
+  name: string;
+  status: "ACTIVE" | "INACTIVE";
+  createdAtMs: number;
+  tags: { key: string; value: string }[];
+}
+
+export interface SimContainerDefinition {
+  name: string;
+  image: string;
+  cpu?: number;
+  memory?: number;
+  memoryReservation?: number;
+  essential: boolean;
+  environment: { name: string; value: string }[];
+  portMappings: { containerPort: number; hostPort?: number; protocol: string }[];
+}
+
+/** ECS task definition revision (AWS-FACTS §5.1). */
+export interface SimTaskDefinition {
+  arn: string;
+  family: string;
+  revision: number;
+  status: "ACTIVE" | "INACTIVE";
+  containerDefinitions: SimContainerDefinition[];
+  cpu?: string;
+  memory?: string;
+  networkMode: string;
+  requiresCompatibilities: string[];
+  executionRoleArn?: string;
+  taskRoleArn?: string;
+  /** The version profile its tasks run: TEAL_VERSION env of a container, else the first image tag. */
+  version: string;
+  registeredAtMs: number;
+  deregisteredAtMs?: number;
+}
+
+/** One deployment of an ECS service (the rolling-update controller; AWS-FACTS §5.2). */
+export interface SimEcsDeployment {
+  id: string; // "ecs-svc/1234567890123456789"
+  status: "PRIMARY" | "ACTIVE" | "INACTIVE";
+  taskDefinitionArn: string;
+  desiredCount: number;
+  /** Consecutive failed tasks (circuit breaker count). */
+  failedTasks: number;
+  rolloutState: "IN_PROGRESS" | "COMPLETED" | "FAILED";
+  rolloutStateReason: string;
+  createdAtMs: number;
+  updatedAtMs: number;
+  /** When it became INACTIVE (dropped from the service's list a while later). */
+  inactiveAtMs?: number;
+  /** Started by the circuit breaker or deployment alarms to roll back (never rolled back again). */
+  rollback?: boolean;
+}
+
+export interface SimEcsLoadBalancer {
+  targetGroupArn?: string;
+  loadBalancerName?: string;
+  containerName: string;
+  containerPort: number;
+}
+
+export interface SimEcsDeploymentConfiguration {
+  minimumHealthyPercent: number;
+  maximumPercent: number;
+  circuitBreaker: { enable: boolean; rollback: boolean };
+  alarms: { alarmNames: string[]; enable: boolean; rollback: boolean };
+}
+
+export interface SimEcsService {
+  arn: string;
+  name: string;
+  clusterArn: string;
+  status: "ACTIVE" | "DRAINING" | "INACTIVE";
+  desiredCount: number;
+  taskDefinitionArn: string;
+  launchType: string;
+  loadBalancers: SimEcsLoadBalancer[];
+  networkConfiguration?: { subnets: string[]; securityGroups: string[]; assignPublicIp: string };
+  deploymentConfiguration: SimEcsDeploymentConfiguration;
+  healthCheckGracePeriodS: number;
+  /** PRIMARY first, then ACTIVE ones newest first, then INACTIVE ones not yet dropped. */
+  deployments: SimEcsDeployment[];
+  /** Newest first, at most 100 (AWS-FACTS §5.2). */
+  events: { id: string; createdAtMs: number; message: string }[];
+  createdAtMs: number;
+  /** The task definition of the last deployment that COMPLETED (the circuit breaker's rollback target). */
+  lastCompletedTaskDefinitionArn?: string;
+  lastCompletedDeploymentId?: string;
+  /** Whether the service was at steady state at the last scheduler pass, and when that was last reported. */
+  steady: boolean;
+  lastSteadyEventMs?: number;
+  /** When a deleted service became INACTIVE (forgotten a while later). */
+  inactiveAtMs?: number;
+}
+
+/** ALB target health states (AWS-FACTS §3.3). */
+export type SimTargetState = "initial" | "healthy" | "unhealthy" | "draining" | "unused";
+
+/** One registered target of an ALB target group: an instance id or an IP, plus its port. */
+export interface SimTarget {
+  id: string;
+  port: number;
+  registeredAtMs: number;
+  state: SimTargetState;
+  /** TargetHealth.Reason, e.g. "Elb.RegistrationInProgress"; absent while healthy. */
+  reason?: string;
+  description?: string;
+  consecutiveOk: number;
+  consecutiveFail: number;
+  /** Whether the target has ever passed a health check since registration. */
+  everHealthy: boolean;
+  /** Virtual time of the next health check. */
+  nextCheckAtMs: number;
+  /** Set while draining after deregistration: no new requests; removed at this time. */
+  drainingUntilMs?: number;
+}
+
+export interface SimTargetGroup {
+  arn: string;
+  name: string;
+  protocol: string;
+  port: number;
+  vpcId: string;
+  targetType: "instance" | "ip";
+  protocolVersion: string;
+  ipAddressType: string;
+  createdAtMs: number;
+  healthCheck: {
+    enabled: boolean;
+    protocol: string;
+    /** "traffic-port" or a port number as a string, as the API models it. */
+    port: string;
+    path: string;
+    intervalS: number;
+    timeoutS: number;
+    healthyThreshold: number;
+    unhealthyThreshold: number;
+    matcher: string;
+  };
+  attributes: {
+    deregistrationDelayS: number;
+    stickinessEnabled: boolean;
+    stickinessType: string;
+    stickinessDurationS: number;
+    /** Any other attribute key a client set (kept and echoed). */
+    extra: Record<string, string>;
+  };
+  targets: SimTarget[];
+  tags: Record<string, string>;
+}
+
+/** A forward action: weighted target groups (the legacy single TargetGroupArn is one group). */
+export interface SimForwardAction {
+  type: "forward";
+  order?: number;
+  targetGroups: { targetGroupArn: string; weight: number }[];
+  stickiness: { enabled: boolean; durationS: number };
+  /** Set when the client used the legacy `TargetGroupArn` form (Describe echoes it back). */
+  targetGroupArn?: string;
+}
+
+/** A fixed-response action (answered by the load balancer itself). */
+export interface SimFixedResponseAction {
+  type: "fixed-response";
+  order?: number;
+  statusCode: string;
+  contentType?: string;
+  messageBody?: string;
+}
+
+/** A redirect action; fields as the API models them. */
+export interface SimRedirectAction {
+  type: "redirect";
+  order?: number;
+  statusCode: string;
+  protocol?: string;
+  port?: string;
+  host?: string;
+  path?: string;
+  query?: string;
+}
+
+export type SimListenerAction = SimForwardAction | SimFixedResponseAction | SimRedirectAction;
+
+/** A listener rule; each listener's default actions are its rule with priority "default". */
+export interface SimRule {
+  arn: string;
+  listenerArn: string;
+  /** "default" or a number 1–50000 as a string. */
+  priority: string;
+  isDefault: boolean;
+  conditions: { field: string; values: string[] }[];
+  /** The actions as configured (what Describe returns). */
+  actions: SimListenerAction[];
+  /**
+   * The actions traffic follows: configuration changes reach the load balancer nodes after a small
+   * delay (AWS-FACTS §11), so `actions` moves here at `pendingAtMs`.
+   */
+  trafficActions: SimListenerAction[];
+  pendingAtMs?: number;
+}
+
+export interface SimListener {
+  arn: string;
+  loadBalancerArn: string;
+  port: number;
+  protocol: string;
+  sslPolicy?: string;
+  certificates: string[];
+  /** The default rule first, then the rest in creation order. */
+  rules: SimRule[];
+}
+
+export interface SimApplicationLoadBalancer {
+  arn: string;
+  name: string;
+  dnsName: string;
+  canonicalHostedZoneId: string;
+  createdAtMs: number;
+  scheme: "internet-facing" | "internal";
+  vpcId: string;
+  state: "provisioning" | "active" | "failed";
+  /** provisioning → active at this time. */
+  activeAtMs: number;
+  availabilityZones: { zoneName: string; subnetId: string }[];
+  securityGroups: string[];
+  ipAddressType: string;
+  listeners: SimListener[];
+  tags: Record<string, string>;
+}
+
+/** One version of an EC2 launch template (lib/sim/launch-templates.ts). */
+export interface SimLaunchTemplateVersion {
+  versionNumber: number;
+  description?: string;
+  createdAtMs: number;
+  imageId?: string;
+  instanceType?: string;
+  /** Base64, as the API carries it. */
+  userData?: string;
+  securityGroupIds: string[];
+  /** TagSpecifications: tags applied at launch per resource type ("instance", "volume", …). */
+  tagSpecifications: { resourceType: string; tags: Record<string, string> }[];
+}
+
+export interface SimLaunchTemplate {
+  id: string; // "lt-0123456789abcdef0"
+  name: string;
+  createdAtMs: number;
+  defaultVersion: number;
+  latestVersion: number;
+  versions: SimLaunchTemplateVersion[];
+  tags: Record<string, string>;
+}
+
+/** A legacy Auto Scaling launch configuration (immutable once created). */
+export interface SimLaunchConfiguration {
+  name: string;
+  arn: string;
+  imageId: string;
+  instanceType: string;
+  /** Base64, as the API carries it. */
+  userData?: string;
+  securityGroups: string[];
+  createdAtMs: number;
+}
+
+/**
+ * What an Auto Scaling group launches from, or what one instance was launched from. On a group the
+ * template version is as configured ("$Latest", "$Default" or a number); on an instance it is the
+ * number it was resolved to at launch.
+ */
+export interface SimAsgLaunchSource {
+  launchConfigurationName?: string;
+  launchTemplate?: { id: string; name: string; version: string };
+}
+
+export type SimAsgLifecycleState = "Pending" | "InService" | "Terminating" | "Terminated" | "EnteringStandby" | "Standby";
+
+export interface SimAsgInstance {
+  instanceId: string;
+  instanceType: string;
+  availabilityZone: string;
+  lifecycleState: SimAsgLifecycleState;
+  healthStatus: "Healthy" | "Unhealthy";
+  source: SimAsgLaunchSource;
+  protectedFromScaleIn: boolean;
+  launchedAtMs: number;
+  /** When it last entered InService (health-check grace and instance warmup count from here). */
+  inServiceAtMs?: number;
+  /** While Pending after ExitStandby: the earliest time it goes back InService. */
+  pendingUntilMs?: number;
+  /** The activity that launched, terminates or moves it, completed when the transition ends. */
+  activityId?: string;
+  /** While Terminating: whether the EC2 instance has been told to terminate (after draining). */
+  ec2TerminateRequested?: boolean;
+}
+
+export interface SimAsgTrafficSource {
+  identifier: string; // classic ELB name or target group ARN
+  type: "elb" | "elbv2";
+  state: "Adding" | "Added" | "InService" | "Removing" | "Removed";
+  changedAtMs: number;
+}
+
+export interface SimScalingActivity {
+  id: string;
+  groupName: string;
+  groupArn: string;
+  description: string;
+  cause: string;
+  startMs: number;
+  endMs?: number;
+  statusCode: "PreInService" | "InProgress" | "WaitingForELBConnectionDraining" | "Successful" | "Failed" | "Cancelled";
+  statusMessage?: string;
+  progress: number;
+  details: string;
+}
+
+export type SimInstanceRefreshStatus =
+  | "Pending"
+  | "InProgress"
+  | "Successful"
+  | "Failed"
+  | "Cancelling"
+  | "Cancelled"
+  | "RollbackInProgress"
+  | "RollbackFailed"
+  | "RollbackSuccessful"
+  | "Baking";
+
+export interface SimInstanceRefreshPreferences {
+  minHealthyPercentage: number;
+  maxHealthyPercentage: number;
+  instanceWarmupS: number;
+  checkpointPercentages: number[];
+  checkpointDelayS: number;
+  skipMatching: boolean;
+  autoRollback: boolean;
+  scaleInProtectedInstances: "Refresh" | "Ignore" | "Wait";
+  standbyInstances: "Terminate" | "Ignore" | "Wait";
+  alarms: string[];
+  bakeTimeS: number;
+}
+
+export interface SimInstanceRefresh {
+  id: string;
+  groupName: string;
+  status: SimInstanceRefreshStatus;
+  statusReason?: string;
+  startMs: number;
+  endMs?: number;
+  preferences: SimInstanceRefreshPreferences;
+  /** As the request gave it (echoed by DescribeInstanceRefreshes). */
+  desiredConfiguration?: SimAsgLaunchSource;
+  /** The group's launch source when the refresh started (what a rollback returns to). */
+  previousSource: SimAsgLaunchSource;
+  /** The source new instances launch from while the refresh (or its rollback) runs. */
+  targetSource: SimAsgLaunchSource;
+  /** Instances still to replace. */
+  toReplace: string[];
+  /** How many instances the refresh (or rollback) set out to replace. */
+  total: number;
+  percentageComplete: number;
+  instancesToUpdate: number;
+  /** Index into preferences.checkpointPercentages of the next checkpoint. */
+  nextCheckpoint: number;
+  pausedUntilMs?: number;
+  bakeUntilMs?: number;
+  rollback?: { reason: string; startMs: number; percentageCompleteOnRollback: number; instancesToUpdateOnRollback: number };
+}
+
+/** An EC2 Auto Scaling group (lib/sim/autoscaling-world.ts runs it). */
+export interface SimAutoScalingGroup {
+  name: string;
+  arn: string;
+  createdAtMs: number;
+  source: SimAsgLaunchSource;
+  minSize: number;
+  maxSize: number;
+  desiredCapacity: number;
+  defaultCooldownS: number;
+  availabilityZones: string[];
+  vpcZoneIdentifier?: string;
+  trafficSources: SimAsgTrafficSource[];
+  healthCheckType: string;
+  healthCheckGracePeriodS: number;
+  defaultInstanceWarmupS?: number;
+  terminationPolicies: string[];
+  newInstancesProtectedFromScaleIn: boolean;
+  suspendedProcesses: { name: string; reason: string }[];
+  tags: { key: string; value: string; propagateAtLaunch: boolean }[];
+  instances: SimAsgInstance[];
+  /** Set by a forced delete: instances are terminating, then the group disappears. */
+  deleting: boolean;
+  /** The "At … a user request …" sentence of the last capacity change, quoted by launch/terminate causes. */
+  capacityCause: string;
+  /** Newest last. */
+  activities: SimScalingActivity[];
+  /** Newest last. */
+  instanceRefreshes: SimInstanceRefresh[];
+  /** AZRebalance: one extra instance launched in the smallest zone before the largest loses one. */
+  rebalanceExtra: number;
+  /** After a failed launch, the next attempt waits until then. */
+  launchRetryAtMs?: number;
+  /** Counter for the group's own id generator (reproducible ids without the world's generator). */
+  idSeq: number;
 }
 
 /** The whole simulated world. Owned by lib/sim/world.ts; read by the traffic model and CloudWatch. */
@@ -234,4 +686,18 @@ export interface SimWorld {
   alarms?: Map<string, SimMetricAlarm>;
   /** ECS tasks by ARN (lib/sim/ecs.ts). Optional like alarms: created on first use. */
   tasks?: Map<string, SimTask>;
+  /** ECS clusters, task definitions and services by ARN (lib/sim/ecs.ts). Optional: created on first use. */
+  clusters?: Map<string, SimEcsCluster>;
+  taskDefinitions?: Map<string, SimTaskDefinition>;
+  services?: Map<string, SimEcsService>;
+  /** ALB target groups by ARN (lib/sim/elbv2.ts). Optional like alarms: created on first use. */
+  targetGroups?: Map<string, SimTargetGroup>;
+  /** Application Load Balancers by ARN (lib/sim/elbv2.ts). Optional: created on first use. */
+  albs?: Map<string, SimApplicationLoadBalancer>;
+  /** EC2 Auto Scaling groups by name (lib/sim/autoscaling-world.ts). Optional: created on first use. */
+  autoScalingGroups?: Map<string, SimAutoScalingGroup>;
+  /** Auto Scaling launch configurations by name. Optional: created on first use. */
+  launchConfigurations?: Map<string, SimLaunchConfiguration>;
+  /** EC2 launch templates by id (lib/sim/launch-templates.ts). Optional: created on first use. */
+  launchTemplates?: Map<string, SimLaunchTemplate>;
 }

@@ -19,6 +19,7 @@ import type {
   SimVersionProfile,
   SimWorld,
 } from "./state";
+import { rescaleElbv2, tickTargetGroups } from "./elbv2-targets";
 import { simulateTraffic } from "./traffic";
 
 /** The world as the range owns it: SimWorld plus the state of its id generator (plain data). */
@@ -140,6 +141,7 @@ export function setSpeed(world: SimWorld, speed: number): void {
   }
   for (const change of world.changes.values()) change.insyncAtMs = rescale(change.insyncAtMs);
   for (const zone of world.zones.values()) zone.busyUntilMs = rescale(zone.busyUntilMs);
+  rescaleElbv2(world, rescale);
   world.config.speed = speed;
 }
 
@@ -349,6 +351,7 @@ export function advance(world: SimWorld, metrics: MetricStore, toMs: number): vo
     const fromMs = world.nowMs;
     const stepEnd = Math.min(toMs, fromMs + MAX_STEP_MS);
     processEvents(world, stepEnd);
+    tickTargetGroups(world, fromMs, stepEnd);
     world.nowMs = stepEnd;
     simulateTraffic(world, metrics, fromMs, stepEnd);
   }
