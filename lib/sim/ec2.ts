@@ -1,11 +1,20 @@
 /**
- * EC2 (API 2016-11-15, EC2 query protocol): the instance calls the demo world and Auto Scaling need.
+ * EC2 (API 2016-11-15, EC2 query protocol): the instance calls the demo world and Auto Scaling need,
+ * and launch templates (lib/sim/launch-templates.ts).
  * RunInstances starts instances `pending`; the world tick makes them `running` after the boot time.
  * The tag `teal:version` names the application version profile an instance runs (default "v1").
  */
 import { SimApiError } from "./errors";
 import type { SimHttpRequest, SimHttpResponse } from "./http";
 import { instanceId, privateIp, requestId, reservationId } from "./ids";
+import {
+  createLaunchTemplate,
+  createLaunchTemplateVersion,
+  deleteLaunchTemplate,
+  describeLaunchTemplates,
+  describeLaunchTemplateVersions,
+  modifyLaunchTemplate,
+} from "./launch-templates";
 import { createPrng, seedFromString } from "./prng";
 import {
   escapeXml,
@@ -40,6 +49,12 @@ const OPERATIONS: Readonly<Record<string, Handler>> = {
   RunInstances: runInstances,
   DescribeInstances: describeInstances,
   TerminateInstances: terminateInstances,
+  CreateLaunchTemplate: createLaunchTemplate,
+  CreateLaunchTemplateVersion: createLaunchTemplateVersion,
+  DescribeLaunchTemplates: describeLaunchTemplates,
+  DescribeLaunchTemplateVersions: describeLaunchTemplateVersions,
+  ModifyLaunchTemplate: modifyLaunchTemplate,
+  DeleteLaunchTemplate: deleteLaunchTemplate,
 };
 
 /** Handles one EC2 query request. EC2 answers with `<ActionResponse>` and lower-camel-case fields. */
