@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AppSnapshot, Operation, OperationStatus } from "@/lib/domain/types";
 import { HttpError } from "@/components/api/http-error";
 import { ACTIVE_POLL_MS, POLL_MS, isOperationActive, snapshotPollInterval } from "./poll-interval";
+import { dnsWeightedDescription } from "@/lib/patterns/dns-weighted";
 
 function snapshotWith(status: OperationStatus | null): AppSnapshot {
   const operation: Operation | null =
@@ -24,6 +25,7 @@ function snapshotWith(status: OperationStatus | null): AppSnapshot {
         };
   return {
     app: { id: "shop", name: "Shop", pattern: "dns-weighted", region: "eu-west-1" },
+    pattern: dnsWeightedDescription,
     state: {
       appId: "shop",
       pattern: "dns-weighted",

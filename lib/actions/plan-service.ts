@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError, type AppState, type Intent, type Plan, type PlanResult } from "@/lib/domain/types";
-import { planDnsWeighted } from "@/lib/patterns/dns-weighted";
+import { planningFor } from "@/lib/patterns/catalog";
 import { getRuntime, type Runtime } from "@/lib/runtime/runtime";
 import { observeApp } from "@/lib/runtime/snapshots";
 import type { AppConfig } from "@/lib/config/schema";
@@ -15,7 +15,9 @@ export async function appOrThrow(appId: string): Promise<{ rt: Runtime; app: App
 /** Observes the application fresh and plans the intent; the plan's calls carry the app's region. */
 export async function planFor(rt: Runtime, app: AppConfig, intent: Intent): Promise<{ state: AppState; result: PlanResult }> {
   const state = await observeApp(rt, app);
-  const result = planDnsWeighted(state, intent, { waitScale: rt.env.TEAL_WAIT_SCALE });
+  const planning = planningFor(app.pattern);
+  if (!planning) throw new AppError("invalid", `Teal cannot plan for the ${app.pattern} pattern yet.`);
+  const result = planning.plan(state, intent, { waitScale: rt.env.TEAL_WAIT_SCALE });
   if (result.ok) result.plan = stampRegion(result.plan, app.region);
   return { state, result };
 }

@@ -20,7 +20,8 @@ describe("parseTealConfig", () => {
 
   it("normalises record names and fills defaults", () => {
     const app = parseTealConfig(valid).applications[0];
-    expect(app?.dns.recordName).toBe("shop.example.com.");
+    if (app?.pattern !== "dns-weighted") throw new Error("expected a dns-weighted app");
+    expect(app.dns.recordName).toBe("shop.example.com.");
     expect(app?.region).toBe("us-east-1");
   });
 

@@ -40,7 +40,99 @@ export const dnsWeightedAppSchema = z.object({
   green: colourDnsWeighted,
 });
 
-export const appConfigSchema = z.discriminatedUnion("pattern", [dnsWeightedAppSchema]);
+const common = {
+  id: appId,
+  name: z.string().min(1).max(100),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1").default("us-east-1"),
+};
+
+/** A load balancer an Auto Scaling group is attached to: a classic ELB, or an ALB target group. */
+const asgLoadBalancer = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("classic"), name: awsName }),
+  z.object({ kind: z.literal("target-group"), targetGroup: awsName, loadBalancer: awsName.optional() }),
+]);
+
+export const asgSwapAppSchema = z.object({
+  ...common,
+  pattern: z.literal("asg-swap"),
+  loadBalancer: asgLoadBalancer,
+  blue: z.object({ autoScalingGroup: awsName }),
+  green: z.object({
+    autoScalingGroup: awsName,
+    /** Green's size while it carries no traffic (after a rollback), usually 0. */
+    idleCapacity: z.number().int().min(0).default(0),
+  }),
+});
+
+const launchSpec = z.union([
+  z.object({ launchConfiguration: awsName }).strict(),
+  z
+    .object({
+      launchTemplate: z.object({
+        id: z.string().regex(/^lt-[0-9a-f]+$/, "a launch template id such as lt-0abc…").optional(),
+        name: awsName.optional(),
+        version: z.string().regex(/^(\d+|\$Latest|\$Default)$/, "a version number, $Latest or $Default"),
+      }),
+    })
+    .strict(),
+]);
+
+export const launchSwapAppSchema = z.object({
+  ...common,
+  pattern: z.literal("launch-swap"),
+  autoScalingGroup: awsName,
+  loadBalancer: asgLoadBalancer,
+  blue: launchSpec,
+  green: launchSpec,
+});
+
+export const ecsDnsSwapAppSchema = z.object({
+  ...common,
+  pattern: z.literal("ecs-dns-swap"),
+  cluster: awsName,
+  dns: z.object({ hostedZone: z.string().min(1).max(255), recordName: dnsName, recordType: z.enum(["A", "AAAA"]).default("A") }),
+  blue: z.object({ service: awsName, setIdentifier: z.string().min(1).max(128), loadBalancer: awsName, targetGroup: awsName.optional() }),
+  green: z.object({ service: awsName, setIdentifier: z.string().min(1).max(128), loadBalancer: awsName, targetGroup: awsName.optional() }),
+});
+
+export const ecsElbSwapAppSchema = z.object({
+  ...common,
+  pattern: z.literal("ecs-elb-swap"),
+  cluster: awsName,
+  loadBalancer: awsName,
+  blue: z.object({ service: awsName, targetGroup: awsName }),
+  green: z.object({ service: awsName, targetGroup: awsName }),
+});
+
+export const ecsRollingAppSchema = z.object({
+  ...common,
+  pattern: z.literal("ecs-rolling"),
+  cluster: awsName,
+  service: awsName,
+  loadBalancer: awsName.optional(),
+  targetGroup: awsName.optional(),
+});
+
+export const albWeightedAppSchema = z.object({
+  ...common,
+  pattern: z.literal("alb-weighted"),
+  loadBalancer: awsName,
+  listenerPort: z.number().int().min(1).max(65535).default(80),
+  /** Weights live on this rule (by priority); without it, on the listener's default action. */
+  rulePriority: z.number().int().min(1).max(50000).optional(),
+  blue: z.object({ targetGroup: awsName }),
+  green: z.object({ targetGroup: awsName }),
+});
+
+export const appConfigSchema = z.discriminatedUnion("pattern", [
+  dnsWeightedAppSchema,
+  asgSwapAppSchema,
+  launchSwapAppSchema,
+  ecsDnsSwapAppSchema,
+  ecsElbSwapAppSchema,
+  ecsRollingAppSchema,
+  albWeightedAppSchema,
+]);
 
 export const tealConfigSchema = z
   .object({ applications: z.array(appConfigSchema).min(1, "name at least one application") })
@@ -51,7 +143,7 @@ export const tealConfigSchema = z
         ctx.addIssue({ code: "custom", path: ["applications", i, "id"], message: `duplicate application id "${app.id}"` });
       }
       seen.add(app.id);
-      if (app.blue.setIdentifier === app.green.setIdentifier) {
+      if ((app.pattern === "dns-weighted" || app.pattern === "ecs-dns-swap") && app.blue.setIdentifier === app.green.setIdentifier) {
         ctx.addIssue({
           code: "custom",
           path: ["applications", i, "green", "setIdentifier"],
@@ -62,6 +154,12 @@ export const tealConfigSchema = z
   });
 
 export type DnsWeightedAppConfig = z.infer<typeof dnsWeightedAppSchema>;
+export type AsgSwapAppConfig = z.infer<typeof asgSwapAppSchema>;
+export type LaunchSwapAppConfig = z.infer<typeof launchSwapAppSchema>;
+export type EcsDnsSwapAppConfig = z.infer<typeof ecsDnsSwapAppSchema>;
+export type EcsElbSwapAppConfig = z.infer<typeof ecsElbSwapAppSchema>;
+export type EcsRollingAppConfig = z.infer<typeof ecsRollingAppSchema>;
+export type AlbWeightedAppConfig = z.infer<typeof albWeightedAppSchema>;
 export type AppConfig = z.infer<typeof appConfigSchema>;
 export type TealConfig = z.infer<typeof tealConfigSchema>;
 
@@ -82,6 +180,14 @@ export const envSchema = z.object({
   TEAL_REFRESH_MS: z.coerce.number().int().min(1000).max(300_000).default(5000),
   /** Multiplier on every wait timeout and poll interval (the practice range's fast clock uses < 1). */
   TEAL_WAIT_SCALE: z.coerce.number().positive().max(10).default(1),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().optional(),
+  OIDC_CLIENT_SECRET: z.string().optional(),
+  /** The ID-token claim that carries groups/roles (default "roles"). */
+  OIDC_ROLE_CLAIM: z.string().optional(),
+  /** "group=role,group=role": maps claim values to Teal roles. */
+  OIDC_ROLE_MAP: z.string().optional(),
+  OIDC_NAME: z.string().optional(),
 });
 
 export type TealEnv = z.infer<typeof envSchema>;

@@ -379,9 +379,31 @@ export interface OperationMarker {
   status: OperationStatus;
 }
 
+export interface RiskReview {
+  applicationIssues: string;
+  performance: string;
+  peopleProcess: string;
+  infrastructureFailure: string;
+  rollback: string;
+  cost: string;
+}
+
+/** What a pattern is and what its controls mean (shown beside the controls). */
+export interface PatternDescription {
+  id: PatternId;
+  name: string;
+  /** What the traffic slider moves, in the user's words; null when the pattern has no slider (ecs-rolling). */
+  slider: string | null;
+  /** The slider snaps to multiples of this many percent at best (state.granularityPercent is the live value). */
+  granularityPercent: number;
+  intents: IntentKind[];
+  risks: RiskReview;
+}
+
 /** What the polled snapshot route returns for one application. */
 export interface AppSnapshot {
   app: { id: string; name: string; pattern: PatternId; region: string };
+  pattern: PatternDescription;
   state: AppState;
   metrics: { rangeMinutes: number; series: MetricSeries[] };
   markers: OperationMarker[];

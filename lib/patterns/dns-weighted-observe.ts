@@ -7,7 +7,9 @@ import { describeClassicLoadBalancer, describeInstanceHealth } from "@/lib/aws/e
 import { getChangeStatus } from "@/lib/aws/route53-change";
 import { listRecordSets, resolveHostedZoneId } from "@/lib/aws/route53";
 import type { DnsWeightedAppConfig } from "@/lib/config/schema";
+import { CLASSIC_ELB_CATALOG, classicElbQueries, queryId } from "@/lib/metrics/catalog";
 import { dnsReactionSeconds, greenShareOf } from "./dns-weighted";
+import type { PatternObserver } from "./registry";
 
 
 /** A version label for a colour: the versions its instances run, most common first. */
@@ -105,3 +107,14 @@ export async function observeDnsWeighted(
     version: stateVersion(views),
   };
 }
+
+export const dnsWeightedObserver: PatternObserver<DnsWeightedAppConfig> = {
+  observe: (clients, app, opts) => observeDnsWeighted(clients, app, opts),
+  metrics: (app, _state, periodS) => ({
+    queries: classicElbQueries({ blue: app.blue.loadBalancer, green: app.green.loadBalancer }, periodS),
+    series: (["blue", "green"] as const).flatMap((color) =>
+      CLASSIC_ELB_CATALOG.map((e) => ({ id: queryId(color, e.key), metric: e.metric, stat: e.stat, color, unit: e.unit })),
+    ),
+    requests: { blue: queryId("blue", "requests"), green: queryId("green", "requests") },
+  }),
+};

@@ -1,24 +1,6 @@
-import type { AppState, Intent, IntentKind, PatternId, PlanResult } from "@/lib/domain/types";
+import type { AppState, Intent, PlanResult } from "@/lib/domain/types";
 
-export interface RiskReview {
-  applicationIssues: string;
-  performance: string;
-  peopleProcess: string;
-  infrastructureFailure: string;
-  rollback: string;
-  cost: string;
-}
-
-export interface PatternDescription {
-  id: PatternId;
-  name: string;
-  /** What the traffic slider moves, in the user's words. */
-  slider: string;
-  /** The slider snaps to multiples of this many percent. */
-  granularityPercent: number;
-  intents: IntentKind[];
-  risks: RiskReview;
-}
+export type { PatternDescription, RiskReview } from "@/lib/domain/types";
 
 /** Inputs a planner needs besides state and intent; passed in so planners stay pure. */
 export interface PlanContext {

@@ -3,15 +3,16 @@ import type { AppSnapshot, AppState, AppSummary, MetricSeries, Operation, Operat
 import { AppError } from "@/lib/domain/types";
 import { getMetricData } from "@/lib/aws/cloudwatch";
 import type { AppConfig } from "@/lib/config/schema";
-import { CLASSIC_ELB_CATALOG, classicElbQueries, observedShare, periodFor, queryId, type RangeMinutes } from "@/lib/metrics/catalog";
+import { observedShare, periodFor, type RangeMinutes } from "@/lib/metrics/catalog";
 import { createSnapshotCache, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
-import { observeDnsWeighted } from "@/lib/patterns/dns-weighted-observe";
+import { planningFor } from "@/lib/patterns/catalog";
+import { metricPlanFor, observeWithPattern } from "@/lib/patterns/registry";
 import type { Runtime } from "./runtime";
 
 /** Reads one application's AWS state, fresh (plans and version checks use this, never a cache). */
 export async function observeApp(rt: Runtime, app: AppConfig): Promise<AppState> {
   const last = await lastChangeId(rt, app.id);
-  return observeDnsWeighted(rt.clients(app.region), app, { lastChangeId: last });
+  return observeWithPattern(rt.clients(app.region), app, { lastChangeId: last });
 }
 
 /** The Route 53 change id of the application's latest operation, if it made one. */
@@ -37,22 +38,20 @@ async function loadAwsPart(rt: Runtime, app: AppConfig, range: RangeMinutes): Pr
   const now = Date.now();
   const periodS = periodFor(range);
   const state = await observeApp(rt, app);
-  const queries = classicElbQueries({ blue: app.blue.loadBalancer, green: app.green.loadBalancer }, periodS);
+  const plan = metricPlanFor(app, state, periodS);
   // Only whole periods: the period still filling would show as a false drop at the right edge.
   const end = new Date(Math.floor(now / (periodS * 1000)) * periodS * 1000);
   const start = new Date(end.getTime() - range * 60_000);
-  const { results } = await getMetricData(rt.clients(app.region).cloudwatch, queries, start, end);
+  const { results } = plan.queries.length
+    ? await getMetricData(rt.clients(app.region).cloudwatch, plan.queries, start, end)
+    : { results: [] };
   const byId = new Map(results.map((r) => [r.id, r.points]));
-  const series: MetricSeries[] = [];
-  for (const color of ["blue", "green"] as const) {
-    for (const entry of CLASSIC_ELB_CATALOG) {
-      const id = queryId(color, entry.key);
-      series.push({ id, metric: entry.metric, stat: entry.stat, color, unit: entry.unit, points: byId.get(id) ?? [] });
-    }
+  const series: MetricSeries[] = plan.series.map((s) => ({ ...s, points: byId.get(s.id) ?? [] }));
+  if (plan.requests) {
+    // The observed share needs 1-minute request counts; longer ranges use 5-minute points, so widen the window.
+    const req = plan.requests;
+    state.observed = observedShare(byId.get(req.blue) ?? [], byId.get(req.green) ?? [], now, periodS === 60 ? 3 : 15);
   }
-  // The observed share needs 1-minute RequestCount; longer ranges use 5-minute points, so scale the window.
-  const req = (c: "blue" | "green") => byId.get(queryId(c, "requests")) ?? [];
-  state.observed = observedShare(req("blue"), req("green"), now, periodS === 60 ? 3 : 15);
   return { state, series, fetchedAt: now };
 }
 
@@ -107,8 +106,11 @@ export function getSnapshotService(rt: Runtime): SnapshotService {
         rt.store.listOperations({ appId, limit: 100 }),
       ]);
       const since = Date.now() - range * 60_000;
+      const planning = planningFor(app.pattern);
+      if (!planning) throw new AppError("invalid", `Teal does not support the ${app.pattern} pattern yet.`);
       return {
         app: { id: app.id, name: app.name, pattern: app.pattern, region: app.region },
+        pattern: planning.description,
         state: aws.state,
         metrics: { rangeMinutes: range, series: aws.series },
         markers: recent.map(toMarker).filter((m) => m.at >= since),

@@ -1,0 +1,79 @@
+import "server-only";
+import { AppError, type AppState, type Color, type MetricSeries, type PatternId } from "@/lib/domain/types";
+import type { AwsClients } from "@/lib/aws/clients";
+import type { MetricQuery } from "@/lib/aws/cloudwatch";
+import type { AppConfig } from "@/lib/config/schema";
+import { dnsWeightedObserver } from "./dns-weighted-observe";
+
+export interface ObserveOptions {
+  /** The Route 53 change id of the app's last operation (for change status). */
+  lastChangeId?: string | null;
+  now?: Date;
+}
+
+/** The charts of one application: every query goes into one GetMetricData call. */
+export interface MetricPlan {
+  queries: MetricQuery[];
+  series: Omit<MetricSeries, "points">[];
+  /** Query ids of each colour's request count, for the observed share; null when not measurable. */
+  requests: Record<Color, string> | null;
+}
+
+/** The I/O half of a pattern: reading its AWS resources and naming its metrics. */
+export interface PatternObserver<C extends AppConfig> {
+  observe(clients: AwsClients, app: C, opts: ObserveOptions): Promise<AppState>;
+  metrics(app: C, state: AppState, periodS: number): MetricPlan;
+}
+
+type ConfigOf<P extends PatternId> = Extract<AppConfig, { pattern: P }>;
+type Observers = { [P in PatternId]?: PatternObserver<ConfigOf<P>> };
+
+const OBSERVERS: Observers = {
+  "dns-weighted": dnsWeightedObserver,
+};
+
+function observerFor<P extends PatternId>(pattern: P): PatternObserver<ConfigOf<P>> {
+  const observer = OBSERVERS[pattern];
+  if (!observer) throw new AppError("invalid", `Teal cannot observe the ${pattern} pattern yet.`);
+  return observer as PatternObserver<ConfigOf<P>>;
+}
+
+/** Reads one application's AWS state with its pattern's observer. */
+export function observeWithPattern(clients: AwsClients, app: AppConfig, opts: ObserveOptions = {}): Promise<AppState> {
+  switch (app.pattern) {
+    case "dns-weighted":
+      return observerFor(app.pattern).observe(clients, app, opts);
+    case "asg-swap":
+      return observerFor(app.pattern).observe(clients, app, opts);
+    case "launch-swap":
+      return observerFor(app.pattern).observe(clients, app, opts);
+    case "ecs-dns-swap":
+      return observerFor(app.pattern).observe(clients, app, opts);
+    case "ecs-elb-swap":
+      return observerFor(app.pattern).observe(clients, app, opts);
+    case "ecs-rolling":
+      return observerFor(app.pattern).observe(clients, app, opts);
+    case "alb-weighted":
+      return observerFor(app.pattern).observe(clients, app, opts);
+  }
+}
+
+/** The metric queries of one application's charts. */
+export function metricPlanFor(app: AppConfig, state: AppState, periodS: number): MetricPlan {
+  switch (app.pattern) {
+    case "dns-weighted":
+      return observerFor(app.pattern).metrics(app, state, periodS);
+    case "asg-swap":
+      return observerFor(app.pattern).metrics(app, state, periodS);
+    case "launch-swap":
+      return observerFor(app.pattern).metrics(app, state, periodS);
+    case "ecs-dns-swap":
+      return observerFor(app.pattern).metrics(app, state, periodS);
+    case "ecs-elb-swap":
+      return observerFor(app.pattern).metrics(app, state, periodS);
+    case "ecs-rolling":
+      return observerFor(app.pattern).metrics(app, state, periodS);
+    case "alb-weighted":
+      return observerFor(app.pattern).metrics(app, state, periodS);
+  }
+}
