@@ -11,6 +11,7 @@ import { cloudWatchError, handleCloudWatch } from "./cloudwatch";
 import { CONTROL_PREFIX, handleControl } from "./control";
 import { ec2Error, handleEc2 } from "./ec2";
 import { handleElb, ELB_NAMESPACE } from "./elb";
+import { elbv2Error, handleElbv2, ELBV2_VERSION } from "./elbv2";
 import { SimApiError } from "./errors";
 import type { SimHttpRequest, SimHttpResponse } from "./http";
 import { requestId } from "./ids";
@@ -22,7 +23,7 @@ import type { SimConfig } from "./state";
 import { createStats, recordRequest, type RangeStats } from "./stats";
 import { advance, createWorld, drawPrng, type RangeWorld } from "./world";
 
-export type ServiceName = "route53" | "elb" | "ec2" | "cloudwatch";
+export type ServiceName = "route53" | "elb" | "elbv2" | "ec2" | "cloudwatch";
 
 export const DEFAULT_PORT = 4580;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -67,6 +68,7 @@ const SCOPE_SERVICES: Readonly<Record<string, ServiceName>> = {
 
 const QUERY_VERSIONS: Readonly<Record<string, ServiceName>> = {
   "2012-06-01": "elb",
+  [ELBV2_VERSION]: "elbv2",
   "2016-11-15": "ec2",
   "2010-08-01": "cloudwatch",
 };
@@ -80,6 +82,7 @@ export function resolveService(req: SimHttpRequest): ServiceName | undefined {
   if (scoped === "elb") {
     // Classic ELB and ELBv2 share the signing name; only the query Version tells them apart.
     const version = formParams(req).get("Version");
+    if (version === ELBV2_VERSION) return "elbv2";
     return version === null || version === "2012-06-01" ? "elb" : undefined;
   }
   if (scoped !== undefined) return scoped;
@@ -110,6 +113,8 @@ function dispatch(ctx: RangeContext, service: ServiceName, req: SimHttpRequest):
       return handleRoute53(ctx.world, req);
     case "elb":
       return handleElb(ctx.world, req);
+    case "elbv2":
+      return handleElbv2(ctx.world, req);
     case "ec2":
       return handleEc2(ctx.world, req);
     case "cloudwatch":
@@ -125,6 +130,8 @@ export function serviceError(world: RangeWorld, service: ServiceName, req: SimHt
       return route53Error(err, rid);
     case "elb":
       return queryError(ELB_NAMESPACE, err, rid);
+    case "elbv2":
+      return elbv2Error(err, rid);
     case "ec2":
       return ec2Error(err, rid);
     case "cloudwatch":
