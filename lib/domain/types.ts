@@ -105,6 +105,11 @@ export interface Step {
   title: string;
   call?: AwsCall;
   wait?: WaitCondition;
+  /**
+   * Makes a non-idempotent call safe to re-run after a crash: when this condition already holds
+   * (e.g. the instances are already in Standby), the engine skips the call and goes on to the wait.
+   */
+  skipIf?: WaitCondition;
 }
 
 export type Intent =
