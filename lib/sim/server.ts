@@ -10,6 +10,7 @@ import { gunzipSync } from "node:zlib";
 import { cloudWatchError, handleCloudWatch } from "./cloudwatch";
 import { CONTROL_PREFIX, handleControl } from "./control";
 import { ec2Error, handleEc2 } from "./ec2";
+import { ECS_TARGET_PREFIX, ecsError, ecsOperation, handleEcs } from "./ecs";
 import { handleElb, ELB_NAMESPACE } from "./elb";
 import { elbv2Error, handleElbv2, ELBV2_VERSION } from "./elbv2";
 import { SimApiError } from "./errors";
@@ -23,7 +24,7 @@ import type { SimConfig } from "./state";
 import { createStats, recordRequest, type RangeStats } from "./stats";
 import { advance, createWorld, drawPrng, type RangeWorld } from "./world";
 
-export type ServiceName = "route53" | "elb" | "elbv2" | "ec2" | "cloudwatch";
+export type ServiceName = "route53" | "elb" | "elbv2" | "ec2" | "cloudwatch" | "ecs";
 
 export const DEFAULT_PORT = 4580;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -64,6 +65,7 @@ const SCOPE_SERVICES: Readonly<Record<string, ServiceName>> = {
   elasticloadbalancing: "elb",
   ec2: "ec2",
   monitoring: "cloudwatch",
+  ecs: "ecs",
 };
 
 const QUERY_VERSIONS: Readonly<Record<string, ServiceName>> = {
@@ -88,6 +90,7 @@ export function resolveService(req: SimHttpRequest): ServiceName | undefined {
   if (scoped !== undefined) return scoped;
   if (req.path.startsWith("/2013-04-01/")) return "route53";
   if ((req.headers["x-amz-target"] ?? "").startsWith(`${CLOUDWATCH_TARGET}.`)) return "cloudwatch";
+  if ((req.headers["x-amz-target"] ?? "").startsWith(`${ECS_TARGET_PREFIX}.`)) return "ecs";
   if (req.path.includes(`/service/${CLOUDWATCH_TARGET}/`)) return "cloudwatch";
   const params = formParams(req);
   const version = params.get("Version");
@@ -98,6 +101,7 @@ export function resolveService(req: SimHttpRequest): ServiceName | undefined {
 /** The operation name of a request, for statistics ("Unknown" when it cannot be told). */
 export function operationName(service: ServiceName, req: SimHttpRequest): string {
   if (service === "route53") return route53Operation(req) ?? "Unknown";
+  if (service === "ecs") return ecsOperation(req) ?? "Unknown";
   if (service === "cloudwatch") {
     const target = req.headers["x-amz-target"];
     if (target !== undefined && target.includes(".")) return target.slice(target.lastIndexOf(".") + 1);
@@ -119,6 +123,8 @@ function dispatch(ctx: RangeContext, service: ServiceName, req: SimHttpRequest):
       return handleEc2(ctx.world, req);
     case "cloudwatch":
       return handleCloudWatch(ctx.world, ctx.metrics, req);
+    case "ecs":
+      return handleEcs(ctx.world, req);
   }
 }
 
@@ -136,10 +142,13 @@ export function serviceError(world: RangeWorld, service: ServiceName, req: SimHt
       return ec2Error(err, rid);
     case "cloudwatch":
       return cloudWatchError(req, err.code, err.message, err.status);
+    case "ecs":
+      return ecsError(err, rid);
   }
 }
 
 function throttlingError(service: ServiceName): SimApiError {
+  if (service === "ecs") return new SimApiError("ThrottlingException", "Rate exceeded", 400);
   // EC2 names its throttling error differently and answers it with 503.
   return service === "ec2"
     ? new SimApiError("RequestLimitExceeded", "Request limit exceeded.", 503)

@@ -20,6 +20,7 @@ import type {
   SimWorld,
 } from "./state";
 import { rescaleElbv2, tickTargetGroups } from "./elbv2-targets";
+import { rescaleEcs, tickEcs } from "./ecs-scheduler";
 import { simulateTraffic } from "./traffic";
 
 /** The world as the range owns it: SimWorld plus the state of its id generator (plain data). */
@@ -142,6 +143,7 @@ export function setSpeed(world: SimWorld, speed: number): void {
   for (const change of world.changes.values()) change.insyncAtMs = rescale(change.insyncAtMs);
   for (const zone of world.zones.values()) zone.busyUntilMs = rescale(zone.busyUntilMs);
   rescaleElbv2(world, rescale);
+  rescaleEcs(world, rescale);
   world.config.speed = speed;
 }
 
@@ -352,6 +354,7 @@ export function advance(world: SimWorld, metrics: MetricStore, toMs: number): vo
     const stepEnd = Math.min(toMs, fromMs + MAX_STEP_MS);
     processEvents(world, stepEnd);
     tickTargetGroups(world, fromMs, stepEnd);
+    tickEcs(world, metrics, fromMs, stepEnd);
     world.nowMs = stepEnd;
     simulateTraffic(world, metrics, fromMs, stepEnd);
   }
