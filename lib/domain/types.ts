@@ -89,21 +89,6 @@ export type WaitCondition =
       pollMs: number;
     }
   | {
-      /**
-       * Auto Scaling group behind a load balancer: at least `minHealthy` of the group's InService
-       * instances (optionally only those on `launch`) pass the load balancer's health check. Used
-       * where the instance ids are not known when planning (instances the group is about to launch).
-       */
-      kind: "asg-lb-healthy";
-      groupName: string;
-      loadBalancer: { kind: "classic"; name: string } | { kind: "target-group"; arn: string };
-      minHealthy: number;
-      /** Only count instances on this launch configuration name or "lt-id:version". */
-      launch?: string;
-      timeoutMs: number;
-      pollMs: number;
-    }
-  | {
       /** ECS service: PRIMARY deployment COMPLETED, running == desired, optionally on a task definition. */
       kind: "ecs-steady";
       cluster: string;
@@ -212,8 +197,6 @@ export interface EcsServiceView {
   /** Newest first, as ECS returns them. */
   events: EcsEventView[];
   circuitBreaker: { enabled: boolean; rollback: boolean } | null;
-  /** ACTIVE task definitions of the service's family, newest first ("family:revision"); absent when not read. */
-  revisions?: string[];
 }
 
 export interface LoadBalancerView {
@@ -222,8 +205,6 @@ export interface LoadBalancerView {
   dnsName?: string;
   /** The ARN when the plan needs it (an ELBv2 target group for a `tg-healthy` wait). */
   arn?: string;
-  /** ALB only: the AWS/ApplicationELB dimension values (ARN suffixes "app/name/id", "targetgroup/name/id"). */
-  cloudWatch?: { loadBalancer: string; targetGroup?: string };
 }
 
 export interface EnvironmentState {
@@ -286,8 +267,6 @@ export interface AppState {
      */
     actions?: JsonObject[];
   };
-  /** asg-swap / launch-swap: the Auto Scaling groups and the load balancer as the planners need them. */
-  asg?: AsgView;
   /** ecs-rolling: rollout progress replaces the traffic slider. */
   rollout?: {
     state: "IN_PROGRESS" | "COMPLETED" | "FAILED" | "NONE";
@@ -295,53 +274,11 @@ export interface AppState {
     progressPercent: number;
     primaryTaskDefinition: string;
     previousTaskDefinition: string | null;
-    /**
-     * Set while the FAILED rollout the deployment circuit breaker rolled back is still listed:
-     * the revision that failed, why, and the revision ECS went back to.
-     */
-    circuitBreakerRollback?: { failedTaskDefinition: string; failedDeploymentId: string; reason: string | null; rolledBackTo: string } | null;
   };
   /** What the slider can actually do: the share snaps to multiples of this (e.g. 25 with four instances). */
   granularityPercent: number;
   /** Hash of the traffic-relevant state, for optimistic concurrency. */
   version: string;
-}
-
-/** What an Auto Scaling group (or one colour of launch-swap) launches instances from. */
-export type LaunchSpecView =
-  | { kind: "launch-configuration"; name: string }
-  | {
-      kind: "launch-template";
-      id: string;
-      name: string;
-      /** As configured: a number, $Latest or $Default. */
-      version: string;
-      /** The version number it resolves to now (instances record this one). */
-      resolvedVersion: string;
-    };
-
-export interface AsgGroupView {
-  name: string;
-  desired: number;
-  min: number;
-  max: number;
-  /** What new instances launch from; null when the group names neither a configuration nor a template. */
-  launch: LaunchSpecView | null;
-  healthCheckType: string;
-  /** The application's load balancer on this group (DescribeTrafficSources state); null when not attached. */
-  attachment: string | null;
-}
-
-export interface AsgView {
-  loadBalancer: { kind: "classic"; name: string } | { kind: "target-group"; name: string; arn: string };
-  /** asg-swap: each colour's group; launch-swap: the one group under both colours. */
-  groups: Record<Color, AsgGroupView>;
-  /** asg-swap: green's size while it carries no traffic (config `idleCapacity`). */
-  greenIdleCapacity?: number;
-  /** launch-swap: what old (blue) and new (green) instances launch from. */
-  launches?: Record<Color, LaunchSpecView>;
-  /** launch-swap: instances of the group on neither launch (counted in neither colour). */
-  strays?: InstanceView[];
 }
 
 export type OperationStatus =
@@ -441,11 +378,7 @@ export interface MetricSeries {
   id: string;
   metric: string;
   stat: string;
-  /**
-   * The colour the series measures; null when it measures a load balancer both colours share
-   * (asg-swap, launch-swap behind one classic ELB): CloudWatch has no per-colour split there.
-   */
-  color: Color | null;
+  color: Color;
   unit: "Seconds" | "Count" | "Percent";
   points: { t: number; v: number }[];
 }
