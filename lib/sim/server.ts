@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
+import { AUTOSCALING_NAMESPACE, handleAutoScaling } from "./autoscaling";
 import { cloudWatchError, handleCloudWatch } from "./cloudwatch";
 import { CONTROL_PREFIX, handleControl } from "./control";
 import { ec2Error, handleEc2 } from "./ec2";
@@ -24,7 +25,7 @@ import type { SimConfig } from "./state";
 import { createStats, recordRequest, type RangeStats } from "./stats";
 import { advance, createWorld, drawPrng, type RangeWorld } from "./world";
 
-export type ServiceName = "route53" | "elb" | "elbv2" | "ec2" | "cloudwatch" | "ecs";
+export type ServiceName = "route53" | "elb" | "elbv2" | "ec2" | "cloudwatch" | "autoscaling" | "ecs";
 
 export const DEFAULT_PORT = 4580;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -66,6 +67,7 @@ const SCOPE_SERVICES: Readonly<Record<string, ServiceName>> = {
   ec2: "ec2",
   monitoring: "cloudwatch",
   ecs: "ecs",
+  autoscaling: "autoscaling",
 };
 
 const QUERY_VERSIONS: Readonly<Record<string, ServiceName>> = {
@@ -73,6 +75,7 @@ const QUERY_VERSIONS: Readonly<Record<string, ServiceName>> = {
   [ELBV2_VERSION]: "elbv2",
   "2016-11-15": "ec2",
   "2010-08-01": "cloudwatch",
+  "2011-01-01": "autoscaling",
 };
 
 const CLOUDWATCH_TARGET = "GraniteServiceVersion20100801";
@@ -125,6 +128,8 @@ function dispatch(ctx: RangeContext, service: ServiceName, req: SimHttpRequest):
       return handleCloudWatch(ctx.world, ctx.metrics, req);
     case "ecs":
       return handleEcs(ctx.world, req);
+    case "autoscaling":
+      return handleAutoScaling(ctx.world, req);
   }
 }
 
@@ -144,6 +149,8 @@ export function serviceError(world: RangeWorld, service: ServiceName, req: SimHt
       return cloudWatchError(req, err.code, err.message, err.status);
     case "ecs":
       return ecsError(err, rid);
+    case "autoscaling":
+      return queryError(AUTOSCALING_NAMESPACE, err, rid);
   }
 }
 

@@ -20,6 +20,7 @@ import type {
   SimWorld,
 } from "./state";
 import { rescaleElbv2, tickTargetGroups } from "./elbv2-targets";
+import { rescaleAutoScaling, tickAutoScaling } from "./autoscaling-world";
 import { rescaleEcs, tickEcs } from "./ecs-scheduler";
 import { simulateTraffic } from "./traffic";
 
@@ -143,6 +144,7 @@ export function setSpeed(world: SimWorld, speed: number): void {
   for (const change of world.changes.values()) change.insyncAtMs = rescale(change.insyncAtMs);
   for (const zone of world.zones.values()) zone.busyUntilMs = rescale(zone.busyUntilMs);
   rescaleElbv2(world, rescale);
+  rescaleAutoScaling(world, rescale);
   rescaleEcs(world, rescale);
   world.config.speed = speed;
 }
@@ -356,6 +358,7 @@ export function advance(world: SimWorld, metrics: MetricStore, toMs: number): vo
     tickTargetGroups(world, fromMs, stepEnd);
     tickEcs(world, metrics, fromMs, stepEnd);
     world.nowMs = stepEnd;
+    tickAutoScaling(world, fromMs, stepEnd);
     simulateTraffic(world, metrics, fromMs, stepEnd);
   }
 }
