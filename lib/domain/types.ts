@@ -197,6 +197,8 @@ export interface EcsServiceView {
   /** Newest first, as ECS returns them. */
   events: EcsEventView[];
   circuitBreaker: { enabled: boolean; rollback: boolean } | null;
+  /** ACTIVE task definitions of the service's family, newest first ("family:revision"); absent when not read. */
+  revisions?: string[];
 }
 
 export interface LoadBalancerView {
@@ -205,6 +207,8 @@ export interface LoadBalancerView {
   dnsName?: string;
   /** The ARN when the plan needs it (an ELBv2 target group for a `tg-healthy` wait). */
   arn?: string;
+  /** ALB only: the AWS/ApplicationELB dimension values (ARN suffixes "app/name/id", "targetgroup/name/id"). */
+  cloudWatch?: { loadBalancer: string; targetGroup?: string };
 }
 
 export interface EnvironmentState {
@@ -274,6 +278,11 @@ export interface AppState {
     progressPercent: number;
     primaryTaskDefinition: string;
     previousTaskDefinition: string | null;
+    /**
+     * Set while the FAILED rollout the deployment circuit breaker rolled back is still listed:
+     * the revision that failed, why, and the revision ECS went back to.
+     */
+    circuitBreakerRollback?: { failedTaskDefinition: string; failedDeploymentId: string; reason: string | null; rolledBackTo: string } | null;
   };
   /** What the slider can actually do: the share snaps to multiples of this (e.g. 25 with four instances). */
   granularityPercent: number;

@@ -1,0 +1,229 @@
+import { describe, expect, it } from "vitest";
+import type { AppState, Color, EcsDeploymentView, EcsServiceView, Intent, Plan } from "@/lib/domain/types";
+import { analyseRollout, planEcsRolling, rollbackTarget, shortTaskDefinitionName, taskDefinitionParts } from "./ecs-rolling";
+
+const ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/";
+
+let clock = 0;
+/** Deployments are created in the order they are written; later ones are newer. */
+function d(
+  status: string,
+  td: string,
+  running: number,
+  rolloutState: string | null,
+  extra: { pending?: number; desired?: number; reason?: string; id?: string } = {},
+): EcsDeploymentView {
+  clock += 1;
+  const at = new Date(Date.UTC(2026, 0, 1, 12, clock)).toISOString();
+  return {
+    id: extra.id ?? `ecs-svc/${clock}`,
+    status,
+    taskDefinition: `${ARN}${td}`,
+    desired: extra.desired ?? 4,
+    pending: extra.pending ?? 0,
+    running,
+    failed: rolloutState === "FAILED" ? 3 : 0,
+    rolloutState,
+    rolloutStateReason: extra.reason ?? null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** Deployments listed newest first, as ECS lists them. */
+function view(deployments: EcsDeploymentView[], opts: { revisions?: string[]; rollback?: boolean } = {}): EcsServiceView {
+  const listed = [...deployments].reverse();
+  const primary = listed.find((x) => x.status === "PRIMARY");
+  return {
+    cluster: "prod",
+    service: "notifications",
+    taskDefinition: primary?.taskDefinition ?? `${ARN}notifications:41`,
+    desired: 4,
+    running: listed.reduce((s, x) => s + x.running, 0),
+    pending: listed.reduce((s, x) => s + x.pending, 0),
+    deployments: listed,
+    events: [],
+    circuitBreaker: { enabled: true, rollback: opts.rollback ?? true },
+    revisions: opts.revisions ?? ["notifications:42", "notifications:41", "notifications:40"],
+  };
+}
+
+function state(v: EcsServiceView): AppState {
+  const a = analyseRollout(v);
+  const env = (color: Color) => ({
+    color,
+    version: color === "green" ? a.primaryTaskDefinition : (a.previousTaskDefinition ?? "none"),
+    loadBalancer: { kind: "none" as const, name: "" },
+    healthy: 0,
+    unhealthy: 0,
+    instances: [],
+    ecs: v,
+  });
+  return {
+    appId: "notifications-worker",
+    pattern: "ecs-rolling",
+    observedAt: "2026-01-01T13:00:00.000Z",
+    environments: { blue: env("blue"), green: env("green") },
+    configured: { greenPercent: a.progressPercent },
+    observed: { greenPercent: null, blueRequests: 0, greenRequests: 0 },
+    rollout: { state: a.state, progressPercent: a.progressPercent, primaryTaskDefinition: a.primaryTaskDefinition, previousTaskDefinition: a.previousTaskDefinition, circuitBreakerRollback: a.circuitBreakerRollback },
+    granularityPercent: 25,
+    version: "v",
+  };
+}
+
+const BREAKER_REASON = "ECS deployment circuit breaker: tasks failed to start.";
+
+// The starting states every intent is tried from.
+const STEADY_41 = () => view([d("PRIMARY", "notifications:41", 4, "COMPLETED")]);
+const STEADY_41_FIRST = () => view([d("PRIMARY", "notifications:41", 4, "COMPLETED")], { revisions: ["notifications:42", "notifications:41"] });
+const COMPLETED_42_HISTORY_GONE = () => view([d("PRIMARY", "notifications:42", 4, "COMPLETED")]);
+const COMPLETED_42_OLD_LISTED = () => view([d("INACTIVE", "notifications:41", 0, "COMPLETED"), d("PRIMARY", "notifications:42", 4, "COMPLETED")]);
+const ROLLING_41_TO_42 = () => view([d("ACTIVE", "notifications:41", 3, "COMPLETED"), d("PRIMARY", "notifications:42", 1, "IN_PROGRESS", { pending: 2 })]);
+const FAILED_NO_ROLLBACK = () =>
+  view([d("ACTIVE", "notifications:41", 4, "COMPLETED"), d("PRIMARY", "notifications:42", 0, "FAILED", { reason: BREAKER_REASON })], { rollback: false });
+const BREAKER_ROLLING_BACK = () =>
+  view([
+    d("INACTIVE", "notifications:41", 0, "COMPLETED"),
+    d("ACTIVE", "notifications:42", 1, "FAILED", { reason: BREAKER_REASON, id: "ecs-svc/failed" }),
+    d("PRIMARY", "notifications:41", 2, "IN_PROGRESS", { pending: 2, reason: "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1." }),
+  ]);
+const BREAKER_ROLLED_BACK = () =>
+  view([
+    d("INACTIVE", "notifications:42", 0, "FAILED", { reason: BREAKER_REASON, id: "ecs-svc/failed" }),
+    d("PRIMARY", "notifications:41", 4, "COMPLETED", { reason: "ECS deployment ecs-svc/9 completed." }),
+  ]);
+
+const ctx = { waitScale: 1 };
+
+function plan(result: ReturnType<typeof planEcsRolling>): Plan {
+  if (!result.ok) throw new Error(`expected a plan, got: ${result.reason}`);
+  return result.plan;
+}
+
+describe("analyseRollout", () => {
+  it.each([
+    { name: "steady on :41", v: STEADY_41, state: "COMPLETED", progress: 100, primary: "notifications:41", previous: "notifications:40" },
+    { name: "steady on the first revision", v: STEADY_41_FIRST, state: "COMPLETED", progress: 100, primary: "notifications:41", previous: null },
+    { name: ":42 completed, history gone", v: COMPLETED_42_HISTORY_GONE, state: "COMPLETED", progress: 100, primary: "notifications:42", previous: "notifications:41" },
+    { name: ":42 completed, old INACTIVE listed", v: COMPLETED_42_OLD_LISTED, state: "COMPLETED", progress: 100, primary: "notifications:42", previous: "notifications:41" },
+    { name: "rolling :41 → :42", v: ROLLING_41_TO_42, state: "IN_PROGRESS", progress: 25, primary: "notifications:42", previous: "notifications:41" },
+    { name: ":42 FAILED, no breaker rollback", v: FAILED_NO_ROLLBACK, state: "FAILED", progress: 0, primary: "notifications:42", previous: "notifications:41" },
+    { name: "breaker rolling back to :41", v: BREAKER_ROLLING_BACK, state: "IN_PROGRESS", progress: 66.7, primary: "notifications:41", previous: "notifications:41" },
+    { name: "breaker rolled back to :41", v: BREAKER_ROLLED_BACK, state: "COMPLETED", progress: 100, primary: "notifications:41", previous: "notifications:41" },
+  ])("$name", ({ v, state, progress, primary, previous }) => {
+    const a = analyseRollout(v());
+    expect(a).toMatchObject({ state, progressPercent: progress, primaryTaskDefinition: primary, previousTaskDefinition: previous });
+  });
+
+  it("names the failed revision while the circuit breaker's rollback is listed", () => {
+    expect(analyseRollout(BREAKER_ROLLING_BACK()).circuitBreakerRollback).toEqual({
+      failedTaskDefinition: "notifications:42",
+      failedDeploymentId: "ecs-svc/failed",
+      reason: BREAKER_REASON,
+      rolledBackTo: "notifications:41",
+    });
+    expect(analyseRollout(BREAKER_ROLLED_BACK()).circuitBreakerRollback?.failedTaskDefinition).toBe("notifications:42");
+    expect(analyseRollout(FAILED_NO_ROLLBACK()).circuitBreakerRollback).toBeNull();
+    expect(analyseRollout(ROLLING_41_TO_42()).circuitBreakerRollback).toBeNull();
+  });
+
+  it("derives the state when ECS reports no rolloutState (classic load balancer)", () => {
+    expect(analyseRollout(view([d("PRIMARY", "notifications:41", 4, null)])).state).toBe("COMPLETED");
+    expect(analyseRollout(view([d("ACTIVE", "notifications:41", 2, null), d("PRIMARY", "notifications:42", 2, null)])).state).toBe("IN_PROGRESS");
+  });
+
+  it("has no rollout without a PRIMARY deployment", () => {
+    expect(analyseRollout(view([])).state).toBe("NONE");
+    expect(rollbackTarget(view([]))).toBeNull();
+  });
+
+  it("reads family and revision from short names and ARNs", () => {
+    expect(taskDefinitionParts(`${ARN}notifications:42`)).toEqual({ family: "notifications", revision: 42 });
+    expect(taskDefinitionParts("notifications")).toEqual({ family: "notifications", revision: null });
+    expect(taskDefinitionParts("notifications:latest")).toEqual({ family: "notifications:latest", revision: null });
+    expect(shortTaskDefinitionName(`${ARN}a:1`)).toBe("a:1");
+  });
+});
+
+describe("planEcsRolling: deploy-revision", () => {
+  it.each([
+    { name: "from steady :41 to :42", v: STEADY_41, td: "notifications:42", summary: "Deploy notifications:42 to notifications (replacing notifications:41)" },
+    { name: "an ARN, from steady :41", v: STEADY_41, td: `${ARN}notifications:42`, summary: "Deploy notifications:42 to notifications (replacing notifications:41)" },
+    { name: "an older revision from steady :42", v: COMPLETED_42_HISTORY_GONE, td: "notifications:40", summary: "Deploy notifications:40 to notifications (replacing notifications:42)" },
+    { name: "a fix after a FAILED rollout", v: FAILED_NO_ROLLBACK, td: "notifications:40", summary: "Deploy notifications:40 to notifications (replacing notifications:42)" },
+    { name: "again after the breaker rolled back", v: BREAKER_ROLLED_BACK, td: "notifications:42", summary: "Deploy notifications:42 to notifications (replacing notifications:41)" },
+  ])("$name", ({ v, td, summary }) => {
+    const p = plan(planEcsRolling(state(v()), { kind: "deploy-revision", taskDefinition: td }, ctx));
+    const target = shortTaskDefinitionName(td);
+    expect(p.summary).toBe(summary);
+    expect(p.steps).toHaveLength(1);
+    const step = p.steps[0];
+    expect(step?.call).toEqual({ service: "ecs", operation: "UpdateService", input: { cluster: "prod", service: "notifications", taskDefinition: target } });
+    expect(step?.wait).toMatchObject({ kind: "ecs-steady", cluster: "prod", service: "notifications", taskDefinition: target, timeoutMs: 1_800_000 });
+    // A re-run after a crash does not start the deployment again once it is there.
+    expect(step?.skipIf).toEqual(step?.wait);
+    expect(p.after.greenPercent).toBe(100);
+  });
+
+  it.each([
+    { name: "the revision already running", v: STEADY_41, td: "notifications:41", reason: /already runs notifications:41/ },
+    { name: "a revision already rolling out", v: ROLLING_41_TO_42, td: "notifications:42", reason: /already rolling out notifications:42/ },
+    { name: "another revision during a rollout", v: ROLLING_41_TO_42, td: "notifications:40", reason: /rollout of notifications:42 is in progress/ },
+    { name: "the revision that just failed", v: FAILED_NO_ROLLBACK, td: "notifications:42", reason: /already failed to deploy/ },
+    { name: "anything while the breaker rolls back", v: BREAKER_ROLLING_BACK, td: "notifications:40", reason: /circuit breaker is rolling notifications back from notifications:42 to notifications:41/ },
+    { name: "a revision that is not registered", v: STEADY_41, td: "notifications:43", reason: /not an ACTIVE revision of notifications/ },
+    { name: "another family", v: STEADY_41, td: "billing:3", reason: /belongs to family billing, but service notifications runs family notifications/ },
+    { name: "a family without revision", v: STEADY_41, td: "notifications", reason: /family:revision/ },
+  ])("refuses $name", ({ v, td, reason }) => {
+    expect(planEcsRolling(state(v()), { kind: "deploy-revision", taskDefinition: td }, ctx)).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+  });
+
+  it("trusts UpdateService to check the revision when the family's list was not read", () => {
+    const v = { ...STEADY_41(), revisions: undefined };
+    expect(plan(planEcsRolling(state(v), { kind: "deploy-revision", taskDefinition: "notifications:43" }, ctx)).steps).toHaveLength(1);
+  });
+});
+
+describe("planEcsRolling: rollback", () => {
+  it.each([
+    { name: "completed :42 → :41 (from the family's list)", v: COMPLETED_42_HISTORY_GONE, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
+    { name: "completed :42 → :41 (old deployment listed)", v: COMPLETED_42_OLD_LISTED, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
+    { name: "mid-rollout back to the deployment it replaces", v: ROLLING_41_TO_42, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
+    { name: "FAILED without breaker rollback", v: FAILED_NO_ROLLBACK, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
+    { name: "while the breaker rolls back: re-assert its target", v: BREAKER_ROLLING_BACK, target: "notifications:41", summary: /circuit breaker already went back from notifications:42/ },
+    { name: "after the breaker rolled back: re-assert", v: BREAKER_ROLLED_BACK, target: "notifications:41", summary: /re-assert notifications:41/ },
+    { name: "steady :41 steps back to :40", v: STEADY_41, target: "notifications:40", summary: /from notifications:41 to notifications:40/ },
+    { name: "steady on the first revision: re-assert, never refused", v: STEADY_41_FIRST, target: "notifications:41", summary: /no earlier revision is known, re-assert notifications:41/ },
+  ])("$name", ({ v, target, summary }) => {
+    const p = plan(planEcsRolling(state(v()), { kind: "rollback" }, ctx));
+    expect(p.summary).toMatch(summary);
+    expect(p.steps).toHaveLength(1);
+    expect(p.steps[0]?.call?.input).toEqual({ cluster: "prod", service: "notifications", taskDefinition: target });
+    expect(p.steps[0]?.wait).toMatchObject({ kind: "ecs-steady", taskDefinition: target });
+    expect(p.steps[0]?.skipIf).toEqual(p.steps[0]?.wait);
+  });
+
+  it("refuses only when there is nothing to roll back", () => {
+    expect(planEcsRolling(state(view([])), { kind: "rollback" }, ctx)).toEqual({ ok: false, reason: expect.stringMatching(/no deployment to roll back/) });
+  });
+});
+
+describe("planEcsRolling: intents without a meaning here", () => {
+  const all = [STEADY_41, ROLLING_41_TO_42, COMPLETED_42_HISTORY_GONE, FAILED_NO_ROLLBACK, BREAKER_ROLLING_BACK];
+  it.each([
+    [{ kind: "shift", greenPercent: 50 } as Intent, /no traffic control.*no share to shift/],
+    [{ kind: "promote" } as Intent, /no traffic control.*no share to promote/],
+    [{ kind: "scale-green", capacity: 3 } as Intent, /scale-green does not apply/],
+    [{ kind: "standby-enter", color: "blue" } as Intent, /standby-enter does not apply/],
+  ])("refuses %o from every state", (intent, reason) => {
+    for (const v of all) expect(planEcsRolling(state(v()), intent, ctx)).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+  });
+
+  it("scales the rollout wait for a fast clock and stays pure", () => {
+    const s = state(STEADY_41());
+    const p = plan(planEcsRolling(s, { kind: "deploy-revision", taskDefinition: "notifications:42" }, { waitScale: 0.01 }));
+    expect(p.steps[0]?.wait).toMatchObject({ timeoutMs: 18_000, pollMs: 100 });
+    expect(planEcsRolling(s, { kind: "rollback" }, ctx)).toEqual(planEcsRolling(s, { kind: "rollback" }, ctx));
+  });
+});
