@@ -101,6 +101,10 @@ export function worldSnapshot(world: RangeWorld): unknown {
     changes: [...world.changes.values()].map((c) => ({ ...c, status: changeStatus(world, c) })),
     loadBalancers: [...world.loadBalancers.values()],
     instances: [...world.instances.values()],
+    clusters: [...(world.clusters?.values() ?? [])],
+    taskDefinitions: [...(world.taskDefinitions?.values() ?? [])],
+    services: [...(world.services?.values() ?? [])],
+    tasks: [...(world.tasks?.values() ?? [])],
   };
 }
 
@@ -175,6 +179,13 @@ export function handleControl(ctx: ControlContext, req: SimHttpRequest): SimHttp
       world.versions.set(name, profile);
       return json(200, profile);
     }
+  }
+  if (method === "POST" && parts[0] === "tasks" && parts.length === 3 && parts[1] !== undefined && (parts[2] === "fail" || parts[2] === "recover")) {
+    // A task-level fault: its health checks (ALB or container) fail while set, so the scheduler replaces it.
+    const task = world.tasks?.get(parts[1]);
+    if (task === undefined) return notFound(`No task '${parts[1]}'.`);
+    task.failing = parts[2] === "fail";
+    return json(200, task);
   }
   if (method === "POST" && parts[0] === "instances" && parts.length === 3 && parts[1] !== undefined) {
     const instance = world.instances.get(parts[1]);

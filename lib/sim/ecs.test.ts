@@ -244,3 +244,26 @@ describe("ECS services and tasks", () => {
     expect((await ecs.send(new DeleteClusterCommand({ cluster: "svc" }))).cluster?.status).toBe("INACTIVE");
   });
 });
+
+describe("ECS control API", () => {
+  it("shows ECS resources in /_sim/state and fails a task through /_sim/tasks/:arn/fail", async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: "ctl" }));
+    await ecs.send(
+      new CreateServiceCommand({ cluster: "ctl", serviceName: "api", taskDefinition: await register("ctl-app", "api:v1"), desiredCount: 1, networkConfiguration: NETWORK }),
+    );
+    const state = (await (await fetch(`${range.url}/_sim/state`)).json()) as { services: { name: string }[]; clusters: { name: string }[]; tasks: { arn: string; serviceName: string }[] };
+    expect(state.clusters.map((c) => c.name)).toContain("ctl");
+    expect(state.services.map((s) => s.name)).toContain("api");
+    const task = state.tasks.find((t) => t.serviceName === "api");
+    expect(task).toBeDefined();
+    range.tick(70_000);
+    await ecs.send(new DescribeServicesCommand({ cluster: "ctl", services: ["api"] }));
+    const failed = await fetch(`${range.url}/_sim/tasks/${encodeURIComponent(task?.arn ?? "")}/fail`, { method: "POST" });
+    expect(failed.status).toBe(200);
+    expect(((await failed.json()) as { failing: boolean }).failing).toBe(true);
+    range.tick(40_000);
+    const out = await ecs.send(new DescribeServicesCommand({ cluster: "ctl", services: ["api"] }));
+    expect(out.services?.[0]?.events?.some((e) => e.message === `(service api) (task ${(task?.arn ?? "").split("/").pop() ?? ""}) failed container health checks.`)).toBe(true);
+    expect((await fetch(`${range.url}/_sim/tasks/nope/fail`, { method: "POST" })).status).toBe(404);
+  });
+});
