@@ -103,10 +103,10 @@ export interface TrafficName {
  * (clients resolve one family), so its traffic is not doubled.
  * @param lbHealthy health of a load balancer by normalised DNS name, for EvaluateTargetHealth
  */
-export function trafficNames(
+export function trafficNames<LB = SimClassicLoadBalancer>(
   records: readonly SimRecordSet[],
-  lbByDns: ReadonlyMap<string, SimClassicLoadBalancer>,
-  lbHealthy: (lb: SimClassicLoadBalancer) => boolean,
+  lbByDns: ReadonlyMap<string, LB>,
+  lbHealthy: (lb: LB) => boolean,
 ): TrafficName[] {
   const groups = new Map<string, SimRecordSet[]>();
   for (const r of records) {

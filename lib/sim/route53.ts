@@ -570,7 +570,8 @@ function aliasTargetProblem(world: RangeWorld, r: SimRecordSet): string | undefi
   const elbZone = ELB_CANONICAL_ZONE_IDS[world.config.region];
   if (target.HostedZoneId === elbZone) {
     const bare = target.DNSName.replace(/^dualstack\./, "");
-    const found = [...world.loadBalancers.values()].some((lb) => normalizeName(lb.dnsName) === bare);
+    // Classic load balancers and ALBs share the region's ELB hosted zone.
+    const found = [...world.loadBalancers.values(), ...(world.albs?.values() ?? [])].some((lb) => normalizeName(lb.dnsName) === bare);
     if (!found) return `Tried to create an alias that targets ${target.DNSName}, type ${r.Type} in zone ${target.HostedZoneId}, but the alias target name does not lie within the target zone`;
     return undefined;
   }

@@ -30,7 +30,8 @@
 import { DnsClientPopulation, normaliseDnsName, PublishedZones, trafficNames } from "./dns-clients";
 import type { MetricStore, StatisticSet } from "./metrics";
 import { createPrng, type Prng } from "./prng";
-import type { SimClassicLoadBalancer, SimInstance, SimMetricKey, SimRegistration, SimVersionProfile, SimWorld } from "./state";
+import { albHealthy, serveApplicationLoadBalancer } from "./traffic-alb";
+import type { SimApplicationLoadBalancer, SimClassicLoadBalancer, SimInstance, SimMetricKey, SimRegistration, SimVersionProfile, SimWorld } from "./state";
 
 /** Longest simulated step; the world tick calls with at most this, the backfill is cut into it. */
 export const MAX_STEP_MS = 10_000;
@@ -215,9 +216,15 @@ function step(world: SimWorld, metrics: MetricStore, state: TrafficState, fromMs
   const speed = world.config.speed > 0 ? world.config.speed : 1;
   const dnsConfig = world.config.dnsClients;
 
-  const lbByDns = new Map<string, SimClassicLoadBalancer>();
+  // Classic load balancers by DNS name, and ALBs (traffic-alb.ts) keyed "alb|<arn>" so names never collide.
+  const lbByDns = new Map<string, SimClassicLoadBalancer | SimApplicationLoadBalancer>();
   for (const lb of world.loadBalancers.values()) lbByDns.set(normaliseDnsName(lb.dnsName), lb);
-  const lbHealthy = (lb: SimClassicLoadBalancer): boolean => routableCount(world, lb) > 0;
+  for (const alb of world.albs?.values() ?? []) lbByDns.set(normaliseDnsName(alb.dnsName), alb);
+  const isAlb = (lb: SimClassicLoadBalancer | SimApplicationLoadBalancer): lb is SimApplicationLoadBalancer => "arn" in lb;
+  const lbKey = (lb: SimClassicLoadBalancer | SimApplicationLoadBalancer): string => (isAlb(lb) ? `alb|${lb.arn}` : lb.name);
+  const lbHealthy = (lb: SimClassicLoadBalancer | SimApplicationLoadBalancer): boolean => (isAlb(lb) ? albHealthy(world, lb) : routableCount(world, lb) > 0);
+  /** Per ALB: the names clients resolved to reach it (its rules match on Host). */
+  const albHosts = new Map<string, Set<string>>();
 
   // 1. Arrivals per load balancer (expected values), from every traffic name.
   const expected = new Map<string, number>();
@@ -233,7 +240,8 @@ function step(world: SimWorld, metrics: MetricStore, state: TrafficState, fromMs
       seenNames.add(popKey);
       for (const c of name.candidates) {
         const lb = lbByDns.get(c.target);
-        if (lb) targeted.add(lb.name);
+        if (lb) targeted.add(lbKey(lb));
+        if (lb && isAlb(lb)) albHosts.set(lb.arn, (albHosts.get(lb.arn) ?? new Set()).add(name.key.split("|")[0] ?? ""));
       }
       let population = state.populations.get(popKey);
       if (!population || population.config !== dnsConfig) {
@@ -244,7 +252,7 @@ function step(world: SimWorld, metrics: MetricStore, state: TrafficState, fromMs
       const total = dnsConfig.requestsPerSecond * rateFactor(state, popKey, fromMs, stepS) * stepS;
       for (const [target, share] of shares) {
         const lb = lbByDns.get(target);
-        if (lb) addExpected(lb.name, total * share);
+        if (lb) addExpected(lbKey(lb), total * share);
       }
     }
   }
@@ -254,8 +262,17 @@ function step(world: SimWorld, metrics: MetricStore, state: TrafficState, fromMs
     if (!targeted.has(lb.name)) addExpected(lb.name, dnsConfig.requestsPerSecond * rateFactor(state, `lb|${lb.name}`, fromMs, stepS) * stepS);
   }
 
+  for (const alb of world.albs?.values() ?? []) {
+    const key = lbKey(alb);
+    if (!targeted.has(key)) addExpected(key, dnsConfig.requestsPerSecond * rateFactor(state, `lb|${key}`, fromMs, stepS) * stepS);
+  }
+
   // 2–4. Each load balancer serves its arrivals.
   for (const lb of world.loadBalancers.values()) serveLoadBalancer(world, metrics, state, lb, countAround(state.prng, expected.get(lb.name) ?? 0), fromMs, stepS);
+  for (const alb of world.albs?.values() ?? []) {
+    const arrivals = countAround(state.prng, expected.get(lbKey(alb)) ?? 0);
+    serveApplicationLoadBalancer(world, metrics, state.prng, alb, arrivals, [...(albHosts.get(alb.arn) ?? [])], fromMs, stepS);
+  }
   for (const name of state.queues.keys()) if (!world.loadBalancers.has(name)) state.queues.delete(name);
   for (const id of state.instances.keys()) if (!world.instances.has(id)) state.instances.delete(id);
 }
