@@ -1,0 +1,169 @@
+import "server-only";
+import {
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ListTaskDefinitionsCommand,
+  ListTasksCommand,
+  type Deployment,
+  type ECSClient,
+  type Service,
+  type Task,
+  type TaskDefinition,
+} from "@aws-sdk/client-ecs";
+import type { EcsDeploymentView, EcsServiceView } from "@/lib/domain/types";
+import { imageVersion, type EcsTaskInfo } from "@/lib/patterns/ecs-common";
+import { toAppError } from "./errors";
+
+/** The family:revision part of a task definition ARN (or the input when it is already short). */
+function shortTd(arnOrName: string): string {
+  const slash = arnOrName.lastIndexOf("/");
+  return slash >= 0 ? arnOrName.slice(slash + 1) : arnOrName;
+}
+
+const iso = (d: Date | undefined): string | null => (d ? d.toISOString() : null);
+
+export function mapDeployment(d: Deployment): EcsDeploymentView {
+  return {
+    id: d.id ?? "",
+    status: d.status ?? "UNKNOWN",
+    taskDefinition: shortTd(d.taskDefinition ?? ""),
+    desired: d.desiredCount ?? 0,
+    pending: d.pendingCount ?? 0,
+    running: d.runningCount ?? 0,
+    failed: d.failedTasks ?? 0,
+    rolloutState: d.rolloutState ?? null,
+    rolloutStateReason: d.rolloutStateReason ?? null,
+    createdAt: iso(d.createdAt),
+    updatedAt: iso(d.updatedAt),
+  };
+}
+
+/** A DescribeServices service in Teal's terms: deployments (ECS order), events newest first, circuit breaker. */
+export function mapService(s: Service, cluster: string): EcsServiceView {
+  const breaker = s.deploymentConfiguration?.deploymentCircuitBreaker;
+  const events = (s.events ?? [])
+    .map((e) => ({ id: e.id ?? "", at: iso(e.createdAt) ?? "", message: e.message ?? "" }))
+    .sort((a, b) => b.at.localeCompare(a.at));
+  return {
+    cluster,
+    service: s.serviceName ?? "",
+    taskDefinition: shortTd(s.taskDefinition ?? ""),
+    desired: s.desiredCount ?? 0,
+    running: s.runningCount ?? 0,
+    pending: s.pendingCount ?? 0,
+    deployments: (s.deployments ?? []).map(mapDeployment),
+    events,
+    circuitBreaker: breaker ? { enabled: breaker.enable ?? false, rollback: breaker.rollback ?? false } : null,
+  };
+}
+
+/** A DescribeTasks task in Teal's terms (its IP is its target id in an `ip` target group). */
+export function mapTask(t: Task): EcsTaskInfo {
+  const arn = t.taskArn ?? "";
+  const eniIp = t.attachments
+    ?.find((a) => a.type === "ElasticNetworkInterface")
+    ?.details?.find((d) => d.name === "privateIPv4Address")?.value;
+  const containerIp = t.containers?.flatMap((c) => c.networkInterfaces ?? []).find((n) => n.privateIpv4Address)?.privateIpv4Address;
+  return {
+    arn,
+    id: arn.slice(arn.lastIndexOf("/") + 1),
+    taskDefinition: shortTd(t.taskDefinitionArn ?? ""),
+    lastStatus: t.lastStatus ?? "UNKNOWN",
+    desiredStatus: t.desiredStatus ?? "UNKNOWN",
+    ip: eniIp ?? containerIp ?? null,
+    availabilityZone: t.availabilityZone ?? null,
+    healthStatus: t.healthStatus ?? "UNKNOWN",
+    startedAt: iso(t.startedAt),
+  };
+}
+
+/** The version a task definition runs: its first container's TEAL_VERSION, else the image tag. */
+export function taskDefinitionVersion(def: TaskDefinition): string {
+  const container = def.containerDefinitions?.[0];
+  const env: Record<string, string> = {};
+  for (const kv of container?.environment ?? []) if (kv.name && kv.value !== undefined) env[kv.name] = kv.value;
+  return imageVersion(container?.image ?? null, env, shortTd(def.taskDefinitionArn ?? ""));
+}
+
+/** A service as read: Teal's view plus the target groups its tasks register with. */
+export interface EcsServiceRead {
+  view: EcsServiceView;
+  targetGroupArns: string[];
+}
+
+/** Services of one cluster by name (≤ 10 per DescribeServices call); a missing or deleted service maps to null. */
+export async function describeServices(client: ECSClient, cluster: string, names: string[]): Promise<Map<string, EcsServiceRead | null>> {
+  const out = new Map<string, EcsServiceRead | null>(names.map((n) => [n, null]));
+  try {
+    for (let i = 0; i < names.length; i += 10) {
+      const res = await client.send(new DescribeServicesCommand({ cluster, services: names.slice(i, i + 10) }));
+      for (const s of res.services ?? []) {
+        if (!s.serviceName || s.status === "INACTIVE") continue;
+        const targetGroupArns = (s.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn): arn is string => Boolean(arn));
+        out.set(s.serviceName, { view: mapService(s, cluster), targetGroupArns });
+      }
+    }
+  } catch (err) {
+    throw toAppError(err, "DescribeServices");
+  }
+  return out;
+}
+
+/** The service's tasks that ECS wants running (ListTasks + DescribeTasks, ≤ 100 per call). */
+export async function listServiceTasks(client: ECSClient, cluster: string, service: string): Promise<EcsTaskInfo[]> {
+  const arns: string[] = [];
+  try {
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(new ListTasksCommand({ cluster, serviceName: service, desiredStatus: "RUNNING", nextToken }));
+      arns.push(...(page.taskArns ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken && arns.length < 1000);
+  } catch (err) {
+    throw toAppError(err, "ListTasks");
+  }
+  const tasks: EcsTaskInfo[] = [];
+  try {
+    for (let i = 0; i < arns.length; i += 100) {
+      const res = await client.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }));
+      tasks.push(...(res.tasks ?? []).map(mapTask));
+    }
+  } catch (err) {
+    throw toAppError(err, "DescribeTasks");
+  }
+  return tasks.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** ACTIVE revisions of a task definition family, newest first, as "family:revision". */
+export async function listFamilyRevisions(client: ECSClient, family: string): Promise<string[]> {
+  const out: string[] = [];
+  try {
+    let nextToken: string | undefined;
+    do {
+      const page = await client.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: "ACTIVE", sort: "DESC", nextToken }));
+      out.push(...(page.taskDefinitionArns ?? []).map(shortTd));
+      nextToken = page.nextToken;
+    } while (nextToken && out.length < 500);
+  } catch (err) {
+    throw toAppError(err, "ListTaskDefinitions");
+  }
+  // familyPrefix matches by prefix: keep only this family.
+  return out.filter((td) => td.slice(0, td.lastIndexOf(":")) === family);
+}
+
+/** Version label per task definition ("family:revision" → "v42"), one DescribeTaskDefinition each. */
+export async function describeTaskDefinitionVersions(client: ECSClient, taskDefinitions: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(taskDefinitions.map(shortTd))].filter(Boolean);
+  const out = new Map<string, string>();
+  try {
+    const defs = await Promise.all(unique.map((td) => client.send(new DescribeTaskDefinitionCommand({ taskDefinition: td }))));
+    defs.forEach((res, i) => {
+      const td = unique[i];
+      if (td && res.taskDefinition) out.set(td, taskDefinitionVersion(res.taskDefinition));
+    });
+  } catch (err) {
+    throw toAppError(err, "DescribeTaskDefinition");
+  }
+  return out;
+}
