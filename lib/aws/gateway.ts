@@ -5,6 +5,7 @@ import {
   type ChangeResourceRecordSetsCommandInput,
   type GetChangeCommandInput,
 } from "@aws-sdk/client-route-53";
+import { UpdateServiceCommand, type UpdateServiceCommandInput } from "@aws-sdk/client-ecs";
 import {
   DeregisterInstancesFromLoadBalancerCommand,
   RegisterInstancesWithLoadBalancerCommand,
@@ -33,6 +34,9 @@ const OPERATIONS: Partial<Record<AwsService, Record<string, Executor>>> = {
     ChangeResourceRecordSets: (c, input) =>
       c.route53.send(new ChangeResourceRecordSetsCommand(sdkInput<ChangeResourceRecordSetsCommandInput>(input))),
     GetChange: (c, input) => c.route53.send(new GetChangeCommand(sdkInput<GetChangeCommandInput>(input))),
+  },
+  ecs: {
+    UpdateService: (c, input) => c.ecs.send(new UpdateServiceCommand(sdkInput<UpdateServiceCommandInput>(input))),
   },
   elb: {
     RegisterInstancesWithLoadBalancer: (c, input) =>
