@@ -1,7 +1,9 @@
 import type { PatternDescription, PatternId } from "@/lib/domain/types";
 import type { Planner } from "./types";
+import { albWeightedDescription, planAlbWeighted } from "./alb-weighted";
 import { dnsWeightedDescription, planDnsWeighted } from "./dns-weighted";
 import { ecsDnsSwapDescription, planEcsDnsSwap } from "./ecs-dns-swap";
+import { ecsElbSwapDescription, planEcsElbSwap } from "./ecs-elb-swap";
 import { ecsRollingDescription, planEcsRolling } from "./ecs-rolling";
 
 /** The pure half of each pattern: what it is and its planner. Safe to import anywhere. */
@@ -12,6 +14,8 @@ export interface PatternPlanning {
 
 const PLANNING: Partial<Record<PatternId, PatternPlanning>> = {
   "dns-weighted": { description: dnsWeightedDescription, plan: planDnsWeighted },
+  "alb-weighted": { description: albWeightedDescription, plan: planAlbWeighted },
+  "ecs-elb-swap": { description: ecsElbSwapDescription, plan: planEcsElbSwap },
   "ecs-dns-swap": { description: ecsDnsSwapDescription, plan: planEcsDnsSwap },
   "ecs-rolling": { description: ecsRollingDescription, plan: planEcsRolling },
 };
