@@ -1,4 +1,4 @@
-import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, GetMetricStatisticsCommand, PutMetricAlarmCommand, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -233,6 +233,46 @@ describe("circuit breaker", () => {
     expect(worldTasks().filter((t) => t.version === "v-bad" && t.desiredStatus === "RUNNING")).toHaveLength(0);
     expect(worldTasks().length).toBeLessThanOrEqual(launched);
     expect(later.runningCount).toBe(2);
+  });
+});
+
+describe("deployment alarms", () => {
+  it("fails the deployment and rolls back when a listed alarm goes into ALARM", async () => {
+    const cw = new CloudWatchClient(range.clientConfig);
+    await cw.send(
+      new PutMetricAlarmCommand({
+        AlarmName: "web-5xx",
+        Namespace: "AWS/ApplicationELB",
+        MetricName: "HTTPCode_Target_5XX_Count",
+        Statistic: "Sum",
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 10,
+        ComparisonOperator: "GreaterThanThreshold",
+        TreatMissingData: "notBreaching",
+      }),
+    );
+    const good = await register("v41");
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: "prod",
+        serviceName: "web",
+        taskDefinition: good,
+        desiredCount: 2,
+        networkConfiguration: NETWORK,
+        deploymentConfiguration: { alarms: { alarmNames: ["web-5xx"], enable: true, rollback: true } },
+      }),
+    );
+    await runUntil(completed, () => undefined);
+    const update = await ecs.send(new UpdateServiceCommand({ cluster: "prod", service: "web", taskDefinition: await register("v42") }));
+    const id = update.service?.deployments?.[0]?.id ?? "";
+    range.tick(5_000);
+    await cw.send(new SetAlarmStateCommand({ AlarmName: "web-5xx", StateValue: "ALARM", StateReason: "drill" }));
+    const s = await runUntil((x) => x.deployments?.[0]?.taskDefinition === good && completed(x), () => undefined);
+    const failed = s.deployments?.find((d) => d.id === id);
+    expect(failed).toMatchObject({ rolloutState: "FAILED", rolloutStateReason: "ECS deployment alarms: web-5xx in ALARM state." });
+    expect(s.events?.map((e) => e.message)).toContain(`(service web) (deployment ${id}) deployment failed: alarm(s) detected.`);
+    cw.destroy();
   });
 });
 

@@ -367,7 +367,8 @@ function failDeployment(world: SimWorld, service: SimEcsService, deployment: Sim
 
 function checkAlarms(world: SimWorld, service: SimEcsService, primary: SimEcsDeployment): void {
   const cfg = service.deploymentConfiguration.alarms;
-  if (!cfg.enable || cfg.alarmNames.length === 0 || primary.rolloutState !== "IN_PROGRESS") return;
+  // A rollback deployment is not failed by the alarms that caused it (they are usually still in ALARM).
+  if (!cfg.enable || cfg.alarmNames.length === 0 || primary.rolloutState !== "IN_PROGRESS" || primary.rollback === true) return;
   const alarms = alarmsOf(world);
   const firing = cfg.alarmNames.filter((name) => alarms.get(name)?.state === "ALARM");
   if (firing.length === 0) return;
