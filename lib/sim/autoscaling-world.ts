@@ -733,7 +733,8 @@ function tickRefresh(world: SimWorld, group: SimAutoScalingGroup, refresh: SimIn
     refresh.statusReason = `Waiting for checkpoint delay (${refresh.percentageComplete}% complete).`;
     return;
   }
-  if (refresh.toReplace.length === 0 && warming === 0) {
+  // Done once every old instance is replaced, the new ones are warm and the old ones are gone.
+  if (refresh.toReplace.length === 0 && warming === 0 && !group.instances.some((i) => i.lifecycleState === "Terminating")) {
     if (rollingBack) {
       finishRefresh(world, refresh, "RollbackSuccessful", refresh.rollback?.reason);
     } else if (refresh.preferences.bakeTimeS > 0) {

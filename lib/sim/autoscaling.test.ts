@@ -486,14 +486,27 @@ describe("Auto Scaling launch configurations", () => {
     await asg.send(new DeleteLaunchConfigurationCommand({ LaunchConfigurationName: "lc-1" }));
     expect((await asg.send(new DescribeLaunchConfigurationsCommand({}))).LaunchConfigurations).toEqual([]);
 
-    range.world.config.launchConfigurationsDisabled = true;
+    const setFlag = (value: boolean): Promise<Response> =>
+      fetch(`${range.url}/_sim/config`, { method: "POST", body: JSON.stringify({ launchConfigurationsDisabled: value }) });
+    expect((await setFlag(true)).status).toBe(200);
     try {
       const refused = await rejection(asg.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: "lc-2", ImageId: "ami-0abc", InstanceType: "t3.micro" })));
       expect(refused).toBeInstanceOf(AutoScalingServiceException);
       expect(refused.name).toBe("UnsupportedOperation");
       expect(refused.message).toContain("The Launch Configuration creation operation is not available in your account.");
     } finally {
-      range.world.config.launchConfigurationsDisabled = false;
+      await setFlag(false);
     }
+    await asg.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: "lc-2", ImageId: "ami-0abc", InstanceType: "t3.micro" }));
+  });
+
+  it("GET /_sim/state lists groups, launch configurations and launch templates", async () => {
+    await createGroup("state-g", { DesiredCapacity: 1 });
+    const state: unknown = await (await fetch(`${range.url}/_sim/state`)).json();
+    expect(state).toMatchObject({
+      autoScalingGroups: [expect.objectContaining({ name: "state-g", desiredCapacity: 1 })],
+      launchConfigurations: [expect.objectContaining({ name: "lc-2" })],
+      launchTemplates: [expect.objectContaining({ name: "web", latestVersion: 2 })],
+    });
   });
 });

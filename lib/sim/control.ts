@@ -9,6 +9,7 @@ import type { MetricStore } from "./metrics";
 import type { SimVersionProfile } from "./state";
 import { resetStats, type RangeStats } from "./stats";
 import { changeStatus, FALLBACK_VERSION, setSpeed, type RangeWorld } from "./world";
+import { targetHealth } from "./elbv2-targets";
 
 export interface ControlContext {
   world: RangeWorld;
@@ -22,6 +23,7 @@ const configPatchSchema = z.strictObject({
   speed: z.number().positive().max(10_000).optional(),
   route53PropagationMs: z.number().int().min(0).max(3_600_000).optional(),
   route53ProcessingMs: z.number().int().min(0).max(600_000).optional(),
+  launchConfigurationsDisabled: z.boolean().optional(),
   instanceBootMs: z.number().int().min(0).max(3_600_000).optional(),
   dnsClients: z
     .strictObject({
@@ -105,6 +107,12 @@ export function worldSnapshot(world: RangeWorld): unknown {
     taskDefinitions: [...(world.taskDefinitions?.values() ?? [])],
     services: [...(world.services?.values() ?? [])],
     tasks: [...(world.tasks?.values() ?? [])],
+    // ELBv2: targets with the health Describe would report (unused when no listener forwards to the group).
+    targetGroups: [...(world.targetGroups?.values() ?? [])].map((tg) => ({ ...tg, targetHealth: targetHealth(world, tg.arn) })),
+    albs: [...(world.albs?.values() ?? [])],
+    autoScalingGroups: [...(world.autoScalingGroups?.values() ?? [])],
+    launchConfigurations: [...(world.launchConfigurations?.values() ?? [])],
+    launchTemplates: [...(world.launchTemplates?.values() ?? [])],
   };
 }
 
@@ -130,8 +138,9 @@ export function handleControl(ctx: ControlContext, req: SimHttpRequest): SimHttp
   if (method === "POST" && route === "config") {
     const body = parseBody(req, configPatchSchema);
     if (!body.ok) return body.response;
-    const { speed, dnsClients, ...rest } = body.value;
+    const { speed, dnsClients, launchConfigurationsDisabled, ...rest } = body.value;
     if (speed !== undefined) setSpeed(world, speed);
+    if (launchConfigurationsDisabled !== undefined) world.config.launchConfigurationsDisabled = launchConfigurationsDisabled;
     for (const [key, value] of Object.entries(rest)) {
       if (value !== undefined && (key === "route53PropagationMs" || key === "route53ProcessingMs" || key === "instanceBootMs")) {
         world.config[key] = value;
