@@ -386,7 +386,8 @@ describe("simulateTraffic: load balancer and instances", () => {
     expect(sum(a, "Latency", "green", T0, T0 + 3 * MIN, "p99")).toBe(sum(b, "Latency", "green", T0, T0 + 3 * MIN, "p99"));
   });
 
-  it("backfills three hours of a demo-sized world quickly", () => {
+  // How fast the backfill runs is a benchmark figure (scripts/bench-range.ts), not a timed assertion.
+  it("backfills three hours of a demo-sized world with one point per minute", () => {
     const lbs: LbSpec[] = [];
     const records: SimRecordSet[] = [];
     for (let app = 0; app < 4; app++) {
@@ -399,10 +400,7 @@ describe("simulateTraffic: load balancer and instances", () => {
     const world = makeWorld({ lbs, versions: { blue: {}, green: {} }, records, dns: { clients: 1_000, ignoreTtlShare: 0.1 } });
     configureTraffic(world, { seed: 2, wobble: true });
     const metrics = new MetricStore();
-    const started = performance.now();
     simulateTraffic(world, metrics, T0 - 3 * 3_600_000, T0);
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeLessThan(5_000);
     const points = metrics.statistics({ key: { namespace: "AWS/ELB", metricName: "RequestCount", dimensions: [{ Name: "LoadBalancerName", Value: "app0-blue" }] }, startMs: T0 - 3 * 3_600_000, endMs: T0, periodS: 60 });
     expect(points).toHaveLength(180);
     // The wobble makes the rate move from minute to minute.
