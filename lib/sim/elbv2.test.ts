@@ -460,3 +460,15 @@ describe("targets", () => {
     });
   });
 });
+
+describe("control API", () => {
+  it("lists ALBs and target groups with their target health in GET /_sim/state", async () => {
+    const alb = await newAlb();
+    const tg = await newTg();
+    await newListener(alb.arn, forward([tg, 1]));
+    const res = await fetch(`${range.url}/_sim/state`);
+    const body = (await res.json()) as { albs: { arn: string; listeners: unknown[] }[]; targetGroups: { arn: string; targetHealth: unknown[] }[] };
+    expect(body.albs.find((a) => a.arn === alb.arn)?.listeners).toHaveLength(1);
+    expect(body.targetGroups.find((g) => g.arn === tg)?.targetHealth).toEqual([]);
+  });
+});
