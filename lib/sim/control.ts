@@ -10,7 +10,6 @@ import type { SimVersionProfile } from "./state";
 import { resetStats, type RangeStats } from "./stats";
 import { changeStatus, FALLBACK_VERSION, setSpeed, type RangeWorld } from "./world";
 import { targetHealth } from "./elbv2-targets";
-import { targetHealth } from "./elbv2-targets";
 
 export interface ControlContext {
   world: RangeWorld;
@@ -108,9 +107,6 @@ export function worldSnapshot(world: RangeWorld): unknown {
     taskDefinitions: [...(world.taskDefinitions?.values() ?? [])],
     services: [...(world.services?.values() ?? [])],
     tasks: [...(world.tasks?.values() ?? [])],
-    // ELBv2: targets with the health Describe would report (unused when no listener forwards to the group).
-    targetGroups: [...(world.targetGroups?.values() ?? [])].map((tg) => ({ ...tg, targetHealth: targetHealth(world, tg.arn) })),
-    albs: [...(world.albs?.values() ?? [])],
     // ELBv2: targets with the health Describe would report (unused when no listener forwards to the group).
     targetGroups: [...(world.targetGroups?.values() ?? [])].map((tg) => ({ ...tg, targetHealth: targetHealth(world, tg.arn) })),
     albs: [...(world.albs?.values() ?? [])],
