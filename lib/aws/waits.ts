@@ -138,17 +138,31 @@ export async function checkWait(clients: AwsClients, wait: WaitCondition, stepOu
         const out = await clients.ecs.send(new DescribeServicesCommand({ cluster: wait.cluster, services: [wait.service] }));
         const svc = out.services?.[0];
         if (!svc) throw new AppError("not_found", `ECS service ${wait.service} does not exist in ${wait.cluster}`);
-        const primary = svc.deployments?.find((d) => d.status === "PRIMARY");
+        const deployments = svc.deployments ?? [];
+        const primary = deployments.find((d) => d.status === "PRIMARY");
         const td = shortTaskDefinition(primary?.taskDefinition ?? svc.taskDefinition ?? "");
-        const onTarget = !wait.taskDefinition || td === shortTaskDefinition(wait.taskDefinition);
+        const target = wait.taskDefinition ? shortTaskDefinition(wait.taskDefinition) : null;
+        const onTarget = target === null || td === target;
         const rollout = primary?.rolloutState ?? "COMPLETED";
-        if (rollout === "FAILED") {
-          throw new AppError("aws_error", `ECS deployment of ${td} failed: ${primary?.rolloutStateReason ?? "no reason given"}`);
+        // Fail on the rollout this wait is about: the newest deployment of the target task definition
+        // (the circuit breaker may already have made a rollback deployment the PRIMARY). An old FAILED
+        // deployment of another revision is no reason to fail a wait for this one.
+        const subject =
+          target === null
+            ? primary
+            : deployments
+                .filter((d) => shortTaskDefinition(d.taskDefinition ?? "") === target)
+                .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
+        if (subject?.rolloutState === "FAILED") {
+          const back = subject !== primary && primary ? `; ECS is rolling back to ${td}` : "";
+          throw new AppError("aws_error", `ECS deployment of ${shortTaskDefinition(subject.taskDefinition ?? td)} failed: ${subject.rolloutStateReason ?? "no reason given"}${back}`);
         }
+        // INACTIVE deployments stay listed for a while after they are replaced; they hold no tasks.
+        const live = deployments.filter((d) => d.status !== "INACTIVE");
         const done =
           onTarget &&
           rollout === "COMPLETED" &&
-          (svc.deployments?.length ?? 0) === 1 &&
+          live.length === 1 &&
           (svc.runningCount ?? 0) === (svc.desiredCount ?? 0) &&
           (svc.pendingCount ?? 0) === 0;
         return {

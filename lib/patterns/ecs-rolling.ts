@@ -183,6 +183,8 @@ function planDeploy(state: AppState, view: EcsServiceView, requested: string, ct
   if (analysis.state === "IN_PROGRESS") {
     return { ok: false, reason: `A rollout of ${primaryTd} is in progress on ${view.service}: wait until it completes, or roll back.` };
   }
+  // No skipIf: UpdateService to the task definition the service already has starts no deployment,
+  // so a re-run after a crash is harmless (and a FAILED earlier rollout must not read as "done").
   const steady = ecsSteadyWait(view.cluster, view.service, target, ctx.waitScale, ROLLOUT_TIMEOUT_MS);
   return {
     ok: true,
@@ -198,7 +200,6 @@ function planDeploy(state: AppState, view: EcsServiceView, requested: string, ct
           id: "deploy-revision",
           title: `Update ${view.service} to ${target} and follow the rolling deployment until it completes`,
           call: updateServiceCall(view.cluster, view.service, { taskDefinition: target }),
-          skipIf: steady,
           wait: steady,
         },
       ],
@@ -232,7 +233,6 @@ function planRollback(state: AppState, view: EcsServiceView, ctx: PlanContext): 
           id: "rollback-revision",
           title: `Update ${view.service} to ${target} and follow the rolling deployment until it completes`,
           call: updateServiceCall(view.cluster, view.service, { taskDefinition: target }),
-          skipIf: steady,
           wait: steady,
         },
       ],
