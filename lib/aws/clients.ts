@@ -10,8 +10,22 @@ export interface AwsClientOptions {
   region: string;
   /** Practice range, LocalStack, or undefined for real AWS. */
   endpoint?: string;
+  /** HTTP attempts per call, retries included (default: 3 standard, 4 adaptive). */
   maxAttempts?: number;
+  /**
+   * The SDK's retry mode (AWS-FACTS §8.2). Both retry throttling codes and transient 5xx/timeouts
+   * with full-jitter backoff under a retry quota. `standard` (default) never delays a first
+   * attempt: use it for plan calls (mutations), so a rollback is sent at once. `adaptive` adds a
+   * client-side rate limiter that slows every request after throttling: use it only for a
+   * separate set of clients that poll (wait conditions), where backing off is what we want and
+   * a delayed poll costs nothing. Throttling is per account and Region, so one adaptive set per
+   * Region mirrors the limit it adapts to.
+   */
+  retryMode?: "standard" | "adaptive";
 }
+
+/** Default attempts per mode: mutations fail fast to the journal; polls are cheap to retry a little more. */
+export const DEFAULT_MAX_ATTEMPTS = { standard: 3, adaptive: 4 } as const;
 
 export interface AwsClients {
   region: string;
@@ -37,7 +51,8 @@ export function createClients(opts: AwsClientOptions): AwsClients {
     region: opts.region,
     endpoint: opts.endpoint,
     credentials,
-    maxAttempts: opts.maxAttempts ?? 3,
+    retryMode: opts.retryMode ?? "standard",
+    maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS[opts.retryMode ?? "standard"],
   };
   return {
     region: opts.region,

@@ -12,7 +12,22 @@ import {
   type DeregisterInstancesFromLoadBalancerCommandInput,
   type RegisterInstancesWithLoadBalancerCommandInput,
 } from "@aws-sdk/client-elastic-load-balancing";
-import { AppError, type AwsCall, type AwsGateway, type AwsService, type JsonObject, type JsonValue, type WaitCondition } from "@/lib/domain/types";
+import {
+  ModifyListenerCommand,
+  ModifyRuleCommand,
+  type ModifyListenerCommandInput,
+  type ModifyRuleCommandInput,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
+  AppError,
+  type AwsCall,
+  type AwsCallInfo,
+  type AwsGateway,
+  type AwsService,
+  type JsonObject,
+  type JsonValue,
+  type WaitCondition,
+} from "@/lib/domain/types";
 import type { AwsClients } from "./clients";
 import { toAppError } from "./errors";
 import { toJson } from "./json";
@@ -38,6 +53,11 @@ const OPERATIONS: Partial<Record<AwsService, Record<string, Executor>>> = {
   ecs: {
     UpdateService: (c, input) => c.ecs.send(new UpdateServiceCommand(sdkInput<UpdateServiceCommandInput>(input))),
   },
+  elbv2: {
+    // Both replace the action list whole; planners send it back complete (alb-weighted).
+    ModifyListener: (c, input) => c.elbv2.send(new ModifyListenerCommand(sdkInput<ModifyListenerCommandInput>(input))),
+    ModifyRule: (c, input) => c.elbv2.send(new ModifyRuleCommand(sdkInput<ModifyRuleCommandInput>(input))),
+  },
   elb: {
     RegisterInstancesWithLoadBalancer: (c, input) =>
       c.elb.send(new RegisterInstancesWithLoadBalancerCommand(sdkInput<RegisterInstancesWithLoadBalancerCommandInput>(input))),
@@ -52,21 +72,40 @@ export function supportedOperation(call: Pick<AwsCall, "service" | "operation">)
   return Boolean(OPERATIONS[call.service]?.[call.operation]);
 }
 
-/** The engine's window on AWS: executes plan calls and evaluates wait conditions with the SDK clients. */
-export function createAwsGateway(clients: AwsClients): AwsGateway {
+/** The SDK's `$metadata` of an output or an error: how many attempts the call took. */
+export function callInfoOf(value: unknown): AwsCallInfo | null {
+  if (!value || typeof value !== "object" || !("$metadata" in value)) return null;
+  const meta = (value as { $metadata?: { attempts?: unknown; totalRetryDelay?: unknown } }).$metadata;
+  if (typeof meta?.attempts !== "number") return null;
+  return { attempts: meta.attempts, totalRetryDelayMs: typeof meta.totalRetryDelay === "number" ? meta.totalRetryDelay : 0 };
+}
+
+/**
+ * The engine's window on AWS: executes plan calls and evaluates wait conditions with the SDK
+ * clients. `polling` (optional) is a second set of clients for wait checks, e.g. in adaptive
+ * retry mode (see AwsClientOptions.retryMode); plan calls always use `clients`.
+ */
+export function createAwsGateway(clients: AwsClients, options: { polling?: AwsClients } = {}): AwsGateway {
+  const polling = options.polling ?? clients;
   return {
-    async call(call: AwsCall): Promise<JsonValue> {
+    async call(call: AwsCall, observe?: (info: AwsCallInfo) => void): Promise<JsonValue> {
       const exec = OPERATIONS[call.service]?.[call.operation];
       if (!exec) throw new AppError("invalid", `Teal does not run ${call.service}:${call.operation} in plans`);
+      let output: unknown;
       try {
-        return toJson(await exec(clients, call.input));
+        output = await exec(clients, call.input);
       } catch (err) {
+        const info = callInfoOf(err);
+        if (info) observe?.(info);
         throw toAppError(err, call.operation);
       }
+      const info = callInfoOf(output);
+      if (info) observe?.(info);
+      return toJson(output);
     },
 
     check(wait: WaitCondition, stepOutput: JsonValue | null) {
-      return checkWait(clients, wait, stepOutput);
+      return checkWait(polling, wait, stepOutput);
     },
   };
 }

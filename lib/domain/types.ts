@@ -271,6 +271,8 @@ export interface AppState {
      */
     actions?: JsonObject[];
   };
+  /** asg-swap / launch-swap: the Auto Scaling groups and the load balancer as the planners need them. */
+  asg?: AsgView;
   /** ecs-rolling: rollout progress replaces the traffic slider. */
   rollout?: {
     state: "IN_PROGRESS" | "COMPLETED" | "FAILED" | "NONE";
@@ -288,6 +290,43 @@ export interface AppState {
   granularityPercent: number;
   /** Hash of the traffic-relevant state, for optimistic concurrency. */
   version: string;
+}
+
+/** What an Auto Scaling group (or one colour of launch-swap) launches instances from. */
+export type LaunchSpecView =
+  | { kind: "launch-configuration"; name: string }
+  | {
+      kind: "launch-template";
+      id: string;
+      name: string;
+      /** As configured: a number, $Latest or $Default. */
+      version: string;
+      /** The version number it resolves to now (instances record this one). */
+      resolvedVersion: string;
+    };
+
+export interface AsgGroupView {
+  name: string;
+  desired: number;
+  min: number;
+  max: number;
+  /** What new instances launch from; null when the group names neither a configuration nor a template. */
+  launch: LaunchSpecView | null;
+  healthCheckType: string;
+  /** The application's load balancer on this group (DescribeTrafficSources state); null when not attached. */
+  attachment: string | null;
+}
+
+export interface AsgView {
+  loadBalancer: { kind: "classic"; name: string } | { kind: "target-group"; name: string; arn: string };
+  /** asg-swap: each colour's group; launch-swap: the one group under both colours. */
+  groups: Record<Color, AsgGroupView>;
+  /** asg-swap: green's size while it carries no traffic (config `idleCapacity`). */
+  greenIdleCapacity?: number;
+  /** launch-swap: what old (blue) and new (green) instances launch from. */
+  launches?: Record<Color, LaunchSpecView>;
+  /** launch-swap: instances of the group on neither launch (counted in neither colour). */
+  strays?: InstanceView[];
 }
 
 export type OperationStatus =
@@ -320,6 +359,24 @@ export interface OperationStep {
   /** The call's output (as JSON), kept so a wait or a resume can use it. */
   output: JsonValue | null;
   error: string | null;
+  /** The plan's "already done" condition for the call (journaled so a resume can check it). */
+  skipIf?: WaitCondition;
+  /** How the step went so far: calls and SDK attempts, polls, the last error; absent on old rows. */
+  progress?: StepProgress;
+}
+
+/** Per-step counters the engine journals as it goes (and keeps across a resume). */
+export interface StepProgress {
+  /** Times the step's call was sent (a resume may send it again). */
+  calls: number;
+  /** HTTP attempts the SDK made for those calls (its own retries of throttling and 5xx included). */
+  attempts: number;
+  /** Polls of the wait condition (and the one check of `skipIf`). */
+  polls: number;
+  /** The last error seen (a tolerated throttled poll, or the one that failed the step), user-safe. */
+  lastError: string | null;
+  /** E.g. "skipped: already done" when `skipIf` held, or "call already made; output kept" on a resume. */
+  note: string | null;
 }
 
 export interface Actor {
@@ -342,6 +399,9 @@ export interface Operation {
   finishedAt: string | null;
   error: string | null;
   steps: OperationStep[];
+  /** The plan's before/after (for the audit of a resumed run); absent on operations journaled before they were kept. */
+  before?: { greenPercent: number };
+  after?: { greenPercent: number };
 }
 
 /** Typed audit events (closed list of dotted names). */
@@ -352,6 +412,10 @@ export type AuditAction =
   | "operation.aborted"
   | "operation.preempted"
   | "operation.interrupted"
+  | "operation.resumed"
+  | "step.succeeded"
+  | "step.failed"
+  | "step.skipped"
   | "traffic.shifted"
   | "rollback.started"
   | "rollback.completed"
@@ -375,9 +439,16 @@ export interface AuditRecord extends AuditEntryInput {
   hash: string;
 }
 
+/** What the SDK reports about one call: its attempts (1 + retries) and the total retry delay. */
+export interface AwsCallInfo {
+  attempts: number;
+  totalRetryDelayMs: number;
+}
+
 /** Executes AWS calls and evaluates wait conditions; implemented by lib/aws, faked in engine unit tests. */
 export interface AwsGateway {
-  call(call: AwsCall): Promise<JsonValue>;
+  /** `observe` (optional) learns how many HTTP attempts the SDK made, retries included, success or not. */
+  call(call: AwsCall, observe?: (info: AwsCallInfo) => void): Promise<JsonValue>;
   /** One poll of a wait condition; `stepOutput` is the output of the same step's call (if any). */
   check(wait: WaitCondition, stepOutput: JsonValue | null): Promise<{ done: boolean; detail: string }>;
 }
@@ -387,7 +458,11 @@ export interface MetricSeries {
   id: string;
   metric: string;
   stat: string;
-  color: Color;
+  /**
+   * The colour the series measures; null when it measures a load balancer both colours share
+   * (asg-swap, launch-swap behind one classic ELB): CloudWatch has no per-colour split there.
+   */
+  color: Color | null;
   unit: "Seconds" | "Count" | "Percent";
   points: { t: number; v: number }[];
 }

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AppError, type Actor, type AuditAction, type Plan, type Step } from "@/lib/domain/types";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { AppError, type Actor, type AuditAction, type JsonValue, type Plan, type Step } from "@/lib/domain/types";
 import type { Store } from "@/lib/store/store";
 import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/lib/store/testing";
 import { createEngine, type Engine, type EngineOptions } from "./engine";
@@ -109,9 +109,19 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     });
   }
 
+  /** Operation-level audit actions, oldest first (step outcomes are checked with `stepActions`). */
   async function auditActions(operationId?: string): Promise<AuditAction[]> {
     const rows = await store.listAudit(operationId ? { operationId } : {});
-    return rows.reverse().map((r) => r.action);
+    return rows.reverse().map((r) => r.action).filter((a) => !a.startsWith("step."));
+  }
+
+  /** Step-outcome audit entries of one operation, oldest first, as "action step-id". */
+  async function stepActions(operationId: string): Promise<string[]> {
+    const rows = await store.listAudit({ operationId, action: ["step.succeeded", "step.failed", "step.skipped"] });
+    return rows.reverse().map((r) => {
+      const after = r.after && typeof r.after === "object" && !Array.isArray(r.after) ? r.after : {};
+      return `${r.action} ${String(after.step)}`;
+    });
   }
 
   beforeEach(async () => {
@@ -171,7 +181,13 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     expect(engine.isRunningHere(operationId)).toBe(false);
 
     expect(await auditActions()).toEqual(["operation.started", "traffic.shifted", "operation.succeeded"]);
-    const [succeeded, shifted] = await store.listAudit();
+    expect(await stepActions(operationId)).toEqual([
+      "step.succeeded change-weights",
+      "step.succeeded register-green",
+      "step.succeeded wait-green",
+      "step.succeeded deregister-blue",
+    ]);
+    const [succeeded, shifted] = await store.listAudit({ action: ["traffic.shifted", "operation.succeeded"] });
     expect(shifted).toMatchObject({ actor: operator, appId: "shop", operationId, reason: "release 42", before: { greenPercent: 0 }, after: { greenPercent: 25 } });
     expect(succeeded?.operationId).toBe(operationId);
     expect(await store.verifyAudit()).toMatchObject({ ok: true });
@@ -219,7 +235,7 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
 
     const op = await store.getOperation(operationId);
     expect(op?.status).toBe("failed");
-    expect(op?.steps[0]?.error).toBe("Timed out after 120 s waiting for the Route 53 change to be INSYNC (last check: PENDING).");
+    expect(op?.steps[0]?.error).toBe("Timed out after 120 s waiting for the Route 53 change to be INSYNC (last: PENDING).");
     expect(op?.error).toContain("Timed out after 120 s");
     expect(op?.steps.map((s) => s.status)).toEqual(["failed", "skipped", "skipped", "skipped"]);
     // 2 s, growing by half each time, capped at 4 × the poll interval; the last pause ends at the deadline.
@@ -471,5 +487,284 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     expect(await store.listOperations()).toEqual([]);
     expect(await store.getLock("shop")).toBeNull();
     expect(gateway.calls).toEqual([]);
+  });
+
+  describe("skipIf", () => {
+    const standbySkip = { kind: "asg-instances-state" as const, groupName: "shop-asg", instanceIds: ["i-b1"], lifecycleState: "Standby", timeoutMs: 60_000, pollMs: 1_000 };
+
+    function standbyPlan(): Plan {
+      return shiftPlan({
+        steps: [
+          {
+            id: "enter-standby",
+            title: "Put blue into Standby",
+            call: { service: "autoscaling", operation: "EnterStandby", input: { AutoScalingGroupName: "shop-asg", InstanceIds: ["i-b1"], ShouldDecrementDesiredCapacity: true } },
+            skipIf: standbySkip,
+            wait: { ...standbySkip, timeoutMs: 120_000 },
+          },
+        ],
+      });
+    }
+
+    it("skips the call when the condition already holds, journals why, and still waits", async () => {
+      gateway.checkWith(() => ({ done: true, detail: "1 of 1 instances Standby in shop-asg" }));
+      const { operationId } = await engine.start({ plan: standbyPlan(), actor: operator, reason: "standby" });
+      await engine.whenIdle(operationId);
+      const op = await store.getOperation(operationId);
+      expect(op?.status).toBe("succeeded");
+      expect(gateway.calls).toEqual([]);
+      // One check of skipIf, one poll of the wait.
+      expect(gateway.checks.map((c) => c.wait.kind)).toEqual(["asg-instances-state", "asg-instances-state"]);
+      expect(op?.steps[0]).toMatchObject({ status: "succeeded", skipIf: standbySkip, progress: { calls: 0, attempts: 0, polls: 2, note: "skipped: already done" } });
+      expect(await stepActions(operationId)).toEqual(["step.skipped enter-standby", "step.succeeded enter-standby"]);
+    });
+
+    it("makes the call when the condition does not hold", async () => {
+      gateway.checkWith((_wait, _output, attempt) => ({ done: attempt >= 3, detail: `poll ${attempt}` }));
+      const { operationId } = await engine.start({ plan: standbyPlan(), actor: operator, reason: "standby" });
+      await engine.whenIdle(operationId);
+      const op = await store.getOperation(operationId);
+      expect(op?.status).toBe("succeeded");
+      expect(gateway.operations()).toEqual(["EnterStandby"]);
+      expect(op?.steps[0]?.progress).toEqual({ calls: 1, attempts: 1, polls: 3, lastError: null, note: null });
+      expect(await stepActions(operationId)).toEqual(["step.succeeded enter-standby"]);
+    });
+
+    it("fails the step without calling when the check itself fails", async () => {
+      gateway.checkWith(() => {
+        throw new AppError("not_found", "Auto Scaling group shop-asg does not exist");
+      });
+      const { operationId } = await engine.start({ plan: standbyPlan(), actor: operator, reason: "standby" });
+      await engine.whenIdle(operationId);
+      const op = await store.getOperation(operationId);
+      expect(op?.status).toBe("failed");
+      expect(gateway.calls).toEqual([]);
+      expect(op?.steps[0]).toMatchObject({ status: "failed", error: "Auto Scaling group shop-asg does not exist" });
+      expect(op?.steps[0]?.progress?.lastError).toBe("Auto Scaling group shop-asg does not exist");
+    });
+  });
+
+  it("journals per step the calls, the SDK's attempts, the polls and the last error", async () => {
+    route53(gateway, false);
+    gateway.attempts("ChangeResourceRecordSets", 3).attempts("RegisterInstancesWithLoadBalancer", 2);
+    gateway.checkWith((wait, _output, attempt) => {
+      if (wait.kind !== "elb-in-service") return { done: true, detail: "INSYNC" };
+      if (attempt === 2) throw new AppError("throttled", "DescribeInstanceHealth failed: Throttling: Rate exceeded");
+      return { done: attempt >= 4, detail: `${attempt >= 4 ? 1 : 0} of 1 instances InService behind shop-elb` };
+    });
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await engine.whenIdle(operationId);
+    const op = await store.getOperation(operationId);
+    expect(op?.status).toBe("succeeded");
+    expect(op?.steps.map((s) => s.progress)).toEqual([
+      { calls: 1, attempts: 3, polls: 1, lastError: null, note: null },
+      { calls: 1, attempts: 2, polls: 0, lastError: null, note: null },
+      { calls: 0, attempts: 0, polls: 4, lastError: "DescribeInstanceHealth failed: Throttling: Rate exceeded", note: null },
+      { calls: 1, attempts: 1, polls: 0, lastError: null, note: null },
+    ]);
+    const [first] = await store.listAudit({ action: "step.succeeded", operationId, limit: 1000 }).then((r) => r.reverse());
+    expect(first?.after).toMatchObject({ step: "change-weights", calls: 1, attempts: 3, polls: 1 });
+  });
+
+  it("names what it waited for and what it last saw when a wait times out", async () => {
+    gateway.checkWith(() => ({ done: false, detail: "2 of 4 targets healthy in targetgroup/catalog-green/73e2d6bc24d8a067" }));
+    const plan = shiftPlan({
+      steps: [
+        {
+          id: "green-healthy",
+          title: "Wait for green's targets",
+          wait: { kind: "tg-healthy", targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/catalog-green/73e2d6bc24d8a067", minHealthy: 3, timeoutMs: 120_000, pollMs: 5_000 },
+        },
+      ],
+    });
+    const { operationId } = await engine.start({ plan, actor: operator, reason: "release 42" });
+    await engine.whenIdle(operationId);
+    const op = await store.getOperation(operationId);
+    expect(op?.steps[0]?.error).toBe("Timed out after 120 s waiting for 3 targets healthy in catalog-green (last: 2 of 4 targets healthy in targetgroup/catalog-green/73e2d6bc24d8a067).");
+    expect(op?.error).toBe(`Step 1 (Wait for green's targets) failed: ${op?.steps[0]?.error ?? ""}`);
+    expect(sleeps.every((ms) => ms <= 20_000)).toBe(true);
+  });
+
+  it("wakes a wait sleeping between polls when aborted here, without waiting for the next poll", async () => {
+    route53(gateway, true);
+    let parked: (() => void) | null = null;
+    const slow = makeEngine({
+      // A real pause that would last far longer than the test: only a wake-up can end it.
+      sleep: (ms) =>
+        new Promise<void>((resolve) => {
+          sleeps.push(ms);
+          parked = resolve;
+        }),
+    });
+    const { operationId } = await slow.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await vi.waitFor(() => expect(parked).not.toBeNull());
+    await slow.abort(operationId, responder, "stop now");
+    expect((await store.getOperation(operationId))?.status).toBe("aborted");
+    expect(gateway.checks).toHaveLength(1);
+    expect(slow.isRunningHere(operationId)).toBe(false);
+  });
+
+  describe("resume", () => {
+    /** An operation a crashed server left behind: step 1 done, step 2's call sent (output journaled), lease lapsed. */
+    async function crashedShift(id: string, inFlightOutput: JsonValue | null): Promise<void> {
+      await store.createOperation({ ...shiftPlan(), id, actor: operator, reason: "release 42" });
+      await store.updateOperation(id, { status: "running", startedAt: new Date(clock).toISOString() });
+      await store.updateStep(id, 0, { status: "succeeded", output: { ChangeInfo: { Id: "/change/shift", Status: "PENDING" } } });
+      await store.updateStep(id, 1, { status: "running", output: inFlightOutput, progress: { calls: 1, attempts: 1, polls: 0, lastError: null, note: null } });
+      await store.tryAcquireLock("shop", id, 30_000, clock - 120_000);
+      expect((await engine.recoverInterrupted()).map((o) => o.id)).toEqual([id]);
+    }
+
+    it("continues an interrupted operation from its in-flight step, keeping a journaled output", async () => {
+      route53(gateway, false);
+      await crashedShift("crashed", { Instances: [{ InstanceId: "i-g1" }] });
+      const resumed = await engine.resume("crashed", responder, "carry on");
+      expect(resumed).toEqual({ operationId: "crashed", fromStep: 1 });
+      await engine.whenIdle("crashed");
+
+      const op = await store.getOperation("crashed");
+      expect(op?.status).toBe("succeeded");
+      expect(op?.steps.map((s) => s.status)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded"]);
+      // Step 1 was not repeated; step 2's call completed before the crash, so it was not sent again.
+      expect(gateway.operations()).toEqual(["DeregisterInstancesFromLoadBalancer"]);
+      expect(op?.steps[1]?.progress).toMatchObject({ calls: 1, note: "call already made before the interruption; its output was kept" });
+      expect(await store.getLock("shop")).toBeNull();
+      // (The fixture journaled the operation without a start, so its trail begins at the recovery.)
+      expect(await auditActions("crashed")).toEqual(["operation.interrupted", "operation.resumed", "traffic.shifted", "operation.succeeded"]);
+      expect(await stepActions("crashed")).toEqual(["step.succeeded register-green", "step.succeeded wait-green", "step.succeeded deregister-blue"]);
+      const [resumedAudit] = await store.listAudit({ action: "operation.resumed" });
+      expect(resumedAudit).toMatchObject({ actor: responder, reason: "carry on", before: { greenPercent: 0 }, after: { greenPercent: 25, resumedFrom: "interrupted", fromStep: "register-green", stepsAlreadyDone: 1 } });
+      const [shifted] = await store.listAudit({ action: "traffic.shifted" });
+      expect(shifted).toMatchObject({ actor: responder, before: { greenPercent: 0 }, after: { greenPercent: 25 } });
+      expect(await store.verifyAudit()).toMatchObject({ ok: true });
+    });
+
+    it("sends the in-flight call again when its output was never journaled", async () => {
+      route53(gateway, false);
+      await crashedShift("crashed", null);
+      await engine.resume("crashed", responder);
+      await engine.whenIdle("crashed");
+      expect(gateway.operations()).toEqual(["RegisterInstancesWithLoadBalancer", "DeregisterInstancesFromLoadBalancer"]);
+      expect((await store.getOperation("crashed"))?.steps[1]?.progress).toMatchObject({ calls: 2, attempts: 2 });
+    });
+
+    it("resumes a failed operation from the failed step, after the cause is fixed", async () => {
+      route53(gateway, false);
+      gateway.fail("RegisterInstancesWithLoadBalancer", () => new AppError("conflict", "RegisterInstancesWithLoadBalancer failed: ResourceInUse"));
+      const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+      await engine.whenIdle(operationId);
+      expect((await store.getOperation(operationId))?.status).toBe("failed");
+
+      const fixed = new FakeGateway();
+      route53(fixed, false);
+      const other = makeEngine({ gateway: fixed });
+      await other.resume(operationId, operator);
+      await other.whenIdle(operationId);
+      const op = await store.getOperation(operationId);
+      expect(op).toMatchObject({ status: "succeeded", error: null });
+      expect(op?.steps.every((s) => s.status === "succeeded" && s.error === null)).toBe(true);
+      expect(fixed.operations()).toEqual(["RegisterInstancesWithLoadBalancer", "DeregisterInstancesFromLoadBalancer"]);
+      expect(op?.steps[1]?.progress).toMatchObject({ calls: 2, lastError: "RegisterInstancesWithLoadBalancer failed: ResourceInUse" });
+    });
+
+    it("re-checks skipIf on the in-flight step and skips a call that is already done", async () => {
+      const skip = { kind: "asg-instances-state" as const, groupName: "shop-asg", instanceIds: ["i-b1"], lifecycleState: "Standby", timeoutMs: 60_000, pollMs: 1_000 };
+      const plan = shiftPlan({
+        steps: [{ id: "enter-standby", title: "Put blue into Standby", call: { service: "autoscaling", operation: "EnterStandby", input: { AutoScalingGroupName: "shop-asg" } }, skipIf: skip }],
+      });
+      await store.createOperation({ ...plan, id: "standby", actor: operator, reason: "standby" });
+      await store.updateOperation("standby", { status: "interrupted" });
+      await engine.resume("standby", operator);
+      await engine.whenIdle("standby");
+      expect((await store.getOperation("standby"))?.status).toBe("succeeded");
+      expect(gateway.calls).toEqual([]);
+      expect(await stepActions("standby")).toEqual(["step.skipped enter-standby", "step.succeeded enter-standby"]);
+    });
+
+    it("refuses what cannot be resumed", async () => {
+      await expect(engine.resume("nope", operator)).rejects.toMatchObject({ code: "not_found" });
+      route53(gateway, false);
+      const done = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+      await engine.whenIdle(done.operationId);
+      await expect(engine.resume(done.operationId, operator)).rejects.toMatchObject({ code: "conflict", userMessage: expect.stringMatching(/succeeded/) });
+
+      // Not the application's latest operation: resuming it would replay an outdated plan.
+      clock += 1_000;
+      await crashedShift("crashed", null);
+      clock += 1_000;
+      const later = await engine.start({ plan: shiftPlan({ appId: "shop" }), actor: operator, reason: "newer" });
+      await engine.whenIdle(later.operationId);
+      await expect(engine.resume("crashed", operator)).rejects.toMatchObject({ code: "conflict", userMessage: expect.stringMatching(/later operation/) });
+    });
+
+    it("takes the lock like a start: refused while another operation holds the application", async () => {
+      await crashedShift("crashed", null);
+      await store.createOperation({ ...shiftPlan(), id: "holder", actor: responder, reason: "busy", createdAt: new Date(clock - 600_000).toISOString() });
+      await store.updateOperation("holder", { status: "running" });
+      expect(await store.tryAcquireLock("shop", "holder", 30_000, clock)).toBe(true);
+      await expect(engine.resume("crashed", operator)).rejects.toMatchObject({
+        code: "conflict",
+        userMessage: "Another operation is running on shop: Shift green from 0 % to 25 % (started by responder@example.com).",
+      });
+      expect((await store.getOperation("crashed"))?.status).toBe("interrupted");
+      expect((await store.getLock("shop"))?.holder).toBe("holder");
+    });
+
+    it("a rollback preempts an interrupted operation, which can then no longer be resumed", async () => {
+      route53(gateway, false);
+      await crashedShift("crashed", null);
+      const rollback = await engine.start({ plan: rollbackPlan(), actor: responder, reason: "undo", preempt: true });
+      await engine.whenIdle(rollback.operationId);
+      expect((await store.getOperation("crashed"))?.status).toBe("preempted");
+      expect((await store.getOperation(rollback.operationId))?.status).toBe("succeeded");
+      const [preempted] = await store.listAudit({ action: "operation.preempted" });
+      expect(preempted).toMatchObject({ operationId: "crashed", before: { status: "interrupted" } });
+      await expect(engine.resume("crashed", operator)).rejects.toMatchObject({ code: "conflict" });
+    });
+  });
+
+  describe("concurrency", () => {
+    it("two operators start shifts at once: exactly one runs, the other is refused", async () => {
+      route53(gateway, false);
+      const gate = gateway.gate("ChangeResourceRecordSets");
+      const secondServer = makeEngine();
+      const attempts = await Promise.allSettled([
+        engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" }),
+        secondServer.start({ plan: shiftPlan({ summary: "Shift green from 0 % to 50 %" }), actor: { ...responder, role: "operator" }, reason: "release 42b" }),
+      ]);
+      const won = attempts.filter((a) => a.status === "fulfilled");
+      const lost = attempts.filter((a): a is PromiseRejectedResult => a.status === "rejected");
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0]?.reason).toMatchObject({ code: "conflict", userMessage: expect.stringMatching(/^Another operation is running on shop: Shift green from 0 % to (25|50) % \(started by (operator|responder)@example\.com\)\.$/) });
+      gate.release();
+      await Promise.all([engine.whenIdle(), secondServer.whenIdle()]);
+      const ops = await store.listOperations({ appId: "shop" });
+      expect(ops.map((o) => o.status)).toEqual(["succeeded"]);
+      expect(await auditActions()).toEqual(["operation.started", "traffic.shifted", "operation.succeeded"]);
+    });
+
+    it("a rollback on another server preempts the running shift; the shift's server stops at its next poll", async () => {
+      route53(gateway, true);
+      const poll = gateway.gate("check:route53-change-insync");
+      const shift = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+      await poll.reached;
+      const other = new FakeGateway();
+      route53(other, false);
+      const secondServer = makeEngine({ gateway: other });
+      const rollback = await secondServer.start({ plan: rollbackPlan(), actor: responder, reason: "5xx on green", preempt: true });
+      poll.release();
+      await Promise.all([engine.whenIdle(), secondServer.whenIdle()]);
+
+      const shiftOp = await store.getOperation(shift.operationId);
+      expect(shiftOp?.status).toBe("preempted");
+      expect(shiftOp?.steps.map((s) => s.status)).toEqual(["failed", "skipped", "skipped", "skipped"]);
+      expect(shiftOp?.steps[0]?.error).toMatch(/marked preempted elsewhere/);
+      expect((await store.getOperation(rollback.operationId))?.status).toBe("succeeded");
+      // The shift never went past its first step.
+      expect(gateway.operations()).toEqual(["ChangeResourceRecordSets"]);
+      expect(await store.getLock("shop")).toBeNull();
+      expect(await store.verifyAudit()).toMatchObject({ ok: true });
+    });
   });
 });

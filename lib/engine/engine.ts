@@ -1,7 +1,9 @@
 /**
  * The engine runs plans: it takes the application's lock, journals the operation and its steps,
- * runs the steps in the background (call, then poll the wait condition), records each outcome,
- * writes the audit trail and releases the lock. Rollback preempts whatever is running.
+ * runs the steps in the background (the `skipIf` check, the call, then the wait polled with
+ * backoff), records each outcome and its counters, writes the audit trail and releases the lock.
+ * Rollback preempts whatever is running; an interrupted or failed operation can be resumed from
+ * the step that was running or failed.
  */
 
 import { randomUUID } from "node:crypto";
@@ -10,11 +12,13 @@ import {
   type Actor,
   type AuditEntryInput,
   type AwsGateway,
+  type Intent,
   type JsonValue,
   type Operation,
   type OperationStatus,
   type Plan,
   type Step,
+  type StepProgress,
   type WaitCondition,
 } from "@/lib/domain/types";
 import type { Store } from "@/lib/store/store";
@@ -27,7 +31,10 @@ export interface EngineOptions {
   now?: () => number;
   /** Pause between polls of a wait condition (default: a timer). */
   sleep?: (ms: number) => Promise<void>;
-  /** Lock lease; renewed while the operation runs (default 60 s). */
+  /**
+   * Lock lease; renewed while the operation runs (default 60 s). When a server dies, its
+   * operations become `interrupted` once the lease has lapsed (see `recoverInterrupted`).
+   */
   leaseMs?: number;
   /** Longest pause between polls, however the backoff grows (default 15 s). */
   maxPollMs?: number;
@@ -41,7 +48,7 @@ export interface StartInput {
   plan: Plan;
   actor: Actor;
   reason: string;
-  /** Cancel the application's running operation and take its lock (rollback). */
+  /** Cancel the application's running (or interrupted) operation and take its lock (rollback). */
   preempt?: boolean;
 }
 
@@ -53,6 +60,14 @@ export interface Engine {
    */
   start(input: StartInput): Promise<{ operationId: string }>;
   /**
+   * Continues an `interrupted` or `failed` operation from the step that was running or failed;
+   * steps that succeeded are not repeated. The in-flight step's call is not sent again when its
+   * output was journaled (the call completed) or when its `skipIf` holds. Takes the lock like a
+   * start. Throws `not_found`, or `conflict` (wrong status, not the application's latest operation,
+   * or another operation holds the application).
+   */
+  resume(operationId: string, actor: Actor, reason?: string): Promise<{ operationId: string; fromStep: number }>;
+  /**
    * Stops an operation between steps (a wait is cancelled at its next poll) and marks it aborted.
    * Works for operations run by another server sharing the database, and for interrupted ones.
    */
@@ -62,9 +77,9 @@ export interface Engine {
   /** Whether this process is running the operation. */
   isRunningHere(operationId: string): boolean;
   /**
-   * At start-up: operations left running or pending by a dead server become `interrupted`, their
-   * locks are released and audited. Operations whose lock lease is still live (another server is
-   * running them) are left alone, so it is safe to call again later.
+   * Operations left running or pending by a dead server become `interrupted`, their locks are
+   * released and audited. Operations whose lock lease is still live (another server is running
+   * them) are left alone, so it is safe to call periodically.
    */
   recoverInterrupted(): Promise<Operation[]>;
 }
@@ -80,9 +95,30 @@ interface Run {
   operationId: string;
   appId: string;
   cancel: Stop | null;
+  /** Wakes a wait that is sleeping between polls (set while it sleeps). */
+  wake: (() => void) | null;
   /** Set when the run has recorded its outcome and released the lock. */
   finished: boolean;
   done: Promise<void>;
+}
+
+/** What a run needs: the steps (from the plan, or from the journal on a resume) and where to begin. */
+interface Job {
+  intent: Intent;
+  before: { greenPercent: number } | null;
+  after: { greenPercent: number } | null;
+  steps: Step[];
+  /** The first step to run; earlier ones have succeeded. */
+  from: number;
+  /** A resume has already set the operation running (a start's run does it itself). */
+  resumed: boolean;
+  /** Journaled call outputs by step index (resume: the in-flight step's call completed). */
+  outputs: Map<number, JsonValue>;
+  /** Journaled counters by step index (kept across a resume). */
+  progress: Map<number, StepProgress>;
+  /** Who the outcome's audit entries name: the starter, or whoever resumed. */
+  actor: Actor;
+  reason: string;
 }
 
 class Stopped extends Error {
@@ -95,6 +131,12 @@ class Stopped extends Error {
 class StepFailure extends Error {}
 
 const ACTIVE: readonly OperationStatus[] = ["pending", "running"];
+/** What a rollback takes over: anything that may still hold or want the application. */
+const PREEMPTABLE: readonly OperationStatus[] = ["pending", "running", "interrupted"];
+const RESUMABLE: readonly OperationStatus[] = ["interrupted", "failed"];
+
+export const SKIPPED_ALREADY_DONE = "skipped: already done";
+export const OUTPUT_KEPT = "call already made before the interruption; its output was kept";
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -117,21 +159,50 @@ function userMessageOf(error: unknown): string {
   return "Unexpected internal error (details are in the server log).";
 }
 
+function targetGroupName(arn: string): string {
+  // arn:aws:elasticloadbalancing:region:account:targetgroup/<name>/<id>
+  const resource = arn.split(":").pop() ?? arn;
+  const parts = resource.split("/");
+  return parts.length >= 2 && parts[0] === "targetgroup" ? (parts[1] ?? resource) : resource;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
 /** What a wait condition waits for, in words ("waiting for …"). */
-export function describeWait(wait: WaitCondition, step: Pick<Step, "title">): string {
+export function describeWait(wait: WaitCondition): string {
   switch (wait.kind) {
     case "route53-change-insync":
       return "the Route 53 change to be INSYNC";
     case "elb-in-service":
-      return `${wait.minInService} instance(s) InService behind ${wait.loadBalancerName}`;
-    default:
-      return `"${step.title}"`;
+      return wait.instanceIds
+        ? `${wait.instanceIds.length} of ${plural(wait.instanceIds.length, "instance")} InService behind ${wait.loadBalancerName}`
+        : `${plural(wait.minInService, "instance")} InService behind ${wait.loadBalancerName}`;
+    case "asg-in-service":
+      return `${plural(wait.minInService, "instance")} InService in ${wait.groupName}${wait.launch ? ` on ${wait.launch}` : ""}`;
+    case "asg-instances-state":
+      return `${wait.instanceIds.length} of ${plural(wait.instanceIds.length, "instance")} ${wait.lifecycleState} in ${wait.groupName}`;
+    case "asg-traffic-source":
+      return `traffic source ${wait.identifier} of ${wait.groupName} to be ${wait.state}`;
+    case "tg-healthy": {
+      const name = targetGroupName(wait.targetGroupArn);
+      return wait.targetIds
+        ? `${wait.targetIds.length} of ${plural(wait.targetIds.length, "target")} healthy in ${name}`
+        : `${plural(wait.minHealthy, "target")} healthy in ${name}`;
+    }
+    case "ecs-steady":
+      return `ECS service ${wait.service} to be steady${wait.taskDefinition ? ` on ${wait.taskDefinition}` : ""}`;
   }
 }
 
 function formatSeconds(ms: number): string {
   const s = ms / 1000;
   return Number.isInteger(s) ? `${s} s` : `${s.toFixed(1)} s`;
+}
+
+function freshProgress(): StepProgress {
+  return { calls: 0, attempts: 0, polls: 0, lastError: null, note: null };
 }
 
 export function createEngine(options: EngineOptions): Engine {
@@ -150,7 +221,13 @@ export function createEngine(options: EngineOptions): Engine {
     await store.appendAudit(entry);
   }
 
-  /** Takes the application's lock for a new operation, or explains who holds it. */
+  /** Asks a local run to stop and wakes it if it is sleeping between polls. */
+  function cancelRun(run: Run, stop: Stop): void {
+    run.cancel ??= stop;
+    run.wake?.();
+  }
+
+  /** Takes the application's lock for `holder`, or explains who holds it. */
   async function acquire(appId: string, holder: string): Promise<void> {
     if (await store.tryAcquireLock(appId, holder, leaseMs, now())) return;
     const lock = await store.getLock(appId);
@@ -168,13 +245,13 @@ export function createEngine(options: EngineOptions): Engine {
     throw new AppError("conflict", `Another operation is running on ${appId}: ${what}.`);
   }
 
-  /** Stops the application's running operations and takes the lock whoever holds it. */
+  /** Stops the application's running or interrupted operations and takes the lock whoever holds it. */
   async function preemptAndAcquire(plan: Plan, holder: string, actor: Actor, reason: string): Promise<void> {
     const appId = plan.appId;
     const active = await store.listOperations({ appId, status: ACTIVE });
-    // Ask local runs to stop between steps and give them a moment to do so cleanly.
+    // Ask local runs to stop between steps (or at once, if sleeping in a wait) and give them a moment.
     const local = active.map((op) => runs.get(op.id)).filter((r): r is Run => r !== undefined);
-    for (const run of local) run.cancel ??= { kind: "preempt", actor, byOperationId: holder, summary: plan.summary };
+    for (const run of local) cancelRun(run, { kind: "preempt", actor, byOperationId: holder, summary: plan.summary });
     if (local.length > 0) await within(Promise.all(local.map((r) => r.done)), stopWaitMs);
 
     let acquired = false;
@@ -185,14 +262,15 @@ export function createEngine(options: EngineOptions): Engine {
     if (!acquired) throw new AppError("conflict", `Could not take the lock of ${appId}; try again.`);
 
     // Whatever is still marked active on this application (here, on another server, or on a dead
-    // one) is preempted. A server still running one sees it at its next step or poll and stops.
-    const stillActive = await store.listOperations({ appId, status: ACTIVE });
+    // one) is preempted, and so is an interrupted one (it must not be resumed over the rollback).
+    // A server still running one sees it at its next step or poll and stops.
+    const stillActive = await store.listOperations({ appId, status: PREEMPTABLE });
     for (const op of stillActive) {
       if (op.id === holder) continue;
       const changed = await store.updateOperation(
         op.id,
         { status: "preempted", finishedAt: iso(), error: `Preempted by ${plan.summary} (started by ${actor.email}).` },
-        { ifStatusIn: ACTIVE },
+        { ifStatusIn: PREEMPTABLE },
       );
       if (changed) {
         await audit({
@@ -206,6 +284,17 @@ export function createEngine(options: EngineOptions): Engine {
         });
       }
     }
+  }
+
+  function launch(operationId: string, appId: string, job: Job): void {
+    const run: Run = { operationId, appId, cancel: null, wake: null, finished: false, done: Promise.resolve() };
+    runs.set(operationId, run);
+    run.done = execute(run, job)
+      .catch((error: unknown) => logError(`operation ${operationId} crashed`, error))
+      .finally(() => {
+        run.finished = true;
+        runs.delete(operationId);
+      });
   }
 
   async function start(input: StartInput): Promise<{ operationId: string }> {
@@ -227,6 +316,8 @@ export function createEngine(options: EngineOptions): Engine {
         reason,
         steps: plan.steps,
         createdAt: iso(),
+        before: plan.before,
+        after: plan.after,
       });
       const common = { actor, appId: plan.appId, operationId, reason, before: plan.before, after: plan.after };
       await audit({ action: "operation.started", ...common });
@@ -236,20 +327,119 @@ export function createEngine(options: EngineOptions): Engine {
       throw error;
     }
 
-    const run: Run = { operationId, appId: plan.appId, cancel: null, finished: false, done: Promise.resolve() };
-    runs.set(operationId, run);
-    run.done = execute(run, plan, actor, reason)
-      .catch((error: unknown) => logError(`operation ${operationId} crashed`, error))
-      .finally(() => {
-        run.finished = true;
-        runs.delete(operationId);
-      });
+    launch(operationId, plan.appId, {
+      intent: plan.intent,
+      before: plan.before,
+      after: plan.after,
+      steps: plan.steps,
+      from: 0,
+      resumed: false,
+      outputs: new Map(),
+      progress: new Map(),
+      actor,
+      reason,
+    });
     return { operationId };
   }
 
-  async function execute(run: Run, plan: Plan, actor: Actor, reason: string): Promise<void> {
+  async function resume(operationId: string, actor: Actor, reason?: string): Promise<{ operationId: string; fromStep: number }> {
+    const op = await store.getOperation(operationId);
+    if (!op) throw new AppError("not_found", "No such operation.");
+    if (!RESUMABLE.includes(op.status)) {
+      throw new AppError("conflict", `Only an interrupted or failed operation can be resumed; this one is ${op.status}.`);
+    }
+    if (runs.has(operationId)) throw new AppError("conflict", "The operation is still stopping on this server; try again in a moment.");
+    const [latest] = await store.listOperations({ appId: op.appId, limit: 1 });
+    if (latest && latest.id !== op.id) {
+      throw new AppError(
+        "conflict",
+        `A later operation has run on ${op.appId} since (${latest.summary}); plan again from the current state instead of resuming.`,
+      );
+    }
+    const why = reason?.trim() || op.reason;
+    const from = op.steps.findIndex((s) => s.status !== "succeeded");
+    if (from < 0) throw new AppError("conflict", "Every step of this operation has succeeded; there is nothing to resume.");
+
+    await acquire(op.appId, op.id);
+    try {
+      const resumed = await store.updateOperation(
+        op.id,
+        { status: "running", startedAt: op.startedAt ?? iso(), finishedAt: null, error: null },
+        { ifStatusIn: RESUMABLE },
+      );
+      if (!resumed) throw new AppError("conflict", "The operation changed while it was being resumed; look again.");
+      const outputs = new Map<number, JsonValue>();
+      const progress = new Map<number, StepProgress>();
+      for (const step of op.steps) {
+        if (step.index < from) continue;
+        if (step.progress) progress.set(step.index, step.progress);
+        // The in-flight step keeps its call's output (the call completed); later ones never ran.
+        if (step.index === from && step.output !== null) outputs.set(step.index, step.output);
+        await store.updateStep(op.id, step.index, {
+          status: "pending",
+          finishedAt: null,
+          error: null,
+          ...(step.index === from ? {} : { output: null, startedAt: null }),
+        });
+      }
+      const inFlight = op.steps[from];
+      await audit({
+        action: "operation.resumed",
+        actor,
+        appId: op.appId,
+        operationId: op.id,
+        reason: why,
+        before: op.before ?? null,
+        after: {
+          ...(op.after ? { greenPercent: op.after.greenPercent } : {}),
+          resumedFrom: op.status,
+          fromStep: inFlight ? inFlight.id : null,
+          stepsAlreadyDone: from,
+        },
+      });
+      launch(op.id, op.appId, {
+        intent: op.intent,
+        before: op.before ?? null,
+        after: op.after ?? null,
+        steps: op.steps.map((s) => ({
+          id: s.id,
+          title: s.title,
+          ...(s.call ? { call: s.call } : {}),
+          ...(s.wait ? { wait: s.wait } : {}),
+          ...(s.skipIf ? { skipIf: s.skipIf } : {}),
+        })),
+        from,
+        resumed: true,
+        outputs,
+        progress,
+        actor,
+        reason: why,
+      });
+      return { operationId: op.id, fromStep: from };
+    } catch (error) {
+      if (!runs.has(op.id)) {
+        await store.releaseLock(op.appId, op.id).catch((e: unknown) => logError("releasing the lock failed", e));
+      }
+      throw error;
+    }
+  }
+
+  async function execute(run: Run, job: Job): Promise<void> {
     const { operationId, appId } = run;
     let lastRenew = now();
+
+    // Keeps the lease alive even while a single AWS call is slow: a lapsed lease would let the
+    // periodic recovery of another server mark this operation interrupted while it still runs.
+    const heartbeat = setInterval(() => {
+      store
+        .renewLock(appId, operationId, leaseMs, now())
+        .then((held) => {
+          if (held) lastRenew = now();
+          else cancelRun(run, { kind: "lost-lock" });
+        })
+        .catch((error: unknown) => logError(`renewing the lease of ${operationId} failed`, error));
+    }, Math.max(250, Math.floor(leaseMs / 3)));
+    heartbeat.unref();
 
     /** Between steps and before each poll: should we stop? Also keeps the lease alive. */
     const checkpoint = async (forceRenew: boolean): Promise<Stop | null> => {
@@ -263,7 +453,17 @@ export function createEngine(options: EngineOptions): Engine {
       return null;
     };
 
-    const waitUntil = async (step: Step, wait: WaitCondition, output: JsonValue | null): Promise<void> => {
+    /** Sleeps between polls; a local abort or preemption wakes it at once. */
+    const pause = async (ms: number): Promise<void> => {
+      if (run.cancel) return;
+      await new Promise<void>((resolve) => {
+        run.wake = resolve;
+        sleep(ms).then(resolve, resolve);
+      });
+      run.wake = null;
+    };
+
+    const waitUntil = async (wait: WaitCondition, output: JsonValue | null, progress: StepProgress, save: () => Promise<void>): Promise<void> => {
       const startedAt = now();
       const cap = Math.max(wait.pollMs, Math.min(wait.pollMs * 4, maxPollMs));
       let delay = wait.pollMs;
@@ -271,68 +471,131 @@ export function createEngine(options: EngineOptions): Engine {
       for (;;) {
         const stop = await checkpoint(false);
         if (stop) throw new Stopped(stop);
+        progress.polls++;
         try {
           const result = await gateway.check(wait, output);
           if (result.done) return;
           last = result.detail;
         } catch (error) {
-          // Polls only read: a throttled poll is retried at the next interval, anything else fails the step.
+          // Polls only read, and the SDK has already retried: a throttled poll is tried again at
+          // the next interval, anything else fails the step.
           if (!(error instanceof AppError && error.code === "throttled")) throw error;
           last = error.userMessage;
+          progress.lastError = error.userMessage;
         }
+        await save();
         const remaining = startedAt + wait.timeoutMs - now();
         if (remaining <= 0) {
-          const lastSeen = last ? ` (last check: ${last})` : "";
-          throw new StepFailure(`Timed out after ${formatSeconds(wait.timeoutMs)} waiting for ${describeWait(wait, step)}${lastSeen}.`);
+          const lastSeen = last ? ` (last: ${last})` : "";
+          throw new StepFailure(`Timed out after ${formatSeconds(wait.timeoutMs)} waiting for ${describeWait(wait)}${lastSeen}.`);
         }
-        await sleep(Math.min(delay, remaining));
+        await pause(Math.min(delay, remaining));
         delay = Math.min(Math.ceil(delay * 1.5), cap);
       }
     };
 
+    /** One step: skipIf check, call (journaled at once), wait. Throws Stopped or a failure. */
+    const runStep = async (index: number, step: Step, progress: StepProgress): Promise<void> => {
+      const save = () => store.updateStep(operationId, index, { progress: { ...progress } });
+      let output: JsonValue | null = job.outputs.get(index) ?? null;
+      if (step.call) {
+        if (job.outputs.has(index)) {
+          progress.note = OUTPUT_KEPT;
+        } else if (step.skipIf && (await alreadyDone(step.skipIf, progress))) {
+          progress.note = SKIPPED_ALREADY_DONE;
+          await save();
+          await audit({
+            action: "step.skipped",
+            actor: job.actor,
+            appId,
+            operationId,
+            reason: job.reason,
+            before: null,
+            after: { step: step.id, index, title: step.title, note: SKIPPED_ALREADY_DONE },
+          });
+        } else {
+          progress.calls++;
+          let reported = 0;
+          try {
+            output = await gateway.call(step.call, (info) => {
+              reported += info.attempts;
+            });
+          } finally {
+            // Counted whether the call succeeded or not; a gateway that does not report counts one.
+            progress.attempts += reported > 0 ? reported : 1;
+          }
+          // Journaled at once: a wait (or a resume after a crash) needs the call's output.
+          await store.updateStep(operationId, index, { output, progress: { ...progress } });
+        }
+      }
+      if (step.wait) await waitUntil(step.wait, output, progress, save);
+    };
+
+    /** The one check of a step's `skipIf`; an error fails the step (we cannot tell whether the call is safe). */
+    const alreadyDone = async (condition: WaitCondition, progress: StepProgress): Promise<boolean> => {
+      const stop = await checkpoint(false);
+      if (stop) throw new Stopped(stop);
+      progress.polls++;
+      const result = await gateway.check(condition, null);
+      return result.done;
+    };
+
     let stop: Stop | null = null;
     let failure: string | null = null;
-    let nextStep = 0;
+    let next = job.from;
     try {
-      const began = await store.updateOperation(operationId, { status: "running", startedAt: iso() }, { ifStatusIn: ["pending"] });
-      if (!began) stop = { kind: "external", status: await store.getOperationStatus(operationId) };
+      if (!job.resumed) {
+        const began = await store.updateOperation(operationId, { status: "running", startedAt: iso() }, { ifStatusIn: ["pending"] });
+        if (!began) stop = { kind: "external", status: await store.getOperationStatus(operationId) };
+      }
 
-      for (; stop === null && failure === null && nextStep < plan.steps.length; nextStep++) {
-        const index = nextStep;
-        const step = plan.steps[index];
+      for (; stop === null && failure === null && next < job.steps.length; next++) {
+        const index = next;
+        const step = job.steps[index];
         if (!step) break;
         stop = await checkpoint(true);
         if (stop) break;
-        await store.updateStep(operationId, index, { status: "running", startedAt: iso() });
+        const progress = job.progress.get(index) ?? freshProgress();
+        progress.note = null;
+        await store.updateStep(operationId, index, { status: "running", startedAt: iso(), progress: { ...progress } });
+        const stepAudit = (action: "step.succeeded" | "step.failed", extra: Record<string, JsonValue>) =>
+          audit({
+            action,
+            actor: job.actor,
+            appId,
+            operationId,
+            reason: job.reason,
+            before: null,
+            after: { step: step.id, index, title: step.title, calls: progress.calls, attempts: progress.attempts, polls: progress.polls, ...extra },
+          });
         try {
-          let output: JsonValue | null = null;
-          if (step.call) {
-            output = await gateway.call(step.call);
-            // Journaled at once: a wait (or a resume after a crash) needs the call's output.
-            await store.updateStep(operationId, index, { output });
-          }
-          if (step.wait) await waitUntil(step, step.wait, output);
-          await store.updateStep(operationId, index, { status: "succeeded", finishedAt: iso() });
+          await runStep(index, step, progress);
+          await store.updateStep(operationId, index, { status: "succeeded", finishedAt: iso(), progress: { ...progress } });
+          await stepAudit("step.succeeded", progress.note ? { note: progress.note } : {});
         } catch (error) {
           if (error instanceof Stopped) {
             stop = error.stop;
-            await store.updateStep(operationId, index, { status: "failed", finishedAt: iso(), error: stopMessage(stop) });
+            const message = stopMessage(stop);
+            await store.updateStep(operationId, index, { status: "failed", finishedAt: iso(), error: message, progress: { ...progress } });
+            await stepAudit("step.failed", { error: message });
           } else {
             if (!(error instanceof AppError) && !(error instanceof StepFailure)) logError(`step ${step.id} of ${operationId} failed`, error);
             const message = userMessageOf(error);
+            progress.lastError = message;
             failure = `Step ${index + 1} (${step.title}) failed: ${message}`;
-            await store.updateStep(operationId, index, { status: "failed", finishedAt: iso(), error: message });
+            await store.updateStep(operationId, index, { status: "failed", finishedAt: iso(), error: message, progress: { ...progress } });
+            await stepAudit("step.failed", { error: message });
           }
         }
       }
 
-      for (let i = nextStep; i < plan.steps.length && (stop !== null || failure !== null); i++) {
+      for (let i = next; i < job.steps.length && (stop !== null || failure !== null); i++) {
         await store.updateStep(operationId, i, { status: "skipped" });
       }
 
-      if (stop) await finishStopped(run, stop, reason);
-      else if (failure) await finishFailed(run, actor, reason, failure);
-      else await finishSucceeded(run, plan, actor, reason);
+      if (stop) await finishStopped(run, stop, job.reason);
+      else if (failure) await finishFailed(run, job, failure);
+      else await finishSucceeded(run, job);
     } catch (error) {
       // The journal itself failed (database down?): record what we can; the lease frees the lock.
       logError(`operation ${operationId} could not be journaled`, error);
@@ -340,6 +603,7 @@ export function createEngine(options: EngineOptions): Engine {
         .updateOperation(operationId, { status: "failed", finishedAt: iso(), error: "Teal lost track of this operation (journal error); check the application before retrying." }, { ifStatusIn: ACTIVE })
         .catch(() => undefined);
     } finally {
+      clearInterval(heartbeat);
       await store.releaseLock(appId, operationId).catch((error: unknown) => logError(`releasing the lock of ${appId} failed`, error));
     }
   }
@@ -357,18 +621,26 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
-  async function finishSucceeded(run: Run, plan: Plan, actor: Actor, reason: string): Promise<void> {
+  async function finishSucceeded(run: Run, job: Job): Promise<void> {
     const changed = await store.updateOperation(run.operationId, { status: "succeeded", finishedAt: iso(), error: null }, { ifStatusIn: ["running"] });
     if (!changed) return;
-    const common = { actor, appId: run.appId, operationId: run.operationId, reason, before: plan.before, after: plan.after };
-    await audit({ action: plan.intent.kind === "rollback" ? "rollback.completed" : "traffic.shifted", ...common });
+    const common = { actor: job.actor, appId: run.appId, operationId: run.operationId, reason: job.reason, before: job.before, after: job.after };
+    await audit({ action: job.intent.kind === "rollback" ? "rollback.completed" : "traffic.shifted", ...common });
     await audit({ action: "operation.succeeded", ...common });
   }
 
-  async function finishFailed(run: Run, actor: Actor, reason: string, message: string): Promise<void> {
+  async function finishFailed(run: Run, job: Job, message: string): Promise<void> {
     const changed = await store.updateOperation(run.operationId, { status: "failed", finishedAt: iso(), error: message }, { ifStatusIn: ["running"] });
     if (!changed) return;
-    await audit({ action: "operation.failed", actor, appId: run.appId, operationId: run.operationId, reason, before: null, after: { status: "failed", error: message } });
+    await audit({
+      action: "operation.failed",
+      actor: job.actor,
+      appId: run.appId,
+      operationId: run.operationId,
+      reason: job.reason,
+      before: job.before,
+      after: { status: "failed", error: message },
+    });
   }
 
   async function finishStopped(run: Run, stop: Stop, reason: string): Promise<void> {
@@ -413,7 +685,7 @@ export function createEngine(options: EngineOptions): Engine {
     const why = reason?.trim() || op.reason;
     const run = runs.get(operationId);
     if (run) {
-      run.cancel ??= { kind: "abort", actor, reason: why };
+      cancelRun(run, { kind: "abort", actor, reason: why });
       await within(run.done, stopWaitMs);
       // Still inside a slow AWS call: record the abort now; the run stops when the call returns.
       if (!run.finished) await markAborted(operationId, op.appId, actor, why);
@@ -459,6 +731,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   return {
     start,
+    resume,
     abort,
     whenIdle,
     isRunningHere: (operationId) => runs.has(operationId),

@@ -3,7 +3,7 @@
  * fails where told to, and can hold a call or a poll at a gate until the test releases it.
  */
 
-import type { AwsCall, AwsGateway, JsonValue, WaitCondition } from "@/lib/domain/types";
+import type { AwsCall, AwsCallInfo, AwsGateway, JsonValue, WaitCondition } from "@/lib/domain/types";
 
 /** A point where the fake blocks: `reached` resolves when something arrives, `release()` lets it through. */
 export class Gate {
@@ -46,6 +46,7 @@ export class FakeGateway implements AwsGateway {
     detail: "ok",
   });
   private checkAttempts = new Map<string, number>();
+  private readonly sdkAttempts = new Map<string, number>();
 
   /** The output of every call of `operation` (default `{}`). */
   respond(operation: string, output: (call: AwsCall) => JsonValue | Promise<JsonValue>): this {
@@ -65,6 +66,12 @@ export class FakeGateway implements AwsGateway {
     return this;
   }
 
+  /** Reports `attempts` SDK attempts (retries included) for every call of `operation`, as the real gateway does. */
+  attempts(operation: string, attempts: number): this {
+    this.sdkAttempts.set(operation, attempts);
+    return this;
+  }
+
   /** Holds calls of `operation` (or polls, with key `check:<kind>`) until the gate is released. */
   gate(key: string): Gate {
     const gate = new Gate();
@@ -76,9 +83,11 @@ export class FakeGateway implements AwsGateway {
     return this.calls.map((c) => c.operation);
   }
 
-  async call(call: AwsCall): Promise<JsonValue> {
+  async call(call: AwsCall, observe?: (info: AwsCallInfo) => void): Promise<JsonValue> {
     this.calls.push(call);
     await this.gates.get(call.operation)?.pass();
+    const attempts = this.sdkAttempts.get(call.operation);
+    if (attempts !== undefined) observe?.({ attempts, totalRetryDelayMs: 0 });
     const failure = this.failures.get(call.operation);
     if (failure) throw failure();
     const output = this.outputs.get(call.operation);

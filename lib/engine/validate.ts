@@ -4,7 +4,7 @@
  */
 
 import { z } from "zod";
-import { AppError, ROLES, type Actor, type Plan } from "@/lib/domain/types";
+import { AppError, ROLES, type Actor, type IntentKind, type Plan } from "@/lib/domain/types";
 
 const SIX_HOURS_MS = 6 * 60 * 60 * 1000;
 
@@ -27,13 +27,16 @@ const stepSchema = z
     title: z.string().min(1),
     call: callSchema.optional(),
     wait: waitSchema.optional(),
+    skipIf: waitSchema.optional(),
   })
   .refine((s) => s.call !== undefined || s.wait !== undefined, { message: "a step needs a call or a wait" });
 
 const planSchema = z.object({
   appId: z.string().min(1),
   pattern: z.string().min(1),
-  intent: z.looseObject({ kind: z.enum(["shift", "promote", "rollback"]) }),
+  intent: z.looseObject({
+    kind: z.enum(["shift", "promote", "rollback", "standby-enter", "standby-exit", "scale-green", "deploy-revision"] satisfies IntentKind[]),
+  }),
   summary: z.string().min(1),
   before: z.object({ greenPercent: z.number() }),
   after: z.object({ greenPercent: z.number() }),

@@ -1,5 +1,5 @@
 import "server-only";
-import type { AwsCall, AwsGateway, JsonValue, WaitCondition } from "@/lib/domain/types";
+import type { AwsCall, AwsCallInfo, AwsGateway, JsonValue, WaitCondition } from "@/lib/domain/types";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import { loadTealConfig, parseEnv } from "@/lib/config/load";
@@ -19,19 +19,22 @@ export interface Runtime {
 
 const holder = globalThis as typeof globalThis & { __tealRuntime?: Promise<Runtime> };
 
-/** Routes each plan call to the gateway of its region (plans are stamped with the app's region). */
-function regionalGateway(clientsFor: (region: string) => AwsClients, defaultRegion: string): AwsGateway {
+/**
+ * Routes each plan call to the gateway of its region (plans are stamped with the app's region).
+ * Plan calls go through the standard-retry clients; wait checks through adaptive ones.
+ */
+function regionalGateway(clientsFor: (region: string) => AwsClients, pollingFor: (region: string) => AwsClients, defaultRegion: string): AwsGateway {
   const gateways = new Map<string, AwsGateway>();
   const forRegion = (region: string) => {
     let g = gateways.get(region);
     if (!g) {
-      g = createAwsGateway(clientsFor(region));
+      g = createAwsGateway(clientsFor(region), { polling: pollingFor(region) });
       gateways.set(region, g);
     }
     return g;
   };
   return {
-    call: (call: AwsCall) => forRegion(call.region ?? defaultRegion).call(call),
+    call: (call: AwsCall, observe?: (info: AwsCallInfo) => void) => forRegion(call.region ?? defaultRegion).call(call, observe),
     check: (wait: WaitCondition, output: JsonValue | null) => forRegion(defaultRegion).check(wait, output),
   };
 }
@@ -49,7 +52,16 @@ async function init(): Promise<Runtime> {
     }
     return c;
   };
-  const engine = createEngine({ store, gateway: regionalGateway(clients, env.AWS_REGION) });
+  const pollingCache = new Map<string, AwsClients>();
+  const pollingClients = (region: string) => {
+    let c = pollingCache.get(region);
+    if (!c) {
+      c = createClients({ region, endpoint: env.AWS_ENDPOINT_URL, retryMode: "adaptive" });
+      pollingCache.set(region, c);
+    }
+    return c;
+  };
+  const engine = createEngine({ store, gateway: regionalGateway(clients, pollingClients, env.AWS_REGION) });
   const apps = new Map(config.applications.map((a) => [a.id, a]));
   return { env, config, store, engine, clients, app: (id) => apps.get(id) };
 }

@@ -87,8 +87,29 @@ const initial: Migration = {
   },
 };
 
+/**
+ * Resume support: each step keeps its `skipIf` condition and its progress counters (calls, SDK
+ * attempts, polls, last error, note) as JSON; each operation keeps its plan's before/after so a
+ * resumed run audits what it changes. All nullable: rows written before read back without them.
+ */
+const stepProgress: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable("operation_steps").addColumn("skip_if", "text").execute();
+    await db.schema.alterTable("operation_steps").addColumn("progress", "text").execute();
+    await db.schema.alterTable("operations").addColumn("plan_before", "text").execute();
+    await db.schema.alterTable("operations").addColumn("plan_after", "text").execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.alterTable("operations").dropColumn("plan_after").execute();
+    await db.schema.alterTable("operations").dropColumn("plan_before").execute();
+    await db.schema.alterTable("operation_steps").dropColumn("progress").execute();
+    await db.schema.alterTable("operation_steps").dropColumn("skip_if").execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
+  "0002_step_progress": stepProgress,
 };
 
 export const migrationProvider: MigrationProvider = {

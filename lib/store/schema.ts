@@ -19,6 +19,10 @@ export interface OperationsTable {
   finished_at: string | null;
   error: string | null;
   updated_at: string;
+  /** JSON of the plan's `before` (0002), or null. */
+  plan_before: string | null;
+  /** JSON of the plan's `after` (0002), or null. */
+  plan_after: string | null;
 }
 
 export interface OperationStepsTable {
@@ -36,6 +40,10 @@ export interface OperationStepsTable {
   /** JSON of the call's output, or null. */
   output: string | null;
   error: string | null;
+  /** JSON of the step's skipIf WaitCondition (0002), or null. */
+  skip_if: string | null;
+  /** JSON of the StepProgress counters (0002), or null. */
+  progress: string | null;
 }
 
 export interface LocksTable {

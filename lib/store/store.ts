@@ -22,6 +22,7 @@ import {
   type OperationStep,
   type PatternId,
   type Step,
+  type StepProgress,
   type StepStatus,
   type WaitCondition,
 } from "@/lib/domain/types";
@@ -43,6 +44,9 @@ export interface CreateOperationInput {
   steps: Step[];
   /** Defaults to the store's clock. */
   createdAt?: string;
+  /** The plan's before/after, kept for the audit of a resumed run. */
+  before?: { greenPercent: number };
+  after?: { greenPercent: number };
 }
 
 export interface OperationPatch {
@@ -58,6 +62,7 @@ export interface StepPatch {
   finishedAt?: string | null;
   output?: JsonValue | null;
   error?: string | null;
+  progress?: StepProgress | null;
 }
 
 export interface OperationFilter {
@@ -250,6 +255,8 @@ class KyselyStore implements Store {
           finished_at: null,
           error: null,
           updated_at: createdAt,
+          plan_before: input.before ? toJsonText(input.before) : null,
+          plan_after: input.after ? toJsonText(input.after) : null,
         })
         .execute();
       if (input.steps.length > 0) {
@@ -268,6 +275,8 @@ class KyselyStore implements Store {
               finished_at: null,
               output: null,
               error: null,
+              skip_if: step.skipIf ? toJsonText(step.skipIf) : null,
+              progress: null,
             })),
           )
           .execute();
@@ -306,6 +315,7 @@ class KyselyStore implements Store {
         ...(patch.finishedAt !== undefined ? { finished_at: patch.finishedAt } : {}),
         ...(patch.output !== undefined ? { output: patch.output === null ? null : toJsonText(patch.output) } : {}),
         ...(patch.error !== undefined ? { error: patch.error } : {}),
+        ...(patch.progress !== undefined ? { progress: patch.progress === null ? null : toJsonText(patch.progress) } : {}),
       })
       .where("operation_id", "=", operationId)
       .where("idx", "=", index)
@@ -573,6 +583,8 @@ function toOperation(row: Selectable<OperationsTable>, steps: Selectable<Operati
     finishedAt: row.finished_at,
     error: row.error,
     steps: steps.map(toStep),
+    ...(row.plan_before !== null ? { before: parseJson<{ greenPercent: number }>(row.plan_before) } : {}),
+    ...(row.plan_after !== null ? { after: parseJson<{ greenPercent: number }>(row.plan_after) } : {}),
   };
 }
 
@@ -588,6 +600,8 @@ function toStep(row: Selectable<OperationStepsTable>): OperationStep {
     finishedAt: row.finished_at,
     output: parseNullableJson<JsonValue>(row.output),
     error: row.error,
+    ...(row.skip_if !== null ? { skipIf: parseJson<WaitCondition>(row.skip_if) } : {}),
+    ...(row.progress !== null ? { progress: parseJson<StepProgress>(row.progress) } : {}),
   };
 }
 
