@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classicElbQueries, observedShare, periodFor } from "./catalog";
+import { albTargetGroupQueries, classicElbQueries, ecsServiceQueries, observedShare, periodFor } from "./catalog";
 
 describe("classicElbQueries", () => {
   it("asks for every classic ELB metric of both colours with valid, unique ids", () => {
@@ -16,6 +16,35 @@ describe("classicElbQueries", () => {
     expect(periodFor(60)).toBe(60);
     expect(periodFor(180)).toBe(60);
     expect(periodFor(720)).toBe(300);
+  });
+});
+
+describe("albTargetGroupQueries / ecsServiceQueries", () => {
+  const dims = { loadBalancer: "app/catalog-alb/50dc6c495c0c9188", targetGroup: "targetgroup/catalog-green/73e2d6bc24d8a067" };
+
+  it("asks for the ALB metrics of a colour's target group with TargetGroup + LoadBalancer dimensions", () => {
+    const qs = albTargetGroupQueries("green", dims, 60);
+    expect(qs.map((q) => q.id)).toEqual([
+      "green_latency_avg",
+      "green_latency_p99",
+      "green_requests",
+      "green_target_5xx",
+      "green_rejected",
+      "green_healthy_hosts",
+      "green_unhealthy_hosts",
+    ]);
+    expect(qs.find((q) => q.id === "green_latency_p99")).toMatchObject({ namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", stat: "p99", dimensions: { TargetGroup: dims.targetGroup, LoadBalancer: dims.loadBalancer } });
+    expect(qs.find((q) => q.id === "green_unhealthy_hosts")?.metricName).toBe("UnHealthyHostCount");
+    // Published per load balancer only (AWS-FACTS §3.4).
+    expect(qs.find((q) => q.id === "green_rejected")?.dimensions).toEqual({ LoadBalancer: dims.loadBalancer });
+    expect(albTargetGroupQueries("blue", dims, 60, "shared")[0]?.id).toBe("shared_latency_avg");
+  });
+
+  it("asks for ECS CPU and memory per service", () => {
+    expect(ecsServiceQueries("blue", { cluster: "prod", service: "orders-blue" }, 300)).toEqual([
+      { id: "blue_cpu", namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: { ClusterName: "prod", ServiceName: "orders-blue" }, stat: "Average", periodS: 300 },
+      { id: "blue_memory", namespace: "AWS/ECS", metricName: "MemoryUtilization", dimensions: { ClusterName: "prod", ServiceName: "orders-blue" }, stat: "Average", periodS: 300 },
+    ]);
   });
 });
 

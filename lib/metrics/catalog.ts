@@ -20,6 +20,26 @@ export const CLASSIC_ELB_CATALOG: readonly CatalogEntry[] = [
   { key: "healthy_hosts", metric: "HealthyHostCount", stat: "Average", unit: "Count" },
 ] as const;
 
+/**
+ * ALB metrics per target group (AWS-FACTS §3.4): dimensions TargetGroup + LoadBalancer, with the
+ * statistic AWS documents for each (host counts: Average; counts: Sum).
+ */
+export const ALB_TARGET_GROUP_CATALOG: readonly CatalogEntry[] = [
+  { key: "latency_avg", metric: "TargetResponseTime", stat: "Average", unit: "Seconds" },
+  { key: "latency_p99", metric: "TargetResponseTime", stat: "p99", unit: "Seconds" },
+  { key: "requests", metric: "RequestCount", stat: "Sum", unit: "Count" },
+  { key: "target_5xx", metric: "HTTPCode_Target_5XX_Count", stat: "Sum", unit: "Count" },
+  { key: "rejected", metric: "RejectedConnectionCount", stat: "Sum", unit: "Count" },
+  { key: "healthy_hosts", metric: "HealthyHostCount", stat: "Average", unit: "Count" },
+  { key: "unhealthy_hosts", metric: "UnHealthyHostCount", stat: "Average", unit: "Count" },
+] as const;
+
+/** ECS metrics per service (AWS-FACTS §5.6): dimensions ClusterName + ServiceName. */
+export const ECS_SERVICE_CATALOG: readonly CatalogEntry[] = [
+  { key: "cpu", metric: "CPUUtilization", stat: "Average", unit: "Percent" },
+  { key: "memory", metric: "MemoryUtilization", stat: "Average", unit: "Percent" },
+] as const;
+
 /** Chart period for a range: 1-minute points up to 3 h, 5-minute points beyond. */
 export function periodFor(rangeMinutes: number): number {
   return rangeMinutes <= 180 ? 60 : 300;
@@ -48,6 +68,41 @@ export function classicElbQueries(lbByColor: Record<Color, string>, periodS: num
     }
   }
   return out;
+}
+
+/**
+ * ALB queries of one colour's target group. `RejectedConnectionCount` exists only per load
+ * balancer on AWS, so it is asked with the LoadBalancer dimension alone.
+ */
+export function albTargetGroupQueries(
+  color: Color,
+  dims: { loadBalancer: string; targetGroup: string },
+  periodS: number,
+  prefix: string = color,
+): MetricQuery[] {
+  return ALB_TARGET_GROUP_CATALOG.map((entry) => ({
+    id: `${prefix}_${entry.key}`,
+    namespace: "AWS/ApplicationELB",
+    metricName: entry.metric,
+    dimensions:
+      entry.metric === "RejectedConnectionCount"
+        ? { LoadBalancer: dims.loadBalancer }
+        : { TargetGroup: dims.targetGroup, LoadBalancer: dims.loadBalancer },
+    stat: entry.stat,
+    periodS,
+  }));
+}
+
+/** ECS queries of one colour's service. */
+export function ecsServiceQueries(color: Color, dims: { cluster: string; service: string }, periodS: number): MetricQuery[] {
+  return ECS_SERVICE_CATALOG.map((entry) => ({
+    id: queryId(color, entry.key),
+    namespace: "AWS/ECS",
+    metricName: entry.metric,
+    dimensions: { ClusterName: dims.cluster, ServiceName: dims.service },
+    stat: entry.stat,
+    periodS,
+  }));
 }
 
 /**
