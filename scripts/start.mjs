@@ -68,7 +68,7 @@ process.on("SIGTERM", () => stopAll(0));
 
 async function main() {
   if (!dev && !skipBuild) ensureBuilt();
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_SECRET: secret(), NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://${host}:${port}` };
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", NEXTAUTH_SECRET: secret(), NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://${host}:${port}` };
   if (useRange) {
     const range = spawn(bin("tsx"), ["lib/sim/main.ts"], { stdio: ["ignore", "inherit", "inherit"], env: { ...env, PORT: String(rangePort) } });
     children.push(range);

@@ -20,7 +20,7 @@ const timings = [];
 function run(title, cmd, args, env = {}) {
   const t0 = Date.now();
   console.log(`\n=== ${title} ===`);
-  const res = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+  const res = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env } });
   timings.push([title, Date.now() - t0]);
   return res.status === 0;
 }
