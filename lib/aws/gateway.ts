@@ -19,12 +19,6 @@ import {
   type ModifyRuleCommandInput,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import {
-  ModifyListenerCommand,
-  ModifyRuleCommand,
-  type ModifyListenerCommandInput,
-  type ModifyRuleCommandInput,
-} from "@aws-sdk/client-elastic-load-balancing-v2";
-import {
   AppError,
   type AwsCall,
   type AwsCallInfo,
@@ -58,11 +52,6 @@ const OPERATIONS: Partial<Record<AwsService, Record<string, Executor>>> = {
   },
   ecs: {
     UpdateService: (c, input) => c.ecs.send(new UpdateServiceCommand(sdkInput<UpdateServiceCommandInput>(input))),
-  },
-  elbv2: {
-    // Both replace the action list whole; planners send it back complete (alb-weighted).
-    ModifyListener: (c, input) => c.elbv2.send(new ModifyListenerCommand(sdkInput<ModifyListenerCommandInput>(input))),
-    ModifyRule: (c, input) => c.elbv2.send(new ModifyRuleCommand(sdkInput<ModifyRuleCommandInput>(input))),
   },
   elbv2: {
     // Both replace the action list whole; planners send it back complete (alb-weighted).

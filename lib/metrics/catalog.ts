@@ -80,17 +80,13 @@ export function albTargetGroupQueries(
   periodS: number,
   prefix: string = color,
 ): MetricQuery[] {
-  return ALB_TARGET_GROUP_CATALOG.map((entry) => ({
-    id: `${prefix}_${entry.key}`,
-    namespace: "AWS/ApplicationELB",
-    metricName: entry.metric,
-    dimensions:
+  return ALB_TARGET_GROUP_CATALOG.map((entry) => {
+    const dimensions: Record<string, string> =
       entry.metric === "RejectedConnectionCount"
         ? { LoadBalancer: dims.loadBalancer }
-        : { TargetGroup: dims.targetGroup, LoadBalancer: dims.loadBalancer },
-    stat: entry.stat,
-    periodS,
-  }));
+        : { TargetGroup: dims.targetGroup, LoadBalancer: dims.loadBalancer };
+    return { id: `${prefix}_${entry.key}`, namespace: "AWS/ApplicationELB", metricName: entry.metric, dimensions, stat: entry.stat, periodS };
+  });
 }
 
 /** ECS queries of one colour's service. */
