@@ -69,8 +69,10 @@ try {
   }
   if (wants("e2e")) {
     ensureChromium();
-    ok = run("build (next build)", bin("next"), ["build"]) && ok;
-    if (ok) {
+    const built = run("build (next build)", bin("next"), ["build"]);
+    ok = built && ok;
+    // The browser tests run even when an earlier suite failed, so one run reports everything.
+    if (built) {
       ok = run("e2e (Playwright in Chromium)", bin("playwright"), ["test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, "playwright.json") }) && ok;
     }
   }
