@@ -1,14 +1,18 @@
 import "server-only";
 import {
+  DescribeListenersCommand,
   DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
+  type Action,
   type ElasticLoadBalancingV2Client,
   type TargetHealthDescription,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import type { HealthState } from "@/lib/domain/types";
+import type { HealthState, JsonObject } from "@/lib/domain/types";
 import type { TargetHealthInfo } from "@/lib/patterns/ecs-common";
 import { toAppError } from "./errors";
+import { toJson } from "./json";
 
 export interface AlbInfo {
   arn: string;
@@ -52,13 +56,14 @@ export function mapTargetHealth(d: TargetHealthDescription): TargetHealthInfo {
   return info;
 }
 
-/** One ALB by name. */
-export async function describeAlb(client: ElasticLoadBalancingV2Client, name: string): Promise<AlbInfo> {
+/** One ALB by name or ARN. */
+export async function describeAlb(client: ElasticLoadBalancingV2Client, nameOrArn: string): Promise<AlbInfo> {
   try {
-    const out = await client.send(new DescribeLoadBalancersCommand({ Names: [name] }));
+    const byArn = nameOrArn.startsWith("arn:");
+    const out = await client.send(new DescribeLoadBalancersCommand(byArn ? { LoadBalancerArns: [nameOrArn] } : { Names: [nameOrArn] }));
     const lb = out.LoadBalancers?.[0];
     const arn = lb?.LoadBalancerArn ?? "";
-    return { arn, name, dnsName: lb?.DNSName ?? "", canonicalHostedZoneId: lb?.CanonicalHostedZoneId ?? null, dimension: loadBalancerDimension(arn) };
+    return { arn, name: lb?.LoadBalancerName ?? nameOrArn, dnsName: lb?.DNSName ?? "", canonicalHostedZoneId: lb?.CanonicalHostedZoneId ?? null, dimension: loadBalancerDimension(arn) };
   } catch (err) {
     throw toAppError(err, "DescribeLoadBalancers");
   }
@@ -74,6 +79,63 @@ export async function describeTargetGroup(client: ElasticLoadBalancingV2Client, 
     return { arn, name: tg?.TargetGroupName ?? nameOrArn, loadBalancerArns: tg?.LoadBalancerArns ?? [], dimension: targetGroupDimension(arn) };
   } catch (err) {
     throw toAppError(err, "DescribeTargetGroups");
+  }
+}
+
+/** A listener or rule's action list in the API's JSON shape (what ModifyListener / ModifyRule take back whole). */
+export function actionsJson(actions: Action[] | undefined): JsonObject[] {
+  return (actions ?? []).map((a) => toJson(a)).filter((a): a is JsonObject => typeof a === "object" && a !== null && !Array.isArray(a));
+}
+
+export interface ListenerInfo {
+  arn: string;
+  port: number;
+  protocol: string;
+  /** The default actions, whole. */
+  actions: JsonObject[];
+}
+
+export interface RuleInfo {
+  arn: string;
+  /** "1"…"50000", or "default". */
+  priority: string;
+  isDefault: boolean;
+  actions: JsonObject[];
+}
+
+/** The listeners of a load balancer. */
+export async function describeListeners(client: ElasticLoadBalancingV2Client, loadBalancerArn: string): Promise<ListenerInfo[]> {
+  try {
+    const out: ListenerInfo[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await client.send(new DescribeListenersCommand({ LoadBalancerArn: loadBalancerArn, Marker: marker }));
+      for (const l of page.Listeners ?? []) {
+        out.push({ arn: l.ListenerArn ?? "", port: l.Port ?? 0, protocol: l.Protocol ?? "", actions: actionsJson(l.DefaultActions) });
+      }
+      marker = page.NextMarker;
+    } while (marker && out.length < 100);
+    return out;
+  } catch (err) {
+    throw toAppError(err, "DescribeListeners");
+  }
+}
+
+/** The rules of a listener (the default rule included). */
+export async function describeRules(client: ElasticLoadBalancingV2Client, listenerArn: string): Promise<RuleInfo[]> {
+  try {
+    const out: RuleInfo[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await client.send(new DescribeRulesCommand({ ListenerArn: listenerArn, Marker: marker }));
+      for (const r of page.Rules ?? []) {
+        out.push({ arn: r.RuleArn ?? "", priority: r.Priority ?? "", isDefault: r.IsDefault ?? false, actions: actionsJson(r.Actions) });
+      }
+      marker = page.NextMarker;
+    } while (marker && out.length < 200);
+    return out;
+  } catch (err) {
+    throw toAppError(err, "DescribeRules");
   }
 }
 

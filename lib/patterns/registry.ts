@@ -4,6 +4,8 @@ import type { AwsClients } from "@/lib/aws/clients";
 import type { MetricQuery } from "@/lib/aws/cloudwatch";
 import type { AppConfig } from "@/lib/config/schema";
 import { dnsWeightedObserver } from "./dns-weighted-observe";
+import { ecsDnsSwapObserver } from "./ecs-dns-swap-observe";
+import { ecsRollingObserver } from "./ecs-rolling-observe";
 
 export interface ObserveOptions {
   /** The Route 53 change id of the app's last operation (for change status). */
@@ -30,6 +32,8 @@ type Observers = { [P in PatternId]?: PatternObserver<ConfigOf<P>> };
 
 const OBSERVERS: Observers = {
   "dns-weighted": dnsWeightedObserver,
+  "ecs-dns-swap": ecsDnsSwapObserver,
+  "ecs-rolling": ecsRollingObserver,
 };
 
 function observerFor<P extends PatternId>(pattern: P): PatternObserver<ConfigOf<P>> {
