@@ -5,6 +5,22 @@ import {
   type ChangeResourceRecordSetsCommandInput,
   type GetChangeCommandInput,
 } from "@aws-sdk/client-route-53";
+import {
+  AttachTrafficSourcesCommand,
+  DetachTrafficSourcesCommand,
+  EnterStandbyCommand,
+  ExitStandbyCommand,
+  SetDesiredCapacityCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
+  UpdateAutoScalingGroupCommand,
+  type AttachTrafficSourcesCommandInput,
+  type DetachTrafficSourcesCommandInput,
+  type EnterStandbyCommandInput,
+  type ExitStandbyCommandInput,
+  type SetDesiredCapacityCommandInput,
+  type TerminateInstanceInAutoScalingGroupCommandInput,
+  type UpdateAutoScalingGroupCommandInput,
+} from "@aws-sdk/client-auto-scaling";
 import { UpdateServiceCommand, type UpdateServiceCommandInput } from "@aws-sdk/client-ecs";
 import {
   DeregisterInstancesFromLoadBalancerCommand,
@@ -49,6 +65,20 @@ const OPERATIONS: Partial<Record<AwsService, Record<string, Executor>>> = {
     ChangeResourceRecordSets: (c, input) =>
       c.route53.send(new ChangeResourceRecordSetsCommand(sdkInput<ChangeResourceRecordSetsCommandInput>(input))),
     GetChange: (c, input) => c.route53.send(new GetChangeCommand(sdkInput<GetChangeCommandInput>(input))),
+  },
+  autoscaling: {
+    // asg-swap and launch-swap (AWS-FACTS §4): capacity, launch source, traffic sources, standby, termination.
+    SetDesiredCapacity: (c, input) => c.autoscaling.send(new SetDesiredCapacityCommand(sdkInput<SetDesiredCapacityCommandInput>(input))),
+    UpdateAutoScalingGroup: (c, input) =>
+      c.autoscaling.send(new UpdateAutoScalingGroupCommand(sdkInput<UpdateAutoScalingGroupCommandInput>(input))),
+    AttachTrafficSources: (c, input) => c.autoscaling.send(new AttachTrafficSourcesCommand(sdkInput<AttachTrafficSourcesCommandInput>(input))),
+    DetachTrafficSources: (c, input) => c.autoscaling.send(new DetachTrafficSourcesCommand(sdkInput<DetachTrafficSourcesCommandInput>(input))),
+    EnterStandby: (c, input) => c.autoscaling.send(new EnterStandbyCommand(sdkInput<EnterStandbyCommandInput>(input))),
+    ExitStandby: (c, input) => c.autoscaling.send(new ExitStandbyCommand(sdkInput<ExitStandbyCommandInput>(input))),
+    TerminateInstanceInAutoScalingGroup: (c, input) =>
+      c.autoscaling.send(
+        new TerminateInstanceInAutoScalingGroupCommand(sdkInput<TerminateInstanceInAutoScalingGroupCommandInput>(input)),
+      ),
   },
   ecs: {
     UpdateService: (c, input) => c.ecs.send(new UpdateServiceCommand(sdkInput<UpdateServiceCommandInput>(input))),

@@ -3,6 +3,7 @@ import { AppError, type AppState, type Color, type MetricSeries, type PatternId 
 import type { AwsClients } from "@/lib/aws/clients";
 import type { MetricQuery } from "@/lib/aws/cloudwatch";
 import type { AppConfig } from "@/lib/config/schema";
+import { asgSwapObserver, launchSwapObserver } from "./asg-common-observe";
 import { dnsWeightedObserver } from "./dns-weighted-observe";
 import { ecsDnsSwapObserver } from "./ecs-dns-swap-observe";
 import { ecsRollingObserver } from "./ecs-rolling-observe";
@@ -34,6 +35,8 @@ const OBSERVERS: Observers = {
   "dns-weighted": dnsWeightedObserver,
   "ecs-dns-swap": ecsDnsSwapObserver,
   "ecs-rolling": ecsRollingObserver,
+  "asg-swap": asgSwapObserver,
+  "launch-swap": launchSwapObserver,
 };
 
 function observerFor<P extends PatternId>(pattern: P): PatternObserver<ConfigOf<P>> {

@@ -1,0 +1,146 @@
+/**
+ * The Auto Scaling applications of the demo world, built through the AWS APIs like a user would:
+ * - payments-api (asg-swap): groups payments-blue (4 × v41, serving) and payments-green (v42,
+ *   launch configuration ready, idle at 0) behind the classic load balancer payments-lb;
+ * - checkout-web (launch-swap, launch configurations): group checkout-web on checkout-v41 (4
+ *   instances) behind checkout-lb; checkout-v42 created and waiting;
+ * - search-api (launch-swap, launch template): group search-api on template search-api version 1
+ *   (v41) behind search-lb; version 2 (v42) created and waiting.
+ */
+import {
+  AutoScalingClient,
+  CreateAutoScalingGroupCommand,
+  CreateLaunchConfigurationCommand,
+} from "@aws-sdk/client-auto-scaling";
+import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+  ConfigureHealthCheckCommand,
+  CreateLoadBalancerCommand,
+  ElasticLoadBalancingClient,
+  ModifyLoadBalancerAttributesCommand,
+} from "@aws-sdk/client-elastic-load-balancing";
+
+const AMI = { v41: "ami-041b1e0000000041", v42: "ami-042a0e0000000042" } as const;
+
+export interface AsgDemo {
+  loadBalancers: string[];
+  groups: string[];
+  /** search-api's launch template id. */
+  launchTemplateId: string;
+}
+
+function userData(version: string): string {
+  return Buffer.from(`#!/bin/sh\nteal:version=${version}\n`, "utf8").toString("base64");
+}
+
+/** Creates the asg-swap and launch-swap demo applications through the range's AWS APIs at `endpointUrl`. */
+export async function seedAsg(endpointUrl: string, region = "us-east-1"): Promise<AsgDemo> {
+  const config = { endpoint: endpointUrl, region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } };
+  const elb = new ElasticLoadBalancingClient(config);
+  const autoscaling = new AutoScalingClient(config);
+  const ec2 = new EC2Client(config);
+  const zones = [`${region}a`, `${region}b`];
+  try {
+    for (const name of ["payments-lb", "checkout-lb", "search-lb"]) {
+      await elb.send(
+        new CreateLoadBalancerCommand({
+          LoadBalancerName: name,
+          Listeners: [{ Protocol: "HTTP", LoadBalancerPort: 80, InstanceProtocol: "HTTP", InstancePort: 80 }],
+          AvailabilityZones: zones,
+        }),
+      );
+      await elb.send(
+        new ConfigureHealthCheckCommand({
+          LoadBalancerName: name,
+          HealthCheck: { Target: "HTTP:80/health", Interval: 10, Timeout: 5, UnhealthyThreshold: 2, HealthyThreshold: 3 },
+        }),
+      );
+      await elb.send(
+        new ModifyLoadBalancerAttributesCommand({
+          LoadBalancerName: name,
+          LoadBalancerAttributes: { ConnectionDraining: { Enabled: true, Timeout: 30 }, CrossZoneLoadBalancing: { Enabled: true } },
+        }),
+      );
+    }
+
+    for (const [name, version] of [
+      ["payments-v41", "v41"],
+      ["payments-v42", "v42"],
+      ["checkout-v41", "v41"],
+      ["checkout-v42", "v42"],
+    ] as const) {
+      await autoscaling.send(
+        new CreateLaunchConfigurationCommand({
+          LaunchConfigurationName: name,
+          ImageId: AMI[version],
+          InstanceType: "t3.small",
+          UserData: userData(version),
+        }),
+      );
+    }
+
+    const template = await ec2.send(
+      new CreateLaunchTemplateCommand({
+        LaunchTemplateName: "search-api",
+        VersionDescription: "v41",
+        LaunchTemplateData: {
+          ImageId: AMI.v41,
+          InstanceType: "t3.small",
+          TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: "v41" }] }],
+        },
+      }),
+    );
+    const launchTemplateId = template.LaunchTemplate?.LaunchTemplateId;
+    if (launchTemplateId === undefined) throw new Error("CreateLaunchTemplate returned no template id");
+    await ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: launchTemplateId,
+        SourceVersion: "1",
+        VersionDescription: "v42",
+        LaunchTemplateData: {
+          ImageId: AMI.v42,
+          TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: "v42" }] }],
+        },
+      }),
+    );
+
+    const common = { AvailabilityZones: zones, HealthCheckType: "ELB", HealthCheckGracePeriod: 30, MinSize: 0, MaxSize: 8 };
+    const groups = [
+      { name: "payments-blue", lc: "payments-v41", desired: 4, lb: "payments-lb", version: "v41" },
+      { name: "payments-green", lc: "payments-v42", desired: 0, lb: undefined, version: "v42" },
+      { name: "checkout-web", lc: "checkout-v41", desired: 4, lb: "checkout-lb", version: undefined },
+    ];
+    for (const g of groups) {
+      await autoscaling.send(
+        new CreateAutoScalingGroupCommand({
+          ...common,
+          AutoScalingGroupName: g.name,
+          LaunchConfigurationName: g.lc,
+          DesiredCapacity: g.desired,
+          TrafficSources: g.lb ? [{ Identifier: g.lb, Type: "elb" }] : undefined,
+          // The version tag names what a group's instances run when both colours have their own group;
+          // checkout-web's instances take theirs from the launch configuration's AMI instead.
+          Tags: g.version ? [{ Key: "teal:version", Value: g.version, PropagateAtLaunch: true }] : undefined,
+        }),
+      );
+    }
+    await autoscaling.send(
+      new CreateAutoScalingGroupCommand({
+        ...common,
+        AutoScalingGroupName: "search-api",
+        LaunchTemplate: { LaunchTemplateId: launchTemplateId, Version: "1" },
+        DesiredCapacity: 4,
+        TrafficSources: [{ Identifier: "search-lb", Type: "elb" }],
+      }),
+    );
+    return {
+      loadBalancers: ["payments-lb", "checkout-lb", "search-lb"],
+      groups: ["payments-blue", "payments-green", "checkout-web", "search-api"],
+      launchTemplateId,
+    };
+  } finally {
+    elb.destroy();
+    autoscaling.destroy();
+    ec2.destroy();
+  }
+}
