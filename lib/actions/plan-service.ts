@@ -22,6 +22,15 @@ export async function planFor(rt: Runtime, app: AppConfig, intent: Intent): Prom
   return { state, result };
 }
 
+/** Plans are region-free data; the app's region goes on every call and wait before they are run. */
 function stampRegion(plan: Plan, region: string): Plan {
-  return { ...plan, steps: plan.steps.map((s) => (s.call ? { ...s, call: { ...s.call, region } } : s)) };
+  return {
+    ...plan,
+    steps: plan.steps.map((s) => ({
+      ...s,
+      ...(s.call ? { call: { ...s.call, region } } : {}),
+      ...(s.wait ? { wait: { ...s.wait, region } } : {}),
+      ...(s.skipIf ? { skipIf: { ...s.skipIf, region } } : {}),
+    })),
+  };
 }

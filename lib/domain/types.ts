@@ -34,7 +34,10 @@ export interface AwsCall {
 }
 
 /** A condition the engine polls until it holds or the timeout passes. */
-export type WaitCondition =
+/** A wait condition, stamped with the application's region by the action layer (Route 53 ignores it). */
+export type WaitCondition = WaitConditionKind & { region?: string };
+
+export type WaitConditionKind =
   | {
       /** Poll Route 53 GetChange with the ChangeInfo.Id returned by this step's call until INSYNC. */
       kind: "route53-change-insync";
@@ -420,7 +423,9 @@ export type AuditAction =
   | "rollback.started"
   | "rollback.completed"
   | "auth.signed_in"
-  | "auth.denied";
+  | "auth.denied"
+  | "token.created"
+  | "token.revoked";
 
 export interface AuditEntryInput {
   action: AuditAction;

@@ -35,7 +35,7 @@ function regionalGateway(clientsFor: (region: string) => AwsClients, pollingFor:
   };
   return {
     call: (call: AwsCall, observe?: (info: AwsCallInfo) => void) => forRegion(call.region ?? defaultRegion).call(call, observe),
-    check: (wait: WaitCondition, output: JsonValue | null) => forRegion(defaultRegion).check(wait, output),
+    check: (wait: WaitCondition, output: JsonValue | null) => forRegion(wait.region ?? defaultRegion).check(wait, output),
   };
 }
 
