@@ -100,8 +100,14 @@ export const ecsElbSwapAppSchema = z.object({
   pattern: z.literal("ecs-elb-swap"),
   cluster: awsName,
   loadBalancer: awsName,
+  /**
+   * Both services register into ONE target group (name it for both colours): the ALB spreads a
+   * group's requests evenly over its targets, so green's share = its share of the running tasks.
+   */
   blue: z.object({ service: awsName, targetGroup: awsName }),
   green: z.object({ service: awsName, targetGroup: awsName }),
+  /** The task budget blue and green share (blue's desired count before the first shift); default: both desired counts. */
+  totalTasks: z.number().int().min(1).max(1000).optional(),
 });
 
 export const ecsRollingAppSchema = z.object({

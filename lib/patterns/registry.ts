@@ -3,9 +3,11 @@ import { AppError, type AppState, type Color, type MetricSeries, type PatternId 
 import type { AwsClients } from "@/lib/aws/clients";
 import type { MetricQuery } from "@/lib/aws/cloudwatch";
 import type { AppConfig } from "@/lib/config/schema";
+import { albWeightedObserver } from "./alb-weighted-observe";
 import { asgSwapObserver, launchSwapObserver } from "./asg-common-observe";
 import { dnsWeightedObserver } from "./dns-weighted-observe";
 import { ecsDnsSwapObserver } from "./ecs-dns-swap-observe";
+import { ecsElbSwapObserver } from "./ecs-elb-swap-observe";
 import { ecsRollingObserver } from "./ecs-rolling-observe";
 
 export interface ObserveOptions {
@@ -33,6 +35,8 @@ type Observers = { [P in PatternId]?: PatternObserver<ConfigOf<P>> };
 
 const OBSERVERS: Observers = {
   "dns-weighted": dnsWeightedObserver,
+  "alb-weighted": albWeightedObserver,
+  "ecs-elb-swap": ecsElbSwapObserver,
   "ecs-dns-swap": ecsDnsSwapObserver,
   "ecs-rolling": ecsRollingObserver,
   "asg-swap": asgSwapObserver,
