@@ -13,6 +13,7 @@ import {
   RegisterInstancesWithLoadBalancerCommand,
 } from "@aws-sdk/client-elastic-load-balancing";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { seedEcs } from "./seed-ecs";
 
 export const DEMO_ZONE = "example.com.";
 export const DEMO_RECORD = "shop.example.com.";
@@ -109,22 +110,26 @@ export async function seedDemoWorld(endpointUrl: string, region = "us-east-1"): 
       });
     }
 
+    const ecs = await seedEcs(endpointUrl, region, { hostedZoneId, deferRecords: true });
     const change = await route53.send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: hostedZoneId,
         ChangeBatch: {
           Comment: "Teal demo: shop.example.com on blue",
-          Changes: environments.map((env) => ({
-            Action: "CREATE" as const,
-            ResourceRecordSet: {
-              Name: DEMO_RECORD,
-              Type: "CNAME" as const,
-              SetIdentifier: env.color,
-              Weight: env.weight,
-              TTL: 60,
-              ResourceRecords: [{ Value: env.dnsName }],
-            },
-          })),
+          Changes: [
+            ...environments.map((env) => ({
+              Action: "CREATE" as const,
+              ResourceRecordSet: {
+                Name: DEMO_RECORD,
+                Type: "CNAME" as const,
+                SetIdentifier: env.color,
+                Weight: env.weight,
+                TTL: 60,
+                ResourceRecords: [{ Value: env.dnsName }],
+              },
+            })),
+            ...ecs.recordChanges,
+          ],
         },
       }),
     );
