@@ -104,7 +104,8 @@ export async function seedAsg(endpointUrl: string, region = "us-east-1"): Promis
       }),
     );
 
-    const common = { AvailabilityZones: zones, HealthCheckType: "ELB", HealthCheckGracePeriod: 30, MinSize: 0, MaxSize: 8 };
+    // The grace period outlasts HealthyThreshold × Interval (3 × 10 s), or instances back from Standby get replaced.
+    const common = { AvailabilityZones: zones, HealthCheckType: "ELB", HealthCheckGracePeriod: 120, MinSize: 0, MaxSize: 8 };
     const groups = [
       { name: "payments-blue", lc: "payments-v41", desired: 4, lb: "payments-lb", version: "v41" },
       { name: "payments-green", lc: "payments-v42", desired: 0, lb: undefined, version: "v42" },
