@@ -13,7 +13,7 @@ test("a wrong password is refused with a message and stays on the page", async (
   await page.getByLabel("Email", { exact: true }).fill("operator@example.com");
   await page.getByLabel("Password", { exact: true }).fill("not-the-password");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("alert")).toContainText("Wrong email or password");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("Wrong email or password");
   await expect(page).toHaveURL(/\/signin/);
 });
 

@@ -1,11 +1,10 @@
 "use client";
 
-import { useState } from "react";
+import { useDeferredValue, useMemo, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { queryKeys } from "@/components/api/query-keys";
 import { HttpError } from "@/components/api/http-error";
 import { useSnapshot } from "@/components/hooks/use-snapshot";
-import { useNow } from "@/components/hooks/use-now";
 import { useTheme } from "@/components/hooks/use-theme";
 import { isOperationActive } from "@/components/hooks/poll-interval";
 import { EnvironmentColumn } from "@/components/env/environment-column";
@@ -35,8 +34,15 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
   const [announcement, setAnnouncement] = useState("");
   const snapshot = useSnapshot(appId, range);
   const queryClient = useQueryClient();
-  const now = useNow();
   const theme = useTheme();
+
+  // The chart window as a stable object: it changes once a minute, not on every poll.
+  const span = snapshot.data ? timeWindow(snapshot.data.generatedAt, snapshot.data.metrics.rangeMinutes) : { from: 0, to: 0 };
+  const domain = useMemo(() => ({ from: span.from, to: span.to }), [span.from, span.to]);
+  // Charts are the costly part of a render: they follow in a deferred, interruptible render so a poll
+  // never delays the controls (a click on Roll back is handled before the charts redraw).
+  const chartData = useDeferredValue(snapshot.data);
+  const chartDomain = useDeferredValue(domain);
 
   function refresh(message: string) {
     setAnnouncement(message);
@@ -70,7 +76,6 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
   const data = snapshot.data;
   const { state, operation } = data;
   const busy = isOperationActive(operation?.status);
-  const domain = timeWindow(data.generatedAt, data.metrics.rangeMinutes);
 
   return (
     <div className="space-y-5">
@@ -80,7 +85,6 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
       <AppTitleBar
         app={data.app}
         generatedAt={data.generatedAt}
-        nowMs={now}
         refreshing={snapshot.isFetching}
         stale={snapshot.isError}
         actions={permissions.rollback ? <RollbackButton appId={appId} onStarted={(id) => refresh(`Rollback started: operation ${id}`)} /> : null}
@@ -126,17 +130,19 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
 
       <section aria-labelledby="metrics-heading" className="space-y-3">
         <div className="flex items-center justify-between">
-          <h2 id="metrics-heading" className="text-sm font-semibold text-slate-900 dark:text-slate-100">
-            Load balancer metrics
-            <span className="ml-2 text-xs font-normal text-slate-500 dark:text-slate-400">CloudWatch, per minute · ⚑ marks operations</span>
-          </h2>
+          <div className="flex items-baseline gap-2">
+            <h2 id="metrics-heading" className="text-sm font-semibold text-slate-900 dark:text-slate-100">
+              Load balancer metrics
+            </h2>
+            <span className="text-xs text-slate-500 dark:text-slate-400">CloudWatch, per minute · ⚑ marks operations</span>
+          </div>
           <RangePicker value={range} onChange={setRange} />
         </div>
         <MetricsGrid
-          series={data.metrics.series}
-          markers={data.markers}
-          domain={domain}
-          rangeMinutes={data.metrics.rangeMinutes}
+          series={(chartData ?? data).metrics.series}
+          markers={(chartData ?? data).markers}
+          domain={chartDomain}
+          rangeMinutes={(chartData ?? data).metrics.rangeMinutes}
           palette={theme === "dark" ? DARK_PALETTE : LIGHT_PALETTE}
         />
       </section>

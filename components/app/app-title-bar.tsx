@@ -1,12 +1,12 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { AppSnapshot } from "@/lib/domain/types";
-import { formatAgo, patternLabel } from "@/components/format/format";
+import { patternLabel } from "@/components/format/format";
+import { UpdatedAgo } from "./updated-ago";
 
 interface AppTitleBarProps {
   app: AppSnapshot["app"];
   generatedAt: string;
-  nowMs: number;
   refreshing: boolean;
   /** Connection trouble: the data shown is older than it looks. */
   stale: boolean;
@@ -15,7 +15,7 @@ interface AppTitleBarProps {
 }
 
 /** Breadcrumb, name, pattern and freshness of the page's data. */
-export function AppTitleBar({ app, generatedAt, nowMs, refreshing, stale, actions }: AppTitleBarProps) {
+export function AppTitleBar({ app, generatedAt, refreshing, stale, actions }: AppTitleBarProps) {
   return (
     <div className="flex flex-wrap items-end justify-between gap-4">
       <div className="min-w-0">
@@ -32,16 +32,7 @@ export function AppTitleBar({ app, generatedAt, nowMs, refreshing, stale, action
             {patternLabel(app.pattern)}
           </span>
           <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{app.region}</span>
-          <span
-            className={`flex items-center gap-1.5 text-xs tabular-nums ${stale ? "font-medium text-amber-700 dark:text-amber-400" : "text-slate-500 dark:text-slate-400"}`}
-          >
-            <span
-              aria-hidden="true"
-              className={`size-1.5 rounded-full ${stale ? "bg-amber-500" : refreshing ? "bg-teal-500" : "bg-emerald-500"}`}
-            />
-            {stale ? "Connection problem — data from " : "Updated "}
-            {formatAgo(generatedAt, nowMs)}
-          </span>
+          <UpdatedAgo iso={generatedAt} stale={stale} refreshing={refreshing} />
         </div>
       </div>
       {actions ? <div className="flex items-center gap-2">{actions}</div> : null}

@@ -1,5 +1,6 @@
 "use client";
 
+import { memo } from "react";
 import type { MetricSeries, OperationMarker } from "@/lib/domain/types";
 import { CLASSIC_ELB_CHARTS } from "./chart-catalog";
 import type { ChartPalette } from "./chart-palette";
@@ -15,8 +16,11 @@ interface MetricsGridProps {
   palette: ChartPalette;
 }
 
-/** The classic-ELB charts of an application in a responsive grid. */
-export function MetricsGrid({ series, markers, domain, rangeMinutes, palette }: MetricsGridProps) {
+/**
+ * The classic-ELB charts of an application in a responsive grid. Memoized: polls that bring the same
+ * series (react-query keeps unchanged data by reference) and the same window do not redraw charts.
+ */
+export const MetricsGrid = memo(function MetricsGrid({ series, markers, domain, rangeMinutes, palette }: MetricsGridProps) {
   const ticks = timeTicks(domain.from, domain.to, tickStepMs(rangeMinutes));
   const visibleMarkers = markersInWindow(markers, domain.from, domain.to);
   return (
@@ -35,4 +39,4 @@ export function MetricsGrid({ series, markers, domain, rangeMinutes, palette }: 
       ))}
     </div>
   );
-}
+});

@@ -16,8 +16,7 @@ describe("timeTicks", () => {
     expect(timeTicks(100, 300, 100)).toEqual([100, 200, 300]);
   });
   it("gives six ticks for an hour at ten-minute steps", () => {
-    const to = Date.parse("2026-01-01T12:05:00Z");
-    const { from } = timeWindow("2026-01-01T12:05:00Z", 60);
+    const { from, to } = timeWindow("2026-01-01T12:05:00Z", 60);
     expect(timeTicks(from, to, tickStepMs(60))).toHaveLength(6);
   });
   it("refuses nonsense input", () => {
@@ -27,10 +26,17 @@ describe("timeTicks", () => {
 });
 
 describe("timeWindow", () => {
-  it("ends at the snapshot time", () => {
+  it("ends at the snapshot's minute when it falls on one", () => {
     const w = timeWindow("2026-01-01T01:00:00Z", 60);
     expect(w.to - w.from).toBe(3_600_000);
     expect(w.to).toBe(Date.parse("2026-01-01T01:00:00Z"));
+  });
+  it("stays put within a minute, so polls inside it do not move the charts", () => {
+    const a = timeWindow("2026-01-01T01:00:05Z", 180);
+    const b = timeWindow("2026-01-01T01:00:55Z", 180);
+    expect(a).toEqual(b);
+    expect(a.to).toBe(Date.parse("2026-01-01T01:01:00Z"));
+    expect(a.to - a.from).toBe(180 * 60_000);
   });
 });
 

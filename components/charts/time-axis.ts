@@ -15,9 +15,12 @@ export function timeTicks(from: number, to: number, stepMs: number): number[] {
   return ticks;
 }
 
-/** The visible window: ends at the snapshot's time, starts `rangeMinutes` before. */
+/**
+ * The visible window: `rangeMinutes` up to the end of the snapshot's current minute. Metrics are
+ * per minute, so the window only moves once a minute and the charts need not redraw on every poll.
+ */
 export function timeWindow(generatedAtIso: string, rangeMinutes: number): { from: number; to: number } {
-  const to = Date.parse(generatedAtIso);
+  const to = Math.ceil(Date.parse(generatedAtIso) / 60_000) * 60_000;
   return { from: to - rangeMinutes * 60_000, to };
 }
 
