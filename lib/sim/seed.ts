@@ -13,6 +13,7 @@ import {
   RegisterInstancesWithLoadBalancerCommand,
 } from "@aws-sdk/client-elastic-load-balancing";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { seedAlb } from "./seed-alb";
 import { seedAsg } from "./seed-asg";
 import { seedEcs } from "./seed-ecs";
 
@@ -113,6 +114,7 @@ export async function seedDemoWorld(endpointUrl: string, region = "us-east-1"): 
 
     const ecs = await seedEcs(endpointUrl, region, { hostedZoneId, deferRecords: true });
     await seedAsg(endpointUrl, region);
+    await seedAlb(endpointUrl, region);
     const change = await route53.send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: hostedZoneId,
