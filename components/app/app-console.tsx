@@ -143,6 +143,7 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
           markers={(chartData ?? data).markers}
           domain={chartDomain}
           rangeMinutes={(chartData ?? data).metrics.rangeMinutes}
+          nowMs={Date.parse((chartData ?? data).generatedAt)}
           palette={theme === "dark" ? DARK_PALETTE : LIGHT_PALETTE}
         />
       </section>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MetricSeries, OperationMarker } from "@/lib/domain/types";
 import { CLASSIC_ELB_CHARTS, type LineSpec } from "./chart-catalog";
-import { chartRows, findSeries, hasAnyPoint, markersInWindow, markersNear, maxValue, mergeByTimestamp, type ChartRow } from "./merge-series";
+import { chartRows, findSeries, hasAnyPoint, markersInWindow, markersNear, maxValue, mergeByTimestamp, withoutOpenPeriod, type ChartRow } from "./merge-series";
 
 const lines: LineSpec[] = [
   { key: "blue:RequestCount:Sum", metric: "RequestCount", stat: "Sum", color: "blue", label: "Blue", emphasis: "main" },
@@ -103,5 +103,28 @@ describe("CLASSIC_ELB_CHARTS", () => {
       expect(chart.lines.some((l) => l.color === "blue")).toBe(true);
       expect(chart.lines.some((l) => l.color === "green")).toBe(true);
     }
+  });
+});
+
+describe("withoutOpenPeriod", () => {
+  const pts = [{ t: 0, v: 100 }, { t: 60_000, v: 110 }, { t: 120_000, v: 4 }];
+  it("drops the last Sum point while its minute is still open", () => {
+    expect(withoutOpenPeriod(series("blue", "RequestCount", "Sum", pts), 150_000)).toEqual(pts.slice(0, 2));
+  });
+  it("keeps it once the minute has closed", () => {
+    expect(withoutOpenPeriod(series("blue", "RequestCount", "Sum", pts), 180_000)).toEqual(pts);
+  });
+  it("keeps averages and maxima, which a short period does not bias", () => {
+    expect(withoutOpenPeriod(series("blue", "Latency", "Average", pts), 150_000)).toEqual(pts);
+    expect(withoutOpenPeriod(series("blue", "SurgeQueueLength", "Maximum", pts), 150_000)).toEqual(pts);
+  });
+  it("uses the spacing of the last two points as the period (5-minute data on long ranges)", () => {
+    const five = [{ t: 0, v: 1 }, { t: 300_000, v: 2 }];
+    expect(withoutOpenPeriod(series("blue", "RequestCount", "Sum", five), 500_000)).toEqual([{ t: 0, v: 1 }]);
+    expect(withoutOpenPeriod(series("blue", "RequestCount", "Sum", five), 600_000)).toEqual(five);
+  });
+  it("is applied by chartRows", () => {
+    const rows = chartRows([series("blue", "RequestCount", "Sum", pts)], lines, 150_000);
+    expect(rows.map((r) => r.t)).toEqual([0, 60_000]);
   });
 });

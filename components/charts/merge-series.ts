@@ -33,9 +33,30 @@ export function mergeByTimestamp(lines: readonly { key: string; points: readonly
   return [...rows.values()].sort((a, b) => a.t - b.t);
 }
 
-/** Rows for one chart: finds each line's series and merges them. */
-export function chartRows(series: readonly MetricSeries[], lines: readonly LineSpec[]): ChartRow[] {
-  return mergeByTimestamp(lines.map((line) => ({ key: line.key, points: findSeries(series, line)?.points ?? [] })));
+/**
+ * A Sum over a period that has not ended yet is partial: the last minute of RequestCount would read
+ * as a sudden drop to near zero. Drop the last point of a Sum series while its period is still open
+ * (period taken from the spacing of the last two points). Averages and maxima stay: they are not
+ * biased by a short period.
+ */
+export function withoutOpenPeriod(series: MetricSeries, nowMs: number): MetricSeries["points"] {
+  const points = series.points;
+  if (series.stat !== "Sum" || points.length < 2) return points;
+  const last = points[points.length - 1];
+  const previous = points[points.length - 2];
+  if (!last || !previous) return points;
+  const period = last.t - previous.t;
+  return period > 0 && last.t + period > nowMs ? points.slice(0, -1) : points;
+}
+
+/** Rows for one chart: finds each line's series and merges them; `nowMs` trims open Sum periods. */
+export function chartRows(series: readonly MetricSeries[], lines: readonly LineSpec[], nowMs = Number.POSITIVE_INFINITY): ChartRow[] {
+  return mergeByTimestamp(
+    lines.map((line) => {
+      const found = findSeries(series, line);
+      return { key: line.key, points: found ? withoutOpenPeriod(found, nowMs) : [] };
+    }),
+  );
 }
 
 /** Whether any line of a chart has data (an empty chart says so instead of drawing axes only). */

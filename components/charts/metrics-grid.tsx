@@ -13,6 +13,8 @@ interface MetricsGridProps {
   markers: readonly OperationMarker[];
   domain: { from: number; to: number };
   rangeMinutes: number;
+  /** Time of the snapshot: Sum points of a period still open are left out. */
+  nowMs: number;
   palette: ChartPalette;
 }
 
@@ -20,7 +22,7 @@ interface MetricsGridProps {
  * The classic-ELB charts of an application in a responsive grid. Memoized: polls that bring the same
  * series (react-query keeps unchanged data by reference) and the same window do not redraw charts.
  */
-export const MetricsGrid = memo(function MetricsGrid({ series, markers, domain, rangeMinutes, palette }: MetricsGridProps) {
+export const MetricsGrid = memo(function MetricsGrid({ series, markers, domain, rangeMinutes, nowMs, palette }: MetricsGridProps) {
   const ticks = timeTicks(domain.from, domain.to, tickStepMs(rangeMinutes));
   const visibleMarkers = markersInWindow(markers, domain.from, domain.to);
   return (
@@ -29,7 +31,7 @@ export const MetricsGrid = memo(function MetricsGrid({ series, markers, domain, 
         <div key={spec.id} className={spec.span === 2 ? "xl:col-span-2" : ""}>
           <MetricChart
             spec={spec}
-            rows={chartRows(series, spec.lines)}
+            rows={chartRows(series, spec.lines, nowMs)}
             markers={visibleMarkers}
             domain={domain}
             ticks={ticks}
