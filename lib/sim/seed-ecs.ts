@@ -13,7 +13,14 @@
  * Revisions are numbered the way a long-lived family is: earlier ones were registered and
  * deregistered, so :41 and :42 carry their real numbers.
  */
-import { CreateClusterCommand, CreateServiceCommand, DeregisterTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DeregisterTaskDefinitionCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+} from "@aws-sdk/client-ecs";
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -59,35 +66,43 @@ interface Clients {
 
 const PORT = 8080;
 
+/** A Fargate task definition of one container listening on PORT; the version is its image tag and TEAL_VERSION. */
+function taskDefinitionInput(family: string, version: string, region: string): RegisterTaskDefinitionCommandInput {
+  return {
+    family,
+    requiresCompatibilities: ["FARGATE"],
+    networkMode: "awsvpc",
+    cpu: "512",
+    memory: "1024",
+    containerDefinitions: [
+      {
+        name: family,
+        image: `123456789012.dkr.ecr.${region}.amazonaws.com/${family}:${version}`,
+        essential: true,
+        environment: [{ name: "TEAL_VERSION", value: version }],
+        portMappings: [{ containerPort: PORT, protocol: "tcp" }],
+      },
+    ],
+  };
+}
+
 /** Registers revisions 1…`upTo` of a family; returns the "family:revision" of those in `keep`, deregistering the others. */
 async function registerFamily(c: Clients, family: string, upTo: number, keep: Record<number, string>): Promise<Map<number, string>> {
   const kept = new Map<number, string>();
+  const retired: string[] = [];
   for (let rev = 1; rev <= upTo; rev++) {
     const version = keep[rev] ?? `v${rev}`;
     const out = await c.ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family,
-        requiresCompatibilities: ["FARGATE"],
-        networkMode: "awsvpc",
-        cpu: "512",
-        memory: "1024",
-        containerDefinitions: [
-          {
-            name: family,
-            image: `123456789012.dkr.ecr.${c.region}.amazonaws.com/${family}:${version}`,
-            essential: true,
-            environment: [{ name: "TEAL_VERSION", value: version }],
-            portMappings: [{ containerPort: PORT, protocol: "tcp" }],
-          },
-        ],
-      }),
+      new RegisterTaskDefinitionCommand(taskDefinitionInput(family, version, c.region)),
     );
     const arn = out.taskDefinition?.taskDefinitionArn;
     if (arn === undefined) throw new Error(`RegisterTaskDefinition ${family} returned no ARN`);
     const short = arn.slice(arn.lastIndexOf("/") + 1);
     if (rev in keep) kept.set(rev, short);
-    else await c.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: short }));
+    else retired.push(short);
   }
+  // Revision numbers follow registration order, so only the deregistrations run side by side.
+  await Promise.all(retired.map((taskDefinition) => c.ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition }))));
   return kept;
 }
 
@@ -157,8 +172,12 @@ export async function seedEcs(endpointUrl: string, region = "us-east-1", opts: S
   try {
     await c.ecs.send(new CreateClusterCommand({ clusterName: ECS_DEMO_CLUSTER }));
 
+    const [profileRevs, notifRevs] = await Promise.all([
+      registerFamily(c, "profile", 42, { 41: "v41", 42: "v42" }),
+      registerFamily(c, "notifications", 42, { 40: "v40", 41: "v41", 42: "v42" }),
+    ]);
+
     // profile-service: two services, two ALBs, weighted alias records.
-    const profileRevs = await registerFamily(c, "profile", 42, { 41: "v41", 42: "v42" });
     const profileColor = async (color: "blue" | "green", rev: number, desiredCount: number) => {
       const { alb, targetGroupArn } = await albWithTargetGroup(c, `profile-${color}`, `profile-${color}-tg`);
       const taskDefinition = profileRevs.get(rev) ?? "";
@@ -186,7 +205,6 @@ export async function seedEcs(endpointUrl: string, region = "us-east-1", opts: S
     }
 
     // notifications: one service rolled from revision to revision.
-    const notifRevs = await registerFamily(c, "notifications", 42, { 40: "v40", 41: "v41", 42: "v42" });
     const notif = await albWithTargetGroup(c, "notifications-alb", "notifications-tg");
     const v41 = notifRevs.get(41) ?? "";
     await createService(c, "notifications", v41, 4, notif.targetGroupArn, "notifications");
@@ -206,5 +224,20 @@ export async function seedEcs(endpointUrl: string, region = "us-east-1", opts: S
     c.ecs.destroy();
     c.elbv2.destroy();
     c.route53.destroy();
+  }
+}
+
+/** Registers the next revision of a demo family running `version` (e.g. a bad build for a rollout drill). */
+export async function registerDemoRevision(endpointUrl: string, family: string, version: string, region = "us-east-1"): Promise<string> {
+  const ecs = new ECSClient({ endpoint: endpointUrl, region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } });
+  try {
+    const out = await ecs.send(
+      new RegisterTaskDefinitionCommand(taskDefinitionInput(family, version, region)),
+    );
+    const arn = out.taskDefinition?.taskDefinitionArn;
+    if (arn === undefined) throw new Error(`RegisterTaskDefinition ${family} returned no ARN`);
+    return arn.slice(arn.lastIndexOf("/") + 1);
+  } finally {
+    ecs.destroy();
   }
 }
