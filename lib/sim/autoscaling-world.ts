@@ -34,6 +34,7 @@ import type {
   SimWorld,
 } from "./state";
 import { deregisterInstance, launchInstance, registerInstance, scaled, terminateInstance } from "./world";
+import { healthyZones } from "./zone-faults";
 
 /** Traffic source Adding → Added (virtual ms). */
 export const TRAFFIC_SOURCE_ADD_MS = 5_000;
@@ -201,11 +202,14 @@ function resolveLaunch(world: SimWorld, group: SimAutoScalingGroup, source: SimA
   };
 }
 
-/** The zone of the group with the fewest live instances (ties: the zone listed first). */
-function smallestZone(group: SimAutoScalingGroup): string | undefined {
+/**
+ * The zone of the group with the fewest live instances (ties: the zone listed first), among the
+ * zones that have not failed: Auto Scaling launches in the other zones when one cannot launch.
+ */
+function smallestZone(world: SimWorld, group: SimAutoScalingGroup): string | undefined {
   const counts = zoneCounts(group, (i) => i.lifecycleState !== "Terminating" && i.lifecycleState !== "Terminated");
   let best: string | undefined;
-  for (const zone of group.availabilityZones) if (best === undefined || (counts.get(zone) ?? 0) < (counts.get(best) ?? 0)) best = zone;
+  for (const zone of healthyZones(world, group.availabilityZones)) if (best === undefined || (counts.get(zone) ?? 0) < (counts.get(best) ?? 0)) best = zone;
   return best;
 }
 
@@ -225,7 +229,7 @@ function subnetId(zone: string): string {
  */
 function launchOne(world: SimWorld, group: SimAutoScalingGroup, cause: string): SimAsgInstance | undefined {
   const resolved = resolveLaunch(world, group, currentLaunchSource(group));
-  const zone = smallestZone(group) ?? `${world.config.region}a`;
+  const zone = smallestZone(world, group) ?? `${world.config.region}a`;
   if (typeof resolved === "string") {
     recordActivity(group, world.nowMs, {
       description: "Launching a new EC2 instance.  Status Reason: " + resolved + " Launching EC2 instance failed.",

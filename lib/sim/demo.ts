@@ -6,6 +6,10 @@
  * lets instances boot, health checks pass and the traffic model fill the metric store with the whole
  * history; finally the clock is switched to the wall clock. Nothing else sees the difference: the
  * metric timestamps are real, as if the range had been running for hours.
+ *
+ * `POST /_sim/reset` repeats exactly that on the running range: the world is emptied in place, the
+ * clock goes back to the offset, the demo world is seeded through the API again and the history is
+ * backfilled.
  */
 import type { MetricStore } from "./metrics";
 import { seedDemoWorld, type DemoWorld } from "./seed";
@@ -32,8 +36,9 @@ export interface DemoRangeOptions {
 }
 
 export interface DemoRange extends RunningRange {
+  /** The seeded demo world (replaced by a reset). */
   demo: DemoWorld;
-  /** CPU-bound time the backfill took, in ms. */
+  /** CPU-bound time the backfill took, in ms (of the latest reset, after one). */
   backfillMs: number;
 }
 
@@ -55,16 +60,44 @@ export async function startDemoRange(opts: DemoRangeOptions = {}): Promise<DemoR
   const wall = opts.wallClock ?? Date.now;
   const historyMs = opts.historyMs ?? DEFAULT_HISTORY_MS;
   // The clock runs at real pace from an offset in the past until the backfill has caught up.
-  let offsetMs = historyMs > 0 ? -(historyMs + WARMUP_MS) : 0;
+  const startOffsetMs = historyMs > 0 ? -(historyMs + WARMUP_MS) : 0;
+  let offsetMs = startOffsetMs;
   const now = (): number => wall() + offsetMs;
-  const range = await startRange({ port: opts.port, host: opts.host, config: opts.config, now, seed: opts.seed });
+  let live: DemoRange | undefined;
+  /** Seeds the (empty) world born at the offset and backfills to the wall clock. */
+  const build = async (range: RunningRange): Promise<{ demo: DemoWorld; backfillMs: number }> => {
+    try {
+      const demo = await seedDemoWorld(range.url, range.world.config.region);
+      const backfillMs = await backfill(range.world, range.metrics, wall());
+      return { demo, backfillMs };
+    } finally {
+      offsetMs = 0;
+      // Statistics count what clients do with the live range, not the seeding calls.
+      resetStats(range.stats, wall());
+    }
+  };
+  const range = await startRange({
+    port: opts.port,
+    host: opts.host,
+    config: opts.config,
+    now,
+    seed: opts.seed,
+    onReset: async (running) => {
+      // The server emptied the world at the wall clock; empty it again at the offset so the new
+      // world is born before its history, as at start-up.
+      offsetMs = startOffsetMs;
+      running.resetWorld();
+      const built = await build(running);
+      if (live !== undefined) {
+        live.demo = built.demo;
+        live.backfillMs = built.backfillMs;
+      }
+    },
+  });
   try {
-    const demo = await seedDemoWorld(range.url, range.world.config.region);
-    const backfillMs = await backfill(range.world, range.metrics, wall());
-    offsetMs = 0;
-    // Statistics count what clients do with the live range, not the seeding calls.
-    resetStats(range.stats, wall());
-    return { ...range, demo, backfillMs };
+    const built = await build(range);
+    live = { ...range, ...built };
+    return live;
   } catch (err) {
     await range.close();
     throw err;

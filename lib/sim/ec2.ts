@@ -31,6 +31,7 @@ import {
 } from "./query";
 import type { SimInstance } from "./state";
 import { drawPrng, launchInstance, terminateInstance, type RangeWorld } from "./world";
+import { healthyZones, zoneFailed } from "./zone-faults";
 
 export const EC2_NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/";
 /** Most instances one RunInstances call launches here (AWS's limit is account quota based). */
@@ -170,11 +171,16 @@ function runInstances(world: RangeWorld, params: URLSearchParams): XmlFields {
   if (placedZone !== null && placedZone !== "" && !zones.includes(placedZone)) {
     throw new SimApiError("InvalidParameterValue", `Invalid availability zone: [${placedZone}]`, 400);
   }
+  if (placedZone !== null && placedZone !== "" && zoneFailed(world, placedZone)) {
+    // A zone failed through the control API cannot launch (EC2 lists this code among its server errors).
+    throw new SimApiError("InsufficientInstanceCapacity", `We currently do not have sufficient ${instanceType} capacity in the Availability Zone you requested (${placedZone}).`, 500);
+  }
   const tags = tagsFromSpecifications(params);
+  const spread = healthyZones(world, zones);
   const prng = drawPrng(world);
   const reservation = reservationId(prng);
   // Spread over the zones like EC2 does for a request without placement.
-  const offset = prng.int(zones.length);
+  const offset = prng.int(spread.length);
   const launched: SimInstance[] = [];
   for (let i = 0; i < count; i++) {
     launched.push(
@@ -182,7 +188,7 @@ function runInstances(world: RangeWorld, params: URLSearchParams): XmlFields {
         id: instanceId(prng),
         imageId,
         instanceType,
-        availabilityZone: placedZone !== null && placedZone !== "" ? placedZone : (zones[(offset + i) % zones.length] ?? zones[0] ?? region),
+        availabilityZone: placedZone !== null && placedZone !== "" ? placedZone : (spread[(offset + i) % spread.length] ?? zones[0] ?? region),
         tags,
         reservationId: reservation,
       }),

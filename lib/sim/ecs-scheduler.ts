@@ -28,6 +28,7 @@ import { deregisterTargets, findTargetGroup, registerTargets, targetHealth } fro
 import { clusterNameOf, ecsDeploymentId, ecsEventId, ecsTaskId, servicesOf, taskArn, tasksOf } from "./ecs-resources";
 import { createPrng, seedFromString, type Prng } from "./prng";
 import type { SimEcsDeployment, SimEcsService, SimMetricKey, SimMetricSink, SimTask, SimTaskDefinition, SimWorld } from "./state";
+import { healthyZones, markIfZoneFailed } from "./zone-faults";
 
 /** Default Fargate start duration range (AWS-FACTS §11: 30–90 s). */
 export const DEFAULT_TASK_START_MIN_MS = 30_000;
@@ -136,7 +137,9 @@ function uniqueIp(world: SimWorld, prng: Prng): string {
 
 function availabilityZoneFor(world: SimWorld, service: SimEcsService, index: number): string {
   const subnets = service.networkConfiguration?.subnets ?? [];
-  const zones = subnets.length > 0 ? subnets.map((s) => `${world.config.region}${s.slice(-1)}`) : ["a", "b", "c"].map((z) => `${world.config.region}${z}`);
+  const all = subnets.length > 0 ? subnets.map((s) => `${world.config.region}${s.slice(-1)}`) : ["a", "b", "c"].map((z) => `${world.config.region}${z}`);
+  // A failed zone gets no new tasks while the service has subnets elsewhere.
+  const zones = healthyZones(world, all);
   return zones[index % zones.length] ?? `${world.config.region}a`;
 }
 
@@ -152,8 +155,10 @@ function launchTask(world: SimWorld, service: SimEcsService, deployment: SimEcsD
   const id = ecsTaskId(prng);
   const lb = service.loadBalancers.find((l) => l.targetGroupArn !== undefined);
   const existing = serviceTasks(world, service).length;
+  const availabilityZone = availabilityZoneFor(world, service, existing);
+  const arn = taskArn(world, clusterNameOf(service.clusterArn), id);
   const task: SimTask = {
-    arn: taskArn(world, clusterNameOf(service.clusterArn), id),
+    arn,
     clusterArn: service.clusterArn,
     serviceName: service.name,
     taskDefinitionArn: def.arn,
@@ -161,8 +166,8 @@ function launchTask(world: SimWorld, service: SimEcsService, deployment: SimEcsD
     lastStatus: "PROVISIONING",
     desiredStatus: "RUNNING",
     ip: uniqueIp(world, prng),
-    availabilityZone: availabilityZoneFor(world, service, existing),
-    failing: false,
+    availabilityZone,
+    failing: markIfZoneFailed(world, availabilityZone, "task", arn),
     createdAtMs: world.nowMs,
     deploymentId: deployment.id,
     group: `service:${service.name}`,

@@ -7,6 +7,8 @@ export interface SimHttpRequest {
   /** Header names lower-cased. */
   headers: Record<string, string>;
   body: Buffer;
+  /** The peer's address as the socket reports it (the control API answers loopback peers only). */
+  remoteAddress?: string;
 }
 
 export interface SimHttpResponse {

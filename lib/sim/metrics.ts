@@ -196,6 +196,13 @@ export class MetricStore implements SimMetricSink {
   private newestMinuteMs = -Infinity;
   private prunedThroughMs = -Infinity;
 
+  /** Drops every series (the control API's reset rebuilds the world with a fresh history). */
+  clear(): void {
+    this.series.clear();
+    this.newestMinuteMs = -Infinity;
+    this.prunedThroughMs = -Infinity;
+  }
+
   /** Records one data sample. */
   record(key: SimMetricKey, atMs: number, value: number): void {
     this.recordStatistics(key, atMs, { sampleCount: 1, sum: value, min: value, max: value }, [value]);

@@ -9,12 +9,13 @@ import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { AUTOSCALING_NAMESPACE, handleAutoScaling } from "./autoscaling";
 import { cloudWatchError, handleCloudWatch } from "./cloudwatch";
-import { CONTROL_PREFIX, handleControl } from "./control";
+import { CONTROL_PREFIX, handleControl, type ClockControl } from "./control";
 import { ec2Error, handleEc2 } from "./ec2";
 import { ECS_TARGET_PREFIX, ecsError, ecsOperation, handleEcs } from "./ecs";
 import { handleElb, ELB_NAMESPACE } from "./elb";
 import { elbv2Error, handleElbv2, ELBV2_VERSION } from "./elbv2";
 import { SimApiError } from "./errors";
+import { resolveFaults, TokenBuckets } from "./faults";
 import type { SimHttpRequest, SimHttpResponse } from "./http";
 import { requestId } from "./ids";
 import { MetricStore } from "./metrics";
@@ -22,7 +23,7 @@ import { createPrng, type Prng } from "./prng";
 import { formParams, queryError } from "./query";
 import { handleRoute53, route53Error, route53Operation } from "./route53";
 import type { SimConfig } from "./state";
-import { createStats, recordRequest, type RangeStats } from "./stats";
+import { createStats, recordRequest, recordTick, resetStats, type RangeStats } from "./stats";
 import { advance, createWorld, drawPrng, type RangeWorld } from "./world";
 
 export type ServiceName = "route53" | "elb" | "elbv2" | "ec2" | "cloudwatch" | "autoscaling" | "ecs";
@@ -41,6 +42,17 @@ export interface RangeOptions {
   now?: () => number;
   /** Seed for ids and fault dice (default "teal"). */
   seed?: number | string;
+  /**
+   * Moves a manual clock forward (tests). Only a range given one accepts `POST /_sim/clock
+   * {advanceSeconds}`; with the wall clock that would break the invariant that the world's clock is
+   * the wall clock Teal's CloudWatch queries use.
+   */
+  advanceClock?: (ms: number) => void;
+  /**
+   * What `POST /_sim/reset` does after the world was emptied (the demo range seeds the demo world
+   * again and backfills its history). Without it, reset leaves an empty world.
+   */
+  onReset?: (range: RunningRange) => Promise<void>;
 }
 
 export interface RunningRange {
@@ -49,6 +61,15 @@ export interface RunningRange {
   world: RangeWorld;
   metrics: MetricStore;
   stats: RangeStats;
+  /** Token buckets of the throttling mode (`config.throttling`). */
+  buckets: TokenBuckets;
+  /**
+   * Empties the world in place (same object: everything holding `world` sees the new one) with the
+   * start configuration and seed, clears metrics, token buckets, faults and statistics.
+   */
+  resetWorld(): void;
+  /** Handles one request in-process, exactly as the HTTP server does (remote address included). */
+  handle(req: SimHttpRequest): Promise<SimHttpResponse>;
   /** Stops the tick and the server (open keep-alive connections are closed). */
   close(): Promise<void>;
 }
@@ -59,6 +80,22 @@ interface RangeContext {
   stats: RangeStats;
   now: () => number;
   dice: Prng;
+  buckets: TokenBuckets;
+  clock: ClockControl;
+  reset: () => Promise<void>;
+}
+
+/**
+ * Whether a peer address is loopback: 127.0.0.0/8, ::1, or an IPv4-mapped 127.x (::ffff:127.0.0.1).
+ * The control API can rewrite the world, so nothing else may reach it, even on a range bound wider.
+ */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const a = address.toLowerCase();
+  if (a === "::1" || a === "0:0:0:0:0:0:0:1") return true;
+  const v4 = a.startsWith("::ffff:") ? a.slice("::ffff:".length) : a;
+  const octets = v4.split(".");
+  return octets.length === 4 && octets[0] === "127" && octets.every((o) => /^[0-9]{1,3}$/.test(o) && Number(o) <= 255);
 }
 
 const SCOPE_SERVICES: Readonly<Record<string, ServiceName>> = {
@@ -175,6 +212,13 @@ function sleep(ms: number): Promise<void> {
 /** Handles one request end to end: control API, or advance + faults + the service's handler. */
 async function handleRequest(ctx: RangeContext, req: SimHttpRequest): Promise<SimHttpResponse> {
   if (req.path.startsWith(CONTROL_PREFIX) || req.path === "/_sim") {
+    if (!isLoopbackAddress(req.remoteAddress)) {
+      return {
+        status: 403,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ error: "The practice range's control API answers loopback clients only." }),
+      };
+    }
     advance(ctx.world, ctx.metrics, ctx.now());
     return handleControl(ctx, req);
   }
@@ -187,16 +231,24 @@ async function handleRequest(ctx: RangeContext, req: SimHttpRequest): Promise<Si
     };
   }
   const { world } = ctx;
-  if (world.faults.latencyMs > 0) await sleep(world.faults.latencyMs);
-  const started = performance.now();
   const operation = operationName(service, req);
+  const faults = resolveFaults(world.faults, service, operation);
+  if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+  const started = performance.now();
   let response: SimHttpResponse;
   try {
     advance(world, ctx.metrics, ctx.now());
-    if (world.faults.throttleRate > 0 && ctx.dice.next() < world.faults.throttleRate) {
+    const bucket = ctx.buckets.take(world.config, service, operation, ctx.now());
+    if (!bucket.allowed) {
       ctx.stats.throttled += 1;
       response = serviceError(world, service, req, throttlingError(service));
-    } else if (world.faults.errorRate > 0 && ctx.dice.next() < world.faults.errorRate) {
+      if (world.config.retryAfterHeader === true && bucket.retryAfterMs !== undefined) {
+        response = { ...response, headers: { ...response.headers, "x-amz-retry-after": String(bucket.retryAfterMs) } };
+      }
+    } else if (faults.throttleRate > 0 && ctx.dice.next() < faults.throttleRate) {
+      ctx.stats.throttled += 1;
+      response = serviceError(world, service, req, throttlingError(service));
+    } else if (faults.errorRate > 0 && ctx.dice.next() < faults.errorRate) {
       ctx.stats.injectedErrors += 1;
       response = serviceError(world, service, req, internalError(service));
     } else {
@@ -221,7 +273,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-async function toSimRequest(req: IncomingMessage): Promise<SimHttpRequest> {
+export async function toSimRequest(req: IncomingMessage): Promise<SimHttpRequest> {
   let body = await readBody(req);
   // The SDK compresses large CloudWatch bodies (request compression).
   const gzipped = (req.headers["content-encoding"] ?? "").includes("gzip") && body.length > 0;
@@ -233,7 +285,7 @@ async function toSimRequest(req: IncomingMessage): Promise<SimHttpRequest> {
   }
   // The handlers see the inflated body, so it must not claim to be compressed any more.
   if (gzipped) delete headers["content-encoding"];
-  return { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers, body };
+  return { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers, body, remoteAddress: req.socket.remoteAddress };
 }
 
 function writeResponse(res: ServerResponse, response: SimHttpResponse): void {
@@ -250,12 +302,38 @@ export async function startRange(opts: RangeOptions = {}): Promise<RunningRange>
   const now = opts.now ?? Date.now;
   const world = createWorld(opts.config, { now, seed: opts.seed });
   const metrics = new MetricStore();
+  const buckets = new TokenBuckets();
+  const stats = createStats(world.nowMs);
+  const resetWorld = (): void => {
+    const fresh = createWorld(opts.config, { now, seed: opts.seed });
+    // In place: the tick, RunningRange.world and every caller keep the same object.
+    for (const key of Object.keys(world)) Reflect.deleteProperty(world, key);
+    Object.assign(world, fresh);
+    metrics.clear();
+    buckets.clear();
+    resetStats(stats, world.nowMs);
+  };
+  let resetting = false;
+  // Filled in once the server listens; the reset hook needs the finished range.
+  const self: { range?: RunningRange } = {};
   const ctx: RangeContext = {
     world,
     metrics,
-    stats: createStats(world.nowMs),
+    stats,
     now,
     dice: createPrng(`${String(opts.seed ?? "teal")}:faults`),
+    buckets,
+    clock: { manual: opts.advanceClock !== undefined, advance: (ms) => opts.advanceClock?.(ms) },
+    reset: async () => {
+      if (resetting) throw new Error("A reset is already running.");
+      resetting = true;
+      try {
+        resetWorld();
+        if (opts.onReset !== undefined && self.range !== undefined) await opts.onReset(self.range);
+      } finally {
+        resetting = false;
+      }
+    },
   };
 
   const server = createServer((req, res) => {
@@ -278,7 +356,9 @@ export async function startRange(opts: RangeOptions = {}): Promise<RunningRange>
   });
   const tick = setInterval(() => {
     try {
+      const started = performance.now();
       advance(world, metrics, now());
+      recordTick(stats, performance.now() - started);
     } catch (err) {
       console.error("practice range: tick failed:", err);
     }
@@ -286,12 +366,15 @@ export async function startRange(opts: RangeOptions = {}): Promise<RunningRange>
   tick.unref();
 
   const port = (server.address() as AddressInfo).port;
-  return {
+  const running: RunningRange = {
     url: `http://${host}:${port}`,
     port,
     world,
     metrics,
     stats: ctx.stats,
+    buckets,
+    resetWorld,
+    handle: (req) => handleRequest(ctx, req),
     close: () =>
       new Promise<void>((resolve, reject) => {
         clearInterval(tick);
@@ -299,4 +382,6 @@ export async function startRange(opts: RangeOptions = {}): Promise<RunningRange>
         server.closeAllConnections();
       }),
   };
+  self.range = running;
+  return running;
 }

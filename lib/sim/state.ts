@@ -146,6 +146,22 @@ export interface SimConfig {
   /** Fargate task start (PROVISIONING → RUNNING) in virtual ms: drawn in [min, max] (default 30–90 s; AWS-FACTS §11). */
   ecsTaskStartMinMs?: number;
   ecsTaskStartMaxMs?: number;
+  /**
+   * API token-bucket throttling (AWS-FACTS §8.1): "off" (default, so demos and tests never see it),
+   * "aws" (the documented buckets, Route 53 account bucket 50 / 10 per s) or "legacy" (as "aws" but
+   * Route 53 at the old 5 requests/s). Optional: "off" when absent.
+   */
+  throttling?: "off" | "aws" | "legacy";
+  /** Overrides of single buckets by name (see lib/sim/faults.ts THROTTLE_BUCKETS), e.g. "ecs". */
+  throttleBuckets?: Record<string, SimBucketSpec>;
+  /** Send `x-amz-retry-after` (ms until a token is back) with throttling errors (AWS-FACTS §8.2, 2026 retries). */
+  retryAfterHeader?: boolean;
+}
+
+/** A token bucket: `burst` tokens at most, `refillPerSecond` tokens back per second. */
+export interface SimBucketSpec {
+  burst: number;
+  refillPerSecond: number;
 }
 
 /** One per-minute metric bucket: raw samples for statistics. */
@@ -163,6 +179,31 @@ export interface SimFaults {
   errorRate: number;
   /** Added latency for every API call, in real ms. */
   latencyMs: number;
+  /**
+   * Per-operation rules. For each of the three fields the most specific rule that sets it wins
+   * (service + operation, then operation, then service), then the global value above. Optional:
+   * none when absent.
+   */
+  rules?: SimFaultRule[];
+  /** Availability zones failed through the control API, with what the failure marked (lib/sim/zone-faults.ts). */
+  failedZones?: Record<string, SimZoneFailure>;
+}
+
+export interface SimFaultRule {
+  /** Service key as the range routes it ("route53", "elb", "elbv2", "ec2", "cloudwatch", "autoscaling", "ecs"). */
+  service?: string;
+  /** API operation name, e.g. "DescribeTargetHealth". */
+  operation?: string;
+  throttleRate?: number;
+  errorRate?: number;
+  latencyMs?: number;
+}
+
+export interface SimZoneFailure {
+  sinceMs: number;
+  /** Instances and tasks the zone failure made fail (recovery clears exactly these, not individual faults). */
+  instanceIds: string[];
+  taskArns: string[];
 }
 
 /** A metric sample sink and query engine (lib/sim/metrics.ts implements it). */

@@ -23,7 +23,17 @@ export interface TestRange extends RunningRange {
 /** Starts a range on 127.0.0.1 and a free port, with a manual clock starting at `startMs`. */
 export async function startTestRange(config: Partial<SimConfig> = {}, startMs = Date.UTC(2026, 0, 1, 12)): Promise<TestRange> {
   let clock = startMs;
-  const range = await startRange({ port: 0, host: "127.0.0.1", config, now: () => clock, seed: "test" });
+  const range = await startRange({
+    port: 0,
+    host: "127.0.0.1",
+    config,
+    now: () => clock,
+    seed: "test",
+    // The manual clock is what lets `POST /_sim/clock {advanceSeconds}` work in tests.
+    advanceClock: (ms) => {
+      clock += ms;
+    },
+  });
   return {
     ...range,
     clientConfig: {

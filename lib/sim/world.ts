@@ -23,6 +23,7 @@ import { rescaleElbv2, tickTargetGroups } from "./elbv2-targets";
 import { rescaleAutoScaling, tickAutoScaling } from "./autoscaling-world";
 import { rescaleEcs, tickEcs } from "./ecs-scheduler";
 import { simulateTraffic } from "./traffic";
+import { markIfZoneFailed } from "./zone-faults";
 
 /** The world as the range owns it: SimWorld plus the state of its id generator (plain data). */
 export interface RangeWorld extends SimWorld {
@@ -172,7 +173,8 @@ export function launchInstance(world: SimWorld, spec: LaunchSpec): SimInstance {
     state: "pending",
     launchedAtMs: world.nowMs,
     readyAtMs: world.nowMs + scaled(world, world.config.instanceBootMs),
-    failing: false,
+    // Only when every zone it could use has failed (launchers avoid failed zones where they can).
+    failing: markIfZoneFailed(world, spec.availabilityZone, "instance", spec.id),
     tags: { ...spec.tags },
     reservationId: spec.reservationId,
   };
