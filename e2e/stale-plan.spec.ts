@@ -37,12 +37,15 @@ test("a shift confirmed after someone else changed the weights is refused as sta
   const alert = dialog.getByRole("alert");
   await expect(alert).toContainText("changed since");
   await expect(dialog).toBeVisible();
+  // The same plan would be refused again: confirming waits for a reloaded plan.
+  await expect(dialog.getByRole("button", { name: "Confirm shift" })).toBeDisabled();
   expect(await rangeGreenShare()).toBe(50);
 
   // Reloading the plan shows the real starting point.
   await alert.getByRole("button", { name: "Reload plan" }).click();
   await expect(dialog).toContainText("green from 50 % to 10 %");
   await expect(dialog).toHaveAccessibleName("Shift traffic: green 50 % → 10 %");
+  await expect(dialog.getByRole("button", { name: "Confirm shift" })).toBeEnabled();
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toBeHidden();
 

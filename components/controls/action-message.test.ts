@@ -11,7 +11,7 @@ describe("describeFailure", () => {
   it("explains a stale version and offers to reload the plan", () => {
     const f = describeFailure({ ok: false, code: "stale", message: "State version mismatch." });
     expect(f.title).toMatch(/changed since/);
-    expect(f.detail).toContain("State version mismatch.");
+    expect(f.detail).toBe("State version mismatch.");
     expect(f.canReloadPlan).toBe(true);
   });
   it("passes the server's message through for other codes", () => {

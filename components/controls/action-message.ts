@@ -20,7 +20,7 @@ export function describeFailure(result: Extract<ActionResult<unknown>, { ok: fal
     case "stale":
       return {
         title: "The application changed since this plan was prepared",
-        detail: `${result.message} Reload the plan, check it, and confirm again.`,
+        detail: result.message,
         canReloadPlan: true,
       };
     case "conflict":

@@ -28,7 +28,9 @@ export function ShiftDialog({ appId, fromPercent, toPercent, onClose, onStarted 
   const plan = preview.data?.ok ? preview.data : null;
   // The plan knows the real starting point (the page behind may have moved on since the dialog opened).
   const from = plan ? plan.plan.before.greenPercent : fromPercent;
-  const canConfirm = plan !== null && reason.trim().length > 0 && !runner.pending && !preview.isFetching;
+  // After a stale refusal the same plan would be refused again: confirm waits for a reloaded plan.
+  const mustReload = runner.failure?.canReloadPlan === true;
+  const canConfirm = plan !== null && reason.trim().length > 0 && !runner.pending && !preview.isFetching && !mustReload;
 
   async function confirm() {
     if (!plan) return;

@@ -21,7 +21,7 @@ export function Panel({ title, meta, actions, children, className = "", headingI
     >
       <header className="flex min-h-11 items-center justify-between gap-3 border-b border-slate-200 px-4 py-2 dark:border-slate-800">
         <div className="flex min-w-0 items-baseline gap-2">
-          <h2 id={headingId} className="text-sm font-semibold text-slate-900 dark:text-slate-100">
+          <h2 id={headingId} className="shrink-0 text-sm font-semibold whitespace-nowrap text-slate-900 dark:text-slate-100">
             {title}
           </h2>
           {meta ? <span className="truncate text-xs text-slate-500 dark:text-slate-400">{meta}</span> : null}
