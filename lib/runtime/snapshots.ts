@@ -77,10 +77,17 @@ export interface SnapshotService {
 
 const holder = globalThis as typeof globalThis & { __tealSnapshots?: SnapshotService };
 
+/** The process's snapshot service (one per server, shared by every viewer). */
 export function getSnapshotService(rt: Runtime): SnapshotService {
-  if (holder.__tealSnapshots) return holder.__tealSnapshots;
+  holder.__tealSnapshots ??= createSnapshotService(rt);
+  return holder.__tealSnapshots;
+}
+
+/** A snapshot service over `rt`; `now` is injectable so tests can drive the refresh interval. */
+export function createSnapshotService(rt: Runtime, opts: { now?: () => number } = {}): SnapshotService {
   const cache: SnapshotCache<AwsPart> = createSnapshotCache({
     ttlMs: rt.env.TEAL_REFRESH_MS,
+    now: opts.now,
     load: async (key) => {
       const [appId, range] = key.split("|");
       const app = rt.app(appId ?? "");
@@ -154,6 +161,5 @@ export function getSnapshotService(rt: Runtime): SnapshotService {
     },
     loads: () => cache.loads(),
   };
-  holder.__tealSnapshots = service;
   return service;
 }
