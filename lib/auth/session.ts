@@ -35,7 +35,17 @@ export function createSessionAuth(source: SessionSource): SessionAuth {
   };
 }
 
-const fromRequest = createSessionAuth(() => getServerSession(authOptions));
+// Test seam: in-process tests have no Next request scope for next-auth to read cookies from, so
+// they install a source here (e.g. next-auth decoding a real session cookie). Refused outside tests.
+const seam = globalThis as typeof globalThis & { __tealSessionSourceForTests?: SessionSource };
+
+/** Replaces how the current request's session is read (tests only; `undefined` restores next-auth's). */
+export function setSessionSourceForTests(source: SessionSource | undefined): void {
+  if (process.env.NODE_ENV !== "test") throw new Error("setSessionSourceForTests is for tests only");
+  seam.__tealSessionSourceForTests = source;
+}
+
+const fromRequest = createSessionAuth(() => (seam.__tealSessionSourceForTests ?? (() => getServerSession(authOptions)))());
 
 /** The signed-in actor of the current request, or null. */
 export function getActor(): Promise<Actor | null> {

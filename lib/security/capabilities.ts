@@ -1,0 +1,298 @@
+/**
+ * The capability table the security suites hold every server action and route handler to: who may
+ * call it, and how to build a valid call from the current state (so an allowed call really does
+ * its work). Actions and routes are discovered from the source tree; one missing from this table
+ * fails the suites, so a new endpoint cannot ship without a decision about who may call it.
+ */
+
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Capability } from "@/lib/auth/roles";
+import { can } from "@/lib/auth/roles";
+import { AppError, type AppState } from "@/lib/domain/types";
+import { ADMIN, APP_ID, personaRole, type Persona, type SecurityWorld } from "./harness";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Who may call: a session role holding a capability; any session or a valid kiosk token; anyone. */
+export type Access = { kind: "capability"; capability: Capability } | { kind: "reader" } | { kind: "public" };
+
+export type Outcome = "allow" | "unauthenticated" | "forbidden";
+
+export function expectedOutcome(access: Access, persona: Persona): Outcome {
+  if (access.kind === "public") return "allow";
+  const role = personaRole(persona);
+  if (access.kind === "reader") return role !== null || persona === "kiosk" ? "allow" : "unauthenticated";
+  if (role === null) return "unauthenticated";
+  return can(role, access.capability) ? "allow" : "forbidden";
+}
+
+export interface ActionSpec {
+  capability: Capability;
+  /** A well-formed input (right keys and types; it need not succeed): what the bad-input suite mutates. */
+  example: Record<string, unknown>;
+  /** A valid input from the current state; may set the scene (start an operation, create a token). */
+  prepare(w: SecurityWorld): Promise<Record<string, unknown>>;
+  /** After an allowed call, let what it started finish so the next cell starts quiet. */
+  after?(w: SecurityWorld, data: unknown): Promise<void>;
+}
+
+export interface RouteCall {
+  /** Path and query, e.g. `/api/apps/shop/snapshot?range=60`. */
+  url: string;
+  params?: Record<string, string | string[]>;
+}
+
+export interface RouteCase {
+  name: string;
+  access: Access;
+  request(w: SecurityWorld): RouteCall | Promise<RouteCall>;
+  /** The status an allowed call answers with (default 200). */
+  okStatus?: number;
+}
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
+export const HTTP_METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+export type RouteSpec = { methods: Partial<Record<HttpMethod, RouteCase[]>> } | { excluded: string };
+
+async function currentState(w: SecurityWorld, appId = APP_ID): Promise<AppState> {
+  const { observeApp } = await import("@/lib/runtime/snapshots");
+  const app = w.rt.app(appId);
+  if (!app) throw new Error(`${appId} is not in the config`);
+  return observeApp(w.rt, app);
+}
+
+/** The asg-swap demo app (payments-api): where standby and scale-green apply. */
+const ASG_APP = "payments-api";
+/** The ecs-rolling demo app (notifications): revisions 40, 41 (running) and 42 are registered. */
+const ROLLING_APP = "notifications";
+
+/** Starts a shift of the demo app through the engine, as an admin (scene setting, not under test). */
+async function startShift(w: SecurityWorld): Promise<string> {
+  const { planFor } = await import("@/lib/actions/plan-service");
+  const app = w.rt.app(APP_ID);
+  if (!app) throw new Error(`${APP_ID} is not in the config`);
+  const state = await currentState(w);
+  const target = state.configured.greenPercent >= 60 ? 10 : state.configured.greenPercent + 20;
+  const { result } = await planFor(w.rt, app, { kind: "shift", greenPercent: target });
+  if (!result.ok) throw new AppError("invalid", result.reason);
+  const { operationId } = await w.rt.engine.start({ plan: result.plan, actor: ADMIN, reason: "security suite scene" });
+  return operationId;
+}
+
+/** Waits until nothing moves: the operation has made its call and sits in a wait the frozen clock never ends. */
+async function untilQuiet(w: SecurityWorld): Promise<void> {
+  let last = await w.fingerprint();
+  for (let i = 0; i < 50; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const now = await w.fingerprint();
+    if (now === last) return;
+    last = now;
+  }
+  throw new Error("the world never became quiet");
+}
+
+function operationIdOf(data: unknown): string {
+  if (data && typeof data === "object" && "operationId" in data && typeof data.operationId === "string") return data.operationId;
+  throw new Error("the action returned no operation id");
+}
+
+const finishOperation = async (w: SecurityWorld, data: unknown): Promise<void> => {
+  await w.runToCompletion(operationIdOf(data));
+};
+
+/** Keyed by the action's exported name. */
+export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
+  shiftTraffic: {
+    capability: "shift",
+    example: { appId: APP_ID, greenPercent: 20, expectedVersion: "v0", reason: "fuzz" },
+    async prepare(w) {
+      const state = await currentState(w);
+      const target = state.configured.greenPercent >= 60 ? 10 : state.configured.greenPercent + 20;
+      return { appId: APP_ID, greenPercent: target, expectedVersion: state.version, reason: "security suite" };
+    },
+    after: finishOperation,
+  },
+  rollback: {
+    capability: "rollback",
+    example: { appId: APP_ID, reason: "fuzz" },
+    async prepare(w) {
+      // Rolling back an all-blue app is refused as a no-op, so put some traffic on green first.
+      if ((await currentState(w)).configured.greenPercent === 0) await w.runToCompletion(await startShift(w));
+      return { appId: APP_ID, reason: "security suite" };
+    },
+    after: finishOperation,
+  },
+  abortOperation: {
+    capability: "abort",
+    example: { appId: APP_ID, operationId: "op-none" },
+    async prepare(w) {
+      const operationId = await startShift(w);
+      await untilQuiet(w);
+      return { appId: APP_ID, operationId };
+    },
+    async after(w) {
+      await w.rt.engine.whenIdle();
+    },
+  },
+  resumeOperation: {
+    capability: "shift",
+    example: { appId: APP_ID, operationId: "op-none", reason: "fuzz" },
+    async prepare(w) {
+      // A failed operation: Route 53 refuses the change while the fault is set.
+      const faults = `${w.range.url}/_sim/faults`;
+      const set = await fetch(faults, { method: "POST", body: JSON.stringify({ rules: [{ service: "route53", operation: "ChangeResourceRecordSets", errorRate: 1 }] }) });
+      if (!set.ok) throw new Error(`could not set the fault: ${await set.text()}`);
+      const operationId = await startShift(w);
+      const status = await w.runToCompletion(operationId);
+      await fetch(faults, { method: "DELETE" });
+      if (status !== "failed") throw new Error(`the scene's operation ended ${status}, not failed`);
+      return { appId: APP_ID, operationId, reason: "security suite" };
+    },
+    after: finishOperation,
+  },
+  standby: {
+    capability: "shift",
+    example: { appId: ASG_APP, direction: "enter", color: "blue", instanceIds: ["i-0"], expectedVersion: "v0", reason: "fuzz" },
+    async prepare(w) {
+      const state = await currentState(w, ASG_APP);
+      const blue = state.environments.blue.instances;
+      const inStandby = blue.filter((i) => i.lifecycle === "Standby").map((i) => i.id);
+      const inService = blue.filter((i) => i.lifecycle === "InService").map((i) => i.id);
+      // One blue instance in and out of Standby in turn, so every allowed call has a move to make.
+      return inStandby.length > 0
+        ? { appId: ASG_APP, direction: "exit", color: "blue", instanceIds: inStandby.slice(0, 1), expectedVersion: state.version, reason: "security suite" }
+        : { appId: ASG_APP, direction: "enter", color: "blue", instanceIds: inService.slice(0, 1), expectedVersion: state.version, reason: "security suite" };
+    },
+    after: finishOperation,
+  },
+  scaleGreen: {
+    capability: "shift",
+    example: { appId: ASG_APP, capacity: 1, expectedVersion: "v0", reason: "fuzz" },
+    async prepare(w) {
+      const state = await currentState(w, ASG_APP);
+      const green = state.asg?.groups.green;
+      if (!green) throw new Error(`${ASG_APP} has no green group`);
+      const capacity = green.desired < Math.min(green.max, 2) ? green.desired + 1 : green.desired - 1;
+      return { appId: ASG_APP, capacity, expectedVersion: state.version, reason: "security suite" };
+    },
+    after: finishOperation,
+  },
+  deployRevision: {
+    capability: "shift",
+    example: { appId: ROLLING_APP, taskDefinition: "notifications:42", expectedVersion: "v0", reason: "fuzz" },
+    async prepare(w) {
+      const state = await currentState(w, ROLLING_APP);
+      const current = state.rollout?.primaryTaskDefinition ?? "";
+      return { appId: ROLLING_APP, taskDefinition: current.endsWith(":42") ? "notifications:41" : "notifications:42", expectedVersion: state.version, reason: "security suite" };
+    },
+    after: finishOperation,
+  },
+  createKioskToken: {
+    capability: "admin",
+    example: { label: "fuzz wall" },
+    async prepare() {
+      return { label: "security suite wall" };
+    },
+  },
+  revokeKioskToken: {
+    capability: "admin",
+    example: { tokenId: "00000000-0000-4000-8000-000000000000" },
+    async prepare(w) {
+      const { hashKioskSecret, generateKioskSecret } = await import("@/lib/auth/kiosk-token");
+      const token = await w.store.createKioskToken({ label: "to revoke", tokenHash: hashKioskSecret(generateKioskSecret()), createdBy: ADMIN });
+      return { tokenId: token.id };
+    },
+  },
+};
+
+const read: Access = { kind: "capability", capability: "read" };
+
+/** Keyed by the route file's path from the repository root. */
+export const ROUTES: Readonly<Record<string, RouteSpec>> = {
+  "app/api/health/route.ts": { methods: { GET: [{ name: "liveness", access: { kind: "public" }, request: () => ({ url: "/api/health" }) }] } },
+  "app/api/apps/route.ts": { methods: { GET: [{ name: "overview", access: { kind: "reader" }, request: () => ({ url: "/api/apps" }) }] } },
+  "app/api/wall/route.ts": { methods: { GET: [{ name: "wall", access: { kind: "reader" }, request: () => ({ url: "/api/wall" }) }] } },
+  "app/api/apps/[appId]/snapshot/route.ts": {
+    methods: { GET: [{ name: "snapshot", access: read, request: () => ({ url: `/api/apps/${APP_ID}/snapshot?range=60`, params: { appId: APP_ID } }) }] },
+  },
+  "app/api/apps/[appId]/plan/route.ts": {
+    methods: {
+      GET: [
+        { name: "rollback preview", access: { kind: "capability", capability: "rollback" }, request: () => ({ url: `/api/apps/${APP_ID}/plan?intent=rollback`, params: { appId: APP_ID } }) },
+        { name: "shift preview", access: { kind: "capability", capability: "shift" }, request: () => ({ url: `/api/apps/${APP_ID}/plan?intent=shift&greenPercent=30`, params: { appId: APP_ID } }) },
+      ],
+    },
+  },
+  "app/api/history/audit/route.ts": { methods: { GET: [{ name: "audit export", access: read, request: () => ({ url: "/api/history/audit?format=json" }) }] } },
+  "app/api/history/operations/route.ts": { methods: { GET: [{ name: "operations export", access: read, request: () => ({ url: "/api/history/operations?format=csv" }) }] } },
+  // The wall link: anyone may present a token; only a valid one gets the cookie (checked in the wall suite).
+  "app/wall/session/route.ts": {
+    methods: { GET: [{ name: "wall link", access: { kind: "public" }, okStatus: 303, request: (w) => ({ url: `/wall/session?token=${w.kioskSecret}` }) }] },
+  },
+  "app/api/auth/[...nextauth]/route.ts": {
+    excluded: "next-auth's own sign-in and session endpoints read Next's request scope themselves; the browser tests sign in through them",
+  },
+};
+
+export interface DiscoveredAction {
+  name: string;
+  file: string;
+  call: (input: unknown) => Promise<unknown>;
+}
+
+/** Every function exported by a `"use server"` module of lib/actions. */
+export async function discoverActions(): Promise<DiscoveredAction[]> {
+  const dir = join(ROOT, "lib", "actions");
+  const found: DiscoveredAction[] = [];
+  for (const file of readdirSync(dir).sort()) {
+    if (!file.endsWith(".ts") || file.endsWith(".test.ts")) continue;
+    const path = join(dir, file);
+    if (!/^\s*["']use server["']/.test(readFileSync(path, "utf8"))) continue;
+    const mod: Record<string, unknown> = await import(/* @vite-ignore */ path);
+    for (const [name, value] of Object.entries(mod)) {
+      if (typeof value === "function") found.push({ name, file: `lib/actions/${file}`, call: (input) => Promise.resolve(Reflect.apply(value, undefined, [input])) });
+    }
+  }
+  return found;
+}
+
+export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+
+export interface DiscoveredRoute {
+  file: string;
+  handlers: Partial<Record<HttpMethod, RouteHandler>>;
+}
+
+function routeFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) out.push(...routeFiles(path));
+    else if (entry === "route.ts" || entry === "route.tsx") out.push(path);
+  }
+  return out;
+}
+
+/** Every route handler file under app/, with its exported HTTP methods. */
+export async function discoverRoutes(): Promise<DiscoveredRoute[]> {
+  const found: DiscoveredRoute[] = [];
+  for (const path of routeFiles(join(ROOT, "app"))) {
+    const mod: Record<string, unknown> = await import(/* @vite-ignore */ path);
+    const handlers: Partial<Record<HttpMethod, RouteHandler>> = {};
+    for (const method of HTTP_METHODS) {
+      const value = mod[method];
+      if (typeof value === "function") {
+        handlers[method] = async (req, ctx) => {
+          const res: unknown = await Reflect.apply(value, undefined, [req, ctx]);
+          if (!(res instanceof Response)) throw new Error(`${method} ${path} did not return a Response`);
+          return res;
+        };
+      }
+    }
+    found.push({ file: relative(ROOT, path).split(sep).join("/"), handlers });
+  }
+  return found;
+}

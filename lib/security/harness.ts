@@ -1,0 +1,162 @@
+/**
+ * Test support for the security suites: Teal's real runtime (store on a temp SQLite file, engine,
+ * AWS SDK clients) pointed at a practice range seeded with the demo world, personas presenting
+ * real credentials (next-auth session cookies, kiosk tokens), and a fingerprint of everything a
+ * call could change (the range's world and the store), so a refused call can be shown to change
+ * nothing.
+ */
+
+import { createHash } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { encode } from "next-auth/jwt";
+import { TERMINAL_OPERATION_STATUSES, type Actor, type OperationStatus, type Role } from "@/lib/domain/types";
+import { seedDemoWorld } from "@/lib/sim/seed";
+import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import type { Runtime } from "@/lib/runtime/runtime";
+import type { Store } from "@/lib/store/store";
+import { setFakeRequest, sessionFromFakeRequest, type FakeRequest } from "./fake-request";
+
+export const SECRET = "security-suite-secret-0123456789abcdef";
+export const SESSION_COOKIE = "next-auth.session-token";
+export const APP_ID = "shop";
+
+export const PERSONAS = ["none", "viewer", "responder", "operator", "admin", "kiosk", "revokedKiosk", "expired", "forged"] as const;
+export type Persona = (typeof PERSONAS)[number];
+
+/** The role a persona signs in with, or null for those holding no valid session. */
+export function personaRole(p: Persona): Role | null {
+  return p === "viewer" || p === "responder" || p === "operator" || p === "admin" ? p : null;
+}
+
+export const ADMIN: Actor = { id: "demo:admin", email: "admin@example.com", role: "admin" };
+
+export interface SecurityWorld {
+  range: TestRange;
+  /** Where the app's AWS clients send requests (the range, or a fault front in the leak test). */
+  endpoint: string;
+  rt: Runtime;
+  store: Store;
+  requests: Record<Persona, FakeRequest>;
+  kioskSecret: string;
+  /** Makes `persona` the caller of the next action or route call. */
+  as(persona: Persona): void;
+  /** Hash of the range's world and of the store's operations, audit head, tokens and locks. */
+  fingerprint(): Promise<string>;
+  /** Moves the range clock until the operation ends (waits need simulated time to pass). */
+  runToCompletion(operationId: string): Promise<OperationStatus>;
+  /** Ends every operation still active (aborted by an admin), so the next cell starts quiet. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function sessionCookie(role: Role, secret: string, maxAge: number): Promise<string> {
+  return encode({ token: { sub: `demo:${role}`, email: `${role}@example.com`, name: `${role}@example.com`, role }, secret, maxAge });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Starts the range, seeds the demo world, points Teal's runtime at it (through `frontFor` when
+ * given: a proxy in front of the range) and opens the store. One per test file (runtime singletons).
+ */
+export async function startSecurityWorld(options: { frontFor?: (range: TestRange) => Promise<string> } = {}): Promise<SecurityWorld> {
+  const range = await startTestRange({});
+  await seedDemoWorld(range.url);
+  // Instances boot and pass HealthyThreshold × Interval before the demo apps can be shifted.
+  for (let t = 0; t < 180_000; t += 10_000) {
+    range.tick(10_000);
+    await fetch(`${range.url}/_sim/health`);
+  }
+  const endpoint = options.frontFor ? await options.frontFor(range) : range.url;
+  const dir = mkdtempSync(join(tmpdir(), "teal-security-"));
+  Object.assign(process.env, {
+    DATABASE_URL: `file:${join(dir, "teal.db")}`,
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: "us-east-1",
+    NEXTAUTH_SECRET: SECRET,
+    TEAL_WAIT_SCALE: "0.2",
+    TEAL_REFRESH_MS: "1000",
+    TEAL_DEMO_USERS: "1",
+  });
+  const { authOptions } = await import("@/lib/auth/options");
+  const { setSessionSourceForTests } = await import("@/lib/auth/session");
+  const { getRuntime } = await import("@/lib/runtime/runtime");
+  const { generateKioskSecret, hashKioskSecret } = await import("@/lib/auth/kiosk-token");
+  setSessionSourceForTests(sessionFromFakeRequest(authOptions));
+  const rt = await getRuntime();
+  const store = rt.store;
+
+  const kioskSecret = generateKioskSecret();
+  await store.createKioskToken({ label: "lobby", tokenHash: hashKioskSecret(kioskSecret), createdBy: ADMIN });
+  const revokedSecret = generateKioskSecret();
+  const revoked = await store.createKioskToken({ label: "old lobby", tokenHash: hashKioskSecret(revokedSecret), createdBy: ADMIN });
+  await store.revokeKioskToken(revoked.id);
+
+  const signedIn = async (role: Role): Promise<FakeRequest> => ({ headers: {}, cookies: { [SESSION_COOKIE]: await sessionCookie(role, SECRET, 3600) } });
+  const kiosk = (secret: string): FakeRequest => ({ headers: { authorization: `Bearer ${secret}` }, cookies: { teal_kiosk: secret } });
+  const requests: Record<Persona, FakeRequest> = {
+    none: { headers: {}, cookies: {} },
+    viewer: await signedIn("viewer"),
+    responder: await signedIn("responder"),
+    operator: await signedIn("operator"),
+    admin: await signedIn("admin"),
+    kiosk: kiosk(kioskSecret),
+    revokedKiosk: kiosk(revokedSecret),
+    // An admin's cookie that expired an hour ago, and one signed with another server's secret.
+    expired: { headers: {}, cookies: { [SESSION_COOKIE]: await sessionCookie("admin", SECRET, -3600) } },
+    forged: { headers: {}, cookies: { [SESSION_COOKIE]: await sessionCookie("admin", "another-secret-0123456789abcdef", 3600) } },
+  };
+
+  const fingerprint = async (): Promise<string> => {
+    const world = await (await fetch(`${range.url}/_sim/state`)).text();
+    const ops = (await store.listOperations({ limit: 500 })).map((o) => `${o.id}:${o.status}`);
+    const [head] = await store.listAudit({ limit: 1 });
+    const tokens = (await store.listKioskTokens()).map((t) => `${t.id}:${t.label}:${t.revokedAt ?? "-"}`);
+    const locks = await Promise.all(rt.config.applications.map(async (a) => `${a.id}:${(await store.getLock(a.id))?.holder ?? "-"}`));
+    // A polluted Object.prototype would change every object in the process: count it as a change.
+    const polluted = Object.getOwnPropertyNames(Object.prototype).sort().join(",");
+    return createHash("sha256").update(JSON.stringify({ world, ops, audit: head?.seq ?? 0, tokens, locks, polluted })).digest("hex");
+  };
+
+  const runToCompletion = async (operationId: string): Promise<OperationStatus> => {
+    for (let i = 0; i < 400; i++) {
+      const status = await store.getOperationStatus(operationId);
+      if (status !== null && TERMINAL_OPERATION_STATUSES.includes(status)) {
+        await rt.engine.whenIdle(operationId);
+        return status;
+      }
+      range.tick(10_000);
+      await fetch(`${range.url}/_sim/health`);
+      await sleep(50);
+    }
+    throw new Error(`operation ${operationId} did not finish`);
+  };
+
+  const settle = async (): Promise<void> => {
+    for (const op of await store.listOperations({ status: ["pending", "running"], limit: 100 })) {
+      await rt.engine.abort(op.id, ADMIN, "security suite: end of cell").catch(() => undefined);
+    }
+    await rt.engine.whenIdle();
+  };
+
+  return {
+    range,
+    endpoint,
+    rt,
+    store,
+    requests,
+    kioskSecret,
+    as: (persona) => setFakeRequest(requests[persona]),
+    fingerprint,
+    runToCompletion,
+    settle,
+    close: async () => {
+      await settle();
+      await range.close();
+    },
+  };
+}
