@@ -36,6 +36,7 @@ import {
   type ResourceRecordSet,
 } from "@aws-sdk/client-route-53";
 import { errorOf, maskId, outcome, sortedBy, type Observations, type Scenario, type Target } from "./harness";
+import { COMPUTE_SCENARIOS } from "./scenarios-compute";
 
 /** An AMI id moto ships with (moto refuses unknown AMIs); the range accepts any. */
 const IMAGE_ID = "ami-12c6146b";
@@ -368,4 +369,4 @@ const cloudwatch: Scenario = {
   },
 };
 
-export const SCENARIOS: readonly Scenario[] = [route53, ec2Scenario, elbScenario, cloudwatch];
+export const SCENARIOS: readonly Scenario[] = [route53, ec2Scenario, elbScenario, cloudwatch, ...COMPUTE_SCENARIOS];
