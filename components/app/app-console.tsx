@@ -7,20 +7,25 @@ import { HttpError } from "@/components/api/http-error";
 import { useSnapshot } from "@/components/hooks/use-snapshot";
 import { useTheme } from "@/components/hooks/use-theme";
 import { isOperationActive } from "@/components/hooks/poll-interval";
-import { EnvironmentColumn } from "@/components/env/environment-column";
-import { TrafficControls } from "@/components/controls/traffic-controls";
 import { RollbackButton } from "@/components/controls/rollback-button";
+import { ResumeButton } from "@/components/controls/resume-button";
+import { PatternControls } from "@/components/controls/pattern-controls";
 import type { ConsolePermissions } from "@/components/controls/permissions";
 import { OperationPanel } from "@/components/operation/operation-panel";
 import { Route53Panel } from "@/components/dns/route53-panel";
-import { MetricsGrid } from "@/components/charts/metrics-grid";
+import { LazyMetricsGrid } from "@/components/charts/lazy-metrics-grid";
+import { AlbPanel } from "@/components/alb/alb-panel";
+import { EcsServicePanel } from "@/components/ecs/ecs-service-panel";
 import { RangePicker, type RangeMinutes } from "@/components/charts/range-picker";
 import { DARK_PALETTE, LIGHT_PALETTE } from "@/components/charts/chart-palette";
 import { timeWindow } from "@/components/charts/time-axis";
-import { Panel } from "@/components/ui/panel";
 import { Notice } from "@/components/ui/notice";
 import { AppTitleBar } from "./app-title-bar";
 import { TrafficSplitPanel } from "./traffic-split-panel";
+import { EnvironmentsSection } from "./environments-section";
+import { RolloutPanel } from "./rollout-panel";
+import { RiskReview } from "./risk-review";
+import { ecsServicesOf } from "./ecs-services";
 import { AppConsoleSkeleton } from "./app-console-skeleton";
 
 interface AppConsoleProps {
@@ -76,6 +81,8 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
   const data = snapshot.data;
   const { state, operation } = data;
   const busy = isOperationActive(operation?.status);
+  const intents = new Set(data.pattern.intents);
+  const resumable = operation !== null && (operation.status === "interrupted" || operation.status === "failed");
 
   return (
     <div className="space-y-5">
@@ -87,37 +94,37 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
         generatedAt={data.generatedAt}
         refreshing={snapshot.isFetching}
         stale={snapshot.isError}
-        actions={permissions.rollback ? <RollbackButton appId={appId} onStarted={(id) => refresh(`Rollback started: operation ${id}`)} /> : null}
+        actions={
+          permissions.rollback || (permissions.shift && resumable) ? (
+            <>
+              {/* Resume sits left of Roll back, so Roll back never moves when Resume appears. */}
+              {permissions.shift && resumable && operation ? (
+                <ResumeButton appId={appId} operation={operation} onStarted={(id) => refresh(`Resume started: operation ${id}`)} />
+              ) : null}
+              {permissions.rollback ? <RollbackButton appId={appId} onStarted={(id) => refresh(`Rollback started: operation ${id}`)} /> : null}
+            </>
+          ) : null
+        }
       />
 
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-[minmax(0,1fr)_380px] 2xl:grid-cols-[minmax(0,1fr)_420px]">
         <div className="min-w-0 space-y-4">
-          <TrafficSplitPanel state={state} />
-          <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
-            <EnvironmentColumn
-              env={state.environments.blue}
-              configuredPercent={100 - state.configured.greenPercent}
-              observedPercent={state.observed.greenPercent === null ? null : 100 - state.observed.greenPercent}
-            />
-            <EnvironmentColumn
-              env={state.environments.green}
-              configuredPercent={state.configured.greenPercent}
-              observedPercent={state.observed.greenPercent}
-            />
-          </div>
+          {state.rollout ? <RolloutPanel rollout={state.rollout} /> : <TrafficSplitPanel state={state} />}
+          <EnvironmentsSection
+            appId={appId}
+            state={state}
+            standby={permissions.shift && intents.has("standby-enter")}
+            busy={busy}
+            onStarted={refresh}
+          />
           {state.dns ? <Route53Panel dns={state.dns} /> : null}
+          {state.alb ? <AlbPanel alb={state.alb} /> : null}
+          {ecsServicesOf(state).map(({ color, service }) => (
+            <EcsServicePanel key={`${service.cluster}/${service.service}`} color={color} service={service} />
+          ))}
         </div>
         <div className="min-w-0 space-y-4">
-          {permissions.shift ? (
-            <Panel title="Traffic" headingId="controls-heading" meta="Route 53 record weights">
-              <TrafficControls
-                appId={appId}
-                configured={state.configured.greenPercent}
-                busy={busy}
-                onStarted={(id) => refresh(`Traffic shift started: operation ${id}`)}
-              />
-            </Panel>
-          ) : null}
+          {permissions.shift ? <PatternControls appId={appId} pattern={data.pattern} state={state} busy={busy} onStarted={refresh} /> : null}
           <OperationPanel
             appId={appId}
             operation={operation}
@@ -125,6 +132,7 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
             canAbort={permissions.abort}
             onAborted={() => refresh("Abort requested")}
           />
+          <RiskReview pattern={data.pattern} />
         </div>
       </div>
 
@@ -132,13 +140,13 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
         <div className="flex items-center justify-between">
           <div className="flex items-baseline gap-2">
             <h2 id="metrics-heading" className="text-sm font-semibold text-slate-900 dark:text-slate-100">
-              Load balancer metrics
+              Metrics
             </h2>
             <span className="text-xs text-slate-500 dark:text-slate-400">CloudWatch, per minute · ⚑ marks operations</span>
           </div>
           <RangePicker value={range} onChange={setRange} />
         </div>
-        <MetricsGrid
+        <LazyMetricsGrid
           series={(chartData ?? data).metrics.series}
           markers={(chartData ?? data).markers}
           domain={chartDomain}

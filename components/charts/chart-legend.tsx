@@ -1,6 +1,5 @@
 import type { LineSpec } from "./chart-catalog";
-import { lineStyle, type ChartPalette } from "./chart-palette";
-import { COLOR_SHAPE } from "@/components/env/color-shape";
+import { lineStyle, shapeOf, strokeOf, type ChartPalette } from "./chart-palette";
 
 /** Legend drawn in HTML: a sample of each line's stroke and dash, its shape and its label. */
 export function ChartLegend({ lines, palette }: { lines: readonly LineSpec[]; palette: ChartPalette }) {
@@ -16,14 +15,14 @@ export function ChartLegend({ lines, palette }: { lines: readonly LineSpec[]; pa
                 y1="4"
                 x2="21"
                 y2="4"
-                stroke={palette.env[line.color]}
+                stroke={strokeOf(palette, line.color)}
                 strokeWidth={style.width}
                 strokeOpacity={style.opacity}
                 strokeDasharray={style.dash}
               />
             </svg>
-            <span aria-hidden="true" style={{ color: palette.env[line.color], opacity: style.opacity }}>
-              {COLOR_SHAPE[line.color]}
+            <span aria-hidden="true" style={{ color: strokeOf(palette, line.color), opacity: style.opacity }}>
+              {shapeOf(line.color)}
             </span>
             {line.label}
           </li>

@@ -1,9 +1,8 @@
 import type { OperationMarker } from "@/lib/domain/types";
 import type { ChartSpec } from "./chart-catalog";
-import type { ChartPalette } from "./chart-palette";
+import { shapeOf, strokeOf, type ChartPalette } from "./chart-palette";
 import type { ChartRow } from "./merge-series";
 import { formatClock, formatCount, formatLatency } from "@/components/format/format";
-import { COLOR_SHAPE } from "@/components/env/color-shape";
 
 interface ChartTooltipProps {
   spec: ChartSpec;
@@ -13,6 +12,7 @@ interface ChartTooltipProps {
 }
 
 function formatValue(value: number, unit: ChartSpec["unit"]): string {
+  if (unit === "Percent") return `${Math.round(value * 10) / 10} %`;
   return unit === "Seconds" ? formatLatency(value) : formatCount(value);
 }
 
@@ -29,7 +29,7 @@ export function ChartTooltip({ spec, row, markers, palette }: ChartTooltipProps)
             return (
               <tr key={line.key}>
                 <td className="pr-3 text-slate-600 dark:text-slate-400">
-                  <span style={{ color: palette.env[line.color] }}>{COLOR_SHAPE[line.color]}</span> {line.label}
+                  <span style={{ color: strokeOf(palette, line.color) }}>{shapeOf(line.color)}</span> {line.label}
                 </td>
                 <td className="text-right font-medium tabular-nums text-slate-900 dark:text-slate-100">
                   {v === undefined ? "—" : formatValue(v, spec.unit)}

@@ -3,7 +3,7 @@
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { OperationMarker } from "@/lib/domain/types";
 import type { ChartSpec } from "./chart-catalog";
-import { lineStyle, type ChartPalette } from "./chart-palette";
+import { lineStyle, strokeOf, type ChartPalette } from "./chart-palette";
 import { hasAnyPoint, markersNear, maxValue, type ChartRow } from "./merge-series";
 import { formatAxisValue } from "./time-axis";
 import { formatClock } from "@/components/format/format";
@@ -102,7 +102,7 @@ export function MetricChart({ spec, rows, markers, domain, ticks, palette, heigh
                   dataKey={line.key}
                   name={line.label}
                   type="monotone"
-                  stroke={palette.env[line.color]}
+                  stroke={strokeOf(palette, line.color)}
                   strokeWidth={style.width}
                   strokeOpacity={style.opacity}
                   strokeDasharray={style.dash}

@@ -2,7 +2,7 @@
 
 import { memo } from "react";
 import type { MetricSeries, OperationMarker } from "@/lib/domain/types";
-import { CLASSIC_ELB_CHARTS } from "./chart-catalog";
+import { chartsForSeries } from "./chart-catalog";
 import type { ChartPalette } from "./chart-palette";
 import { chartRows, markersInWindow } from "./merge-series";
 import { tickStepMs, timeTicks } from "./time-axis";
@@ -19,15 +19,20 @@ interface MetricsGridProps {
 }
 
 /**
- * The classic-ELB charts of an application in a responsive grid. Memoized: polls that bring the same
+ * One chart per metric the snapshot carries (classic ELB, ALB or ECS; see `chartsForSeries`), in a
+ * responsive grid. Memoized: polls that bring the same
  * series (react-query keeps unchanged data by reference) and the same window do not redraw charts.
  */
 export const MetricsGrid = memo(function MetricsGrid({ series, markers, domain, rangeMinutes, nowMs, palette }: MetricsGridProps) {
   const ticks = timeTicks(domain.from, domain.to, tickStepMs(rangeMinutes));
   const visibleMarkers = markersInWindow(markers, domain.from, domain.to);
+  const charts = chartsForSeries(series);
+  if (charts.length === 0) {
+    return <p className="text-sm text-slate-500 dark:text-slate-400">No metrics are read for this application.</p>;
+  }
   return (
     <div className="grid grid-cols-1 gap-3 lg:grid-cols-2 xl:grid-cols-3">
-      {CLASSIC_ELB_CHARTS.map((spec) => (
+      {charts.map((spec) => (
         <div key={spec.id} className={spec.span === 2 ? "xl:col-span-2" : ""}>
           <MetricChart
             spec={spec}

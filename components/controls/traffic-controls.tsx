@@ -5,6 +5,7 @@ import { buttonClass } from "@/components/ui/button-styles";
 import { WeightSlider } from "./weight-slider";
 import { ShiftDialog } from "./shift-dialog";
 import { SLIDER_PRESETS } from "./slider-keys";
+import { shareGrid, snappedPresets } from "./share-grid";
 
 interface TrafficControlsProps {
   appId: string;
@@ -13,14 +14,19 @@ interface TrafficControlsProps {
   /** An operation is running: a new shift would be refused, so the slider waits. */
   busy: boolean;
   onStarted: (operationId: string) => void;
+  /** The pattern's live granularity (state.granularityPercent): the slider and presets snap to it. */
+  granularityPercent?: number;
 }
 
 /** The weight slider and presets. Moving is free; every change goes through the confirm dialog. */
-export function TrafficControls({ appId, configured, busy, onStarted }: TrafficControlsProps) {
+export function TrafficControls({ appId, configured, busy, onStarted, granularityPercent = 1 }: TrafficControlsProps) {
   const [draft, setDraft] = useState<number | null>(null);
   const [confirming, setConfirming] = useState<{ from: number; to: number } | null>(null);
   const helpId = useId();
   const value = draft ?? configured;
+  const snapped = granularityPercent > 1;
+  const grid = snapped ? shareGrid(granularityPercent) : undefined;
+  const presets = grid ? snappedPresets(grid) : SLIDER_PRESETS;
 
   function commit(target: number) {
     if (busy) return;
@@ -52,9 +58,10 @@ export function TrafficControls({ appId, configured, busy, onStarted }: TrafficC
         onChange={setDraft}
         onCommit={commit}
         describedBy={helpId}
+        grid={grid}
       />
       <div className="flex flex-wrap items-center gap-1.5" role="group" aria-label="Presets">
-        {SLIDER_PRESETS.map((p) => (
+        {presets.map((p) => (
           <button
             key={p}
             type="button"
@@ -70,7 +77,9 @@ export function TrafficControls({ appId, configured, busy, onStarted }: TrafficC
       <p id={helpId} className="text-xs text-slate-500 dark:text-slate-400">
         {busy
           ? "An operation is running. Wait for it to finish, or abort it, before shifting again."
-          : "Arrow keys ±1, Page Up/Down ±10. Release or press Enter to review the plan — nothing changes until you confirm."}
+          : snapped
+            ? `Green moves in steps of ${Math.round(granularityPercent * 10) / 10} % (whole instances or tasks): arrow keys go one step, Page Up/Down at least 10 points. Release or press Enter to review the plan — nothing changes until you confirm.`
+            : "Arrow keys ±1, Page Up/Down ±10. Release or press Enter to review the plan — nothing changes until you confirm."}
       </p>
       {confirming !== null ? (
         <ShiftDialog

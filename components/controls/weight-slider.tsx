@@ -2,6 +2,7 @@
 
 import { useRef, type KeyboardEvent, type PointerEvent } from "react";
 import { SLIDER_MAX, SLIDER_MIN, sliderValueText, valueAtPointer, valueForKey } from "./slider-keys";
+import { gridValueForKey, snapToGrid } from "./share-grid";
 
 interface WeightSliderProps {
   /** The value shown (the draft while the person moves it). */
@@ -14,13 +15,15 @@ interface WeightSliderProps {
   /** Released, Enter pressed, or a preset chosen: the caller asks for confirmation. */
   onCommit: (value: number) => void;
   describedBy?: string;
+  /** The shares the pattern can reach (see `shareGrid`); absent means every whole percentage. */
+  grid?: readonly number[];
 }
 
 /**
  * The green-traffic slider (WAI-ARIA slider): arrows ±1, PageUp/PageDown ±10, Home/End, Enter to
  * review. Moving only changes a draft; committing opens the confirm dialog.
  */
-export function WeightSlider({ value, configured, disabled = false, onChange, onCommit, describedBy }: WeightSliderProps) {
+export function WeightSlider({ value, configured, disabled = false, onChange, onCommit, describedBy, grid }: WeightSliderProps) {
   const trackRef = useRef<HTMLDivElement>(null);
   const thumbRef = useRef<HTMLDivElement>(null);
   const dragging = useRef(false);
@@ -28,7 +31,9 @@ export function WeightSlider({ value, configured, disabled = false, onChange, on
 
   function pointerValue(clientX: number): number {
     const rect = trackRef.current?.getBoundingClientRect();
-    return rect ? valueAtPointer(clientX, rect.left, rect.width) : value;
+    const raw = rect ? valueAtPointer(clientX, rect.left, rect.width) : value;
+    // A drag lands only on shares the pattern can reach, so the value shown is the one planned.
+    return grid ? snapToGrid(raw, grid) : raw;
   }
 
   function onPointerDown(event: PointerEvent<HTMLDivElement>) {
@@ -65,7 +70,7 @@ export function WeightSlider({ value, configured, disabled = false, onChange, on
       onCommit(value);
       return;
     }
-    const next = valueForKey(event.key, value);
+    const next = grid ? gridValueForKey(event.key, value, grid) : valueForKey(event.key, value);
     if (next === null) return;
     event.preventDefault();
     if (next !== value) onChange(next);

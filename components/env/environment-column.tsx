@@ -1,9 +1,11 @@
-import type { EnvironmentState } from "@/lib/domain/types";
+import type { ReactNode } from "react";
+import type { EnvironmentState, LoadBalancerView } from "@/lib/domain/types";
 import { Badge } from "@/components/ui/badge";
 import { formatPercent } from "@/components/format/format";
 import { COLOR_NAME, ColorShape } from "./color-shape";
 import { environmentHealth } from "./health-look";
-import { InstanceTable } from "./instance-table";
+import { InstanceTable, type InstanceSelection } from "./instance-table";
+import { CapacitySummary } from "./capacity-summary";
 
 interface EnvironmentColumnProps {
   env: EnvironmentState;
@@ -11,13 +13,25 @@ interface EnvironmentColumnProps {
   configuredPercent: number;
   /** Share measured from RequestCount; null when there is no traffic. */
   observedPercent: number | null;
+  /** Row checkboxes (standby controls), when the person may use them. */
+  selection?: InstanceSelection;
+  /** Controls shown above the instance table (standby in bulk). */
+  tools?: ReactNode;
 }
+
+const LB_KIND: Record<LoadBalancerView["kind"], string> = {
+  classic: "Classic ELB",
+  alb: "ALB",
+  "target-group": "Target group",
+  none: "",
+};
 
 const TOP_BORDER = { blue: "border-t-blueenv dark:border-t-blue-500", green: "border-t-greenenv dark:border-t-emerald-500" } as const;
 
 /** One environment (blue or green): version, load balancer, health and instances. */
-export function EnvironmentColumn({ env, configuredPercent, observedPercent }: EnvironmentColumnProps) {
+export function EnvironmentColumn({ env, configuredPercent, observedPercent, selection, tools }: EnvironmentColumnProps) {
   const health = environmentHealth(env.healthy, env.unhealthy);
+  const tasks = env.instances.length > 0 ? env.instances.every((i) => i.kind === "task") : env.ecs !== undefined;
   const headingId = `env-${env.color}-heading`;
   return (
     <section
@@ -43,7 +57,7 @@ export function EnvironmentColumn({ env, configuredPercent, observedPercent }: E
         <dt className="text-slate-500 dark:text-slate-400">Load balancer</dt>
         <dd className="truncate text-slate-800 dark:text-slate-200" title={env.loadBalancer.name}>
           {env.loadBalancer.name}
-          <span className="ml-1.5 text-xs text-slate-500 dark:text-slate-400">{env.loadBalancer.kind === "classic" ? "Classic ELB" : "ALB"}</span>
+          <span className="ml-1.5 text-xs text-slate-500 dark:text-slate-400">{LB_KIND[env.loadBalancer.kind]}</span>
         </dd>
         <dt className="text-slate-500 dark:text-slate-400">DNS name</dt>
         <dd className="truncate font-mono text-xs leading-5 text-slate-600 dark:text-slate-400" title={env.loadBalancer.dnsName ?? ""}>
@@ -55,7 +69,7 @@ export function EnvironmentColumn({ env, configuredPercent, observedPercent }: E
           <span className="mx-1.5 text-slate-300 dark:text-slate-600">·</span>
           {formatPercent(observedPercent)} <span className="text-xs text-slate-500 dark:text-slate-400">observed</span>
         </dd>
-        <dt className="text-slate-500 dark:text-slate-400">Instances</dt>
+        <dt className="text-slate-500 dark:text-slate-400">{tasks ? "Tasks" : "Instances"}</dt>
         <dd className="flex gap-3 tabular-nums">
           <span className="text-emerald-700 dark:text-emerald-400">
             <span aria-hidden="true">✓ </span>
@@ -68,8 +82,11 @@ export function EnvironmentColumn({ env, configuredPercent, observedPercent }: E
         </dd>
       </dl>
 
+      {env.capacity ? <CapacitySummary capacity={env.capacity} unit={tasks ? "tasks" : "instances"} /> : null}
+      {tools ? <div className="border-t border-slate-200 px-4 py-2 dark:border-slate-800">{tools}</div> : null}
+
       <div className="border-t border-slate-200 dark:border-slate-800">
-        <InstanceTable instances={env.instances} caption={`${COLOR_NAME[env.color]} instances`} />
+        <InstanceTable instances={env.instances} caption={`${COLOR_NAME[env.color]} ${tasks ? "tasks" : "instances"}`} selection={selection} />
       </div>
     </section>
   );

@@ -1,16 +1,40 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { IntentKind, PlanPreview } from "@/lib/domain/types";
+import type { Intent, PlanPreview } from "@/lib/domain/types";
 import { fetchJson } from "@/components/api/fetch-json";
 import { queryKeys } from "@/components/api/query-keys";
 
-export type PlanRequest = { kind: "shift"; greenPercent: number } | { kind: Exclude<IntentKind, "shift"> };
+/** Any intent a confirm dialog can preview. */
+export type PlanRequest = Intent;
+
+/** The query string of a plan preview for one intent (the route's schema, one field per intent). */
+export function planParams(request: PlanRequest): URLSearchParams {
+  const params = new URLSearchParams({ intent: request.kind });
+  switch (request.kind) {
+    case "shift":
+      params.set("greenPercent", String(request.greenPercent));
+      break;
+    case "standby-enter":
+    case "standby-exit":
+      params.set("color", request.color);
+      if (request.instanceIds && request.instanceIds.length > 0) params.set("instanceIds", request.instanceIds.join(","));
+      break;
+    case "scale-green":
+      params.set("capacity", String(request.capacity));
+      break;
+    case "deploy-revision":
+      params.set("taskDefinition", request.taskDefinition);
+      break;
+    case "promote":
+    case "rollback":
+      break;
+  }
+  return params;
+}
 
 export function planUrl(appId: string, request: PlanRequest): string {
-  const params = new URLSearchParams({ intent: request.kind });
-  if (request.kind === "shift") params.set("greenPercent", String(request.greenPercent));
-  return `/api/apps/${encodeURIComponent(appId)}/plan?${params.toString()}`;
+  return `/api/apps/${encodeURIComponent(appId)}/plan?${planParams(request).toString()}`;
 }
 
 /**
@@ -19,8 +43,10 @@ export function planUrl(appId: string, request: PlanRequest): string {
  * by the server as stale rather than silently re-planned.
  */
 export function usePlanPreview(appId: string, request: PlanRequest) {
+  const query = planParams(request).toString();
   return useQuery({
-    queryKey: queryKeys.plan(appId, request.kind, request.kind === "shift" ? request.greenPercent : null),
+    // The whole query string tells two standby selections (or two revisions) apart.
+    queryKey: [...queryKeys.plan(appId, request.kind, request.kind === "shift" ? request.greenPercent : null), query],
     queryFn: ({ signal }) => fetchJson<PlanPreview>(planUrl(appId, request), signal),
     staleTime: Infinity,
     gcTime: 0,

@@ -12,7 +12,39 @@ const querySchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("shift"), greenPercent: z.coerce.number().int().min(0).max(100) }),
   z.object({ intent: z.literal("promote") }),
   z.object({ intent: z.literal("rollback") }),
+  // Standby, scale and deploy are operator intents of some patterns; the planner refuses the others.
+  z.object({
+    intent: z.enum(["standby-enter", "standby-exit"]),
+    color: z.enum(["blue", "green"]),
+    instanceIds: z
+      .string()
+      .max(2000)
+      .regex(/^[A-Za-z0-9-]+(,[A-Za-z0-9-]+)*$/, "comma-separated instance ids")
+      .optional(),
+  }),
+  z.object({ intent: z.literal("scale-green"), capacity: z.coerce.number().int().min(0).max(10_000) }),
+  z.object({
+    intent: z.literal("deploy-revision"),
+    taskDefinition: z.string().min(1).max(300).regex(/^[A-Za-z0-9_:/.-]+$/, "family:revision or a task definition ARN"),
+  }),
 ]);
+
+function intentOf(q: z.infer<typeof querySchema>): Intent {
+  switch (q.intent) {
+    case "shift":
+      return { kind: "shift", greenPercent: q.greenPercent };
+    case "promote":
+    case "rollback":
+      return { kind: q.intent };
+    case "standby-enter":
+    case "standby-exit":
+      return q.instanceIds ? { kind: q.intent, color: q.color, instanceIds: q.instanceIds.split(",") } : { kind: q.intent, color: q.color };
+    case "scale-green":
+      return { kind: "scale-green", capacity: q.capacity };
+    case "deploy-revision":
+      return { kind: "deploy-revision", taskDefinition: q.taskDefinition };
+  }
+}
 
 // Plan preview: the exact steps and AWS calls an intent would run, computed from fresh state; changes nothing.
 export async function GET(req: NextRequest, ctx: { params: Promise<{ appId: string }> }) {
@@ -21,12 +53,16 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ appId: stri
     const id = appIdSchema.safeParse(appId);
     if (!id.success) throw new AppError("invalid", "Not an application id.");
     const q = querySchema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
-    if (!q.success) throw new AppError("invalid", "Ask for intent=shift&greenPercent=0..100, intent=promote or intent=rollback.");
+    if (!q.success) {
+      throw new AppError(
+        "invalid",
+        "Ask for intent=shift&greenPercent=0..100, intent=promote, intent=rollback, intent=standby-enter|standby-exit&color=blue|green[&instanceIds=a,b], intent=scale-green&capacity=N or intent=deploy-revision&taskDefinition=family:revision.",
+      );
+    }
     if (q.data.intent !== "rollback" && !can(actor.role, "shift")) {
       throw new AppError("forbidden", "Permission denied: only operators can shift traffic.");
     }
-    const intent: Intent =
-      q.data.intent === "shift" ? { kind: "shift", greenPercent: q.data.greenPercent } : { kind: q.data.intent };
+    const intent = intentOf(q.data);
     const { rt, app } = await appOrThrow(id.data);
     const { state, result } = await planFor(rt, app, intent);
     const preview: PlanPreview = { ...result, version: state.version };
