@@ -17,7 +17,8 @@ export async function signIn(page: Page, email: string, password: string = DEMO_
 
 export async function openApp(page: Page, appId: string = APP_ID): Promise<void> {
   await page.goto(`/apps/${appId}`);
-  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  // The first load hydrates the page and fetches the snapshot: allow for a busy machine.
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible({ timeout: 60_000 });
   await expect(configuredSplit(page)).toBeVisible();
 }
 
