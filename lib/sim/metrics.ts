@@ -116,8 +116,23 @@ export function statisticValue(stats: PeriodStatistics, stat: ParsedStatistic): 
 
 /** Canonical series key: dimensions sorted by name so callers may pass them in any order. */
 export function seriesId(key: SimMetricKey): string {
-  const dims = [...key.dimensions].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
-  return JSON.stringify([key.namespace, key.metricName, dims.map((d) => [d.Name, d.Value])]);
+  // Called for every recorded sample (the tick's hottest path): the same text as
+  // JSON.stringify([namespace, metricName, [[Name, Value], ...]]) with dimensions sorted by name,
+  // built without the intermediate arrays, and sorting only when the dimensions are out of order.
+  let dims = key.dimensions;
+  for (let i = 1; i < dims.length; i++) {
+    if ((dims[i - 1]?.Name ?? "") > (dims[i]?.Name ?? "")) {
+      dims = [...dims].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+      break;
+    }
+  }
+  let id = `[${JSON.stringify(key.namespace)},${JSON.stringify(key.metricName)},[`;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i];
+    if (d === undefined) continue;
+    id += `${i > 0 ? "," : ""}[${JSON.stringify(d.Name)},${JSON.stringify(d.Value)}]`;
+  }
+  return `${id}]]`;
 }
 
 function normaliseKey(key: SimMetricKey): SimMetricKey {
