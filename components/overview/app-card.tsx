@@ -7,6 +7,7 @@ import { environmentHealth } from "@/components/env/health-look";
 import { operationStatusLook } from "@/components/operation/operation-status";
 import { isOperationActive } from "@/components/hooks/poll-interval";
 import { formatAgo, patternLabel } from "@/components/format/format";
+import { RolloutLine } from "./rollout-line";
 
 interface AppCardProps {
   app: AppSummary;
@@ -70,10 +71,14 @@ export function AppCard({ app, nowMs }: AppCardProps) {
             {app.error}
           </p>
         ) : null}
-        <div className="space-y-1.5">
-          <SplitBar label="Configured" greenPercent={app.configuredGreenPercent} emptyText="unknown" size="sm" />
-          <SplitBar label="Observed" greenPercent={app.observedGreenPercent} size="sm" />
-        </div>
+        {app.pattern === "ecs-rolling" ? (
+          <RolloutLine percent={app.configuredGreenPercent} />
+        ) : (
+          <div className="space-y-1.5">
+            <SplitBar label="Configured" greenPercent={app.configuredGreenPercent} emptyText="unknown" size="sm" />
+            <SplitBar label="Observed" greenPercent={app.observedGreenPercent} size="sm" />
+          </div>
+        )}
         {app.health ? (
           <div className="space-y-1 border-t border-slate-100 pt-2.5 dark:border-slate-800">
             <HealthLine color="blue" counts={app.health.blue} />

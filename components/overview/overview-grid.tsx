@@ -1,16 +1,21 @@
 "use client";
 
+import { useState } from "react";
+import type { PatternId } from "@/lib/domain/types";
 import { useApps } from "@/components/hooks/use-apps";
 import { useNow } from "@/components/hooks/use-now";
 import { HttpError } from "@/components/api/http-error";
 import { Notice } from "@/components/ui/notice";
 import { Skeleton } from "@/components/ui/skeleton";
 import { AppCard } from "./app-card";
+import { OverviewFilters } from "./overview-filters";
+import { filterApps, type OverviewFilter } from "./app-conditions";
 
 /** Every application as a card, polled every 5 s. */
 export function OverviewGrid() {
   const apps = useApps();
   const now = useNow(5000);
+  const [filter, setFilter] = useState<OverviewFilter>({ pattern: "all", condition: "all" });
 
   if (apps.isPending) {
     return (
@@ -32,15 +37,18 @@ export function OverviewGrid() {
   if (apps.data.length === 0) {
     return <p className="text-sm text-slate-600 dark:text-slate-400">No applications are configured.</p>;
   }
+  const patterns = [...new Set(apps.data.map((a) => a.pattern))].sort() as PatternId[];
+  const shown = filterApps(apps.data, filter);
   return (
     <div className="space-y-3">
+      <OverviewFilters value={filter} patterns={patterns} onChange={setFilter} shown={shown.length} total={apps.data.length} />
       {apps.isError ? (
         <Notice tone="warning" title="Connection problem">
           Showing the last data received. Retrying every 5 s.
         </Notice>
       ) : null}
       <ul className="grid grid-cols-1 gap-4 md:grid-cols-2 xl:grid-cols-3 2xl:grid-cols-4" aria-label="Applications">
-        {apps.data.map((app) => (
+        {shown.map((app) => (
           <li key={app.id} className="flex">
             <div className="flex w-full flex-col [&>article]:flex-1">
               <AppCard app={app} nowMs={now} />
@@ -48,6 +56,7 @@ export function OverviewGrid() {
           </li>
         ))}
       </ul>
+      {shown.length === 0 ? <p className="text-sm text-slate-600 dark:text-slate-400">No application matches these filters.</p> : null}
     </div>
   );
 }

@@ -1,0 +1,57 @@
+import type { AppSummary, PatternId } from "@/lib/domain/types";
+import { isOperationActive } from "@/components/hooks/poll-interval";
+
+export type AppCondition = "running" | "alarm" | "attention" | "healthy";
+
+export const CONDITION_LABEL: Record<AppCondition, string> = {
+  running: "Running operation",
+  alarm: "Alarm",
+  attention: "Needs attention",
+  healthy: "Healthy",
+};
+
+/** Observed and configured shares further apart than this read as a split that has not taken. */
+const DRIFT_POINTS = 10;
+
+/**
+ * What an application's card says about it, for the overview filter:
+ * - running: an operation is pending or running;
+ * - alarm: its state cannot be read, or a colour has unhealthy instances or tasks (or none healthy);
+ * - attention: the last operation failed, was interrupted, aborted or preempted; traffic is left
+ *   split between the colours with nothing running; or the observed share drifts from the configured one;
+ * - healthy: none of the above.
+ * An application can be in several at once (running and in alarm).
+ */
+export function appConditions(app: AppSummary): Set<AppCondition> {
+  const out = new Set<AppCondition>();
+  const status = app.operation?.status;
+  const running = isOperationActive(status);
+  if (running) out.add("running");
+  const sick =
+    app.health !== null &&
+    (["blue", "green"] as const).some((c) => {
+      const h = app.health?.[c];
+      return h !== undefined && (h.unhealthy > 0 || (c === "blue" && h.healthy === 0 && (app.configuredGreenPercent ?? 0) < 100));
+    });
+  if (app.error !== null || sick) out.add("alarm");
+  const badLast = status === "failed" || status === "interrupted" || status === "aborted" || status === "preempted";
+  const split = app.configuredGreenPercent;
+  // A rolling update's "split" is its progress: half-way is normal while it runs, and it has no observed share.
+  const leftSplit = !running && app.pattern !== "ecs-rolling" && split !== null && split > 0 && split < 100;
+  const drift =
+    !running && split !== null && app.observedGreenPercent !== null && Math.abs(app.observedGreenPercent - split) >= DRIFT_POINTS;
+  if (badLast || leftSplit || drift) out.add("attention");
+  if (out.size === 0) out.add("healthy");
+  return out;
+}
+
+export interface OverviewFilter {
+  pattern: PatternId | "all";
+  condition: AppCondition | "all";
+}
+
+export function filterApps(apps: readonly AppSummary[], filter: OverviewFilter): AppSummary[] {
+  return apps.filter(
+    (a) => (filter.pattern === "all" || a.pattern === filter.pattern) && (filter.condition === "all" || appConditions(a).has(filter.condition)),
+  );
+}
