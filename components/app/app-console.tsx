@@ -101,7 +101,13 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
               {permissions.shift && resumable && operation ? (
                 <ResumeButton appId={appId} operation={operation} onStarted={(id) => refresh(`Resume started: operation ${id}`)} />
               ) : null}
-              {permissions.rollback ? <RollbackButton appId={appId} onStarted={(id) => refresh(`Rollback started: operation ${id}`)} /> : null}
+              {permissions.rollback ? (
+                <RollbackButton
+                  appId={appId}
+                  label={state.rollout ? `Roll back to ${state.rollout.previousTaskDefinition ?? "the previous revision"}` : undefined}
+                  onStarted={(id) => refresh(`Rollback started: operation ${id}`)}
+                />
+              ) : null}
             </>
           ) : null
         }

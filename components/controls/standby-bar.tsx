@@ -51,7 +51,7 @@ export function StandbyBar({ appId, env, selected, busy, onStarted, onClearSelec
             disabled={busy || pickedIn.length === 0}
             onClick={() => setMove({ direction: "enter", instanceIds: pickedIn })}
           >
-            <span aria-hidden="true">⏸</span> Selected into standby ({pickedIn.length})
+            <span aria-hidden="true">‖</span> Selected into standby ({pickedIn.length})
           </button>
           <button
             type="button"
@@ -73,7 +73,7 @@ export function StandbyBar({ appId, env, selected, busy, onStarted, onClearSelec
             disabled={busy || inService === 0}
             onClick={() => setMove({ direction: "enter", instanceIds: null })}
           >
-            <span aria-hidden="true">⏸</span> All {name.toLowerCase()} into standby
+            <span aria-hidden="true">‖</span> All {name.toLowerCase()} into standby
           </button>
           <button
             type="button"

@@ -29,7 +29,7 @@ export function EcsServicePanel({ service, color }: EcsServicePanelProps) {
       meta={`cluster ${service.cluster} · ${service.running}/${service.desired} running${service.pending ? ` · ${service.pending} pending` : ""}`}
       actions={
         <Badge tone={breaker?.enabled ? "success" : "neutral"}>
-          <span aria-hidden="true">{breaker?.enabled ? "⛨" : "–"}</span>
+          <span aria-hidden="true">{breaker?.enabled ? "✓" : "–"}</span>
           {breaker === null ? "Circuit breaker unknown" : breaker.enabled ? `Circuit breaker on${breaker.rollback ? ", rolls back" : ", no rollback"}` : "Circuit breaker off"}
         </Badge>
       }
