@@ -4,4 +4,5 @@ export const queryKeys = {
   snapshotRoot: (appId: string) => ["snapshot", appId] as const,
   snapshot: (appId: string, rangeMinutes: number) => ["snapshot", appId, rangeMinutes] as const,
   plan: (appId: string, intent: string, greenPercent: number | null) => ["plan", appId, intent, greenPercent] as const,
+  wall: () => ["wall"] as const,
 };

@@ -20,7 +20,7 @@ export function AppHeader({ email, role }: AppHeaderProps) {
           <LogoMark />
           <span className="text-[15px] font-semibold tracking-tight text-slate-900 dark:text-slate-100">Teal</span>
         </Link>
-        <NavLinks />
+        <NavLinks isAdmin={role === "admin"} />
         <div className="ml-auto flex items-center gap-3">
           <div className="flex items-center gap-2 text-sm">
             <span className="text-slate-700 dark:text-slate-300">

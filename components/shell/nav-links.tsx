@@ -3,15 +3,27 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-const LINKS = [{ href: "/overview", label: "Overview", match: ["/overview", "/apps"] }] as const;
+interface NavLink {
+  href: string;
+  label: string;
+  match: readonly string[];
+  /** Shown only to admins (the page itself refuses everyone else too). */
+  adminOnly?: boolean;
+}
+
+const LINKS: readonly NavLink[] = [
+  { href: "/overview", label: "Overview", match: ["/overview", "/apps"] },
+  { href: "/history", label: "History", match: ["/history"] },
+  { href: "/settings", label: "Settings", match: ["/settings"], adminOnly: true },
+];
 
 /** Primary navigation; the current section is marked for assistive technology too. */
-export function NavLinks() {
+export function NavLinks({ isAdmin = false }: { isAdmin?: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main">
       <ul className="flex items-center gap-1">
-        {LINKS.map((link) => {
+        {LINKS.filter((link) => isAdmin || !link.adminOnly).map((link) => {
           const active = link.match.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
           return (
             <li key={link.href}>

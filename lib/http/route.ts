@@ -2,6 +2,7 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { AppError, type Actor, type AppErrorCode } from "@/lib/domain/types";
 import type { Capability } from "@/lib/auth/roles";
+import { requireReader } from "@/lib/auth/reader";
 import { requireRole } from "@/lib/auth/session";
 
 const STATUS: Record<AppErrorCode, number> = {
@@ -34,6 +35,20 @@ export function errorResponse(err: unknown): NextResponse {
 export async function authorizedJson<T>(capability: Capability, handler: (actor: Actor) => Promise<T>): Promise<NextResponse> {
   try {
     const actor = await requireRole(capability);
+    const body = await handler(actor);
+    return NextResponse.json(body, { headers: { "cache-control": "no-store" } });
+  } catch (err) {
+    return errorResponse(err);
+  }
+}
+
+/**
+ * For the read-only routes a wall monitor polls: like `authorizedJson("read")`, but a valid kiosk
+ * token (cookie or Bearer header) is accepted as well as a session. Use it nowhere else.
+ */
+export async function readerJson<T>(handler: (actor: Actor) => Promise<T>): Promise<NextResponse> {
+  try {
+    const actor = await requireReader();
     const body = await handler(actor);
     return NextResponse.json(body, { headers: { "cache-control": "no-store" } });
   } catch (err) {

@@ -4,6 +4,7 @@ import { openStore, type Store } from "./store";
 export type {
   AuditFilter,
   AuditVerification,
+  CreateKioskTokenInput,
   CreateOperationInput,
   DialectName,
   LockInfo,

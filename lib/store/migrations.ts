@@ -107,9 +107,33 @@ const stepProgress: Migration = {
   },
 };
 
+/**
+ * Kiosk tokens for wall monitors: only the SHA-256 of each secret is kept (the secret is shown
+ * once), with its label, creator and lifecycle timestamps. Revoking sets `revoked_at`; rows are
+ * kept so the settings page and the audit log can still name them.
+ */
+const kioskTokens: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable("kiosk_tokens")
+      .addColumn("id", "varchar(64)", (c) => c.primaryKey())
+      .addColumn("label", "varchar(200)", (c) => c.notNull())
+      .addColumn("token_hash", "char(64)", (c) => c.notNull().unique())
+      .addColumn("created_by", "text", (c) => c.notNull())
+      .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+      .addColumn("last_used_at", "varchar(32)")
+      .addColumn("revoked_at", "varchar(32)")
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable("kiosk_tokens").execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_step_progress": stepProgress,
+  "0003_kiosk_tokens": kioskTokens,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -75,10 +75,23 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+/** Kiosk tokens (0003): the secret is never stored, only its SHA-256 (hex). */
+export interface KioskTokensTable {
+  id: string;
+  label: string;
+  token_hash: string;
+  /** JSON of `{id, email}` of the admin who created it. */
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   operations: OperationsTable;
   operation_steps: OperationStepsTable;
   locks: LocksTable;
   audit: AuditTable;
   audit_head: AuditHeadTable;
+  kiosk_tokens: KioskTokensTable;
 }

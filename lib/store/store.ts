@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Selectable } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Expression, type Selectable, type SqlBool } from "kysely";
+import type { KioskTokenInfo } from "@/lib/domain/kiosk";
 import {
   AppError,
   type Actor,
@@ -16,6 +17,7 @@ import {
   type AuditRecord,
   type AwsCall,
   type Intent,
+  type IntentKind,
   type JsonValue,
   type Operation,
   type OperationStatus,
@@ -28,7 +30,7 @@ import {
 } from "@/lib/domain/types";
 import { auditHash, canonicalJson, GENESIS_HASH, type AuditHashedFields } from "./audit-hash";
 import { migrationProvider } from "./migrations";
-import type { AuditTable, Database, OperationStepsTable, OperationsTable } from "./schema";
+import type { AuditTable, Database, KioskTokensTable, OperationStepsTable, OperationsTable } from "./schema";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -68,6 +70,14 @@ export interface StepPatch {
 export interface OperationFilter {
   appId?: string;
   status?: OperationStatus | readonly OperationStatus[];
+  /** Only operations started by the actor with this email (exact match). */
+  actorEmail?: string;
+  /** Only these intent kinds (shift, rollback, …). */
+  intentKind?: IntentKind | readonly IntentKind[];
+  /** Created at or after this ISO time. */
+  since?: string;
+  /** Created strictly before this ISO time. */
+  until?: string;
   /** Default 50, at most 500. */
   limit?: number;
 }
@@ -86,6 +96,12 @@ export interface AuditFilter {
   action?: AuditAction | readonly AuditAction[];
   /** Only rows with a smaller seq (for paging backwards). */
   beforeSeq?: number;
+  /** Only rows whose actor has this email (exact match). */
+  actorEmail?: string;
+  /** Recorded at or after this ISO time. */
+  since?: string;
+  /** Recorded strictly before this ISO time. */
+  until?: string;
   /** Default 100, at most 1000. */
   limit?: number;
 }
@@ -133,7 +149,28 @@ export interface Store {
   /** Recomputes the chain: detects an edited, inserted or deleted row. */
   verifyAudit(): Promise<AuditVerification>;
 
+  /** Records a kiosk token by the SHA-256 (hex) of its secret; the secret itself never reaches the store. */
+  createKioskToken(input: CreateKioskTokenInput): Promise<KioskTokenInfo>;
+  /** Newest first, revoked ones included. */
+  listKioskTokens(): Promise<KioskTokenInfo[]>;
+  /** The token whose secret hashes to `tokenHash`, revoked or not (the caller decides), or null. */
+  findKioskTokenByHash(tokenHash: string): Promise<KioskTokenInfo | null>;
+  /**
+   * Notes a use of the token. Written at most once per `minIntervalMs` per token, so a wall
+   * polling every few seconds does not turn every read into a write.
+   */
+  touchKioskToken(id: string, options?: { minIntervalMs?: number }): Promise<void>;
+  /** Revokes the token (idempotent: an already revoked one keeps its first revocation time); null if unknown. */
+  revokeKioskToken(id: string): Promise<KioskTokenInfo | null>;
+
   close(): Promise<void>;
+}
+
+export interface CreateKioskTokenInput {
+  label: string;
+  /** SHA-256 of the secret, 64 lowercase hex characters. */
+  tokenHash: string;
+  createdBy: Actor;
 }
 
 export interface OpenStoreOptions {
@@ -222,6 +259,19 @@ function clampLimit(limit: number | undefined, fallback: number, max: number): n
 
 function actorOf(actor: Actor): Actor {
   return { id: actor.id, email: actor.email, role: actor.role };
+}
+
+function listOf<T extends string>(value: T | readonly T[]): T[] {
+  return typeof value === "string" ? [value] : [...value];
+}
+
+/**
+ * `"key":"value"` exactly as canonical JSON writes it. JSON columns are stored canonically (sorted
+ * keys, no whitespace, quotes inside strings escaped), so this text can only occur as that key
+ * holding that value: a substring test on it is an exact field match on both dialects.
+ */
+export function canonicalFieldNeedle(key: string, value: string): string {
+  return `${JSON.stringify(key)}:${JSON.stringify(value)}`;
 }
 
 class KyselyStore implements Store {
@@ -345,6 +395,14 @@ class KyselyStore implements Store {
       if (statuses.length === 0) return [];
       query = query.where("status", "in", statuses);
     }
+    if (filter.actorEmail !== undefined) query = query.where(this.contains("actor", canonicalFieldNeedle("email", filter.actorEmail)));
+    if (filter.intentKind !== undefined) {
+      const kinds = listOf(filter.intentKind);
+      if (kinds.length === 0) return [];
+      query = query.where((eb) => eb.or(kinds.map((kind) => this.contains("intent", canonicalFieldNeedle("kind", kind)))));
+    }
+    if (filter.since !== undefined) query = query.where("created_at", ">=", filter.since);
+    if (filter.until !== undefined) query = query.where("created_at", "<", filter.until);
     const rows = await query
       .orderBy("created_at", "desc")
       .orderBy("id", "desc")
@@ -512,6 +570,9 @@ class KyselyStore implements Store {
       query = query.where("action", "in", actions);
     }
     if (filter.beforeSeq !== undefined) query = query.where("seq", "<", filter.beforeSeq);
+    if (filter.actorEmail !== undefined) query = query.where(this.contains("actor", canonicalFieldNeedle("email", filter.actorEmail)));
+    if (filter.since !== undefined) query = query.where("at", ">=", filter.since);
+    if (filter.until !== undefined) query = query.where("at", "<", filter.until);
     const rows = await query.orderBy("seq", "desc").limit(clampLimit(filter.limit, 100, 1000)).execute();
     return rows.map(toAuditRecord);
   }
@@ -563,9 +624,72 @@ class KyselyStore implements Store {
     return { ok: true, count: lastSeq };
   }
 
+  /** Case-sensitive substring test on a text column, in each dialect's own spelling. */
+  private contains(column: "actor" | "intent", needle: string): Expression<SqlBool> {
+    return this.dialect === "postgres"
+      ? sql<SqlBool>`strpos(${sql.ref(column)}, ${needle}) > 0`
+      : sql<SqlBool>`instr(${sql.ref(column)}, ${needle}) > 0`;
+  }
+
+  async createKioskToken(input: CreateKioskTokenInput): Promise<KioskTokenInfo> {
+    if (!/^[0-9a-f]{64}$/.test(input.tokenHash)) {
+      throw new AppError("internal", "The token could not be recorded.", "kiosk token hash must be 64 lowercase hex characters");
+    }
+    const row: KioskTokensTable = {
+      id: randomUUID(),
+      label: input.label,
+      token_hash: input.tokenHash,
+      created_by: toJsonText({ id: input.createdBy.id, email: input.createdBy.email }),
+      created_at: this.iso(),
+      last_used_at: null,
+      revoked_at: null,
+    };
+    await this.db.insertInto("kiosk_tokens").values(row).execute();
+    return toKioskToken(row);
+  }
+
+  async listKioskTokens(): Promise<KioskTokenInfo[]> {
+    const rows = await this.db.selectFrom("kiosk_tokens").selectAll().orderBy("created_at", "desc").orderBy("id", "desc").execute();
+    return rows.map(toKioskToken);
+  }
+
+  async findKioskTokenByHash(tokenHash: string): Promise<KioskTokenInfo | null> {
+    const row = await this.db.selectFrom("kiosk_tokens").selectAll().where("token_hash", "=", tokenHash).executeTakeFirst();
+    return row ? toKioskToken(row) : null;
+  }
+
+  async touchKioskToken(id: string, options: { minIntervalMs?: number } = {}): Promise<void> {
+    const nowMs = this.now();
+    const threshold = new Date(nowMs - (options.minIntervalMs ?? 60_000)).toISOString();
+    await this.db
+      .updateTable("kiosk_tokens")
+      .set({ last_used_at: new Date(nowMs).toISOString() })
+      .where("id", "=", id)
+      .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<=", threshold)]))
+      .execute();
+  }
+
+  async revokeKioskToken(id: string): Promise<KioskTokenInfo | null> {
+    await this.db.updateTable("kiosk_tokens").set({ revoked_at: this.iso() }).where("id", "=", id).where("revoked_at", "is", null).execute();
+    const row = await this.db.selectFrom("kiosk_tokens").selectAll().where("id", "=", id).executeTakeFirst();
+    return row ? toKioskToken(row) : null;
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+function toKioskToken(row: Selectable<KioskTokensTable>): KioskTokenInfo {
+  const creator = parseJson<{ id: string; email: string }>(row.created_by);
+  return {
+    id: row.id,
+    label: row.label,
+    createdBy: { id: creator.id, email: creator.email },
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  };
 }
 
 function toOperation(row: Selectable<OperationsTable>, steps: Selectable<OperationStepsTable>[]): Operation {

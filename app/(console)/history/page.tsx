@@ -1,0 +1,70 @@
+import type { Metadata } from "next";
+import { requireRole } from "@/lib/auth/session";
+import { AUDIT_ACTIONS, auditFilterOf, historySearch, INTENT_KINDS, OPERATION_STATUSES, operationFilterOf, parseHistoryQuery, type HistoryQuery } from "@/lib/history/query";
+import { getRuntime } from "@/lib/runtime/runtime";
+import { AuditTable } from "@/components/history/audit-table";
+import { ExportLinks } from "@/components/history/export-links";
+import { HistoryFilters } from "@/components/history/history-filters";
+import { HistoryTabs } from "@/components/history/history-tabs";
+import { OperationHistoryList } from "@/components/history/operation-history-list";
+import { Notice } from "@/components/ui/notice";
+
+export const metadata: Metadata = { title: "History" };
+export const dynamic = "force-dynamic";
+
+// Operations and audit records, filtered through the URL, with CSV and JSON exports of the same filters.
+export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireRole("read");
+  const params = await searchParams;
+  const view = params.view === "audit" ? "audit" : "operations";
+  const parsed = parseHistoryQuery(params);
+  const query: HistoryQuery = parsed.ok ? parsed.query : {};
+  const rt = await getRuntime();
+  const appNames = Object.fromEntries(rt.config.applications.map((a) => [a.id, a.name]));
+  const [operations, audit, recent] = await Promise.all([
+    view === "operations" ? rt.store.listOperations(operationFilterOf(query)) : Promise.resolve([]),
+    view === "audit" ? rt.store.listAudit(auditFilterOf(query)) : Promise.resolve([]),
+    rt.store.listOperations({ limit: 200 }),
+  ]);
+  const actors = [...new Set(recent.map((op) => op.actor.email))].sort();
+  const exportBase = view === "operations" ? "/api/history/operations" : "/api/history/audit";
+  const shown = view === "operations" ? operations.length : audit.length;
+  const limit = query.limit ?? (view === "operations" ? 100 : 200);
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-xl font-semibold tracking-tight text-slate-900 dark:text-slate-100">History</h1>
+          <p className="mt-0.5 text-sm text-slate-500 dark:text-slate-400">Every operation Teal ran and every audited event, newest first. Times are UTC.</p>
+        </div>
+        <ExportLinks
+          what={view === "operations" ? "operations" : "audit log"}
+          csvHref={`${exportBase}${historySearch(query, { format: "csv" })}`}
+          jsonHref={`${exportBase}${historySearch(query, { format: "json" })}`}
+        />
+      </div>
+      <HistoryTabs
+        view={view}
+        hrefs={{ operations: `/history${historySearch(query, { view: "operations" })}`, audit: `/history${historySearch(query, { view: "audit" })}` }}
+        counts={{ [view]: shown }}
+      />
+      <HistoryFilters
+        view={view}
+        values={query}
+        apps={rt.config.applications.map((a) => ({ id: a.id, name: a.name }))}
+        actors={actors}
+        intents={INTENT_KINDS}
+        statuses={OPERATION_STATUSES}
+        actions={AUDIT_ACTIONS}
+      />
+      {parsed.ok ? null : (
+        <Notice tone="warning" title="Filters not applied">
+          {parsed.message}
+        </Notice>
+      )}
+      {view === "operations" ? <OperationHistoryList operations={operations} appNames={appNames} /> : <AuditTable records={audit} appNames={appNames} />}
+      {shown >= limit ? <p className="text-xs text-slate-500 dark:text-slate-400">Showing the newest {limit}. Narrow the filters or export to see more.</p> : null}
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import { getServerSession } from "next-auth";
+import { authOptions } from "@/lib/auth/options";
+import { can } from "@/lib/auth/roles";
+import { getStore } from "@/lib/store";
+import { readSessionUser } from "@/components/auth/session-user";
+import { CreateKioskTokenForm } from "@/components/settings/create-kiosk-token-form";
+import { KioskTokenTable } from "@/components/settings/kiosk-token-table";
+import { Notice } from "@/components/ui/notice";
+import { Panel } from "@/components/ui/panel";
+
+export const metadata: Metadata = { title: "Settings" };
+export const dynamic = "force-dynamic";
+
+// Admin settings: kiosk tokens for wall monitors. Others see "Permission denied"; the actions check again.
+export default async function SettingsPage() {
+  const user = readSessionUser(await getServerSession(authOptions));
+  if (!user || !can(user.role, "admin")) {
+    return (
+      <div className="max-w-2xl space-y-4">
+        <h1 className="text-xl font-semibold tracking-tight text-slate-900 dark:text-slate-100">Settings</h1>
+        <Notice tone="danger" title="Permission denied">
+          Settings are for admins.
+        </Notice>
+      </div>
+    );
+  }
+  const tokens = await (await getStore()).listKioskTokens();
+  return (
+    <div className="max-w-5xl space-y-4">
+      <div>
+        <h1 className="text-xl font-semibold tracking-tight text-slate-900 dark:text-slate-100">Settings</h1>
+        <p className="mt-0.5 text-sm text-slate-500 dark:text-slate-400">Kiosk tokens let a wall monitor show every application read-only, without anyone signed in.</p>
+      </div>
+      <Panel title="Kiosk tokens" headingId="kiosk-heading" meta={`${tokens.filter((t) => t.revokedAt === null).length} active`}>
+        <div className="space-y-5">
+          <CreateKioskTokenForm />
+          <KioskTokenTable tokens={tokens} />
+          <p className="text-xs text-slate-500 dark:text-slate-400">
+            A token can only read: it opens <code>/wall</code> and the data the wall polls, never a control. Teal keeps only a hash of it; a lost token is revoked and replaced.
+          </p>
+        </div>
+      </Panel>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+"use client";
+
+import { useEffect, useMemo, useState } from "react";
+import type { WallAppDetail } from "@/lib/domain/wall";
+import { useApps } from "@/components/hooks/use-apps";
+import { useNow } from "@/components/hooks/use-now";
+import { useViewport } from "@/components/hooks/use-viewport";
+import { useWall } from "@/components/hooks/use-wall";
+import { POLL_MS } from "@/components/hooks/poll-interval";
+import { WallCard } from "./wall-card";
+import { wallFreshness } from "./wall-freshness";
+import { fitGrid, pageOf, wallGrid } from "./wall-grid";
+import { WallStatusBar } from "./wall-status-bar";
+
+/** Pages turn this often when the applications do not fit on one screen. */
+const PAGE_MS = 15_000;
+
+/** The wall: every application in a grid, paged when needed, with a loud warning when data is old. */
+export function WallBoard({ viewer }: { viewer: string }) {
+  const apps = useApps();
+  const wall = useWall();
+  const nowMs = useNow(1000);
+  const viewport = useViewport();
+  const [page, setPage] = useState(0);
+
+  useEffect(() => {
+    const id = window.setInterval(() => setPage((p) => p + 1), PAGE_MS);
+    return () => window.clearInterval(id);
+  }, []);
+
+  const details = useMemo(() => new Map<string, WallAppDetail>((wall.data?.apps ?? []).map((d) => [d.appId, d])), [wall.data]);
+  const freshness = wallFreshness({
+    lastSuccessMs: Math.min(apps.dataUpdatedAt, wall.dataUpdatedAt),
+    nowMs,
+    // While retrying, react-query keeps the failure in failureReason before it becomes the error.
+    error: apps.error ?? apps.failureReason ?? wall.error ?? wall.failureReason ?? null,
+    pollMs: POLL_MS,
+  });
+
+  const list = apps.data ?? [];
+  const grid = wallGrid(viewport.width, viewport.height);
+  const shown = pageOf(list, page, grid.columns * grid.rows);
+  const fitted = fitGrid(grid, shown.items.length);
+  const degraded = freshness.kind === "stale" || freshness.kind === "unreachable" || freshness.kind === "unauthorized";
+
+  return (
+    <div className="flex h-screen flex-col gap-5 overflow-hidden bg-slate-950 px-8 py-5 text-white">
+      <WallStatusBar freshness={freshness} nowMs={nowMs} page={shown.page} pages={shown.pages} viewer={viewer} />
+      {list.length === 0 && freshness.kind !== "loading" && !apps.isError ? (
+        <p className="text-3xl text-slate-300">No applications are configured.</p>
+      ) : null}
+      <ul
+        aria-label="Applications"
+        className={`grid min-h-0 flex-1 gap-6 transition-opacity ${degraded ? "opacity-45" : ""}`}
+        style={{ gridTemplateColumns: `repeat(${fitted.columns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${fitted.rows}, minmax(0, 1fr))` }}
+      >
+        {shown.items.map((app) => (
+          <li key={app.id} className="flex min-h-0 [&>article]:flex-1">
+            <WallCard app={app} detail={details.get(app.id) ?? null} />
+          </li>
+        ))}
+      </ul>
+      {freshness.kind === "unauthorized" ? (
+        <div role="alert" className="fixed inset-0 flex items-center justify-center bg-slate-950/85 p-16">
+          <div className="max-w-4xl rounded-2xl border-4 border-rose-500 bg-slate-900 p-12 text-center">
+            <p className="text-6xl font-bold text-white">
+              <span aria-hidden="true" className="text-rose-400">
+                ✕{" "}
+              </span>
+              This wall is no longer authorized
+            </p>
+            <p className="mt-6 text-3xl text-slate-200">{freshness.message}</p>
+          </div>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import type { AppSummary } from "@/lib/domain/types";
+import type { WallAppDetail } from "@/lib/domain/wall";
+import { patternLabel } from "@/components/format/format";
+import { WallAlarmList } from "./wall-alarm-list";
+import { WallHealthLine } from "./wall-health-line";
+import { WallOperationLine } from "./wall-operation-line";
+import { WallSplitBar } from "./wall-split-bar";
+
+interface WallCardProps {
+  app: AppSummary;
+  /** Step progress and alarms; null until the wall route has answered once. */
+  detail: WallAppDetail | null;
+}
+
+/** One application on the wall: name, pattern, both splits, health per colour, operation and alarms. */
+export function WallCard({ app, detail }: WallCardProps) {
+  const alarms = detail?.alarms ?? (app.error ? [{ id: "unreadable", severity: "critical" as const, text: app.error }] : []);
+  const critical = alarms.some((a) => a.severity === "critical");
+  return (
+    <article
+      aria-label={app.name}
+      className={`flex min-h-0 flex-col gap-3 overflow-hidden rounded-2xl border-2 bg-slate-900 p-5 ${critical ? "border-rose-500" : "border-slate-700"}`}
+    >
+      <header className="min-w-0">
+        <h2 className="truncate text-4xl leading-tight font-bold text-white">{app.name}</h2>
+        <p className="truncate text-xl text-teal-300">
+          {patternLabel(app.pattern)} <span className="text-slate-400">· {app.region}</span>
+        </p>
+      </header>
+      <div className="space-y-2.5">
+        <WallSplitBar label="Configured" greenPercent={app.configuredGreenPercent} emptyText="unknown" />
+        <WallSplitBar label="Observed" greenPercent={app.observedGreenPercent} emptyText="no traffic" />
+      </div>
+      <div className="space-y-1 border-t border-slate-700 pt-2.5">
+        <WallHealthLine color="blue" counts={app.health?.blue ?? null} />
+        <WallHealthLine color="green" counts={app.health?.green ?? null} />
+      </div>
+      <div className="mt-auto space-y-2">
+        {detail?.operation ? <WallOperationLine operation={detail.operation} /> : null}
+        <WallAlarmList alarms={alarms} />
+        {detail && !detail.operation && alarms.length === 0 ? (
+          <p className="text-xl text-slate-400">
+            <span aria-hidden="true">✓</span> No alarms · nothing running
+          </p>
+        ) : null}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { fitGrid, pageOf, wallGrid } from "./wall-grid";
+
+describe("wallGrid", () => {
+  it("fits 4 × 2 cards on a 1080p screen and fewer on smaller ones, never none", () => {
+    expect(wallGrid(1920, 1080)).toEqual({ columns: 4, rows: 2 });
+    expect(wallGrid(3840, 2160)).toEqual({ columns: 8, rows: 4 });
+    expect(wallGrid(1280, 720)).toEqual({ columns: 2, rows: 1 });
+    expect(wallGrid(300, 200)).toEqual({ columns: 1, rows: 1 });
+  });
+});
+
+describe("pageOf", () => {
+  const items = ["a", "b", "c", "d", "e", "f", "g"];
+  it("pages through the items and wraps around", () => {
+    expect(pageOf(items, 0, 3)).toEqual({ items: ["a", "b", "c"], page: 0, pages: 3 });
+    expect(pageOf(items, 2, 3)).toEqual({ items: ["g"], page: 2, pages: 3 });
+    expect(pageOf(items, 3, 3)).toEqual({ items: ["a", "b", "c"], page: 0, pages: 3 });
+  });
+  it("is one page when everything fits, or when there is nothing", () => {
+    expect(pageOf(items, 5, 8)).toEqual({ items, page: 0, pages: 1 });
+    expect(pageOf([], 1, 8)).toEqual({ items: [], page: 0, pages: 1 });
+  });
+});
+
+describe("fitGrid", () => {
+  it("shrinks the grid to the cards on screen so few cards fill it", () => {
+    expect(fitGrid({ columns: 4, rows: 2 }, 7)).toEqual({ columns: 4, rows: 2 });
+    expect(fitGrid({ columns: 4, rows: 2 }, 3)).toEqual({ columns: 3, rows: 1 });
+    expect(fitGrid({ columns: 4, rows: 2 }, 0)).toEqual({ columns: 4, rows: 2 });
+  });
+});

@@ -1,0 +1,58 @@
+import { LogoMark } from "@/components/shell/logo-mark";
+import { formatClock, formatDurationSeconds } from "@/components/format/format";
+import type { WallFreshness } from "./wall-freshness";
+
+interface WallStatusBarProps {
+  freshness: WallFreshness;
+  nowMs: number;
+  page: number;
+  pages: number;
+  /** Who the wall reads as: a kiosk token's label or the signed-in person. */
+  viewer: string;
+}
+
+function age(ms: number | null): string {
+  if (ms === null) return "never";
+  return ms < 1500 ? "just now" : `${formatDurationSeconds(ms / 1000)} ago`;
+}
+
+/** Top line of the wall: name, how fresh the data is (a loud banner when it is not), page and clock. */
+export function WallStatusBar({ freshness, nowMs, page, pages, viewer }: WallStatusBarProps) {
+  return (
+    <header className="flex items-center gap-6">
+      <div className="flex items-center gap-3">
+        <LogoMark className="size-11" />
+        <span className="text-3xl font-bold tracking-tight text-white">Teal</span>
+        <span className="text-2xl text-slate-400">wall</span>
+      </div>
+      <div className="min-w-0 flex-1" role="status" aria-live="polite">
+        {freshness.kind === "fresh" ? (
+          <p className="text-2xl text-emerald-300">
+            <span aria-hidden="true">●</span> Live · updated {age(freshness.ageMs)}
+          </p>
+        ) : freshness.kind === "loading" ? (
+          <p className="text-2xl text-slate-300">Loading…</p>
+        ) : freshness.kind === "stale" ? (
+          <p className="inline-block rounded-lg bg-amber-300 px-5 py-2 text-3xl font-bold text-slate-950">
+            <span aria-hidden="true">! </span>Data is stale: last update {age(freshness.ageMs)}
+          </p>
+        ) : freshness.kind === "unreachable" ? (
+          <p className="inline-block rounded-lg bg-rose-700 px-5 py-2 text-3xl font-bold text-white">
+            <span aria-hidden="true">✕ </span>Backend unreachable: data is from {age(freshness.ageMs)}
+          </p>
+        ) : (
+          <p className="inline-block rounded-lg bg-rose-700 px-5 py-2 text-3xl font-bold text-white">
+            <span aria-hidden="true">✕ </span>Not authorized
+          </p>
+        )}
+      </div>
+      {pages > 1 ? (
+        <p className="text-2xl text-slate-300 tabular-nums">
+          Page {page + 1} of {pages}
+        </p>
+      ) : null}
+      <p className="max-w-72 truncate text-xl text-slate-400">{viewer}</p>
+      <p className="text-4xl font-semibold text-white tabular-nums">{formatClock(nowMs)}</p>
+    </header>
+  );
+}

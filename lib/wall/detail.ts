@@ -1,0 +1,61 @@
+/**
+ * What the wall shows beyond the overview summary: the step an operation is on and the alarms a
+ * person across the room must notice. Pure: the wall route feeds it the snapshot's state.
+ */
+
+import { COLORS, type AppState, type Operation } from "@/lib/domain/types";
+import type { WallAlarm, WallOperation } from "@/lib/domain/wall";
+
+const IN_FLIGHT = new Set(["pending", "running", "interrupted"]);
+
+/** The operation as the wall shows it, or null when it is finished (the wall shows only live work). */
+export function wallOperation(op: Operation | null): WallOperation | null {
+  if (!op || !IN_FLIGHT.has(op.status)) return null;
+  const steps = op.steps.length;
+  const current = op.steps.find((s) => s.status === "running" || s.status === "failed") ?? op.steps.find((s) => s.status === "pending") ?? op.steps[steps - 1];
+  return {
+    id: op.id,
+    status: op.status,
+    summary: op.summary,
+    actorEmail: op.actor.email,
+    step: current ? current.index + 1 : 0,
+    steps,
+    stepTitle: current?.title ?? null,
+  };
+}
+
+const NAME = { blue: "Blue", green: "Green" } as const;
+
+/**
+ * Alarms, most severe first: a colour that carries traffic and has no healthy capacity, unhealthy
+ * instances, an ECS circuit-breaker rollback, an operation interrupted or failed and not yet
+ * followed by another one, and state Teal could not read.
+ */
+export function wallAlarms(input: { state: AppState | null; readError: string | null; lastOperation: Operation | null }): WallAlarm[] {
+  const alarms: WallAlarm[] = [];
+  const { state, readError, lastOperation } = input;
+  if (readError !== null) alarms.push({ id: "unreadable", severity: "critical", text: `State unreadable: ${readError}` });
+  if (state) {
+    const green = state.configured.greenPercent;
+    for (const color of COLORS) {
+      const env = state.environments[color];
+      const share = color === "green" ? green : 100 - green;
+      const total = env.healthy + env.unhealthy;
+      if (share > 0 && env.healthy === 0) {
+        alarms.push({ id: `${color}-down`, severity: "critical", text: `${NAME[color]} takes ${share} % of traffic with no healthy ${total === 1 ? "target" : "targets"} (0 of ${total})` });
+      } else if (env.unhealthy > 0) {
+        alarms.push({ id: `${color}-degraded`, severity: "warning", text: `${NAME[color]}: ${env.unhealthy} of ${total} unhealthy` });
+      }
+    }
+    const breaker = state.rollout?.circuitBreakerRollback;
+    if (breaker) {
+      alarms.push({ id: "circuit-breaker", severity: "critical", text: `ECS rolled back ${breaker.failedTaskDefinition} to ${breaker.rolledBackTo}` });
+    }
+  }
+  if (lastOperation?.status === "interrupted") {
+    alarms.push({ id: "operation-interrupted", severity: "critical", text: `Interrupted: ${lastOperation.summary} (resume or roll back)` });
+  } else if (lastOperation?.status === "failed") {
+    alarms.push({ id: "operation-failed", severity: "warning", text: `Last operation failed: ${lastOperation.summary}` });
+  }
+  return alarms.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
+}

@@ -1,0 +1,28 @@
+import "server-only";
+import { AppError } from "@/lib/domain/types";
+import type { WallAppDetail, WallSnapshot } from "@/lib/domain/wall";
+import { getRuntime } from "@/lib/runtime/runtime";
+import { getSnapshotService } from "@/lib/runtime/snapshots";
+import { wallAlarms, wallOperation } from "./detail";
+
+/**
+ * Every application's in-flight operation and alarms, from the shared snapshot cache (the same
+ * AWS reads the overview and the app pages use: a wall adds no AWS calls of its own).
+ */
+export async function wallSnapshot(): Promise<WallSnapshot> {
+  const rt = await getRuntime();
+  const snapshots = getSnapshotService(rt);
+  const apps = await Promise.all(
+    rt.config.applications.map(async (app): Promise<WallAppDetail> => {
+      try {
+        const snap = await snapshots.snapshot(app.id, 60);
+        return { appId: app.id, operation: wallOperation(snap.operation), alarms: wallAlarms({ state: snap.state, readError: null, lastOperation: snap.operation }) };
+      } catch (err) {
+        const readError = err instanceof AppError ? err.userMessage : "Teal could not read this application.";
+        const [last] = await rt.store.listOperations({ appId: app.id, limit: 1 });
+        return { appId: app.id, operation: wallOperation(last ?? null), alarms: wallAlarms({ state: null, readError, lastOperation: last ?? null }) };
+      }
+    }),
+  );
+  return { apps, generatedAt: new Date().toISOString() };
+}
