@@ -118,6 +118,9 @@ export function buildAuthOptions(env: AuthEnv, hooks: AuthHooks = {}, directory?
 
   return {
     secret: env.NEXTAUTH_SECRET,
+    // Served over https (NEXTAUTH_URL says so): Secure, __Secure-/__Host- prefixed cookies. Said
+    // here rather than left to next-auth's inference, which follows the request behind a proxy.
+    useSecureCookies: (env.NEXTAUTH_URL ?? "").startsWith("https://"),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: SIGN_IN_PATH },
     providers: oidcEnabled(env) ? [credentials, oidcProvider(env)] : [credentials],
