@@ -167,3 +167,11 @@ describe("dns-weighted on the practice range", () => {
     await execute(restore);
   });
 });
+
+describe("a journal that outlived the range", () => {
+  it("observes an application whose last change id Route 53 no longer knows", async () => {
+    const state = await observeDnsWeighted(clients, app, { lastChangeId: "/change/C0000000000000FORGOTTEN" });
+    expect(state.dns?.changeStatus).toBeNull();
+    expect(state.dns?.records).toHaveLength(2);
+  });
+});
