@@ -544,6 +544,32 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     });
   });
 
+  it("sends a call refused as busy or throttled again after a pause; other refusals and the last attempt fail the step", async () => {
+    route53(gateway, false);
+    let refusals = 2;
+    gateway.respond("RegisterInstancesWithLoadBalancer", () => {
+      if (refusals-- > 0) throw new AppError("conflict", "RegisterInstancesWithLoadBalancer failed: ResourceContention: busy");
+      return {};
+    });
+    const ok = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await engine.whenIdle(ok.operationId);
+    const done = await store.getOperation(ok.operationId);
+    expect(done?.status).toBe("succeeded");
+    expect(done?.steps[1]?.progress).toMatchObject({ calls: 1, attempts: 3, lastError: "RegisterInstancesWithLoadBalancer failed: ResourceContention: busy" });
+    expect(sleeps.slice(0, 2)).toEqual([2_000, 4_000]);
+
+    // Throttled every time: five attempts, then the step fails with the reason.
+    sleeps = [];
+    gateway.fail("DeregisterInstancesFromLoadBalancer", () => new AppError("throttled", "DeregisterInstancesFromLoadBalancer failed: Throttling: Rate exceeded"));
+    const throttled = await engine.start({ plan: shiftPlan(), actor: operator, reason: "again" });
+    await engine.whenIdle(throttled.operationId);
+    const failed = await store.getOperation(throttled.operationId);
+    expect(failed?.status).toBe("failed");
+    expect(failed?.error).toBe("Step 4 (Deregister blue instances) failed: DeregisterInstancesFromLoadBalancer failed: Throttling: Rate exceeded");
+    expect(failed?.steps[3]?.progress).toMatchObject({ calls: 1, attempts: 5 });
+    expect(sleeps).toEqual([2_000, 4_000, 8_000, 16_000]);
+  });
+
   it("journals per step the calls, the SDK's attempts, the polls and the last error", async () => {
     route53(gateway, false);
     gateway.attempts("ChangeResourceRecordSets", 3).attempts("RegisterInstancesWithLoadBalancer", 2);
@@ -695,6 +721,22 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
       const later = await engine.start({ plan: shiftPlan({ appId: "shop" }), actor: operator, reason: "newer" });
       await engine.whenIdle(later.operationId);
       await expect(engine.resume("crashed", operator)).rejects.toMatchObject({ code: "conflict", userMessage: expect.stringMatching(/later operation/) });
+    });
+
+    it("records the outcome of an interrupted operation whose every step had succeeded (the server died before the outcome)", async () => {
+      await store.createOperation({ ...shiftPlan(), id: "all-done", actor: operator, reason: "release 42" });
+      await store.updateOperation("all-done", { status: "running", startedAt: new Date(clock).toISOString() });
+      for (let i = 0; i < shiftSteps().length; i++) await store.updateStep("all-done", i, { status: "succeeded" });
+      await store.tryAcquireLock("shop", "all-done", 30_000, clock - 120_000);
+      expect((await engine.recoverInterrupted()).map((o) => o.id)).toEqual(["all-done"]);
+
+      expect(await engine.resume("all-done", responder, "record it")).toEqual({ operationId: "all-done", fromStep: shiftSteps().length });
+      await engine.whenIdle("all-done");
+      expect((await store.getOperation("all-done"))?.status).toBe("succeeded");
+      // Nothing was sent again.
+      expect(gateway.calls).toEqual([]);
+      expect(await auditActions("all-done")).toEqual(["operation.interrupted", "operation.resumed", "traffic.shifted", "operation.succeeded"]);
+      expect(await store.getLock("shop")).toBeNull();
     });
 
     it("takes the lock like a start: refused while another operation holds the application", async () => {

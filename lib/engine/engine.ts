@@ -40,6 +40,14 @@ export interface EngineOptions {
   maxPollMs?: number;
   /** How long (real time) a rollback or an abort waits for a running operation to stop (default 15 s). */
   stopWaitMs?: number;
+  /**
+   * A step's call refused as throttled or "busy" (the request was not applied: Route 53's
+   * PriorRequestNotComplete, Auto Scaling's ScalingActivityInProgress) is sent again after a pause,
+   * doubling from `firstPauseMs`, up to `attempts` times in all (default 5 from 2 s: about 30 s),
+   * on top of the SDK's own quick retries. A rollback right after a crashed weight change meets the
+   * first change still in progress; it must wait for it, not fail.
+   */
+  callRetry?: { attempts: number; firstPauseMs: number };
   /** Where unexpected internal errors are logged (default console.error). */
   logError?: (message: string, error: unknown) => void;
 }
@@ -138,6 +146,15 @@ const RESUMABLE: readonly OperationStatus[] = ["interrupted", "failed"];
 export const SKIPPED_ALREADY_DONE = "skipped: already done";
 export const OUTPUT_KEPT = "call already made before the interruption; its output was kept";
 
+/** AWS error names that say the request was refused before it was applied and may be sent again later. */
+const BUSY = /^\S+ failed: (PriorRequestNotComplete|ScalingActivityInProgress|ResourceContention):/;
+
+/** Whether a call's error proves the request was not applied and asks to try again later. */
+export function isRetryableRefusal(error: unknown): error is AppError {
+  if (!(error instanceof AppError)) return false;
+  return error.code === "throttled" || (error.code === "conflict" && BUSY.test(error.userMessage));
+}
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Waits for `promise`, but at most `ms` of real time (bounded waits must not use a fake clock). */
@@ -213,6 +230,7 @@ export function createEngine(options: EngineOptions): Engine {
   const leaseMs = options.leaseMs ?? 60_000;
   const maxPollMs = options.maxPollMs ?? 15_000;
   const stopWaitMs = options.stopWaitMs ?? 15_000;
+  const callRetry = options.callRetry ?? { attempts: 5, firstPauseMs: 2_000 };
   const logError = options.logError ?? ((message: string, error: unknown) => console.error(`[engine] ${message}`, error));
   const runs = new Map<string, Run>();
   const iso = () => new Date(now()).toISOString();
@@ -357,8 +375,13 @@ export function createEngine(options: EngineOptions): Engine {
       );
     }
     const why = reason?.trim() || op.reason;
-    const from = op.steps.findIndex((s) => s.status !== "succeeded");
-    if (from < 0) throw new AppError("conflict", "Every step of this operation has succeeded; there is nothing to resume.");
+    const pending = op.steps.findIndex((s) => s.status !== "succeeded");
+    // A server that died after the last step but before recording the outcome leaves an
+    // interrupted operation with every step done: resuming it records the outcome (no step runs).
+    if (pending < 0 && op.status !== "interrupted") {
+      throw new AppError("conflict", "Every step of this operation has succeeded; there is nothing to resume.");
+    }
+    const from = pending < 0 ? op.steps.length : pending;
 
     await acquire(op.appId, op.id);
     try {
@@ -515,14 +538,26 @@ export function createEngine(options: EngineOptions): Engine {
           });
         } else {
           progress.calls++;
-          let reported = 0;
-          try {
-            output = await gateway.call(step.call, (info) => {
-              reported += info.attempts;
-            });
-          } finally {
-            // Counted whether the call succeeded or not; a gateway that does not report counts one.
-            progress.attempts += reported > 0 ? reported : 1;
+          const call = step.call;
+          for (let attempt = 1; ; attempt++) {
+            let reported = 0;
+            try {
+              output = await gateway.call(call, (info) => {
+                reported += info.attempts;
+              });
+              break;
+            } catch (error) {
+              if (!isRetryableRefusal(error) || attempt >= callRetry.attempts) throw error;
+              progress.lastError = error.userMessage;
+              await save();
+            } finally {
+              // Counted whether the call succeeded or not; a gateway that does not report counts one.
+              progress.attempts += reported > 0 ? reported : 1;
+            }
+            // Not applied: wait (a stop request wakes the pause) and send it again.
+            await pause(callRetry.firstPauseMs * 2 ** (attempt - 1));
+            const stop = await checkpoint(false);
+            if (stop) throw new Stopped(stop);
           }
           // Journaled at once: a wait (or a resume after a crash) needs the call's output.
           await store.updateStep(operationId, index, { output, progress: { ...progress } });

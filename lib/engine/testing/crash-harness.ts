@@ -1,21 +1,31 @@
 /**
  * Crash-test harness (tests only): runs the engine in a child process on a SQLite file against a
- * practice range, parks it at a chosen point of a plan and kills it with SIGKILL, so the test can
- * check what a fresh engine on the same database does with what the dead one left behind.
- * Generic over the plan: each pattern adds a `CrashScenario`.
+ * practice range with a hand-driven clock, and the child SIGKILLs itself right after a chosen
+ * journal write, so the test can check what a fresh engine on the same database does with what the
+ * dead one left behind. Generic over the plan: each pattern adds a `CrashScenario`.
+ *
+ * Spawning TypeScript through a loader costs seconds of CPU per process, and a crash suite spawns
+ * one process per kill point and path; the worker is therefore bundled once per test file into
+ * plain JavaScript (AWS SDK included, native and driver packages left external), which starts in
+ * a fraction of that.
  */
 
-import { spawn, type ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { build } from "esbuild";
 import type { Actor, Plan } from "@/lib/domain/types";
 
-/** Where the worker stops making progress (and waits to be killed). */
+/** Where the worker kills itself. */
 export type KillPoint =
-  /** At its first AWS request after `steps` steps have succeeded (before step `steps` does anything). */
+  /**
+   * Right after the journal says `steps` steps have succeeded (the step.succeeded audit record of
+   * the last of them is written); `steps` = 0: right after the operation was marked running;
+   * `steps` = the plan's length: every step done, the outcome not yet recorded.
+   */
   | { kind: "after-steps"; steps: number }
-  /** Step `step`'s call has returned and its output is journaled; parked at the first poll of its wait. */
-  | { kind: "during-wait"; step: number };
+  /** Right after step `step`'s call output is journaled, before its wait is polled. */
+  | { kind: "after-call"; step: number };
 
 export interface WorkerConfig {
   databaseUrl: string;
@@ -25,109 +35,98 @@ export interface WorkerConfig {
   plan: Plan;
   actor: Actor;
   reason: string;
-  park: KillPoint;
+  kill: KillPoint;
 }
 
 /** What the worker prints, one JSON object per line. */
-export type WorkerEvent = { event: "started"; operationId: string } | { event: "parked"; operationId: string } | { event: "finished"; operationId: string };
+export type WorkerEvent = { event: "started"; operationId: string } | { event: "finished"; operationId: string; status: string | null };
 
-/** Every kill point of a plan: before each step, and inside each wait that follows a call. */
+/** Every kill point of a plan: after each number of steps (none to all), and after each call that has a wait. */
 export function killPointsOf(plan: Plan): KillPoint[] {
   const points: KillPoint[] = [];
   plan.steps.forEach((step, index) => {
     points.push({ kind: "after-steps", steps: index });
-    if (step.call && step.wait) points.push({ kind: "during-wait", step: index });
+    if (step.call && step.wait) points.push({ kind: "after-call", step: index });
   });
+  points.push({ kind: "after-steps", steps: plan.steps.length });
   return points;
 }
 
 export function describeKillPoint(point: KillPoint, plan: Plan): string {
   if (point.kind === "after-steps") {
     const next = plan.steps[point.steps];
-    return `after ${point.steps} step(s), before "${next?.id ?? "?"}"`;
+    return next ? `after ${point.steps} step(s), before "${next.id}"` : `after all ${point.steps} steps, before the outcome`;
   }
-  return `inside the wait of "${plan.steps[point.step]?.id ?? "?"}" (call journaled)`;
+  return `after the call of "${plan.steps[point.step]?.id ?? "?"}" (output journaled, wait not polled)`;
+}
+
+/** Steps the journal has as succeeded at a kill point. */
+export function stepsDoneAt(point: KillPoint): number {
+  return point.kind === "after-steps" ? point.steps : point.step;
 }
 
 /** One pattern's crash scenario: how to plan the operation that crashes, and what "done" looks like. */
 export interface CrashScenario {
   name: string;
-  /** Observes the range and plans the operation the worker runs (and is killed in). */
+  /** Observes the range and plans the operation the worker runs (and dies in). */
   plan(): Promise<Plan>;
   /** Observes the range and plans a rollback. */
   rollbackPlan(): Promise<Plan>;
-  /** After the resumed operation succeeded: the range is where `plan` said it would be. */
+  /** After the resumed operation succeeded: the range is where `plan` said it would be (read back through the SDK). */
   expectDone(plan: Plan): Promise<void>;
-  /** After the rollback: blue serves everything. */
+  /** After the rollback: blue serves everything (read back through the SDK). */
   expectRolledBack(): Promise<void>;
 }
 
-export interface RunningWorker {
-  child: ChildProcess;
-  operationId: Promise<string>;
-  parked: Promise<void>;
-  /** SIGKILL, resolved when the process is gone. */
-  kill(): Promise<void>;
-  stderr(): string;
+/**
+ * Bundles the worker into `dir` (once per test file) and returns its path. The bundle lives under
+ * the project so that the packages left external resolve from its node_modules.
+ */
+export async function bundleWorker(dir: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const outfile = join(dir, `engine-worker-${process.pid}.cjs`);
+  await build({
+    entryPoints: [join(import.meta.dirname, "engine-worker.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    // As Next bundles server code: `server-only` resolves to its no-op.
+    conditions: ["react-server"],
+    tsconfig: join(process.cwd(), "tsconfig.json"),
+    external: ["better-sqlite3", "pg", "pg-native"],
+    logLevel: "error",
+  });
+  return outfile;
 }
 
-/** Starts the worker with `config` (written to `dir`), with `server-only` resolved for the server as Next does. */
-export function startWorker(dir: string, config: WorkerConfig): RunningWorker {
-  const configPath = join(dir, `worker-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+/**
+ * Runs the worker with `config` and resolves with the operation id once the process has killed
+ * itself; rejects if it exits any other way (the plan finished or failed before the kill point).
+ */
+export function runWorkerUntilKilled(bundle: string, dir: string, config: WorkerConfig): Promise<string> {
+  const configPath = join(dir, `worker-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(configPath, JSON.stringify(config));
-  const script = join(import.meta.dirname, "engine-worker.ts");
-  const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", script, configPath], {
-    cwd: process.cwd(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(process.execPath, [bundle, configPath], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
   let err = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
+  let out = "";
+  child.stderr.on("data", (chunk: Buffer) => {
     err += chunk.toString("utf8");
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  let onStarted: (id: string) => void = () => undefined;
-  let onParked: () => void = () => undefined;
-  let onFail: (e: Error) => void = () => undefined;
-  const operationId = new Promise<string>((resolve, reject) => {
-    onStarted = resolve;
-    onFail = reject;
+  child.stdout.on("data", (chunk: Buffer) => {
+    out += chunk.toString("utf8");
   });
-  const parked = new Promise<void>((resolve, reject) => {
-    onParked = resolve;
-    const previous = onFail;
-    onFail = (e) => {
-      previous(e);
-      reject(e);
-    };
+  return new Promise<string>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code, signal) => {
+      const events = out
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as WorkerEvent);
+      const started = events.find((e) => e.event === "started");
+      if (signal === "SIGKILL" && started) resolve(started.operationId);
+      else reject(new Error(`the worker did not die at its kill point (${code ?? signal ?? "?"}): ${out.slice(-1000)} ${err.slice(-2000)}`));
+    });
   });
-  // Unhandled-rejection guards: a test awaits only what it needs.
-  operationId.catch(() => undefined);
-  parked.catch(() => undefined);
-  let buffer = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString("utf8");
-    let nl: number;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, nl).trim();
-      buffer = buffer.slice(nl + 1);
-      if (!line.startsWith("{")) continue;
-      const event = JSON.parse(line) as WorkerEvent;
-      if (event.event === "started") onStarted(event.operationId);
-      if (event.event === "parked") onParked();
-      if (event.event === "finished") onFail(new Error("the worker finished without parking"));
-    }
-  });
-  child.once("exit", (code, signal) => {
-    if (signal !== "SIGKILL") onFail(new Error(`the worker exited (${code ?? signal ?? "?"}): ${err.slice(-2000)}`));
-  });
-  return {
-    child,
-    operationId,
-    parked,
-    kill: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-      await exited;
-    },
-    stderr: () => err,
-  };
 }

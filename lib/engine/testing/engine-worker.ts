@@ -1,12 +1,15 @@
 /**
- * Crash-test worker (tests only; run by crash-harness.ts in a child process): opens the store on
- * the given database, builds the real gateway against the practice range, starts the plan with a
- * short lease, and parks at the configured point (every AWS request from then on hangs) so the
- * test can SIGKILL it there.
+ * Crash-test worker (tests only; bundled and run by crash-harness.ts in a child process): opens
+ * the store on the given database, builds the real gateway against the practice range, starts the
+ * plan and SIGKILLs itself right after the journal write named by the kill point, the way a
+ * server dies: no cleanup, no lock released, whatever was in flight lost.
+ *
+ * Time is the range's manual clock: the engine's clock reads it, and a pause between polls moves
+ * it forward instead of sleeping, so waits take no real time and every run sees the same world.
  */
 
 import { readFileSync } from "node:fs";
-import type { AwsCall, AwsCallInfo, AwsGateway, JsonValue, WaitCondition } from "@/lib/domain/types";
+import type { AuditEntryInput, JsonValue } from "@/lib/domain/types";
 import { createClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import { openStore, type Store } from "@/lib/store/store";
@@ -17,54 +20,85 @@ function emit(event: WorkerEvent): void {
   process.stdout.write(`${JSON.stringify(event)}\n`);
 }
 
-/** Whether the journal has reached the kill point. */
-async function reached(store: Store, operationId: string, point: KillPoint): Promise<boolean> {
-  const op = await store.getOperation(operationId);
-  if (!op) return false;
-  if (point.kind === "after-steps") return op.steps.filter((s) => s.status === "succeeded").length >= point.steps;
-  return op.steps[point.step]?.output !== null && op.steps[point.step]?.output !== undefined;
+function die(): never {
+  process.kill(process.pid, "SIGKILL");
+  // SIGKILL is not deliverable to a handler; this line is never reached.
+  throw new Error("unreachable");
 }
 
-/** The real gateway, but from the kill point on every request hangs (and the worker says so once). */
-function parkingGateway(inner: AwsGateway, store: Store, operationId: Promise<string>, point: KillPoint): AwsGateway {
-  let parked = false;
-  const gate = async () => {
-    const id = await operationId;
-    if (parked || (await reached(store, id, point))) {
-      if (!parked) emit({ event: "parked", operationId: id });
-      parked = true;
-      await new Promise<never>(() => undefined);
-    }
-  };
-  return {
-    async call(call: AwsCall, observe?: (info: AwsCallInfo) => void) {
-      await gate();
-      return inner.call(call, observe);
+function indexOf(after: JsonValue | null | undefined): number | null {
+  if (after === null || after === undefined || typeof after !== "object" || Array.isArray(after)) return null;
+  const index = after.index;
+  return typeof index === "number" ? index : null;
+}
+
+/** The store, but the process dies right after the write the kill point names has been committed. */
+function killingStore(store: Store, point: KillPoint): Store {
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (prop === "createOperation") {
+        return async (...args: Parameters<Store["createOperation"]>) => {
+          const op = await target.createOperation(...args);
+          // Said before anything can kill the process: the test needs the id of the dead operation.
+          emit({ event: "started", operationId: op.id });
+          return op;
+        };
+      }
+      if (prop === "appendAudit") {
+        return async (entry: AuditEntryInput) => {
+          const record = await target.appendAudit(entry);
+          if (point.kind === "after-steps" && point.steps > 0 && entry.action === "step.succeeded" && indexOf(entry.after) === point.steps - 1) die();
+          return record;
+        };
+      }
+      if (prop === "updateOperation") {
+        return async (...args: Parameters<Store["updateOperation"]>) => {
+          const changed = await target.updateOperation(...args);
+          if (point.kind === "after-steps" && point.steps === 0 && args[1].status === "running" && changed) die();
+          return changed;
+        };
+      }
+      if (prop === "updateStep") {
+        return async (...args: Parameters<Store["updateStep"]>) => {
+          await target.updateStep(...args);
+          const [, index, patch] = args;
+          if (point.kind === "after-call" && index === point.step && patch.output !== undefined && patch.output !== null) die();
+        };
+      }
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
-    async check(wait: WaitCondition, output: JsonValue | null) {
-      await gate();
-      return inner.check(wait, output);
-    },
-  };
+  });
+}
+
+async function rangeClock(endpoint: string, advanceMs: number): Promise<number> {
+  const res =
+    advanceMs > 0
+      ? await fetch(`${endpoint}/_sim/clock`, { method: "POST", body: JSON.stringify({ advanceSeconds: advanceMs / 1000 }) })
+      : await fetch(`${endpoint}/_sim/health`);
+  const body = (await res.json()) as { nowMs: number };
+  return body.nowMs;
 }
 
 async function main(): Promise<void> {
   const path = process.argv[2];
   if (!path) throw new Error("usage: engine-worker <config.json>");
   const config = JSON.parse(readFileSync(path, "utf8")) as WorkerConfig;
-  const store = await openStore(config.databaseUrl);
+  let clock = await rangeClock(config.endpoint, 0);
+  const store = killingStore(await openStore(config.databaseUrl), config.kill);
   const clients = createClients({ region: config.region, endpoint: config.endpoint, maxAttempts: 1 });
-  let resolveId: (id: string) => void = () => undefined;
-  const operationId = new Promise<string>((resolve) => {
-    resolveId = resolve;
+  const engine = createEngine({
+    store,
+    gateway: createAwsGateway(clients),
+    leaseMs: config.leaseMs,
+    now: () => clock,
+    sleep: async (ms) => {
+      clock = await rangeClock(config.endpoint, ms);
+    },
   });
-  const gateway = parkingGateway(createAwsGateway(clients), store, operationId, config.park);
-  const engine = createEngine({ store, gateway, leaseMs: config.leaseMs });
   const started = await engine.start({ plan: config.plan, actor: config.actor, reason: config.reason });
-  resolveId(started.operationId);
-  emit({ event: "started", operationId: started.operationId });
   await engine.whenIdle(started.operationId);
-  emit({ event: "finished", operationId: started.operationId });
+  emit({ event: "finished", operationId: started.operationId, status: await store.getOperationStatus(started.operationId) });
   await store.close();
 }
 
