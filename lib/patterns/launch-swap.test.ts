@@ -162,19 +162,42 @@ describe("planLaunchSwap with launch configurations", () => {
       "~ elb healthy>=7",
       "EnterStandby [i-o3] ~ Standby [i-o3]",
     ]],
+    // The group was grown to 6 for the shift: rolling back keeps the four old instances and
+    // terminates the new ones with a decrement, back to 4 (not six old ones).
     ["partial", { kind: "rollback" }, 0, [
       "Update checkout-web lc=checkout-v41",
-      "SetDesired checkout-web=8",
-      "~ in-service checkout-web>=6 on checkout-v41",
+      "~ in-service checkout-web>=4 on checkout-v41",
+      "~ elb healthy [i-o1,i-o2,i-o3,i-o4]",
       "Terminate i-n1 -1",
       "Terminate i-n2 -1",
       "~ Terminated [i-n1,i-n2]",
-      "~ elb healthy>=6",
     ]],
   ])("%s + %o → new %i %%", (name, intent, after, expected) => {
     const p = planOf(planLaunchSwap(STATES[name], intent, ctx));
     expect(sig(p)).toEqual(expected);
     expect(p.after.greenPercent).toBe(after);
+  });
+
+  // A shift to 100 % stopped (a crash) right after growing the group to 8: rolling back drops the
+  // capacity that never launched and terminates what did, so the group ends at its four old instances.
+  it.each<[string, AppState, string[]]>([
+    ["nothing launched yet", state(8, LC_NEW, OLD4, []), [
+      "Update checkout-web lc=checkout-v41",
+      "SetDesired checkout-web=4",
+      "~ in-service checkout-web>=4 on checkout-v41",
+      "~ elb healthy [i-o1,i-o2,i-o3,i-o4]",
+    ]],
+    ["two of four new pending", state(8, LC_NEW, OLD4, ["i-n1@a:Pending", "i-n2@b:Pending"]), [
+      "Update checkout-web lc=checkout-v41",
+      "SetDesired checkout-web=6",
+      "~ in-service checkout-web>=4 on checkout-v41",
+      "~ elb healthy [i-o1,i-o2,i-o3,i-o4]",
+      "Terminate i-n1 -1",
+      "Terminate i-n2 -1",
+      "~ Terminated [i-n1,i-n2]",
+    ]],
+  ])("rolls back a shift stopped after growing the group (%s) to the old size", (_name, s, expected) => {
+    expect(sig(planOf(planLaunchSwap(s, { kind: "rollback" }, ctx)))).toEqual(expected);
   });
 
   it("every non-idempotent call has a skipIf, step ids are unique", () => {

@@ -241,14 +241,25 @@ function planShift(state: AppState, intent: Intent, v: View, k: number, ctx: Pla
 function planRollback(state: AppState, intent: Intent, v: View, ctx: PlanContext): PlanResult {
   const steps: Step[] = [];
   const lb = v.asg.loadBalancer;
-  const total = v.total;
+  // The application's size is the old instances it keeps (serving or in Standby), not the desired
+  // capacity: a shift that stopped between growing the group and shrinking it back (a crash, a
+  // failure, an abort) leaves the desired capacity at the surge, and rolling back to that would
+  // leave a bigger fleet than the one the shift started from. With no old instance left (after a
+  // promote) the group's desired capacity is the size.
+  const kept = v.old.live.length + v.old.standby.length;
+  const total = kept > 0 ? Math.min(v.group.desired, kept) : v.total;
   steps.push(setLaunchStep("launch-old", v.group, v.launches.blue, "the old version"));
+  // Capacity the stopped shift asked for that has no instance yet: drop it before anything else
+  // launches (from the old version now) to fill it. New instances that exist are terminated below.
+  const surge = v.group.desired - total - v.neu.live.length;
+  const desiredNow = surge > 0 ? v.group.desired - surge : v.group.desired;
+  if (surge > 0) steps.push(setDesiredStep("drop-surge", v.group, desiredNow, "the stopped shift's capacity that never launched"));
   if (!v.attached) steps.push(attachStep("attach", v.group, lb, ctx, "the"));
   const b = v.old.live.length;
   const need = Math.max(0, total - b);
   const exits = pickForReturn(v.old.standby, v.old.live, Math.min(need, v.old.standby.length));
   const launches = need - exits.length;
-  const peak = v.group.desired + need;
+  const peak = desiredNow + need;
   const raise = peak > v.group.max;
   if (raise) {
     steps.push({
@@ -259,7 +270,7 @@ function planRollback(state: AppState, intent: Intent, v: View, ctx: PlanContext
   }
   steps.push(...exitStandbySteps("old-exit-standby", v.group.name, exits, ctx, "old"));
   if (launches > 0) {
-    const desired = v.group.desired + exits.length;
+    const desired = desiredNow + exits.length;
     steps.push(setDesiredStep("grow-old", { ...v.group, desired }, desired + launches, `launch ${launches} old instance${launches === 1 ? "" : "s"}`));
   }
   const oldKey = launchKey(v.launches.blue);
