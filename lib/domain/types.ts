@@ -129,14 +129,23 @@ export type Intent =
 
 export type IntentKind = Intent["kind"];
 
+/**
+ * Where a plan starts and ends: green's share, and for ecs-rolling the task definition
+ * ("family:revision") the service runs, so a later rollback can undo exactly this deploy.
+ */
+export type PlanEnds = {
+  greenPercent: number;
+  taskDefinition?: string;
+};
+
 export interface Plan {
   appId: string;
   pattern: PatternId;
   intent: Intent;
   /** One line: "Shift green from 0 % to 25 %". */
   summary: string;
-  before: { greenPercent: number };
-  after: { greenPercent: number };
+  before: PlanEnds;
+  after: PlanEnds;
   steps: Step[];
 }
 
@@ -403,8 +412,8 @@ export interface Operation {
   error: string | null;
   steps: OperationStep[];
   /** The plan's before/after (for the audit of a resumed run); absent on operations journaled before they were kept. */
-  before?: { greenPercent: number };
-  after?: { greenPercent: number };
+  before?: PlanEnds;
+  after?: PlanEnds;
 }
 
 /** Typed audit events (closed list of dotted names). */

@@ -17,6 +17,7 @@ import {
   type Operation,
   type OperationStatus,
   type Plan,
+  type PlanEnds,
   type Step,
   type StepProgress,
   type WaitCondition,
@@ -113,8 +114,8 @@ interface Run {
 /** What a run needs: the steps (from the plan, or from the journal on a resume) and where to begin. */
 interface Job {
   intent: Intent;
-  before: { greenPercent: number } | null;
-  after: { greenPercent: number } | null;
+  before: PlanEnds | null;
+  after: PlanEnds | null;
   steps: Step[];
   /** The first step to run; earlier ones have succeeded. */
   from: number;

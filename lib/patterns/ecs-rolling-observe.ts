@@ -8,7 +8,7 @@ import { describeAlb, describeTargetGroup, describeTargetHealth } from "@/lib/aw
 import type { EcsRollingAppConfig } from "@/lib/config/schema";
 import { ALB_TARGET_GROUP_CATALOG, ECS_SERVICE_CATALOG, albTargetGroupQueries, ecsServiceQueries, queryId } from "@/lib/metrics/catalog";
 import { primaryDeployment, taskInstance, type EcsTaskInfo, type TargetHealthInfo } from "./ecs-common";
-import { analyseRollout, shortTaskDefinitionName, taskDefinitionParts } from "./ecs-rolling";
+import { analyseRollout, shortTaskDefinitionName, taskDefinitionParts, type LastDeploy } from "./ecs-rolling";
 import type { PatternObserver } from "./registry";
 
 /** Changes when a plan's inputs change: deployments (id, status, rollout state), desired count, revisions. */
@@ -46,7 +46,7 @@ function capacityOf(view: EcsServiceView, onPrimary: boolean): CapacityView {
  * converges to), blue = every other task (what it replaces); `configured.greenPercent` is the rollout
  * progress, the share of running tasks on the PRIMARY's task definition.
  */
-export async function observeEcsRolling(clients: AwsClients, app: EcsRollingAppConfig, opts: { now?: Date } = {}): Promise<AppState> {
+export async function observeEcsRolling(clients: AwsClients, app: EcsRollingAppConfig, opts: { now?: Date; lastDeploy?: LastDeploy | null } = {}): Promise<AppState> {
   const services = await describeServices(clients.ecs, app.cluster, [app.service]);
   const read = services.get(app.service);
   if (!read) throw new AppError("not_found", `ECS service ${app.service} does not exist in cluster ${app.cluster}`);
@@ -59,7 +59,7 @@ export async function observeEcsRolling(clients: AwsClients, app: EcsRollingAppC
   ]);
   const view: EcsServiceView = { ...read.view, revisions };
   const albRef = app.loadBalancer ?? tg?.loadBalancerArns[0];
-  const analysis = analyseRollout(view);
+  const analysis = analyseRollout(view, opts.lastDeploy ?? null);
   const [alb, targets, versions] = await Promise.all([
     albRef ? describeAlb(clients.elbv2, albRef) : Promise.resolve(null),
     tg ? describeTargetHealth(clients.elbv2, tg.arn) : Promise.resolve([]),

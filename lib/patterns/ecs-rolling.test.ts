@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AppState, Color, EcsDeploymentView, EcsServiceView, Intent, Plan } from "@/lib/domain/types";
-import { analyseRollout, planEcsRolling, rollbackTarget, shortTaskDefinitionName, taskDefinitionParts } from "./ecs-rolling";
+import { analyseRollout, planEcsRolling, rollbackTarget, shortTaskDefinitionName, taskDefinitionParts, type LastDeploy } from "./ecs-rolling";
 
 const ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/";
 
@@ -48,8 +48,8 @@ function view(deployments: EcsDeploymentView[], opts: { revisions?: string[]; ro
   };
 }
 
-function state(v: EcsServiceView): AppState {
-  const a = analyseRollout(v);
+function state(v: EcsServiceView, lastDeploy: LastDeploy | null = null): AppState {
+  const a = analyseRollout(v, lastDeploy);
   const env = (color: Color) => ({
     color,
     version: color === "green" ? a.primaryTaskDefinition : (a.previousTaskDefinition ?? "none"),
@@ -194,9 +194,16 @@ describe("planEcsRolling: rollback", () => {
     { name: "while the breaker rolls back: re-assert its target", v: BREAKER_ROLLING_BACK, target: "notifications:41", summary: /circuit breaker already went back from notifications:42/ },
     { name: "after the breaker rolled back: re-assert", v: BREAKER_ROLLED_BACK, target: "notifications:41", summary: /re-assert notifications:41/ },
     { name: "steady :41 steps back to :40", v: STEADY_41, target: "notifications:40", summary: /from notifications:41 to notifications:40/ },
-    { name: "steady on the first revision: re-assert, never refused", v: STEADY_41_FIRST, target: "notifications:41", summary: /no earlier revision is known, re-assert notifications:41/ },
-  ])("$name", ({ v, target, summary }) => {
-    const p = plan(planEcsRolling(state(v()), { kind: "rollback" }, ctx));
+    { name: "steady on the first revision: re-assert, never refused", v: STEADY_41_FIRST, target: "notifications:41", summary: /runs notifications:41, the revision to go back to; re-assert it/ },
+    // Teal's last deploy (from the journal) is what a rollback undoes, whenever the service still runs either end of it.
+    { name: "deploy :41 → :42 cut off before UpdateService: re-assert :41, never :40", v: STEADY_41, last: { from: "notifications:41", to: "notifications:42" }, target: "notifications:41", summary: /runs notifications:41, the revision to go back to/ },
+    { name: "deploy :40 → :42 completed: back to :40, not :41 which never ran", v: COMPLETED_42_HISTORY_GONE, last: { from: "notifications:40", to: "notifications:42" }, target: "notifications:40", summary: /from notifications:42 to notifications:40/ },
+    { name: "deploy :41 → :42 mid-rollout: back to :41", v: ROLLING_41_TO_42, last: { from: "notifications:41", to: "notifications:42" }, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
+    { name: "someone deployed outside Teal since: the journal is ignored", v: COMPLETED_42_HISTORY_GONE, last: { from: "notifications:39", to: "notifications:40" }, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
+    { name: "the breaker's own rollback still wins over the journal", v: BREAKER_ROLLED_BACK, last: { from: "notifications:40", to: "notifications:42" }, target: "notifications:41", summary: /re-assert notifications:41/ },
+  ])("$name", ({ v, target, summary, ...rest }) => {
+    const last = "last" in rest ? rest.last : null;
+    const p = plan(planEcsRolling(state(v(), last), { kind: "rollback" }, ctx));
     expect(p.summary).toMatch(summary);
     expect(p.steps).toHaveLength(1);
     expect(p.steps[0]?.call?.input).toEqual({ cluster: "prod", service: "notifications", taskDefinition: target });

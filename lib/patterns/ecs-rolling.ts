@@ -82,19 +82,33 @@ export function circuitBreakerRollbackOf(view: EcsServiceView): RolloutAnalysis[
 }
 
 /**
+ * The application's last deploy made through Teal: the revision the service ran when it was planned
+ * and the one it deployed. Read from the journal by the caller (observe stays free of the store).
+ */
+export interface LastDeploy {
+  from: string;
+  to: string;
+}
+
+/**
  * Where a rollback goes, the last revision known good before the PRIMARY:
  * 1. the circuit breaker is rolling back: the PRIMARY's own revision (re-asserted);
- * 2. a rollout is replacing a deployment that had COMPLETED and still runs tasks: that revision;
- * 3. otherwise the family's newest ACTIVE revision below the PRIMARY's (rollouts that completed
+ * 2. Teal's last deploy went from A to B and the PRIMARY is still A or B: A. This undoes exactly
+ *    that deploy, also when it was cut off before UpdateService reached ECS (the PRIMARY is still A:
+ *    A is re-asserted, never an older revision) or when it skipped revisions (A:40 → B:42 goes
+ *    back to 40, not to 41 which never ran);
+ * 3. a rollout is replacing a deployment that had COMPLETED and still runs tasks: that revision;
+ * 4. otherwise the family's newest ACTIVE revision below the PRIMARY's (rollouts that completed
  *    long ago leave no deployment behind; ECS drops INACTIVE deployments after a while).
  * Null when none of these is known.
  */
-export function rollbackTarget(view: EcsServiceView): string | null {
+export function rollbackTarget(view: EcsServiceView, lastDeploy: LastDeploy | null = null): string | null {
   const primary = primaryDeployment(view);
   if (!primary) return null;
   const primaryTd = shortTaskDefinitionName(primary.taskDefinition);
   const breaker = circuitBreakerRollbackOf(view);
   if (breaker) return breaker.rolledBackTo;
+  if (lastDeploy && (primaryTd === lastDeploy.from || primaryTd === lastDeploy.to)) return lastDeploy.from;
   const replaced = view.deployments
     .filter((d) => d.status === "ACTIVE" && d.rolloutState === "COMPLETED" && shortTaskDefinitionName(d.taskDefinition) !== primaryTd)
     .sort(byNewest)[0];
@@ -116,7 +130,7 @@ export function rollbackTarget(view: EcsServiceView): string | null {
  * rolloutState; services that report none (behind a classic ELB) count as COMPLETED once the PRIMARY
  * is alone and runs its desired count.
  */
-export function analyseRollout(view: EcsServiceView): RolloutAnalysis {
+export function analyseRollout(view: EcsServiceView, lastDeploy: LastDeploy | null = null): RolloutAnalysis {
   const primary = primaryDeployment(view);
   if (!primary) {
     return {
@@ -141,7 +155,7 @@ export function analyseRollout(view: EcsServiceView): RolloutAnalysis {
     state,
     progressPercent,
     primaryTaskDefinition: primaryTd,
-    previousTaskDefinition: rollbackTarget(view),
+    previousTaskDefinition: rollbackTarget(view, lastDeploy),
     circuitBreakerRollback: circuitBreakerRollbackOf(view),
   };
 }
@@ -193,8 +207,8 @@ function planDeploy(state: AppState, view: EcsServiceView, requested: string, ct
       pattern: "ecs-rolling",
       intent: { kind: "deploy-revision", taskDefinition: target },
       summary: `Deploy ${target} to ${view.service} (replacing ${primaryTd})`,
-      before: { greenPercent: state.configured.greenPercent },
-      after: { greenPercent: 100 },
+      before: { greenPercent: state.configured.greenPercent, taskDefinition: primaryTd },
+      after: { greenPercent: 100, taskDefinition: target },
       steps: [
         {
           id: "deploy-revision",
@@ -211,12 +225,15 @@ function planRollback(state: AppState, view: EcsServiceView, ctx: PlanContext): 
   const analysis = analyseRollout(view);
   if (analysis.state === "NONE") return { ok: false, reason: `${view.service} has no deployment to roll back.` };
   const primaryTd = analysis.primaryTaskDefinition;
+  // Observe chose the target with what only the journal knows (Teal's last deploy); the view alone
+  // cannot tell a deploy cut off before UpdateService from a long-settled one.
+  const chosen = state.rollout ? state.rollout.previousTaskDefinition : analysis.previousTaskDefinition;
   // Never refused for "already there": without an earlier revision, the current one is re-asserted.
-  const target = analysis.previousTaskDefinition ?? primaryTd;
+  const target = chosen ?? primaryTd;
   const breaker = analysis.circuitBreakerRollback;
   let summary: string;
   if (breaker) summary = `Roll back ${view.service} to ${target}: the circuit breaker already went back from ${breaker.failedTaskDefinition}; re-assert ${target} and wait`;
-  else if (target === primaryTd) summary = `Roll back ${view.service}: no earlier revision is known, re-assert ${target} and wait for a steady state`;
+  else if (target === primaryTd) summary = `Roll back ${view.service}: it runs ${target}, the revision to go back to; re-assert it and wait for a steady state`;
   else summary = `Roll back ${view.service} from ${primaryTd} to ${target}`;
   const steady = ecsSteadyWait(view.cluster, view.service, target, ctx.waitScale, ROLLOUT_TIMEOUT_MS);
   return {
@@ -226,8 +243,8 @@ function planRollback(state: AppState, view: EcsServiceView, ctx: PlanContext): 
       pattern: "ecs-rolling",
       intent: { kind: "rollback" },
       summary,
-      before: { greenPercent: state.configured.greenPercent },
-      after: { greenPercent: 100 },
+      before: { greenPercent: state.configured.greenPercent, taskDefinition: primaryTd },
+      after: { greenPercent: 100, taskDefinition: target },
       steps: [
         {
           id: "rollback-revision",

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError, type AppState, type Color, type MetricSeries, type PatternId } from "@/lib/domain/types";
+import { AppError, type AppState, type Color, type MetricSeries, type Operation, type PatternId } from "@/lib/domain/types";
 import type { AwsClients } from "@/lib/aws/clients";
 import type { MetricQuery } from "@/lib/aws/cloudwatch";
 import type { AppConfig } from "@/lib/config/schema";
@@ -8,12 +8,37 @@ import { asgSwapObserver, launchSwapObserver } from "./asg-common-observe";
 import { dnsWeightedObserver } from "./dns-weighted-observe";
 import { ecsDnsSwapObserver } from "./ecs-dns-swap-observe";
 import { ecsElbSwapObserver } from "./ecs-elb-swap-observe";
+import type { LastDeploy } from "./ecs-rolling";
 import { ecsRollingObserver } from "./ecs-rolling-observe";
 
 export interface ObserveOptions {
   /** The Route 53 change id of the app's last operation (for change status). */
   lastChangeId?: string | null;
+  /** ecs-rolling: the app's last deploy through Teal, so a rollback undoes exactly that deploy. */
+  lastDeploy?: LastDeploy | null;
   now?: Date;
+}
+
+/**
+ * What observe needs from the journal: read off the application's latest operation (the caller
+ * fetches it; observers never touch the store).
+ */
+export function observeHintsFrom(latest: Operation | null | undefined): Pick<ObserveOptions, "lastChangeId" | "lastDeploy"> {
+  let lastChangeId: string | null = null;
+  for (const step of [...(latest?.steps ?? [])].reverse()) {
+    const out = step.output;
+    if (out && typeof out === "object" && !Array.isArray(out)) {
+      const info = out.ChangeInfo;
+      if (info && typeof info === "object" && !Array.isArray(info) && typeof info.Id === "string") {
+        lastChangeId = info.Id;
+        break;
+      }
+    }
+  }
+  const from = latest?.before?.taskDefinition;
+  const to = latest?.after?.taskDefinition;
+  const lastDeploy = latest?.intent.kind === "deploy-revision" && from && to ? { from, to } : null;
+  return { lastChangeId, lastDeploy };
 }
 
 /** The charts of one application: every query goes into one GetMetricData call. */

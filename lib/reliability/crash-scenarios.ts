@@ -5,13 +5,13 @@
  */
 import { expect } from "vitest";
 
-import type { AppState, Intent, Plan } from "@/lib/domain/types";
+import type { AppState, Intent, Operation, Plan } from "@/lib/domain/types";
 import { describeAsgGroups, describeTrafficSourceState } from "@/lib/aws/autoscaling";
 import type { AwsClients } from "@/lib/aws/clients";
 import { describeServices } from "@/lib/aws/ecs";
 import type { AppConfig } from "@/lib/config/schema";
 import { planningFor } from "@/lib/patterns/catalog";
-import { observeWithPattern } from "@/lib/patterns/registry";
+import { observeHintsFrom, observeWithPattern } from "@/lib/patterns/registry";
 import type { CrashScenario } from "@/lib/engine/testing/crash-harness";
 import type { CrashSuiteContext, CrashSuiteOptions } from "./crash-suite";
 
@@ -88,8 +88,8 @@ export const DEMO_APPS = {
 } as const satisfies Record<string, AppConfig>;
 
 /** Observes `app` and plans `intent` on the real clock's scale (the range's clock is hand-driven). */
-export async function planFor(clients: AwsClients, app: AppConfig, intent: Intent): Promise<{ state: AppState; plan: Plan }> {
-  const state = await observeWithPattern(clients, app);
+export async function planFor(clients: AwsClients, app: AppConfig, intent: Intent, latest: Operation | null = null): Promise<{ state: AppState; plan: Plan }> {
+  const state = await observeWithPattern(clients, app, observeHintsFrom(latest));
   const planning = planningFor(app.pattern);
   if (!planning) throw new Error(`no planner for ${app.pattern}`);
   const result = planning.plan(state, intent, { waitScale: 1 });
@@ -107,7 +107,7 @@ function scenarioOf(
   return {
     name: `${app.pattern} ${intent.kind}`,
     plan: async () => (await planFor(ctx.clients, app, intent)).plan,
-    rollbackPlan: async () => (await planFor(ctx.clients, app, { kind: "rollback" })).plan,
+    rollbackPlan: async (latest) => (await planFor(ctx.clients, app, { kind: "rollback" }, latest)).plan,
     expectDone: async (plan) => expectDone(await observeWithPattern(ctx.clients, app), plan),
     expectRolledBack: async () => expectRolledBack(await observeWithPattern(ctx.clients, app)),
   };

@@ -113,8 +113,9 @@ export function defineCrashSuite(name: string, options: CrashSuiteOptions): void
     });
   }
 
-  async function rollBack(engine: Engine, store: Store, label: string): Promise<string> {
-    const rollback = await engine.start({ plan: await scenario.rollbackPlan(), actor: responder, reason: "back to blue", preempt: true });
+  async function rollBack(engine: Engine, store: Store, appId: string, label: string): Promise<string> {
+    const [latest] = await store.listOperations({ appId, limit: 1 });
+    const rollback = await engine.start({ plan: await scenario.rollbackPlan(latest ?? null), actor: responder, reason: "back to blue", preempt: true });
     await engine.whenIdle(rollback.operationId);
     const op = await store.getOperation(rollback.operationId);
     expect(op?.status, `${label}: rollback ${op?.error ?? ""}`).toBe("succeeded");
@@ -165,7 +166,7 @@ export function defineCrashSuite(name: string, options: CrashSuiteOptions): void
           await scenario.expectDone(plan);
           expect(await first.store.verifyAudit(), label).toMatchObject({ ok: true });
           expect((await auditTrail(first.store, operationId)).slice(-2), label).toEqual(["traffic.shifted", "operation.succeeded"]);
-          await rollBack(first.engine, first.store, label);
+          await rollBack(first.engine, first.store, plan.appId, label);
           expect(await first.store.getLock(plan.appId), label).toBeNull();
         } finally {
           await first.store.close();
@@ -177,7 +178,7 @@ export function defineCrashSuite(name: string, options: CrashSuiteOptions): void
         const second = await freshEngine();
         try {
           expect((await second.store.getLock(again.appId))?.holder, label).toBe(secondId);
-          await rollBack(second.engine, second.store, label);
+          await rollBack(second.engine, second.store, again.appId, label);
           expect((await second.store.getOperation(secondId))?.status, label).toBe("preempted");
           // Nothing is picked up later as interrupted, nothing can be resumed, nothing stays locked.
           range.tick(CRASH_LEASE_MS + 1);

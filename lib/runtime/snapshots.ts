@@ -6,26 +6,13 @@ import type { AppConfig } from "@/lib/config/schema";
 import { observedShare, periodFor, type RangeMinutes } from "@/lib/metrics/catalog";
 import { createSnapshotCache, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
 import { planningFor } from "@/lib/patterns/catalog";
-import { metricPlanFor, observeWithPattern } from "@/lib/patterns/registry";
+import { metricPlanFor, observeHintsFrom, observeWithPattern } from "@/lib/patterns/registry";
 import type { Runtime } from "./runtime";
 
 /** Reads one application's AWS state, fresh (plans and version checks use this, never a cache). */
 export async function observeApp(rt: Runtime, app: AppConfig): Promise<AppState> {
-  const last = await lastChangeId(rt, app.id);
-  return observeWithPattern(rt.clients(app.region), app, { lastChangeId: last });
-}
-
-/** The Route 53 change id of the application's latest operation, if it made one. */
-async function lastChangeId(rt: Runtime, appId: string): Promise<string | null> {
-  const [op] = await rt.store.listOperations({ appId, limit: 1 });
-  for (const step of [...(op?.steps ?? [])].reverse()) {
-    const out = step.output;
-    if (out && typeof out === "object" && !Array.isArray(out)) {
-      const info = out.ChangeInfo;
-      if (info && typeof info === "object" && !Array.isArray(info) && typeof info.Id === "string") return info.Id;
-    }
-  }
-  return null;
+  const [latest] = await rt.store.listOperations({ appId: app.id, limit: 1 });
+  return observeWithPattern(rt.clients(app.region), app, observeHintsFrom(latest));
 }
 
 interface AwsPart {

@@ -23,6 +23,7 @@ import {
   type OperationStatus,
   type OperationStep,
   type PatternId,
+  type PlanEnds,
   type Step,
   type StepProgress,
   type StepStatus,
@@ -47,8 +48,8 @@ export interface CreateOperationInput {
   /** Defaults to the store's clock. */
   createdAt?: string;
   /** The plan's before/after, kept for the audit of a resumed run. */
-  before?: { greenPercent: number };
-  after?: { greenPercent: number };
+  before?: PlanEnds;
+  after?: PlanEnds;
 }
 
 export interface OperationPatch {
@@ -707,8 +708,8 @@ function toOperation(row: Selectable<OperationsTable>, steps: Selectable<Operati
     finishedAt: row.finished_at,
     error: row.error,
     steps: steps.map(toStep),
-    ...(row.plan_before !== null ? { before: parseJson<{ greenPercent: number }>(row.plan_before) } : {}),
-    ...(row.plan_after !== null ? { after: parseJson<{ greenPercent: number }>(row.plan_after) } : {}),
+    ...(row.plan_before !== null ? { before: parseJson<PlanEnds>(row.plan_before) } : {}),
+    ...(row.plan_after !== null ? { after: parseJson<PlanEnds>(row.plan_after) } : {}),
   };
 }
 

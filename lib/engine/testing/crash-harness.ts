@@ -14,7 +14,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import type { Actor, Plan } from "@/lib/domain/types";
+import type { Actor, Operation, Plan } from "@/lib/domain/types";
 
 /** Where the worker kills itself. */
 export type KillPoint =
@@ -70,8 +70,11 @@ export interface CrashScenario {
   name: string;
   /** Observes the range and plans the operation the worker runs (and dies in). */
   plan(): Promise<Plan>;
-  /** Observes the range and plans a rollback. */
-  rollbackPlan(): Promise<Plan>;
+  /**
+   * Observes the range and plans a rollback, with what the journal tells observe (the app's latest
+   * operation), exactly as the app plans one.
+   */
+  rollbackPlan(latest: Operation | null): Promise<Plan>;
   /** After the resumed operation succeeded: the range is where `plan` said it would be (read back through the SDK). */
   expectDone(plan: Plan): Promise<void>;
   /** After the rollback: blue serves everything (read back through the SDK). */
