@@ -49,8 +49,9 @@ export default defineConfig({
     env: {
       PORT: String(appPort),
       RANGE_PORT: String(rangePort),
-      RANGE_SPEED: "20",
-      TEAL_WAIT_SCALE: "0.1",
+      // Overridable to profile the suite on a slower or faster machine without editing this file.
+      RANGE_SPEED: process.env.E2E_RANGE_SPEED ?? "20",
+      TEAL_WAIT_SCALE: process.env.E2E_WAIT_SCALE ?? "0.1",
       TEAL_REFRESH_MS: "1000",
       DATABASE_URL: `file:${path.join(dataDir, "teal.db")}`,
       NEXTAUTH_SECRET: "e2e-secret-not-for-production-0123456789",

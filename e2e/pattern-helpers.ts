@@ -1,0 +1,106 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+import { startedOperationId } from "./helpers";
+
+/** The practice range's state as GET /_sim/state returns it (only the parts these specs read). */
+interface RangeWorld {
+  autoScalingGroups: { name: string; desiredCapacity: number; instances: { instanceId: string; lifecycleState: string }[] }[];
+  services: { name: string; desiredCount: number; taskDefinitionArn: string }[];
+  albs: { name: string; listeners: { rules: { isDefault: boolean; actions: { type: string; targetGroups?: { targetGroupArn: string; weight: number }[] }[] }[] }[] }[];
+}
+
+export async function rangeWorld(): Promise<RangeWorld> {
+  const base = process.env.RANGE_URL;
+  if (!base) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
+  const response = await fetch(`${base}/_sim/state`);
+  expect(response.ok).toBe(true);
+  return (await response.json()) as RangeWorld;
+}
+
+/** Lifecycle state of every instance of an Auto Scaling group on the range. */
+export async function rangeLifecycles(groupName: string): Promise<string[]> {
+  const group = (await rangeWorld()).autoScalingGroups.find((g) => g.name === groupName);
+  if (!group) throw new Error(`No Auto Scaling group ${groupName} on the range.`);
+  return group.instances.map((i) => i.lifecycleState);
+}
+
+/** An ECS service's desired count and task definition ("family:revision") on the range. */
+export async function rangeService(name: string): Promise<{ desired: number; taskDefinition: string }> {
+  const service = (await rangeWorld()).services.find((s) => s.name === name);
+  if (!service) throw new Error(`No ECS service ${name} on the range.`);
+  return { desired: service.desiredCount, taskDefinition: service.taskDefinitionArn.slice(service.taskDefinitionArn.lastIndexOf("/") + 1) };
+}
+
+/** Weights of the forward action on an ALB's default listener rule, in target group order. */
+export async function rangeAlbWeights(albName: string): Promise<number[]> {
+  const alb = (await rangeWorld()).albs.find((a) => a.name === albName);
+  const rule = alb?.listeners[0]?.rules.find((r) => r.isDefault);
+  const forward = rule?.actions.find((a) => a.type === "forward");
+  if (!forward?.targetGroups) throw new Error(`No forward action on ${albName}.`);
+  return forward.targetGroups.map((t) => t.weight);
+}
+
+/** Opens an application page of any pattern and waits for its data. */
+export async function openPatternApp(page: Page, appId: string): Promise<void> {
+  await page.goto(`/apps/${appId}`);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.getByRole("region", { name: /operation$/i })).toBeVisible();
+}
+
+export function operationRegion(page: Page): Locator {
+  return page.getByRole("region", { name: /operation$/i });
+}
+
+/** Waits until the operation panel shows this operation with the given status label. */
+export async function expectOperation(page: Page, operationId: string, status: "Succeeded" | "Running"): Promise<void> {
+  const panel = operationRegion(page);
+  await expect(panel).toContainText(operationId, { timeout: 30_000 });
+  await expect(panel).toContainText(status, { timeout: 90_000 });
+  await expect(panel).toContainText(operationId);
+}
+
+/** Confirms an open plan dialog with a reason and returns the started operation's id. */
+export async function confirmWithReason(page: Page, dialogName: RegExp, confirmLabel: string, reason: string): Promise<string> {
+  const dialog = page.getByRole("dialog", { name: dialogName });
+  await expect(dialog).toBeVisible();
+  // The plan (with its AWS calls) must be there before the confirm button enables.
+  await expect(dialog.getByRole("list").first()).toBeVisible();
+  await dialog.getByLabel("Reason").fill(reason);
+  const confirm = dialog.getByRole("button", { name: confirmLabel });
+  await expect(confirm).toBeEnabled();
+  await confirm.click();
+  await expect(dialog).toBeHidden();
+  return startedOperationId(page);
+}
+
+/** Shifts with a preset button through the confirm dialog and waits for the shift to succeed. */
+export async function shiftWithPreset(page: Page, preset: number, reason: string): Promise<void> {
+  await page.getByRole("group", { name: "Presets" }).getByRole("button", { name: `${preset} %`, exact: true }).click();
+  const id = await confirmWithReason(page, /Shift traffic/, "Confirm shift", reason);
+  await expectOperation(page, id, "Succeeded");
+}
+
+/** Rolls back with the always-present button (one confirmation) and waits for it to succeed. */
+export async function rollBack(page: Page): Promise<string> {
+  await page.getByRole("button", { name: /^Roll back to/ }).click();
+  const dialog = page.getByRole("dialog", { name: /Roll back/ });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Roll back now" }).click();
+  await expect(dialog).toBeHidden();
+  const id = await startedOperationId(page);
+  await expectOperation(page, id, "Succeeded");
+  return id;
+}
+
+export function configuredSplitOf(page: Page): Locator {
+  return page.getByRole("img", { name: /^Configured split:/ });
+}
+
+/** Sets the range's clock speed and returns the one it had (POST /_sim/clock). */
+export async function setRangeSpeed(speed: number): Promise<number> {
+  const base = process.env.RANGE_URL;
+  if (!base) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
+  const before = (await (await fetch(`${base}/_sim/state`)).json()) as { config: { speed: number } };
+  const response = await fetch(`${base}/_sim/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ speed }) });
+  expect(response.ok).toBe(true);
+  return before.config.speed;
+}

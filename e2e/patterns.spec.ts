@@ -1,0 +1,167 @@
+import { expect, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { signIn, startedOperationId } from "./helpers";
+import {
+  configuredSplitOf,
+  confirmWithReason,
+  expectOperation,
+  openPatternApp,
+  rangeAlbWeights,
+  rangeLifecycles,
+  rangeService,
+  rollBack,
+  setRangeSpeed,
+  shiftWithPreset,
+} from "./pattern-helpers";
+
+// One application per pattern in the demo world (teal.config.yaml); each test leaves it all blue.
+
+test.beforeEach(async ({ page }) => {
+  // Real operations run on the range (launches, health checks, rollouts): allow for a slow machine.
+  test.slow();
+  await signIn(page, "operator@example.com");
+});
+
+test("alb-weighted: shift to 25 % moves the listener weights, roll back restores them", async ({ page }) => {
+  await openPatternApp(page, "catalog-api");
+  await expect(page.getByRole("region", { name: "Application Load Balancer" })).toContainText("catalog-blue");
+  await shiftWithPreset(page, 25, "Canary of the catalog build");
+  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
+  const [blue, green] = await rangeAlbWeights("catalog-alb");
+  expect(Math.round(((green ?? 0) / ((blue ?? 0) + (green ?? 0))) * 100)).toBe(25);
+  await rollBack(page);
+  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
+  expect((await rangeAlbWeights("catalog-alb"))[1]).toBe(0);
+});
+
+test("ecs-elb-swap: the slider snaps to whole tasks; shift to 50 % and roll back", async ({ page }) => {
+  await openPatternApp(page, "orders-service");
+  const slider = page.getByRole("slider", { name: /Green traffic/ });
+  await slider.focus();
+  await slider.press("ArrowRight");
+  // Four tasks in the budget: one arrow step is one task, 25 %.
+  await expect(slider).toHaveAttribute("aria-valuenow", "25");
+  await slider.press("Home");
+  await shiftWithPreset(page, 50, "Half the orders tasks on green");
+  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 50 %, green 50 %");
+  expect((await rangeService("orders-green")).desired).toBe(2);
+  await expect(page.getByRole("region", { name: /Green ECS service/ })).toContainText("PRIMARY");
+  await rollBack(page);
+  expect((await rangeService("orders-green")).desired).toBe(0);
+  expect((await rangeService("orders-blue")).desired).toBe(4);
+});
+
+test("ecs-dns-swap: shift to 10 % of DNS answers and roll back", async ({ page }) => {
+  await openPatternApp(page, "profile-service");
+  await expect(page.getByRole("region", { name: /Route 53/ })).toBeVisible();
+  await shiftWithPreset(page, 10, "First DNS share for the profile service");
+  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 90 %, green 10 %");
+  await rollBack(page);
+  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
+});
+
+test("asg-swap: shift to 25 % puts one blue instance into Standby, roll back brings it back", async ({ page }) => {
+  await openPatternApp(page, "payments-api");
+  await shiftWithPreset(page, 25, "One green instance for payments");
+  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
+  expect((await rangeLifecycles("payments-blue")).filter((s) => s === "Standby")).toHaveLength(1);
+  await rollBack(page);
+  expect((await rangeLifecycles("payments-blue")).every((s) => s === "InService")).toBe(true);
+  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
+});
+
+test("launch-swap: shift to 25 % and roll back on one group", async ({ page }) => {
+  await openPatternApp(page, "checkout-web");
+  await shiftWithPreset(page, 25, "First instance on checkout-v42");
+  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
+  await rollBack(page);
+  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
+  expect((await rangeLifecycles("checkout-web")).filter((s) => s === "Standby")).toHaveLength(0);
+});
+
+test("standby: one ticked blue instance into Standby, then all blue back in service in bulk", async ({ page }) => {
+  await openPatternApp(page, "payments-api");
+  const blue = page.getByRole("region", { name: "Blue", exact: true });
+  const firstBox = blue.getByRole("checkbox").first();
+  await firstBox.check();
+  await blue.getByRole("button", { name: /Selected into standby \(1\)/ }).click();
+  const enterId = await confirmWithReason(page, /into Standby/, "Confirm standby", "Patch one payments host");
+  await expectOperation(page, enterId, "Succeeded");
+  expect((await rangeLifecycles("payments-blue")).filter((s) => s === "Standby")).toHaveLength(1);
+  // Standby is marked by a word, not only a colour.
+  await expect(blue.getByRole("table")).toContainText("Standby");
+
+  await blue.getByRole("button", { name: "All blue back in service" }).click();
+  const exitId = await confirmWithReason(page, /out of Standby/, "Confirm return to service", "Patch done");
+  await expectOperation(page, exitId, "Succeeded");
+  expect((await rangeLifecycles("payments-blue")).every((s) => s === "InService")).toBe(true);
+});
+
+test("ecs-rolling: deploy a revision, follow it to COMPLETED in the deployment panel, roll back", async ({ page }) => {
+  await openPatternApp(page, "notifications");
+  const before = (await rangeService("notifications")).taskDefinition;
+  const deploy = page.getByRole("region", { name: /^Deploy/ });
+  const select = deploy.getByLabel("Task definition revision");
+  const target = await select.inputValue();
+  expect(target).not.toBe(before);
+  await deploy.getByRole("button", { name: "Deploy revision…" }).click();
+  const id = await confirmWithReason(page, new RegExp(`Deploy ${target}`), "Confirm deploy", "Release the new notifications build");
+  await expectOperation(page, id, "Succeeded");
+  const service = page.getByRole("region", { name: /ECS service/ });
+  const primaryRow = service.getByRole("row", { name: new RegExp(`PRIMARY.*${target}`) });
+  await expect(primaryRow).toContainText("Completed");
+  await expect(page.getByRole("region", { name: "Rollout" })).toContainText(target);
+  expect((await rangeService("notifications")).taskDefinition).toBe(target);
+
+  await rollBack(page);
+  expect((await rangeService("notifications")).taskDefinition).toBe(before);
+  await expect(service.getByRole("row", { name: new RegExp(`PRIMARY.*${before}`) })).toContainText("Completed");
+});
+
+test("a rollback during a running shift preempts it", async ({ page }) => {
+  await openPatternApp(page, "payments-api");
+  // Real time on the range while the shift runs, so the rollback lands mid-shift (green instances still booting).
+  const speed = await setRangeSpeed(1);
+  try {
+    await page.getByRole("group", { name: "Presets" }).getByRole("button", { name: "100 %", exact: true }).click();
+    const shiftId = await confirmWithReason(page, /Shift traffic/, "Confirm shift", "Full cutover of payments");
+    await expectOperation(page, shiftId, "Running");
+    await page.getByRole("button", { name: /^Roll back to/ }).click();
+    const dialog = page.getByRole("dialog", { name: /Roll back/ });
+    await dialog.getByRole("button", { name: "Roll back now" }).click();
+    await expect(dialog).toBeHidden();
+    await setRangeSpeed(speed);
+    const rollbackId = await startedOperationId(page);
+    expect(rollbackId).not.toBe(shiftId);
+    await expectOperation(page, rollbackId, "Succeeded");
+    const snapshot = await page.request.get("/api/apps/payments-api/snapshot?range=60");
+    expect(snapshot.ok()).toBe(true);
+    const body = (await snapshot.json()) as { markers: { id: string; status: string }[] };
+    expect(body.markers.find((m) => m.id === shiftId)?.status).toBe("preempted");
+    await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
+    expect((await rangeLifecycles("payments-blue")).every((s) => s === "InService")).toBe(true);
+  } finally {
+    await setRangeSpeed(speed);
+  }
+});
+
+test("the application page has no critical accessibility violations", async ({ page }) => {
+  for (const appId of ["payments-api", "notifications"]) {
+    await openPatternApp(page, appId);
+    await expect(page.locator("summary", { hasText: "Risk review" })).toBeVisible();
+    const results = await new AxeBuilder({ page }).analyze();
+    const critical = results.violations.filter((v) => v.impact === "critical");
+    expect(critical.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  }
+});
+
+test("a viewer sees the panels but no controls", async ({ page }) => {
+  await page.context().clearCookies();
+  await signIn(page, "viewer@example.com");
+  await openPatternApp(page, "payments-api");
+  await expect(page.getByRole("region", { name: "Blue", exact: true })).toContainText("Capacity");
+  await expect(page.getByRole("checkbox")).toHaveCount(0);
+  await expect(page.getByRole("slider")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Roll back/ })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /standby/i })).toHaveCount(0);
+});
