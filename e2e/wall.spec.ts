@@ -118,6 +118,37 @@ test("the wall warns when the data goes stale because polling fails", async ({ p
   await expect(status).toContainText("Live", { timeout: 30_000 });
 });
 
+test("the wall warns when the practice range stops answering, keeps its last data, and recovers when it is back", async ({ page }) => {
+  const range = process.env.RANGE_URL;
+  if (!range) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
+  await page.setViewportSize(WALL_VIEWPORT);
+  await signIn(page, "viewer@example.com");
+  await page.goto("/wall");
+  const status = page.getByRole("status");
+  const cards = page.getByRole("list", { name: "Applications" }).getByRole("article");
+  await expect(status).toContainText("Live");
+  await expect(cards.first()).toBeVisible();
+
+  // Stop the practice range itself (SIGSTOP): its port still accepts connections but nothing answers,
+  // as with an AWS endpoint behind a black-holed network. Teal's server keeps answering the wall.
+  const { pid } = (await (await fetch(`${range}/_sim/health`)).json()) as { pid: number };
+  process.kill(pid, "SIGSTOP");
+  try {
+    await expect(status).toContainText("Data is stale", { timeout: 45_000 });
+    await expect(status).not.toContainText("Backend unreachable");
+    // The last data stays on screen, dimmed, rather than an empty wall.
+    await expect(cards.first()).toBeVisible();
+    // The wall's own polls still succeed: the server answers from its last good read without waiting on AWS.
+    const apps = await page.request.get("/api/apps", { timeout: 5_000 });
+    expect(apps.ok()).toBe(true);
+    const ages = ((await apps.json()) as { apps: { dataAgeMs: number | null }[] }).apps.map((a) => a.dataAgeMs ?? 0);
+    expect(Math.max(...ages)).toBeGreaterThan(10_000);
+  } finally {
+    process.kill(pid, "SIGCONT");
+  }
+  await expect(status).toContainText("Live", { timeout: 90_000 });
+});
+
 test("a visitor without a token or a session is told the wall is not authorized", async ({ browser }) => {
   const context = await kioskContext(browser);
   const wall = await context.newPage();

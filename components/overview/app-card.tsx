@@ -6,7 +6,7 @@ import { COLOR_NAME, ColorShape } from "@/components/env/color-shape";
 import { environmentHealth } from "@/components/env/health-look";
 import { operationStatusLook } from "@/components/operation/operation-status";
 import { isOperationActive } from "@/components/hooks/poll-interval";
-import { formatAgo, patternLabel } from "@/components/format/format";
+import { formatAgo, formatDurationSeconds, patternLabel } from "@/components/format/format";
 import { RolloutLine } from "./rollout-line";
 
 interface AppCardProps {
@@ -69,6 +69,7 @@ export function AppCard({ app, nowMs }: AppCardProps) {
         {app.error ? (
           <p className="rounded border border-amber-200 bg-amber-50 px-2 py-1.5 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950/50 dark:text-amber-200">
             {app.error}
+            {app.dataAgeMs !== null ? <span className="block">Showing the last good read, {formatDurationSeconds(app.dataAgeMs / 1000)} old.</span> : null}
           </p>
         ) : null}
         {app.pattern === "ecs-rolling" ? (

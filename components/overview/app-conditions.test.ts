@@ -12,6 +12,7 @@ function app(over: Partial<AppSummary> = {}): AppSummary {
     observedGreenPercent: 0,
     health: { blue: { healthy: 2, unhealthy: 0 }, green: { healthy: 2, unhealthy: 0 } },
     operation: null,
+    dataAgeMs: 0,
     error: null,
     ...over,
   };

@@ -29,15 +29,17 @@ export function WallBoard({ viewer }: { viewer: string }) {
   }, []);
 
   const details = useMemo(() => new Map<string, WallAppDetail>((wall.data?.apps ?? []).map((d) => [d.appId, d])), [wall.data]);
+  const list = apps.data ?? [];
   const freshness = wallFreshness({
     lastSuccessMs: Math.min(apps.dataUpdatedAt, wall.dataUpdatedAt),
+    dataAgeMs: Math.max(0, ...list.map((a) => a.dataAgeMs ?? 0)),
+    awsError: list.find((a) => a.error !== null)?.error ?? null,
     nowMs,
     // While retrying, react-query keeps the failure in failureReason before it becomes the error.
     error: apps.error ?? apps.failureReason ?? wall.error ?? wall.failureReason ?? null,
     pollMs: POLL_MS,
   });
 
-  const list = apps.data ?? [];
   const grid = wallGrid(viewport.width, viewport.height);
   const shown = pageOf(list, page, grid.columns * grid.rows);
   const fitted = fitGrid(grid, shown.items.length);

@@ -8,7 +8,17 @@ describe("wallFreshness", () => {
   it("is fresh within two refresh intervals, stale after", () => {
     expect(wallFreshness({ ...base, lastSuccessMs: 95_000, error: null })).toEqual({ kind: "fresh", ageMs: 5_000 });
     expect(wallFreshness({ ...base, lastSuccessMs: 90_000, error: null })).toEqual({ kind: "fresh", ageMs: 10_000 });
-    expect(wallFreshness({ ...base, lastSuccessMs: 89_999, error: null })).toEqual({ kind: "stale", ageMs: 10_001 });
+    expect(wallFreshness({ ...base, lastSuccessMs: 89_999, error: null })).toEqual({ kind: "stale", ageMs: 10_001, cause: null });
+  });
+
+  it("adds how old the server's AWS data was, and says why it could not be refreshed", () => {
+    // Polls succeed, but the server has not read AWS for 20 s: stale, with the server's reason.
+    expect(wallFreshness({ ...base, lastSuccessMs: 99_000, error: null, dataAgeMs: 20_000, awsError: "AWS could not be reached." })).toEqual({
+      kind: "stale",
+      ageMs: 21_000,
+      cause: "AWS could not be reached.",
+    });
+    expect(wallFreshness({ ...base, lastSuccessMs: 99_000, error: null, dataAgeMs: 2_000 })).toEqual({ kind: "fresh", ageMs: 3_000 });
   });
 
   it("says the backend is unreachable when the last poll failed, with the age of what is shown", () => {

@@ -4,8 +4,11 @@ import { isAuthError } from "@/components/api/http-error";
 export type WallFreshness =
   | { kind: "loading" }
   | { kind: "fresh"; ageMs: number }
-  /** No successful poll for longer than two refresh intervals. */
-  | { kind: "stale"; ageMs: number }
+  /**
+   * The data is older than two refresh intervals: no successful poll for that long, or the server
+   * answers but could not read AWS (`cause` then says why).
+   */
+  | { kind: "stale"; ageMs: number; cause: string | null }
   /** The last poll failed; `ageMs` is the age of the data still on screen (null: none yet). */
   | { kind: "unreachable"; ageMs: number | null }
   /** 401/403: the kiosk token was revoked or the session ended. */
@@ -18,13 +21,19 @@ export interface FreshnessInput {
   /** The latest failure of any polled source (retries included), or null. */
   error: unknown;
   pollMs: number;
+  /** How old the server's AWS data already was in that answer (its oldest application), ms. */
+  dataAgeMs?: number;
+  /** Why the server could not refresh its AWS data (the first application's error), if it could not. */
+  awsError?: string | null;
 }
 
 /** Pure: decides the wall's banner from poll times and errors. */
-export function wallFreshness({ lastSuccessMs, nowMs, error, pollMs }: FreshnessInput): WallFreshness {
+export function wallFreshness({ lastSuccessMs, nowMs, error, pollMs, dataAgeMs = 0, awsError = null }: FreshnessInput): WallFreshness {
   if (error && isAuthError(error)) return { kind: "unauthorized", message: error instanceof Error ? error.message : "Not authorized" };
-  const ageMs = lastSuccessMs > 0 ? Math.max(0, nowMs - lastSuccessMs) : null;
+  // Ages are differences on one clock each (the browser's since the poll, the server's before it),
+  // so a wall whose clock is off does not turn stale or fresh by itself.
+  const ageMs = lastSuccessMs > 0 ? Math.max(0, nowMs - lastSuccessMs) + Math.max(0, dataAgeMs) : null;
   if (error) return { kind: "unreachable", ageMs };
   if (ageMs === null) return { kind: "loading" };
-  return ageMs > 2 * pollMs ? { kind: "stale", ageMs } : { kind: "fresh", ageMs };
+  return ageMs > 2 * pollMs ? { kind: "stale", ageMs, cause: awsError } : { kind: "fresh", ageMs };
 }

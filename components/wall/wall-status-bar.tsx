@@ -35,6 +35,7 @@ export function WallStatusBar({ freshness, nowMs, page, pages, viewer }: WallSta
         ) : freshness.kind === "stale" ? (
           <p className="inline-block rounded-lg bg-amber-300 px-5 py-2 text-3xl font-bold text-slate-950">
             <span aria-hidden="true">! </span>Data is stale: last update {age(freshness.ageMs)}
+            {freshness.cause ? <span className="block text-xl font-semibold">{freshness.cause}</span> : null}
           </p>
         ) : freshness.kind === "unreachable" ? (
           <p className="inline-block rounded-lg bg-rose-700 px-5 py-2 text-3xl font-bold text-white">

@@ -37,6 +37,7 @@ const summary: AppSummary = {
   observedGreenPercent: null,
   health: null,
   operation: null,
+  dataAgeMs: 0,
   error: null,
 };
 const wall: WallSnapshot = { apps: [{ appId: "shop", operation: null, alarms: [] }], generatedAt: "2025-03-01T10:00:00.000Z" };

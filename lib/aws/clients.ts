@@ -22,7 +22,16 @@ export interface AwsClientOptions {
    * Region mirrors the limit it adapts to.
    */
   retryMode?: "standard" | "adaptive";
+  /**
+   * Per-attempt limits (ms): connecting, and waiting for an answer. An endpoint that accepts
+   * connections but never answers (a black-holed network, a frozen emulator) must fail the call,
+   * so the retries and the journal see it, instead of hanging the dashboard and the engine.
+   */
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
 }
+
+export const DEFAULT_TIMEOUTS_MS = { connection: 3_000, request: 15_000 } as const;
 
 /** Default attempts per mode: mutations fail fast to the journal; polls are cheap to retry a little more. */
 export const DEFAULT_MAX_ATTEMPTS = { standard: 3, adaptive: 4 } as const;
@@ -53,6 +62,12 @@ export function createClients(opts: AwsClientOptions): AwsClients {
     credentials,
     retryMode: opts.retryMode ?? "standard",
     maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS[opts.retryMode ?? "standard"],
+    requestHandler: {
+      connectionTimeout: opts.connectionTimeoutMs ?? DEFAULT_TIMEOUTS_MS.connection,
+      requestTimeout: opts.requestTimeoutMs ?? DEFAULT_TIMEOUTS_MS.request,
+      // Without it the SDK only logs a warning when the request timeout passes, and keeps waiting.
+      throwOnRequestTimeout: true,
+    },
   };
   return {
     region: opts.region,

@@ -30,6 +30,8 @@ const INVALID = new Set([
   "InvalidConfigurationRequest",
 ]);
 const CONFLICT = new Set(["PriorRequestNotComplete", "ScalingActivityInProgress", "ResourceContention", "ResourceInUse"]);
+/** Errors of the connection itself: the request got no AWS answer. */
+const NETWORK = new Set(["TimeoutError", "ETIMEDOUT", "ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EPIPE"]);
 const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "InvalidClientTokenId", "SignatureDoesNotMatch"]);
 
 /** Removes ARNs and account ids from AWS error text before anyone sees it. */
@@ -73,6 +75,11 @@ export function toAppError(err: unknown, operation: string): AppError {
   else if (CONFLICT.has(name)) code = "conflict";
   else if (DENIED.has(name)) code = "forbidden";
   const status = httpStatus(err);
+  if (NETWORK.has(name)) {
+    // No AWS answer at all: say so plainly rather than pass on the HTTP library's wording.
+    const what = name === "TimeoutError" || name === "ETIMEDOUT" ? "the AWS endpoint did not answer in time" : "the AWS endpoint could not be reached";
+    return new AppError("aws_error", `${operation} failed: ${what} (network or endpoint down; safe to retry)`, `${operation}: ${name}: ${raw}`);
+  }
   const detail = code === "forbidden" ? "Teal's AWS credentials are not allowed to do this" : redactAwsText(raw);
   const suffix = status && status >= 500 ? " (AWS service error; safe to retry)" : "";
   return new AppError(code, `${operation} failed: ${name}: ${detail}${suffix}`, `${operation}: ${name}: ${raw}`);

@@ -556,7 +556,9 @@ export interface AppSummary {
   observedGreenPercent: number | null;
   health: Record<Color, { healthy: number; unhealthy: number }> | null;
   operation: Pick<Operation, "id" | "status" | "summary" | "intent" | "actor" | "createdAt"> | null;
-  /** Set when this application's state could not be read (user-safe text). */
+  /** How old the AWS data above was when this answer was made (ms); null when none could be read. */
+  dataAgeMs: number | null;
+  /** Set when this application's state could not be read (user-safe text); the data above is then the last good read. */
   error: string | null;
 }
 

@@ -33,17 +33,99 @@ describe("createSnapshotCache", () => {
     expect(cache.loads()).toBe(4);
   });
 
-  it("does not cache failures: the next get tries again", async () => {
-    let fail = true;
+  it("counts a failed refresh as the interval's refresh: one try per ttl however many callers", async () => {
+    let t = 0;
+    let calls = 0;
     const cache = createSnapshotCache({
       ttlMs: 5000,
+      now: () => t,
       load: async () => {
-        if (fail) throw new Error("throttled");
-        return 1;
+        calls++;
+        throw new Error("connection refused");
       },
     });
-    await expect(cache.get("x")).rejects.toThrow("throttled");
+    await expect(cache.get("x")).rejects.toThrow("connection refused");
+    t = 4999;
+    await expect(Promise.all(Array.from({ length: 50 }, () => cache.get("x")))).rejects.toThrow("connection refused");
+    expect(calls).toBe(1);
+    t = 5000;
+    await expect(cache.get("x")).rejects.toThrow("connection refused");
+    expect(calls).toBe(2);
+  });
+
+  it("keeps the last good value, with its time and the failure, while refreshes fail; recovers by itself", async () => {
+    let t = 1000;
+    let fail = false;
+    let n = 0;
+    const cache = createSnapshotCache({
+      ttlMs: 5000,
+      now: () => t,
+      load: async () => {
+        if (fail) throw new Error("connection refused");
+        return ++n;
+      },
+    });
+    expect(await cache.read("x")).toEqual({ value: 1, at: 1000, error: null });
+    fail = true;
+    t = 7000;
+    // The refresh is due: read answers at once with what it has and refreshes behind the answer.
+    expect(await cache.read("x")).toEqual({ value: 1, at: 1000, error: null });
+    // get() is for callers that must not act on old data: it waits for that refresh and reports its failure.
+    await expect(cache.get("x")).rejects.toThrow("connection refused");
+    const during = await cache.read("x");
+    expect(during.value).toBe(1);
+    expect(during.at).toBe(1000);
+    expect(during.error).toBeInstanceOf(Error);
+    expect(cache.loads()).toBe(2);
     fail = false;
+    t = 12_000;
+    expect(await cache.get("x")).toBe(2);
+    expect(await cache.read("x")).toEqual({ value: 2, at: 12_000, error: null });
+  });
+
+  it("read does not wait for a refresh that never answers", async () => {
+    let t = 0;
+    let hang = false;
+    const cache = createSnapshotCache({
+      ttlMs: 5000,
+      now: () => t,
+      load: (): Promise<string> => (hang ? new Promise<string>(() => undefined) : Promise.resolve("good")),
+    });
+    expect((await cache.read("x")).value).toBe("good");
+    hang = true;
+    t = 60_000;
+    expect(await cache.read("x")).toEqual({ value: "good", at: 0, error: null });
+    expect(await cache.read("x")).toEqual({ value: "good", at: 0, error: null });
+    // One refresh in flight, however many reads.
+    expect(cache.loads()).toBe(2);
+  });
+
+  it("read rejects when no load ever succeeded", async () => {
+    const cache = createSnapshotCache({
+      ttlMs: 5000,
+      load: async (): Promise<number> => {
+        throw new Error("down");
+      },
+    });
+    await expect(cache.read("x")).rejects.toThrow("down");
+  });
+
+  it("invalidate reloads at once but keeps the last good value if that reload fails", async () => {
+    let fail = false;
+    let n = 0;
+    const cache = createSnapshotCache({
+      ttlMs: 60_000,
+      load: async () => {
+        if (fail) throw new Error("down");
+        return ++n;
+      },
+    });
     expect(await cache.get("x")).toBe(1);
+    cache.invalidate("x");
+    expect(await cache.get("x")).toBe(2);
+    fail = true;
+    cache.invalidate("x");
+    expect((await cache.read("x")).value).toBe(2);
+    expect(cache.loads()).toBe(3);
   });
 });

@@ -1,8 +1,27 @@
 /**
  * Keeps one value per key, refreshed at most once per `ttlMs` however many callers ask, with
  * concurrent refreshes coalesced into one load (single flight). 50 viewers cost what one costs.
+ *
+ * A failed refresh counts as the refresh of its interval too: while AWS is unreachable or
+ * throttling, callers get the last good value with the failure beside it (or the failure alone
+ * when there never was a good value), and the next load is tried one interval later, not on every
+ * viewer's poll.
  */
+export interface Cached<T> {
+  value: T;
+  /** When the load that produced `value` started (ms). */
+  at: number;
+  /** The latest refresh's failure when it failed after `value` was loaded; null when `value` is current. */
+  error: unknown;
+}
+
 export interface SnapshotCache<T> {
+  /**
+   * The latest good value with its time, at once when there is one (a due refresh then runs in the
+   * background); waits for the first load otherwise, and rejects only when no load ever succeeded.
+   */
+  read(key: string): Promise<Cached<T>>;
+  /** The current value; rejects when the latest refresh failed. */
   get(key: string): Promise<T>;
   /** Drop a key so the next get loads fresh data (after an operation changed the state). */
   invalidate(key: string): void;
@@ -10,32 +29,60 @@ export interface SnapshotCache<T> {
   loads(): number;
 }
 
+interface Entry<T> {
+  good: { value: T; at: number } | null;
+  failure: { error: unknown; at: number } | null;
+  /** Invalidated: reload on the next read, keeping the last good value for when that load fails. */
+  expired?: true;
+}
+
 export function createSnapshotCache<T>(opts: { ttlMs: number; load: (key: string) => Promise<T>; now?: () => number }): SnapshotCache<T> {
   const now = opts.now ?? Date.now;
-  const values = new Map<string, { value: T; at: number }>();
-  const inflight = new Map<string, Promise<T>>();
+  const entries = new Map<string, Entry<T>>();
+  const inflight = new Map<string, Promise<Entry<T>>>();
   let loadCount = 0;
 
+  const lastTry = (e: Entry<T>): number => Math.max(e.good?.at ?? -Infinity, e.failure?.at ?? -Infinity);
+
+  function entry(key: string): Promise<Entry<T>> {
+    const known = entries.get(key);
+    if (known && !known.expired && now() - lastTry(known) < opts.ttlMs) return Promise.resolve(known);
+    const pending = inflight.get(key);
+    if (pending) return pending;
+    loadCount++;
+    const started = now();
+    const promise = opts
+      .load(key)
+      .then(
+        (value): Entry<T> => ({ good: { value, at: started }, failure: null }),
+        (error: unknown): Entry<T> => ({ good: entries.get(key)?.good ?? null, failure: { error, at: started } }),
+      )
+      .then((e) => {
+        entries.set(key, e);
+        return e;
+      })
+      .finally(() => inflight.delete(key));
+    inflight.set(key, promise);
+    return promise;
+  }
+
   return {
-    get(key) {
-      const hit = values.get(key);
-      if (hit && now() - hit.at < opts.ttlMs) return Promise.resolve(hit.value);
-      const pending = inflight.get(key);
-      if (pending) return pending;
-      loadCount++;
-      const started = now();
-      const promise = opts
-        .load(key)
-        .then((value) => {
-          values.set(key, { value, at: started });
-          return value;
-        })
-        .finally(() => inflight.delete(key));
-      inflight.set(key, promise);
-      return promise;
+    async read(key) {
+      // With a good value in hand, a due refresh runs behind the answer instead of before it: a
+      // wall keeps answering (with the value's age) while AWS is slow or does not answer at all.
+      const known = entries.get(key);
+      const e = known?.good ? (void entry(key), entries.get(key) ?? known) : await entry(key);
+      if (!e.good) throw e.failure?.error;
+      return { value: e.good.value, at: e.good.at, error: e.failure?.error ?? null };
+    },
+    async get(key) {
+      const e = await entry(key);
+      if (e.failure || !e.good) throw e.failure?.error;
+      return e.good.value;
     },
     invalidate(key) {
-      values.delete(key);
+      const known = entries.get(key);
+      if (known) entries.set(key, { ...known, expired: true });
     },
     loads: () => loadCount,
   };

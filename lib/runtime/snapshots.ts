@@ -42,6 +42,11 @@ async function loadAwsPart(rt: Runtime, app: AppConfig, range: RangeMinutes): Pr
   return { state, series, fetchedAt: now };
 }
 
+/** User-safe text for a failed read (never raw AWS text). */
+function readErrorText(err: unknown): string {
+  return err instanceof AppError ? err.userMessage : "Could not read this application's state.";
+}
+
 function toMarker(op: Operation): OperationMarker {
   return {
     id: op.id,
@@ -55,6 +60,11 @@ function toMarker(op: Operation): OperationMarker {
 
 export interface SnapshotService {
   snapshot(appId: string, range: RangeMinutes): Promise<AppSnapshot>;
+  /**
+   * The last good snapshot (1 h), at once, even while AWS does not answer, with why it could not be
+   * refreshed; rejects only when the application was never read. For read-only screens (the wall).
+   */
+  lastGood(appId: string): Promise<{ snapshot: AppSnapshot; readError: string | null }>;
   summaries(): Promise<AppSummary[]>;
   /** After an operation changed an application, drop its cached AWS state. */
   invalidate(appId: string): void;
@@ -90,27 +100,38 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number } 
     return last ?? null;
   };
 
+  async function assemble(appId: string, range: RangeMinutes, aws: (key: string) => Promise<AwsPart>): Promise<AppSnapshot> {
+    const app = rt.app(appId);
+    if (!app) throw new AppError("not_found", `There is no application "${appId}" in Teal's config.`);
+    const [part, operation, recent] = await Promise.all([
+      aws(`${appId}|${range}`),
+      currentOperation(appId),
+      rt.store.listOperations({ appId, limit: 100 }),
+    ]);
+    const since = Date.now() - range * 60_000;
+    const planning = planningFor(app.pattern);
+    if (!planning) throw new AppError("invalid", `Teal does not support the ${app.pattern} pattern yet.`);
+    return {
+      app: { id: app.id, name: app.name, pattern: app.pattern, region: app.region },
+      pattern: planning.description,
+      state: part.state,
+      metrics: { rangeMinutes: range, series: part.series },
+      markers: recent.map(toMarker).filter((m) => m.at >= since),
+      operation,
+      generatedAt: new Date(part.fetchedAt).toISOString(),
+    };
+  }
+
   const service: SnapshotService = {
-    async snapshot(appId, range) {
-      const app = rt.app(appId);
-      if (!app) throw new AppError("not_found", `There is no application "${appId}" in Teal's config.`);
-      const [aws, operation, recent] = await Promise.all([
-        cache.get(`${appId}|${range}`),
-        currentOperation(appId),
-        rt.store.listOperations({ appId, limit: 100 }),
-      ]);
-      const since = Date.now() - range * 60_000;
-      const planning = planningFor(app.pattern);
-      if (!planning) throw new AppError("invalid", `Teal does not support the ${app.pattern} pattern yet.`);
-      return {
-        app: { id: app.id, name: app.name, pattern: app.pattern, region: app.region },
-        pattern: planning.description,
-        state: aws.state,
-        metrics: { rangeMinutes: range, series: aws.series },
-        markers: recent.map(toMarker).filter((m) => m.at >= since),
-        operation,
-        generatedAt: new Date(aws.fetchedAt).toISOString(),
-      };
+    snapshot: (appId, range) => assemble(appId, range, (key) => cache.get(key)),
+    async lastGood(appId) {
+      let readError: string | null = null;
+      const snapshot = await assemble(appId, 60, async (key) => {
+        const cached = await cache.read(key);
+        if (cached.error !== null) readError = readErrorText(cached.error);
+        return cached.value;
+      });
+      return { snapshot, readError };
     },
     async summaries() {
       return Promise.all(
@@ -120,7 +141,9 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number } 
             ? { id: operation.id, status: operation.status, summary: operation.summary, intent: operation.intent, actor: operation.actor, createdAt: operation.createdAt }
             : null;
           try {
-            const aws = await cache.get(`${app.id}|60`);
+            // The last good read, even when the latest refresh failed: the wall keeps showing it,
+            // says how old it is and why it is not newer.
+            const { value: aws, error } = await cache.read(`${app.id}|60`);
             const s = aws.state;
             return {
               id: app.id,
@@ -134,11 +157,22 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number } 
                 green: { healthy: s.environments.green.healthy, unhealthy: s.environments.green.unhealthy },
               },
               operation: opView,
-              error: null,
+              dataAgeMs: Math.max(0, Date.now() - aws.fetchedAt),
+              error: error === null ? null : readErrorText(error),
             };
           } catch (err) {
-            const message = err instanceof AppError ? err.userMessage : "Could not read this application's state.";
-            return { id: app.id, name: app.name, pattern: app.pattern, region: app.region, configuredGreenPercent: null, observedGreenPercent: null, health: null, operation: opView, error: message };
+            return {
+              id: app.id,
+              name: app.name,
+              pattern: app.pattern,
+              region: app.region,
+              configuredGreenPercent: null,
+              observedGreenPercent: null,
+              health: null,
+              operation: opView,
+              dataAgeMs: null,
+              error: readErrorText(err),
+            };
           }
         }),
       );

@@ -176,7 +176,8 @@ export function handleControl(ctx: ControlContext, req: SimHttpRequest): SimHttp
     .map((p) => decodeURIComponent(p));
   const route = parts.join("/");
 
-  if (method === "GET" && route === "health") return json(200, { ok: true, nowMs: world.nowMs });
+  // The pid lets a drill freeze the range (SIGSTOP) to see Teal with AWS not answering.
+  if (method === "GET" && route === "health") return json(200, { ok: true, nowMs: world.nowMs, pid: process.pid });
   if (method === "GET" && route === "state") return json(200, worldSnapshot(world));
   if (method === "GET" && route === "stats") return json(200, statsView(ctx.stats));
   if (method === "POST" && route === "stats/reset") {

@@ -173,7 +173,7 @@ describe("statistics", () => {
 
 describe("control API", () => {
   it("health and state", async () => {
-    expect(await control("GET", "/_sim/health")).toEqual({ status: 200, json: { ok: true, nowMs: range.nowMs() } });
+    expect(await control("GET", "/_sim/health")).toEqual({ status: 200, json: { ok: true, nowMs: range.nowMs(), pid: process.pid } });
     await r53.send(new CreateHostedZoneCommand({ Name: "state.example", CallerReference: "state" }));
     const { json } = await control("GET", "/_sim/state");
     const state = json as { zones: { name: string; records: unknown[] }[]; config: { speed: number }; changes: { status: string }[] };
