@@ -156,6 +156,14 @@ export function isRetryableRefusal(error: unknown): error is AppError {
   return error.code === "throttled" || (error.code === "conflict" && BUSY.test(error.userMessage));
 }
 
+/**
+ * How long (real time) a refused start waits for the lock holder's operation to appear in the
+ * journal, and the pause between looks. Only a holder that died between taking the lock and
+ * journaling stays unnamed (its lease frees the lock).
+ */
+const UNJOURNALED_HOLDER_WAIT_MS = 2_000;
+const UNJOURNALED_HOLDER_PAUSE_MS = 20;
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Waits for `promise`, but at most `ms` of real time (bounded waits must not use a fake clock). */
@@ -249,8 +257,17 @@ export function createEngine(options: EngineOptions): Engine {
   /** Takes the application's lock for `holder`, or explains who holds it. */
   async function acquire(appId: string, holder: string): Promise<void> {
     if (await store.tryAcquireLock(appId, holder, leaseMs, now())) return;
-    const lock = await store.getLock(appId);
-    const owner = lock ? await store.getOperation(lock.holder) : null;
+    let lock = await store.getLock(appId);
+    let owner = lock ? await store.getOperation(lock.holder) : null;
+    // A start takes the lock in its operation's name, then journals the operation: losing a race
+    // to it can mean finding a lock whose operation is not written yet. Look again for a moment so
+    // the refusal names who holds the application.
+    const lookUntil = Date.now() + UNJOURNALED_HOLDER_WAIT_MS;
+    while (lock && !owner && Date.now() < lookUntil) {
+      await realSleep(UNJOURNALED_HOLDER_PAUSE_MS);
+      lock = await store.getLock(appId);
+      owner = lock ? await store.getOperation(lock.holder) : null;
+    }
     // A lock whose operation has finished or was interrupted is stale (its server died before
     // releasing it): take it over instead of waiting for the lease to run out.
     if (lock && owner && !ACTIVE.includes(owner.status)) {
