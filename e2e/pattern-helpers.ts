@@ -72,11 +72,47 @@ export async function confirmWithReason(page: Page, dialogName: RegExp, confirmL
   return startedOperationId(page);
 }
 
-/** Shifts with a preset button through the confirm dialog and waits for the shift to succeed. */
-export async function shiftWithPreset(page: Page, preset: number, reason: string): Promise<void> {
+/** Shifts with a preset button through the confirm dialog, waits for the shift to succeed, returns its id. */
+export async function shiftWithPreset(page: Page, preset: number, reason: string): Promise<string> {
   await page.getByRole("group", { name: "Presets" }).getByRole("button", { name: `${preset} %`, exact: true }).click();
   const id = await confirmWithReason(page, /Shift traffic/, "Confirm shift", reason);
   await expectOperation(page, id, "Succeeded");
+  return id;
+}
+
+interface ExportedOperation {
+  id: string;
+  intent: { kind: string };
+  status: string;
+  reason: string;
+  actor: { email: string };
+}
+
+/**
+ * The History page lists the operation for its app with actor, reason and outcome, and the JSON
+ * export of the same filters carries it. Leaves the page on History.
+ */
+export async function expectInHistory(
+  page: Page,
+  op: { appId: string; operationId: string; actor: string; reason: string | RegExp; intent: string; status: string },
+): Promise<void> {
+  const query = new URLSearchParams({ app: op.appId, actor: op.actor, intent: op.intent });
+  await page.goto(`/history?${query.toString()}`);
+  const row = page.getByRole("list", { name: "Operations" }).getByRole("listitem").filter({ hasText: op.operationId });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(op.actor);
+  await expect(row).toContainText(op.reason);
+  await expect(row).toContainText(op.status);
+  const exported = await page.request.get(`/api/history/operations?format=json&${query.toString()}`);
+  expect(exported.ok()).toBe(true);
+  const body = (await exported.json()) as { operations: ExportedOperation[] };
+  const found = body.operations.find((o) => o.id === op.operationId);
+  expect(found, `operation ${op.operationId} in the JSON export`).toBeDefined();
+  expect(found?.actor.email).toBe(op.actor);
+  expect(found?.intent.kind).toBe(op.intent);
+  expect(found?.status).toBe(op.status.toLowerCase());
+  if (typeof op.reason === "string") expect(found?.reason).toBe(op.reason);
+  else expect(found?.reason).toMatch(op.reason);
 }
 
 /** Rolls back with the always-present button (one confirmation) and waits for it to succeed. */

@@ -4,6 +4,7 @@ import { signIn, startedOperationId } from "./helpers";
 import {
   configuredSplitOf,
   confirmWithReason,
+  expectInHistory,
   expectOperation,
   openPatternApp,
   rangeAlbWeights,
@@ -25,13 +26,16 @@ test.beforeEach(async ({ page }) => {
 test("alb-weighted: shift to 25 % moves the listener weights, roll back restores them", async ({ page }) => {
   await openPatternApp(page, "catalog-api");
   await expect(page.getByRole("region", { name: "Application Load Balancer" })).toContainText("catalog-blue");
-  await shiftWithPreset(page, 25, "Canary of the catalog build");
+  const shiftId = await shiftWithPreset(page, 25, "Canary of the catalog build");
   await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
   const [blue, green] = await rangeAlbWeights("catalog-alb");
   expect(Math.round(((green ?? 0) / ((blue ?? 0) + (green ?? 0))) * 100)).toBe(25);
-  await rollBack(page);
+  const rollbackId = await rollBack(page);
   await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
   expect((await rangeAlbWeights("catalog-alb"))[1]).toBe(0);
+  const who = { appId: "catalog-api", actor: "operator@example.com" };
+  await expectInHistory(page, { ...who, operationId: shiftId, reason: "Canary of the catalog build", intent: "shift", status: "Succeeded" });
+  await expectInHistory(page, { ...who, operationId: rollbackId, reason: /no reason given/, intent: "rollback", status: "Succeeded" });
 });
 
 test("ecs-elb-swap: the slider snaps to whole tasks; shift to 50 % and roll back", async ({ page }) => {
@@ -95,6 +99,9 @@ test("standby: one ticked blue instance into Standby, then all blue back in serv
   const exitId = await confirmWithReason(page, /out of Standby/, "Confirm return to service", "Patch done");
   await expectOperation(page, exitId, "Succeeded");
   expect((await rangeLifecycles("payments-blue")).every((s) => s === "InService")).toBe(true);
+  const who = { appId: "payments-api", actor: "operator@example.com", status: "Succeeded" };
+  await expectInHistory(page, { ...who, operationId: enterId, reason: "Patch one payments host", intent: "standby-enter" });
+  await expectInHistory(page, { ...who, operationId: exitId, reason: "Patch done", intent: "standby-exit" });
 });
 
 test("ecs-rolling: deploy a revision, follow it to COMPLETED in the deployment panel, roll back", async ({ page }) => {
@@ -116,6 +123,14 @@ test("ecs-rolling: deploy a revision, follow it to COMPLETED in the deployment p
   await rollBack(page);
   expect((await rangeService("notifications")).taskDefinition).toBe(before);
   await expect(service.getByRole("row", { name: new RegExp(`PRIMARY.*${before}`) })).toContainText("Completed");
+  await expectInHistory(page, {
+    appId: "notifications",
+    actor: "operator@example.com",
+    operationId: id,
+    reason: "Release the new notifications build",
+    intent: "deploy-revision",
+    status: "Succeeded",
+  });
 });
 
 test("a rollback during a running shift preempts it", async ({ page }) => {
@@ -140,6 +155,9 @@ test("a rollback during a running shift preempts it", async ({ page }) => {
     expect(body.markers.find((m) => m.id === shiftId)?.status).toBe("preempted");
     await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
     expect((await rangeLifecycles("payments-blue")).every((s) => s === "InService")).toBe(true);
+    const who = { appId: "payments-api", actor: "operator@example.com" };
+    await expectInHistory(page, { ...who, operationId: shiftId, reason: "Full cutover of payments", intent: "promote", status: "Preempted" });
+    await expectInHistory(page, { ...who, operationId: rollbackId, reason: /no reason given/, intent: "rollback", status: "Succeeded" });
   } finally {
     await setRangeSpeed(speed);
   }
