@@ -19,6 +19,8 @@ describe("wallFreshness", () => {
       cause: "AWS could not be reached.",
     });
     expect(wallFreshness({ ...base, lastSuccessMs: 99_000, error: null, dataAgeMs: 2_000 })).toEqual({ kind: "fresh", ageMs: 3_000 });
+    // A poll just due on data the server had just refreshed: each age within its bound, so fresh.
+    expect(wallFreshness({ ...base, lastSuccessMs: 91_000, error: null, dataAgeMs: 6_000 })).toEqual({ kind: "fresh", ageMs: 15_000 });
   });
 
   it("says the backend is unreachable when the last poll failed, with the age of what is shown", () => {

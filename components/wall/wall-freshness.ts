@@ -30,10 +30,15 @@ export interface FreshnessInput {
 /** Pure: decides the wall's banner from poll times and errors. */
 export function wallFreshness({ lastSuccessMs, nowMs, error, pollMs, dataAgeMs = 0, awsError = null }: FreshnessInput): WallFreshness {
   if (error && isAuthError(error)) return { kind: "unauthorized", message: error instanceof Error ? error.message : "Not authorized" };
-  // Ages are differences on one clock each (the browser's since the poll, the server's before it),
-  // so a wall whose clock is off does not turn stale or fresh by itself.
-  const ageMs = lastSuccessMs > 0 ? Math.max(0, nowMs - lastSuccessMs) + Math.max(0, dataAgeMs) : null;
+  // Two ages, each a difference on one clock (a wall whose clock is off does not turn stale by
+  // itself): the browser's since its last successful poll, and the server's AWS data age in that
+  // answer. Either beyond two intervals is stale; the age shown is what is on screen, both added.
+  const pollAgeMs = lastSuccessMs > 0 ? Math.max(0, nowMs - lastSuccessMs) : null;
+  const serverAgeMs = Math.max(0, dataAgeMs);
+  const ageMs = pollAgeMs === null ? null : pollAgeMs + serverAgeMs;
   if (error) return { kind: "unreachable", ageMs };
-  if (ageMs === null) return { kind: "loading" };
-  return ageMs > 2 * pollMs ? { kind: "stale", ageMs, cause: awsError } : { kind: "fresh", ageMs };
+  if (pollAgeMs === null || ageMs === null) return { kind: "loading" };
+  if (pollAgeMs > 2 * pollMs) return { kind: "stale", ageMs, cause: null };
+  if (serverAgeMs > 2 * pollMs) return { kind: "stale", ageMs, cause: awsError };
+  return { kind: "fresh", ageMs };
 }

@@ -17,8 +17,8 @@ export interface Cached<T> {
 
 export interface SnapshotCache<T> {
   /**
-   * The latest good value with its time, at once when there is one (a due refresh then runs in the
-   * background); waits for the first load otherwise, and rejects only when no load ever succeeded.
+   * The latest good value with its time. A due refresh is waited for a bounded time (then it goes on
+   * in the background); the first load is waited for in full; rejects only when no load ever succeeded.
    */
   read(key: string): Promise<Cached<T>>;
   /** The current value; rejects when the latest refresh failed. */
@@ -36,8 +36,15 @@ interface Entry<T> {
   expired?: true;
 }
 
-export function createSnapshotCache<T>(opts: { ttlMs: number; load: (key: string) => Promise<T>; now?: () => number }): SnapshotCache<T> {
+export function createSnapshotCache<T>(opts: {
+  ttlMs: number;
+  load: (key: string) => Promise<T>;
+  now?: () => number;
+  /** How long read() waits for a due refresh before answering with the last good value (real time, ms). */
+  readWaitMs?: number;
+}): SnapshotCache<T> {
   const now = opts.now ?? Date.now;
+  const readWaitMs = opts.readWaitMs ?? 2_000;
   const entries = new Map<string, Entry<T>>();
   const inflight = new Map<string, Promise<Entry<T>>>();
   let loadCount = 0;
@@ -68,10 +75,20 @@ export function createSnapshotCache<T>(opts: { ttlMs: number; load: (key: string
 
   return {
     async read(key) {
-      // With a good value in hand, a due refresh runs behind the answer instead of before it: a
-      // wall keeps answering (with the value's age) while AWS is slow or does not answer at all.
+      // With a good value in hand, a due refresh is waited for at most `readWaitMs`: normally it
+      // lands well within that and the answer is fresh; when AWS is slow or does not answer, the
+      // answer is the last good value (with its age) and the refresh goes on behind it.
       const known = entries.get(key);
-      const e = known?.good ? (void entry(key), entries.get(key) ?? known) : await entry(key);
+      const refresh = entry(key);
+      let e: Entry<T>;
+      if (known?.good) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), readWaitMs)));
+        e = (await Promise.race([refresh, late])) ?? entries.get(key) ?? known;
+        clearTimeout(timer);
+      } else {
+        e = await refresh;
+      }
       if (!e.good) throw e.failure?.error;
       return { value: e.good.value, at: e.good.at, error: e.failure?.error ?? null };
     },
