@@ -55,13 +55,22 @@ export function recordSetToSdkJson(r: RecordSet, weight: number) {
   };
 }
 
-const zoneIdCache = new Map<string, string>();
+/**
+ * Zone ids by name, per client: a name means one zone only within one endpoint and account (two
+ * practice ranges, or AWS and a range, give the same name different ids).
+ */
+const zoneIdCaches = new WeakMap<Route53Client, Map<string, string>>();
 
 /** Accepts a hosted zone id (Z…, or /hostedzone/Z…) or a zone name, and returns the bare id. */
 export async function resolveHostedZoneId(client: Route53Client, idOrName: string): Promise<string> {
   const asId = idOrName.replace(/^\/hostedzone\//, "");
   if (/^Z[A-Z0-9]{4,}$/.test(asId)) return asId;
   const wanted = withDot(idOrName);
+  let zoneIdCache = zoneIdCaches.get(client);
+  if (!zoneIdCache) {
+    zoneIdCache = new Map();
+    zoneIdCaches.set(client, zoneIdCache);
+  }
   const cached = zoneIdCache.get(wanted);
   if (cached) return cached;
   let marker: string | undefined;

@@ -14,7 +14,10 @@ import { ecsRollingObserver } from "./ecs-rolling-observe";
 export interface ObserveOptions {
   /** The Route 53 change id of the app's last operation (for change status). */
   lastChangeId?: string | null;
-  /** ecs-rolling: the app's last deploy through Teal, so a rollback undoes exactly that deploy. */
+  /**
+   * ecs-rolling: the app's last deploy through Teal, so a rollback undoes exactly that deploy (after
+   * a rollback: `from` is where it went, so another rollback repeats it).
+   */
   lastDeploy?: LastDeploy | null;
   now?: Date;
 }
@@ -35,9 +38,15 @@ export function observeHintsFrom(latest: Operation | null | undefined): Pick<Obs
       }
     }
   }
-  const from = latest?.before?.taskDefinition;
-  const to = latest?.after?.taskDefinition;
-  const lastDeploy = latest?.intent.kind === "deploy-revision" && from && to ? { from, to } : null;
+  const before = latest?.before?.taskDefinition;
+  const after = latest?.after?.taskDefinition;
+  let lastDeploy: LastDeploy | null = null;
+  if (before && after) {
+    // A deploy is undone by going back to where it started. A rollback (its rollout may have been
+    // cut short) is repeated by going to where it went again, never onwards from it.
+    if (latest?.intent.kind === "deploy-revision") lastDeploy = { from: before, to: after };
+    else if (latest?.intent.kind === "rollback") lastDeploy = { from: after, to: before };
+  }
   return { lastChangeId, lastDeploy };
 }
 

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Actor, Plan } from "@/lib/domain/types";
+import type { Actor, AwsGateway, Plan } from "@/lib/domain/types";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import { seedDemoWorld } from "@/lib/sim/seed";
@@ -51,6 +51,39 @@ export async function advanceRange(range: TestRange, ms: number): Promise<void> 
   }
 }
 
+/**
+ * A practice range on a manual clock with the demo world seeded through the API and settled for
+ * `settleMs` of range time, and SDK clients for it with the product's settings (standard retries).
+ * `seed` seeds the range's ids and fault dice (startTestRange's default when absent).
+ */
+export async function startDemoRange(rangeConfig: Partial<SimConfig>, settleMs: number, seed?: string): Promise<CrashSuiteContext> {
+  const range = await startTestRange(rangeConfig, undefined, seed);
+  try {
+    await seedDemoWorld(range.url);
+    const clients = createClients({ region: "us-east-1", endpoint: range.url });
+    await advanceRange(range, settleMs);
+    return { range, clients };
+  } catch (err) {
+    await range.close();
+    throw err;
+  }
+}
+
+/** An engine on `store` running on the range's clock: its pauses move that clock instead of waiting. */
+export function createRangeEngine(range: TestRange, store: Store, gateway: AwsGateway): Engine {
+  return createEngine({
+    store,
+    gateway,
+    leaseMs: CRASH_LEASE_MS,
+    stopWaitMs: 2_000,
+    now: () => range.nowMs(),
+    sleep: async (ms) => {
+      range.tick(ms);
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  });
+}
+
 async function auditTrail(store: Store, operationId: string): Promise<string[]> {
   return (await store.listAudit({ operationId, limit: 1000 })).reverse().map((r) => r.action);
 }
@@ -65,13 +98,10 @@ export function defineCrashSuite(name: string, options: CrashSuiteOptions): void
   let scenario: CrashScenario;
 
   beforeAll(async () => {
-    const [started, built] = await Promise.all([startTestRange(options.rangeConfig ?? {}), bundleWorker(join(process.cwd(), "node_modules", ".cache", "teal-crash"))]);
-    range = started;
-    bundle = built;
-    await seedDemoWorld(range.url);
     // The product's client settings (the SDK's standard retries), as the restarted server has them.
-    clients = createClients({ region: "us-east-1", endpoint: range.url });
-    await advanceRange(range, options.settleMs);
+    const [started, built] = await Promise.all([startDemoRange(options.rangeConfig ?? {}, options.settleMs), bundleWorker(join(process.cwd(), "node_modules", ".cache", "teal-crash"))]);
+    ({ range, clients } = started);
+    bundle = built;
     dir = mkdtempSync(join(tmpdir(), "teal-crash-"));
     databaseUrl = `file:${join(dir, "teal.db")}`;
     scenario = options.scenario({ range, clients });
@@ -86,18 +116,7 @@ export function defineCrashSuite(name: string, options: CrashSuiteOptions): void
   /** "The server after a restart": a store and engine in this process on the dead worker's database, on the range's clock. */
   async function freshEngine(): Promise<{ store: Store; engine: Engine }> {
     const store = await openStore(databaseUrl);
-    const engine = createEngine({
-      store,
-      gateway: createAwsGateway(clients),
-      leaseMs: CRASH_LEASE_MS,
-      stopWaitMs: 2_000,
-      now: () => range.nowMs(),
-      sleep: async (ms) => {
-        range.tick(ms);
-        await new Promise((resolve) => setImmediate(resolve));
-      },
-    });
-    return { store, engine };
+    return { store, engine: createRangeEngine(range, store, createAwsGateway(clients)) };
   }
 
   async function crash(plan: Plan, kill: KillPoint): Promise<string> {

@@ -20,15 +20,18 @@ export interface TestRange extends RunningRange {
   tick(ms: number): void;
 }
 
-/** Starts a range on 127.0.0.1 and a free port, with a manual clock starting at `startMs`. */
-export async function startTestRange(config: Partial<SimConfig> = {}, startMs = Date.UTC(2026, 0, 1, 12)): Promise<TestRange> {
+/**
+ * Starts a range on 127.0.0.1 and a free port, with a manual clock starting at `startMs`. `seed`
+ * seeds its ids and fault dice (the same seed, the same run).
+ */
+export async function startTestRange(config: Partial<SimConfig> = {}, startMs = Date.UTC(2026, 0, 1, 12), seed: number | string = "test"): Promise<TestRange> {
   let clock = startMs;
   const range = await startRange({
     port: 0,
     host: "127.0.0.1",
     config,
     now: () => clock,
-    seed: "test",
+    seed,
     // The manual clock is what lets `POST /_sim/clock {advanceSeconds}` work in tests.
     advanceClock: (ms) => {
       clock += ms;
