@@ -9,6 +9,18 @@
  *     one request per chart series.
  *  4. Snapshot route latency p50/p95/p99 at each viewer count (goal: p95 ≤ 50 ms at 50 viewers).
  *  5. The range's own request handling time and tick cost, so the reader sees it is not the bottleneck.
+ *  6. Rollback latency per application (goal: ≤ 300 ms): each application is moved off blue first
+ *     (a shift to 50 %, or for ecs-rolling a deploy of the next revision) and that operation is
+ *     followed to its end; then the rollback server action is posted as the demo responder, the way
+ *     the browser posts it, and the figure is the time from that post to the arrival of the
+ *     rollback's last AWS mutation at the range, minus the time the range spent handling the
+ *     requests that came in between (its ring of the latest requests in /_sim/stats). Median of
+ *     BENCH_ROLLBACK_RUNS runs (default 3). The section runs the range's clock BENCH_ROLLBACK_SPEED
+ *     times faster (default 20) and Teal's waits at BENCH_WAIT_SCALE (default 0.1, the browser
+ *     tests' settings), so a rollback with waits between its mutations reports them compressed.
+ *
+ * BENCH_SECTIONS picks the sections to run (comma-separated, default all): js (1), fanin (2–5),
+ * rollback (6); e.g. `BENCH_SECTIONS=rollback npm run bench`.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -25,9 +37,41 @@ const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 30);
 const POLL_MS = 2000;
 const VIEWERS = (process.env.BENCH_VIEWERS ?? "1,10,50,100").split(",").map(Number);
 const APP_ID = process.env.BENCH_APP ?? "shop";
+const ROLLBACK_RUNS = Number(process.env.BENCH_ROLLBACK_RUNS ?? 3);
+const ROLLBACK_SPEED = Number(process.env.BENCH_ROLLBACK_SPEED ?? 20);
+const WAIT_SCALE = process.env.BENCH_WAIT_SCALE ?? "0.1";
+const ROLLBACK_GOAL_MS = 300;
+
+const SECTIONS = ["js", "fanin", "rollback"] as const;
+type Section = (typeof SECTIONS)[number];
+
+function isSection(name: string): name is Section {
+  return (SECTIONS as readonly string[]).includes(name);
+}
+
+/** The sections BENCH_SECTIONS names (all when unset). */
+function selectedSections(): Set<Section> {
+  const names = (process.env.BENCH_SECTIONS ?? SECTIONS.join(","))
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  const unknown = names.filter((n) => !isSection(n));
+  if (unknown.length > 0) throw new Error(`BENCH_SECTIONS: unknown section(s) ${unknown.join(", ")}; choose from ${SECTIONS.join(", ")}.`);
+  return new Set(names.filter(isSection));
+}
 
 interface OpStats {
   count: number;
+  processingMs: number;
+}
+/** One request in the range's ring of the latest requests (lib/sim/stats.ts). */
+interface RangeRequest {
+  seq: number;
+  receivedAtMs: number;
+  service: string;
+  operation: string;
+  mutating: boolean;
+  status: number;
   processingMs: number;
 }
 interface RangeStats {
@@ -35,6 +79,7 @@ interface RangeStats {
   processingMs: number;
   services: Record<string, OpStats & { operations: Record<string, OpStats> }>;
   tick?: { count: number; totalMs: number; maxMs: number };
+  requests?: RangeRequest[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -135,13 +180,292 @@ function count(stats: RangeStats, service: string, op?: string): number {
   return op ? (s.operations[op]?.count ?? 0) : s.count;
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
+}
+
+interface AppListing {
+  id: string;
+  pattern: string;
+}
+/** A server action's return value (lib/actions/result.ts). */
+interface ActionReply {
+  ok: boolean;
+  data?: { operationId?: string };
+  code?: string;
+  message?: string;
+}
+interface OperationView {
+  id: string;
+  status: string;
+  error: string | null;
+  steps: { call?: { service: string; operation: string }; wait?: { kind: string } }[];
+}
+interface PlanPreviewView {
+  ok?: boolean;
+  reason?: string;
+  version?: string;
+  error?: string;
+}
+interface SnapshotView {
+  state?: {
+    rollout?: { primaryTaskDefinition: string };
+    environments?: Record<string, { ecs?: { revisions?: string[] } }>;
+  };
+}
+interface RollbackRun {
+  firstMs: number;
+  lastMs: number;
+  rangeMs: number;
+  mutations: number;
+  waits: number;
+}
+
+const FINISHED = new Set(["succeeded", "failed", "aborted", "preempted"]);
+
+let actionIds: Map<string, string> | null = null;
+
+/** The id Next gave a server action in this build (what the browser sends in the next-action header). */
+function actionId(exportedName: string): string {
+  if (actionIds === null) {
+    const manifest = JSON.parse(readFileSync(path.join(root, ".next", "server", "server-reference-manifest.json"), "utf8")) as {
+      node: Record<string, { exportedName: string }>;
+    };
+    actionIds = new Map(Object.entries(manifest.node).map(([id, entry]) => [entry.exportedName, id]));
+  }
+  const id = actionIds.get(exportedName);
+  if (id === undefined) throw new Error(`no server action named ${exportedName} in this build`);
+  return id;
+}
+
+async function getJson<T>(url: string, cookie: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, { headers: { cookie } });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Posts a server action as the application page's form would, and returns its result. */
+async function postAction(appId: string, name: string, input: Record<string, unknown>, cookie: string): Promise<ActionReply> {
+  const res = await fetch(`${APP}/apps/${appId}`, {
+    method: "POST",
+    headers: { "next-action": actionId(name), origin: APP, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component", cookie },
+    body: JSON.stringify([input]),
+  });
+  const text = await res.text();
+  // The reply is a React Server Components stream, one "row:json" a line; the result is the row with "ok".
+  for (const line of text.split("\n")) {
+    const json = /^[0-9a-f]+:(\{.*\})$/.exec(line)?.[1];
+    if (json === undefined) continue;
+    const row = JSON.parse(json) as Partial<ActionReply>;
+    if (typeof row.ok === "boolean") return row as ActionReply;
+  }
+  throw new Error(`${name} on ${appId}: no action result in the reply (HTTP ${res.status})`);
+}
+
+/** Polls the operations journal until the operation ends. */
+async function followOperation(appId: string, operationId: string, cookie: string, timeoutMs = 300_000): Promise<OperationView> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const { body } = await getJson<{ operations?: OperationView[] }>(`${APP}/api/history/operations?format=json&app=${appId}&limit=20`, cookie);
+    const op = body.operations?.find((o) => o.id === operationId);
+    if (op && FINISHED.has(op.status)) return op;
+    await sleep(200);
+  }
+  throw new Error(`operation ${operationId} on ${appId} did not end within ${timeoutMs / 1000} s`);
+}
+
+/** What moves an application off blue: a shift to 50 %, or (ecs-rolling) a deploy of its next revision. */
+async function offBlueIntent(app: AppListing, cookie: string): Promise<{ query: string; action: string; input: Record<string, unknown> }> {
+  if (app.pattern !== "ecs-rolling") {
+    return { query: "intent=shift&greenPercent=50", action: "shiftTraffic", input: { appId: app.id, greenPercent: 50 } };
+  }
+  const { body } = await getJson<SnapshotView>(`${APP}/api/apps/${app.id}/snapshot?range=60`, cookie);
+  const primary = body.state?.rollout?.primaryTaskDefinition;
+  const revisions = Object.values(body.state?.environments ?? {}).flatMap((e) => e.ecs?.revisions ?? []);
+  // Newest first: the newest revision the service does not run (the demo's next release).
+  const next = revisions.find((r) => r !== primary);
+  if (primary === undefined || next === undefined) throw new Error(`${app.id}: no revision to deploy besides ${primary ?? "none"}`);
+  return {
+    query: `intent=deploy-revision&taskDefinition=${encodeURIComponent(next)}`,
+    action: "deployRevision",
+    input: { appId: app.id, taskDefinition: next },
+  };
+}
+
+/**
+ * Moves the application off blue and follows that operation to its end. Until the world has
+ * settled from the previous rollback the planner may refuse (instances still leaving, a lease
+ * still held): the plan preview is polled until it accepts.
+ */
+async function moveOffBlue(app: AppListing, cookie: string): Promise<void> {
+  const until = Date.now() + 180_000;
+  let last = "";
+  while (Date.now() < until) {
+    const intent = await offBlueIntent(app, cookie);
+    const preview = await getJson<PlanPreviewView>(`${APP}/api/apps/${app.id}/plan?${intent.query}`, cookie);
+    if (preview.status === 200 && preview.body.ok === true && preview.body.version !== undefined) {
+      const reply = await postAction(app.id, intent.action, { ...intent.input, expectedVersion: preview.body.version, reason: "bench: move off blue" }, cookie);
+      const operationId = reply.data?.operationId;
+      if (reply.ok && operationId !== undefined) {
+        const op = await followOperation(app.id, operationId, cookie);
+        if (op.status !== "succeeded") throw new Error(`${app.id}: ${intent.action} ended ${op.status}${op.error ? ` (${op.error})` : ""}`);
+        return;
+      }
+      if (reply.code === "unauthenticated" || reply.code === "forbidden") throw new Error(`${app.id}: ${intent.action} refused: ${reply.message ?? reply.code}`);
+      last = reply.message ?? reply.code ?? "refused";
+    } else {
+      last = preview.body.reason ?? preview.body.error ?? `HTTP ${preview.status}`;
+    }
+    await sleep(250);
+  }
+  throw new Error(`${app.id}: could not move off blue (${last})`);
+}
+
+/**
+ * One measured rollback: the range's statistics are reset, the rollback action is posted, the
+ * operation is followed to its end, and the range's ring of the latest requests tells when each
+ * AWS mutation arrived and how long the range spent on every request before it.
+ */
+async function measureRollback(app: AppListing, cookie: string): Promise<RollbackRun> {
+  await fetch(`${RANGE}/_sim/stats/reset`, { method: "POST" });
+  const t0 = Date.now();
+  const reply = await postAction(app.id, "rollback", { appId: app.id, reason: "bench: rollback latency" }, cookie);
+  const operationId = reply.data?.operationId;
+  if (!reply.ok || operationId === undefined) throw new Error(`${app.id}: rollback refused: ${reply.message ?? reply.code ?? "no operation"}`);
+  const op = await followOperation(app.id, operationId, cookie);
+  if (op.status !== "succeeded") throw new Error(`${app.id}: rollback ended ${op.status}${op.error ? ` (${op.error})` : ""}`);
+
+  const ring = (await rangeStats()).requests ?? [];
+  if ((ring[0]?.seq ?? 1) > 1) throw new Error(`${app.id}: the range's request ring overflowed during the rollback`);
+  const requests = ring.filter((r) => r.receivedAtMs >= t0);
+  const mutations = requests.filter((r) => r.mutating && r.status < 400);
+  const first = mutations[0];
+  const last = mutations[mutations.length - 1];
+  if (first === undefined || last === undefined) throw new Error(`${app.id}: the rollback made no AWS mutation`);
+  // The range handles one request at a time, so these handling times are disjoint stretches of the interval.
+  const rangeBefore = (seq: number) => requests.filter((r) => r.seq < seq).reduce((sum, r) => sum + r.processingMs, 0);
+  const lastCall = op.steps.reduce((at, step, i) => (step.call ? i : at), -1);
+  return {
+    firstMs: first.receivedAtMs - t0 - rangeBefore(first.seq),
+    lastMs: last.receivedAtMs - t0 - rangeBefore(last.seq),
+    rangeMs: rangeBefore(last.seq),
+    mutations: mutations.length,
+    waits: op.steps.slice(0, Math.max(0, lastCall)).filter((step) => step.wait).length,
+  };
+}
+
+/** Section 6: rollback latency per application, each moved off blue before every run. */
+async function rollbackLatency(): Promise<void> {
+  if (!Number.isInteger(ROLLBACK_RUNS) || ROLLBACK_RUNS < 1) throw new Error("BENCH_ROLLBACK_RUNS must be a whole number, 1 or more.");
+  if (!(ROLLBACK_SPEED > 0)) throw new Error("BENCH_ROLLBACK_SPEED must be a positive number.");
+  const operator = await signIn("operator@example.com");
+  const responder = await signIn("responder@example.com");
+  const { body } = await getJson<{ apps?: AppListing[] }>(`${APP}/api/apps`, operator);
+  const apps = body.apps ?? [];
+  if (apps.length === 0) throw new Error("no applications configured");
+  const config = (await (await fetch(`${RANGE}/_sim/config`)).json()) as { speed: number };
+  await fetch(`${RANGE}/_sim/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ speed: ROLLBACK_SPEED }) });
+  try {
+    // Warm the action path (module load, session decoding): an application that does not exist changes nothing.
+    await postAction(apps[0]?.id ?? "shop", "rollback", { appId: "bench-warm-up-no-such-app" }, responder);
+
+    const rows: (string | number)[][] = [];
+    for (const app of apps) {
+      const runs: RollbackRun[] = [];
+      let failure = "";
+      try {
+        for (let i = 0; i < ROLLBACK_RUNS; i++) {
+          await moveOffBlue(app, operator);
+          runs.push(await measureRollback(app, responder));
+        }
+      } catch (err) {
+        failure = err instanceof Error ? err.message : String(err);
+      }
+      const last = runs.map((r) => r.lastMs);
+      const lastMedian = median(last);
+      rows.push([
+        app.id,
+        app.pattern,
+        runs.length,
+        runs.length ? median(runs.map((r) => r.mutations)) : "-",
+        runs.length ? median(runs.map((r) => r.waits)) : "-",
+        runs.length ? median(runs.map((r) => r.firstMs)).toFixed(0) : "-",
+        runs.length ? lastMedian.toFixed(0) : "-",
+        runs.length ? `${Math.min(...last).toFixed(0)}–${Math.max(...last).toFixed(0)}` : "-",
+        runs.length ? median(runs.map((r) => r.rangeMs)).toFixed(1) : "-",
+        failure !== "" ? `error: ${failure}` : lastMedian <= ROLLBACK_GOAL_MS ? "met" : "missed",
+      ]);
+    }
+    table(
+      `Rollback latency per application (rollback action posted → last AWS mutation at the range, range handling subtracted; ` +
+        `median of ${ROLLBACK_RUNS} runs; range clock ${ROLLBACK_SPEED}×, Teal waits ×${WAIT_SCALE}; goal ≤ ${ROLLBACK_GOAL_MS} ms)`,
+      ["app", "pattern", "runs", "mutations", "waits before last", "first mutation ms", "last mutation ms", "min–max ms", "range ms", `goal ≤ ${ROLLBACK_GOAL_MS} ms`],
+      rows,
+    );
+  } finally {
+    await fetch(`${RANGE}/_sim/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ speed: config.speed }) });
+  }
+}
+
+/** Sections 2–5: viewers polling one application's snapshot, and what that costs the range. */
+async function fanIn(): Promise<void> {
+  const cookie = await signIn("viewer@example.com");
+  // Warm the server (first requests compile routes and open the store).
+  await fetch(`${APP}/api/apps/${APP_ID}/snapshot?range=60`, { headers: { cookie } });
+
+  const rows: (string | number)[][] = [];
+  const perMinute: number[] = [];
+  let refreshRow: (string | number)[] | null = null;
+  for (const n of VIEWERS) {
+    const r = await viewers(n, cookie);
+    const awsPerMin = (r.stats.total / r.seconds) * 60;
+    perMinute.push(awsPerMin);
+    const metricCalls = count(r.stats, "cloudwatch", "GetMetricData");
+    const refreshes = count(r.stats, "route53", "ListResourceRecordSets");
+    if (n === VIEWERS[0]) refreshRow = [refreshes, metricCalls, refreshes ? (metricCalls / refreshes).toFixed(2) : "n/a"];
+    rows.push([
+      n,
+      r.latencies.length + r.errors,
+      r.errors,
+      awsPerMin.toFixed(1),
+      (awsPerMin / (perMinute[0] ?? awsPerMin)).toFixed(3),
+      percentile(r.latencies, 50).toFixed(1),
+      percentile(r.latencies, 95).toFixed(1),
+      percentile(r.latencies, 99).toFixed(1),
+      r.stats.total ? (r.stats.processingMs / r.stats.total).toFixed(2) : "0",
+    ]);
+  }
+  table(
+    `Fan-in and snapshot latency (${WINDOW_S} s per row, each viewer polls every ${POLL_MS / 1000} s; server refresh 5 s)`,
+    ["viewers", "polls", "errors", "AWS req/min", "vs 1 viewer", "p50 ms", "p95 ms", "p99 ms", "range ms/req"],
+    rows,
+  );
+  if (refreshRow) {
+    table(
+      "Metric requests per application refresh (naive baseline: one request per chart series = 16)",
+      ["refreshes", "GetMetricData calls", "per refresh"],
+      [refreshRow],
+    );
+  }
+  const stats = await rangeStats();
+  if (stats.tick) {
+    table("Practice range world tick (background advance)", ["ticks", "mean ms", "max ms"], [
+      [stats.tick.count, (stats.tick.totalMs / Math.max(1, stats.tick.count)).toFixed(2), stats.tick.maxMs.toFixed(1)],
+    ]);
+  }
+}
+
 async function main(): Promise<void> {
+  const sections = selectedSections();
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     console.log("Building (no production build found)…");
     const res = spawnSync(path.join(root, "node_modules", ".bin", "next"), ["build"], { stdio: "inherit", cwd: root });
     if (res.status !== 0) process.exit(1);
   }
-  firstLoadJs();
+  if (sections.has("js")) firstLoadJs();
+  if (!sections.has("fanin") && !sections.has("rollback")) return;
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "teal-bench-"));
   const server = spawn(process.execPath, [path.join(root, "scripts", "start.mjs"), "--no-build"], {
@@ -154,56 +478,16 @@ async function main(): Promise<void> {
       DATABASE_URL: `file:${path.join(dataDir, "teal.db")}`,
       NEXTAUTH_SECRET: "bench-secret-not-for-production-0123456789",
       TEAL_REFRESH_MS: "5000",
+      // Only operations wait; the polling sections run none.
+      ...(sections.has("rollback") ? { TEAL_WAIT_SCALE: WAIT_SCALE } : {}),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     },
     detached: true,
   });
   try {
     await waitFor(`${APP}/api/health`, server);
-    const cookie = await signIn("viewer@example.com");
-    // Warm the server (first requests compile routes and open the store).
-    await fetch(`${APP}/api/apps/${APP_ID}/snapshot?range=60`, { headers: { cookie } });
-
-    const rows: (string | number)[][] = [];
-    const perMinute: number[] = [];
-    let refreshRow: (string | number)[] | null = null;
-    for (const n of VIEWERS) {
-      const r = await viewers(n, cookie);
-      const awsPerMin = (r.stats.total / r.seconds) * 60;
-      perMinute.push(awsPerMin);
-      const metricCalls = count(r.stats, "cloudwatch", "GetMetricData");
-      const refreshes = count(r.stats, "route53", "ListResourceRecordSets");
-      if (n === VIEWERS[0]) refreshRow = [refreshes, metricCalls, refreshes ? (metricCalls / refreshes).toFixed(2) : "n/a"];
-      rows.push([
-        n,
-        r.latencies.length + r.errors,
-        r.errors,
-        awsPerMin.toFixed(1),
-        (awsPerMin / (perMinute[0] ?? awsPerMin)).toFixed(3),
-        percentile(r.latencies, 50).toFixed(1),
-        percentile(r.latencies, 95).toFixed(1),
-        percentile(r.latencies, 99).toFixed(1),
-        r.stats.total ? (r.stats.processingMs / r.stats.total).toFixed(2) : "0",
-      ]);
-    }
-    table(
-      `Fan-in and snapshot latency (${WINDOW_S} s per row, each viewer polls every ${POLL_MS / 1000} s; server refresh 5 s)`,
-      ["viewers", "polls", "errors", "AWS req/min", "vs 1 viewer", "p50 ms", "p95 ms", "p99 ms", "range ms/req"],
-      rows,
-    );
-    if (refreshRow) {
-      table(
-        "Metric requests per application refresh (naive baseline: one request per chart series = 16)",
-        ["refreshes", "GetMetricData calls", "per refresh"],
-        [refreshRow],
-      );
-    }
-    const stats = await rangeStats();
-    if (stats.tick) {
-      table("Practice range world tick (background advance)", ["ticks", "mean ms", "max ms"], [
-        [stats.tick.count, (stats.tick.totalMs / Math.max(1, stats.tick.count)).toFixed(2), stats.tick.maxMs.toFixed(1)],
-      ]);
-    }
+    if (sections.has("fanin")) await fanIn();
+    if (sections.has("rollback")) await rollbackLatency();
   } finally {
     if (server.pid) {
       try {

@@ -230,6 +230,7 @@ async function handleRequest(ctx: RangeContext, req: SimHttpRequest): Promise<Si
       body: JSON.stringify({ error: "The practice range cannot tell which AWS service this request is for." }),
     };
   }
+  const receivedAtMs = Date.now();
   const { world } = ctx;
   const operation = operationName(service, req);
   const faults = resolveFaults(world.faults, service, operation);
@@ -260,7 +261,7 @@ async function handleRequest(ctx: RangeContext, req: SimHttpRequest): Promise<Si
     console.error(`practice range: ${service} ${operation} failed:`, err);
     response = serviceError(world, service, req, new SimApiError(service === "ec2" ? "InternalError" : "InternalFailure", message, 500));
   }
-  recordRequest(ctx.stats, service, operation, performance.now() - started);
+  recordRequest(ctx.stats, service, operation, performance.now() - started, { receivedAtMs, status: response.status });
   return response;
 }
 

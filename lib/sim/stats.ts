@@ -27,6 +27,31 @@ export interface TickStats {
   maxMs: number;
 }
 
+/**
+ * One API request as the range saw it, so a benchmark in another process can tell when a call of a
+ * feature reached "AWS" (e.g. the last mutation of a roll back) and how long the range itself took.
+ */
+export interface RequestRecord {
+  /** Position since the last reset, from 1 (the request's `total` once counted): gaps show overwritten entries. */
+  seq: number;
+  /** Wall-clock time (epoch ms, Date.now(), not the world's clock) the request reached the handler, before any injected latency. */
+  receivedAtMs: number;
+  service: string;
+  operation: string;
+  /** False for reads (Describe*, List*, Get*), true for everything else. */
+  mutating: boolean;
+  /** The HTTP status answered (throttled and injected errors included). */
+  status: number;
+  /** Time the range spent handling it (excluding injected latency), in ms. */
+  processingMs: number;
+}
+
+/** What recordRequest may add about the request beyond its cost. */
+export interface RequestDetail {
+  receivedAtMs: number;
+  status: number;
+}
+
 export interface RangeStats {
   sinceMs: number;
   total: number;
@@ -35,21 +60,48 @@ export interface RangeStats {
   injectedErrors: number;
   services: Record<string, ServiceStats>;
   tick?: TickStats;
+  /**
+   * The latest requests (at most RECENT_REQUESTS; slot (seq - 1) % RECENT_REQUESTS, oldest
+   * overwritten first). The control API answers them oldest first (see statsView).
+   */
+  requests?: RequestRecord[];
 }
 
 /** How many handling times per operation are kept for percentiles. */
 export const RECENT_SAMPLES = 2_000;
 
+/** How many of the latest requests are kept with their arrival time. */
+export const RECENT_REQUESTS = 500;
+
+const READ_OPERATION = /^(Describe|List|Get)[A-Z]/;
+
+/** Whether an AWS operation changes something: everything but Describe*, List* and Get*. */
+export function isMutatingOperation(operation: string): boolean {
+  return !READ_OPERATION.test(operation);
+}
+
 export function createStats(nowMs: number): RangeStats {
-  return { sinceMs: nowMs, total: 0, processingMs: 0, throttled: 0, injectedErrors: 0, services: {}, tick: { count: 0, totalMs: 0, maxMs: 0 } };
+  return {
+    sinceMs: nowMs,
+    total: 0,
+    processingMs: 0,
+    throttled: 0,
+    injectedErrors: 0,
+    services: {},
+    tick: { count: 0, totalMs: 0, maxMs: 0 },
+    requests: [],
+  };
 }
 
 export function resetStats(stats: RangeStats, nowMs: number): void {
   Object.assign(stats, createStats(nowMs));
 }
 
-/** Counts one API request of `service`/`operation` that took `processingMs` of range time. */
-export function recordRequest(stats: RangeStats, service: string, operation: string, processingMs: number): void {
+/**
+ * Counts one API request of `service`/`operation` that took `processingMs` of range time; with
+ * `detail`, also keeps it in the ring of the latest requests.
+ */
+export function recordRequest(stats: RangeStats, service: string, operation: string, processingMs: number, detail?: RequestDetail): void {
   stats.total += 1;
   stats.processingMs += processingMs;
   const svc = (stats.services[service] ??= { count: 0, processingMs: 0, operations: {} });
@@ -64,6 +116,20 @@ export function recordRequest(stats: RangeStats, service: string, operation: str
   // A ring: slot count % size holds the newest sample once the ring is full.
   if (recent.length < RECENT_SAMPLES) recent.push(processingMs);
   else recent[(op.count - 1) % RECENT_SAMPLES] = processingMs;
+  if (detail !== undefined) {
+    const requests = (stats.requests ??= []);
+    const record: RequestRecord = {
+      seq: stats.total,
+      receivedAtMs: detail.receivedAtMs,
+      service,
+      operation,
+      mutating: isMutatingOperation(operation),
+      status: detail.status,
+      processingMs,
+    };
+    if (requests.length < RECENT_REQUESTS) requests.push(record);
+    else requests[(stats.total - 1) % RECENT_REQUESTS] = record;
+  }
 }
 
 /** Counts one background tick that took `ms`. */
@@ -91,7 +157,7 @@ interface OperationView {
   p99Ms?: number;
 }
 
-/** The statistics as the control API answers them: percentiles instead of the raw samples. */
+/** The statistics as the control API answers them: percentiles instead of the raw samples, the latest requests oldest first. */
 export function statsView(stats: RangeStats): Omit<RangeStats, "services"> & { services: Record<string, OperationView & { operations: Record<string, OperationView> }> } {
   const services: Record<string, OperationView & { operations: Record<string, OperationView> }> = {};
   for (const [name, svc] of Object.entries(stats.services)) {
@@ -102,5 +168,6 @@ export function statsView(stats: RangeStats): Omit<RangeStats, "services"> & { s
     }
     services[name] = { count: svc.count, processingMs: svc.processingMs, maxMs: svc.maxMs, operations };
   }
-  return { ...stats, services };
+  const requests = [...(stats.requests ?? [])].sort((a, b) => a.seq - b.seq);
+  return { ...stats, services, requests };
 }
