@@ -538,11 +538,17 @@ export type AppErrorCode =
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly userMessage: string;
-  constructor(code: AppErrorCode, userMessage: string, internalMessage?: string) {
+  /**
+   * AWS answered with a server error (5xx) or did not answer at all: a read may be tried again
+   * later. Set by lib/aws; says nothing about whether a mutation was applied.
+   */
+  readonly transient: boolean;
+  constructor(code: AppErrorCode, userMessage: string, internalMessage?: string, opts: { transient?: boolean } = {}) {
     super(internalMessage ?? userMessage);
     this.name = "AppError";
     this.code = code;
     this.userMessage = userMessage;
+    this.transient = opts.transient ?? false;
   }
 }
 

@@ -258,6 +258,33 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     expect(sleeps.slice(0, 2)).toEqual([2_000, 3_000]);
   });
 
+  it("keeps polling through a 5xx and an endpoint that did not answer, and records the last error", async () => {
+    gateway.checkWith((wait, _output, attempt) => {
+      if (wait.kind !== "route53-change-insync") return { done: true, detail: "ok" };
+      if (attempt === 1) throw new AppError("aws_error", "GetChange failed: InternalFailure: oops (AWS service error; safe to retry)", undefined, { transient: true });
+      if (attempt === 2) throw new AppError("aws_error", "GetChange failed: the AWS endpoint did not answer in time (network or endpoint down; safe to retry)", undefined, { transient: true });
+      return { done: true, detail: "INSYNC" };
+    });
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await engine.whenIdle(operationId);
+    const op = await store.getOperation(operationId);
+    expect(op?.status).toBe("succeeded");
+    const waited = op?.steps.find((s) => s.wait?.kind === "route53-change-insync");
+    expect(waited?.progress).toMatchObject({ polls: 3, lastError: expect.stringContaining("did not answer in time") });
+  });
+
+  it("fails a wait that only ever sees transient errors at its timeout, naming the last one", async () => {
+    gateway.checkWith((wait) => {
+      if (wait.kind !== "route53-change-insync") return { done: true, detail: "ok" };
+      throw new AppError("aws_error", "GetChange failed: InternalFailure: oops (AWS service error; safe to retry)", undefined, { transient: true });
+    });
+    const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await engine.whenIdle(operationId);
+    const op = await store.getOperation(operationId);
+    expect(op?.status).toBe("failed");
+    expect(op?.error).toMatch(/Timed out after .* \(last: GetChange failed: InternalFailure: oops/);
+  });
+
   it("fails a wait whose poll errors for another reason", async () => {
     gateway.checkWith(() => {
       throw new AppError("not_found", "The Route 53 change no longer exists.");
@@ -541,6 +568,30 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
       expect(gateway.calls).toEqual([]);
       expect(op?.steps[0]).toMatchObject({ status: "failed", error: "Auto Scaling group shop-asg does not exist" });
       expect(op?.steps[0]?.progress?.lastError).toBe("Auto Scaling group shop-asg does not exist");
+    });
+
+    it("checks again after a throttled or 5xx check, then calls; a check that keeps failing fails the step uncalled", async () => {
+      gateway.checkWith((_wait, _output, attempt) => {
+        if (attempt === 1) throw new AppError("throttled", "DescribeAutoScalingGroups failed: Throttling: Rate exceeded");
+        if (attempt === 2) throw new AppError("aws_error", "DescribeAutoScalingGroups failed: InternalFailure: x (AWS service error; safe to retry)", undefined, { transient: true });
+        return { done: attempt >= 4, detail: `poll ${attempt}` };
+      });
+      const { operationId } = await engine.start({ plan: standbyPlan(), actor: operator, reason: "standby" });
+      await engine.whenIdle(operationId);
+      const op = await store.getOperation(operationId);
+      expect(op?.status).toBe("succeeded");
+      expect(gateway.operations()).toEqual(["EnterStandby"]);
+      expect(op?.steps[0]?.progress).toMatchObject({ calls: 1, polls: 4 });
+
+      gateway.checkWith(() => {
+        throw new AppError("throttled", "DescribeAutoScalingGroups failed: Throttling: Rate exceeded");
+      });
+      const again = await engine.start({ plan: standbyPlan(), actor: operator, reason: "standby" });
+      await engine.whenIdle(again.operationId);
+      const failed = await store.getOperation(again.operationId);
+      expect(failed?.status).toBe("failed");
+      expect(gateway.operations()).toEqual(["EnterStandby"]);
+      expect(failed?.steps[0]).toMatchObject({ status: "failed", error: "DescribeAutoScalingGroups failed: Throttling: Rate exceeded", progress: { calls: 0, polls: 5 } });
     });
   });
 

@@ -156,6 +156,11 @@ export function isRetryableRefusal(error: unknown): error is AppError {
   return error.code === "throttled" || (error.code === "conflict" && BUSY.test(error.userMessage));
 }
 
+/** Whether a read (a wait's poll) failed in a way that a later poll may not: throttling, 5xx, no answer. */
+export function isTransientRead(error: unknown): error is AppError {
+  return error instanceof AppError && (error.code === "throttled" || error.transient);
+}
+
 /**
  * How long (real time) a refused start waits for the lock holder's operation to appear in the
  * journal, and the pause between looks. Only a holder that died between taking the lock and
@@ -518,9 +523,11 @@ export function createEngine(options: EngineOptions): Engine {
           if (result.done) return;
           last = result.detail;
         } catch (error) {
-          // Polls only read, and the SDK has already retried: a throttled poll is tried again at
-          // the next interval, anything else fails the step.
-          if (!(error instanceof AppError && error.code === "throttled")) throw error;
+          // Polls only read, and the SDK has already retried: a poll throttled, answered with a
+          // 5xx or not answered at all is tried again at the next interval until the wait's own
+          // timeout (an AWS hiccup must not fail a rollback that is converging); anything else
+          // fails the step.
+          if (!isTransientRead(error)) throw error;
           last = error.userMessage;
           progress.lastError = error.userMessage;
         }
@@ -584,13 +591,24 @@ export function createEngine(options: EngineOptions): Engine {
       if (step.wait) await waitUntil(step.wait, output, progress, save);
     };
 
-    /** The one check of a step's `skipIf`; an error fails the step (we cannot tell whether the call is safe). */
+    /**
+     * The check of a step's `skipIf`. A transient failure (throttled, 5xx, no answer) is checked
+     * again after a pause, like a refused call; after that, or on any other error, the step fails
+     * (we cannot tell whether the call is safe).
+     */
     const alreadyDone = async (condition: WaitCondition, progress: StepProgress): Promise<boolean> => {
-      const stop = await checkpoint(false);
-      if (stop) throw new Stopped(stop);
-      progress.polls++;
-      const result = await gateway.check(condition, null);
-      return result.done;
+      for (let attempt = 1; ; attempt++) {
+        const stop = await checkpoint(false);
+        if (stop) throw new Stopped(stop);
+        progress.polls++;
+        try {
+          return (await gateway.check(condition, null)).done;
+        } catch (error) {
+          if (!isTransientRead(error) || attempt >= callRetry.attempts) throw error;
+          progress.lastError = error.userMessage;
+        }
+        await pause(callRetry.firstPauseMs * 2 ** (attempt - 1));
+      }
     };
 
     let stop: Stop | null = null;
