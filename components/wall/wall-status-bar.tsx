@@ -53,7 +53,10 @@ export function WallStatusBar({ freshness, nowMs, page, pages, viewer }: WallSta
         </p>
       ) : null}
       <p className="max-w-72 truncate text-xl text-slate-400">{viewer}</p>
-      <p className="text-4xl font-semibold text-white tabular-nums">{formatClock(nowMs)}</p>
+      {/* The server renders its second, the browser hydrates with its own: a known, harmless difference. */}
+      <p className="text-4xl font-semibold text-white tabular-nums" suppressHydrationWarning>
+        {formatClock(nowMs)}
+      </p>
     </header>
   );
 }
