@@ -27,6 +27,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
+import type { RequestRecord } from "../lib/sim/stats";
 
 const root = path.resolve(import.meta.dirname, "..");
 const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 3400);
@@ -64,16 +65,8 @@ interface OpStats {
   count: number;
   processingMs: number;
 }
-/** One request in the range's ring of the latest requests (lib/sim/stats.ts). */
-interface RangeRequest {
-  seq: number;
-  receivedAtMs: number;
-  service: string;
-  operation: string;
-  mutating: boolean;
-  status: number;
-  processingMs: number;
-}
+/** One request in the range's ring of the latest requests. */
+type RangeRequest = RequestRecord;
 interface RangeStats {
   total: number;
   processingMs: number;

@@ -4,6 +4,7 @@ import type { Store } from "@/lib/store/store";
 import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/lib/store/testing";
 import { createEngine, type Engine, type EngineOptions } from "./engine";
 import { FakeGateway } from "./fake-gateway";
+import { rollbackToBluePlan } from "@/lib/engine/testing/plans";
 
 const operator: Actor = { id: "u-op", email: "operator@example.com", role: "operator" };
 const responder: Actor = { id: "u-resp", email: "responder@example.com", role: "responder" };
@@ -49,24 +50,7 @@ function shiftPlan(overrides: Partial<Plan> = {}): Plan {
   };
 }
 
-function rollbackPlan(): Plan {
-  return {
-    appId: "shop",
-    pattern: "dns-weighted",
-    intent: { kind: "rollback" },
-    summary: "Roll back: all traffic to blue",
-    before: { greenPercent: 25 },
-    after: { greenPercent: 0 },
-    steps: [
-      {
-        id: "weights-to-blue",
-        title: "Set weights blue 100 / green 0",
-        call: { service: "route53", operation: "ChangeResourceRecordSets", input: { HostedZoneId: "Z1", Comment: "rollback" } },
-        wait: { kind: "route53-change-insync", timeoutMs: 120_000, pollMs: 2_000 },
-      },
-    ],
-  };
-}
+const rollbackPlan = (): Plan => rollbackToBluePlan("shop");
 
 /** The Route 53 fake: each change gets an id naming its comment; only the rollback's change ever syncs when `stuck`. */
 function route53(gateway: FakeGateway, stuck: boolean): void {

@@ -17,6 +17,7 @@ import { openStore, type Store } from "@/lib/store/store";
 import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/lib/store/testing";
 import { createEngine, type Engine } from "@/lib/engine/engine";
 import { FakeGateway, type Gate } from "@/lib/engine/fake-gateway";
+import { rollbackToBluePlan } from "@/lib/engine/testing/plans";
 
 /** SQLite always; PostgreSQL as well when a server is given. */
 const dialects = process.env.TEST_PG_URL ? DIALECTS : DIALECTS.filter((d) => d === "sqlite");
@@ -60,24 +61,7 @@ function shiftPlan(greenPercent: number): Plan {
   };
 }
 
-function rollbackPlan(): Plan {
-  return {
-    appId: APP,
-    pattern: "dns-weighted",
-    intent: { kind: "rollback" },
-    summary: "Roll back: all traffic to blue",
-    before: { greenPercent: 25 },
-    after: { greenPercent: 0 },
-    steps: [
-      {
-        id: "weights-to-blue",
-        title: "Set weights blue 100 / green 0",
-        call: { service: "route53", operation: "ChangeResourceRecordSets", input: { HostedZoneId: "Z1", Comment: "rollback" } },
-        wait: { kind: "route53-change-insync", timeoutMs: 120_000, pollMs: 2_000 },
-      },
-    ],
-  };
-}
+const rollbackPlan = (): Plan => rollbackToBluePlan(APP);
 
 /** Route 53 of one server: each change's id names its comment; a shift's change never syncs, a rollback's does. */
 function route53Gateway(): FakeGateway {
