@@ -141,10 +141,21 @@ async function rangeStats(): Promise<RangeStats> {
   return (await (await fetch(`${RANGE}/_sim/stats`)).json()) as RangeStats;
 }
 
+/** The server's refresh interval in this bench (TEAL_REFRESH_MS below): it refreshes once per window of it. */
+const REFRESH_MS = 5_000;
+
 async function viewers(n: number, cookie: string): Promise<{ latencies: number[]; errors: number; stats: RangeStats; seconds: number }> {
+  // Each row covers whole refresh windows, starting half-way into one: a row of 30 s then holds
+  // exactly six refreshes, and the ratio between rows measures viewers, not where a row began.
+  await sleep(REFRESH_MS - ((Date.now() + REFRESH_MS / 2) % REFRESH_MS));
+  // The current window's refresh happens before the count starts (as it would have for a viewer
+  // already there), so every row counts the refreshes of the same six windows.
+  await (await fetch(`${APP}/api/apps/${APP_ID}/snapshot?range=60`, { headers: { cookie } })).arrayBuffer();
   await fetch(`${RANGE}/_sim/stats/reset`, { method: "POST" });
   const started = Date.now();
   const until = started + WINDOW_S * 1000;
+  // What reached the range during the row itself, read when it ends (not after the last polls return).
+  const atEnd = sleep(WINDOW_S * 1000).then(rangeStats);
   const latencies: number[] = [];
   let errors = 0;
   const viewer = async (i: number) => {
@@ -163,8 +174,8 @@ async function viewers(n: number, cookie: string): Promise<{ latencies: number[]
     }
   };
   await Promise.all(Array.from({ length: n }, (_, i) => viewer(i)));
-  const stats = await rangeStats();
-  return { latencies: latencies.sort((a, b) => a - b), errors, stats, seconds: (Date.now() - started) / 1000 };
+  const stats = await atEnd;
+  return { latencies: latencies.sort((a, b) => a - b), errors, stats, seconds: WINDOW_S };
 }
 
 function count(stats: RangeStats, service: string, op?: string): number {
@@ -470,7 +481,7 @@ async function main(): Promise<void> {
       RANGE_PORT: String(RANGE_PORT),
       DATABASE_URL: `file:${path.join(dataDir, "teal.db")}`,
       NEXTAUTH_SECRET: "bench-secret-not-for-production-0123456789",
-      TEAL_REFRESH_MS: "5000",
+      TEAL_REFRESH_MS: String(REFRESH_MS),
       // Only operations wait; the polling sections run none.
       ...(sections.has("rollback") ? { TEAL_WAIT_SCALE: WAIT_SCALE } : {}),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",

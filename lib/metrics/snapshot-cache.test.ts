@@ -33,6 +33,17 @@ describe("createSnapshotCache", () => {
     expect(cache.loads()).toBe(4);
   });
 
+  it("costs one load per window for one viewer polling every 2 s and for a crowd polling every 100 ms", async () => {
+    const loadsOver = async (pollMs: number, viewers: number): Promise<number> => {
+      let t = 0;
+      const cache = createSnapshotCache({ ttlMs: 5000, now: () => t, load: async () => t });
+      for (; t < 60_000; t += pollMs) await Promise.all(Array.from({ length: viewers }, () => cache.get("shop")));
+      return cache.loads();
+    };
+    expect(await loadsOver(2_000, 1)).toBe(12);
+    expect(await loadsOver(100, 50)).toBe(12);
+  });
+
   it("counts a failed refresh as the interval's refresh: one try per ttl however many callers", async () => {
     let t = 0;
     let calls = 0;

@@ -1,5 +1,5 @@
 /**
- * Keeps one value per key, refreshed at most once per `ttlMs` however many callers ask, with
+ * Keeps one value per key, refreshed at most once per `ttlMs` window however many callers ask, with
  * concurrent refreshes coalesced into one load (single flight). 50 viewers cost what one costs.
  *
  * A failed refresh counts as the refresh of its interval too: while AWS is unreachable or
@@ -50,10 +50,17 @@ export function createSnapshotCache<T>(opts: {
   let loadCount = 0;
 
   const lastTry = (e: Entry<T>): number => Math.max(e.good?.at ?? -Infinity, e.failure?.at ?? -Infinity);
+  /**
+   * Refreshes are counted in fixed windows of `ttlMs` on the clock, not from the last load: a load
+   * started in the current window is current. So one viewer polling more often than the window
+   * costs one load per window, exactly as many viewers do (counted from the last load, a viewer
+   * polling every 2 s against 5 s would load every 6 s, and a crowd every 5 s).
+   */
+  const windowOf = (t: number): number => Math.floor(t / opts.ttlMs);
 
   function entry(key: string): Promise<Entry<T>> {
     const known = entries.get(key);
-    if (known && !known.expired && now() - lastTry(known) < opts.ttlMs) return Promise.resolve(known);
+    if (known && !known.expired && windowOf(lastTry(known)) === windowOf(now())) return Promise.resolve(known);
     const pending = inflight.get(key);
     if (pending) return pending;
     loadCount++;
