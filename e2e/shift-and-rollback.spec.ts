@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import {
+  APP_ID,
   configuredSplit,
   expectOperationSucceeded,
   greenSlider,
@@ -48,6 +49,17 @@ test("an operator shifts green to 25 % with the keyboard, then rolls back to blu
   await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
   await expect(page.getByRole("region", { name: /operation$/i })).toContainText("Canary for the new storefront build");
   expect(await rangeGreenShare()).toBe(25);
+
+  // DNS clients follow the weights (behind their caches), green's load balancer starts counting
+  // requests, and once a whole minute of them is in CloudWatch the observed split and green's
+  // request chart follow. Teal and the range share the wall clock, so this takes real minutes.
+  const shiftedAt = Date.now();
+  await expect(page.getByRole("img", { name: /^Observed split:/ })).not.toHaveAccessibleName(/green 0 %|no traffic/, { timeout: 180_000 });
+  const snapshot = await page.request.get(`/api/apps/${APP_ID}/snapshot?range=60`);
+  expect(snapshot.ok()).toBe(true);
+  const { metrics } = (await snapshot.json()) as { metrics: { series: { metric: string; color: string | null; points: { t: number; v: number }[] }[] } };
+  const greenRequests = metrics.series.find((s) => s.metric === "RequestCount" && s.color === "green");
+  expect(greenRequests?.points.some((p) => p.t >= shiftedAt - 60_000 && p.v > 0)).toBe(true);
 
   await rollBackToBlue(page);
   expect(await rangeGreenShare()).toBe(0);
