@@ -73,6 +73,11 @@ interface Bucket {
   /** Representative sample values and their weights (parallel arrays). */
   values: number[];
   weights: number[];
+  /**
+   * The samples sorted by value (stable), kept while the bucket does not change: a closed minute is
+   * asked for its percentiles on every GetMetricData over it, and sorting is most of that cost.
+   */
+  sorted?: { values: number[]; weights: number[] };
 }
 
 interface Series {
@@ -176,20 +181,36 @@ function compact(bucket: Bucket): void {
  * Nearest-rank weighted percentile: the smallest sample whose cumulative weight reaches p% of the
  * total. For the samples 1..100 with equal weights, p99 = 99 and p50 = 50.
  */
-function weightedPercentile(values: number[], weights: number[], p: number): number | undefined {
-  if (values.length === 0) return undefined;
+/** Merged samples can drift outside the true range; clamp to what was observed. */
+function clampTo(value: number | undefined, min: number, max: number): number | undefined {
+  return value === undefined ? undefined : Math.min(max, Math.max(min, value));
+}
+
+/** The samples in ascending order of value (stable: equal values keep their order), weights alongside. */
+function sortedSamples(values: number[], weights: number[]): { values: number[]; weights: number[] } {
   const order = values.map((_, i) => i).sort((a, b) => (values[a] ?? 0) - (values[b] ?? 0));
+  return { values: order.map((i) => values[i] ?? 0), weights: order.map((i) => weights[i] ?? 0) };
+}
+
+function weightedPercentile(values: number[], weights: number[], p: number): number | undefined {
+  const sorted = sortedSamples(values, weights);
+  return weightedPercentileOfSorted(sorted.values, sorted.weights, p);
+}
+
+/** The weighted percentile of samples already sorted by value. */
+function weightedPercentileOfSorted(values: number[], weights: number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
   let total = 0;
   for (const w of weights) total += w;
   if (total <= 0) return undefined;
   const target = (p / 100) * total;
   let cumulative = 0;
-  for (const i of order) {
+  for (let i = 0; i < values.length; i++) {
     cumulative += weights[i] ?? 0;
     // A small tolerance absorbs floating-point error in fractional weights.
     if (cumulative >= target - total * 1e-12) return values[i];
   }
-  return values[order[order.length - 1] as number];
+  return values[values.length - 1];
 }
 
 /** Time range and period for a statistics query. */
@@ -245,6 +266,7 @@ export class MetricStore implements SimMetricSink {
       bucket = { sampleCount: 0, sum: 0, min: Infinity, max: -Infinity, values: [], weights: [] };
       series.buckets.set(minute, bucket);
     }
+    bucket.sorted = undefined;
     bucket.sampleCount += stats.sampleCount;
     bucket.sum += stats.sum;
     bucket.min = Math.min(bucket.min, stats.min);
@@ -363,6 +385,12 @@ function mergeBuckets(timestampMs: number, buckets: Bucket[], unit: string): Per
       if (p >= 100) return max;
       // Every sample equal: any percentile is that value, even for aggregates recorded without samples.
       if (min === max) return min;
+      if (!cache && buckets.length === 1 && buckets[0]) {
+        // One bucket (1-minute periods): its own samples, sorted once for as long as it stays unchanged.
+        const only = buckets[0];
+        only.sorted ??= sortedSamples(only.values, only.weights);
+        return clampTo(weightedPercentileOfSorted(only.sorted.values, only.sorted.weights, p), min, max);
+      }
       if (!cache) {
         const values: number[] = [];
         const weights: number[] = [];
@@ -378,9 +406,7 @@ function mergeBuckets(timestampMs: number, buckets: Bucket[], unit: string): Per
         }
         cache = { values, weights };
       }
-      const value = weightedPercentile(cache.values, cache.weights, p);
-      // Merged samples can drift outside the true range; clamp to what was observed.
-      return value === undefined ? undefined : Math.min(max, Math.max(min, value));
+      return clampTo(weightedPercentile(cache.values, cache.weights, p), min, max);
     },
   };
 }
