@@ -48,24 +48,38 @@ export async function startedOperationId(page: Page): Promise<string> {
   return match[1];
 }
 
-/** Waits until the operation panel shows this operation as succeeded. */
-export async function expectOperationSucceeded(page: Page, operationId: string): Promise<void> {
+/** Waits until the operation panel shows this operation with the given status label. */
+export async function expectOperation(page: Page, operationId: string, status: "Succeeded" | "Running"): Promise<void> {
   const panel = operationPanel(page);
   await expect(panel).toContainText(operationId, { timeout: 30_000 });
-  // The panel shows one operation at a time; its status badge reads "Succeeded" once it is done.
-  await expect(panel).toContainText("Succeeded", { timeout: 60_000 });
+  // The panel shows one operation at a time; its status badge reads e.g. "Succeeded" once it is done.
+  await expect(panel).toContainText(status, { timeout: 90_000 });
   await expect(panel).toContainText(operationId);
 }
 
-/** Rolls back through the UI (one confirmation, no typing) and waits for it to finish. */
-export async function rollBackToBlue(page: Page): Promise<void> {
-  await page.getByRole("button", { name: /^Roll back to blue/ }).click();
-  const dialog = page.getByRole("dialog", { name: "Roll back to blue" });
+export async function expectOperationSucceeded(page: Page, operationId: string): Promise<void> {
+  await expectOperation(page, operationId, "Succeeded");
+}
+
+/**
+ * Rolls back with the always-present button ("Roll back to blue", or to the revision on a rolling
+ * update): one confirmation, no typing; waits for it to succeed and returns its id.
+ */
+export async function rollBack(page: Page): Promise<string> {
+  await page.getByRole("button", { name: /^Roll back to/ }).click();
+  const dialog = page.getByRole("dialog", { name: /^Roll back/ });
   await expect(dialog).toBeVisible();
   await dialog.getByRole("button", { name: "Roll back now" }).click();
   await expect(dialog).toBeHidden();
   const id = await startedOperationId(page);
   await expectOperationSucceeded(page, id);
+  return id;
+}
+
+/** Rolls back a traffic-shifting application and checks that blue has it all again. */
+export async function rollBackToBlue(page: Page): Promise<void> {
+  await expect(page.getByRole("button", { name: /^Roll back to blue/ })).toBeVisible();
+  await rollBack(page);
   await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
 }
 

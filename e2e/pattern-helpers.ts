@@ -1,5 +1,5 @@
-import { expect, type Locator, type Page } from "@playwright/test";
-import { startedOperationId } from "./helpers";
+import { expect, type Page } from "@playwright/test";
+import { expectOperation, operationPanel, startedOperationId } from "./helpers";
 
 /** The practice range's state as GET /_sim/state returns it (only the parts these specs read). */
 interface RangeWorld {
@@ -43,19 +43,7 @@ export async function rangeAlbWeights(albName: string): Promise<number[]> {
 export async function openPatternApp(page: Page, appId: string): Promise<void> {
   await page.goto(`/apps/${appId}`);
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-  await expect(page.getByRole("region", { name: /operation$/i })).toBeVisible();
-}
-
-export function operationRegion(page: Page): Locator {
-  return page.getByRole("region", { name: /operation$/i });
-}
-
-/** Waits until the operation panel shows this operation with the given status label. */
-export async function expectOperation(page: Page, operationId: string, status: "Succeeded" | "Running"): Promise<void> {
-  const panel = operationRegion(page);
-  await expect(panel).toContainText(operationId, { timeout: 30_000 });
-  await expect(panel).toContainText(status, { timeout: 90_000 });
-  await expect(panel).toContainText(operationId);
+  await expect(operationPanel(page)).toBeVisible();
 }
 
 /** Confirms an open plan dialog with a reason and returns the started operation's id. */
@@ -113,22 +101,6 @@ export async function expectInHistory(
   expect(found?.status).toBe(op.status.toLowerCase());
   if (typeof op.reason === "string") expect(found?.reason).toBe(op.reason);
   else expect(found?.reason).toMatch(op.reason);
-}
-
-/** Rolls back with the always-present button (one confirmation) and waits for it to succeed. */
-export async function rollBack(page: Page): Promise<string> {
-  await page.getByRole("button", { name: /^Roll back to/ }).click();
-  const dialog = page.getByRole("dialog", { name: /Roll back/ });
-  await expect(dialog).toBeVisible();
-  await dialog.getByRole("button", { name: "Roll back now" }).click();
-  await expect(dialog).toBeHidden();
-  const id = await startedOperationId(page);
-  await expectOperation(page, id, "Succeeded");
-  return id;
-}
-
-export function configuredSplitOf(page: Page): Locator {
-  return page.getByRole("img", { name: /^Configured split:/ });
 }
 
 /** Sets the range's clock speed and returns the one it had (POST /_sim/clock). */

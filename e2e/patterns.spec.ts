@@ -1,16 +1,13 @@
 import { expect, test } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { signIn, startedOperationId } from "./helpers";
+import { configuredSplit, expectOperation, rollBack, signIn, startedOperationId } from "./helpers";
 import {
-  configuredSplitOf,
   confirmWithReason,
   expectInHistory,
-  expectOperation,
   openPatternApp,
   rangeAlbWeights,
   rangeLifecycles,
   rangeService,
-  rollBack,
   setRangeSpeed,
   shiftWithPreset,
 } from "./pattern-helpers";
@@ -27,11 +24,11 @@ test("alb-weighted: shift to 25 % moves the listener weights, roll back restores
   await openPatternApp(page, "catalog-api");
   await expect(page.getByRole("region", { name: "Application Load Balancer" })).toContainText("catalog-blue");
   const shiftId = await shiftWithPreset(page, 25, "Canary of the catalog build");
-  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
+  await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
   const [blue, green] = await rangeAlbWeights("catalog-alb");
   expect(Math.round(((green ?? 0) / ((blue ?? 0) + (green ?? 0))) * 100)).toBe(25);
   const rollbackId = await rollBack(page);
-  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
+  await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
   expect((await rangeAlbWeights("catalog-alb"))[1]).toBe(0);
   const who = { appId: "catalog-api", actor: "operator@example.com" };
   await expectInHistory(page, { ...who, operationId: shiftId, reason: "Canary of the catalog build", intent: "shift", status: "Succeeded" });
@@ -47,7 +44,7 @@ test("ecs-elb-swap: the slider snaps to whole tasks; shift to 50 % and roll back
   await expect(slider).toHaveAttribute("aria-valuenow", "25");
   await slider.press("Home");
   await shiftWithPreset(page, 50, "Half the orders tasks on green");
-  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 50 %, green 50 %");
+  await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 50 %, green 50 %");
   expect((await rangeService("orders-green")).desired).toBe(2);
   await expect(page.getByRole("region", { name: /Green ECS service/ })).toContainText("PRIMARY");
   await rollBack(page);
@@ -59,27 +56,27 @@ test("ecs-dns-swap: shift to 10 % of DNS answers and roll back", async ({ page }
   await openPatternApp(page, "profile-service");
   await expect(page.getByRole("region", { name: /Route 53/ })).toBeVisible();
   await shiftWithPreset(page, 10, "First DNS share for the profile service");
-  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 90 %, green 10 %");
+  await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 90 %, green 10 %");
   await rollBack(page);
-  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
+  await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
 });
 
 test("asg-swap: shift to 25 % puts one blue instance into Standby, roll back brings it back", async ({ page }) => {
   await openPatternApp(page, "payments-api");
   await shiftWithPreset(page, 25, "One green instance for payments");
-  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
+  await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
   expect((await rangeLifecycles("payments-blue")).filter((s) => s === "Standby")).toHaveLength(1);
   await rollBack(page);
   expect((await rangeLifecycles("payments-blue")).every((s) => s === "InService")).toBe(true);
-  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
+  await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
 });
 
 test("launch-swap: shift to 25 % and roll back on one group", async ({ page }) => {
   await openPatternApp(page, "checkout-web");
   await shiftWithPreset(page, 25, "First instance on checkout-v42");
-  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
+  await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
   await rollBack(page);
-  await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
+  await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
   expect((await rangeLifecycles("checkout-web")).filter((s) => s === "Standby")).toHaveLength(0);
 });
 
@@ -153,7 +150,7 @@ test("a rollback during a running shift preempts it", async ({ page }) => {
     expect(snapshot.ok()).toBe(true);
     const body = (await snapshot.json()) as { markers: { id: string; status: string }[] };
     expect(body.markers.find((m) => m.id === shiftId)?.status).toBe("preempted");
-    await expect(configuredSplitOf(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
+    await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
     expect((await rangeLifecycles("payments-blue")).every((s) => s === "InService")).toBe(true);
     const who = { appId: "payments-api", actor: "operator@example.com" };
     await expectInHistory(page, { ...who, operationId: shiftId, reason: "Full cutover of payments", intent: "promote", status: "Preempted" });

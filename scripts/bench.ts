@@ -65,14 +65,12 @@ interface OpStats {
   count: number;
   processingMs: number;
 }
-/** One request in the range's ring of the latest requests. */
-type RangeRequest = RequestRecord;
 interface RangeStats {
   total: number;
   processingMs: number;
   services: Record<string, OpStats & { operations: Record<string, OpStats> }>;
   tick?: { count: number; totalMs: number; maxMs: number };
-  requests?: RangeRequest[];
+  requests?: RequestRecord[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -8,16 +8,15 @@
  * viewer's poll.
  */
 export interface Cached<T> {
+  /** The last good value (it carries its own time, if the caller needs one). */
   value: T;
-  /** When the load that produced `value` started (ms). */
-  at: number;
   /** The latest refresh's failure when it failed after `value` was loaded; null when `value` is current. */
   error: unknown;
 }
 
 export interface SnapshotCache<T> {
   /**
-   * The latest good value with its time. A due refresh is waited for a bounded time (then it goes on
+   * The latest good value. A due refresh is waited for a bounded time (then it goes on
    * in the background); the first load is waited for in full; rejects only when no load ever succeeded.
    */
   read(key: string): Promise<Cached<T>>;
@@ -97,7 +96,7 @@ export function createSnapshotCache<T>(opts: {
         e = await refresh;
       }
       if (!e.good) throw e.failure?.error;
-      return { value: e.good.value, at: e.good.at, error: e.failure?.error ?? null };
+      return { value: e.good.value, error: e.failure?.error ?? null };
     },
     async get(key) {
       const e = await entry(key);

@@ -177,10 +177,6 @@ function compact(bucket: Bucket): void {
   bucket.weights = weights;
 }
 
-/**
- * Nearest-rank weighted percentile: the smallest sample whose cumulative weight reaches p% of the
- * total. For the samples 1..100 with equal weights, p99 = 99 and p50 = 50.
- */
 /** Merged samples can drift outside the true range; clamp to what was observed. */
 function clampTo(value: number | undefined, min: number, max: number): number | undefined {
   return value === undefined ? undefined : Math.min(max, Math.max(min, value));
@@ -197,7 +193,11 @@ function weightedPercentile(values: number[], weights: number[], p: number): num
   return weightedPercentileOfSorted(sorted.values, sorted.weights, p);
 }
 
-/** The weighted percentile of samples already sorted by value. */
+/**
+ * Nearest-rank weighted percentile: the smallest sample whose cumulative weight reaches p% of the
+ * total. For the samples 1..100 with equal weights, p99 = 99 and p50 = 50.
+ * `values` must be sorted ascending, `weights` alongside.
+ */
 function weightedPercentileOfSorted(values: number[], weights: number[], p: number): number | undefined {
   if (values.length === 0) return undefined;
   let total = 0;
