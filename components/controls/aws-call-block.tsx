@@ -11,7 +11,14 @@ export function AwsCallBlock({ call }: { call: AwsCall }) {
         </span>
         <span className="font-semibold text-slate-900 dark:text-slate-100">{call.operation}</span>
       </div>
-      <pre className="max-h-72 overflow-auto bg-white px-3 py-2 font-mono text-[11px] leading-relaxed text-slate-800 dark:bg-slate-950 dark:text-slate-200">
+      {/* Long values wrap instead of running off the right edge (which target group gets which
+          weight must be readable); a long body scrolls, so it can take keyboard focus. */}
+      <pre
+        tabIndex={0}
+        role="region"
+        aria-label={`${call.operation} request`}
+        className="max-h-72 overflow-y-auto bg-white px-3 py-2 font-mono text-xs leading-relaxed break-all whitespace-pre-wrap text-slate-800 focus-visible:outline-2 focus-visible:outline-teal-600 dark:bg-slate-950 dark:text-slate-200"
+      >
         {JSON.stringify(call.input, null, 2)}
       </pre>
     </div>

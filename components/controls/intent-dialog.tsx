@@ -69,7 +69,7 @@ export function IntentDialog({ appId, intent, title, confirmLabel, start, onClos
             id={reasonId}
             aria-describedby={reasonHelpId}
             required
-            autoFocus
+            data-autofocus
             rows={2}
             value={reason}
             onChange={(e) => setReason(e.target.value)}

@@ -49,7 +49,7 @@ export function ResumeButton({ appId, operation, onStarted }: ResumeButtonProps)
               <button type="button" className={buttonClass("secondary")} onClick={() => setOpen(false)} disabled={runner.pending}>
                 Cancel
               </button>
-              <button type="button" autoFocus className={buttonClass("primary")} onClick={confirm} disabled={runner.pending}>
+              <button type="button" data-autofocus className={buttonClass("primary")} onClick={confirm} disabled={runner.pending}>
                 {runner.pending ? "Resuming…" : "Resume now"}
               </button>
             </>

@@ -3,7 +3,7 @@
 import { useId, useState } from "react";
 import { rollback } from "@/lib/actions/rollback";
 import { ModalDialog } from "@/components/ui/modal-dialog";
-import { DANGER_SOLID, buttonClass } from "@/components/ui/button-styles";
+import { buttonClass } from "@/components/ui/button-styles";
 import { usePlanPreview } from "@/components/hooks/use-plan-preview";
 import { PlanPreviewBody } from "./plan-preview-body";
 import { FailureNotice } from "./failure-notice";
@@ -44,8 +44,8 @@ export function RollbackDialog({ appId, onClose, onStarted }: RollbackDialogProp
           </button>
           <button
             type="button"
-            autoFocus
-            className={buttonClass("danger", "md", DANGER_SOLID)}
+            data-autofocus
+            className={buttonClass("dangerSolid", "md", "px-5 font-semibold")}
             onClick={confirm}
             disabled={runner.pending}
           >

@@ -70,7 +70,7 @@ export function ShiftDialog({ appId, fromPercent, toPercent, onClose, onStarted 
             id={reasonId}
             aria-describedby={reasonHelpId}
             required
-            autoFocus
+            data-autofocus
             rows={2}
             value={reason}
             onChange={(e) => setReason(e.target.value)}

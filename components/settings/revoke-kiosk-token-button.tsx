@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { revokeKioskToken } from "@/lib/actions/revoke-kiosk-token";
 import type { KioskTokenInfo } from "@/lib/domain/kiosk";
-import { DANGER_SOLID, buttonClass } from "@/components/ui/button-styles";
+import { buttonClass } from "@/components/ui/button-styles";
 import { ModalDialog } from "@/components/ui/modal-dialog";
 import { FailureNotice } from "@/components/controls/failure-notice";
 import { useActionRunner } from "@/components/controls/use-action-runner";
@@ -42,7 +42,7 @@ export function RevokeKioskTokenButton({ tokenId, label }: { tokenId: string; la
               <button type="button" className={buttonClass("secondary", "md")} onClick={() => setOpen(false)} disabled={runner.pending}>
                 Cancel
               </button>
-              <button type="button" className={buttonClass("primary", "md", DANGER_SOLID)} onClick={() => void confirm()} disabled={runner.pending}>
+              <button type="button" className={buttonClass("dangerSolid", "md")} onClick={() => void confirm()} disabled={runner.pending}>
                 {runner.pending ? "Revoking…" : "Revoke token"}
               </button>
             </>

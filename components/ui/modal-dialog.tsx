@@ -15,7 +15,7 @@ interface ModalDialogProps {
 
 /**
  * A modal built on the native <dialog>: the browser traps focus, makes the page inert and closes on
- * Escape. Mounted only while open.
+ * Escape. Mounted only while open. The element marked `data-autofocus` takes focus when it opens.
  */
 export function ModalDialog({ title, subtitle, onClose, children, footer, busy = false, widthClass = "max-w-2xl" }: ModalDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -23,9 +23,18 @@ export function ModalDialog({ title, subtitle, onClose, children, footer, busy =
 
   useEffect(() => {
     const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
+    // The control that opened the dialog gets focus back when it closes (the dialog is unmounted,
+    // so the browser's own restoring does not happen).
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (dialog && !dialog.open) {
+      dialog.showModal();
+      // showModal() focuses the first focusable element (often a text box, where Enter adds a
+      // newline); the dialog's main action asks for focus with data-autofocus instead.
+      dialog.querySelector<HTMLElement>("[data-autofocus]")?.focus();
+    }
     return () => {
       if (dialog?.open) dialog.close();
+      if (opener?.isConnected) opener.focus();
     };
   }, []);
 
