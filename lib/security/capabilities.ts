@@ -217,8 +217,11 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
       // Drift to put back: the weights moved behind Teal's back after its last successful operation.
       const reference = await lastSucceeded(w);
       const expected = reference.after?.greenPercent ?? 0;
-      await setWeightsBehindTealsBack(w, expected >= 50 ? expected - 30 : expected + 30);
-      const state = await currentState(w);
+      let state = await currentState(w);
+      if (Math.abs(state.configured.greenPercent - expected) < 1) {
+        await setWeightsBehindTealsBack(w, expected >= 50 ? expected - 30 : expected + 30);
+        state = await currentState(w);
+      }
       return { appId: APP_ID, referenceId: reference.id, expectedVersion: state.version, reason: "security suite" };
     },
     after: finishOperation,
