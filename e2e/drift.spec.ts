@@ -1,4 +1,4 @@
-import { ChangeResourceRecordSetsCommand, ListHostedZonesByNameCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
+import { ChangeResourceRecordSetsCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { APP_ID, expectOperationSucceeded, greenSlider, openApp, rangeGreenShare, rollBackToBlue, signIn, startedOperationId } from "./helpers";
@@ -12,7 +12,7 @@ async function setWeightsBehindTealsBack(green: number): Promise<void> {
   if (!endpoint) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
   const route53 = new Route53Client({ region: "us-east-1", endpoint, credentials: { accessKeyId: "AKIDCONSOLE", secretAccessKey: "console-secret" } });
   try {
-    const zones = await route53.send(new ListHostedZonesByNameCommand({ DNSName: "example.com." }));
+    const zones = await route53.send(new ListHostedZonesCommand({}));
     const zoneId = zones.HostedZones?.find((z) => z.Name === "example.com.")?.Id;
     if (!zoneId) throw new Error("no example.com. zone on the range");
     const sets = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }));
@@ -54,6 +54,7 @@ test("drift made behind Teal's back shows on the app page, the overview and the 
   const shiftDialog = page.getByRole("dialog", { name: /Shift traffic/ });
   await shiftDialog.getByLabel("Reason").fill("Canary");
   await shiftDialog.getByRole("button", { name: "Confirm shift" }).click();
+  await expect(page.getByRole("status")).toContainText("Traffic shift started");
   await expectOperationSucceeded(page, await startedOperationId(page));
   await expect(page.getByRole("region", { name: "Drift" })).toHaveCount(0);
 
@@ -100,6 +101,7 @@ test("drift made behind Teal's back shows on the app page, the overview and the 
   await page.screenshot({ path: testInfo.outputPath("drift-dialog-1440.png") });
   await dialog.getByRole("button", { name: "Re-assert now" }).click();
   await expect(dialog).toBeHidden();
+  await expect(page.getByRole("status")).toContainText("Re-assert started");
   await expectOperationSucceeded(page, await startedOperationId(page));
   expect(await rangeGreenShare()).toBe(10);
   await expect(banner).toHaveCount(0);

@@ -17,7 +17,7 @@ export function ReassertButton({ appId, drift, onStarted }: ReassertButtonProps)
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" className={buttonClass("primary", "sm")} onClick={() => setOpen(true)}>
+      <button type="button" className={buttonClass("secondary", "sm")} onClick={() => setOpen(true)}>
         <span aria-hidden="true">⟲</span>
         Re-assert last state
       </button>
