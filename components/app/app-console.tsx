@@ -27,6 +27,7 @@ import { RolloutPanel } from "./rollout-panel";
 import { RiskReview } from "./risk-review";
 import { ecsServicesOf } from "./ecs-services";
 import { AppConsoleSkeleton } from "./app-console-skeleton";
+import { DriftBanner } from "./drift-banner";
 
 interface AppConsoleProps {
   appId: string;
@@ -112,6 +113,10 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
           ) : null
         }
       />
+
+      {data.drift ? (
+        <DriftBanner appId={appId} drift={data.drift} canReassert={permissions.reassert} onStarted={(id) => refresh(`Re-assert started: operation ${id}`)} />
+      ) : null}
 
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-[minmax(0,1fr)_380px] 2xl:grid-cols-[minmax(0,1fr)_420px]">
         <div className="min-w-0 space-y-4">

@@ -18,15 +18,17 @@ interface IntentDialogProps {
   start: (expectedVersion: string, reason: string) => Promise<ActionResult<{ operationId: string }>>;
   onClose: () => void;
   onStarted: (operationId: string) => void;
+  /** Pre-filled reason (still editable), where the dialog can say why itself. */
+  defaultReason?: string;
 }
 
 /**
  * Confirms an operator intent other than a shift (standby, scale green, deploy a revision): the plan
  * and its exact AWS calls first, then a reason for the audit log, then the action.
  */
-export function IntentDialog({ appId, intent, title, confirmLabel, start, onClose, onStarted }: IntentDialogProps) {
+export function IntentDialog({ appId, intent, title, confirmLabel, start, onClose, onStarted, defaultReason = "" }: IntentDialogProps) {
   const preview = usePlanPreview(appId, intent);
-  const [reason, setReason] = useState("");
+  const [reason, setReason] = useState(defaultReason);
   const runner = useActionRunner<{ operationId: string }>();
   const reasonId = useId();
   const reasonHelpId = useId();

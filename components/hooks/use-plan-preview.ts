@@ -5,8 +5,8 @@ import type { Intent, PlanPreview } from "@/lib/domain/types";
 import { fetchJson } from "@/components/api/fetch-json";
 import { queryKeys } from "@/components/api/query-keys";
 
-/** Any intent a confirm dialog can preview. */
-export type PlanRequest = Intent;
+/** Any intent a confirm dialog can preview, or re-asserting the last successful operation's end state. */
+export type PlanRequest = Intent | { kind: "reassert" };
 
 /** The query string of a plan preview for one intent (the route's schema, one field per intent). */
 export function planParams(request: PlanRequest): URLSearchParams {
@@ -28,6 +28,7 @@ export function planParams(request: PlanRequest): URLSearchParams {
       break;
     case "promote":
     case "rollback":
+    case "reassert":
       break;
   }
   return params;

@@ -72,6 +72,17 @@ export function AppCard({ app, nowMs }: AppCardProps) {
             {app.dataAgeMs !== null ? <span className="block">Showing the last good read, {formatDurationSeconds(app.dataAgeMs / 1000)} old.</span> : null}
           </p>
         ) : null}
+        {app.drift ? (
+          <p
+            data-testid="drift-marker"
+            className="rounded border border-amber-300 bg-amber-50 px-2 py-1.5 text-xs font-medium text-amber-950 dark:border-amber-800 dark:bg-amber-950/60 dark:text-amber-100"
+          >
+            <span aria-hidden="true" className="mr-1 font-bold">
+              !
+            </span>
+            AWS differs from Teal&apos;s last operation: {app.drift.text}
+          </p>
+        ) : null}
         {app.pattern === "ecs-rolling" ? (
           <RolloutLine percent={app.configuredGreenPercent} />
         ) : (

@@ -38,6 +38,10 @@ describe("appConditions", () => {
     expect(appConditions(app({ configuredGreenPercent: 50, observedGreenPercent: 48, operation: op("succeeded") })).has("attention")).toBe(true);
     expect(appConditions(app({ configuredGreenPercent: 100, observedGreenPercent: 70 })).has("attention")).toBe(true);
   });
+  it("needs attention when AWS differs from Teal's last operation", () => {
+    const drift = { kind: "share" as const, actualGreenPercent: 40, expectedGreenPercent: 0, text: "green 40 %, expected 0 %", operation: { id: "op0", summary: "Roll back", finishedAt: null } };
+    expect(appConditions(app({ configuredGreenPercent: 0, operation: op("succeeded"), drift })).has("attention")).toBe(true);
+  });
   it("does not count a rolling update's progress as a split", () => {
     expect([...appConditions(app({ pattern: "ecs-rolling", configuredGreenPercent: 50, observedGreenPercent: null }))]).toEqual(["healthy"]);
   });

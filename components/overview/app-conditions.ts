@@ -18,7 +18,8 @@ const DRIFT_POINTS = 10;
  * - running: an operation is pending or running;
  * - alarm: its state cannot be read, or a colour has unhealthy instances or tasks (or none healthy);
  * - attention: the last operation failed, was interrupted, aborted or preempted; traffic is left
- *   split between the colours with nothing running; or the observed share drifts from the configured one;
+ *   split between the colours with nothing running; the observed share drifts from the configured one;
+ *   or AWS differs from the end state of Teal's last successful operation;
  * - healthy: none of the above.
  * An application can be in several at once (running and in alarm).
  */
@@ -40,7 +41,7 @@ export function appConditions(app: AppSummary): Set<AppCondition> {
   const leftSplit = !running && app.pattern !== "ecs-rolling" && split !== null && split > 0 && split < 100;
   const drift =
     !running && split !== null && app.observedGreenPercent !== null && Math.abs(app.observedGreenPercent - split) >= DRIFT_POINTS;
-  if (badLast || leftSplit || drift) out.add("attention");
+  if (badLast || leftSplit || drift || app.drift) out.add("attention");
   if (out.size === 0) out.add("healthy");
   return out;
 }

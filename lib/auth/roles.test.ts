@@ -4,9 +4,9 @@ import { atLeast, can, CAPABILITIES, higherRole, isRole, type Capability } from 
 
 const expected: Record<Role, Capability[]> = {
   viewer: ["read"],
-  responder: ["read", "rollback", "abort"],
-  operator: ["read", "rollback", "abort", "shift", "promote"],
-  admin: ["read", "rollback", "abort", "shift", "promote", "admin"],
+  responder: ["read", "rollback", "abort", "reassert"],
+  operator: ["read", "rollback", "abort", "reassert", "shift", "promote"],
+  admin: ["read", "rollback", "abort", "reassert", "shift", "promote", "admin"],
 };
 
 describe("can", () => {

@@ -5,17 +5,21 @@
 
 import { ROLES, type Role } from "@/lib/domain/types";
 
-export type Capability = "read" | "rollback" | "abort" | "shift" | "promote" | "admin";
+export type Capability = "read" | "rollback" | "abort" | "reassert" | "shift" | "promote" | "admin";
 
-export const CAPABILITIES: readonly Capability[] = ["read", "rollback", "abort", "shift", "promote", "admin"] as const;
+export const CAPABILITIES: readonly Capability[] = ["read", "rollback", "abort", "reassert", "shift", "promote", "admin"] as const;
 
 export const ROLE_RANK: Readonly<Record<Role, number>> = { viewer: 0, responder: 1, operator: 2, admin: 3 };
 
-/** The least role that holds each capability: responders can stop and undo, operators can change. */
+/**
+ * The least role that holds each capability: responders can stop and undo (and put back the state
+ * Teal's last successful operation left when AWS drifted from it), operators can change.
+ */
 export const MINIMUM_ROLE: Readonly<Record<Capability, Role>> = {
   read: "viewer",
   rollback: "responder",
   abort: "responder",
+  reassert: "responder",
   shift: "operator",
   promote: "operator",
   admin: "admin",

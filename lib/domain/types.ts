@@ -434,7 +434,8 @@ export type AuditAction =
   | "auth.signed_in"
   | "auth.denied"
   | "token.created"
-  | "token.revoked";
+  | "token.revoked"
+  | "drift.reasserted";
 
 export interface AuditEntryInput {
   action: AuditAction;
@@ -521,6 +522,8 @@ export interface AppSnapshot {
   /** The application's running (or interrupted) operation, if any; else the last one. */
   operation: Operation | null;
   generatedAt: string;
+  /** AWS no longer matches the end state of the last successful operation (null: it does, or no verdict). */
+  drift?: Drift | null;
 }
 
 /** Error with a code and a user-safe message (never raw AWS text). */
@@ -566,7 +569,22 @@ export interface AppSummary {
   dataAgeMs: number | null;
   /** Set when this application's state could not be read (user-safe text); the data above is then the last good read. */
   error: string | null;
+  /** AWS no longer matches the end state of the last successful operation (null: it does, or no verdict). */
+  drift?: Drift | null;
 }
+
+/**
+ * How AWS's configuration differs from what the last successful operation left: green's configured
+ * share (traffic patterns) or the task definition the service runs (ecs-rolling).
+ */
+export type DriftFigures =
+  | { kind: "share"; actualGreenPercent: number; expectedGreenPercent: number; text: string }
+  | { kind: "revision"; actualTaskDefinition: string; expectedTaskDefinition: string; text: string };
+
+export type Drift = DriftFigures & {
+  /** The operation whose end state is expected. */
+  operation: { id: string; summary: string; finishedAt: string | null };
+};
 
 /** Plan preview (GET /api/apps/:appId/plan): the plan plus the state version it was computed from. */
 export type PlanPreview = (PlanResult & { version: string });

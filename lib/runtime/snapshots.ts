@@ -1,11 +1,12 @@
 import "server-only";
-import type { AppSnapshot, AppState, AppSummary, MetricSeries, Operation, OperationMarker } from "@/lib/domain/types";
+import type { AppSnapshot, AppState, AppSummary, Drift, MetricSeries, Operation, OperationMarker } from "@/lib/domain/types";
 import { AppError } from "@/lib/domain/types";
 import { getMetricData } from "@/lib/aws/cloudwatch";
 import type { AppConfig } from "@/lib/config/schema";
 import { observedShare, periodFor, type RangeMinutes } from "@/lib/metrics/catalog";
 import { createSnapshotCache, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
 import { planningFor } from "@/lib/patterns/catalog";
+import { driftAgainst } from "@/lib/patterns/drift";
 import { metricPlanFor, observeHintsFrom, observeWithPattern } from "@/lib/patterns/registry";
 import type { Runtime } from "./runtime";
 
@@ -100,6 +101,12 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number } 
     return last ?? null;
   };
 
+  /** Drift of a read against the application's last successful operation (journal read, no AWS call). */
+  const driftOf = async (appId: string, state: AppState, readAtMs: number, current: Operation | null): Promise<Drift | null> => {
+    const [reference] = await rt.store.listOperations({ appId, status: "succeeded", limit: 1 });
+    return driftAgainst({ reference, current, state, readAtMs });
+  };
+
   async function assemble(appId: string, range: RangeMinutes, aws: (key: string) => Promise<AwsPart>): Promise<AppSnapshot> {
     const app = rt.app(appId);
     if (!app) throw new AppError("not_found", `There is no application "${appId}" in Teal's config.`);
@@ -108,6 +115,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number } 
       currentOperation(appId),
       rt.store.listOperations({ appId, limit: 100 }),
     ]);
+    const drift = await driftOf(appId, part.state, part.fetchedAt, operation);
     const since = Date.now() - range * 60_000;
     const planning = planningFor(app.pattern);
     if (!planning) throw new AppError("invalid", `Teal does not support the ${app.pattern} pattern yet.`);
@@ -119,6 +127,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number } 
       markers: recent.map(toMarker).filter((m) => m.at >= since),
       operation,
       generatedAt: new Date(part.fetchedAt).toISOString(),
+      drift,
     };
   }
 
@@ -159,6 +168,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number } 
               operation: opView,
               dataAgeMs: Math.max(0, Date.now() - aws.fetchedAt),
               error: error === null ? null : readErrorText(error),
+              drift: await driftOf(app.id, s, aws.fetchedAt, operation),
             };
           } catch (err) {
             return {
@@ -172,6 +182,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number } 
               operation: opView,
               dataAgeMs: null,
               error: readErrorText(err),
+              drift: null,
             };
           }
         }),

@@ -10,7 +10,7 @@ import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Capability } from "@/lib/auth/roles";
 import { can } from "@/lib/auth/roles";
-import { AppError, type AppState } from "@/lib/domain/types";
+import { AppError, type AppState, type Operation } from "@/lib/domain/types";
 import { ADMIN, APP_ID, personaRole, type Persona, type SecurityWorld } from "./harness";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -92,6 +92,26 @@ async function untilQuiet(w: SecurityWorld): Promise<void> {
     last = now;
   }
   throw new Error("the world never became quiet");
+}
+
+/** The demo app's last successful operation (one is run first when there is none). */
+async function lastSucceeded(w: SecurityWorld): Promise<Operation> {
+  const [found] = await w.store.listOperations({ appId: APP_ID, status: "succeeded", limit: 1 });
+  if (found) return found;
+  await w.runToCompletion(await startShift(w));
+  const [ran] = await w.store.listOperations({ appId: APP_ID, status: "succeeded", limit: 1 });
+  if (!ran) throw new Error("the scene's shift did not succeed");
+  return ran;
+}
+
+/** Sets the demo app's record weights with the real SDK, not through Teal (a person in the AWS console). */
+async function setWeightsBehindTealsBack(w: SecurityWorld, greenPercent: number): Promise<void> {
+  const { planDnsWeighted } = await import("@/lib/patterns/dns-weighted");
+  const { createAwsGateway } = await import("@/lib/aws/gateway");
+  const planned = planDnsWeighted(await currentState(w), { kind: "shift", greenPercent }, { waitScale: 1 });
+  const call = planned.ok ? planned.plan.steps.find((s) => s.call)?.call : undefined;
+  if (!call) throw new Error(`could not set green to ${greenPercent} %: ${planned.ok ? "no call" : planned.reason}`);
+  await createAwsGateway(w.rt.clients("us-east-1")).call(call);
 }
 
 function operationIdOf(data: unknown): string {
@@ -190,6 +210,22 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     },
     after: finishOperation,
   },
+  reassertDrift: {
+    capability: "reassert",
+    example: { appId: APP_ID, referenceId: "op-none", expectedVersion: "v0", reason: "fuzz" },
+    async prepare(w) {
+      // Drift to put back: the weights moved behind Teal's back after its last successful operation.
+      const reference = await lastSucceeded(w);
+      const expected = reference.after?.greenPercent ?? 0;
+      let state = await currentState(w);
+      if (Math.abs(state.configured.greenPercent - expected) < 1) {
+        await setWeightsBehindTealsBack(w, expected >= 50 ? expected - 30 : expected + 30);
+        state = await currentState(w);
+      }
+      return { appId: APP_ID, referenceId: reference.id, expectedVersion: state.version, reason: "security suite" };
+    },
+    after: finishOperation,
+  },
   createKioskToken: {
     capability: "admin",
     example: { label: "fuzz wall" },
@@ -223,6 +259,7 @@ export const ROUTES: Readonly<Record<string, RouteSpec>> = {
       GET: [
         { name: "rollback preview", access: { kind: "capability", capability: "rollback" }, request: () => ({ url: `/api/apps/${APP_ID}/plan?intent=rollback`, params: { appId: APP_ID } }) },
         { name: "shift preview", access: { kind: "capability", capability: "shift" }, request: () => ({ url: `/api/apps/${APP_ID}/plan?intent=shift&greenPercent=30`, params: { appId: APP_ID } }) },
+        { name: "re-assert preview", access: { kind: "capability", capability: "reassert" }, request: () => ({ url: `/api/apps/${APP_ID}/plan?intent=reassert`, params: { appId: APP_ID } }) },
       ],
     },
   },

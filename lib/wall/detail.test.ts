@@ -85,4 +85,11 @@ describe("wallAlarms", () => {
       "Interrupted: Shift green from 0 % to 25 % (resume or roll back)",
     ]);
   });
+
+  it("says when AWS differs from Teal's last operation, with the figures", () => {
+    const drift = { kind: "share" as const, actualGreenPercent: 40, expectedGreenPercent: 0, text: "green 40 %, expected 0 %", operation: { id: "op-0", summary: "Roll back shop", finishedAt: "2025-03-01T09:00:00.000Z" } };
+    expect(wallAlarms({ state: state(40, env("blue", 2, 0), env("green", 2, 0)), readError: null, lastOperation: null, drift })).toEqual([
+      { id: "drift", severity: "warning", text: "AWS differs from Teal's last operation: green 40 %, expected 0 %" },
+    ]);
+  });
 });

@@ -3,7 +3,7 @@
  * person across the room must notice. Pure: the wall route feeds it the snapshot's state.
  */
 
-import { COLORS, type AppState, type Operation } from "@/lib/domain/types";
+import { COLORS, type AppState, type Drift, type Operation } from "@/lib/domain/types";
 import type { WallAlarm, WallOperation } from "@/lib/domain/wall";
 
 const IN_FLIGHT = new Set(["pending", "running", "interrupted"]);
@@ -29,11 +29,12 @@ const NAME = { blue: "Blue", green: "Green" } as const;
 /**
  * Alarms, most severe first: a colour that carries traffic and has no healthy capacity, unhealthy
  * instances, an ECS circuit-breaker rollback, an operation interrupted or failed and not yet
- * followed by another one, and state Teal could not read.
+ * followed by another one, state Teal could not read, and AWS configured otherwise than Teal's last
+ * successful operation left it (drift).
  */
-export function wallAlarms(input: { state: AppState | null; readError: string | null; lastOperation: Operation | null }): WallAlarm[] {
+export function wallAlarms(input: { state: AppState | null; readError: string | null; lastOperation: Operation | null; drift?: Drift | null }): WallAlarm[] {
   const alarms: WallAlarm[] = [];
-  const { state, readError, lastOperation } = input;
+  const { state, readError, lastOperation, drift } = input;
   if (readError !== null) alarms.push({ id: "unreadable", severity: "critical", text: `State unreadable: ${readError}` });
   if (state) {
     const green = state.configured.greenPercent;
@@ -52,6 +53,7 @@ export function wallAlarms(input: { state: AppState | null; readError: string | 
       alarms.push({ id: "circuit-breaker", severity: "critical", text: `ECS rolled back ${breaker.failedTaskDefinition} to ${breaker.rolledBackTo}` });
     }
   }
+  if (drift) alarms.push({ id: "drift", severity: "warning", text: `AWS differs from Teal's last operation: ${drift.text}` });
   if (lastOperation?.status === "interrupted") {
     alarms.push({ id: "operation-interrupted", severity: "critical", text: `Interrupted: ${lastOperation.summary} (resume or roll back)` });
   } else if (lastOperation?.status === "failed") {

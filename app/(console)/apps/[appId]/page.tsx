@@ -18,6 +18,7 @@ export default async function AppPage({ params }: { params: Promise<{ appId: str
     shift: can(user.role, "shift"),
     rollback: can(user.role, "rollback"),
     abort: can(user.role, "abort"),
+    reassert: can(user.role, "reassert"),
   };
   return <AppConsole key={appId} appId={appId} permissions={permissions} />;
 }

@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { AppError, type Intent, type PlanPreview } from "@/lib/domain/types";
 import { appOrThrow, planFor } from "@/lib/actions/plan-service";
+import { planReassert } from "@/lib/actions/reassert-service";
 import { appIdSchema } from "@/lib/actions/schemas";
 import { can } from "@/lib/auth/roles";
 import { authorizedJson } from "@/lib/http/route";
@@ -12,6 +13,8 @@ const querySchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("shift"), greenPercent: z.coerce.number().int().min(0).max(100) }),
   z.object({ intent: z.literal("promote") }),
   z.object({ intent: z.literal("rollback") }),
+  // Back to the end state of the last successful operation when AWS drifted from it (responders and up).
+  z.object({ intent: z.literal("reassert") }),
   // Standby, scale and deploy are operator intents of some patterns; the planner refuses the others.
   z.object({
     intent: z.enum(["standby-enter", "standby-exit"]),
@@ -29,7 +32,7 @@ const querySchema = z.discriminatedUnion("intent", [
   }),
 ]);
 
-function intentOf(q: z.infer<typeof querySchema>): Intent {
+function intentOf(q: Exclude<z.infer<typeof querySchema>, { intent: "reassert" }>): Intent {
   switch (q.intent) {
     case "shift":
       return { kind: "shift", greenPercent: q.greenPercent };
@@ -56,8 +59,15 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ appId: stri
     if (!q.success) {
       throw new AppError(
         "invalid",
-        "Ask for intent=shift&greenPercent=0..100, intent=promote, intent=rollback, intent=standby-enter|standby-exit&color=blue|green[&instanceIds=a,b], intent=scale-green&capacity=N or intent=deploy-revision&taskDefinition=family:revision.",
+        "Ask for intent=shift&greenPercent=0..100, intent=promote, intent=rollback, intent=reassert, intent=standby-enter|standby-exit&color=blue|green[&instanceIds=a,b], intent=scale-green&capacity=N or intent=deploy-revision&taskDefinition=family:revision.",
       );
+    }
+    if (q.data.intent === "reassert") {
+      if (!can(actor.role, "reassert")) throw new AppError("forbidden", "Permission denied: only responders and up can re-assert the last state.");
+      const { rt, app } = await appOrThrow(id.data);
+      const { state, result } = await planReassert(rt, app);
+      const preview: PlanPreview = { ...result, version: state?.version ?? "" };
+      return preview;
     }
     if (q.data.intent !== "rollback" && !can(actor.role, "shift")) {
       throw new AppError("forbidden", "Permission denied: only operators can shift traffic.");
