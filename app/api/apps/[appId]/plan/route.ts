@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { AppError, type Intent, type PlanPreview } from "@/lib/domain/types";
 import { appOrThrow, planFor } from "@/lib/actions/plan-service";
-import { appIdSchema } from "@/lib/actions/schemas";
+import { appIdSchema, taskDefinitionSchema } from "@/lib/actions/schemas";
 import { can } from "@/lib/auth/roles";
 import { authorizedJson } from "@/lib/http/route";
 
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 const querySchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("shift"), greenPercent: z.coerce.number().int().min(0).max(100) }),
   z.object({ intent: z.literal("promote") }),
-  z.object({ intent: z.literal("rollback") }),
+  z.object({ intent: z.literal("rollback"), taskDefinition: taskDefinitionSchema.optional() }),
   // Standby, scale and deploy are operator intents of some patterns; the planner refuses the others.
   z.object({
     intent: z.enum(["standby-enter", "standby-exit"]),
@@ -23,10 +23,7 @@ const querySchema = z.discriminatedUnion("intent", [
       .optional(),
   }),
   z.object({ intent: z.literal("scale-green"), capacity: z.coerce.number().int().min(0).max(10_000) }),
-  z.object({
-    intent: z.literal("deploy-revision"),
-    taskDefinition: z.string().min(1).max(300).regex(/^[A-Za-z0-9_:/.-]+$/, "family:revision or a task definition ARN"),
-  }),
+  z.object({ intent: z.literal("deploy-revision"), taskDefinition: taskDefinitionSchema }),
 ]);
 
 function intentOf(q: z.infer<typeof querySchema>): Intent {
@@ -34,8 +31,9 @@ function intentOf(q: z.infer<typeof querySchema>): Intent {
     case "shift":
       return { kind: "shift", greenPercent: q.greenPercent };
     case "promote":
-    case "rollback":
       return { kind: q.intent };
+    case "rollback":
+      return q.taskDefinition !== undefined ? { kind: "rollback", taskDefinition: q.taskDefinition } : { kind: "rollback" };
     case "standby-enter":
     case "standby-exit":
       return q.instanceIds ? { kind: q.intent, color: q.color, instanceIds: q.instanceIds.split(",") } : { kind: q.intent, color: q.color };
@@ -56,7 +54,7 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ appId: stri
     if (!q.success) {
       throw new AppError(
         "invalid",
-        "Ask for intent=shift&greenPercent=0..100, intent=promote, intent=rollback, intent=standby-enter|standby-exit&color=blue|green[&instanceIds=a,b], intent=scale-green&capacity=N or intent=deploy-revision&taskDefinition=family:revision.",
+        "Ask for intent=shift&greenPercent=0..100, intent=promote, intent=rollback[&taskDefinition=family:revision], intent=standby-enter|standby-exit&color=blue|green[&instanceIds=a,b], intent=scale-green&capacity=N or intent=deploy-revision&taskDefinition=family:revision.",
       );
     }
     if (q.data.intent !== "rollback" && !can(actor.role, "shift")) {
