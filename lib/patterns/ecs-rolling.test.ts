@@ -250,6 +250,10 @@ describe("planEcsRolling: rollback", () => {
       expect(p.steps[0]?.call?.input).toEqual({ cluster: "prod", service: "notifications", taskDefinition: "notifications:40" });
       expect(p.after).toEqual({ greenPercent: 100, taskDefinition: "notifications:40" });
     }
+    // The revision the button named (the one history gives) is not "chosen by hand".
+    const named = plan(planEcsRolling(state(ROLLING_41_TO_42()), { kind: "rollback", taskDefinition: "notifications:41" }, ctx));
+    expect(named.summary).toBe("Roll back notifications from notifications:42 to notifications:41");
+    expect(named.intent).toEqual({ kind: "rollback", taskDefinition: "notifications:41" });
     // The named revision wins over the one history suggests.
     expect(plan(planEcsRolling(state(ROLLING_41_TO_42()), { kind: "rollback", taskDefinition: "notifications:40" }, ctx)).steps[0]?.call?.input).toMatchObject({ taskDefinition: "notifications:40" });
   });

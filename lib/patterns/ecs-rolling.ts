@@ -241,37 +241,36 @@ function planRollback(state: AppState, view: EcsServiceView, requested: string |
   const analysis = analyseRollout(view);
   if (analysis.state === "NONE") return { ok: false, reason: `${view.service} has no deployment to roll back.` };
   const primaryTd = analysis.primaryTaskDefinition;
+  // Observe chose the target with what only the journal knows (the ECS deployment Teal's latest
+  // operation created); the view alone cannot tie the PRIMARY to it.
+  const derived = state.rollout ? state.rollout.previousTaskDefinition : analysis.previousTaskDefinition;
   let target: string;
-  let named = false;
   if (requested !== undefined) {
     const checked = checkRevision(view, primaryTd, requested, "to roll back to");
     if (!checked.ok) return checked;
     target = checked.target;
-    named = true;
+  } else if (derived !== null) {
+    target = derived;
   } else {
-    // Observe chose the target with what only the journal knows (the ECS deployment Teal's latest
-    // operation created); the view alone cannot tie the PRIMARY to it.
-    const chosen = state.rollout ? state.rollout.previousTaskDefinition : analysis.previousTaskDefinition;
-    if (chosen === null) {
-      return {
-        ok: false,
-        reason: `Teal cannot tell which revision ${view.service} ran before ${primaryTd} (ECS no longer lists the earlier deployment and Teal did not make this one): choose the revision to roll back to.`,
-      };
-    }
-    target = chosen;
+    return {
+      ok: false,
+      reason: `Teal cannot tell which revision ${view.service} ran before ${primaryTd} (ECS no longer lists the earlier deployment and Teal did not make this one): choose the revision to roll back to.`,
+    };
   }
+  // The console sends the revision its button named; only another one was chosen by hand.
+  const byHand = requested !== undefined && target !== derived;
   const breaker = analysis.circuitBreakerRollback;
   let summary: string;
   if (breaker && target === primaryTd) summary = `Roll back ${view.service} to ${target}: the circuit breaker already went back from ${breaker.failedTaskDefinition}; re-assert ${target} and wait`;
   else if (target === primaryTd) summary = `Roll back ${view.service}: it runs ${target}, the revision to go back to; re-assert it and wait for a steady state`;
-  else summary = `Roll back ${view.service} from ${primaryTd} to ${target}${named ? " (revision chosen by hand)" : ""}`;
+  else summary = `Roll back ${view.service} from ${primaryTd} to ${target}${byHand ? " (revision chosen by hand)" : ""}`;
   const steady = ecsSteadyWait(view.cluster, view.service, target, ctx.waitScale, ROLLOUT_TIMEOUT_MS);
   return {
     ok: true,
     plan: {
       appId: state.appId,
       pattern: "ecs-rolling",
-      intent: named ? { kind: "rollback", taskDefinition: target } : { kind: "rollback" },
+      intent: requested !== undefined ? { kind: "rollback", taskDefinition: target } : { kind: "rollback" },
       summary,
       before: { greenPercent: state.configured.greenPercent, taskDefinition: primaryTd },
       after: { greenPercent: 100, taskDefinition: target },
