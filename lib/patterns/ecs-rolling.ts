@@ -103,12 +103,13 @@ export interface LastDeploy {
  * 2. the PRIMARY is the deployment Teal's latest operation created (same deployment id): a deploy
  *    goes back to where it started (also when it skipped revisions: 40 → 42 goes back to 40), a
  *    rollback is re-asserted (rolling a rollback back must not go forward to what it undid);
- * 3. ECS still lists the deployment(s) the PRIMARY replaces (ACTIVE while their tasks drain,
+ * 3. Teal's latest operation never reached ECS (no deployment id) and the PRIMARY still runs the
+ *    revision that operation started from (a deploy: re-asserted, even when ECS still lists an
+ *    older deployment on another revision, e.g. the one an earlier rollback replaced) or went to
+ *    (a rollback); a rollback cut off before UpdateService goes where it was going;
+ * 4. ECS still lists the deployment(s) the PRIMARY replaces (ACTIVE while their tasks drain,
  *    INACTIVE for a while after): the newest one on another revision that COMPLETED, else the
- *    newest that did not fail (services behind a classic ELB report no rollout state);
- * 4. Teal's latest operation never reached ECS (no deployment id) and the PRIMARY still runs the
- *    revision that operation started from (a deploy) or went to (a rollback): that revision, as the
- *    operation meant; a rollback cut off before UpdateService goes where it was going.
+ *    newest that did not fail (services behind a classic ELB report no rollout state).
  * The family's revision numbers are never used to guess: revision N-1 may never have run here.
  */
 export function rollbackTarget(view: EcsServiceView, lastDeploy: LastDeploy | null = null): string | null {
@@ -120,16 +121,15 @@ export function rollbackTarget(view: EcsServiceView, lastDeploy: LastDeploy | nu
   if (lastDeploy && lastDeploy.deploymentId !== null && lastDeploy.deploymentId === primary.id) {
     return lastDeploy.kind === "deploy" ? lastDeploy.from : primaryTd;
   }
-  const replaced = view.deployments
-    .filter((d) => d !== primary && d.status !== "PRIMARY" && shortTaskDefinitionName(d.taskDefinition) !== primaryTd && d.rolloutState !== "FAILED")
-    .sort(byNewest);
-  const served = replaced.find((d) => d.rolloutState === "COMPLETED") ?? replaced.find((d) => d.rolloutState === null);
-  if (served) return shortTaskDefinitionName(served.taskDefinition);
   if (lastDeploy && lastDeploy.deploymentId === null) {
     if (lastDeploy.kind === "deploy" && primaryTd === lastDeploy.from) return primaryTd;
     if (lastDeploy.kind === "rollback" && (primaryTd === lastDeploy.to || primaryTd === lastDeploy.from)) return lastDeploy.to;
   }
-  return null;
+  const replaced = view.deployments
+    .filter((d) => d !== primary && d.status !== "PRIMARY" && shortTaskDefinitionName(d.taskDefinition) !== primaryTd && d.rolloutState !== "FAILED")
+    .sort(byNewest);
+  const served = replaced.find((d) => d.rolloutState === "COMPLETED") ?? replaced.find((d) => d.rolloutState === null);
+  return served ? shortTaskDefinitionName(served.taskDefinition) : null;
 }
 
 /**
