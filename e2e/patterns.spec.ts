@@ -104,6 +104,12 @@ test("standby: one ticked blue instance into Standby, then all blue back in serv
 test("ecs-rolling: deploy a revision, follow it to COMPLETED in the deployment panel, roll back", async ({ page }) => {
   await openPatternApp(page, "notifications");
   const before = (await rangeService("notifications")).taskDefinition;
+  // Seeded straight on its revision: nothing tells which one served before, so the button asks.
+  await page.getByRole("button", { name: "Roll back to…" }).click();
+  const ask = page.getByRole("dialog", { name: "Roll back to a revision" });
+  await expect(ask.getByLabel("Revision to roll back to")).toBeVisible();
+  await expect(ask.getByRole("button", { name: "Roll back now" })).toBeDisabled();
+  await ask.getByRole("button", { name: "Cancel" }).click();
   const deploy = page.getByRole("region", { name: /^Deploy/ });
   const select = deploy.getByLabel("Task definition revision");
   const target = await select.inputValue();
@@ -117,6 +123,8 @@ test("ecs-rolling: deploy a revision, follow it to COMPLETED in the deployment p
   await expect(page.getByRole("region", { name: "Rollout" })).toContainText(target);
   expect((await rangeService("notifications")).taskDefinition).toBe(target);
 
+  // The revision that served before the deploy is named on the button.
+  await expect(page.getByRole("button", { name: `Roll back to ${before.slice(before.lastIndexOf(":"))}`, exact: true })).toBeVisible();
   await rollBack(page);
   expect((await rangeService("notifications")).taskDefinition).toBe(before);
   await expect(service.getByRole("row", { name: new RegExp(`PRIMARY.*${before}`) })).toContainText("Completed");

@@ -105,7 +105,15 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
               {permissions.rollback ? (
                 <RollbackButton
                   appId={appId}
-                  label={state.rollout ? `Roll back to ${state.rollout.previousTaskDefinition ?? "the previous revision"}` : undefined}
+                  revision={
+                    state.rollout
+                      ? {
+                          target: state.rollout.previousTaskDefinition,
+                          primary: state.rollout.primaryTaskDefinition,
+                          revisions: (state.environments.green.ecs ?? state.environments.blue.ecs)?.revisions ?? [],
+                        }
+                      : undefined
+                  }
                   onStarted={(id) => refresh(`Rollback started: operation ${id}`)}
                 />
               ) : null}

@@ -5,7 +5,7 @@ import type { Operation } from "@/lib/domain/types";
 import { resumeOperation } from "@/lib/actions/resume-operation";
 import { ModalDialog } from "@/components/ui/modal-dialog";
 import { buttonClass } from "@/components/ui/button-styles";
-import { stepStatusLook } from "@/components/operation/operation-status";
+import { stepLookIn } from "@/components/operation/operation-status";
 import { FailureNotice } from "./failure-notice";
 import { useActionRunner } from "./use-action-runner";
 
@@ -58,7 +58,7 @@ export function ResumeButton({ appId, operation, onStarted }: ResumeButtonProps)
           <div className="space-y-3">
             <ol className="space-y-1 text-sm" aria-label="Steps still to run">
               {remaining.map((s) => {
-                const look = stepStatusLook(s.status);
+                const { look } = stepLookIn(operation.status, s.status);
                 return (
                   <li key={s.id} className="flex gap-2">
                     <span aria-hidden="true">{look.icon}</span>

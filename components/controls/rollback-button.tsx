@@ -3,26 +3,28 @@
 import { useState } from "react";
 import { buttonClass } from "@/components/ui/button-styles";
 import { RollbackDialog } from "./rollback-dialog";
+import { rollbackButtonLabel, type RevisionRollback } from "./rollback-label";
 
 interface RollbackButtonProps {
   appId: string;
   onStarted: (operationId: string) => void;
-  /** What rolling back means for the pattern (a rolling update goes back to a revision, not to blue). */
-  label?: string;
+  /** ecs-rolling: a rollback goes back to a revision, not to blue (named on the button, or asked for). */
+  revision?: RevisionRollback;
 }
 
 /** Always in the same place, always enabled: the on-call engineer's one button. */
-export function RollbackButton({ appId, onStarted, label = "Roll back to blue" }: RollbackButtonProps) {
+export function RollbackButton({ appId, onStarted, revision }: RollbackButtonProps) {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" className={buttonClass("danger", "md", "px-4")} onClick={() => setOpen(true)}>
+      <button type="button" className={buttonClass("danger", "md", "px-4")} onClick={() => setOpen(true)} title={revision?.target ?? undefined}>
         <span aria-hidden="true">↺</span>
-        {label}
+        {rollbackButtonLabel(revision)}
       </button>
       {open ? (
         <RollbackDialog
           appId={appId}
+          revision={revision}
           onClose={() => setOpen(false)}
           onStarted={(id) => {
             setOpen(false);

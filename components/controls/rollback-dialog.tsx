@@ -8,9 +8,12 @@ import { usePlanPreview } from "@/components/hooks/use-plan-preview";
 import { PlanPreviewBody } from "./plan-preview-body";
 import { FailureNotice } from "./failure-notice";
 import { useActionRunner } from "./use-action-runner";
+import { rollbackChoices, type RevisionRollback } from "./rollback-label";
 
 interface RollbackDialogProps {
   appId: string;
+  /** ecs-rolling: the revision to go back to, or the choice of one when it is unknown. */
+  revision?: RevisionRollback;
   onClose: () => void;
   onStarted: (operationId: string) => void;
 }
@@ -19,22 +22,43 @@ interface RollbackDialogProps {
  * One confirmation, no typing: the rollback must be doable half-awake. The plan is shown, but the
  * button works even if the preview cannot load — the server plans the rollback itself.
  */
-export function RollbackDialog({ appId, onClose, onStarted }: RollbackDialogProps) {
-  const preview = usePlanPreview(appId, { kind: "rollback" });
+export function RollbackDialog({ appId, revision, onClose, onStarted }: RollbackDialogProps) {
+  const [chosen, setChosen] = useState("");
+  // The revision the button named goes to the server as is: the rollback goes where it said.
+  const taskDefinition = revision ? (revision.target ?? (chosen || undefined)) : undefined;
+  const preview = usePlanPreview(appId, taskDefinition !== undefined ? { kind: "rollback", taskDefinition } : { kind: "rollback" });
   const [reason, setReason] = useState("");
   const runner = useActionRunner<{ operationId: string }>();
   const reasonId = useId();
+  const selectId = useId();
+  const choices = revision ? rollbackChoices(revision) : [];
+  const mustChoose = revision !== undefined && revision.target === null;
 
   async function confirm() {
     const trimmed = reason.trim();
-    const data = await runner.run(() => rollback(trimmed ? { appId, reason: trimmed } : { appId }));
+    const data = await runner.run(() =>
+      rollback({ appId, ...(trimmed ? { reason: trimmed } : {}), ...(taskDefinition !== undefined ? { taskDefinition } : {}) }),
+    );
     if (data) onStarted(data.operationId);
+  }
+
+  let title = "Roll back to blue";
+  let subtitle = "Sends all traffic back to blue (0 % green).";
+  if (revision && revision.target !== null) {
+    title = `Roll back to ${revision.target}`;
+    subtitle =
+      revision.target === revision.primary
+        ? `${revision.primary} is the revision to go back to: ECS re-asserts it.`
+        : `${revision.target} served before ${revision.primary}: ECS rolls the service back to it, task by task.`;
+  } else if (revision) {
+    title = "Roll back to a revision";
+    subtitle = `Teal cannot tell which revision served before ${revision.primary}: choose the one to go back to.`;
   }
 
   return (
     <ModalDialog
-      title="Roll back to blue"
-      subtitle="Sends all traffic back to blue (0 % green)."
+      title={title}
+      subtitle={subtitle}
       onClose={onClose}
       busy={runner.pending}
       footer={
@@ -47,7 +71,7 @@ export function RollbackDialog({ appId, onClose, onStarted }: RollbackDialogProp
             data-autofocus
             className={buttonClass("dangerSolid", "md", "px-5 font-semibold")}
             onClick={confirm}
-            disabled={runner.pending}
+            disabled={runner.pending || (mustChoose && taskDefinition === undefined)}
           >
             {runner.pending ? "Rolling back…" : "Roll back now"}
           </button>
@@ -55,6 +79,26 @@ export function RollbackDialog({ appId, onClose, onStarted }: RollbackDialogProp
       }
     >
       <div className="space-y-4">
+        {mustChoose ? (
+          <div>
+            <label htmlFor={selectId} className="block text-sm font-medium text-slate-900 dark:text-slate-100">
+              Revision to roll back to
+            </label>
+            <select
+              id={selectId}
+              value={chosen}
+              onChange={(e) => setChosen(e.target.value)}
+              className="mt-1.5 h-9 w-full rounded-md border border-slate-300 bg-white px-2 font-mono text-sm text-slate-900 focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
+            >
+              <option value="">{choices.length === 0 ? "No other ACTIVE revision" : "Choose a revision"}</option>
+              {choices.map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <PlanPreviewBody preview={preview} />
         <div>
           <label htmlFor={reasonId} className="block text-sm font-medium text-slate-900 dark:text-slate-100">

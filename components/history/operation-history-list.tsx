@@ -66,7 +66,7 @@ export function OperationHistoryList({ operations, appNames }: OperationHistoryL
                 {op.error ? (
                   <p className="rounded border border-rose-200 bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:border-rose-900 dark:bg-rose-950/50 dark:text-rose-200">{op.error}</p>
                 ) : null}
-                <OperationSteps steps={op.steps} />
+                <OperationSteps steps={op.steps} operationStatus={op.status} />
               </div>
             </details>
           </li>

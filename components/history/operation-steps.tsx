@@ -1,11 +1,14 @@
 import type { OperationStep } from "@/lib/domain/types";
 import { formatElapsed } from "@/components/format/format";
-import { stepStatusLook } from "@/components/operation/operation-status";
+import { stepLookIn } from "@/components/operation/operation-status";
 import { StatusIcon } from "@/components/operation/status-icon";
 import { formatUtc } from "./format-utc";
 
-/** One operation's steps as journaled: title, AWS call, status, timing and error. */
-export function OperationSteps({ steps }: { steps: readonly OperationStep[] }) {
+/**
+ * One operation's steps as journaled: title, AWS call, status, timing and error. A step journaled
+ * running shows as interrupted (or stopped) once its operation is no longer running.
+ */
+export function OperationSteps({ steps, operationStatus }: { steps: readonly OperationStep[]; operationStatus: string }) {
   if (steps.length === 0) return <p className="text-sm text-slate-500 dark:text-slate-400">This plan had no steps.</p>;
   return (
     <table className="w-full table-fixed text-left text-xs">
@@ -37,7 +40,7 @@ export function OperationSteps({ steps }: { steps: readonly OperationStep[] }) {
       </thead>
       <tbody className="divide-y divide-slate-100 dark:divide-slate-800/70">
         {steps.map((step) => {
-          const look = stepStatusLook(step.status);
+          const { look } = stepLookIn(operationStatus, step.status);
           return (
             <tr key={step.index} className="align-top">
               <td className="py-1.5 text-slate-500 tabular-nums dark:text-slate-400">{step.index + 1}</td>

@@ -26,8 +26,10 @@ export function planParams(request: PlanRequest): URLSearchParams {
     case "deploy-revision":
       params.set("taskDefinition", request.taskDefinition);
       break;
-    case "promote":
     case "rollback":
+      if (request.taskDefinition !== undefined) params.set("taskDefinition", request.taskDefinition);
+      break;
+    case "promote":
     case "reassert":
       break;
   }

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { formatClock, formatElapsed } from "@/components/format/format";
 import { ROLE_LABEL } from "@/components/controls/permissions";
 import { isOperationActive } from "@/components/hooks/poll-interval";
-import { operationStatusLook, stepStatusLook } from "./operation-status";
+import { operationStatusLook, stepLookIn } from "./operation-status";
 import { StatusIcon } from "./status-icon";
 import { AbortControl } from "./abort-control";
 
@@ -79,10 +79,11 @@ export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted }
 
         <ol className="space-y-1.5" aria-label="Operation steps">
           {operation.steps.map((step) => {
-            const stepLook = stepStatusLook(step.status);
+            const { look: stepLook, spinning } = stepLookIn(operation.status, step.status);
+            const inFlight = step.status === "running" && !spinning;
             return (
               <li key={step.id} className="flex gap-2.5">
-                <StatusIcon look={stepLook} spinning={step.status === "running"} />
+                <StatusIcon look={stepLook} spinning={spinning} />
                 <div className="min-w-0 flex-1">
                   <div className="flex items-baseline justify-between gap-2">
                     <span className={`text-sm ${step.status === "pending" || step.status === "skipped" ? "text-slate-500 dark:text-slate-400" : "text-slate-900 dark:text-slate-100"}`}>
@@ -95,6 +96,11 @@ export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted }
                   {step.call ? (
                     <p className="font-mono text-[11px] text-slate-500 dark:text-slate-400">
                       {step.call.service} · {step.call.operation}
+                    </p>
+                  ) : null}
+                  {inFlight ? (
+                    <p className="mt-0.5 text-xs text-amber-800 dark:text-amber-200">
+                      {stepLook.label}: in flight when it stopped; its outcome was never recorded.
                     </p>
                   ) : null}
                   {step.error ? <p className="mt-0.5 text-xs text-rose-700 dark:text-rose-300">{step.error}</p> : null}

@@ -46,3 +46,23 @@ export const TONE_CLASSES: Record<Tone, string> = {
   warning: "bg-amber-50 text-amber-900 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-800",
   danger: "bg-rose-50 text-rose-800 ring-rose-300 dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-800",
 };
+
+/** How a journaled step looks inside its operation, and whether its glyph spins. */
+export interface StepLook {
+  look: StatusLook;
+  spinning: boolean;
+}
+
+const IN_FLIGHT_INTERRUPTED: StatusLook = { label: "Interrupted", tone: "warning", icon: "!" };
+const IN_FLIGHT_STOPPED: StatusLook = { label: "Stopped", tone: "warning", icon: "■" };
+
+/**
+ * A step journaled `running` is running only while its operation is: when the server died (the
+ * operation is interrupted) or the operation ended without the step's outcome being written, it
+ * was in flight and shows so, without a spinner.
+ */
+export function stepLookIn(operationStatus: string, stepStatus: string): StepLook {
+  if (stepStatus !== "running") return { look: stepStatusLook(stepStatus), spinning: false };
+  if (operationStatus === "running" || operationStatus === "pending") return { look: stepStatusLook(stepStatus), spinning: true };
+  return { look: operationStatus === "interrupted" ? IN_FLIGHT_INTERRUPTED : IN_FLIGHT_STOPPED, spinning: false };
+}

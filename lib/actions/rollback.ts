@@ -11,7 +11,10 @@ import { rollbackInputSchema } from "./schemas";
 export async function rollback(input: unknown): Promise<ActionResult<{ operationId: string }>> {
   return runAction("rollback", rollbackInputSchema, input, async (actor, data) => {
     const { rt, app } = await appOrThrow(data.appId);
-    const { result } = await planFor(rt, app, { kind: "rollback" });
+    if (data.taskDefinition !== undefined && app.pattern !== "ecs-rolling") {
+      throw new AppError("invalid", "Only an ECS rolling update rolls back to a named revision.");
+    }
+    const { result } = await planFor(rt, app, data.taskDefinition !== undefined ? { kind: "rollback", taskDefinition: data.taskDefinition } : { kind: "rollback" });
     if (!result.ok) throw new AppError("invalid", result.reason);
     const { operationId } = await rt.engine.start({
       plan: result.plan,

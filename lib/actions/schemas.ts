@@ -17,10 +17,19 @@ export const shiftInputSchema = z
   })
   .strict();
 
+/** A task definition as a person names it: family:revision, or its ARN. */
+export const taskDefinitionSchema = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^[A-Za-z0-9_:/.-]+$/, "family:revision or a task definition ARN");
+
 export const rollbackInputSchema = z
   .object({
     appId: appIdSchema,
     reason: reason.optional(),
+    /** ecs-rolling only: the revision to go back to (the planner checks it is one of the service's family). */
+    taskDefinition: taskDefinitionSchema.optional(),
   })
   .strict();
 

@@ -118,7 +118,11 @@ export interface Step {
 export type Intent =
   | { kind: "shift"; greenPercent: number }
   | { kind: "promote" }
-  | { kind: "rollback" }
+  /**
+   * ecs-rolling may name the revision to go back to (family:revision of the service's family);
+   * without it the planner goes to the revision that served before the current deployment.
+   */
+  | { kind: "rollback"; taskDefinition?: string }
   /** ASG patterns: put instances of a colour (all, or the ones named) into Standby / back in service. */
   | { kind: "standby-enter"; color: Color; instanceIds?: string[] }
   | { kind: "standby-exit"; color: Color; instanceIds?: string[] }

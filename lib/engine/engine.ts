@@ -33,10 +33,15 @@ export interface EngineOptions {
   /** Pause between polls of a wait condition (default: a timer). */
   sleep?: (ms: number) => Promise<void>;
   /**
-   * Lock lease; renewed while the operation runs (default 60 s). When a server dies, its
-   * operations become `interrupted` once the lease has lapsed (see `recoverInterrupted`).
+   * Lock lease; renewed while the operation runs (default `DEFAULT_LEASE_MS`). When a server dies,
+   * its operations become `interrupted` once the lease has lapsed (see `recoverInterrupted`).
    */
   leaseMs?: number;
+  /**
+   * Runs `tick` every `ms` until the returned function is called (default: an unref'd
+   * setInterval). The lease heartbeat uses it; tests on a hand-driven clock drive it themselves.
+   */
+  every?: (ms: number, tick: () => void) => () => void;
   /** Longest pause between polls, however the backoff grows (default 15 s). */
   maxPollMs?: number;
   /** How long (real time) a rollback or an abort waits for a running operation to stop (default 15 s). */
@@ -111,6 +116,13 @@ interface Run {
   done: Promise<void>;
 }
 
+/** A lease this process holds: its heartbeat, and what to do when it is lost. */
+interface Lease {
+  lastRenew: number;
+  onLost: (() => void) | null;
+  stop: () => void;
+}
+
 /** What a run needs: the steps (from the plan, or from the journal on a resume) and where to begin. */
 interface Job {
   intent: Intent;
@@ -168,6 +180,23 @@ export function isTransientRead(error: unknown): error is AppError {
  */
 const UNJOURNALED_HOLDER_WAIT_MS = 2_000;
 const UNJOURNALED_HOLDER_PAUSE_MS = 20;
+
+/**
+ * The lease of a running operation. Short, so that a dead server's operation is found
+ * interrupted within seconds (lease + `RECOVERY_INTERVAL_MS`); the heartbeat renews it every
+ * quarter lease from a timer, whatever the run is doing, so a live server loses it only when no
+ * renewal reaches the database for about three quarters of a lease (7.5 s) or its event loop
+ * stalls that long.
+ */
+export const DEFAULT_LEASE_MS = 10_000;
+/** The heartbeat's period as a share of the lease: three renewals may be lost before it lapses. */
+const HEARTBEATS_PER_LEASE = 4;
+
+function realEvery(ms: number, tick: () => void): () => void {
+  const timer = setInterval(tick, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -241,7 +270,8 @@ export function createEngine(options: EngineOptions): Engine {
   const gateway = options.gateway;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
-  const leaseMs = options.leaseMs ?? 60_000;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const every = options.every ?? realEvery;
   const maxPollMs = options.maxPollMs ?? 15_000;
   const stopWaitMs = options.stopWaitMs ?? 15_000;
   const callRetry = options.callRetry ?? { attempts: 5, firstPauseMs: 2_000 };
@@ -259,9 +289,56 @@ export function createEngine(options: EngineOptions): Engine {
     run.wake?.();
   }
 
+  /** The heartbeat of every lease this process holds, by holder (operation id). */
+  const leases = new Map<string, Lease>();
+  const renewEveryMs = Math.max(250, Math.floor(leaseMs / HEARTBEATS_PER_LEASE));
+
+  /**
+   * Renews `holder`'s lease every quarter lease from a timer, from the moment the lock is taken
+   * (the journal writes before the run starts may be slow too) until `dropLease`, whatever the run
+   * is doing: a lapsed lease would let another server's recovery mark a live operation
+   * interrupted. Renewals are not chained (one the database is slow to take does not delay the
+   * next). It stops itself once the lock is no longer the holder's (released after a failed start,
+   * or taken over) and tells the run.
+   */
+  function keepLease(appId: string, holder: string, renewNow: boolean): void {
+    if (leases.has(holder)) return;
+    const lease: Lease = { lastRenew: now(), onLost: null, stop: () => undefined };
+    const renew = () => {
+      store
+        .renewLock(appId, holder, leaseMs, now())
+        .then((held) => {
+          if (held) {
+            lease.lastRenew = now();
+            return;
+          }
+          dropLease(holder, lease);
+          lease.onLost?.();
+        })
+        .catch((error: unknown) => logError(`renewing the lease of ${holder} failed`, error));
+    };
+    lease.stop = every(renewEveryMs, renew);
+    leases.set(holder, lease);
+    if (renewNow) renew();
+  }
+
+  function dropLease(holder: string, lease = leases.get(holder)): void {
+    lease?.stop();
+    if (lease && leases.get(holder) === lease) leases.delete(holder);
+  }
+
+  /** tryAcquireLock, and the lease kept alive from then on. */
+  async function takeLock(appId: string, holder: string, options: { replaceHolder?: string } = {}): Promise<boolean> {
+    const sentAt = now();
+    if (!(await store.tryAcquireLock(appId, holder, leaseMs, sentAt, options))) return false;
+    // A slow write of the lock itself has used up part of the lease: renew at once.
+    keepLease(appId, holder, now() - sentAt >= renewEveryMs);
+    return true;
+  }
+
   /** Takes the application's lock for `holder`, or explains who holds it. */
   async function acquire(appId: string, holder: string): Promise<void> {
-    if (await store.tryAcquireLock(appId, holder, leaseMs, now())) return;
+    if (await takeLock(appId, holder)) return;
     let lock = await store.getLock(appId);
     let owner = lock ? await store.getOperation(lock.holder) : null;
     // A start takes the lock in its operation's name, then journals the operation: losing a race
@@ -276,11 +353,11 @@ export function createEngine(options: EngineOptions): Engine {
     // A lock whose operation has finished or was interrupted is stale (its server died before
     // releasing it): take it over instead of waiting for the lease to run out.
     if (lock && owner && !ACTIVE.includes(owner.status)) {
-      if (await store.tryAcquireLock(appId, holder, leaseMs, now(), { replaceHolder: lock.holder })) return;
+      if (await takeLock(appId, holder, { replaceHolder: lock.holder })) return;
     }
     if (!lock) {
       // Released between our attempt and the look-up: one more try.
-      if (await store.tryAcquireLock(appId, holder, leaseMs, now())) return;
+      if (await takeLock(appId, holder)) return;
     }
     const what = owner ? `${owner.summary} (started by ${owner.actor.email})` : "an operation is in progress";
     throw new AppError("conflict", `Another operation is running on ${appId}: ${what}.`);
@@ -298,7 +375,7 @@ export function createEngine(options: EngineOptions): Engine {
     let acquired = false;
     for (let attempt = 0; attempt < 5 && !acquired; attempt++) {
       const lock = await store.getLock(appId);
-      acquired = await store.tryAcquireLock(appId, holder, leaseMs, now(), lock ? { replaceHolder: lock.holder } : {});
+      acquired = await takeLock(appId, holder, lock ? { replaceHolder: lock.holder } : {});
     }
     if (!acquired) throw new AppError("conflict", `Could not take the lock of ${appId}; try again.`);
 
@@ -472,29 +549,19 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function execute(run: Run, job: Job): Promise<void> {
     const { operationId, appId } = run;
-    let lastRenew = now();
-
-    // Keeps the lease alive even while a single AWS call is slow: a lapsed lease would let the
-    // periodic recovery of another server mark this operation interrupted while it still runs.
-    const heartbeat = setInterval(() => {
-      store
-        .renewLock(appId, operationId, leaseMs, now())
-        .then((held) => {
-          if (held) lastRenew = now();
-          else cancelRun(run, { kind: "lost-lock" });
-        })
-        .catch((error: unknown) => logError(`renewing the lease of ${operationId} failed`, error));
-    }, Math.max(250, Math.floor(leaseMs / 3)));
-    heartbeat.unref();
+    // The lease has been kept since the lock was taken (see keepLease); from now on losing it stops the run.
+    keepLease(appId, operationId, false);
+    const lease = leases.get(operationId);
+    if (lease) lease.onLost = () => cancelRun(run, { kind: "lost-lock" });
 
     /** Between steps and before each poll: should we stop? Also keeps the lease alive. */
     const checkpoint = async (forceRenew: boolean): Promise<Stop | null> => {
       if (run.cancel) return run.cancel;
       const status = await store.getOperationStatus(operationId);
       if (status !== "running") return { kind: "external", status };
-      if (forceRenew || now() - lastRenew >= leaseMs / 3) {
+      if (forceRenew || !lease || now() - lease.lastRenew >= renewEveryMs) {
         if (!(await store.renewLock(appId, operationId, leaseMs, now()))) return { kind: "lost-lock" };
-        lastRenew = now();
+        if (lease) lease.lastRenew = now();
       }
       return null;
     };
@@ -674,7 +741,7 @@ export function createEngine(options: EngineOptions): Engine {
         .updateOperation(operationId, { status: "failed", finishedAt: iso(), error: "Teal lost track of this operation (journal error); check the application before retrying." }, { ifStatusIn: ACTIVE })
         .catch(() => undefined);
     } finally {
-      clearInterval(heartbeat);
+      dropLease(operationId);
       await store.releaseLock(appId, operationId).catch((error: unknown) => logError(`releasing the lock of ${appId} failed`, error));
     }
   }

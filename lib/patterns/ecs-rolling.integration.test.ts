@@ -3,7 +3,7 @@
 // the circuit breaker, which rolls the service back by itself; observe shows each stage.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { AppError, type AppState, type AwsGateway, type Intent, type Plan } from "@/lib/domain/types";
+import { AppError, type AppState, type AwsGateway, type Intent, type JsonValue, type Operation, type Plan } from "@/lib/domain/types";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { getMetricData } from "@/lib/aws/cloudwatch";
 import { createAwsGateway } from "@/lib/aws/gateway";
@@ -12,6 +12,7 @@ import { registerDemoRevision, seedEcs } from "@/lib/sim/seed-ecs";
 import { startTestRange, type TestRange } from "@/lib/sim/testing";
 import { planEcsRolling } from "./ecs-rolling";
 import { ecsRollingObserver, observeEcsRolling } from "./ecs-rolling-observe";
+import { observeHintsFrom } from "./registry";
 
 let range: TestRange;
 let clients: AwsClients;
@@ -61,6 +62,47 @@ async function execute(plan: Plan, onPoll?: () => Promise<void>): Promise<string
   return details;
 }
 
+/**
+ * Runs a plan like `execute` and returns it as the journal keeps it (each call's output, as the
+ * engine journals it), the operation observe reads its hints from.
+ */
+async function executeJournaled(plan: Plan): Promise<Operation> {
+  const outputs: (JsonValue | null)[] = [];
+  for (const step of plan.steps) {
+    const output = step.call ? await gateway.call(step.call) : null;
+    outputs.push(output);
+    if (step.wait) {
+      let done = false;
+      for (let i = 0; i < 200 && !done; i++) {
+        done = (await gateway.check(step.wait, output)).done;
+        if (!done) await advance(10_000);
+      }
+      expect(done, `wait ${step.wait.kind} never held`).toBe(true);
+    }
+  }
+  const at = new Date(range.nowMs()).toISOString();
+  return {
+    id: `op-${plan.intent.kind}-${range.nowMs()}`,
+    appId: plan.appId,
+    pattern: plan.pattern,
+    intent: plan.intent,
+    summary: plan.summary,
+    status: "succeeded",
+    actor: { id: "u-op", email: "operator@example.com", role: "operator" },
+    reason: "test",
+    createdAt: at,
+    startedAt: at,
+    finishedAt: at,
+    error: null,
+    steps: plan.steps.map((step, index) => ({ ...step, index, status: "succeeded", startedAt: at, finishedAt: at, output: outputs[index] ?? null, error: null })),
+    before: plan.before,
+    after: plan.after,
+  };
+}
+
+/** Longer than ECS (and the range) keep a replaced deployment listed: only the PRIMARY is left. */
+const HISTORY_GONE_MS = 6 * 60_000;
+
 function planOrFail(state: AppState, intent: Intent): Plan {
   const result = planEcsRolling(state, intent, { waitScale: 1 });
   if (!result.ok) throw new Error(result.reason);
@@ -86,13 +128,15 @@ describe("ecs-rolling on the practice range", () => {
       state: "COMPLETED",
       progressPercent: 100,
       primaryTaskDefinition: "notifications:41",
-      previousTaskDefinition: "notifications:40",
+      // Seeded straight on :41: ECS lists no earlier deployment and Teal made none, so the revision
+      // before is unknown (the console asks for it), never guessed as :40 from the numbers.
+      previousTaskDefinition: null,
       circuitBreakerRollback: null,
     });
     expect(state.configured.greenPercent).toBe(100);
     expect(state.granularityPercent).toBe(25);
     expect(state.environments.green).toMatchObject({ version: "notifications:41 (v41)", healthy: 4, capacity: { desired: 4, inService: 4 } });
-    expect(state.environments.blue).toMatchObject({ version: "notifications:40 (v40)", healthy: 0, instances: [] });
+    expect(state.environments.blue).toMatchObject({ version: "none", healthy: 0, instances: [] });
     expect(state.environments.green.instances.every((i) => i.kind === "task" && i.lifecycle === "RUNNING" && i.state === "healthy")).toBe(true);
     expect(state.environments.green.ecs?.revisions).toEqual(["notifications:42", "notifications:41", "notifications:40"]);
     expect(state.environments.green.ecs?.circuitBreaker).toEqual({ enabled: true, rollback: true });
@@ -175,4 +219,48 @@ describe("ecs-rolling on the practice range", () => {
     expect(final.rollout).toMatchObject({ state: "COMPLETED", progressPercent: 100, primaryTaskDefinition: "notifications:41" });
     expect(final.environments.green.healthy).toBe(4);
   }, 120_000);
+
+  it("the rollback target is the revision that served before, from ECS's deployments or the deployment Teal made; unknown, it is asked for", async () => {
+    // The breaker's history forgotten: steady :41, nothing listed before it.
+    await advance(HISTORY_GONE_MS);
+    const steady = await observeEcsRolling(clients, app);
+    expect(steady.rollout).toMatchObject({ state: "COMPLETED", primaryTaskDefinition: "notifications:41", previousTaskDefinition: null });
+    expect(steady.environments.green.ecs?.deployments.map((d) => d.status)).toEqual(["PRIMARY"]);
+    expect(planEcsRolling(steady, { kind: "rollback" }, { waitScale: 1 })).toEqual({ ok: false, reason: expect.stringMatching(/choose the revision to roll back to/) });
+    // A revision named by hand is checked against the family's ACTIVE revisions ECS lists.
+    expect(planEcsRolling(steady, { kind: "rollback", taskDefinition: "notifications:44" }, { waitScale: 1 })).toEqual({ ok: false, reason: expect.stringMatching(/not an ACTIVE revision of notifications/) });
+    expect(planEcsRolling(steady, { kind: "rollback", taskDefinition: "orders:1" }, { waitScale: 1 })).toEqual({ ok: false, reason: expect.stringMatching(/belongs to family orders/) });
+
+    // Teal deploys :42: while ECS lists the replaced deployment, that is the target.
+    const deployed = await executeJournaled(planOrFail(steady, { kind: "deploy-revision", taskDefinition: "notifications:42" }));
+    const hints = observeHintsFrom(deployed);
+    expect(hints.lastDeploy).toMatchObject({ kind: "deploy", from: "notifications:41", to: "notifications:42", deploymentId: expect.stringMatching(/^ecs-svc\//) });
+    const fresh = await observeEcsRolling(clients, app);
+    expect(fresh.rollout).toMatchObject({ state: "COMPLETED", primaryTaskDefinition: "notifications:42", previousTaskDefinition: "notifications:41" });
+    expect(fresh.environments.green.ecs?.deployments.find((d) => d.status === "PRIMARY")?.id).toBe(hints.lastDeploy?.deploymentId);
+    // Once ECS forgets it, the PRIMARY is still the deployment Teal's deploy created: the journal says :41.
+    await advance(HISTORY_GONE_MS);
+    expect((await observeEcsRolling(clients, app)).rollout?.previousTaskDefinition).toBeNull();
+    const later = await observeEcsRolling(clients, app, hints);
+    expect(later.rollout?.previousTaskDefinition).toBe("notifications:41");
+
+    // Teal rolls back to :41. ECS lists the :42 deployment it replaced, but rolling Teal's rollback
+    // back re-asserts :41: it never rolls forward to :42.
+    const back = planOrFail(later, { kind: "rollback" });
+    expect(back.summary).toBe("Roll back notifications from notifications:42 to notifications:41");
+    const rolledBack = await executeJournaled(back);
+    const afterRollback = observeHintsFrom(rolledBack);
+    expect(afterRollback.lastDeploy).toMatchObject({ kind: "rollback", from: "notifications:42", to: "notifications:41" });
+    expect((await observeEcsRolling(clients, app)).rollout).toMatchObject({ primaryTaskDefinition: "notifications:41", previousTaskDefinition: "notifications:42" });
+    const again = await observeEcsRolling(clients, app, afterRollback);
+    expect(again.rollout).toMatchObject({ primaryTaskDefinition: "notifications:41", previousTaskDefinition: "notifications:41" });
+
+    // A revision chosen by hand: :40, which never ran on this service.
+    const chosen = planOrFail(again, { kind: "rollback", taskDefinition: "notifications:40" });
+    expect(chosen.intent).toEqual({ kind: "rollback", taskDefinition: "notifications:40" });
+    await executeJournaled(chosen);
+    const onForty = await observeEcsRolling(clients, app);
+    expect(onForty.rollout).toMatchObject({ state: "COMPLETED", primaryTaskDefinition: "notifications:40", previousTaskDefinition: "notifications:41" });
+    expect(onForty.environments.green.instances.every((i) => i.launch === "notifications:40")).toBe(true);
+  }, 180_000);
 });

@@ -94,6 +94,22 @@ const BREAKER_ROLLED_BACK = () =>
     d("PRIMARY", "notifications:41", 4, "COMPLETED", { reason: "ECS deployment ecs-svc/9 completed." }),
   ]);
 
+const ROLLING_OVER_A_ROLLOUT = () =>
+  view([
+    d("ACTIVE", "notifications:41", 2, "COMPLETED"),
+    d("ACTIVE", "notifications:42", 2, "IN_PROGRESS"),
+    d("PRIMARY", "notifications:43", 0, "IN_PROGRESS", { pending: 2 }),
+  ], { revisions: ["notifications:43", "notifications:42", "notifications:41"] });
+const CLASSIC_ROLLING = () => view([d("ACTIVE", "notifications:41", 2, null), d("PRIMARY", "notifications:42", 2, null)]);
+/** :42 completed long ago, from the deployment Teal's deploy created (the journal has its id). */
+const TEALS_42_HISTORY_GONE = () => view([d("PRIMARY", "notifications:42", 4, "COMPLETED", { id: "ecs-svc/teal" })]);
+/** Teal rolled :42 back to :41; the :42 deployment it replaced is still listed. */
+const TEALS_ROLLBACK_TO_41 = () =>
+  view([d("INACTIVE", "notifications:42", 0, "COMPLETED"), d("PRIMARY", "notifications:41", 4, "COMPLETED", { id: "ecs-svc/teal" })]);
+
+const deployed = (from: string, to: string, deploymentId: string | null): LastDeploy => ({ kind: "deploy", from, to, deploymentId });
+const rolledBack = (from: string, to: string, deploymentId: string | null): LastDeploy => ({ kind: "rollback", from, to, deploymentId });
+
 const ctx = { waitScale: 1 };
 
 function plan(result: ReturnType<typeof planEcsRolling>): Plan {
@@ -103,14 +119,17 @@ function plan(result: ReturnType<typeof planEcsRolling>): Plan {
 
 describe("analyseRollout", () => {
   it.each([
-    { name: "steady on :41", v: STEADY_41, state: "COMPLETED", progress: 100, primary: "notifications:41", previous: "notifications:40" },
+    // Nothing lists what ran before the PRIMARY: unknown, never guessed from the revision numbers.
+    { name: "steady on :41", v: STEADY_41, state: "COMPLETED", progress: 100, primary: "notifications:41", previous: null },
     { name: "steady on the first revision", v: STEADY_41_FIRST, state: "COMPLETED", progress: 100, primary: "notifications:41", previous: null },
-    { name: ":42 completed, history gone", v: COMPLETED_42_HISTORY_GONE, state: "COMPLETED", progress: 100, primary: "notifications:42", previous: "notifications:41" },
+    { name: ":42 completed, history gone", v: COMPLETED_42_HISTORY_GONE, state: "COMPLETED", progress: 100, primary: "notifications:42", previous: null },
     { name: ":42 completed, old INACTIVE listed", v: COMPLETED_42_OLD_LISTED, state: "COMPLETED", progress: 100, primary: "notifications:42", previous: "notifications:41" },
     { name: "rolling :41 → :42", v: ROLLING_41_TO_42, state: "IN_PROGRESS", progress: 25, primary: "notifications:42", previous: "notifications:41" },
     { name: ":42 FAILED, no breaker rollback", v: FAILED_NO_ROLLBACK, state: "FAILED", progress: 0, primary: "notifications:42", previous: "notifications:41" },
     { name: "breaker rolling back to :41", v: BREAKER_ROLLING_BACK, state: "IN_PROGRESS", progress: 66.7, primary: "notifications:41", previous: "notifications:41" },
     { name: "breaker rolled back to :41", v: BREAKER_ROLLED_BACK, state: "COMPLETED", progress: 100, primary: "notifications:41", previous: "notifications:41" },
+    { name: "rolling :42 → :43 before :42 completed: the last revision that completed", v: ROLLING_OVER_A_ROLLOUT, state: "IN_PROGRESS", progress: 0, primary: "notifications:43", previous: "notifications:41" },
+    { name: "classic ELB, no rollout states: the deployment being replaced", v: CLASSIC_ROLLING, state: "IN_PROGRESS", progress: 50, primary: "notifications:42", previous: "notifications:41" },
   ])("$name", ({ v, state, progress, primary, previous }) => {
     const a = analyseRollout(v());
     expect(a).toMatchObject({ state, progressPercent: progress, primaryTaskDefinition: primary, previousTaskDefinition: previous });
@@ -187,31 +206,69 @@ describe("planEcsRolling: deploy-revision", () => {
 
 describe("planEcsRolling: rollback", () => {
   it.each([
-    { name: "completed :42 → :41 (from the family's list)", v: COMPLETED_42_HISTORY_GONE, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
     { name: "completed :42 → :41 (old deployment listed)", v: COMPLETED_42_OLD_LISTED, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
     { name: "mid-rollout back to the deployment it replaces", v: ROLLING_41_TO_42, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
     { name: "FAILED without breaker rollback", v: FAILED_NO_ROLLBACK, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
     { name: "while the breaker rolls back: re-assert its target", v: BREAKER_ROLLING_BACK, target: "notifications:41", summary: /circuit breaker already went back from notifications:42/ },
     { name: "after the breaker rolled back: re-assert", v: BREAKER_ROLLED_BACK, target: "notifications:41", summary: /re-assert notifications:41/ },
-    { name: "steady :41 steps back to :40", v: STEADY_41, target: "notifications:40", summary: /from notifications:41 to notifications:40/ },
-    { name: "steady on the first revision: re-assert, never refused", v: STEADY_41_FIRST, target: "notifications:41", summary: /runs notifications:41, the revision to go back to; re-assert it/ },
-    // Teal's last deploy (from the journal) is what a rollback undoes, whenever the service still runs either end of it.
-    { name: "deploy :41 → :42 cut off before UpdateService: re-assert :41, never :40", v: STEADY_41, last: { from: "notifications:41", to: "notifications:42" }, target: "notifications:41", summary: /runs notifications:41, the revision to go back to/ },
-    { name: "deploy :40 → :42 completed: back to :40, not :41 which never ran", v: COMPLETED_42_HISTORY_GONE, last: { from: "notifications:40", to: "notifications:42" }, target: "notifications:40", summary: /from notifications:42 to notifications:40/ },
-    { name: "deploy :41 → :42 mid-rollout: back to :41", v: ROLLING_41_TO_42, last: { from: "notifications:41", to: "notifications:42" }, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
-    { name: "someone deployed outside Teal since: the journal is ignored", v: COMPLETED_42_HISTORY_GONE, last: { from: "notifications:39", to: "notifications:40" }, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
-    { name: "the breaker's own rollback still wins over the journal", v: BREAKER_ROLLED_BACK, last: { from: "notifications:40", to: "notifications:42" }, target: "notifications:41", summary: /re-assert notifications:41/ },
+    { name: "a rollout over an unfinished one: back to the last completed revision", v: ROLLING_OVER_A_ROLLOUT, target: "notifications:41", summary: /from notifications:43 to notifications:41/ },
+    // The journal counts when the PRIMARY is the very deployment Teal's latest operation created.
+    { name: "Teal deployed :40 → :42 (its deployment is the PRIMARY): back to :40, not :41 which never ran", v: TEALS_42_HISTORY_GONE, last: deployed("notifications:40", "notifications:42", "ecs-svc/teal"), target: "notifications:40", summary: /from notifications:42 to notifications:40/ },
+    { name: "Teal's rollback to :41 is re-asserted, never rolled forward to :42", v: TEALS_ROLLBACK_TO_41, last: rolledBack("notifications:42", "notifications:41", "ecs-svc/teal"), target: "notifications:41", summary: /runs notifications:41, the revision to go back to; re-assert it/ },
+    { name: "Teal's deploy :41 → :42 cut off before UpdateService: re-assert :41", v: STEADY_41, last: deployed("notifications:41", "notifications:42", null), target: "notifications:41", summary: /runs notifications:41, the revision to go back to/ },
+    { name: "after a rollback to :41 (:42 still listed), Teal's deploy cut off before UpdateService: re-assert :41, never forward to :42", v: TEALS_ROLLBACK_TO_41, last: deployed("notifications:41", "notifications:42", null), target: "notifications:41", summary: /runs notifications:41, the revision to go back to/ },
+    { name: "Teal's rollback :42 → :41 cut off before UpdateService: go on to :41", v: COMPLETED_42_HISTORY_GONE, last: rolledBack("notifications:42", "notifications:41", null), target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
+    { name: "someone deployed outside Teal since (another deployment id): ECS history, not the journal", v: COMPLETED_42_OLD_LISTED, last: deployed("notifications:39", "notifications:42", "ecs-svc/old"), target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
+    { name: "the breaker's own rollback still wins over the journal", v: BREAKER_ROLLED_BACK, last: deployed("notifications:40", "notifications:42", "ecs-svc/failed"), target: "notifications:41", summary: /re-assert notifications:41/ },
   ])("$name", ({ v, target, summary, ...rest }) => {
     const last = "last" in rest ? rest.last : null;
     const p = plan(planEcsRolling(state(v(), last), { kind: "rollback" }, ctx));
     expect(p.summary).toMatch(summary);
+    expect(p.intent).toEqual({ kind: "rollback" });
     expect(p.steps).toHaveLength(1);
     expect(p.steps[0]?.call?.input).toEqual({ cluster: "prod", service: "notifications", taskDefinition: target });
     expect(p.steps[0]?.wait).toMatchObject({ kind: "ecs-steady", taskDefinition: target });
     expect(p.steps[0]?.skipIf).toBeUndefined();
+    expect(p.after).toEqual({ greenPercent: 100, taskDefinition: target });
   });
 
-  it("refuses only when there is nothing to roll back", () => {
+  it.each([
+    { name: "steady :41, nothing listed before it (never :40 from the numbers)", v: STEADY_41, last: null },
+    { name: "steady on the first revision", v: STEADY_41_FIRST, last: null },
+    { name: ":42 completed, history gone, not Teal's deployment", v: COMPLETED_42_HISTORY_GONE, last: null },
+    { name: ":42 completed, history gone, the journal names another deployment", v: TEALS_42_HISTORY_GONE, last: deployed("notifications:40", "notifications:42", "ecs-svc/other") },
+  ])("asks for the revision when it cannot tell what served before: $name", ({ v, last }) => {
+    const s = state(v(), last);
+    expect(s.rollout?.previousTaskDefinition).toBeNull();
+    expect(planEcsRolling(s, { kind: "rollback" }, ctx)).toEqual({ ok: false, reason: expect.stringMatching(/cannot tell which revision notifications ran before notifications:4[12].*choose the revision to roll back to/) });
+  });
+
+  it("rolls back to a revision named by hand: an ACTIVE revision of the service's family, as a short name or an ARN", () => {
+    for (const td of ["notifications:40", `${ARN}notifications:40`, " notifications:40 "]) {
+      const p = plan(planEcsRolling(state(COMPLETED_42_HISTORY_GONE()), { kind: "rollback", taskDefinition: td }, ctx));
+      expect(p.intent).toEqual({ kind: "rollback", taskDefinition: "notifications:40" });
+      expect(p.summary).toBe("Roll back notifications from notifications:42 to notifications:40 (revision chosen by hand)");
+      expect(p.steps[0]?.call?.input).toEqual({ cluster: "prod", service: "notifications", taskDefinition: "notifications:40" });
+      expect(p.after).toEqual({ greenPercent: 100, taskDefinition: "notifications:40" });
+    }
+    // The revision the button named (the one history gives) is not "chosen by hand".
+    const named = plan(planEcsRolling(state(ROLLING_41_TO_42()), { kind: "rollback", taskDefinition: "notifications:41" }, ctx));
+    expect(named.summary).toBe("Roll back notifications from notifications:42 to notifications:41");
+    expect(named.intent).toEqual({ kind: "rollback", taskDefinition: "notifications:41" });
+    // The named revision wins over the one history suggests.
+    expect(plan(planEcsRolling(state(ROLLING_41_TO_42()), { kind: "rollback", taskDefinition: "notifications:40" }, ctx)).steps[0]?.call?.input).toMatchObject({ taskDefinition: "notifications:40" });
+  });
+
+  it.each([
+    { td: "payments:40", reason: /payments:40 belongs to family payments, but service notifications runs family notifications/ },
+    { td: "notifications:39", reason: /notifications:39 is not an ACTIVE revision of notifications/ },
+    { td: "notifications", reason: /Name the revision to roll back to as family:revision/ },
+    { td: "notifications:latest", reason: /Name the revision to roll back to as family:revision/ },
+  ])("refuses a revision named by hand that is not one of the family's: $td", ({ td, reason }) => {
+    expect(planEcsRolling(state(STEADY_41()), { kind: "rollback", taskDefinition: td }, ctx)).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+  });
+
+  it("refuses when there is nothing to roll back", () => {
     expect(planEcsRolling(state(view([])), { kind: "rollback" }, ctx)).toEqual({ ok: false, reason: expect.stringMatching(/no deployment to roll back/) });
   });
 });

@@ -82,25 +82,35 @@ export function circuitBreakerRollbackOf(view: EcsServiceView): RolloutAnalysis[
 }
 
 /**
- * The application's last deploy made through Teal: the revision the service ran when it was planned
- * and the one it deployed. Read from the journal by the caller (observe stays free of the store).
+ * The application's latest operation when it changed the service's revision (a deploy or a
+ * rollback made through Teal), read from the journal by the caller (observe stays free of the
+ * store): the revision the service ran when it was planned (`from`), the one it went to (`to`), and
+ * the id of the ECS deployment its UpdateService created (from the call's journaled output; null
+ * when the call never completed or its output was not journaled).
  */
 export interface LastDeploy {
+  kind: "deploy" | "rollback";
   from: string;
   to: string;
+  deploymentId: string | null;
 }
 
 /**
- * Where a rollback goes, the last revision known good before the PRIMARY:
- * 1. the circuit breaker is rolling back: the PRIMARY's own revision (re-asserted);
- * 2. Teal's last deploy went from A to B and the PRIMARY is still A or B: A. This undoes exactly
- *    that deploy, also when it was cut off before UpdateService reached ECS (the PRIMARY is still A:
- *    A is re-asserted, never an older revision) or when it skipped revisions (A:40 → B:42 goes
- *    back to 40, not to 41 which never ran);
- * 3. a rollout is replacing a deployment that had COMPLETED and still runs tasks: that revision;
- * 4. otherwise the family's newest ACTIVE revision below the PRIMARY's (rollouts that completed
- *    long ago leave no deployment behind; ECS drops INACTIVE deployments after a while).
- * Null when none of these is known.
+ * Where a rollback goes: the revision that served before the current (PRIMARY) deployment, from
+ * what ECS and the journal can prove; null when neither knows (the console then asks for the
+ * revision instead of guessing the previous number):
+ * 1. the circuit breaker rolled back (or is rolling back): the PRIMARY's own revision, re-asserted;
+ * 2. the PRIMARY is the deployment Teal's latest operation created (same deployment id): a deploy
+ *    goes back to where it started (also when it skipped revisions: 40 → 42 goes back to 40), a
+ *    rollback is re-asserted (rolling a rollback back must not go forward to what it undid);
+ * 3. Teal's latest operation never reached ECS (no deployment id) and the PRIMARY still runs the
+ *    revision that operation started from (a deploy: re-asserted, even when ECS still lists an
+ *    older deployment on another revision, e.g. the one an earlier rollback replaced) or went to
+ *    (a rollback); a rollback cut off before UpdateService goes where it was going;
+ * 4. ECS still lists the deployment(s) the PRIMARY replaces (ACTIVE while their tasks drain,
+ *    INACTIVE for a while after): the newest one on another revision that COMPLETED, else the
+ *    newest that did not fail (services behind a classic ELB report no rollout state).
+ * The family's revision numbers are never used to guess: revision N-1 may never have run here.
  */
 export function rollbackTarget(view: EcsServiceView, lastDeploy: LastDeploy | null = null): string | null {
   const primary = primaryDeployment(view);
@@ -108,20 +118,18 @@ export function rollbackTarget(view: EcsServiceView, lastDeploy: LastDeploy | nu
   const primaryTd = shortTaskDefinitionName(primary.taskDefinition);
   const breaker = circuitBreakerRollbackOf(view);
   if (breaker) return breaker.rolledBackTo;
-  if (lastDeploy && (primaryTd === lastDeploy.from || primaryTd === lastDeploy.to)) return lastDeploy.from;
-  const replaced = view.deployments
-    .filter((d) => d.status === "ACTIVE" && d.rolloutState === "COMPLETED" && shortTaskDefinitionName(d.taskDefinition) !== primaryTd)
-    .sort(byNewest)[0];
-  if (replaced) return shortTaskDefinitionName(replaced.taskDefinition);
-  const { family, revision } = taskDefinitionParts(primaryTd);
-  if (revision === null) return null;
-  let best: { td: string; revision: number } | null = null;
-  for (const td of view.revisions ?? []) {
-    const parts = taskDefinitionParts(td);
-    if (parts.family !== family || parts.revision === null || parts.revision >= revision) continue;
-    if (!best || parts.revision > best.revision) best = { td: shortTaskDefinitionName(td), revision: parts.revision };
+  if (lastDeploy && lastDeploy.deploymentId !== null && lastDeploy.deploymentId === primary.id) {
+    return lastDeploy.kind === "deploy" ? lastDeploy.from : primaryTd;
   }
-  return best?.td ?? null;
+  if (lastDeploy && lastDeploy.deploymentId === null) {
+    if (lastDeploy.kind === "deploy" && primaryTd === lastDeploy.from) return primaryTd;
+    if (lastDeploy.kind === "rollback" && (primaryTd === lastDeploy.to || primaryTd === lastDeploy.from)) return lastDeploy.to;
+  }
+  const replaced = view.deployments
+    .filter((d) => d !== primary && d.status !== "PRIMARY" && shortTaskDefinitionName(d.taskDefinition) !== primaryTd && d.rolloutState !== "FAILED")
+    .sort(byNewest);
+  const served = replaced.find((d) => d.rolloutState === "COMPLETED") ?? replaced.find((d) => d.rolloutState === null);
+  return served ? shortTaskDefinitionName(served.taskDefinition) : null;
 }
 
 /**
@@ -164,14 +172,13 @@ function serviceOf(state: AppState): EcsServiceView | undefined {
   return state.environments.green.ecs ?? state.environments.blue.ecs;
 }
 
-function planDeploy(state: AppState, view: EcsServiceView, requested: string, ctx: PlanContext): PlanResult {
+/** Checks a revision named for a deploy or a rollback: family:revision of the service's family, ACTIVE. */
+function checkRevision(view: EcsServiceView, primaryTd: string, requested: string, purpose: string): { ok: true; target: string } | { ok: false; reason: string } {
   const target = shortTaskDefinitionName(requested.trim());
   const parts = taskDefinitionParts(target);
   if (parts.revision === null) {
-    return { ok: false, reason: `Name the revision to deploy as family:revision (e.g. ${parts.family}:42), not "${requested}".` };
+    return { ok: false, reason: `Name the revision ${purpose} as family:revision (e.g. ${parts.family}:42), not "${requested}".` };
   }
-  const analysis = analyseRollout(view);
-  const primaryTd = analysis.primaryTaskDefinition;
   const serviceFamily = taskDefinitionParts(primaryTd).family;
   if (parts.family !== serviceFamily) {
     return { ok: false, reason: `${target} belongs to family ${parts.family}, but service ${view.service} runs family ${serviceFamily}.` };
@@ -179,6 +186,15 @@ function planDeploy(state: AppState, view: EcsServiceView, requested: string, ct
   if (view.revisions && !view.revisions.map(shortTaskDefinitionName).includes(target)) {
     return { ok: false, reason: `${target} is not an ACTIVE revision of ${serviceFamily}: register it first (or it was deregistered).` };
   }
+  return { ok: true, target };
+}
+
+function planDeploy(state: AppState, view: EcsServiceView, requested: string, ctx: PlanContext): PlanResult {
+  const analysis = analyseRollout(view);
+  const primaryTd = analysis.primaryTaskDefinition;
+  const checked = checkRevision(view, primaryTd, requested, "to deploy");
+  if (!checked.ok) return checked;
+  const target = checked.target;
   if (analysis.circuitBreakerRollback && analysis.state === "IN_PROGRESS") {
     return {
       ok: false,
@@ -221,27 +237,40 @@ function planDeploy(state: AppState, view: EcsServiceView, requested: string, ct
   };
 }
 
-function planRollback(state: AppState, view: EcsServiceView, ctx: PlanContext): PlanResult {
+function planRollback(state: AppState, view: EcsServiceView, requested: string | undefined, ctx: PlanContext): PlanResult {
   const analysis = analyseRollout(view);
   if (analysis.state === "NONE") return { ok: false, reason: `${view.service} has no deployment to roll back.` };
   const primaryTd = analysis.primaryTaskDefinition;
-  // Observe chose the target with what only the journal knows (Teal's last deploy); the view alone
-  // cannot tell a deploy cut off before UpdateService from a long-settled one.
-  const chosen = state.rollout ? state.rollout.previousTaskDefinition : analysis.previousTaskDefinition;
-  // Never refused for "already there": without an earlier revision, the current one is re-asserted.
-  const target = chosen ?? primaryTd;
+  // Observe chose the target with what only the journal knows (the ECS deployment Teal's latest
+  // operation created); the view alone cannot tie the PRIMARY to it.
+  const derived = state.rollout ? state.rollout.previousTaskDefinition : analysis.previousTaskDefinition;
+  let target: string;
+  if (requested !== undefined) {
+    const checked = checkRevision(view, primaryTd, requested, "to roll back to");
+    if (!checked.ok) return checked;
+    target = checked.target;
+  } else if (derived !== null) {
+    target = derived;
+  } else {
+    return {
+      ok: false,
+      reason: `Teal cannot tell which revision ${view.service} ran before ${primaryTd} (ECS no longer lists the earlier deployment and Teal did not make this one): choose the revision to roll back to.`,
+    };
+  }
+  // The console sends the revision its button named; only another one was chosen by hand.
+  const byHand = requested !== undefined && target !== derived;
   const breaker = analysis.circuitBreakerRollback;
   let summary: string;
-  if (breaker) summary = `Roll back ${view.service} to ${target}: the circuit breaker already went back from ${breaker.failedTaskDefinition}; re-assert ${target} and wait`;
+  if (breaker && target === primaryTd) summary = `Roll back ${view.service} to ${target}: the circuit breaker already went back from ${breaker.failedTaskDefinition}; re-assert ${target} and wait`;
   else if (target === primaryTd) summary = `Roll back ${view.service}: it runs ${target}, the revision to go back to; re-assert it and wait for a steady state`;
-  else summary = `Roll back ${view.service} from ${primaryTd} to ${target}`;
+  else summary = `Roll back ${view.service} from ${primaryTd} to ${target}${byHand ? " (revision chosen by hand)" : ""}`;
   const steady = ecsSteadyWait(view.cluster, view.service, target, ctx.waitScale, ROLLOUT_TIMEOUT_MS);
   return {
     ok: true,
     plan: {
       appId: state.appId,
       pattern: "ecs-rolling",
-      intent: { kind: "rollback" },
+      intent: requested !== undefined ? { kind: "rollback", taskDefinition: target } : { kind: "rollback" },
       summary,
       before: { greenPercent: state.configured.greenPercent, taskDefinition: primaryTd },
       after: { greenPercent: 100, taskDefinition: target },
@@ -276,6 +305,6 @@ export function planEcsRolling(state: AppState, intent: Intent, ctx: PlanContext
       return planDeploy(state, view, intent.taskDefinition, ctx);
     case "rollback":
       if (!view) return { ok: false, reason: "The ECS service was not read: Teal cannot roll it back." };
-      return planRollback(state, view, ctx);
+      return planRollback(state, view, intent.taskDefinition, ctx);
   }
 }

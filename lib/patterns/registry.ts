@@ -15,8 +15,8 @@ export interface ObserveOptions {
   /** The Route 53 change id of the app's last operation (for change status). */
   lastChangeId?: string | null;
   /**
-   * ecs-rolling: the app's last deploy through Teal, so a rollback undoes exactly that deploy (after
-   * a rollback: `from` is where it went, so another rollback repeats it).
+   * ecs-rolling: the app's latest deploy or rollback through Teal, with the ECS deployment it
+   * created, so a rollback of the deployment Teal made undoes exactly that (see `rollbackTarget`).
    */
   lastDeploy?: LastDeploy | null;
   now?: Date;
@@ -40,14 +40,27 @@ export function observeHintsFrom(latest: Operation | null | undefined): Pick<Obs
   }
   const before = latest?.before?.taskDefinition;
   const after = latest?.after?.taskDefinition;
-  let lastDeploy: LastDeploy | null = null;
-  if (before && after) {
-    // A deploy is undone by going back to where it started. A rollback (its rollout may have been
-    // cut short) is repeated by going to where it went again, never onwards from it.
-    if (latest?.intent.kind === "deploy-revision") lastDeploy = { from: before, to: after };
-    else if (latest?.intent.kind === "rollback") lastDeploy = { from: after, to: before };
-  }
+  const kind = latest?.intent.kind === "deploy-revision" ? "deploy" : latest?.intent.kind === "rollback" ? "rollback" : null;
+  const lastDeploy: LastDeploy | null = before && after && kind ? { kind, from: before, to: after, deploymentId: createdDeploymentId(latest) } : null;
   return { lastChangeId, lastDeploy };
+}
+
+/**
+ * The ECS deployment an operation's UpdateService created: the PRIMARY deployment of the service
+ * in the call's journaled output (null when no UpdateService of it completed).
+ */
+function createdDeploymentId(op: Operation | null | undefined): string | null {
+  for (const step of [...(op?.steps ?? [])].reverse()) {
+    if (step.call?.service !== "ecs" || step.call.operation !== "UpdateService") continue;
+    const out = step.output;
+    const service = out && typeof out === "object" && !Array.isArray(out) ? out.service : null;
+    const deployments = service && typeof service === "object" && !Array.isArray(service) ? service.deployments : null;
+    if (!Array.isArray(deployments)) continue;
+    for (const d of deployments) {
+      if (d && typeof d === "object" && !Array.isArray(d) && d.status === "PRIMARY" && typeof d.id === "string") return d.id;
+    }
+  }
+  return null;
 }
 
 /** The charts of one application: every query goes into one GetMetricData call. */

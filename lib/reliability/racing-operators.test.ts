@@ -17,6 +17,7 @@ import { openStore, type Store } from "@/lib/store/store";
 import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/lib/store/testing";
 import { createEngine, type Engine } from "@/lib/engine/engine";
 import { FakeGateway, type Gate } from "@/lib/engine/fake-gateway";
+import { mortal } from "@/lib/engine/testing/mortal-store";
 import { rollbackToBluePlan } from "@/lib/engine/testing/plans";
 
 /** SQLite always; PostgreSQL as well when a server is given. */
@@ -76,28 +77,6 @@ function stuckShifts(gateway: FakeGateway): FakeGateway {
     const done = JSON.stringify(output).includes("rollback");
     return { done, detail: done ? "INSYNC" : "PENDING" };
   });
-}
-
-/**
- * The store as a server sees it, until the server dies: from then on nothing it sends reaches the
- * database (a dead process writes nothing, renews nothing, releases nothing).
- */
-function mortal(store: Store): { store: Store; die(): void } {
-  let dead = false;
-  const proxy = new Proxy(store, {
-    get(target, prop, receiver) {
-      const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof value !== "function") return value;
-      const method = value as (...args: unknown[]) => unknown;
-      return (...args: unknown[]) => (dead ? Promise.reject(new Error("the server is gone")) : method.apply(target, args));
-    },
-  });
-  return {
-    store: proxy,
-    die: () => {
-      dead = true;
-    },
-  };
 }
 
 /** One of the two servers. */

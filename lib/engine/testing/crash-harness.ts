@@ -31,7 +31,8 @@ export interface WorkerConfig {
   databaseUrl: string;
   endpoint: string;
   region: string;
-  leaseMs: number;
+  /** The engine's lease; absent: the product's default. */
+  leaseMs?: number;
   plan: Plan;
   actor: Actor;
   reason: string;

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   const engine = createEngine({
     store,
     gateway: createAwsGateway(clients),
-    leaseMs: config.leaseMs,
+    ...(config.leaseMs !== undefined ? { leaseMs: config.leaseMs } : {}),
     now: () => clock,
     sleep: async (ms) => {
       clock = await rangeClock(config.endpoint, ms);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AppError, type Intent, type PlanPreview } from "@/lib/domain/types";
 import { appOrThrow, planFor } from "@/lib/actions/plan-service";
 import { planReassert } from "@/lib/actions/reassert-service";
-import { appIdSchema } from "@/lib/actions/schemas";
+import { appIdSchema, taskDefinitionSchema } from "@/lib/actions/schemas";
 import { can } from "@/lib/auth/roles";
 import { authorizedJson } from "@/lib/http/route";
 
@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 const querySchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("shift"), greenPercent: z.coerce.number().int().min(0).max(100) }),
   z.object({ intent: z.literal("promote") }),
-  z.object({ intent: z.literal("rollback") }),
+  z.object({ intent: z.literal("rollback"), taskDefinition: taskDefinitionSchema.optional() }),
   // Back to the end state of the last successful operation when AWS drifted from it (responders and up).
   z.object({ intent: z.literal("reassert") }),
   // Standby, scale and deploy are operator intents of some patterns; the planner refuses the others.
@@ -26,10 +26,7 @@ const querySchema = z.discriminatedUnion("intent", [
       .optional(),
   }),
   z.object({ intent: z.literal("scale-green"), capacity: z.coerce.number().int().min(0).max(10_000) }),
-  z.object({
-    intent: z.literal("deploy-revision"),
-    taskDefinition: z.string().min(1).max(300).regex(/^[A-Za-z0-9_:/.-]+$/, "family:revision or a task definition ARN"),
-  }),
+  z.object({ intent: z.literal("deploy-revision"), taskDefinition: taskDefinitionSchema }),
 ]);
 
 function intentOf(q: Exclude<z.infer<typeof querySchema>, { intent: "reassert" }>): Intent {
@@ -37,8 +34,9 @@ function intentOf(q: Exclude<z.infer<typeof querySchema>, { intent: "reassert" }
     case "shift":
       return { kind: "shift", greenPercent: q.greenPercent };
     case "promote":
-    case "rollback":
       return { kind: q.intent };
+    case "rollback":
+      return q.taskDefinition !== undefined ? { kind: "rollback", taskDefinition: q.taskDefinition } : { kind: "rollback" };
     case "standby-enter":
     case "standby-exit":
       return q.instanceIds ? { kind: q.intent, color: q.color, instanceIds: q.instanceIds.split(",") } : { kind: q.intent, color: q.color };
@@ -59,7 +57,7 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ appId: stri
     if (!q.success) {
       throw new AppError(
         "invalid",
-        "Ask for intent=shift&greenPercent=0..100, intent=promote, intent=rollback, intent=reassert, intent=standby-enter|standby-exit&color=blue|green[&instanceIds=a,b], intent=scale-green&capacity=N or intent=deploy-revision&taskDefinition=family:revision.",
+        "Ask for intent=shift&greenPercent=0..100, intent=promote, intent=rollback[&taskDefinition=family:revision], intent=reassert, intent=standby-enter|standby-exit&color=blue|green[&instanceIds=a,b], intent=scale-green&capacity=N or intent=deploy-revision&taskDefinition=family:revision.",
       );
     }
     if (q.data.intent === "reassert") {
