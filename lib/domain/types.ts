@@ -2,6 +2,8 @@
  * Types shared by every layer of Teal. No I/O, no AWS SDK types: lib/aws maps SDK shapes to these.
  */
 
+import type { GreenVerdict } from "./green-verdict";
+
 export type Color = "blue" | "green";
 export const COLORS: readonly Color[] = ["blue", "green"] as const;
 
@@ -521,6 +523,8 @@ export interface AppSnapshot {
   /** The application's running (or interrupted) operation, if any; else the last one. */
   operation: Operation | null;
   generatedAt: string;
+  /** Green compared with blue over the last minutes (5xx rate, latency), from the series above. */
+  greenVerdict: GreenVerdict;
 }
 
 /** Error with a code and a user-safe message (never raw AWS text). */
@@ -566,10 +570,16 @@ export interface AppSummary {
   dataAgeMs: number | null;
   /** Set when this application's state could not be read (user-safe text); the data above is then the last good read. */
   error: string | null;
+  /** Green compared with blue over the last minutes, from the same read; absent when never read. */
+  greenVerdict?: GreenVerdict;
 }
 
 /** Plan preview (GET /api/apps/:appId/plan): the plan plus the state version it was computed from. */
-export type PlanPreview = (PlanResult & { version: string });
+export type PlanPreview = PlanResult & {
+  version: string;
+  /** Shift and promote: green compared with blue now, as the server will judge it when confirmed. */
+  greenVerdict?: GreenVerdict;
+};
 
 /** A Route 53 resource record set in Teal's own terms (lib/aws maps the SDK shape to it). */
 export interface RecordSet {
