@@ -50,6 +50,7 @@ test("a failing green is a status on the header, the overview card and the wall 
     await expect(confirm).toBeDisabled();
     await override.fill(APP_ID);
     await expect(confirm).toBeEnabled();
+    await more.getByRole("region", { name: "Green compared with blue" }).scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/shift-dialog-1440.png` });
     await more.getByRole("button", { name: "Cancel" }).click();
     await expect(more).toBeHidden();

@@ -24,15 +24,13 @@ export function WallVerdictLine({ verdict }: { verdict: GreenVerdict }) {
   const window = windowLabel(verdict);
   return (
     <div data-verdict={verdict.status} className={`rounded-lg border-2 px-3 py-1.5 ${TONE_BOX[look.tone]}`}>
-      <p className={`text-2xl font-bold ${TONE_TEXT[look.tone]}`}>
-        <span aria-hidden="true">{look.icon}</span> {verdict.label}
+      <p className="flex items-baseline justify-between gap-3">
+        <span className={`text-2xl font-bold ${TONE_TEXT[look.tone]}`}>
+          <span aria-hidden="true">{look.icon}</span> {verdict.label}
+        </span>
+        {window ? <span className="shrink-0 text-lg text-slate-400">{window}</span> : null}
       </p>
-      {verdict.figures ? (
-        <p className="truncate text-xl tabular-nums text-slate-200">
-          {verdict.figures}
-          {window ? <span className="text-slate-400"> · {window}</span> : null}
-        </p>
-      ) : null}
+      {verdict.figures ? <p className="text-xl tabular-nums text-slate-200">{verdict.figures}</p> : null}
     </div>
   );
 }
