@@ -21,6 +21,19 @@ export async function currentGreenVerdict(rt: Runtime, appId: string): Promise<G
   return (await getSnapshotService(rt).snapshot(appId, 60)).greenVerdict;
 }
 
+/**
+ * The same, or null when CloudWatch could not be read: Teal cannot say green is worse, so it does not
+ * block (the state read of the plan itself has just succeeded; a shift never waits on metrics alone).
+ */
+export async function greenVerdictOrNull(rt: Runtime, appId: string): Promise<GreenVerdict | null> {
+  try {
+    return await currentGreenVerdict(rt, appId);
+  } catch (err) {
+    console.error("[teal] green verdict unavailable", err instanceof AppError ? err.userMessage : err);
+    return null;
+  }
+}
+
 function verdictText(v: GreenVerdict): string {
   const window = windowLabel(v);
   return `${v.label}: ${v.figures}${window ? ` (${window})` : ""}`;
@@ -40,8 +53,8 @@ export async function checkGreenBeforeRaising(
   override: string | undefined,
 ): Promise<string | null> {
   if (!raisesGreen(intent, state)) return null;
-  const verdict = await currentGreenVerdict(rt, app.id);
-  if (!isGreenWorse(verdict)) return null;
+  const verdict = await greenVerdictOrNull(rt, app.id);
+  if (verdict === null || !isGreenWorse(verdict)) return null;
   const what = intent.kind === "promote" ? "Promoting green" : "Shifting more traffic to green";
   if (override?.trim() !== app.id) {
     throw new GreenOverrideRequired(

@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { AppError, type Intent, type PlanPreview } from "@/lib/domain/types";
 import { appOrThrow, planFor } from "@/lib/actions/plan-service";
-import { currentGreenVerdict } from "@/lib/actions/green-guard";
+import { greenVerdictOrNull } from "@/lib/actions/green-guard";
 import { appIdSchema } from "@/lib/actions/schemas";
 import { can } from "@/lib/auth/roles";
 import { authorizedJson } from "@/lib/http/route";
@@ -68,7 +68,10 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ appId: stri
     const { state, result } = await planFor(rt, app, intent);
     const preview: PlanPreview = { ...result, version: state.version };
     // Shift and promote dialogs show green against blue, as the server will judge it on confirm.
-    if (intent.kind === "shift" || intent.kind === "promote") preview.greenVerdict = await currentGreenVerdict(rt, app.id);
+    if (intent.kind === "shift" || intent.kind === "promote") {
+      const verdict = await greenVerdictOrNull(rt, app.id);
+      if (verdict) preview.greenVerdict = verdict;
+    }
     return preview;
   });
 }
