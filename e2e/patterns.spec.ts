@@ -144,7 +144,7 @@ test("a rollback during a running shift preempts it", async ({ page }) => {
   const speed = await setRangeSpeed(1);
   try {
     await page.getByRole("group", { name: "Presets" }).getByRole("button", { name: "100 %", exact: true }).click();
-    const shiftId = await confirmWithReason(page, /Shift traffic/, "Confirm shift", "Full cutover of payments");
+    const shiftId = await confirmWithReason(page, /^Promote green: /, "Promote", "Full cutover of payments");
     await expectOperation(page, shiftId, "Running");
     await page.getByRole("button", { name: /^Roll back to/ }).click();
     const dialog = page.getByRole("dialog", { name: /Roll back/ });

@@ -95,6 +95,7 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
         generatedAt={data.generatedAt}
         refreshing={snapshot.isFetching}
         stale={snapshot.isError}
+        verdict={data.greenVerdict}
         actions={
           permissions.rollback || (permissions.shift && resumable) ? (
             <>
@@ -151,7 +152,7 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
             canAbort={permissions.abort}
             onAborted={() => refresh("Abort requested")}
           />
-          <RiskReview pattern={data.pattern} />
+          <RiskReview pattern={data.pattern} verdict={data.greenVerdict} />
         </div>
       </div>
 

@@ -1,6 +1,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { AppSnapshot } from "@/lib/domain/types";
+import type { GreenVerdict } from "@/lib/domain/green-verdict";
+import { GreenVerdictLine } from "@/components/verdict/green-verdict-line";
 import { patternLabel } from "@/components/format/format";
 import { UpdatedAgo } from "./updated-ago";
 
@@ -12,10 +14,12 @@ interface AppTitleBarProps {
   stale: boolean;
   /** The rollback button lives here, top right, on every state of the page. */
   actions?: ReactNode;
+  /** Green against blue over the last minutes, under the title. */
+  verdict?: GreenVerdict;
 }
 
 /** Breadcrumb, name, pattern and freshness of the page's data. */
-export function AppTitleBar({ app, generatedAt, refreshing, stale, actions }: AppTitleBarProps) {
+export function AppTitleBar({ app, generatedAt, refreshing, stale, actions, verdict }: AppTitleBarProps) {
   return (
     <div className="flex flex-wrap items-end justify-between gap-4">
       <div className="min-w-0">
@@ -34,6 +38,11 @@ export function AppTitleBar({ app, generatedAt, refreshing, stale, actions }: Ap
           <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{app.region}</span>
           <UpdatedAgo iso={generatedAt} stale={stale} refreshing={refreshing} />
         </div>
+        {verdict ? (
+          <div className="mt-1.5">
+            <GreenVerdictLine verdict={verdict} />
+          </div>
+        ) : null}
       </div>
       {actions ? <div className="flex items-center gap-2">{actions}</div> : null}
     </div>

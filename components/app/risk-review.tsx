@@ -1,4 +1,6 @@
 import type { PatternDescription, RiskReview as RiskReviewData } from "@/lib/domain/types";
+import type { GreenVerdict } from "@/lib/domain/green-verdict";
+import { applicationIssuesRisk } from "@/components/verdict/verdict-look";
 import { Badge } from "@/components/ui/badge";
 import type { Tone } from "@/components/operation/operation-status";
 import { splitRating } from "@/components/ecs/ecs-look";
@@ -18,8 +20,12 @@ const RATING_LOOK: Record<"Good" | "Fair" | "Poor", { tone: Tone; icon: string }
   Poor: { tone: "danger", icon: "✕" },
 };
 
-/** The pattern's risk review, folded away until asked for: what can go wrong and how rollback behaves. */
-export function RiskReview({ pattern }: { pattern: PatternDescription }) {
+/**
+ * The pattern's risk review, folded away until asked for: what can go wrong and how rollback
+ * behaves. "Application issues" says what green is doing now (the verdict) before what the pattern
+ * offers in general.
+ */
+export function RiskReview({ pattern, verdict }: { pattern: PatternDescription; verdict?: GreenVerdict }) {
   return (
     <details className="group rounded-lg border border-slate-200 bg-white shadow-xs dark:border-slate-800 dark:bg-slate-900">
       <summary className="flex min-h-11 cursor-pointer list-none items-center justify-between gap-3 rounded-lg px-4 py-2 text-sm font-semibold text-slate-900 outline-none focus-visible:ring-2 focus-visible:ring-teal-600 dark:text-slate-100">
@@ -33,7 +39,8 @@ export function RiskReview({ pattern }: { pattern: PatternDescription }) {
       </summary>
       <dl className="space-y-2 border-t border-slate-200 px-4 py-3 text-xs dark:border-slate-800">
         {ROWS.map((row) => {
-          const { rating, detail } = splitRating(pattern.risks[row.key]);
+          const text = row.key === "applicationIssues" ? applicationIssuesRisk(pattern.risks.applicationIssues, verdict) : pattern.risks[row.key];
+          const { rating, detail } = splitRating(text);
           return (
             <div key={row.key}>
               <dt className="flex items-center gap-2 font-medium text-slate-800 dark:text-slate-200">

@@ -9,6 +9,8 @@ export interface ActionFailure {
 
 /** What a refused or failed action tells the person, by error code (the server's message is user-safe). */
 export function describeFailure(result: Extract<ActionResult<unknown>, { ok: false }>): ActionFailure {
+  // Green turned worse since the plan was shown: reloading it shows the verdict and the override.
+  if (result.overrideRequired) return { title: "Green is worse than blue", detail: result.message, canReloadPlan: true };
   switch (result.code) {
     case "forbidden":
     case "unauthenticated":

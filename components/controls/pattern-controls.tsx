@@ -37,6 +37,7 @@ export function PatternControls({ appId, pattern, state, busy, onStarted }: Patt
               configured={state.configured.greenPercent}
               busy={busy}
               granularityPercent={state.granularityPercent}
+              versions={{ blue: state.environments.blue.version, green: green.version }}
               onStarted={(id) => onStarted(`Traffic shift started: operation ${id}`)}
             />
             {intents.has("scale-green") && greenDesired !== null ? (

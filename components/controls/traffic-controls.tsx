@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
+import type { Color } from "@/lib/domain/types";
 import { buttonClass } from "@/components/ui/button-styles";
 import { WeightSlider } from "./weight-slider";
 import { ShiftDialog } from "./shift-dialog";
@@ -16,10 +17,12 @@ interface TrafficControlsProps {
   onStarted: (operationId: string) => void;
   /** The pattern's live granularity (state.granularityPercent): the slider and presets snap to it. */
   granularityPercent?: number;
+  /** Each colour's version label (the promote dialog names them). */
+  versions?: Record<Color, string>;
 }
 
 /** The weight slider and presets. Moving is free; every change goes through the confirm dialog. */
-export function TrafficControls({ appId, configured, busy, onStarted, granularityPercent = 1 }: TrafficControlsProps) {
+export function TrafficControls({ appId, configured, busy, onStarted, granularityPercent = 1, versions }: TrafficControlsProps) {
   const [draft, setDraft] = useState<number | null>(null);
   const [confirming, setConfirming] = useState<{ from: number; to: number } | null>(null);
   const helpId = useId();
@@ -86,6 +89,7 @@ export function TrafficControls({ appId, configured, busy, onStarted, granularit
           appId={appId}
           fromPercent={confirming.from}
           toPercent={confirming.to}
+          versions={versions}
           onClose={closeDialog}
           onStarted={(id) => {
             closeDialog();

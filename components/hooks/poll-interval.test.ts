@@ -43,6 +43,7 @@ function snapshotWith(status: OperationStatus | null): AppSnapshot {
     markers: [],
     operation,
     generatedAt: "2026-01-01T00:00:00.000Z",
+    greenVerdict: { status: "insufficient", label: "Not enough traffic yet", figures: "", detail: "", windowMinutes: 5, blue: null, green: null },
   };
 }
 

@@ -8,6 +8,7 @@ import { operationStatusLook } from "@/components/operation/operation-status";
 import { isOperationActive } from "@/components/hooks/poll-interval";
 import { formatAgo, formatDurationSeconds, patternLabel } from "@/components/format/format";
 import { RolloutLine } from "./rollout-line";
+import { GreenVerdictLine } from "@/components/verdict/green-verdict-line";
 
 interface AppCardProps {
   app: AppSummary;
@@ -97,6 +98,7 @@ export function AppCard({ app, nowMs }: AppCardProps) {
             <HealthLine color="green" counts={app.health.green} />
           </div>
         ) : null}
+        {app.greenVerdict ? <GreenVerdictLine verdict={app.greenVerdict} size="sm" /> : null}
       </div>
 
       <footer className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">

@@ -16,10 +16,12 @@ const DRIFT_POINTS = 10;
 /**
  * What an application's card says about it, for the overview filter:
  * - running: an operation is pending or running;
- * - alarm: its state cannot be read, or a colour has unhealthy instances or tasks (or none healthy);
+ * - alarm: its state cannot be read, a colour has unhealthy instances or tasks (or none healthy), or
+ *   green is failing (its 5xx rate against blue's);
  * - attention: the last operation failed, was interrupted, aborted or preempted; traffic is left
  *   split between the colours with nothing running; the observed share drifts from the configured one;
  *   or AWS differs from the end state of Teal's last successful operation;
+ *   or green is slower than blue;
  * - healthy: none of the above.
  * An application can be in several at once (running and in alarm).
  */
@@ -35,6 +37,9 @@ export function appConditions(app: AppSummary): Set<AppCondition> {
       return h !== undefined && (h.unhealthy > 0 || (c === "blue" && h.healthy === 0 && (app.configuredGreenPercent ?? 0) < 100));
     });
   if (app.error !== null || sick) out.add("alarm");
+  // A failing green is an alarm though every health check passes; a slower one needs attention.
+  if (app.greenVerdict?.status === "failing") out.add("alarm");
+  if (app.greenVerdict?.status === "slower") out.add("attention");
   const badLast = status === "failed" || status === "interrupted" || status === "aborted" || status === "preempted";
   const split = app.configuredGreenPercent;
   // A rolling update's "split" is its progress: half-way is normal while it runs, and it has no observed share.

@@ -1,10 +1,12 @@
 import type { AppSummary } from "@/lib/domain/types";
 import type { WallAppDetail } from "@/lib/domain/wall";
+import { isGreenWorse } from "@/lib/domain/green-verdict";
 import { patternLabel } from "@/components/format/format";
 import { WallAlarmList } from "./wall-alarm-list";
 import { WallHealthLine } from "./wall-health-line";
 import { WallOperationLine } from "./wall-operation-line";
 import { WallSplitBar } from "./wall-split-bar";
+import { WallVerdictLine } from "./wall-verdict-line";
 
 interface WallCardProps {
   app: AppSummary;
@@ -15,7 +17,9 @@ interface WallCardProps {
 /** One application on the wall: name, pattern, both splits, health per colour, operation and alarms. */
 export function WallCard({ app, detail }: WallCardProps) {
   const alarms = detail?.alarms ?? (app.error ? [{ id: "unreadable", severity: "critical" as const, text: app.error }] : []);
-  const critical = alarms.some((a) => a.severity === "critical");
+  // A failing green is as loud as a critical alarm, though every health check still passes.
+  const greenWorse = isGreenWorse(app.greenVerdict);
+  const critical = alarms.some((a) => a.severity === "critical") || app.greenVerdict?.status === "failing";
   return (
     <article
       aria-label={app.name}
@@ -35,10 +39,11 @@ export function WallCard({ app, detail }: WallCardProps) {
         <WallHealthLine color="blue" counts={app.health?.blue ?? null} />
         <WallHealthLine color="green" counts={app.health?.green ?? null} />
       </div>
+      {app.greenVerdict ? <WallVerdictLine verdict={app.greenVerdict} /> : null}
       <div className="mt-auto space-y-2">
         {detail?.operation ? <WallOperationLine operation={detail.operation} /> : null}
         <WallAlarmList alarms={alarms} />
-        {detail && !detail.operation && alarms.length === 0 ? (
+        {detail && !detail.operation && alarms.length === 0 && !greenWorse ? (
           <p className="text-xl text-slate-400">
             <span aria-hidden="true">✓</span> No alarms · nothing running
           </p>

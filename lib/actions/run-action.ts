@@ -26,7 +26,10 @@ export async function runAction<S extends z.ZodType, T>(
     }
     return { ok: true, data: await handler(actor, parsed.data) };
   } catch (err) {
-    if (err instanceof AppError) return { ok: false, code: err.code, message: err.userMessage };
+    if (err instanceof AppError) {
+      const override = "overrideRequired" in err && err.overrideRequired === true ? { overrideRequired: true as const } : {};
+      return { ok: false, code: err.code, message: err.userMessage, ...override };
+    }
     console.error("[teal] action failed", err);
     return { ok: false, code: "internal", message: "Teal hit an unexpected error; nothing was changed. See the server log." };
   }

@@ -14,6 +14,8 @@ export const shiftInputSchema = z
     greenPercent: z.number().int("a whole number of percent").min(0).max(100),
     expectedVersion: z.string().min(1).max(64),
     reason: reason.min(1, "say why (it goes in the audit log)"),
+    /** Typed by the person (the application id) to give a failing or slower green more traffic anyway. */
+    override: z.string().max(64).optional(),
   })
   .strict();
 

@@ -140,8 +140,29 @@ export const appConfigSchema = z.discriminatedUnion("pattern", [
   albWeightedAppSchema,
 ]);
 
+/** Thresholds of the default green judge (lib/domain/green-verdict.ts); each one optional. */
+export const greenJudgeSchema = z
+  .object({
+    minRequests: z.number().int().min(1).max(1_000_000_000),
+    errorZ: z.number().min(0).max(20),
+    minErrorRateDiff: z.number().min(0).max(1),
+    maxErrorRate: z.number().min(0).max(1),
+    p99Ratio: z.number().min(1).max(100),
+    p99MarginMs: z.number().min(0).max(600_000),
+    meanRatio: z.number().min(1).max(100),
+    meanMarginMs: z.number().min(0).max(600_000),
+    maxP99Ms: z.number().min(0).max(600_000),
+    maxMeanMs: z.number().min(0).max(600_000),
+  })
+  .partial()
+  .strict();
+
 export const tealConfigSchema = z
-  .object({ applications: z.array(appConfigSchema).min(1, "name at least one application") })
+  .object({
+    applications: z.array(appConfigSchema).min(1, "name at least one application"),
+    /** How green is judged against blue (header, overview, wall, and the check before more traffic goes to green). */
+    greenJudge: greenJudgeSchema.optional(),
+  })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();
     cfg.applications.forEach((app, i) => {

@@ -2,6 +2,8 @@
  * Types shared by every layer of Teal. No I/O, no AWS SDK types: lib/aws maps SDK shapes to these.
  */
 
+import type { GreenVerdict } from "./green-verdict";
+
 export type Color = "blue" | "green";
 export const COLORS: readonly Color[] = ["blue", "green"] as const;
 
@@ -528,6 +530,8 @@ export interface AppSnapshot {
   generatedAt: string;
   /** AWS no longer matches the end state of the last successful operation (null: it does, or no verdict). */
   drift?: Drift | null;
+  /** Green compared with blue over the last minutes (5xx rate, latency), from the series above. */
+  greenVerdict: GreenVerdict;
 }
 
 /** Error with a code and a user-safe message (never raw AWS text). */
@@ -575,6 +579,8 @@ export interface AppSummary {
   error: string | null;
   /** AWS no longer matches the end state of the last successful operation (null: it does, or no verdict). */
   drift?: Drift | null;
+  /** Green compared with blue over the last minutes, from the same read; absent when never read. */
+  greenVerdict?: GreenVerdict;
 }
 
 /**
@@ -591,7 +597,11 @@ export type Drift = DriftFigures & {
 };
 
 /** Plan preview (GET /api/apps/:appId/plan): the plan plus the state version it was computed from. */
-export type PlanPreview = (PlanResult & { version: string });
+export type PlanPreview = PlanResult & {
+  version: string;
+  /** Shift and promote: green compared with blue now, as the server will judge it when confirmed. */
+  greenVerdict?: GreenVerdict;
+};
 
 /** A Route 53 resource record set in Teal's own terms (lib/aws maps the SDK shape to it). */
 export interface RecordSet {

@@ -1,9 +1,11 @@
 import "server-only";
 import type { AppSnapshot, AppState, AppSummary, Drift, MetricSeries, Operation, OperationMarker } from "@/lib/domain/types";
 import { AppError } from "@/lib/domain/types";
+import { GREEN_WINDOW_MINUTES, thresholdJudge, type GreenJudge, type GreenVerdict } from "@/lib/domain/green-verdict";
 import { getMetricData } from "@/lib/aws/cloudwatch";
 import type { AppConfig } from "@/lib/config/schema";
 import { observedShare, periodFor, type RangeMinutes } from "@/lib/metrics/catalog";
+import { greenJudgeInput } from "@/lib/metrics/green-window";
 import { createSnapshotCache, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
 import { planningFor } from "@/lib/patterns/catalog";
 import { driftAgainst } from "@/lib/patterns/drift";
@@ -20,9 +22,10 @@ interface AwsPart {
   state: AppState;
   series: MetricSeries[];
   fetchedAt: number;
+  greenVerdict: GreenVerdict;
 }
 
-async function loadAwsPart(rt: Runtime, app: AppConfig, range: RangeMinutes): Promise<AwsPart> {
+async function loadAwsPart(rt: Runtime, app: AppConfig, range: RangeMinutes, judge: GreenJudge): Promise<AwsPart> {
   const now = Date.now();
   const periodS = periodFor(range);
   const state = await observeApp(rt, app);
@@ -40,7 +43,9 @@ async function loadAwsPart(rt: Runtime, app: AppConfig, range: RangeMinutes): Pr
     const req = plan.requests;
     state.observed = observedShare(byId.get(req.blue) ?? [], byId.get(req.green) ?? [], now, periodS === 60 ? 3 : 15);
   }
-  return { state, series, fetchedAt: now };
+  // Green against blue over the last whole minutes of the same read: no extra AWS call.
+  const greenVerdict = judge.judge(greenJudgeInput(series, end.getTime(), GREEN_WINDOW_MINUTES));
+  return { state, series, fetchedAt: now, greenVerdict };
 }
 
 /** User-safe text for a failed read (never raw AWS text). */
@@ -77,12 +82,16 @@ const holder = globalThis as typeof globalThis & { __tealSnapshots?: SnapshotSer
 
 /** The process's snapshot service (one per server, shared by every viewer). */
 export function getSnapshotService(rt: Runtime): SnapshotService {
-  holder.__tealSnapshots ??= createSnapshotService(rt);
+  holder.__tealSnapshots ??= createSnapshotService(rt, { judge: thresholdJudge(rt.config.greenJudge) });
   return holder.__tealSnapshots;
 }
 
-/** A snapshot service over `rt`; `now` is injectable so tests can drive the refresh interval. */
-export function createSnapshotService(rt: Runtime, opts: { now?: () => number } = {}): SnapshotService {
+/**
+ * A snapshot service over `rt`; `now` is injectable so tests can drive the refresh interval, and
+ * `judge` decides whether green is worse than blue (the threshold judge by default).
+ */
+export function createSnapshotService(rt: Runtime, opts: { now?: () => number; judge?: GreenJudge } = {}): SnapshotService {
+  const judge = opts.judge ?? thresholdJudge();
   const cache: SnapshotCache<AwsPart> = createSnapshotCache({
     ttlMs: rt.env.TEAL_REFRESH_MS,
     now: opts.now,
@@ -90,7 +99,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number } 
       const [appId, range] = key.split("|");
       const app = rt.app(appId ?? "");
       if (!app) throw new AppError("not_found", `No application ${appId}`);
-      return loadAwsPart(rt, app, Number(range) as RangeMinutes);
+      return loadAwsPart(rt, app, Number(range) as RangeMinutes, judge);
     },
   });
 
@@ -128,6 +137,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number } 
       operation,
       generatedAt: new Date(part.fetchedAt).toISOString(),
       drift,
+      greenVerdict: part.greenVerdict,
     };
   }
 
@@ -169,6 +179,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number } 
               dataAgeMs: Math.max(0, Date.now() - aws.fetchedAt),
               error: error === null ? null : readErrorText(error),
               drift: await driftOf(app.id, s, aws.fetchedAt, operation),
+              greenVerdict: aws.greenVerdict,
             };
           } catch (err) {
             return {

@@ -63,8 +63,14 @@ function sleep(ms: number): Promise<void> {
  * Starts the range, seeds the demo world, points Teal's runtime at it (through `frontFor` when
  * given: a proxy in front of the range) and opens the store. One per test file (runtime singletons).
  */
-export async function startSecurityWorld(options: { frontFor?: (range: TestRange) => Promise<string> } = {}): Promise<SecurityWorld> {
-  const range = await startTestRange({});
+export async function startSecurityWorld(
+  options: {
+    frontFor?: (range: TestRange) => Promise<string>;
+    /** Where the range's hand-driven clock starts (Teal's metric windows follow the wall clock). */
+    startMs?: number;
+  } = {},
+): Promise<SecurityWorld> {
+  const range = await startTestRange({}, options.startMs);
   await seedDemoWorld(range.url);
   // Instances boot and pass HealthyThreshold × Interval before the demo apps can be shifted.
   for (let t = 0; t < 180_000; t += 10_000) {

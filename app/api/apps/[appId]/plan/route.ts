@@ -3,6 +3,7 @@ import { z } from "zod";
 import { AppError, type Intent, type PlanPreview } from "@/lib/domain/types";
 import { appOrThrow, planFor } from "@/lib/actions/plan-service";
 import { planReassert } from "@/lib/actions/reassert-service";
+import { greenVerdictOrNull } from "@/lib/actions/green-guard";
 import { appIdSchema, taskDefinitionSchema } from "@/lib/actions/schemas";
 import { can } from "@/lib/auth/roles";
 import { authorizedJson } from "@/lib/http/route";
@@ -74,6 +75,11 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ appId: stri
     const { rt, app } = await appOrThrow(id.data);
     const { state, result } = await planFor(rt, app, intent);
     const preview: PlanPreview = { ...result, version: state.version };
+    // Shift and promote dialogs show green against blue, as the server will judge it on confirm.
+    if (intent.kind === "shift" || intent.kind === "promote") {
+      const verdict = await greenVerdictOrNull(rt, app.id);
+      if (verdict) preview.greenVerdict = verdict;
+    }
     return preview;
   });
 }

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import type { Color, MetricSeries } from "@/lib/domain/types";
+import { thresholdJudge } from "@/lib/domain/green-verdict";
+import { greenJudgeInput } from "./green-window";
+
+const END = Date.UTC(2026, 0, 1, 12, 30);
+const MIN = 60_000;
+
+/** One point per minute for the `values.length` minutes before END (oldest first). */
+function minutes(values: number[]): { t: number; v: number }[] {
+  return values.map((v, i) => ({ t: END - (values.length - i) * MIN, v }));
+}
+
+function s(color: Color | null, metric: string, stat: string, values: number[]): MetricSeries {
+  return { id: `${color ?? "lb"}_${metric}_${stat}`, metric, stat, color, unit: metric === "Latency" || metric === "TargetResponseTime" ? "Seconds" : "Count", points: minutes(values) };
+}
+
+describe("each colour's window from a snapshot's series", () => {
+  it("sums requests and 5xx over the last 5 whole minutes and weights latency by requests (classic ELB)", () => {
+    const series = [
+      // Seven minutes: the two oldest fall outside the window.
+      s("blue", "RequestCount", "Sum", [9999, 9999, 360, 360, 360, 360, 360]),
+      s("blue", "HTTPCode_Backend_5XX", "Sum", [500, 500, 1, 2, 1, 2, 1]),
+      s("blue", "Latency", "p99", [9, 9, 0.08, 0.08, 0.08, 0.08, 0.08]),
+      s("blue", "Latency", "Average", [9, 9, 0.04, 0.04, 0.04, 0.04, 0.04]),
+      s("green", "RequestCount", "Sum", [0, 0, 0, 100, 150, 150, 200]),
+      s("green", "HTTPCode_Backend_5XX", "Sum", [0, 0, 0, 30, 45, 44, 60]),
+      s("green", "Latency", "p99", [0, 0, 0, 0.2, 0.1, 0.1, 0.1]),
+      s("green", "Latency", "Average", [0, 0, 0, 0.05, 0.03, 0.03, 0.03]),
+    ];
+    const input = greenJudgeInput(series, END, 5);
+    expect(input).toEqual({
+      kind: "per-color",
+      windowMinutes: 5,
+      blue: { requests: 1800, errors: 7, p99Ms: 80, meanMs: 40 },
+      green: { requests: 600, errors: 179, p99Ms: expect.closeTo((0.2 * 100 + 0.1 * 500) / 600 * 1000, 6), meanMs: expect.closeTo((0.05 * 100 + 0.03 * 500) / 600 * 1000, 6) },
+    });
+    const verdict = thresholdJudge().judge(input);
+    expect(verdict.status).toBe("failing");
+    expect(verdict.figures).toBe("green 5xx 29.8 % vs blue 0.4 %");
+  });
+
+  it("reads ALB target-group series by their own names", () => {
+    const series = [
+      s("blue", "RequestCount", "Sum", [400, 400]),
+      s("blue", "HTTPCode_Target_5XX_Count", "Sum", [0, 1]),
+      s("blue", "TargetResponseTime", "p99", [0.1, 0.1]),
+      s("green", "RequestCount", "Sum", [100, 100]),
+      s("green", "HTTPCode_Target_5XX_Count", "Sum", [2, 0]),
+      s("green", "TargetResponseTime", "p99", [0.5, 0.5]),
+    ];
+    const input = greenJudgeInput(series, END, 5);
+    expect(input).toEqual({ kind: "per-color", windowMinutes: 5, blue: { requests: 800, errors: 1, p99Ms: 100, meanMs: null }, green: { requests: 200, errors: 2, p99Ms: 500, meanMs: null } });
+    expect(thresholdJudge().judge(input).status).toBe("slower");
+  });
+
+  it("says there are no per-colour metrics when one load balancer serves both colours", () => {
+    const series = [s(null, "RequestCount", "Sum", [800, 800]), s(null, "HTTPCode_Backend_5XX", "Sum", [200, 200])];
+    const input = greenJudgeInput(series, END, 5);
+    expect(input.kind).toBe("shared");
+    const verdict = thresholdJudge().judge(input);
+    expect(verdict.status).toBe("unavailable");
+    expect(verdict.label).toBe("No per-colour metrics");
+    expect(verdict.detail).toMatch(/share one load balancer/);
+  });
+
+  it("says so too when only the whole service is measured (a rolling update) or no requests at all (CPU only)", () => {
+    expect(greenJudgeInput([s("green", "RequestCount", "Sum", [800])], END, 5)).toMatchObject({ kind: "shared", why: expect.stringMatching(/whole service/) });
+    expect(greenJudgeInput([s("blue", "CPUUtilization", "Average", [20]), s("green", "CPUUtilization", "Average", [20])], END, 5)).toMatchObject({ kind: "shared" });
+  });
+
+  it("counts a colour with no points in the window as zero requests: not enough traffic yet", () => {
+    const input = greenJudgeInput([s("blue", "RequestCount", "Sum", [400, 400, 400]), { ...s("green", "RequestCount", "Sum", []), points: [] }], END, 5);
+    expect(input).toMatchObject({ kind: "per-color", green: { requests: 0, errors: 0, p99Ms: null, meanMs: null } });
+    expect(thresholdJudge().judge(input).status).toBe("insufficient");
+  });
+});

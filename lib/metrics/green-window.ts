@@ -1,0 +1,61 @@
+import type { Color, MetricSeries } from "@/lib/domain/types";
+import type { ColorWindow, GreenJudgeInput } from "@/lib/domain/green-verdict";
+
+/** The series names per metric family, classic ELB and ALB target group alike (see catalog.ts). */
+const REQUESTS = new Set(["RequestCount"]);
+const ERRORS = new Set(["HTTPCode_Backend_5XX", "HTTPCode_Target_5XX_Count"]);
+const LATENCY = new Set(["Latency", "TargetResponseTime"]);
+
+function find(series: MetricSeries[], color: Color, metrics: Set<string>, stat: string): MetricSeries | undefined {
+  return series.find((s) => s.color === color && metrics.has(s.metric) && s.stat === stat);
+}
+
+function colorWindow(series: MetricSeries[], color: Color, fromMs: number, toMs: number): ColorWindow | null {
+  const requests = find(series, color, REQUESTS, "Sum");
+  if (!requests) return null;
+  const inWindow = (p: { t: number }) => p.t >= fromMs && p.t < toMs;
+  const countAt = new Map<number, number>();
+  for (const p of requests.points.filter(inWindow)) countAt.set(p.t, (countAt.get(p.t) ?? 0) + p.v);
+  const total = [...countAt.values()].reduce((a, v) => a + v, 0);
+  const errors = (find(series, color, ERRORS, "Sum")?.points ?? []).filter(inWindow).reduce((a, p) => a + p.v, 0);
+  // Minute values weighted by that minute's requests: exact for the mean (Average × count is the
+  // sum); for p99 an approximation, since CloudWatch percentiles of different minutes cannot be merged.
+  const weighted = (s: MetricSeries | undefined): number | null => {
+    if (!s) return null;
+    let sum = 0;
+    let weight = 0;
+    for (const p of s.points.filter(inWindow)) {
+      const n = countAt.get(p.t) ?? 0;
+      if (n <= 0) continue;
+      sum += p.v * n;
+      weight += n;
+    }
+    return weight > 0 ? (sum / weight) * 1000 : null;
+  };
+  return {
+    requests: Math.round(total),
+    errors: Math.round(errors),
+    p99Ms: weighted(find(series, color, LATENCY, "p99")),
+    meanMs: weighted(find(series, color, LATENCY, "Average")),
+  };
+}
+
+/**
+ * What the green judge needs, from the series of one snapshot: each colour's requests, 5xx and
+ * latency over the `windowMinutes` whole minutes before `endMs` (the end of the last whole period
+ * the snapshot asked CloudWatch for). Series shared by both colours (`color: null`), or request
+ * counts of one colour only, cannot be compared: the input says so.
+ */
+export function greenJudgeInput(series: MetricSeries[], endMs: number, windowMinutes: number): GreenJudgeInput {
+  const fromMs = endMs - windowMinutes * 60_000;
+  const blue = colorWindow(series, "blue", fromMs, endMs);
+  const green = colorWindow(series, "green", fromMs, endMs);
+  if (blue && green) return { kind: "per-color", windowMinutes, blue, green };
+  if (series.some((s) => s.color === null)) {
+    return { kind: "shared", why: "Blue and green share one load balancer: CloudWatch counts their requests together, so Teal cannot compare them." };
+  }
+  if (blue || green) {
+    return { kind: "shared", why: "CloudWatch reports this application's requests for the whole service, not per colour, so Teal cannot compare them." };
+  }
+  return { kind: "shared", why: "Teal reads no per-colour request metrics for this pattern, so it cannot compare green with blue." };
+}
