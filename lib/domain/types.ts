@@ -434,7 +434,8 @@ export type AuditAction =
   | "auth.signed_in"
   | "auth.denied"
   | "token.created"
-  | "token.revoked";
+  | "token.revoked"
+  | "action.refused";
 
 export interface AuditEntryInput {
   action: AuditAction;

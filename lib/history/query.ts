@@ -45,6 +45,7 @@ export const AUDIT_ACTIONS = [
   "auth.denied",
   "token.created",
   "token.revoked",
+  "action.refused",
 ] as const satisfies readonly AuditAction[];
 
 // A new intent, status or audit action must be added to the lists above, or this stops compiling.
