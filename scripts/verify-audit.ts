@@ -4,7 +4,7 @@
 // database (the head sink, or `--head FILE`), and says whether they are intact; exit 1 names the
 // first broken record.
 import { pathToFileURL } from "node:url";
-import { readLastExportedHead, type SignedHead } from "../lib/store/audit-export";
+import { readExportedHeads, type SignedHead } from "../lib/store/audit-export";
 import { resolveAuditSettings } from "../lib/store/audit-key";
 import { openStore, type AuditChainInfo, type AuditVerification } from "../lib/store/store";
 
@@ -13,7 +13,7 @@ const DEFAULT_DATABASE_URL = "file:data/teal.db";
 export interface VerifyReport {
   result: AuditVerification;
   info: AuditChainInfo;
-  /** The exported head the database was compared with, if any. */
+  /** The newest exported head the database was compared with (all of them were), if any. */
   exported: SignedHead | null;
   /** Why there was none to compare with. */
   noExportReason: string | null;
@@ -31,19 +31,19 @@ export async function verifyAuditAt(url: string, options: { env?: Record<string,
 
 export async function verifyAuditReport(url: string, options: { env?: Record<string, string | undefined>; headFile?: string } = {}): Promise<VerifyReport> {
   const settings = resolveAuditSettings(url, options.env ?? process.env, { create: false });
-  let exported: SignedHead | null = null;
+  let heads: SignedHead[] = [];
   let noExportReason: string | null = null;
   const headFile = options.headFile ?? (settings.sink?.kind === "file" ? settings.sink.path : null);
   if (headFile) {
-    exported = await readLastExportedHead(headFile);
-    if (!exported) noExportReason = `no head has been exported to ${headFile} yet`;
+    heads = await readExportedHeads(headFile);
+    if (heads.length === 0) noExportReason = `no head has been exported to ${headFile} yet`;
   } else {
     noExportReason = settings.sink?.kind === "webhook" ? "the head is exported to a webhook: pass --head FILE with the last head it received" : "no head sink is configured (TEAL_AUDIT_HEAD_SINK)";
   }
   const store = await openStore(url, { auditKey: settings.key?.key ?? null, headSink: null, exportIntervalMs: 0 });
   try {
-    const result = await store.verifyAudit({ exported });
-    return { result, info: await store.auditChainInfo(), exported, noExportReason, keyFile: settings.key?.file ?? null };
+    const result = await store.verifyAudit({ exported: heads });
+    return { result, info: await store.auditChainInfo(), exported: heads[heads.length - 1] ?? null, noExportReason, keyFile: settings.key?.file ?? null };
   } finally {
     await store.close();
   }
@@ -67,7 +67,7 @@ export function describeCoverage(report: VerifyReport): string[] {
   lines.push(info.keyedFrom <= info.auditSeq ? `  records ${info.keyedFrom} to ${info.auditSeq} are keyed (HMAC-SHA256)` : "  no keyed records yet");
   lines.push(`  operations journal: ${info.journalSeq} chained writes`);
   if (exported) {
-    lines.push(`  compared with the head exported at ${exported.head.at} (record ${exported.head.audit.seq}, journal entry ${exported.head.journal.seq}); later records are not pinned outside the database`);
+    lines.push(`  compared with the heads exported up to ${exported.head.at} (record ${exported.head.audit.seq}, journal entry ${exported.head.journal.seq}); later records are not pinned outside the database`);
   } else {
     lines.push(`  WARNING: ${noExportReason ?? "no exported head"}: deleting the newest records cannot be detected`);
   }

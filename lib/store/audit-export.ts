@@ -55,21 +55,29 @@ export function parseExportedHead(line: string): SignedHead | null {
 }
 
 /**
- * The newest head in an export file: the last line (exports are appended in order). Null when the
- * file does not exist or is empty; throws when its last line is not an exported head.
+ * Every head in an export file, oldest first (exports are appended in order). Empty when the file
+ * does not exist; throws naming the line when one is not an exported head.
  */
-export async function readLastExportedHead(path: string): Promise<SignedHead | null> {
+export async function readExportedHeads(path: string): Promise<SignedHead[]> {
   let text: string;
   try {
     text = await readFile(/*turbopackIgnore: true*/ path, "utf8");
   } catch (error) {
-    if (error instanceof Error && "code" in error && error.code === "ENOENT") return null;
+    if (error instanceof Error && "code" in error && error.code === "ENOENT") return [];
     throw error;
   }
-  const lines = text.split("\n").filter((l) => l.trim() !== "");
-  const last = lines[lines.length - 1];
-  if (last === undefined) return null;
-  const parsed = parseExportedHead(last);
-  if (!parsed) throw new Error(`the last line of ${path} is not an exported audit head`);
-  return parsed;
+  const heads: SignedHead[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    const parsed = parseExportedHead(line);
+    if (!parsed) throw new Error(`line ${i + 1} of ${path} is not an exported audit head`);
+    heads.push(parsed);
+  });
+  return heads;
+}
+
+/** The newest head in an export file, or null when there is none. */
+export async function readLastExportedHead(path: string): Promise<SignedHead | null> {
+  const heads = await readExportedHeads(path);
+  return heads[heads.length - 1] ?? null;
 }

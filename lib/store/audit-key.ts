@@ -50,11 +50,13 @@ export function auditKeyFileFor(databaseUrl: string, cwd = process.cwd()): strin
   return path === null ? join(/*turbopackIgnore: true*/ cwd, "data", ".teal-audit-key") : `${resolve(/*turbopackIgnore: true*/ path)}.audit-key`;
 }
 
-/** The default head sink: a file beside a SQLite database, or `data/teal-audit-head.jsonl` for PostgreSQL. */
-export function defaultHeadFileFor(databaseUrl: string, cwd = process.cwd()): string | null {
-  if (databaseUrl === ":memory:" || databaseUrl === "file::memory:") return null;
+/**
+ * The default head sink: a file beside a SQLite database. None for PostgreSQL (several servers and
+ * databases could share a local file): set TEAL_AUDIT_HEAD_SINK.
+ */
+export function defaultHeadFileFor(databaseUrl: string): string | null {
   const path = sqlitePath(databaseUrl);
-  return path === null ? join(/*turbopackIgnore: true*/ cwd, "data", "teal-audit-head.jsonl") : `${resolve(/*turbopackIgnore: true*/ path)}.audit-head.jsonl`;
+  return path === null ? null : `${resolve(/*turbopackIgnore: true*/ path)}.audit-head.jsonl`;
 }
 
 export function parseHeadSink(value: string): HeadSinkTarget {

@@ -113,6 +113,17 @@ describe.each(DIALECTS)("the keyed audit chain on %s", (dialect) => {
     expect(report.result.ok ? "" : report.result.problem).toMatch(/missing: the newest records were deleted/);
   });
 
+  it("still detects the truncation when a newer head matching the cut log is appended to the sink", async () => {
+    const records = await appendFive();
+    await t.store.exportAuditHead();
+    await rawExec(dialect, t.url, "DELETE FROM audit WHERE seq > 3");
+    await rawExec(dialect, t.url, `UPDATE audit_head SET seq = 3, hash = '${records[2]?.hash ?? ""}' WHERE id = 1`);
+    // Whoever holds the key (or a server still running) exports the cut chain's head after it.
+    await t.store.exportAuditHead();
+    expect((await readLastExportedHead(headFile))?.head.audit.seq).toBe(3);
+    expect((await verifyAuditReport(t.url, { env, headFile })).result).toMatchObject({ ok: false, brokenAtSeq: 5, chain: "export" });
+  });
+
   it("refuses an exported head that does not carry the key's MAC", async () => {
     await appendFive();
     const exported = await t.store.exportAuditHead();

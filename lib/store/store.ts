@@ -178,10 +178,10 @@ export interface Store {
   listAudit(filter?: AuditFilter): Promise<AuditRecord[]>;
   /**
    * Recomputes both chains with the key: detects an edited, inserted or deleted audit record, and
-   * an operation or step edited, added or deleted outside the store. With `exported` (the last head
-   * exported outside the database), also a truncation back to before it.
+   * an operation or step edited, added or deleted outside the store. With `exported` (the heads
+   * exported outside the database, oldest first), also a truncation back to before any of them.
    */
-  verifyAudit(options?: { exported?: SignedHead | null }): Promise<AuditVerification>;
+  verifyAudit(options?: { exported?: SignedHead | readonly SignedHead[] | null }): Promise<AuditVerification>;
   /** Writes the chains' current head to the head sink now; null when there is no sink or no key. */
   exportAuditHead(): Promise<SignedHead | null>;
   auditChainInfo(): Promise<AuditChainInfo>;
@@ -424,6 +424,8 @@ class KyselyStore implements Store {
    */
   async sealLegacyJournal(): Promise<void> {
     if (!this.audit.key) return;
+    const chained = await this.db.selectFrom("audit_head").select("seq").where("id", "=", JOURNAL_HEAD).executeTakeFirst();
+    if (chained && chained.seq > 0) return;
     const anyOperation = await this.db.selectFrom("operations").select("id").limit(1).executeTakeFirst();
     if (!anyOperation) return;
     await this.db.transaction().execute(async (trx) => {
@@ -802,7 +804,7 @@ class KyselyStore implements Store {
     return rows.map(toAuditRecord);
   }
 
-  async verifyAudit(options: { exported?: SignedHead | null } = {}): Promise<AuditVerification> {
+  async verifyAudit(options: { exported?: SignedHead | readonly SignedHead[] | null } = {}): Promise<AuditVerification> {
     const heads = await this.db.selectFrom("audit_head").select(["id", "seq", "hash", "keyed_from"]).execute();
     const head = heads.find((h) => h.id === AUDIT_HEAD);
     if (!head) return { ok: false, brokenAtSeq: 0, problem: "The audit chain head is missing.", chain: "audit" };
@@ -855,7 +857,7 @@ class KyselyStore implements Store {
     const journal = await this.verifyJournal(heads.find((h) => h.id === JOURNAL_HEAD));
     if (journal) return journal;
     if (options.exported) {
-      const exported = await this.compareWithExported(options.exported, keyedFrom);
+      const exported = await this.compareWithExported(Array.isArray(options.exported) ? options.exported : [options.exported], keyedFrom);
       if (exported) return exported;
     }
     return { ok: true, count: lastSeq };
@@ -932,28 +934,51 @@ class KyselyStore implements Store {
     return null;
   }
 
-  /** The database against the last head exported outside it: nothing before it may be gone or different. */
-  private async compareWithExported(exported: SignedHead, keyedFrom: number): Promise<AuditVerification | null> {
+  /**
+   * The database against the heads exported outside it: none may carry another key's MAC, none
+   * may point at a record that is gone or different, and none may be older than the one before it
+   * (all are checked, so a head appended to the sink later cannot hide an earlier one).
+   */
+  private async compareWithExported(exported: readonly SignedHead[], keyedFrom: number): Promise<AuditVerification | null> {
     const broken = (brokenAtSeq: number, problem: string): AuditVerification => ({ ok: false, brokenAtSeq, problem, chain: "export" });
     const key = this.audit.key;
-    const { head } = exported;
-    if (!key || exportedHeadMac(key, head) !== exported.mac) {
-      return broken(head.audit.seq, `The exported head of ${head.at} does not carry this key's MAC: it was not written by Teal with this key.`);
-    }
-    if (head.keyedFrom !== keyedFrom) {
-      return broken(Math.min(head.keyedFrom, keyedFrom), `The keyed chain begins at seq ${keyedFrom} in the database but at seq ${head.keyedFrom} in the head exported at ${head.at}: records were rewritten without the key.`);
-    }
-    if (head.audit.seq > 0) {
-      const row = await this.db.selectFrom("audit").select("hash").where("seq", "=", head.audit.seq).executeTakeFirst();
-      if (!row) return broken(head.audit.seq, `Audit row ${head.audit.seq}, in the head exported at ${head.at}, is missing: the newest records were deleted.`);
-      if (row.hash !== head.audit.hash) return broken(head.audit.seq, `Audit row ${head.audit.seq} differs from the head exported at ${head.at}: the log was rewritten.`);
-    }
-    if (head.journal.seq > 0) {
-      const row = await this.db.selectFrom("journal_chain").select("hash").where("seq", "=", head.journal.seq).executeTakeFirst();
-      if (!row) return broken(head.journal.seq, `Journal chain entry ${head.journal.seq}, in the head exported at ${head.at}, is missing: the newest entries were deleted.`);
-      if (row.hash !== head.journal.hash) return broken(head.journal.seq, `Journal chain entry ${head.journal.seq} differs from the head exported at ${head.at}: the chain was rewritten.`);
+    const auditHashes = await this.hashesAt("audit", exported.map((e) => e.head.audit.seq));
+    const journalHashes = await this.hashesAt("journal_chain", exported.map((e) => e.head.journal.seq));
+    let previous: ExportedHead | null = null;
+    for (const { head, mac } of exported) {
+      if (!key || exportedHeadMac(key, head) !== mac) {
+        return broken(head.audit.seq, `The head exported at ${head.at} does not carry this key's MAC: it was not written by Teal with this key.`);
+      }
+      if (head.keyedFrom !== keyedFrom) {
+        return broken(Math.min(head.keyedFrom, keyedFrom), `The keyed chain begins at seq ${keyedFrom} in the database but at seq ${head.keyedFrom} in the head exported at ${head.at}: records were rewritten.`);
+      }
+      if (previous && (head.audit.seq < previous.audit.seq || head.journal.seq < previous.journal.seq)) {
+        return broken(head.audit.seq, `The head exported at ${head.at} is older than the one exported before it: the chain was cut back.`);
+      }
+      previous = head;
+      if (head.audit.seq > 0) {
+        const hash = auditHashes.get(head.audit.seq);
+        if (hash === undefined) return broken(head.audit.seq, `Audit row ${head.audit.seq}, in the head exported at ${head.at}, is missing: the newest records were deleted.`);
+        if (hash !== head.audit.hash) return broken(head.audit.seq, `Audit row ${head.audit.seq} differs from the head exported at ${head.at}: the log was rewritten.`);
+      }
+      if (head.journal.seq > 0) {
+        const hash = journalHashes.get(head.journal.seq);
+        if (hash === undefined) return broken(head.journal.seq, `Journal chain entry ${head.journal.seq}, in the head exported at ${head.at}, is missing: the newest entries were deleted.`);
+        if (hash !== head.journal.hash) return broken(head.journal.seq, `Journal chain entry ${head.journal.seq} differs from the head exported at ${head.at}: the chain was rewritten.`);
+      }
     }
     return null;
+  }
+
+  /** The hashes of the given seqs of a chain table (absent seqs are missing from the map). */
+  private async hashesAt(table: "audit" | "journal_chain", seqs: readonly number[]): Promise<Map<number, string>> {
+    const wanted = [...new Set(seqs.filter((n) => n > 0))];
+    const found = new Map<number, string>();
+    for (let i = 0; i < wanted.length; i += 500) {
+      const rows = await this.db.selectFrom(table).select(["seq", "hash"]).where("seq", "in", wanted.slice(i, i + 500)).execute();
+      for (const row of rows) found.set(row.seq, row.hash);
+    }
+    return found;
   }
 
   /** Case-sensitive substring test on a text column, in each dialect's own spelling. */
