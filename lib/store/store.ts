@@ -32,6 +32,7 @@ import {
   type WaitCondition,
 } from "@/lib/domain/types";
 import {
+  AUDIT_KEY_MIN_BYTES,
   auditHash,
   canonicalJson,
   exportedHeadMac,
@@ -273,6 +274,9 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       sink: options.headSink !== undefined ? options.headSink : fromEnv().sink,
       exportIntervalMs: options.exportIntervalMs ?? (options.auditKey !== undefined && options.headSink !== undefined ? 10_000 : fromEnv().exportIntervalMs),
     };
+    if (audit.key && audit.key.length < AUDIT_KEY_MIN_BYTES) {
+      throw new AppError("internal", "The audit key is unusable.", `the audit key must be at least ${AUDIT_KEY_MIN_BYTES} bytes`);
+    }
   } catch (err) {
     await db.destroy();
     throw err;
