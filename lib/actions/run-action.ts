@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { AppError, type Actor } from "@/lib/domain/types";
 import type { Capability } from "@/lib/auth/roles";
 import { requireRole } from "@/lib/auth/session";
+import { auditRefusal } from "./refusal-audit";
 import type { ActionResult } from "./result";
 
 /**
@@ -16,10 +17,12 @@ export async function runAction<S extends z.ZodType, T>(
   input: unknown,
   handler: (actor: Actor, data: z.infer<S>) => Promise<T>,
 ): Promise<ActionResult<T>> {
+  let actor: Actor | null = null;
   try {
-    const actor = await requireRole(capability);
+    actor = await requireRole(capability);
     const parsed = schema.safeParse(input);
     if (!parsed.success) {
+      await auditRefusal(capability, "invalid", actor);
       const first = parsed.error.issues[0];
       const where = first?.path.length ? `${first.path.join(".")}: ` : "";
       return { ok: false, code: "invalid", message: `Invalid input: ${where}${first?.message ?? "malformed"}` };
@@ -28,6 +31,8 @@ export async function runAction<S extends z.ZodType, T>(
   } catch (err) {
     if (err instanceof AppError) {
       const override = "overrideRequired" in err && err.overrideRequired === true ? { overrideRequired: true as const } : {};
+      // A signed-in user's refusal (forbidden, invalid, conflict) is audited, without the input.
+      await auditRefusal(capability, err.code, actor);
       return { ok: false, code: err.code, message: err.userMessage, ...override };
     }
     console.error("[teal] action failed", err);

@@ -54,4 +54,13 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ AWS_ENDPOINT_URL: "not a url" })).toThrow(/AWS_ENDPOINT_URL: a URL/);
     expect(() => parseEnv({ TEAL_REFRESH_MS: "10" })).toThrow(/TEAL_REFRESH_MS/);
   });
+
+  it("requires the audit key in production, not in the demo or in development", () => {
+    expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/TEAL_AUDIT_KEY: required in production/);
+    expect(() => parseEnv({ NODE_ENV: "production", TEAL_AUDIT_KEY: "too short" })).toThrow(/TEAL_AUDIT_KEY: at least 32 characters/);
+    expect(parseEnv({ NODE_ENV: "production", TEAL_AUDIT_KEY: "k".repeat(32) }).TEAL_AUDIT_KEY).toBe("k".repeat(32));
+    expect(parseEnv({ NODE_ENV: "production", TEAL_DEMO_USERS: "1" }).TEAL_AUDIT_KEY).toBeUndefined();
+    expect(parseEnv({}).TEAL_AUDIT_EXPORT_MS).toBe(10_000);
+    expect(() => parseEnv({ TEAL_AUDIT_HEAD_SINK: "ftp://example.com/heads" })).toThrow(/TEAL_AUDIT_HEAD_SINK: a file path, or an http\(s\):\/\/ webhook URL/);
+  });
 });

@@ -194,15 +194,44 @@ const bool = z
   .enum(["0", "1", "true", "false"])
   .transform((v) => v === "1" || v === "true");
 
-export const envSchema = z.object({
+/**
+ * The audit chain's settings (read by the store, and checked with the rest of the environment at
+ * start-up). See `lib/store/audit-key.ts`.
+ */
+export const auditEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  TEAL_DEMO_USERS: bool.default(false),
+  /** The audit chain's HMAC key; required in production, kept nowhere in the database. */
+  TEAL_AUDIT_KEY: z.string().min(32, "at least 32 characters (openssl rand -base64 32)").optional(),
+  /** Where the chain head is exported: a file (appended, one JSON line per export) or an http(s) webhook URL. */
+  TEAL_AUDIT_HEAD_SINK: z
+    .string()
+    .min(1)
+    .refine((v) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^(https?|file):\/\//i.test(v), "a file path, or an http(s):// webhook URL")
+    .optional(),
+  /** Least time between two exports of the chain head (an export follows a write once it has passed). */
+  TEAL_AUDIT_EXPORT_MS: z.coerce.number().int().min(0).max(86_400_000).default(10_000),
+});
+
+/** Production (not the demo on the practice range) refuses to run without TEAL_AUDIT_KEY. */
+export function auditKeyRequired(env: { NODE_ENV: string; TEAL_DEMO_USERS: boolean }): boolean {
+  return env.NODE_ENV === "production" && !env.TEAL_DEMO_USERS;
+}
+
+const AUDIT_KEY_MISSING = "required in production: a secret of at least 32 characters kept outside the database (openssl rand -base64 32)";
+
+export function refineAuditKey(env: z.infer<typeof auditEnvSchema>, ctx: z.RefinementCtx): void {
+  if (auditKeyRequired(env) && env.TEAL_AUDIT_KEY === undefined) ctx.addIssue({ code: "custom", path: ["TEAL_AUDIT_KEY"], message: AUDIT_KEY_MISSING });
+}
+
+export const envSchema = z.object({
+  ...auditEnvSchema.shape,
   TEAL_CONFIG: z.string().default("teal.config.yaml"),
   AWS_REGION: z.string().default("us-east-1"),
   /** Where the AWS SDK clients send requests: the practice range, LocalStack, or unset for real AWS. */
   AWS_ENDPOINT_URL: z.url("a URL such as http://127.0.0.1:4580").optional(),
   DATABASE_URL: z.string().default("file:data/teal.db"),
   NEXTAUTH_SECRET: z.string().min(16, "at least 16 characters (openssl rand -base64 32)").optional(),
-  TEAL_DEMO_USERS: bool.default(false),
   /** How often the server refreshes an application's snapshot, whatever the number of viewers. */
   TEAL_REFRESH_MS: z.coerce.number().int().min(1000).max(300_000).default(5000),
   /** Multiplier on every wait timeout and poll interval (the practice range's fast clock uses < 1). */
@@ -215,6 +244,6 @@ export const envSchema = z.object({
   /** "group=role,group=role": maps claim values to Teal roles. */
   OIDC_ROLE_MAP: z.string().optional(),
   OIDC_NAME: z.string().optional(),
-});
+}).superRefine(refineAuditKey);
 
 export type TealEnv = z.infer<typeof envSchema>;

@@ -441,7 +441,8 @@ export type AuditAction =
   | "auth.denied"
   | "token.created"
   | "token.revoked"
-  | "drift.reasserted";
+  | "drift.reasserted"
+  | "action.refused";
 
 export interface AuditEntryInput {
   action: AuditAction;

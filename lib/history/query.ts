@@ -46,6 +46,7 @@ export const AUDIT_ACTIONS = [
   "token.created",
   "token.revoked",
   "drift.reasserted",
+  "action.refused",
 ] as const satisfies readonly AuditAction[];
 
 // A new intent, status or audit action must be added to the lists above, or this stops compiling.

@@ -14,6 +14,7 @@ import { encode } from "next-auth/jwt";
 import { TERMINAL_OPERATION_STATUSES, type Actor, type OperationStatus, type Role } from "@/lib/domain/types";
 import { seedDemoWorld } from "@/lib/sim/seed";
 import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { AUDIT_ACTIONS } from "@/lib/history/query";
 import type { Runtime } from "@/lib/runtime/runtime";
 import type { Store } from "@/lib/store/store";
 import { setFakeRequest, sessionFromFakeRequest, type FakeRequest } from "./fake-request";
@@ -120,7 +121,8 @@ export async function startSecurityWorld(
   const fingerprint = async (): Promise<string> => {
     const world = await (await fetch(`${range.url}/_sim/state`)).text();
     const ops = (await store.listOperations({ limit: 500 })).map((o) => `${o.id}:${o.status}`);
-    const [head] = await store.listAudit({ limit: 1 });
+    // A signed-in user's refusal is audited (`action.refused`): the record of the refusal, not a change.
+    const [head] = await store.listAudit({ limit: 1, action: AUDIT_ACTIONS.filter((a) => a !== "action.refused") });
     const tokens = (await store.listKioskTokens()).map((t) => `${t.id}:${t.label}:${t.revokedAt ?? "-"}`);
     const locks = await Promise.all(rt.config.applications.map(async (a) => `${a.id}:${(await store.getLock(a.id))?.holder ?? "-"}`));
     // A polluted Object.prototype would change every object in the process: count it as a change.

@@ -130,10 +130,39 @@ const kioskTokens: Migration = {
   },
 };
 
+/**
+ * The keyed audit chain: records from the next seq on are hashed with the audit key (those before
+ * stay verifiable by the legacy unkeyed formula, up to `keyed_from`), and the journal gets its own
+ * keyed chain of row digests, headed by audit_head row 2.
+ */
+const auditKeyed: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable("audit_head").addColumn("keyed_from", "integer").execute();
+    await sql`update audit_head set keyed_from = seq + 1 where id = 1`.execute(db);
+    await sql`insert into audit_head (id, seq, hash, keyed_from) values (2, 0, ${GENESIS_HASH}, 1)`.execute(db);
+    await db.schema
+      .createTable("journal_chain")
+      .addColumn("seq", "integer", (c) => c.primaryKey())
+      .addColumn("at", "varchar(32)", (c) => c.notNull())
+      .addColumn("operation_id", "varchar(64)", (c) => c.notNull())
+      .addColumn("idx", "integer", (c) => c.notNull())
+      .addColumn("digest", "char(64)", (c) => c.notNull())
+      .addColumn("prev_hash", "char(64)", (c) => c.notNull())
+      .addColumn("hash", "char(64)", (c) => c.notNull())
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable("journal_chain").execute();
+    await sql`delete from audit_head where id = 2`.execute(db);
+    await db.schema.alterTable("audit_head").dropColumn("keyed_from").execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_step_progress": stepProgress,
   "0003_kiosk_tokens": kioskTokens,
+  "0005_audit_keyed": auditKeyed,
 };
 
 export const migrationProvider: MigrationProvider = {

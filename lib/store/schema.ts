@@ -68,10 +68,29 @@ export interface AuditTable {
   hash: string;
 }
 
-/** One row (id = 1): the last sequence number and hash of the audit chain. Appends lock it. */
+/**
+ * The last sequence number and hash of a chain: id 1 the audit log, id 2 (0005) the journal
+ * chain. Appends lock the row.
+ */
 export interface AuditHeadTable {
   id: number;
   seq: number;
+  hash: string;
+  /** (0005, id 1) The first audit seq hashed with the key; the rows before it are legacy, unkeyed. */
+  keyed_from: number | null;
+}
+
+/**
+ * (0005) One entry per journal write: the digest of the operation row (idx -1) or step row as
+ * written, chained with the audit key, in the same transaction as the write.
+ */
+export interface JournalChainTable {
+  seq: number;
+  at: string;
+  operation_id: string;
+  idx: number;
+  digest: string;
+  prev_hash: string;
   hash: string;
 }
 
@@ -94,4 +113,5 @@ export interface Database {
   audit: AuditTable;
   audit_head: AuditHeadTable;
   kiosk_tokens: KioskTokensTable;
+  journal_chain: JournalChainTable;
 }

@@ -1,13 +1,15 @@
 /**
  * The Teal database: operations journal, per-application locks and the hash-chained audit log,
- * over Kysely on SQLite (better-sqlite3) or PostgreSQL (pg).
+ * over Kysely on SQLite (better-sqlite3) or PostgreSQL (pg). The audit log and the journal are
+ * chained with a key that is not in the database (see audit-hash.ts and audit-key.ts); every
+ * journal write appends its chain entry in the same transaction.
  */
 
 import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Expression, type Selectable, type SqlBool } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Expression, type Selectable, type SqlBool, type Transaction } from "kysely";
 import type { KioskTokenInfo } from "@/lib/domain/kiosk";
 import {
   AppError,
@@ -29,7 +31,21 @@ import {
   type StepStatus,
   type WaitCondition,
 } from "@/lib/domain/types";
-import { auditHash, canonicalJson, GENESIS_HASH, type AuditHashedFields } from "./audit-hash";
+import {
+  AUDIT_KEY_MIN_BYTES,
+  auditHash,
+  canonicalJson,
+  exportedHeadMac,
+  GENESIS_HASH,
+  journalDigest,
+  journalEntryHash,
+  keyedAuditHash,
+  type AuditHashedFields,
+  type AuditKey,
+  type ExportedHead,
+} from "./audit-hash";
+import { resolveAuditSettings, type AuditSettings, type HeadSinkTarget } from "./audit-key";
+import { writeExportedHead, type SignedHead } from "./audit-export";
 import { migrationProvider } from "./migrations";
 import type { AuditTable, Database, KioskTokensTable, OperationStepsTable, OperationsTable } from "./schema";
 
@@ -107,7 +123,21 @@ export interface AuditFilter {
   limit?: number;
 }
 
-export type AuditVerification = { ok: true; count: number } | { ok: false; brokenAtSeq: number; problem: string };
+/**
+ * `count` is the number of audit records. On a failure, `chain` says where: an audit record
+ * (`brokenAtSeq` is its seq), the journal chain (`brokenAtSeq` is a journal chain entry), or the
+ * comparison with the last exported head.
+ */
+export type AuditVerification = { ok: true; count: number } | { ok: false; brokenAtSeq: number; problem: string; chain?: "audit" | "journal" | "export" };
+
+export interface AuditChainInfo {
+  /** The first audit seq of the keyed chain; records before it are legacy (unkeyed SHA-256). */
+  keyedFrom: number;
+  auditSeq: number;
+  journalSeq: number;
+  /** Whether this store holds the key (it cannot append or verify keyed records without it). */
+  keyed: boolean;
+}
 
 export interface Store {
   readonly dialect: DialectName;
@@ -147,8 +177,15 @@ export interface Store {
   appendAudit(entry: AuditEntryInput): Promise<AuditRecord>;
   /** Newest first. */
   listAudit(filter?: AuditFilter): Promise<AuditRecord[]>;
-  /** Recomputes the chain: detects an edited, inserted or deleted row. */
-  verifyAudit(): Promise<AuditVerification>;
+  /**
+   * Recomputes both chains with the key: detects an edited, inserted or deleted audit record, and
+   * an operation or step edited, added or deleted outside the store. With `exported` (the heads
+   * exported outside the database, oldest first), also a truncation back to before any of them.
+   */
+  verifyAudit(options?: { exported?: SignedHead | readonly SignedHead[] | null }): Promise<AuditVerification>;
+  /** Writes the chains' current head to the head sink now; null when there is no sink or no key. */
+  exportAuditHead(): Promise<SignedHead | null>;
+  auditChainInfo(): Promise<AuditChainInfo>;
 
   /** Records a kiosk token by the SHA-256 (hex) of its secret; the secret itself never reaches the store. */
   createKioskToken(input: CreateKioskTokenInput): Promise<KioskTokenInfo>;
@@ -179,6 +216,16 @@ export interface OpenStoreOptions {
   now?: () => number;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /**
+   * The audit key. Default: from the environment (TEAL_AUDIT_KEY, or outside production a key
+   * file beside the database, generated if missing). `null`: no key, for reading and verifying the
+   * legacy part of a chain only; appends and journal writes are refused.
+   */
+  auditKey?: AuditKey | null;
+  /** Where the chain head is exported. Default: from the environment. `null`: nowhere. */
+  headSink?: HeadSinkTarget | null;
+  /** Least time between two automatic exports (default: TEAL_AUDIT_EXPORT_MS, 10 s). */
+  exportIntervalMs?: number;
 }
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
@@ -218,14 +265,71 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     dialect = "sqlite";
   }
 
+  let settings: AuditSettings | null = null;
+  const fromEnv = (): AuditSettings => (settings ??= resolveAuditSettings(url, process.env, { create: options.auditKey === undefined }));
+  let audit: AuditConfig;
+  try {
+    audit = {
+      key: options.auditKey !== undefined ? options.auditKey : (fromEnv().key?.key ?? null),
+      sink: options.headSink !== undefined ? options.headSink : fromEnv().sink,
+      exportIntervalMs: options.exportIntervalMs ?? (options.auditKey !== undefined && options.headSink !== undefined ? 10_000 : fromEnv().exportIntervalMs),
+    };
+    if (audit.key && audit.key.length < AUDIT_KEY_MIN_BYTES) {
+      throw new AppError("internal", "The audit key is unusable.", `the audit key must be at least ${AUDIT_KEY_MIN_BYTES} bytes`);
+    }
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+
   const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   if (error) {
     await db.destroy();
     const detail = error instanceof Error ? error.message : String(error);
     throw new AppError("internal", "The database could not be prepared.", `migration failed: ${detail}`);
   }
-  return new KyselyStore(db, dialect, options.now ?? Date.now);
+  const store = new KyselyStore(db, dialect, options.now ?? Date.now, audit);
+  try {
+    await store.sealLegacyJournal();
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return store;
 }
+
+interface AuditConfig {
+  key: AuditKey | null;
+  sink: HeadSinkTarget | null;
+  exportIntervalMs: number;
+}
+
+/** The audit_head rows: the audit chain's head and the journal chain's head. */
+const AUDIT_HEAD = 1;
+const JOURNAL_HEAD = 2;
+
+/** `idx` of the operation row itself in the journal chain (its steps have 0, 1, …). */
+const OPERATION_ROW = -1;
+
+interface JournalWrite {
+  operationId: string;
+  idx: number;
+  digest: string;
+}
+
+function operationWrite(row: Selectable<OperationsTable>): JournalWrite {
+  return { operationId: row.id, idx: OPERATION_ROW, digest: journalDigest("operations", { ...row }) };
+}
+
+function stepWrite(row: Selectable<OperationStepsTable>): JournalWrite {
+  return { operationId: row.operation_id, idx: row.idx, digest: journalDigest("operation_steps", { ...row }) };
+}
+
+function journalRowName(operationId: string, idx: number): string {
+  return idx === OPERATION_ROW ? `operation ${operationId}` : `step ${idx} of operation ${operationId}`;
+}
+
+const NO_KEY = "The audit key is not available.";
 
 const OPERATION_STATUSES: readonly OperationStatus[] = ["pending", "running", "succeeded", "failed", "aborted", "preempted", "interrupted"];
 const STEP_STATUSES: readonly StepStatus[] = ["pending", "running", "succeeded", "failed", "skipped"];
@@ -276,11 +380,116 @@ export function canonicalFieldNeedle(key: string, value: string): string {
 }
 
 class KyselyStore implements Store {
+  private lastExportMs = Number.NEGATIVE_INFINITY;
+  private exporting: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: DialectName,
     private readonly now: () => number,
+    private readonly audit: AuditConfig,
   ) {}
+
+  private requireKey(): AuditKey {
+    if (!this.audit.key) throw new AppError("internal", NO_KEY, "this store was opened without the audit key");
+    return this.audit.key;
+  }
+
+  /**
+   * Appends one journal chain entry per written row, in the caller's transaction, after the rows
+   * were written (row locks first, the chain head last: no lock cycles).
+   */
+  private async chainJournal(trx: Transaction<Database>, writes: readonly JournalWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const key = this.requireKey();
+    const head = await trx
+      .updateTable("audit_head")
+      .set((eb) => ({ seq: eb("seq", "+", writes.length) }))
+      .where("id", "=", JOURNAL_HEAD)
+      .returning(["seq", "hash"])
+      .executeTakeFirstOrThrow();
+    const at = this.iso();
+    let seq = head.seq - writes.length;
+    let prev = head.hash;
+    const rows = writes.map((w) => {
+      seq += 1;
+      const hash = journalEntryHash(key, prev, { seq, at, operationId: w.operationId, idx: w.idx, digest: w.digest });
+      const row = { seq, at, operation_id: w.operationId, idx: w.idx, digest: w.digest, prev_hash: prev, hash };
+      prev = hash;
+      return row;
+    });
+    for (let i = 0; i < rows.length; i += 200) await trx.insertInto("journal_chain").values(rows.slice(i, i + 200)).execute();
+    await trx.updateTable("audit_head").set({ hash: prev }).where("id", "=", JOURNAL_HEAD).execute();
+  }
+
+  /**
+   * Once, on a database journaled before the journal chain existed: chains every operation and
+   * step as they are now. (Their earlier history was never chained; see the README.)
+   */
+  async sealLegacyJournal(): Promise<void> {
+    if (!this.audit.key) return;
+    const chained = await this.db.selectFrom("audit_head").select("seq").where("id", "=", JOURNAL_HEAD).executeTakeFirst();
+    if (chained && chained.seq > 0) return;
+    const anyOperation = await this.db.selectFrom("operations").select("id").limit(1).executeTakeFirst();
+    if (!anyOperation) return;
+    await this.db.transaction().execute(async (trx) => {
+      // Locks the journal head first, so two servers opening the database do not both seal it.
+      const head = await trx.updateTable("audit_head").set((eb) => ({ seq: eb("seq", "+", 0) })).where("id", "=", JOURNAL_HEAD).returning("seq").executeTakeFirstOrThrow();
+      if (head.seq !== 0) return;
+      const ops = await trx.selectFrom("operations").selectAll().orderBy("id").execute();
+      const steps = await trx.selectFrom("operation_steps").selectAll().orderBy("operation_id").orderBy("idx").execute();
+      await this.chainJournal(trx, [...ops.map(operationWrite), ...steps.map(stepWrite)]);
+    });
+  }
+
+  /** After a committed write: exports the head when the export interval has passed (in the background). */
+  private afterWrite(): void {
+    if (!this.audit.sink || !this.audit.key) return;
+    const nowMs = this.now();
+    if (nowMs - this.lastExportMs < this.audit.exportIntervalMs) return;
+    this.lastExportMs = nowMs;
+    this.exportAuditHead().catch((error: unknown) => console.error("[store] exporting the audit head failed:", error instanceof Error ? error.message : error));
+  }
+
+  /** Exports one at a time, in order, so the sink's last line is always the newest head. */
+  exportAuditHead(): Promise<SignedHead | null> {
+    const next = this.exporting.then(
+      () => this.writeHead(),
+      () => this.writeHead(),
+    );
+    this.exporting = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeHead(): Promise<SignedHead | null> {
+    const sink = this.audit.sink;
+    const key = this.audit.key;
+    if (!sink || !key) return null;
+    const rows = await this.db.selectFrom("audit_head").select(["id", "seq", "hash", "keyed_from"]).where("id", "in", [AUDIT_HEAD, JOURNAL_HEAD]).execute();
+    const audit = rows.find((r) => r.id === AUDIT_HEAD);
+    const journal = rows.find((r) => r.id === JOURNAL_HEAD);
+    if (!audit || !journal) throw new AppError("internal", "The audit chain head is missing.", "audit_head rows 1 and 2 are missing");
+    const head: ExportedHead = {
+      at: this.iso(),
+      audit: { seq: audit.seq, hash: audit.hash },
+      journal: { seq: journal.seq, hash: journal.hash },
+      keyedFrom: audit.keyed_from ?? 1,
+    };
+    const signed: SignedHead = { head, mac: exportedHeadMac(key, head) };
+    await writeExportedHead(sink, signed);
+    return signed;
+  }
+
+  async auditChainInfo(): Promise<AuditChainInfo> {
+    const rows = await this.db.selectFrom("audit_head").select(["id", "seq", "keyed_from"]).where("id", "in", [AUDIT_HEAD, JOURNAL_HEAD]).execute();
+    const audit = rows.find((r) => r.id === AUDIT_HEAD);
+    return {
+      keyedFrom: audit?.keyed_from ?? 1,
+      auditSeq: audit?.seq ?? 0,
+      journalSeq: rows.find((r) => r.id === JOURNAL_HEAD)?.seq ?? 0,
+      keyed: this.audit.key !== null,
+    };
+  }
 
   private iso(): string {
     return new Date(this.now()).toISOString();
@@ -290,7 +499,7 @@ class KyselyStore implements Store {
     const id = input.id ?? randomUUID();
     const createdAt = input.createdAt ?? this.iso();
     await this.db.transaction().execute(async (trx) => {
-      await trx
+      const opRow = await trx
         .insertInto("operations")
         .values({
           id,
@@ -309,9 +518,11 @@ class KyselyStore implements Store {
           plan_before: input.before ? toJsonText(input.before) : null,
           plan_after: input.after ? toJsonText(input.after) : null,
         })
-        .execute();
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const writes = [operationWrite(opRow)];
       if (input.steps.length > 0) {
-        await trx
+        const stepRows = await trx
           .insertInto("operation_steps")
           .values(
             input.steps.map((step, idx) => ({
@@ -330,50 +541,60 @@ class KyselyStore implements Store {
               progress: null,
             })),
           )
+          .returningAll()
           .execute();
+        writes.push(...stepRows.map(stepWrite));
       }
+      await this.chainJournal(trx, writes);
     });
+    this.afterWrite();
     const created = await this.getOperation(id);
     if (!created) throw new AppError("internal", "The operation could not be recorded.", `operation ${id} vanished after insert`);
     return created;
   }
 
   async updateOperation(id: string, patch: OperationPatch, options: { ifStatusIn?: readonly OperationStatus[] } = {}): Promise<boolean> {
-    let query = this.db
-      .updateTable("operations")
-      .set({
-        updated_at: this.iso(),
-        ...(patch.status !== undefined ? { status: patch.status } : {}),
-        ...(patch.startedAt !== undefined ? { started_at: patch.startedAt } : {}),
-        ...(patch.finishedAt !== undefined ? { finished_at: patch.finishedAt } : {}),
-        ...(patch.error !== undefined ? { error: patch.error } : {}),
-      })
-      .where("id", "=", id);
-    if (options.ifStatusIn) {
-      if (options.ifStatusIn.length === 0) return false;
-      query = query.where("status", "in", [...options.ifStatusIn]);
-    }
-    const result = await query.executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    if (options.ifStatusIn && options.ifStatusIn.length === 0) return false;
+    const changed = await this.db.transaction().execute(async (trx) => {
+      let query = trx
+        .updateTable("operations")
+        .set({
+          updated_at: this.iso(),
+          ...(patch.status !== undefined ? { status: patch.status } : {}),
+          ...(patch.startedAt !== undefined ? { started_at: patch.startedAt } : {}),
+          ...(patch.finishedAt !== undefined ? { finished_at: patch.finishedAt } : {}),
+          ...(patch.error !== undefined ? { error: patch.error } : {}),
+        })
+        .where("id", "=", id);
+      if (options.ifStatusIn) query = query.where("status", "in", [...options.ifStatusIn]);
+      const row = await query.returningAll().executeTakeFirst();
+      if (row) await this.chainJournal(trx, [operationWrite(row)]);
+      return row !== undefined;
+    });
+    if (changed) this.afterWrite();
+    return changed;
   }
 
   async updateStep(operationId: string, index: number, patch: StepPatch): Promise<void> {
-    const result = await this.db
-      .updateTable("operation_steps")
-      .set({
-        ...(patch.status !== undefined ? { status: patch.status } : {}),
-        ...(patch.startedAt !== undefined ? { started_at: patch.startedAt } : {}),
-        ...(patch.finishedAt !== undefined ? { finished_at: patch.finishedAt } : {}),
-        ...(patch.output !== undefined ? { output: patch.output === null ? null : toJsonText(patch.output) } : {}),
-        ...(patch.error !== undefined ? { error: patch.error } : {}),
-        ...(patch.progress !== undefined ? { progress: patch.progress === null ? null : toJsonText(patch.progress) } : {}),
-      })
-      .where("operation_id", "=", operationId)
-      .where("idx", "=", index)
-      .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) {
-      throw new AppError("not_found", "No such operation step.", `step ${index} of operation ${operationId} not found`);
-    }
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable("operation_steps")
+        .set({
+          ...(patch.status !== undefined ? { status: patch.status } : {}),
+          ...(patch.startedAt !== undefined ? { started_at: patch.startedAt } : {}),
+          ...(patch.finishedAt !== undefined ? { finished_at: patch.finishedAt } : {}),
+          ...(patch.output !== undefined ? { output: patch.output === null ? null : toJsonText(patch.output) } : {}),
+          ...(patch.error !== undefined ? { error: patch.error } : {}),
+          ...(patch.progress !== undefined ? { progress: patch.progress === null ? null : toJsonText(patch.progress) } : {}),
+        })
+        .where("operation_id", "=", operationId)
+        .where("idx", "=", index)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw new AppError("not_found", "No such operation step.", `step ${index} of operation ${operationId} not found`);
+      await this.chainJournal(trx, [stepWrite(row)]);
+    });
+    this.afterWrite();
   }
 
   async getOperation(id: string): Promise<Operation | null> {
@@ -436,28 +657,33 @@ class KyselyStore implements Store {
 
   async markRunningInterrupted(options: { nowMs?: number } = {}): Promise<Operation[]> {
     const liveAt = options.nowMs === undefined ? null : new Date(options.nowMs).toISOString();
-    let query = this.db
-      .updateTable("operations")
-      .set({
-        status: "interrupted",
-        updated_at: this.iso(),
-        error: "The server stopped while this operation was running.",
-      })
-      .where("status", "in", ["running", "pending"]);
-    if (liveAt !== null) {
-      query = query.where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom("locks")
-              .select("locks.app_id")
-              .whereRef("locks.holder", "=", "operations.id")
-              .where("locks.lease_expires_at", ">", liveAt),
+    const changed = await this.db.transaction().execute(async (trx) => {
+      let query = trx
+        .updateTable("operations")
+        .set({
+          status: "interrupted",
+          updated_at: this.iso(),
+          error: "The server stopped while this operation was running.",
+        })
+        .where("status", "in", ["running", "pending"]);
+      if (liveAt !== null) {
+        query = query.where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("locks")
+                .select("locks.app_id")
+                .whereRef("locks.holder", "=", "operations.id")
+                .where("locks.lease_expires_at", ">", liveAt),
+            ),
           ),
-        ),
-      );
-    }
-    const changed = await query.returning("id").execute();
+        );
+      }
+      const rows = await query.returningAll().execute();
+      await this.chainJournal(trx, rows.map(operationWrite));
+      return rows;
+    });
     if (changed.length === 0) return [];
+    this.afterWrite();
     const rows = await this.db
       .selectFrom("operations")
       .selectAll()
@@ -518,14 +744,15 @@ class KyselyStore implements Store {
     const actorText = entry.actor ? toJsonText(actorOf(entry.actor)) : null;
     const beforeText = entry.before === null ? null : toJsonText(entry.before);
     const afterText = entry.after === null ? null : toJsonText(entry.after);
-    return this.db.transaction().execute(async (trx) => {
+    const key = this.requireKey();
+    const record = await this.db.transaction().execute(async (trx) => {
       // Bumping the chain head first takes its row lock (PostgreSQL) or the write lock (SQLite)
       // before anything is read, so concurrent appends queue here and each sees the previous
       // append's hash.
       const head = await trx
         .updateTable("audit_head")
         .set((eb) => ({ seq: eb("seq", "+", 1) }))
-        .where("id", "=", 1)
+        .where("id", "=", AUDIT_HEAD)
         .returning(["seq", "hash"])
         .executeTakeFirstOrThrow();
       const fields: AuditHashedFields = {
@@ -539,7 +766,8 @@ class KyselyStore implements Store {
         before: parseNullableJson<JsonValue>(beforeText),
         after: parseNullableJson<JsonValue>(afterText),
       };
-      const hash = auditHash(head.hash, fields);
+      // Migration 0005 set keyed_from to the seq after the last legacy record: every append is keyed.
+      const hash = keyedAuditHash(key, head.hash, fields);
       await trx
         .insertInto("audit")
         .values({
@@ -556,9 +784,11 @@ class KyselyStore implements Store {
           hash,
         })
         .execute();
-      await trx.updateTable("audit_head").set({ hash }).where("id", "=", 1).execute();
+      await trx.updateTable("audit_head").set({ hash }).where("id", "=", AUDIT_HEAD).execute();
       return { ...fields, prevHash: head.hash, hash };
     });
+    this.afterWrite();
+    return record;
   }
 
   async listAudit(filter: AuditFilter = {}): Promise<AuditRecord[]> {
@@ -578,9 +808,12 @@ class KyselyStore implements Store {
     return rows.map(toAuditRecord);
   }
 
-  async verifyAudit(): Promise<AuditVerification> {
-    const head = await this.db.selectFrom("audit_head").select(["seq", "hash"]).where("id", "=", 1).executeTakeFirst();
-    if (!head) return { ok: false, brokenAtSeq: 0, problem: "The audit chain head is missing." };
+  async verifyAudit(options: { exported?: SignedHead | readonly SignedHead[] | null } = {}): Promise<AuditVerification> {
+    const heads = await this.db.selectFrom("audit_head").select(["id", "seq", "hash", "keyed_from"]).execute();
+    const head = heads.find((h) => h.id === AUDIT_HEAD);
+    if (!head) return { ok: false, brokenAtSeq: 0, problem: "The audit chain head is missing.", chain: "audit" };
+    const keyedFrom = head.keyed_from ?? 1;
+    const key = this.audit.key;
     const pageSize = 500;
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
@@ -594,19 +827,22 @@ class KyselyStore implements Store {
         .execute();
       for (const row of rows) {
         if (row.seq !== expectedSeq) {
-          return { ok: false, brokenAtSeq: expectedSeq, problem: `Audit row ${expectedSeq} is missing (next row is ${row.seq}).` };
+          return { ok: false, brokenAtSeq: expectedSeq, problem: `Audit row ${expectedSeq} is missing (next row is ${row.seq}).`, chain: "audit" };
         }
         if (row.prev_hash !== prevHash) {
-          return { ok: false, brokenAtSeq: row.seq, problem: `Audit row ${row.seq} does not link to the row before it.` };
+          return { ok: false, brokenAtSeq: row.seq, problem: `Audit row ${row.seq} does not link to the row before it.`, chain: "audit" };
+        }
+        if (row.seq >= keyedFrom && !key) {
+          return { ok: false, brokenAtSeq: row.seq, problem: `Audit row ${row.seq} is keyed: verifying it needs the audit key (TEAL_AUDIT_KEY, or the key file beside the database).`, chain: "audit" };
         }
         let recomputed: string;
         try {
-          recomputed = auditHash(row.prev_hash, hashedFieldsOf(row));
+          recomputed = row.seq >= keyedFrom && key ? keyedAuditHash(key, row.prev_hash, hashedFieldsOf(row)) : auditHash(row.prev_hash, hashedFieldsOf(row));
         } catch {
           recomputed = "";
         }
         if (recomputed !== row.hash) {
-          return { ok: false, brokenAtSeq: row.seq, problem: `Audit row ${row.seq} was modified: its hash does not match its content.` };
+          return { ok: false, brokenAtSeq: row.seq, problem: `Audit row ${row.seq} was modified: its hash does not match its content.`, chain: "audit" };
         }
         prevHash = row.hash;
         expectedSeq = row.seq + 1;
@@ -616,13 +852,137 @@ class KyselyStore implements Store {
     const lastSeq = expectedSeq - 1;
     if (head.seq !== lastSeq) {
       return head.seq > lastSeq
-        ? { ok: false, brokenAtSeq: lastSeq + 1, problem: `Audit rows ${lastSeq + 1} to ${head.seq} are missing.` }
-        : { ok: false, brokenAtSeq: head.seq + 1, problem: `Audit rows after ${head.seq} were added outside the log.` };
+        ? { ok: false, brokenAtSeq: lastSeq + 1, problem: `Audit rows ${lastSeq + 1} to ${head.seq} are missing.`, chain: "audit" }
+        : { ok: false, brokenAtSeq: head.seq + 1, problem: `Audit rows after ${head.seq} were added outside the log.`, chain: "audit" };
     }
     if (head.hash !== prevHash) {
-      return { ok: false, brokenAtSeq: lastSeq, problem: `The last audit row ${lastSeq} does not match the chain head.` };
+      return { ok: false, brokenAtSeq: lastSeq, problem: `The last audit row ${lastSeq} does not match the chain head.`, chain: "audit" };
+    }
+    const journal = await this.verifyJournal(heads.find((h) => h.id === JOURNAL_HEAD));
+    if (journal) return journal;
+    if (options.exported) {
+      const exported = await this.compareWithExported(Array.isArray(options.exported) ? options.exported : [options.exported], keyedFrom);
+      if (exported) return exported;
     }
     return { ok: true, count: lastSeq };
+  }
+
+  /**
+   * The journal chain: every entry links and carries the key's MAC, and every operation and step
+   * row is exactly what its last chain entry says (null when intact).
+   */
+  private async verifyJournal(head: { seq: number; hash: string } | undefined): Promise<AuditVerification | null> {
+    const broken = (brokenAtSeq: number, problem: string): AuditVerification => ({ ok: false, brokenAtSeq, problem, chain: "journal" });
+    if (!head) return broken(0, "The journal chain head is missing.");
+    const key = this.audit.key;
+    const latest = new Map<string, { seq: number; digest: string; operationId: string; idx: number }>();
+    const pageSize = 1000;
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    for (;;) {
+      const rows = await this.db.selectFrom("journal_chain").selectAll().where("seq", ">=", expectedSeq).orderBy("seq").limit(pageSize).execute();
+      for (const row of rows) {
+        if (!key) return broken(row.seq, "The journal chain is keyed: verifying it needs the audit key (TEAL_AUDIT_KEY, or the key file beside the database).");
+        if (row.seq !== expectedSeq) return broken(expectedSeq, `Journal chain entry ${expectedSeq} is missing (next entry is ${row.seq}).`);
+        if (row.prev_hash !== prevHash) return broken(row.seq, `Journal chain entry ${row.seq} does not link to the entry before it.`);
+        const recomputed = journalEntryHash(key, row.prev_hash, { seq: row.seq, at: row.at, operationId: row.operation_id, idx: row.idx, digest: row.digest });
+        if (recomputed !== row.hash) return broken(row.seq, `Journal chain entry ${row.seq} was modified: its hash does not match its content.`);
+        latest.set(`${row.operation_id}\u0000${row.idx}`, { seq: row.seq, digest: row.digest, operationId: row.operation_id, idx: row.idx });
+        prevHash = row.hash;
+        expectedSeq = row.seq + 1;
+      }
+      if (rows.length < pageSize) break;
+    }
+    const lastSeq = expectedSeq - 1;
+    if (head.seq !== lastSeq) {
+      return head.seq > lastSeq
+        ? broken(lastSeq + 1, `Journal chain entries ${lastSeq + 1} to ${head.seq} are missing.`)
+        : broken(head.seq + 1, `Journal chain entries after ${head.seq} were added outside the store.`);
+    }
+    if (head.hash !== prevHash) return broken(lastSeq, `The last journal chain entry ${lastSeq} does not match the chain head.`);
+
+    const check = (write: JournalWrite): AuditVerification | null => {
+      const id = `${write.operationId}\u0000${write.idx}`;
+      const entry = latest.get(id);
+      const name = journalRowName(write.operationId, write.idx);
+      if (!entry) return broken(lastSeq + 1, `The journal's ${name} has no journal chain entry: it was written outside the store.`);
+      latest.delete(id);
+      return entry.digest === write.digest ? null : broken(entry.seq, `The journal's ${name} was modified outside the store: it differs from its last chained write (entry ${entry.seq}).`);
+    };
+    let afterId: string | null = null;
+    for (;;) {
+      let query = this.db.selectFrom("operations").selectAll().orderBy("id").limit(200);
+      if (afterId !== null) query = query.where("id", ">", afterId);
+      const ops = await query.execute();
+      if (ops.length === 0) break;
+      const steps = await this.db
+        .selectFrom("operation_steps")
+        .selectAll()
+        .where(
+          "operation_id",
+          "in",
+          ops.map((o) => o.id),
+        )
+        .execute();
+      for (const write of [...ops.map(operationWrite), ...steps.map(stepWrite)]) {
+        const problem = check(write);
+        if (problem) return problem;
+      }
+      afterId = ops[ops.length - 1]?.id ?? null;
+    }
+    // Steps whose operation row is gone are caught here too: they were never read above.
+    const orphan = await this.db.selectFrom("operation_steps").select(["operation_id", "idx"]).where(({ not, exists, selectFrom }) => not(exists(selectFrom("operations").select("operations.id").whereRef("operations.id", "=", "operation_steps.operation_id")))).executeTakeFirst();
+    if (orphan) return broken(lastSeq + 1, `The journal's ${journalRowName(orphan.operation_id, orphan.idx)} has no operation: it was written outside the store.`);
+    const [gone] = [...latest.values()].sort((a, b) => a.seq - b.seq);
+    if (gone) return broken(gone.seq, `The journal's ${journalRowName(gone.operationId, gone.idx)} was deleted outside the store (last chained in entry ${gone.seq}).`);
+    return null;
+  }
+
+  /**
+   * The database against the heads exported outside it: none may carry another key's MAC, none
+   * may point at a record that is gone or different, and none may be older than the one before it
+   * (all are checked, so a head appended to the sink later cannot hide an earlier one).
+   */
+  private async compareWithExported(exported: readonly SignedHead[], keyedFrom: number): Promise<AuditVerification | null> {
+    const broken = (brokenAtSeq: number, problem: string): AuditVerification => ({ ok: false, brokenAtSeq, problem, chain: "export" });
+    const key = this.audit.key;
+    const auditHashes = await this.hashesAt("audit", exported.map((e) => e.head.audit.seq));
+    const journalHashes = await this.hashesAt("journal_chain", exported.map((e) => e.head.journal.seq));
+    let previous: ExportedHead | null = null;
+    for (const { head, mac } of exported) {
+      if (!key || exportedHeadMac(key, head) !== mac) {
+        return broken(head.audit.seq, `The head exported at ${head.at} does not carry this key's MAC: it was not written by Teal with this key.`);
+      }
+      if (head.keyedFrom !== keyedFrom) {
+        return broken(Math.min(head.keyedFrom, keyedFrom), `The keyed chain begins at seq ${keyedFrom} in the database but at seq ${head.keyedFrom} in the head exported at ${head.at}: records were rewritten.`);
+      }
+      if (previous && (head.audit.seq < previous.audit.seq || head.journal.seq < previous.journal.seq)) {
+        return broken(head.audit.seq, `The head exported at ${head.at} is older than the one exported before it: the chain was cut back.`);
+      }
+      previous = head;
+      if (head.audit.seq > 0) {
+        const hash = auditHashes.get(head.audit.seq);
+        if (hash === undefined) return broken(head.audit.seq, `Audit row ${head.audit.seq}, in the head exported at ${head.at}, is missing: the newest records were deleted.`);
+        if (hash !== head.audit.hash) return broken(head.audit.seq, `Audit row ${head.audit.seq} differs from the head exported at ${head.at}: the log was rewritten.`);
+      }
+      if (head.journal.seq > 0) {
+        const hash = journalHashes.get(head.journal.seq);
+        if (hash === undefined) return broken(head.journal.seq, `Journal chain entry ${head.journal.seq}, in the head exported at ${head.at}, is missing: the newest entries were deleted.`);
+        if (hash !== head.journal.hash) return broken(head.journal.seq, `Journal chain entry ${head.journal.seq} differs from the head exported at ${head.at}: the chain was rewritten.`);
+      }
+    }
+    return null;
+  }
+
+  /** The hashes of the given seqs of a chain table (absent seqs are missing from the map). */
+  private async hashesAt(table: "audit" | "journal_chain", seqs: readonly number[]): Promise<Map<number, string>> {
+    const wanted = [...new Set(seqs.filter((n) => n > 0))];
+    const found = new Map<number, string>();
+    for (let i = 0; i < wanted.length; i += 500) {
+      const rows = await this.db.selectFrom(table).select(["seq", "hash"]).where("seq", "in", wanted.slice(i, i + 500)).execute();
+      for (const row of rows) found.set(row.seq, row.hash);
+    }
+    return found;
   }
 
   /** Case-sensitive substring test on a text column, in each dialect's own spelling. */
@@ -677,6 +1037,11 @@ class KyselyStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.exporting;
+    // The head at shutdown, so a restart finds the newest records pinned outside the database.
+    if (this.lastExportMs !== Number.NEGATIVE_INFINITY) {
+      await this.exportAuditHead().catch((error: unknown) => console.error("[store] exporting the audit head failed:", error instanceof Error ? error.message : error));
+    }
     await this.db.destroy();
   }
 }
