@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { buttonClass } from "@/components/ui/button-styles";
 import { Notice } from "@/components/ui/notice";
+import { safeCallbackUrl } from "./safe-callback";
 
 interface SignInFormProps {
   callbackUrl: string;
@@ -32,7 +33,8 @@ export function SignInForm({ callbackUrl }: SignInFormProps) {
         setPending(false);
         return;
       }
-      router.replace(callbackUrl);
+      // Checked again here, against the origin the browser is really on, right before following it.
+      router.replace(safeCallbackUrl(callbackUrl, window.location.origin));
       router.refresh();
     } catch {
       setError("Teal could not be reached. Try again.");

@@ -9,6 +9,7 @@ import type { AdapterUser } from "next-auth/adapters";
 import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
+import { sameOriginRedirect } from "./safe-redirect";
 import type { Actor } from "@/lib/domain/types";
 import { DEFAULT_ROLE_CLAIM, parseRoleMap, roleFromClaims } from "./oidc";
 import { isRole } from "./roles";
@@ -25,6 +26,15 @@ export interface AuthHooks {
 
 export const SIGN_IN_PATH = "/signin";
 const SESSION_MAX_AGE_S = 8 * 60 * 60;
+
+/**
+ * Whether Teal is served over https, as NEXTAUTH_URL says: the one switch for Secure cookies (the
+ * session's and the kiosk's). Not NODE_ENV: a production build on plain HTTP behind a real host
+ * name would otherwise set cookies the browser never sends back.
+ */
+export function servedOverHttps(env: AuthEnv): boolean {
+  return (env.NEXTAUTH_URL ?? "").trim().toLowerCase().startsWith("https://");
+}
 
 export function demoUsersEnabled(env: AuthEnv): boolean {
   return env.TEAL_DEMO_USERS === "1" || env.TEAL_DEMO_USERS === "true";
@@ -120,11 +130,12 @@ export function buildAuthOptions(env: AuthEnv, hooks: AuthHooks = {}, directory?
     secret: env.NEXTAUTH_SECRET,
     // Served over https (NEXTAUTH_URL says so): Secure, __Secure-/__Host- prefixed cookies. Said
     // here rather than left to next-auth's inference, which follows the request behind a proxy.
-    useSecureCookies: (env.NEXTAUTH_URL ?? "").startsWith("https://"),
+    useSecureCookies: servedOverHttps(env),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: SIGN_IN_PATH },
     providers: oidcEnabled(env) ? [credentials, oidcProvider(env)] : [credentials],
-    callbacks: { jwt: identityIntoToken, session: identityIntoSession },
+    // Only Teal's own origin after sign-in or sign-out, whatever callbackUrl a link carried.
+    callbacks: { jwt: identityIntoToken, session: identityIntoSession, redirect: async (params) => sameOriginRedirect(params) },
     events: {
       async signIn({ user, account }) {
         if (!hooks.onSignIn || !isRole(user.role) || !user.email) return;
