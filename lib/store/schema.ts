@@ -87,6 +87,18 @@ export interface KioskTokensTable {
   revoked_at: string | null;
 }
 
+/** Server-side sessions (0004): the session cookie carries the id; revoked_at ends the session. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  email: string;
+  role: string;
+  provider: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
   operations: OperationsTable;
   operation_steps: OperationStepsTable;
@@ -94,4 +106,5 @@ export interface Database {
   audit: AuditTable;
   audit_head: AuditHeadTable;
   kiosk_tokens: KioskTokensTable;
+  sessions: SessionsTable;
 }
