@@ -37,7 +37,7 @@ test("after sign-in, only a same-origin callback is followed", async ({ page, ba
   const hostile = ["/%09/evil.example/x", "/%0a/evil.example/x", "/%0d/evil.example/x", "//evil.example/x", "/%5Cevil.example/x", "https://evil.example/x"];
   // A page that would record the visit, so a followed redirect fails on the origin check below.
   const leftFor: string[] = [];
-  await page.route(/evil\.example/, async (route) => {
+  await page.route((url) => url.hostname.endsWith("evil.example"), async (route) => {
     leftFor.push(route.request().url());
     await route.fulfill({ status: 200, contentType: "text/html", body: "<title>elsewhere</title>" });
   });
@@ -58,4 +58,19 @@ test("after sign-in, only a same-origin callback is followed", async ({ page, ba
   await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(`${origin}/apps/catalog-api`);
+});
+
+test("a session cookie copied before sign-out no longer opens the console after it", async ({ page, browser }) => {
+  await signIn(page, "operator@example.com");
+  const copied = await page.context().cookies();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page).toHaveURL(/\/signin/);
+
+  const replay = await browser.newContext();
+  await replay.addCookies(copied);
+  const other = await replay.newPage();
+  await other.goto("/overview");
+  await expect(other).toHaveURL(/\/signin/);
+  expect((await other.request.get("/api/apps")).status()).toBe(401);
+  await replay.close();
 });
