@@ -148,8 +148,8 @@ export async function identityIntoSession({ session, token }: { session: Session
 export interface CredentialsGuards {
   guard?: SignInGuard;
   denied?: DeniedSignInLog;
-  /** Key of the hash that names unknown identifiers in the audit log (NEXTAUTH_SECRET). */
-  maskKey?: string;
+  /** Key of the hash that names unknown identifiers in the audit log (NEXTAUTH_SECRET), read when used. */
+  maskKey?: () => string | undefined;
 }
 
 /**
@@ -160,7 +160,6 @@ export interface CredentialsGuards {
 export function credentialsAuthorizer(users: UserDirectory, guards: CredentialsGuards = {}) {
   const guard = guards.guard ?? createSignInGuard();
   const denied = guards.denied ?? createDeniedSignInLog({ write: async () => undefined });
-  const maskKey = guards.maskKey ?? "teal-sign-in";
   return async (
     input: Partial<Record<"email" | "password", unknown>> | undefined,
     req?: { headers?: Record<string, unknown> },
@@ -171,7 +170,7 @@ export function credentialsAuthorizer(users: UserDirectory, guards: CredentialsG
     const account = normalizeEmail(email);
     const client = clientAddress(req?.headers);
     // Only a real user's email is audited as typed; anything else may be a password in the wrong field.
-    const label = async () => ((await users.knows(account)) ? account : maskedIdentifier(account, maskKey));
+    const label = async () => ((await users.knows(account)) ? account : maskedIdentifier(account, guards.maskKey?.() || "teal-sign-in"));
     const decision = guard.begin(client, account);
     if (!decision.allowed) {
       denied.record(await label(), client, "throttled");
@@ -263,7 +262,7 @@ export function buildAuthOptions(env: AuthEnv, hooks: AuthHooks = {}, deps: Auth
       email: { label: "Email", type: "email" },
       password: { label: "Password", type: "password" },
     },
-    authorize: credentialsAuthorizer(users, { guard: deps.guard, denied, maskKey: env.NEXTAUTH_SECRET }),
+    authorize: credentialsAuthorizer(users, { guard: deps.guard, denied, maskKey: () => env.NEXTAUTH_SECRET }),
   });
 
   return {

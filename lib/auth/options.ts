@@ -4,7 +4,7 @@ import { buildAuthOptions, currentRoleFrom, demoUsersEnabled, SESSION_MAX_AGE_S,
 import { createDeniedSignInLog, DENIED_WINDOW_MS } from "./denied-sign-ins";
 import { createSessionRegistry, type SessionRegistry } from "./server-sessions";
 import { createSignInGuard } from "./sign-in-guard";
-import { createUserDirectory, demoUsers } from "./users";
+import { createUserDirectory, demoUsers, type LocalUser } from "./users";
 
 export { SIGN_IN_PATH } from "./build-options";
 
@@ -28,7 +28,9 @@ const auditHooks: AuthHooks = {
   },
 };
 
-const users = createUserDirectory(demoUsersEnabled(process.env) ? demoUsers() : []);
+// Read when used, not when this module loads: TEAL_DEMO_USERS decides at each look-up (hashed once).
+let demo: Promise<LocalUser[]> | null = null;
+const users = createUserDirectory(() => (demoUsersEnabled(process.env) ? (demo ??= demoUsers()) : []));
 
 // One of each per server process (cached on globalThis so dev-mode reloads keep the counts).
 const shared = globalThis as typeof globalThis & {
@@ -54,5 +56,5 @@ export function sessionRegistry(): SessionRegistry {
   return serverState().sessions;
 }
 
-/** The app's next-auth options (route handler, getServerSession). Demo users hash their passwords here, once. */
+/** The app's next-auth options (route handler, getServerSession). Demo users hash their passwords on first use, once. */
 export const authOptions: AuthOptions = buildAuthOptions(process.env, auditHooks, { users, ...serverState() });
