@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signIn } from "./helpers";
+import { DEMO_PASSWORD, signIn } from "./helpers";
 
 test("the sign-in page lists the practice range's demo users", async ({ page }) => {
   await page.goto("/signin");
@@ -29,4 +29,48 @@ test("signed out, the console sends you to sign in; signed in, / opens the overv
   await card.getByRole("link").first().click();
   await expect(page).toHaveURL(/\/apps\//);
   await expect(page.getByRole("img", { name: /^Configured split:/ })).toBeVisible();
+});
+
+test("after sign-in, only a same-origin callback is followed", async ({ page, baseURL }) => {
+  const origin = new URL(baseURL ?? "").origin;
+  // Tabs and line breaks are dropped by the URL parser, so "/<TAB>/evil" would become "//evil".
+  const hostile = ["/%09/evil.example/x", "/%0a/evil.example/x", "/%0d/evil.example/x", "//evil.example/x", "/%5Cevil.example/x", "https://evil.example/x"];
+  // A page that would record the visit, so a followed redirect fails on the origin check below.
+  const leftFor: string[] = [];
+  await page.route((url) => url.hostname.endsWith("evil.example"), async (route) => {
+    leftFor.push(route.request().url());
+    await route.fulfill({ status: 200, contentType: "text/html", body: "<title>elsewhere</title>" });
+  });
+  for (const callback of hostile) {
+    await page.context().clearCookies();
+    await page.goto(`/signin?callbackUrl=${callback}`);
+    await page.getByLabel("Email", { exact: true }).fill("viewer@example.com");
+    await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith("/signin"));
+    expect(new URL(page.url()).origin, callback).toBe(origin);
+  }
+  expect(leftFor).toEqual([]);
+
+  await page.context().clearCookies();
+  await page.goto("/signin?callbackUrl=%2Fapps%2Fcatalog-api");
+  await page.getByLabel("Email", { exact: true }).fill("viewer@example.com");
+  await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(`${origin}/apps/catalog-api`);
+});
+
+test("a session cookie copied before sign-out no longer opens the console after it", async ({ page, browser }) => {
+  await signIn(page, "operator@example.com");
+  const copied = await page.context().cookies();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await expect(page).toHaveURL(/\/signin/);
+
+  const replay = await browser.newContext();
+  await replay.addCookies(copied);
+  const other = await replay.newPage();
+  await other.goto("/overview");
+  await expect(other).toHaveURL(/\/signin/);
+  expect((await other.request.get("/api/apps")).status()).toBe(401);
+  await replay.close();
 });

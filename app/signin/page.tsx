@@ -9,7 +9,8 @@ export const metadata: Metadata = { title: "Sign in" };
 // The demo sign-ins are listed only when the server runs on the practice range.
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
-  const callbackUrl = safeCallbackUrl(params.callbackUrl);
+  // Resolved against Teal's own origin (NEXTAUTH_URL when set): anything that leaves it means "/".
+  const callbackUrl = safeCallbackUrl(params.callbackUrl, process.env.NEXTAUTH_URL || undefined);
   const showDemoUsers = process.env.TEAL_DEMO_USERS === "1";
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">

@@ -1,7 +1,2 @@
-/** Only same-origin paths are followed after sign-in ("/apps/x"), never "//evil" or absolute URLs. */
-export function safeCallbackUrl(raw: string | string[] | undefined | null): string {
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
-  if (value.startsWith("/signin")) return "/";
-  return value;
-}
+// The sign-in page and form follow a callback only on Teal's own origin (see lib/auth/safe-redirect).
+export { safeCallbackUrl, sameOriginPath, sameOriginRedirect } from "@/lib/auth/safe-redirect";

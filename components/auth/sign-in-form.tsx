@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { buttonClass } from "@/components/ui/button-styles";
 import { Notice } from "@/components/ui/notice";
+import { safeCallbackUrl } from "./safe-callback";
 
 interface SignInFormProps {
   callbackUrl: string;
@@ -12,6 +13,16 @@ interface SignInFormProps {
 
 const INPUT =
   "mt-1 block h-10 w-full rounded-md border border-slate-300 bg-white px-3 text-sm text-slate-900 shadow-xs focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100";
+
+/** What to tell the person after a refused sign-in (a throttled one says how long to wait). */
+export function signInErrorMessage(error: string | null, status: number): string {
+  const throttled = /^Throttled:(\d+)$/.exec(error ?? "");
+  if (throttled || status === 429) {
+    const seconds = Number(throttled?.[1] ?? 0);
+    return seconds > 0 ? `Too many sign-in attempts. Try again in ${seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`}.` : "Too many sign-in attempts. Try again shortly.";
+  }
+  return error === "CredentialsSignin" || status === 401 ? "Wrong email or password." : "Sign-in failed. Try again.";
+}
 
 /** Email and password against the credentials provider; stays on the page with a message on failure. */
 export function SignInForm({ callbackUrl }: SignInFormProps) {
@@ -28,11 +39,12 @@ export function SignInForm({ callbackUrl }: SignInFormProps) {
     try {
       const result = await signIn("credentials", { email, password, redirect: false });
       if (!result || result.error || !result.ok) {
-        setError(result?.error === "CredentialsSignin" || result?.status === 401 ? "Wrong email or password." : "Sign-in failed. Try again.");
+        setError(signInErrorMessage(result?.error ?? null, result?.status ?? 0));
         setPending(false);
         return;
       }
-      router.replace(callbackUrl);
+      // Checked again here, against the origin the browser is really on, right before following it.
+      router.replace(safeCallbackUrl(callbackUrl, window.location.origin));
       router.refresh();
     } catch {
       setError("Teal could not be reached. Try again.");

@@ -2,7 +2,9 @@ import type { Session, User } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/domain/types";
-import { buildAuthOptions, credentialsAuthorizer, demoUsersEnabled, identityIntoSession, identityIntoToken, oidcProvider } from "./build-options";
+import { buildAuthOptions, credentialsAuthorizer, demoUsersEnabled, identityIntoSession, oidcProvider, sessionTokenCallback, memorySessionStore, currentRoleFrom } from "./build-options";
+import { createDeniedSignInLog, type DeniedSignInSummary } from "./denied-sign-ins";
+import { createSessionRegistry } from "./server-sessions";
 import { createUserDirectory, demoUsers } from "./users";
 
 const oidcEnv = {
@@ -59,16 +61,23 @@ describe("buildAuthOptions", () => {
     expect(demoUsersEnabled({ TEAL_DEMO_USERS: "true" })).toBe(true);
   });
 
-  it("carries id, email and role from sign-in into the token and the session", async () => {
+  it("carries id, email, role and a session id from sign-in into the token, and checks the session later", async () => {
     const options = buildAuthOptions({});
-    expect(options.callbacks?.jwt).toBe(identityIntoToken);
     expect(options.callbacks?.session).toBe(identityIntoSession);
 
+    const users = createUserDirectory(demoUsers());
+    const jwt = sessionTokenCallback(createSessionRegistry({ store: async () => memorySessionStore(), currentRole: currentRoleFrom(users), maxAgeMs: 60_000 }));
+    const store = memorySessionStore();
+    const registry = createSessionRegistry({ store: async () => store, currentRole: currentRoleFrom(users), maxAgeMs: 60_000 });
+    const callback = sessionTokenCallback(registry);
     const user: User = { id: "demo:responder", email: "responder@example.com", name: "responder@example.com", role: "responder" };
-    const token = await identityIntoToken({ token: { name: "responder@example.com" }, user });
-    expect(token).toMatchObject({ sub: "demo:responder", email: "responder@example.com", role: "responder" });
-    // Later requests carry no user: the token stays as it is.
-    expect(await identityIntoToken({ token: { ...token } })).toEqual(token);
+    const token = await callback({ token: { name: "responder@example.com" }, user });
+    expect(token).toMatchObject({ sub: "demo:responder", email: "responder@example.com", role: "responder", sid: expect.any(String) });
+    // Later requests carry no user: the session is checked and the token keeps who they are.
+    expect(await callback({ token: { ...token } })).toEqual(token);
+    // A token naming no session, or a session of another store, is refused.
+    await expect(callback({ token: { sub: "demo:responder", role: "responder" } })).rejects.toMatchObject({ name: "SessionEndedError" });
+    await expect(jwt({ token: { ...token } })).rejects.toMatchObject({ name: "SessionEndedError" });
 
     const session: Session = { expires: "2099-01-01T00:00:00.000Z", user: { name: "responder@example.com" } };
     const out = await identityIntoSession({ session, token });
@@ -92,8 +101,9 @@ describe("buildAuthOptions", () => {
 
 describe("credentials sign-in", () => {
   it("accepts a demo user with the demo password and refuses the rest", async () => {
-    const denied: string[] = [];
-    const authorize = credentialsAuthorizer(createUserDirectory(demoUsers()), { onDenied: async (email) => void denied.push(email) });
+    const denied: DeniedSignInSummary[] = [];
+    const log = createDeniedSignInLog({ write: async (summary) => void denied.push(summary) });
+    const authorize = credentialsAuthorizer(createUserDirectory(demoUsers()), { denied: log });
     expect(await authorize({ email: "viewer@example.com", password: "teal-demo" })).toEqual({
       id: "demo:viewer",
       email: "viewer@example.com",
@@ -104,7 +114,8 @@ describe("credentials sign-in", () => {
     expect(await authorize({ email: "", password: "teal-demo" })).toBeNull();
     expect(await authorize(undefined)).toBeNull();
     expect(await authorize({ email: ["viewer@example.com"], password: "teal-demo" })).toBeNull();
-    expect(denied).toEqual(["viewer@example.com"]);
+    await log.flush({ everything: true });
+    expect(denied).toMatchObject([{ account: "viewer@example.com", client: "unknown", count: 1, throttled: 0 }]);
   });
 
   it("has no users unless demo users are enabled", async () => {

@@ -22,30 +22,56 @@ export const DEMO_USERS: readonly { email: string; role: Role }[] = [
   { email: "admin@example.com", role: "admin" },
 ];
 
+/** Local users with one password, hashed (tests, and the demo users below). */
+export async function hashPasswordsOf(users: readonly { id: string; email: string; role: Role }[], password: string): Promise<LocalUser[]> {
+  return Promise.all(users.map(async (u) => ({ ...u, passwordHash: await hashPassword(password) })));
+}
+
 export async function demoUsers(): Promise<LocalUser[]> {
   return Promise.all(
     DEMO_USERS.map(async (u) => ({ id: `demo:${u.role}`, email: u.email, role: u.role, passwordHash: await hashPassword(DEMO_PASSWORD) })),
   );
 }
 
+/** How an email is compared and throttled: trimmed, Unicode-normalised (NFKC) and lower-cased. */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.normalize("NFKC").trim().toLowerCase();
 }
 
 export interface UserDirectory {
   /** The user for this email and password, or null. Takes as long for an unknown email as for a wrong password. */
   authenticate(email: string, password: string): Promise<Actor | null>;
+  /** Whether a user has this email (so a refused sign-in may be audited by it; unknown ones are not). */
+  knows(email: string): Promise<boolean>;
+  /** The user's current role, or null when the user no longer exists (their sessions end). */
+  roleOf(userId: string): Promise<Role | null>;
 }
 
-export function createUserDirectory(users: Promise<readonly LocalUser[]> | readonly LocalUser[]): UserDirectory {
+/**
+ * Users from a list, or from a function read again on every look-up (so a role changed in the
+ * source applies to live sessions at their next check).
+ */
+export function createUserDirectory(
+  users: Promise<readonly LocalUser[]> | readonly LocalUser[] | (() => Promise<readonly LocalUser[]> | readonly LocalUser[]),
+): UserDirectory {
   // Compared against when the email is unknown, so timing does not reveal which emails exist.
   const decoy = hashPassword("decoy-password-never-matches");
+  const current = async (): Promise<readonly LocalUser[]> => (typeof users === "function" ? users() : users);
+  const byEmail = async (email: string) => {
+    const wanted = normalizeEmail(email);
+    return (await current()).find((u) => normalizeEmail(u.email) === wanted);
+  };
   return {
     async authenticate(email, password) {
-      const wanted = normalizeEmail(email);
-      const user = (await users).find((u) => normalizeEmail(u.email) === wanted);
+      const user = await byEmail(email);
       const ok = await verifyPassword(password, user ? user.passwordHash : await decoy);
       return user && ok ? { id: user.id, email: user.email, role: user.role } : null;
+    },
+    async knows(email) {
+      return (await byEmail(email)) !== undefined;
+    },
+    async roleOf(userId) {
+      return (await current()).find((u) => u.id === userId)?.role ?? null;
     },
   };
 }

@@ -439,6 +439,8 @@ export type AuditAction =
   | "rollback.completed"
   | "auth.signed_in"
   | "auth.denied"
+  | "auth.signed_out"
+  | "auth.sessions_revoked"
   | "token.created"
   | "token.revoked"
   | "drift.reasserted"

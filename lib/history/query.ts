@@ -43,6 +43,8 @@ export const AUDIT_ACTIONS = [
   "rollback.completed",
   "auth.signed_in",
   "auth.denied",
+  "auth.signed_out",
+  "auth.sessions_revoked",
   "token.created",
   "token.revoked",
   "drift.reasserted",

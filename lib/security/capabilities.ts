@@ -242,6 +242,15 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
       return { tokenId: token.id };
     },
   },
+  revokeUserSessions: {
+    capability: "admin",
+    example: { userId: "demo:nobody" },
+    async prepare(w) {
+      // Another user's live session, so an allowed call has one to end.
+      await w.store.createSession({ userId: "demo:someone", email: "someone@example.com", role: "viewer", provider: "credentials", expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+      return { userId: "demo:someone" };
+    },
+  },
 };
 
 const read: Access = { kind: "capability", capability: "read" };

@@ -52,8 +52,11 @@ export interface SecurityWorld {
   close(): Promise<void>;
 }
 
-async function sessionCookie(role: Role, secret: string, maxAge: number): Promise<string> {
-  return encode({ token: { sub: `demo:${role}`, email: `${role}@example.com`, name: `${role}@example.com`, role }, secret, maxAge });
+/** A session cookie as next-auth issues it at sign-in: it names a live server-side session of the store. */
+async function sessionCookie(store: Store, role: Role, secret: string, maxAge: number): Promise<string> {
+  const user = { id: `demo:${role}`, email: `${role}@example.com`, role };
+  const session = await store.createSession({ userId: user.id, email: user.email, role, provider: "credentials", expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+  return encode({ token: { sub: user.id, email: user.email, name: user.email, role, sid: session.id }, secret, maxAge });
 }
 
 function sleep(ms: number): Promise<void> {
@@ -103,7 +106,7 @@ export async function startSecurityWorld(
   const revoked = await store.createKioskToken({ label: "old lobby", tokenHash: hashKioskSecret(revokedSecret), createdBy: ADMIN });
   await store.revokeKioskToken(revoked.id);
 
-  const signedIn = async (role: Role): Promise<FakeRequest> => ({ headers: {}, cookies: { [SESSION_COOKIE]: await sessionCookie(role, SECRET, 3600) } });
+  const signedIn = async (role: Role): Promise<FakeRequest> => ({ headers: {}, cookies: { [SESSION_COOKIE]: await sessionCookie(store, role, SECRET, 3600) } });
   const kiosk = (secret: string): FakeRequest => ({ headers: { authorization: `Bearer ${secret}` }, cookies: { teal_kiosk: secret } });
   const requests: Record<Persona, FakeRequest> = {
     none: { headers: {}, cookies: {} },
@@ -114,8 +117,8 @@ export async function startSecurityWorld(
     kiosk: kiosk(kioskSecret),
     revokedKiosk: kiosk(revokedSecret),
     // An admin's cookie that expired an hour ago, and one signed with another server's secret.
-    expired: { headers: {}, cookies: { [SESSION_COOKIE]: await sessionCookie("admin", SECRET, -3600) } },
-    forged: { headers: {}, cookies: { [SESSION_COOKIE]: await sessionCookie("admin", "another-secret-0123456789abcdef", 3600) } },
+    expired: { headers: {}, cookies: { [SESSION_COOKIE]: await sessionCookie(store, "admin", SECRET, -3600) } },
+    forged: { headers: {}, cookies: { [SESSION_COOKIE]: await sessionCookie(store, "admin", "another-secret-0123456789abcdef", 3600) } },
   };
 
   const fingerprint = async (): Promise<string> => {

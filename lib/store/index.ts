@@ -5,6 +5,7 @@ export type {
   AuditFilter,
   AuditVerification,
   CreateKioskTokenInput,
+  CreateSessionInput,
   CreateOperationInput,
   DialectName,
   LockInfo,

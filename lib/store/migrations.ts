@@ -131,6 +131,30 @@ const kioskTokens: Migration = {
 };
 
 /**
+ * Server-side sessions: the session cookie names one of these rows, and a row revoked (sign-out,
+ * an admin) or expired ends the session whatever the cookie says.
+ */
+const sessions: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable("sessions")
+      .addColumn("id", "varchar(64)", (c) => c.primaryKey())
+      .addColumn("user_id", "varchar(200)", (c) => c.notNull())
+      .addColumn("email", "varchar(320)", (c) => c.notNull())
+      .addColumn("role", "varchar(32)", (c) => c.notNull())
+      .addColumn("provider", "varchar(64)", (c) => c.notNull())
+      .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+      .addColumn("expires_at", "varchar(32)", (c) => c.notNull())
+      .addColumn("revoked_at", "varchar(32)")
+      .execute();
+    await db.schema.createIndex("sessions_user").on("sessions").columns(["user_id", "revoked_at"]).execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable("sessions").execute();
+  },
+};
+
+/**
  * The keyed audit chain: records from the next seq on are hashed with the audit key (those before
  * stay verifiable by the legacy unkeyed formula, up to `keyed_from`), and the journal gets its own
  * keyed chain of row digests, headed by audit_head row 2.
@@ -162,6 +186,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_step_progress": stepProgress,
   "0003_kiosk_tokens": kioskTokens,
+  "0004_sessions": sessions,
   "0005_audit_keyed": auditKeyed,
 };
 

@@ -106,6 +106,18 @@ export interface KioskTokensTable {
   revoked_at: string | null;
 }
 
+/** Server-side sessions (0004): the session cookie carries the id; revoked_at ends the session. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  email: string;
+  role: string;
+  provider: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
   operations: OperationsTable;
   operation_steps: OperationStepsTable;
@@ -114,4 +126,5 @@ export interface Database {
   audit_head: AuditHeadTable;
   kiosk_tokens: KioskTokensTable;
   journal_chain: JournalChainTable;
+  sessions: SessionsTable;
 }

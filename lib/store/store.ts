@@ -13,6 +13,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Expression,
 import type { KioskTokenInfo } from "@/lib/domain/kiosk";
 import {
   AppError,
+  ROLES,
   type Actor,
   type AuditAction,
   type AuditEntryInput,
@@ -26,6 +27,7 @@ import {
   type OperationStep,
   type PatternId,
   type PlanEnds,
+  type Role,
   type Step,
   type StepProgress,
   type StepStatus,
@@ -47,7 +49,8 @@ import {
 import { resolveAuditSettings, type AuditSettings, type HeadSinkTarget } from "./audit-key";
 import { writeExportedHead, type SignedHead } from "./audit-export";
 import { migrationProvider } from "./migrations";
-import type { AuditTable, Database, KioskTokensTable, OperationStepsTable, OperationsTable } from "./schema";
+import type { SessionInfo } from "@/lib/domain/session";
+import type { AuditTable, Database, KioskTokensTable, OperationStepsTable, OperationsTable, SessionsTable } from "./schema";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -201,7 +204,26 @@ export interface Store {
   /** Revokes the token (idempotent: an already revoked one keeps its first revocation time); null if unknown. */
   revokeKioskToken(id: string): Promise<KioskTokenInfo | null>;
 
+  /** Records a new sign-in session (random id) and returns it. */
+  createSession(input: CreateSessionInput): Promise<SessionInfo>;
+  /** The session, revoked or expired included (the caller decides), or null. */
+  getSession(id: string): Promise<SessionInfo | null>;
+  /** Sessions neither revoked nor expired at `nowIso`, newest first (at most 500). */
+  listActiveSessions(nowIso: string): Promise<SessionInfo[]>;
+  /** Revokes one session; false when it is unknown or already revoked. */
+  revokeSession(id: string): Promise<boolean>;
+  /** Revokes every live session of the user; returns how many. */
+  revokeUserSessions(userId: string): Promise<number>;
+
   close(): Promise<void>;
+}
+
+export interface CreateSessionInput {
+  userId: string;
+  email: string;
+  role: Role;
+  provider: string;
+  expiresAt: string;
 }
 
 export interface CreateKioskTokenInput {
@@ -1036,6 +1058,49 @@ class KyselyStore implements Store {
     return row ? toKioskToken(row) : null;
   }
 
+  async createSession(input: CreateSessionInput): Promise<SessionInfo> {
+    const row: SessionsTable = {
+      id: randomUUID(),
+      user_id: input.userId,
+      email: input.email,
+      role: input.role,
+      provider: input.provider,
+      created_at: this.iso(),
+      expires_at: input.expiresAt,
+      revoked_at: null,
+    };
+    await this.db.insertInto("sessions").values(row).execute();
+    return toSession(row);
+  }
+
+  async getSession(id: string): Promise<SessionInfo | null> {
+    const row = await this.db.selectFrom("sessions").selectAll().where("id", "=", id).executeTakeFirst();
+    return row ? toSession(row) : null;
+  }
+
+  async listActiveSessions(nowIso: string): Promise<SessionInfo[]> {
+    const rows = await this.db
+      .selectFrom("sessions")
+      .selectAll()
+      .where("revoked_at", "is", null)
+      .where("expires_at", ">", nowIso)
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(500)
+      .execute();
+    return rows.map(toSession);
+  }
+
+  async revokeSession(id: string): Promise<boolean> {
+    const result = await this.db.updateTable("sessions").set({ revoked_at: this.iso() }).where("id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async revokeUserSessions(userId: string): Promise<number> {
+    const result = await this.db.updateTable("sessions").set({ revoked_at: this.iso() }).where("user_id", "=", userId).where("revoked_at", "is", null).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async close(): Promise<void> {
     await this.exporting;
     // The head at shutdown, so a restart finds the newest records pinned outside the database.
@@ -1044,6 +1109,19 @@ class KyselyStore implements Store {
     }
     await this.db.destroy();
   }
+}
+
+function toSession(row: Selectable<SessionsTable>): SessionInfo {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    email: row.email,
+    role: checkedStatus(row.role, ROLES, "session role"),
+    provider: row.provider,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
 }
 
 function toKioskToken(row: Selectable<KioskTokensTable>): KioskTokenInfo {

@@ -6,6 +6,7 @@ import { getStore } from "@/lib/store";
 import { readSessionUser } from "@/components/auth/session-user";
 import { CreateKioskTokenForm } from "@/components/settings/create-kiosk-token-form";
 import { KioskTokenTable } from "@/components/settings/kiosk-token-table";
+import { SessionTable } from "@/components/settings/session-table";
 import { Notice } from "@/components/ui/notice";
 import { Panel } from "@/components/ui/panel";
 
@@ -14,7 +15,8 @@ export const dynamic = "force-dynamic";
 
 // Admin settings: kiosk tokens for wall monitors. Others see "Permission denied"; the actions check again.
 export default async function SettingsPage() {
-  const user = readSessionUser(await getServerSession(authOptions));
+  const session = await getServerSession(authOptions);
+  const user = readSessionUser(session);
   if (!user || !can(user.role, "admin")) {
     return (
       <div className="max-w-2xl space-y-4">
@@ -25,7 +27,9 @@ export default async function SettingsPage() {
       </div>
     );
   }
-  const tokens = await (await getStore()).listKioskTokens();
+  const store = await getStore();
+  const tokens = await store.listKioskTokens();
+  const sessions = await store.listActiveSessions(new Date().toISOString());
   return (
     <div className="max-w-5xl space-y-4">
       <div>
@@ -38,6 +42,14 @@ export default async function SettingsPage() {
           <KioskTokenTable tokens={tokens} />
           <p className="text-xs text-slate-500 dark:text-slate-400">
             A token can only read: it opens <code>/wall</code> and the data the wall polls, never a control. Teal keeps only a hash of it; a lost token is revoked and replaced.
+          </p>
+        </div>
+      </Panel>
+      <Panel title="Signed-in users" headingId="sessions-heading" meta={`${sessions.length} live sessions`}>
+        <div className="space-y-3">
+          <SessionTable sessions={sessions} selfId={session?.user?.id ?? ""} />
+          <p className="text-xs text-slate-500 dark:text-slate-400">
+            Revoking ends a user&apos;s sessions at their next request. Sessions end by themselves on sign-out and after 8 hours; roles are read again within a minute.
           </p>
         </div>
       </Panel>

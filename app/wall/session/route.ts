@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { servedOverHttps } from "@/lib/auth/build-options";
 import { hashKioskSecret, isKioskSecret, KIOSK_COOKIE } from "@/lib/auth/kiosk-token";
 import { getStore } from "@/lib/store";
 
@@ -21,7 +22,8 @@ export async function GET(req: NextRequest) {
     response.cookies.set(KIOSK_COOKIE, secret, {
       httpOnly: true,
       sameSite: "strict",
-      secure: process.env.NODE_ENV === "production",
+      // Secure exactly when Teal is served over https (NEXTAUTH_URL), like the session cookie.
+      secure: servedOverHttps(process.env),
       path: "/",
       maxAge: COOKIE_MAX_AGE_S,
     });
