@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { revokeUserSessions } from "@/lib/actions/revoke-sessions";
-import { DANGER_SOLID, buttonClass } from "@/components/ui/button-styles";
+import { buttonClass } from "@/components/ui/button-styles";
 import { ModalDialog } from "@/components/ui/modal-dialog";
 import { FailureNotice } from "@/components/controls/failure-notice";
 import { useActionRunner } from "@/components/controls/use-action-runner";
@@ -41,7 +41,7 @@ export function RevokeSessionsButton({ userId, email, self }: { userId: string; 
               <button type="button" className={buttonClass("secondary", "md")} onClick={() => setOpen(false)} disabled={runner.pending}>
                 Cancel
               </button>
-              <button type="button" className={buttonClass("primary", "md", DANGER_SOLID)} onClick={() => void confirm()} disabled={runner.pending}>
+              <button type="button" className={buttonClass("dangerSolid", "md")} onClick={() => void confirm()} disabled={runner.pending}>
                 {runner.pending ? "Revoking…" : "Revoke sessions"}
               </button>
             </>
