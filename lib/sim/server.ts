@@ -72,6 +72,8 @@ export interface RunningRange {
   resetWorld(): void;
   /** Handles one request in-process, exactly as the HTTP server does (remote address included). */
   handle(req: SimHttpRequest): Promise<SimHttpResponse>;
+  /** Requests held by latency on the range's clock, not applied yet (`latencyClock: "range"`). */
+  heldRequests(): number;
   /** Stops the tick and the server (open keep-alive connections are closed). */
   close(): Promise<void>;
 }
@@ -415,6 +417,7 @@ export async function startRange(opts: RangeOptions = {}): Promise<RunningRange>
     buckets,
     resetWorld,
     handle: (req) => handleRequest(ctx, req),
+    heldRequests: () => ctx.held.length,
     close: () =>
       new Promise<void>((resolve, reject) => {
         clearInterval(tick);
