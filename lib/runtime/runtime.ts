@@ -1,6 +1,6 @@
 import "server-only";
 import type { AwsCall, AwsCallInfo, AwsGateway, JsonValue, WaitCondition } from "@/lib/domain/types";
-import { createClients, type AwsClients } from "@/lib/aws/clients";
+import { callBoundMs, callLimitsOf, createClients, describeCallBound, type AwsClients, type AwsClientOptions } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import { loadTealConfig, parseEnv } from "@/lib/config/load";
 import type { AppConfig, TealConfig, TealEnv } from "@/lib/config/schema";
@@ -23,7 +23,12 @@ const holder = globalThis as typeof globalThis & { __tealRuntime?: Promise<Runti
  * Routes each plan call to the gateway of its region (plans are stamped with the app's region).
  * Plan calls go through the standard-retry clients; wait checks through adaptive ones.
  */
-function regionalGateway(clientsFor: (region: string) => AwsClients, pollingFor: (region: string) => AwsClients, defaultRegion: string): AwsGateway {
+function regionalGateway(
+  clientsFor: (region: string) => AwsClients,
+  pollingFor: (region: string) => AwsClients,
+  defaultRegion: string,
+  planCallOptions: Partial<AwsClientOptions>,
+): AwsGateway {
   const gateways = new Map<string, AwsGateway>();
   const forRegion = (region: string) => {
     let g = gateways.get(region);
@@ -33,8 +38,13 @@ function regionalGateway(clientsFor: (region: string) => AwsClients, pollingFor:
     }
     return g;
   };
+  // Every region's plan-call clients have the same limits, so one bound covers them all.
+  const limits = callLimitsOf(planCallOptions);
   return {
-    call: (call: AwsCall, observe?: (info: AwsCallInfo) => void) => forRegion(call.region ?? defaultRegion).call(call, observe),
+    inFlightBoundMs: callBoundMs(limits),
+    inFlightBound: describeCallBound(limits),
+    call: (call: AwsCall, observe?: (info: AwsCallInfo) => void, options?: { signal?: AbortSignal }) =>
+      forRegion(call.region ?? defaultRegion).call(call, observe, options),
     check: (wait: WaitCondition, output: JsonValue | null) => forRegion(wait.region ?? defaultRegion).check(wait, output),
   };
 }
@@ -44,10 +54,12 @@ async function init(): Promise<Runtime> {
   const config = loadTealConfig(env.TEAL_CONFIG);
   const store = await getStore();
   const clientCache = new Map<string, AwsClients>();
+  // Plan calls: the SDK's standard retries and the default limits (they bound a rollback's settle step).
+  const planCallOptions: Partial<AwsClientOptions> = {};
   const clients = (region: string) => {
     let c = clientCache.get(region);
     if (!c) {
-      c = createClients({ region, endpoint: env.AWS_ENDPOINT_URL });
+      c = createClients({ ...planCallOptions, region, endpoint: env.AWS_ENDPOINT_URL });
       clientCache.set(region, c);
     }
     return c;
@@ -61,7 +73,7 @@ async function init(): Promise<Runtime> {
     }
     return c;
   };
-  const engine = createEngine({ store, gateway: regionalGateway(clients, pollingClients, env.AWS_REGION) });
+  const engine = createEngine({ store, gateway: regionalGateway(clients, pollingClients, env.AWS_REGION, planCallOptions) });
   const apps = new Map(config.applications.map((a) => [a.id, a]));
   return { env, config, store, engine, clients, app: (id) => apps.get(id) };
 }
