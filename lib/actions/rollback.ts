@@ -11,7 +11,8 @@ import { rollbackInputSchema } from "./schemas";
 export async function rollback(input: unknown): Promise<ActionResult<{ operationId: string }>> {
   return runAction("rollback", rollbackInputSchema, input, async (actor, data) => {
     const { rt, app } = await appOrThrow(data.appId);
-    const { result } = await planFor(rt, app, { kind: "rollback" });
+    // Reads that meet throttling or a 5xx are made again: a rollback starts while AWS is unwell.
+    const { result } = await planFor(rt, app, { kind: "rollback" }, { patient: true });
     if (!result.ok) throw new AppError("invalid", result.reason);
     const { operationId } = await rt.engine.start({
       plan: result.plan,

@@ -5,6 +5,7 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { ElasticLoadBalancingClient } from "@aws-sdk/client-elastic-load-balancing";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { toAppError } from "./errors";
 
 export interface AwsClientOptions {
   region: string;
@@ -29,6 +30,19 @@ export interface AwsClientOptions {
    */
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * For clients that only read: a call that failed in a way a later one may not (throttled, 5xx, no
+   * answer), after the SDK's own retries, is made again after a pause, doubling from
+   * `firstPauseMs` up to `maxPauseMs`, `attempts` times in all; as a wait's polls ride out an AWS
+   * hiccup. Never give it to clients that send mutations.
+   */
+  readRetry?: ReadRetry;
+}
+
+export interface ReadRetry {
+  attempts: number;
+  firstPauseMs: number;
+  maxPauseMs: number;
 }
 
 export const DEFAULT_TIMEOUTS_MS = { connection: 3_000, request: 15_000 } as const;
@@ -99,6 +113,27 @@ export interface AwsClients {
   cloudwatch: CloudWatchClient;
 }
 
+/** Whether an SDK error says a later try may succeed: throttled, a 5xx, or no answer at all. */
+function mayPassLater(err: unknown): boolean {
+  const mapped = toAppError(err, "read");
+  return mapped.code === "throttled" || mapped.transient;
+}
+
+/** The `readRetry` middleware: the whole call (SDK retries included) again, after a pause. */
+function readRetryMiddleware<A, R>(retry: ReadRetry): (next: (args: A) => Promise<R>) => (args: A) => Promise<R> {
+  return (next) => async (args) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await next(args);
+      } catch (err) {
+        if (attempt >= retry.attempts || !mayPassLater(err)) throw err;
+      }
+      const pause = Math.min(retry.maxPauseMs, retry.firstPauseMs * 2 ** (attempt - 1));
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  };
+}
+
 /**
  * One set of SDK clients per region. Against a local endpoint without credentials in the
  * environment, static dummy credentials are used (the practice range does not check them);
@@ -122,7 +157,7 @@ export function createClients(opts: AwsClientOptions): AwsClients {
       throwOnRequestTimeout: true,
     },
   };
-  return {
+  const clients: AwsClients = {
     region: opts.region,
     limits,
     // Route 53 is global; its control plane lives in us-east-1.
@@ -134,4 +169,16 @@ export function createClients(opts: AwsClientOptions): AwsClients {
     ec2: new EC2Client(common),
     cloudwatch: new CloudWatchClient(common),
   };
+  const retry = opts.readRetry;
+  if (retry) {
+    const step = { step: "initialize", name: "tealReadRetry" } as const;
+    clients.route53.middlewareStack.add(readRetryMiddleware(retry), step);
+    clients.elb.middlewareStack.add(readRetryMiddleware(retry), step);
+    clients.elbv2.middlewareStack.add(readRetryMiddleware(retry), step);
+    clients.autoscaling.middlewareStack.add(readRetryMiddleware(retry), step);
+    clients.ecs.middlewareStack.add(readRetryMiddleware(retry), step);
+    clients.ec2.middlewareStack.add(readRetryMiddleware(retry), step);
+    clients.cloudwatch.middlewareStack.add(readRetryMiddleware(retry), step);
+  }
+  return clients;
 }

@@ -14,10 +14,21 @@ export interface Runtime {
   store: Store;
   engine: Engine;
   clients(region: string): AwsClients;
+  /**
+   * Read-only clients whose calls ride out throttling, 5xx and unanswered requests (paused and
+   * made again, like a wait's polls): what a rollback reads before it starts. Never for mutations.
+   */
+  patientClients(region: string): AwsClients;
   app(appId: string): AppConfig | undefined;
 }
 
 const holder = globalThis as typeof globalThis & { __tealRuntime?: Promise<Runtime> };
+
+/**
+ * How a rollback's reads ride out a faulty AWS: up to 8 tries of each call (each with the SDK's own
+ * 3 attempts), pausing 0.2, 0.4, 0.8, 1.6 then 2 s between them (about 9 s at worst).
+ */
+const PATIENT_READS = { attempts: 8, firstPauseMs: 200, maxPauseMs: 2_000 } as const;
 
 /**
  * Routes each plan call to the gateway of its region (plans are stamped with the app's region).
@@ -73,9 +84,18 @@ async function init(): Promise<Runtime> {
     }
     return c;
   };
+  const patientCache = new Map<string, AwsClients>();
+  const patientClients = (region: string) => {
+    let c = patientCache.get(region);
+    if (!c) {
+      c = createClients({ region, endpoint: env.AWS_ENDPOINT_URL, readRetry: PATIENT_READS });
+      patientCache.set(region, c);
+    }
+    return c;
+  };
   const engine = createEngine({ store, gateway: regionalGateway(clients, pollingClients, env.AWS_REGION, planCallOptions) });
   const apps = new Map(config.applications.map((a) => [a.id, a]));
-  return { env, config, store, engine, clients, app: (id) => apps.get(id) };
+  return { env, config, store, engine, clients, patientClients, app: (id) => apps.get(id) };
 }
 
 /** The process's runtime, created on first use (configuration errors surface here with their fix). */
