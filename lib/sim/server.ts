@@ -89,6 +89,8 @@ interface RangeContext {
   reset: () => Promise<void>;
   /** Requests held by latency on the range's clock, applied once the clock reaches `until`. */
   held: HeldRequest[];
+  /** Looks for held requests that fell due while some are held (a hand-driven clock moves without a request). */
+  heldTimer: ReturnType<typeof setInterval> | null;
 }
 
 interface HeldRequest {
@@ -103,7 +105,19 @@ function releaseHeld(ctx: RangeContext): void {
   const due = ctx.held.filter((h) => h.until <= now).sort((a, b) => a.until - b.until);
   if (due.length === 0) return;
   ctx.held = ctx.held.filter((h) => h.until > now);
+  if (ctx.held.length === 0 && ctx.heldTimer !== null) {
+    clearInterval(ctx.heldTimer);
+    ctx.heldTimer = null;
+  }
   for (const h of due) h.apply();
+}
+
+function hold(ctx: RangeContext, request: HeldRequest): void {
+  ctx.held.push(request);
+  if (ctx.heldTimer === null) {
+    ctx.heldTimer = setInterval(() => releaseHeld(ctx), HELD_POLL_MS);
+    ctx.heldTimer.unref();
+  }
 }
 
 /**
@@ -262,7 +276,7 @@ async function handleRequest(ctx: RangeContext, req: SimHttpRequest): Promise<Si
   if (faults.latencyMs > 0 && faults.latencyClock === "range") {
     const until = ctx.now() + faults.latencyMs;
     return new Promise<SimHttpResponse>((resolve) => {
-      ctx.held.push({ until, apply: () => resolve(apply()) });
+      hold(ctx, { until, apply: () => resolve(apply()) });
     });
   }
   if (faults.latencyMs > 0) await sleep(faults.latencyMs);
@@ -362,6 +376,7 @@ export async function startRange(opts: RangeOptions = {}): Promise<RunningRange>
     dice: createPrng(`${String(opts.seed ?? "teal")}:faults`),
     buckets,
     held: [],
+    heldTimer: null,
     clock: { manual: opts.advanceClock !== undefined, advance: (ms) => opts.advanceClock?.(ms) },
     reset: async () => {
       if (resetting) throw new Error("A reset is already running.");
@@ -403,10 +418,6 @@ export async function startRange(opts: RangeOptions = {}): Promise<RunningRange>
     }
   }, TICK_MS);
   tick.unref();
-  // A hand-driven clock moves without a request: look for held requests that fell due often.
-  const release = setInterval(() => releaseHeld(ctx), HELD_POLL_MS);
-  release.unref();
-
   const port = (server.address() as AddressInfo).port;
   const running: RunningRange = {
     url: `http://${host}:${port}`,
@@ -421,7 +432,7 @@ export async function startRange(opts: RangeOptions = {}): Promise<RunningRange>
     close: () =>
       new Promise<void>((resolve, reject) => {
         clearInterval(tick);
-        clearInterval(release);
+        if (ctx.heldTimer !== null) clearInterval(ctx.heldTimer);
         server.close((err) => (err === undefined ? resolve() : reject(err)));
         server.closeAllConnections();
       }),
