@@ -46,13 +46,17 @@ describe("rollback start under AWS faults", () => {
     const faultedBefore = w.range.stats.throttled + w.range.stats.injectedErrors;
     const outcomes: string[] = [];
     const timings: number[] = [];
+    const click = async (i: number): Promise<void> => {
+      const appId = APPS[i % APPS.length] ?? "shop";
+      const clicked = performance.now();
+      const result = await rollback({ appId, reason: `drill ${i + 1} under faults` });
+      timings.push(performance.now() - clicked);
+      outcomes.push(result.ok ? `${appId}: started` : `${appId}: ${result.code}: ${result.message}`);
+    };
     try {
-      for (let i = 0; i < CLICKS; i++) {
-        const appId = APPS[i % APPS.length] ?? "shop";
-        const clicked = performance.now();
-        const result = await rollback({ appId, reason: `drill ${i + 1} under faults` });
-        timings.push(performance.now() - clicked);
-        outcomes.push(result.ok ? `${appId}: started` : `${appId}: ${result.code}: ${result.message}`);
+      // In waves, one click per application at a time (responders on several applications at once).
+      for (let wave = 0; wave < CLICKS; wave += APPS.length) {
+        await Promise.all(Array.from({ length: Math.min(APPS.length, CLICKS - wave) }, (_, k) => click(wave + k)));
       }
     } finally {
       await fetch(`${w.range.url}/_sim/faults`, { method: "DELETE" });
