@@ -6,6 +6,8 @@
  *
  *   - dns-weighted (`shop`): Route 53 ChangeResourceRecordSets.
  *   - alb-weighted (`catalog-api`): ELBv2 ModifyListener.
+ *   - `shop` again, the shift running on another server (a second engine on the same database):
+ *     the rollback cannot cancel that call, and waits it out just the same.
  *
  * Real engine, real SQLite store, the product's SDK clients (plan calls on standard retries, wait
  * polls on adaptive ones) over HTTP to a range on a hand-driven clock that the engine's pauses
@@ -97,31 +99,42 @@ async function weightsNow(clients: AwsClients, c: Case): Promise<{ blue: number;
   return c.weights(await observeWithPattern(clients, c.app));
 }
 
+const RUNS: readonly { c: Case; shiftElsewhere: boolean }[] = [
+  ...CASES.map((c) => ({ c, shiftElsewhere: false })),
+  ...CASES.filter((c) => c.app.id === "shop").map((c) => ({ c, shiftElsewhere: true })),
+];
+
 describe.concurrent("a late write of a preempted shift does not undo the rollback", () => {
-  for (const c of CASES) {
-    it(`${c.app.id} (${c.app.pattern}, ${c.operation} held ${LATE_MS / 1000} s)`, { timeout: 60_000 }, async () => {
-      const { range, clients } = await startDemoRange({}, 180_000, `late-write-${c.app.id}`);
-      const store = await openStore(`file:${join(dir, `${c.app.id}.db`)}`);
+  for (const { c, shiftElsewhere } of RUNS) {
+    const where = shiftElsewhere ? ", the shift on another server" : "";
+    it(`${c.app.id} (${c.app.pattern}, ${c.operation} held ${LATE_MS / 1000} s${where})`, { timeout: 60_000 }, async () => {
+      const name = `late-write-${c.app.id}${shiftElsewhere ? "-elsewhere" : ""}`;
+      const { range, clients } = await startDemoRange({}, 180_000, name);
+      const store = await openStore(`file:${join(dir, `${name}.db`)}`);
       try {
         const polling = createClients({ region: "us-east-1", endpoint: range.url, retryMode: "adaptive" });
         // As the product wires it, on the range's clock: default stop wait and call bound.
-        const engine = createEngine({
-          store,
-          gateway: createAwsGateway(clients, { polling }),
-          leaseMs: CRASH_LEASE_MS,
-          now: () => range.nowMs(),
-          sleep: async (ms) => {
-            range.tick(ms);
-            await new Promise((resolve) => setImmediate(resolve));
-          },
-        });
+        const server = () =>
+          createEngine({
+            store,
+            gateway: createAwsGateway(clients, { polling }),
+            leaseMs: CRASH_LEASE_MS,
+            now: () => range.nowMs(),
+            sleep: async (ms) => {
+              range.tick(ms);
+              await new Promise((resolve) => setImmediate(resolve));
+            },
+          });
+        const engine = server();
+        // The operator's server: this one, or another sharing the database.
+        const shiftServer = shiftElsewhere ? server() : engine;
         const boundMs = callBoundMs(clients.limits);
 
         // The operator's shift to 40 %; its weight change is held on the wire.
         const { plan: shiftPlan } = await planFor(clients, c.app, { kind: "shift", greenPercent: 40 });
         await setFaults(range, { rules: [{ service: c.service, operation: c.operation, latencyMs: LATE_MS, latencyClock: "range" }] });
         const before = requestsFor(range, c);
-        const shift = await engine.start({ plan: shiftPlan, actor: operator, reason: "release 42" });
+        const shift = await shiftServer.start({ plan: shiftPlan, actor: operator, reason: "release 42" });
         await until("the shift's change to reach the range", () => range.heldRequests() === 1);
         const sentAt = range.nowMs();
 
@@ -143,11 +156,11 @@ describe.concurrent("a late write of a preempted shift does not undo the rollbac
         landedDuringRollback = range.heldRequests() === 0;
         await advanceRange(range, LATE_MS + boundMs);
         await until("the held change to land", () => range.heldRequests() === 0);
-        await engine.whenIdle();
+        await Promise.all([engine.whenIdle(), shiftServer.whenIdle()]);
 
         const after = await weightsNow(clients, c);
         const shiftOp = await store.getOperation(shift.operationId);
-        const summary = `${c.app.id}: rollback ${rolledBack?.status ?? "?"} (${rolledBack?.error ?? ""}); weights ${after.blue}/${after.green}`;
+        const summary = `${c.app.id}${where}: rollback ${rolledBack?.status ?? "?"} (${rolledBack?.error ?? ""}); weights ${after.blue}/${after.green}`;
         console.info(
           `[late-write] ${summary}; start answered in ${answeredMs.toFixed(0)} ms; held change sent at +0 s, landed ${landedDuringRollback ? "during" : "after"} the rollback; ` +
             `rollback finished ${((Date.parse(rolledBack?.finishedAt ?? "") - preemptedAt) / 1000).toFixed(0)} s after the preemption (bound ${boundMs / 1000} s); ` +
