@@ -3,6 +3,7 @@ import { AppError, type AppState, type Intent, type Plan, type PlanResult } from
 import { planningFor } from "@/lib/patterns/catalog";
 import { getRuntime, type Runtime } from "@/lib/runtime/runtime";
 import { observeApp } from "@/lib/runtime/snapshots";
+import { observeHintsFrom, observeWithPattern } from "@/lib/patterns/registry";
 import type { AppConfig } from "@/lib/config/schema";
 
 export async function appOrThrow(appId: string): Promise<{ rt: Runtime; app: AppConfig }> {
@@ -12,14 +13,23 @@ export async function appOrThrow(appId: string): Promise<{ rt: Runtime; app: App
   return { rt, app };
 }
 
-/** Observes the application fresh and plans the intent; the plan's calls carry the app's region. */
-export async function planFor(rt: Runtime, app: AppConfig, intent: Intent): Promise<{ state: AppState; result: PlanResult }> {
-  const state = await observeApp(rt, app);
+/**
+ * Observes the application fresh and plans the intent; the plan's calls carry the app's region.
+ * `patient`: the reads ride out throttling, 5xx and unanswered calls, each paused and made again
+ * (a rollback must start while AWS is unwell; a shift may as well wait for a healthy AWS).
+ */
+export async function planFor(rt: Runtime, app: AppConfig, intent: Intent, opts: { patient?: boolean } = {}): Promise<{ state: AppState; result: PlanResult }> {
+  const state = opts.patient ? await observePatiently(rt, app) : await observeApp(rt, app);
   const planning = planningFor(app.pattern);
   if (!planning) throw new AppError("invalid", `Teal cannot plan for the ${app.pattern} pattern yet.`);
   const result = planning.plan(state, intent, { waitScale: rt.env.TEAL_WAIT_SCALE });
   if (result.ok) result.plan = stampRegion(result.plan, app.region);
   return { state, result };
+}
+
+async function observePatiently(rt: Runtime, app: AppConfig): Promise<AppState> {
+  const [latest] = await rt.store.listOperations({ appId: app.id, limit: 1 });
+  return observeWithPattern(rt.patientClients(app.region), app, observeHintsFrom(latest));
 }
 
 /** Plans are region-free data; the app's region goes on every call and wait before they are run. */

@@ -14,7 +14,9 @@ export async function rollback(input: unknown): Promise<ActionResult<{ operation
     if (data.taskDefinition !== undefined && app.pattern !== "ecs-rolling") {
       throw new AppError("invalid", "Only an ECS rolling update rolls back to a named revision.");
     }
-    const { result } = await planFor(rt, app, data.taskDefinition !== undefined ? { kind: "rollback", taskDefinition: data.taskDefinition } : { kind: "rollback" });
+    // Reads that meet throttling or a 5xx are made again: a rollback starts while AWS is unwell.
+    const intent = data.taskDefinition !== undefined ? { kind: "rollback" as const, taskDefinition: data.taskDefinition } : { kind: "rollback" as const };
+    const { result } = await planFor(rt, app, intent, { patient: true });
     if (!result.ok) throw new AppError("invalid", result.reason);
     const { operationId } = await rt.engine.start({
       plan: result.plan,

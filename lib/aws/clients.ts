@@ -5,6 +5,7 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { ElasticLoadBalancingClient } from "@aws-sdk/client-elastic-load-balancing";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { toAppError } from "./errors";
 
 export interface AwsClientOptions {
   region: string;
@@ -29,6 +30,19 @@ export interface AwsClientOptions {
    */
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * For clients that only read: a call that failed in a way a later one may not (throttled, 5xx, no
+   * answer), after the SDK's own retries, is made again after a pause, doubling from
+   * `firstPauseMs` up to `maxPauseMs`, `attempts` times in all; as a wait's polls ride out an AWS
+   * hiccup. Never give it to clients that send mutations.
+   */
+  readRetry?: ReadRetry;
+}
+
+export interface ReadRetry {
+  attempts: number;
+  firstPauseMs: number;
+  maxPauseMs: number;
 }
 
 export const DEFAULT_TIMEOUTS_MS = { connection: 3_000, request: 15_000 } as const;
@@ -36,8 +50,60 @@ export const DEFAULT_TIMEOUTS_MS = { connection: 3_000, request: 15_000 } as con
 /** Default attempts per mode: mutations fail fast to the journal; polls are cheap to retry a little more. */
 export const DEFAULT_MAX_ATTEMPTS = { standard: 3, adaptive: 4 } as const;
 
+/**
+ * The backoff of the installed SDK's retry strategies between two attempts of one call
+ * (@smithy/core retry, "2026" settings): full jitter under min(base × 2^retry, 20 s), the base
+ * being 1 s after throttling (50 ms after other errors), and an `x-amz-retry-after` hint may add
+ * up to 5 s more. Checked against the SDK in clients.test.ts.
+ */
+export const SDK_BACKOFF_MS = { throttlingBase: 1_000, ceiling: 20_000, retryAfterExtra: 5_000 } as const;
+
+/** What bounds one call of a client: its attempts, each attempt's limits, its retry mode. */
+export interface CallLimits {
+  maxAttempts: number;
+  connectionTimeoutMs: number;
+  requestTimeoutMs: number;
+  retryMode: "standard" | "adaptive";
+}
+
+/** The limits `createClients(opts)` gives its clients. */
+export function callLimitsOf(opts: Pick<AwsClientOptions, "maxAttempts" | "retryMode" | "connectionTimeoutMs" | "requestTimeoutMs">): CallLimits {
+  const retryMode = opts.retryMode ?? "standard";
+  return {
+    retryMode,
+    maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS[retryMode],
+    connectionTimeoutMs: opts.connectionTimeoutMs ?? DEFAULT_TIMEOUTS_MS.connection,
+    requestTimeoutMs: opts.requestTimeoutMs ?? DEFAULT_TIMEOUTS_MS.request,
+  };
+}
+
+/**
+ * The longest one call can stay in flight (ms): every attempt at its limits (the answer timer
+ * runs from the moment the attempt is handed to the HTTP handler, the connection included; the
+ * connection limit is added on top as a margin for what comes before), plus the longest backoff
+ * before each retry. Past it the SDK has either had an answer or given up, so no attempt of the
+ * call can be sent any more, and none that was sent is still waited for. The adaptive mode's rate
+ * limiter may hold a request back before it is sent: only standard clients (plan calls) are bounded.
+ */
+export function callBoundMs(limits: CallLimits): number {
+  let total = limits.maxAttempts * (limits.connectionTimeoutMs + limits.requestTimeoutMs);
+  for (let retry = 0; retry < limits.maxAttempts - 1; retry++) {
+    total += Math.min(SDK_BACKOFF_MS.throttlingBase * 2 ** retry, SDK_BACKOFF_MS.ceiling) + SDK_BACKOFF_MS.retryAfterExtra;
+  }
+  return total;
+}
+
+/** `callBoundMs` in words, e.g. "3 attempts × (3 s + 15 s) + 13 s of backoff". */
+export function describeCallBound(limits: CallLimits): string {
+  const backoff = callBoundMs(limits) - limits.maxAttempts * (limits.connectionTimeoutMs + limits.requestTimeoutMs);
+  const s = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  return `${limits.maxAttempts} SDK attempts × (${s(limits.connectionTimeoutMs)} connection + ${s(limits.requestTimeoutMs)} answer) + ${s(backoff)} of backoff`;
+}
+
 export interface AwsClients {
   region: string;
+  /** The limits of every client of the set (see callBoundMs). */
+  limits: CallLimits;
   route53: Route53Client;
   elb: ElasticLoadBalancingClient;
   elbv2: ElasticLoadBalancingV2Client;
@@ -45,6 +111,27 @@ export interface AwsClients {
   ecs: ECSClient;
   ec2: EC2Client;
   cloudwatch: CloudWatchClient;
+}
+
+/** Whether an SDK error says a later try may succeed: throttled, a 5xx, or no answer at all. */
+function mayPassLater(err: unknown): boolean {
+  const mapped = toAppError(err, "read");
+  return mapped.code === "throttled" || mapped.transient;
+}
+
+/** The `readRetry` middleware: the whole call (SDK retries included) again, after a pause. */
+function readRetryMiddleware<A, R>(retry: ReadRetry): (next: (args: A) => Promise<R>) => (args: A) => Promise<R> {
+  return (next) => async (args) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await next(args);
+      } catch (err) {
+        if (attempt >= retry.attempts || !mayPassLater(err)) throw err;
+      }
+      const pause = Math.min(retry.maxPauseMs, retry.firstPauseMs * 2 ** (attempt - 1));
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  };
 }
 
 /**
@@ -56,21 +143,23 @@ export function createClients(opts: AwsClientOptions): AwsClients {
   const local = opts.endpoint !== undefined;
   const credentials =
     local && !process.env.AWS_ACCESS_KEY_ID ? { accessKeyId: "teal-local", secretAccessKey: "teal-local" } : undefined;
+  const limits = callLimitsOf(opts);
   const common = {
     region: opts.region,
     endpoint: opts.endpoint,
     credentials,
-    retryMode: opts.retryMode ?? "standard",
-    maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS[opts.retryMode ?? "standard"],
+    retryMode: limits.retryMode,
+    maxAttempts: limits.maxAttempts,
     requestHandler: {
-      connectionTimeout: opts.connectionTimeoutMs ?? DEFAULT_TIMEOUTS_MS.connection,
-      requestTimeout: opts.requestTimeoutMs ?? DEFAULT_TIMEOUTS_MS.request,
+      connectionTimeout: limits.connectionTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
       // Without it the SDK only logs a warning when the request timeout passes, and keeps waiting.
       throwOnRequestTimeout: true,
     },
   };
-  return {
+  const clients: AwsClients = {
     region: opts.region,
+    limits,
     // Route 53 is global; its control plane lives in us-east-1.
     route53: new Route53Client({ ...common, region: "us-east-1" }),
     elb: new ElasticLoadBalancingClient(common),
@@ -80,4 +169,16 @@ export function createClients(opts: AwsClientOptions): AwsClients {
     ec2: new EC2Client(common),
     cloudwatch: new CloudWatchClient(common),
   };
+  const retry = opts.readRetry;
+  if (retry) {
+    const step = { step: "initialize", name: "tealReadRetry" } as const;
+    clients.route53.middlewareStack.add(readRetryMiddleware(retry), step);
+    clients.elb.middlewareStack.add(readRetryMiddleware(retry), step);
+    clients.elbv2.middlewareStack.add(readRetryMiddleware(retry), step);
+    clients.autoscaling.middlewareStack.add(readRetryMiddleware(retry), step);
+    clients.ecs.middlewareStack.add(readRetryMiddleware(retry), step);
+    clients.ec2.middlewareStack.add(readRetryMiddleware(retry), step);
+    clients.cloudwatch.middlewareStack.add(readRetryMiddleware(retry), step);
+  }
+  return clients;
 }

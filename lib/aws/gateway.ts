@@ -44,12 +44,14 @@ import {
   type JsonValue,
   type WaitCondition,
 } from "@/lib/domain/types";
-import type { AwsClients } from "./clients";
+import { callBoundMs, describeCallBound, type AwsClients } from "./clients";
 import { toAppError } from "./errors";
 import { toJson } from "./json";
 import { checkWait } from "./waits";
 
-type Executor = (clients: AwsClients, input: JsonObject) => Promise<unknown>;
+/** `o` carries the caller's abort signal to the SDK (an aborted call is dropped and not retried). */
+type SendOptions = { abortSignal?: AbortSignal };
+type Executor = (clients: AwsClients, input: JsonObject, o: SendOptions) => Promise<unknown>;
 
 /**
  * Plans are data, journaled as JSON; the SDK validates every input again when it serialises the
@@ -62,38 +64,40 @@ function sdkInput<T>(input: JsonObject): T {
 /** Every mutating or polling AWS operation a plan may contain. Anything else is refused. */
 const OPERATIONS: Partial<Record<AwsService, Record<string, Executor>>> = {
   route53: {
-    ChangeResourceRecordSets: (c, input) =>
-      c.route53.send(new ChangeResourceRecordSetsCommand(sdkInput<ChangeResourceRecordSetsCommandInput>(input))),
-    GetChange: (c, input) => c.route53.send(new GetChangeCommand(sdkInput<GetChangeCommandInput>(input))),
+    ChangeResourceRecordSets: (c, input, o) =>
+      c.route53.send(new ChangeResourceRecordSetsCommand(sdkInput<ChangeResourceRecordSetsCommandInput>(input)), o),
+    GetChange: (c, input, o) => c.route53.send(new GetChangeCommand(sdkInput<GetChangeCommandInput>(input)), o),
   },
   autoscaling: {
     // asg-swap and launch-swap (AWS-FACTS §4): capacity, launch source, traffic sources, standby, termination.
-    SetDesiredCapacity: (c, input) => c.autoscaling.send(new SetDesiredCapacityCommand(sdkInput<SetDesiredCapacityCommandInput>(input))),
-    UpdateAutoScalingGroup: (c, input) =>
-      c.autoscaling.send(new UpdateAutoScalingGroupCommand(sdkInput<UpdateAutoScalingGroupCommandInput>(input))),
-    AttachTrafficSources: (c, input) => c.autoscaling.send(new AttachTrafficSourcesCommand(sdkInput<AttachTrafficSourcesCommandInput>(input))),
-    DetachTrafficSources: (c, input) => c.autoscaling.send(new DetachTrafficSourcesCommand(sdkInput<DetachTrafficSourcesCommandInput>(input))),
-    EnterStandby: (c, input) => c.autoscaling.send(new EnterStandbyCommand(sdkInput<EnterStandbyCommandInput>(input))),
-    ExitStandby: (c, input) => c.autoscaling.send(new ExitStandbyCommand(sdkInput<ExitStandbyCommandInput>(input))),
-    TerminateInstanceInAutoScalingGroup: (c, input) =>
+    SetDesiredCapacity: (c, input, o) => c.autoscaling.send(new SetDesiredCapacityCommand(sdkInput<SetDesiredCapacityCommandInput>(input)), o),
+    UpdateAutoScalingGroup: (c, input, o) =>
+      c.autoscaling.send(new UpdateAutoScalingGroupCommand(sdkInput<UpdateAutoScalingGroupCommandInput>(input)), o),
+    AttachTrafficSources: (c, input, o) => c.autoscaling.send(new AttachTrafficSourcesCommand(sdkInput<AttachTrafficSourcesCommandInput>(input)), o),
+    DetachTrafficSources: (c, input, o) => c.autoscaling.send(new DetachTrafficSourcesCommand(sdkInput<DetachTrafficSourcesCommandInput>(input)), o),
+    EnterStandby: (c, input, o) => c.autoscaling.send(new EnterStandbyCommand(sdkInput<EnterStandbyCommandInput>(input)), o),
+    ExitStandby: (c, input, o) => c.autoscaling.send(new ExitStandbyCommand(sdkInput<ExitStandbyCommandInput>(input)), o),
+    TerminateInstanceInAutoScalingGroup: (c, input, o) =>
       c.autoscaling.send(
         new TerminateInstanceInAutoScalingGroupCommand(sdkInput<TerminateInstanceInAutoScalingGroupCommandInput>(input)),
+        o,
       ),
   },
   ecs: {
-    UpdateService: (c, input) => c.ecs.send(new UpdateServiceCommand(sdkInput<UpdateServiceCommandInput>(input))),
+    UpdateService: (c, input, o) => c.ecs.send(new UpdateServiceCommand(sdkInput<UpdateServiceCommandInput>(input)), o),
   },
   elbv2: {
     // Both replace the action list whole; planners send it back complete (alb-weighted).
-    ModifyListener: (c, input) => c.elbv2.send(new ModifyListenerCommand(sdkInput<ModifyListenerCommandInput>(input))),
-    ModifyRule: (c, input) => c.elbv2.send(new ModifyRuleCommand(sdkInput<ModifyRuleCommandInput>(input))),
+    ModifyListener: (c, input, o) => c.elbv2.send(new ModifyListenerCommand(sdkInput<ModifyListenerCommandInput>(input)), o),
+    ModifyRule: (c, input, o) => c.elbv2.send(new ModifyRuleCommand(sdkInput<ModifyRuleCommandInput>(input)), o),
   },
   elb: {
-    RegisterInstancesWithLoadBalancer: (c, input) =>
-      c.elb.send(new RegisterInstancesWithLoadBalancerCommand(sdkInput<RegisterInstancesWithLoadBalancerCommandInput>(input))),
-    DeregisterInstancesFromLoadBalancer: (c, input) =>
+    RegisterInstancesWithLoadBalancer: (c, input, o) =>
+      c.elb.send(new RegisterInstancesWithLoadBalancerCommand(sdkInput<RegisterInstancesWithLoadBalancerCommandInput>(input)), o),
+    DeregisterInstancesFromLoadBalancer: (c, input, o) =>
       c.elb.send(
         new DeregisterInstancesFromLoadBalancerCommand(sdkInput<DeregisterInstancesFromLoadBalancerCommandInput>(input)),
+        o,
       ),
   },
 };
@@ -118,12 +122,15 @@ export function callInfoOf(value: unknown): AwsCallInfo | null {
 export function createAwsGateway(clients: AwsClients, options: { polling?: AwsClients } = {}): AwsGateway {
   const polling = options.polling ?? clients;
   return {
-    async call(call: AwsCall, observe?: (info: AwsCallInfo) => void): Promise<JsonValue> {
+    inFlightBoundMs: callBoundMs(clients.limits),
+    inFlightBound: describeCallBound(clients.limits),
+
+    async call(call: AwsCall, observe?: (info: AwsCallInfo) => void, opts: { signal?: AbortSignal } = {}): Promise<JsonValue> {
       const exec = OPERATIONS[call.service]?.[call.operation];
       if (!exec) throw new AppError("invalid", `Teal does not run ${call.service}:${call.operation} in plans`);
       let output: unknown;
       try {
-        output = await exec(clients, call.input);
+        output = await exec(clients, call.input, opts.signal ? { abortSignal: opts.signal } : {});
       } catch (err) {
         const info = callInfoOf(err);
         if (info) observe?.(info);

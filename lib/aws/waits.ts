@@ -6,11 +6,13 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import { DescribeServicesCommand } from "@aws-sdk/client-ecs";
 import { DescribeInstanceHealthCommand } from "@aws-sdk/client-elastic-load-balancing";
-import { DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeListenersCommand, DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetChangeCommand } from "@aws-sdk/client-route-53";
 import { AppError, type JsonValue, type WaitCondition } from "@/lib/domain/types";
 import type { AwsClients } from "./clients";
+import { actionsJson, describeRules } from "./elbv2";
 import { toAppError } from "./errors";
+import { listRecordSets } from "./route53";
 
 export interface WaitCheck {
   done: boolean;
@@ -173,5 +175,70 @@ export async function checkWait(clients: AwsClients, wait: WaitCondition, stepOu
         throw toAppError(err, "DescribeServices");
       }
     }
+    case "route53-weights": {
+      const records = await listRecordSets(clients.route53, wait.hostedZoneId, wait.recordName, wait.recordType);
+      return weightsCheck(
+        wait.weights,
+        new Map(records.map((r) => [r.setIdentifier ?? "", r.weight ?? 0])),
+        (id) => id,
+        `${wait.recordName} weights`,
+      );
+    }
+    case "listener-weights": {
+      const actions = wait.ruleArn
+        ? (await describeRules(clients.elbv2, wait.listenerArn)).find((r) => r.arn === wait.ruleArn)?.actions
+        : await listenerActions(clients, wait.listenerArn);
+      if (!actions) throw new AppError("not_found", `The ${wait.ruleArn ? "listener rule" : "listener"} to check no longer exists`);
+      return weightsCheck(wait.weights, forwardWeights(actions), targetGroupName, "listener weights");
+    }
+    case "preempted-calls-settled":
+      throw new AppError("internal", "The engine settles preempted calls itself");
   }
+}
+
+/** The default actions of one listener, by its ARN. */
+async function listenerActions(clients: AwsClients, listenerArn: string): Promise<JsonValue[] | undefined> {
+  try {
+    const out = await clients.elbv2.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
+    const listener = out.Listeners?.[0];
+    return listener ? actionsJson(listener.DefaultActions) : undefined;
+  } catch (err) {
+    throw toAppError(err, "DescribeListeners");
+  }
+}
+
+/** Weights by target group ARN of the forward action among `actions` (ELBv2 JSON shape). */
+function forwardWeights(actions: JsonValue[]): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const action of actions) {
+    if (!action || typeof action !== "object" || Array.isArray(action) || action.Type !== "forward") continue;
+    const config = action.ForwardConfig;
+    const groups = config && typeof config === "object" && !Array.isArray(config) ? config.TargetGroups : undefined;
+    if (Array.isArray(groups)) {
+      for (const g of groups) {
+        if (g && typeof g === "object" && !Array.isArray(g) && typeof g.TargetGroupArn === "string") {
+          weights.set(g.TargetGroupArn, typeof g.Weight === "number" ? g.Weight : 1);
+        }
+      }
+    } else if (typeof action.TargetGroupArn === "string") {
+      weights.set(action.TargetGroupArn, 1);
+    }
+  }
+  return weights;
+}
+
+function targetGroupName(arn: string): string {
+  const parts = (arn.split(":").pop() ?? arn).split("/");
+  return parts[0] === "targetgroup" && parts[1] ? parts[1] : arn;
+}
+
+/** Whether every wanted weight is what AWS has now; the detail names both. */
+function weightsCheck(wanted: Record<string, number>, actual: Map<string, number>, label: (key: string) => string, what: string): WaitCheck {
+  const keys = Object.keys(wanted);
+  const done = keys.every((k) => actual.get(k) === wanted[k]);
+  const show = (w: (k: string) => number | undefined) => keys.map((k) => `${label(k)} ${w(k) ?? "missing"}`).join(" / ");
+  return {
+    done,
+    detail: done ? `${what}: ${show((k) => actual.get(k))}` : `${what} are ${show((k) => actual.get(k))}, not ${show((k) => wanted[k])}`,
+  };
 }

@@ -101,6 +101,42 @@ export type WaitConditionKind =
       taskDefinition?: string;
       timeoutMs: number;
       pollMs: number;
+    }
+  | {
+      /** Route 53 weighted records of one name and type carry these weights (by set identifier). */
+      kind: "route53-weights";
+      hostedZoneId: string;
+      recordName: string;
+      recordType: string;
+      weights: Record<string, number>;
+      timeoutMs: number;
+      pollMs: number;
+    }
+  | {
+      /** An ELBv2 listener's default forward action (or a rule's) weights its target groups so (by ARN). */
+      kind: "listener-weights";
+      listenerArn: string;
+      ruleArn: string | null;
+      weights: Record<string, number>;
+      timeoutMs: number;
+      pollMs: number;
+    }
+  | {
+      /**
+       * Run by the engine itself, never by lib/aws: the last step of a rollback that preempted an
+       * operation which may still have had an AWS call on the wire. Holds once the engine's clock
+       * has passed `untilMs` (the preemption plus `boundMs`, the longest such a call can last)
+       * with every `checks[i].holds` true on a look taken after it. Whenever one does not hold, the
+       * call of step `checks[i].step` (the rollback's own) is sent again.
+       */
+      kind: "preempted-calls-settled";
+      untilMs: number;
+      boundMs: number;
+      /** How `boundMs` was reached, in words (journaled with the step). */
+      bound: string;
+      checks: { step: number; holds: WaitCondition }[];
+      timeoutMs: number;
+      pollMs: number;
     };
 
 export interface Step {
@@ -115,6 +151,12 @@ export interface Step {
    * (e.g. the instances are already in Standby), the engine skips the call and goes on to the wait.
    */
   skipIf?: WaitCondition;
+  /**
+   * What AWS looks like once the call has been applied (the weights it set). A rollback that
+   * preempted an operation with a call still on the wire checks it until that call can no longer
+   * land, and sends the call again if AWS moved (see the `preempted-calls-settled` wait).
+   */
+  holds?: WaitCondition;
 }
 
 export type Intent =
@@ -471,8 +513,18 @@ export interface AwsCallInfo {
 
 /** Executes AWS calls and evaluates wait conditions; implemented by lib/aws, faked in engine unit tests. */
 export interface AwsGateway {
-  /** `observe` (optional) learns how many HTTP attempts the SDK made, retries included, success or not. */
-  call(call: AwsCall, observe?: (info: AwsCallInfo) => void): Promise<JsonValue>;
+  /**
+   * `observe` (optional) learns how many HTTP attempts the SDK made, retries included, success or
+   * not. `signal` cancels the call: the attempt on the wire is dropped and no retry is sent.
+   */
+  call(call: AwsCall, observe?: (info: AwsCallInfo) => void, options?: { signal?: AbortSignal }): Promise<JsonValue>;
+  /**
+   * The longest one `call` can be in flight, every SDK attempt and backoff included (ms), from the
+   * clients' configuration; absent when unknown (then a rollback does not wait for one).
+   */
+  readonly inFlightBoundMs?: number;
+  /** How `inFlightBoundMs` is made up, in words. */
+  readonly inFlightBound?: string;
   /** One poll of a wait condition; `stepOutput` is the output of the same step's call (if any). */
   check(wait: WaitCondition, stepOutput: JsonValue | null): Promise<{ done: boolean; detail: string }>;
 }

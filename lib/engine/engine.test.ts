@@ -427,6 +427,62 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     expect(preempted).toMatchObject({ actor: responder, operationId: shift.operationId, reason: "5xx on green", after: { status: "preempted", preemptedBy: rollback.operationId } });
   });
 
+  it("rollback cancels the shift's call in flight, answers without waiting for it, and waits out a late landing, setting blue back", async () => {
+    // The gateway's calls can be in flight at most 30 s (the real one says so from its clients).
+    engine = makeEngine({ inFlightBoundMs: 30_000 });
+    route53(gateway, false);
+    const held = gateway.gate("ChangeResourceRecordSets");
+    const shift = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await held.reached;
+    // The rollback's change knows what it establishes; the first look finds a late change landed.
+    const plan = rollbackPlan();
+    const holds = { kind: "route53-weights" as const, hostedZoneId: "Z1", recordName: "shop.example.com.", recordType: "CNAME", weights: { blue: 100, green: 0 }, timeoutMs: 60_000, pollMs: 2_000 };
+    const withHolds: Plan = { ...plan, steps: plan.steps.map((s) => ({ ...s, holds })) };
+    let looks = 0;
+    gateway.checkWith((wait) => {
+      if (wait.kind !== "route53-weights") return { done: true, detail: "ok" };
+      looks++;
+      return looks === 1 ? { done: false, detail: "shop.example.com. weights are blue 60 / green 40, not blue 100 / green 0" } : { done: true, detail: "blue 100 / green 0" };
+    });
+    const clicked = Date.now();
+    const rollback = await engine.start({ plan: withHolds, actor: responder, reason: "5xx on green", preempt: true });
+    // Answered at once: stopWaitMs (5 s here) is not spent on the held call, which is cancelled.
+    expect(Date.now() - clicked).toBeLessThan(1_000);
+    const preemptedAt = clock;
+    expect(gateway.signals[0]?.aborted).toBe(true);
+    held.release();
+    await engine.whenIdle();
+
+    const shiftOp = await store.getOperation(shift.operationId);
+    expect(shiftOp?.status).toBe("preempted");
+    expect(shiftOp?.steps[0]?.error).toBe("Preempted by Roll back: all traffic to blue (started by responder@example.com).");
+    const rb = await store.getOperation(rollback.operationId);
+    expect(rb?.status).toBe("succeeded");
+    expect(rb?.steps.map((s) => s.id)).toEqual(["weights-to-blue", "settle-preempted-calls"]);
+    const settle = rb?.steps[1];
+    expect(settle?.wait).toMatchObject({ kind: "preempted-calls-settled", untilMs: preemptedAt + 30_000, boundMs: 30_000, checks: [{ step: 0, holds }] });
+    expect(settle?.progress).toMatchObject({ calls: 1, note: expect.stringMatching(/^Settled at .*; AWS moved and was set back once$/) });
+    // Not reported settled before the bound had passed since the preemption.
+    expect(Date.parse(rb?.finishedAt ?? "")).toBeGreaterThanOrEqual(preemptedAt + 30_000);
+    expect(gateway.calls.map((c) => c.input.Comment)).toEqual(["shift", "rollback", "rollback"]);
+    expect(await store.getLock("shop")).toBeNull();
+  });
+
+  it("rollback of an operation with no call in flight adds no settle step", async () => {
+    engine = makeEngine({ inFlightBoundMs: 30_000 });
+    route53(gateway, true);
+    const poll = gateway.gate("check:route53-change-insync");
+    await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
+    await poll.reached;
+    // The shift sleeps between polls of its wait: no call of it is on the wire.
+    poll.release();
+    const rollback = await engine.start({ plan: rollbackPlan(), actor: responder, reason: "5xx on green", preempt: true });
+    await engine.whenIdle();
+    const rb = await store.getOperation(rollback.operationId);
+    expect(rb?.status).toBe("succeeded");
+    expect(rb?.steps.map((s) => s.id)).toEqual(["weights-to-blue"]);
+  });
+
   it("rollback takes over a lock held by an operation of a dead server", async () => {
     route53(gateway, false);
     const ghost = await store.createOperation({ ...shiftPlan(), id: "ghost-op", actor: operator, reason: "release 41" });

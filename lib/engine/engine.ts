@@ -11,6 +11,7 @@ import {
   AppError,
   type Actor,
   type AuditEntryInput,
+  type AwsCall,
   type AwsGateway,
   type Intent,
   type JsonValue,
@@ -44,8 +45,17 @@ export interface EngineOptions {
   every?: (ms: number, tick: () => void) => () => void;
   /** Longest pause between polls, however the backoff grows (default 15 s). */
   maxPollMs?: number;
-  /** How long (real time) a rollback or an abort waits for a running operation to stop (default 15 s). */
+  /**
+   * How long (real time) an abort waits for a running operation to stop (default 15 s). A rollback
+   * waits at most `PREEMPT_GRACE_MS` of it: the preempted run's AWS call is cancelled, not waited for.
+   */
   stopWaitMs?: number;
+  /**
+   * The longest one AWS call can stay in flight (ms); default: the gateway's `inFlightBoundMs`
+   * (its clients' attempts × limits + backoff). A rollback that preempts an operation which may
+   * have a call on the wire ends with a step that waits this long after the preemption.
+   */
+  inFlightBoundMs?: number;
   /**
    * A step's call refused as throttled or "busy" (the request was not applied: Route 53's
    * PriorRequestNotComplete, Auto Scaling's ScalingActivityInProgress) is sent again after a pause,
@@ -109,6 +119,10 @@ interface Run {
   operationId: string;
   appId: string;
   cancel: Stop | null;
+  /** Aborted with `cancel`: the run's AWS call in flight is dropped and not retried. */
+  controller: AbortController;
+  /** AWS calls (mutations) of this run on the wire now. */
+  callsInFlight: number;
   /** Wakes a wait that is sleeping between polls (set while it sleeps). */
   wake: (() => void) | null;
   /** Set when the run has recorded its outcome and released the lock. */
@@ -150,6 +164,17 @@ class Stopped extends Error {
 
 /** A step failure whose message is already safe to show. */
 class StepFailure extends Error {}
+
+/** Whether each operation a rollback preempted may still have had an AWS call on the wire. */
+interface Preempted {
+  operationId: string;
+  callMayLand: boolean;
+}
+
+/** At most this long (real time) a rollback lets a local run it cancelled record its stop. */
+export const PREEMPT_GRACE_MS = 200;
+/** Id of the step a rollback ends with when a preempted call may still land. */
+export const SETTLE_STEP_ID = "settle-preempted-calls";
 
 const ACTIVE: readonly OperationStatus[] = ["pending", "running"];
 /** What a rollback takes over: anything that may still hold or want the application. */
@@ -253,6 +278,12 @@ export function describeWait(wait: WaitCondition): string {
     }
     case "ecs-steady":
       return `ECS service ${wait.service} to be steady${wait.taskDefinition ? ` on ${wait.taskDefinition}` : ""}`;
+    case "route53-weights":
+      return `${wait.recordName} to be weighted ${Object.entries(wait.weights).map(([id, w]) => `${id} ${w}`).join(" / ")}`;
+    case "listener-weights":
+      return `the listener to weight ${Object.entries(wait.weights).map(([arn, w]) => `${targetGroupName(arn)} ${w}`).join(" / ")}`;
+    case "preempted-calls-settled":
+      return `no call of the preempted operation to be able to land any more (${formatSeconds(wait.boundMs)})`;
   }
 }
 
@@ -283,9 +314,10 @@ export function createEngine(options: EngineOptions): Engine {
     await store.appendAudit(entry);
   }
 
-  /** Asks a local run to stop and wakes it if it is sleeping between polls. */
+  /** Asks a local run to stop, cancels its AWS call in flight and wakes it if it is sleeping between polls. */
   function cancelRun(run: Run, stop: Stop): void {
     run.cancel ??= stop;
+    run.controller.abort();
     run.wake?.();
   }
 
@@ -363,14 +395,20 @@ export function createEngine(options: EngineOptions): Engine {
     throw new AppError("conflict", `Another operation is running on ${appId}: ${what}.`);
   }
 
-  /** Stops the application's running or interrupted operations and takes the lock whoever holds it. */
-  async function preemptAndAcquire(plan: Plan, holder: string, actor: Actor, reason: string): Promise<void> {
+  /**
+   * Stops the application's running or interrupted operations and takes the lock whoever holds it.
+   * Says which of them may still have an AWS call on the wire.
+   */
+  async function preemptAndAcquire(plan: Plan, holder: string, actor: Actor, reason: string): Promise<Preempted[]> {
     const appId = plan.appId;
     const active = await store.listOperations({ appId, status: ACTIVE });
-    // Ask local runs to stop between steps (or at once, if sleeping in a wait) and give them a moment.
+    // Ask local runs to stop: a call in flight is cancelled (the SDK sends no retry of it), a wait
+    // sleeping between polls wakes. Give them a moment to record it, never the time of a call.
     const local = active.map((op) => runs.get(op.id)).filter((r): r is Run => r !== undefined);
+    // A local run's call cancelled now may already be on the wire; once cancelled, it sends no other.
+    const localInFlight = new Set(local.filter((r) => r.callsInFlight > 0).map((r) => r.operationId));
     for (const run of local) cancelRun(run, { kind: "preempt", actor, byOperationId: holder, summary: plan.summary });
-    if (local.length > 0) await within(Promise.all(local.map((r) => r.done)), stopWaitMs);
+    if (local.length > 0) await within(Promise.all(local.map((r) => r.done)), Math.min(stopWaitMs, PREEMPT_GRACE_MS));
 
     let acquired = false;
     for (let attempt = 0; attempt < 5 && !acquired; attempt++) {
@@ -383,8 +421,13 @@ export function createEngine(options: EngineOptions): Engine {
     // one) is preempted, and so is an interrupted one (it must not be resumed over the rollback).
     // A server still running one sees it at its next step or poll and stops.
     const stillActive = await store.listOperations({ appId, status: PREEMPTABLE });
+    const preempted: Preempted[] = [];
     for (const op of stillActive) {
       if (op.id === holder) continue;
+      // Another server's run (or a dead one whose lease is still live) may be inside a call, and
+      // sees the preemption only when that call returns; an interrupted one's server is gone.
+      const callMayLand = localInFlight.has(op.id) || (ACTIVE.includes(op.status) && !local.some((r) => r.operationId === op.id));
+      preempted.push({ operationId: op.id, callMayLand });
       const changed = await store.updateOperation(
         op.id,
         { status: "preempted", finishedAt: iso(), error: `Preempted by ${plan.summary} (started by ${actor.email}).` },
@@ -402,10 +445,45 @@ export function createEngine(options: EngineOptions): Engine {
         });
       }
     }
+    for (const run of local) {
+      if (localInFlight.has(run.operationId) && !preempted.some((p) => p.operationId === run.operationId)) {
+        // It recorded its own end before we looked (its call was answered as it was cancelled).
+        preempted.push({ operationId: run.operationId, callMayLand: true });
+      }
+    }
+    return preempted;
+  }
+
+  /**
+   * The last step of a rollback whose preempted operations may still have a call on the wire: it
+   * waits until no such call can land (the gateway's bound from now), checking what the rollback's
+   * calls established and sending them again if AWS moved.
+   */
+  function settleStep(plan: Plan): Step | null {
+    const boundMs = options.inFlightBoundMs ?? gateway.inFlightBoundMs ?? 0;
+    if (boundMs <= 0) return null;
+    const checks = plan.steps.flatMap((step, index) => (step.call && step.holds ? [{ step: index, holds: step.holds }] : []));
+    const pollMs = Math.min(5_000, ...checks.map((c) => c.holds.pollMs));
+    const bound = gateway.inFlightBound ?? "the configured bound";
+    const what = checks.length > 0 ? "checking the weights and setting them again if a late call moved them" : "nothing here can check its effect";
+    return {
+      id: SETTLE_STEP_ID,
+      title: `Wait ${formatSeconds(boundMs)} (${bound}) until no call of the preempted operation can still land, ${what}`,
+      wait: { kind: "preempted-calls-settled", untilMs: now() + boundMs, boundMs, bound, checks, timeoutMs: boundMs + 120_000, pollMs },
+    };
   }
 
   function launch(operationId: string, appId: string, job: Job): void {
-    const run: Run = { operationId, appId, cancel: null, wake: null, finished: false, done: Promise.resolve() };
+    const run: Run = {
+      operationId,
+      appId,
+      cancel: null,
+      controller: new AbortController(),
+      callsInFlight: 0,
+      wake: null,
+      finished: false,
+      done: Promise.resolve(),
+    };
     runs.set(operationId, run);
     run.done = execute(run, job)
       .catch((error: unknown) => logError(`operation ${operationId} crashed`, error))
@@ -420,8 +498,14 @@ export function createEngine(options: EngineOptions): Engine {
     const reason = validateStart(plan, actor, input.reason);
     const operationId = randomUUID();
 
-    if (input.preempt) await preemptAndAcquire(plan, operationId, actor, reason);
-    else await acquire(plan.appId, operationId);
+    let steps = plan.steps;
+    if (input.preempt) {
+      const preempted = await preemptAndAcquire(plan, operationId, actor, reason);
+      const settle = preempted.some((p) => p.callMayLand) ? settleStep(plan) : null;
+      if (settle) steps = [...plan.steps, settle];
+    } else {
+      await acquire(plan.appId, operationId);
+    }
 
     try {
       await store.createOperation({
@@ -432,7 +516,7 @@ export function createEngine(options: EngineOptions): Engine {
         summary: plan.summary,
         actor,
         reason,
-        steps: plan.steps,
+        steps,
         createdAt: iso(),
         before: plan.before,
         after: plan.after,
@@ -449,7 +533,7 @@ export function createEngine(options: EngineOptions): Engine {
       intent: plan.intent,
       before: plan.before,
       after: plan.after,
-      steps: plan.steps,
+      steps,
       from: 0,
       resumed: false,
       outputs: new Map(),
@@ -566,6 +650,64 @@ export function createEngine(options: EngineOptions): Engine {
       return null;
     };
 
+    /**
+     * An AWS read or call of this run; when the run is stopped meanwhile (its signal aborts the
+     * call, a read is no longer waited for), the stop is what is thrown, not the cancelled call's error.
+     */
+    const guarded = async <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+      const { signal } = run.controller;
+      if (run.cancel) throw new Stopped(run.cancel);
+      let onAbort: (() => void) | null = null;
+      const aborted = new Promise<never>((_, reject) => {
+        onAbort = () => reject(new Stopped(run.cancel ?? { kind: "external", status: null }));
+        signal.addEventListener("abort", onAbort, { once: true });
+      });
+      aborted.catch(() => undefined);
+      try {
+        return await Promise.race([work(signal), aborted]);
+      } catch (error) {
+        if (run.cancel) throw new Stopped(run.cancel);
+        throw error;
+      } finally {
+        if (onAbort) signal.removeEventListener("abort", onAbort);
+      }
+    };
+
+    /**
+     * Sends a step's call; a refusal that proves it was not applied (throttled, busy) is sent again
+     * after a pause, as `callRetry` says. Counts the SDK's attempts; journals the last refusal.
+     */
+    const sendCall = async (call: AwsCall, progress: StepProgress, save: () => Promise<void>): Promise<JsonValue> => {
+      progress.calls++;
+      for (let attempt = 1; ; attempt++) {
+        let reported = 0;
+        run.callsInFlight++;
+        try {
+          return await guarded((signal) =>
+            gateway.call(
+              call,
+              (info) => {
+                reported += info.attempts;
+              },
+              { signal },
+            ),
+          );
+        } catch (error) {
+          if (error instanceof Stopped || !isRetryableRefusal(error) || attempt >= callRetry.attempts) throw error;
+          progress.lastError = error.userMessage;
+          await save();
+        } finally {
+          run.callsInFlight--;
+          // Counted whether the call succeeded or not; a gateway that does not report counts one.
+          progress.attempts += reported > 0 ? reported : 1;
+        }
+        // Not applied: wait (a stop request wakes the pause) and send it again.
+        await pause(callRetry.firstPauseMs * 2 ** (attempt - 1));
+        const stop = await checkpoint(false);
+        if (stop) throw new Stopped(stop);
+      }
+    };
+
     /** Sleeps between polls; a local abort or preemption wakes it at once. */
     const pause = async (ms: number): Promise<void> => {
       if (run.cancel) return;
@@ -577,6 +719,7 @@ export function createEngine(options: EngineOptions): Engine {
     };
 
     const waitUntil = async (wait: WaitCondition, output: JsonValue | null, progress: StepProgress, save: () => Promise<void>): Promise<void> => {
+      if (wait.kind === "preempted-calls-settled") return settle(wait, progress, save);
       const startedAt = now();
       const cap = Math.max(wait.pollMs, Math.min(wait.pollMs * 4, maxPollMs));
       let delay = wait.pollMs;
@@ -586,10 +729,11 @@ export function createEngine(options: EngineOptions): Engine {
         if (stop) throw new Stopped(stop);
         progress.polls++;
         try {
-          const result = await gateway.check(wait, output);
+          const result = await guarded(() => gateway.check(wait, output));
           if (result.done) return;
           last = result.detail;
         } catch (error) {
+          if (error instanceof Stopped) throw error;
           // Polls only read, and the SDK has already retried: a poll throttled, answered with a
           // 5xx or not answered at all is tried again at the next interval until the wait's own
           // timeout (an AWS hiccup must not fail a rollback that is converging); anything else
@@ -606,6 +750,62 @@ export function createEngine(options: EngineOptions): Engine {
         }
         await pause(Math.min(delay, remaining));
         delay = Math.min(Math.ceil(delay * 1.5), cap);
+      }
+    };
+
+    /**
+     * The last step of a rollback that preempted an operation with a call perhaps still on the
+     * wire: until `untilMs` (and on one look after it), what the rollback's calls established is
+     * read back; when AWS moved (a late call landed), that call is sent again and its wait run.
+     */
+    const settle = async (
+      wait: Extract<WaitCondition, { kind: "preempted-calls-settled" }>,
+      progress: StepProgress,
+      save: () => Promise<void>,
+    ): Promise<void> => {
+      const startedAt = now();
+      const until = new Date(wait.untilMs).toISOString().slice(11, 19);
+      let putBack = 0;
+      for (;;) {
+        const stop = await checkpoint(false);
+        if (stop) throw new Stopped(stop);
+        const lookedAt = now();
+        let holds = true;
+        let last = "";
+        for (const check of wait.checks) {
+          progress.polls++;
+          let result: { done: boolean; detail: string };
+          try {
+            result = await guarded(() => gateway.check(check.holds, null));
+          } catch (error) {
+            if (error instanceof Stopped || !isTransientRead(error)) throw error;
+            progress.lastError = error.userMessage;
+            holds = false;
+            continue;
+          }
+          last = result.detail;
+          if (result.done) continue;
+          holds = false;
+          const step = job.steps[check.step];
+          if (!step?.call) continue;
+          // A late call moved AWS: set it back, as the rollback's own step did.
+          progress.lastError = `AWS moved after the rollback: ${result.detail}`;
+          putBack++;
+          const output = await sendCall(step.call, progress, save);
+          if (step.wait) await waitUntil(step.wait, output, progress, save);
+        }
+        const moved = putBack > 0 ? `; AWS moved and was set back ${putBack === 1 ? "once" : `${putBack} times`}` : "";
+        progress.note =
+          lookedAt >= wait.untilMs && holds
+            ? `Settled at ${until}: no call of the preempted operation can land any more${moved}`
+            : `Waiting until ${until} (${formatSeconds(wait.boundMs)}: ${wait.bound}) for calls of the preempted operation${moved}${last ? `; ${last}` : ""}`;
+        await save();
+        if (lookedAt >= wait.untilMs && holds) return;
+        if (now() - startedAt >= wait.timeoutMs) {
+          throw new StepFailure(`Timed out after ${formatSeconds(wait.timeoutMs)} waiting for ${describeWait(wait)}${last ? ` (last: ${last})` : ""}.`);
+        }
+        const left = wait.untilMs - now();
+        await pause(left > 0 ? Math.min(wait.pollMs, left) : wait.pollMs);
       }
     };
 
@@ -629,28 +829,7 @@ export function createEngine(options: EngineOptions): Engine {
             after: { step: step.id, index, title: step.title, note: SKIPPED_ALREADY_DONE },
           });
         } else {
-          progress.calls++;
-          const call = step.call;
-          for (let attempt = 1; ; attempt++) {
-            let reported = 0;
-            try {
-              output = await gateway.call(call, (info) => {
-                reported += info.attempts;
-              });
-              break;
-            } catch (error) {
-              if (!isRetryableRefusal(error) || attempt >= callRetry.attempts) throw error;
-              progress.lastError = error.userMessage;
-              await save();
-            } finally {
-              // Counted whether the call succeeded or not; a gateway that does not report counts one.
-              progress.attempts += reported > 0 ? reported : 1;
-            }
-            // Not applied: wait (a stop request wakes the pause) and send it again.
-            await pause(callRetry.firstPauseMs * 2 ** (attempt - 1));
-            const stop = await checkpoint(false);
-            if (stop) throw new Stopped(stop);
-          }
+          output = await sendCall(step.call, progress, save);
           // Journaled at once: a wait (or a resume after a crash) needs the call's output.
           await store.updateStep(operationId, index, { output, progress: { ...progress } });
         }
@@ -669,9 +848,9 @@ export function createEngine(options: EngineOptions): Engine {
         if (stop) throw new Stopped(stop);
         progress.polls++;
         try {
-          return (await gateway.check(condition, null)).done;
+          return (await guarded(() => gateway.check(condition, null))).done;
         } catch (error) {
-          if (!isTransientRead(error) || attempt >= callRetry.attempts) throw error;
+          if (error instanceof Stopped || !isTransientRead(error) || attempt >= callRetry.attempts) throw error;
           progress.lastError = error.userMessage;
         }
         await pause(callRetry.firstPauseMs * 2 ** (attempt - 1));

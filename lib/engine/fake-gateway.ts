@@ -37,6 +37,8 @@ type CheckAnswer = { done: boolean; detail: string };
 
 export class FakeGateway implements AwsGateway {
   readonly calls: AwsCall[] = [];
+  /** The abort signal each call was given (same order as `calls`). */
+  readonly signals: (AbortSignal | undefined)[] = [];
   readonly checks: { wait: WaitCondition; output: JsonValue | null }[] = [];
   private readonly outputs = new Map<string, (call: AwsCall) => JsonValue | Promise<JsonValue>>();
   private readonly failures = new Map<string, () => Error>();
@@ -83,8 +85,9 @@ export class FakeGateway implements AwsGateway {
     return this.calls.map((c) => c.operation);
   }
 
-  async call(call: AwsCall, observe?: (info: AwsCallInfo) => void): Promise<JsonValue> {
+  async call(call: AwsCall, observe?: (info: AwsCallInfo) => void, options?: { signal?: AbortSignal }): Promise<JsonValue> {
     this.calls.push(call);
+    this.signals.push(options?.signal);
     await this.gates.get(call.operation)?.pass();
     const attempts = this.sdkAttempts.get(call.operation);
     if (attempts !== undefined) observe?.({ attempts, totalRetryDelayMs: 0 });

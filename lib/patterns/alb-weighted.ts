@@ -204,6 +204,19 @@ export function planAlbWeighted(state: AppState, intent: Intent, ctx: PlanContex
     call: alb.ruleArn
       ? { service: "elbv2", operation: "ModifyRule", input: { RuleArn: alb.ruleArn, Actions: actions } }
       : { service: "elbv2", operation: "ModifyListener", input: { ListenerArn: alb.listenerArn, DefaultActions: actions } },
+    // A rollback that preempted a shift checks this until the shift's call can no longer land.
+    ...(intent.kind === "rollback"
+      ? {
+          holds: {
+            kind: "listener-weights" as const,
+            listenerArn: alb.listenerArn,
+            ruleArn: alb.ruleArn,
+            weights: { [arns.blue]: weights.blue, [arns.green]: weights.green },
+            timeoutMs: Math.round(60_000 * scale),
+            pollMs: Math.max(100, Math.round(5_000 * scale)),
+          },
+        }
+      : {}),
   });
   const verb = intent.kind === "rollback" ? "Roll back" : intent.kind === "promote" ? "Promote" : "Shift";
   const summary =

@@ -137,6 +137,20 @@ export function planDnsWeighted(state: AppState, intent: Intent, ctx: PlanContex
       timeoutMs: Math.round(300_000 * scale),
       pollMs: Math.max(100, Math.round(5_000 * scale)),
     },
+    // A rollback that preempted a shift checks this until the shift's call can no longer land.
+    ...(intent.kind === "rollback"
+      ? {
+          holds: {
+            kind: "route53-weights" as const,
+            hostedZoneId: dns.hostedZoneId,
+            recordName: blue.record.name,
+            recordType: blue.record.type,
+            weights: { [blue.setIdentifier]: weights.blue, [green.setIdentifier]: weights.green },
+            timeoutMs: Math.round(60_000 * scale),
+            pollMs: Math.max(100, Math.round(5_000 * scale)),
+          },
+        }
+      : {}),
   });
   const summary =
     intent.kind === "rollback"

@@ -120,6 +120,20 @@ function changeWeightsStep(state: AppState, records: { blue: DnsRecordView; gree
       },
     },
     wait: { kind: "route53-change-insync", timeoutMs: Math.round(INSYNC_TIMEOUT_MS * scale), pollMs: Math.max(100, Math.round(5_000 * scale)) },
+    // A rollback that preempted a shift checks this until the shift's call can no longer land.
+    ...(verb === "roll back"
+      ? {
+          holds: {
+            kind: "route53-weights" as const,
+            hostedZoneId: state.dns?.hostedZoneId ?? "",
+            recordName: records.blue.record.name,
+            recordType: records.blue.record.type,
+            weights: { [records.blue.setIdentifier]: weights.blue, [records.green.setIdentifier]: weights.green },
+            timeoutMs: Math.round(60_000 * scale),
+            pollMs: Math.max(100, Math.round(5_000 * scale)),
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { AwsCall, AwsCallInfo, AwsGateway, JsonValue, WaitCondition } from "@/lib/domain/types";
-import { createClients, type AwsClients } from "@/lib/aws/clients";
+import { callBoundMs, callLimitsOf, createClients, describeCallBound, type AwsClients, type AwsClientOptions } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import { loadTealConfig, parseEnv } from "@/lib/config/load";
 import type { AppConfig, TealConfig, TealEnv } from "@/lib/config/schema";
@@ -14,16 +14,32 @@ export interface Runtime {
   store: Store;
   engine: Engine;
   clients(region: string): AwsClients;
+  /**
+   * Read-only clients whose calls ride out throttling, 5xx and unanswered requests (paused and
+   * made again, like a wait's polls): what a rollback reads before it starts. Never for mutations.
+   */
+  patientClients(region: string): AwsClients;
   app(appId: string): AppConfig | undefined;
 }
 
 const holder = globalThis as typeof globalThis & { __tealRuntime?: Promise<Runtime> };
 
 /**
+ * How a rollback's reads ride out a faulty AWS: up to 8 tries of each call (each with the SDK's own
+ * 3 attempts), pausing 0.2, 0.4, 0.8, 1.6 then 2 s between them (about 9 s at worst).
+ */
+const PATIENT_READS = { attempts: 8, firstPauseMs: 200, maxPauseMs: 2_000 } as const;
+
+/**
  * Routes each plan call to the gateway of its region (plans are stamped with the app's region).
  * Plan calls go through the standard-retry clients; wait checks through adaptive ones.
  */
-function regionalGateway(clientsFor: (region: string) => AwsClients, pollingFor: (region: string) => AwsClients, defaultRegion: string): AwsGateway {
+function regionalGateway(
+  clientsFor: (region: string) => AwsClients,
+  pollingFor: (region: string) => AwsClients,
+  defaultRegion: string,
+  planCallOptions: Partial<AwsClientOptions>,
+): AwsGateway {
   const gateways = new Map<string, AwsGateway>();
   const forRegion = (region: string) => {
     let g = gateways.get(region);
@@ -33,8 +49,13 @@ function regionalGateway(clientsFor: (region: string) => AwsClients, pollingFor:
     }
     return g;
   };
+  // Every region's plan-call clients have the same limits, so one bound covers them all.
+  const limits = callLimitsOf(planCallOptions);
   return {
-    call: (call: AwsCall, observe?: (info: AwsCallInfo) => void) => forRegion(call.region ?? defaultRegion).call(call, observe),
+    inFlightBoundMs: callBoundMs(limits),
+    inFlightBound: describeCallBound(limits),
+    call: (call: AwsCall, observe?: (info: AwsCallInfo) => void, options?: { signal?: AbortSignal }) =>
+      forRegion(call.region ?? defaultRegion).call(call, observe, options),
     check: (wait: WaitCondition, output: JsonValue | null) => forRegion(wait.region ?? defaultRegion).check(wait, output),
   };
 }
@@ -44,10 +65,12 @@ async function init(): Promise<Runtime> {
   const config = loadTealConfig(env.TEAL_CONFIG);
   const store = await getStore();
   const clientCache = new Map<string, AwsClients>();
+  // Plan calls: the SDK's standard retries and the default limits (they bound a rollback's settle step).
+  const planCallOptions: Partial<AwsClientOptions> = {};
   const clients = (region: string) => {
     let c = clientCache.get(region);
     if (!c) {
-      c = createClients({ region, endpoint: env.AWS_ENDPOINT_URL });
+      c = createClients({ ...planCallOptions, region, endpoint: env.AWS_ENDPOINT_URL });
       clientCache.set(region, c);
     }
     return c;
@@ -61,9 +84,18 @@ async function init(): Promise<Runtime> {
     }
     return c;
   };
-  const engine = createEngine({ store, gateway: regionalGateway(clients, pollingClients, env.AWS_REGION) });
+  const patientCache = new Map<string, AwsClients>();
+  const patientClients = (region: string) => {
+    let c = patientCache.get(region);
+    if (!c) {
+      c = createClients({ region, endpoint: env.AWS_ENDPOINT_URL, readRetry: PATIENT_READS });
+      patientCache.set(region, c);
+    }
+    return c;
+  };
+  const engine = createEngine({ store, gateway: regionalGateway(clients, pollingClients, env.AWS_REGION, planCallOptions) });
   const apps = new Map(config.applications.map((a) => [a.id, a]));
-  return { env, config, store, engine, clients, app: (id) => apps.get(id) };
+  return { env, config, store, engine, clients, patientClients, app: (id) => apps.get(id) };
 }
 
 /** The process's runtime, created on first use (configuration errors surface here with their fix). */

@@ -39,6 +39,7 @@ beforeAll(async () => {
     store,
     engine: createEngine({ store, gateway: createAwsGateway(clients) }),
     clients: () => clients,
+    patientClients: () => clients,
     app: (id) => apps.get(id),
   };
   // Warm-up: the hosted zone id is resolved once per process and then cached.

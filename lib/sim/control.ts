@@ -64,6 +64,7 @@ const faultRuleSchema = z
     throttleRate: z.number().min(0).max(1).optional(),
     errorRate: z.number().min(0).max(1).optional(),
     latencyMs: z.number().int().min(0).max(60_000).optional(),
+    latencyClock: z.enum(["real", "range"]).optional(),
   })
   .refine((r) => r.service !== undefined || r.operation !== undefined, { message: "A rule names a service, an operation or both." })
   .refine((r) => r.throttleRate !== undefined || r.errorRate !== undefined || r.latencyMs !== undefined, {
@@ -74,6 +75,7 @@ const faultsPatchSchema = z.strictObject({
   throttleRate: z.number().min(0).max(1).optional(),
   errorRate: z.number().min(0).max(1).optional(),
   latencyMs: z.number().int().min(0).max(60_000).optional(),
+  latencyClock: z.enum(["real", "range"]).optional(),
   /** Replaces the rule list (send [] to drop every rule). */
   rules: z.array(faultRuleSchema).max(100).optional(),
 });
@@ -229,6 +231,7 @@ export function handleControl(ctx: ControlContext, req: SimHttpRequest): SimHttp
       throttleRate: body.value.throttleRate ?? world.faults.throttleRate,
       errorRate: body.value.errorRate ?? world.faults.errorRate,
       latencyMs: body.value.latencyMs ?? world.faults.latencyMs,
+      latencyClock: body.value.latencyClock ?? world.faults.latencyClock,
       rules: body.value.rules ?? world.faults.rules,
     };
     return json(200, world.faults);

@@ -8,7 +8,7 @@ const none: SimFaults = { throttleRate: 0, errorRate: 0, latencyMs: 0 };
 describe("resolveFaults", () => {
   it("uses the global rates when no rule matches", () => {
     const faults: SimFaults = { throttleRate: 0.1, errorRate: 0.2, latencyMs: 5, rules: [{ service: "ecs", errorRate: 1 }] };
-    expect(resolveFaults(faults, "elbv2", "DescribeTargetHealth")).toEqual({ throttleRate: 0.1, errorRate: 0.2, latencyMs: 5 });
+    expect(resolveFaults(faults, "elbv2", "DescribeTargetHealth")).toEqual({ throttleRate: 0.1, errorRate: 0.2, latencyMs: 5, latencyClock: "real" });
   });
 
   it("picks the most specific rule per field: service + operation, then operation, then service", () => {
@@ -22,11 +22,17 @@ describe("resolveFaults", () => {
       ],
     };
     // throttle from the exact rule, error and latency from the operation rule (more specific than the service rule).
-    expect(resolveFaults(faults, "elbv2", "DescribeTargetHealth")).toEqual({ throttleRate: 0.9, errorRate: 0, latencyMs: 20 });
+    expect(resolveFaults(faults, "elbv2", "DescribeTargetHealth")).toEqual({ throttleRate: 0.9, errorRate: 0, latencyMs: 20, latencyClock: "real" });
     // Another ELBv2 operation: only the service rule applies.
-    expect(resolveFaults(faults, "elbv2", "DescribeLoadBalancers")).toEqual({ throttleRate: 0, errorRate: 1, latencyMs: 100 });
+    expect(resolveFaults(faults, "elbv2", "DescribeLoadBalancers")).toEqual({ throttleRate: 0, errorRate: 1, latencyMs: 100, latencyClock: "real" });
     // Another service: global rates.
-    expect(resolveFaults(faults, "ecs", "DescribeServices")).toEqual({ throttleRate: 0, errorRate: 0.5, latencyMs: 0 });
+    expect(resolveFaults(faults, "ecs", "DescribeServices")).toEqual({ throttleRate: 0, errorRate: 0.5, latencyMs: 0, latencyClock: "real" });
+  });
+
+  it("measures a rule's latency on the range's clock when the rule says so, on real time otherwise", () => {
+    const faults: SimFaults = { ...none, rules: [{ service: "route53", operation: "ChangeResourceRecordSets", latencyMs: 40_000, latencyClock: "range" }] };
+    expect(resolveFaults(faults, "route53", "ChangeResourceRecordSets")).toMatchObject({ latencyMs: 40_000, latencyClock: "range" });
+    expect(resolveFaults(faults, "route53", "GetChange")).toMatchObject({ latencyMs: 0, latencyClock: "real" });
   });
 
   it("lets the later of two equally specific rules win", () => {

@@ -7,13 +7,14 @@
  * divided by the time-compression speed: API rate limits are about how fast a client calls, which
  * speed does not change.
  */
-import type { SimBucketSpec, SimConfig, SimFaultRule, SimFaults } from "./state";
+import type { SimBucketSpec, SimConfig, SimFaultRule, SimFaults, SimLatencyClock } from "./state";
 
 /** The rates one request is subject to. */
 export interface ResolvedFaults {
   throttleRate: number;
   errorRate: number;
   latencyMs: number;
+  latencyClock: SimLatencyClock;
 }
 
 function specificity(rule: SimFaultRule): number {
@@ -32,7 +33,12 @@ function matches(rule: SimFaultRule, service: string, operation: string): boolea
  * rule added to the end of the list overrides), else the global rate.
  */
 export function resolveFaults(faults: SimFaults, service: string, operation: string): ResolvedFaults {
-  const resolved: ResolvedFaults = { throttleRate: faults.throttleRate, errorRate: faults.errorRate, latencyMs: faults.latencyMs };
+  const resolved: ResolvedFaults = {
+    throttleRate: faults.throttleRate,
+    errorRate: faults.errorRate,
+    latencyMs: faults.latencyMs,
+    latencyClock: faults.latencyClock ?? "real",
+  };
   const rules = (faults.rules ?? []).filter((r) => matches(r, service, operation));
   if (rules.length === 0) return resolved;
   // Stable sort by specificity ascending, so assigning in order leaves the most specific value.
@@ -41,6 +47,7 @@ export function resolveFaults(faults: SimFaults, service: string, operation: str
     if (rule.throttleRate !== undefined) resolved.throttleRate = rule.throttleRate;
     if (rule.errorRate !== undefined) resolved.errorRate = rule.errorRate;
     if (rule.latencyMs !== undefined) resolved.latencyMs = rule.latencyMs;
+    if (rule.latencyClock !== undefined) resolved.latencyClock = rule.latencyClock;
   }
   return resolved;
 }

@@ -15,7 +15,7 @@ import { ECS_TARGET_PREFIX, ecsError, ecsOperation, handleEcs } from "./ecs";
 import { handleElb, ELB_NAMESPACE } from "./elb";
 import { elbv2Error, handleElbv2, ELBV2_VERSION } from "./elbv2";
 import { SimApiError } from "./errors";
-import { resolveFaults, TokenBuckets } from "./faults";
+import { resolveFaults, TokenBuckets, type ResolvedFaults } from "./faults";
 import type { SimHttpRequest, SimHttpResponse } from "./http";
 import { requestId } from "./ids";
 import { MetricStore } from "./metrics";
@@ -32,6 +32,8 @@ export const DEFAULT_PORT = 4580;
 export const DEFAULT_HOST = "127.0.0.1";
 /** How often the world advances on its own when no request arrives. */
 const TICK_MS = 1_000;
+/** How often (real ms) held requests are looked at when no request arrives. */
+const HELD_POLL_MS = 5;
 
 export interface RangeOptions {
   /** 0 picks a free port. Default 4580. */
@@ -70,6 +72,8 @@ export interface RunningRange {
   resetWorld(): void;
   /** Handles one request in-process, exactly as the HTTP server does (remote address included). */
   handle(req: SimHttpRequest): Promise<SimHttpResponse>;
+  /** Requests held by latency on the range's clock, not applied yet (`latencyClock: "range"`). */
+  heldRequests(): number;
   /** Stops the tick and the server (open keep-alive connections are closed). */
   close(): Promise<void>;
 }
@@ -83,6 +87,37 @@ interface RangeContext {
   buckets: TokenBuckets;
   clock: ClockControl;
   reset: () => Promise<void>;
+  /** Requests held by latency on the range's clock, applied once the clock reaches `until`. */
+  held: HeldRequest[];
+  /** Looks for held requests that fell due while some are held (a hand-driven clock moves without a request). */
+  heldTimer: ReturnType<typeof setInterval> | null;
+}
+
+interface HeldRequest {
+  until: number;
+  apply: () => void;
+}
+
+/** Applies the held requests whose time has come on the range's clock, earliest first. */
+function releaseHeld(ctx: RangeContext): void {
+  if (ctx.held.length === 0) return;
+  const now = ctx.now();
+  const due = ctx.held.filter((h) => h.until <= now).sort((a, b) => a.until - b.until);
+  if (due.length === 0) return;
+  ctx.held = ctx.held.filter((h) => h.until > now);
+  if (ctx.held.length === 0 && ctx.heldTimer !== null) {
+    clearInterval(ctx.heldTimer);
+    ctx.heldTimer = null;
+  }
+  for (const h of due) h.apply();
+}
+
+function hold(ctx: RangeContext, request: HeldRequest): void {
+  ctx.held.push(request);
+  if (ctx.heldTimer === null) {
+    ctx.heldTimer = setInterval(() => releaseHeld(ctx), HELD_POLL_MS);
+    ctx.heldTimer.unref();
+  }
 }
 
 /**
@@ -211,6 +246,9 @@ function sleep(ms: number): Promise<void> {
 
 /** Handles one request end to end: control API, or advance + faults + the service's handler. */
 async function handleRequest(ctx: RangeContext, req: SimHttpRequest): Promise<SimHttpResponse> {
+  // Whatever the clock has released is applied before this request is looked at, so a request
+  // sees every held one that is due (in the order they fall due).
+  releaseHeld(ctx);
   if (req.path.startsWith(CONTROL_PREFIX) || req.path === "/_sim") {
     if (!isLoopbackAddress(req.remoteAddress)) {
       return {
@@ -234,7 +272,20 @@ async function handleRequest(ctx: RangeContext, req: SimHttpRequest): Promise<Si
   const { world } = ctx;
   const operation = operationName(service, req);
   const faults = resolveFaults(world.faults, service, operation);
+  const apply = (): SimHttpResponse => applyRequest(ctx, service, operation, req, faults, receivedAtMs);
+  if (faults.latencyMs > 0 && faults.latencyClock === "range") {
+    const until = ctx.now() + faults.latencyMs;
+    return new Promise<SimHttpResponse>((resolve) => {
+      hold(ctx, { until, apply: () => resolve(apply()) });
+    });
+  }
   if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+  return apply();
+}
+
+/** Advance, throttling and injected faults, then the service's handler; records the request. */
+function applyRequest(ctx: RangeContext, service: ServiceName, operation: string, req: SimHttpRequest, faults: ResolvedFaults, receivedAtMs: number): SimHttpResponse {
+  const { world } = ctx;
   const started = performance.now();
   let response: SimHttpResponse;
   try {
@@ -324,6 +375,8 @@ export async function startRange(opts: RangeOptions = {}): Promise<RunningRange>
     now,
     dice: createPrng(`${String(opts.seed ?? "teal")}:faults`),
     buckets,
+    held: [],
+    heldTimer: null,
     clock: { manual: opts.advanceClock !== undefined, advance: (ms) => opts.advanceClock?.(ms) },
     reset: async () => {
       if (resetting) throw new Error("A reset is already running.");
@@ -365,7 +418,6 @@ export async function startRange(opts: RangeOptions = {}): Promise<RunningRange>
     }
   }, TICK_MS);
   tick.unref();
-
   const port = (server.address() as AddressInfo).port;
   const running: RunningRange = {
     url: `http://${host}:${port}`,
@@ -376,9 +428,11 @@ export async function startRange(opts: RangeOptions = {}): Promise<RunningRange>
     buckets,
     resetWorld,
     handle: (req) => handleRequest(ctx, req),
+    heldRequests: () => ctx.held.length,
     close: () =>
       new Promise<void>((resolve, reject) => {
         clearInterval(tick);
+        if (ctx.heldTimer !== null) clearInterval(ctx.heldTimer);
         server.close((err) => (err === undefined ? resolve() : reject(err)));
         server.closeAllConnections();
       }),

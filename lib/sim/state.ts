@@ -177,8 +177,15 @@ export interface SimFaults {
   throttleRate: number;
   /** Probability (0..1) that any API call answers HTTP 500 InternalFailure. */
   errorRate: number;
-  /** Added latency for every API call, in real ms. */
+  /** Added latency for every API call, in real ms (or on the range's clock: see `latencyClock`). */
   latencyMs: number;
+  /**
+   * What the latency is measured on: real time (the default), or the range's own clock, so a test
+   * on a hand-driven clock holds a request until it moves the clock past its arrival plus the
+   * latency. A held request is applied then, whether or not its client is still waiting for it (as
+   * AWS applies a request whose caller gave up). Resolved like `latencyMs`.
+   */
+  latencyClock?: SimLatencyClock;
   /**
    * Per-operation rules. For each of the three fields the most specific rule that sets it wins
    * (service + operation, then operation, then service), then the global value above. Optional:
@@ -197,7 +204,10 @@ export interface SimFaultRule {
   throttleRate?: number;
   errorRate?: number;
   latencyMs?: number;
+  latencyClock?: SimLatencyClock;
 }
+
+export type SimLatencyClock = "real" | "range";
 
 export interface SimZoneFailure {
   sinceMs: number;
