@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { AppError, type Actor } from "@/lib/domain/types";
+import { isAppError, type Actor } from "@/lib/domain/types";
 import type { Capability } from "@/lib/auth/roles";
 import { requireRole } from "@/lib/auth/session";
 import type { ActionResult } from "./result";
@@ -26,7 +26,7 @@ export async function runAction<S extends z.ZodType, T>(
     }
     return { ok: true, data: await handler(actor, parsed.data) };
   } catch (err) {
-    if (err instanceof AppError) return { ok: false, code: err.code, message: err.userMessage };
+    if (isAppError(err)) return { ok: false, code: err.code, message: err.userMessage };
     console.error("[teal] action failed", err);
     return { ok: false, code: "internal", message: "Teal hit an unexpected error; nothing was changed. See the server log." };
   }
