@@ -49,9 +49,11 @@ test("two operators confirm a shift at once: one runs, the other reads who holds
     expect(outcomes.toSorted()).toEqual(["refused", "started"]);
     const winner = outcomes[0] === "started" ? 0 : 1;
     const winnerEmail = winner === 0 ? "operator@example.com" : "admin@example.com";
+    console.log(`[race] ${winnerEmail} started the shift; the other was refused`);
     const refusal = (pages[1 - winner] as Page).getByRole("dialog", { name: /Shift traffic/ }).getByRole("alert");
     await expect(refusal).toContainText("Another operation is in progress");
     await expect(refusal).toContainText(new RegExp(`Another operation is running on ${APP_ID}: .*started by ${winnerEmail.replaceAll(".", "\\.")}`));
+    await (pages[1 - winner] as Page).getByRole("dialog", { name: /Shift traffic/ }).getByRole("button", { name: "Cancel" }).click();
     await expectOperationSucceeded(pages[winner] as Page, await startedOperationId(pages[winner] as Page));
   } finally {
     await range("DELETE", "/_sim/faults");
