@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { APP_ID, expectOperationSucceeded, greenSlider, openApp, rollBackToBlue, signIn, startedOperationId } from "./helpers";
+import { actionId, APP_ID, expectOperationSucceeded, greenSlider, openApp, rollBackToBlue, signIn, startedOperationId } from "./helpers";
 
 async function range(method: "POST" | "DELETE", path: string, body?: unknown): Promise<void> {
   const res = await fetch(`${process.env.RANGE_URL}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -25,7 +25,7 @@ async function readyToShift(browser: Browser, email: string): Promise<Page> {
   return page;
 }
 
-test("two operators confirm a shift at once: one runs, the other reads who holds the lock", async ({ browser }) => {
+test("two operators confirm a shift at once: one runs, the other reads who holds the lock; abort and resume of the ended shift say why", async ({ browser }) => {
   test.slow();
   const operator = await readyToShift(browser, "operator@example.com");
   const admin = await readyToShift(browser, "admin@example.com");
@@ -34,6 +34,7 @@ test("two operators confirm a shift at once: one runs, the other reads who holds
   // the loser is refused by the lock, not by a state that already moved on, even when a busy
   // machine lands the two clicks seconds apart.
   await range("POST", "/_sim/faults", { rules: [{ operation: "ChangeResourceRecordSets", latencyMs: 10_000 }] });
+  let shiftId = "";
   try {
     const pages = [operator, admin];
     await Promise.all(pages.map((p) => p.getByRole("dialog", { name: /Shift traffic/ }).getByRole("button", { name: "Confirm shift" }).click()));
@@ -54,9 +55,23 @@ test("two operators confirm a shift at once: one runs, the other reads who holds
     await expect(refusal).toContainText("Another operation is in progress");
     await expect(refusal).toContainText(new RegExp(`Another operation is running on ${APP_ID}: .*started by ${winnerEmail.replaceAll(".", "\\.")}`));
     await (pages[1 - winner] as Page).getByRole("dialog", { name: /Shift traffic/ }).getByRole("button", { name: "Cancel" }).click();
-    await expectOperationSucceeded(pages[winner] as Page, await startedOperationId(pages[winner] as Page));
+    shiftId = await startedOperationId(pages[winner] as Page);
+    await expectOperationSucceeded(pages[winner] as Page, shiftId);
   } finally {
     await range("DELETE", "/_sim/faults");
   }
   await rollBackToBlue(operator);
+
+  // Refusals of an ended operation read as what they are too.
+  const post = (name: string, args: unknown) =>
+    operator.request.post(`/apps/${APP_ID}`, {
+      headers: { "next-action": actionId(name), origin: new URL(operator.url()).origin, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+      data: JSON.stringify([args]),
+    });
+  const abort = await (await post("abortOperation", { appId: APP_ID, operationId: shiftId })).text();
+  expect(abort).toContain('"code":"conflict"');
+  expect(abort).toContain("The operation has already ended (succeeded).");
+  const resume = await (await post("resumeOperation", { appId: APP_ID, operationId: shiftId })).text();
+  expect(resume).toContain('"code":"conflict"');
+  expect(resume).toContain("Only an interrupted or failed operation can be resumed; this one is succeeded.");
 });
