@@ -12,6 +12,24 @@ export default tseslint.config(
     },
   },
   {
+    // Teal's errors cross bundles (the runtime started from instrumentation.ts and the server
+    // actions each bundle their own AppError class): recognise them by their brand.
+    files: ["**/*.ts", "**/*.tsx"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "BinaryExpression[operator='instanceof'][right.type='Identifier'][right.name='AppError']",
+          message: "Use isAppError(value) from lib/domain/types: instanceof fails for an AppError thrown in another bundle.",
+        },
+        {
+          selector: "BinaryExpression[operator='instanceof'][right.type='MemberExpression'][right.property.name='AppError']",
+          message: "Use isAppError(value) from lib/domain/types: instanceof fails for an AppError thrown in another bundle.",
+        },
+      ],
+    },
+  },
+  {
     // Only lib/aws talks to the AWS SDK.
     files: ["**/*.ts", "**/*.tsx"],
     ignores: ["lib/aws/**", "lib/sim/**", "scripts/**", "e2e/**"],

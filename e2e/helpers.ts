@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, type Locator, type Page } from "@playwright/test";
 
 /** The practice range's demo password (see the README). */
@@ -106,4 +107,15 @@ export async function rangeGreenShare(recordName = `${APP_ID}.example.com.`): Pr
   const green = records.find((r) => r.SetIdentifier === "green")?.Weight;
   if (blue === undefined || green === undefined) throw new Error(`No blue/green weighted records named ${recordName} on the range.`);
   return blue + green === 0 ? 0 : Math.round((green / (blue + green)) * 100);
+}
+
+/** The id Next gave a server action in this build (what a browser sends in the `next-action` header). */
+export function actionId(exportedName: string): string {
+  const manifest: unknown = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8"));
+  const node = manifest && typeof manifest === "object" && "node" in manifest ? manifest.node : null;
+  if (!node || typeof node !== "object") throw new Error("the build has no server action manifest");
+  for (const [id, entry] of Object.entries(node)) {
+    if (entry && typeof entry === "object" && "exportedName" in entry && entry.exportedName === exportedName) return id;
+  }
+  throw new Error(`no server action named ${exportedName} in this build`);
 }

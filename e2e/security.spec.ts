@@ -1,17 +1,5 @@
-import { readFileSync } from "node:fs";
 import { expect, test, type APIResponse } from "@playwright/test";
-import { APP_ID, greenSlider, openApp, signIn } from "./helpers";
-
-/** The id Next gave a server action in this build (what a browser sends in the `next-action` header). */
-function actionId(exportedName: string): string {
-  const manifest: unknown = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8"));
-  const node = manifest && typeof manifest === "object" && "node" in manifest ? manifest.node : null;
-  if (!node || typeof node !== "object") throw new Error("the build has no server action manifest");
-  for (const [id, entry] of Object.entries(node)) {
-    if (entry && typeof entry === "object" && "exportedName" in entry && entry.exportedName === exportedName) return id;
-  }
-  throw new Error(`no server action named ${exportedName} in this build`);
-}
+import { actionId, APP_ID, greenSlider, openApp, signIn } from "./helpers";
 
 function directives(policy: string | undefined): Map<string, string> {
   return new Map((policy ?? "").split(";").map((d) => d.trim()).filter(Boolean).map((d) => [d.split(" ")[0] ?? d, d] as const));

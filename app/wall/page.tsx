@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { requireReader } from "@/lib/auth/reader";
-import { AppError } from "@/lib/domain/types";
+import { isAppError } from "@/lib/domain/types";
 import { WallBoard } from "@/components/wall/wall-board";
 import { WallRefused } from "@/components/wall/wall-refused";
 
@@ -23,7 +23,7 @@ export default async function WallPage({ searchParams }: { searchParams: Promise
       </main>
     );
   } catch (err) {
-    if (!(err instanceof AppError) || (err.code !== "unauthenticated" && err.code !== "forbidden")) throw err;
+    if (!isAppError(err) || (err.code !== "unauthenticated" && err.code !== "forbidden")) throw err;
     const refused = params.refused !== undefined;
     return <WallRefused message={refused ? "That wall link is not valid: the kiosk token is unknown or was revoked." : err.userMessage} />;
   }

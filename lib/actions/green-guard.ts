@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError, type AppState, type Intent } from "@/lib/domain/types";
+import { AppError, isAppError, type AppState, type Intent } from "@/lib/domain/types";
 import { isGreenWorse, windowLabel, type GreenVerdict } from "@/lib/domain/green-verdict";
 import type { AppConfig } from "@/lib/config/schema";
 import { getSnapshotService } from "@/lib/runtime/snapshots";
@@ -29,7 +29,7 @@ export async function greenVerdictOrNull(rt: Runtime, appId: string): Promise<Gr
   try {
     return await currentGreenVerdict(rt, appId);
   } catch (err) {
-    console.error("[teal] green verdict unavailable", err instanceof AppError ? err.userMessage : err);
+    console.error("[teal] green verdict unavailable", isAppError(err) ? err.userMessage : err);
     return null;
   }
 }

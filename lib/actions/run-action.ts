@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { AppError, type Actor } from "@/lib/domain/types";
+import { isAppError, type Actor } from "@/lib/domain/types";
 import type { Capability } from "@/lib/auth/roles";
 import { requireRole } from "@/lib/auth/session";
 import { auditRefusal } from "./refusal-audit";
@@ -29,7 +29,7 @@ export async function runAction<S extends z.ZodType, T>(
     }
     return { ok: true, data: await handler(actor, parsed.data) };
   } catch (err) {
-    if (err instanceof AppError) {
+    if (isAppError(err)) {
       const override = "overrideRequired" in err && err.overrideRequired === true ? { overrideRequired: true as const } : {};
       // A signed-in user's refusal (forbidden, invalid, conflict) is audited, without the input.
       await auditRefusal(capability, err.code, actor);

@@ -1,4 +1,4 @@
-import { AppError, type AppErrorCode } from "@/lib/domain/types";
+import { AppError, isAppError, type AppErrorCode } from "@/lib/domain/types";
 
 const THROTTLING = new Set([
   "Throttling",
@@ -65,7 +65,7 @@ function httpStatus(err: unknown): number | undefined {
  * the operation, the AWS error code, and the AWS message with ARNs and account ids removed.
  */
 export function toAppError(err: unknown, operation: string): AppError {
-  if (err instanceof AppError) return err;
+  if (isAppError(err)) return err;
   const name = errorName(err);
   const raw = err instanceof Error ? err.message : String(err);
   let code: AppErrorCode = "aws_error";

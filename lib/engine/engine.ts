@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import {
   AppError,
+  isAppError,
   type Actor,
   type AuditEntryInput,
   type AwsCall,
@@ -189,13 +190,13 @@ const BUSY = /^\S+ failed: (PriorRequestNotComplete|ScalingActivityInProgress|Re
 
 /** Whether a call's error proves the request was not applied and asks to try again later. */
 export function isRetryableRefusal(error: unknown): error is AppError {
-  if (!(error instanceof AppError)) return false;
+  if (!isAppError(error)) return false;
   return error.code === "throttled" || (error.code === "conflict" && BUSY.test(error.userMessage));
 }
 
 /** Whether a read (a wait's poll) failed in a way that a later poll may not: throttling, 5xx, no answer. */
 export function isTransientRead(error: unknown): error is AppError {
-  return error instanceof AppError && (error.code === "throttled" || error.transient);
+  return isAppError(error) && (error.code === "throttled" || error.transient);
 }
 
 /**
@@ -240,7 +241,7 @@ async function within(promise: Promise<unknown>, ms: number): Promise<void> {
 
 function userMessageOf(error: unknown): string {
   if (error instanceof StepFailure) return error.message;
-  if (error instanceof AppError) return error.userMessage;
+  if (isAppError(error)) return error.userMessage;
   return "Unexpected internal error (details are in the server log).";
 }
 
@@ -896,7 +897,7 @@ export function createEngine(options: EngineOptions): Engine {
             await store.updateStep(operationId, index, { status: "failed", finishedAt: iso(), error: message, progress: { ...progress } });
             await stepAudit("step.failed", { error: message });
           } else {
-            if (!(error instanceof AppError) && !(error instanceof StepFailure)) logError(`step ${step.id} of ${operationId} failed`, error);
+            if (!isAppError(error) && !(error instanceof StepFailure)) logError(`step ${step.id} of ${operationId} failed`, error);
             const message = userMessageOf(error);
             progress.lastError = message;
             failure = `Step ${index + 1} (${step.title}) failed: ${message}`;

@@ -1,6 +1,6 @@
 import "server-only";
 import { NextResponse } from "next/server";
-import { AppError, type Actor, type AppErrorCode } from "@/lib/domain/types";
+import { isAppError, type Actor, type AppErrorCode } from "@/lib/domain/types";
 import type { Capability } from "@/lib/auth/roles";
 import { requireReader } from "@/lib/auth/reader";
 import { requireRole } from "@/lib/auth/session";
@@ -18,7 +18,7 @@ const STATUS: Record<AppErrorCode, number> = {
 };
 
 export function errorResponse(err: unknown): NextResponse {
-  if (err instanceof AppError) {
+  if (isAppError(err)) {
     return NextResponse.json({ error: { code: err.code, message: err.userMessage } }, { status: STATUS[err.code], headers: { "cache-control": "no-store" } });
   }
   console.error("[teal] route failed", err);

@@ -1,6 +1,6 @@
 import "server-only";
 import type { AppSnapshot, AppState, AppSummary, Drift, MetricSeries, Operation, OperationMarker } from "@/lib/domain/types";
-import { AppError } from "@/lib/domain/types";
+import { AppError, isAppError } from "@/lib/domain/types";
 import { GREEN_WINDOW_MINUTES, thresholdJudge, type GreenJudge, type GreenVerdict } from "@/lib/domain/green-verdict";
 import { getMetricData } from "@/lib/aws/cloudwatch";
 import type { AppConfig } from "@/lib/config/schema";
@@ -50,7 +50,7 @@ async function loadAwsPart(rt: Runtime, app: AppConfig, range: RangeMinutes, jud
 
 /** User-safe text for a failed read (never raw AWS text). */
 function readErrorText(err: unknown): string {
-  return err instanceof AppError ? err.userMessage : "Could not read this application's state.";
+  return isAppError(err) ? err.userMessage : "Could not read this application's state.";
 }
 
 function toMarker(op: Operation): OperationMarker {

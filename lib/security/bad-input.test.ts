@@ -3,6 +3,9 @@
 // prototype-pollution keys, extra keys, deep nesting, junk credentials), seeded so every run is
 // the same. Each must be answered with a 4xx / a clear {ok:false} (never 5xx or "internal"), and
 // the practice range and the store must be unchanged, checked every few hundred inputs and at the end.
+// What Next itself would answer before an action or route runs (cross-origin action posts, action
+// bodies that are not plain JSON, over 1 MB, paths that do not decode) is sent over the wire to the
+// production build by e2e/bad-requests.spec.ts, which counts the 5xx answers (none).
 import fc from "fast-check";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "@/lib/domain/types";
+import { isAppError } from "@/lib/domain/types";
 import type { WallAppDetail, WallSnapshot } from "@/lib/domain/wall";
 import { getRuntime } from "@/lib/runtime/runtime";
 import { getSnapshotService } from "@/lib/runtime/snapshots";
@@ -19,7 +19,7 @@ export async function wallSnapshot(): Promise<WallSnapshot> {
         const { snapshot: snap, readError } = await snapshots.lastGood(app.id);
         return { appId: app.id, operation: wallOperation(snap.operation), alarms: wallAlarms({ state: snap.state, readError, lastOperation: snap.operation, drift: snap.drift }) };
       } catch (err) {
-        const readError = err instanceof AppError ? err.userMessage : "Teal could not read this application.";
+        const readError = isAppError(err) ? err.userMessage : "Teal could not read this application.";
         const [last] = await rt.store.listOperations({ appId: app.id, limit: 1 });
         return { appId: app.id, operation: wallOperation(last ?? null), alarms: wallAlarms({ state: null, readError, lastOperation: last ?? null }) };
       }
