@@ -84,6 +84,9 @@ try {
     ok =
       run("unit and integration (vitest: planners, store on SQLite and PostgreSQL, practice range over HTTP)", bin("vitest"), [
         "run",
+        // Two test files at a time even on two cores: most integration tests wait on the practice
+        // range, a database or a child process, not on the CPU (vitest's default here is one).
+        `--maxWorkers=${process.env.TEAL_TEST_WORKERS ?? Math.max(2, os.availableParallelism() - 1)}`,
         "--reporter=default",
         "--reporter=json",
         `--outputFile.json=${path.join(reports, "vitest.json")}`,

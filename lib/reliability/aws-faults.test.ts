@@ -325,7 +325,7 @@ describe.concurrent("AWS API faults during operations", () => {
   describe("ecs-rolling: a rollback whose rollout could not be followed, rolled back again", () => {
     for (const deployFails of [false, true]) {
       const deploy = deployFails ? "a deploy cut short the same way" : "a deploy that completed";
-      it(`after ${deploy}, the second rollback goes to the revision blue ran (notifications:41)`, { timeout: 60_000 }, async () => {
+      it(`after ${deploy}, the second rollback goes to the revision blue ran (notifications:41)`, { timeout: 120_000 }, async () => {
         const lab = await openLab(`again-ecs-rolling-${String(deployFails)}`, ECS_ROLLING_CRASH);
         try {
           const { scenario } = lab;
