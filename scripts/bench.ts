@@ -20,7 +20,8 @@
  *     tests' settings), so a rollback with waits between its mutations reports them compressed.
  *
  * BENCH_SECTIONS picks the sections to run (comma-separated, default all): js (1), fanin (2–5),
- * rollback (6); e.g. `BENCH_SECTIONS=rollback npm run bench`.
+ * rollback (6), signin (7: a signed-in viewer's reads while 400 wrong passwords arrive at once, run by
+ * vitest's bench runner from scripts/bench-sign-in.bench.ts); e.g. `BENCH_SECTIONS=rollback npm run bench`.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -43,7 +44,7 @@ const ROLLBACK_SPEED = Number(process.env.BENCH_ROLLBACK_SPEED ?? 20);
 const WAIT_SCALE = process.env.BENCH_WAIT_SCALE ?? "0.1";
 const ROLLBACK_GOAL_MS = 300;
 
-const SECTIONS = ["js", "fanin", "rollback"] as const;
+const SECTIONS = ["js", "fanin", "rollback", "signin"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function isSection(name: string): name is Section {
@@ -459,6 +460,13 @@ async function fanIn(): Promise<void> {
   }
 }
 
+/** Section 7: sign-in under guessing, in vitest's bench runner (next-auth loads there as in the tests). */
+function signInUnderGuessing(): void {
+  console.log("\n## 7. Sign-in under guessing (scripts/bench-sign-in.bench.ts)");
+  const res = spawnSync(path.join(root, "node_modules", ".bin", "vitest"), ["bench", "--run", "scripts/bench-sign-in.bench.ts"], { stdio: "inherit", cwd: root });
+  if (res.status !== 0) throw new Error("the sign-in bench failed");
+}
+
 async function main(): Promise<void> {
   const sections = selectedSections();
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
@@ -467,6 +475,7 @@ async function main(): Promise<void> {
     if (res.status !== 0) process.exit(1);
   }
   if (sections.has("js")) firstLoadJs();
+  if (sections.has("signin")) signInUnderGuessing();
   if (!sections.has("fanin") && !sections.has("rollback")) return;
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "teal-bench-"));

@@ -12,8 +12,15 @@ interface Timer {
   fire: () => void;
 }
 
-/** Lets pending promise chains (a store write, a recovery look) run to their end. */
-async function settle(rounds = 8): Promise<void> {
+/**
+ * Lets pending promise chains (a store write, a recovery look) run to their end. A store that
+ * answers over a socket (PostgreSQL) needs real time for that too: `ioPauseMs` of it, between two
+ * rounds of the event loop.
+ */
+async function settle(ioPauseMs: number, rounds = 8): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  if (ioPauseMs <= 0) return;
+  await new Promise<void>((resolve) => setTimeout(resolve, ioPauseMs));
   for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
@@ -25,15 +32,18 @@ export class HandClock {
   constructor(
     private readonly nowMs: () => number,
     private readonly setNow: (ms: number) => void,
+    /** Real milliseconds given to I/O after each timer fires (0: promise chains only). */
+    private readonly ioPauseMs = 0,
   ) {}
 
-  static at(startMs: number): HandClock {
+  static at(startMs: number, options: { ioPauseMs?: number } = {}): HandClock {
     let clock = startMs;
     return new HandClock(
       () => clock,
       (ms) => {
         clock = ms;
       },
+      options.ioPauseMs ?? 0,
     );
   }
 
@@ -69,7 +79,7 @@ export class HandClock {
   async advance(ms: number): Promise<void> {
     const end = this.nowMs() + ms;
     for (;;) {
-      await settle();
+      await settle(this.ioPauseMs);
       const next = this.timers.filter((t) => t.due <= end).sort((a, b) => a.due - b.due || a.id - b.id)[0];
       if (!next) break;
       if (next.due > this.nowMs()) this.setNow(next.due);
@@ -78,6 +88,6 @@ export class HandClock {
       next.fire();
     }
     if (end > this.nowMs()) this.setNow(end);
-    await settle();
+    await settle(this.ioPauseMs);
   }
 }
