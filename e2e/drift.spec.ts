@@ -105,4 +105,6 @@ test("drift made behind Teal's back shows on the app page, the overview and the 
   await expectOperationSucceeded(page, await startedOperationId(page));
   expect(await rangeGreenShare()).toBe(10);
   await expect(banner).toHaveCount(0);
+  // Leave shop as the other specs expect it: all traffic on blue.
+  await rollBackToBlue(page);
 });

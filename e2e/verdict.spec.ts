@@ -1,7 +1,10 @@
+// Files run in name order on one worker. This one comes after every spec that shifts shop: the
+// restored green's failing minutes stay in the verdict's 5-minute CloudWatch window after the test,
+// so for five minutes more a shift of shop rightly asks for the override.
 import { expect, test } from "@playwright/test";
 import { APP_ID, configuredSplit, expectOperationSucceeded, openApp, rollBackToBlue, signIn, startedOperationId } from "./helpers";
 
-const SHOTS = process.env.E2E_SHOTS_DIR ?? "test-results/green-verdict";
+const SHOTS = process.env.E2E_SHOTS_DIR ?? "test-results/verdict";
 
 /** Sets green's (v42's) 5xx rate on the practice range. */
 async function setGreenErrorRate(errorRate: number): Promise<void> {
