@@ -83,7 +83,12 @@ test("drift made behind Teal's back shows on the app page, the overview and the 
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto("/wall");
   const tile = page.getByRole("article", { name: "Shop storefront" });
-  await expect(tile.getByRole("list", { name: "Alarms" })).toContainText(BANNER);
+  const alarmList = tile.getByRole("list", { name: "Alarms" });
+  await expect(alarmList).toContainText(BANNER);
+  // Read across a room, the alarm must be whole: inside its tile, not cut off at the edge.
+  const [tileBox, alarmBox] = [await tile.boundingBox(), await alarmList.boundingBox()];
+  if (!tileBox || !alarmBox) throw new Error("the tile or its alarm list has no box");
+  expect(alarmBox.y + alarmBox.height).toBeLessThanOrEqual(tileBox.y + tileBox.height);
   await page.screenshot({ path: testInfo.outputPath("drift-wall-1920x1080.png") });
   await expectReadable(page, "article[aria-label='Shop storefront']");
 

@@ -20,6 +20,10 @@ export function WallCard({ app, detail }: WallCardProps) {
   // A failing green is as loud as a critical alarm, though every health check still passes.
   const greenWorse = isGreenWorse(app.greenVerdict);
   const critical = alarms.some((a) => a.severity === "critical") || app.greenVerdict?.status === "failing";
+  // A tile has a fixed height on the wall: a quiet verdict (OK, not enough traffic, no per-colour
+  // metrics) gives its room to a running operation or an alarm, which must never be cut off.
+  const busy = Boolean(detail?.operation) || alarms.length > 0;
+  const showVerdict = app.greenVerdict !== undefined && (greenWorse || !busy);
   return (
     <article
       aria-label={app.name}
@@ -39,7 +43,7 @@ export function WallCard({ app, detail }: WallCardProps) {
         <WallHealthLine color="blue" counts={app.health?.blue ?? null} />
         <WallHealthLine color="green" counts={app.health?.green ?? null} />
       </div>
-      {app.greenVerdict ? <WallVerdictLine verdict={app.greenVerdict} /> : null}
+      {showVerdict && app.greenVerdict ? <WallVerdictLine verdict={app.greenVerdict} /> : null}
       <div className="mt-auto space-y-2">
         {detail?.operation ? <WallOperationLine operation={detail.operation} /> : null}
         <WallAlarmList alarms={alarms} />
