@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy } from "@/lib/http/security-headers";
 import { checkRequest, refusalResponse } from "@/lib/http/request-guard";
+import { REQUESTED_PATH_HEADER } from "@/lib/http/requested-path";
 
 // Every request first passes the malformed-request check (lib/http/request-guard.ts), so that what
 // Next would answer 500 is answered 4xx; then pages get their Content-Security-Policy.
@@ -28,6 +29,9 @@ function withPagePolicy(request: NextRequest): NextResponse {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", policy);
+  // The page asked for, so a signed-out visit can come back to it after sign-in (the layout reads it;
+  // the sign-in page keeps only a same-origin path, so a forged header can lead nowhere else).
+  requestHeaders.set(REQUESTED_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("content-security-policy", policy);
   return response;

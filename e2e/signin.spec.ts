@@ -31,6 +31,19 @@ test("signed out, the console sends you to sign in; signed in, / opens the overv
   await expect(page.getByRole("img", { name: /^Configured split:/ })).toBeVisible();
 });
 
+test("a deep link opened signed out returns to the page asked for after sign-in", async ({ page, baseURL }) => {
+  const origin = new URL(baseURL ?? "").origin;
+  for (const asked of ["/apps/catalog-api", "/history?app=shop", "/settings"]) {
+    await page.context().clearCookies();
+    await page.goto(asked);
+    await expect(page).toHaveURL(/\/signin\?/);
+    await page.getByLabel("Email", { exact: true }).fill("admin@example.com");
+    await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page).toHaveURL(`${origin}${asked}`);
+  }
+});
+
 test("after sign-in, only a same-origin callback is followed", async ({ page, baseURL }) => {
   const origin = new URL(baseURL ?? "").origin;
   // Tabs and line breaks are dropped by the URL parser, so "/<TAB>/evil" would become "//evil".

@@ -1,14 +1,16 @@
 import type { ReactNode } from "react";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getServerSession } from "next-auth";
 import { authOptions } from "@/lib/auth/options";
 import { readSessionUser } from "@/components/auth/session-user";
 import { AppHeader } from "@/components/shell/app-header";
+import { REQUESTED_PATH_HEADER, signInUrlFor } from "@/lib/http/requested-path";
 
 // Signed-in shell. The redirect is a convenience: every route and action authorizes on the server.
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const user = readSessionUser(await getServerSession(authOptions));
-  if (!user) redirect("/signin");
+  if (!user) redirect(signInUrlFor((await headers()).get(REQUESTED_PATH_HEADER)));
   return (
     <div className="flex min-h-screen flex-col">
       <a
