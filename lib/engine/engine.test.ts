@@ -219,7 +219,7 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
 
     const op = await store.getOperation(operationId);
     expect(op?.status).toBe("failed");
-    expect(op?.steps[0]?.error).toBe("Timed out after 120 s waiting for the Route 53 change to be INSYNC (last: PENDING).");
+    expect(op?.steps[0]?.error).toBe("Timed out after 120 s waiting for Route 53 to report the change INSYNC (last: PENDING).");
     expect(op?.error).toContain("Timed out after 120 s");
     expect(op?.steps.map((s) => s.status)).toEqual(["failed", "skipped", "skipped", "skipped"]);
     // 2 s, growing by half each time, capped at 4 × the poll interval; the last pause ends at the deadline.
@@ -697,7 +697,7 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     const { operationId } = await engine.start({ plan, actor: operator, reason: "release 42" });
     await engine.whenIdle(operationId);
     const op = await store.getOperation(operationId);
-    expect(op?.steps[0]?.error).toBe("Timed out after 120 s waiting for 3 targets healthy in catalog-green (last: 2 of 4 targets healthy in targetgroup/catalog-green/73e2d6bc24d8a067).");
+    expect(op?.steps[0]?.error).toBe("Timed out after 120 s waiting for 3 targets to be healthy in target group catalog-green (last: 2 of 4 targets healthy in targetgroup/catalog-green/73e2d6bc24d8a067).");
     expect(op?.error).toBe(`Step 1 (Wait for green's targets) failed: ${op?.steps[0]?.error ?? ""}`);
     expect(sleeps.every((ms) => ms <= 20_000)).toBe(true);
   });

@@ -7,6 +7,7 @@
  */
 
 import { randomUUID } from "node:crypto";
+import { waitTarget } from "@/lib/domain/wait-words";
 import {
   AppError,
   isAppError,
@@ -245,48 +246,8 @@ function userMessageOf(error: unknown): string {
   return "Unexpected internal error (details are in the server log).";
 }
 
-function targetGroupName(arn: string): string {
-  // arn:aws:elasticloadbalancing:region:account:targetgroup/<name>/<id>
-  const resource = arn.split(":").pop() ?? arn;
-  const parts = resource.split("/");
-  return parts.length >= 2 && parts[0] === "targetgroup" ? (parts[1] ?? resource) : resource;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-/** What a wait condition waits for, in words ("waiting for …"). */
-export function describeWait(wait: WaitCondition): string {
-  switch (wait.kind) {
-    case "route53-change-insync":
-      return "the Route 53 change to be INSYNC";
-    case "elb-in-service":
-      return wait.instanceIds
-        ? `${wait.instanceIds.length} of ${plural(wait.instanceIds.length, "instance")} InService behind ${wait.loadBalancerName}`
-        : `${plural(wait.minInService, "instance")} InService behind ${wait.loadBalancerName}`;
-    case "asg-in-service":
-      return `${plural(wait.minInService, "instance")} InService in ${wait.groupName}${wait.launch ? ` on ${wait.launch}` : ""}`;
-    case "asg-instances-state":
-      return `${wait.instanceIds.length} of ${plural(wait.instanceIds.length, "instance")} ${wait.lifecycleState} in ${wait.groupName}`;
-    case "asg-traffic-source":
-      return `traffic source ${wait.identifier} of ${wait.groupName} to be ${wait.state}`;
-    case "tg-healthy": {
-      const name = targetGroupName(wait.targetGroupArn);
-      return wait.targetIds
-        ? `${wait.targetIds.length} of ${plural(wait.targetIds.length, "target")} healthy in ${name}`
-        : `${plural(wait.minHealthy, "target")} healthy in ${name}`;
-    }
-    case "ecs-steady":
-      return `ECS service ${wait.service} to be steady${wait.taskDefinition ? ` on ${wait.taskDefinition}` : ""}`;
-    case "route53-weights":
-      return `${wait.recordName} to be weighted ${Object.entries(wait.weights).map(([id, w]) => `${id} ${w}`).join(" / ")}`;
-    case "listener-weights":
-      return `the listener to weight ${Object.entries(wait.weights).map(([arn, w]) => `${targetGroupName(arn)} ${w}`).join(" / ")}`;
-    case "preempted-calls-settled":
-      return `no call of the preempted operation to be able to land any more (${formatSeconds(wait.boundMs)})`;
-  }
-}
+/** What a wait condition waits for, in words ("waiting for …"): the one wording of lib/domain. */
+export const describeWait = waitTarget;
 
 function formatSeconds(ms: number): string {
   const s = ms / 1000;
