@@ -43,7 +43,8 @@ export function OperationHistoryList({ operations, appNames }: OperationHistoryL
                 <span className="min-w-0">
                   <span className="block truncate text-sm text-slate-800 dark:text-slate-200">{op.summary}</span>
                   <span className="block truncate text-xs text-slate-500 dark:text-slate-400">
-                    <span className="sr-only">Reason: </span>“{op.reason || "no reason given"}”
+                    <span className="sr-only">Reason: </span>
+                    {op.reason ? `“${op.reason}”` : <span className="text-slate-500 italic dark:text-slate-400">no reason given</span>}
                   </span>
                 </span>
                 <span className="min-w-0">

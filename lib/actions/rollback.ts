@@ -21,7 +21,8 @@ export async function rollback(input: unknown): Promise<ActionResult<{ operation
     const { operationId } = await rt.engine.start({
       plan: result.plan,
       actor,
-      reason: data.reason && data.reason.length > 0 ? data.reason : "Rollback (no reason given)",
+      // No reason is kept as none: the views say "no reason given" in their own words, never as a quote.
+      reason: data.reason ?? "",
       preempt: true,
     });
     getSnapshotService(rt).invalidate(app.id);
