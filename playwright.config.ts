@@ -7,7 +7,7 @@ import path from "node:path";
 // SQLite database and fast polling, in Debian's Chromium.
 const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
 const rangePort = Number(process.env.E2E_RANGE_PORT ?? 4590);
-const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), "teal-e2e-"));
+const dataDir = process.env.E2E_DATA_DIR || mkdtempSync(path.join(os.tmpdir(), "teal-e2e-"));
 process.env.E2E_DATA_DIR = dataDir;
 process.env.RANGE_URL = `http://127.0.0.1:${rangePort}`;
 process.env.APP_URL = `http://127.0.0.1:${appPort}`;

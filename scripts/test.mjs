@@ -3,7 +3,7 @@
 // (the practice range over HTTP with the real SDK clients; SQLite and a throwaway PostgreSQL
 // cluster), then the production build and the Playwright tests in Debian's Chromium.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,6 +43,72 @@ function runInBackground(title, cmd, args, env = {}) {
     timings.push([`${title} (in parallel)`, Date.now() - t0]);
     return code === 0;
   };
+}
+
+// Rough seconds each browser spec takes on two cores, to split the specs into two groups of about
+// equal length. A spec not listed counts as UNLISTED_SPEC_SECONDS; a wrong guess costs time, not
+// coverage (every spec runs in one group or the other).
+const SPEC_SECONDS = {
+  "bad-requests": 8, charts: 30, dialogs: 50, drift: 45, "frozen-range": 40, history: 15, patterns: 170, "racing-operators": 40,
+  roles: 20, security: 15, settle: 40, "shift-and-rollback": 110, signin: 30, soak: 85, state: 60, "stale-plan": 35,
+  verdict: 100, wall: 40, "wall-readability": 60,
+};
+const UNLISTED_SPEC_SECONDS = 30;
+
+/** The browser specs in two groups of about equal length, each in file-name order. */
+function specGroups() {
+  const files = readdirSync(path.join(root, "e2e")).filter((f) => f.endsWith(".spec.ts")).sort();
+  const groups = [{ files: [], seconds: 0 }, { files: [], seconds: 0 }];
+  const bySize = [...files].sort((a, b) => seconds(b) - seconds(a) || a.localeCompare(b));
+  for (const file of bySize) {
+    const lighter = groups[0].seconds <= groups[1].seconds ? groups[0] : groups[1];
+    lighter.files.push(file);
+    lighter.seconds += seconds(file);
+  }
+  return groups.map((g) => g.files.sort());
+  function seconds(file) {
+    return SPEC_SECONDS[file.replace(/\.spec\.ts$/, "")] ?? UNLISTED_SPEC_SECONDS;
+  }
+}
+
+/**
+ * The browser specs as two Playwright runs side by side, each with its own app server, practice
+ * range, database and Chromium on ports of its own: the specs mostly wait on the range's clock, so
+ * two worlds at once take about half the time of one. Each group's output is printed as it ends.
+ * TEAL_E2E_GROUPS=1 runs them all in one world, one after the other.
+ */
+async function runBrowserSuites() {
+  const single = process.env.TEAL_E2E_GROUPS === "1";
+  const groups = single ? [[]] : specGroups();
+  const t0 = Date.now();
+  console.log(`\n=== e2e (Playwright in Chromium${single ? "" : `, ${groups.length} worlds side by side`}) ===`);
+  const runs = groups.map((files, i) => {
+    const child = spawn(bin("playwright"), ["test", ...files.map((f) => `e2e/${f}`)], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        NEXT_TELEMETRY_DISABLED: "1",
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        E2E_APP_PORT: String(Number(process.env.E2E_APP_PORT ?? 3100) + i),
+        E2E_RANGE_PORT: String(Number(process.env.E2E_RANGE_PORT ?? 4590) + i),
+        E2E_DATA_DIR: "",
+        PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, `playwright-${i}.json`),
+      },
+    });
+    const chunks = [];
+    child.stdout.on("data", (c) => chunks.push(c));
+    child.stderr.on("data", (c) => chunks.push(c));
+    return new Promise((resolve) =>
+      child.on("close", (code) => {
+        console.log(`\n--- e2e world ${i + 1}${files.length ? `: ${files.join(", ")}` : ""} (${((Date.now() - t0) / 1000).toFixed(1)} s) ---`);
+        process.stdout.write(Buffer.concat(chunks));
+        resolve(code === 0);
+      }),
+    );
+  });
+  const results = await Promise.all(runs);
+  timings.push([`e2e (Playwright, ${groups.length} world${groups.length === 1 ? "" : "s"})`, Date.now() - t0]);
+  return results.every(Boolean);
 }
 
 function ensureChromium() {
@@ -99,16 +165,20 @@ try {
     const built = build ? await build() : false;
     ok = built && ok;
     // The browser tests run even when an earlier suite failed, so one run reports everything.
-    if (built) {
-      ok = run("e2e (Playwright in Chromium)", bin("playwright"), ["test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, "playwright.json") }) && ok;
-    }
+    if (built) ok = (await runBrowserSuites()) && ok;
   }
 } finally {
   if (pg) await pg.stop();
 }
 
 const v = counts(path.join(reports, "vitest.json"), "vitest");
-const p = counts(path.join(reports, "playwright.json"), "playwright");
+const p = { passed: 0, failed: 0, skipped: 0 };
+for (const file of existsSync(reports) ? readdirSync(reports).filter((f) => f.startsWith("playwright")) : []) {
+  const c = counts(path.join(reports, file), "playwright");
+  p.passed += c.passed;
+  p.failed += c.failed;
+  p.skipped += c.skipped;
+}
 rmSync(reports, { recursive: true, force: true });
 console.log("\nTimings:");
 for (const [title, ms] of timings) console.log(`  ${(ms / 1000).toFixed(1).padStart(7)} s  ${title}`);
