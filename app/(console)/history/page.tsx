@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { requireRole } from "@/lib/auth/session";
+import { pageActorOrSignIn } from "@/lib/auth/page-user";
 import { AUDIT_ACTIONS, auditFilterOf, historySearch, INTENT_KINDS, OPERATION_STATUSES, operationFilterOf, parseHistoryQuery, type HistoryQuery } from "@/lib/history/query";
 import { getRuntime } from "@/lib/runtime/runtime";
 import { AuditTable } from "@/components/history/audit-table";
@@ -14,7 +14,8 @@ export const dynamic = "force-dynamic";
 
 // Operations and audit records, filtered through the URL, with CSV and JSON exports of the same filters.
 export default async function HistoryPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireRole("read");
+  // Every role may read history; signed out, sign in and come back here.
+  await pageActorOrSignIn();
   const params = await searchParams;
   const view = params.view === "audit" ? "audit" : "operations";
   const parsed = parseHistoryQuery(params);
