@@ -1,4 +1,5 @@
 import tseslint from "typescript-eslint";
+import layers from "./eslint/layers.mjs";
 
 // Lint rules that carry the house rules of ARCHITECTURE.md: no `any`, and the layer boundaries.
 export default tseslint.config(
@@ -30,49 +31,10 @@ export default tseslint.config(
     },
   },
   {
-    // Only lib/aws talks to the AWS SDK.
+    // The layers (eslint/layers.mjs): every import resolved to the folder it reaches, so a relative
+    // path or an index file is held to the same rule as an "@/" import.
     files: ["**/*.ts", "**/*.tsx"],
-    ignores: ["lib/aws/**", "lib/sim/**", "scripts/**", "e2e/**"],
-    rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@aws-sdk/*"], message: "Only lib/aws imports the AWS SDK." }] }],
-    },
-  },
-  {
-    // Components render props: no AWS, no database, no practice range.
-    files: ["components/**/*.{ts,tsx}"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            { group: ["@aws-sdk/*"], message: "Only lib/aws imports the AWS SDK." },
-            { group: ["@/lib/aws/*", "@/lib/store/*", "@/lib/sim/*", "@/lib/engine/*"], message: "components/ never import server code." },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // The app reaches the practice range only through the SDK endpoint, never by importing it.
-    files: ["app/**/*.{ts,tsx}", "lib/actions/**", "lib/engine/**", "lib/patterns/**", "lib/metrics/**", "lib/store/**", "lib/auth/**", "lib/config/**", "lib/domain/**"],
-    ignores: ["**/*.test.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            { group: ["@aws-sdk/*"], message: "Only lib/aws imports the AWS SDK." },
-            { group: ["@/lib/sim/*", "../sim/*", "../../lib/sim/*"], message: "The app never imports lib/sim." },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ["lib/aws/**"],
-    ignores: ["**/*.test.ts"],
-    rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@/lib/sim/*", "../sim/*"], message: "The app never imports lib/sim." }] }],
-    },
+    plugins: { teal: layers },
+    rules: { "teal/layers": "error" },
   },
 );

@@ -12,7 +12,7 @@ import {
   type TaskDefinition,
 } from "@aws-sdk/client-ecs";
 import type { EcsDeploymentView, EcsServiceView } from "@/lib/domain/types";
-import { imageVersion, type EcsTaskInfo } from "@/lib/patterns/ecs-common";
+import { imageVersion, type EcsTaskInfo } from "./ecs-shapes";
 import { toAppError } from "./errors";
 
 /** The family:revision part of a task definition ARN (or the input when it is already short). */

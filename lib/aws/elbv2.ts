@@ -10,7 +10,7 @@ import {
   type TargetHealthDescription,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { HealthState, JsonObject } from "@/lib/domain/types";
-import type { TargetHealthInfo } from "@/lib/patterns/ecs-common";
+import type { TargetHealthInfo } from "./ecs-shapes";
 import { toAppError } from "./errors";
 import { toJson } from "./json";
 
