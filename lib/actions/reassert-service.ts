@@ -4,6 +4,7 @@ import type { AppConfig } from "@/lib/config/schema";
 import { driftAgainst, planReaches, reassertIntents } from "@/lib/patterns/drift";
 import type { Runtime } from "@/lib/runtime/runtime";
 import { planFor } from "./plan-service";
+import { IN_FLIGHT_STATUSES } from "@/lib/domain/operation-status";
 
 export interface ReassertPlan {
   /** The state the plan was made from (its version is what a confirm must carry); null when refused before reading AWS. */
@@ -22,7 +23,7 @@ const refused = (reason: string, rest: Partial<ReassertPlan> = {}): ReassertPlan
  * pattern ends exactly there (e.g. an Auto Scaling group resized since, so the old share is off its grid).
  */
 export async function planReassert(rt: Runtime, app: AppConfig): Promise<ReassertPlan> {
-  const [active] = await rt.store.listOperations({ appId: app.id, status: ["pending", "running", "interrupted"], limit: 1 });
+  const [active] = await rt.store.listOperations({ appId: app.id, status: [...IN_FLIGHT_STATUSES], limit: 1 });
   if (active) {
     return refused(`An operation is in flight on ${app.name} (${active.summary}): let it finish, abort it or roll back; there is no settled state to compare yet.`);
   }

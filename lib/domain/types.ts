@@ -389,23 +389,9 @@ export interface AsgView {
   strays?: InstanceView[];
 }
 
-export type OperationStatus =
-  | "pending"
-  | "running"
-  | "succeeded"
-  | "failed"
-  | "aborted"
-  | "preempted"
-  | "interrupted";
-
-export const TERMINAL_OPERATION_STATUSES: readonly OperationStatus[] = [
-  "succeeded",
-  "failed",
-  "aborted",
-  "preempted",
-] as const;
-
-export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "skipped";
+export type { OperationStatus, StepStatus } from "./operation-status";
+export { TERMINAL_OPERATION_STATUSES } from "./operation-status";
+import type { OperationStatus, StepStatus } from "./operation-status";
 
 export interface OperationStep {
   index: number;

@@ -17,15 +17,9 @@ export const INTENT_KINDS = [
   "deploy-revision",
 ] as const satisfies readonly IntentKind[];
 
-export const OPERATION_STATUSES = [
-  "pending",
-  "running",
-  "succeeded",
-  "failed",
-  "aborted",
-  "preempted",
-  "interrupted",
-] as const satisfies readonly OperationStatus[];
+import { OPERATION_STATUSES } from "@/lib/domain/operation-status";
+
+export { OPERATION_STATUSES };
 
 export const AUDIT_ACTIONS = [
   "operation.started",

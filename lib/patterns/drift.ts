@@ -18,6 +18,7 @@
 import type { AppState, Drift, DriftFigures, InstanceView, Intent, Operation, PatternId, Plan, PlanEnds } from "@/lib/domain/types";
 import { isAttached, isInService, percentOf } from "./asg-common";
 import { taskShare } from "./ecs-elb-swap";
+import { isInFlightStatus } from "@/lib/domain/operation-status";
 
 /**
  * Shares are rounded to 0.01 % on both sides (weights and counts alike); anything within half a
@@ -101,7 +102,6 @@ export function detectDrift(expected: PlanEnds, state: AppState): DriftFigures |
   }
 }
 
-const IN_FLIGHT = new Set(["pending", "running", "interrupted"]);
 
 /**
  * Drift against the last successful operation `reference`, given the application's current (or
@@ -116,7 +116,7 @@ export function driftAgainst(input: {
   readAtMs: number;
 }): Drift | null {
   const { reference, current, state, readAtMs } = input;
-  if (current && IN_FLIGHT.has(current.status)) return null;
+  if (current && isInFlightStatus(current.status)) return null;
   if (!reference || reference.status !== "succeeded" || !reference.after || reference.appId !== state.appId) return null;
   const finished = reference.finishedAt === null ? Number.NaN : Date.parse(reference.finishedAt);
   if (!Number.isFinite(finished) || readAtMs < finished) return null;

@@ -11,6 +11,7 @@ import { planningFor } from "@/lib/patterns/catalog";
 import { driftAgainst } from "@/lib/patterns/drift";
 import { metricPlanFor, observeHintsFrom, observeWithPattern } from "@/lib/patterns/registry";
 import type { Runtime } from "./runtime";
+import { IN_FLIGHT_STATUSES } from "@/lib/domain/operation-status";
 
 /** Reads one application's AWS state, fresh (plans and version checks use this, never a cache). */
 export async function observeApp(rt: Runtime, app: AppConfig): Promise<AppState> {
@@ -104,7 +105,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
   });
 
   const currentOperation = async (appId: string): Promise<Operation | null> => {
-    const [active] = await rt.store.listOperations({ appId, status: ["pending", "running", "interrupted"], limit: 1 });
+    const [active] = await rt.store.listOperations({ appId, status: [...IN_FLIGHT_STATUSES], limit: 1 });
     if (active) return active;
     const [last] = await rt.store.listOperations({ appId, limit: 1 });
     return last ?? null;

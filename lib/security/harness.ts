@@ -11,13 +11,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encode } from "next-auth/jwt";
-import { TERMINAL_OPERATION_STATUSES, type Actor, type OperationStatus, type Role } from "@/lib/domain/types";
+import { type Actor, type OperationStatus, type Role } from "@/lib/domain/types";
 import { seedDemoWorld } from "@/lib/sim/seed";
 import { startTestRange, type TestRange } from "@/lib/sim/testing";
 import { AUDIT_ACTIONS } from "@/lib/history/query";
 import type { Runtime } from "@/lib/runtime/runtime";
 import type { Store } from "@/lib/store/store";
 import { setFakeRequest, sessionFromFakeRequest, type FakeRequest } from "./fake-request";
+import { ACTIVE_STATUSES, isTerminalStatus } from "@/lib/domain/operation-status";
 
 export const SECRET = "security-suite-secret-0123456789abcdef";
 export const SESSION_COOKIE = "next-auth.session-token";
@@ -136,7 +137,7 @@ export async function startSecurityWorld(
   const runToCompletion = async (operationId: string): Promise<OperationStatus> => {
     for (let i = 0; i < 400; i++) {
       const status = await store.getOperationStatus(operationId);
-      if (status !== null && TERMINAL_OPERATION_STATUSES.includes(status)) {
+      if (isTerminalStatus(status)) {
         await rt.engine.whenIdle(operationId);
         return status;
       }
@@ -148,7 +149,7 @@ export async function startSecurityWorld(
   };
 
   const settle = async (): Promise<void> => {
-    for (const op of await store.listOperations({ status: ["pending", "running"], limit: 100 })) {
+    for (const op of await store.listOperations({ status: [...ACTIVE_STATUSES], limit: 100 })) {
       await rt.engine.abort(op.id, ADMIN, "security suite: end of cell").catch(() => undefined);
     }
     await rt.engine.whenIdle();

@@ -51,6 +51,7 @@ import { writeExportedHead, type SignedHead } from "./audit-export";
 import { migrationProvider } from "./migrations";
 import type { SessionInfo } from "@/lib/domain/session";
 import type { AuditTable, Database, KioskTokensTable, OperationStepsTable, OperationsTable, SessionsTable } from "./schema";
+import { ACTIVE_STATUSES, OPERATION_STATUSES, STEP_STATUSES } from "@/lib/domain/operation-status";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -353,8 +354,6 @@ function journalRowName(operationId: string, idx: number): string {
 
 const NO_KEY = "The audit key is not available.";
 
-const OPERATION_STATUSES: readonly OperationStatus[] = ["pending", "running", "succeeded", "failed", "aborted", "preempted", "interrupted"];
-const STEP_STATUSES: readonly StepStatus[] = ["pending", "running", "succeeded", "failed", "skipped"];
 
 function checkedStatus<T extends string>(value: string, allowed: readonly T[], what: string): T {
   const found = allowed.find((s) => s === value);
@@ -687,7 +686,7 @@ class KyselyStore implements Store {
           updated_at: this.iso(),
           error: "The server stopped while this operation was running.",
         })
-        .where("status", "in", ["running", "pending"]);
+        .where("status", "in", [...ACTIVE_STATUSES]);
       if (liveAt !== null) {
         query = query.where(({ not, exists, selectFrom }) =>
           not(
