@@ -451,28 +451,8 @@ export interface Operation {
 }
 
 /** Typed audit events (closed list of dotted names). */
-export type AuditAction =
-  | "operation.started"
-  | "operation.succeeded"
-  | "operation.failed"
-  | "operation.aborted"
-  | "operation.preempted"
-  | "operation.interrupted"
-  | "operation.resumed"
-  | "step.succeeded"
-  | "step.failed"
-  | "step.skipped"
-  | "traffic.shifted"
-  | "rollback.started"
-  | "rollback.completed"
-  | "auth.signed_in"
-  | "auth.denied"
-  | "auth.signed_out"
-  | "auth.sessions_revoked"
-  | "token.created"
-  | "token.revoked"
-  | "drift.reasserted"
-  | "action.refused";
+export type { AuditAction } from "./audit-actions";
+import type { AuditAction } from "./audit-actions";
 
 export interface AuditEntryInput {
   action: AuditAction;

@@ -177,6 +177,25 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     expect(await store.verifyAudit()).toMatchObject({ ok: true });
   });
 
+  it("records the change an operation made by its kind: a standby, a scale-up or a deploy is not a traffic shift", async () => {
+    const cases: { intent: Plan["intent"]; action: AuditAction }[] = [
+      { intent: { kind: "promote" }, action: "traffic.promoted" },
+      { intent: { kind: "standby-enter", color: "blue" }, action: "standby.entered" },
+      { intent: { kind: "standby-exit", color: "blue" }, action: "standby.exited" },
+      { intent: { kind: "scale-green", capacity: 4 }, action: "capacity.scaled" },
+      { intent: { kind: "deploy-revision", taskDefinition: "web:42" }, action: "revision.deployed" },
+    ];
+    engine = makeEngine();
+    gateway.respond("EnterStandby", () => ({ Activities: [] }));
+    for (const { intent, action } of cases) {
+      const step: Step = { id: "change", title: "Change", call: { service: "autoscaling", operation: "EnterStandby", input: { AutoScalingGroupName: "shop-blue" } } };
+      const { operationId } = await engine.start({ plan: shiftPlan({ intent, steps: [step] }), actor: operator, reason: `a ${intent.kind}` });
+      await engine.whenIdle(operationId);
+      expect(await auditActions(operationId), intent.kind).toEqual(["operation.started", action, "operation.succeeded"]);
+    }
+    expect(await store.listAudit({ action: "traffic.shifted" })).toEqual([]);
+  });
+
   it("fails the operation on a failing call, skips the rest and releases the lock", async () => {
     route53(gateway, false);
     gateway.fail(

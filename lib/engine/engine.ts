@@ -8,6 +8,7 @@
 
 import { randomUUID } from "node:crypto";
 import { waitTarget } from "@/lib/domain/wait-words";
+import { changeAuditAction } from "@/lib/domain/audit-actions";
 import {
   AppError,
   isAppError,
@@ -904,7 +905,7 @@ export function createEngine(options: EngineOptions): Engine {
     const changed = await store.updateOperation(run.operationId, { status: "succeeded", finishedAt: iso(), error: null }, { ifStatusIn: ["running"] });
     if (!changed) return;
     const common = { actor: job.actor, appId: run.appId, operationId: run.operationId, reason: job.reason, before: job.before, after: job.after };
-    await audit({ action: job.intent.kind === "rollback" ? "rollback.completed" : "traffic.shifted", ...common });
+    await audit({ action: changeAuditAction(job.intent.kind), ...common });
     await audit({ action: "operation.succeeded", ...common });
   }
 

@@ -18,32 +18,11 @@ export const INTENT_KINDS = [
 ] as const satisfies readonly IntentKind[];
 
 import { OPERATION_STATUSES } from "@/lib/domain/operation-status";
+import { AUDIT_ACTIONS } from "@/lib/domain/audit-actions";
 
 export { OPERATION_STATUSES };
 
-export const AUDIT_ACTIONS = [
-  "operation.started",
-  "operation.succeeded",
-  "operation.failed",
-  "operation.aborted",
-  "operation.preempted",
-  "operation.interrupted",
-  "operation.resumed",
-  "step.succeeded",
-  "step.failed",
-  "step.skipped",
-  "traffic.shifted",
-  "rollback.started",
-  "rollback.completed",
-  "auth.signed_in",
-  "auth.denied",
-  "auth.signed_out",
-  "auth.sessions_revoked",
-  "token.created",
-  "token.revoked",
-  "drift.reasserted",
-  "action.refused",
-] as const satisfies readonly AuditAction[];
+export { AUDIT_ACTIONS };
 
 // A new intent, status or audit action must be added to the lists above, or this stops compiling.
 type Missing = Exclude<IntentKind, (typeof INTENT_KINDS)[number]> | Exclude<OperationStatus, (typeof OPERATION_STATUSES)[number]> | Exclude<AuditAction, (typeof AUDIT_ACTIONS)[number]>;

@@ -1,0 +1,54 @@
+// Every kind of audit record, in one list (the type derives from it), and the one record an
+// operation writes for the change it made: a standby, a scale-up or a deploy is not a traffic shift.
+
+import type { IntentKind } from "./types";
+
+export const AUDIT_ACTIONS = [
+  "operation.started",
+  "operation.succeeded",
+  "operation.failed",
+  "operation.aborted",
+  "operation.preempted",
+  "operation.interrupted",
+  "operation.resumed",
+  "step.succeeded",
+  "step.failed",
+  "step.skipped",
+  "traffic.shifted",
+  "traffic.promoted",
+  "rollback.started",
+  "rollback.completed",
+  "standby.entered",
+  "standby.exited",
+  "capacity.scaled",
+  "revision.deployed",
+  "auth.signed_in",
+  "auth.denied",
+  "auth.signed_out",
+  "auth.sessions_revoked",
+  "token.created",
+  "token.revoked",
+  "drift.reasserted",
+  "action.refused",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** The record of the change a succeeded operation made, by what it was asked to do. */
+export const CHANGE_AUDIT_ACTION = {
+  shift: "traffic.shifted",
+  promote: "traffic.promoted",
+  rollback: "rollback.completed",
+  "standby-enter": "standby.entered",
+  "standby-exit": "standby.exited",
+  "scale-green": "capacity.scaled",
+  "deploy-revision": "revision.deployed",
+} as const satisfies Record<IntentKind, AuditAction>;
+
+export function changeAuditAction(kind: IntentKind): AuditAction {
+  return CHANGE_AUDIT_ACTION[kind];
+}
+
+export function auditActionOf(value: string): AuditAction | null {
+  return AUDIT_ACTIONS.find((a) => a === value) ?? null;
+}
