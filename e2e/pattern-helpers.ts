@@ -82,14 +82,15 @@ interface ExportedOperation {
  */
 export async function expectInHistory(
   page: Page,
-  op: { appId: string; operationId: string; actor: string; reason: string | RegExp; intent: string; status: string },
+  op: { appId: string; operationId: string; actor: string; reason: string | null; intent: string; status: string },
 ): Promise<void> {
   const query = new URLSearchParams({ app: op.appId, actor: op.actor, intent: op.intent });
   await page.goto(`/history?${query.toString()}`);
   const row = page.getByRole("list", { name: "Operations" }).getByRole("listitem").filter({ hasText: op.operationId });
   await expect(row).toHaveCount(1);
   await expect(row).toContainText(op.actor);
-  await expect(row).toContainText(op.reason);
+  // No reason given is said in words, never quoted as if someone had written it.
+  await expect(row).toContainText(op.reason === null ? "no reason given" : `“${op.reason}”`);
   await expect(row).toContainText(op.status);
   const exported = await page.request.get(`/api/history/operations?format=json&${query.toString()}`);
   expect(exported.ok()).toBe(true);
@@ -99,8 +100,23 @@ export async function expectInHistory(
   expect(found?.actor.email).toBe(op.actor);
   expect(found?.intent.kind).toBe(op.intent);
   expect(found?.status).toBe(op.status.toLowerCase());
-  if (typeof op.reason === "string") expect(found?.reason).toBe(op.reason);
-  else expect(found?.reason).toMatch(op.reason);
+  expect(found?.reason).toBe(op.reason ?? "");
+}
+
+/**
+ * The audit record of the change an operation made (e.g. standby.entered) is on the History page's
+ * audit view, filtered by that action, and in the JSON export with the operation's id.
+ */
+export async function expectAuditRecord(page: Page, record: { appId: string; operationId: string; action: string; reason: string }): Promise<void> {
+  const query = new URLSearchParams({ view: "audit", app: record.appId, action: record.action });
+  await page.goto(`/history?${query.toString()}`);
+  const row = page.getByRole("row").filter({ hasText: record.action }).filter({ hasText: record.reason });
+  await expect(row.first()).toBeVisible();
+  const exported = await page.request.get(`/api/history/audit?format=json&${query.toString()}`);
+  expect(exported.ok()).toBe(true);
+  const body = (await exported.json()) as { audit: { action: string; operationId: string | null; reason: string | null }[] };
+  const found = body.audit.find((r) => r.operationId === record.operationId);
+  expect(found, `${record.action} of operation ${record.operationId} in the JSON export`).toMatchObject({ action: record.action, reason: record.reason });
 }
 
 /** Sets the range's clock speed and returns the one it had (POST /_sim/clock). */

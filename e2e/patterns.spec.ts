@@ -3,6 +3,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { configuredSplit, expectOperation, rollBack, signIn, startedOperationId } from "./helpers";
 import {
   confirmWithReason,
+  expectAuditRecord,
   expectInHistory,
   openPatternApp,
   rangeAlbWeights,
@@ -32,7 +33,7 @@ test("alb-weighted: shift to 25 % moves the listener weights, roll back restores
   expect((await rangeAlbWeights("catalog-alb"))[1]).toBe(0);
   const who = { appId: "catalog-api", actor: "operator@example.com" };
   await expectInHistory(page, { ...who, operationId: shiftId, reason: "Canary of the catalog build", intent: "shift", status: "Succeeded" });
-  await expectInHistory(page, { ...who, operationId: rollbackId, reason: /no reason given/, intent: "rollback", status: "Succeeded" });
+  await expectInHistory(page, { ...who, operationId: rollbackId, reason: null, intent: "rollback", status: "Succeeded" });
 });
 
 test("ecs-elb-swap: the slider snaps to whole tasks; shift to 50 % and roll back", async ({ page }) => {
@@ -99,6 +100,28 @@ test("standby: one ticked blue instance into Standby, then all blue back in serv
   const who = { appId: "payments-api", actor: "operator@example.com", status: "Succeeded" };
   await expectInHistory(page, { ...who, operationId: enterId, reason: "Patch one payments host", intent: "standby-enter" });
   await expectInHistory(page, { ...who, operationId: exitId, reason: "Patch done", intent: "standby-exit" });
+  await expectAuditRecord(page, { appId: "payments-api", operationId: enterId, action: "standby.entered", reason: "Patch one payments host" });
+  await expectAuditRecord(page, { appId: "payments-api", operationId: exitId, action: "standby.exited", reason: "Patch done" });
+});
+
+test("scale green: the change is recorded as capacity.scaled, not as a traffic shift", async ({ page }) => {
+  await openPatternApp(page, "payments-api");
+  const scale = page.getByLabel("Scale green");
+  const before = Number(await scale.inputValue());
+  const scaleTo = async (n: number, reason: string): Promise<string> => {
+    await scale.fill(String(n));
+    await page.getByRole("button", { name: "Scale green…" }).click();
+    const id = await confirmWithReason(page, /^Scale green/, "Confirm scale", reason);
+    await expectOperation(page, id, "Succeeded");
+    return id;
+  };
+  const upId = await scaleTo(before + 1, "One more green host for the soak");
+  const downId = await scaleTo(before, "Back to the usual green size");
+  await expectAuditRecord(page, { appId: "payments-api", operationId: upId, action: "capacity.scaled", reason: "One more green host for the soak" });
+  await expectAuditRecord(page, { appId: "payments-api", operationId: downId, action: "capacity.scaled", reason: "Back to the usual green size" });
+  const shifts = await page.request.get(`/api/history/audit?format=json&app=payments-api&action=traffic.shifted`);
+  const { audit } = (await shifts.json()) as { audit: { operationId: string | null }[] };
+  expect(audit.map((r) => r.operationId)).not.toContain(upId);
 });
 
 test("ecs-rolling: deploy a revision, follow it to COMPLETED in the deployment panel, roll back", async ({ page }) => {
@@ -136,6 +159,7 @@ test("ecs-rolling: deploy a revision, follow it to COMPLETED in the deployment p
     intent: "deploy-revision",
     status: "Succeeded",
   });
+  await expectAuditRecord(page, { appId: "notifications", operationId: id, action: "revision.deployed", reason: "Release the new notifications build" });
 });
 
 test("a rollback during a running shift preempts it", async ({ page }) => {
@@ -162,7 +186,7 @@ test("a rollback during a running shift preempts it", async ({ page }) => {
     expect((await rangeLifecycles("payments-blue")).every((s) => s === "InService")).toBe(true);
     const who = { appId: "payments-api", actor: "operator@example.com" };
     await expectInHistory(page, { ...who, operationId: shiftId, reason: "Full cutover of payments", intent: "promote", status: "Preempted" });
-    await expectInHistory(page, { ...who, operationId: rollbackId, reason: /no reason given/, intent: "rollback", status: "Succeeded" });
+    await expectInHistory(page, { ...who, operationId: rollbackId, reason: null, intent: "rollback", status: "Succeeded" });
   } finally {
     await setRangeSpeed(speed);
   }

@@ -196,6 +196,15 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     expect(await store.listAudit({ action: "traffic.shifted" })).toEqual([]);
   });
 
+  it("a rollback may start without a reason and keeps none; any other operation must say why", async () => {
+    engine = makeEngine();
+    route53(gateway, false);
+    await expect(engine.start({ plan: shiftPlan(), actor: operator, reason: "  " })).rejects.toMatchObject({ code: "invalid" });
+    const { operationId } = await engine.start({ plan: rollbackPlan(), actor: operator, reason: "" });
+    await engine.whenIdle(operationId);
+    expect(await store.getOperation(operationId)).toMatchObject({ status: "succeeded", reason: "" });
+  });
+
   it("fails the operation on a failing call, skips the rest and releases the lock", async () => {
     route53(gateway, false);
     gateway.fail(

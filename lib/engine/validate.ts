@@ -69,7 +69,8 @@ export function validateStart(plan: Plan, actor: Actor, reason: string): string 
   const actorCheck = actorSchema.safeParse(actor);
   if (!actorCheck.success) throw new AppError("invalid", describeIssue("Unknown caller", actorCheck.error));
   const trimmed = typeof reason === "string" ? reason.trim() : "";
-  if (trimmed.length === 0) throw new AppError("invalid", "Give a reason: it goes into the audit log.");
+  // A rollback never waits for words: at 3 a.m. its reason is optional, and none is kept as none.
+  if (trimmed.length === 0 && plan.intent.kind !== "rollback") throw new AppError("invalid", "Give a reason: it goes into the audit log.");
   if (trimmed.length > MAX_REASON_LENGTH) throw new AppError("invalid", `The reason is too long (at most ${MAX_REASON_LENGTH} characters).`);
   return trimmed;
 }
