@@ -22,6 +22,11 @@ export interface ChartSpec {
   lines: LineSpec[];
   /** Columns the chart spans in the three-column grid. */
   span: 1 | 2;
+  /**
+   * Said on the chart when a line measures both colours together (a load balancer or target group
+   * AWS reports as a whole), so nobody reads it as a per-colour figure.
+   */
+  note?: string;
 }
 
 function pair(metric: string, stat: string, suffix: string, emphasis: LineSpec["emphasis"]): LineSpec[] {
