@@ -23,7 +23,8 @@ async function shoot(page: Page, name: string): Promise<void> {
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible({ timeout: 60_000 });
     const metrics = page.getByRole("region", { name: "Metrics" });
     await expect(metrics.locator("path.recharts-line-curve").first()).toBeAttached({ timeout: 30_000 });
-    await metrics.scrollIntoViewIfNeeded();
+    // The charts from their heading down, clear of the sticky top bar.
+    await page.getByRole("heading", { name: "Metrics", exact: true }).evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 72));
     await page.screenshot({ path: `${SHOTS}/${name}-${theme}.png` });
   }
 }
@@ -53,7 +54,7 @@ test("ecs-elb-swap charts the shared target group's requests, latency and 5xx an
   for (const d of paths) expect(d).not.toMatch(/C/);
 
   // One clock: the axis says UTC, and every ECS event time reads "hh:mm:ss UTC".
-  await expect(requests.locator("svg text").filter({ hasText: /^UTC$/ })).toHaveCount(1);
+  await expect(requests.getByTestId("chart-time-zone")).toHaveText("times UTC");
   const times = page.getByRole("list", { name: /orders-(blue|green) events/ }).locator("time");
   await expect(times.first()).toBeVisible();
   for (const text of await times.allTextContents()) expect(text).toMatch(/^\d{2}:\d{2}:\d{2} UTC$/);

@@ -49,6 +49,9 @@ export function MetricChart({ spec, rows, markers, domain, ticks, palette, heigh
             {spec.title}
           </span>
           <span className="truncate text-[11px] text-slate-500 dark:text-slate-400">{spec.hint}</span>
+          <span className="ml-auto shrink-0 text-[10px] text-slate-500 dark:text-slate-400" data-testid="chart-time-zone">
+            times UTC
+          </span>
         </span>
         <ChartLegend lines={spec.lines} palette={palette} />
         {spec.note ? (
@@ -73,8 +76,6 @@ export function MetricChart({ spec, rows, markers, domain, ticks, palette, heigh
               domain={[domain.from, domain.to]}
               ticks={[...ticks]}
               tickFormatter={(t: number) => formatAxisTime(t)}
-              label={{ value: "UTC", position: "insideBottomRight", offset: -2, fontSize: 10, fill: palette.axis }}
-              height={34}
               stroke={palette.axis}
               tick={{ fontSize: 11, fill: palette.axis }}
               tickLine={false}
