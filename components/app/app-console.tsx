@@ -162,7 +162,7 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
             <h2 id="metrics-heading" className="text-sm font-semibold text-slate-900 dark:text-slate-100">
               Metrics
             </h2>
-            <span className="text-xs text-slate-500 dark:text-slate-400">CloudWatch, per minute · ⚑ marks operations</span>
+            <span className="text-xs text-slate-500 dark:text-slate-400">CloudWatch, per minute, times in UTC · ⚑ marks operations</span>
           </div>
           <RangePicker value={range} onChange={setRange} />
         </div>

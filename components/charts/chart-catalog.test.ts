@@ -12,10 +12,10 @@ describe("chartsForSeries", () => {
     const charts = chartsForSeries([series("Latency", "Average", null, "Seconds"), series("Latency", "p99", null, "Seconds"), series("RequestCount", "Sum", null)]);
     expect(charts.map((c) => c.title)).toEqual(["Latency", "Requests"]);
     const latency = charts[0];
-    expect(latency?.lines.map((l) => l.label)).toEqual(["Load balancer avg", "Load balancer p99"]);
+    expect(latency?.lines.map((l) => l.label)).toEqual(["Both colours avg", "Both colours p99"]);
     expect(latency?.lines.every((l) => l.color === null)).toBe(true);
     expect(latency?.lines[1]?.emphasis).toBe("secondary");
-    expect(charts[1]?.lines.map((l) => l.label)).toEqual(["Load balancer"]);
+    expect(charts[1]?.lines.map((l) => l.label)).toEqual(["Both colours"]);
   });
 
   it("titles ALB and ECS metrics and orders blue before green", () => {
@@ -33,7 +33,22 @@ describe("chartsForSeries", () => {
     expect(charts[0]?.lines.map((l) => l.label)).toEqual(["Blue avg", "Blue p99"]);
     expect(charts[3]?.lines.map((l) => l.label)).toEqual(["Blue", "Green"]);
     expect(charts[3]?.unit).toBe("Percent");
-    expect(charts[2]?.lines[0]?.label).toBe("Load balancer");
+    expect(charts[2]?.lines[0]?.label).toBe("Both colours");
+  });
+
+  it("says on a shared chart that AWS reports the load balancer or target group as a whole, and only there", () => {
+    const charts = chartsForSeries([
+      { ...series("RequestCount", "Sum", null), sharedBy: "target-group" },
+      { ...series("HTTPCode_Backend_5XX", "Sum", null), sharedBy: "load-balancer" },
+      series("Latency", "Average", null, "Seconds"),
+      series("CPUUtilization", "Average", "blue", "Percent"),
+      series("CPUUtilization", "Average", "green", "Percent"),
+    ]);
+    const note = (title: string) => charts.find((c) => c.title === title)?.note;
+    expect(note("Requests")).toBe("One series for both colours: AWS reports this target group as a whole");
+    expect(note("Backend 5xx")).toBe("One series for both colours: AWS reports this load balancer as a whole");
+    expect(note("Latency")).toBe("One series for both colours: AWS reports this load balancer as a whole");
+    expect(note("CPU")).toBeUndefined();
   });
 
   it("keeps a metric it does not know, under its own name, last", () => {

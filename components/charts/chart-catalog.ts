@@ -22,6 +22,11 @@ export interface ChartSpec {
   lines: LineSpec[];
   /** Columns the chart spans in the three-column grid. */
   span: 1 | 2;
+  /**
+   * Said on the chart when a line measures both colours together (a load balancer or target group
+   * AWS reports as a whole), so nobody reads it as a per-colour figure.
+   */
+  note?: string;
 }
 
 function pair(metric: string, stat: string, suffix: string, emphasis: LineSpec["emphasis"]): LineSpec[] {
@@ -109,7 +114,7 @@ const METRICS: Record<string, MetricInfo> = {
   RequestCount: { title: "Requests", hint: "RequestCount, sum per minute", order: 4, span: 2 },
   BackendConnectionErrors: { title: "Backend connection errors", hint: "BackendConnectionErrors, sum per minute", order: 5, span: 1 },
   RejectedConnectionCount: { title: "Rejected connections", hint: "RejectedConnectionCount, sum per minute (ALB at its connection limit)", order: 6, span: 1 },
-  CPUUtilization: { title: "CPU", hint: "ECS service CPUUtilization, average", order: 7, span: 1 },
+  CPUUtilization: { title: "CPU", hint: "CPUUtilization per colour, average", order: 7, span: 1 },
   MemoryUtilization: { title: "Memory", hint: "ECS service MemoryUtilization, average", order: 8, span: 1 },
   SurgeQueueLength: { title: "Surge queue", hint: "SurgeQueueLength, maximum", order: 9, span: 1 },
   SpilloverCount: { title: "Spillover", hint: "SpilloverCount, sum per minute (rejected requests)", order: 10, span: 1 },
@@ -120,12 +125,19 @@ const METRICS: Record<string, MetricInfo> = {
 const STAT_ORDER: Record<string, number> = { Average: 0, Sum: 0, Maximum: 1, p50: 2, p90: 3, p99: 4, Minimum: 5 };
 const STAT_SUFFIX: Record<string, string> = { Average: "avg", Sum: "sum", Maximum: "max", Minimum: "min" };
 const COLOR_ORDER = (c: Color | null) => (c === "blue" ? 0 : c === "green" ? 1 : 2);
-const COLOR_LABEL = (c: Color | null) => (c === "blue" ? "Blue" : c === "green" ? "Green" : "Load balancer");
+const COLOR_LABEL = (c: Color | null) => (c === "blue" ? "Blue" : c === "green" ? "Green" : "Both colours");
+
+/** What a chart says when a line covers both colours (kept in step with lib/metrics/per-colour.ts). */
+export const SHARED_CHART_NOTE: Record<NonNullable<MetricSeries["sharedBy"]>, string> = {
+  "load-balancer": "One series for both colours: AWS reports this load balancer as a whole",
+  "target-group": "One series for both colours: AWS reports this target group as a whole",
+};
 
 /**
  * The charts for the series a snapshot actually carries: one chart per metric, one line per
  * (statistic, colour) present, in a fixed reading order (latency, errors, requests, capacity).
- * A series with colour null (a load balancer both colours share) becomes one neutral line.
+ * A series with colour null (a load balancer both colours share) becomes one neutral line labelled
+ * "Both colours", and the chart says why there is no per-colour reading (`note`).
  */
 export function chartsForSeries(series: readonly MetricSeries[]): ChartSpec[] {
   const byMetric = new Map<string, MetricSeries[]>();
@@ -158,6 +170,7 @@ export function chartsForSeries(series: readonly MetricSeries[]): ChartSpec[] {
       }
     }
     const statHint = stats.length > 1 ? `${info.hint}, ${stats.map((st) => STAT_SUFFIX[st] ?? st).join(" and ")}` : info.hint;
+    const shared = list.find((s) => s.color === null);
     const spec: ChartSpec = {
       id: metric.replace(/[^A-Za-z0-9]+/g, "-").toLowerCase(),
       title: info.title,
@@ -165,6 +178,7 @@ export function chartsForSeries(series: readonly MetricSeries[]): ChartSpec[] {
       unit: list[0]?.unit ?? "Count",
       lines,
       span: info.span,
+      ...(shared ? { note: SHARED_CHART_NOTE[shared.sharedBy ?? "load-balancer"] } : {}),
     };
     charts.push({ spec, order: info.order });
   }

@@ -32,7 +32,7 @@ export function ChartTooltip({ spec, row, markers, palette }: ChartTooltipProps)
                   <span style={{ color: strokeOf(palette, line.color) }}>{shapeOf(line.color)}</span> {line.label}
                 </td>
                 <td className="text-right font-medium tabular-nums text-slate-900 dark:text-slate-100">
-                  {v === undefined ? "—" : formatValue(v, spec.unit)}
+                  {v === undefined || v === null ? "no data" : formatValue(v, spec.unit)}
                 </td>
               </tr>
             );

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { MetricSeries, OperationMarker } from "@/lib/domain/types";
 import { CLASSIC_ELB_CHARTS, type LineSpec } from "./chart-catalog";
-import { chartRows, findSeries, hasAnyPoint, markersInWindow, markersNear, maxValue, mergeByTimestamp, withoutOpenPeriod, type ChartRow } from "./merge-series";
+import { chartRows, findSeries, hasAnyPoint, isIsolated, markersInWindow, markersNear, maxValue, mergeByTimestamp, withGaps, withoutOpenPeriod, type ChartRow } from "./merge-series";
+import { curveOf } from "./metric-chart";
 
 const lines: LineSpec[] = [
   { key: "blue:RequestCount:Sum", metric: "RequestCount", stat: "Sum", color: "blue", label: "Blue", emphasis: "main" },
@@ -126,5 +127,54 @@ describe("withoutOpenPeriod", () => {
   it("is applied by chartRows", () => {
     const rows = chartRows([series("blue", "RequestCount", "Sum", pts)], lines, 150_000);
     expect(rows.map((r) => r.t)).toEqual([0, 60_000]);
+  });
+});
+
+describe("gaps are gaps", () => {
+  const M = 60_000;
+  it("gives a missing minute a row of nulls, not a zero and not nothing", () => {
+    const all = [series("blue", "RequestCount", "Sum", [{ t: 0, v: 5 }, { t: 3 * M, v: 7 }]), series("green", "RequestCount", "Sum", [{ t: M, v: 2 }])];
+    const rows = chartRows(all, lines, Number.POSITIVE_INFINITY, M);
+    expect(rows).toEqual([
+      { t: 0, "blue:RequestCount:Sum": 5, "green:RequestCount:Sum": null },
+      { t: M, "blue:RequestCount:Sum": null, "green:RequestCount:Sum": 2 },
+      { t: 2 * M, "blue:RequestCount:Sum": null, "green:RequestCount:Sum": null },
+      { t: 3 * M, "blue:RequestCount:Sum": 7, "green:RequestCount:Sum": null },
+    ]);
+    expect(rows.some((r) => r["blue:RequestCount:Sum"] === 0)).toBe(false);
+  });
+  it("keeps a real zero as a zero", () => {
+    const rows = withGaps([{ t: 0, a: 0 }, { t: 2 * M, a: 1 }], ["a"], M);
+    expect(rows).toEqual([{ t: 0, a: 0 }, { t: M, a: null }, { t: 2 * M, a: 1 }]);
+  });
+  it("fills 5-minute data on its own grid and keeps off-grid rows", () => {
+    const rows = withGaps([{ t: 0, a: 1 }, { t: 10 * M, a: 2 }, { t: 7 * M, a: 3 }].sort((x, y) => x.t - y.t), ["a"], 5 * M);
+    expect(rows.map((r) => [r.t, r.a])).toEqual([
+      [0, 1],
+      [5 * M, null],
+      [7 * M, 3],
+      [10 * M, 2],
+    ]);
+  });
+  it("handles no rows and a bad step", () => {
+    expect(withGaps([], ["a"], M)).toEqual([]);
+    expect(withGaps([{ t: 0, a: 1 }, { t: 5 * M }], ["a"], 0)).toEqual([{ t: 0, a: 1 }, { t: 5 * M, a: null }]);
+  });
+  it("does not count nulls as data or as the maximum", () => {
+    const rows: ChartRow[] = [{ t: 0, "blue:RequestCount:Sum": null, "green:RequestCount:Sum": null }];
+    expect(hasAnyPoint(rows, lines)).toBe(false);
+    expect(maxValue(rows, lines)).toBe(0);
+  });
+  it("marks a lone point between gaps, which a step line would not draw", () => {
+    const rows: ChartRow[] = [{ t: 0, a: 1 }, { t: M, a: null }, { t: 2 * M, a: 4 }, { t: 3 * M, a: null }, { t: 4 * M, a: 2 }, { t: 5 * M, a: 3 }];
+    expect([0, 1, 2, 3, 4, 5].map((i) => isIsolated(rows, "a", i))).toEqual([true, false, true, false, false, false]);
+  });
+});
+
+describe("curveOf", () => {
+  it("draws counts as steps and other units as straight segments, never smoothed", () => {
+    expect(curveOf("Count")).toBe("stepAfter");
+    expect(curveOf("Seconds")).toBe("linear");
+    expect(curveOf("Percent")).toBe("linear");
   });
 });

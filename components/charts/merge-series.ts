@@ -1,10 +1,14 @@
 import type { MetricSeries, OperationMarker } from "@/lib/domain/types";
 import type { LineSpec } from "./chart-catalog";
 
-/** One x position of a chart: the timestamp and the value of each line present at it. */
+/**
+ * One x position of a chart: the timestamp and the value of each line at it. A line without a
+ * datapoint there is null (CloudWatch reported nothing: no traffic, no running task): recharts
+ * breaks the line there instead of drawing a false zero or bridging the hole.
+ */
 export interface ChartRow {
   t: number;
-  [lineKey: string]: number;
+  [lineKey: string]: number | null;
 }
 
 /** The series a line draws, matched on metric, statistic and colour. */
@@ -49,19 +53,58 @@ export function withoutOpenPeriod(series: MetricSeries, nowMs: number): MetricSe
   return period > 0 && last.t + period > nowMs ? points.slice(0, -1) : points;
 }
 
-/** Rows for one chart: finds each line's series and merges them; `nowMs` trims open Sum periods. */
-export function chartRows(series: readonly MetricSeries[], lines: readonly LineSpec[], nowMs = Number.POSITIVE_INFINITY): ChartRow[] {
-  return mergeByTimestamp(
+/**
+ * Every period between the first and the last row gets a row, and every line a value or null in
+ * each: a minute CloudWatch has no datapoint for is a gap in the chart, never a zero and never a
+ * straight line bridging it. Rows off the period grid are kept as they are.
+ */
+export function withGaps(rows: readonly ChartRow[], lineKeys: readonly string[], stepMs: number): ChartRow[] {
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const complete = (row: ChartRow): ChartRow => {
+    const out: ChartRow = { ...row };
+    for (const key of lineKeys) if (out[key] === undefined) out[key] = null;
+    return out;
+  };
+  if (!first || !last || !(stepMs > 0)) return rows.map(complete);
+  const byT = new Map(rows.map((r) => [r.t, r]));
+  const out: ChartRow[] = [];
+  // At most one row per period of the window (a day of minutes is 1,440 rows).
+  if ((last.t - first.t) / stepMs > 5_000) return rows.map(complete);
+  for (let t = first.t; t <= last.t; t += stepMs) out.push(complete(byT.get(t) ?? { t }));
+  for (const row of rows) if ((row.t - first.t) % stepMs !== 0) out.push(complete(row));
+  return out.sort((a, b) => a.t - b.t);
+}
+
+/**
+ * Rows for one chart: finds each line's series and merges them; `nowMs` trims open Sum periods;
+ * with `stepMs` (the period of the points) a missing period is a row of nulls (see withGaps).
+ */
+export function chartRows(series: readonly MetricSeries[], lines: readonly LineSpec[], nowMs = Number.POSITIVE_INFINITY, stepMs?: number): ChartRow[] {
+  const rows = mergeByTimestamp(
     lines.map((line) => {
       const found = findSeries(series, line);
       return { key: line.key, points: found ? withoutOpenPeriod(found, nowMs) : [] };
     }),
   );
+  return stepMs === undefined ? rows : withGaps(rows, lines.map((l) => l.key), stepMs);
+}
+
+/**
+ * Whether the point of a line at `index` stands alone (no value just before or after it): a step
+ * line draws nothing for such a point, so the chart marks it with a dot.
+ */
+export function isIsolated(rows: readonly ChartRow[], key: string, index: number): boolean {
+  const has = (i: number): boolean => {
+    const v = rows[i]?.[key];
+    return v !== undefined && v !== null;
+  };
+  return has(index) && !has(index - 1) && !has(index + 1);
 }
 
 /** Whether any line of a chart has data (an empty chart says so instead of drawing axes only). */
 export function hasAnyPoint(rows: readonly ChartRow[], lines: readonly LineSpec[]): boolean {
-  return rows.some((row) => lines.some((line) => row[line.key] !== undefined));
+  return rows.some((row) => lines.some((line) => row[line.key] !== undefined && row[line.key] !== null));
 }
 
 /** Markers inside the visible time window, oldest first. */
@@ -80,7 +123,7 @@ export function maxValue(rows: readonly ChartRow[], lines: readonly LineSpec[]):
   for (const row of rows) {
     for (const line of lines) {
       const v = row[line.key];
-      if (v !== undefined && v > max) max = v;
+      if (v !== undefined && v !== null && v > max) max = v;
     }
   }
   return max;

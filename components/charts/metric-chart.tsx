@@ -4,12 +4,21 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Too
 import type { OperationMarker } from "@/lib/domain/types";
 import type { ChartSpec } from "./chart-catalog";
 import { lineStyle, strokeOf, type ChartPalette } from "./chart-palette";
-import { hasAnyPoint, markersNear, maxValue, type ChartRow } from "./merge-series";
+import { hasAnyPoint, isIsolated, markersNear, maxValue, type ChartRow } from "./merge-series";
 import { formatAxisValue } from "./time-axis";
-import { formatClock } from "@/components/format/format";
+import { formatAxisTime } from "@/components/format/format";
 import { ChartLegend } from "./chart-legend";
 import { ChartTooltip } from "./chart-tooltip";
-import { MarkerFlag } from "./marker-flag";
+import { FLAG_HEIGHT, MarkerFlag } from "./marker-flag";
+
+/**
+ * How a line joins its points: a count per period (requests, 5xx, hosts) holds its value for the
+ * whole period, so it is a step, never a curve through values no minute had (1.5 requests);
+ * averages and percentiles are joined straight, without smoothing.
+ */
+export function curveOf(unit: ChartSpec["unit"]): "stepAfter" | "linear" {
+  return unit === "Count" ? "stepAfter" : "linear";
+}
 
 interface MetricChartProps {
   spec: ChartSpec;
@@ -21,7 +30,10 @@ interface MetricChartProps {
   height?: number;
 }
 
-/** One metric, blue and green, over the chosen window, with a line at each operation. Renders props only. */
+/**
+ * One metric, blue and green, over the chosen window, with a line at each operation. Renders props
+ * only. Missing periods are gaps; operation flags sit above the plot so they hide no data point.
+ */
 export function MetricChart({ spec, rows, markers, domain, ticks, palette, height = 168 }: MetricChartProps) {
   const empty = !hasAnyPoint(rows, spec.lines);
   const top = maxValue(rows, spec.lines);
@@ -37,8 +49,16 @@ export function MetricChart({ spec, rows, markers, domain, ticks, palette, heigh
             {spec.title}
           </span>
           <span className="truncate text-[11px] text-slate-500 dark:text-slate-400">{spec.hint}</span>
+          <span className="ml-auto shrink-0 text-[10px] text-slate-500 dark:text-slate-400" data-testid="chart-time-zone">
+            times UTC
+          </span>
         </span>
         <ChartLegend lines={spec.lines} palette={palette} />
+        {spec.note ? (
+          <p className="text-[11px] font-medium text-slate-600 dark:text-slate-300" data-testid="chart-shared-note">
+            {spec.note}
+          </p>
+        ) : null}
       </figcaption>
       <div style={{ height }} className="relative">
         {empty ? (
@@ -47,7 +67,7 @@ export function MetricChart({ spec, rows, markers, domain, ticks, palette, heigh
           </p>
         ) : null}
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={[...rows]} margin={{ top: 14, right: 8, bottom: 0, left: 0 }}>
+          <LineChart data={[...rows]} margin={{ top: FLAG_HEIGHT + 4, right: 16, bottom: 0, left: 0 }}>
             <CartesianGrid stroke={palette.grid} vertical={false} />
             <XAxis
               dataKey="t"
@@ -55,7 +75,7 @@ export function MetricChart({ spec, rows, markers, domain, ticks, palette, heigh
               scale="time"
               domain={[domain.from, domain.to]}
               ticks={[...ticks]}
-              tickFormatter={(t: number) => formatClock(t).slice(0, 5)}
+              tickFormatter={(t: number) => formatAxisTime(t)}
               stroke={palette.axis}
               tick={{ fontSize: 11, fill: palette.axis }}
               tickLine={false}
@@ -87,7 +107,8 @@ export function MetricChart({ spec, rows, markers, domain, ticks, palette, heigh
                 x={marker.at}
                 stroke={palette.marker}
                 strokeDasharray="3 3"
-                strokeWidth={1.5}
+                strokeWidth={1}
+                strokeOpacity={0.7}
                 ifOverflow="hidden"
                 label={(props: { viewBox?: { x?: number; y?: number } }) => (
                   <MarkerFlag marker={marker} color={palette.marker} viewBox={props.viewBox} />
@@ -101,12 +122,18 @@ export function MetricChart({ spec, rows, markers, domain, ticks, palette, heigh
                   key={line.key}
                   dataKey={line.key}
                   name={line.label}
-                  type="monotone"
+                  type={curveOf(spec.unit)}
                   stroke={strokeOf(palette, line.color)}
                   strokeWidth={style.width}
                   strokeOpacity={style.opacity}
                   strokeDasharray={style.dash}
-                  dot={false}
+                  dot={(props: { cx?: number; cy?: number; index: number }) =>
+                    props.cx !== undefined && props.cy !== undefined && isIsolated(rows, line.key, props.index) ? (
+                      <circle key={`${line.key}-${props.index}`} cx={props.cx} cy={props.cy} r={2} fill={strokeOf(palette, line.color)} />
+                    ) : (
+                      <g key={`${line.key}-${props.index}`} />
+                    )
+                  }
                   activeDot={{ r: 3 }}
                   connectNulls={false}
                   isAnimationActive={false}

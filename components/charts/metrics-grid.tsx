@@ -7,6 +7,7 @@ import type { ChartPalette } from "./chart-palette";
 import { chartRows, markersInWindow } from "./merge-series";
 import { tickStepMs, timeTicks } from "./time-axis";
 import { MetricChart } from "./metric-chart";
+import { periodFor } from "@/lib/metrics/catalog";
 
 interface MetricsGridProps {
   series: readonly MetricSeries[];
@@ -27,6 +28,8 @@ export const MetricsGrid = memo(function MetricsGrid({ series, markers, domain, 
   const ticks = timeTicks(domain.from, domain.to, tickStepMs(rangeMinutes));
   const visibleMarkers = markersInWindow(markers, domain.from, domain.to);
   const charts = chartsForSeries(series);
+  // The period of the points: each one missing is drawn as a gap.
+  const stepMs = periodFor(rangeMinutes) * 1000;
   if (charts.length === 0) {
     return <p className="text-sm text-slate-500 dark:text-slate-400">No metrics are read for this application.</p>;
   }
@@ -36,7 +39,7 @@ export const MetricsGrid = memo(function MetricsGrid({ series, markers, domain, 
         <div key={spec.id} className={spec.span === 2 ? "xl:col-span-2" : ""}>
           <MetricChart
             spec={spec}
-            rows={chartRows(series, spec.lines, nowMs)}
+            rows={chartRows(series, spec.lines, nowMs, stepMs)}
             markers={visibleMarkers}
             domain={domain}
             ticks={ticks}

@@ -1,5 +1,5 @@
 import type { EcsEventView } from "@/lib/domain/types";
-import { formatClock } from "@/components/format/format";
+import { formatClock, localTimeTitle } from "@/components/format/format";
 
 interface EcsEventsFeedProps {
   events: readonly EcsEventView[];
@@ -21,7 +21,7 @@ export function EcsEventsFeed({ events, label }: EcsEventsFeedProps) {
     >
       {events.map((event) => (
         <li key={event.id} className="flex gap-2">
-          <time dateTime={event.at} className="shrink-0 font-mono text-[11px] text-slate-500 tabular-nums dark:text-slate-400" title={event.at}>
+          <time dateTime={event.at} className="shrink-0 font-mono text-[11px] text-slate-500 tabular-nums dark:text-slate-400" title={localTimeTitle(event.at)}>
             {formatClock(event.at)}
           </time>
           <span className="min-w-0 break-words text-slate-700 dark:text-slate-300">{event.message}</span>

@@ -43,13 +43,8 @@ export function formatAgo(thenIso: string | null, nowMs: number): string {
   return `${formatDurationSeconds(seconds)} ago`;
 }
 
-/** 24-hour wall-clock time "14:05:09" in the viewer's time zone. */
-export function formatClock(iso: string | number | null): string {
-  if (iso === null) return "—";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return "—";
-  return d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
-}
+/** Times: one clock (UTC, labelled) for the whole console; see time.ts. */
+export { formatAxisTime, formatClock, formatDateTime, localTimeTitle } from "./time";
 
 /** Thousands separated with a thin space, e.g. "12 345". */
 export function formatCount(value: number): string {

@@ -10,6 +10,33 @@ export interface MetricQuery {
   dimensions: Record<string, string>;
   stat: string;
   periodS: number;
+  /** false: an input of an expression, not returned (CloudWatch's ReturnData). Default true. */
+  returnData?: boolean;
+}
+
+/** A metric math query over other queries of the same call, e.g. `AVG([blue_cpu_0, blue_cpu_1])`. */
+export interface MetricExpression {
+  id: string;
+  expression: string;
+  label?: string;
+}
+
+/** The SDK's form of one query (pure; exported for tests). */
+export function toSdkQuery(q: MetricQuery | MetricExpression): MetricDataQuery {
+  if ("expression" in q) return { Id: q.id, Expression: q.expression, ReturnData: true, ...(q.label ? { Label: q.label } : {}) };
+  return {
+    Id: q.id,
+    ReturnData: q.returnData ?? true,
+    MetricStat: {
+      Metric: {
+        Namespace: q.namespace,
+        MetricName: q.metricName,
+        Dimensions: Object.entries(q.dimensions).map(([Name, Value]) => ({ Name, Value })),
+      },
+      Period: q.periodS,
+      Stat: q.stat,
+    },
+  };
 }
 
 export interface MetricResult {
@@ -24,24 +51,13 @@ export interface MetricResult {
  */
 export async function getMetricData(
   client: CloudWatchClient,
-  queries: MetricQuery[],
+  queries: readonly (MetricQuery | MetricExpression)[],
   start: Date,
   end: Date,
 ): Promise<{ results: MetricResult[]; requests: number }> {
-  const sdkQueries: MetricDataQuery[] = queries.map((q) => ({
-    Id: q.id,
-    ReturnData: true,
-    MetricStat: {
-      Metric: {
-        Namespace: q.namespace,
-        MetricName: q.metricName,
-        Dimensions: Object.entries(q.dimensions).map(([Name, Value]) => ({ Name, Value })),
-      },
-      Period: q.periodS,
-      Stat: q.stat,
-    },
-  }));
-  const byId = new Map<string, MetricResult>(queries.map((q) => [q.id, { id: q.id, points: [], status: "Complete" }]));
+  const sdkQueries: MetricDataQuery[] = queries.map(toSdkQuery);
+  const returned = queries.filter((q) => "expression" in q || q.returnData !== false);
+  const byId = new Map<string, MetricResult>(returned.map((q) => [q.id, { id: q.id, points: [], status: "Complete" }]));
   let nextToken: string | undefined;
   let requests = 0;
   try {

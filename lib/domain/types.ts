@@ -507,6 +507,8 @@ export interface MetricSeries {
   color: Color | null;
   unit: "Seconds" | "Count" | "Percent";
   points: { t: number; v: number }[];
+  /** With `color: null`: what AWS reports as a whole for both colours (the chart says so). */
+  sharedBy?: "load-balancer" | "target-group";
 }
 
 export interface OperationMarker {

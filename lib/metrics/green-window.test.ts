@@ -64,6 +64,21 @@ describe("each colour's window from a snapshot's series", () => {
     expect(verdict.detail).toMatch(/share one load balancer/);
   });
 
+  it("names the target group when blue and green share one (ecs-elb-swap), and judges per colour when each has its own", () => {
+    const shared = greenJudgeInput(
+      [{ ...s(null, "RequestCount", "Sum", [800, 800]), sharedBy: "target-group" }, s("blue", "CPUUtilization", "Average", [20]), s("green", "CPUUtilization", "Average", [20])],
+      END,
+      5,
+    );
+    expect(shared).toMatchObject({ kind: "shared", why: expect.stringMatching(/share one target group/) });
+    const own = greenJudgeInput(
+      [s("blue", "RequestCount", "Sum", [400, 400]), s("blue", "HTTPCode_Target_5XX_Count", "Sum", [1, 1]), s("green", "RequestCount", "Sum", [300, 300]), s("green", "HTTPCode_Target_5XX_Count", "Sum", [90, 90])],
+      END,
+      5,
+    );
+    expect(own).toMatchObject({ kind: "per-color", blue: { requests: 800, errors: 2 }, green: { requests: 600, errors: 180 } });
+  });
+
   it("says so too when only the whole service is measured (a rolling update) or no requests at all (CPU only)", () => {
     expect(greenJudgeInput([s("green", "RequestCount", "Sum", [800])], END, 5)).toMatchObject({ kind: "shared", why: expect.stringMatching(/whole service/) });
     expect(greenJudgeInput([s("blue", "CPUUtilization", "Average", [20]), s("green", "CPUUtilization", "Average", [20])], END, 5)).toMatchObject({ kind: "shared" });

@@ -51,6 +51,10 @@ export function greenJudgeInput(series: MetricSeries[], endMs: number, windowMin
   const blue = colorWindow(series, "blue", fromMs, endMs);
   const green = colorWindow(series, "green", fromMs, endMs);
   if (blue && green) return { kind: "per-color", windowMinutes, blue, green };
+  const sharedRequests = series.find((s) => s.color === null && REQUESTS.has(s.metric));
+  if (sharedRequests?.sharedBy === "target-group") {
+    return { kind: "shared", why: "Blue and green share one target group: CloudWatch counts their requests together, so Teal cannot compare them." };
+  }
   if (series.some((s) => s.color === null)) {
     return { kind: "shared", why: "Blue and green share one load balancer: CloudWatch counts their requests together, so Teal cannot compare them." };
   }

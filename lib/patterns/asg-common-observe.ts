@@ -3,12 +3,11 @@ import { createHash } from "node:crypto";
 import { AppError, type AppState, type AsgGroupView, type AsgView, type Color, type EnvironmentState, type InstanceView, type LaunchSpecView } from "@/lib/domain/types";
 import type { AwsClients } from "@/lib/aws/clients";
 import { describeAsgGroups, describeTrafficSourceState, resolveLaunchSpec, type AsgGroupInfo, type AsgInstanceInfo } from "@/lib/aws/autoscaling";
-import type { MetricQuery } from "@/lib/aws/cloudwatch";
 import { describeInstanceVersions } from "@/lib/aws/ec2";
 import { describeInstanceHealth } from "@/lib/aws/elb";
 import { describeTargetGroup, describeTargetHealth } from "@/lib/aws/elbv2";
 import type { AsgSwapAppConfig, LaunchSwapAppConfig } from "@/lib/config/schema";
-import { CLASSIC_ELB_CATALOG } from "@/lib/metrics/catalog";
+import { emptyPlan, groupCpuPlan, instanceCpuPlan, mergePlans, sharedClassicElbPlan, sharedTargetGroupPlan, type ColourPlan } from "@/lib/metrics/per-colour";
 import { isInService, launchKey, percentOf } from "./asg-common";
 import { asgSwapConfiguredPercent, asgSwapTotal } from "./asg-swap";
 import { launchSwapConfiguredPercent } from "./launch-swap";
@@ -212,34 +211,34 @@ export async function observeLaunchSwap(clients: AwsClients, app: LaunchSwapAppC
 }
 
 /**
- * Charts of one shared classic load balancer: its series once, with `color: null`, because
- * CloudWatch's AWS/ELB metrics cannot be split by Auto Scaling group. A target group has no
- * dimension Teal can chart without its load balancer, so none are queried there. The observed
- * share comes from the health view in `observe`, never from request counts (`requests: null`).
+ * The load balancer both colours share, once for both (`color: null`): AWS/ELB has no dimension
+ * per Auto Scaling group or instance, so its requests, latency and 5xx cannot be split by colour. A
+ * target group is read when the observe step found its CloudWatch dimensions. The observed share
+ * comes from the health view in `observe`, never from request counts (`requests: null`).
  */
-export function sharedLoadBalancerMetrics(lb: LbConfig, periodS: number): MetricPlan {
-  if (lb.kind !== "classic") return { queries: [], series: [], requests: null };
-  const queries: MetricQuery[] = CLASSIC_ELB_CATALOG.map((e) => ({
-    id: `lb_${e.key}`,
-    namespace: "AWS/ELB",
-    metricName: e.metric,
-    dimensions: { LoadBalancerName: lb.name },
-    stat: e.stat,
-    periodS,
-  }));
-  return {
-    queries,
-    series: CLASSIC_ELB_CATALOG.map((e) => ({ id: `lb_${e.key}`, metric: e.metric, stat: e.stat, color: null, unit: e.unit })),
-    requests: null,
-  };
+function sharedLoadBalancerPlan(lb: LbConfig, state: AppState, periodS: number): ColourPlan {
+  if (lb.kind === "classic") return sharedClassicElbPlan(lb.name, periodS);
+  const cw = state.environments.blue?.loadBalancer.cloudWatch;
+  return cw?.targetGroup ? sharedTargetGroupPlan({ loadBalancer: cw.loadBalancer, targetGroup: cw.targetGroup }, periodS) : emptyPlan();
+}
+
+/** asg-swap: the shared load balancer, and each colour's own group's CPU (AWS/EC2 per AutoScalingGroupName). */
+export function asgSwapMetrics(app: AsgSwapAppConfig, state: AppState, periodS: number): MetricPlan {
+  return mergePlans(sharedLoadBalancerPlan(app.loadBalancer, state, periodS), groupCpuPlan({ blue: app.blue.autoScalingGroup, green: app.green.autoScalingGroup }, periodS));
+}
+
+/** launch-swap: the shared load balancer, and the CPU of each colour's instances (AWS/EC2 per InstanceId, averaged). */
+export function launchSwapMetrics(app: LaunchSwapAppConfig, state: AppState, periodS: number): MetricPlan {
+  const ids = (c: Color) => (state.environments[c]?.instances ?? []).map((i) => i.id);
+  return mergePlans(sharedLoadBalancerPlan(app.loadBalancer, state, periodS), instanceCpuPlan({ blue: ids("blue"), green: ids("green") }, periodS));
 }
 
 export const asgSwapObserver: PatternObserver<AsgSwapAppConfig> = {
   observe: (clients, app, opts) => observeAsgSwap(clients, app, opts),
-  metrics: (app, _state, periodS) => sharedLoadBalancerMetrics(app.loadBalancer, periodS),
+  metrics: (app, state, periodS) => asgSwapMetrics(app, state, periodS),
 };
 
 export const launchSwapObserver: PatternObserver<LaunchSwapAppConfig> = {
   observe: (clients, app, opts) => observeLaunchSwap(clients, app, opts),
-  metrics: (app, _state, periodS) => sharedLoadBalancerMetrics(app.loadBalancer, periodS),
+  metrics: (app, state, periodS) => launchSwapMetrics(app, state, periodS),
 };

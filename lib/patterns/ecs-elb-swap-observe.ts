@@ -5,7 +5,7 @@ import type { AwsClients } from "@/lib/aws/clients";
 import { describeServices, describeTaskDefinitionVersions, listServiceTasks } from "@/lib/aws/ecs";
 import { describeAlb, describeTargetGroup, describeTargetHealth } from "@/lib/aws/elbv2";
 import type { EcsElbSwapAppConfig } from "@/lib/config/schema";
-import { ECS_SERVICE_CATALOG, ecsServiceQueries, queryId } from "@/lib/metrics/catalog";
+import { mergePlans, perColourTargetGroupPlan, serviceUtilisationPlan, sharedTargetGroupPlan } from "@/lib/metrics/per-colour";
 import { ecsCapacity, taskInstance, versionLabel, type EcsTaskInfo, type TargetHealthInfo } from "./ecs-common";
 import { ecsElbGranularity, taskShare } from "./ecs-elb-swap";
 import type { MetricPlan, PatternObserver } from "./registry";
@@ -80,7 +80,13 @@ export async function observeEcsElbSwap(clients: AwsClients, app: EcsElbSwapAppC
         tasks[color].map((t) => versions.get(t.taskDefinition) ?? t.taskDefinition),
         versions.get(view.taskDefinition) ?? view.taskDefinition,
       ),
-      loadBalancer: { kind: "target-group", name: group.name, arn: group.arn || undefined, dnsName: alb.dnsName },
+      loadBalancer: {
+        kind: "target-group",
+        name: group.name,
+        arn: group.arn || undefined,
+        dnsName: alb.dnsName,
+        ...(alb.dimension && group.dimension ? { cloudWatch: { loadBalancer: alb.dimension, targetGroup: group.dimension } } : {}),
+      },
       healthy: instances.filter((x) => x.health === "healthy").length,
       unhealthy: instances.filter((x) => x.health === "unhealthy").length,
       instances,
@@ -104,22 +110,29 @@ export async function observeEcsElbSwap(clients: AwsClients, app: EcsElbSwapAppC
 }
 
 /**
- * ECS CPU and memory per colour's service, in one GetMetricData call. The supported topology has
- * ONE target group for both colours, whose AWS/ApplicationELB series cannot be told apart by
- * colour: they are not charted per colour, and the observed share is not measurable from
- * RequestCount (null); the configured share (registered running tasks) is what the ALB follows.
+ * ECS CPU and memory per colour's service, and the ALB's requests, latency and 5xx, in one
+ * GetMetricData call. With one target group for both colours (the usual topology: green's share is
+ * its share of the tasks) AWS/ApplicationELB reports the target group as a whole, so those are one
+ * series marked shared and the observed share is not measurable from RequestCount (null); with a
+ * target group per colour they are per colour, and so is the observed share.
  */
-export function ecsElbSwapMetrics(app: EcsElbSwapAppConfig, periodS: number): MetricPlan {
-  return {
-    queries: COLORS.flatMap((c) => ecsServiceQueries(c, { cluster: app.cluster, service: app[c].service }, periodS)),
-    series: COLORS.flatMap((color) =>
-      ECS_SERVICE_CATALOG.map((e) => ({ id: queryId(color, e.key), metric: e.metric, stat: e.stat, color, unit: e.unit })),
-    ),
-    requests: null,
-  };
+export function ecsElbSwapMetrics(app: EcsElbSwapAppConfig, state: AppState, periodS: number): MetricPlan {
+  const services = serviceUtilisationPlan(app.cluster, { blue: app.blue.service, green: app.green.service }, periodS);
+  const dims = (c: Color) => state.environments[c]?.loadBalancer.cloudWatch;
+  const blue = dims("blue");
+  const green = dims("green");
+  if (!blue?.targetGroup || !green?.targetGroup) return services;
+  const alb =
+    blue.targetGroup === green.targetGroup
+      ? sharedTargetGroupPlan({ loadBalancer: blue.loadBalancer, targetGroup: blue.targetGroup }, periodS)
+      : perColourTargetGroupPlan(
+          { blue: { loadBalancer: blue.loadBalancer, targetGroup: blue.targetGroup }, green: { loadBalancer: green.loadBalancer, targetGroup: green.targetGroup } },
+          periodS,
+        );
+  return mergePlans(alb, services);
 }
 
 export const ecsElbSwapObserver: PatternObserver<EcsElbSwapAppConfig> = {
   observe: (clients, app, opts) => observeEcsElbSwap(clients, app, opts),
-  metrics: (app, _state, periodS) => ecsElbSwapMetrics(app, periodS),
+  metrics: (app, state, periodS) => ecsElbSwapMetrics(app, state, periodS),
 };

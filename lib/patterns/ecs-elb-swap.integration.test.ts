@@ -127,14 +127,17 @@ describe("ecs-elb-swap on the practice range", () => {
     expect(back.configured.greenPercent).toBe(0);
     expect(back.environments.blue).toMatchObject({ healthy: 4 });
 
-    // ECS CPU per colour's service in the same one GetMetricData call; no per-colour request share from one target group.
-    const metrics = ecsElbSwapMetrics(app, 60);
+    // ECS CPU per colour's service in the same one GetMetricData call; the one target group's
+    // requests and 5xx once, marked shared, and no per-colour request share from it.
+    const metrics = ecsElbSwapMetrics(app, back, 60);
     expect(metrics.requests).toBeNull();
+    expect(metrics.series.find((s) => s.metric === "RequestCount")).toMatchObject({ color: null, sharedBy: "target-group" });
     const now = range.nowMs();
     const { results, requests } = await getMetricData(clients.cloudwatch, metrics.queries, new Date(now - 30 * 60_000), new Date(now));
     expect(requests).toBe(1);
     expect(results.find((r) => r.id === "green_cpu")?.points.length ?? 0).toBeGreaterThan(0);
     expect(results.find((r) => r.id === "blue_cpu")?.points.length ?? 0).toBeGreaterThan(0);
+    expect(results.find((r) => r.id === "shared_requests")?.points.length ?? 0).toBeGreaterThan(0);
   }, 180_000);
 
   it("refuses a share between tasks, naming the nearest", async () => {

@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError, type AppState, type Color, type MetricSeries, type Operation, type PatternId } from "@/lib/domain/types";
 import type { AwsClients } from "@/lib/aws/clients";
-import type { MetricQuery } from "@/lib/aws/cloudwatch";
+import type { MetricExpression, MetricQuery } from "@/lib/aws/cloudwatch";
 import type { AppConfig } from "@/lib/config/schema";
 import { albWeightedObserver } from "./alb-weighted-observe";
 import { asgSwapObserver, launchSwapObserver } from "./asg-common-observe";
@@ -65,7 +65,7 @@ function createdDeploymentId(op: Operation | null | undefined): string | null {
 
 /** The charts of one application: every query goes into one GetMetricData call. */
 export interface MetricPlan {
-  queries: MetricQuery[];
+  queries: (MetricQuery | MetricExpression)[];
   series: Omit<MetricSeries, "points">[];
   /** Query ids of each colour's request count, for the observed share; null when not measurable. */
   requests: Record<Color, string> | null;

@@ -170,6 +170,27 @@ describe.each([
     expect(out.NextToken).toBeUndefined();
   });
 
+  it("averages an array of series with AVG([...]) at each time, over the series present then", async () => {
+    const out = await client().send(
+      new GetMetricDataCommand({
+        StartTime: new Date(T0),
+        EndTime: new Date(T0 + 10 * MIN),
+        ScanBy: "TimestampAscending",
+        MetricDataQueries: [
+          { ...stat("requests", "RequestCount", "Sum"), ReturnData: false },
+          { ...stat("p99", "Latency", "p99"), ReturnData: false },
+          { Id: "mean", Expression: "AVG([requests, p99])" },
+          { Id: "scalar", Expression: "AVG(requests)" },
+        ],
+      }),
+    );
+    const mean = byId(out.MetricDataResults, "mean");
+    expect(mean.Timestamps?.map((t) => (t.getTime() - T0) / MIN)).toEqual([0, 1, 2, 4]);
+    expect(mean.Values?.[0]).toBeCloseTo((100 + 0.099) / 2, 10);
+    expect(byId(out.MetricDataResults, "scalar").Values?.[0]).toBe(100);
+    expect(out.MetricDataResults?.map((r) => r.Id)).toEqual(["mean", "scalar"]);
+  });
+
   it("aggregates periods, scans ascending and omits empty periods", async () => {
     const out = await client().send(
       new GetMetricDataCommand({

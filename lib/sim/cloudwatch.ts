@@ -283,12 +283,14 @@ type Expr =
   | { kind: "ref"; id: string }
   | { kind: "neg"; arg: Expr }
   | { kind: "binary"; op: "+" | "-" | "*" | "/"; left: Expr; right: Expr }
-  | { kind: "fill"; arg: Expr; value: number };
+  | { kind: "fill"; arg: Expr; value: number }
+  /** AVG(m1): the mean of one series' datapoints (a scalar); AVG([m1, m2, …]): one series, the mean of the series present at each time. */
+  | { kind: "avg"; args: Expr[]; array: boolean };
 
-const SUPPORTED_MATH = "The practice range supports metric math with + - * /, parentheses, numbers, query ids and FILL(id, number).";
+const SUPPORTED_MATH = "The practice range supports metric math with + - * /, parentheses, numbers, query ids, FILL(id, number) and AVG(id) / AVG([id, …]).";
 
 function parseExpression(text: string, path: string): Expr {
-  const tokens = text.match(/\s*(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z0-9_]*|[-+*/(),]|\S)/g)?.map((t) => t.trim()) ?? [];
+  const tokens = text.match(/\s*(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z0-9_]*|[-+*/(),[\]]|\S)/g)?.map((t) => t.trim()) ?? [];
   let pos = 0;
   const fail = (why: string): never => {
     throw new CloudWatchError("ValidationError", `Invalid metric math expression in ${path} (${why}): ${text}. ${SUPPORTED_MATH}`);
@@ -326,6 +328,23 @@ function parseExpression(text: string, path: string): Expr {
     }
     if (/^\d/.test(t)) return { kind: "number", value: Number(t) };
     if (/^[A-Za-z_]/.test(t)) {
+      if (peek() === "(" && t === "AVG") {
+        take("(");
+        if (peek() === "[") {
+          take("[");
+          const args = [expr()];
+          while (peek() === ",") {
+            take(",");
+            args.push(expr());
+          }
+          take("]");
+          take(")");
+          return { kind: "avg", args, array: true };
+        }
+        const arg = expr();
+        take(")");
+        return { kind: "avg", args: [arg], array: false };
+      }
       if (peek() === "(") {
         if (t !== "FILL") return fail(`function ${t} is not supported`);
         take("(");
@@ -357,6 +376,8 @@ function refsOf(e: Expr): string[] {
       return refsOf(e.arg);
     case "binary":
       return [...refsOf(e.left), ...refsOf(e.right)];
+    case "avg":
+      return e.args.flatMap(refsOf);
   }
 }
 
@@ -478,6 +499,29 @@ function evaluateQueries(queries: ParsedQuery[], metrics: MetricStore, startMs: 
       case "binary": {
         const op = (a: number, b: number): number => (e.op === "+" ? a + b : e.op === "-" ? a - b : e.op === "*" ? a * b : a / b);
         return combine(evalExpr(e.left, periodS), evalExpr(e.right, periodS), op);
+      }
+      case "avg": {
+        const args = e.args.map((a) => evalExpr(a, periodS));
+        if (!e.array) {
+          const only = args[0];
+          if (!only || only.kind === "scalar") return only ?? { kind: "scalar", value: Number.NaN };
+          const vs = [...only.points.values()];
+          return { kind: "scalar", value: vs.length ? vs.reduce((a, b) => a + b, 0) / vs.length : Number.NaN };
+        }
+        // Across an array: at each time, the mean of the series that have a datapoint then.
+        const sums = new Map<number, { sum: number; n: number }>();
+        for (const v of args) {
+          if (v.kind !== "series") continue;
+          for (const [t, x] of v.points) {
+            const acc = sums.get(t) ?? { sum: 0, n: 0 };
+            acc.sum += x;
+            acc.n++;
+            sums.set(t, acc);
+          }
+        }
+        const points = new Map<number, number>();
+        for (const [t, acc] of sums) points.set(t, acc.sum / acc.n);
+        return { kind: "series", points };
       }
     }
   };

@@ -48,6 +48,13 @@ function stateFor(world: SimWorld): AlbTrafficState {
   return state;
 }
 
+/** An instance target's smoothed utilisation (the busiest of its registrations), 0 when it serves no ALB. */
+export function albTargetUtilisation(world: SimWorld, instanceId: string): number {
+  let u = 0;
+  for (const [key, target] of stateFor(world).targets) if (key.split("|")[1] === instanceId) u = Math.max(u, target.utilisation);
+  return u;
+}
+
 /** `app/name/id`: the LoadBalancer dimension value (the ARN after "loadbalancer/"). */
 export function albDimension(alb: SimApplicationLoadBalancer): string {
   return alb.arn.slice(alb.arn.indexOf(":loadbalancer/") + ":loadbalancer/".length);

@@ -30,7 +30,8 @@
 import { DnsClientPopulation, normaliseDnsName, PublishedZones, trafficNames } from "./dns-clients";
 import type { MetricStore, StatisticSet } from "./metrics";
 import { createPrng, type Prng } from "./prng";
-import { albHealthy, serveApplicationLoadBalancer } from "./traffic-alb";
+import { albHealthy, albTargetUtilisation, serveApplicationLoadBalancer } from "./traffic-alb";
+import { recordEc2Metrics } from "./ec2-metrics";
 import type { SimApplicationLoadBalancer, SimClassicLoadBalancer, SimInstance, SimMetricKey, SimRegistration, SimVersionProfile, SimWorld } from "./state";
 
 /** Longest simulated step; the world tick calls with at most this, the backfill is cut into it. */
@@ -64,7 +65,7 @@ interface TrafficState {
    * the smoothed utilisation. Both make results independent of how finely the world cuts time: a
    * 5 ms step serves 0.75 requests of a 150 rps instance, carried over rather than rounded away.
    */
-  instances: Map<string, { credit: number; utilisation: number }>;
+  instances: Map<string, { credit: number; utilisation: number; servedAtMs?: number }>;
 }
 
 const states = new WeakMap<SimWorld, TrafficState>();
@@ -275,6 +276,13 @@ function step(world: SimWorld, metrics: MetricStore, state: TrafficState, fromMs
   }
   for (const name of state.queues.keys()) if (!world.loadBalancers.has(name)) state.queues.delete(name);
   for (const id of state.instances.keys()) if (!world.instances.has(id)) state.instances.delete(id);
+  // AWS/EC2 CPUUtilization per instance and Auto Scaling group, once per closed minute (ec2-metrics.ts).
+  // An instance the load balancer no longer sends to (detached, standby, draining) is idle.
+  const classicUtilisation = (id: string): number => {
+    const s = state.instances.get(id);
+    return s && s.servedAtMs !== undefined && s.servedAtMs >= fromMs ? s.utilisation : 0;
+  };
+  recordEc2Metrics(world, metrics, fromMs, toMs, (id) => Math.max(classicUtilisation(id), albTargetUtilisation(world, id)));
 }
 
 function serveLoadBalancer(world: SimWorld, metrics: MetricStore, state: TrafficState, lb: SimClassicLoadBalancer, arrivals: number, atMs: number, stepS: number): void {
@@ -330,6 +338,7 @@ function serveLoadBalancer(world: SimWorld, metrics: MetricStore, state: Traffic
       }
       const perInstance = state.instances.get(t.instance.id) ?? { credit: 0, utilisation: 0 };
       state.instances.set(t.instance.id, perInstance);
+      perInstance.servedAtMs = atMs;
       perInstance.credit += t.profile.capacityRps * stepS;
       const count = Math.min(n, Math.floor(perInstance.credit));
       perInstance.credit = Math.min(1, perInstance.credit - count);
