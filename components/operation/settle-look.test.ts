@@ -12,6 +12,7 @@ const draining: TrafficSettle = {
   observed,
   oldSide: "green",
   excessPerMinute: 912,
+  measuredSinceCalls: true,
   expectedAt: "2026-12-06T12:14:00.000Z",
   basis: "record TTL 60 s × 2 resolver caches, then a whole minute measured",
   overdue: false,
@@ -24,6 +25,12 @@ describe("settleLook", () => {
     expect(look.headline).toBe("912 req/min still on green");
     expect(look.figures).toMatch(/^observed 38 % green, minute \d\d:\d\d–\d\d:\d\d · configured 0 % green ±5 points$/);
     expect(look.estimate).toBe("About 1 min 40 s more: record TTL 60 s × 2 resolver caches, then a whole minute measured");
+  });
+
+  it("does not call a minute before the calls traffic still on the old side", () => {
+    const look = settleLook({ ...draining, measuredSinceCalls: false, excessPerMinute: 1200 }, Date.parse("2026-12-06T12:10:30.000Z"));
+    expect(look.headline).toBe("1\u2009200 req/min on green before the calls; no minute after them is measured yet");
+    expect(settleLook({ ...draining, measuredSinceCalls: false, excessPerMinute: 0 }, 0).headline).toBe("calls done; no minute after them is measured yet");
   });
 
   it("says when the estimate has passed, and when it is overdue", () => {

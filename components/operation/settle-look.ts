@@ -34,10 +34,13 @@ export function settleLook(settle: TrafficSettle, nowMs: number): SettleLook {
   switch (settle.phase) {
     case "draining": {
       const side = settle.oldSide === "green" ? "green" : "blue";
+      const excess = settle.excessPerMinute !== null && settle.excessPerMinute > 0 ? formatCount(settle.excessPerMinute) : null;
       const headline =
-        settle.excessPerMinute !== null && settle.excessPerMinute > 0
-          ? `${formatCount(settle.excessPerMinute)} req/min still on ${side}`
-          : "AWS calls done; waiting for a whole minute of traffic after them";
+        excess === null
+          ? "calls done; no minute after them is measured yet"
+          : settle.measuredSinceCalls
+            ? `${excess} req/min still on ${side}`
+            : `${excess} req/min on ${side} before the calls; no minute after them is measured yet`;
       const remainingS = (Date.parse(settle.expectedAt) - nowMs) / 1000;
       const estimate = settle.overdue
         ? `Taking longer than expected (by ${formatClock(settle.expectedAt)}: ${settle.basis})`

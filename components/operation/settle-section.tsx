@@ -31,8 +31,17 @@ export function SettleSection({ settle, nowIso }: { settle: TrafficSettle; nowIs
         <span>{look.label}:</span>
         <span className="font-medium">{headline}</span>
       </p>
-      {figures ? <p className="mt-0.5 tabular-nums opacity-90">{figures}</p> : null}
-      {estimate ? <p className="mt-0.5 tabular-nums opacity-90">{estimate}</p> : null}
+      {figures ? (
+        <p className="mt-0.5 tabular-nums">
+          {figures.split(" · ").map((part, i) => (
+            <span key={part} className="whitespace-nowrap">
+              {i > 0 ? " · " : ""}
+              {part}
+            </span>
+          ))}
+        </p>
+      ) : null}
+      {estimate ? <p className="mt-0.5 tabular-nums">{estimate}</p> : null}
     </section>
   );
 }

@@ -43,6 +43,7 @@ describe("trafficSettle", () => {
     // The 12:10 minute mixes 20 s before the end and 40 s after: 38 % of 2400 still went to green.
     expect(s.observed).toMatchObject({ fromMs: T0 + 10 * MIN, greenPercent: 38, greenRequests: 912 });
     expect(s.excessPerMinute).toBe(912);
+    expect(s.measuredSinceCalls).toBe(true);
     // TTL 60 s × 2 caches after 12:10:20 → drained by 12:12:20; the first whole minute after it ends 12:14.
     expect(s.expectedAt).toBe(iso(T0 + 14 * MIN));
     expect(s.basis).toContain("record TTL 60 s");
@@ -64,6 +65,11 @@ describe("trafficSettle", () => {
   it("ignores a period that is not whole yet (the one still filling)", () => {
     const s = trafficSettle(rollback({ requests: minutes(0, [50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 38, 0]), dataEndMs: T0 + 11 * MIN }));
     expect(s?.phase).toBe("draining");
+  });
+
+  it("before any period after the calls is measured, shows the last one before them and says so", () => {
+    const s = trafficSettle(rollback({ dataEndMs: T0 + 10 * MIN, nowMs: T0 + 10 * MIN + 30_000 }));
+    expect(s).toMatchObject({ phase: "draining", measuredSinceCalls: false, oldSide: "green", excessPerMinute: 1200, observed: { fromMs: T0 + 9 * MIN } });
   });
 
   it("reads the recorded moment from the journal first", () => {

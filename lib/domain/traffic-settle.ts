@@ -62,6 +62,8 @@ export type TrafficSettle =
       oldSide: Color | null;
       /** Requests per minute the old side gets beyond its configured share (all of them when it should get none). */
       excessPerMinute: number | null;
+      /** `observed` is a period after the calls (else the last one before them: nothing after is measured yet). */
+      measuredSinceCalls: boolean;
       /** When a whole period within tolerance should have been measured (ISO): the estimate. */
       expectedAt: string;
       /** What the estimate rests on, e.g. "record TTL 60 s × 2 resolver caches". */
@@ -229,6 +231,7 @@ export function trafficSettle(input: SettleInput): TrafficSettle | null {
     phase: "draining",
     oldSide,
     excessPerMinute,
+    measuredSinceCalls: after.length > 0,
     expectedAt: new Date(expectedAtMs).toISOString(),
     basis: `${basis}, then a whole ${requests.periodS === 60 ? "minute" : `${requests.periodS / 60} min`} measured`,
     overdue: input.nowMs > expectedAtMs + periodMs,
