@@ -33,9 +33,8 @@ export function SettleSection({ settle, nowIso }: { settle: TrafficSettle; nowIs
       </p>
       {figures ? (
         <p className="mt-0.5 tabular-nums">
-          {figures.split(" · ").map((part, i) => (
-            <span key={part} className="whitespace-nowrap">
-              {i > 0 ? " · " : ""}
+          {figures.split(" · ").map((part) => (
+            <span key={part} className="block">
               {part}
             </span>
           ))}
