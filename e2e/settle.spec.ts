@@ -1,6 +1,17 @@
 import { mkdirSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { APP_ID, configuredSplit, expectOperationSucceeded, greenSlider, openApp, operationPanel, rangeGreenShare, rollBack, signIn, startedOperationId } from "./helpers";
+import {
+  APP_ID,
+  configuredSplit,
+  expectOperationSucceeded,
+  greenSlider,
+  openApp,
+  operationPanel,
+  rangeGreenShare,
+  rollBack,
+  signIn,
+  startedOperationId,
+} from "./helpers";
 
 /** Screenshots also go where a person reviewing the run looks for them (SETTLE_SHOTS_DIR), besides the test output. */
 const SHOTS = process.env.SETTLE_SHOTS_DIR;

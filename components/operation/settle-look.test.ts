@@ -3,7 +3,13 @@ import type { TrafficSettle } from "@/lib/domain/traffic-settle";
 import { settleLook } from "./settle-look";
 
 const T = Date.parse("2026-12-06T12:10:20.000Z");
-const observed = { fromMs: Date.parse("2026-12-06T12:10:00.000Z"), toMs: Date.parse("2026-12-06T12:11:00.000Z"), greenPercent: 38, blueRequests: 1488, greenRequests: 912 };
+const observed = {
+  fromMs: Date.parse("2026-12-06T12:10:00.000Z"),
+  toMs: Date.parse("2026-12-06T12:11:00.000Z"),
+  greenPercent: 38,
+  blueRequests: 1488,
+  greenRequests: 912,
+};
 const draining: TrafficSettle = {
   phase: "draining",
   targetGreenPercent: 0,
@@ -30,7 +36,9 @@ describe("settleLook", () => {
   it("does not call a minute before the calls traffic still on the old side", () => {
     const look = settleLook({ ...draining, measuredSinceCalls: false, excessPerMinute: 1200 }, Date.parse("2026-12-06T12:10:30.000Z"));
     expect(look.headline).toBe("1\u2009200 req/min on green before the calls; no minute after them is measured yet");
-    expect(settleLook({ ...draining, measuredSinceCalls: false, excessPerMinute: 0 }, 0).headline).toBe("calls done; no minute after them is measured yet");
+    expect(settleLook({ ...draining, measuredSinceCalls: false, excessPerMinute: 0 }, 0).headline).toBe(
+      "calls done; no minute after them is measured yet",
+    );
   });
 
   it("says when the estimate has passed, and when it is overdue", () => {
@@ -41,7 +49,16 @@ describe("settleLook", () => {
   });
 
   it("words settled with how long after the calls it took", () => {
-    const settled: TrafficSettle = { phase: "settled", targetGreenPercent: 0, tolerancePoints: 5, callsDoneAt: draining.callsDoneAt, observed: { ...observed, greenPercent: 2 }, settledAt: "2026-12-06T12:12:00.000Z", afterMs: 100_000, recorded: true };
+    const settled: TrafficSettle = {
+      phase: "settled",
+      targetGreenPercent: 0,
+      tolerancePoints: 5,
+      callsDoneAt: draining.callsDoneAt,
+      observed: { ...observed, greenPercent: 2 },
+      settledAt: "2026-12-06T12:12:00.000Z",
+      afterMs: 100_000,
+      recorded: true,
+    };
     const look = settleLook(settled, Date.parse("2026-12-06T12:13:00.000Z"));
     expect(look.look).toMatchObject({ label: "Settled", tone: "success" });
     expect(look.headline).toBe("Traffic settled within 1 min 40 s of the calls");
@@ -50,7 +67,17 @@ describe("settleLook", () => {
   });
 
   it("says when nothing could be measured", () => {
-    const look = settleLook({ phase: "unmeasured", reason: "No requests were measured since the calls ended.", targetGreenPercent: 0, tolerancePoints: 5, callsDoneAt: draining.callsDoneAt, observed: null }, 0);
+    const look = settleLook(
+      {
+        phase: "unmeasured",
+        reason: "No requests were measured since the calls ended.",
+        targetGreenPercent: 0,
+        tolerancePoints: 5,
+        callsDoneAt: draining.callsDoneAt,
+        observed: null,
+      },
+      0,
+    );
     expect(look.look.label).toBe("Traffic not measured");
     expect(look.headline).toBe("No requests were measured since the calls ended.");
   });

@@ -25,7 +25,11 @@ export function SettleSection({ settle, nowIso }: { settle: TrafficSettle; nowIs
   const { look, headline, figures, estimate } = settleLook(settle, Date.parse(nowIso));
   const overdue = settle.phase === "draining" && settle.overdue;
   return (
-    <section aria-label="Traffic after the calls" data-testid="operation-settle" className={`rounded border px-2.5 py-2 text-xs ${overdue ? BOX.unmeasured : BOX[settle.phase]}`}>
+    <section
+      aria-label="Traffic after the calls"
+      data-testid="operation-settle"
+      className={`rounded border px-2.5 py-2 text-xs ${overdue ? BOX.unmeasured : BOX[settle.phase]}`}
+    >
       <p className="flex items-baseline gap-1.5 text-sm font-semibold">
         <span aria-hidden="true">{look.icon}</span>
         <span>{look.label}:</span>

@@ -22,7 +22,14 @@ function minutes(fromMin: number, greenPercents: number[], perMinute = 2400) {
 /** A rollback from 50 % green that finished its calls at 12:10:20. */
 function rollback(over: Partial<SettleInput> = {}, op: Partial<SettleInput["operation"]> = {}): SettleInput {
   return {
-    operation: { status: "succeeded", intent: { kind: "rollback" }, finishedAt: iso(T0 + 10 * MIN + 20_000), before: { greenPercent: 50 }, after: { greenPercent: 0 }, ...op },
+    operation: {
+      status: "succeeded",
+      intent: { kind: "rollback" },
+      finishedAt: iso(T0 + 10 * MIN + 20_000),
+      before: { greenPercent: 50 },
+      after: { greenPercent: 0 },
+      ...op,
+    },
     configuredGreenPercent: 0,
     requests: minutes(0, [50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 38]),
     dataStartMs: T0,
@@ -51,13 +58,19 @@ describe("trafficSettle", () => {
   });
 
   it("settles at the first whole period within the tolerance, and says how long after the calls", () => {
-    const s = trafficSettle(rollback({ requests: minutes(0, [50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 38, 9, 3]), dataEndMs: T0 + 13 * MIN, nowMs: T0 + 13 * MIN + 1000 }));
+    const s = trafficSettle(
+      rollback({ requests: minutes(0, [50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 38, 9, 3]), dataEndMs: T0 + 13 * MIN, nowMs: T0 + 13 * MIN + 1000 }),
+    );
     expect(s).toMatchObject({ phase: "settled", settledAt: iso(T0 + 12 * MIN), afterMs: 100_000, recorded: false });
     expect(s?.observed?.greenPercent).toBe(3);
   });
 
   it("keeps draining while the gap is wider than the tolerance, and takes a configured tolerance", () => {
-    const input = rollback({ requests: minutes(0, [50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 38, 9, 7]), dataEndMs: T0 + 13 * MIN, nowMs: T0 + 13 * MIN + 1000 });
+    const input = rollback({
+      requests: minutes(0, [50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 38, 9, 7]),
+      dataEndMs: T0 + 13 * MIN,
+      nowMs: T0 + 13 * MIN + 1000,
+    });
     expect(trafficSettle(input)?.phase).toBe("draining");
     expect(trafficSettle({ ...input, tolerancePoints: 8 })).toMatchObject({ phase: "settled", settledAt: iso(T0 + 13 * MIN - MIN) });
   });
@@ -69,7 +82,13 @@ describe("trafficSettle", () => {
 
   it("before any period after the calls is measured, shows the last one before them and says so", () => {
     const s = trafficSettle(rollback({ dataEndMs: T0 + 10 * MIN, nowMs: T0 + 10 * MIN + 30_000 }));
-    expect(s).toMatchObject({ phase: "draining", measuredSinceCalls: false, oldSide: "green", excessPerMinute: 1200, observed: { fromMs: T0 + 9 * MIN } });
+    expect(s).toMatchObject({
+      phase: "draining",
+      measuredSinceCalls: false,
+      oldSide: "green",
+      excessPerMinute: 1200,
+      observed: { fromMs: T0 + 9 * MIN },
+    });
   });
 
   it("reads the recorded moment from the journal first", () => {
@@ -84,7 +103,9 @@ describe("trafficSettle", () => {
 
   it("settles a shift too, towards its configured share; the old side is blue while green lags", () => {
     const op = { intent: { kind: "shift" as const, greenPercent: 50 }, before: { greenPercent: 0 }, after: { greenPercent: 50 } };
-    const draining = trafficSettle(rollback({ requests: minutes(0, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 40]), dataEndMs: T0 + 12 * MIN, configuredGreenPercent: 50 }, op));
+    const draining = trafficSettle(
+      rollback({ requests: minutes(0, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 40]), dataEndMs: T0 + 12 * MIN, configuredGreenPercent: 50 }, op),
+    );
     expect(draining).toMatchObject({ phase: "draining", oldSide: "blue", excessPerMinute: 240 });
     const settled = trafficSettle(rollback({ requests: minutes(0, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 12, 40, 48]), dataEndMs: T0 + 13 * MIN }, op));
     expect(settled).toMatchObject({ phase: "settled", settledAt: iso(T0 + 12 * MIN) });
@@ -100,7 +121,13 @@ describe("trafficSettle", () => {
   });
 
   it("follows the measured curve when it is slower than the TTL says (clients that ignore TTL)", () => {
-    const s = trafficSettle(rollback({ requests: minutes(0, [50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 40, 32, 25.6]), dataEndMs: T0 + 13 * MIN, nowMs: T0 + 13 * MIN + 1000 }));
+    const s = trafficSettle(
+      rollback({
+        requests: minutes(0, [50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 40, 32, 25.6]),
+        dataEndMs: T0 + 13 * MIN,
+        nowMs: T0 + 13 * MIN + 1000,
+      }),
+    );
     expect(s?.phase).toBe("draining");
     if (s?.phase !== "draining") return;
     // The gap shrinks ×0.8 per minute: 25.6 → 5 takes 8 more minutes.
@@ -109,12 +136,20 @@ describe("trafficSettle", () => {
   });
 
   it("says when the estimate has passed without settling", () => {
-    const s = trafficSettle(rollback({ requests: minutes(0, [50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50]), dataEndMs: T0 + 16 * MIN, nowMs: T0 + 16 * MIN }));
+    const s = trafficSettle(
+      rollback({
+        requests: minutes(0, [50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 50]),
+        dataEndMs: T0 + 16 * MIN,
+        nowMs: T0 + 16 * MIN,
+      }),
+    );
     expect(s).toMatchObject({ phase: "draining", overdue: true, oldSide: "green", excessPerMinute: 1200 });
   });
 
   it("says settled without a moment when the calls ended before the metrics read and traffic matches", () => {
-    const s = trafficSettle(rollback({ dataStartMs: T0 + 60 * MIN, dataEndMs: T0 + 120 * MIN, nowMs: T0 + 120 * MIN, requests: minutes(60, [1, 0, 2]) }));
+    const s = trafficSettle(
+      rollback({ dataStartMs: T0 + 60 * MIN, dataEndMs: T0 + 120 * MIN, nowMs: T0 + 120 * MIN, requests: minutes(60, [1, 0, 2]) }),
+    );
     expect(s).toMatchObject({ phase: "settled", settledAt: null, afterMs: null });
   });
 
@@ -140,10 +175,22 @@ describe("trafficSettle", () => {
 describe("drainCauseOf", () => {
   it("takes the record TTL (alias records: 60 s), else the listener's stickiness, else nothing", () => {
     const record = (ttl: number | null) => ({ ttl }) as never;
-    expect(drainCauseOf({ dns: { hostedZoneId: "Z", records: [record(30), record(30)], changeStatus: null, reactionSeconds: 120 } })).toEqual({ kind: "dns", ttlSeconds: 30 });
-    expect(drainCauseOf({ dns: { hostedZoneId: "Z", records: [record(null)], changeStatus: null, reactionSeconds: 120 } })).toEqual({ kind: "dns", ttlSeconds: 60 });
-    const alb = (stickiness: { enabled: boolean; durationSeconds: number } | null) =>
-      ({ loadBalancerName: "a", listenerArn: "l", ruleArn: null, weights: { blue: 1, green: 0 }, targetGroupArns: { blue: "b", green: "g" }, stickiness });
+    expect(drainCauseOf({ dns: { hostedZoneId: "Z", records: [record(30), record(30)], changeStatus: null, reactionSeconds: 120 } })).toEqual({
+      kind: "dns",
+      ttlSeconds: 30,
+    });
+    expect(drainCauseOf({ dns: { hostedZoneId: "Z", records: [record(null)], changeStatus: null, reactionSeconds: 120 } })).toEqual({
+      kind: "dns",
+      ttlSeconds: 60,
+    });
+    const alb = (stickiness: { enabled: boolean; durationSeconds: number } | null) => ({
+      loadBalancerName: "a",
+      listenerArn: "l",
+      ruleArn: null,
+      weights: { blue: 1, green: 0 },
+      targetGroupArns: { blue: "b", green: "g" },
+      stickiness,
+    });
     expect(drainCauseOf({ alb: alb({ enabled: true, durationSeconds: 300 }) })).toEqual({ kind: "stickiness", durationSeconds: 300 });
     expect(drainCauseOf({ alb: alb({ enabled: false, durationSeconds: 300 }) })).toEqual({ kind: "none" });
     expect(drainCauseOf({})).toEqual({ kind: "none" });

@@ -30,10 +30,7 @@ export const SETTLE_DNS_CACHE_LAYERS = 2;
 export const SETTLE_ALIAS_TTL_S = 60;
 
 /** What keeps clients on the old side after the calls: cached DNS answers or sticky sessions. */
-export type DrainCause =
-  | { kind: "dns"; ttlSeconds: number }
-  | { kind: "stickiness"; durationSeconds: number }
-  | { kind: "none" };
+export type DrainCause = { kind: "dns"; ttlSeconds: number } | { kind: "stickiness"; durationSeconds: number } | { kind: "none" };
 
 /** One period of measured requests. */
 export interface SettleBucket {
@@ -139,7 +136,13 @@ function bucketsOf(requests: NonNullable<SettleInput["requests"]>, dataEndMs: nu
   return [...byStart.entries()]
     .filter(([, c]) => c.blue + c.green > 0)
     .sort(([a], [b]) => a - b)
-    .map(([t, c]) => ({ fromMs: t, toMs: t + periodMs, greenPercent: round1((c.green / (c.blue + c.green)) * 100), blueRequests: c.blue, greenRequests: c.green }));
+    .map(([t, c]) => ({
+      fromMs: t,
+      toMs: t + periodMs,
+      greenPercent: round1((c.green / (c.blue + c.green)) * 100),
+      blueRequests: c.blue,
+      greenRequests: c.green,
+    }));
 }
 
 /** How long clients may keep the old side after the calls (ms), and why, in words. */

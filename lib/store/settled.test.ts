@@ -5,7 +5,13 @@ import { DIALECTS, openTestStore, rawExec, stopTestCluster, type TestStore } fro
 
 const KEY = "test-audit-key-0123456789abcdef-0123456789";
 const alice: Actor = { id: "u-alice", email: "alice@example.com", role: "operator" };
-const steps: Step[] = [{ id: "change-weights", title: "Set weights blue 100 / green 0", call: { service: "route53", operation: "ChangeResourceRecordSets", input: { HostedZoneId: "Z1" } } }];
+const steps: Step[] = [
+  {
+    id: "change-weights",
+    title: "Set weights blue 100 / green 0",
+    call: { service: "route53", operation: "ChangeResourceRecordSets", input: { HostedZoneId: "Z1" } },
+  },
+];
 
 afterAll(async () => {
   await stopTestCluster();
