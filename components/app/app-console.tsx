@@ -151,6 +151,7 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
             nowIso={data.generatedAt}
             canAbort={permissions.abort}
             onAborted={() => refresh("Abort requested")}
+            settle={data.settle ?? null}
           />
           <RiskReview pattern={data.pattern} verdict={data.greenVerdict} />
         </div>

@@ -7,6 +7,7 @@ import { formatCount } from "@/components/format/format";
 /** Configured (weights) versus observed (requests) split: the gap is DNS caching at work. */
 export function TrafficSplitPanel({ state }: { state: AppState }) {
   const { configured, observed } = state;
+  const windowText = observed.windowMinutes !== undefined ? `last ${observed.windowMinutes} min` : "last minutes";
   const gap = observed.greenPercent === null ? null : Math.abs(observed.greenPercent - configured.greenPercent);
   return (
     <Panel
@@ -19,7 +20,7 @@ export function TrafficSplitPanel({ state }: { state: AppState }) {
         <SplitBar label="Observed" greenPercent={observed.greenPercent} />
       </div>
       <p className="mt-3 flex gap-4 text-xs text-slate-500 tabular-nums dark:text-slate-400">
-        <span>Requests in the last minutes:</span>
+        <span>Observed, requests in the {windowText}:</span>
         <span>
           <ColorShape color="blue" /> Blue {formatCount(observed.blueRequests)}
         </span>

@@ -1,6 +1,7 @@
 "use client";
 
 import type { Operation } from "@/lib/domain/types";
+import type { TrafficSettle } from "@/lib/domain/traffic-settle";
 import { Panel } from "@/components/ui/panel";
 import { Badge } from "@/components/ui/badge";
 import { formatClock, formatElapsed } from "@/components/format/format";
@@ -9,6 +10,7 @@ import { isOperationActive } from "@/components/hooks/poll-interval";
 import { operationStatusLook, stepLookIn } from "./operation-status";
 import { StatusIcon } from "./status-icon";
 import { AbortControl } from "./abort-control";
+import { SettleBadge, SettleSection } from "./settle-section";
 
 interface OperationPanelProps {
   appId: string;
@@ -17,10 +19,15 @@ interface OperationPanelProps {
   nowIso: string;
   canAbort: boolean;
   onAborted: () => void;
+  /**
+   * Whether traffic has followed the operation since its calls ended (draining, then settled); null
+   * or absent when it has no such phase. The operation's own status stays what Teal did with AWS.
+   */
+  settle?: TrafficSettle | null;
 }
 
 /** The current (or last) operation: who, why, and each step with its status and timing. */
-export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted }: OperationPanelProps) {
+export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted, settle = null }: OperationPanelProps) {
   if (!operation) {
     return (
       <Panel title="Operation" headingId="operation-heading">
@@ -40,12 +47,15 @@ export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted }
         </span>
       }
       actions={
-        <Badge tone={look.tone}>
-          <span aria-hidden="true" className={active ? "inline-block animate-spin" : undefined}>
-            {look.icon}
-          </span>
-          {look.label}
-        </Badge>
+        <span className="flex items-center gap-1.5">
+          <Badge tone={look.tone}>
+            <span aria-hidden="true" className={active ? "inline-block animate-spin" : undefined}>
+              {look.icon}
+            </span>
+            {look.label}
+          </Badge>
+          {settle ? <SettleBadge settle={settle} nowIso={nowIso} /> : null}
+        </span>
       }
     >
       <div className="space-y-3">
@@ -69,6 +79,8 @@ export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted }
             </dd>
           </dl>
         </div>
+
+        {settle ? <SettleSection settle={settle} nowIso={nowIso} /> : null}
 
         {operation.error ? <p className="rounded border border-rose-200 bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:border-rose-900 dark:bg-rose-950/50 dark:text-rose-200">{operation.error}</p> : null}
         {operation.status === "interrupted" ? (

@@ -9,6 +9,8 @@ import { isOperationActive } from "@/components/hooks/poll-interval";
 import { formatAgo, formatDurationSeconds, patternLabel } from "@/components/format/format";
 import { RolloutLine } from "./rollout-line";
 import { GreenVerdictLine } from "@/components/verdict/green-verdict-line";
+import { SettleBadge } from "@/components/operation/settle-section";
+import { settleLook } from "@/components/operation/settle-look";
 
 interface AppCardProps {
   app: AppSummary;
@@ -41,6 +43,9 @@ export function AppCard({ app, nowMs }: AppCardProps) {
   const op = app.operation;
   const opLook = op ? operationStatusLook(op.status) : null;
   const active = isOperationActive(op?.status);
+  // After the calls: draining until the observed split follows the configured one, then settled.
+  const settle = !active && op && app.settle ? app.settle : null;
+  const settleText = settle ? settleLook(settle, nowMs) : null;
   return (
     <article className="group relative flex flex-col rounded-lg border border-slate-200 bg-white shadow-xs transition-colors hover:border-teal-500/60 focus-within:ring-2 focus-within:ring-teal-600 dark:border-slate-800 dark:bg-slate-900 dark:hover:border-teal-500/50">
       <header className="flex items-start justify-between gap-3 px-4 pt-3.5 pb-2">
@@ -63,6 +68,8 @@ export function AppCard({ app, nowMs }: AppCardProps) {
             </span>
             {opLook.label}
           </Badge>
+        ) : settle?.phase === "draining" ? (
+          <SettleBadge settle={settle} nowIso={new Date(nowMs).toISOString()} />
         ) : null}
       </header>
 
@@ -90,6 +97,9 @@ export function AppCard({ app, nowMs }: AppCardProps) {
           <div className="space-y-1.5">
             <SplitBar label="Configured" greenPercent={app.configuredGreenPercent} emptyText="unknown" size="sm" />
             <SplitBar label="Observed" greenPercent={app.observedGreenPercent} size="sm" />
+            {app.observedWindowMinutes !== undefined ? (
+              <p className="text-right text-[11px] text-slate-500 dark:text-slate-400">observed: requests of the last {app.observedWindowMinutes} min</p>
+            ) : null}
           </div>
         )}
         {app.health ? (
@@ -104,7 +114,9 @@ export function AppCard({ app, nowMs }: AppCardProps) {
       <footer className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">
         {op && opLook ? (
           <p className="truncate">
-            <span className="font-medium text-slate-700 dark:text-slate-300">{active ? "Running: " : `Last: ${opLook.label.toLowerCase()} · `}</span>
+            <span className="font-medium text-slate-700 dark:text-slate-300">
+              {active ? "Running: " : `Last: ${opLook.label.toLowerCase()}${settleText ? `, ${settleText.look.label.toLowerCase()}` : ""} · `}
+            </span>
             {op.summary} <span className="text-slate-400 dark:text-slate-500">· {op.actor.email} · {formatAgo(op.createdAt, nowMs)}</span>
           </p>
         ) : (

@@ -162,6 +162,8 @@ export const tealConfigSchema = z
     applications: z.array(appConfigSchema).min(1, "name at least one application"),
     /** How green is judged against blue (header, overview, wall, and the check before more traffic goes to green). */
     greenJudge: greenJudgeSchema.optional(),
+    /** After an operation's calls, observed and configured green shares this many points apart (or fewer) read as settled (default 5). */
+    settleTolerancePoints: z.number().min(0.5).max(50).optional(),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Set<string>();

@@ -3,6 +3,7 @@
  */
 
 import type { GreenVerdict } from "./green-verdict";
+import type { TrafficSettle } from "./traffic-settle";
 
 export type Color = "blue" | "green";
 export const COLORS: readonly Color[] = ["blue", "green"] as const;
@@ -314,7 +315,7 @@ export interface AppState {
   /** The share the configuration (weights) asks for. */
   configured: { greenPercent: number };
   /** The share measured from each colour's RequestCount over the last minutes; null when no traffic. */
-  observed: { greenPercent: number | null; blueRequests: number; greenRequests: number };
+  observed: { greenPercent: number | null; blueRequests: number; greenRequests: number; windowMinutes?: number };
   dns?: DnsState;
   /** alb-weighted / ecs-elb with weights: the forward action as configured now. */
   alb?: {
@@ -448,6 +449,8 @@ export interface Operation {
   /** The plan's before/after (for the audit of a resumed run); absent on operations journaled before they were kept. */
   before?: PlanEnds;
   after?: PlanEnds;
+  /** When the observed split came within tolerance of `after` (journaled once seen; see traffic-settle.ts). */
+  settledAt?: string | null;
 }
 
 /** Typed audit events (closed list of dotted names). */
@@ -555,6 +558,8 @@ export interface AppSnapshot {
   drift?: Drift | null;
   /** Green compared with blue over the last minutes (5xx rate, latency), from the series above. */
   greenVerdict: GreenVerdict;
+  /** Whether traffic has followed `operation` since its calls ended (draining / settled); null when it has no such phase. */
+  settle?: TrafficSettle | null;
 }
 
 /** Error with a code and a user-safe message (never raw AWS text). */
@@ -634,6 +639,10 @@ export interface AppSummary {
   drift?: Drift | null;
   /** Green compared with blue over the last minutes, from the same read; absent when never read. */
   greenVerdict?: GreenVerdict;
+  /** Whether traffic has followed `operation` since its calls ended (draining / settled); null when it has no such phase. */
+  settle?: TrafficSettle | null;
+  /** The minutes `observedGreenPercent` covers ("last 3 min"). */
+  observedWindowMinutes?: number;
 }
 
 /**

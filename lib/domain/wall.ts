@@ -1,6 +1,7 @@
 /** What the wall monitor polls besides /api/apps: per-application progress and alarms. */
 
 import type { OperationStatus } from "./types";
+import type { TrafficSettle } from "./traffic-settle";
 
 export type WallAlarmSeverity = "critical" | "warning";
 
@@ -28,6 +29,8 @@ export interface WallAppDetail {
   /** The running (or interrupted) operation; null when nothing is in flight. */
   operation: WallOperation | null;
   alarms: WallAlarm[];
+  /** Whether traffic has followed the last operation since its calls ended (draining / settled); null when it has no such phase. */
+  settle?: TrafficSettle | null;
 }
 
 export interface WallSnapshot {

@@ -6,6 +6,7 @@ import { getMetricData } from "@/lib/aws/cloudwatch";
 import type { AppConfig } from "@/lib/config/schema";
 import { observedShare, periodFor, type RangeMinutes } from "@/lib/metrics/catalog";
 import { greenJudgeInput } from "@/lib/metrics/green-window";
+import { drainCauseOf, trafficSettle, type SettleInput, type TrafficSettle } from "@/lib/domain/traffic-settle";
 import { createSnapshotCache, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
 import { planningFor } from "@/lib/patterns/catalog";
 import { driftAgainst } from "@/lib/patterns/drift";
@@ -24,6 +25,10 @@ interface AwsPart {
   series: MetricSeries[];
   fetchedAt: number;
   greenVerdict: GreenVerdict;
+  /** Each colour's request counts per period over [startMs, endMs), for the settle phase; null when not measurable. */
+  requests: SettleInput["requests"];
+  startMs: number;
+  endMs: number;
 }
 
 async function loadAwsPart(rt: Runtime, app: AppConfig, range: RangeMinutes, judge: GreenJudge): Promise<AwsPart> {
@@ -42,11 +47,13 @@ async function loadAwsPart(rt: Runtime, app: AppConfig, range: RangeMinutes, jud
   if (plan.requests) {
     // The observed share needs 1-minute request counts; longer ranges use 5-minute points, so widen the window.
     const req = plan.requests;
-    state.observed = observedShare(byId.get(req.blue) ?? [], byId.get(req.green) ?? [], now, periodS === 60 ? 3 : 15);
+    const windowMinutes = periodS === 60 ? 3 : 15;
+    state.observed = { ...observedShare(byId.get(req.blue) ?? [], byId.get(req.green) ?? [], now, windowMinutes), windowMinutes };
   }
   // Green against blue over the last whole minutes of the same read: no extra AWS call.
   const greenVerdict = judge.judge(greenJudgeInput(series, end.getTime(), GREEN_WINDOW_MINUTES));
-  return { state, series, fetchedAt: now, greenVerdict };
+  const requests = plan.requests ? { blue: byId.get(plan.requests.blue) ?? [], green: byId.get(plan.requests.green) ?? [], periodS } : null;
+  return { state, series, fetchedAt: now, greenVerdict, requests, startMs: start.getTime(), endMs: end.getTime() };
 }
 
 /** User-safe text for a failed read (never raw AWS text). */
@@ -117,6 +124,28 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
     return driftAgainst({ reference, current, state, readAtMs });
   };
 
+  /**
+   * Whether traffic has followed the application's latest operation (same read, no AWS call); the
+   * moment it settled is journaled the first time a server sees it (a compare-and-set: once).
+   */
+  const settleOf = async (part: AwsPart, operation: Operation | null): Promise<TrafficSettle | null> => {
+    if (!operation) return null;
+    const settle = trafficSettle({
+      operation,
+      configuredGreenPercent: part.state.configured.greenPercent,
+      requests: part.requests,
+      dataStartMs: part.startMs,
+      dataEndMs: part.endMs,
+      cause: drainCauseOf(part.state),
+      nowMs: Date.now(),
+      tolerancePoints: rt.config.settleTolerancePoints,
+    });
+    if (settle?.phase === "settled" && !settle.recorded && settle.settledAt !== null) {
+      await rt.store.recordSettled(operation.id, settle.settledAt).catch((error: unknown) => console.error("[snapshots] recording when traffic settled failed:", error));
+    }
+    return settle;
+  };
+
   async function assemble(appId: string, range: RangeMinutes, aws: (key: string) => Promise<AwsPart>): Promise<AppSnapshot> {
     const app = rt.app(appId);
     if (!app) throw new AppError("not_found", `There is no application "${appId}" in Teal's config.`);
@@ -139,6 +168,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
       generatedAt: new Date(part.fetchedAt).toISOString(),
       drift,
       greenVerdict: part.greenVerdict,
+      settle: await settleOf(part, operation),
     };
   }
 
@@ -181,6 +211,8 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
               error: error === null ? null : readErrorText(error),
               drift: await driftOf(app.id, s, aws.fetchedAt, operation),
               greenVerdict: aws.greenVerdict,
+              settle: await settleOf(aws, operation),
+              ...(s.observed.windowMinutes !== undefined ? { observedWindowMinutes: s.observed.windowMinutes } : {}),
             };
           } catch (err) {
             return {

@@ -182,12 +182,28 @@ const auditKeyed: Migration = {
   },
 };
 
+/**
+ * The moment an operation's traffic settled (the observed split came within tolerance of the split
+ * it configured), written once when a server first sees it. Nullable: older rows, and operations
+ * that never moved traffic, have none; a null column is left out of the journal digest, so the
+ * chained digests of existing rows do not change.
+ */
+const operationSettled: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable("operations").addColumn("settled_at", "varchar(32)").execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.alterTable("operations").dropColumn("settled_at").execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_step_progress": stepProgress,
   "0003_kiosk_tokens": kioskTokens,
   "0004_sessions": sessions,
   "0005_audit_keyed": auditKeyed,
+  "0006_operation_settled": operationSettled,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -23,6 +23,8 @@ export interface OperationsTable {
   plan_before: string | null;
   /** JSON of the plan's `after` (0002), or null. */
   plan_after: string | null;
+  /** (0006) When the operation's traffic settled (ISO), or null. */
+  settled_at: string | null;
 }
 
 export interface OperationStepsTable {

@@ -154,6 +154,12 @@ export interface Store {
    */
   updateOperation(id: string, patch: OperationPatch, options?: { ifStatusIn?: readonly OperationStatus[] }): Promise<boolean>;
   updateStep(operationId: string, index: number, patch: StepPatch): Promise<void>;
+  /**
+   * Records when a succeeded operation's traffic settled, once: only while its status is
+   * `succeeded` and no moment is recorded yet (a compare-and-set, journaled in the same
+   * transaction). Returns whether it was written.
+   */
+  recordSettled(id: string, settledAt: string): Promise<boolean>;
   getOperation(id: string): Promise<Operation | null>;
   /** Just the status (cheap: the engine asks before every step and poll). */
   getOperationStatus(id: string): Promise<OperationStatus | null>;
@@ -616,6 +622,24 @@ class KyselyStore implements Store {
       await this.chainJournal(trx, [stepWrite(row)]);
     });
     this.afterWrite();
+  }
+
+  async recordSettled(id: string, settledAt: string): Promise<boolean> {
+    if (Number.isNaN(Date.parse(settledAt))) throw new AppError("invalid", "Not a time.", `settledAt ${settledAt}`);
+    const changed = await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .updateTable("operations")
+        .set({ settled_at: new Date(settledAt).toISOString(), updated_at: this.iso() })
+        .where("id", "=", id)
+        .where("status", "=", "succeeded")
+        .where("settled_at", "is", null)
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await this.chainJournal(trx, [operationWrite(row)]);
+      return row !== undefined;
+    });
+    if (changed) this.afterWrite();
+    return changed;
   }
 
   async getOperation(id: string): Promise<Operation | null> {
@@ -1152,6 +1176,7 @@ function toOperation(row: Selectable<OperationsTable>, steps: Selectable<Operati
     steps: steps.map(toStep),
     ...(row.plan_before !== null ? { before: parseJson<PlanEnds>(row.plan_before) } : {}),
     ...(row.plan_after !== null ? { after: parseJson<PlanEnds>(row.plan_after) } : {}),
+    ...(row.settled_at !== null ? { settledAt: row.settled_at } : {}),
   };
 }
 

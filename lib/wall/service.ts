@@ -17,7 +17,7 @@ export async function wallSnapshot(): Promise<WallSnapshot> {
       try {
         // The last good read, even while AWS does not answer: the wall never waits on AWS, it says how old its data is.
         const { snapshot: snap, readError } = await snapshots.lastGood(app.id);
-        return { appId: app.id, operation: wallOperation(snap.operation), alarms: wallAlarms({ state: snap.state, readError, lastOperation: snap.operation, drift: snap.drift }) };
+        return { appId: app.id, operation: wallOperation(snap.operation), alarms: wallAlarms({ state: snap.state, readError, lastOperation: snap.operation, drift: snap.drift }), settle: snap.settle ?? null };
       } catch (err) {
         const readError = isAppError(err) ? err.userMessage : "Teal could not read this application.";
         const [last] = await rt.store.listOperations({ appId: app.id, limit: 1 });
