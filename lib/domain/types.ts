@@ -195,6 +195,11 @@ export interface Plan {
   before: PlanEnds;
   after: PlanEnds;
   steps: Step[];
+  /**
+   * Set when AWS already is the intent's end state (a rollback with all traffic on blue): the plan
+   * has no step, and this says so with the figures that show it.
+   */
+  nothingToDo?: { headline: string; detail: string };
 }
 
 /** A plan that cannot be carried out is refused before anything is called. */
@@ -486,7 +491,9 @@ export type AuditAction =
   | "token.created"
   | "token.revoked"
   | "drift.reasserted"
-  | "action.refused";
+  | "action.refused"
+  /** A rollback was asked for while AWS already was its end state: nothing was called. */
+  | "rollback.nothing_to_do";
 
 export interface AuditEntryInput {
   action: AuditAction;

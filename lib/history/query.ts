@@ -49,6 +49,7 @@ export const AUDIT_ACTIONS = [
   "token.revoked",
   "drift.reasserted",
   "action.refused",
+  "rollback.nothing_to_do",
 ] as const satisfies readonly AuditAction[];
 
 // A new intent, status or audit action must be added to the lists above, or this stops compiling.
