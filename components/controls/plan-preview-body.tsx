@@ -38,6 +38,13 @@ export function PlanPreviewBody({ preview }: PlanPreviewBodyProps) {
     );
   }
   const { plan } = data;
+  if (plan.nothingToDo) {
+    return (
+      <Notice tone="info" title={plan.nothingToDo.headline}>
+        {plan.nothingToDo.detail}. Confirming records your request in the audit log and calls no AWS API.
+      </Notice>
+    );
+  }
   return (
     <div className="space-y-4">
       <p className="text-sm font-medium text-slate-900 dark:text-slate-100">{plan.summary}</p>

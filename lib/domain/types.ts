@@ -53,11 +53,19 @@ export type WaitConditionKind =
       minInService: number;
       /** When given, these instances must be InService (not just a count). */
       instanceIds?: string[];
+      /**
+       * The Auto Scaling groups the counted instances belong to: each poll aims at no more than
+       * their summed desired capacity as it is then (not the count captured at plan time).
+       */
+      groupNames?: string[];
       timeoutMs: number;
       pollMs: number;
     }
   | {
-      /** Auto Scaling group: at least `minInService` instances InService (optionally on a launch config/template). */
+      /**
+       * Auto Scaling group: at least `minInService` instances InService (optionally on a launch
+       * config/template), never more than the group's desired capacity read at each poll.
+       */
       kind: "asg-in-service";
       groupName: string;
       minInService: number;
@@ -90,6 +98,8 @@ export type WaitConditionKind =
       targetGroupArn: string;
       minHealthy: number;
       targetIds?: string[];
+      /** As for elb-in-service: the groups whose current desired capacity caps `minHealthy`. */
+      groupNames?: string[];
       timeoutMs: number;
       pollMs: number;
     }

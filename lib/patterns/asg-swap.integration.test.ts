@@ -123,6 +123,17 @@ describe("asg-swap on the practice range", () => {
     expect((await group("payments-green")).states).toEqual([]);
   }, 120_000);
 
+  it("a second rollback finds blue already serving everything: no step, and it says so", async () => {
+    const s = await observeAsgSwap(clients, app);
+    const result = planAsgSwap(s, { kind: "rollback" }, { waitScale: 1 / SPEED });
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.plan.steps).toEqual([]);
+    expect(result.plan.nothingToDo?.headline).toBe("Already on blue — nothing to do");
+    // A rollback preempting an operation re-asserts blue all the same.
+    const again = planAsgSwap(s, { kind: "rollback" }, { waitScale: 1 / SPEED, reassert: true });
+    expect(again.ok && again.plan.steps.length).toBeGreaterThan(0);
+  });
+
   it("puts a blue instance into Standby and takes it back", async () => {
     const s0 = await observeAsgSwap(clients, app);
     const id = s0.environments.blue.instances[0]?.id ?? "";

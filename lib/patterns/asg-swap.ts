@@ -197,7 +197,7 @@ function stepsTo(
       steps.push({
         id: "green-healthy",
         title: `Wait until the ${lbLabel(lb)} has ${blueHealthy + k} healthy instances (${blueHealthy} blue + ${k} green)`,
-        wait: lbHealthyWait(lb, blueHealthy + k, ctx),
+        wait: lbHealthyWait(lb, blueHealthy + k, ctx, [blue.group.name, green.group.name]),
       });
     }
   }
@@ -238,7 +238,7 @@ function stepsTo(
           ? {
               id: "blue-healthy",
               title: `Wait until the ${lbLabel(lb)} has ${need + (k > 0 ? greenHealthy : 0)} healthy instances (${need} blue${k > 0 ? ` + ${greenHealthy} green` : ""})`,
-              wait: lbHealthyWait(lb, need + (k > 0 ? greenHealthy : 0), ctx),
+              wait: lbHealthyWait(lb, need + (k > 0 ? greenHealthy : 0), ctx, k > 0 ? [blue.group.name, green.group.name] : [blue.group.name]),
             }
           : {
               id: "blue-healthy",

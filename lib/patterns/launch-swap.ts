@@ -180,7 +180,7 @@ function growNew(v: View, k: number, ctx: PlanContext, steps: Step[]): void {
   steps.push({
     id: "new-healthy",
     title: `Wait until the ${lbLabel(v.asg.loadBalancer)} has ${min} healthy instances (${v.old.healthyServing} old + ${k} new)`,
-    wait: lbHealthyWait(v.asg.loadBalancer, min, ctx),
+    wait: lbHealthyWait(v.asg.loadBalancer, min, ctx, [v.group.name]),
   });
 }
 
@@ -318,7 +318,7 @@ function planRollback(state: AppState, intent: Intent, v: View, ctx: PlanContext
     steps.push({
       id: "old-healthy",
       title: `Wait until the ${lbLabel(lb)} has ${total} healthy instances (old ones only now)`,
-      wait: lbHealthyWait(lb, total, ctx),
+      wait: lbHealthyWait(lb, total, ctx, [v.group.name]),
     });
   }
   if (raise) {
