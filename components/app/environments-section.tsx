@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import type { AppState, Color } from "@/lib/domain/types";
+import { keptWarmOf } from "@/lib/domain/kept-warm";
 import { EnvironmentColumn } from "@/components/env/environment-column";
 import { StandbyBar } from "@/components/controls/standby-bar";
 
@@ -36,6 +37,7 @@ export function EnvironmentsSection({ appId, state, standby, busy, onStarted }: 
     return (
       <EnvironmentColumn
         env={env}
+        keptWarm={keptWarmOf(state, color)}
         configuredPercent={color === "green" ? green : 100 - green}
         observedPercent={observed === null ? null : color === "green" ? observed : 100 - observed}
         selection={standby ? { selected: new Set(present), onToggle: (id) => toggle(color, id) } : undefined}

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { EnvironmentState, LoadBalancerView } from "@/lib/domain/types";
+import type { KeptWarm } from "@/lib/domain/kept-warm";
 import { Badge } from "@/components/ui/badge";
 import { formatPercent } from "@/components/format/format";
 import { COLOR_NAME, ColorShape } from "./color-shape";
@@ -17,6 +18,8 @@ interface EnvironmentColumnProps {
   selection?: InstanceSelection;
   /** Controls shown above the instance table (standby in bulk). */
   tools?: ReactNode;
+  /** Instances this colour keeps running without traffic (detached, Standby), and what a rollback does with them. */
+  keptWarm?: KeptWarm | null;
 }
 
 const LB_KIND: Record<LoadBalancerView["kind"], string> = {
@@ -29,8 +32,8 @@ const LB_KIND: Record<LoadBalancerView["kind"], string> = {
 const TOP_BORDER = { blue: "border-t-blueenv dark:border-t-blue-500", green: "border-t-greenenv dark:border-t-emerald-500" } as const;
 
 /** One environment (blue or green): version, load balancer, health and instances. */
-export function EnvironmentColumn({ env, configuredPercent, observedPercent, selection, tools }: EnvironmentColumnProps) {
-  const health = environmentHealth(env.healthy, env.unhealthy);
+export function EnvironmentColumn({ env, configuredPercent, observedPercent, selection, tools, keptWarm }: EnvironmentColumnProps) {
+  const health = environmentHealth(env.healthy, env.unhealthy, keptWarm?.count ?? 0);
   const tasks = env.instances.length > 0 ? env.instances.every((i) => i.kind === "task") : env.ecs !== undefined;
   const headingId = `env-${env.color}-heading`;
   return (
@@ -81,6 +84,18 @@ export function EnvironmentColumn({ env, configuredPercent, observedPercent, sel
           </span>
         </dd>
       </dl>
+
+      {keptWarm ? (
+        <div
+          data-testid={`kept-warm-${env.color}`}
+          className="mx-4 mb-3 rounded-md border border-sky-300 bg-sky-50 px-3 py-2 text-sm text-sky-950 dark:border-sky-800 dark:bg-sky-950/60 dark:text-sky-100"
+        >
+          <p className="font-semibold">
+            <span aria-hidden="true">◐ </span>Kept warm: {keptWarm.text}
+          </p>
+          <p className="mt-0.5 opacity-90">{keptWarm.rollback}</p>
+        </div>
+      ) : null}
 
       {env.capacity ? <CapacitySummary capacity={env.capacity} unit={tasks ? "tasks" : "instances"} /> : null}
       {tools ? <div className="border-t border-slate-200 px-4 py-2 dark:border-slate-800">{tools}</div> : null}

@@ -402,6 +402,11 @@ export interface AsgView {
   launches?: Record<Color, LaunchSpecView>;
   /** launch-swap: instances of the group on neither launch (counted in neither colour). */
   strays?: InstanceView[];
+  /**
+   * The load balancer's health check (HealthyThreshold × Interval gates traffic to an instance
+   * brought back); read when a colour keeps instances warm, absent otherwise.
+   */
+  healthCheck?: { intervalS: number; healthyThreshold: number };
 }
 
 export type OperationStatus =

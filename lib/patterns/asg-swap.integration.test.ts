@@ -6,6 +6,7 @@ import { describeAsgGroups, describeTrafficSourceState } from "@/lib/aws/autosca
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import type { AsgSwapAppConfig } from "@/lib/config/schema";
+import { keptWarmOf } from "@/lib/domain/kept-warm";
 import { seedAsg } from "@/lib/sim/seed-asg";
 import { startTestRange, type TestRange } from "@/lib/sim/testing";
 import { observeAsgSwap } from "./asg-common-observe";
@@ -110,6 +111,14 @@ describe("asg-swap on the practice range", () => {
     expect(blue.lb === null || blue.lb === "Removed").toBe(true);
     expect(blue.states).toEqual(["InService", "InService", "Standby", "Standby"]);
   }, 120_000);
+
+  it("after the promote, blue's detached instances read as kept warm, with the health check that gates their return", async () => {
+    const s = await observeAsgSwap(clients, app);
+    expect(s.environments.blue.healthy).toBe(0);
+    expect(s.asg?.healthCheck).toEqual({ intervalS: 10, healthyThreshold: 3 });
+    expect(keptWarmOf(s, "blue")).toMatchObject({ count: 4, how: "detached", backInSeconds: 30, text: "4 instances running, detached from payments-lb" });
+    expect(keptWarmOf(s, "green")).toBeNull();
+  });
 
   it("rolls back: blue re-attached and healthy with all four, green detached and scaled to 0", async () => {
     const s = await run({ kind: "rollback" });
