@@ -2,6 +2,7 @@
  * Types shared by every layer of Teal. No I/O, no AWS SDK types: lib/aws maps SDK shapes to these.
  */
 
+import type { AppFigures } from "./figures";
 import type { GreenVerdict } from "./green-verdict";
 
 export type Color = "blue" | "green";
@@ -329,7 +330,16 @@ export interface AppState {
   /** The share the configuration (weights) asks for. */
   configured: { greenPercent: number };
   /** The share measured from each colour's RequestCount over the last minutes; null when no traffic. */
-  observed: { greenPercent: number | null; blueRequests: number; greenRequests: number };
+  observed: {
+    greenPercent: number | null;
+    blueRequests: number;
+    greenRequests: number;
+    /**
+     * What the share is made of: each colour's request count (the default when absent), or the
+     * instances in service behind one shared load balancer (then the request counts are not measured).
+     */
+    source?: "requests" | "instances";
+  };
   dns?: DnsState;
   /** alb-weighted / ecs-elb with weights: the forward action as configured now. */
   alb?: {
@@ -688,6 +698,8 @@ export interface AppSummary {
   drift?: Drift | null;
   /** Green compared with blue over the last minutes, from the same read; absent when never read. */
   greenVerdict?: GreenVerdict;
+  /** The traffic and health figures, derived from the same read as the app page's (lib/domain/figures). */
+  figures?: AppFigures;
 }
 
 /**

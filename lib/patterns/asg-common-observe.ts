@@ -118,7 +118,7 @@ function observedFromHealth(blue: InstanceView[], green: InstanceView[]): AppSta
   const serving = (xs: InstanceView[]) => xs.filter((i) => isInService(i) && i.health === "healthy").length;
   const b = serving(blue);
   const g = serving(green);
-  return { greenPercent: b + g > 0 ? percentOf(g, b + g) : null, blueRequests: 0, greenRequests: 0 };
+  return { greenPercent: b + g > 0 ? percentOf(g, b + g) : null, blueRequests: 0, greenRequests: 0, source: "instances" };
 }
 
 async function groupWithAttachment(

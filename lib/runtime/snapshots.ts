@@ -8,6 +8,7 @@ import { observedShare, periodFor, type RangeMinutes } from "@/lib/metrics/catal
 import { greenJudgeInput } from "@/lib/metrics/green-window";
 import { createSnapshotCache, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
 import { planningFor } from "@/lib/patterns/catalog";
+import { appFigures } from "@/lib/domain/figures";
 import { driftAgainst } from "@/lib/patterns/drift";
 import { metricPlanFor, observeHintsFrom, observeWithPattern } from "@/lib/patterns/registry";
 import type { Runtime } from "./runtime";
@@ -180,6 +181,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
               error: error === null ? null : readErrorText(error),
               drift: await driftOf(app.id, s, aws.fetchedAt, operation),
               greenVerdict: aws.greenVerdict,
+              figures: appFigures(s),
             };
           } catch (err) {
             return {
