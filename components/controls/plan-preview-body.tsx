@@ -40,9 +40,19 @@ export function PlanPreviewBody({ preview }: PlanPreviewBodyProps) {
   const { plan } = data;
   if (plan.nothingToDo) {
     return (
-      <Notice tone="info" title={plan.nothingToDo.headline}>
-        {plan.nothingToDo.detail}. Confirming records your request in the audit log and calls no AWS API.
-      </Notice>
+      <div className="space-y-4">
+        <Notice tone="info" title={plan.nothingToDo.headline}>
+          {plan.nothingToDo.detail}.
+        </Notice>
+        <div>
+          <h3 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
+            Steps and AWS calls
+          </h3>
+          <p className="text-sm text-slate-700 dark:text-slate-300">
+            None: AWS already is where a rollback ends. Confirming records your request in the audit log and calls no AWS API.
+          </p>
+        </div>
+      </div>
     );
   }
   return (
