@@ -42,7 +42,7 @@ export function PlanPreviewBody({ preview }: PlanPreviewBodyProps) {
     return (
       <div className="space-y-4">
         <Notice tone="info" title={plan.nothingToDo.headline}>
-          {plan.nothingToDo.detail}.
+          {capitalised(plan.nothingToDo.detail)}.
         </Notice>
         <div>
           <h3 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
@@ -70,4 +70,8 @@ export function PlanPreviewBody({ preview }: PlanPreviewBodyProps) {
       </div>
     </div>
   );
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -118,12 +118,16 @@ export function RollbackDialog({ appId, revision, onClose, onStarted }: Rollback
           />
         </div>
         {nothing ? (
-          <Notice tone="info" title={nothing.headline} live>
-            {nothing.detail}. No operation was started and AWS was not called; your request is in the audit log.
+          <Notice tone="info" title={`Nothing rolled back: ${nothing.headline.charAt(0).toLowerCase()}${nothing.headline.slice(1)}`} live>
+            {capitalised(nothing.detail)}. No operation was started and AWS was not called; your request is in the audit log.
           </Notice>
         ) : null}
         {runner.failure ? <FailureNotice failure={runner.failure} /> : null}
       </div>
     </ModalDialog>
   );
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

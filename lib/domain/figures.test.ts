@@ -43,6 +43,15 @@ describe("trafficFigure", () => {
     expect(byInstances.kind === "split" && byInstances.observedText).toMatch(/healthy instances in service behind green-tg: it has no per-colour request count/);
   });
 
+  it("says 'not measured' where both colours share one target group (ecs-elb-swap), never 'Blue 0, Green 0'", () => {
+    expect(trafficFigure(state({ pattern: "ecs-elb-swap", observed: { greenPercent: null, blueRequests: 0, greenRequests: 0, source: "none" } }))).toMatchObject({
+      observedGreenPercent: null,
+      observedFrom: "none",
+      requests: null,
+      observedText: expect.stringMatching(/^Not measured/),
+    });
+  });
+
   it("has no observed share without requests", () => {
     expect(trafficFigure(state({ observed: { greenPercent: null, blueRequests: 0, greenRequests: 0 } }))).toMatchObject({ observedGreenPercent: null, observedText: "No requests in the window" });
   });

@@ -15,7 +15,9 @@ export type ObservedSource =
   /** Each colour's request count (CloudWatch), over the snapshot's window. */
   | "requests"
   /** The instances in service behind one shared load balancer: there is no per-colour request count. */
-  | "instances";
+  | "instances"
+  /** Nothing: the pattern offers no per-colour request count (one target group for both colours). */
+  | "none";
 
 export type TrafficFigure =
   | {
@@ -86,6 +88,16 @@ export function trafficFigure(state: AppState): TrafficFigure {
         observed.greenPercent === null
           ? `No instance in service behind ${lb}`
           : `Share of healthy instances in service behind ${lb}: it has no per-colour request count`,
+    };
+  }
+  if (from === "none") {
+    return {
+      kind: "split",
+      configuredGreenPercent: state.configured.greenPercent,
+      observedGreenPercent: null,
+      observedFrom: "none",
+      requests: null,
+      observedText: "Not measured: both colours share one target group, and CloudWatch counts their requests together",
     };
   }
   const total = observed.blueRequests + observed.greenRequests;

@@ -335,10 +335,11 @@ export interface AppState {
     blueRequests: number;
     greenRequests: number;
     /**
-     * What the share is made of: each colour's request count (the default when absent), or the
-     * instances in service behind one shared load balancer (then the request counts are not measured).
+     * What the share is made of: each colour's request count (the default when absent), the
+     * instances in service behind one shared load balancer, or nothing ("none": the pattern has no
+     * per-colour request count); request counts are measured only with "requests".
      */
-    source?: "requests" | "instances";
+    source?: "requests" | "instances" | "none";
   };
   dns?: DnsState;
   /** alb-weighted / ecs-elb with weights: the forward action as configured now. */
