@@ -90,6 +90,15 @@ describe("healthFigure", () => {
     expect(healthFigure(state({ environments: { blue: twoOfTwo, green: none } }), "green")).toMatchObject({ label: "No tasks" });
   });
 
+  it("an ECS rolling update counts each colour's own deployments: blue with nothing left to replace has no tasks, not 0/4 down", () => {
+    const view = { desired: 4, running: 4 };
+    const green = { ...env("green", 4, 0, view), capacity: { desired: 4, inService: 4, pending: 0, standby: 0 } };
+    const blue = { ...env("blue", 0, 0, view), capacity: { desired: 0, inService: 0, pending: 0, standby: 0 } };
+    const s = state({ pattern: "ecs-rolling", environments: { blue, green } });
+    expect(healthFigure(s, "blue")).toMatchObject({ label: "No tasks" });
+    expect(healthFigure(s, "green")).toMatchObject({ label: "Healthy", text: "4/4 healthy" });
+  });
+
   it("keeps the instance view for Auto Scaling and DNS patterns", () => {
     expect(healthFigure(state({}), "blue")).toMatchObject({ label: "Healthy", text: "4/4 healthy", of: 4 });
     expect(healthFigure(state({ environments: { blue: env("blue", 0, 2), green: env("green", 0, 0) } }), "blue")).toMatchObject({ label: "Down", tone: "danger" });

@@ -132,8 +132,11 @@ export function healthFigure(state: Pick<AppState, "pattern" | "environments" | 
   const env = state.environments[color];
   const ecs = env.ecs;
   if (ecs) {
-    const desired = ecs.desired;
-    const running = ecs.running;
+    // The colour's own share of the service when the observer split it (ecs-rolling: the PRIMARY
+    // deployment is green, the deployments it replaces blue), else the whole service.
+    const desired = env.capacity?.desired ?? ecs.desired;
+    const running = env.capacity?.inService ?? ecs.running;
+    const pending = env.capacity?.pending ?? ecs.pending;
     const healthy = Math.min(env.healthy, running);
     const unhealthy = env.unhealthy;
     const base = { healthy, unhealthy, of: desired };
@@ -144,7 +147,7 @@ export function healthFigure(state: Pick<AppState, "pattern" | "environments" | 
     if (running < desired) {
       const lost = desired - running;
       const cause = lossCause(env);
-      const replacing = ecs.pending > 0 ? `; ECS is starting ${plural(ecs.pending, "replacement")}` : "";
+      const replacing = pending > 0 ? `; ECS is starting ${plural(pending, "replacement")}` : "";
       return {
         ...base,
         label: "Degraded",
