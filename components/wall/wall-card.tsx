@@ -38,10 +38,15 @@ export function WallCard({ app, detail }: WallCardProps) {
       </header>
       {traffic?.kind === "rollout" ? (
         // An ECS rolling update has no split: the rollout's share, as on the overview and the app page.
-        <p data-testid="wall-rollout" className="flex items-baseline justify-between gap-3">
-          <span className="text-lg font-semibold tracking-wider text-slate-300 uppercase">Rollout</span>
-          <span className="truncate text-3xl font-bold text-emerald-300 tabular-nums">{traffic.text}</span>
-        </p>
+        <div data-testid="wall-rollout">
+          <p className="flex items-baseline justify-between gap-3">
+            <span className="text-lg font-semibold tracking-wider text-slate-300 uppercase">Rollout</span>
+            <span className="text-3xl font-bold text-emerald-300 tabular-nums">{traffic.percent} %</span>
+          </p>
+          <p className="truncate text-2xl text-slate-200" title={traffic.text}>
+            {" "}of running tasks on <span className="font-mono">{traffic.primary}</span>
+          </p>
+        </div>
       ) : (
         <div className="space-y-2.5">
           <WallSplitBar label="Configured" greenPercent={traffic?.configuredGreenPercent ?? app.configuredGreenPercent} emptyText="unknown" />
