@@ -92,7 +92,12 @@ export function AppCard({ app, nowMs }: AppCardProps) {
         ) : (
           <div className="space-y-1.5">
             <SplitBar label="Configured" greenPercent={traffic?.configuredGreenPercent ?? app.configuredGreenPercent} emptyText="unknown" size="sm" />
-            <SplitBar label="Observed" greenPercent={traffic ? traffic.observedGreenPercent : app.observedGreenPercent} size="sm" />
+            <SplitBar
+              label="Observed"
+              greenPercent={traffic ? traffic.observedGreenPercent : app.observedGreenPercent}
+              size="sm"
+              {...(traffic?.observedFrom === "none" ? { emptyText: "not measured" } : {})}
+            />
           </div>
         )}
         {app.health ? (

@@ -44,13 +44,17 @@ export function WallCard({ app, detail }: WallCardProps) {
             <span className="text-3xl font-bold text-emerald-300 tabular-nums">{traffic.percent} %</span>
           </p>
           <p className="truncate text-2xl text-slate-200" title={traffic.text}>
-            {" "}of running tasks on <span className="font-mono">{traffic.primary}</span>
+            {" "}on <span className="font-mono">{traffic.primary}</span>
           </p>
         </div>
       ) : (
         <div className="space-y-2.5">
           <WallSplitBar label="Configured" greenPercent={traffic?.configuredGreenPercent ?? app.configuredGreenPercent} emptyText="unknown" />
-          <WallSplitBar label="Observed" greenPercent={traffic ? traffic.observedGreenPercent : app.observedGreenPercent} emptyText="no traffic" />
+          <WallSplitBar
+            label="Observed"
+            greenPercent={traffic ? traffic.observedGreenPercent : app.observedGreenPercent}
+            emptyText={traffic?.observedFrom === "none" ? "not measured" : "no traffic"}
+          />
         </div>
       )}
       <div className="space-y-1 border-t border-slate-700 pt-2.5">
