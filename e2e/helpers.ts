@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { ChangeResourceRecordSetsCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { expect, type Locator, type Page } from "@playwright/test";
 
 /** The practice range's demo password (see the README). */
@@ -77,11 +78,53 @@ export async function rollBack(page: Page): Promise<string> {
   return id;
 }
 
-/** Rolls back a traffic-shifting application and checks that blue has it all again. */
+/**
+ * Rolls back a traffic-shifting application and checks that blue has it all again. When blue
+ * already has it all, the dialog says there is nothing to do (no operation starts): it is closed.
+ */
 export async function rollBackToBlue(page: Page): Promise<void> {
   await expect(page.getByRole("button", { name: /^Roll back to blue/ })).toBeVisible();
-  await rollBack(page);
+  await page.getByRole("button", { name: /^Roll back to/ }).click();
+  const dialog = page.getByRole("dialog", { name: /^Roll back/ });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Roll back now" }).click();
+  const nothing = dialog.getByText(/No operation was started/);
+  await expect
+    .poll(async () => ((await dialog.isVisible()) ? ((await nothing.isVisible()) ? "nothing to do" : "pending") : "started"), { timeout: 60_000 })
+    .not.toBe("pending");
+  if (await dialog.isVisible()) {
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+  } else {
+    await expectOperationSucceeded(page, await startedOperationId(page));
+  }
   await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
+}
+
+/** Sets shop's record weights straight on the practice range (a change made outside Teal). */
+export async function setRangeWeights(green: number, recordName = `${APP_ID}.example.com.`): Promise<void> {
+  const endpoint = process.env.RANGE_URL;
+  if (!endpoint) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
+  const route53 = new Route53Client({ region: "us-east-1", endpoint, credentials: { accessKeyId: "AKIDCONSOLE", secretAccessKey: "console-secret" } });
+  try {
+    const zones = await route53.send(new ListHostedZonesCommand({}));
+    const zoneId = zones.HostedZones?.find((z) => z.Name === "example.com.")?.Id;
+    if (!zoneId) throw new Error("no example.com. zone on the range");
+    const sets = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }));
+    const records = (sets.ResourceRecordSets ?? []).filter((r) => r.Name === recordName && r.Weight !== undefined);
+    expect(records).toHaveLength(2);
+    await route53.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: {
+          Comment: "changed outside Teal",
+          Changes: records.map((r) => ({ Action: "UPSERT", ResourceRecordSet: { ...r, Weight: r.SetIdentifier === "green" ? green : 100 - green } })),
+        },
+      }),
+    );
+  } finally {
+    route53.destroy();
+  }
 }
 
 interface RangeRecord {

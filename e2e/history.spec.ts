@@ -1,9 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
-import { APP_ID, expectOperationSucceeded, openApp, signIn, startedOperationId } from "./helpers";
+import { APP_ID, expectOperationSucceeded, openApp, setRangeWeights, signIn, startedOperationId } from "./helpers";
 
 test("history shows an operation with its actor, reason and steps, and exports it as CSV and JSON", async ({ page }) => {
   const reason = `History check ${Date.now()}`;
+  // Something to roll back (a rollback of an application already on blue starts no operation).
+  await setRangeWeights(10);
   await signIn(page, "responder@example.com");
   await openApp(page);
   await page.getByRole("button", { name: /^Roll back to blue/ }).click();

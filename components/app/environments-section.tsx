@@ -2,6 +2,8 @@
 
 import { useState } from "react";
 import type { AppState, Color } from "@/lib/domain/types";
+import { keptWarmOf } from "@/lib/domain/kept-warm";
+import { healthFigure, trafficFigure } from "@/lib/domain/figures";
 import { EnvironmentColumn } from "@/components/env/environment-column";
 import { StandbyBar } from "@/components/controls/standby-bar";
 
@@ -19,8 +21,9 @@ const NONE: Record<Color, string[]> = { blue: [], green: [] };
 /** Blue and green side by side; with standby, each column gets row checkboxes and its standby bar. */
 export function EnvironmentsSection({ appId, state, standby, busy, onStarted }: EnvironmentsSectionProps) {
   const [selected, setSelected] = useState<Record<Color, string[]>>(NONE);
-  const green = state.configured.greenPercent;
-  const observed = state.observed.greenPercent;
+  const traffic = trafficFigure(state);
+  const green = traffic.kind === "split" ? traffic.configuredGreenPercent : state.configured.greenPercent;
+  const observed = traffic.kind === "split" ? traffic.observedGreenPercent : null;
 
   function toggle(color: Color, id: string) {
     setSelected((prev) => ({
@@ -36,6 +39,8 @@ export function EnvironmentsSection({ appId, state, standby, busy, onStarted }: 
     return (
       <EnvironmentColumn
         env={env}
+        keptWarm={keptWarmOf(state, color)}
+        health={healthFigure(state, color)}
         configuredPercent={color === "green" ? green : 100 - green}
         observedPercent={observed === null ? null : color === "green" ? observed : 100 - observed}
         selection={standby ? { selected: new Set(present), onToggle: (id) => toggle(color, id) } : undefined}

@@ -1,4 +1,5 @@
 import type { AppState } from "@/lib/domain/types";
+import { rolloutPercent } from "@/lib/domain/figures";
 import { Panel } from "@/components/ui/panel";
 import { Badge } from "@/components/ui/badge";
 import { Notice } from "@/components/ui/notice";
@@ -9,7 +10,7 @@ type Rollout = NonNullable<AppState["rollout"]>;
 /** ecs-rolling: the rollout replaces the traffic split: its state, how far it got, and from what to what. */
 export function RolloutPanel({ rollout }: { rollout: Rollout }) {
   const look = rolloutLook(rollout.state);
-  const progress = Math.max(0, Math.min(100, rollout.progressPercent));
+  const progress = rolloutPercent(rollout);
   const breaker = rollout.circuitBreakerRollback;
   return (
     <Panel

@@ -38,6 +38,23 @@ export function PlanPreviewBody({ preview }: PlanPreviewBodyProps) {
     );
   }
   const { plan } = data;
+  if (plan.nothingToDo) {
+    return (
+      <div className="space-y-4">
+        <Notice tone="info" title={plan.nothingToDo.headline}>
+          {capitalised(plan.nothingToDo.detail)}.
+        </Notice>
+        <div>
+          <h3 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
+            Steps and AWS calls
+          </h3>
+          <p className="text-sm text-slate-700 dark:text-slate-300">
+            None: AWS already is where a rollback ends. Confirming records your request in the audit log and calls no AWS API.
+          </p>
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="space-y-4">
       <p className="text-sm font-medium text-slate-900 dark:text-slate-100">{plan.summary}</p>
@@ -53,4 +70,8 @@ export function PlanPreviewBody({ preview }: PlanPreviewBodyProps) {
       </div>
     </div>
   );
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -1,7 +1,8 @@
 "use client";
 
 import { useId, useState } from "react";
-import { rollback } from "@/lib/actions/rollback";
+import { rollback, type RollbackResult } from "@/lib/actions/rollback";
+import { Notice } from "@/components/ui/notice";
 import { ModalDialog } from "@/components/ui/modal-dialog";
 import { buttonClass } from "@/components/ui/button-styles";
 import { usePlanPreview } from "@/components/hooks/use-plan-preview";
@@ -28,7 +29,9 @@ export function RollbackDialog({ appId, revision, onClose, onStarted }: Rollback
   const taskDefinition = revision ? (revision.target ?? (chosen || undefined)) : undefined;
   const preview = usePlanPreview(appId, taskDefinition !== undefined ? { kind: "rollback", taskDefinition } : { kind: "rollback" });
   const [reason, setReason] = useState("");
-  const runner = useActionRunner<{ operationId: string }>();
+  const runner = useActionRunner<RollbackResult>();
+  // Set when the server found nothing to roll back: no operation started; the request was audited.
+  const [nothing, setNothing] = useState<{ headline: string; detail: string } | null>(null);
   const reasonId = useId();
   const selectId = useId();
   const choices = revision ? rollbackChoices(revision) : [];
@@ -39,7 +42,8 @@ export function RollbackDialog({ appId, revision, onClose, onStarted }: Rollback
     const data = await runner.run(() =>
       rollback({ appId, ...(trimmed ? { reason: trimmed } : {}), ...(taskDefinition !== undefined ? { taskDefinition } : {}) }),
     );
-    if (data) onStarted(data.operationId);
+    if (data?.operationId) onStarted(data.operationId);
+    else if (data?.nothingToDo) setNothing(data.nothingToDo);
   }
 
   let title = "Roll back to blue";
@@ -71,7 +75,7 @@ export function RollbackDialog({ appId, revision, onClose, onStarted }: Rollback
             data-autofocus
             className={buttonClass("dangerSolid", "md", "px-5 font-semibold")}
             onClick={confirm}
-            disabled={runner.pending || (mustChoose && taskDefinition === undefined)}
+            disabled={runner.pending || nothing !== null || (mustChoose && taskDefinition === undefined)}
           >
             {runner.pending ? "Rolling back…" : "Roll back now"}
           </button>
@@ -113,8 +117,17 @@ export function RollbackDialog({ appId, revision, onClose, onStarted }: Rollback
             className="mt-1.5 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
           />
         </div>
+        {nothing ? (
+          <Notice tone="info" title={`Nothing rolled back: ${nothing.headline.charAt(0).toLowerCase()}${nothing.headline.slice(1)}`} live>
+            {capitalised(nothing.detail)}. No operation was started and AWS was not called; your request is in the audit log.
+          </Notice>
+        ) : null}
         {runner.failure ? <FailureNotice failure={runner.failure} /> : null}
       </div>
     </ModalDialog>
   );
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

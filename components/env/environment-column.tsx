@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 import type { EnvironmentState, LoadBalancerView } from "@/lib/domain/types";
+import type { KeptWarm } from "@/lib/domain/kept-warm";
+import type { HealthFigure } from "@/lib/domain/figures";
 import { Badge } from "@/components/ui/badge";
 import { formatPercent } from "@/components/format/format";
 import { COLOR_NAME, ColorShape } from "./color-shape";
@@ -17,6 +19,10 @@ interface EnvironmentColumnProps {
   selection?: InstanceSelection;
   /** Controls shown above the instance table (standby in bulk). */
   tools?: ReactNode;
+  /** Instances this colour keeps running without traffic (detached, Standby), and what a rollback does with them. */
+  keptWarm?: KeptWarm | null;
+  /** The colour's health from the shared derivation (lib/domain/figures); counts alone when absent. */
+  health?: HealthFigure;
 }
 
 const LB_KIND: Record<LoadBalancerView["kind"], string> = {
@@ -29,8 +35,8 @@ const LB_KIND: Record<LoadBalancerView["kind"], string> = {
 const TOP_BORDER = { blue: "border-t-blueenv dark:border-t-blue-500", green: "border-t-greenenv dark:border-t-emerald-500" } as const;
 
 /** One environment (blue or green): version, load balancer, health and instances. */
-export function EnvironmentColumn({ env, configuredPercent, observedPercent, selection, tools }: EnvironmentColumnProps) {
-  const health = environmentHealth(env.healthy, env.unhealthy);
+export function EnvironmentColumn({ env, configuredPercent, observedPercent, selection, tools, keptWarm, health: figure }: EnvironmentColumnProps) {
+  const health = figure ?? environmentHealth(env.healthy, env.unhealthy, keptWarm?.count ?? 0);
   const tasks = env.instances.length > 0 ? env.instances.every((i) => i.kind === "task") : env.ecs !== undefined;
   const headingId = `env-${env.color}-heading`;
   return (
@@ -70,7 +76,12 @@ export function EnvironmentColumn({ env, configuredPercent, observedPercent, sel
           {formatPercent(observedPercent)} <span className="text-xs text-slate-500 dark:text-slate-400">observed</span>
         </dd>
         <dt className="text-slate-500 dark:text-slate-400">{tasks ? "Tasks" : "Instances"}</dt>
-        <dd className="flex gap-3 tabular-nums">
+        <dd className="flex flex-wrap gap-x-3 tabular-nums">
+          {figure && figure.tone === "warning" ? (
+            <span data-testid={`health-${env.color}`} className="basis-full font-medium text-amber-800 dark:text-amber-300">
+              {figure.text}
+            </span>
+          ) : null}
           <span className="text-emerald-700 dark:text-emerald-400">
             <span aria-hidden="true">✓ </span>
             {env.healthy} healthy
@@ -81,6 +92,18 @@ export function EnvironmentColumn({ env, configuredPercent, observedPercent, sel
           </span>
         </dd>
       </dl>
+
+      {keptWarm ? (
+        <div
+          data-testid={`kept-warm-${env.color}`}
+          className="mx-4 mb-3 rounded-md border border-sky-300 bg-sky-50 px-3 py-2 text-sm text-sky-950 dark:border-sky-800 dark:bg-sky-950/60 dark:text-sky-100"
+        >
+          <p className="font-semibold">
+            <span aria-hidden="true">◐ </span>Kept warm: {keptWarm.text}
+          </p>
+          <p className="mt-0.5 opacity-90">{keptWarm.rollback}</p>
+        </div>
+      ) : null}
 
       {env.capacity ? <CapacitySummary capacity={env.capacity} unit={tasks ? "tasks" : "instances"} /> : null}
       {tools ? <div className="border-t border-slate-200 px-4 py-2 dark:border-slate-800">{tools}</div> : null}

@@ -20,3 +20,11 @@ describe("healthLook", () => {
     expect(healthLook("weird").label).toBe("Unknown");
   });
 });
+
+describe("environmentHealth with instances kept warm", () => {
+  it("reads 'Kept warm', not 'No instances', when nothing serves but instances run", () => {
+    expect(environmentHealth(0, 0, 4)).toEqual({ label: "Kept warm", tone: "info", icon: "◐" });
+    expect(environmentHealth(0, 0, 0).label).toBe("No instances");
+    expect(environmentHealth(4, 0, 4).label).toBe("Healthy");
+  });
+});

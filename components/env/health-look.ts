@@ -13,8 +13,12 @@ export function healthLook(health: string): StatusLook {
   return (HEALTH as Record<string, StatusLook | undefined>)[health] ?? HEALTH.unknown;
 }
 
-/** Overall health of an environment from its counts. */
-export function environmentHealth(healthy: number, unhealthy: number): StatusLook {
+/**
+ * Overall health of an environment from its counts. `keptWarm`: instances that run without serving
+ * (a detached group, Standby); an environment with no serving instance but these is kept warm, not empty.
+ */
+export function environmentHealth(healthy: number, unhealthy: number, keptWarm = 0): StatusLook {
+  if (healthy === 0 && unhealthy === 0 && keptWarm > 0) return { label: "Kept warm", tone: "info", icon: "◐" };
   if (healthy === 0 && unhealthy === 0) return { label: "No instances", tone: "neutral", icon: "–" };
   if (healthy === 0) return { label: "Down", tone: "danger", icon: "✕" };
   if (unhealthy > 0) return { label: "Degraded", tone: "warning", icon: "!" };

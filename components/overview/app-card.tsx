@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { AppSummary, Color } from "@/lib/domain/types";
+import type { HealthFigure } from "@/lib/domain/figures";
 import { Badge } from "@/components/ui/badge";
 import { SplitBar } from "@/components/env/split-bar";
 import { COLOR_NAME, ColorShape } from "@/components/env/color-shape";
@@ -17,8 +18,9 @@ interface AppCardProps {
   nowMs: number;
 }
 
-function HealthLine({ color, counts }: { color: Color; counts: { healthy: number; unhealthy: number } }) {
-  const look = environmentHealth(counts.healthy, counts.unhealthy);
+function HealthLine({ color, counts, figure }: { color: Color; counts: { healthy: number; unhealthy: number }; figure?: HealthFigure }) {
+  // The shared derivation (lib/domain/figures) when the summary carries it: the app page and the wall show the same.
+  const look = figure ?? environmentHealth(counts.healthy, counts.unhealthy);
   return (
     <div className="flex items-center justify-between gap-2 text-xs">
       <span className="flex items-center gap-1.5 font-medium text-slate-700 dark:text-slate-300">
@@ -26,9 +28,7 @@ function HealthLine({ color, counts }: { color: Color; counts: { healthy: number
         {COLOR_NAME[color]}
       </span>
       <span className="flex items-center gap-2 tabular-nums">
-        <span className="text-slate-600 dark:text-slate-400">
-          {counts.healthy}/{counts.healthy + counts.unhealthy} healthy
-        </span>
+        <span className="text-slate-600 dark:text-slate-400">{figure ? figure.text : `${counts.healthy}/${counts.healthy + counts.unhealthy} healthy`}</span>
         <Badge tone={look.tone}>
           <span aria-hidden="true">{look.icon}</span>
           {look.label}
@@ -46,6 +46,7 @@ export function AppCard({ app, nowMs }: AppCardProps) {
   // After the calls: draining until the observed split follows the configured one, then settled.
   const settle = !active && op && app.settle ? app.settle : null;
   const settleText = settle ? settleLook(settle, nowMs) : null;
+  const traffic = app.figures?.traffic;
   return (
     <article className="group relative flex flex-col rounded-lg border border-slate-200 bg-white shadow-xs transition-colors hover:border-teal-500/60 focus-within:ring-2 focus-within:ring-teal-600 dark:border-slate-800 dark:bg-slate-900 dark:hover:border-teal-500/50">
       <header className="flex items-start justify-between gap-3 px-4 pt-3.5 pb-2">
@@ -91,21 +92,28 @@ export function AppCard({ app, nowMs }: AppCardProps) {
             AWS differs from Teal&apos;s last operation: {app.drift.text}
           </p>
         ) : null}
-        {app.pattern === "ecs-rolling" ? (
+        {traffic?.kind === "rollout" ? (
+          <RolloutLine percent={traffic.percent} primary={traffic.primary} />
+        ) : app.pattern === "ecs-rolling" ? (
           <RolloutLine percent={app.configuredGreenPercent} />
         ) : (
           <div className="space-y-1.5">
-            <SplitBar label="Configured" greenPercent={app.configuredGreenPercent} emptyText="unknown" size="sm" />
-            <SplitBar label="Observed" greenPercent={app.observedGreenPercent} size="sm" />
-            {app.observedWindowMinutes !== undefined ? (
+            <SplitBar label="Configured" greenPercent={traffic?.configuredGreenPercent ?? app.configuredGreenPercent} emptyText="unknown" size="sm" />
+            <SplitBar
+              label="Observed"
+              greenPercent={traffic ? traffic.observedGreenPercent : app.observedGreenPercent}
+              size="sm"
+              {...(traffic?.observedFrom === "none" ? { emptyText: "not measured" } : {})}
+            />
+            {app.observedWindowMinutes !== undefined && (traffic === undefined || traffic.observedFrom === "requests") ? (
               <p className="text-right text-[11px] text-slate-500 dark:text-slate-400">observed: requests of the last {app.observedWindowMinutes} min</p>
             ) : null}
           </div>
         )}
         {app.health ? (
           <div className="space-y-1 border-t border-slate-100 pt-2.5 dark:border-slate-800">
-            <HealthLine color="blue" counts={app.health.blue} />
-            <HealthLine color="green" counts={app.health.green} />
+            <HealthLine color="blue" counts={app.health.blue} figure={app.figures?.health.blue} />
+            <HealthLine color="green" counts={app.health.green} figure={app.figures?.health.green} />
           </div>
         ) : null}
         {app.greenVerdict ? <GreenVerdictLine verdict={app.greenVerdict} size="sm" /> : null}

@@ -1,5 +1,5 @@
 /** ecs-rolling on a card: no traffic split, only how far the rollout got (running tasks on the primary revision). */
-export function RolloutLine({ percent }: { percent: number | null }) {
+export function RolloutLine({ percent, primary }: { percent: number | null; primary?: string }) {
   const known = percent !== null && Number.isFinite(percent);
   const value = known ? Math.max(0, Math.min(100, Math.round(percent))) : 0;
   return (
@@ -13,13 +13,13 @@ export function RolloutLine({ percent }: { percent: number | null }) {
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={known ? value : undefined}
-        aria-valuetext={known ? `${value} % on the primary revision` : "unknown"}
+        aria-valuetext={known ? `${value} % of running tasks on ${primary ?? "the primary revision"}` : "unknown"}
         className="h-2.5 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
       >
         <div className="h-full rounded-full bg-greenenv dark:bg-emerald-500" style={{ width: `${value}%` }} />
       </div>
-      <span className="w-36 text-right text-xs font-medium text-slate-700 tabular-nums dark:text-slate-300">
-        {known ? `${value} % on primary` : "unknown"}
+      <span className="w-36 truncate text-right text-xs font-medium text-slate-700 tabular-nums dark:text-slate-300" title={primary}>
+        {known ? `${value} % on ${primary ?? "primary"}` : "unknown"}
       </span>
     </div>
   );

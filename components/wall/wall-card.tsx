@@ -23,6 +23,7 @@ export function WallCard({ app, detail }: WallCardProps) {
   // A tile has a fixed height on the wall: a quiet verdict (OK, not enough traffic, no per-colour
   // metrics) gives its room to a running operation or an alarm, which must never be cut off.
   const busy = Boolean(detail?.operation) || alarms.length > 0;
+  const traffic = app.figures?.traffic;
   const showVerdict = app.greenVerdict !== undefined && (greenWorse || !busy);
   return (
     <article
@@ -35,13 +36,30 @@ export function WallCard({ app, detail }: WallCardProps) {
           {patternLabel(app.pattern)} <span className="text-slate-400">· {app.region}</span>
         </p>
       </header>
-      <div className="space-y-2.5">
-        <WallSplitBar label="Configured" greenPercent={app.configuredGreenPercent} emptyText="unknown" />
-        <WallSplitBar label="Observed" greenPercent={app.observedGreenPercent} emptyText="no traffic" />
-      </div>
+      {traffic?.kind === "rollout" ? (
+        // An ECS rolling update has no split: the rollout's share, as on the overview and the app page.
+        <div data-testid="wall-rollout">
+          <p className="flex items-baseline justify-between gap-3">
+            <span className="text-lg font-semibold tracking-wider text-slate-300 uppercase">Rollout</span>
+            <span className="text-3xl font-bold text-emerald-300 tabular-nums">{traffic.percent} %</span>
+          </p>
+          <p className="truncate text-2xl text-slate-200" title={traffic.text}>
+            {" "}on <span className="font-mono">{traffic.primary}</span>
+          </p>
+        </div>
+      ) : (
+        <div className="space-y-2.5">
+          <WallSplitBar label="Configured" greenPercent={traffic?.configuredGreenPercent ?? app.configuredGreenPercent} emptyText="unknown" />
+          <WallSplitBar
+            label="Observed"
+            greenPercent={traffic ? traffic.observedGreenPercent : app.observedGreenPercent}
+            emptyText={traffic?.observedFrom === "none" ? "not measured" : "no traffic"}
+          />
+        </div>
+      )}
       <div className="space-y-1 border-t border-slate-700 pt-2.5">
-        <WallHealthLine color="blue" counts={app.health?.blue ?? null} />
-        <WallHealthLine color="green" counts={app.health?.green ?? null} />
+        <WallHealthLine color="blue" counts={app.health?.blue ?? null} figure={app.figures?.health.blue} />
+        <WallHealthLine color="green" counts={app.health?.green ?? null} figure={app.figures?.health.green} />
       </div>
       {showVerdict && app.greenVerdict ? <WallVerdictLine verdict={app.greenVerdict} /> : null}
       <div className="mt-auto space-y-2">

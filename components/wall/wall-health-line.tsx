@@ -1,4 +1,5 @@
 import type { Color } from "@/lib/domain/types";
+import type { HealthFigure } from "@/lib/domain/figures";
 import { COLOR_NAME, COLOR_SHAPE } from "@/components/env/color-shape";
 import { environmentHealth } from "@/components/env/health-look";
 import type { Tone } from "@/components/operation/operation-status";
@@ -14,8 +15,9 @@ const TONE_TEXT: Record<Tone, string> = {
 const SHAPE_TEXT: Record<Color, string> = { blue: "text-blue-300", green: "text-emerald-300" };
 
 /** One colour's health in wall size: shape and name, healthy count, and a glyph with a word. */
-export function WallHealthLine({ color, counts }: { color: Color; counts: { healthy: number; unhealthy: number } | null }) {
-  const look = counts ? environmentHealth(counts.healthy, counts.unhealthy) : { label: "Unknown", tone: "neutral" as const, icon: "?" };
+export function WallHealthLine({ color, counts, figure }: { color: Color; counts: { healthy: number; unhealthy: number } | null; figure?: HealthFigure }) {
+  // The shared derivation (lib/domain/figures) when the summary carries it: the app page and the overview show the same.
+  const look = figure ?? (counts ? environmentHealth(counts.healthy, counts.unhealthy) : { label: "Unknown", tone: "neutral" as const, icon: "?" });
   return (
     <div className="flex items-baseline justify-between gap-3 text-2xl">
       <span className="flex items-baseline gap-2 font-semibold text-white">
@@ -27,7 +29,7 @@ export function WallHealthLine({ color, counts }: { color: Color; counts: { heal
       <span className="flex items-baseline gap-3 tabular-nums">
         {counts ? (
           <span className="text-slate-200">
-            {counts.healthy}/{counts.healthy + counts.unhealthy}
+            {figure ? `${figure.healthy}/${figure.of}` : `${counts.healthy}/${counts.healthy + counts.unhealthy}`}
           </span>
         ) : null}
         <span className={`font-bold ${TONE_TEXT[look.tone]}`}>

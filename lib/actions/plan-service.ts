@@ -22,9 +22,18 @@ export async function planFor(rt: Runtime, app: AppConfig, intent: Intent, opts:
   const state = opts.patient ? await observePatiently(rt, app) : await observeApp(rt, app);
   const planning = planningFor(app.pattern);
   if (!planning) throw new AppError("invalid", `Teal cannot plan for the ${app.pattern} pattern yet.`);
-  const result = planning.plan(state, intent, { waitScale: rt.env.TEAL_WAIT_SCALE });
+  // A rollback that will preempt an operation re-asserts blue even when AWS reads as blue already:
+  // that operation's call may still land.
+  const reassert = intent.kind === "rollback" && (await hasActiveOperation(rt, app.id));
+  const result = planning.plan(state, intent, { waitScale: rt.env.TEAL_WAIT_SCALE, ...(reassert ? { reassert } : {}) });
   if (result.ok) result.plan = stampRegion(result.plan, app.region);
   return { state, result };
+}
+
+/** Whether an operation runs (or waits to be resumed) on the application. */
+export async function hasActiveOperation(rt: Runtime, appId: string): Promise<boolean> {
+  const [latest] = await rt.store.listOperations({ appId, limit: 1 });
+  return latest !== undefined && (latest.status === "pending" || latest.status === "running" || latest.status === "interrupted");
 }
 
 async function observePatiently(rt: Runtime, app: AppConfig): Promise<AppState> {

@@ -13,6 +13,8 @@ export interface ClassicLoadBalancerInfo {
   dnsName: string;
   canonicalHostedZoneId: string | null;
   instanceIds: string[];
+  /** The health check that gates traffic to a (re-)registered instance; null when none is read. */
+  healthCheck?: { intervalS: number; healthyThreshold: number } | null;
 }
 
 /** Classic ELB health states in Teal's terms: draining shows as InService with a deregistration note. */
@@ -34,6 +36,10 @@ export async function describeClassicLoadBalancer(client: ElasticLoadBalancingCl
       dnsName: lb?.DNSName ?? "",
       canonicalHostedZoneId: lb?.CanonicalHostedZoneNameID ?? null,
       instanceIds: (lb?.Instances ?? []).map((i) => i.InstanceId ?? "").filter(Boolean),
+      healthCheck:
+        lb?.HealthCheck?.Interval !== undefined && lb.HealthCheck.HealthyThreshold !== undefined
+          ? { intervalS: lb.HealthCheck.Interval, healthyThreshold: lb.HealthCheck.HealthyThreshold }
+          : null,
     };
   } catch (err) {
     throw toAppError(err, "DescribeLoadBalancers");

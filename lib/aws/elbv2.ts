@@ -29,6 +29,8 @@ export interface TargetGroupInfo {
   loadBalancerArns: string[];
   /** The CloudWatch TargetGroup dimension: "targetgroup/name/id". */
   dimension: string;
+  /** The health check that gates traffic to a newly registered target; null when not reported. */
+  healthCheck?: { intervalS: number; healthyThreshold: number } | null;
 }
 
 /** "app/name/id" from an ALB ARN (arn:…:loadbalancer/app/name/id). */
@@ -76,7 +78,11 @@ export async function describeTargetGroup(client: ElasticLoadBalancingV2Client, 
     const out = await client.send(new DescribeTargetGroupsCommand(byArn ? { TargetGroupArns: [nameOrArn] } : { Names: [nameOrArn] }));
     const tg = out.TargetGroups?.[0];
     const arn = tg?.TargetGroupArn ?? "";
-    return { arn, name: tg?.TargetGroupName ?? nameOrArn, loadBalancerArns: tg?.LoadBalancerArns ?? [], dimension: targetGroupDimension(arn) };
+    const healthCheck =
+      tg?.HealthCheckIntervalSeconds !== undefined && tg.HealthyThresholdCount !== undefined
+        ? { intervalS: tg.HealthCheckIntervalSeconds, healthyThreshold: tg.HealthyThresholdCount }
+        : null;
+    return { arn, name: tg?.TargetGroupName ?? nameOrArn, loadBalancerArns: tg?.LoadBalancerArns ?? [], dimension: targetGroupDimension(arn), healthCheck };
   } catch (err) {
     throw toAppError(err, "DescribeTargetGroups");
   }

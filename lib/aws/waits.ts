@@ -48,6 +48,34 @@ async function asgGroup(clients: AwsClients, groupName: string) {
   return group;
 }
 
+/**
+ * How many instances a count wait aims at on this poll: the count the plan asked for, but never
+ * more than the Auto Scaling group(s) want now. A group that rebalances, replaces an instance or is
+ * scaled in meanwhile lowers the target, so the wait does not hold out for a count captured when
+ * the plan was made. Without a desired capacity (no group named) the planned count stands.
+ */
+export function inServiceTarget(planned: number, desiredNow: number | null | undefined): number {
+  if (desiredNow === null || desiredNow === undefined || !Number.isFinite(desiredNow)) return planned;
+  return Math.max(0, Math.min(planned, desiredNow));
+}
+
+function lowered(need: number, planned: number, what: string): string {
+  return need < planned ? ` (planned ${planned}; ${what} is ${need} now)` : "";
+}
+
+/** The summed desired capacity of the named groups, read fresh; null when none is named. */
+async function desiredOfGroups(clients: AwsClients, groupNames: string[] | undefined): Promise<number | null> {
+  if (!groupNames || groupNames.length === 0) return null;
+  try {
+    const out = await clients.autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: groupNames }));
+    const groups = out.AutoScalingGroups ?? [];
+    if (groups.length !== groupNames.length) throw new AppError("not_found", `Auto Scaling group ${groupNames.join(", ")} does not exist`);
+    return groups.reduce((sum, g) => sum + (g.DesiredCapacity ?? 0), 0);
+  } catch (err) {
+    throw toAppError(err, "DescribeAutoScalingGroups");
+  }
+}
+
 /** One poll of a wait condition. `stepOutput` is the output of the same step's call (if any). */
 export async function checkWait(clients: AwsClients, wait: WaitCondition, stepOutput: JsonValue | null): Promise<WaitCheck> {
   switch (wait.kind) {
@@ -71,10 +99,11 @@ export async function checkWait(clients: AwsClients, wait: WaitCondition, stepOu
           }),
         );
         const inService = (out.InstanceStates ?? []).filter((s) => s.State === "InService" && !/deregistration/i.test(s.Description ?? ""));
-        const need = wait.instanceIds ? wait.instanceIds.length : wait.minInService;
+        const planned = wait.instanceIds ? wait.instanceIds.length : wait.minInService;
+        const need = wait.instanceIds ? planned : inServiceTarget(planned, await desiredOfGroups(clients, wait.groupNames));
         return {
           done: inService.length >= need,
-          detail: `${inService.length} of ${need} instances InService behind ${wait.loadBalancerName}`,
+          detail: `${inService.length} of ${need} instances InService behind ${wait.loadBalancerName}${lowered(need, planned, "the groups' desired capacity")}`,
         };
       } catch (err) {
         throw toAppError(err, "DescribeInstanceHealth");
@@ -86,9 +115,10 @@ export async function checkWait(clients: AwsClients, wait: WaitCondition, stepOu
         const matching = (group.Instances ?? []).filter(
           (i) => i.LifecycleState === "InService" && i.HealthStatus !== "Unhealthy" && (!wait.launch || asgInstanceLaunch(i) === wait.launch),
         );
+        const need = inServiceTarget(wait.minInService, group.DesiredCapacity);
         return {
-          done: matching.length >= wait.minInService,
-          detail: `${matching.length} of ${wait.minInService} instances InService in ${wait.groupName}${wait.launch ? ` on ${wait.launch}` : ""}`,
+          done: matching.length >= need,
+          detail: `${matching.length} of ${need} instances InService in ${wait.groupName}${wait.launch ? ` on ${wait.launch}` : ""}${lowered(need, wait.minInService, "its desired capacity")}`,
         };
       } catch (err) {
         throw toAppError(err, "DescribeAutoScalingGroups");
@@ -128,7 +158,7 @@ export async function checkWait(clients: AwsClients, wait: WaitCondition, stepOu
           }),
         );
         const healthy = (out.TargetHealthDescriptions ?? []).filter((d) => d.TargetHealth?.State === "healthy").length;
-        const need = wait.targetIds ? wait.targetIds.length : wait.minHealthy;
+        const need = wait.targetIds ? wait.targetIds.length : inServiceTarget(wait.minHealthy, await desiredOfGroups(clients, wait.groupNames));
         const name = wait.targetGroupArn.split(":").pop() ?? wait.targetGroupArn;
         return { done: healthy >= need, detail: `${healthy} of ${need} targets healthy in ${name}` };
       } catch (err) {

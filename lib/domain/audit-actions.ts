@@ -18,6 +18,8 @@ export const AUDIT_ACTIONS = [
   "traffic.promoted",
   "rollback.started",
   "rollback.completed",
+  /** A rollback was asked for while AWS already was its end state: nothing was called. */
+  "rollback.nothing_to_do",
   "standby.entered",
   "standby.exited",
   "capacity.scaled",

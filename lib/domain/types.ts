@@ -2,6 +2,7 @@
  * Types shared by every layer of Teal. No I/O, no AWS SDK types: lib/aws maps SDK shapes to these.
  */
 
+import type { AppFigures } from "./figures";
 import type { GreenVerdict } from "./green-verdict";
 import type { TrafficSettle } from "./traffic-settle";
 
@@ -54,11 +55,19 @@ export type WaitConditionKind =
       minInService: number;
       /** When given, these instances must be InService (not just a count). */
       instanceIds?: string[];
+      /**
+       * The Auto Scaling groups the counted instances belong to: each poll aims at no more than
+       * their summed desired capacity as it is then (not the count captured at plan time).
+       */
+      groupNames?: string[];
       timeoutMs: number;
       pollMs: number;
     }
   | {
-      /** Auto Scaling group: at least `minInService` instances InService (optionally on a launch config/template). */
+      /**
+       * Auto Scaling group: at least `minInService` instances InService (optionally on a launch
+       * config/template), never more than the group's desired capacity read at each poll.
+       */
       kind: "asg-in-service";
       groupName: string;
       minInService: number;
@@ -91,6 +100,8 @@ export type WaitConditionKind =
       targetGroupArn: string;
       minHealthy: number;
       targetIds?: string[];
+      /** As for elb-in-service: the groups whose current desired capacity caps `minHealthy`. */
+      groupNames?: string[];
       timeoutMs: number;
       pollMs: number;
     }
@@ -196,6 +207,11 @@ export interface Plan {
   before: PlanEnds;
   after: PlanEnds;
   steps: Step[];
+  /**
+   * Set when AWS already is the intent's end state (a rollback with all traffic on blue): the plan
+   * has no step, and this says so with the figures that show it.
+   */
+  nothingToDo?: { headline: string; detail: string };
 }
 
 /** A plan that cannot be carried out is refused before anything is called. */
@@ -315,7 +331,18 @@ export interface AppState {
   /** The share the configuration (weights) asks for. */
   configured: { greenPercent: number };
   /** The share measured from each colour's RequestCount over the last minutes; null when no traffic. */
-  observed: { greenPercent: number | null; blueRequests: number; greenRequests: number; windowMinutes?: number };
+  observed: {
+    greenPercent: number | null;
+    blueRequests: number;
+    greenRequests: number;
+    windowMinutes?: number;
+    /**
+     * What the share is made of: each colour's request count (the default when absent), the
+     * instances in service behind one shared load balancer, or nothing ("none": the pattern has no
+     * per-colour request count); request counts are measured only with "requests".
+     */
+    source?: "requests" | "instances" | "none";
+  };
   dns?: DnsState;
   /** alb-weighted / ecs-elb with weights: the forward action as configured now. */
   alb?: {
@@ -388,6 +415,11 @@ export interface AsgView {
   launches?: Record<Color, LaunchSpecView>;
   /** launch-swap: instances of the group on neither launch (counted in neither colour). */
   strays?: InstanceView[];
+  /**
+   * The load balancer's health check (HealthyThreshold × Interval gates traffic to an instance
+   * brought back); read when a colour keeps instances warm, absent otherwise.
+   */
+  healthCheck?: { intervalS: number; healthyThreshold: number };
 }
 
 export type { OperationStatus, StepStatus } from "./operation-status";
@@ -643,6 +675,8 @@ export interface AppSummary {
   settle?: TrafficSettle | null;
   /** The minutes `observedGreenPercent` covers ("last 3 min"). */
   observedWindowMinutes?: number;
+  /** The traffic and health figures, derived from the same read as the app page's (lib/domain/figures). */
+  figures?: AppFigures;
 }
 
 /**

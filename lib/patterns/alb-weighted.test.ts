@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AppState, Intent, JsonObject, Plan } from "@/lib/domain/types";
 import { albGreenShare, albWeightsFor, forwardOf, planAlbWeighted, withWeights } from "./alb-weighted";
+import { ALREADY_ON_BLUE } from "./nothing-to-do";
 
 const BLUE = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/catalog-blue/0123456789abcdef";
 const GREEN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/catalog-green/fedcba9876543210";
@@ -55,6 +56,8 @@ function state(blueWeight: number, greenWeight: number, opts: StateOpts = {}): A
 }
 
 const ctx = { waitScale: 1 };
+/** Plans every step even when AWS already is the end state (a rollback preempting an operation). */
+const reassert = { waitScale: 1, reassert: true };
 
 function plan(result: ReturnType<typeof planAlbWeighted>): Plan {
   if (!result.ok) throw new Error(`expected a plan, got: ${result.reason}`);
@@ -165,7 +168,7 @@ describe("planAlbWeighted", () => {
   ] as { name: string; from: number[]; actions: JsonObject[] | undefined; intent: Intent; blue: number; green: number }[])(
     "$name sets blue $blue / green $green",
     ({ from, actions, intent, blue, green }) => {
-      const p = plan(planAlbWeighted(state(from[0] ?? 0, from[1] ?? 0, { actions }), intent, ctx));
+      const p = plan(planAlbWeighted(state(from[0] ?? 0, from[1] ?? 0, { actions }), intent, reassert));
       expect(sentWeights(p)).toEqual({ [BLUE]: blue, [GREEN]: green });
       expect(p.after.greenPercent).toBe(green);
       const last = p.steps.at(-1);
@@ -239,5 +242,19 @@ describe("planAlbWeighted", () => {
     const copy = JSON.parse(JSON.stringify(s)) as AppState;
     expect(planAlbWeighted(s, { kind: "shift", greenPercent: 40 }, ctx)).toEqual(planAlbWeighted(s, { kind: "shift", greenPercent: 40 }, ctx));
     expect(s).toEqual(copy);
+  });
+});
+
+describe("planAlbWeighted: rollback with every request already on blue", () => {
+  it("plans no step and says so; a preempting rollback still re-asserts the weights", () => {
+    const p = plan(planAlbWeighted(state(100, 0), { kind: "rollback" }, ctx));
+    expect(p.steps).toEqual([]);
+    expect(p.nothingToDo?.headline).toBe(ALREADY_ON_BLUE);
+    expect(p.nothingToDo?.detail).toMatch(/blue 100 \/ green 0/);
+    expect(plan(planAlbWeighted(state(100, 0), { kind: "rollback" }, reassert)).steps.map((s) => s.id)).toEqual(["modify-weights"]);
+  });
+
+  it("plans the call when green still has a weight", () => {
+    expect(plan(planAlbWeighted(state(90, 10), { kind: "rollback" }, ctx)).steps.map((s) => s.id)).toEqual(["modify-weights"]);
   });
 });

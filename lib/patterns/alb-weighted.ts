@@ -1,4 +1,5 @@
 import type { AppState, Intent, JsonObject, JsonValue, PlanResult, Step } from "@/lib/domain/types";
+import { nothingToDoPlan } from "./nothing-to-do";
 import type { PatternDescription, PlanContext } from "./types";
 
 export const albWeightedDescription: PatternDescription = {
@@ -167,6 +168,10 @@ export function planAlbWeighted(state: AppState, intent: Intent, ctx: PlanContex
   }
   const current = state.configured.greenPercent;
   const weights = albWeightsFor(target);
+  if (intent.kind === "rollback" && alb.weights.green === 0 && alb.weights.blue > 0) {
+    const done = nothingToDoPlan(state, "alb-weighted", intent, ctx, `the ${where}'s forward weights are blue ${alb.weights.blue} / green 0: every request already goes to blue`);
+    if (done) return done;
+  }
   if (intent.kind === "shift" && alb.weights.blue === weights.blue && alb.weights.green === weights.green) {
     return { ok: false, reason: `Green already receives ${target} % of the listener's weight.` };
   }

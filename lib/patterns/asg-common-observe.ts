@@ -4,7 +4,8 @@ import { AppError, type AppState, type AsgGroupView, type AsgView, type Color, t
 import type { AwsClients } from "@/lib/aws/clients";
 import { describeAsgGroups, describeTrafficSourceState, resolveLaunchSpec, type AsgGroupInfo, type AsgInstanceInfo } from "@/lib/aws/autoscaling";
 import { describeInstanceVersions } from "@/lib/aws/ec2";
-import { describeInstanceHealth } from "@/lib/aws/elb";
+import { describeClassicLoadBalancer, describeInstanceHealth } from "@/lib/aws/elb";
+import { keptWarmOf } from "@/lib/domain/kept-warm";
 import { describeTargetGroup, describeTargetHealth } from "@/lib/aws/elbv2";
 import type { AsgSwapAppConfig, LaunchSwapAppConfig } from "@/lib/config/schema";
 import { emptyPlan, groupCpuPlan, instanceCpuPlan, mergePlans, sharedClassicElbPlan, sharedTargetGroupPlan, type ColourPlan } from "@/lib/metrics/per-colour";
@@ -16,10 +17,23 @@ import type { MetricPlan, ObserveOptions, PatternObserver } from "./registry";
 type LbConfig = AsgSwapAppConfig["loadBalancer"];
 type LbHealth = { id: string; health: InstanceView["health"]; state: string; description?: string };
 
-async function resolveLoadBalancer(clients: AwsClients, lb: LbConfig): Promise<AsgView["loadBalancer"]> {
+type HealthCheck = NonNullable<AsgView["healthCheck"]>;
+
+async function resolveLoadBalancer(clients: AwsClients, lb: LbConfig): Promise<AsgView["loadBalancer"] & { healthCheck?: HealthCheck | null }> {
   if (lb.kind === "classic") return { kind: "classic", name: lb.name };
   const tg = await describeTargetGroup(clients.elbv2, lb.targetGroup);
-  return { kind: "target-group", name: tg.name, arn: tg.arn };
+  return { kind: "target-group", name: tg.name, arn: tg.arn, healthCheck: tg.healthCheck ?? null };
+}
+
+/**
+ * Adds the load balancer's health check to `state.asg` when a colour keeps instances warm (the
+ * time a rollback needs to bring them back); one DescribeLoadBalancers for a classic ELB, only then.
+ */
+async function withHealthCheck(clients: AwsClients, state: AppState, resolved: { healthCheck?: HealthCheck | null }): Promise<AppState> {
+  const asg = state.asg;
+  if (!asg || (keptWarmOf(state, "blue") === null && keptWarmOf(state, "green") === null)) return state;
+  const check = asg.loadBalancer.kind === "classic" ? (await describeClassicLoadBalancer(clients.elb, asg.loadBalancer.name)).healthCheck : resolved.healthCheck;
+  return check ? { ...state, asg: { ...asg, healthCheck: check } } : state;
 }
 
 /** The load balancer's own view of its instances: classic DescribeInstanceHealth or target health. */
@@ -103,7 +117,7 @@ function observedFromHealth(blue: InstanceView[], green: InstanceView[]): AppSta
   const serving = (xs: InstanceView[]) => xs.filter((i) => isInService(i) && i.health === "healthy").length;
   const b = serving(blue);
   const g = serving(green);
-  return { greenPercent: b + g > 0 ? percentOf(g, b + g) : null, blueRequests: 0, greenRequests: 0 };
+  return { greenPercent: b + g > 0 ? percentOf(g, b + g) : null, blueRequests: 0, greenRequests: 0, source: "instances" };
 }
 
 async function groupWithAttachment(
@@ -120,7 +134,8 @@ async function groupWithAttachment(
 
 /** Reads an asg-swap application: both groups, their attachment to the one load balancer, its health view. */
 export async function observeAsgSwap(clients: AwsClients, app: AsgSwapAppConfig, opts: ObserveOptions = {}): Promise<AppState> {
-  const lb = await resolveLoadBalancer(clients, app.loadBalancer);
+  const resolved = await resolveLoadBalancer(clients, app.loadBalancer);
+  const lb = lbOnly(resolved);
   const names = { blue: app.blue.autoScalingGroup, green: app.green.autoScalingGroup };
   const [groups, health] = await Promise.all([describeAsgGroups(clients.autoscaling, [names.blue, names.green]), loadBalancerHealth(clients, lb)]);
   const info = (c: Color): AsgGroupInfo => {
@@ -153,7 +168,11 @@ export async function observeAsgSwap(clients: AwsClients, app: AsgSwapAppConfig,
   };
   const total = asgSwapTotal(state);
   state.granularityPercent = total > 0 ? percentOf(1, total) : 100;
-  return state;
+  return withHealthCheck(clients, state, resolved);
+}
+
+function lbOnly(resolved: AsgView["loadBalancer"] & { healthCheck?: HealthCheck | null }): AsgView["loadBalancer"] {
+  return resolved.kind === "classic" ? { kind: "classic", name: resolved.name } : { kind: "target-group", name: resolved.name, arn: resolved.arn };
 }
 
 function configSpec(spec: LaunchSwapAppConfig["blue"]): Parameters<typeof resolveLaunchSpec>[1] {
@@ -169,7 +188,8 @@ function onLaunch(launch: string, spec: LaunchSpecView): boolean {
 
 /** Reads a launch-swap application: the group, which instances run the old and the new launch, the load balancer's view. */
 export async function observeLaunchSwap(clients: AwsClients, app: LaunchSwapAppConfig, opts: ObserveOptions = {}): Promise<AppState> {
-  const lb = await resolveLoadBalancer(clients, app.loadBalancer);
+  const resolved = await resolveLoadBalancer(clients, app.loadBalancer);
+  const lb = lbOnly(resolved);
   const [groups, health, blueSpec, greenSpec] = await Promise.all([
     describeAsgGroups(clients.autoscaling, [app.autoScalingGroup]),
     loadBalancerHealth(clients, lb),
@@ -197,7 +217,7 @@ export async function observeLaunchSwap(clients: AwsClients, app: LaunchSwapAppC
   };
   if (environments.blue.version === "unknown") environments.blue.version = launchKey(blueSpec);
   if (environments.green.version === "unknown") environments.green.version = launchKey(greenSpec);
-  return {
+  const state: AppState = {
     appId: app.id,
     pattern: "launch-swap",
     observedAt: (opts.now ?? new Date()).toISOString(),
@@ -208,6 +228,7 @@ export async function observeLaunchSwap(clients: AwsClients, app: LaunchSwapAppC
     granularityPercent: group.desired > 0 ? percentOf(1, group.desired) : 100,
     version: asgStateVersion(asg, all),
   };
+  return withHealthCheck(clients, state, resolved);
 }
 
 /**

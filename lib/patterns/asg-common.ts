@@ -203,9 +203,11 @@ export function inServiceWait(group: string, minInService: number, ctx: PlanCont
  * At least `min` instances healthy behind the application's one load balancer (both colours
  * count: the load balancer is shared, and the plan knows how many of the other colour are healthy).
  */
-export function lbHealthyWait(lb: AsgView["loadBalancer"], min: number, ctx: PlanContext): WaitCondition {
-  if (lb.kind === "classic") return { kind: "elb-in-service", loadBalancerName: lb.name, minInService: min, ...timing(ctx, 15 * MINUTE) };
-  return { kind: "tg-healthy", targetGroupArn: lb.arn, minHealthy: min, ...timing(ctx, 15 * MINUTE) };
+export function lbHealthyWait(lb: AsgView["loadBalancer"], min: number, ctx: PlanContext, groupNames?: string[]): WaitCondition {
+  // The groups named cap the count at their desired capacity on each poll (see lib/aws/waits).
+  const groups = groupNames && groupNames.length > 0 ? { groupNames } : {};
+  if (lb.kind === "classic") return { kind: "elb-in-service", loadBalancerName: lb.name, minInService: min, ...groups, ...timing(ctx, 15 * MINUTE) };
+  return { kind: "tg-healthy", targetGroupArn: lb.arn, minHealthy: min, ...groups, ...timing(ctx, 15 * MINUTE) };
 }
 
 /** The given instances healthy behind the load balancer (when their ids are known). */

@@ -6,6 +6,7 @@ import { describeAsgGroups, describeTrafficSourceState } from "@/lib/aws/autosca
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import type { AsgSwapAppConfig } from "@/lib/config/schema";
+import { keptWarmOf } from "@/lib/domain/kept-warm";
 import { seedAsg } from "@/lib/sim/seed-asg";
 import { startTestRange, type TestRange } from "@/lib/sim/testing";
 import { observeAsgSwap } from "./asg-common-observe";
@@ -111,6 +112,14 @@ describe("asg-swap on the practice range", () => {
     expect(blue.states).toEqual(["InService", "InService", "Standby", "Standby"]);
   }, 120_000);
 
+  it("after the promote, blue's detached instances read as kept warm, with the health check that gates their return", async () => {
+    const s = await observeAsgSwap(clients, app);
+    expect(s.environments.blue.healthy).toBe(0);
+    expect(s.asg?.healthCheck).toEqual({ intervalS: 10, healthyThreshold: 3 });
+    expect(keptWarmOf(s, "blue")).toMatchObject({ count: 4, how: "detached", backInSeconds: 30, text: "4 instances running, detached from payments-lb" });
+    expect(keptWarmOf(s, "green")).toBeNull();
+  });
+
   it("rolls back: blue re-attached and healthy with all four, green detached and scaled to 0", async () => {
     const s = await run({ kind: "rollback" });
     expect(s.configured.greenPercent).toBe(0);
@@ -122,6 +131,17 @@ describe("asg-swap on the practice range", () => {
     await advance(60_000);
     expect((await group("payments-green")).states).toEqual([]);
   }, 120_000);
+
+  it("a second rollback finds blue already serving everything: no step, and it says so", async () => {
+    const s = await observeAsgSwap(clients, app);
+    const result = planAsgSwap(s, { kind: "rollback" }, { waitScale: 1 / SPEED });
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.plan.steps).toEqual([]);
+    expect(result.plan.nothingToDo?.headline).toBe("Already on blue — nothing to do");
+    // A rollback preempting an operation re-asserts blue all the same.
+    const again = planAsgSwap(s, { kind: "rollback" }, { waitScale: 1 / SPEED, reassert: true });
+    expect(again.ok && again.plan.steps.length).toBeGreaterThan(0);
+  });
 
   it("puts a blue instance into Standby and takes it back", async () => {
     const s0 = await observeAsgSwap(clients, app);

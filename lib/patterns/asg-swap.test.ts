@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AppState, AsgGroupView, InstanceView, Intent } from "@/lib/domain/types";
 import { baseState, CLASSIC_LB, group, inst, planOf, sig } from "./asg-common-testing";
 import { asgSwapConfiguredPercent, asgSwapReachable, asgSwapTotal, planAsgSwap } from "./asg-swap";
+import { ALREADY_ON_BLUE } from "./nothing-to-do";
 
 type GroupSpec = [desired: number, attachment: string | null, instances: string[], opts?: Partial<AsgGroupView>];
 
@@ -35,6 +36,8 @@ const STATES = {
 type StateName = keyof typeof STATES;
 
 const ctx = { waitScale: 1 };
+/** Plans every step even when AWS already is the end state (a rollback preempting an operation). */
+const reassert = { waitScale: 1, reassert: true };
 const shift = (greenPercent: number): Intent => ({ kind: "shift", greenPercent });
 
 describe("asg-swap share grid", () => {
@@ -168,7 +171,7 @@ describe("planAsgSwap: shift, promote, roll back from every starting state", () 
       "Detach payments-blue ~ source payments-blue Removed",
     ]],
   ])("%s + %o → green %i %%", (name, intent, after, expected) => {
-    const p = planOf(planAsgSwap(STATES[name], intent, ctx));
+    const p = planOf(planAsgSwap(STATES[name], intent, reassert));
     expect(sig(p)).toEqual(expected);
     expect(p.after.greenPercent).toBe(after);
     expect(p.before.greenPercent).toBe(STATES[name].configured.greenPercent);
@@ -237,7 +240,7 @@ describe("planAsgSwap standby and scale-green", () => {
     ["allGreen", { kind: "standby-exit", color: "blue", instanceIds: ["i-b4"] }, 100, ["ExitStandby [i-b4] ~ InService [i-b4]"]],
     ["allBlue", { kind: "scale-green", capacity: 4 }, 0, ["SetDesired payments-green=4", "~ in-service payments-green>=4"]],
   ])("%s + %o", (name, intent, after, expected) => {
-    const p = planOf(planAsgSwap(STATES[name], intent, ctx));
+    const p = planOf(planAsgSwap(STATES[name], intent, reassert));
     expect(sig(p)).toEqual(expected);
     expect(p.after.greenPercent).toBe(after);
   });
@@ -256,5 +259,21 @@ describe("planAsgSwap standby and scale-green", () => {
     const r = planAsgSwap(s, intent, ctx);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(reason);
+  });
+});
+
+describe("planAsgSwap: rollback when blue already serves everything", () => {
+  it("plans no step and says so; a preempting rollback still re-asserts the attachments", () => {
+    const p = planOf(planAsgSwap(STATES.allBlue, { kind: "rollback" }, ctx));
+    expect(p.steps).toEqual([]);
+    expect(p.nothingToDo?.headline).toBe(ALREADY_ON_BLUE);
+    expect(p.nothingToDo?.detail).toMatch(/payments-blue serves all 4 instances/);
+    expect(planOf(planAsgSwap(STATES.allBlue, { kind: "rollback" }, reassert)).steps.length).toBeGreaterThan(0);
+  });
+
+  it("is not 'on blue' with a blue instance in Standby, unhealthy, or green prewarmed", () => {
+    for (const s of [STATES.standby, STATES.prewarmed, state([4, "InService", ["i-b1@a", "i-b2@b", "i-b3@a", "i-b4@b:InService:unhealthy"]], [0, null, []])]) {
+      expect(planOf(planAsgSwap(s, { kind: "rollback" }, ctx)).nothingToDo).toBeUndefined();
+    }
   });
 });

@@ -21,6 +21,7 @@ import {
   snapShare,
   terminateSteps,
 } from "./asg-common";
+import { nothingToDoPlan } from "./nothing-to-do";
 import type { PatternDescription, PlanContext } from "./types";
 
 export const asgSwapDescription: PatternDescription = {
@@ -196,7 +197,7 @@ function stepsTo(
       steps.push({
         id: "green-healthy",
         title: `Wait until the ${lbLabel(lb)} has ${blueHealthy + k} healthy instances (${blueHealthy} blue + ${k} green)`,
-        wait: lbHealthyWait(lb, blueHealthy + k, ctx),
+        wait: lbHealthyWait(lb, blueHealthy + k, ctx, [blue.group.name, green.group.name]),
       });
     }
   }
@@ -237,7 +238,7 @@ function stepsTo(
           ? {
               id: "blue-healthy",
               title: `Wait until the ${lbLabel(lb)} has ${need + (k > 0 ? greenHealthy : 0)} healthy instances (${need} blue${k > 0 ? ` + ${greenHealthy} green` : ""})`,
-              wait: lbHealthyWait(lb, need + (k > 0 ? greenHealthy : 0), ctx),
+              wait: lbHealthyWait(lb, need + (k > 0 ? greenHealthy : 0), ctx, k > 0 ? [blue.group.name, green.group.name] : [blue.group.name]),
             }
           : {
               id: "blue-healthy",
@@ -414,6 +415,23 @@ export function planAsgSwap(state: AppState, intent: Intent, ctx: PlanContext): 
   const idle = asg.greenIdleCapacity ?? 0;
   const current = state.configured.greenPercent;
   const after = percentOf(k, total);
+  if (
+    intent.kind === "rollback" &&
+    atTarget(blue, green, 0, total, idle) &&
+    green.group.attachment === null &&
+    blue.standby.length === 0 &&
+    blue.healthyServing === total &&
+    green.live.length === green.group.desired
+  ) {
+    const done = nothingToDoPlan(
+      state,
+      "asg-swap",
+      intent,
+      ctx,
+      `blue's group ${blue.group.name} serves all ${total} instances, healthy behind the ${lbLabel(asg.loadBalancer)}; green's ${green.group.name} is detached at its idle size ${green.group.desired}`,
+    );
+    if (done) return done;
+  }
   if (intent.kind !== "rollback" && atTarget(blue, green, k, total, idle)) {
     return { ok: false, reason: `Green already serves ${after} % (${k} of ${total} instances).` };
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AppState, DnsRecordView, JsonObject, Plan, RecordSet } from "@/lib/domain/types";
 import { dnsReactionSeconds, greenShareOf, planDnsWeighted, weightsFor } from "./dns-weighted";
+import { ALREADY_ON_BLUE } from "./nothing-to-do";
 
 function record(color: "blue" | "green", weight: number, extra: Partial<RecordSet> = {}): DnsRecordView {
   const rec: RecordSet = {
@@ -45,6 +46,8 @@ function state(blueWeight: number, greenWeight: number, greenHealthy = 3, record
 }
 
 const ctx = { waitScale: 1 };
+/** Plans every step even when AWS already is the end state (a rollback preempting an operation). */
+const reassert = { waitScale: 1, reassert: true };
 
 function plan(result: ReturnType<typeof planDnsWeighted>): Plan {
   if (!result.ok) throw new Error(`expected a plan, got: ${result.reason}`);
@@ -104,7 +107,7 @@ describe("planDnsWeighted", () => {
     { from: [100, 0], intent: { kind: "rollback" as const }, blue: 100, green: 0 },
     { from: [1, 255], intent: { kind: "shift" as const, greenPercent: 50 }, blue: 50, green: 50 },
   ])("$intent.kind from $from sets blue $blue / green $green in one atomic batch", ({ from, intent, blue, green }) => {
-    const p = plan(planDnsWeighted(state(from[0] ?? 0, from[1] ?? 0), intent, ctx));
+    const p = plan(planDnsWeighted(state(from[0] ?? 0, from[1] ?? 0), intent, reassert));
     expect(changes(p)).toHaveLength(2);
     expect(changes(p).every((c) => c.Action === "UPSERT")).toBe(true);
     expect(weightOf(p, "blue")).toBe(blue);
@@ -176,5 +179,22 @@ describe("planDnsWeighted", () => {
   it("is pure: the same input gives the same plan", () => {
     const s = state(100, 0);
     expect(planDnsWeighted(s, { kind: "shift", greenPercent: 40 }, ctx)).toEqual(planDnsWeighted(s, { kind: "shift", greenPercent: 40 }, ctx));
+  });
+});
+
+describe("planDnsWeighted: rollback with every answer already on blue", () => {
+  it("plans no step and says so; a preempting rollback still re-asserts the weights", () => {
+    const p = plan(planDnsWeighted(state(100, 0), { kind: "rollback" }, ctx));
+    expect(p.steps).toEqual([]);
+    expect(p.nothingToDo).toEqual({ headline: ALREADY_ON_BLUE, detail: expect.stringMatching(/blue 100 \/ green 0/) });
+    expect(p.summary).toMatch(/^Roll back shop: already on blue — nothing to do/);
+    expect(p.after.greenPercent).toBe(0);
+    expect(plan(planDnsWeighted(state(100, 0), { kind: "rollback" }, reassert)).steps.map((s) => s.id)).toEqual(["change-weights"]);
+  });
+
+  it("plans the calls when green still has a weight, however small", () => {
+    const p = plan(planDnsWeighted(state(99, 1), { kind: "rollback" }, ctx));
+    expect(p.nothingToDo).toBeUndefined();
+    expect(p.steps.map((s) => s.id)).toEqual(["change-weights"]);
   });
 });

@@ -1,4 +1,5 @@
 import type { AppState, DnsRecordView, Intent, JsonObject, PlanResult, Step } from "@/lib/domain/types";
+import { nothingToDoPlan } from "./nothing-to-do";
 import type { PatternDescription, PlanContext } from "./types";
 
 export const dnsWeightedDescription: PatternDescription = {
@@ -89,6 +90,10 @@ export function planDnsWeighted(state: AppState, intent: Intent, ctx: PlanContex
     return { ok: false, reason: `Route 53 has no weighted record for ${missing}: create it before shifting traffic.` };
   }
   const current = state.configured.greenPercent;
+  if (intent.kind === "rollback" && green.weight === 0 && blue.weight > 0) {
+    const done = nothingToDoPlan(state, "dns-weighted", intent, ctx, `record weights blue ${blue.weight} / green 0: every DNS answer already points at blue`);
+    if (done) return done;
+  }
   if (intent.kind === "shift" && current === target && blue.weight + green.weight > 0) {
     return { ok: false, reason: `Green already receives ${target} % of DNS answers.` };
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AppState, Color, DnsRecordView, EcsDeploymentView, EcsServiceView, Intent, JsonObject, Plan, RecordSet } from "@/lib/domain/types";
 import { configuredGreenPercent, greenCapacityFor, normaliseDnsName, planEcsDnsSwap } from "./ecs-dns-swap";
+import { ALREADY_ON_BLUE } from "./nothing-to-do";
 
 const ZONE = "Z35SXDOTRQ7X7K";
 const lbDns = (c: Color) => `profile-${c}-1234567890.us-east-1.elb.amazonaws.com`;
@@ -85,6 +86,8 @@ function state(f: Fixture): AppState {
 }
 
 const ctx = { waitScale: 1 };
+/** Plans every step even when AWS already is the end state (a rollback preempting an operation). */
+const reassert = { waitScale: 1, reassert: true };
 
 function plan(result: ReturnType<typeof planEcsDnsSwap>): Plan {
   if (!result.ok) throw new Error(`expected a plan, got: ${result.reason}`);
@@ -143,7 +146,7 @@ describe("planEcsDnsSwap: shift, promote, roll back", () => {
     { name: "green rolled back by the breaker → rollback", from: GREEN_BREAKER_ROLLBACK, intent: { kind: "rollback" } as Intent, w: [100, 0], steps: ["change-weights"] },
     { name: "green failed → rollback", from: GREEN_FAILED, intent: { kind: "rollback" } as Intent, w: [100, 0], steps: ["change-weights"] },
   ])("$name", ({ from, intent, w, steps, scaleTo }) => {
-    const p = plan(planEcsDnsSwap(state(from), intent, ctx));
+    const p = plan(planEcsDnsSwap(state(from), intent, reassert));
     expect(p.steps.map((s) => s.id)).toEqual(steps);
     expect(changes(p)).toHaveLength(2);
     expect(changes(p).every((c) => c.Action === "UPSERT")).toBe(true);
@@ -297,5 +300,20 @@ describe("helpers", () => {
     expect(configuredGreenPercent(100, 0)).toBe(0);
     expect(configuredGreenPercent(0, 0)).toBe(50);
     expect(configuredGreenPercent(2, 1)).toBe(33.33);
+  });
+});
+
+describe("planEcsDnsSwap: rollback with every answer already on blue", () => {
+  it("plans no step and says so; a preempting rollback still re-asserts the weights", () => {
+    const p = plan(planEcsDnsSwap(state(ALL_BLUE_IDLE), { kind: "rollback" }, ctx));
+    expect(p.steps).toEqual([]);
+    expect(p.nothingToDo?.headline).toBe(ALREADY_ON_BLUE);
+    expect(p.nothingToDo?.detail).toMatch(/blue 100 \/ green 0 and blue's service profile-blue runs 4 of 4 tasks/);
+    expect(plan(planEcsDnsSwap(state(ALL_BLUE_IDLE), { kind: "rollback" }, reassert)).steps.map((s) => s.id)).toEqual(["change-weights"]);
+  });
+
+  it("is not 'on blue' while blue's service runs fewer tasks than it wants, or green keeps a weight", () => {
+    expect(plan(planEcsDnsSwap(state({ weights: [100, 0], blue: service("blue", 4, 2) }), { kind: "rollback" }, ctx)).steps).not.toEqual([]);
+    expect(plan(planEcsDnsSwap(state(MID_SHIFT), { kind: "rollback" }, ctx)).nothingToDo).toBeUndefined();
   });
 });

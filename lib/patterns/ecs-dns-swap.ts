@@ -1,6 +1,7 @@
 import type { AppState, DnsRecordView, Intent, JsonObject, PlanResult, Step } from "@/lib/domain/types";
 import { greenShareOf, weightsFor } from "./dns-weighted";
 import { ecsSteadyWait, primaryDeployment, updateServiceCall } from "./ecs-common";
+import { nothingToDoPlan } from "./nothing-to-do";
 import type { PatternDescription, PlanContext } from "./types";
 
 export const ecsDnsSwapDescription: PatternDescription = {
@@ -196,6 +197,17 @@ export function planEcsDnsSwap(state: AppState, intent: Intent, ctx: PlanContext
   }
   const current = state.configured.greenPercent;
   const bothZero = records.blue.weight + records.green.weight === 0;
+  // Blue must also run its tasks: a blue scaled to 0 after a promote is not "on blue".
+  if (intent.kind === "rollback" && records.green.weight === 0 && records.blue.weight > 0 && blueSvc && blueSvc.desired > 0 && blueSvc.running >= blueSvc.desired) {
+    const done = nothingToDoPlan(
+      state,
+      "ecs-dns-swap",
+      intent,
+      ctx,
+      `alias weights blue ${records.blue.weight} / green 0 and blue's service ${blueSvc.service} runs ${blueSvc.running} of ${blueSvc.desired} tasks`,
+    );
+    if (done) return done;
+  }
   if (intent.kind !== "rollback" && current === target && !bothZero) {
     return { ok: false, reason: `Green already receives ${target} % of DNS answers.` };
   }

@@ -101,7 +101,8 @@ export async function observeEcsElbSwap(clients: AwsClients, app: EcsElbSwapAppC
     observedAt: (opts.now ?? new Date()).toISOString(),
     environments,
     configured: { greenPercent: share.greenPercent },
-    observed: { greenPercent: null, blueRequests: 0, greenRequests: 0 },
+    // One target group for both colours: no per-colour request count (a metric plan with one replaces this).
+    observed: { greenPercent: null, blueRequests: 0, greenRequests: 0, source: "none" },
     granularityPercent: ecsElbGranularity(budget),
     version: ecsElbStateVersion(
       COLORS.map((c, i) => ({ desired: reads[i]?.view.desired ?? 0, taskDefinition: reads[i]?.view.taskDefinition ?? "", targetGroup: groups[i]?.arn ?? "" })),

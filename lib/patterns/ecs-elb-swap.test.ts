@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AppState, Color, EcsServiceView, EnvironmentState, Intent, Plan, Step } from "@/lib/domain/types";
 import { ecsElbGranularity, greenTasksFor, planEcsElbSwap, taskBudget, taskShare } from "./ecs-elb-swap";
+import { ALREADY_ON_BLUE } from "./nothing-to-do";
 
 const TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders/0123456789abcdef";
 const TG_GREEN = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/orders-green/fedcba9876543210";
@@ -74,6 +75,8 @@ function state(blue: Colour, green: Colour, opts: { budget?: number | null; gree
 }
 
 const ctx = { waitScale: 1 };
+/** Plans every step even when AWS already is the end state (a rollback preempting an operation). */
+const reassert = { waitScale: 1, reassert: true };
 
 function plan(result: ReturnType<typeof planEcsElbSwap>): Plan {
   if (!result.ok) throw new Error(`expected a plan, got: ${result.reason}`);
@@ -221,7 +224,7 @@ describe("planEcsElbSwap", () => {
       after: 50,
     },
   ] as { name: string; blue: Colour; green: Colour; intent: Intent; steps: string[]; after: number }[])("$name", ({ blue, green, intent, steps, after }) => {
-    const p = plan(planEcsElbSwap(state(blue, green), intent, ctx));
+    const p = plan(planEcsElbSwap(state(blue, green), intent, reassert));
     expect(outline(p)).toEqual(steps);
     expect(p.after.greenPercent).toBe(after);
     for (const s of p.steps.filter((x) => x.call)) {
@@ -275,5 +278,19 @@ describe("planEcsElbSwap", () => {
     const copy = JSON.parse(JSON.stringify(s)) as AppState;
     expect(planEcsElbSwap(s, { kind: "shift", greenPercent: 75 }, ctx)).toEqual(planEcsElbSwap(s, { kind: "shift", greenPercent: 75 }, ctx));
     expect(s).toEqual(copy);
+  });
+});
+
+describe("planEcsElbSwap: rollback with every task already on blue", () => {
+  it("plans no step and says so; a preempting rollback still re-asserts both counts", () => {
+    const p = plan(planEcsElbSwap(state({ desired: 4 }, { desired: 0 }), { kind: "rollback" }, ctx));
+    expect(p.steps).toEqual([]);
+    expect(p.nothingToDo?.headline).toBe(ALREADY_ON_BLUE);
+    expect(p.nothingToDo?.detail).toMatch(/runs 4 of 4 tasks, green's .* none/);
+    expect(plan(planEcsElbSwap(state({ desired: 4 }, { desired: 0 }), { kind: "rollback" }, reassert)).steps.length).toBeGreaterThan(0);
+  });
+
+  it("is not 'on blue' while blue runs fewer tasks than it wants", () => {
+    expect(plan(planEcsElbSwap(state({ desired: 4, running: 3 }, { desired: 0 }), { kind: "rollback" }, ctx)).nothingToDo).toBeUndefined();
   });
 });

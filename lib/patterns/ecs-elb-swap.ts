@@ -16,6 +16,7 @@
  */
 import type { AppState, Color, EnvironmentState, Intent, PlanResult, Step } from "@/lib/domain/types";
 import { ecsSteadyWait, primaryDeployment, updateServiceCall } from "./ecs-common";
+import { nothingToDoPlan } from "./nothing-to-do";
 import type { PatternDescription, PlanContext } from "./types";
 
 export const ecsElbSwapDescription: PatternDescription = {
@@ -145,6 +146,10 @@ export function planEcsElbSwap(state: AppState, intent: Intent, ctx: PlanContext
   const current = state.configured.greenPercent;
   const target = taskShare(k, total);
   const settled = blue.desired === blue.target && green.desired === green.target && blue.running === blue.target && green.running === green.target;
+  if (intent.kind === "rollback" && settled) {
+    const done = nothingToDoPlan(state, "ecs-elb-swap", intent, ctx, `blue's service ${blue.service} runs ${blue.running} of ${total} tasks, green's ${green.service} none`);
+    if (done) return done;
+  }
   if (intent.kind !== "rollback" && settled) {
     return { ok: false, reason: `Green already runs ${k} of ${total} tasks (${target} %).` };
   }

@@ -111,6 +111,8 @@ const deployed = (from: string, to: string, deploymentId: string | null): LastDe
 const rolledBack = (from: string, to: string, deploymentId: string | null): LastDeploy => ({ kind: "rollback", from, to, deploymentId });
 
 const ctx = { waitScale: 1 };
+/** Plans every step even when AWS already is the end state (a rollback preempting an operation). */
+const reassert = { waitScale: 1, reassert: true };
 
 function plan(result: ReturnType<typeof planEcsRolling>): Plan {
   if (!result.ok) throw new Error(`expected a plan, got: ${result.reason}`);
@@ -222,7 +224,7 @@ describe("planEcsRolling: rollback", () => {
     { name: "the breaker's own rollback still wins over the journal", v: BREAKER_ROLLED_BACK, last: deployed("notifications:40", "notifications:42", "ecs-svc/failed"), target: "notifications:41", summary: /re-assert notifications:41/ },
   ])("$name", ({ v, target, summary, ...rest }) => {
     const last = "last" in rest ? rest.last : null;
-    const p = plan(planEcsRolling(state(v(), last), { kind: "rollback" }, ctx));
+    const p = plan(planEcsRolling(state(v(), last), { kind: "rollback" }, reassert));
     expect(p.summary).toMatch(summary);
     expect(p.intent).toEqual({ kind: "rollback" });
     expect(p.steps).toHaveLength(1);
@@ -289,5 +291,21 @@ describe("planEcsRolling: intents without a meaning here", () => {
     const p = plan(planEcsRolling(s, { kind: "deploy-revision", taskDefinition: "notifications:42" }, { waitScale: 0.01 }));
     expect(p.steps[0]?.wait).toMatchObject({ timeoutMs: 18_000, pollMs: 100 });
     expect(planEcsRolling(s, { kind: "rollback" }, ctx)).toEqual(planEcsRolling(s, { kind: "rollback" }, ctx));
+  });
+});
+
+describe("planEcsRolling: rollback when the service already runs the revision to go back to", () => {
+  it("plans no step and names the revision; a preempting rollback still re-asserts it", () => {
+    const s = state(TEALS_ROLLBACK_TO_41(), rolledBack("notifications:42", "notifications:41", "ecs-svc/teal"));
+    const p = plan(planEcsRolling(s, { kind: "rollback" }, ctx));
+    expect(p.steps).toEqual([]);
+    expect(p.nothingToDo).toEqual({ headline: "Already on notifications:41 — nothing to do", detail: expect.stringMatching(/runs 4 of 4 tasks on notifications:41/) });
+    expect(p.after.taskDefinition).toBe("notifications:41");
+    expect(plan(planEcsRolling(s, { kind: "rollback" }, reassert)).steps).toHaveLength(1);
+  });
+
+  it("still rolls back while a deployment is in progress or goes elsewhere", () => {
+    expect(plan(planEcsRolling(state(ROLLING_41_TO_42()), { kind: "rollback" }, ctx)).steps).toHaveLength(1);
+    expect(plan(planEcsRolling(state(COMPLETED_42_OLD_LISTED()), { kind: "rollback" }, ctx)).steps).toHaveLength(1);
   });
 });

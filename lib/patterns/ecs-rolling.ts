@@ -1,5 +1,6 @@
 import type { AppState, EcsDeploymentView, EcsServiceView, Intent, PlanResult } from "@/lib/domain/types";
 import { ecsSteadyWait, primaryDeployment, updateServiceCall } from "./ecs-common";
+import { nothingToDoPlan } from "./nothing-to-do";
 import type { PatternDescription, PlanContext } from "./types";
 
 /**
@@ -256,6 +257,20 @@ function planRollback(state: AppState, view: EcsServiceView, requested: string |
       ok: false,
       reason: `Teal cannot tell which revision ${view.service} ran before ${primaryTd} (ECS no longer lists the earlier deployment and Teal did not make this one): choose the revision to roll back to.`,
     };
+  }
+  // Already there: the PRIMARY runs the revision to go back to, its rollout completed, every
+  // task it wants runs, and no older deployment still has tasks.
+  const alone = view.deployments.every((d) => d.status === "PRIMARY" || d.running === 0);
+  if (target === primaryTd && analysis.state === "COMPLETED" && !analysis.circuitBreakerRollback && view.running === view.desired && alone) {
+    const done = nothingToDoPlan(
+      state,
+      "ecs-rolling",
+      requested !== undefined ? { kind: "rollback", taskDefinition: target } : { kind: "rollback" },
+      ctx,
+      `${view.service} runs ${view.running} of ${view.desired} tasks on ${target}, its rollout completed`,
+      { headline: `Already on ${target} — nothing to do`, ends: { greenPercent: state.configured.greenPercent, taskDefinition: target } },
+    );
+    if (done) return done;
   }
   // The console sends the revision its button named; only another one was chosen by hand.
   const byHand = requested !== undefined && target !== derived;

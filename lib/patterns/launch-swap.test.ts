@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AppState, Intent, LaunchSpecView } from "@/lib/domain/types";
 import { baseState, CLASSIC_LB, group, inst, LC_NEW, LC_OLD, planOf, sig } from "./asg-common-testing";
 import { launchSwapConfiguredPercent, launchSwapReachable, planLaunchSwap } from "./launch-swap";
+import { ALREADY_ON_BLUE } from "./nothing-to-do";
 
 interface Opts {
   max?: number;
@@ -44,6 +45,8 @@ const STATES = {
 type StateName = keyof typeof STATES;
 
 const ctx = { waitScale: 1 };
+/** Plans every step even when AWS already is the end state (a rollback preempting an operation). */
+const reassert = { waitScale: 1, reassert: true };
 const shift = (greenPercent: number): Intent => ({ kind: "shift", greenPercent });
 
 describe("launch-swap share grid", () => {
@@ -173,7 +176,7 @@ describe("planLaunchSwap with launch configurations", () => {
       "~ Terminated [i-n1,i-n2]",
     ]],
   ])("%s + %o → new %i %%", (name, intent, after, expected) => {
-    const p = planOf(planLaunchSwap(STATES[name], intent, ctx));
+    const p = planOf(planLaunchSwap(STATES[name], intent, reassert));
     expect(sig(p)).toEqual(expected);
     expect(p.after.greenPercent).toBe(after);
   });
@@ -251,7 +254,7 @@ describe("planLaunchSwap standby", () => {
     ["mid", { kind: "standby-enter", color: "green", instanceIds: ["i-n1"] }, 33.33, ["EnterStandby [i-n1] ~ Standby [i-n1]"]],
     ["allOld", { kind: "standby-enter", color: "blue", instanceIds: ["i-o1", "i-o2"] }, 0, ["EnterStandby [i-o1,i-o2] ~ Standby [i-o1,i-o2]"]],
   ])("%s + %o", (name, intent, after, expected) => {
-    const p = planOf(planLaunchSwap(STATES[name], intent, ctx));
+    const p = planOf(planLaunchSwap(STATES[name], intent, reassert));
     expect(sig(p)).toEqual(expected);
     expect(p.after.greenPercent).toBe(after);
   });
@@ -280,5 +283,20 @@ describe("planLaunchSwap refusals", () => {
 
   it("never refuses a roll back because it looks done", () => {
     for (const s of Object.values(STATES)) expect(planLaunchSwap(s, { kind: "rollback" }, ctx).ok).toBe(true);
+  });
+});
+
+describe("planLaunchSwap: rollback when every instance already runs the old launch", () => {
+  it("plans no step and says so; a preempting rollback still re-asserts the old launch", () => {
+    const p = planOf(planLaunchSwap(STATES.allOld, { kind: "rollback" }, ctx));
+    expect(p.steps).toEqual([]);
+    expect(p.nothingToDo?.headline).toBe(ALREADY_ON_BLUE);
+    expect(p.nothingToDo?.detail).toMatch(/all 4 instances of checkout-web run/);
+    expect(planOf(planLaunchSwap(STATES.allOld, { kind: "rollback" }, reassert)).steps.length).toBeGreaterThan(0);
+  });
+
+  it("is not 'on blue' while the group still launches the new version or new instances run", () => {
+    expect(planOf(planLaunchSwap(state(4, LC_NEW, OLD4, []), { kind: "rollback" }, ctx)).nothingToDo).toBeUndefined();
+    expect(planOf(planLaunchSwap(STATES.partial, { kind: "rollback" }, ctx)).nothingToDo).toBeUndefined();
   });
 });

@@ -24,6 +24,7 @@ import {
   snapShare,
   terminateSteps,
 } from "./asg-common";
+import { nothingToDoPlan } from "./nothing-to-do";
 import type { PatternDescription, PlanContext } from "./types";
 
 export const launchSwapDescription: PatternDescription = {
@@ -179,7 +180,7 @@ function growNew(v: View, k: number, ctx: PlanContext, steps: Step[]): void {
   steps.push({
     id: "new-healthy",
     title: `Wait until the ${lbLabel(v.asg.loadBalancer)} has ${min} healthy instances (${v.old.healthyServing} old + ${k} new)`,
-    wait: lbHealthyWait(v.asg.loadBalancer, min, ctx),
+    wait: lbHealthyWait(v.asg.loadBalancer, min, ctx, [v.group.name]),
   });
 }
 
@@ -239,6 +240,27 @@ function planShift(state: AppState, intent: Intent, v: View, k: number, ctx: Pla
  * MaxSize in a step of its own and restores it at the end.
  */
 function planRollback(state: AppState, intent: Intent, v: View, ctx: PlanContext): PlanResult {
+  const strayLive = (v.asg.strays ?? []).filter(isLive).length;
+  if (
+    v.attached &&
+    v.servingNow &&
+    sameLaunch(v.group.launch, v.launches.blue) &&
+    v.neu.instances.length === 0 &&
+    strayLive === 0 &&
+    v.old.standby.length === 0 &&
+    v.old.live.length === v.group.desired &&
+    v.old.inService.length === v.group.desired &&
+    v.old.healthyServing === v.group.desired
+  ) {
+    const done = nothingToDoPlan(
+      state,
+      "launch-swap",
+      intent,
+      ctx,
+      `all ${v.group.desired} instances of ${v.group.name} run ${describeLaunch(v.launches.blue)} and are healthy behind the ${lbLabel(v.asg.loadBalancer)}; none runs ${describeLaunch(v.launches.green)}`,
+    );
+    if (done) return done;
+  }
   const steps: Step[] = [];
   const lb = v.asg.loadBalancer;
   // The application's size is the old instances it keeps (serving or in Standby), not the desired
@@ -296,7 +318,7 @@ function planRollback(state: AppState, intent: Intent, v: View, ctx: PlanContext
     steps.push({
       id: "old-healthy",
       title: `Wait until the ${lbLabel(lb)} has ${total} healthy instances (old ones only now)`,
-      wait: lbHealthyWait(lb, total, ctx),
+      wait: lbHealthyWait(lb, total, ctx, [v.group.name]),
     });
   }
   if (raise) {

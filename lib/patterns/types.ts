@@ -6,6 +6,12 @@ export type { PatternDescription, RiskReview } from "@/lib/domain/types";
 export interface PlanContext {
   /** Multiplier on wait timeouts and poll intervals (the practice range's fast clock uses < 1). */
   waitScale: number;
+  /**
+   * Plan every step even when AWS already is the intent's end state. A rollback that preempts a
+   * running (or interrupted) operation sets it: that operation's call may still land, so the
+   * rollback re-asserts blue instead of answering "nothing to do".
+   */
+  reassert?: boolean;
 }
 
 export type Planner = (state: AppState, intent: Intent, ctx: PlanContext) => PlanResult;

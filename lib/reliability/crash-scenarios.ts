@@ -92,7 +92,10 @@ export async function planFor(clients: AwsClients, app: AppConfig, intent: Inten
   const state = await observeWithPattern(clients, app, observeHintsFrom(latest));
   const planning = planningFor(app.pattern);
   if (!planning) throw new Error(`no planner for ${app.pattern}`);
-  const result = planning.plan(state, intent, { waitScale: 1 });
+  // As the rollback action does: a rollback preempting an operation (running, or interrupted by the
+  // crash) re-asserts blue even when AWS already reads as blue, since that operation's call may land.
+  const active = latest !== null && (latest.status === "pending" || latest.status === "running" || latest.status === "interrupted");
+  const result = planning.plan(state, intent, { waitScale: 1, ...(intent.kind === "rollback" && active ? { reassert: true } : {}) });
   if (!result.ok) throw new Error(`${app.id}: ${result.reason}`);
   return { state, plan: result.plan };
 }

@@ -9,6 +9,7 @@ import { greenJudgeInput } from "@/lib/metrics/green-window";
 import { drainCauseOf, trafficSettle, type SettleInput, type TrafficSettle } from "@/lib/domain/traffic-settle";
 import { createSnapshotCache, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
 import { planningFor } from "@/lib/patterns/catalog";
+import { appFigures } from "@/lib/domain/figures";
 import { driftAgainst } from "@/lib/patterns/drift";
 import { metricPlanFor, observeHintsFrom, observeWithPattern } from "@/lib/patterns/registry";
 import type { Runtime } from "./runtime";
@@ -213,6 +214,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
               greenVerdict: aws.greenVerdict,
               settle: await settleOf(aws, operation),
               ...(s.observed.windowMinutes !== undefined ? { observedWindowMinutes: s.observed.windowMinutes } : {}),
+              figures: appFigures(s),
             };
           } catch (err) {
             return {

@@ -65,7 +65,7 @@ describe("wallAlarms", () => {
     const alarms = wallAlarms({ state: state(25, env("blue", 3, 1), env("green", 0, 2)), readError: null, lastOperation: null });
     expect(alarms).toEqual([
       { id: "green-down", severity: "critical", text: "Green takes 25 % of traffic with no healthy targets (0 of 2)" },
-      { id: "blue-degraded", severity: "warning", text: "Blue: 1 of 4 unhealthy" },
+      { id: "blue-degraded", severity: "warning", text: "Blue: 3/4 healthy — 1 unhealthy" },
     ]);
   });
 
@@ -90,6 +90,17 @@ describe("wallAlarms", () => {
     const drift = { kind: "share" as const, actualGreenPercent: 40, expectedGreenPercent: 0, text: "green 40 %, expected 0 %", operation: { id: "op-0", summary: "Roll back shop", finishedAt: "2025-03-01T09:00:00.000Z" } };
     expect(wallAlarms({ state: state(40, env("blue", 2, 0), env("green", 2, 0)), readError: null, lastOperation: null, drift })).toEqual([
       { id: "drift", severity: "warning", text: "AWS differs from Teal's last operation: green 40 %, expected 0 %" },
+    ]);
+  });
+});
+
+describe("wallAlarms with ECS services", () => {
+  it("warns when a service lost tasks (a zone failure), with the figure every view shows", () => {
+    const ecs = (running: number, desired: number) => ({ cluster: "prod", service: "orders", taskDefinition: "orders:7", desired, running, pending: desired - running, deployments: [], events: [], circuitBreaker: null });
+    const blue = { ...env("blue", 1, 0), ecs: ecs(1, 2) };
+    const green = { ...env("green", 0, 0), ecs: ecs(0, 0) };
+    expect(wallAlarms({ state: state(0, blue, green), readError: null, lastOperation: null })).toEqual([
+      { id: "blue-degraded", severity: "warning", text: "Blue: 1/2 running — 1 lost; ECS is starting 1 replacement" },
     ]);
   });
 });

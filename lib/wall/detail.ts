@@ -5,6 +5,7 @@
 
 import { COLORS, type AppState, type Drift, type Operation } from "@/lib/domain/types";
 import type { WallAlarm, WallOperation } from "@/lib/domain/wall";
+import { healthFigure } from "@/lib/domain/figures";
 
 const IN_FLIGHT = new Set(["pending", "running", "interrupted"]);
 
@@ -39,13 +40,14 @@ export function wallAlarms(input: { state: AppState | null; readError: string | 
   if (state) {
     const green = state.configured.greenPercent;
     for (const color of COLORS) {
-      const env = state.environments[color];
+      // The colour's health as every view shows it (lib/domain/figures).
+      const health = healthFigure(state, color);
       const share = color === "green" ? green : 100 - green;
-      const total = env.healthy + env.unhealthy;
-      if (share > 0 && env.healthy === 0) {
+      const total = health.of;
+      if (share > 0 && health.healthy === 0 && total > 0) {
         alarms.push({ id: `${color}-down`, severity: "critical", text: `${NAME[color]} takes ${share} % of traffic with no healthy ${total === 1 ? "target" : "targets"} (0 of ${total})` });
-      } else if (env.unhealthy > 0) {
-        alarms.push({ id: `${color}-degraded`, severity: "warning", text: `${NAME[color]}: ${env.unhealthy} of ${total} unhealthy` });
+      } else if (health.tone === "warning") {
+        alarms.push({ id: `${color}-degraded`, severity: "warning", text: `${NAME[color]}: ${health.text}` });
       }
     }
     const breaker = state.rollout?.circuitBreakerRollback;
