@@ -4,11 +4,13 @@ import type { AppSnapshot } from "@/lib/domain/types";
 import type { GreenVerdict } from "@/lib/domain/green-verdict";
 import { GreenVerdictLine } from "@/components/verdict/green-verdict-line";
 import { patternLabel } from "@/components/format/format";
+import { STALE_DIM } from "@/components/freshness/freshness-frame";
 import { UpdatedAgo } from "./updated-ago";
 
 interface AppTitleBarProps {
   app: AppSnapshot["app"];
-  generatedAt: string;
+  /** When the AWS read shown was made; null before the first snapshot (the bar is drawn from the configuration). */
+  generatedAt: string | null;
   refreshing: boolean;
   /** Connection trouble: the data shown is older than it looks. */
   stale: boolean;
@@ -18,7 +20,7 @@ interface AppTitleBarProps {
   verdict?: GreenVerdict;
 }
 
-/** Breadcrumb, name, pattern and freshness of the page's data. */
+/** Breadcrumb, name, pattern and freshness of the page's data; name, pattern and actions need no AWS read. */
 export function AppTitleBar({ app, generatedAt, refreshing, stale, actions, verdict }: AppTitleBarProps) {
   return (
     <div className="flex flex-wrap items-end justify-between gap-4">
@@ -36,10 +38,10 @@ export function AppTitleBar({ app, generatedAt, refreshing, stale, actions, verd
             {patternLabel(app.pattern)}
           </span>
           <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{app.region}</span>
-          <UpdatedAgo iso={generatedAt} stale={stale} refreshing={refreshing} />
+          {generatedAt ? <UpdatedAgo iso={generatedAt} stale={stale} refreshing={refreshing} /> : null}
         </div>
         {verdict ? (
-          <div className="mt-1.5">
+          <div className={`mt-1.5 ${STALE_DIM}`}>
             <GreenVerdictLine verdict={verdict} />
           </div>
         ) : null}

@@ -587,6 +587,10 @@ export interface AppSnapshot {
   drift?: Drift | null;
   /** Green compared with blue over the last minutes (5xx rate, latency), from the series above. */
   greenVerdict: GreenVerdict;
+  /** How old the AWS read was when the server answered (ms, on the server's clock). */
+  dataAgeMs?: number;
+  /** Why the server could not refresh the AWS read (user-safe), when it answers with an older one. */
+  readError?: string | null;
 }
 
 /** Error with a code and a user-safe message (never raw AWS text). */
