@@ -23,7 +23,8 @@ interface AppTitleBarProps {
 /** Breadcrumb, name, pattern and freshness of the page's data; name, pattern and actions need no AWS read. */
 export function AppTitleBar({ app, generatedAt, refreshing, stale, actions, verdict }: AppTitleBarProps) {
   return (
-    <div className="flex flex-wrap items-end justify-between gap-4">
+    // Top-aligned: the verdict line arriving under the title with the first snapshot must not move Roll back.
+    <div className="flex flex-wrap items-start justify-between gap-4">
       <div className="min-w-0">
         <nav aria-label="Breadcrumb" className="text-xs text-slate-500 dark:text-slate-400">
           <Link href="/overview" className="hover:text-slate-900 hover:underline dark:hover:text-slate-100">
@@ -46,7 +47,7 @@ export function AppTitleBar({ app, generatedAt, refreshing, stale, actions, verd
           </div>
         ) : null}
       </div>
-      {actions ? <div className="flex items-center gap-2">{actions}</div> : null}
+      {actions ? <div className="flex items-center gap-2 pt-3">{actions}</div> : null}
     </div>
   );
 }
