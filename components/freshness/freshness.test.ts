@@ -25,8 +25,14 @@ describe("pageFreshness", () => {
   });
 
   it("is unreachable when the latest poll failed, keeping the age of what is on screen", () => {
-    const f = pageFreshness({ lastSuccessMs: NOW - 20_000, nowMs: NOW, error: new HttpError(502, "x"), pollMs: POLL });
+    const f = pageFreshness({ lastSuccessMs: NOW - 20_000, nowMs: NOW, error: new TypeError("Failed to fetch"), pollMs: POLL });
     expect(f).toEqual({ kind: "unreachable", ageMs: 20_000 });
+  });
+
+  it("blames AWS, not Teal's server, when the server answers that AWS did not (502/503)", () => {
+    const silent = new HttpError(502, "AWS did not answer.");
+    expect(pageFreshness({ lastSuccessMs: NOW - 20_000, nowMs: NOW, error: silent, pollMs: POLL })).toEqual({ kind: "stale", ageMs: 20_000, cause: "AWS did not answer." });
+    expect(pageFreshness({ lastSuccessMs: 0, nowMs: NOW, error: silent, pollMs: POLL, sinceMs: NOW - 70_000 })).toEqual({ kind: "waiting", waitedMs: 70_000 });
   });
 
   it("waits quietly for a first answer, then says AWS is late after two intervals", () => {

@@ -1,5 +1,6 @@
 import { wallFreshness, type FreshnessInput, type WallFreshness } from "@/components/wall/wall-freshness";
 import { formatClock, formatDurationSeconds } from "@/components/format/format";
+import { HttpError } from "@/components/api/http-error";
 
 /**
  * How much to trust what a page shows right now: one derivation for the overview, the application
@@ -16,8 +17,12 @@ export interface PageFreshnessInput extends FreshnessInput {
 /** Pure: the freshness of a polled page. */
 export function pageFreshness(input: PageFreshnessInput): Freshness {
   const base = wallFreshness(input);
-  if (base.kind !== "loading") return base;
   const waitedMs = input.sinceMs === undefined ? 0 : Math.max(0, input.nowMs - input.sinceMs);
+  // Teal's server answered, saying AWS did not (502/503): AWS is late, not Teal's server.
+  if (base.kind === "unreachable" && input.error instanceof HttpError && (input.error.status === 502 || input.error.status === 503)) {
+    return base.ageMs === null ? { kind: "waiting", waitedMs } : { kind: "stale", ageMs: base.ageMs, cause: input.error.message };
+  }
+  if (base.kind !== "loading") return base;
   return waitedMs > 2 * input.pollMs ? { kind: "waiting", waitedMs } : base;
 }
 
