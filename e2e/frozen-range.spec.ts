@@ -71,9 +71,8 @@ test("with AWS frozen, Roll back is drawn at once and tells the truth, every pag
     const panels = page.getByTestId("aws-panels");
     if ((await panels.count()) > 0) {
       // Each colour's status badge (in its column's header) reads Stale, not a green Healthy (as rendered: innerText).
-      const headers = panels.locator("header");
-      await expect(headers).toHaveCount(2);
-      for (const header of await headers.all()) {
+      for (const colour of ["Blue", "Green"]) {
+        const header = panels.getByRole("region", { name: colour, exact: true }).locator("header");
         await expect(header).toContainText("Stale", { useInnerText: true });
         await expect(header).not.toContainText("Healthy", { useInnerText: true });
       }
@@ -132,7 +131,8 @@ test("with AWS frozen, Roll back is drawn at once and tells the truth, every pag
     await expect(shop).toContainText("Healthy", { useInnerText: true });
     await overview.close();
     await expect(banner).toHaveCount(0, { timeout: 90_000 });
-    for (const header of await page.getByTestId("aws-panels").locator("header").all()) {
+    for (const colour of ["Blue", "Green"]) {
+      const header = page.getByTestId("aws-panels").getByRole("region", { name: colour, exact: true }).locator("header");
       await expect(header).toContainText("Healthy", { useInnerText: true });
       await expect(header).not.toContainText("Stale", { useInnerText: true });
     }
