@@ -32,7 +32,9 @@ async function shoot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   for (const theme of ["light", "dark"] as const) {
     await setTheme(page, theme);
-    await page.screenshot({ path: `${SHOTS}/${name}-${theme}.png` });
+    // Cards fade their colours (transition-colors), and a tab in the background does not run
+    // transitions: finish them for the picture.
+    await page.screenshot({ path: `${SHOTS}/${name}-${theme}.png`, animations: "disabled" });
   }
   await setTheme(page, "light");
 }
