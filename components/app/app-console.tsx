@@ -1,16 +1,19 @@
 "use client";
 
-import { useDeferredValue, useMemo, useState } from "react";
+import { useDeferredValue, useMemo, useState, type ReactNode } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { queryKeys } from "@/components/api/query-keys";
 import { HttpError } from "@/components/api/http-error";
 import { useSnapshot } from "@/components/hooks/use-snapshot";
 import { useTheme } from "@/components/hooks/use-theme";
-import { isOperationActive } from "@/components/hooks/poll-interval";
+import { isOperationActive, POLL_MS } from "@/components/hooks/poll-interval";
+import { FreshnessFrame, STALE_DIM } from "@/components/freshness/freshness-frame";
 import { RollbackButton } from "@/components/controls/rollback-button";
 import { ResumeButton } from "@/components/controls/resume-button";
 import { PatternControls } from "@/components/controls/pattern-controls";
 import type { ConsolePermissions } from "@/components/controls/permissions";
+import type { RevisionRollback } from "@/components/controls/rollback-label";
+import type { AppSnapshot } from "@/lib/domain/types";
 import { OperationPanel } from "@/components/operation/operation-panel";
 import { Route53Panel } from "@/components/dns/route53-panel";
 import { LazyMetricsGrid } from "@/components/charts/lazy-metrics-grid";
@@ -26,18 +29,37 @@ import { EnvironmentsSection } from "./environments-section";
 import { RolloutPanel } from "./rollout-panel";
 import { RiskReview } from "./risk-review";
 import { ecsServicesOf } from "./ecs-services";
-import { AppConsoleSkeleton } from "./app-console-skeleton";
+import { AppConsoleBodySkeleton } from "./app-console-skeleton";
 import { DriftBanner } from "./drift-banner";
 
+/** What the configuration says of the application: enough for the title bar and Roll back. */
+export type ConfiguredApp = AppSnapshot["app"];
+
 interface AppConsoleProps {
-  appId: string;
+  app: ConfiguredApp;
   permissions: ConsolePermissions;
 }
 
-/** The application page: polls the snapshot and lays out environments, controls, DNS and charts. */
-export function AppConsole({ appId, permissions }: AppConsoleProps) {
+/** An ecs-rolling service's revisions as the Roll back button needs them (from the snapshot). */
+function revisionOf(state: AppSnapshot["state"]): RevisionRollback | undefined {
+  if (!state.rollout) return undefined;
+  return {
+    target: state.rollout.previousTaskDefinition,
+    primary: state.rollout.primaryTaskDefinition,
+    revisions: (state.environments.green.ecs ?? state.environments.blue.ecs)?.revisions ?? [],
+  };
+}
+
+/**
+ * The application page. The title bar and Roll back come from the configuration and are drawn at
+ * once; the rest polls the snapshot (environments, controls, DNS, charts) and is dimmed under the
+ * stale banner when AWS is late.
+ */
+export function AppConsole({ app, permissions }: AppConsoleProps) {
+  const appId = app.id;
   const [range, setRange] = useState<RangeMinutes>(60);
   const [announcement, setAnnouncement] = useState("");
+  const [openedAt] = useState(() => Date.now());
   const snapshot = useSnapshot(appId, range);
   const queryClient = useQueryClient();
   const theme = useTheme();
@@ -55,12 +77,47 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
     void queryClient.invalidateQueries({ queryKey: queryKeys.snapshotRoot(appId) });
   }
 
-  if (snapshot.isPending) return <AppConsoleSkeleton />;
+  const data = snapshot.data;
+  const operation = data?.operation ?? null;
+  const resumable = operation !== null && (operation.status === "interrupted" || operation.status === "failed");
+  const status = snapshot.error instanceof HttpError ? snapshot.error.status : null;
+  // An application that is not (or no longer) readable: no button on a page that cannot be used.
+  const gone = !data && (status === 404 || status === 403 || status === 401);
 
-  if (snapshot.isError && !snapshot.data) {
-    const error = snapshot.error;
-    const status = error instanceof HttpError ? error.status : null;
-    return (
+  const actions =
+    !gone && (permissions.rollback || (permissions.shift && resumable)) ? (
+      <>
+        {/* Resume sits left of Roll back, so Roll back never moves when Resume appears. */}
+        {permissions.shift && resumable && operation ? (
+          <ResumeButton appId={appId} operation={operation} onStarted={(id) => refresh(`Resume started: operation ${id}`)} />
+        ) : null}
+        {permissions.rollback ? (
+          <RollbackButton
+            appId={appId}
+            revision={data ? revisionOf(data.state) : undefined}
+            revisionPending={!data && app.pattern === "ecs-rolling"}
+            onStarted={(id) => refresh(`Rollback started: operation ${id}`)}
+          />
+        ) : null}
+      </>
+    ) : null;
+
+  const header = (
+    <AppTitleBar
+      app={data?.app ?? app}
+      generatedAt={data?.generatedAt ?? null}
+      refreshing={snapshot.isFetching}
+      stale={snapshot.isError || (data?.readError ?? null) !== null}
+      verdict={data?.greenVerdict}
+      actions={actions}
+    />
+  );
+
+  let body: ReactNode;
+  if (data) {
+    body = <AppConsoleBody appId={appId} data={data} chartData={chartData ?? data} chartDomain={chartDomain} permissions={permissions} range={range} onRange={setRange} onStarted={refresh} dark={theme === "dark"} />;
+  } else if (snapshot.isError) {
+    body = (
       <div className="max-w-2xl">
         <Notice
           tone="danger"
@@ -71,64 +128,70 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
             <>
               Your session has ended. <a className="underline" href={`/signin?callbackUrl=/apps/${encodeURIComponent(appId)}`}>Sign in again</a>.
             </>
+          ) : status === 403 || status === 404 ? (
+            snapshot.error.message
           ) : (
-            error.message
+            <>{snapshot.error.message} Teal keeps trying; Roll back works without this page&apos;s data.</>
           )}
         </Notice>
       </div>
     );
+  } else {
+    body = <AppConsoleBodySkeleton />;
   }
 
-  const data = snapshot.data;
-  const { state, operation } = data;
-  const busy = isOperationActive(operation?.status);
-  const intents = new Set(data.pattern.intents);
-  const resumable = operation !== null && (operation.status === "interrupted" || operation.status === "failed");
-
   return (
-    <div className="space-y-5">
+    <FreshnessFrame
+      className="space-y-5"
+      bodyClassName="space-y-5"
+      header={header}
+      input={{
+        lastSuccessMs: snapshot.dataUpdatedAt,
+        // While retrying, react-query keeps the failure in failureReason before it becomes the error.
+        error: gone ? null : (snapshot.error ?? snapshot.failureReason ?? null),
+        pollMs: POLL_MS,
+        dataAgeMs: data?.dataAgeMs ?? 0,
+        awsError: data?.readError ?? null,
+        sinceMs: openedAt,
+      }}
+    >
       <p role="status" className="sr-only">
         {announcement}
       </p>
-      <AppTitleBar
-        app={data.app}
-        generatedAt={data.generatedAt}
-        refreshing={snapshot.isFetching}
-        stale={snapshot.isError}
-        verdict={data.greenVerdict}
-        actions={
-          permissions.rollback || (permissions.shift && resumable) ? (
-            <>
-              {/* Resume sits left of Roll back, so Roll back never moves when Resume appears. */}
-              {permissions.shift && resumable && operation ? (
-                <ResumeButton appId={appId} operation={operation} onStarted={(id) => refresh(`Resume started: operation ${id}`)} />
-              ) : null}
-              {permissions.rollback ? (
-                <RollbackButton
-                  appId={appId}
-                  revision={
-                    state.rollout
-                      ? {
-                          target: state.rollout.previousTaskDefinition,
-                          primary: state.rollout.primaryTaskDefinition,
-                          revisions: (state.environments.green.ecs ?? state.environments.blue.ecs)?.revisions ?? [],
-                        }
-                      : undefined
-                  }
-                  onStarted={(id) => refresh(`Rollback started: operation ${id}`)}
-                />
-              ) : null}
-            </>
-          ) : null
-        }
-      />
+      {body}
+    </FreshnessFrame>
+  );
+}
 
+interface AppConsoleBodyProps {
+  appId: string;
+  data: AppSnapshot;
+  chartData: AppSnapshot;
+  chartDomain: { from: number; to: number };
+  permissions: ConsolePermissions;
+  range: RangeMinutes;
+  onRange: (range: RangeMinutes) => void;
+  onStarted: (message: string) => void;
+  dark: boolean;
+}
+
+/** Everything read from AWS: environments, controls, DNS, operation, charts. */
+function AppConsoleBody({ appId, data, chartData, chartDomain, permissions, range, onRange, onStarted, dark }: AppConsoleBodyProps) {
+  const { state, operation } = data;
+  const busy = isOperationActive(operation?.status);
+  const intents = new Set(data.pattern.intents);
+  const refresh = onStarted;
+  return (
+    <>
       {data.drift ? (
-        <DriftBanner appId={appId} drift={data.drift} canReassert={permissions.reassert} onStarted={(id) => refresh(`Re-assert started: operation ${id}`)} />
+        <div className={STALE_DIM}>
+          <DriftBanner appId={appId} drift={data.drift} canReassert={permissions.reassert} onStarted={(id) => refresh(`Re-assert started: operation ${id}`)} />
+        </div>
       ) : null}
 
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-[minmax(0,1fr)_380px] 2xl:grid-cols-[minmax(0,1fr)_420px]">
-        <div className="min-w-0 space-y-4">
+        {/* Read from AWS: dimmed while stale. The controls and the operation (Teal's journal) stay bright. */}
+        <div data-testid="aws-panels" className={`min-w-0 space-y-4 ${STALE_DIM}`}>
           {state.rollout ? <RolloutPanel rollout={state.rollout} /> : <TrafficSplitPanel state={state} />}
           <EnvironmentsSection
             appId={appId}
@@ -153,11 +216,13 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
             onAborted={() => refresh("Abort requested")}
             settle={data.settle ?? null}
           />
-          <RiskReview pattern={data.pattern} verdict={data.greenVerdict} />
+          <div className={STALE_DIM}>
+            <RiskReview pattern={data.pattern} verdict={data.greenVerdict} />
+          </div>
         </div>
       </div>
 
-      <section aria-labelledby="metrics-heading" className="space-y-3">
+      <section aria-labelledby="metrics-heading" className={`space-y-3 ${STALE_DIM}`}>
         <div className="flex items-center justify-between">
           <div className="flex items-baseline gap-2">
             <h2 id="metrics-heading" className="text-sm font-semibold text-slate-900 dark:text-slate-100">
@@ -165,17 +230,17 @@ export function AppConsole({ appId, permissions }: AppConsoleProps) {
             </h2>
             <span className="text-xs text-slate-500 dark:text-slate-400">CloudWatch, per minute, times in UTC · ⚑ marks operations</span>
           </div>
-          <RangePicker value={range} onChange={setRange} />
+          <RangePicker value={range} onChange={onRange} />
         </div>
         <LazyMetricsGrid
-          series={(chartData ?? data).metrics.series}
-          markers={(chartData ?? data).markers}
+          series={chartData.metrics.series}
+          markers={chartData.markers}
           domain={chartDomain}
-          rangeMinutes={(chartData ?? data).metrics.rangeMinutes}
-          nowMs={Date.parse((chartData ?? data).generatedAt)}
-          palette={theme === "dark" ? DARK_PALETTE : LIGHT_PALETTE}
+          rangeMinutes={chartData.metrics.rangeMinutes}
+          nowMs={Date.parse(chartData.generatedAt)}
+          palette={dark ? DARK_PALETTE : LIGHT_PALETTE}
         />
       </section>
-    </div>
+    </>
   );
 }

@@ -4,11 +4,13 @@ import type { AppSnapshot } from "@/lib/domain/types";
 import type { GreenVerdict } from "@/lib/domain/green-verdict";
 import { GreenVerdictLine } from "@/components/verdict/green-verdict-line";
 import { patternLabel } from "@/components/format/format";
+import { STALE_DIM } from "@/components/freshness/freshness-frame";
 import { UpdatedAgo } from "./updated-ago";
 
 interface AppTitleBarProps {
   app: AppSnapshot["app"];
-  generatedAt: string;
+  /** When the AWS read shown was made; null before the first snapshot (the bar is drawn from the configuration). */
+  generatedAt: string | null;
   refreshing: boolean;
   /** Connection trouble: the data shown is older than it looks. */
   stale: boolean;
@@ -18,10 +20,11 @@ interface AppTitleBarProps {
   verdict?: GreenVerdict;
 }
 
-/** Breadcrumb, name, pattern and freshness of the page's data. */
+/** Breadcrumb, name, pattern and freshness of the page's data; name, pattern and actions need no AWS read. */
 export function AppTitleBar({ app, generatedAt, refreshing, stale, actions, verdict }: AppTitleBarProps) {
   return (
-    <div className="flex flex-wrap items-end justify-between gap-4">
+    // Top-aligned: the verdict line arriving under the title with the first snapshot must not move Roll back.
+    <div className="flex flex-wrap items-start justify-between gap-4">
       <div className="min-w-0">
         <nav aria-label="Breadcrumb" className="text-xs text-slate-500 dark:text-slate-400">
           <Link href="/overview" className="hover:text-slate-900 hover:underline dark:hover:text-slate-100">
@@ -36,15 +39,15 @@ export function AppTitleBar({ app, generatedAt, refreshing, stale, actions, verd
             {patternLabel(app.pattern)}
           </span>
           <span className="font-mono text-xs text-slate-500 dark:text-slate-400">{app.region}</span>
-          <UpdatedAgo iso={generatedAt} stale={stale} refreshing={refreshing} />
+          {generatedAt ? <UpdatedAgo iso={generatedAt} stale={stale} refreshing={refreshing} /> : null}
         </div>
         {verdict ? (
-          <div className="mt-1.5">
+          <div className={`mt-1.5 ${STALE_DIM}`}>
             <GreenVerdictLine verdict={verdict} />
           </div>
         ) : null}
       </div>
-      {actions ? <div className="flex items-center gap-2">{actions}</div> : null}
+      {actions ? <div className="flex items-center gap-2 pt-3">{actions}</div> : null}
     </div>
   );
 }

@@ -7,7 +7,7 @@ import type { ChartPalette } from "./chart-palette";
 import { chartRows, markersInWindow } from "./merge-series";
 import { tickStepMs, timeTicks } from "./time-axis";
 import { MetricChart } from "./metric-chart";
-import { periodFor } from "@/lib/metrics/catalog";
+import { periodFor } from "@/lib/domain/metric-period";
 
 interface MetricsGridProps {
   series: readonly MetricSeries[];

@@ -6,6 +6,8 @@ import { Notice } from "@/components/ui/notice";
 import { ModalDialog } from "@/components/ui/modal-dialog";
 import { buttonClass } from "@/components/ui/button-styles";
 import { usePlanPreview } from "@/components/hooks/use-plan-preview";
+import { useNow } from "@/components/hooks/use-now";
+import { HttpError } from "@/components/api/http-error";
 import { PlanPreviewBody } from "./plan-preview-body";
 import { FailureNotice } from "./failure-notice";
 import { useActionRunner } from "./use-action-runner";
@@ -15,15 +17,23 @@ interface RollbackDialogProps {
   appId: string;
   /** ecs-rolling: the revision to go back to, or the choice of one when it is unknown. */
   revision?: RevisionRollback;
+  /** ecs-rolling before its revisions are read: the server picks the revision that served before. */
+  revisionPending?: boolean;
   onClose: () => void;
   onStarted: (operationId: string) => void;
 }
+
+/** A plan not read after this long is said to be waiting on AWS, in words, not only a skeleton. */
+export const PLAN_SLOW_MS = 3_000;
 
 /**
  * One confirmation, no typing: the rollback must be doable half-awake. The plan is shown, but the
  * button works even if the preview cannot load — the server plans the rollback itself.
  */
-export function RollbackDialog({ appId, revision, onClose, onStarted }: RollbackDialogProps) {
+export function RollbackDialog({ appId, revision, revisionPending = false, onClose, onStarted }: RollbackDialogProps) {
+  const [openedAt] = useState(() => Date.now());
+  const [confirmedAt, setConfirmedAt] = useState<number | null>(null);
+  const nowMs = useNow(1000);
   const [chosen, setChosen] = useState("");
   // The revision the button named goes to the server as is: the rollback goes where it said.
   const taskDefinition = revision ? (revision.target ?? (chosen || undefined)) : undefined;
@@ -38,13 +48,21 @@ export function RollbackDialog({ appId, revision, onClose, onStarted }: Rollback
   const mustChoose = revision !== undefined && revision.target === null;
 
   async function confirm() {
+    setConfirmedAt(Date.now());
     const trimmed = reason.trim();
     const data = await runner.run(() =>
       rollback({ appId, ...(trimmed ? { reason: trimmed } : {}), ...(taskDefinition !== undefined ? { taskDefinition } : {}) }),
     );
+    setConfirmedAt(null);
     if (data?.operationId) onStarted(data.operationId);
     else if (data?.nothingToDo) setNothing(data.nothingToDo);
   }
+
+  // AWS silent: the preview is still on its way after a few seconds, or gave up.
+  const planLate = preview.isPending && nowMs - openedAt > PLAN_SLOW_MS;
+  // Only a server or network failure is AWS's silence; a refusal (4xx) is shown as what it is.
+  const planFailed = preview.isError && !(preview.error instanceof HttpError && preview.error.status < 500);
+  const startLate = runner.pending && confirmedAt !== null && nowMs - confirmedAt > PLAN_SLOW_MS;
 
   let title = "Roll back to blue";
   let subtitle = "Sends all traffic back to blue (0 % green).";
@@ -54,6 +72,9 @@ export function RollbackDialog({ appId, revision, onClose, onStarted }: Rollback
       revision.target === revision.primary
         ? `${revision.primary} is the revision to go back to: ECS re-asserts it.`
         : `${revision.target} served before ${revision.primary}: ECS rolls the service back to it, task by task.`;
+  } else if (revisionPending) {
+    title = "Roll back";
+    subtitle = "Goes back to the revision that served before the current deployment; Teal reads which one from AWS.";
   } else if (revision) {
     title = "Roll back to a revision";
     subtitle = `Teal cannot tell which revision served before ${revision.primary}: choose the one to go back to.`;
@@ -103,7 +124,27 @@ export function RollbackDialog({ appId, revision, onClose, onStarted }: Rollback
             </select>
           </div>
         ) : null}
-        <PlanPreviewBody preview={preview} />
+        {startLate ? (
+          <Notice tone="warning" title="Waiting for AWS to answer" live>
+            Your rollback is asked for. Teal reads the application from AWS before it starts, and starts it as soon as AWS answers; keep this dialog open.
+          </Notice>
+        ) : null}
+        {planLate || planFailed ? (
+          <div className="space-y-2">
+            <Notice tone="warning" title="AWS is not answering; the plan will be read when it does" live>
+              Roll back now still works: Teal plans the rollback itself when you confirm, from what AWS answers then.
+            </Notice>
+            {planFailed ? (
+              <button type="button" className={buttonClass("secondary", "sm")} onClick={() => void preview.refetch()} disabled={preview.isFetching}>
+                {preview.isFetching ? "Reading the plan…" : "Read the plan again"}
+              </button>
+            ) : (
+              <PlanPreviewBody preview={preview} />
+            )}
+          </div>
+        ) : (
+          <PlanPreviewBody preview={preview} />
+        )}
         <div>
           <label htmlFor={reasonId} className="block text-sm font-medium text-slate-900 dark:text-slate-100">
             Reason <span className="font-normal text-slate-500 dark:text-slate-400">(optional)</span>

@@ -22,3 +22,12 @@ describe("revisionSuffix and rollbackChoices", () => {
     expect(rollbackChoices({ target: null, primary: "n:42", revisions: ["n:43", "n:42", "n:41"] })).toEqual(["n:43", "n:41"]);
   });
 });
+
+describe("rollbackButtonLabel before AWS answers", () => {
+  it("says a generic Roll back… for a rolling update whose revisions are not read yet", () => {
+    expect(rollbackButtonLabel(undefined, true)).toBe("Roll back…");
+  });
+  it("names the revision once it is read, even if it was pending before", () => {
+    expect(rollbackButtonLabel({ target: "notifications:41", primary: "notifications:42", revisions: [] }, true)).toBe("Roll back to :41");
+  });
+});

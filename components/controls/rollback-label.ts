@@ -20,8 +20,12 @@ export function revisionSuffix(taskDefinition: string): string {
   return colon >= 0 && /^\d+$/.test(taskDefinition.slice(colon + 1)) ? taskDefinition.slice(colon) : taskDefinition;
 }
 
-export function rollbackButtonLabel(revision: RevisionRollback | undefined): string {
-  if (!revision) return "Roll back to blue";
+/**
+ * `revisionPending`: an ecs-rolling service whose revisions are not read yet (AWS has not answered):
+ * a generic "Roll back…" in the same place, so the button is there before AWS and never moves.
+ */
+export function rollbackButtonLabel(revision: RevisionRollback | undefined, revisionPending = false): string {
+  if (!revision) return revisionPending ? "Roll back…" : "Roll back to blue";
   return revision.target === null ? "Roll back to…" : `Roll back to ${revisionSuffix(revision.target)}`;
 }
 

@@ -2,12 +2,12 @@ import type { ReactNode } from "react";
 import type { EnvironmentState, LoadBalancerView } from "@/lib/domain/types";
 import type { KeptWarm } from "@/lib/domain/kept-warm";
 import type { HealthFigure } from "@/lib/domain/figures";
-import { Badge } from "@/components/ui/badge";
 import { formatPercent } from "@/components/format/format";
 import { COLOR_NAME, ColorShape } from "./color-shape";
 import { environmentHealth } from "./health-look";
 import { InstanceTable, type InstanceSelection } from "./instance-table";
 import { CapacitySummary } from "./capacity-summary";
+import { StaleAwareBadge } from "@/components/freshness/stale-badge";
 
 interface EnvironmentColumnProps {
   env: EnvironmentState;
@@ -49,10 +49,8 @@ export function EnvironmentColumn({ env, configuredPercent, observedPercent, sel
           <ColorShape color={env.color} className="text-lg" />
           {COLOR_NAME[env.color]}
         </h2>
-        <Badge tone={health.tone}>
-          <span aria-hidden="true">{health.icon}</span>
-          {health.label}
-        </Badge>
+        {/* Reads "Stale" while the page's data is old (see FreshnessFrame). */}
+        <StaleAwareBadge tone={health.tone} icon={health.icon} label={health.label} stale={false} />
       </header>
 
       <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1.5 px-4 pb-3 text-sm">

@@ -12,13 +12,17 @@ import { RolloutLine } from "./rollout-line";
 import { GreenVerdictLine } from "@/components/verdict/green-verdict-line";
 import { SettleBadge } from "@/components/operation/settle-section";
 import { settleLook } from "@/components/operation/settle-look";
+import { StaleAwareBadge } from "@/components/freshness/stale-badge";
+import { STALE_DIM } from "@/components/freshness/freshness-frame";
 
 interface AppCardProps {
   app: AppSummary;
   nowMs: number;
+  /** This application's AWS read is old or failed: its figures are dimmed and its badges read "Stale". */
+  stale?: boolean;
 }
 
-function HealthLine({ color, counts, figure }: { color: Color; counts: { healthy: number; unhealthy: number }; figure?: HealthFigure }) {
+function HealthLine({ color, counts, figure, stale }: { color: Color; counts: { healthy: number; unhealthy: number }; figure?: HealthFigure; stale: boolean }) {
   // The shared derivation (lib/domain/figures) when the summary carries it: the app page and the wall show the same.
   const look = figure ?? environmentHealth(counts.healthy, counts.unhealthy);
   return (
@@ -29,17 +33,14 @@ function HealthLine({ color, counts, figure }: { color: Color; counts: { healthy
       </span>
       <span className="flex items-center gap-2 tabular-nums">
         <span className="text-slate-600 dark:text-slate-400">{figure ? figure.text : `${counts.healthy}/${counts.healthy + counts.unhealthy} healthy`}</span>
-        <Badge tone={look.tone}>
-          <span aria-hidden="true">{look.icon}</span>
-          {look.label}
-        </Badge>
+        <StaleAwareBadge tone={look.tone} icon={look.icon} label={look.label} stale={stale} />
       </span>
     </div>
   );
 }
 
 /** One application on the overview: split, health and what is running. The whole card links to it. */
-export function AppCard({ app, nowMs }: AppCardProps) {
+export function AppCard({ app, nowMs, stale = false }: AppCardProps) {
   const op = app.operation;
   const opLook = op ? operationStatusLook(op.status) : null;
   const active = isOperationActive(op?.status);
@@ -48,7 +49,10 @@ export function AppCard({ app, nowMs }: AppCardProps) {
   const settleText = settle ? settleLook(settle, nowMs) : null;
   const traffic = app.figures?.traffic;
   return (
-    <article className="group relative flex flex-col rounded-lg border border-slate-200 bg-white shadow-xs transition-colors hover:border-teal-500/60 focus-within:ring-2 focus-within:ring-teal-600 dark:border-slate-800 dark:bg-slate-900 dark:hover:border-teal-500/50">
+    <article
+      data-stale={stale ? "true" : undefined}
+      className="group relative flex flex-col rounded-lg border border-slate-200 bg-white shadow-xs transition-colors hover:border-teal-500/60 focus-within:ring-2 focus-within:ring-teal-600 dark:border-slate-800 dark:bg-slate-900 dark:hover:border-teal-500/50"
+    >
       <header className="flex items-start justify-between gap-3 px-4 pt-3.5 pb-2">
         <div className="min-w-0">
           <h2 className="truncate text-[15px] font-semibold text-slate-900 dark:text-slate-100">
@@ -92,31 +96,34 @@ export function AppCard({ app, nowMs }: AppCardProps) {
             AWS differs from Teal&apos;s last operation: {app.drift.text}
           </p>
         ) : null}
-        {traffic?.kind === "rollout" ? (
-          <RolloutLine percent={traffic.percent} primary={traffic.primary} />
-        ) : app.pattern === "ecs-rolling" ? (
-          <RolloutLine percent={app.configuredGreenPercent} />
-        ) : (
-          <div className="space-y-1.5">
-            <SplitBar label="Configured" greenPercent={traffic?.configuredGreenPercent ?? app.configuredGreenPercent} emptyText="unknown" size="sm" />
-            <SplitBar
-              label="Observed"
-              greenPercent={traffic ? traffic.observedGreenPercent : app.observedGreenPercent}
-              size="sm"
-              {...(traffic?.observedFrom === "none" ? { emptyText: "not measured" } : {})}
-            />
-            {app.observedWindowMinutes !== undefined && (traffic === undefined || traffic.observedFrom === "requests") ? (
-              <p className="text-right text-[11px] text-slate-500 dark:text-slate-400">observed: requests of the last {app.observedWindowMinutes} min</p>
-            ) : null}
-          </div>
-        )}
-        {app.health ? (
-          <div className="space-y-1 border-t border-slate-100 pt-2.5 dark:border-slate-800">
-            <HealthLine color="blue" counts={app.health.blue} figure={app.figures?.health.blue} />
-            <HealthLine color="green" counts={app.health.green} figure={app.figures?.health.green} />
-          </div>
-        ) : null}
-        {app.greenVerdict ? <GreenVerdictLine verdict={app.greenVerdict} size="sm" /> : null}
+        {/* Read from AWS: dimmed while stale (the card's own read, or the whole page's). */}
+        <div className={`space-y-3 ${STALE_DIM} ${stale ? "opacity-55 grayscale" : ""}`}>
+          {traffic?.kind === "rollout" ? (
+            <RolloutLine percent={traffic.percent} primary={traffic.primary} />
+          ) : app.pattern === "ecs-rolling" ? (
+            <RolloutLine percent={app.configuredGreenPercent} />
+          ) : (
+            <div className="space-y-1.5">
+              <SplitBar label="Configured" greenPercent={traffic?.configuredGreenPercent ?? app.configuredGreenPercent} emptyText="unknown" size="sm" />
+              <SplitBar
+                label="Observed"
+                greenPercent={traffic ? traffic.observedGreenPercent : app.observedGreenPercent}
+                size="sm"
+                {...(traffic?.observedFrom === "none" ? { emptyText: "not measured" } : {})}
+              />
+              {app.observedWindowMinutes !== undefined && (traffic === undefined || traffic.observedFrom === "requests") ? (
+                <p className="text-right text-[11px] text-slate-500 dark:text-slate-400">observed: requests of the last {app.observedWindowMinutes} min</p>
+              ) : null}
+            </div>
+          )}
+          {app.health ? (
+            <div className="space-y-1 border-t border-slate-100 pt-2.5 dark:border-slate-800">
+              <HealthLine color="blue" counts={app.health.blue} figure={app.figures?.health.blue} stale={stale} />
+              <HealthLine color="green" counts={app.health.green} figure={app.figures?.health.green} stale={stale} />
+            </div>
+          ) : null}
+          {app.greenVerdict ? <GreenVerdictLine verdict={app.greenVerdict} size="sm" /> : null}
+        </div>
       </div>
 
       <footer className="border-t border-slate-100 px-4 py-2 text-xs text-slate-500 dark:border-slate-800 dark:text-slate-400">

@@ -592,6 +592,10 @@ export interface AppSnapshot {
   greenVerdict: GreenVerdict;
   /** Whether traffic has followed `operation` since its calls ended (draining / settled); null when it has no such phase. */
   settle?: TrafficSettle | null;
+  /** How old the AWS read was when the server answered (ms, on the server's clock). */
+  dataAgeMs?: number;
+  /** Why the server could not refresh the AWS read (user-safe), when it answers with an older one. */
+  readError?: string | null;
 }
 
 /** Error with a code and a user-safe message (never raw AWS text). */

@@ -40,10 +40,7 @@ export const ECS_SERVICE_CATALOG: readonly CatalogEntry[] = [
   { key: "memory", metric: "MemoryUtilization", stat: "Average", unit: "Percent" },
 ] as const;
 
-/** Chart period for a range: 1-minute points up to 3 h, 5-minute points beyond. */
-export function periodFor(rangeMinutes: number): number {
-  return rangeMinutes <= 180 ? 60 : 300;
-}
+export { periodFor } from "@/lib/domain/metric-period";
 
 export const RANGES_MINUTES = [60, 180, 720, 1440] as const;
 export type RangeMinutes = (typeof RANGES_MINUTES)[number];

@@ -77,9 +77,10 @@ export interface SnapshotService {
   snapshot(appId: string, range: RangeMinutes): Promise<AppSnapshot>;
   /**
    * The last good snapshot (1 h), at once, even while AWS does not answer, with why it could not be
-   * refreshed; rejects only when the application was never read. For read-only screens (the wall).
+   * refreshed; rejects only when the application was never read. For read-only screens (the wall),
+   * and the application page's polls (`range`, 60 min by default), which must not hang on AWS.
    */
-  lastGood(appId: string): Promise<{ snapshot: AppSnapshot; readError: string | null }>;
+  lastGood(appId: string, range?: RangeMinutes): Promise<{ snapshot: AppSnapshot; readError: string | null }>;
   summaries(): Promise<AppSummary[]>;
   /** After an operation changed an application, drop its cached AWS state. */
   invalidate(appId: string): void;
@@ -175,9 +176,9 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
 
   const service: SnapshotService = {
     snapshot: (appId, range) => assemble(appId, range, (key) => cache.get(key)),
-    async lastGood(appId) {
+    async lastGood(appId, range = 60) {
       let readError: string | null = null;
-      const snapshot = await assemble(appId, 60, async (key) => {
+      const snapshot = await assemble(appId, range, async (key) => {
         const cached = await cache.read(key);
         if (cached.error !== null) readError = readErrorText(cached.error);
         return cached.value;

@@ -9,7 +9,7 @@ export default function OverviewPage() {
     <div className="space-y-4">
       <div>
         <h1 className="text-xl font-semibold tracking-tight text-slate-900 dark:text-slate-100">Applications</h1>
-        <p className="mt-0.5 text-sm text-slate-500 dark:text-slate-400">Traffic split, health and running operations. Refreshes every 5 s.</p>
+        <p className="mt-0.5 text-sm text-slate-500 dark:text-slate-400">Traffic split, health and running operations.</p>
       </div>
       <OverviewGrid />
     </div>

@@ -15,6 +15,9 @@ const rangeSchema = z.coerce
   .default(60);
 
 // One application's state, metrics and operation, from the shared snapshot (polled every few seconds).
+// It never waits long on AWS: when a refresh does not land within a moment, the answer is the last
+// good read with its age and why it is not newer, so a page shows stale data instead of hanging
+// and ending in a 502.
 export async function GET(req: NextRequest, ctx: { params: Promise<{ appId: string }> }) {
   return authorizedJson("read", async () => {
     const { appId } = await ctx.params;
@@ -23,6 +26,7 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ appId: stri
     const range = rangeSchema.safeParse(req.nextUrl.searchParams.get("range") ?? undefined);
     if (!range.success) throw new AppError("invalid", "range must be 60, 180, 720 or 1440 (minutes).");
     const rt = await getRuntime();
-    return getSnapshotService(rt).snapshot(id.data, range.data as RangeMinutes);
+    const { snapshot, readError } = await getSnapshotService(rt).lastGood(id.data, range.data as RangeMinutes);
+    return { ...snapshot, dataAgeMs: Math.max(0, Date.now() - Date.parse(snapshot.generatedAt)), readError };
   });
 }

@@ -1,0 +1,83 @@
+// The application page's snapshot route answers from `lastGood(appId, range)`: while AWS does not
+// answer (or fails), it must answer at once with the last good read of that range and why it is not
+// newer, rather than waiting on AWS and ending in a 502. Against the practice range, real SDK clients.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClients } from "@/lib/aws/clients";
+import { createAwsGateway } from "@/lib/aws/gateway";
+import { loadTealConfig, parseEnv } from "@/lib/config/load";
+import { createEngine } from "@/lib/engine/engine";
+import { seedDemoWorld } from "@/lib/sim/seed";
+import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { openStore, type Store } from "@/lib/store/store";
+import type { Runtime } from "./runtime";
+import { createSnapshotService } from "./snapshots";
+
+let range: TestRange;
+let store: Store;
+let rt: Runtime;
+let dir: string;
+
+async function faults(body: unknown): Promise<void> {
+  const res = await fetch(`${range.url}/_sim/faults`, { method: "POST", body: JSON.stringify(body) });
+  expect(res.ok).toBe(true);
+}
+
+beforeAll(async () => {
+  range = await startTestRange({});
+  await seedDemoWorld(range.url);
+  dir = mkdtempSync(path.join(os.tmpdir(), "teal-lastgood-"));
+  store = await openStore(`file:${path.join(dir, "teal.db")}`);
+  const clients = createClients({ region: "us-east-1", endpoint: range.url, maxAttempts: 1, requestTimeoutMs: 30_000 });
+  const config = loadTealConfig("teal.config.yaml");
+  const apps = new Map(config.applications.map((a) => [a.id, a]));
+  rt = {
+    env: parseEnv({ TEAL_REFRESH_MS: "1000" }),
+    config,
+    store,
+    engine: createEngine({ store, gateway: createAwsGateway(clients) }),
+    clients: () => clients,
+    patientClients: () => clients,
+    app: (id) => apps.get(id),
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await fetch(`${range.url}/_sim/faults`, { method: "DELETE" }).catch(() => undefined);
+  await store?.close();
+  await range?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("lastGood for a chosen range", () => {
+  it("answers within seconds with the last good read of that range while AWS does not answer, then with the failure beside it", async () => {
+    const service = createSnapshotService(rt);
+    const first = await service.lastGood("shop", 180);
+    expect(first.readError).toBeNull();
+    expect(first.snapshot.metrics.rangeMinutes).toBe(180);
+
+    // AWS holds every answer 20 s (real time): a refresh is due, and it does not land.
+    await faults({ latencyMs: 20_000, latencyClock: "real" });
+    await new Promise((r) => setTimeout(r, 1_100));
+    const started = Date.now();
+    const late = await service.lastGood("shop", 180);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(late.snapshot.generatedAt).toBe(first.snapshot.generatedAt);
+    expect(late.snapshot.metrics.rangeMinutes).toBe(180);
+
+    // AWS fails outright: the next refresh fails, and the answer is still the last good read, with
+    // the user-safe reason the overview and the wall show (the failed call and its code, no ARN or request id).
+    await faults({ latencyMs: 0, errorRate: 1 });
+    await expect.poll(async () => (await service.lastGood("shop", 180)).readError, { timeout: 45_000, interval: 1_100 }).not.toBeNull();
+    const failed = await service.lastGood("shop", 180);
+    expect(failed.snapshot.generatedAt).toBe(first.snapshot.generatedAt);
+    expect(failed.readError).toMatch(/failed/);
+    expect(failed.readError).not.toMatch(/RequestId|arn:|\d{12}/i);
+  }, 90_000);
+
+  it("rejects an application that is not configured", async () => {
+    await expect(createSnapshotService(rt).lastGood("no-such-app", 60)).rejects.toMatchObject({ code: "not_found" });
+  });
+});
