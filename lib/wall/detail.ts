@@ -5,6 +5,7 @@
 
 import { COLORS, type AppState, type Drift, type Operation } from "@/lib/domain/types";
 import type { WallAlarm, WallOperation } from "@/lib/domain/wall";
+import { colorHealth } from "./health";
 
 const IN_FLIGHT = new Set(["pending", "running", "interrupted"]);
 
@@ -41,11 +42,15 @@ export function wallAlarms(input: { state: AppState | null; readError: string | 
     for (const color of COLORS) {
       const env = state.environments[color];
       const share = color === "green" ? green : 100 - green;
-      const total = env.healthy + env.unhealthy;
-      if (share > 0 && env.healthy === 0) {
+      const health = colorHealth(env);
+      // Starting, draining or standby capacity is a planned transition (a rollback step attaching
+      // blue again), not an outage: only a colour with traffic and nothing serving or on its way is.
+      const nothingComing = health.healthy === 0 && health.starting === 0 && health.leaving === 0 && health.standby === 0;
+      if (share > 0 && nothingComing) {
+        const total = health.total;
         alarms.push({ id: `${color}-down`, severity: "critical", text: `${NAME[color]} takes ${share} % of traffic with no healthy ${total === 1 ? "target" : "targets"} (0 of ${total})` });
-      } else if (env.unhealthy > 0) {
-        alarms.push({ id: `${color}-degraded`, severity: "warning", text: `${NAME[color]}: ${env.unhealthy} of ${total} unhealthy` });
+      } else if (health.unhealthy > 0) {
+        alarms.push({ id: `${color}-degraded`, severity: "warning", text: `${NAME[color]}: ${health.unhealthy} of ${health.total} unhealthy` });
       }
     }
     const breaker = state.rollout?.circuitBreakerRollback;
