@@ -201,6 +201,8 @@ test("an operation running, then a failing green: SHIFTING, then FAILING with bo
     await dialog.getByRole("button", { name: "Confirm shift" }).click();
     await expect(dialog).toBeHidden();
     const shiftId = await startedOperationId(page);
+    // A page in the background stops polling (and then rightly reads STALE): the wall is in front.
+    await wall.bringToFront();
     await expect(tile).toHaveAttribute("data-status", "SHIFTING", { timeout: 12_000 });
     await expect(tile).toContainText("Shift");
     await expectReadable(wall, count, "operation-running");
@@ -209,13 +211,14 @@ test("an operation running, then a failing green: SHIFTING, then FAILING with bo
 
     // Green's version answers 30 % 5xx; once a whole minute of it is in CloudWatch the tile fails.
     await range("PUT", "/_sim/versions/v42", { errorRate: 0.3 });
+    await wall.bringToFront();
     await expect(tile).toHaveAttribute("data-status", "FAILING", { timeout: 240_000 });
     await expect(tile.locator("[data-verdict]")).toHaveAttribute("data-verdict", "failing");
     await expect(tile).toContainText("Green failing");
     await expect(tile).toContainText(/green 5xx \d+\.\d+ % vs blue \d+(\.\d+)? %/);
-    // The failing colour's sparkline row names its last minute.
-    await expect(tile.getByRole("img", { name: /^Green: 5xx [\d.]+ % in the last minute$/ })).toBeVisible();
     await expectReadable(wall, count, "failing-green");
+    // The failing colour's sparkline row stays on the tile and names its last minute.
+    await expect(tile.getByRole("img", { name: /^Green: 5xx [\d.]+ % in the last minute$/ })).toBeVisible();
   } finally {
     // Leave the range as the other specs expect it: no faults, green's demo error rate, all traffic on blue.
     await range("DELETE", "/_sim/faults");

@@ -52,7 +52,7 @@ export function WallCard({ app, detail, status }: WallCardProps) {
       data-status={status.word}
       className={`flex min-h-0 flex-col gap-2 overflow-hidden rounded-2xl bg-white px-4 py-3 text-slate-900 dark:bg-slate-900 dark:text-white ${look.border}`}
     >
-      <h2 className="text-[40px] leading-tight font-bold break-words">{app.name}</h2>
+      <h2 className="text-[40px] leading-[1.1] font-bold break-words">{app.name}</h2>
       <WallStatusWordBlock word={status.word} />
       <WallReasons status={status} quietVerdict={quietVerdict} />
       <div className={`mt-auto space-y-2 ${status.stale ? "opacity-70" : ""}`}>

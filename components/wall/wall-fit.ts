@@ -12,19 +12,28 @@ import { useEffect, useLayoutEffect, type RefObject } from "react";
 export function fitTile(tile: HTMLElement): void {
   const parts = [...tile.querySelectorAll<HTMLElement>("[data-fit]")].sort((a, b) => Number(b.dataset.fit) - Number(a.dataset.fit));
   const more = tile.querySelector<HTMLElement>("[data-fit-more]");
-  for (const part of parts) part.style.display = "";
-  if (more) more.style.display = "none";
-  const reasons = tile.querySelectorAll("[data-fit-reason]").length;
+  const reasons = parts.filter((p) => p.dataset.fitReason !== undefined);
   const overflowing = () => tile.scrollHeight > tile.clientHeight + 1 || tile.scrollWidth > tile.clientWidth + 1;
-  let hiddenReasons = 0;
+  const show = (part: HTMLElement, shown: boolean) => {
+    part.style.display = shown ? "" : "none";
+    if (!more) return;
+    const hidden = reasons.filter((r) => r.style.display === "none").length;
+    const left = reasons.length - hidden;
+    more.textContent = hidden === 0 ? "" : left > 0 ? `+${hidden} more` : `${hidden} ${hidden === 1 ? "reason" : "reasons"}: see Teal`;
+    more.style.display = hidden === 0 ? "none" : "";
+  };
+  for (const part of parts) show(part, true);
+  // Drop from the least important part until everything fits…
+  const dropped: HTMLElement[] = [];
   for (const part of parts) {
-    if (!overflowing()) return;
-    part.style.display = "none";
-    if (part.dataset.fitReason === undefined || !more) continue;
-    hiddenReasons += 1;
-    const shown = reasons - hiddenReasons;
-    more.textContent = shown > 0 ? `+${hiddenReasons} more` : `${hiddenReasons} ${hiddenReasons === 1 ? "reason" : "reasons"}: see Teal`;
-    more.style.display = "";
+    if (!overflowing()) break;
+    show(part, false);
+    dropped.push(part);
+  }
+  // …then bring back, most important first, what fits in the room a long part left behind.
+  for (const part of dropped.reverse()) {
+    show(part, true);
+    if (overflowing()) show(part, false);
   }
 }
 

@@ -22,6 +22,11 @@ const TEXT = {
 const FIRST_REASON = 20;
 const MORE_REASONS = 50;
 
+/** "29.8 %" and "5 min" never split across two lines. */
+function keepUnits(text: string): string {
+  return text.replace(/(\d) (%|ms|s|min)(?=\s|$|[),])/g, "$1\u00a0$2").replace(/last (\d)/g, "last\u00a0$1");
+}
+
 function age(ms: number | null): string {
   return ms === null ? "never read" : `${formatDurationSeconds(ms / 1000)} old`;
 }
@@ -41,8 +46,8 @@ function verdictReason(verdict: GreenVerdict): Reason {
         <span className={`font-bold ${tone}`}>
           <span aria-hidden="true">{verdict.status === "failing" ? "✕" : "!"}</span> {verdict.label}
         </span>
-        {verdict.figures ? <span className="tabular-nums"> · {verdict.figures}</span> : null}
-        {window ? <span className={TEXT.neutral}> · {window}</span> : null}
+        {verdict.figures ? <span className="tabular-nums"> · {keepUnits(verdict.figures)}</span> : null}
+        {window ? <span className={TEXT.neutral}> · {keepUnits(window)}</span> : null}
       </div>
     ),
   };
@@ -65,17 +70,9 @@ function operationReasons(op: WallOperation, alongsideFailure: boolean): Reason[
       ),
     },
   ];
-  if (step) {
-    reasons.push({
-      key: "op-step",
-      node: (
-        <p className="tabular-nums">
-          <span className="font-bold">{step}</span>
-          {op.stepTitle ? <span className={TEXT.neutral}> · {op.stepTitle}</span> : null}
-        </p>
-      ),
-    });
-  }
+  if (step) reasons.push({ key: "op-step", node: <p className="font-bold tabular-nums">{step}</p> });
+  // Step titles can be long ("Set the listener's default action's forward weights to …"): a reason of their own.
+  if (op.stepTitle) reasons.push({ key: "op-step-title", node: <p className={TEXT.neutral}>{op.stepTitle}</p> });
   reasons.push({ key: "op-actor", node: <p className={TEXT.neutral}>by {op.actorEmail}</p> });
   return reasons;
 }

@@ -40,7 +40,7 @@ function Row({ color, values, top, alarm }: { color: Color; values: (number | nu
   const label = last === null ? `${COLOR_NAME[color]}: no requests` : `${COLOR_NAME[color]}: 5xx ${formatRate(last)} in the last minute`;
   return (
     <div role="img" aria-label={label} className="flex items-center gap-3 text-[32px] leading-tight">
-      <span aria-hidden="true" className="w-8 shrink-0 font-bold">
+      <span aria-hidden="true" className="w-7 shrink-0 font-bold">
         {COLOR_SHAPE[color]}
       </span>
       {last === null ? (
@@ -77,10 +77,16 @@ export function WallSparkline({ errors, greenFailing }: { errors: WallErrorRates
   // A common scale for both rows, at least 2 %, so a 0.1 % blip does not fill the row.
   const top = Math.max(0.02, peak * 1.1);
   return (
-    <div className="space-y-0.5">
-      <p className="text-[32px] leading-tight font-semibold text-slate-700 dark:text-slate-300">5xx · last {errors.minutes} min</p>
-      <Row color="blue" values={errors.blue} top={top} alarm={false} />
-      <Row color="green" values={errors.green} top={top} alarm={greenFailing} />
+    <div className="flex gap-3 text-[32px] leading-tight">
+      {/* What and over how long, beside the two rows rather than above them: one line less per tile. */}
+      <p className="shrink-0 font-semibold text-slate-700 dark:text-slate-300">
+        5xx
+        <span className="block">{errors.minutes} min</span>
+      </p>
+      <div className="min-w-0 flex-1">
+        <Row color="blue" values={errors.blue} top={top} alarm={false} />
+        <Row color="green" values={errors.green} top={top} alarm={greenFailing} />
+      </div>
     </div>
   );
 }

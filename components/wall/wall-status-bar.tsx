@@ -52,6 +52,10 @@ export function WallStatusBar({ freshness, nowMs, page, pages, viewer }: WallSta
           Page {page + 1} of {pages}
         </p>
       ) : null}
+      {/* The key to the shapes every tile uses for the two colours. */}
+      <p className="shrink-0 font-semibold">
+        <span aria-hidden="true">● </span>blue <span aria-hidden="true">◆ </span>green
+      </p>
       <p className="max-w-md text-right break-words text-slate-700 dark:text-slate-300">{viewer}</p>
       {/* The server renders its second, the browser hydrates with its own: a known, harmless difference. */}
       <p className="shrink-0 text-[40px] font-semibold tabular-nums" suppressHydrationWarning>
