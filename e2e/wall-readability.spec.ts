@@ -215,7 +215,8 @@ test("an operation running, then a failing green: SHIFTING, then FAILING with bo
     await expect(tile).toHaveAttribute("data-status", "FAILING", { timeout: 240_000 });
     await expect(tile.locator("[data-verdict]")).toHaveAttribute("data-verdict", "failing");
     await expect(tile).toContainText("Green failing");
-    await expect(tile).toContainText(/green 5xx \d+\.\d+ % vs blue \d+(\.\d+)? %/);
+    // Numbers keep their units on one line (no-break spaces).
+    await expect(tile).toContainText(/green 5xx \d+\.\d+\s% vs blue \d+(\.\d+)?\s%/);
     await expectReadable(wall, count, "failing-green");
     // The failing colour's sparkline row stays on the tile and names its last minute.
     await expect(tile.getByRole("img", { name: /^Green: 5xx [\d.]+ % in the last minute$/ })).toBeVisible();

@@ -22,9 +22,10 @@ interface WallCardProps {
  * Drop order of the details when a tile is short (wall-fit.ts; the highest number goes first):
  * the sparkline and the health line, then reasons beyond the first, then the split, then the first
  * reason. The name and the status word always stay. When green is judged worse, its 5xx line is
- * what says how much worse: then the health line goes before it.
+ * what says how much worse: then the health line goes before it. While an operation runs, each
+ * colour's capacity (starting, draining) is what moves: then it stays before the step's details.
  */
-const FIT = { split: 30, health: 62, spark: 64, sparkWhenGreenWorse: 60 } as const;
+const FIT = { split: 30, health: 62, healthWhileShifting: 45, spark: 64, sparkWhenGreenWorse: 60 } as const;
 
 /** The overview summary's counts, until the wall route has sent the per-instance derivation. */
 function healthFromSummary(app: AppSummary): Record<Color, WallColorHealth> | null {
@@ -59,7 +60,7 @@ export function WallCard({ app, detail, status }: WallCardProps) {
         <div data-fit={FIT.split}>
           <WallSplitBar label="Configured" greenPercent={app.configuredGreenPercent} emptyText="unknown" />
         </div>
-        <div data-fit={FIT.health} className="border-t-2 border-slate-200 pt-1 dark:border-slate-700">
+        <div data-fit={status.word === "SHIFTING" ? FIT.healthWhileShifting : FIT.health} className="border-t-2 border-slate-200 pt-1 dark:border-slate-700">
           <WallHealthLine health={health} />
         </div>
         {detail?.errors ? (
