@@ -11,11 +11,15 @@ import { WallCard } from "./wall-card";
 import { wallFreshness } from "./wall-freshness";
 import { fitGrid, pageOf, wallGrid } from "./wall-grid";
 import { WallStatusBar } from "./wall-status-bar";
+import { wallStatus } from "./wall-status";
 
 /** Pages turn this often when the applications do not fit on one screen. */
 const PAGE_MS = 15_000;
 
-/** The wall: every application in a grid, paged when needed, with a loud warning when data is old. */
+/**
+ * The wall: every application in a grid with one large status word each, paged only when they do
+ * not fit (wall-grid.ts), with a loud banner when the data is old and STALE on the tiles it concerns.
+ */
 export function WallBoard({ viewer }: { viewer: string }) {
   const apps = useApps();
   const wall = useWall();
@@ -30,8 +34,9 @@ export function WallBoard({ viewer }: { viewer: string }) {
 
   const details = useMemo(() => new Map<string, WallAppDetail>((wall.data?.apps ?? []).map((d) => [d.appId, d])), [wall.data]);
   const list = apps.data ?? [];
+  const lastSuccessMs = Math.min(apps.dataUpdatedAt, wall.dataUpdatedAt);
   const freshness = wallFreshness({
-    lastSuccessMs: Math.min(apps.dataUpdatedAt, wall.dataUpdatedAt),
+    lastSuccessMs,
     dataAgeMs: Math.max(0, ...list.map((a) => a.dataAgeMs ?? 0)),
     awsError: list.find((a) => a.error !== null)?.error ?? null,
     nowMs,
@@ -43,22 +48,26 @@ export function WallBoard({ viewer }: { viewer: string }) {
   const grid = wallGrid(viewport.width, viewport.height);
   const shown = pageOf(list, page, grid.columns * grid.rows);
   const fitted = fitGrid(grid, shown.items.length);
-  const degraded = freshness.kind === "stale" || freshness.kind === "unreachable" || freshness.kind === "unauthorized";
 
   return (
-    <div className="flex h-screen flex-col gap-5 overflow-hidden bg-slate-950 px-8 py-5 text-white">
+    // The page never scrolls: every tile fits its cell (wall-fit.ts), and the grid fits the screen.
+    <div className="flex h-screen flex-col gap-4 overflow-hidden bg-slate-100 px-6 py-4 text-slate-900 dark:bg-slate-950 dark:text-white">
       <WallStatusBar freshness={freshness} nowMs={nowMs} page={shown.page} pages={shown.pages} viewer={viewer} />
       {list.length === 0 && freshness.kind !== "loading" && !apps.isError ? (
-        <p className="text-3xl text-slate-300">No applications are configured.</p>
+        <p className="text-[32px] text-slate-700 dark:text-slate-300">No applications are configured.</p>
       ) : null}
       <ul
         aria-label="Applications"
-        className={`grid min-h-0 flex-1 gap-6 transition-opacity ${degraded ? "opacity-45" : ""}`}
+        className="grid min-h-0 flex-1 gap-4"
         style={{ gridTemplateColumns: `repeat(${fitted.columns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${fitted.rows}, minmax(0, 1fr))` }}
       >
         {shown.items.map((app) => (
           <li key={app.id} className="flex min-h-0 [&>article]:flex-1">
-            <WallCard app={app} detail={details.get(app.id) ?? null} />
+            <WallCard
+              app={app}
+              detail={details.get(app.id) ?? null}
+              status={wallStatus({ app, detail: details.get(app.id) ?? null, wall: freshness, lastSuccessMs, nowMs, pollMs: POLL_MS })}
+            />
           </li>
         ))}
       </ul>
@@ -71,7 +80,7 @@ export function WallBoard({ viewer }: { viewer: string }) {
               </span>
               This wall is no longer authorized
             </p>
-            <p className="mt-6 text-3xl text-slate-200">{freshness.message}</p>
+            <p className="mt-6 text-[32px] text-slate-200">{freshness.message}</p>
           </div>
         </div>
       ) : null}

@@ -1,74 +1,81 @@
-import type { AppSummary } from "@/lib/domain/types";
-import type { WallAppDetail } from "@/lib/domain/wall";
-import { isGreenWorse } from "@/lib/domain/green-verdict";
-import { patternLabel } from "@/components/format/format";
-import { WallAlarmList } from "./wall-alarm-list";
+"use client";
+
+import { useRef } from "react";
+import type { AppSummary, Color } from "@/lib/domain/types";
+import type { WallAppDetail, WallColorHealth } from "@/lib/domain/wall";
+import { useFitTile } from "./wall-fit";
 import { WallHealthLine } from "./wall-health-line";
-import { WallOperationLine } from "./wall-operation-line";
+import { WallReasons } from "./wall-reasons";
+import { WallSparkline } from "./wall-sparkline";
 import { WallSplitBar } from "./wall-split-bar";
-import { WallVerdictLine } from "./wall-verdict-line";
+import type { WallStatus } from "./wall-status";
+import { WallStatusWordBlock, WORD_LOOK } from "./wall-status-word";
 
 interface WallCardProps {
   app: AppSummary;
-  /** Step progress and alarms; null until the wall route has answered once. */
+  /** Step progress, alarms, health and 5xx; null until the wall route has answered once. */
   detail: WallAppDetail | null;
+  status: WallStatus;
 }
 
-/** One application on the wall: name, pattern, both splits, health per colour, operation and alarms. */
-export function WallCard({ app, detail }: WallCardProps) {
-  const alarms = detail?.alarms ?? (app.error ? [{ id: "unreadable", severity: "critical" as const, text: app.error }] : []);
-  // A failing green is as loud as a critical alarm, though every health check still passes.
-  const greenWorse = isGreenWorse(app.greenVerdict);
-  const critical = alarms.some((a) => a.severity === "critical") || app.greenVerdict?.status === "failing";
-  // A tile has a fixed height on the wall: a quiet verdict (OK, not enough traffic, no per-colour
-  // metrics) gives its room to a running operation or an alarm, which must never be cut off.
-  const busy = Boolean(detail?.operation) || alarms.length > 0;
+/**
+ * Drop order of the details when a tile is short (wall-fit.ts; the highest number goes first):
+ * the sparkline and the health line, then reasons beyond the first, then the split, then the first
+ * reason. The name and the status word always stay. When green is judged worse, its 5xx line is
+ * what says how much worse: then the health line goes before it. While an operation runs, each
+ * colour's capacity (starting, draining) is what moves: then it stays before the step's details.
+ */
+const FIT = { split: 30, health: 62, healthWhileShifting: 45, spark: 64, sparkWhenGreenWorse: 60 } as const;
+
+/** The overview summary's counts, until the wall route has sent the per-instance derivation. */
+function healthFromSummary(app: AppSummary): Record<Color, WallColorHealth> | null {
+  if (!app.health) return null;
+  const one = (c: { healthy: number; unhealthy: number }): WallColorHealth => {
+    const total = c.healthy + c.unhealthy;
+    const word = total === 0 ? "none" : c.unhealthy === 0 ? "healthy" : c.healthy === 0 ? "down" : "degraded";
+    return { word, healthy: c.healthy, total, starting: 0, leaving: 0, standby: 0, unhealthy: c.unhealthy };
+  };
+  return { blue: one(app.health.blue), green: one(app.health.green) };
+}
+
+/** One application on the wall: its name, one large status word, why, the split, health and 5xx. */
+export function WallCard({ app, detail, status }: WallCardProps) {
+  const ref = useRef<HTMLElement>(null);
+  useFitTile(ref);
+  const look = WORD_LOOK[status.word];
+  const greenWorse = status.verdict !== null;
+  const quietVerdict = app.greenVerdict && app.greenVerdict.status !== "unavailable" && !greenWorse ? app.greenVerdict : null;
+  const health = detail?.health !== undefined ? detail.health : healthFromSummary(app);
   const traffic = app.figures?.traffic;
-  const showVerdict = app.greenVerdict !== undefined && (greenWorse || !busy);
   return (
     <article
+      ref={ref}
       aria-label={app.name}
-      className={`flex min-h-0 flex-col gap-3 overflow-hidden rounded-2xl border-2 bg-slate-900 p-5 ${critical ? "border-rose-500" : "border-slate-700"}`}
+      data-status={status.word}
+      className={`flex min-h-0 flex-col gap-2 overflow-hidden rounded-2xl bg-white px-4 py-3 text-slate-900 dark:bg-slate-900 dark:text-white ${look.border}`}
     >
-      <header className="min-w-0">
-        <h2 className="truncate text-4xl leading-tight font-bold text-white">{app.name}</h2>
-        <p className="truncate text-xl text-teal-300">
-          {patternLabel(app.pattern)} <span className="text-slate-400">· {app.region}</span>
-        </p>
-      </header>
-      {traffic?.kind === "rollout" ? (
-        // An ECS rolling update has no split: the rollout's share, as on the overview and the app page.
-        <div data-testid="wall-rollout">
-          <p className="flex items-baseline justify-between gap-3">
-            <span className="text-lg font-semibold tracking-wider text-slate-300 uppercase">Rollout</span>
-            <span className="text-3xl font-bold text-emerald-300 tabular-nums">{traffic.percent} %</span>
-          </p>
-          <p className="truncate text-2xl text-slate-200" title={traffic.text}>
-            {" "}on <span className="font-mono">{traffic.primary}</span>
-          </p>
+      <h2 className="text-[40px] leading-[1.1] font-bold break-words">{app.name}</h2>
+      <WallStatusWordBlock word={status.word} />
+      <WallReasons status={status} quietVerdict={quietVerdict} />
+      <div className={`mt-auto space-y-2 ${status.stale ? "opacity-70" : ""}`}>
+        <div data-fit={FIT.split}>
+          {traffic?.kind === "rollout" ? (
+            // An ECS rolling update has no split: the rollout's share, as on the overview and the app page.
+            <p data-testid="wall-rollout" className="text-[32px] leading-tight break-words">
+              <span className="font-semibold uppercase">Rollout</span> <span className="font-bold tabular-nums">{traffic.percent} %</span> on{" "}
+              <span className="font-mono">{traffic.primary}</span>
+            </p>
+          ) : (
+            <WallSplitBar label="Configured" greenPercent={traffic?.configuredGreenPercent ?? app.configuredGreenPercent} emptyText="unknown" />
+          )}
         </div>
-      ) : (
-        <div className="space-y-2.5">
-          <WallSplitBar label="Configured" greenPercent={traffic?.configuredGreenPercent ?? app.configuredGreenPercent} emptyText="unknown" />
-          <WallSplitBar
-            label="Observed"
-            greenPercent={traffic ? traffic.observedGreenPercent : app.observedGreenPercent}
-            emptyText={traffic?.observedFrom === "none" ? "not measured" : "no traffic"}
-          />
+        <div data-fit={status.word === "SHIFTING" ? FIT.healthWhileShifting : FIT.health} className="border-t-2 border-slate-200 pt-1 dark:border-slate-700">
+          <WallHealthLine health={health} />
         </div>
-      )}
-      <div className="space-y-1 border-t border-slate-700 pt-2.5">
-        <WallHealthLine color="blue" counts={app.health?.blue ?? null} figure={app.figures?.health.blue} />
-        <WallHealthLine color="green" counts={app.health?.green ?? null} figure={app.figures?.health.green} />
-      </div>
-      {showVerdict && app.greenVerdict ? <WallVerdictLine verdict={app.greenVerdict} /> : null}
-      <div className="mt-auto space-y-2">
-        {detail?.operation ? <WallOperationLine operation={detail.operation} /> : null}
-        <WallAlarmList alarms={alarms} />
-        {detail && !detail.operation && alarms.length === 0 && !greenWorse ? (
-          <p className="text-xl text-slate-400">
-            <span aria-hidden="true">✓</span> No alarms · nothing running
-          </p>
+        {detail?.errors ? (
+          <div data-fit={greenWorse ? FIT.sparkWhenGreenWorse : FIT.spark}>
+            <WallSparkline errors={detail.errors} greenFailing={app.greenVerdict?.status === "failing"} />
+          </div>
         ) : null}
       </div>
     </article>

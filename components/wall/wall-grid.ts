@@ -1,19 +1,29 @@
-/** How many application cards fit on one wall page, readable from across the room. */
+/**
+ * How many application tiles fit on one wall screen, readable from across the room.
+ *
+ * The layout rule, for a 55" screen at 1920 × 1080 seen from about 5 m: no text under 32 px, so a
+ * tile needs about 440 px of width for its status word and one figure per colour. The practice
+ * range's demo fleet (8 applications) fits as 4 × 2 tiles with every detail: name, status word,
+ * reasons, split, health per colour and the per-colour 5xx sparkline. A larger fleet first gets a
+ * third row of shorter tiles (at least 300 px: name, status word and the first reason or a count
+ * of them), each tile giving up its least important details rather than shrinking its type
+ * (wall-fit.ts); only beyond 12 applications at 1080p do pages rotate, as a last resort.
+ */
 
-/** A card narrower or shorter than this would need smaller type than a wall allows. */
+/** A tile narrower or shorter than this would need smaller type than a wall allows. */
 export const WALL_CARD_MIN_WIDTH = 440;
-export const WALL_CARD_MIN_HEIGHT = 430;
-const GAP = 24;
-const PADDING_X = 64;
-/** Status bar and page padding above and below the grid. */
-const CHROME_Y = 140;
+export const WALL_CARD_MIN_HEIGHT = 300;
+const GAP = 16;
+const PADDING_X = 48;
+/** Status bar, page padding and the gap above the grid. */
+const CHROME_Y = 110;
 
 export interface WallGrid {
   columns: number;
   rows: number;
 }
 
-/** Columns and rows for a viewport; at least one card always shows. */
+/** Columns and rows for a viewport; at least one tile always shows. */
 export function wallGrid(width: number, height: number): WallGrid {
   const columns = Math.max(1, Math.floor((width - PADDING_X + GAP) / (WALL_CARD_MIN_WIDTH + GAP)));
   const rows = Math.max(1, Math.floor((height - CHROME_Y + GAP) / (WALL_CARD_MIN_HEIGHT + GAP)));
@@ -29,8 +39,8 @@ export function pageOf<T>(items: readonly T[], page: number, perPage: number): {
 }
 
 /**
- * Balances the grid to the items on screen: seven apps on a 4×2 page use 4 columns, three use 3,
- * so a short list fills the screen instead of leaving a ragged corner.
+ * Balances the grid to the items on screen: eight apps on a 4×3 screen use 4 × 2 (taller tiles with
+ * every detail), three use 3 × 1, so a short list fills the screen instead of leaving a ragged corner.
  */
 export function fitGrid(grid: WallGrid, count: number): WallGrid {
   if (count <= 0) return grid;

@@ -1,41 +1,42 @@
 import type { Color } from "@/lib/domain/types";
-import type { HealthFigure } from "@/lib/domain/figures";
+import type { WallColorHealth, WallHealthWord } from "@/lib/domain/wall";
 import { COLOR_NAME, COLOR_SHAPE } from "@/components/env/color-shape";
-import { environmentHealth } from "@/components/env/health-look";
-import type { Tone } from "@/components/operation/operation-status";
 
-const TONE_TEXT: Record<Tone, string> = {
-  neutral: "text-slate-300",
-  info: "text-sky-300",
-  success: "text-emerald-300",
-  warning: "text-amber-300",
-  danger: "text-rose-300",
+/** Status colours only: a colour starting or draining is a planned step (sky), not an outage (rose). */
+const LOOK: Record<WallHealthWord, { icon: string; word: string | null; text: string }> = {
+  healthy: { icon: "✓", word: null, text: "text-emerald-800 dark:text-emerald-300" },
+  degraded: { icon: "!", word: "degraded", text: "text-amber-800 dark:text-amber-300" },
+  down: { icon: "✕", word: "down", text: "text-rose-700 dark:text-rose-300" },
+  starting: { icon: "↑", word: "starting", text: "text-sky-800 dark:text-sky-300" },
+  draining: { icon: "↓", word: "draining", text: "text-sky-800 dark:text-sky-300" },
+  standby: { icon: "◌", word: "standby", text: "text-slate-700 dark:text-slate-300" },
+  none: { icon: "–", word: "none", text: "text-slate-700 dark:text-slate-300" },
+  unknown: { icon: "?", word: "unknown", text: "text-slate-700 dark:text-slate-300" },
 };
 
-const SHAPE_TEXT: Record<Color, string> = { blue: "text-blue-300", green: "text-emerald-300" };
-
-/** One colour's health in wall size: shape and name, healthy count, and a glyph with a word. */
-export function WallHealthLine({ color, counts, figure }: { color: Color; counts: { healthy: number; unhealthy: number } | null; figure?: HealthFigure }) {
-  // The shared derivation (lib/domain/figures) when the summary carries it: the app page and the overview show the same.
-  const look = figure ?? (counts ? environmentHealth(counts.healthy, counts.unhealthy) : { label: "Unknown", tone: "neutral" as const, icon: "?" });
+function ColorHealth({ color, health }: { color: Color; health: WallColorHealth | null }) {
+  const look = LOOK[health?.word ?? "unknown"];
+  const label = health ? `${COLOR_NAME[color]}: ${health.healthy} of ${health.total} serving, ${look.word ?? "healthy"}` : `${COLOR_NAME[color]}: unknown`;
   return (
-    <div className="flex items-baseline justify-between gap-3 text-2xl">
-      <span className="flex items-baseline gap-2 font-semibold text-white">
-        <span aria-hidden="true" className={SHAPE_TEXT[color]}>
-          {COLOR_SHAPE[color]}
-        </span>
-        {COLOR_NAME[color]}
+    <span role="img" aria-label={label} data-health={health?.word ?? "unknown"} className="inline-flex items-baseline gap-2 whitespace-nowrap">
+      <span aria-hidden="true" className="font-bold">
+        {COLOR_SHAPE[color]}
       </span>
-      <span className="flex items-baseline gap-3 tabular-nums">
-        {counts ? (
-          <span className="text-slate-200">
-            {figure ? `${figure.healthy}/${figure.of}` : `${counts.healthy}/${counts.healthy + counts.unhealthy}`}
-          </span>
-        ) : null}
-        <span className={`font-bold ${TONE_TEXT[look.tone]}`}>
-          <span aria-hidden="true">{look.icon}</span> {look.label}
-        </span>
+      {health && health.total > 0 ? <span aria-hidden="true" className="tabular-nums">{`${health.healthy}/${health.total}`}</span> : null}
+      <span aria-hidden="true" className={`font-bold ${look.text}`}>
+        {look.icon}
+        {look.word ? ` ${look.word}` : ""}
       </span>
-    </div>
+    </span>
+  );
+}
+
+/** Both colours' capacity on one line (wrapping when a word needs the room): shape, serving/total, state. */
+export function WallHealthLine({ health }: { health: Record<Color, WallColorHealth> | null }) {
+  return (
+    <p className="flex flex-wrap gap-x-6 text-[32px] leading-tight">
+      <ColorHealth color="blue" health={health?.blue ?? null} />
+      <ColorHealth color="green" health={health?.green ?? null} />
+    </p>
   );
 }

@@ -16,45 +16,49 @@ function age(ms: number | null): string {
   return ms < 1500 ? "just now" : `${formatDurationSeconds(ms / 1000)} ago`;
 }
 
-/** Top line of the wall: name, how fresh the data is (a loud banner when it is not), page and clock. */
+/** Top line of the wall: name, how fresh the data is (a loud banner when it is not), page and clock; 32 px and up. */
 export function WallStatusBar({ freshness, nowMs, page, pages, viewer }: WallStatusBarProps) {
   return (
-    <header className="flex items-center gap-6">
-      <div className="flex items-center gap-3">
+    <header className="flex items-center gap-6 text-[32px] leading-tight">
+      <div className="flex shrink-0 items-center gap-3">
         <LogoMark className="size-11" />
-        <span className="text-3xl font-bold tracking-tight text-white">Teal</span>
-        <span className="text-2xl text-slate-400">wall</span>
+        <span className="font-bold tracking-tight">Teal</span>
+        <span className="text-slate-700 dark:text-slate-300">wall</span>
       </div>
       <div className="min-w-0 flex-1" role="status" aria-live="polite">
         {freshness.kind === "fresh" ? (
-          <p className="text-2xl text-emerald-300">
+          <p className="text-emerald-800 dark:text-emerald-300">
             <span aria-hidden="true">●</span> Live · updated {age(freshness.ageMs)}
           </p>
         ) : freshness.kind === "loading" ? (
-          <p className="text-2xl text-slate-300">Loading…</p>
+          <p className="text-slate-700 dark:text-slate-300">Loading…</p>
         ) : freshness.kind === "stale" ? (
-          <p className="inline-block rounded-lg bg-amber-300 px-5 py-2 text-3xl font-bold text-slate-950">
+          <p className="inline-block rounded-lg bg-amber-300 px-4 py-1 font-bold text-slate-950">
             <span aria-hidden="true">! </span>Data is stale: last update {age(freshness.ageMs)}
-            {freshness.cause ? <span className="block text-xl font-semibold">{freshness.cause}</span> : null}
+            {freshness.cause ? <span className="block font-semibold">{freshness.cause}</span> : null}
           </p>
         ) : freshness.kind === "unreachable" ? (
-          <p className="inline-block rounded-lg bg-rose-700 px-5 py-2 text-3xl font-bold text-white">
+          <p className="inline-block rounded-lg bg-rose-700 px-4 py-1 font-bold text-white">
             <span aria-hidden="true">✕ </span>Backend unreachable: data is from {age(freshness.ageMs)}
           </p>
         ) : (
-          <p className="inline-block rounded-lg bg-rose-700 px-5 py-2 text-3xl font-bold text-white">
+          <p className="inline-block rounded-lg bg-rose-700 px-4 py-1 font-bold text-white">
             <span aria-hidden="true">✕ </span>Not authorized
           </p>
         )}
       </div>
       {pages > 1 ? (
-        <p className="text-2xl text-slate-300 tabular-nums">
+        <p className="shrink-0 text-slate-700 tabular-nums dark:text-slate-300">
           Page {page + 1} of {pages}
         </p>
       ) : null}
-      <p className="max-w-72 truncate text-xl text-slate-400">{viewer}</p>
+      {/* The key to the shapes every tile uses for the two colours. */}
+      <p className="shrink-0 font-semibold">
+        <span aria-hidden="true">● </span>blue <span aria-hidden="true">◆ </span>green
+      </p>
+      <p className="max-w-md text-right break-words text-slate-700 dark:text-slate-300">{viewer}</p>
       {/* The server renders its second, the browser hydrates with its own: a known, harmless difference. */}
-      <p className="text-4xl font-semibold text-white tabular-nums" suppressHydrationWarning>
+      <p className="shrink-0 text-[40px] font-semibold tabular-nums" suppressHydrationWarning>
         {formatClock(nowMs)}
       </p>
     </header>

@@ -69,6 +69,12 @@ describe("wallAlarms", () => {
     ]);
   });
 
+  it("does not call blue down while a rollback step registers its instances again", () => {
+    const registering = { health: "unhealthy" as const, state: "OutOfService", description: "Instance registration is still in progress.", lifecycle: "InService" };
+    const blue = { ...env("blue", 0, 2), instances: [{ id: "i-1", ...registering }, { id: "i-2", ...registering }] };
+    expect(wallAlarms({ state: state(50, blue, env("green", 2, 0)), readError: null, lastOperation: null })).toEqual([]);
+  });
+
   it("does not alarm on an idle colour with nothing running", () => {
     expect(wallAlarms({ state: state(0, env("blue", 2, 0), env("green", 0, 0)), readError: null, lastOperation: null })).toEqual([]);
   });

@@ -5,6 +5,7 @@
 
 import { COLORS, type AppState, type Drift, type Operation } from "@/lib/domain/types";
 import type { WallAlarm, WallOperation } from "@/lib/domain/wall";
+import { colorHealth } from "./health";
 import { healthFigure } from "@/lib/domain/figures";
 
 const IN_FLIGHT = new Set(["pending", "running", "interrupted"]);
@@ -40,14 +41,20 @@ export function wallAlarms(input: { state: AppState | null; readError: string | 
   if (state) {
     const green = state.configured.greenPercent;
     for (const color of COLORS) {
-      // The colour's health as every view shows it (lib/domain/figures).
-      const health = healthFigure(state, color);
+      const env = state.environments[color];
       const share = color === "green" ? green : 100 - green;
-      const total = health.of;
-      if (share > 0 && health.healthy === 0 && total > 0) {
+      const health = colorHealth(env);
+      // The colour's health as the overview and the app page say it (lib/domain/figures): an ECS
+      // service short of its desired tasks is degraded though every running task is healthy.
+      const figure = healthFigure(state, color);
+      // Starting, draining or standby capacity is a planned transition (a rollback step attaching
+      // blue again), not an outage: only a colour with traffic and nothing serving or on its way is.
+      const nothingComing = health.healthy === 0 && health.starting === 0 && health.leaving === 0 && health.standby === 0;
+      if (share > 0 && nothingComing) {
+        const total = health.total;
         alarms.push({ id: `${color}-down`, severity: "critical", text: `${NAME[color]} takes ${share} % of traffic with no healthy ${total === 1 ? "target" : "targets"} (0 of ${total})` });
-      } else if (health.tone === "warning") {
-        alarms.push({ id: `${color}-degraded`, severity: "warning", text: `${NAME[color]}: ${health.text}` });
+      } else if (health.unhealthy > 0 || figure.tone === "warning") {
+        alarms.push({ id: `${color}-degraded`, severity: "warning", text: `${NAME[color]}: ${figure.text}` });
       }
     }
     const breaker = state.rollout?.circuitBreakerRollback;
