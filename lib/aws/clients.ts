@@ -14,7 +14,7 @@ export interface AwsClientOptions {
   /** HTTP attempts per call, retries included (default: 3 standard, 4 adaptive). */
   maxAttempts?: number;
   /**
-   * The SDK's retry mode (AWS-FACTS §8.2). Both retry throttling codes and transient 5xx/timeouts
+   * The SDK's retry mode (docs/aws-behaviour.md §8.2). Both retry throttling codes and transient 5xx/timeouts
    * with full-jitter backoff under a retry quota. `standard` (default) never delays a first
    * attempt: use it for plan calls (mutations), so a rollback is sent at once. `adaptive` adds a
    * client-side rate limiter that slows every request after throttling: use it only for a

@@ -69,7 +69,7 @@ const OPERATIONS: Partial<Record<AwsService, Record<string, Executor>>> = {
     GetChange: (c, input, o) => c.route53.send(new GetChangeCommand(sdkInput<GetChangeCommandInput>(input)), o),
   },
   autoscaling: {
-    // asg-swap and launch-swap (AWS-FACTS §4): capacity, launch source, traffic sources, standby, termination.
+    // asg-swap and launch-swap (docs/aws-behaviour.md §4): capacity, launch source, traffic sources, standby, termination.
     SetDesiredCapacity: (c, input, o) => c.autoscaling.send(new SetDesiredCapacityCommand(sdkInput<SetDesiredCapacityCommandInput>(input)), o),
     UpdateAutoScalingGroup: (c, input, o) =>
       c.autoscaling.send(new UpdateAutoScalingGroupCommand(sdkInput<UpdateAutoScalingGroupCommandInput>(input)), o),

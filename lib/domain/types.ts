@@ -319,7 +319,7 @@ export interface DnsState {
   records: DnsRecordView[];
   /** Status of the last change Teal made (from the journal + GetChange), or null if none known. */
   changeStatus: "PENDING" | "INSYNC" | null;
-  /** Heuristic: propagation + TTL × caching layers (AWS-FACTS §9). */
+  /** Heuristic: propagation + TTL × caching layers (docs/aws-behaviour.md §9). */
   reactionSeconds: number;
 }
 

@@ -35,7 +35,7 @@ describe("albTargetGroupQueries / ecsServiceQueries", () => {
     ]);
     expect(qs.find((q) => q.id === "green_latency_p99")).toMatchObject({ namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", stat: "p99", dimensions: { TargetGroup: dims.targetGroup, LoadBalancer: dims.loadBalancer } });
     expect(qs.find((q) => q.id === "green_unhealthy_hosts")?.metricName).toBe("UnHealthyHostCount");
-    // Published per load balancer only (AWS-FACTS §3.4).
+    // Published per load balancer only (docs/aws-behaviour.md §3.4).
     expect(qs.find((q) => q.id === "green_rejected")?.dimensions).toEqual({ LoadBalancer: dims.loadBalancer });
     expect(albTargetGroupQueries("blue", dims, 60, "shared")[0]?.id).toBe("shared_latency_avg");
   });

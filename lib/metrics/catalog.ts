@@ -8,7 +8,7 @@ export interface CatalogEntry {
   unit: MetricSeries["unit"];
 }
 
-/** Classic ELB metrics per colour, with the statistic AWS recommends for each (AWS-FACTS §2.4). */
+/** Classic ELB metrics per colour, with the statistic AWS recommends for each (docs/aws-behaviour.md §2.4). */
 export const CLASSIC_ELB_CATALOG: readonly CatalogEntry[] = [
   { key: "latency_avg", metric: "Latency", stat: "Average", unit: "Seconds" },
   { key: "latency_p99", metric: "Latency", stat: "p99", unit: "Seconds" },
@@ -21,7 +21,7 @@ export const CLASSIC_ELB_CATALOG: readonly CatalogEntry[] = [
 ] as const;
 
 /**
- * ALB metrics per target group (AWS-FACTS §3.4): dimensions TargetGroup + LoadBalancer, with the
+ * ALB metrics per target group (docs/aws-behaviour.md §3.4): dimensions TargetGroup + LoadBalancer, with the
  * statistic AWS documents for each (host counts: Average; counts: Sum).
  */
 export const ALB_TARGET_GROUP_CATALOG: readonly CatalogEntry[] = [
@@ -34,7 +34,7 @@ export const ALB_TARGET_GROUP_CATALOG: readonly CatalogEntry[] = [
   { key: "unhealthy_hosts", metric: "UnHealthyHostCount", stat: "Average", unit: "Count" },
 ] as const;
 
-/** ECS metrics per service (AWS-FACTS §5.6): dimensions ClusterName + ServiceName. */
+/** ECS metrics per service (docs/aws-behaviour.md §5.6): dimensions ClusterName + ServiceName. */
 export const ECS_SERVICE_CATALOG: readonly CatalogEntry[] = [
   { key: "cpu", metric: "CPUUtilization", stat: "Average", unit: "Percent" },
   { key: "memory", metric: "MemoryUtilization", stat: "Average", unit: "Percent" },

@@ -1,6 +1,6 @@
 /**
  * Per-colour metric plans where blue and green share a load balancer, from the sources AWS really
- * publishes (AWS-FACTS §2.4, §3.4, §5.6; EC2 instance metrics):
+ * publishes (docs/aws-behaviour.md §2.4, §3.4, §5.6; EC2 instance metrics):
  *
  * - a classic ELB's AWS/ELB metrics have only LoadBalancerName and AvailabilityZone dimensions: no
  *   per-Auto-Scaling-group or per-instance request, latency or 5xx figure exists, so those are ONE

@@ -20,7 +20,7 @@ export const albWeightedDescription: PatternDescription = {
   },
 };
 
-/** ALB forward actions take at most five target groups (AWS-FACTS §3.2). */
+/** ALB forward actions take at most five target groups (docs/aws-behaviour.md §3.2). */
 export const MAX_FORWARD_TARGET_GROUPS = 5;
 /** ELBv2 target-group weights range from 0 to 999. */
 export const MAX_WEIGHT = 999;

@@ -23,7 +23,7 @@ export const dnsWeightedDescription: PatternDescription = {
 export const DNS_PROPAGATION_S = 60;
 export const DNS_CACHE_LAYERS = 2;
 
-/** Heuristic DNS reaction time (AWS-FACTS §9): propagation + TTL × caching layers. */
+/** Heuristic DNS reaction time (docs/aws-behaviour.md §9): propagation + TTL × caching layers. */
 export function dnsReactionSeconds(ttl: number | null): number {
   return DNS_PROPAGATION_S + (ttl ?? 60) * DNS_CACHE_LAYERS;
 }

@@ -16,7 +16,7 @@ import type { PatternObserver } from "./registry";
 
 const COLORS: readonly Color[] = ["blue", "green"];
 
-/** Route 53 answers alias records to a load balancer with a fixed 60 s TTL (AWS-FACTS §1.4). */
+/** Route 53 answers alias records to a load balancer with a fixed 60 s TTL (docs/aws-behaviour.md §1.4). */
 export const ALIAS_TO_ELB_TTL_S = 60;
 
 /**

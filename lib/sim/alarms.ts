@@ -1,7 +1,7 @@
 /**
  * CloudWatch metric alarms for the practice range: the model behind PutMetricAlarm, DescribeAlarms,
  * DeleteAlarms and SetAlarmState, and `evaluateAlarms`, which moves alarm states with the metric
- * store (AWS-FACTS §6.3, §11 CloudWatch).
+ * store (docs/aws-behaviour.md §6.3, §11 CloudWatch).
  *
  * Evaluation (as the CloudWatch user guide describes "evaluation range" and missing data):
  * - an alarm is evaluated at every boundary of its period (epoch ms divisible by Period); the
@@ -130,7 +130,7 @@ export function putMetricAlarm(world: SimWorld, input: PutMetricAlarmInput): Sim
     throw validation(`Period must be 10, 20, 30 or a multiple of 60; got ${periodS}.`);
   }
   const evaluationPeriods = positiveInt(required(input.EvaluationPeriods, "EvaluationPeriods"), "evaluationPeriods");
-  // AWS-FACTS §6.3: one day of evaluation for periods under an hour, seven days otherwise.
+  // docs/aws-behaviour.md §6.3: one day of evaluation for periods under an hour, seven days otherwise.
   if (periodS < 3_600 && periodS * evaluationPeriods > 86_400) {
     throw validation("Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400).");
   }

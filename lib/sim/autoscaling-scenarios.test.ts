@@ -270,7 +270,7 @@ describe("Auto Scaling scenarios", () => {
       "us-east-1a:lc-new",
       "us-east-1b:lc-old",
     ]);
-    // AWS-FACTS §4.5: the zone with the most instances loses one first, even a new-LC one.
+    // docs/aws-behaviour.md §4.5: the zone with the most instances loses one first, even a new-LC one.
     await asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "lc", DesiredCapacity: 2 }));
     await wait(1_000);
     const first = ((await group("lc")).Instances ?? []).filter((i) => i.LifecycleState === "Terminating");

@@ -2,7 +2,7 @@
  * EC2 Auto Scaling in the practice range's world: groups launch and terminate EC2 instances to match
  * their desired capacity, register them with their classic ELBs and target groups, replace unhealthy
  * ones, move instances in and out of standby, rebalance zones and run instance refreshes
- * (AWS-FACTS §4). The API handlers (lib/sim/autoscaling.ts) change group settings; `tickAutoScaling`,
+ * (docs/aws-behaviour.md §4). The API handlers (lib/sim/autoscaling.ts) change group settings; `tickAutoScaling`,
  * called by the world's `advance`, carries every change out over virtual time.
  *
  * Timing: an instance is Pending while EC2 boots it (`instanceBootMs`), then InService and registered
@@ -533,7 +533,7 @@ function tickHealth(world: SimWorld, group: SimAutoScalingGroup): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Scale-in choice (AWS-FACTS §4.5)
+// Scale-in choice (docs/aws-behaviour.md §4.5)
 
 function lcCreatedAt(world: SimWorld, name: string | undefined): number {
   return name === undefined ? 0 : (launchConfigurations(world).get(name)?.createdAtMs ?? 0);

@@ -2,7 +2,7 @@
  * EC2 Auto Scaling (API 2011-01-01, query protocol, signing name `autoscaling`) as
  * `@aws-sdk/client-auto-scaling` sends and parses it: groups, launch configurations, traffic
  * sources, standby, scale-in protection, suspended processes, instance refresh and scaling
- * activities (AWS-FACTS §4). Requests change settings; lib/sim/autoscaling-world.ts carries the
+ * activities (docs/aws-behaviour.md §4). Requests change settings; lib/sim/autoscaling-world.ts carries the
  * changes out over virtual time.
  *
  * Not emulated (refused with a ValidationError that says so): MixedInstancesPolicy, the
@@ -492,7 +492,7 @@ function createGroup(world: RangeWorld, params: URLSearchParams): XmlFields {
     vpcZoneIdentifier: zones.vpcZoneIdentifier,
     trafficSources: [],
     healthCheckType: readHealthCheckType(params) ?? "EC2",
-    // The API's default is 0 (the console's is 300), AWS-FACTS §4.2.
+    // The API's default is 0 (the console's is 300), docs/aws-behaviour.md §4.2.
     healthCheckGracePeriodS: optionalInt(params, "HealthCheckGracePeriod", 0, 86_400) ?? 0,
     defaultInstanceWarmupS: optionalInt(params, "DefaultInstanceWarmup", 0, 86_400),
     terminationPolicies: readTerminationPolicies(params) ?? ["Default"],
@@ -764,7 +764,7 @@ function setInstanceProtection(world: RangeWorld, params: URLSearchParams): XmlF
 function createLaunchConfiguration(world: RangeWorld, params: URLSearchParams): XmlFields {
   const name = requireString(params, "LaunchConfigurationName");
   if (world.config.launchConfigurationsDisabled === true) {
-    // Accounts created on or after 1 October 2024 cannot create launch configurations (AWS-FACTS §0.4).
+    // Accounts created on or after 1 October 2024 cannot create launch configurations (docs/aws-behaviour.md §0.4).
     throw new SimApiError(
       "UnsupportedOperation",
       "The Launch Configuration creation operation is not available in your account. Use launch templates to create configuration templates for your Auto Scaling groups.",
@@ -827,7 +827,7 @@ function suspendOrResume(world: RangeWorld, params: URLSearchParams, suspend: bo
 }
 
 // ---------------------------------------------------------------------------------------------
-// Instance refresh (AWS-FACTS §4.6)
+// Instance refresh (docs/aws-behaviour.md §4.6)
 
 function noActiveRefresh(group: SimAutoScalingGroup): SimApiError {
   return new SimApiError("ActiveInstanceRefreshNotFound", `No in progress or pending Instance Refresh found for Auto Scaling group ${group.name}`, 400);

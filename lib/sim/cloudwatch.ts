@@ -13,7 +13,7 @@
  * - The classic awsQuery form older SDKs send: form-encoded `Action=GetMetricData&Version=2010-08-01`
  *   with `member.N` lists, ISO-8601 timestamps, XML responses and `<ErrorResponse>` errors.
  *
- * Semantics (AWS-FACTS §6): StartTime is rounded down to the minute (5 minutes beyond 15 days,
+ * Semantics (docs/aws-behaviour.md §6): StartTime is rounded down to the minute (5 minutes beyond 15 days,
  * the hour beyond 63 days); Period ≥ 60 and a multiple of 60 (the range stores 60-second data only);
  * periods are aligned to multiples of the period; periods without data are absent; GetMetricData
  * returns newest first unless ScanBy is TimestampAscending, pages with NextToken beyond MaxDatapoints
@@ -33,7 +33,7 @@ import type { SimMetricAlarm, SimMetricKey, SimWorld } from "./state";
 const JSON_TARGET_PREFIX = "GraniteServiceVersion20100801.";
 const XML_NAMESPACE = "http://monitoring.amazonaws.com/doc/2010-08-01/";
 const API_VERSION = "2010-08-01";
-/** GetMetricData limits (AWS-FACTS §0.3, §6.1). */
+/** GetMetricData limits (docs/aws-behaviour.md §0.3, §6.1). */
 export const MAX_METRIC_DATA_QUERIES = 500;
 export const MAX_DATAPOINTS_PER_CALL = 100_800;
 /** GetMetricStatistics limit per call. */

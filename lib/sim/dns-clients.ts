@@ -1,6 +1,6 @@
 /**
  * The DNS side of the traffic model: what clients resolve, what Route 53 answers, and how long each
- * client keeps its answer (AWS-FACTS §1.3, §1.4, §9).
+ * client keeps its answer (docs/aws-behaviour.md §1.3, §1.4, §9).
  *
  * - Route 53 answers a weighted name with one record per query, chosen with probability
  *   weight / sum(weights) among healthy non-zero-weight records; zero-weight records only when no
@@ -16,7 +16,7 @@
 import type { Prng } from "./prng";
 import type { SimChange, SimClassicLoadBalancer, SimDnsClientConfig, SimHostedZone, SimRecordSet } from "./state";
 
-/** Route 53's fixed TTL for alias records that point at a load balancer (AWS-FACTS §1.4). */
+/** Route 53's fixed TTL for alias records that point at a load balancer (docs/aws-behaviour.md §1.4). */
 export const ALIAS_TTL_S = 60;
 
 /** Lower-cases, drops the trailing dot and the "dualstack." prefix alias targets often carry. */

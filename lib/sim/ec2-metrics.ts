@@ -1,7 +1,7 @@
 /**
  * The AWS/EC2 metrics of the practice range: `CPUUtilization` (Percent) per instance and aggregated
  * per Auto Scaling group, the per-colour reading AWS offers where blue and green share one classic
- * load balancer (whose AWS/ELB metrics have no per-group dimension, AWS-FACTS §2.4).
+ * load balancer (whose AWS/ELB metrics have no per-group dimension, docs/aws-behaviour.md §2.4).
  *
  * As AWS publishes them:
  * - namespace `AWS/EC2`, metric `CPUUtilization`, unit Percent; the useful statistics are Average,

@@ -1,7 +1,7 @@
 /**
  * The ECS service scheduler of the practice range: task lifecycle, rolling deployments, the
  * deployment circuit breaker, deployment alarms, service events and the AWS/ECS metrics
- * (AWS-FACTS §5.2, §5.3, §5.6, §11 ECS).
+ * (docs/aws-behaviour.md §5.2, §5.3, §5.6, §11 ECS).
  *
  * Task lifecycle (virtual durations, divided by `config.speed`):
  *   PROVISIONING → PENDING → ACTIVATING → RUNNING takes a draw in [ecsTaskStartMinMs,
@@ -13,7 +13,7 @@
  * Rolling deployments: UpdateService with a new task definition makes a new PRIMARY deployment and
  * the previous one ACTIVE. Each scheduler pass (every world step) stops old tasks while the healthy
  * tasks stay ≥ ceil(desired × minimumHealthyPercent / 100) and starts PRIMARY tasks while the tasks
- * not asked to stop stay ≤ floor(desired × maximumPercent / 100) (AWS-FACTS §5.3: min rounds up,
+ * not asked to stop stay ≤ floor(desired × maximumPercent / 100) (docs/aws-behaviour.md §5.3: min rounds up,
  * max rounds down). A task counts as healthy once RUNNING and `healthy` in every target group of the
  * service, or 40 s after RUNNING when the service has no load balancer. The deployment COMPLETES when
  * the PRIMARY runs `desired` healthy tasks, none pending, and every other task has stopped.
@@ -30,7 +30,7 @@ import { createPrng, seedFromString, type Prng } from "./prng";
 import type { SimEcsDeployment, SimEcsService, SimMetricKey, SimMetricSink, SimTask, SimTaskDefinition, SimWorld } from "./state";
 import { healthyZones, markIfZoneFailed } from "./zone-faults";
 
-/** Default Fargate start duration range (AWS-FACTS §11: 30–90 s). */
+/** Default Fargate start duration range (docs/aws-behaviour.md §11: 30–90 s). */
 export const DEFAULT_TASK_START_MIN_MS = 30_000;
 export const DEFAULT_TASK_START_MAX_MS = 90_000;
 /** Shares of the start duration spent PROVISIONING (ENI) / PENDING (image pull) / ACTIVATING. */
@@ -50,7 +50,7 @@ export const INACTIVE_DEPLOYMENT_VISIBLE_MS = 5 * 60_000;
 export const INACTIVE_SERVICE_VISIBLE_MS = 60 * 60_000;
 /** The scheduler repeats "has reached a steady state." while steady, about every six hours. */
 const STEADY_REPEAT_MS = 6 * 60 * 60_000;
-/** AWS keeps the latest 100 service events (AWS-FACTS §5.2). */
+/** AWS keeps the latest 100 service events (docs/aws-behaviour.md §5.2). */
 export const MAX_SERVICE_EVENTS = 100;
 
 const prngs = new WeakMap<SimWorld, Prng>();
@@ -80,7 +80,7 @@ export function maximumTasks(desired: number, maximumPercent: number): number {
   return Math.floor((desired * maximumPercent) / 100 + 1e-9);
 }
 
-/** Circuit-breaker failure threshold: clamp(ceil(0.5 × desired), 3, 200) (AWS-FACTS §5.3, §11). */
+/** Circuit-breaker failure threshold: clamp(ceil(0.5 × desired), 3, 200) (docs/aws-behaviour.md §5.3, §11). */
 export function circuitBreakerThreshold(desired: number): number {
   return Math.min(200, Math.max(3, Math.ceil(0.5 * desired)));
 }
@@ -417,7 +417,7 @@ function reconcile(world: SimWorld, service: SimEcsService): void {
       task.healthyAtMs = world.nowMs;
       const deployment = service.deployments.find((d) => d.id === task.deploymentId);
       if (deployment !== undefined && deployment.rolloutState === "IN_PROGRESS" && deployment.failedTasks > 0) {
-        deployment.failedTasks = 0; // resetOnHealthyTask defaults to true (AWS-FACTS §5.3)
+        deployment.failedTasks = 0; // resetOnHealthyTask defaults to true (docs/aws-behaviour.md §5.3)
         deployment.updatedAtMs = world.nowMs;
       }
     } else if (verdict.kind === "unhealthy") {

@@ -493,7 +493,7 @@ function updateService(world: SimWorld, body: unknown): SimEcsService {
   }
   if (loadBalancers !== undefined) service.loadBalancers = loadBalancers;
   if (network !== undefined) service.networkConfiguration = network;
-  // A deployment starts for a new task definition, new networking or load balancers, or when forced (AWS-FACTS §5.2).
+  // A deployment starts for a new task definition, new networking or load balancers, or when forced (docs/aws-behaviour.md §5.2).
   const needsDeployment = (def !== undefined && def.arn !== service.taskDefinitionArn) || loadBalancers !== undefined || network !== undefined || input.forceNewDeployment === true;
   if (needsDeployment) startDeployment(world, service, effective.arn);
   reconcileNow(world, service);

@@ -2,7 +2,7 @@
  * Classic Elastic Load Balancing (API 2012-06-01, query protocol) as
  * `@aws-sdk/client-elastic-load-balancing` sends and parses it: load balancers, health-check
  * configuration, instance registration with health checks and connection draining run by the world
- * tick, and attributes (AWS-FACTS §2).
+ * tick, and attributes (docs/aws-behaviour.md §2).
  */
 import { DEFAULT_VPC_ID, subnetOf } from "./ec2";
 import { SimApiError } from "./errors";
@@ -190,7 +190,7 @@ function createLoadBalancer(world: RangeWorld, params: URLSearchParams): XmlFiel
     // A subnet-only (VPC) load balancer spans the subnets' zones; the range maps them to the region's first zones.
     availabilityZones: zones.length > 0 ? zones : subnets.map((_, i) => `${region}${"abcdef"[i % 6] ?? "a"}`),
     listeners,
-    // The API's defaults (AWS-FACTS §2.2): TCP on the first instance port, 30 s, 5 s, 2 / 10.
+    // The API's defaults (docs/aws-behaviour.md §2.2): TCP on the first instance port, 30 s, 5 s, 2 / 10.
     healthCheck: { target: `TCP:${firstPort}`, intervalS: 30, timeoutS: 5, unhealthyThreshold: 2, healthyThreshold: 10 },
     connectionDraining: { enabled: false, timeoutS: 300 },
     crossZone: false,
@@ -274,7 +274,7 @@ function describeLoadBalancers(world: RangeWorld, params: URLSearchParams): XmlF
 
 const TARGET = /^(HTTP|HTTPS|TCP|SSL):([0-9]{1,5})(\/.*)?$/;
 
-/** Validates a HealthCheck structure against the ranges of AWS-FACTS §2.2. */
+/** Validates a HealthCheck structure against the ranges of docs/aws-behaviour.md §2.2. */
 export function parseHealthCheck(params: URLSearchParams): SimHealthCheckConfig {
   const hc = queryStruct(params, "HealthCheck");
   const target = requireString(hc, "Target");
@@ -332,7 +332,7 @@ function describeInstanceHealth(world: RangeWorld, params: URLSearchParams): Xml
   if (unknown.length > 0) throw new SimApiError("InvalidInstance", `The following instances are not valid EC2 instances: ${unknown.join(", ")}`, 400);
   const wanted = ids.length > 0 ? ids : lb.registrations.map((r) => r.instanceId);
   const states = wanted
-    // Terminated instances are never returned (AWS-FACTS §2.1).
+    // Terminated instances are never returned (docs/aws-behaviour.md §2.1).
     .filter((id) => world.instances.get(id)?.state !== "terminated")
     .map((id) => healthXml(id, lb.registrations.find((r) => r.instanceId === id)));
   return { InstanceStates: xmlList("member", states) };

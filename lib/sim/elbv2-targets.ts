@@ -1,6 +1,6 @@
 /**
  * ALB target groups at world level: registration, deregistration with the deregistration delay,
- * health checks run by the world tick and the TargetHealth view (AWS-FACTS §3.3, §11 ALB). The ELBv2
+ * health checks run by the world tick and the TargetHealth view (docs/aws-behaviour.md §3.3, §11 ALB). The ELBv2
  * API (elbv2.ts), Auto Scaling and ECS all go through these functions, so a target registered by any
  * of them behaves the same.
  *
@@ -195,7 +195,7 @@ export function deregisterTargets(world: SimWorld, targetGroupArn: string, ids: 
 
 /**
  * Deregisters targets the way the API names them: id plus port, where an omitted port means the
- * group's port (a target registered with a port override needs that port, AWS-FACTS §3.1).
+ * group's port (a target registered with a port override needs that port, docs/aws-behaviour.md §3.1).
  */
 export function deregisterTargetsByPort(world: SimWorld, targetGroupArn: string, targets: { id: string; port?: number }[]): void {
   const group = requireTargetGroup(world, targetGroupArn);
@@ -226,7 +226,7 @@ export function targetHealth(world: SimWorld, targetGroupArn: string): TargetHea
 
 /**
  * Targets the load balancer sends new requests to: healthy, not draining; when every registered
- * (non-draining) target is unhealthy, all of them (fail-open, AWS-FACTS §3.3). Initial targets get
+ * (non-draining) target is unhealthy, all of them (fail-open, docs/aws-behaviour.md §3.3). Initial targets get
  * nothing unless fail-open applies to them too (AWS routes to all when none is healthy).
  */
 export function routableTargets(group: SimTargetGroup): SimTarget[] {

@@ -3,10 +3,10 @@
  * `@aws-sdk/client-elastic-load-balancing-v2` sends and parses it: load balancers (provisioning →
  * active), target groups with health-check settings and attributes, listeners and rules with
  * forward (weighted, sticky), fixed-response and redirect actions, target registration and health
- * (AWS-FACTS §3). Target state lives in elbv2-targets.ts, which the world tick drives.
+ * (docs/aws-behaviour.md §3). Target state lives in elbv2-targets.ts, which the world tick drives.
  *
  * Action changes (ModifyListener, ModifyRule) are stored at once — Describe shows them — but reach
- * traffic after SimConfig.albActionDelayMs (AWS-FACTS §11: "a small delay of 1–5 s").
+ * traffic after SimConfig.albActionDelayMs (docs/aws-behaviour.md §11: "a small delay of 1–5 s").
  */
 import { DEFAULT_VPC_ID } from "./ec2";
 import {
@@ -52,7 +52,7 @@ import { drawPrng, scaled, type RangeWorld } from "./world";
 
 export const ELBV2_NAMESPACE = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
 export const ELBV2_VERSION = "2015-12-01";
-/** ALB quota: target groups per forward action (AWS-FACTS §3.2). */
+/** ALB quota: target groups per forward action (docs/aws-behaviour.md §3.2). */
 export const MAX_TARGET_GROUPS_PER_ACTION = 5;
 
 type Handler = (world: RangeWorld, params: URLSearchParams) => XmlFields;
@@ -789,7 +789,7 @@ function modifyListener(world: RangeWorld, params: URLSearchParams): XmlFields {
     .map((c) => c.get("CertificateArn"))
     .filter((c): c is string => c !== null && c !== "");
   if (protocol === "HTTPS" && certificates.length === 0 && listener.certificates.length === 0) throw validation("A certificate must be specified for HTTPS listeners");
-  // DefaultActions, when given, replace the whole list (AWS-FACTS §3.1); omitted means unchanged.
+  // DefaultActions, when given, replace the whole list (docs/aws-behaviour.md §3.1); omitted means unchanged.
   const hasActions = queryListItems(params, "DefaultActions.member").length > 0;
   const actions = hasActions ? readActions(world, params, "DefaultActions") : undefined;
   if (actions !== undefined) checkAssociation(world, alb.arn, actions);

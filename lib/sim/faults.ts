@@ -1,7 +1,7 @@
 /**
  * API fault injection of the practice range: which throttle / error / latency rates apply to one
  * request (global rates plus per-operation rules), and token-bucket throttling per service with the
- * documented defaults (AWS-FACTS §0.1, §6.4, §8.1).
+ * documented defaults (docs/aws-behaviour.md §0.1, §6.4, §8.1).
  *
  * Token buckets run on the range's clock (the wall clock, or the manual clock in tests) and are NOT
  * divided by the time-compression speed: API rate limits are about how fast a client calls, which
@@ -56,8 +56,8 @@ export function resolveFaults(faults: SimFaults, service: string, operation: str
 // Token buckets
 
 /**
- * Default buckets in "aws" mode. [V] values are from AWS-FACTS; [U] ones are assumptions (AWS does
- * not publish them, or the facts sheet does not carry them) and can be overridden with
+ * Default buckets in "aws" mode. [V] values are from docs/aws-behaviour.md; [U] ones are assumptions (AWS does
+ * not publish them, or docs/aws-behaviour.md does not carry them) and can be overridden with
  * `config.throttleBuckets`.
  */
 export const THROTTLE_BUCKETS: Readonly<Record<string, SimBucketSpec>> = {
@@ -77,7 +77,7 @@ export const THROTTLE_BUCKETS: Readonly<Record<string, SimBucketSpec>> = {
   ecs: { burst: 50, refillPerSecond: 20 },
   // EC2 Auto Scaling: one shared bucket, numbers not published [U].
   autoscaling: { burst: 40, refillPerSecond: 10 },
-  // EC2 request-rate defaults [U: not in the facts sheet].
+  // EC2 request-rate defaults [U: not in docs/aws-behaviour.md].
   "ec2:describe": { burst: 100, refillPerSecond: 20 },
   "ec2:mutating": { burst: 200, refillPerSecond: 5 },
   // CloudWatch: GetMetricData 50 TPS (§6.4 [V]); the other operations share a bucket here [U].

@@ -1,7 +1,7 @@
 /**
  * The practice range's metric store: what CloudWatch reads.
  *
- * Storage model (AWS-FACTS §6.2, §11 CloudWatch):
+ * Storage model (docs/aws-behaviour.md §6.2, §11 CloudWatch):
  * - one series per (namespace, metric name, dimension set); dimensions are kept sorted by name;
  * - 60-second buckets aligned to the minute (epoch ms divisible by 60,000);
  * - each bucket keeps SampleCount, Sum, Minimum, Maximum and a bounded set of weighted samples from
@@ -14,7 +14,7 @@
  *   like PutMetricData's StatisticValues. The traffic model uses it for count metrics: n requests in
  *   a step are recorded as `{sampleCount: n, sum: n, min: 1, max: 1}`, so RequestCount's Sum is the
  *   number of requests and its Average/Minimum/Maximum are 1, which is what AWS/ELB reports
- *   (AWS-FACTS §2.4). For Latency the aggregate covers every request while `samples` holds a bounded
+ *   (docs/aws-behaviour.md §2.4). For Latency the aggregate covers every request while `samples` holds a bounded
  *   representative draw (each carries weight sampleCount / samples.length) for percentiles.
  * - Nothing recorded means no datapoint: a minute without samples is absent from every query result,
  *   never zero.
@@ -22,7 +22,7 @@
 import type { SimMetricKey, SimMetricSink } from "./state";
 
 export const MINUTE_MS = 60_000;
-/** Retention of 60-second data (AWS-FACTS §6.2). */
+/** Retention of 60-second data (docs/aws-behaviour.md §6.2). */
 export const RETENTION_MS = 15 * 24 * 3_600_000;
 /** Weighted samples kept per bucket; beyond this, neighbouring samples are merged (see compact). */
 const MAX_SAMPLES_PER_BUCKET = 256;

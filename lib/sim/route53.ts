@@ -1,7 +1,7 @@
 /**
  * Route 53 (API 2013-04-01, REST-XML) as `@aws-sdk/client-route-53` sends and parses it: hosted
  * zones, record sets with all-or-nothing change batches and exact-match DELETE, and changes that
- * stay PENDING for the configured propagation time (AWS-FACTS §1).
+ * stay PENDING for the configured propagation time (docs/aws-behaviour.md §1).
  */
 import { SimApiError } from "./errors";
 import type { SimHttpRequest, SimHttpResponse } from "./http";
@@ -517,7 +517,7 @@ function sortedValues(record: SimRecordSet): string[] {
   return (record.ResourceRecords ?? []).map((r) => r.Value).sort();
 }
 
-/** Exact match for DELETE: every field, values in any order (AWS-FACTS §1.2). */
+/** Exact match for DELETE: every field, values in any order (docs/aws-behaviour.md §1.2). */
 export function recordsMatch(a: SimRecordSet, b: SimRecordSet): boolean {
   if (!sameKey(a, b) || a.TTL !== b.TTL || a.Weight !== b.Weight || a.HealthCheckId !== b.HealthCheckId) return false;
   const aa = a.AliasTarget;

@@ -136,25 +136,25 @@ export interface SimConfig {
   accountId: string;
   /**
    * Refuse CreateLaunchConfiguration as AWS does for accounts created on or after 1 October 2024
-   * (AWS-FACTS §0.4). Optional: false when absent.
+   * (docs/aws-behaviour.md §0.4). Optional: false when absent.
    */
   launchConfigurationsDisabled?: boolean;
-  /** Virtual ms before an ALB listener/rule action change reaches traffic (default 2,000; AWS-FACTS §11). */
+  /** Virtual ms before an ALB listener/rule action change reaches traffic (default 2,000; docs/aws-behaviour.md §11). */
   albActionDelayMs?: number;
   /** Virtual ms an ALB stays "provisioning" after CreateLoadBalancer (default 30,000). */
   albProvisioningMs?: number;
-  /** Fargate task start (PROVISIONING → RUNNING) in virtual ms: drawn in [min, max] (default 30–90 s; AWS-FACTS §11). */
+  /** Fargate task start (PROVISIONING → RUNNING) in virtual ms: drawn in [min, max] (default 30–90 s; docs/aws-behaviour.md §11). */
   ecsTaskStartMinMs?: number;
   ecsTaskStartMaxMs?: number;
   /**
-   * API token-bucket throttling (AWS-FACTS §8.1): "off" (default, so demos and tests never see it),
+   * API token-bucket throttling (docs/aws-behaviour.md §8.1): "off" (default, so demos and tests never see it),
    * "aws" (the documented buckets, Route 53 account bucket 50 / 10 per s) or "legacy" (as "aws" but
    * Route 53 at the old 5 requests/s). Optional: "off" when absent.
    */
   throttling?: "off" | "aws" | "legacy";
   /** Overrides of single buckets by name (see lib/sim/faults.ts THROTTLE_BUCKETS), e.g. "ecs". */
   throttleBuckets?: Record<string, SimBucketSpec>;
-  /** Send `x-amz-retry-after` (ms until a token is back) with throttling errors (AWS-FACTS §8.2, 2026 retries). */
+  /** Send `x-amz-retry-after` (ms until a token is back) with throttling errors (docs/aws-behaviour.md §8.2, 2026 retries). */
   retryAfterHeader?: boolean;
 }
 
@@ -328,7 +328,7 @@ export interface SimContainerDefinition {
   portMappings: { containerPort: number; hostPort?: number; protocol: string }[];
 }
 
-/** ECS task definition revision (AWS-FACTS §5.1). */
+/** ECS task definition revision (docs/aws-behaviour.md §5.1). */
 export interface SimTaskDefinition {
   arn: string;
   family: string;
@@ -347,7 +347,7 @@ export interface SimTaskDefinition {
   deregisteredAtMs?: number;
 }
 
-/** One deployment of an ECS service (the rolling-update controller; AWS-FACTS §5.2). */
+/** One deployment of an ECS service (the rolling-update controller; docs/aws-behaviour.md §5.2). */
 export interface SimEcsDeployment {
   id: string; // "ecs-svc/1234567890123456789"
   status: "PRIMARY" | "ACTIVE" | "INACTIVE";
@@ -393,7 +393,7 @@ export interface SimEcsService {
   healthCheckGracePeriodS: number;
   /** PRIMARY first, then ACTIVE ones newest first, then INACTIVE ones not yet dropped. */
   deployments: SimEcsDeployment[];
-  /** Newest first, at most 100 (AWS-FACTS §5.2). */
+  /** Newest first, at most 100 (docs/aws-behaviour.md §5.2). */
   events: { id: string; createdAtMs: number; message: string }[];
   createdAtMs: number;
   /** The task definition of the last deployment that COMPLETED (the circuit breaker's rollback target). */
@@ -406,7 +406,7 @@ export interface SimEcsService {
   inactiveAtMs?: number;
 }
 
-/** ALB target health states (AWS-FACTS §3.3). */
+/** ALB target health states (docs/aws-behaviour.md §3.3). */
 export type SimTargetState = "initial" | "healthy" | "unhealthy" | "draining" | "unused";
 
 /** One registered target of an ALB target group: an instance id or an IP, plus its port. */
@@ -507,7 +507,7 @@ export interface SimRule {
   actions: SimListenerAction[];
   /**
    * The actions traffic follows: configuration changes reach the load balancer nodes after a small
-   * delay (AWS-FACTS §11), so `actions` moves here at `pendingAtMs`.
+   * delay (docs/aws-behaviour.md §11), so `actions` moves here at `pendingAtMs`.
    */
   trafficActions: SimListenerAction[];
   pendingAtMs?: number;

@@ -1,5 +1,5 @@
 /**
- * The traffic model's Application Load Balancer part (AWS-FACTS §3.2–§3.4): arrivals for an ALB
+ * The traffic model's Application Load Balancer part (docs/aws-behaviour.md §3.2–§3.4): arrivals for an ALB
  * (from DNS or direct, counted by traffic.ts) pass a listener's rules, are split across target
  * groups by the forward action's weights, then evenly across routable targets, and are recorded as
  * `AWS/ApplicationELB` metrics.
@@ -232,7 +232,7 @@ function recordCounters(metrics: MetricStore, dims: { Name: string; Value: strin
   count(metrics, "TargetConnectionErrorCount", dims, atMs, c.connectionErrors);
   for (const { stats, samples } of c.latency) metrics.recordStatistics(key("TargetResponseTime", dims), atMs, stats, samples, "Seconds");
   if (!lbLevel) return;
-  // ELB-generated codes exist per load balancer only (AWS-FACTS §3.4).
+  // ELB-generated codes exist per load balancer only (docs/aws-behaviour.md §3.4).
   count(metrics, "HTTPCode_ELB_3XX_Count", dims, atMs, c.elb3xx);
   count(metrics, "HTTPCode_ELB_4XX_Count", dims, atMs, c.elb4xx);
   count(metrics, "HTTPCode_ELB_5XX_Count", dims, atMs, c.elb5xx);

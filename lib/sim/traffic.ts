@@ -1,6 +1,6 @@
 /**
  * The traffic model: DNS clients → load balancers → instances, in aggregate per step, recorded as
- * AWS/ELB metrics (AWS-FACTS §2.4, §11 Classic ELB).
+ * AWS/ELB metrics (docs/aws-behaviour.md §2.4, §11 Classic ELB).
  *
  * Per step (≤ 10 s; longer intervals are cut into 10 s steps):
  * 1. Traffic names: every record group (name, type) visible in Route 53 that points at a load balancer
@@ -36,7 +36,7 @@ import type { SimApplicationLoadBalancer, SimClassicLoadBalancer, SimInstance, S
 
 /** Longest simulated step; the world tick calls with at most this, the backfill is cut into it. */
 export const MAX_STEP_MS = 10_000;
-/** Classic ELB surge queue capacity (AWS-FACTS §2.4). */
+/** Classic ELB surge queue capacity (docs/aws-behaviour.md §2.4). */
 export const SURGE_QUEUE_MAX = 1_024;
 /** Latency samples drawn per instance and step (bounds CPU and memory; see metrics.ts weights). */
 const LATENCY_SAMPLES_PER_INSTANCE = 16;

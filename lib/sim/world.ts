@@ -66,7 +66,7 @@ export const INSTANCE_SHUTDOWN_MS = 15_000;
 /** How long a terminated instance stays visible in DescribeInstances (AWS: about an hour). */
 export const TERMINATED_VISIBLE_MS = 60 * 60_000;
 
-/** InstanceState.Description texts of classic ELB (AWS-FACTS §2.1). */
+/** InstanceState.Description texts of classic ELB (docs/aws-behaviour.md §2.1). */
 export const ELB_DESCRIPTIONS = {
   none: "N/A",
   registrationInProgress: "Instance registration is still in progress.",

@@ -2,7 +2,7 @@
  * Cross-check of the practice range against moto 5.2.1 (an independent open-source AWS emulator):
  * the same scenarios with the same SDK clients against both, compared step by step on normalised
  * observations. Where they differ the range must match AWS, and the difference must be listed in
- * known-differences.ts with the AWS-FACTS section that says so; anything else fails.
+ * known-differences.ts with the docs/aws-behaviour.md section that says so; anything else fails.
  *
  * Needs `moto_server` on the PATH. Without it the suite cannot run: one test says so loudly, and
  * fails when TEAL_REQUIRE_MOTO=1 (set it where moto is expected, e.g. CI).
@@ -37,7 +37,7 @@ describe.runIf(hasMoto)("cross-check: practice range vs moto", () => {
     await Promise.all([moto?.close(), range?.close()]);
   });
 
-  it("has a known-differences table whose entries are unique and cite AWS-FACTS", () => {
+  it("has a known-differences table whose entries are unique and cite docs/aws-behaviour.md", () => {
     const keys = KNOWN_DIFFERENCES.map((d) => `${d.scenario} / ${d.step}`);
     expect(new Set(keys).size).toBe(keys.length);
     for (const d of KNOWN_DIFFERENCES) expect(d.facts, `${d.scenario} / ${d.step}`).toMatch(/§\d+/);

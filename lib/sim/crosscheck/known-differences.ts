@@ -1,7 +1,7 @@
 /**
  * Where moto 5.2.1 and the practice range are known to differ, and why the range is the one that
  * behaves like AWS. Each entry names the scenario step, what moto does, what AWS does, the section of
- * the shared AWS facts sheet (AWS-FACTS.md) that says so, and the exact observation the range must
+ * the AWS behaviour notes (docs/aws-behaviour.md) that says so, and the exact observation the range must
  * produce. The suite checks both sides: the range must match `range`, and moto must still differ —
  * an entry moto no longer needs is reported as stale, so the table cannot rot into a silent skip.
  */
@@ -11,7 +11,7 @@ export interface KnownDifference {
   step: string;
   moto: string;
   aws: string;
-  /** Section of AWS-FACTS.md stating the AWS behaviour. */
+  /** Section of docs/aws-behaviour.md stating the AWS behaviour. */
   facts: string;
   /** The range's normalised observation (the AWS behaviour). */
   range: unknown;
@@ -230,7 +230,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     scenario: "elbv2",
     step: "ModifyListener with six target groups",
     moto: "accepts a forward action with six target groups",
-    aws: "at most 5 target groups per forward action (ALB quota, not adjustable); the range answers ValidationError (the exact code is not in the facts sheet)",
+    aws: "at most 5 target groups per forward action (ALB quota, not adjustable); the range answers ValidationError (the exact code is not documented)",
     facts: "§3.2",
     range: "ValidationError",
   },

@@ -334,7 +334,7 @@ const alarmInput = (name: string): PutMetricAlarmCommandInput => ({
 const cloudwatch: Scenario = {
   name: "cloudwatch",
   async run(t: Target, obs: Observations) {
-    // moto 5.2 inflates gzipped PutMetricData bodies twice (AWS-FACTS §13); no compression anywhere.
+    // moto 5.2 inflates gzipped PutMetricData bodies twice (docs/aws-behaviour.md §13); no compression anywhere.
     const cw = new CloudWatchClient({ ...t.clientConfig, disableRequestCompression: true });
     try {
       for (const name of ["xcheck-a", "xcheck-b", "xcheck-c"]) await cw.send(new PutMetricAlarmCommand(alarmInput(name)));
