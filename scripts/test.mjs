@@ -49,37 +49,39 @@ function runInBackground(title, cmd, args, env = {}) {
 // equal length. A spec not listed counts as UNLISTED_SPEC_SECONDS; a wrong guess costs time, not
 // coverage (every spec runs in one group or the other).
 const SPEC_SECONDS = {
-  "bad-requests": 8, charts: 30, dialogs: 50, drift: 45, "frozen-range": 40, history: 15, patterns: 170, "racing-operators": 40,
-  roles: 20, security: 15, settle: 40, "shift-and-rollback": 110, signin: 30, soak: 85, state: 60, "stale-plan": 35,
-  verdict: 100, wall: 40, "wall-readability": 60,
+  "bad-requests": 8, charts: 140, dialogs: 50, drift: 45, "frozen-range": 115, history: 15, patterns: 230, "racing-operators": 40,
+  roles: 20, security: 15, settle: 265, "shift-and-rollback": 110, signin: 35, soak: 85, state: 105, "stale-plan": 35,
+  verdict: 100, wall: 60, "wall-readability": 150,
 };
 const UNLISTED_SPEC_SECONDS = 30;
 
-/** The browser specs in two groups of about equal length, each in file-name order. */
-function specGroups() {
+/** The browser specs in `count` groups of about equal length, each in file-name order. */
+function specGroups(count) {
   const files = readdirSync(path.join(root, "e2e")).filter((f) => f.endsWith(".spec.ts")).sort();
-  const groups = [{ files: [], seconds: 0 }, { files: [], seconds: 0 }];
+  const groups = Array.from({ length: count }, () => ({ files: [], seconds: 0 }));
   const bySize = [...files].sort((a, b) => seconds(b) - seconds(a) || a.localeCompare(b));
   for (const file of bySize) {
-    const lighter = groups[0].seconds <= groups[1].seconds ? groups[0] : groups[1];
-    lighter.files.push(file);
-    lighter.seconds += seconds(file);
+    const lightest = groups.reduce((min, g) => (g.seconds < min.seconds ? g : min));
+    lightest.files.push(file);
+    lightest.seconds += seconds(file);
   }
-  return groups.map((g) => g.files.sort());
+  return groups.map((g) => g.files.sort()).filter((g) => g.length > 0);
   function seconds(file) {
     return SPEC_SECONDS[file.replace(/\.spec\.ts$/, "")] ?? UNLISTED_SPEC_SECONDS;
   }
 }
 
 /**
- * The browser specs as two Playwright runs side by side, each with its own app server, practice
- * range, database and Chromium on ports of its own: the specs mostly wait on the range's clock, so
- * two worlds at once take about half the time of one. Each group's output is printed as it ends.
+ * The browser specs as several Playwright runs side by side (three by default, TEAL_E2E_GROUPS to
+ * change), each with its own app server, practice range, database and Chromium on ports of its
+ * own: the longest specs wait on whole CloudWatch minutes, not on the CPU, so three worlds at once
+ * take about a third of the time of one. Each group's output is printed as it ends.
  * TEAL_E2E_GROUPS=1 runs them all in one world, one after the other.
  */
 async function runBrowserSuites() {
-  const single = process.env.TEAL_E2E_GROUPS === "1";
-  const groups = single ? [[]] : specGroups();
+  const count = Math.max(1, Number(process.env.TEAL_E2E_GROUPS ?? 3) || 3);
+  const single = count === 1;
+  const groups = single ? [[]] : specGroups(count);
   const t0 = Date.now();
   console.log(`\n=== e2e (Playwright in Chromium${single ? "" : `, ${groups.length} worlds side by side`}) ===`);
   const runs = groups.map((files, i) => {

@@ -104,6 +104,8 @@ export function RollbackDialog({ appId, revision, revisionPending = false, onClo
       }
     >
       <div className="space-y-4">
+        {/* First in the body, so a refusal is seen without scrolling past the plan. */}
+        {runner.failure ? <FailureNotice failure={runner.failure} /> : null}
         {mustChoose ? (
           <div>
             <label htmlFor={selectId} className="block text-sm font-medium text-slate-900 dark:text-slate-100">
@@ -163,7 +165,7 @@ export function RollbackDialog({ appId, revision, revisionPending = false, onClo
             {capitalised(nothing.detail)}. No operation was started and AWS was not called; your request is in the audit log.
           </Notice>
         ) : null}
-        {runner.failure ? <FailureNotice failure={runner.failure} /> : null}
+
       </div>
     </ModalDialog>
   );
