@@ -44,8 +44,18 @@ function probes(baseURL: string): Probe[] {
     action("an object, not the list of arguments", JSON.stringify({ appId: APP_ID })),
     { ...action("over 1 MB", JSON.stringify([{ appId: APP_ID, operationId: "x".repeat(1_100_000) }])), expect: [413] },
     { ...action("over 1 MB, not JSON", Buffer.alloc(1_200_000, 0x7b)), expect: [413] },
-    { ...action("multipart with a bad boundary", '--x\r\ncontent-disposition: form-data; name="0"\r\n\r\n[]\r\n--x--\r\n', { "content-type": "multipart/form-data; boundary=y" }), expect: [415] },
-    { ...action("multipart with a reference to a missing part", '--x\r\ncontent-disposition: form-data; name="0"\r\n\r\n["$F1"]\r\n--x--\r\n', { "content-type": "multipart/form-data; boundary=x" }), expect: [415] },
+    {
+      ...action("multipart with a bad boundary", '--x\r\ncontent-disposition: form-data; name="0"\r\n\r\n[]\r\n--x--\r\n', {
+        "content-type": "multipart/form-data; boundary=y",
+      }),
+      expect: [415],
+    },
+    {
+      ...action("multipart with a reference to a missing part", '--x\r\ncontent-disposition: form-data; name="0"\r\n\r\n["$F1"]\r\n--x--\r\n', {
+        "content-type": "multipart/form-data; boundary=x",
+      }),
+      expect: [415],
+    },
     { ...action("urlencoded body", "0=%5B%22%24F1%22%5D", { "content-type": "application/x-www-form-urlencoded" }), expect: [415] },
     {
       name: "form post naming an action by reference (no next-action header)",
@@ -58,12 +68,55 @@ function probes(baseURL: string): Probe[] {
   ];
   // React's reply encoding: "$" and a letter refer to another part of the request (a form, a map,
   // a set, a blob, a promise, an iterator…). A text body has no other part.
-  for (const tag of ["F", "K", "Q", "W", "B", "@", "i", "h", "T", "R", "r", "X", "x", "A", "O", "o", "U", "S", "s", "L", "l", "G", "g", "M", "m", "V"]) {
+  for (const tag of [
+    "F",
+    "K",
+    "Q",
+    "W",
+    "B",
+    "@",
+    "i",
+    "h",
+    "T",
+    "R",
+    "r",
+    "X",
+    "x",
+    "A",
+    "O",
+    "o",
+    "U",
+    "S",
+    "s",
+    "L",
+    "l",
+    "G",
+    "g",
+    "M",
+    "m",
+    "V",
+  ]) {
     list.push(action(`"$${tag}1" reference`, JSON.stringify([`$${tag}1`])));
     list.push(action(`"$${tag}1" reference in a field`, JSON.stringify([{ appId: APP_ID, operationId: `$${tag}1` }])));
   }
-  list.push(action('"$0" self reference', JSON.stringify(["$0"])), action('"$Z" reference', JSON.stringify(["$Z"])), action("path reference", JSON.stringify(["$1:a:b:c"])));
-  for (const path of ["/apps/%", "/apps/%ZZ", "/%", "/apps/%E0%A4%A", "/overview/%C0%AF", "/api/apps/%ZZ/snapshot", "/api/apps/%/snapshot", "/api/apps/%E0%A4%A/plan?intent=rollback", "/api/%", "/api/apps/%C0%AF/snapshot", "/api/auth/%"]) {
+  list.push(
+    action('"$0" self reference', JSON.stringify(["$0"])),
+    action('"$Z" reference', JSON.stringify(["$Z"])),
+    action("path reference", JSON.stringify(["$1:a:b:c"])),
+  );
+  for (const path of [
+    "/apps/%",
+    "/apps/%ZZ",
+    "/%",
+    "/apps/%E0%A4%A",
+    "/overview/%C0%AF",
+    "/api/apps/%ZZ/snapshot",
+    "/api/apps/%/snapshot",
+    "/api/apps/%E0%A4%A/plan?intent=rollback",
+    "/api/%",
+    "/api/apps/%C0%AF/snapshot",
+    "/api/auth/%",
+  ]) {
     list.push({ name: `GET ${path}`, method: "GET", path, expect: [400] });
   }
   // A malformed query string is the page's to read: it must not fail either.

@@ -13,7 +13,9 @@ function chart(page: Page, title: string): Locator {
 /** The drawn path of each line of a chart (recharts' line curves). */
 async function linePaths(figure: Locator): Promise<string[]> {
   await expect(figure.locator("path.recharts-line-curve").first()).toBeAttached({ timeout: 30_000 });
-  return (await figure.locator("path.recharts-line-curve").evaluateAll((paths) => paths.map((p) => p.getAttribute("d") ?? ""))).filter((d) => d !== "");
+  return (await figure.locator("path.recharts-line-curve").evaluateAll((paths) => paths.map((p) => p.getAttribute("d") ?? ""))).filter(
+    (d) => d !== "",
+  );
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -24,7 +26,9 @@ async function shoot(page: Page, name: string): Promise<void> {
     const metrics = page.getByRole("region", { name: "Metrics" });
     await expect(metrics.locator("path.recharts-line-curve").first()).toBeAttached({ timeout: 30_000 });
     // The charts from their heading down, clear of the sticky top bar.
-    await page.getByRole("heading", { name: "Metrics", exact: true }).evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 72));
+    await page
+      .getByRole("heading", { name: "Metrics", exact: true })
+      .evaluate((el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 72));
     await page.screenshot({ path: `${SHOTS}/${name}-${theme}.png` });
   }
 }

@@ -10,7 +10,11 @@ const BANNER = /AWS differs from Teal's last operation: green 40 %, expected 10 
 async function setWeightsBehindTealsBack(green: number): Promise<void> {
   const endpoint = process.env.RANGE_URL;
   if (!endpoint) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
-  const route53 = new Route53Client({ region: "us-east-1", endpoint, credentials: { accessKeyId: "AKIDCONSOLE", secretAccessKey: "console-secret" } });
+  const route53 = new Route53Client({
+    region: "us-east-1",
+    endpoint,
+    credentials: { accessKeyId: "AKIDCONSOLE", secretAccessKey: "console-secret" },
+  });
   try {
     const zones = await route53.send(new ListHostedZonesCommand({}));
     const zoneId = zones.HostedZones?.find((z) => z.Name === "example.com.")?.Id;
@@ -39,7 +43,9 @@ async function expectReadable(page: Page, selector: string): Promise<void> {
   expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
-test("drift made behind Teal's back shows on the app page, the overview and the wall; a responder re-asserts it with one confirmed click", async ({ page }, testInfo) => {
+test("drift made behind Teal's back shows on the app page, the overview and the wall; a responder re-asserts it with one confirmed click", async ({
+  page,
+}, testInfo) => {
   test.slow();
   await page.setViewportSize({ width: 1440, height: 900 });
   await signIn(page, "operator@example.com");

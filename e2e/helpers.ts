@@ -105,7 +105,11 @@ export async function rollBackToBlue(page: Page): Promise<void> {
 export async function setRangeWeights(green: number, recordName = `${APP_ID}.example.com.`): Promise<void> {
   const endpoint = process.env.RANGE_URL;
   if (!endpoint) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
-  const route53 = new Route53Client({ region: "us-east-1", endpoint, credentials: { accessKeyId: "AKIDCONSOLE", secretAccessKey: "console-secret" } });
+  const route53 = new Route53Client({
+    region: "us-east-1",
+    endpoint,
+    credentials: { accessKeyId: "AKIDCONSOLE", secretAccessKey: "console-secret" },
+  });
   try {
     const zones = await route53.send(new ListHostedZonesCommand({}));
     const zoneId = zones.HostedZones?.find((z) => z.Name === "example.com.")?.Id;

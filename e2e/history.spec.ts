@@ -47,19 +47,32 @@ test("history shows an operation with its actor, reason and steps, and exports i
   expect(csv.suggestedFilename()).toMatch(/^teal-operations-\d{8}T\d{6}Z\.csv$/);
   const csvText = await readFile(await csv.path(), "utf8");
   const lines = csvText.split("\r\n");
-  expect(lines[0]).toBe("id,app_id,pattern,intent,summary,status,actor_email,actor_role,reason,created_at,started_at,finished_at,duration_s,steps,steps_done,failed_step,error");
+  expect(lines[0]).toBe(
+    "id,app_id,pattern,intent,summary,status,actor_email,actor_role,reason,created_at,started_at,finished_at,duration_s,steps,steps_done,failed_step,error",
+  );
   const line = lines.find((l) => l.startsWith(`${operationId},`));
   expect(line).toContain(`,rollback,`);
   expect(line).toContain(`,succeeded,responder@example.com,responder,${reason},`);
   // The filters went with the export: nobody else's operations.
-  expect(lines.slice(1).filter((l) => l !== "").every((l) => l.includes(",responder@example.com,"))).toBe(true);
+  expect(
+    lines
+      .slice(1)
+      .filter((l) => l !== "")
+      .every((l) => l.includes(",responder@example.com,")),
+  ).toBe(true);
 
   const jsonDownload = page.waitForEvent("download");
   await page.getByRole("link", { name: "Export JSON" }).click();
   const json = await jsonDownload;
   expect(json.suggestedFilename()).toMatch(/^teal-operations-\d{8}T\d{6}Z\.json$/);
   const body = JSON.parse(await readFile(await json.path(), "utf8")) as {
-    operations: { id: string; reason: string; actor: { email: string }; status: string; steps: { title: string; call?: { operation: string }; status: string }[] }[];
+    operations: {
+      id: string;
+      reason: string;
+      actor: { email: string };
+      status: string;
+      steps: { title: string; call?: { operation: string }; status: string }[];
+    }[];
   };
   const exported = body.operations.find((o) => o.id === operationId);
   expect(exported).toMatchObject({ reason, actor: { email: "responder@example.com" }, status: "succeeded" });

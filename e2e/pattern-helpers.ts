@@ -5,7 +5,10 @@ import { expectOperation, operationPanel, startedOperationId } from "./helpers";
 interface RangeWorld {
   autoScalingGroups: { name: string; desiredCapacity: number; instances: { instanceId: string; lifecycleState: string }[] }[];
   services: { name: string; desiredCount: number; taskDefinitionArn: string }[];
-  albs: { name: string; listeners: { rules: { isDefault: boolean; actions: { type: string; targetGroups?: { targetGroupArn: string; weight: number }[] }[] }[] }[] }[];
+  albs: {
+    name: string;
+    listeners: { rules: { isDefault: boolean; actions: { type: string; targetGroups?: { targetGroupArn: string; weight: number }[] }[] }[] }[];
+  }[];
 }
 
 export async function rangeWorld(): Promise<RangeWorld> {
@@ -62,7 +65,10 @@ export async function confirmWithReason(page: Page, dialogName: RegExp, confirmL
 
 /** Shifts with a preset button through the confirm dialog, waits for the shift to succeed, returns its id. */
 export async function shiftWithPreset(page: Page, preset: number, reason: string): Promise<string> {
-  await page.getByRole("group", { name: "Presets" }).getByRole("button", { name: `${preset} %`, exact: true }).click();
+  await page
+    .getByRole("group", { name: "Presets" })
+    .getByRole("button", { name: `${preset} %`, exact: true })
+    .click();
   const id = await confirmWithReason(page, /Shift traffic/, "Confirm shift", reason);
   await expectOperation(page, id, "Succeeded");
   return id;
@@ -116,7 +122,10 @@ export async function expectAuditRecord(page: Page, record: { appId: string; ope
   expect(exported.ok()).toBe(true);
   const body = (await exported.json()) as { audit: { action: string; operationId: string | null; reason: string | null }[] };
   const found = body.audit.find((r) => r.operationId === record.operationId);
-  expect(found, `${record.action} of operation ${record.operationId} in the JSON export`).toMatchObject({ action: record.action, reason: record.reason });
+  expect(found, `${record.action} of operation ${record.operationId} in the JSON export`).toMatchObject({
+    action: record.action,
+    reason: record.reason,
+  });
 }
 
 /** Sets the range's clock speed and returns the one it had (POST /_sim/clock). */
@@ -124,7 +133,11 @@ export async function setRangeSpeed(speed: number): Promise<number> {
   const base = process.env.RANGE_URL;
   if (!base) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
   const before = (await (await fetch(`${base}/_sim/state`)).json()) as { config: { speed: number } };
-  const response = await fetch(`${base}/_sim/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ speed }) });
+  const response = await fetch(`${base}/_sim/clock`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ speed }),
+  });
   expect(response.ok).toBe(true);
   return before.config.speed;
 }

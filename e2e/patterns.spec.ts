@@ -159,7 +159,12 @@ test("ecs-rolling: deploy a revision, follow it to COMPLETED in the deployment p
     intent: "deploy-revision",
     status: "Succeeded",
   });
-  await expectAuditRecord(page, { appId: "notifications", operationId: id, action: "revision.deployed", reason: "Release the new notifications build" });
+  await expectAuditRecord(page, {
+    appId: "notifications",
+    operationId: id,
+    action: "revision.deployed",
+    reason: "Release the new notifications build",
+  });
 });
 
 test("a rollback during a running shift preempts it", async ({ page }) => {

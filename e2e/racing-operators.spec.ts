@@ -25,7 +25,9 @@ async function readyToShift(browser: Browser, email: string): Promise<Page> {
   return page;
 }
 
-test("two operators confirm a shift at once: one runs, the other reads who holds the lock; abort and resume of the ended shift say why", async ({ browser }) => {
+test("two operators confirm a shift at once: one runs, the other reads who holds the lock; abort and resume of the ended shift say why", async ({
+  browser,
+}) => {
   test.slow();
   const operator = await readyToShift(browser, "operator@example.com");
   const admin = await readyToShift(browser, "admin@example.com");
@@ -37,7 +39,14 @@ test("two operators confirm a shift at once: one runs, the other reads who holds
   let shiftId = "";
   try {
     const pages = [operator, admin];
-    await Promise.all(pages.map((p) => p.getByRole("dialog", { name: /Shift traffic/ }).getByRole("button", { name: "Confirm shift" }).click()));
+    await Promise.all(
+      pages.map((p) =>
+        p
+          .getByRole("dialog", { name: /Shift traffic/ })
+          .getByRole("button", { name: "Confirm shift" })
+          .click(),
+      ),
+    );
     // Each page either announces the operation it started or shows why its dialog was refused.
     const outcomes = await Promise.all(
       pages.map(async (p) => {
@@ -54,7 +63,10 @@ test("two operators confirm a shift at once: one runs, the other reads who holds
     const refusal = (pages[1 - winner] as Page).getByRole("dialog", { name: /Shift traffic/ }).getByRole("alert");
     await expect(refusal).toContainText("Another operation is in progress");
     await expect(refusal).toContainText(new RegExp(`Another operation is running on ${APP_ID}: .*started by ${winnerEmail.replaceAll(".", "\\.")}`));
-    await (pages[1 - winner] as Page).getByRole("dialog", { name: /Shift traffic/ }).getByRole("button", { name: "Cancel" }).click();
+    await (pages[1 - winner] as Page)
+      .getByRole("dialog", { name: /Shift traffic/ })
+      .getByRole("button", { name: "Cancel" })
+      .click();
     shiftId = await startedOperationId(pages[winner] as Page);
     await expectOperationSucceeded(pages[winner] as Page, shiftId);
   } finally {
@@ -65,7 +77,12 @@ test("two operators confirm a shift at once: one runs, the other reads who holds
   // Refusals of an ended operation read as what they are too.
   const post = (name: string, args: unknown) =>
     operator.request.post(`/apps/${APP_ID}`, {
-      headers: { "next-action": actionId(name), origin: new URL(operator.url()).origin, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+      headers: {
+        "next-action": actionId(name),
+        origin: new URL(operator.url()).origin,
+        "content-type": "text/plain;charset=UTF-8",
+        accept: "text/x-component",
+      },
       data: JSON.stringify([args]),
     });
   const abort = await (await post("abortOperation", { appId: APP_ID, operationId: shiftId })).text();

@@ -2,7 +2,13 @@ import { expect, test, type APIResponse } from "@playwright/test";
 import { actionId, APP_ID, greenSlider, openApp, signIn } from "./helpers";
 
 function directives(policy: string | undefined): Map<string, string> {
-  return new Map((policy ?? "").split(";").map((d) => d.trim()).filter(Boolean).map((d) => [d.split(" ")[0] ?? d, d] as const));
+  return new Map(
+    (policy ?? "")
+      .split(";")
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => [d.split(" ")[0] ?? d, d] as const),
+  );
 }
 
 function expectStaticHeaders(res: APIResponse): void {
@@ -51,7 +57,9 @@ test("the app page works under the policy: no violation reported, session cookie
     if (/Content Security Policy|Refused to (execute|load|apply)/i.test(msg.text())) violations.push(msg.text());
   });
   await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) => console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   await signIn(page, "operator@example.com");
   await openApp(page);

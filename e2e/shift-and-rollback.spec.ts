@@ -57,7 +57,9 @@ test("an operator shifts green to 25 % with the keyboard, then rolls back to blu
   await expect(page.getByRole("img", { name: /^Observed split:/ })).not.toHaveAccessibleName(/green 0 %|no traffic/, { timeout: 180_000 });
   const snapshot = await page.request.get(`/api/apps/${APP_ID}/snapshot?range=60`);
   expect(snapshot.ok()).toBe(true);
-  const { metrics } = (await snapshot.json()) as { metrics: { series: { metric: string; color: string | null; points: { t: number; v: number }[] }[] } };
+  const { metrics } = (await snapshot.json()) as {
+    metrics: { series: { metric: string; color: string | null; points: { t: number; v: number }[] }[] };
+  };
   const greenRequests = metrics.series.find((s) => s.metric === "RequestCount" && s.color === "green");
   expect(greenRequests?.points.some((p) => p.t >= shiftedAt - 60_000 && p.v > 0)).toBe(true);
 

@@ -47,13 +47,23 @@ test("a deep link opened signed out returns to the page asked for after sign-in"
 test("after sign-in, only a same-origin callback is followed", async ({ page, baseURL }) => {
   const origin = new URL(baseURL ?? "").origin;
   // Tabs and line breaks are dropped by the URL parser, so "/<TAB>/evil" would become "//evil".
-  const hostile = ["/%09/evil.example/x", "/%0a/evil.example/x", "/%0d/evil.example/x", "//evil.example/x", "/%5Cevil.example/x", "https://evil.example/x"];
+  const hostile = [
+    "/%09/evil.example/x",
+    "/%0a/evil.example/x",
+    "/%0d/evil.example/x",
+    "//evil.example/x",
+    "/%5Cevil.example/x",
+    "https://evil.example/x",
+  ];
   // A page that would record the visit, so a followed redirect fails on the origin check below.
   const leftFor: string[] = [];
-  await page.route((url) => url.hostname.endsWith("evil.example"), async (route) => {
-    leftFor.push(route.request().url());
-    await route.fulfill({ status: 200, contentType: "text/html", body: "<title>elsewhere</title>" });
-  });
+  await page.route(
+    (url) => url.hostname.endsWith("evil.example"),
+    async (route) => {
+      leftFor.push(route.request().url());
+      await route.fulfill({ status: 200, contentType: "text/html", body: "<title>elsewhere</title>" });
+    },
+  );
   for (const callback of hostile) {
     await page.context().clearCookies();
     await page.goto(`/signin?callbackUrl=${callback}`);

@@ -141,7 +141,9 @@ test("the wall stays live for an hour without errors and without growing its hea
   );
   console.log(`[soak] heap trend: ${trend.join(", ")}`);
   console.log(`[soak] heap at the end: ${megabytes(final)} (${await domCounters(cdp)})`);
-  console.log(`[soak] heap growth: ${(growth * 100).toFixed(2)} % from minute 10 (goal ≤ ${MAX_HEAP_GROWTH * 100} %); ${(((final - early) / early) * 100).toFixed(2)} % from minute 5`);
+  console.log(
+    `[soak] heap growth: ${(growth * 100).toFixed(2)} % from minute 10 (goal ≤ ${MAX_HEAP_GROWTH * 100} %); ${(((final - early) / early) * 100).toFixed(2)} % from minute 5`,
+  );
 
   // Errors are reported after the figures (and alongside the heap check), so one run gives both.
   expect.soft(errors, "errors on the wall page and its API requests").toEqual([]);

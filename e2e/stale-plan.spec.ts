@@ -1,5 +1,14 @@
 import { expect, test } from "@playwright/test";
-import { configuredSplit, expectOperationSucceeded, greenSlider, openApp, rangeGreenShare, rollBackToBlue, signIn, startedOperationId } from "./helpers";
+import {
+  configuredSplit,
+  expectOperationSucceeded,
+  greenSlider,
+  openApp,
+  rangeGreenShare,
+  rollBackToBlue,
+  signIn,
+  startedOperationId,
+} from "./helpers";
 
 test("a shift confirmed after someone else changed the weights is refused as stale", async ({ page, context }) => {
   // Real operations run here (Route 53 changes, waits for INSYNC): allow for a slow machine.

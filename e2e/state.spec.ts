@@ -84,7 +84,9 @@ test("after a promote, payments' blue shows its detached instances as kept warm 
   const blue = page.getByRole("region", { name: "Blue", exact: true });
   const warm = blue.getByTestId("kept-warm-blue");
   await expect(warm).toContainText("Kept warm: 4 instances running, detached from payments-lb");
-  await expect(warm).toContainText("A rollback re-attaches payments-blue to payments-lb — no launch: they take traffic once they pass 3 health checks 10 s apart (~30 s).");
+  await expect(warm).toContainText(
+    "A rollback re-attaches payments-blue to payments-lb — no launch: they take traffic once they pass 3 health checks 10 s apart (~30 s).",
+  );
   await expect(blue).toContainText("Kept warm");
   await expect(blue).not.toContainText("No instances");
   expect((await rangeLifecycles("payments-blue")).filter((s) => s === "InService")).toHaveLength(4);
@@ -111,7 +113,9 @@ test("the overview and wall figures agree with the app page's for every demo app
           const summaries = (await (await page.request.get("/api/apps")).json()) as { apps: AppSummary[] };
           const summary = summaries.apps.find((a) => a.id === app.id);
           const snapshot = (await (await page.request.get(`/api/apps/${app.id}/snapshot?range=60`)).json()) as { state: AppState };
-          return JSON.stringify(summary?.figures) === JSON.stringify(appFigures(snapshot.state)) ? "agree" : JSON.stringify([summary?.figures, appFigures(snapshot.state)]);
+          return JSON.stringify(summary?.figures) === JSON.stringify(appFigures(snapshot.state))
+            ? "agree"
+            : JSON.stringify([summary?.figures, appFigures(snapshot.state)]);
         },
         { timeout: 30_000, message: app.id },
       )

@@ -14,7 +14,9 @@ async function setGreenErrorRate(errorRate: number): Promise<void> {
   expect(response.ok).toBe(true);
 }
 
-test("a failing green is a status on the header, the overview card and the wall tile, and more traffic to it asks for an override", async ({ page }) => {
+test("a failing green is a status on the header, the overview card and the wall tile, and more traffic to it asks for an override", async ({
+  page,
+}) => {
   // Green needs a whole CloudWatch minute of requests behind the DNS clients' caches: real minutes.
   test.setTimeout(360_000);
   await page.setViewportSize({ width: 1440, height: 900 });

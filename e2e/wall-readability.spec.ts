@@ -52,7 +52,8 @@ async function inspect(page: Page): Promise<Findings> {
       }
       return false;
     };
-    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.closest("article") ? ` in ${el.closest("article")?.getAttribute("aria-label")}` : ""}`;
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.closest("article") ? ` in ${el.closest("article")?.getAttribute("aria-label")}` : ""}`;
     const small: string[] = [];
     const clipped: string[] = [];
     const outside: string[] = [];
@@ -77,7 +78,9 @@ async function inspect(page: Page): Promise<Findings> {
           if (r.width === 0 && r.height === 0) continue;
           const box = tile ?? { left: 0, top: 0, right: vw, bottom: vh };
           if (r.left < box.left - 1 || r.top < box.top - 1 || r.right > box.right + 1 || r.bottom > box.bottom + 1) {
-            outside.push(`${name(el)} "${text.slice(0, 40)}" at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)}`);
+            outside.push(
+              `${name(el)} "${text.slice(0, 40)}" at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)}`,
+            );
           }
         }
       }
@@ -122,7 +125,10 @@ async function expectReadable(page: Page, appCount: number, shot: string): Promi
     expect(found.pageScrolls, "the wall page scrolls").toBe(false);
     // Every application on one screen, each with one large word.
     expect(found.tiles).toBe(appCount);
-    expect(found.words.every((w) => ["OK", "SHIFTING", "FAILING", "STALE"].includes(w)), found.words.join(" ")).toBe(true);
+    expect(
+      found.words.every((w) => ["OK", "SHIFTING", "FAILING", "STALE"].includes(w)),
+      found.words.join(" "),
+    ).toBe(true);
     expect(found.smallestWordPx).toBeGreaterThanOrEqual(48);
     last = found;
   }
@@ -154,7 +160,9 @@ async function range(method: "POST" | "PUT" | "DELETE", path: string, body?: unk
   expect(res.ok).toBe(true);
 }
 
-test("a quiet fleet: every application on one 1920 × 1080 screen, no text under 32 px, nothing clipped, colour contrast in both themes", async ({ page }) => {
+test("a quiet fleet: every application on one 1920 × 1080 screen, no text under 32 px, nothing clipped, colour contrast in both themes", async ({
+  page,
+}) => {
   await signIn(page, "viewer@example.com");
   const count = await appCount(page);
   await openWall(page);
@@ -173,10 +181,15 @@ test("a quiet fleet: every application on one 1920 × 1080 screen, no text under
     await expect(rows.or(words).first()).toBeVisible();
     if ((await words.count()) === 0) await expect(rows).toHaveCount(2);
   }
-  await expect(page.getByRole("article", { name: "Shop storefront" }).getByRole("img", { name: /^Blue: 5xx [\d.]+ % in the last minute$/ })).toBeVisible();
+  await expect(
+    page.getByRole("article", { name: "Shop storefront" }).getByRole("img", { name: /^Blue: 5xx [\d.]+ % in the last minute$/ }),
+  ).toBeVisible();
 });
 
-test("an operation running, then a failing green: SHIFTING, then FAILING with both figures, still 32 px and nothing clipped", async ({ page, browser }) => {
+test("an operation running, then a failing green: SHIFTING, then FAILING with both figures, still 32 px and nothing clipped", async ({
+  page,
+  browser,
+}) => {
   // Green needs a whole CloudWatch minute of requests before it can be judged: real minutes.
   test.setTimeout(420_000);
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -230,7 +243,9 @@ test("an operation running, then a failing green: SHIFTING, then FAILING with bo
   }
 });
 
-test("the practice range frozen: every tile says STALE (or FAILING with its age), the banner is loud, still 32 px and nothing clipped", async ({ page }) => {
+test("the practice range frozen: every tile says STALE (or FAILING with its age), the banner is loud, still 32 px and nothing clipped", async ({
+  page,
+}) => {
   const rangeUrl = process.env.RANGE_URL;
   if (!rangeUrl) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
   await signIn(page, "viewer@example.com");

@@ -79,7 +79,11 @@ const rule = {
       if (SHARED_FILES.some((f) => target === f || target === f.replace(/\.ts$/, ""))) return;
       const support = TEST_SUPPORT.find((t) => to === t);
       if (support && !TEST_SUPPORT.includes(from)) {
-        context.report({ node, messageId: "refused", data: { from: rel, to: target, why: `${support} is test support or the practice range; the app never imports it.` } });
+        context.report({
+          node,
+          messageId: "refused",
+          data: { from: rel, to: target, why: `${support} is test support or the practice range; the app never imports it.` },
+        });
         return;
       }
       const layer = LAYERS[from];

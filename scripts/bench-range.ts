@@ -111,7 +111,12 @@ async function main(): Promise<void> {
             AvailabilityZones: ["us-east-1a", "us-east-1b"],
           }),
         );
-        await elb.send(new ConfigureHealthCheckCommand({ LoadBalancerName: name, HealthCheck: { Target: "HTTP:80/health", Interval: 10, Timeout: 5, UnhealthyThreshold: 2, HealthyThreshold: 3 } }));
+        await elb.send(
+          new ConfigureHealthCheckCommand({
+            LoadBalancerName: name,
+            HealthCheck: { Target: "HTTP:80/health", Interval: 10, Timeout: 5, UnhealthyThreshold: 2, HealthyThreshold: 3 },
+          }),
+        );
         const run = await ec2.send(
           new RunInstancesCommand({
             ImageId: "ami-0abc1234",
@@ -121,10 +126,22 @@ async function main(): Promise<void> {
             TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: colour === "blue" ? "v41" : "v42" }] }],
           }),
         );
-        await elb.send(new RegisterInstancesWithLoadBalancerCommand({ LoadBalancerName: name, Instances: (run.Instances ?? []).map((i) => ({ InstanceId: i.InstanceId })) }));
+        await elb.send(
+          new RegisterInstancesWithLoadBalancerCommand({
+            LoadBalancerName: name,
+            Instances: (run.Instances ?? []).map((i) => ({ InstanceId: i.InstanceId })),
+          }),
+        );
         changes.push({
           Action: "UPSERT",
-          ResourceRecordSet: { Name: `pad${padApps}.example.com.`, Type: "CNAME", SetIdentifier: colour, Weight: colour === "blue" ? 90 : 10, TTL: 60, ResourceRecords: [{ Value: lb.DNSName ?? "" }] },
+          ResourceRecordSet: {
+            Name: `pad${padApps}.example.com.`,
+            Type: "CNAME",
+            SetIdentifier: colour,
+            Weight: colour === "blue" ? 90 : 10,
+            TTL: 60,
+            ResourceRecords: [{ Value: lb.DNSName ?? "" }],
+          },
         });
       }
       await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: range.demo.hostedZoneId, ChangeBatch: { Changes: changes } }));
@@ -134,7 +151,11 @@ async function main(): Promise<void> {
     }
     // Let the padding boot and pass its checks (the clock is real; speed it up for this, then back).
     if (padApps > 0) {
-      await fetch(`${range.url}/_sim/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ speed: 100 }) });
+      await fetch(`${range.url}/_sim/clock`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ speed: 100 }),
+      });
       await new Promise((r) => setTimeout(r, 3_000));
       await fetch(`${range.url}/_sim/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ speed: 1 }) });
     }
@@ -174,21 +195,51 @@ async function main(): Promise<void> {
       for (const [metricName, stat] of metricsPerLb) {
         queries.push({
           Id: `q${queries.length}`,
-          MetricStat: { Metric: { Namespace: "AWS/ELB", MetricName: metricName, Dimensions: [{ Name: "LoadBalancerName", Value: lb }] }, Period: 60, Stat: stat },
+          MetricStat: {
+            Metric: { Namespace: "AWS/ELB", MetricName: metricName, Dimensions: [{ Name: "LoadBalancerName", Value: lb }] },
+            Period: 60,
+            Stat: stat,
+          },
         });
       }
     }
     const rows: Row[] = [];
-    rows.push(await measure(range, "Route 53 ListResourceRecordSets", "route53", "ListResourceRecordSets", () => r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: range.demo.hostedZoneId }))));
-    rows.push(await measure(range, "ELB DescribeInstanceHealth", "elb", "DescribeInstanceHealth", () => elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: firstClb }))));
+    rows.push(
+      await measure(range, "Route 53 ListResourceRecordSets", "route53", "ListResourceRecordSets", () =>
+        r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: range.demo.hostedZoneId })),
+      ),
+    );
+    rows.push(
+      await measure(range, "ELB DescribeInstanceHealth", "elb", "DescribeInstanceHealth", () =>
+        elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: firstClb })),
+      ),
+    );
     if (firstTg !== undefined) {
-      rows.push(await measure(range, "ELBv2 DescribeTargetHealth", "elbv2", "DescribeTargetHealth", () => elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: firstTg }))));
+      rows.push(
+        await measure(range, "ELBv2 DescribeTargetHealth", "elbv2", "DescribeTargetHealth", () =>
+          elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: firstTg })),
+        ),
+      );
     }
-    rows.push(await measure(range, `EC2 DescribeInstances (${w.instances.size})`, "ec2", "DescribeInstances", () => ec2.send(new DescribeInstancesCommand({}))));
-    rows.push(await measure(range, `Auto Scaling DescribeAutoScalingGroups (${w.autoScalingGroups?.size ?? 0})`, "autoscaling", "DescribeAutoScalingGroups", () => asg.send(new DescribeAutoScalingGroupsCommand({}))));
+    rows.push(
+      await measure(range, `EC2 DescribeInstances (${w.instances.size})`, "ec2", "DescribeInstances", () =>
+        ec2.send(new DescribeInstancesCommand({})),
+      ),
+    );
+    rows.push(
+      await measure(
+        range,
+        `Auto Scaling DescribeAutoScalingGroups (${w.autoScalingGroups?.size ?? 0})`,
+        "autoscaling",
+        "DescribeAutoScalingGroups",
+        () => asg.send(new DescribeAutoScalingGroupsCommand({})),
+      ),
+    );
     if (firstService !== undefined) {
       rows.push(
-        await measure(range, "ECS DescribeServices", "ecs", "DescribeServices", () => ecs.send(new DescribeServicesCommand({ cluster: firstService.clusterArn, services: [firstService.name] }))),
+        await measure(range, "ECS DescribeServices", "ecs", "DescribeServices", () =>
+          ecs.send(new DescribeServicesCommand({ cluster: firstService.clusterArn, services: [firstService.name] })),
+        ),
       );
     }
     rows.push(
@@ -199,15 +250,21 @@ async function main(): Promise<void> {
 
     const pad = (s: string, n: number) => s.padEnd(n);
     const num = (v: number, d: number) => v.toFixed(d).padStart(9);
-    console.log(`\n${pad("call", 50)}${"requests".padStart(9)}${"req/s".padStart(9)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"range p50".padStart(10)}${"range p99".padStart(10)}  goal range p99 < 5 ms`);
+    console.log(
+      `\n${pad("call", 50)}${"requests".padStart(9)}${"req/s".padStart(9)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"range p50".padStart(10)}${"range p99".padStart(10)}  goal range p99 < 5 ms`,
+    );
     for (const r of rows) {
-      console.log(`${pad(r.name, 50)}${String(r.requests).padStart(9)}${num(r.rps, 0)}${num(r.p50, 2)}${num(r.p99, 2)}${num(r.rangeP50, 2).padStart(10)}${num(r.rangeP99, 2).padStart(10)}   ${r.rangeP99 < 5 ? "met" : "MISSED"}`);
+      console.log(
+        `${pad(r.name, 50)}${String(r.requests).padStart(9)}${num(r.rps, 0)}${num(r.p50, 2)}${num(r.p99, 2)}${num(r.rangeP50, 2).padStart(10)}${num(r.rangeP99, 2).padStart(10)}   ${r.rangeP99 < 5 ? "met" : "MISSED"}`,
+      );
     }
     console.log(
       `\nworld tick, idle ${(windowMs / 1000).toFixed(1)} s: ${tick?.count ?? 0} ticks, ${tickShare.toFixed(2)} % of one core (mean ${((tick?.totalMs ?? 0) / Math.max(1, tick?.count ?? 0)).toFixed(2)} ms, max ${(tick?.maxMs ?? 0).toFixed(2)} ms)` +
         `  goal < 5 %: ${tickShare < 5 ? "met" : "MISSED"}; whole process CPU meanwhile: ${processShare.toFixed(2)} %`,
     );
-    console.log("(p50/p99 are client-observed: SDK serialisation + HTTP on loopback + the range; 'range' columns are the range's own handling time, advance included)");
+    console.log(
+      "(p50/p99 are client-observed: SDK serialisation + HTTP on loopback + the range; 'range' columns are the range's own handling time, advance included)",
+    );
   } finally {
     for (const c of [r53, elb, elbv2, ec2, asg, ecs, cw]) c.destroy();
     await range.close();

@@ -43,7 +43,9 @@ async function main(): Promise<void> {
   const idle = await readTimes(50);
   let done = false;
   const t0 = performance.now();
-  const burst = Promise.all(Array.from({ length: attempts }, (_, i) => client.signIn(`guess${i}@example.com`, "wrong", `10.1.${Math.floor(i / 250)}.${i % 250}`))).then((answers) => {
+  const burst = Promise.all(
+    Array.from({ length: attempts }, (_, i) => client.signIn(`guess${i}@example.com`, "wrong", `10.1.${Math.floor(i / 250)}.${i % 250}`)),
+  ).then((answers) => {
     done = true;
     return answers;
   });
@@ -62,11 +64,16 @@ async function main(): Promise<void> {
 
   const count = (status: number) => answers.filter((a) => a.status === status).length;
   console.log(`viewer session read, idle: p50 ${pct(idle, 50).toFixed(1)} ms, p95 ${pct(idle, 95).toFixed(1)} ms (${idle.length} reads)`);
-  console.log(`viewer session read during ${attempts} sign-in attempts at once: p50 ${pct(busy, 50).toFixed(1)} ms, p95 ${pct(busy, 95).toFixed(1)} ms, max ${Math.max(...busy).toFixed(1)} ms (${busy.length} reads)`);
-  console.log(`the burst: ${count(429)} refused at once (429), ${count(401)} checked and refused (401), in ${(burstMs / 1000).toFixed(2)} s; peak password checks at once ${passwordGateStats().peakRunning}`);
-  console.log(`200 sequential guesses at one account: ${JSON.stringify(Object.fromEntries(seq))} by status, ${passwordGateStats().derived - seqBefore} password checks, ${(seqMs / 1000).toFixed(2)} s`);
+  console.log(
+    `viewer session read during ${attempts} sign-in attempts at once: p50 ${pct(busy, 50).toFixed(1)} ms, p95 ${pct(busy, 95).toFixed(1)} ms, max ${Math.max(...busy).toFixed(1)} ms (${busy.length} reads)`,
+  );
+  console.log(
+    `the burst: ${count(429)} refused at once (429), ${count(401)} checked and refused (401), in ${(burstMs / 1000).toFixed(2)} s; peak password checks at once ${passwordGateStats().peakRunning}`,
+  );
+  console.log(
+    `200 sequential guesses at one account: ${JSON.stringify(Object.fromEntries(seq))} by status, ${passwordGateStats().derived - seqBefore} password checks, ${(seqMs / 1000).toFixed(2)} s`,
+  );
 }
-
 
 // One run: the figures are printed above; vitest's own iteration table says only how long the run took.
 bench("sign-in under a guessing burst", main, { iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 });

@@ -309,14 +309,20 @@ async function moveOffBlue(app: AppListing, cookie: string): Promise<void> {
     const intent = await offBlueIntent(app, cookie);
     const preview = await getJson<PlanPreviewView>(`${APP}/api/apps/${app.id}/plan?${intent.query}`, cookie);
     if (preview.status === 200 && preview.body.ok === true && preview.body.version !== undefined) {
-      const reply = await postAction(app.id, intent.action, { ...intent.input, expectedVersion: preview.body.version, reason: "bench: move off blue" }, cookie);
+      const reply = await postAction(
+        app.id,
+        intent.action,
+        { ...intent.input, expectedVersion: preview.body.version, reason: "bench: move off blue" },
+        cookie,
+      );
       const operationId = reply.data?.operationId;
       if (reply.ok && operationId !== undefined) {
         const op = await followOperation(app.id, operationId, cookie);
         if (op.status !== "succeeded") throw new Error(`${app.id}: ${intent.action} ended ${op.status}${op.error ? ` (${op.error})` : ""}`);
         return;
       }
-      if (reply.code === "unauthenticated" || reply.code === "forbidden") throw new Error(`${app.id}: ${intent.action} refused: ${reply.message ?? reply.code}`);
+      if (reply.code === "unauthenticated" || reply.code === "forbidden")
+        throw new Error(`${app.id}: ${intent.action} refused: ${reply.message ?? reply.code}`);
       last = reply.message ?? reply.code ?? "refused";
     } else {
       last = preview.body.reason ?? preview.body.error ?? `HTTP ${preview.status}`;
@@ -369,7 +375,11 @@ async function rollbackLatency(): Promise<void> {
   const apps = body.apps ?? [];
   if (apps.length === 0) throw new Error("no applications configured");
   const config = (await (await fetch(`${RANGE}/_sim/config`)).json()) as { speed: number };
-  await fetch(`${RANGE}/_sim/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ speed: ROLLBACK_SPEED }) });
+  await fetch(`${RANGE}/_sim/clock`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ speed: ROLLBACK_SPEED }),
+  });
   try {
     // Warm the action path (module load, session decoding): an application that does not exist changes nothing.
     await postAction(apps[0]?.id ?? "shop", "rollback", { appId: "bench-warm-up-no-such-app" }, responder);
@@ -404,11 +414,26 @@ async function rollbackLatency(): Promise<void> {
     table(
       `Rollback latency per application (rollback action posted → last AWS mutation at the range, range handling subtracted; ` +
         `median of ${ROLLBACK_RUNS} runs; range clock ${ROLLBACK_SPEED}×, Teal waits ×${WAIT_SCALE}; goal ≤ ${ROLLBACK_GOAL_MS} ms)`,
-      ["app", "pattern", "runs", "mutations", "waits before last", "first mutation ms", "last mutation ms", "min–max ms", "range ms", `goal ≤ ${ROLLBACK_GOAL_MS} ms`],
+      [
+        "app",
+        "pattern",
+        "runs",
+        "mutations",
+        "waits before last",
+        "first mutation ms",
+        "last mutation ms",
+        "min–max ms",
+        "range ms",
+        `goal ≤ ${ROLLBACK_GOAL_MS} ms`,
+      ],
       rows,
     );
   } finally {
-    await fetch(`${RANGE}/_sim/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ speed: config.speed }) });
+    await fetch(`${RANGE}/_sim/clock`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ speed: config.speed }),
+    });
   }
 }
 
@@ -454,16 +479,21 @@ async function fanIn(): Promise<void> {
   }
   const stats = await rangeStats();
   if (stats.tick) {
-    table("Practice range world tick (background advance)", ["ticks", "mean ms", "max ms"], [
-      [stats.tick.count, (stats.tick.totalMs / Math.max(1, stats.tick.count)).toFixed(2), stats.tick.maxMs.toFixed(1)],
-    ]);
+    table(
+      "Practice range world tick (background advance)",
+      ["ticks", "mean ms", "max ms"],
+      [[stats.tick.count, (stats.tick.totalMs / Math.max(1, stats.tick.count)).toFixed(2), stats.tick.maxMs.toFixed(1)]],
+    );
   }
 }
 
 /** Section 7: sign-in under guessing, in vitest's bench runner (next-auth loads there as in the tests). */
 function signInUnderGuessing(): void {
   console.log("\n## 7. Sign-in under guessing (scripts/bench-sign-in.bench.ts)");
-  const res = spawnSync(path.join(root, "node_modules", ".bin", "vitest"), ["bench", "--run", "scripts/bench-sign-in.bench.ts"], { stdio: "inherit", cwd: root });
+  const res = spawnSync(path.join(root, "node_modules", ".bin", "vitest"), ["bench", "--run", "scripts/bench-sign-in.bench.ts"], {
+    stdio: "inherit",
+    cwd: root,
+  });
   if (res.status !== 0) throw new Error("the sign-in bench failed");
 }
 

@@ -19,10 +19,13 @@ const bin = (name) => path.join(root, "node_modules", ".bin", name);
 
 function sourceFingerprint() {
   const head = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).stdout ?? "";
-  const dirty = spawnSync("git", ["status", "--porcelain", "--", "app", "components", "lib", "next.config.mjs", "package-lock.json"], {
-    encoding: "utf8",
-  }).stdout ?? "";
-  return createHash("sha256").update(head + dirty).digest("hex");
+  const dirty =
+    spawnSync("git", ["status", "--porcelain", "--", "app", "components", "lib", "next.config.mjs", "package-lock.json"], {
+      encoding: "utf8",
+    }).stdout ?? "";
+  return createHash("sha256")
+    .update(head + dirty)
+    .digest("hex");
 }
 
 function ensureBuilt() {
@@ -68,7 +71,13 @@ process.on("SIGTERM", () => stopAll(0));
 
 async function main() {
   if (!dev && !skipBuild) ensureBuilt();
-  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", NEXTAUTH_SECRET: secret(), NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://${host}:${port}` };
+  const env = {
+    ...process.env,
+    NEXT_TELEMETRY_DISABLED: "1",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    NEXTAUTH_SECRET: secret(),
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://${host}:${port}`,
+  };
   if (useRange) {
     const range = spawn(bin("tsx"), ["lib/sim/main.ts"], { stdio: ["ignore", "inherit", "inherit"], env: { ...env, PORT: String(rangePort) } });
     children.push(range);

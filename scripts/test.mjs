@@ -20,7 +20,10 @@ const timings = [];
 function run(title, cmd, args, env = {}) {
   const t0 = Date.now();
   console.log(`\n=== ${title} ===`);
-  const res = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env } });
+  const res = spawnSync(cmd, args, {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
+  });
   timings.push([title, Date.now() - t0]);
   return res.status === 0;
 }
@@ -49,15 +52,33 @@ function runInBackground(title, cmd, args, env = {}) {
 // equal length. A spec not listed counts as UNLISTED_SPEC_SECONDS; a wrong guess costs time, not
 // coverage (every spec runs in one group or the other).
 const SPEC_SECONDS = {
-  "bad-requests": 8, charts: 140, dialogs: 50, drift: 45, "frozen-range": 115, history: 15, patterns: 230, "racing-operators": 40,
-  roles: 20, security: 15, settle: 265, "shift-and-rollback": 110, signin: 35, soak: 85, state: 105, "stale-plan": 35,
-  verdict: 100, wall: 60, "wall-readability": 150,
+  "bad-requests": 8,
+  charts: 140,
+  dialogs: 50,
+  drift: 45,
+  "frozen-range": 115,
+  history: 15,
+  patterns: 230,
+  "racing-operators": 40,
+  roles: 20,
+  security: 15,
+  settle: 265,
+  "shift-and-rollback": 110,
+  signin: 35,
+  soak: 85,
+  state: 105,
+  "stale-plan": 35,
+  verdict: 100,
+  wall: 60,
+  "wall-readability": 150,
 };
 const UNLISTED_SPEC_SECONDS = 30;
 
 /** The browser specs in `count` groups of about equal length, each in file-name order. */
 function specGroups(count) {
-  const files = readdirSync(path.join(root, "e2e")).filter((f) => f.endsWith(".spec.ts")).sort();
+  const files = readdirSync(path.join(root, "e2e"))
+    .filter((f) => f.endsWith(".spec.ts"))
+    .sort();
   const groups = Array.from({ length: count }, () => ({ files: [], seconds: 0 }));
   const bySize = [...files].sort((a, b) => seconds(b) - seconds(a) || a.localeCompare(b));
   for (const file of bySize) {
@@ -117,7 +138,11 @@ function ensureChromium() {
   if (existsSync("/usr/bin/chromium")) return;
   console.log("Chromium is missing: installing Debian's chromium package…");
   const sudo = process.getuid && process.getuid() !== 0 ? ["sudo"] : [];
-  const apt = (args) => spawnSync(sudo[0] ?? "apt-get", sudo.length ? ["apt-get", ...args] : args, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+  const apt = (args) =>
+    spawnSync(sudo[0] ?? "apt-get", sudo.length ? ["apt-get", ...args] : args, {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
   apt(["update", "-qq"]);
   const res = apt(["install", "-y", "-qq", "chromium"]);
   if (res.status !== 0 || !existsSync("/usr/bin/chromium")) {
@@ -130,7 +155,11 @@ function counts(file, kind) {
   if (!existsSync(file)) return { passed: 0, failed: 0, skipped: 0 };
   const report = JSON.parse(readFileSync(file, "utf8"));
   if (kind === "vitest") {
-    return { passed: report.numPassedTests ?? 0, failed: report.numFailedTests ?? 0, skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0) };
+    return {
+      passed: report.numPassedTests ?? 0,
+      failed: report.numFailedTests ?? 0,
+      skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+    };
   }
   const s = report.stats ?? {};
   return { passed: s.expected ?? 0, failed: (s.unexpected ?? 0) + (s.flaky ?? 0), skipped: s.skipped ?? 0 };
@@ -141,6 +170,7 @@ let ok = true;
 let pg = null;
 try {
   if (wants("lint")) ok = run("lint (eslint)", bin("eslint"), ["--max-warnings=0", "."]) && ok;
+  if (wants("format")) ok = run("format (prettier --check)", bin("prettier"), ["--check", "--log-level=warn", "."]) && ok;
   if (wants("typecheck")) ok = run("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]) && ok;
   // The production build needs no test to have run: it runs beside vitest and is awaited before
   // the browser tests.
@@ -150,15 +180,20 @@ try {
     pg = await startPgCluster();
     console.log(`\nThrowaway PostgreSQL cluster at ${pg.url}`);
     ok =
-      run("unit and integration (vitest: planners, store on SQLite and PostgreSQL, practice range over HTTP)", bin("vitest"), [
-        "run",
-        // Two test files at a time even on two cores: most integration tests wait on the practice
-        // range, a database or a child process, not on the CPU (vitest's default here is one).
-        `--maxWorkers=${process.env.TEAL_TEST_WORKERS ?? Math.max(2, os.availableParallelism() - 1)}`,
-        "--reporter=default",
-        "--reporter=json",
-        `--outputFile.json=${path.join(reports, "vitest.json")}`,
-      ], { TEST_PG_URL: pg.url }) && ok;
+      run(
+        "unit and integration (vitest: planners, store on SQLite and PostgreSQL, practice range over HTTP)",
+        bin("vitest"),
+        [
+          "run",
+          // Two test files at a time even on two cores: most integration tests wait on the practice
+          // range, a database or a child process, not on the CPU (vitest's default here is one).
+          `--maxWorkers=${process.env.TEAL_TEST_WORKERS ?? Math.max(2, os.availableParallelism() - 1)}`,
+          "--reporter=default",
+          "--reporter=json",
+          `--outputFile.json=${path.join(reports, "vitest.json")}`,
+        ],
+        { TEST_PG_URL: pg.url },
+      ) && ok;
     await pg.stop();
     pg = null;
   }

@@ -16,13 +16,25 @@ afterAll(async () => {
 
 async function withRecords(t: TestStore, n: number): Promise<void> {
   for (let i = 1; i <= n; i++) {
-    await t.store.appendAudit({ action: "traffic.shifted", actor, appId: "shop", operationId: null, reason: `step ${i}`, before: { greenPercent: i - 1 }, after: { greenPercent: i } });
+    await t.store.appendAudit({
+      action: "traffic.shifted",
+      actor,
+      appId: "shop",
+      operationId: null,
+      reason: `step ${i}`,
+      before: { greenPercent: i - 1 },
+      after: { greenPercent: i },
+    });
   }
   await t.store.close();
 }
 
 function runCommand(url: string): { status: number | null; stdout: string; stderr: string } {
-  const res = spawnSync(process.execPath, ["--import", "tsx", "scripts/verify-audit.ts"], { cwd: root, env: { ...process.env, DATABASE_URL: url }, encoding: "utf8" });
+  const res = spawnSync(process.execPath, ["--import", "tsx", "scripts/verify-audit.ts"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url },
+    encoding: "utf8",
+  });
   return { status: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 

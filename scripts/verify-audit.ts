@@ -25,11 +25,17 @@ export interface VerifyReport {
  * Verifies the chains of the database at `url` with the key and head sink the environment names
  * (`headFile` overrides where the last exported head is read); the store is closed again whatever happens.
  */
-export async function verifyAuditAt(url: string, options: { env?: Record<string, string | undefined>; headFile?: string } = {}): Promise<AuditVerification> {
+export async function verifyAuditAt(
+  url: string,
+  options: { env?: Record<string, string | undefined>; headFile?: string } = {},
+): Promise<AuditVerification> {
   return (await verifyAuditReport(url, options)).result;
 }
 
-export async function verifyAuditReport(url: string, options: { env?: Record<string, string | undefined>; headFile?: string } = {}): Promise<VerifyReport> {
+export async function verifyAuditReport(
+  url: string,
+  options: { env?: Record<string, string | undefined>; headFile?: string } = {},
+): Promise<VerifyReport> {
   const settings = resolveAuditSettings(url, options.env ?? process.env, { create: false });
   let heads: SignedHead[] = [];
   let noExportReason: string | null = null;
@@ -38,12 +44,21 @@ export async function verifyAuditReport(url: string, options: { env?: Record<str
     heads = await readExportedHeads(headFile);
     if (heads.length === 0) noExportReason = `no head has been exported to ${headFile} yet`;
   } else {
-    noExportReason = settings.sink?.kind === "webhook" ? "the head is exported to a webhook: pass --head FILE with the last head it received" : "no head sink is configured (TEAL_AUDIT_HEAD_SINK)";
+    noExportReason =
+      settings.sink?.kind === "webhook"
+        ? "the head is exported to a webhook: pass --head FILE with the last head it received"
+        : "no head sink is configured (TEAL_AUDIT_HEAD_SINK)";
   }
   const store = await openStore(url, { auditKey: settings.key?.key ?? null, headSink: null, exportIntervalMs: 0 });
   try {
     const result = await store.verifyAudit({ exported: heads });
-    return { result, info: await store.auditChainInfo(), exported: heads[heads.length - 1] ?? null, noExportReason, keyFile: settings.key?.file ?? null };
+    return {
+      result,
+      info: await store.auditChainInfo(),
+      exported: heads[heads.length - 1] ?? null,
+      noExportReason,
+      keyFile: settings.key?.file ?? null,
+    };
   } finally {
     await store.close();
   }
@@ -62,12 +77,16 @@ export function describeCoverage(report: VerifyReport): string[] {
   const lines: string[] = [];
   if (report.keyFile) lines.push(`  WARNING: checked with the development key in ${report.keyFile}; production uses TEAL_AUDIT_KEY`);
   if (info.keyedFrom > 1) {
-    lines.push(`  records 1 to ${info.keyedFrom - 1} predate the audit key: they are checked with the old unkeyed chain only (anyone who could write the database could have rewritten them)`);
+    lines.push(
+      `  records 1 to ${info.keyedFrom - 1} predate the audit key: they are checked with the old unkeyed chain only (anyone who could write the database could have rewritten them)`,
+    );
   }
   lines.push(info.keyedFrom <= info.auditSeq ? `  records ${info.keyedFrom} to ${info.auditSeq} are keyed (HMAC-SHA256)` : "  no keyed records yet");
   lines.push(`  operations journal: ${info.journalSeq} chained writes`);
   if (exported) {
-    lines.push(`  compared with the heads exported up to ${exported.head.at} (record ${exported.head.audit.seq}, journal entry ${exported.head.journal.seq}); later records are not pinned outside the database`);
+    lines.push(
+      `  compared with the heads exported up to ${exported.head.at} (record ${exported.head.audit.seq}, journal entry ${exported.head.journal.seq}); later records are not pinned outside the database`,
+    );
   } else {
     lines.push(`  WARNING: ${noExportReason ?? "no exported head"}: deleting the newest records cannot be detected`);
   }

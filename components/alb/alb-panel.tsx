@@ -50,10 +50,18 @@ export function AlbPanel({ alb }: { alb: AlbView }) {
         <caption className="sr-only">Target groups of the forward action</caption>
         <thead className="text-slate-500 dark:text-slate-400">
           <tr className="border-b border-slate-200 dark:border-slate-800">
-            <th scope="col" className="py-1.5 pr-2 font-medium">Colour</th>
-            <th scope="col" className="py-1.5 pr-2 font-medium">Target group</th>
-            <th scope="col" className="py-1.5 pr-2 text-right font-medium">Weight</th>
-            <th scope="col" className="py-1.5 text-right font-medium">Share</th>
+            <th scope="col" className="py-1.5 pr-2 font-medium">
+              Colour
+            </th>
+            <th scope="col" className="py-1.5 pr-2 font-medium">
+              Target group
+            </th>
+            <th scope="col" className="py-1.5 pr-2 text-right font-medium">
+              Weight
+            </th>
+            <th scope="col" className="py-1.5 text-right font-medium">
+              Share
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800/70">

@@ -115,7 +115,19 @@ export function AppConsole({ app, permissions }: AppConsoleProps) {
 
   let body: ReactNode;
   if (data) {
-    body = <AppConsoleBody appId={appId} data={data} chartData={chartData ?? data} chartDomain={chartDomain} permissions={permissions} range={range} onRange={setRange} onStarted={refresh} dark={theme === "dark"} />;
+    body = (
+      <AppConsoleBody
+        appId={appId}
+        data={data}
+        chartData={chartData ?? data}
+        chartDomain={chartDomain}
+        permissions={permissions}
+        range={range}
+        onRange={setRange}
+        onStarted={refresh}
+        dark={theme === "dark"}
+      />
+    );
   } else if (snapshot.isError) {
     body = (
       <div className="max-w-2xl">
@@ -126,7 +138,11 @@ export function AppConsole({ app, permissions }: AppConsoleProps) {
         >
           {status === 401 ? (
             <>
-              Your session has ended. <a className="underline" href={`/signin?callbackUrl=/apps/${encodeURIComponent(appId)}`}>Sign in again</a>.
+              Your session has ended.{" "}
+              <a className="underline" href={`/signin?callbackUrl=/apps/${encodeURIComponent(appId)}`}>
+                Sign in again
+              </a>
+              .
             </>
           ) : status === 403 || status === 404 ? (
             snapshot.error.message
@@ -185,7 +201,12 @@ function AppConsoleBody({ appId, data, chartData, chartDomain, permissions, rang
     <>
       {data.drift ? (
         <div className={STALE_DIM}>
-          <DriftBanner appId={appId} drift={data.drift} canReassert={permissions.reassert} onStarted={(id) => refresh(`Re-assert started: operation ${id}`)} />
+          <DriftBanner
+            appId={appId}
+            drift={data.drift}
+            canReassert={permissions.reassert}
+            onStarted={(id) => refresh(`Re-assert started: operation ${id}`)}
+          />
         </div>
       ) : null}
 

@@ -21,8 +21,8 @@ export function DriftBanner({ appId, drift, canReassert, onStarted }: DriftBanne
         title={`AWS differs from Teal's last operation: ${drift.text}`}
         actions={canReassert ? <ReassertButton appId={appId} drift={drift} onStarted={onStarted} /> : undefined}
       >
-        Teal&apos;s last successful operation, “{drift.operation.summary}”{finished}, left it otherwise. Something changed AWS since: a late
-        write, another tool or a person in the AWS console.
+        Teal&apos;s last successful operation, “{drift.operation.summary}”{finished}, left it otherwise. Something changed AWS since: a late write,
+        another tool or a person in the AWS console.
         {canReassert ? " Re-asserting plans that end state again from what AWS holds now." : null}
       </Notice>
     </section>

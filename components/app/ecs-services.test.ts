@@ -3,7 +3,17 @@ import type { AppState, EcsServiceView, EnvironmentState } from "@/lib/domain/ty
 import { ecsServicesOf } from "./ecs-services";
 
 function service(name: string): EcsServiceView {
-  return { cluster: "prod", service: name, taskDefinition: `${name}:1`, desired: 2, running: 2, pending: 0, deployments: [], events: [], circuitBreaker: null };
+  return {
+    cluster: "prod",
+    service: name,
+    taskDefinition: `${name}:1`,
+    desired: 2,
+    running: 2,
+    pending: 0,
+    deployments: [],
+    events: [],
+    circuitBreaker: null,
+  };
 }
 
 function env(color: "blue" | "green", ecs?: EcsServiceView): EnvironmentState {

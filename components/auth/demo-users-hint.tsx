@@ -8,7 +8,10 @@ const DEMO_USERS = [
 /** Shown on the practice range only: the demo sign-ins. */
 export function DemoUsersHint() {
   return (
-    <aside aria-labelledby="demo-users-heading" className="rounded-lg border border-teal-200 bg-teal-50/70 p-4 text-sm dark:border-teal-900 dark:bg-teal-950/40">
+    <aside
+      aria-labelledby="demo-users-heading"
+      className="rounded-lg border border-teal-200 bg-teal-50/70 p-4 text-sm dark:border-teal-900 dark:bg-teal-950/40"
+    >
       <h2 id="demo-users-heading" className="font-semibold text-teal-900 dark:text-teal-100">
         Practice range sign-ins
       </h2>

@@ -19,7 +19,9 @@ export function signInErrorMessage(error: string | null, status: number): string
   const throttled = /^Throttled:(\d+)$/.exec(error ?? "");
   if (throttled || status === 429) {
     const seconds = Number(throttled?.[1] ?? 0);
-    return seconds > 0 ? `Too many sign-in attempts. Try again in ${seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`}.` : "Too many sign-in attempts. Try again shortly.";
+    return seconds > 0
+      ? `Too many sign-in attempts. Try again in ${seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`}.`
+      : "Too many sign-in attempts. Try again shortly.";
   }
   return error === "CredentialsSignin" || status === 401 ? "Wrong email or password." : "Sign-in failed. Try again.";
 }
@@ -85,9 +87,7 @@ export function SignInForm({ callbackUrl }: SignInFormProps) {
           className={INPUT}
         />
       </div>
-      {error ? (
-        <Notice tone="danger" title={error} live />
-      ) : null}
+      {error ? <Notice tone="danger" title={error} live /> : null}
       <button type="submit" className={buttonClass("primary", "md", "w-full h-10")} disabled={pending || !email || !password}>
         {pending ? "Signing in…" : "Sign in"}
       </button>

@@ -9,7 +9,11 @@ function series(metric: string, stat: string, color: Color | null, unit: MetricS
 
 describe("chartsForSeries", () => {
   it("draws a shared load balancer as one neutral line with its own label", () => {
-    const charts = chartsForSeries([series("Latency", "Average", null, "Seconds"), series("Latency", "p99", null, "Seconds"), series("RequestCount", "Sum", null)]);
+    const charts = chartsForSeries([
+      series("Latency", "Average", null, "Seconds"),
+      series("Latency", "p99", null, "Seconds"),
+      series("RequestCount", "Sum", null),
+    ]);
     expect(charts.map((c) => c.title)).toEqual(["Latency", "Requests"]);
     const latency = charts[0];
     expect(latency?.lines.map((l) => l.label)).toEqual(["Both colours avg", "Both colours p99"]);

@@ -113,7 +113,12 @@ const METRICS: Record<string, MetricInfo> = {
   HTTPCode_Target_5XX_Count: { title: "Target 5xx", hint: "HTTPCode_Target_5XX_Count, sum per minute", order: 3, span: 1 },
   RequestCount: { title: "Requests", hint: "RequestCount, sum per minute", order: 4, span: 2 },
   BackendConnectionErrors: { title: "Backend connection errors", hint: "BackendConnectionErrors, sum per minute", order: 5, span: 1 },
-  RejectedConnectionCount: { title: "Rejected connections", hint: "RejectedConnectionCount, sum per minute (ALB at its connection limit)", order: 6, span: 1 },
+  RejectedConnectionCount: {
+    title: "Rejected connections",
+    hint: "RejectedConnectionCount, sum per minute (ALB at its connection limit)",
+    order: 6,
+    span: 1,
+  },
   CPUUtilization: { title: "CPU", hint: "CPUUtilization per colour, average", order: 7, span: 1 },
   MemoryUtilization: { title: "Memory", hint: "ECS service MemoryUtilization, average", order: 8, span: 1 },
   SurgeQueueLength: { title: "Surge queue", hint: "SurgeQueueLength, maximum", order: 9, span: 1 },

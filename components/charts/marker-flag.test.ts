@@ -4,7 +4,14 @@ import { describe, expect, it } from "vitest";
 import type { OperationMarker } from "@/lib/domain/types";
 import { FLAG_HEIGHT, MarkerFlag, markerTitle } from "./marker-flag";
 
-const marker: OperationMarker = { id: "op1", at: Date.UTC(2026, 0, 1, 14, 3, 12), actor: "operator@example.com", summary: "Shift to 25 %", reason: "canary", status: "succeeded" };
+const marker: OperationMarker = {
+  id: "op1",
+  at: Date.UTC(2026, 0, 1, 14, 3, 12),
+  actor: "operator@example.com",
+  summary: "Shift to 25 %",
+  reason: "canary",
+  status: "succeeded",
+};
 
 describe("MarkerFlag", () => {
   it("stands above the plot (whose top is viewBox.y), so it covers no data point", () => {

@@ -1,7 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { MetricSeries, OperationMarker } from "@/lib/domain/types";
 import { CLASSIC_ELB_CHARTS, type LineSpec } from "./chart-catalog";
-import { chartRows, findSeries, hasAnyPoint, isIsolated, markersInWindow, markersNear, maxValue, mergeByTimestamp, withGaps, withoutOpenPeriod, type ChartRow } from "./merge-series";
+import {
+  chartRows,
+  findSeries,
+  hasAnyPoint,
+  isIsolated,
+  markersInWindow,
+  markersNear,
+  maxValue,
+  mergeByTimestamp,
+  withGaps,
+  withoutOpenPeriod,
+  type ChartRow,
+} from "./merge-series";
 import { curveOf } from "./metric-chart";
 
 const lines: LineSpec[] = [
@@ -16,8 +28,20 @@ function series(color: "blue" | "green", metric: string, stat: string, points: {
 describe("mergeByTimestamp", () => {
   it("joins lines on equal timestamps and sorts by time", () => {
     const rows = mergeByTimestamp([
-      { key: "a", points: [{ t: 120, v: 2 }, { t: 60, v: 1 }] },
-      { key: "b", points: [{ t: 60, v: 10 }, { t: 180, v: 30 }] },
+      {
+        key: "a",
+        points: [
+          { t: 120, v: 2 },
+          { t: 60, v: 1 },
+        ],
+      },
+      {
+        key: "b",
+        points: [
+          { t: 60, v: 10 },
+          { t: 180, v: 30 },
+        ],
+      },
     ]);
     expect(rows).toEqual([
       { t: 60, a: 1, b: 10 },
@@ -26,7 +50,15 @@ describe("mergeByTimestamp", () => {
     ]);
   });
   it("leaves gaps instead of inventing zeros and drops non-finite values", () => {
-    const rows = mergeByTimestamp([{ key: "a", points: [{ t: 60, v: Number.NaN }, { t: 120, v: 0 }] }]);
+    const rows = mergeByTimestamp([
+      {
+        key: "a",
+        points: [
+          { t: 60, v: Number.NaN },
+          { t: 120, v: 0 },
+        ],
+      },
+    ]);
     expect(rows).toEqual([{ t: 120, a: 0 }]);
   });
   it("returns no rows for no points", () => {
@@ -52,10 +84,7 @@ describe("chartRows", () => {
   it("does not confuse average and p99 of the same metric", () => {
     const latency = CLASSIC_ELB_CHARTS.find((c) => c.id === "latency");
     expect(latency).toBeDefined();
-    const all = [
-      series("blue", "Latency", "Average", [{ t: 1, v: 0.1 }]),
-      series("blue", "Latency", "p99", [{ t: 1, v: 0.9 }]),
-    ];
+    const all = [series("blue", "Latency", "Average", [{ t: 1, v: 0.1 }]), series("blue", "Latency", "p99", [{ t: 1, v: 0.9 }])];
     const rows = chartRows(all, latency?.lines ?? []);
     expect(rows[0]?.["blue:Latency:Average"]).toBe(0.1);
     expect(rows[0]?.["blue:Latency:p99"]).toBe(0.9);
@@ -90,7 +119,10 @@ describe("markers", () => {
 
 describe("maxValue", () => {
   it("finds the largest value over the chart's lines only", () => {
-    const rows: ChartRow[] = [{ t: 1, "blue:RequestCount:Sum": 4, other: 99 }, { t: 2, "green:RequestCount:Sum": 7 }];
+    const rows: ChartRow[] = [
+      { t: 1, "blue:RequestCount:Sum": 4, other: 99 },
+      { t: 2, "green:RequestCount:Sum": 7 },
+    ];
     expect(maxValue(rows, lines)).toBe(7);
     expect(maxValue([], lines)).toBe(0);
   });
@@ -108,7 +140,11 @@ describe("CLASSIC_ELB_CHARTS", () => {
 });
 
 describe("withoutOpenPeriod", () => {
-  const pts = [{ t: 0, v: 100 }, { t: 60_000, v: 110 }, { t: 120_000, v: 4 }];
+  const pts = [
+    { t: 0, v: 100 },
+    { t: 60_000, v: 110 },
+    { t: 120_000, v: 4 },
+  ];
   it("drops the last Sum point while its minute is still open", () => {
     expect(withoutOpenPeriod(series("blue", "RequestCount", "Sum", pts), 150_000)).toEqual(pts.slice(0, 2));
   });
@@ -120,7 +156,10 @@ describe("withoutOpenPeriod", () => {
     expect(withoutOpenPeriod(series("blue", "SurgeQueueLength", "Maximum", pts), 150_000)).toEqual(pts);
   });
   it("uses the spacing of the last two points as the period (5-minute data on long ranges)", () => {
-    const five = [{ t: 0, v: 1 }, { t: 300_000, v: 2 }];
+    const five = [
+      { t: 0, v: 1 },
+      { t: 300_000, v: 2 },
+    ];
     expect(withoutOpenPeriod(series("blue", "RequestCount", "Sum", five), 500_000)).toEqual([{ t: 0, v: 1 }]);
     expect(withoutOpenPeriod(series("blue", "RequestCount", "Sum", five), 600_000)).toEqual(five);
   });
@@ -133,7 +172,13 @@ describe("withoutOpenPeriod", () => {
 describe("gaps are gaps", () => {
   const M = 60_000;
   it("gives a missing minute a row of nulls, not a zero and not nothing", () => {
-    const all = [series("blue", "RequestCount", "Sum", [{ t: 0, v: 5 }, { t: 3 * M, v: 7 }]), series("green", "RequestCount", "Sum", [{ t: M, v: 2 }])];
+    const all = [
+      series("blue", "RequestCount", "Sum", [
+        { t: 0, v: 5 },
+        { t: 3 * M, v: 7 },
+      ]),
+      series("green", "RequestCount", "Sum", [{ t: M, v: 2 }]),
+    ];
     const rows = chartRows(all, lines, Number.POSITIVE_INFINITY, M);
     expect(rows).toEqual([
       { t: 0, "blue:RequestCount:Sum": 5, "green:RequestCount:Sum": null },
@@ -144,11 +189,30 @@ describe("gaps are gaps", () => {
     expect(rows.some((r) => r["blue:RequestCount:Sum"] === 0)).toBe(false);
   });
   it("keeps a real zero as a zero", () => {
-    const rows = withGaps([{ t: 0, a: 0 }, { t: 2 * M, a: 1 }], ["a"], M);
-    expect(rows).toEqual([{ t: 0, a: 0 }, { t: M, a: null }, { t: 2 * M, a: 1 }]);
+    const rows = withGaps(
+      [
+        { t: 0, a: 0 },
+        { t: 2 * M, a: 1 },
+      ],
+      ["a"],
+      M,
+    );
+    expect(rows).toEqual([
+      { t: 0, a: 0 },
+      { t: M, a: null },
+      { t: 2 * M, a: 1 },
+    ]);
   });
   it("fills 5-minute data on its own grid and keeps off-grid rows", () => {
-    const rows = withGaps([{ t: 0, a: 1 }, { t: 10 * M, a: 2 }, { t: 7 * M, a: 3 }].sort((x, y) => x.t - y.t), ["a"], 5 * M);
+    const rows = withGaps(
+      [
+        { t: 0, a: 1 },
+        { t: 10 * M, a: 2 },
+        { t: 7 * M, a: 3 },
+      ].sort((x, y) => x.t - y.t),
+      ["a"],
+      5 * M,
+    );
     expect(rows.map((r) => [r.t, r.a])).toEqual([
       [0, 1],
       [5 * M, null],
@@ -158,7 +222,10 @@ describe("gaps are gaps", () => {
   });
   it("handles no rows and a bad step", () => {
     expect(withGaps([], ["a"], M)).toEqual([]);
-    expect(withGaps([{ t: 0, a: 1 }, { t: 5 * M }], ["a"], 0)).toEqual([{ t: 0, a: 1 }, { t: 5 * M, a: null }]);
+    expect(withGaps([{ t: 0, a: 1 }, { t: 5 * M }], ["a"], 0)).toEqual([
+      { t: 0, a: 1 },
+      { t: 5 * M, a: null },
+    ]);
   });
   it("does not count nulls as data or as the maximum", () => {
     const rows: ChartRow[] = [{ t: 0, "blue:RequestCount:Sum": null, "green:RequestCount:Sum": null }];
@@ -166,7 +233,14 @@ describe("gaps are gaps", () => {
     expect(maxValue(rows, lines)).toBe(0);
   });
   it("marks a lone point between gaps, which a step line would not draw", () => {
-    const rows: ChartRow[] = [{ t: 0, a: 1 }, { t: M, a: null }, { t: 2 * M, a: 4 }, { t: 3 * M, a: null }, { t: 4 * M, a: 2 }, { t: 5 * M, a: 3 }];
+    const rows: ChartRow[] = [
+      { t: 0, a: 1 },
+      { t: M, a: null },
+      { t: 2 * M, a: 4 },
+      { t: 3 * M, a: null },
+      { t: 4 * M, a: 2 },
+      { t: 5 * M, a: 3 },
+    ];
     expect([0, 1, 2, 3, 4, 5].map((i) => isIsolated(rows, "a", i))).toEqual([true, false, true, false, false, false]);
   });
 });

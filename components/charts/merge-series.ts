@@ -80,14 +80,25 @@ export function withGaps(rows: readonly ChartRow[], lineKeys: readonly string[],
  * Rows for one chart: finds each line's series and merges them; `nowMs` trims open Sum periods;
  * with `stepMs` (the period of the points) a missing period is a row of nulls (see withGaps).
  */
-export function chartRows(series: readonly MetricSeries[], lines: readonly LineSpec[], nowMs = Number.POSITIVE_INFINITY, stepMs?: number): ChartRow[] {
+export function chartRows(
+  series: readonly MetricSeries[],
+  lines: readonly LineSpec[],
+  nowMs = Number.POSITIVE_INFINITY,
+  stepMs?: number,
+): ChartRow[] {
   const rows = mergeByTimestamp(
     lines.map((line) => {
       const found = findSeries(series, line);
       return { key: line.key, points: found ? withoutOpenPeriod(found, nowMs) : [] };
     }),
   );
-  return stepMs === undefined ? rows : withGaps(rows, lines.map((l) => l.key), stepMs);
+  return stepMs === undefined
+    ? rows
+    : withGaps(
+        rows,
+        lines.map((l) => l.key),
+        stepMs,
+      );
 }
 
 /**

@@ -62,9 +62,7 @@ export function MetricChart({ spec, rows, markers, domain, ticks, palette, heigh
       </figcaption>
       <div style={{ height }} className="relative">
         {empty ? (
-          <p className="absolute inset-0 flex items-center justify-center text-xs text-slate-500 dark:text-slate-400">
-            No data points in this range
-          </p>
+          <p className="absolute inset-0 flex items-center justify-center text-xs text-slate-500 dark:text-slate-400">No data points in this range</p>
         ) : null}
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={[...rows]} margin={{ top: FLAG_HEIGHT + 4, right: 16, bottom: 0, left: 0 }}>

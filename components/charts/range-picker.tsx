@@ -17,7 +17,11 @@ interface RangePickerProps {
 /** Segmented control for the charts' time range. */
 export function RangePicker({ value, onChange }: RangePickerProps) {
   return (
-    <div role="group" aria-label="Chart range" className="inline-flex rounded-md bg-slate-100 p-0.5 ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700">
+    <div
+      role="group"
+      aria-label="Chart range"
+      className="inline-flex rounded-md bg-slate-100 p-0.5 ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700"
+    >
       {RANGE_OPTIONS.map((option) => {
         const selected = option.minutes === value;
         return (

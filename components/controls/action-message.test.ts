@@ -15,7 +15,12 @@ describe("describeFailure", () => {
     expect(f.canReloadPlan).toBe(true);
   });
   it("says green is worse (not that another operation runs) and offers the plan again with its override", () => {
-    const f = describeFailure({ ok: false, code: "conflict", message: "Green failing: green 5xx 29.8 % vs blue 0.4 % (last 5 min).", overrideRequired: true });
+    const f = describeFailure({
+      ok: false,
+      code: "conflict",
+      message: "Green failing: green 5xx 29.8 % vs blue 0.4 % (last 5 min).",
+      overrideRequired: true,
+    });
     expect(f.title).toBe("Green is worse than blue");
     expect(f.detail).toContain("29.8 %");
     expect(f.canReloadPlan).toBe(true);

@@ -44,12 +44,7 @@ export function DeployRevisionControl({ appId, revisions, primary, busy, onStart
             </option>
           ))}
         </select>
-        <button
-          type="button"
-          className={buttonClass("primary")}
-          disabled={busy || value === ""}
-          onClick={() => setConfirming(value)}
-        >
+        <button type="button" className={buttonClass("primary")} disabled={busy || value === ""} onClick={() => setConfirming(value)}>
           Deploy revision…
         </button>
       </div>

@@ -45,9 +45,7 @@ export function PlanPreviewBody({ preview }: PlanPreviewBodyProps) {
           {capitalised(plan.nothingToDo.detail)}.
         </Notice>
         <div>
-          <h3 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
-            Steps and AWS calls
-          </h3>
+          <h3 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">Steps and AWS calls</h3>
           <p className="text-sm text-slate-700 dark:text-slate-300">
             None: AWS already is where a rollback ends. Confirming records your request in the audit log and calls no AWS API.
           </p>
@@ -63,9 +61,7 @@ export function PlanPreviewBody({ preview }: PlanPreviewBodyProps) {
         <SplitBar label="After" greenPercent={plan.after.greenPercent} size="sm" />
       </div>
       <div>
-        <h3 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">
-          Steps and AWS calls
-        </h3>
+        <h3 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase dark:text-slate-400">Steps and AWS calls</h3>
         <PlanSteps steps={plan.steps} />
       </div>
     </div>

@@ -128,7 +128,8 @@ export function RollbackDialog({ appId, revision, revisionPending = false, onClo
         ) : null}
         {startLate ? (
           <Notice tone="warning" title="Waiting for AWS to answer" live>
-            Your rollback is asked for. Teal reads the application from AWS before it starts, and starts it as soon as AWS answers; keep this dialog open.
+            Your rollback is asked for. Teal reads the application from AWS before it starts, and starts it as soon as AWS answers; keep this dialog
+            open.
           </Notice>
         ) : null}
         {planLate || planFailed ? (
@@ -165,7 +166,6 @@ export function RollbackDialog({ appId, revision, revisionPending = false, onClo
             {capitalised(nothing.detail)}. No operation was started and AWS was not called; your request is in the audit log.
           </Notice>
         ) : null}
-
       </div>
     </ModalDialog>
   );

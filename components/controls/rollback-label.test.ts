@@ -9,7 +9,9 @@ describe("rollbackButtonLabel", () => {
     expect(rollbackButtonLabel({ target: "notifications:41", primary: "notifications:42", revisions: [] })).toBe("Roll back to :41");
   });
   it("asks for the revision when the one before is unknown, instead of guessing the previous number", () => {
-    expect(rollbackButtonLabel({ target: null, primary: "notifications:42", revisions: ["notifications:42", "notifications:41"] })).toBe("Roll back to…");
+    expect(rollbackButtonLabel({ target: null, primary: "notifications:42", revisions: ["notifications:42", "notifications:41"] })).toBe(
+      "Roll back to…",
+    );
   });
 });
 

@@ -43,7 +43,12 @@ export function ShiftDialog({ appId, fromPercent, toPercent, versions, onClose, 
   const verdict = plan?.greenVerdict;
   const raising = toPercent > from;
   const canConfirm =
-    plan !== null && reason.trim().length > 0 && !runner.pending && !preview.isFetching && !mustReload && overrideSatisfied(appId, verdict, raising, override);
+    plan !== null &&
+    reason.trim().length > 0 &&
+    !runner.pending &&
+    !preview.isFetching &&
+    !mustReload &&
+    overrideSatisfied(appId, verdict, raising, override);
 
   async function confirm() {
     if (!plan) return;
@@ -61,7 +66,11 @@ export function ShiftDialog({ appId, fromPercent, toPercent, versions, onClose, 
 
   return (
     <ModalDialog
-      title={promote ? `Promote green: ${versions ? `${versions.blue} → ${versions.green}` : `${from} % → 100 %`}` : `Shift traffic: green ${from} % → ${toPercent} %`}
+      title={
+        promote
+          ? `Promote green: ${versions ? `${versions.blue} → ${versions.green}` : `${from} % → 100 %`}`
+          : `Shift traffic: green ${from} % → ${toPercent} %`
+      }
       subtitle="Review the exact AWS calls. Nothing has been changed yet."
       onClose={onClose}
       busy={runner.pending}
@@ -82,7 +91,14 @@ export function ShiftDialog({ appId, fromPercent, toPercent, versions, onClose, 
             Green ({versions.green}) takes all the traffic from blue ({versions.blue}), now at {from} % green.
           </p>
         ) : null}
-        <VerdictCheck appId={appId} verdict={verdict} raising={raising} action={promote ? "promote" : "shift"} override={override} onOverrideChange={setOverride} />
+        <VerdictCheck
+          appId={appId}
+          verdict={verdict}
+          raising={raising}
+          action={promote ? "promote" : "shift"}
+          override={override}
+          onOverrideChange={setOverride}
+        />
         <PlanPreviewBody preview={preview} />
         <div>
           <label htmlFor={reasonId} className="block text-sm font-medium text-slate-900 dark:text-slate-100">

@@ -54,15 +54,7 @@ export function TrafficControls({ appId, configured, busy, onStarted, granularit
           {value} <span className="text-base font-medium text-slate-500 dark:text-slate-400">%</span>
         </span>
       </div>
-      <WeightSlider
-        value={value}
-        configured={configured}
-        disabled={busy}
-        onChange={setDraft}
-        onCommit={commit}
-        describedBy={helpId}
-        grid={grid}
-      />
+      <WeightSlider value={value} configured={configured} disabled={busy} onChange={setDraft} onCommit={commit} describedBy={helpId} grid={grid} />
       <div className="flex flex-wrap items-center gap-1.5" role="group" aria-label="Presets">
         {presets.map((p) => (
           <button

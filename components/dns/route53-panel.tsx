@@ -24,7 +24,9 @@ export function Route53Panel({ dns }: { dns: DnsState }) {
           <Badge>No change recorded</Badge>
         ) : dns.changeStatus === "PENDING" ? (
           <Badge tone="info">
-            <span aria-hidden="true" className="inline-block animate-spin">◔</span>
+            <span aria-hidden="true" className="inline-block animate-spin">
+              ◔
+            </span>
             Change PENDING
           </Badge>
         ) : (
@@ -86,9 +88,9 @@ export function Route53Panel({ dns }: { dns: DnsState }) {
       <p className="flex items-center gap-1.5 border-t border-slate-200 px-4 py-2.5 text-xs text-slate-600 dark:border-slate-800 dark:text-slate-400">
         <ClockIcon />
         <span>
-        DNS reaction: most clients follow a weight change within{" "}
-        <strong className="font-semibold tabular-nums text-slate-900 dark:text-slate-100">~{formatDurationSeconds(dns.reactionSeconds)}</strong>{" "}
-        (propagation + TTL across resolver caches). Some clients ignore TTL and lag longer.
+          DNS reaction: most clients follow a weight change within{" "}
+          <strong className="font-semibold tabular-nums text-slate-900 dark:text-slate-100">~{formatDurationSeconds(dns.reactionSeconds)}</strong>{" "}
+          (propagation + TTL across resolver caches). Some clients ignore TTL and lag longer.
         </span>
       </p>
     </Panel>

@@ -21,7 +21,11 @@ export function EcsEventsFeed({ events, label }: EcsEventsFeedProps) {
     >
       {events.map((event) => (
         <li key={event.id} className="flex gap-2">
-          <time dateTime={event.at} className="shrink-0 font-mono text-[11px] text-slate-500 tabular-nums dark:text-slate-400" title={localTimeTitle(event.at)}>
+          <time
+            dateTime={event.at}
+            className="shrink-0 font-mono text-[11px] text-slate-500 tabular-nums dark:text-slate-400"
+            title={localTimeTitle(event.at)}
+          >
             {formatClock(event.at)}
           </time>
           <span className="min-w-0 break-words text-slate-700 dark:text-slate-300">{event.message}</span>

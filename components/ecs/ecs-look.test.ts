@@ -28,7 +28,10 @@ describe("orderDeployments", () => {
 describe("splitRating", () => {
   it("separates the rating from the explanation", () => {
     expect(splitRating("Good: one load balancer.")).toEqual({ rating: "Good", detail: "one load balancer." });
-    expect(splitRating("Good until promote: old instances leave Standby.")).toEqual({ rating: "Good", detail: "Until promote: old instances leave Standby." });
+    expect(splitRating("Good until promote: old instances leave Standby.")).toEqual({
+      rating: "Good",
+      detail: "Until promote: old instances leave Standby.",
+    });
   });
   it("keeps text without a rating whole", () => {
     expect(splitRating("Depends on the load balancer.")).toEqual({ rating: null, detail: "Depends on the load balancer." });

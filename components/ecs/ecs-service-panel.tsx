@@ -30,7 +30,11 @@ export function EcsServicePanel({ service, color }: EcsServicePanelProps) {
       actions={
         <Badge tone={breaker?.enabled ? "success" : "neutral"}>
           <span aria-hidden="true">{breaker?.enabled ? "✓" : "–"}</span>
-          {breaker === null ? "Circuit breaker unknown" : breaker.enabled ? `Circuit breaker on${breaker.rollback ? ", rolls back" : ", no rollback"}` : "Circuit breaker off"}
+          {breaker === null
+            ? "Circuit breaker unknown"
+            : breaker.enabled
+              ? `Circuit breaker on${breaker.rollback ? ", rolls back" : ", no rollback"}`
+              : "Circuit breaker off"}
         </Badge>
       }
     >
@@ -40,23 +44,42 @@ export function EcsServicePanel({ service, color }: EcsServicePanelProps) {
             <caption className="sr-only">Deployments of {service.service}</caption>
             <thead className="text-slate-500 dark:text-slate-400">
               <tr className="border-b border-slate-200 dark:border-slate-800">
-                <th scope="col" className="py-1.5 pr-2 font-medium">Deployment</th>
-                <th scope="col" className="py-1.5 pr-2 font-medium">Task definition</th>
-                <th scope="col" className="py-1.5 pr-2 font-medium">Rollout</th>
-                <th scope="col" className="py-1.5 pr-2 text-right font-medium">Running</th>
-                <th scope="col" className="py-1.5 pr-2 text-right font-medium">Pending</th>
-                <th scope="col" className="py-1.5 pr-2 text-right font-medium">Desired</th>
-                <th scope="col" className="py-1.5 text-right font-medium">Failed tasks</th>
+                <th scope="col" className="py-1.5 pr-2 font-medium">
+                  Deployment
+                </th>
+                <th scope="col" className="py-1.5 pr-2 font-medium">
+                  Task definition
+                </th>
+                <th scope="col" className="py-1.5 pr-2 font-medium">
+                  Rollout
+                </th>
+                <th scope="col" className="py-1.5 pr-2 text-right font-medium">
+                  Running
+                </th>
+                <th scope="col" className="py-1.5 pr-2 text-right font-medium">
+                  Pending
+                </th>
+                <th scope="col" className="py-1.5 pr-2 text-right font-medium">
+                  Desired
+                </th>
+                <th scope="col" className="py-1.5 text-right font-medium">
+                  Failed tasks
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800/70">
               {orderDeployments(service.deployments).map((d) => {
                 const look = rolloutLook(d.rolloutState);
                 return (
-                  <tr key={d.id} className={`align-top ${d.status === "INACTIVE" ? "text-slate-500 dark:text-slate-500" : "text-slate-800 dark:text-slate-200"}`}>
+                  <tr
+                    key={d.id}
+                    className={`align-top ${d.status === "INACTIVE" ? "text-slate-500 dark:text-slate-500" : "text-slate-800 dark:text-slate-200"}`}
+                  >
                     <td className="py-1.5 pr-2">
                       <span className="font-medium">{d.status}</span>
-                      {d.createdAt ? <span className="block text-[11px] text-slate-500 dark:text-slate-400">since {formatClock(d.createdAt)}</span> : null}
+                      {d.createdAt ? (
+                        <span className="block text-[11px] text-slate-500 dark:text-slate-400">since {formatClock(d.createdAt)}</span>
+                      ) : null}
                     </td>
                     <td className="py-1.5 pr-2 font-mono text-[11px]">{d.taskDefinition}</td>
                     <td className="py-1.5 pr-2">
@@ -64,7 +87,9 @@ export function EcsServicePanel({ service, color }: EcsServicePanelProps) {
                         <span aria-hidden="true">{look.icon}</span>
                         {look.label}
                       </Badge>
-                      {d.rolloutStateReason ? <span className="mt-0.5 block text-[11px] text-slate-500 dark:text-slate-400">{d.rolloutStateReason}</span> : null}
+                      {d.rolloutStateReason ? (
+                        <span className="mt-0.5 block text-[11px] text-slate-500 dark:text-slate-400">{d.rolloutStateReason}</span>
+                      ) : null}
                     </td>
                     <td className="py-1.5 pr-2 text-right tabular-nums">{d.running}</td>
                     <td className="py-1.5 pr-2 text-right tabular-nums">{d.pending}</td>

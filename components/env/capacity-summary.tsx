@@ -14,8 +14,7 @@ export function CapacitySummary({ capacity, unit }: CapacitySummaryProps) {
     { label: "Pending", value: capacity.pending, emphasis: capacity.pending > 0 },
     { label: "Standby", value: capacity.standby, emphasis: capacity.standby > 0 },
   ];
-  const bounds =
-    capacity.min !== undefined || capacity.max !== undefined ? `min ${capacity.min ?? "—"} · max ${capacity.max ?? "—"}` : null;
+  const bounds = capacity.min !== undefined || capacity.max !== undefined ? `min ${capacity.min ?? "—"} · max ${capacity.max ?? "—"}` : null;
   return (
     <div className="px-4 pb-3">
       <p className="mb-1 flex items-baseline justify-between text-xs text-slate-500 dark:text-slate-400">
@@ -26,7 +25,9 @@ export function CapacitySummary({ capacity, unit }: CapacitySummaryProps) {
         {cells.map((c) => (
           <div key={c.label} className="rounded border border-slate-200 px-1 py-1 dark:border-slate-800">
             <dt className="text-[11px] text-slate-500 dark:text-slate-400">{c.label}</dt>
-            <dd className={`text-base font-semibold tabular-nums ${c.emphasis ? "text-amber-700 dark:text-amber-400" : "text-slate-900 dark:text-slate-100"}`}>
+            <dd
+              className={`text-base font-semibold tabular-nums ${c.emphasis ? "text-amber-700 dark:text-amber-400" : "text-slate-900 dark:text-slate-100"}`}
+            >
               {c.value}
             </dd>
           </div>

@@ -10,8 +10,7 @@ interface SplitBarProps {
 }
 
 /** Green gets a faint diagonal hatch so the split reads without colour, too. */
-const GREEN_HATCH =
-  "repeating-linear-gradient(135deg, rgba(255,255,255,0.22) 0 2px, transparent 2px 6px)";
+const GREEN_HATCH = "repeating-linear-gradient(135deg, rgba(255,255,255,0.22) 0 2px, transparent 2px 6px)";
 
 /** A horizontal blue/green split: blue on the left, green on the right, with the numbers beside it. */
 export function SplitBar({ label, greenPercent, emptyText = "no traffic", size = "md" }: SplitBarProps) {

@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  formatAgo,
-  formatCount,
-  formatDurationSeconds,
-  formatElapsed,
-  formatLatency,
-  formatPercent,
-  patternLabel,
-} from "./format";
+import { formatAgo, formatCount, formatDurationSeconds, formatElapsed, formatLatency, formatPercent, patternLabel } from "./format";
 
 describe("formatPercent", () => {
   it("rounds and adds a spaced percent sign", () => {

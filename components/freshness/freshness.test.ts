@@ -31,8 +31,15 @@ describe("pageFreshness", () => {
 
   it("blames AWS, not Teal's server, when the server answers that AWS did not (502/503)", () => {
     const silent = new HttpError(502, "AWS did not answer.");
-    expect(pageFreshness({ lastSuccessMs: NOW - 20_000, nowMs: NOW, error: silent, pollMs: POLL })).toEqual({ kind: "stale", ageMs: 20_000, cause: "AWS did not answer." });
-    expect(pageFreshness({ lastSuccessMs: 0, nowMs: NOW, error: silent, pollMs: POLL, sinceMs: NOW - 70_000 })).toEqual({ kind: "waiting", waitedMs: 70_000 });
+    expect(pageFreshness({ lastSuccessMs: NOW - 20_000, nowMs: NOW, error: silent, pollMs: POLL })).toEqual({
+      kind: "stale",
+      ageMs: 20_000,
+      cause: "AWS did not answer.",
+    });
+    expect(pageFreshness({ lastSuccessMs: 0, nowMs: NOW, error: silent, pollMs: POLL, sinceMs: NOW - 70_000 })).toEqual({
+      kind: "waiting",
+      waitedMs: 70_000,
+    });
   });
 
   it("waits quietly for a first answer, then says AWS is late after two intervals", () => {
@@ -43,7 +50,9 @@ describe("pageFreshness", () => {
   });
 
   it("says unauthorized on 401/403 rather than stale", () => {
-    expect(pageFreshness({ lastSuccessMs: NOW - 60_000, nowMs: NOW, error: new HttpError(401, "Sign in again"), pollMs: POLL }).kind).toBe("unauthorized");
+    expect(pageFreshness({ lastSuccessMs: NOW - 60_000, nowMs: NOW, error: new HttpError(401, "Sign in again"), pollMs: POLL }).kind).toBe(
+      "unauthorized",
+    );
   });
 });
 

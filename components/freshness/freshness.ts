@@ -49,7 +49,10 @@ export function freshnessBanner(f: Freshness, nowMs: number): { title: string; d
     case "unreachable":
       return f.ageMs === null
         ? { title: "Teal's server is not answering — nothing to show yet", detail: "Retrying every few seconds." }
-        : { title: `Teal's server is not answering — showing data from ${from(f.ageMs)} (${since(f.ageMs)} old)`, detail: "Retrying every few seconds." };
+        : {
+            title: `Teal's server is not answering — showing data from ${from(f.ageMs)} (${since(f.ageMs)} old)`,
+            detail: "Retrying every few seconds.",
+          };
     case "waiting":
       return { title: `AWS has not answered for ${since(f.waitedMs)} — nothing to show yet`, detail: "The page fills in as soon as it answers." };
     case "unauthorized":

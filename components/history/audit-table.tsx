@@ -10,7 +10,11 @@ function compact(value: JsonValue | null): string {
 /** The audit log, newest first: who did what to which application, why, and what changed. */
 export function AuditTable({ records, appNames }: { records: readonly AuditRecord[]; appNames: Readonly<Record<string, string>> }) {
   if (records.length === 0) {
-    return <p className="rounded-lg border border-dashed border-slate-300 px-4 py-8 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">No audit records match these filters.</p>;
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 px-4 py-8 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
+        No audit records match these filters.
+      </p>
+    );
   }
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-xs dark:border-slate-800 dark:bg-slate-900">
@@ -47,7 +51,9 @@ export function AuditTable({ records, appNames }: { records: readonly AuditRecor
               <td className="px-3 py-1.5 text-slate-500 tabular-nums dark:text-slate-400">{r.seq}</td>
               <td className="px-2 py-1.5 text-slate-600 tabular-nums dark:text-slate-400">{formatUtc(r.at)}</td>
               <td className="px-2 py-1.5 font-mono text-[11px] text-slate-800 dark:text-slate-200">{r.action}</td>
-              <td className="truncate px-2 py-1.5 text-slate-700 dark:text-slate-300">{r.actor ? r.actor.email : <span className="text-slate-400">system</span>}</td>
+              <td className="truncate px-2 py-1.5 text-slate-700 dark:text-slate-300">
+                {r.actor ? r.actor.email : <span className="text-slate-400">system</span>}
+              </td>
               <td className="truncate px-2 py-1.5 text-slate-700 dark:text-slate-300">{r.appId ? (appNames[r.appId] ?? r.appId) : "—"}</td>
               <td className="px-2 py-1.5 break-words text-slate-700 dark:text-slate-300">{r.reason ?? ""}</td>
               <td className="px-2 py-1.5 pr-3 font-mono text-[11px] break-words text-slate-500 dark:text-slate-400">

@@ -42,7 +42,12 @@ function Options({ values, any }: { values: readonly string[]; any: string }) {
 /** The filters as a plain GET form: the URL holds them, so a filtered view can be shared and exported. */
 export function HistoryFilters({ view, values, apps, actors, intents, statuses, actions }: HistoryFiltersProps) {
   return (
-    <form method="get" action="/history" aria-label="Filters" className="rounded-lg border border-slate-200 bg-white p-3 shadow-xs dark:border-slate-800 dark:bg-slate-900">
+    <form
+      method="get"
+      action="/history"
+      aria-label="Filters"
+      className="rounded-lg border border-slate-200 bg-white p-3 shadow-xs dark:border-slate-800 dark:bg-slate-900"
+    >
       <input type="hidden" name="view" value={view} />
       <div className="grid grid-cols-2 items-end gap-3 md:grid-cols-4 xl:grid-cols-[repeat(6,minmax(0,1fr))_auto]">
         <div>
@@ -62,7 +67,16 @@ export function HistoryFilters({ view, values, apps, actors, intents, statuses, 
           <label htmlFor="f-actor" className={LABEL}>
             Actor (email)
           </label>
-          <input id="f-actor" name="actor" type="text" list="f-actors" defaultValue={values.actor ?? ""} placeholder="Anyone" autoComplete="off" className={FIELD} />
+          <input
+            id="f-actor"
+            name="actor"
+            type="text"
+            list="f-actors"
+            defaultValue={values.actor ?? ""}
+            placeholder="Anyone"
+            autoComplete="off"
+            className={FIELD}
+          />
           <datalist id="f-actors">
             {actors.map((a) => (
               <option key={a} value={a} />

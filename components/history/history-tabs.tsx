@@ -19,7 +19,9 @@ export function HistoryTabs({ view, hrefs, counts }: HistoryTabsProps) {
           href={hrefs[v]}
           aria-current={v === view ? "page" : undefined}
           className={`rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-teal-600 ${
-            v === view ? "bg-white text-slate-900 shadow-xs dark:bg-slate-900 dark:text-slate-100" : "text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
+            v === view
+              ? "bg-white text-slate-900 shadow-xs dark:bg-slate-900 dark:text-slate-100"
+              : "text-slate-600 hover:text-slate-900 dark:text-slate-400 dark:hover:text-slate-100"
           }`}
         >
           {LABELS[v]}

@@ -14,10 +14,17 @@ interface OperationHistoryListProps {
 /** Operations newest first; each opens (native disclosure, no script) to its journaled steps. */
 export function OperationHistoryList({ operations, appNames }: OperationHistoryListProps) {
   if (operations.length === 0) {
-    return <p className="rounded-lg border border-dashed border-slate-300 px-4 py-8 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">No operations match these filters.</p>;
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 px-4 py-8 text-center text-sm text-slate-500 dark:border-slate-700 dark:text-slate-400">
+        No operations match these filters.
+      </p>
+    );
   }
   return (
-    <ul aria-label="Operations" className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+    <ul
+      aria-label="Operations"
+      className="divide-y divide-slate-200 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-xs dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900"
+    >
       {operations.map((op) => {
         const look = operationStatusLook(op.status);
         const done = op.steps.filter((s) => s.status === "succeeded" || s.status === "skipped").length;
@@ -65,7 +72,9 @@ export function OperationHistoryList({ operations, appNames }: OperationHistoryL
                   {op.before && op.after ? ` · green ${op.before.greenPercent} % → ${op.after.greenPercent} %` : ""}
                 </p>
                 {op.error ? (
-                  <p className="rounded border border-rose-200 bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:border-rose-900 dark:bg-rose-950/50 dark:text-rose-200">{op.error}</p>
+                  <p className="rounded border border-rose-200 bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:border-rose-900 dark:bg-rose-950/50 dark:text-rose-200">
+                    {op.error}
+                  </p>
                 ) : null}
                 <OperationSteps steps={op.steps} operationStatus={op.status} />
               </div>

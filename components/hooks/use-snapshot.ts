@@ -10,8 +10,7 @@ import { snapshotPollInterval } from "./poll-interval";
 export function useSnapshot(appId: string, rangeMinutes: number) {
   return useQuery({
     queryKey: queryKeys.snapshot(appId, rangeMinutes),
-    queryFn: ({ signal }) =>
-      fetchJson<AppSnapshot>(`/api/apps/${encodeURIComponent(appId)}/snapshot?range=${rangeMinutes}`, signal),
+    queryFn: ({ signal }) => fetchJson<AppSnapshot>(`/api/apps/${encodeURIComponent(appId)}/snapshot?range=${rangeMinutes}`, signal),
     refetchInterval: (query) => snapshotPollInterval(query.state.data, query.state.error),
     placeholderData: keepPreviousData,
   });

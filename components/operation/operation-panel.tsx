@@ -82,7 +82,11 @@ export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted, 
 
         {settle ? <SettleSection settle={settle} nowIso={nowIso} /> : null}
 
-        {operation.error ? <p className="rounded border border-rose-200 bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:border-rose-900 dark:bg-rose-950/50 dark:text-rose-200">{operation.error}</p> : null}
+        {operation.error ? (
+          <p className="rounded border border-rose-200 bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:border-rose-900 dark:bg-rose-950/50 dark:text-rose-200">
+            {operation.error}
+          </p>
+        ) : null}
         {operation.status === "interrupted" ? (
           <p className="rounded border border-amber-200 bg-amber-50 px-2 py-1.5 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950/50 dark:text-amber-200">
             The server stopped while this operation ran. Check the state below, then roll back or shift again.
@@ -98,7 +102,9 @@ export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted, 
                 <StatusIcon look={stepLook} spinning={spinning} />
                 <div className="min-w-0 flex-1">
                   <div className="flex items-baseline justify-between gap-2">
-                    <span className={`text-sm ${step.status === "pending" || step.status === "skipped" ? "text-slate-500 dark:text-slate-400" : "text-slate-900 dark:text-slate-100"}`}>
+                    <span
+                      className={`text-sm ${step.status === "pending" || step.status === "skipped" ? "text-slate-500 dark:text-slate-400" : "text-slate-900 dark:text-slate-100"}`}
+                    >
                       {step.title}
                     </span>
                     <span className="shrink-0 text-xs tabular-nums text-slate-500 dark:text-slate-400">

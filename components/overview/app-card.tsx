@@ -22,7 +22,17 @@ interface AppCardProps {
   stale?: boolean;
 }
 
-function HealthLine({ color, counts, figure, stale }: { color: Color; counts: { healthy: number; unhealthy: number }; figure?: HealthFigure; stale: boolean }) {
+function HealthLine({
+  color,
+  counts,
+  figure,
+  stale,
+}: {
+  color: Color;
+  counts: { healthy: number; unhealthy: number };
+  figure?: HealthFigure;
+  stale: boolean;
+}) {
   // The shared derivation (lib/domain/figures) when the summary carries it: the app page and the wall show the same.
   const look = figure ?? environmentHealth(counts.healthy, counts.unhealthy);
   return (
@@ -32,7 +42,9 @@ function HealthLine({ color, counts, figure, stale }: { color: Color; counts: { 
         {COLOR_NAME[color]}
       </span>
       <span className="flex items-center gap-2 tabular-nums">
-        <span className="text-slate-600 dark:text-slate-400">{figure ? figure.text : `${counts.healthy}/${counts.healthy + counts.unhealthy} healthy`}</span>
+        <span className="text-slate-600 dark:text-slate-400">
+          {figure ? figure.text : `${counts.healthy}/${counts.healthy + counts.unhealthy} healthy`}
+        </span>
         <StaleAwareBadge tone={look.tone} icon={look.icon} label={look.label} stale={stale} />
       </span>
     </div>
@@ -82,7 +94,9 @@ export function AppCard({ app, nowMs, stale = false }: AppCardProps) {
         {app.error ? (
           <p className="rounded border border-amber-200 bg-amber-50 px-2 py-1.5 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950/50 dark:text-amber-200">
             {app.error}
-            {app.dataAgeMs !== null ? <span className="block">Showing the last good read, {formatDurationSeconds(app.dataAgeMs / 1000)} old.</span> : null}
+            {app.dataAgeMs !== null ? (
+              <span className="block">Showing the last good read, {formatDurationSeconds(app.dataAgeMs / 1000)} old.</span>
+            ) : null}
           </p>
         ) : null}
         {app.drift ? (
@@ -104,7 +118,12 @@ export function AppCard({ app, nowMs, stale = false }: AppCardProps) {
             <RolloutLine percent={app.configuredGreenPercent} />
           ) : (
             <div className="space-y-1.5">
-              <SplitBar label="Configured" greenPercent={traffic?.configuredGreenPercent ?? app.configuredGreenPercent} emptyText="unknown" size="sm" />
+              <SplitBar
+                label="Configured"
+                greenPercent={traffic?.configuredGreenPercent ?? app.configuredGreenPercent}
+                emptyText="unknown"
+                size="sm"
+              />
               <SplitBar
                 label="Observed"
                 greenPercent={traffic ? traffic.observedGreenPercent : app.observedGreenPercent}
@@ -112,7 +131,9 @@ export function AppCard({ app, nowMs, stale = false }: AppCardProps) {
                 {...(traffic?.observedFrom === "none" ? { emptyText: "not measured" } : {})}
               />
               {app.observedWindowMinutes !== undefined && (traffic === undefined || traffic.observedFrom === "requests") ? (
-                <p className="text-right text-[11px] text-slate-500 dark:text-slate-400">observed: requests of the last {app.observedWindowMinutes} min</p>
+                <p className="text-right text-[11px] text-slate-500 dark:text-slate-400">
+                  observed: requests of the last {app.observedWindowMinutes} min
+                </p>
               ) : null}
             </div>
           )}
@@ -132,7 +153,10 @@ export function AppCard({ app, nowMs, stale = false }: AppCardProps) {
             <span className="font-medium text-slate-700 dark:text-slate-300">
               {active ? "Running: " : `Last: ${opLook.label.toLowerCase()}${settleText ? `, ${settleText.look.label.toLowerCase()}` : ""} · `}
             </span>
-            {op.summary} <span className="text-slate-400 dark:text-slate-500">· {op.actor.email} · {formatAgo(op.createdAt, nowMs)}</span>
+            {op.summary}{" "}
+            <span className="text-slate-400 dark:text-slate-500">
+              · {op.actor.email} · {formatAgo(op.createdAt, nowMs)}
+            </span>
           </p>
         ) : (
           <p>No operations yet</p>

@@ -20,7 +20,14 @@ function app(over: Partial<AppSummary> = {}): AppSummary {
 }
 
 function op(status: NonNullable<AppSummary["operation"]>["status"]): AppSummary["operation"] {
-  return { id: "op1", status, summary: "Shift", intent: { kind: "shift", greenPercent: 25 }, actor: { id: "u", email: "o@example.com", role: "operator" }, createdAt: "2024-01-01T00:00:00Z" };
+  return {
+    id: "op1",
+    status,
+    summary: "Shift",
+    intent: { kind: "shift", greenPercent: 25 },
+    actor: { id: "u", email: "o@example.com", role: "operator" },
+    createdAt: "2024-01-01T00:00:00Z",
+  };
 }
 
 describe("appConditions", () => {
@@ -40,14 +47,35 @@ describe("appConditions", () => {
     expect(appConditions(app({ configuredGreenPercent: 100, observedGreenPercent: 70 })).has("attention")).toBe(true);
   });
   it("needs attention when AWS differs from Teal's last operation", () => {
-    const drift = { kind: "share" as const, actualGreenPercent: 40, expectedGreenPercent: 0, text: "green 40 %, expected 0 %", operation: { id: "op0", summary: "Roll back", finishedAt: null } };
+    const drift = {
+      kind: "share" as const,
+      actualGreenPercent: 40,
+      expectedGreenPercent: 0,
+      text: "green 40 %, expected 0 %",
+      operation: { id: "op0", summary: "Roll back", finishedAt: null },
+    };
     expect(appConditions(app({ configuredGreenPercent: 0, operation: op("succeeded"), drift })).has("attention")).toBe(true);
   });
   it("raises an alarm for a failing green whose health checks all pass, and attention for a slower one", () => {
     const judge = thresholdJudge();
-    const failing = judge.judge({ kind: "per-color", windowMinutes: 5, green: { requests: 600, errors: 179, p99Ms: 80, meanMs: 40 }, blue: { requests: 1800, errors: 7, p99Ms: 85, meanMs: 42 } });
-    const slower = judge.judge({ kind: "per-color", windowMinutes: 5, green: { requests: 600, errors: 1, p99Ms: 420, meanMs: 60 }, blue: { requests: 1800, errors: 2, p99Ms: 120, meanMs: 45 } });
-    const ok = judge.judge({ kind: "per-color", windowMinutes: 5, green: { requests: 600, errors: 1, p99Ms: 80, meanMs: 40 }, blue: { requests: 1800, errors: 2, p99Ms: 85, meanMs: 42 } });
+    const failing = judge.judge({
+      kind: "per-color",
+      windowMinutes: 5,
+      green: { requests: 600, errors: 179, p99Ms: 80, meanMs: 40 },
+      blue: { requests: 1800, errors: 7, p99Ms: 85, meanMs: 42 },
+    });
+    const slower = judge.judge({
+      kind: "per-color",
+      windowMinutes: 5,
+      green: { requests: 600, errors: 1, p99Ms: 420, meanMs: 60 },
+      blue: { requests: 1800, errors: 2, p99Ms: 120, meanMs: 45 },
+    });
+    const ok = judge.judge({
+      kind: "per-color",
+      windowMinutes: 5,
+      green: { requests: 600, errors: 1, p99Ms: 80, meanMs: 40 },
+      blue: { requests: 1800, errors: 2, p99Ms: 85, meanMs: 42 },
+    });
     expect(appConditions(app({ greenVerdict: failing })).has("alarm")).toBe(true);
     expect(appConditions(app({ greenVerdict: failing })).has("healthy")).toBe(false);
     expect([...appConditions(app({ greenVerdict: slower }))]).toEqual(["attention"]);

@@ -44,8 +44,7 @@ export function appConditions(app: AppSummary): Set<AppCondition> {
   const split = app.configuredGreenPercent;
   // A rolling update's "split" is its progress: half-way is normal while it runs, and it has no observed share.
   const leftSplit = !running && app.pattern !== "ecs-rolling" && split !== null && split > 0 && split < 100;
-  const drift =
-    !running && split !== null && app.observedGreenPercent !== null && Math.abs(app.observedGreenPercent - split) >= DRIFT_POINTS;
+  const drift = !running && split !== null && app.observedGreenPercent !== null && Math.abs(app.observedGreenPercent - split) >= DRIFT_POINTS;
   if (badLast || leftSplit || drift || app.drift) out.add("attention");
   if (out.size === 0) out.add("healthy");
   return out;

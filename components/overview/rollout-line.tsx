@@ -4,9 +4,7 @@ export function RolloutLine({ percent, primary }: { percent: number | null; prim
   const value = known ? Math.max(0, Math.min(100, Math.round(percent))) : 0;
   return (
     <div className="grid grid-cols-[5.5rem_1fr_auto] items-center gap-3 text-sm">
-      <span className="text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400">
-        Rollout
-      </span>
+      <span className="text-xs font-medium tracking-wide text-slate-500 uppercase dark:text-slate-400">Rollout</span>
       <div
         role="progressbar"
         aria-label="Rollout: running tasks on the primary revision"

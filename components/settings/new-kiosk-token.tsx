@@ -17,13 +17,25 @@ export function NewKioskToken({ created }: { created: CreatedKioskToken }) {
           <label htmlFor="kiosk-link" className="block text-xs font-medium">
             Wall link (open it once on the screen)
           </label>
-          <input id="kiosk-link" readOnly value={link} onFocus={(e) => e.currentTarget.select()} className="mt-1 h-8 w-full rounded border border-sky-300 bg-white px-2 font-mono text-xs text-slate-900 dark:border-sky-800 dark:bg-slate-950 dark:text-slate-100" />
+          <input
+            id="kiosk-link"
+            readOnly
+            value={link}
+            onFocus={(e) => e.currentTarget.select()}
+            className="mt-1 h-8 w-full rounded border border-sky-300 bg-white px-2 font-mono text-xs text-slate-900 dark:border-sky-800 dark:bg-slate-950 dark:text-slate-100"
+          />
         </div>
         <div>
           <label htmlFor="kiosk-secret" className="block text-xs font-medium">
             Token (for <code>Authorization: Bearer …</code>)
           </label>
-          <input id="kiosk-secret" readOnly value={created.secret} onFocus={(e) => e.currentTarget.select()} className="mt-1 h-8 w-full rounded border border-sky-300 bg-white px-2 font-mono text-xs text-slate-900 dark:border-sky-800 dark:bg-slate-950 dark:text-slate-100" />
+          <input
+            id="kiosk-secret"
+            readOnly
+            value={created.secret}
+            onFocus={(e) => e.currentTarget.select()}
+            className="mt-1 h-8 w-full rounded border border-sky-300 bg-white px-2 font-mono text-xs text-slate-900 dark:border-sky-800 dark:bg-slate-950 dark:text-slate-100"
+          />
         </div>
       </div>
     </Notice>

@@ -14,7 +14,8 @@ export function RevokeSessionsButton({ userId, email, self }: { userId: string; 
       revoke={() => revokeUserSessions({ userId })}
     >
       <p>
-        Every session of this user ends at its next request; they must sign in again.{self ? " This includes your own session." : ""} Operations they started keep running.
+        Every session of this user ends at its next request; they must sign in again.{self ? " This includes your own session." : ""} Operations they
+        started keep running.
       </p>
     </RevokeButton>
   );

@@ -16,7 +16,10 @@ export function AppHeader({ email, role }: AppHeaderProps) {
   return (
     <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-900/90">
       <div className="mx-auto flex h-13 max-w-[1800px] items-center gap-6 px-6">
-        <Link href="/overview" className="flex items-center gap-2 rounded focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600">
+        <Link
+          href="/overview"
+          className="flex items-center gap-2 rounded focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-teal-600"
+        >
           <LogoMark />
           <span className="text-[15px] font-semibold tracking-tight text-slate-900 dark:text-slate-100">Teal</span>
         </Link>

@@ -19,8 +19,7 @@ const VARIANTS: Record<ButtonVariant, string> = {
   // it stands out against the dark dialog footer. Its own variant: mixing it with another
   // variant's background and text classes left the winner to the stylesheet's order (white on white).
   dangerSolid:
-    "bg-rose-700 text-white shadow-sm hover:bg-rose-800 " +
-    "dark:bg-rose-700 dark:text-white dark:ring-2 dark:ring-rose-300 dark:hover:bg-rose-800",
+    "bg-rose-700 text-white shadow-sm hover:bg-rose-800 " + "dark:bg-rose-700 dark:text-white dark:ring-2 dark:ring-rose-300 dark:hover:bg-rose-800",
   ghost: "text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800",
 };
 
@@ -33,4 +32,3 @@ const SIZES: Record<ButtonSize, string> = {
 export function buttonClass(variant: ButtonVariant = "secondary", size: ButtonSize = "md", extra = ""): string {
   return `${BASE} ${VARIANTS[variant]} ${SIZES[size]} ${extra}`.trim();
 }
-

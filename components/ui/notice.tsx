@@ -21,7 +21,10 @@ const ICONS: Record<NoticeProps["tone"], string> = { danger: "✕", warning: "!"
 export function Notice({ tone, title, children, actions, live = false }: NoticeProps) {
   return (
     <div role={live ? "alert" : undefined} className={`flex gap-3 rounded-md border px-3 py-2.5 text-sm ${TONES[tone]}`}>
-      <span aria-hidden="true" className="mt-0.5 flex size-4 shrink-0 items-center justify-center rounded-full border border-current text-[10px] font-bold">
+      <span
+        aria-hidden="true"
+        className="mt-0.5 flex size-4 shrink-0 items-center justify-center rounded-full border border-current text-[10px] font-bold"
+      >
         {ICONS[tone]}
       </span>
       <div className="min-w-0 flex-1">

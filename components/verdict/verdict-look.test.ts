@@ -5,10 +5,25 @@ import { dnsWeightedDescription } from "@/lib/patterns/dns-weighted";
 import { applicationIssuesRisk, VERDICT_LOOK, verdictSentence } from "./verdict-look";
 
 const judge = thresholdJudge();
-const failing = judge.judge({ kind: "per-color", windowMinutes: 5, green: { requests: 600, errors: 179, p99Ms: 80, meanMs: 40 }, blue: { requests: 1800, errors: 7, p99Ms: 85, meanMs: 42 } });
-const ok = judge.judge({ kind: "per-color", windowMinutes: 5, green: { requests: 600, errors: 1, p99Ms: 80, meanMs: 40 }, blue: { requests: 1800, errors: 2, p99Ms: 85, meanMs: 42 } });
+const failing = judge.judge({
+  kind: "per-color",
+  windowMinutes: 5,
+  green: { requests: 600, errors: 179, p99Ms: 80, meanMs: 40 },
+  blue: { requests: 1800, errors: 7, p99Ms: 85, meanMs: 42 },
+});
+const ok = judge.judge({
+  kind: "per-color",
+  windowMinutes: 5,
+  green: { requests: 600, errors: 1, p99Ms: 80, meanMs: 40 },
+  blue: { requests: 1800, errors: 2, p99Ms: 85, meanMs: 42 },
+});
 const shared = judge.judge({ kind: "shared", why: "Blue and green share one load balancer." });
-const quiet = judge.judge({ kind: "per-color", windowMinutes: 5, green: { requests: 0, errors: 0, p99Ms: null, meanMs: null }, blue: { requests: 1800, errors: 2, p99Ms: 85, meanMs: 42 } });
+const quiet = judge.judge({
+  kind: "per-color",
+  windowMinutes: 5,
+  green: { requests: 0, errors: 0, p99Ms: null, meanMs: null },
+  blue: { requests: 1800, errors: 2, p99Ms: 85, meanMs: 42 },
+});
 
 describe("the verdict's look", () => {
   it("says the verdict with both figures and the window", () => {
@@ -36,7 +51,13 @@ describe("the risk review's application issues", () => {
 
   it("is Good when green is judged OK, and has no rating when green cannot be judged", () => {
     expect(splitRating(applicationIssuesRisk(text, ok)).rating).toBe("Good");
-    expect(splitRating(applicationIssuesRisk(text, quiet))).toMatchObject({ rating: null, detail: expect.stringMatching(/^Not judged yet: not enough traffic yet/) });
-    expect(splitRating(applicationIssuesRisk(text, shared))).toMatchObject({ rating: null, detail: expect.stringMatching(/^Not judged: Blue and green share/) });
+    expect(splitRating(applicationIssuesRisk(text, quiet))).toMatchObject({
+      rating: null,
+      detail: expect.stringMatching(/^Not judged yet: not enough traffic yet/),
+    });
+    expect(splitRating(applicationIssuesRisk(text, shared))).toMatchObject({
+      rating: null,
+      detail: expect.stringMatching(/^Not judged: Blue and green share/),
+    });
   });
 });

@@ -69,7 +69,10 @@ export function WallCard({ app, detail, status }: WallCardProps) {
             <WallSplitBar label="Configured" greenPercent={traffic?.configuredGreenPercent ?? app.configuredGreenPercent} emptyText="unknown" />
           )}
         </div>
-        <div data-fit={status.word === "SHIFTING" ? FIT.healthWhileShifting : FIT.health} className="border-t-2 border-slate-200 pt-1 dark:border-slate-700">
+        <div
+          data-fit={status.word === "SHIFTING" ? FIT.healthWhileShifting : FIT.health}
+          className="border-t-2 border-slate-200 pt-1 dark:border-slate-700"
+        >
           <WallHealthLine health={health} />
         </div>
         {detail?.errors ? (

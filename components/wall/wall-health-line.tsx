@@ -16,7 +16,9 @@ const LOOK: Record<WallHealthWord, { icon: string; word: string | null; text: st
 
 function ColorHealth({ color, health }: { color: Color; health: WallColorHealth | null }) {
   const look = LOOK[health?.word ?? "unknown"];
-  const label = health ? `${COLOR_NAME[color]}: ${health.healthy} of ${health.total} serving, ${look.word ?? "healthy"}` : `${COLOR_NAME[color]}: unknown`;
+  const label = health
+    ? `${COLOR_NAME[color]}: ${health.healthy} of ${health.total} serving, ${look.word ?? "healthy"}`
+    : `${COLOR_NAME[color]}: unknown`;
   return (
     <span role="img" aria-label={label} data-health={health?.word ?? "unknown"} className="inline-flex items-baseline gap-2 whitespace-nowrap">
       <span aria-hidden="true" className="font-bold">

@@ -132,7 +132,16 @@ function reasonsOf(status: WallStatus, quietVerdict: GreenVerdict | null): { rea
     case "OK":
       return {
         reasons: quietVerdict
-          ? [{ key: "verdict-quiet", node: <p className={TEXT.neutral} data-verdict={quietVerdict.status}>{quietVerdict.label}</p> }]
+          ? [
+              {
+                key: "verdict-quiet",
+                node: (
+                  <p className={TEXT.neutral} data-verdict={quietVerdict.status}>
+                    {quietVerdict.label}
+                  </p>
+                ),
+              },
+            ]
           : [],
         alarmKeys,
       };

@@ -12,7 +12,9 @@ export function WallRefused({ message }: { message: string }) {
         This wall is not authorized
       </h1>
       <p className="max-w-4xl text-[32px] text-slate-200">{message}</p>
-      <p className="max-w-4xl text-[32px] text-slate-300">An admin creates wall links on the Settings page of Teal. Signed-in users can open /wall directly.</p>
+      <p className="max-w-4xl text-[32px] text-slate-300">
+        An admin creates wall links on the Settings page of Teal. Signed-in users can open /wall directly.
+      </p>
     </main>
   );
 }

@@ -50,9 +50,26 @@ function Row({ color, values, top, alarm }: { color: Color; values: (number | nu
       ) : (
         <>
           <svg aria-hidden="true" viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" className={`h-9 min-w-0 flex-1 ${tone}`}>
-            <line x1="0" x2={W} y1={H - 2} y2={H - 2} className="stroke-slate-300 dark:stroke-slate-600" strokeWidth="1" vectorEffect="non-scaling-stroke" />
+            <line
+              x1="0"
+              x2={W}
+              y1={H - 2}
+              y2={H - 2}
+              className="stroke-slate-300 dark:stroke-slate-600"
+              strokeWidth="1"
+              vectorEffect="non-scaling-stroke"
+            />
             {segments(values, top).map((points) => (
-              <polyline key={points} points={points} fill="none" stroke="currentColor" strokeWidth={alarm ? 4 : 3} strokeLinecap="round" strokeLinejoin="round" vectorEffect="non-scaling-stroke" />
+              <polyline
+                key={points}
+                points={points}
+                fill="none"
+                stroke="currentColor"
+                strokeWidth={alarm ? 4 : 3}
+                strokeLinecap="round"
+                strokeLinejoin="round"
+                vectorEffect="non-scaling-stroke"
+              />
             ))}
           </svg>
           <span aria-hidden="true" className={`shrink-0 font-bold tabular-nums ${tone}`}>

@@ -28,7 +28,10 @@ export const WORD_LOOK: Record<WallStatusWord, { icon: string; box: string; bord
 export function WallStatusWordBlock({ word }: { word: WallStatusWord }) {
   const look = WORD_LOOK[word];
   return (
-    <p data-status-word={word} className={`flex items-center gap-3 rounded-xl px-3 py-1 text-[56px] leading-none font-black tracking-tight ${look.box}`}>
+    <p
+      data-status-word={word}
+      className={`flex items-center gap-3 rounded-xl px-3 py-1 text-[56px] leading-none font-black tracking-tight ${look.box}`}
+    >
       <span aria-hidden="true">{look.icon}</span>
       {word}
     </p>

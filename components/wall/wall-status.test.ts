@@ -24,7 +24,15 @@ function verdict(status: GreenVerdict["status"]): GreenVerdict {
   return { status, label: status, figures: "green 5xx 29.8 % vs blue 0.4 %", detail: "", windowMinutes: 5, blue: null, green: null };
 }
 
-const running: WallOperation = { id: "op", status: "running", summary: "Shift green from 0 % to 25 %", actorEmail: "o@example.com", step: 2, steps: 4, stepTitle: "Wait" };
+const running: WallOperation = {
+  id: "op",
+  status: "running",
+  summary: "Shift green from 0 % to 25 %",
+  actorEmail: "o@example.com",
+  step: 2,
+  steps: 4,
+  stepTitle: "Wait",
+};
 const quiet: WallAppDetail = { appId: "shop", operation: null, alarms: [] };
 
 function input(over: Partial<WallStatusInput> = {}): WallStatusInput {
@@ -46,7 +54,10 @@ describe("wallStatus", () => {
   });
 
   it("is FAILING for a green judged failing or slower, any alarm, a failed operation or drift", () => {
-    expect(wallStatus(input({ app: { ...app, greenVerdict: verdict("failing") } }))).toMatchObject({ word: "FAILING", verdict: { status: "failing" } });
+    expect(wallStatus(input({ app: { ...app, greenVerdict: verdict("failing") } }))).toMatchObject({
+      word: "FAILING",
+      verdict: { status: "failing" },
+    });
     expect(wallStatus(input({ app: { ...app, greenVerdict: verdict("slower") } })).word).toBe("FAILING");
     const alarm = (id: string, severity: "critical" | "warning") => ({ ...quiet, alarms: [{ id, severity, text: id }] });
     expect(wallStatus(input({ detail: alarm("blue-down", "critical") })).word).toBe("FAILING");
@@ -55,9 +66,24 @@ describe("wallStatus", () => {
   });
 
   it("uses the overview summary before the wall route has answered", () => {
-    const drift = { kind: "share" as const, actualGreenPercent: 40, expectedGreenPercent: 0, text: "green 40 %, expected 0 %", operation: { id: "o", summary: "s", finishedAt: null } };
-    expect(wallStatus(input({ detail: null, app: { ...app, drift } })).alarms.map((a) => a.text)).toEqual(["AWS differs from Teal's last operation: green 40 %, expected 0 %"]);
-    const op = { id: "o", status: "failed" as const, summary: "Shift", intent: { kind: "shift" as const, greenPercent: 10 }, actor: { id: "u", email: "e", role: "operator" as const }, createdAt: "" };
+    const drift = {
+      kind: "share" as const,
+      actualGreenPercent: 40,
+      expectedGreenPercent: 0,
+      text: "green 40 %, expected 0 %",
+      operation: { id: "o", summary: "s", finishedAt: null },
+    };
+    expect(wallStatus(input({ detail: null, app: { ...app, drift } })).alarms.map((a) => a.text)).toEqual([
+      "AWS differs from Teal's last operation: green 40 %, expected 0 %",
+    ]);
+    const op = {
+      id: "o",
+      status: "failed" as const,
+      summary: "Shift",
+      intent: { kind: "shift" as const, greenPercent: 10 },
+      actor: { id: "u", email: "e", role: "operator" as const },
+      createdAt: "",
+    };
     expect(wallStatus(input({ detail: null, app: { ...app, operation: op } })).word).toBe("FAILING");
     expect(wallStatus(input({ detail: null, app: { ...app, operation: { ...op, status: "running" } } })).word).toBe("SHIFTING");
   });
@@ -70,13 +96,19 @@ describe("wallStatus", () => {
       stale: { ageMs: 21_000, cause: "AWS could not be reached." },
     });
     // Never read at all.
-    expect(wallStatus(input({ app: { ...app, dataAgeMs: null, health: null, error: "Access denied" } }))).toMatchObject({ word: "STALE", stale: { ageMs: null, cause: "Access denied" } });
+    expect(wallStatus(input({ app: { ...app, dataAgeMs: null, health: null, error: "Access denied" } }))).toMatchObject({
+      word: "STALE",
+      stale: { ageMs: null, cause: "Access denied" },
+    });
     // A refresh that just failed, on data still within two intervals: not stale yet.
     expect(wallStatus(input({ app: { ...app, dataAgeMs: 4_000, error: "AWS could not be reached." } })).word).toBe("OK");
   });
 
   it("does not count a state read error as an alarm: that is staleness", () => {
-    const unreadable = { ...quiet, alarms: [{ id: "unreadable", severity: "critical" as const, text: "State unreadable: AWS could not be reached." }] };
+    const unreadable = {
+      ...quiet,
+      alarms: [{ id: "unreadable", severity: "critical" as const, text: "State unreadable: AWS could not be reached." }],
+    };
     expect(wallStatus(input({ detail: unreadable, wall: staleWall }))).toMatchObject({ word: "STALE", alarms: [] });
   });
 

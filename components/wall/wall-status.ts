@@ -66,7 +66,14 @@ export function wallStatus(input: WallStatusInput): WallStatus {
     // Before the wall route has answered once: what the overview summary already knows.
     if (app.drift) alarms = [{ id: "drift", severity: "warning", text: `AWS differs from Teal's last operation: ${app.drift.text}` }];
     if (app.operation?.status === "failed" || app.operation?.status === "interrupted") {
-      alarms = [...alarms, { id: `operation-${app.operation.status}`, severity: "warning", text: `${app.operation.status === "failed" ? "Last operation failed" : "Interrupted"}: ${app.operation.summary}` }];
+      alarms = [
+        ...alarms,
+        {
+          id: `operation-${app.operation.status}`,
+          severity: "warning",
+          text: `${app.operation.status === "failed" ? "Last operation failed" : "Interrupted"}: ${app.operation.summary}`,
+        },
+      ];
     }
   }
   const operation = detail?.operation ?? null;

@@ -25,7 +25,15 @@ export async function createKioskToken(input: unknown): Promise<ActionResult<Cre
     const secret = generateKioskSecret();
     const token = await store.createKioskToken({ label: data.label, tokenHash: hashKioskSecret(secret), createdBy: actor });
     // The audit row names the token, never its secret or hash.
-    await store.appendAudit({ action: "token.created", actor, appId: null, operationId: null, reason: null, before: null, after: { tokenId: token.id, label: token.label } });
+    await store.appendAudit({
+      action: "token.created",
+      actor,
+      appId: null,
+      operationId: null,
+      reason: null,
+      before: null,
+      after: { tokenId: token.id, label: token.label },
+    });
     return { token, secret, wallPath: `/wall?token=${encodeURIComponent(secret)}` };
   });
 }

@@ -28,7 +28,10 @@ export async function deployRevision(input: unknown): Promise<ActionResult<{ ope
     const { rt, app } = await appOrThrow(data.appId);
     const { state, result } = await planFor(rt, app, { kind: "deploy-revision", taskDefinition: data.taskDefinition });
     if (state.version !== data.expectedVersion) {
-      throw new AppError("stale", `The service of ${app.name} changed since you looked (a deployment started or finished). Review the new state and try again.`);
+      throw new AppError(
+        "stale",
+        `The service of ${app.name} changed since you looked (a deployment started or finished). Review the new state and try again.`,
+      );
     }
     if (!result.ok) throw new AppError("invalid", result.reason);
     const { operationId } = await rt.engine.start({ plan: result.plan, actor, reason: data.reason });

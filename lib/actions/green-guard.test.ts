@@ -62,9 +62,12 @@ describe("a shift or promote onto a failing green", () => {
   it("shows the verdict in the plan preview of the dialog", async () => {
     const { GET } = await import("@/app/api/apps/[appId]/plan/route");
     w.as("operator");
-    const res = await GET(new NextRequest(new URL("/api/apps/shop/plan?intent=shift&greenPercent=50", "http://127.0.0.1:3000"), { headers: fakeHeaders() }), {
-      params: Promise.resolve({ appId: "shop" }),
-    });
+    const res = await GET(
+      new NextRequest(new URL("/api/apps/shop/plan?intent=shift&greenPercent=50", "http://127.0.0.1:3000"), { headers: fakeHeaders() }),
+      {
+        params: Promise.resolve({ appId: "shop" }),
+      },
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as { greenVerdict?: { status: string } };
     expect(body.greenVerdict?.status).toBe("failing");
@@ -93,12 +96,20 @@ describe("a shift or promote onto a failing green", () => {
   it("goes through with the typed override, and the audit keeps it", async () => {
     const { shiftTraffic } = await import("./shift-traffic");
     w.as("operator");
-    const result = await shiftTraffic({ appId: "shop", greenPercent: 50, expectedVersion: await currentVersion(), reason: "Load test of the fix", override: "shop" });
+    const result = await shiftTraffic({
+      appId: "shop",
+      greenPercent: 50,
+      expectedVersion: await currentVersion(),
+      reason: "Load test of the fix",
+      override: "shop",
+    });
     expect(result).toMatchObject({ ok: true });
     if (!result.ok) return;
     expect(await w.runToCompletion(result.data.operationId)).toBe("succeeded");
     const op = await w.store.getOperation(result.data.operationId);
-    expect(op?.reason).toMatch(/^Load test of the fix \[Override: Green failing: green 5xx \d+\.\d % vs blue 0\.\d % \(last 5 min\); shifting more traffic to green anyway\.\]$/);
+    expect(op?.reason).toMatch(
+      /^Load test of the fix \[Override: Green failing: green 5xx \d+\.\d % vs blue 0\.\d % \(last 5 min\); shifting more traffic to green anyway\.\]$/,
+    );
     const audit = await w.store.listAudit({ limit: 200 });
     const started = audit.find((a) => a.operationId === result.data.operationId && a.action === "operation.started");
     expect(started?.reason).toContain("Override: Green failing");

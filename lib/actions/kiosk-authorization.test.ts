@@ -25,7 +25,10 @@ vi.mock("next/headers", () => ({
   cookies: async () => ({ get: (name: string) => (ctx.cookies.has(name) ? { name, value: ctx.cookies.get(name) } : undefined) }),
   headers: async () => ctx.headers,
 }));
-vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeof import("next-auth")>()), getServerSession: async () => ctx.session }));
+vi.mock("next-auth", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next-auth")>()),
+  getServerSession: async () => ctx.session,
+}));
 vi.mock("@/lib/store", () => ({ getStore: async () => ctx.store }));
 
 const summary: AppSummary = {
@@ -55,7 +58,13 @@ beforeEach(async () => {
   t = await openTestStore("sqlite");
   ctx.store = t.store;
   secret = generateKioskSecret();
-  tokenId = (await t.store.createKioskToken({ label: "Ops room TV", tokenHash: hashKioskSecret(secret), createdBy: { id: "demo:admin", email: "admin@example.com", role: "admin" } })).id;
+  tokenId = (
+    await t.store.createKioskToken({
+      label: "Ops room TV",
+      tokenHash: hashKioskSecret(secret),
+      createdBy: { id: "demo:admin", email: "admin@example.com", role: "admin" },
+    })
+  ).id;
   ctx.session = null;
   ctx.headers = new Headers();
   ctx.cookies = new Map([[KIOSK_COOKIE, secret]]);
@@ -122,7 +131,9 @@ describe("a kiosk token", () => {
     await t.store.revokeKioskToken(tokenId);
     const apps = await get("/api/apps");
     expect(apps.status).toBe(401);
-    expect(await apps.json()).toEqual({ error: { code: "unauthenticated", message: "This wall link is no longer authorized. Ask an admin for a new kiosk token." } });
+    expect(await apps.json()).toEqual({
+      error: { code: "unauthenticated", message: "This wall link is no longer authorized. Ask an admin for a new kiosk token." },
+    });
     expect((await get("/api/wall")).status).toBe(401);
   });
 
@@ -133,7 +144,9 @@ describe("a kiosk token", () => {
 
   it("is refused by every server action, and nothing is written", async () => {
     const files = actionModules();
-    expect(files).toEqual(expect.arrayContaining(["shift-traffic.ts", "rollback.ts", "abort-operation.ts", "create-kiosk-token.ts", "revoke-kiosk-token.ts"]));
+    expect(files).toEqual(
+      expect.arrayContaining(["shift-traffic.ts", "rollback.ts", "abort-operation.ts", "create-kiosk-token.ts", "revoke-kiosk-token.ts"]),
+    );
     let called = 0;
     for (const file of files) {
       // Found at run time, so a new action is covered without editing this test.
@@ -163,7 +176,11 @@ describe("a kiosk token", () => {
     expect(revoked).toMatchObject({ ok: true, data: { token: { label: "Lobby", revokedAt: expect.any(String) } } });
     const audit = await t.store.listAudit();
     expect(audit.map((r) => [r.action, r.actor?.email, r.after])).toEqual([
-      ["token.revoked", "admin@example.com", { tokenId: created.data.token.id, label: "Lobby", revokedAt: revoked.ok ? revoked.data.token.revokedAt : null }],
+      [
+        "token.revoked",
+        "admin@example.com",
+        { tokenId: created.data.token.id, label: "Lobby", revokedAt: revoked.ok ? revoked.data.token.revokedAt : null },
+      ],
       ["token.created", "admin@example.com", { tokenId: created.data.token.id, label: "Lobby" }],
     ]);
     // The audit log never holds the secret or its hash.

@@ -18,7 +18,12 @@ export async function appOrThrow(appId: string): Promise<{ rt: Runtime; app: App
  * `patient`: the reads ride out throttling, 5xx and unanswered calls, each paused and made again
  * (a rollback must start while AWS is unwell; a shift may as well wait for a healthy AWS).
  */
-export async function planFor(rt: Runtime, app: AppConfig, intent: Intent, opts: { patient?: boolean } = {}): Promise<{ state: AppState; result: PlanResult }> {
+export async function planFor(
+  rt: Runtime,
+  app: AppConfig,
+  intent: Intent,
+  opts: { patient?: boolean } = {},
+): Promise<{ state: AppState; result: PlanResult }> {
   const state = opts.patient ? await observePatiently(rt, app) : await observeApp(rt, app);
   const planning = planningFor(app.pattern);
   if (!planning) throw new AppError("invalid", `Teal cannot plan for the ${app.pattern} pattern yet.`);

@@ -59,12 +59,22 @@ describe("drift", () => {
     await setWeightsBehindTealsBack(40);
     // The refresh interval of the suite's runtime is 1 s: the next read after it sees the change.
     await new Promise((resolve) => setTimeout(resolve, Number(w.rt.env.TEAL_REFRESH_MS) + 100));
-    const expected = { kind: "share", actualGreenPercent: 40, expectedGreenPercent: 20, text: "green 40 %, expected 20 %", operation: { id: shift.operationId } };
+    const expected = {
+      kind: "share",
+      actualGreenPercent: 40,
+      expectedGreenPercent: 20,
+      text: "green 40 %, expected 20 %",
+      operation: { id: shift.operationId },
+    };
     const snap = await snapshots.snapshot("shop", 60);
     expect(snap.drift).toMatchObject(expected);
     expect((await snapshots.summaries()).find((s) => s.id === "shop")?.drift).toMatchObject(expected);
     const tile = (await wallSnapshot()).apps.find((a) => a.appId === "shop");
-    expect(tile?.alarms).toContainEqual({ id: "drift", severity: "warning", text: "AWS differs from Teal's last operation: green 40 %, expected 20 %" });
+    expect(tile?.alarms).toContainEqual({
+      id: "drift",
+      severity: "warning",
+      text: "AWS differs from Teal's last operation: green 40 %, expected 20 %",
+    });
 
     const input = { appId: "shop", referenceId: shift.operationId, expectedVersion: snap.state.version };
     w.as("viewer");

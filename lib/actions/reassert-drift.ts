@@ -13,7 +13,11 @@ const reassertInputSchema = z
   .object({
     appId: appIdSchema,
     /** The operation whose end state the person saw named in the drift banner. */
-    referenceId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "not an operation id"),
+    referenceId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/, "not an operation id"),
     expectedVersion: z.string().min(1).max(64),
     reason: z.string().trim().max(500, "at most 500 characters").optional(),
   })
@@ -26,13 +30,21 @@ export async function reassertDrift(input: unknown): Promise<ActionResult<{ oper
     const { rt, app } = await appOrThrow(data.appId);
     const { state, reference, drift, result } = await planReassert(rt, app);
     if (reference && reference.id !== data.referenceId) {
-      throw new AppError("stale", `Another operation has finished on ${app.name} since you looked (${reference.summary}). Review the new state and try again.`);
+      throw new AppError(
+        "stale",
+        `Another operation has finished on ${app.name} since you looked (${reference.summary}). Review the new state and try again.`,
+      );
     }
-    if (!result.ok || !drift) throw new AppError("invalid", result.ok ? "AWS matches Teal's last operation: there is nothing to re-assert." : result.reason);
+    if (!result.ok || !drift)
+      throw new AppError("invalid", result.ok ? "AWS matches Teal's last operation: there is nothing to re-assert." : result.reason);
     if (state?.version !== data.expectedVersion) {
-      throw new AppError("stale", `The configuration of ${app.name} changed again since you looked (now ${drift.text}). Review the new state and try again.`);
+      throw new AppError(
+        "stale",
+        `The configuration of ${app.name} changed again since you looked (now ${drift.text}). Review the new state and try again.`,
+      );
     }
-    const reason = data.reason && data.reason.length > 0 ? data.reason : `Re-assert last state: AWS differed from Teal's last operation (${drift.text})`;
+    const reason =
+      data.reason && data.reason.length > 0 ? data.reason : `Re-assert last state: AWS differed from Teal's last operation (${drift.text})`;
     const { operationId } = await rt.engine.start({ plan: result.plan, actor, reason });
     await rt.store.appendAudit({
       action: "drift.reasserted",

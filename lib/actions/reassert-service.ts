@@ -15,7 +15,13 @@ export interface ReassertPlan {
   result: PlanResult;
 }
 
-const refused = (reason: string, rest: Partial<ReassertPlan> = {}): ReassertPlan => ({ state: null, reference: null, drift: null, ...rest, result: { ok: false, reason } });
+const refused = (reason: string, rest: Partial<ReassertPlan> = {}): ReassertPlan => ({
+  state: null,
+  reference: null,
+  drift: null,
+  ...rest,
+  result: { ok: false, reason },
+});
 
 /**
  * Plans the way back to the end state of the application's last successful operation, from fresh
@@ -25,7 +31,9 @@ const refused = (reason: string, rest: Partial<ReassertPlan> = {}): ReassertPlan
 export async function planReassert(rt: Runtime, app: AppConfig): Promise<ReassertPlan> {
   const [active] = await rt.store.listOperations({ appId: app.id, status: [...IN_FLIGHT_STATUSES], limit: 1 });
   if (active) {
-    return refused(`An operation is in flight on ${app.name} (${active.summary}): let it finish, abort it or roll back; there is no settled state to compare yet.`);
+    return refused(
+      `An operation is in flight on ${app.name} (${active.summary}): let it finish, abort it or roll back; there is no settled state to compare yet.`,
+    );
   }
   const [reference] = await rt.store.listOperations({ appId: app.id, status: "succeeded", limit: 1 });
   if (!reference?.after) {
@@ -40,7 +48,11 @@ export async function planReassert(rt: Runtime, app: AppConfig): Promise<Reasser
     if (state === null) {
       state = planned.state;
       drift = driftAgainst({ reference, current: null, state, readAtMs: Date.now() });
-      if (!drift) return refused(`AWS matches the end state of Teal's last operation on ${app.name} (${reference.summary}): there is nothing to re-assert.`, { state, reference });
+      if (!drift)
+        return refused(`AWS matches the end state of Teal's last operation on ${app.name} (${reference.summary}): there is nothing to re-assert.`, {
+          state,
+          reference,
+        });
     }
     if (!planned.result.ok) {
       lastReason = planned.result.reason;

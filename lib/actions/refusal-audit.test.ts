@@ -11,10 +11,16 @@ import { openTestStore, type TestStore } from "@/lib/store/testing";
 
 const ctx = vi.hoisted(() => ({ session: null as Session | null, store: null as unknown }));
 
-vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeof import("next-auth")>()), getServerSession: async () => ctx.session }));
+vi.mock("next-auth", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next-auth")>()),
+  getServerSession: async () => ctx.session,
+}));
 vi.mock("@/lib/store", () => ({ getStore: async () => ctx.store }));
 
-const session = (role: "viewer" | "operator"): Session => ({ expires: "2099-01-01T00:00:00.000Z", user: { id: `demo:${role}`, email: `${role}@example.com`, role } });
+const session = (role: "viewer" | "operator"): Session => ({
+  expires: "2099-01-01T00:00:00.000Z",
+  user: { id: `demo:${role}`, email: `${role}@example.com`, role },
+});
 const schema = z.object({ appId: z.string().regex(/^[a-z-]+$/), greenPercent: z.number().int().min(0).max(100) }).strict();
 const HOSTILE = "<script>steal('secret-value-42')</script>";
 
@@ -56,7 +62,10 @@ describe("refused actions are audited", () => {
 
   it("audits nothing for a caller who is not signed in, nor for an action that succeeds", async () => {
     const { runAction } = await import("./run-action");
-    expect(await runAction("shift", schema, { appId: "shop", greenPercent: 25 }, async () => 1)).toMatchObject({ ok: false, code: "unauthenticated" });
+    expect(await runAction("shift", schema, { appId: "shop", greenPercent: 25 }, async () => 1)).toMatchObject({
+      ok: false,
+      code: "unauthenticated",
+    });
     ctx.session = session("operator");
     expect(await runAction("shift", schema, { appId: "shop", greenPercent: 25 }, async () => 1)).toEqual({ ok: true, data: 1 });
     expect(await t.store.listAudit()).toEqual([]);

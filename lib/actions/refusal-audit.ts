@@ -18,7 +18,15 @@ export async function auditRefusal(capability: Capability, code: AppErrorCode, a
     const who = actor ?? (await getActor());
     if (!who) return;
     const store = await getStore();
-    await store.appendAudit({ action: "action.refused", actor: who, appId: null, operationId: null, reason: code, before: null, after: { capability, code } });
+    await store.appendAudit({
+      action: "action.refused",
+      actor: who,
+      appId: null,
+      operationId: null,
+      reason: code,
+      before: null,
+      after: { capability, code },
+    });
   } catch (error) {
     console.error("[teal] auditing a refused action failed:", error instanceof Error ? error.message : error);
   }

@@ -11,7 +11,11 @@ import { appIdSchema } from "./schemas";
 const resumeInputSchema = z
   .object({
     appId: appIdSchema,
-    operationId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "not an operation id"),
+    operationId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/, "not an operation id"),
     reason: z.string().trim().max(500, "at most 500 characters").optional(),
   })
   .strict();

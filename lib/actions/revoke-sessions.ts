@@ -22,7 +22,9 @@ const revokeSessionsSchema = z
 export async function revokeUserSessions(input: unknown): Promise<ActionResult<{ revoked: number }>> {
   return runAction("admin", revokeSessionsSchema, input, async (actor, data) => {
     const revoked = await sessionRegistry().endAllFor(data.userId);
-    await (await getStore()).appendAudit({
+    await (
+      await getStore()
+    ).appendAudit({
       action: "auth.sessions_revoked",
       actor,
       appId: null,

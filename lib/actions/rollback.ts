@@ -9,7 +9,8 @@ import { rollbackInputSchema } from "./schemas";
 
 // Roll back to blue (responders and up): preempts any running operation, never blocked by the lock.
 /** The operation started, or (operationId null) why there was nothing to roll back. */
-export type RollbackResult = { operationId: string; nothingToDo?: undefined } | { operationId: null; nothingToDo: { headline: string; detail: string } };
+export type RollbackResult =
+  { operationId: string; nothingToDo?: undefined } | { operationId: null; nothingToDo: { headline: string; detail: string } };
 
 export async function rollback(input: unknown): Promise<ActionResult<RollbackResult>> {
   return runAction("rollback", rollbackInputSchema, input, async (actor, data): Promise<RollbackResult> => {
@@ -18,7 +19,8 @@ export async function rollback(input: unknown): Promise<ActionResult<RollbackRes
       throw new AppError("invalid", "Only an ECS rolling update rolls back to a named revision.");
     }
     // Reads that meet throttling or a 5xx are made again: a rollback starts while AWS is unwell.
-    const intent = data.taskDefinition !== undefined ? { kind: "rollback" as const, taskDefinition: data.taskDefinition } : { kind: "rollback" as const };
+    const intent =
+      data.taskDefinition !== undefined ? { kind: "rollback" as const, taskDefinition: data.taskDefinition } : { kind: "rollback" as const };
     const { result } = await planFor(rt, app, intent, { patient: true });
     if (!result.ok) throw new AppError("invalid", result.reason);
     if (result.plan.nothingToDo) {

@@ -16,7 +16,10 @@ let OtherAppError: typeof AppError;
 beforeAll(async () => {
   vi.resetModules();
   OtherAppError = (await import("@/lib/domain/types")).AppError;
-  setSessionSourceForTests(async () => ({ user: { id: "u-admin", email: "admin@example.com", role: "admin" }, expires: new Date(Date.now() + 3_600_000).toISOString() }));
+  setSessionSourceForTests(async () => ({
+    user: { id: "u-admin", email: "admin@example.com", role: "admin" },
+    expires: new Date(Date.now() + 3_600_000).toISOString(),
+  }));
 });
 
 afterAll(() => setSessionSourceForTests(undefined));

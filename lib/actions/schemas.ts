@@ -38,6 +38,10 @@ export const rollbackInputSchema = z
 export const abortInputSchema = z
   .object({
     appId: appIdSchema,
-    operationId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "not an operation id"),
+    operationId: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9_-]+$/, "not an operation id"),
   })
   .strict();

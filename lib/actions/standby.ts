@@ -15,7 +15,13 @@ const standbyInputSchema = z
     color: z.enum(["blue", "green"]),
     /** Absent: every instance of the colour that can make the move. */
     instanceIds: z
-      .array(z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/, "not an instance id"))
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(64)
+          .regex(/^[A-Za-z0-9-]+$/, "not an instance id"),
+      )
       .min(1)
       .max(200)
       .optional(),

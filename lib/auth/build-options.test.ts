@@ -2,7 +2,16 @@ import type { Session, User } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/domain/types";
-import { buildAuthOptions, credentialsAuthorizer, demoUsersEnabled, identityIntoSession, oidcProvider, sessionTokenCallback, memorySessionStore, currentRoleFrom } from "./build-options";
+import {
+  buildAuthOptions,
+  credentialsAuthorizer,
+  demoUsersEnabled,
+  identityIntoSession,
+  oidcProvider,
+  sessionTokenCallback,
+  memorySessionStore,
+  currentRoleFrom,
+} from "./build-options";
 import { createDeniedSignInLog, type DeniedSignInSummary } from "./denied-sign-ins";
 import { createSessionRegistry } from "./server-sessions";
 import { createUserDirectory, demoUsers } from "./users";
@@ -66,7 +75,9 @@ describe("buildAuthOptions", () => {
     expect(options.callbacks?.session).toBe(identityIntoSession);
 
     const users = createUserDirectory(demoUsers());
-    const jwt = sessionTokenCallback(createSessionRegistry({ store: async () => memorySessionStore(), currentRole: currentRoleFrom(users), maxAgeMs: 60_000 }));
+    const jwt = sessionTokenCallback(
+      createSessionRegistry({ store: async () => memorySessionStore(), currentRole: currentRoleFrom(users), maxAgeMs: 60_000 }),
+    );
     const store = memorySessionStore();
     const registry = createSessionRegistry({ store: async () => store, currentRole: currentRoleFrom(users), maxAgeMs: 60_000 });
     const callback = sessionTokenCallback(registry);

@@ -201,7 +201,12 @@ export function memorySessionStore(now: () => number = Date.now): SessionStore {
   return {
     async createSession(input) {
       next += 1;
-      const session: SessionInfo = { id: `mem-${next}-${Math.random().toString(36).slice(2)}`, ...input, createdAt: new Date(now()).toISOString(), revokedAt: null };
+      const session: SessionInfo = {
+        id: `mem-${next}-${Math.random().toString(36).slice(2)}`,
+        ...input,
+        createdAt: new Date(now()).toISOString(),
+        revokedAt: null,
+      };
       rows.set(session.id, session);
       return session;
     },
@@ -252,7 +257,8 @@ const logger: LoggerInstance = {
 export function buildAuthOptions(env: AuthEnv, hooks: AuthHooks = {}, deps: AuthDeps = {}): AuthOptions {
   const users = deps.users ?? createUserDirectory(demoUsersEnabled(env) ? demoUsers() : []);
   const inMemory = memorySessionStore();
-  const sessions = deps.sessions ?? createSessionRegistry({ store: async () => inMemory, currentRole: currentRoleFrom(users), maxAgeMs: SESSION_MAX_AGE_S * 1000 });
+  const sessions =
+    deps.sessions ?? createSessionRegistry({ store: async () => inMemory, currentRole: currentRoleFrom(users), maxAgeMs: SESSION_MAX_AGE_S * 1000 });
   const denied = deps.denied ?? createDeniedSignInLog({ write: async (summary) => hooks.onDenied?.(summary) });
 
   const credentials = CredentialsProvider({
@@ -279,7 +285,9 @@ export function buildAuthOptions(env: AuthEnv, hooks: AuthHooks = {}, deps: Auth
     events: {
       async signIn({ user, account }) {
         if (!hooks.onSignIn || !isRole(user.role) || !user.email) return;
-        await hooks.onSignIn({ id: user.id, email: user.email, role: user.role }, account?.provider ?? "unknown").catch((e: unknown) => report("recording a sign-in", e));
+        await hooks
+          .onSignIn({ id: user.id, email: user.email, role: user.role }, account?.provider ?? "unknown")
+          .catch((e: unknown) => report("recording a sign-in", e));
       },
       // The cookie is cleared by next-auth; ending the server-side session makes a copy of it useless too.
       async signOut({ token }) {

@@ -65,7 +65,9 @@ export function createDeniedSignInLog(options: DeniedSignInLogOptions): DeniedSi
       firstAt: new Date(p.firstAt).toISOString(),
       lastAt: new Date(p.lastAt).toISOString(),
     };
-    await options.write(summary).catch((e: unknown) => console.error("[auth] recording refused sign-ins failed:", e instanceof Error ? e.message : e));
+    await options
+      .write(summary)
+      .catch((e: unknown) => console.error("[auth] recording refused sign-ins failed:", e instanceof Error ? e.message : e));
   };
 
   const flush = async ({ everything = false }: { everything?: boolean } = {}): Promise<void> => {

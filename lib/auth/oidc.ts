@@ -21,10 +21,7 @@ export function parseRoleMap(text: string | undefined): Record<string, Role> {
     const value = eq > 0 ? trimmed.slice(0, eq).trim() : "";
     const role = eq > 0 ? trimmed.slice(eq + 1).trim() : "";
     if (value === "" || !isRole(role)) {
-      throw new AppError(
-        "invalid",
-        `OIDC_ROLE_MAP: "${trimmed}" is not "claim-value=role" with role one of ${ROLES.join(", ")}.`,
-      );
+      throw new AppError("invalid", `OIDC_ROLE_MAP: "${trimmed}" is not "claim-value=role" with role one of ${ROLES.join(", ")}.`);
     }
     map[value] = role;
   }

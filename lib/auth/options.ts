@@ -17,14 +17,23 @@ async function store() {
 // merely importing the options (every page does) does not open the database.
 const auditHooks: AuthHooks = {
   async onSignIn(actor, provider) {
-    await (await store()).appendAudit({ action: "auth.signed_in", actor, appId: null, operationId: null, reason: null, before: null, after: { provider } });
+    await (
+      await store()
+    ).appendAudit({ action: "auth.signed_in", actor, appId: null, operationId: null, reason: null, before: null, after: { provider } });
   },
   async onSignedOut(actor) {
     await (await store()).appendAudit({ action: "auth.signed_out", actor, appId: null, operationId: null, reason: null, before: null, after: null });
   },
   async onDenied(summary) {
-    const reason = summary.throttled === summary.count ? "throttled" : summary.throttled > 0 ? "wrong email or password, then throttled" : "wrong email or password";
-    await (await store()).appendAudit({ action: "auth.denied", actor: null, appId: null, operationId: null, reason, before: null, after: { ...summary } });
+    const reason =
+      summary.throttled === summary.count
+        ? "throttled"
+        : summary.throttled > 0
+          ? "wrong email or password, then throttled"
+          : "wrong email or password";
+    await (
+      await store()
+    ).appendAudit({ action: "auth.denied", actor: null, appId: null, operationId: null, reason, before: null, after: { ...summary } });
   },
 };
 

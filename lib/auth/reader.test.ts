@@ -32,7 +32,11 @@ function lookup(found: KioskTokenInfo | null) {
 
 function auth(session: Session | null, secret: string | null, found: KioskTokenInfo | null = token) {
   const l = lookup(found);
-  const reader = createReaderAuth({ session: createSessionAuth(async () => session), presentedSecret: async () => secret, tokens: async () => l.tokens });
+  const reader = createReaderAuth({
+    session: createSessionAuth(async () => session),
+    presentedSecret: async () => secret,
+    tokens: async () => l.tokens,
+  });
   return { reader, ...l };
 }
 
@@ -72,7 +76,11 @@ describe("requireReader", () => {
     const l = lookup(token);
     const failing: KioskTokenLookup = { ...l.tokens, touchKioskToken: async () => Promise.reject(new Error("disk full")) };
     const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const reader = createReaderAuth({ session: createSessionAuth(async () => null), presentedSecret: async () => SECRET, tokens: async () => failing });
+    const reader = createReaderAuth({
+      session: createSessionAuth(async () => null),
+      presentedSecret: async () => SECRET,
+      tokens: async () => failing,
+    });
     expect((await reader.requireReader()).role).toBe("viewer");
     expect(spy).toHaveBeenCalled();
     spy.mockRestore();

@@ -21,7 +21,12 @@ import { createUserDirectory, hashPasswordsOf, type LocalUser } from "./users";
 vi.mock("next/headers", async () => (await import("@/lib/security/fake-request")).fakeNextHeaders);
 
 const dir = mkdtempSync(join(tmpdir(), "teal-sessions-"));
-Object.assign(process.env, { DATABASE_URL: `file:${join(dir, "teal.db")}`, NEXTAUTH_SECRET: "sessions-suite-secret-0123456789abcdef", TEAL_DEMO_USERS: "1", NEXTAUTH_URL: "http://127.0.0.1:3000" });
+Object.assign(process.env, {
+  DATABASE_URL: `file:${join(dir, "teal.db")}`,
+  NEXTAUTH_SECRET: "sessions-suite-secret-0123456789abcdef",
+  TEAL_DEMO_USERS: "1",
+  NEXTAUTH_URL: "http://127.0.0.1:3000",
+});
 
 afterAll(async () => {
   const { getStore } = await import("@/lib/store");
@@ -98,8 +103,15 @@ describe("roles", () => {
     let nowMs = Date.parse("2026-03-01T10:00:00.000Z");
     const users: LocalUser[] = await hashPasswordsOf([{ id: "local:dana", email: "dana@example.com", role: "operator" }], "dana-password");
     const directory = createUserDirectory(() => users);
-    const sessions = createSessionRegistry({ store: async () => t.store, currentRole: currentRoleFrom(directory), maxAgeMs: 8 * 3_600_000, now: () => nowMs });
-    const handler: RouteHandler = NextAuth(buildAuthOptions({ NEXTAUTH_SECRET: "roles-suite-secret-0123456789abcdef" }, {}, { users: directory, sessions }));
+    const sessions = createSessionRegistry({
+      store: async () => t.store,
+      currentRole: currentRoleFrom(directory),
+      maxAgeMs: 8 * 3_600_000,
+      now: () => nowMs,
+    });
+    const handler: RouteHandler = NextAuth(
+      buildAuthOptions({ NEXTAUTH_SECRET: "roles-suite-secret-0123456789abcdef" }, {}, { users: directory, sessions }),
+    );
     const client = authClient({ GET: handler, POST: handler });
 
     const cookies = (await client.signIn("dana@example.com", "dana-password")).cookies;

@@ -28,7 +28,11 @@ export function createSessionAuth(source: SessionSource): SessionAuth {
       const actor = await getActor();
       if (!actor) throw new AppError("unauthenticated", "Sign in to continue.");
       if (!can(actor.role, capability)) {
-        throw new AppError("forbidden", `Permission denied: this needs the ${MINIMUM_ROLE[capability]} role or higher.`, `${actor.email} (${actor.role}) lacks ${capability}`);
+        throw new AppError(
+          "forbidden",
+          `Permission denied: this needs the ${MINIMUM_ROLE[capability]} role or higher.`,
+          `${actor.email} (${actor.role}) lacks ${capability}`,
+        );
       }
       return actor;
     },

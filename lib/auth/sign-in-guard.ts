@@ -31,9 +31,7 @@ export interface SignInGuardOptions {
 /** How a check ended; "abandoned" (no password was checked) counts neither way. */
 export type Outcome = "success" | "failure" | "abandoned";
 
-export type GuardDecision =
-  | { allowed: true; finish(outcome: Outcome): void }
-  | { allowed: false; retryAfterMs: number; why: "throttled" | "busy" };
+export type GuardDecision = { allowed: true; finish(outcome: Outcome): void } | { allowed: false; retryAfterMs: number; why: "throttled" | "busy" };
 
 export interface SignInGuard {
   /** Asks to check a password for `account` from `client`; when allowed, call `finish` exactly once. */
@@ -106,7 +104,10 @@ export function createSignInGuard(options: SignInGuardOptions = {}): SignInGuard
             a.blockedUntil = 0;
             return;
           }
-          for (const [entry, free] of [[c, freeClient], [a, freeAccount]] as const) {
+          for (const [entry, free] of [
+            [c, freeClient],
+            [a, freeAccount],
+          ] as const) {
             entry.failures += 1;
             entry.lastFailureAt = end;
             entry.blockedUntil = Math.max(entry.blockedUntil, end + delayAfter(entry.failures, free));
@@ -127,7 +128,13 @@ export function createSignInGuard(options: SignInGuardOptions = {}): SignInGuard
  */
 export function clientAddress(headers: Readonly<Record<string, unknown>> | undefined): string {
   const forwarded = headers?.["x-forwarded-for"];
-  const hops = typeof forwarded === "string" ? forwarded.split(",").map((h) => h.trim()).filter((h) => h !== "") : [];
+  const hops =
+    typeof forwarded === "string"
+      ? forwarded
+          .split(",")
+          .map((h) => h.trim())
+          .filter((h) => h !== "")
+      : [];
   const last = hops.at(-1);
   if (last) return last.slice(0, 64);
   const real = headers?.["x-real-ip"];

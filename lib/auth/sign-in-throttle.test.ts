@@ -26,7 +26,15 @@ function world() {
   const denied = createDeniedSignInLog({
     now: clock,
     write: async (summary) => {
-      await t.store.appendAudit({ action: "auth.denied", actor: null, appId: null, operationId: null, reason: "refused sign-ins", before: null, after: { ...summary } });
+      await t.store.appendAudit({
+        action: "auth.denied",
+        actor: null,
+        appId: null,
+        operationId: null,
+        reason: "refused sign-ins",
+        before: null,
+        after: { ...summary },
+      });
     },
   });
   const options = buildAuthOptions({ NEXTAUTH_SECRET: SECRET, TEAL_DEMO_USERS: "1" }, {}, { guard: createSignInGuard({ now: clock }), denied });
@@ -105,7 +113,9 @@ describe("credentials sign-in throttling", () => {
 
     const rows = (await t.store.listAudit({ action: "auth.denied", limit: 1000 })).filter((r) => JSON.stringify(r.after).includes("198.51.100.99"));
     expect(rows).toHaveLength(2);
-    const byAccount = Object.fromEntries(rows.map((r) => [String(r.after && typeof r.after === "object" && !Array.isArray(r.after) ? r.after.account : ""), r.after]));
+    const byAccount = Object.fromEntries(
+      rows.map((r) => [String(r.after && typeof r.after === "object" && !Array.isArray(r.after) ? r.after.account : ""), r.after]),
+    );
     expect(byAccount["responder@example.com"]).toMatchObject({ client: "198.51.100.99", count: 12, throttled: 6 });
     const unknown = Object.entries(byAccount).find(([account]) => account.startsWith("unknown:"));
     expect(unknown?.[1]).toMatchObject({ count: 3, throttled: 0 });

@@ -62,7 +62,9 @@ function keep(jar: CookieJar, res: Response): CookieJar {
     const name = pair.slice(0, eq).trim();
     // Next's cookies() hands values over decoded, as the browser's header carries them encoded.
     const value = decodeURIComponent(pair.slice(eq + 1).trim());
-    const gone = value === "" || attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split("=")[1] ?? "") <= Date.now()));
+    const gone =
+      value === "" ||
+      attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split("=")[1] ?? "") <= Date.now()));
     if (gone) delete next[name];
     else next[name] = value;
   }
@@ -76,7 +78,11 @@ export function authClient(handlers: { GET: RouteHandler; POST: RouteHandler }) 
     const headers: Record<string, string> = { host: "127.0.0.1:3000", "x-forwarded-for": client };
     if (form) headers["content-type"] = "application/x-www-form-urlencoded";
     const request: FakeRequest = { headers, cookies: jar };
-    const req = new NextRequest(`${ORIGIN}/api/auth/${path.join("/")}`, { method, headers, body: form ? new URLSearchParams(form).toString() : undefined });
+    const req = new NextRequest(`${ORIGIN}/api/auth/${path.join("/")}`, {
+      method,
+      headers,
+      body: form ? new URLSearchParams(form).toString() : undefined,
+    });
     return scope.run(request, () => (method === "GET" ? handlers.GET : handlers.POST)(req, { params: Promise.resolve({ nextauth: path }) }));
   }
 
@@ -91,10 +97,21 @@ export function authClient(handlers: { GET: RouteHandler; POST: RouteHandler }) 
     /** Posts the sign-in form from `client`, as next-auth/react's signIn does. */
     async signIn(email: string, password: string, client = "198.51.100.7", jar: CookieJar = {}): Promise<SignInAnswer> {
       const c = await csrf(jar, client);
-      const res = await send("POST", ["callback", "credentials"], c.jar, client, { csrfToken: c.token, email, password, json: "true", callbackUrl: "/" });
+      const res = await send("POST", ["callback", "credentials"], c.jar, client, {
+        csrfToken: c.token,
+        email,
+        password,
+        json: "true",
+        callbackUrl: "/",
+      });
       const body: unknown = await res.json();
       const url = body && typeof body === "object" && "url" in body && typeof body.url === "string" ? body.url : "";
-      return { status: res.status, retryAfter: res.headers.get("retry-after"), error: new URL(url, ORIGIN).searchParams.get("error"), cookies: keep(c.jar, res) };
+      return {
+        status: res.status,
+        retryAfter: res.headers.get("retry-after"),
+        error: new URL(url, ORIGIN).searchParams.get("error"),
+        cookies: keep(c.jar, res),
+      };
     },
 
     /** The session body a request with these cookies gets (null when signed out or refused). */

@@ -19,7 +19,11 @@ describe("demo users", () => {
 
   it("sign in with the demo password only", async () => {
     const directory = createUserDirectory(demoUsers());
-    expect(await directory.authenticate("operator@example.com", "teal-demo")).toEqual({ id: "demo:operator", email: "operator@example.com", role: "operator" });
+    expect(await directory.authenticate("operator@example.com", "teal-demo")).toEqual({
+      id: "demo:operator",
+      email: "operator@example.com",
+      role: "operator",
+    });
     expect(await directory.authenticate("  Admin@Example.com ", "teal-demo")).toMatchObject({ role: "admin" });
     expect(await directory.authenticate("operator@example.com", "wrong")).toBeNull();
     expect(await directory.authenticate("nobody@example.com", "teal-demo")).toBeNull();

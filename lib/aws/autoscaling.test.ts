@@ -14,8 +14,22 @@ describe("Auto Scaling mappers", () => {
       CreatedTime: new Date(0),
       LaunchTemplate: { LaunchTemplateId: "lt-0abc", LaunchTemplateName: "search-api", Version: "$Latest" },
       Instances: [
-        { InstanceId: "i-2", LifecycleState: "Standby", HealthStatus: "Healthy", AvailabilityZone: "us-east-1b", ProtectedFromScaleIn: false, LaunchTemplate: { LaunchTemplateId: "lt-0abc", Version: "1" } },
-        { InstanceId: "i-1", LifecycleState: "InService", HealthStatus: "Unhealthy", AvailabilityZone: "us-east-1a", ProtectedFromScaleIn: false, LaunchTemplate: { LaunchTemplateId: "lt-0abc", Version: "2" } },
+        {
+          InstanceId: "i-2",
+          LifecycleState: "Standby",
+          HealthStatus: "Healthy",
+          AvailabilityZone: "us-east-1b",
+          ProtectedFromScaleIn: false,
+          LaunchTemplate: { LaunchTemplateId: "lt-0abc", Version: "1" },
+        },
+        {
+          InstanceId: "i-1",
+          LifecycleState: "InService",
+          HealthStatus: "Unhealthy",
+          AvailabilityZone: "us-east-1a",
+          ProtectedFromScaleIn: false,
+          LaunchTemplate: { LaunchTemplateId: "lt-0abc", Version: "2" },
+        },
       ],
     });
     expect(info.view).toEqual({ name: "search-api", desired: 2, min: 1, max: 8, healthCheckType: "ELB" });
@@ -27,7 +41,15 @@ describe("Auto Scaling mappers", () => {
   });
 
   it("maps a launch-configuration group; no source at all is null", () => {
-    const base = { MinSize: 0, MaxSize: 1, DesiredCapacity: 0, DefaultCooldown: 300, AvailabilityZones: [], HealthCheckType: "EC2", CreatedTime: new Date(0) };
+    const base = {
+      MinSize: 0,
+      MaxSize: 1,
+      DesiredCapacity: 0,
+      DefaultCooldown: 300,
+      AvailabilityZones: [],
+      HealthCheckType: "EC2",
+      CreatedTime: new Date(0),
+    };
     expect(mapAsgGroup({ ...base, AutoScalingGroupName: "g", LaunchConfigurationName: "checkout-v41" }).launch).toEqual({
       kind: "launch-configuration",
       name: "checkout-v41",

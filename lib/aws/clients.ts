@@ -141,8 +141,7 @@ function readRetryMiddleware<A, R>(retry: ReadRetry): (next: (args: A) => Promis
  */
 export function createClients(opts: AwsClientOptions): AwsClients {
   const local = opts.endpoint !== undefined;
-  const credentials =
-    local && !process.env.AWS_ACCESS_KEY_ID ? { accessKeyId: "teal-local", secretAccessKey: "teal-local" } : undefined;
+  const credentials = local && !process.env.AWS_ACCESS_KEY_ID ? { accessKeyId: "teal-local", secretAccessKey: "teal-local" } : undefined;
   const limits = callLimitsOf(opts);
   const common = {
     region: opts.region,

@@ -46,4 +46,3 @@ export function imageVersion(image: string | null, env: Readonly<Record<string, 
   }
   return taskDefinition;
 }
-

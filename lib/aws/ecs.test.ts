@@ -50,7 +50,14 @@ describe("mapService", () => {
       createdAt: "2026-01-01T12:05:00.000Z",
       updatedAt: "2026-01-01T12:06:00.000Z",
     });
-    expect(view.deployments[1]).toMatchObject({ status: "ACTIVE", taskDefinition: "notifications:41", running: 2, desired: 0, rolloutState: "COMPLETED", createdAt: null });
+    expect(view.deployments[1]).toMatchObject({
+      status: "ACTIVE",
+      taskDefinition: "notifications:41",
+      running: 2,
+      desired: 0,
+      rolloutState: "COMPLETED",
+      createdAt: null,
+    });
     expect(view.events.map((e) => e.id)).toEqual(["e2", "e1"]);
   });
 

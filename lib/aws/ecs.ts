@@ -61,9 +61,7 @@ export function mapService(s: Service, cluster: string): EcsServiceView {
 /** A DescribeTasks task in Teal's terms (its IP is its target id in an `ip` target group). */
 export function mapTask(t: Task): EcsTaskInfo {
   const arn = t.taskArn ?? "";
-  const eniIp = t.attachments
-    ?.find((a) => a.type === "ElasticNetworkInterface")
-    ?.details?.find((d) => d.name === "privateIPv4Address")?.value;
+  const eniIp = t.attachments?.find((a) => a.type === "ElasticNetworkInterface")?.details?.find((d) => d.name === "privateIPv4Address")?.value;
   const containerIp = t.containers?.flatMap((c) => c.networkInterfaces ?? []).find((n) => n.privateIpv4Address)?.privateIpv4Address;
   return {
     arn,

@@ -20,7 +20,10 @@ describe("mapTargetHealth", () => {
     ["initial", "unknown"],
     ["unused", "unknown"],
   ])("%s → %s", (state, health) => {
-    const info = mapTargetHealth({ Target: { Id: "10.0.1.17", Port: 8080 }, TargetHealth: { State: state as "healthy", Description: state === "initial" ? "Initial health checks in progress" : undefined } });
+    const info = mapTargetHealth({
+      Target: { Id: "10.0.1.17", Port: 8080 },
+      TargetHealth: { State: state as "healthy", Description: state === "initial" ? "Initial health checks in progress" : undefined },
+    });
     expect(info).toMatchObject({ id: "10.0.1.17", port: 8080, state, health });
   });
 

@@ -65,7 +65,13 @@ export async function describeAlb(client: ElasticLoadBalancingV2Client, nameOrAr
     const out = await client.send(new DescribeLoadBalancersCommand(byArn ? { LoadBalancerArns: [nameOrArn] } : { Names: [nameOrArn] }));
     const lb = out.LoadBalancers?.[0];
     const arn = lb?.LoadBalancerArn ?? "";
-    return { arn, name: lb?.LoadBalancerName ?? nameOrArn, dnsName: lb?.DNSName ?? "", canonicalHostedZoneId: lb?.CanonicalHostedZoneId ?? null, dimension: loadBalancerDimension(arn) };
+    return {
+      arn,
+      name: lb?.LoadBalancerName ?? nameOrArn,
+      dnsName: lb?.DNSName ?? "",
+      canonicalHostedZoneId: lb?.CanonicalHostedZoneId ?? null,
+      dimension: loadBalancerDimension(arn),
+    };
   } catch (err) {
     throw toAppError(err, "DescribeLoadBalancers");
   }
@@ -82,7 +88,13 @@ export async function describeTargetGroup(client: ElasticLoadBalancingV2Client, 
       tg?.HealthCheckIntervalSeconds !== undefined && tg.HealthyThresholdCount !== undefined
         ? { intervalS: tg.HealthCheckIntervalSeconds, healthyThreshold: tg.HealthyThresholdCount }
         : null;
-    return { arn, name: tg?.TargetGroupName ?? nameOrArn, loadBalancerArns: tg?.LoadBalancerArns ?? [], dimension: targetGroupDimension(arn), healthCheck };
+    return {
+      arn,
+      name: tg?.TargetGroupName ?? nameOrArn,
+      loadBalancerArns: tg?.LoadBalancerArns ?? [],
+      dimension: targetGroupDimension(arn),
+      healthCheck,
+    };
   } catch (err) {
     throw toAppError(err, "DescribeTargetGroups");
   }

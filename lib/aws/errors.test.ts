@@ -45,12 +45,16 @@ describe("toAppError", () => {
   });
 
   it("says plainly when the AWS endpoint did not answer or could not be reached", () => {
-    const timeout = Object.assign(new Error("@smithy/node-http-handler - [ERROR] a request has exceeded the configured 15000 ms requestTimeout."), { name: "TimeoutError" });
+    const timeout = Object.assign(new Error("@smithy/node-http-handler - [ERROR] a request has exceeded the configured 15000 ms requestTimeout."), {
+      name: "TimeoutError",
+    });
     const t = toAppError(timeout, "DescribeLoadBalancers");
     expect(t.code).toBe("aws_error");
     expect(t.userMessage).toBe("DescribeLoadBalancers failed: the AWS endpoint did not answer in time (network or endpoint down; safe to retry)");
     const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:4580"), { code: "ECONNREFUSED" });
-    expect(toAppError(refused, "GetMetricData").userMessage).toBe("GetMetricData failed: the AWS endpoint could not be reached (network or endpoint down; safe to retry)");
+    expect(toAppError(refused, "GetMetricData").userMessage).toBe(
+      "GetMetricData failed: the AWS endpoint could not be reached (network or endpoint down; safe to retry)",
+    );
   });
 
   it("redacts text", () => {

@@ -77,8 +77,11 @@ export function toAppError(err: unknown, operation: string): AppError {
   const status = httpStatus(err);
   if (NETWORK.has(name)) {
     // No AWS answer at all: say so plainly rather than pass on the HTTP library's wording.
-    const what = name === "TimeoutError" || name === "ETIMEDOUT" ? "the AWS endpoint did not answer in time" : "the AWS endpoint could not be reached";
-    return new AppError("aws_error", `${operation} failed: ${what} (network or endpoint down; safe to retry)`, `${operation}: ${name}: ${raw}`, { transient: true });
+    const what =
+      name === "TimeoutError" || name === "ETIMEDOUT" ? "the AWS endpoint did not answer in time" : "the AWS endpoint could not be reached";
+    return new AppError("aws_error", `${operation} failed: ${what} (network or endpoint down; safe to retry)`, `${operation}: ${name}: ${raw}`, {
+      transient: true,
+    });
   }
   const detail = code === "forbidden" ? "Teal's AWS credentials are not allowed to do this" : redactAwsText(raw);
   const suffix = status && status >= 500 ? " (AWS service error; safe to retry)" : "";

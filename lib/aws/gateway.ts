@@ -78,10 +78,7 @@ const OPERATIONS: Partial<Record<AwsService, Record<string, Executor>>> = {
     EnterStandby: (c, input, o) => c.autoscaling.send(new EnterStandbyCommand(sdkInput<EnterStandbyCommandInput>(input)), o),
     ExitStandby: (c, input, o) => c.autoscaling.send(new ExitStandbyCommand(sdkInput<ExitStandbyCommandInput>(input)), o),
     TerminateInstanceInAutoScalingGroup: (c, input, o) =>
-      c.autoscaling.send(
-        new TerminateInstanceInAutoScalingGroupCommand(sdkInput<TerminateInstanceInAutoScalingGroupCommandInput>(input)),
-        o,
-      ),
+      c.autoscaling.send(new TerminateInstanceInAutoScalingGroupCommand(sdkInput<TerminateInstanceInAutoScalingGroupCommandInput>(input)), o),
   },
   ecs: {
     UpdateService: (c, input, o) => c.ecs.send(new UpdateServiceCommand(sdkInput<UpdateServiceCommandInput>(input)), o),
@@ -95,10 +92,7 @@ const OPERATIONS: Partial<Record<AwsService, Record<string, Executor>>> = {
     RegisterInstancesWithLoadBalancer: (c, input, o) =>
       c.elb.send(new RegisterInstancesWithLoadBalancerCommand(sdkInput<RegisterInstancesWithLoadBalancerCommandInput>(input)), o),
     DeregisterInstancesFromLoadBalancer: (c, input, o) =>
-      c.elb.send(
-        new DeregisterInstancesFromLoadBalancerCommand(sdkInput<DeregisterInstancesFromLoadBalancerCommandInput>(input)),
-        o,
-      ),
+      c.elb.send(new DeregisterInstancesFromLoadBalancerCommand(sdkInput<DeregisterInstancesFromLoadBalancerCommandInput>(input)), o),
   },
 };
 

@@ -49,7 +49,13 @@ describe("count waits on the practice range", () => {
   });
 
   it("elb-in-service follows the groups it names; without them the planned count stands", async () => {
-    const capped: WaitCondition = { kind: "elb-in-service", loadBalancerName: "payments-lb", minInService: 5, groupNames: ["payments-blue", "payments-green"], ...timing };
+    const capped: WaitCondition = {
+      kind: "elb-in-service",
+      loadBalancerName: "payments-lb",
+      minInService: 5,
+      groupNames: ["payments-blue", "payments-green"],
+      ...timing,
+    };
     expect(await checkWait(clients, capped, null)).toEqual({
       done: true,
       detail: "4 of 4 instances InService behind payments-lb (planned 5; the groups' desired capacity is 4 now)",

@@ -1,9 +1,5 @@
 import "server-only";
-import {
-  DescribeAutoScalingGroupsCommand,
-  DescribeTrafficSourcesCommand,
-  type Instance as AsgInstance,
-} from "@aws-sdk/client-auto-scaling";
+import { DescribeAutoScalingGroupsCommand, DescribeTrafficSourcesCommand, type Instance as AsgInstance } from "@aws-sdk/client-auto-scaling";
 import { DescribeServicesCommand } from "@aws-sdk/client-ecs";
 import { DescribeInstanceHealthCommand } from "@aws-sdk/client-elastic-load-balancing";
 import { DescribeListenersCommand, DescribeTargetHealthCommand } from "@aws-sdk/client-elastic-load-balancing-v2";
@@ -187,7 +183,10 @@ export async function checkWait(clients: AwsClients, wait: WaitCondition, stepOu
                 .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0))[0];
         if (subject?.rolloutState === "FAILED") {
           const back = subject !== primary && primary ? `; ECS is rolling back to ${td}` : "";
-          throw new AppError("aws_error", `ECS deployment of ${shortTaskDefinition(subject.taskDefinition ?? td)} failed: ${subject.rolloutStateReason ?? "no reason given"}${back}`);
+          throw new AppError(
+            "aws_error",
+            `ECS deployment of ${shortTaskDefinition(subject.taskDefinition ?? td)} failed: ${subject.rolloutStateReason ?? "no reason given"}${back}`,
+          );
         }
         // INACTIVE deployments stay listed for a while after they are replaced; they hold no tasks.
         const live = deployments.filter((d) => d.status !== "INACTIVE");

@@ -13,7 +13,12 @@ describe("greenJudge in teal.config.yaml", () => {
   it("tunes the default judge: with minRequests 10 a 20-request sample is judged", () => {
     const cfg = parseTealConfig(`${base}\ngreenJudge:\n  minRequests: 10\n  maxErrorRate: 0.02\n`);
     expect(cfg.greenJudge).toEqual({ minRequests: 10, maxErrorRate: 0.02 });
-    const input = { kind: "per-color" as const, windowMinutes: 5, green: { requests: 20, errors: 12, p99Ms: null, meanMs: null }, blue: { requests: 400, errors: 1, p99Ms: null, meanMs: null } };
+    const input = {
+      kind: "per-color" as const,
+      windowMinutes: 5,
+      green: { requests: 20, errors: 12, p99Ms: null, meanMs: null },
+      blue: { requests: 400, errors: 1, p99Ms: null, meanMs: null },
+    };
     expect(thresholdJudge().judge(input).status).toBe("insufficient");
     expect(thresholdJudge(cfg.greenJudge).judge(input).status).toBe("failing");
   });

@@ -61,6 +61,8 @@ describe("parseEnv", () => {
     expect(parseEnv({ NODE_ENV: "production", TEAL_AUDIT_KEY: "k".repeat(32) }).TEAL_AUDIT_KEY).toBe("k".repeat(32));
     expect(parseEnv({ NODE_ENV: "production", TEAL_DEMO_USERS: "1" }).TEAL_AUDIT_KEY).toBeUndefined();
     expect(parseEnv({}).TEAL_AUDIT_EXPORT_MS).toBe(10_000);
-    expect(() => parseEnv({ TEAL_AUDIT_HEAD_SINK: "ftp://example.com/heads" })).toThrow(/TEAL_AUDIT_HEAD_SINK: a file path, or an http\(s\):\/\/ webhook URL/);
+    expect(() => parseEnv({ TEAL_AUDIT_HEAD_SINK: "ftp://example.com/heads" })).toThrow(
+      /TEAL_AUDIT_HEAD_SINK: a file path, or an http\(s\):\/\/ webhook URL/,
+    );
   });
 });

@@ -30,7 +30,10 @@ export const dnsWeightedAppSchema = z.object({
   id: appId,
   name: z.string().min(1).max(100),
   pattern: z.literal("dns-weighted"),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1").default("us-east-1"),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1")
+    .default("us-east-1"),
   dns: z.object({
     hostedZone: z.string().min(1).max(255),
     recordName: dnsName,
@@ -43,7 +46,10 @@ export const dnsWeightedAppSchema = z.object({
 const common = {
   id: appId,
   name: z.string().min(1).max(100),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1").default("us-east-1"),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1")
+    .default("us-east-1"),
 };
 
 /** A load balancer an Auto Scaling group is attached to: a classic ELB, or an ALB target group. */
@@ -69,7 +75,10 @@ const launchSpec = z.union([
   z
     .object({
       launchTemplate: z.object({
-        id: z.string().regex(/^lt-[0-9a-f]+$/, "a launch template id such as lt-0abc…").optional(),
+        id: z
+          .string()
+          .regex(/^lt-[0-9a-f]+$/, "a launch template id such as lt-0abc…")
+          .optional(),
         name: awsName.optional(),
         version: z.string().regex(/^(\d+|\$Latest|\$Default)$/, "a version number, $Latest or $Default"),
       }),
@@ -192,9 +201,7 @@ export type AlbWeightedAppConfig = z.infer<typeof albWeightedAppSchema>;
 export type AppConfig = z.infer<typeof appConfigSchema>;
 export type TealConfig = z.infer<typeof tealConfigSchema>;
 
-const bool = z
-  .enum(["0", "1", "true", "false"])
-  .transform((v) => v === "1" || v === "true");
+const bool = z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true");
 
 /**
  * The audit chain's settings (read by the store, and checked with the rest of the environment at
@@ -223,29 +230,32 @@ export function auditKeyRequired(env: { NODE_ENV: string; TEAL_DEMO_USERS: boole
 const AUDIT_KEY_MISSING = "required in production: a secret of at least 32 characters kept outside the database (openssl rand -base64 32)";
 
 export function refineAuditKey(env: z.infer<typeof auditEnvSchema>, ctx: z.RefinementCtx): void {
-  if (auditKeyRequired(env) && env.TEAL_AUDIT_KEY === undefined) ctx.addIssue({ code: "custom", path: ["TEAL_AUDIT_KEY"], message: AUDIT_KEY_MISSING });
+  if (auditKeyRequired(env) && env.TEAL_AUDIT_KEY === undefined)
+    ctx.addIssue({ code: "custom", path: ["TEAL_AUDIT_KEY"], message: AUDIT_KEY_MISSING });
 }
 
-export const envSchema = z.object({
-  ...auditEnvSchema.shape,
-  TEAL_CONFIG: z.string().default("teal.config.yaml"),
-  AWS_REGION: z.string().default("us-east-1"),
-  /** Where the AWS SDK clients send requests: the practice range, LocalStack, or unset for real AWS. */
-  AWS_ENDPOINT_URL: z.url("a URL such as http://127.0.0.1:4580").optional(),
-  DATABASE_URL: z.string().default("file:data/teal.db"),
-  NEXTAUTH_SECRET: z.string().min(16, "at least 16 characters (openssl rand -base64 32)").optional(),
-  /** How often the server refreshes an application's snapshot, whatever the number of viewers. */
-  TEAL_REFRESH_MS: z.coerce.number().int().min(1000).max(300_000).default(5000),
-  /** Multiplier on every wait timeout and poll interval (the practice range's fast clock uses < 1). */
-  TEAL_WAIT_SCALE: z.coerce.number().positive().max(10).default(1),
-  OIDC_ISSUER: z.url().optional(),
-  OIDC_CLIENT_ID: z.string().optional(),
-  OIDC_CLIENT_SECRET: z.string().optional(),
-  /** The ID-token claim that carries groups/roles (default "roles"). */
-  OIDC_ROLE_CLAIM: z.string().optional(),
-  /** "group=role,group=role": maps claim values to Teal roles. */
-  OIDC_ROLE_MAP: z.string().optional(),
-  OIDC_NAME: z.string().optional(),
-}).superRefine(refineAuditKey);
+export const envSchema = z
+  .object({
+    ...auditEnvSchema.shape,
+    TEAL_CONFIG: z.string().default("teal.config.yaml"),
+    AWS_REGION: z.string().default("us-east-1"),
+    /** Where the AWS SDK clients send requests: the practice range, LocalStack, or unset for real AWS. */
+    AWS_ENDPOINT_URL: z.url("a URL such as http://127.0.0.1:4580").optional(),
+    DATABASE_URL: z.string().default("file:data/teal.db"),
+    NEXTAUTH_SECRET: z.string().min(16, "at least 16 characters (openssl rand -base64 32)").optional(),
+    /** How often the server refreshes an application's snapshot, whatever the number of viewers. */
+    TEAL_REFRESH_MS: z.coerce.number().int().min(1000).max(300_000).default(5000),
+    /** Multiplier on every wait timeout and poll interval (the practice range's fast clock uses < 1). */
+    TEAL_WAIT_SCALE: z.coerce.number().positive().max(10).default(1),
+    OIDC_ISSUER: z.url().optional(),
+    OIDC_CLIENT_ID: z.string().optional(),
+    OIDC_CLIENT_SECRET: z.string().optional(),
+    /** The ID-token claim that carries groups/roles (default "roles"). */
+    OIDC_ROLE_CLAIM: z.string().optional(),
+    /** "group=role,group=role": maps claim values to Teal roles. */
+    OIDC_ROLE_MAP: z.string().optional(),
+    OIDC_NAME: z.string().optional(),
+  })
+  .superRefine(refineAuditKey);
 
 export type TealEnv = z.infer<typeof envSchema>;

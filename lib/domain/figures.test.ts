@@ -5,7 +5,18 @@ import { appFigures, healthFigure, rolloutPercent, trafficFigure } from "./figur
 function env(color: "blue" | "green", healthy: number, unhealthy: number, ecs?: Partial<EcsServiceView>): EnvironmentState {
   const e: EnvironmentState = { color, version: "v", loadBalancer: { kind: "target-group", name: `${color}-tg` }, healthy, unhealthy, instances: [] };
   if (ecs) {
-    e.ecs = { cluster: "prod", service: `orders-${color}`, taskDefinition: "orders:7", desired: 2, running: 2, pending: 0, deployments: [], events: [], circuitBreaker: null, ...ecs };
+    e.ecs = {
+      cluster: "prod",
+      service: `orders-${color}`,
+      taskDefinition: "orders:7",
+      desired: 2,
+      running: 2,
+      pending: 0,
+      deployments: [],
+      events: [],
+      circuitBreaker: null,
+      ...ecs,
+    };
   }
   return e;
 }
@@ -26,7 +37,9 @@ function state(over: Partial<AppState>): AppState {
 
 describe("trafficFigure", () => {
   it("shows request counts only where the share is made of them", () => {
-    const byRequests = trafficFigure(state({ configured: { greenPercent: 25 }, observed: { greenPercent: 24.1, blueRequests: 759, greenRequests: 241 } }));
+    const byRequests = trafficFigure(
+      state({ configured: { greenPercent: 25 }, observed: { greenPercent: 24.1, blueRequests: 759, greenRequests: 241 } }),
+    );
     expect(byRequests).toEqual({
       kind: "split",
       configuredGreenPercent: 25,
@@ -37,14 +50,22 @@ describe("trafficFigure", () => {
     });
     // asg-swap / launch-swap: the share of instances in service behind one ELB, never "Blue 0, Green 0".
     const byInstances = trafficFigure(
-      state({ pattern: "asg-swap", environments: { blue: env("blue", 4, 0), green: env("green", 0, 0) }, observed: { greenPercent: 0, blueRequests: 0, greenRequests: 0, source: "instances" } }),
+      state({
+        pattern: "asg-swap",
+        environments: { blue: env("blue", 4, 0), green: env("green", 0, 0) },
+        observed: { greenPercent: 0, blueRequests: 0, greenRequests: 0, source: "instances" },
+      }),
     );
     expect(byInstances).toMatchObject({ kind: "split", observedGreenPercent: 0, observedFrom: "instances", requests: null });
-    expect(byInstances.kind === "split" && byInstances.observedText).toMatch(/healthy instances in service behind green-tg: it has no per-colour request count/);
+    expect(byInstances.kind === "split" && byInstances.observedText).toMatch(
+      /healthy instances in service behind green-tg: it has no per-colour request count/,
+    );
   });
 
   it("says 'not measured' where both colours share one target group (ecs-elb-swap), never 'Blue 0, Green 0'", () => {
-    expect(trafficFigure(state({ pattern: "ecs-elb-swap", observed: { greenPercent: null, blueRequests: 0, greenRequests: 0, source: "none" } }))).toMatchObject({
+    expect(
+      trafficFigure(state({ pattern: "ecs-elb-swap", observed: { greenPercent: null, blueRequests: 0, greenRequests: 0, source: "none" } })),
+    ).toMatchObject({
       observedGreenPercent: null,
       observedFrom: "none",
       requests: null,
@@ -53,13 +74,22 @@ describe("trafficFigure", () => {
   });
 
   it("has no observed share without requests", () => {
-    expect(trafficFigure(state({ observed: { greenPercent: null, blueRequests: 0, greenRequests: 0 } }))).toMatchObject({ observedGreenPercent: null, observedText: "No requests in the window" });
+    expect(trafficFigure(state({ observed: { greenPercent: null, blueRequests: 0, greenRequests: 0 } }))).toMatchObject({
+      observedGreenPercent: null,
+      observedText: "No requests in the window",
+    });
   });
 
   it("is the rollout's share for an ECS rolling update, never a blue/green split", () => {
     const rollout = { state: "COMPLETED" as const, progressPercent: 100, primaryTaskDefinition: "notifications:41", previousTaskDefinition: null };
     const s = state({ pattern: "ecs-rolling", configured: { greenPercent: 100 }, rollout });
-    expect(trafficFigure(s)).toEqual({ kind: "rollout", percent: 100, primary: "notifications:41", state: "COMPLETED", text: "100 % of running tasks on notifications:41" });
+    expect(trafficFigure(s)).toEqual({
+      kind: "rollout",
+      percent: 100,
+      primary: "notifications:41",
+      state: "COMPLETED",
+      text: "100 % of running tasks on notifications:41",
+    });
     expect(rolloutPercent({ ...rollout, progressPercent: 62.5 })).toBe(62.5);
     expect(rolloutPercent({ ...rollout, progressPercent: 140 })).toBe(100);
   });
@@ -69,7 +99,11 @@ describe("healthFigure", () => {
   it("counts an ECS service against its desired tasks: half lost in a zone failure is degraded, not 2/2 healthy", () => {
     const events = [
       { id: "3", at: "t3", message: "(service orders-blue) has started 2 tasks: (task a) (task b)." },
-      { id: "2", at: "t2", message: "(service orders-blue) (task c) (port 8080) is unhealthy in (target-group arn) due to (reason Health checks failed)." },
+      {
+        id: "2",
+        at: "t2",
+        message: "(service orders-blue) (task c) (port 8080) is unhealthy in (target-group arn) due to (reason Health checks failed).",
+      },
       { id: "1", at: "t1", message: "(service orders-blue) has reached a steady state." },
     ];
     const lost = env("blue", 2, 0, { desired: 4, running: 2, pending: 2, events });
@@ -83,9 +117,15 @@ describe("healthFigure", () => {
       of: 4,
     });
     const twoOfTwo = env("blue", 2, 0, { desired: 2, running: 2 });
-    expect(healthFigure(state({ environments: { blue: twoOfTwo, green: twoOfTwo } }), "blue")).toMatchObject({ label: "Healthy", text: "2/2 healthy" });
+    expect(healthFigure(state({ environments: { blue: twoOfTwo, green: twoOfTwo } }), "blue")).toMatchObject({
+      label: "Healthy",
+      text: "2/2 healthy",
+    });
     const runningNotHealthy = env("blue", 1, 1, { desired: 2, running: 2 });
-    expect(healthFigure(state({ environments: { blue: runningNotHealthy, green: twoOfTwo } }), "blue")).toMatchObject({ label: "Degraded", text: "1/2 healthy — 1 unhealthy" });
+    expect(healthFigure(state({ environments: { blue: runningNotHealthy, green: twoOfTwo } }), "blue")).toMatchObject({
+      label: "Degraded",
+      text: "1/2 healthy — 1 unhealthy",
+    });
     const none = env("green", 0, 0, { desired: 0, running: 0 });
     expect(healthFigure(state({ environments: { blue: twoOfTwo, green: none } }), "green")).toMatchObject({ label: "No tasks" });
   });
@@ -101,8 +141,13 @@ describe("healthFigure", () => {
 
   it("keeps the instance view for Auto Scaling and DNS patterns", () => {
     expect(healthFigure(state({}), "blue")).toMatchObject({ label: "Healthy", text: "4/4 healthy", of: 4 });
-    expect(healthFigure(state({ environments: { blue: env("blue", 0, 2), green: env("green", 0, 0) } }), "blue")).toMatchObject({ label: "Down", tone: "danger" });
-    expect(healthFigure(state({ environments: { blue: env("blue", 4, 0), green: env("green", 0, 0) } }), "green")).toMatchObject({ label: "No instances" });
+    expect(healthFigure(state({ environments: { blue: env("blue", 0, 2), green: env("green", 0, 0) } }), "blue")).toMatchObject({
+      label: "Down",
+      tone: "danger",
+    });
+    expect(healthFigure(state({ environments: { blue: env("blue", 4, 0), green: env("green", 0, 0) } }), "green")).toMatchObject({
+      label: "No instances",
+    });
   });
 
   it("appFigures gathers the traffic and both colours", () => {

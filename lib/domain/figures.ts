@@ -107,7 +107,8 @@ export function trafficFigure(state: AppState): TrafficFigure {
     observedGreenPercent: total > 0 ? observed.greenPercent : null,
     observedFrom: "requests",
     requests: { blue: observed.blueRequests, green: observed.greenRequests },
-    observedText: total > 0 ? `From ${plural(total, "request")}: blue ${observed.blueRequests}, green ${observed.greenRequests}` : "No requests in the window",
+    observedText:
+      total > 0 ? `From ${plural(total, "request")}: blue ${observed.blueRequests}, green ${observed.greenRequests}` : "No requests in the window",
   };
 }
 
@@ -142,7 +143,13 @@ export function healthFigure(state: Pick<AppState, "pattern" | "environments" | 
     const base = { healthy, unhealthy, of: desired };
     if (desired === 0 && running === 0) return { ...base, label: "No tasks", tone: "neutral", icon: "–", text: "0 tasks wanted" };
     if (healthy === 0) {
-      return { ...base, label: "Down", tone: "danger", icon: "✕", text: `0/${desired} healthy${running < desired ? ` — ${running}/${desired} running` : ""}` };
+      return {
+        ...base,
+        label: "Down",
+        tone: "danger",
+        icon: "✕",
+        text: `0/${desired} healthy${running < desired ? ` — ${running}/${desired} running` : ""}`,
+      };
     }
     if (running < desired) {
       const lost = desired - running;
@@ -157,7 +164,13 @@ export function healthFigure(state: Pick<AppState, "pattern" | "environments" | 
       };
     }
     if (unhealthy > 0 || healthy < desired) {
-      return { ...base, label: "Degraded", tone: "warning", icon: "!", text: `${healthy}/${desired} healthy${unhealthy > 0 ? ` — ${unhealthy} unhealthy` : ""}` };
+      return {
+        ...base,
+        label: "Degraded",
+        tone: "warning",
+        icon: "!",
+        text: `${healthy}/${desired} healthy${unhealthy > 0 ? ` — ${unhealthy} unhealthy` : ""}`,
+      };
     }
     return { ...base, label: "Healthy", tone: "success", icon: "✓", text: `${healthy}/${desired} healthy` };
   }
@@ -170,7 +183,8 @@ export function healthFigure(state: Pick<AppState, "pattern" | "environments" | 
     return { ...base, label: "No instances", tone: "neutral", icon: "–", text: "0 instances" };
   }
   if (healthy === 0) return { ...base, label: "Down", tone: "danger", icon: "✕", text: `0/${healthy + unhealthy} healthy` };
-  if (unhealthy > 0) return { ...base, label: "Degraded", tone: "warning", icon: "!", text: `${healthy}/${healthy + unhealthy} healthy — ${unhealthy} unhealthy` };
+  if (unhealthy > 0)
+    return { ...base, label: "Degraded", tone: "warning", icon: "!", text: `${healthy}/${healthy + unhealthy} healthy — ${unhealthy} unhealthy` };
   return { ...base, label: "Healthy", tone: "success", icon: "✓", text: `${healthy}/${healthy} healthy` };
 }
 

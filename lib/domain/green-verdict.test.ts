@@ -106,6 +106,8 @@ describe("the threshold judge", () => {
   it("takes its thresholds from the caller", () => {
     const strict = thresholdJudge({ minRequests: 10, minErrorRateDiff: 0.001, errorZ: 1.64 });
     expect(strict.judge(perColor({ requests: 200, errors: 3 }, { requests: 200, errors: 0 })).status).toBe("failing");
-    expect(thresholdJudge({ minRequests: 5000 }).judge(perColor({ requests: 600, errors: 179 }, { requests: 1800, errors: 7 })).status).toBe("insufficient");
+    expect(thresholdJudge({ minRequests: 5000 }).judge(perColor({ requests: 600, errors: 179 }, { requests: 1800, errors: 7 })).status).toBe(
+      "insufficient",
+    );
   });
 });

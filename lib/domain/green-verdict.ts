@@ -22,8 +22,7 @@ export interface ColorWindow {
 
 export type GreenJudgeInput =
   /** CloudWatch cannot tell blue's requests from green's here (one shared load balancer or service). */
-  | { kind: "shared"; why: string }
-  | { kind: "per-color"; windowMinutes: number; blue: ColorWindow; green: ColorWindow };
+  { kind: "shared"; why: string } | { kind: "per-color"; windowMinutes: number; blue: ColorWindow; green: ColorWindow };
 
 export type GreenVerdictStatus = "failing" | "slower" | "ok" | "insufficient" | "unavailable";
 
@@ -157,7 +156,15 @@ export function thresholdJudge(overrides: Partial<GreenThresholds> = {}): GreenJ
     name: "threshold",
     judge(input) {
       if (input.kind === "shared") {
-        return { status: "unavailable", label: "No per-colour metrics", figures: "", detail: input.why, windowMinutes: null, blue: null, green: null };
+        return {
+          status: "unavailable",
+          label: "No per-colour metrics",
+          figures: "",
+          detail: input.why,
+          windowMinutes: null,
+          blue: null,
+          green: null,
+        };
       }
       const { blue, green, windowMinutes } = input;
       const base = { windowMinutes, blue, green };
@@ -190,7 +197,13 @@ export function thresholdJudge(overrides: Partial<GreenThresholds> = {}): GreenJ
             slowP99 && green.p99Ms !== null
               ? `green p99 ${formatMs(green.p99Ms)} vs limit ${formatMs(t.maxP99Ms)}`
               : `green mean ${formatMs(green.meanMs ?? 0)} vs limit ${formatMs(t.maxMeanMs)}`;
-          return { ...base, status: "slower", label: "Green slower", figures, detail: "Blue has too little traffic to compare with; green's latency is above the absolute limit." };
+          return {
+            ...base,
+            status: "slower",
+            label: "Green slower",
+            figures,
+            detail: "Blue has too little traffic to compare with; green's latency is above the absolute limit.",
+          };
         }
         return {
           ...base,

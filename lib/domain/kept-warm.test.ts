@@ -32,7 +32,8 @@ describe("keptWarmOf", () => {
       count: 4,
       how: "detached",
       text: "4 instances running, detached from payments-lb",
-      rollback: "A rollback re-attaches payments-blue to payments-lb — no launch: they take traffic once they pass 3 health checks 10 s apart (~30 s).",
+      rollback:
+        "A rollback re-attaches payments-blue to payments-lb — no launch: they take traffic once they pass 3 health checks 10 s apart (~30 s).",
       backInSeconds: 30,
     });
     expect(keptWarmOf(s, "green")).toBeNull();
@@ -43,7 +44,8 @@ describe("keptWarmOf", () => {
     expect(keptWarmOf(s, "blue")).toMatchObject({
       count: 4,
       how: "detached",
-      rollback: "A rollback re-attaches payments-blue to payments-lb and takes its Standby instances back — no launch: they take traffic once they pass the load balancer's health check.",
+      rollback:
+        "A rollback re-attaches payments-blue to payments-lb and takes its Standby instances back — no launch: they take traffic once they pass the load balancer's health check.",
       backInSeconds: null,
     });
   });
@@ -59,9 +61,27 @@ describe("keptWarmOf", () => {
     const old: InstanceView[] = ["i-o1@a", "i-o2@b", "i-o3@a:Standby", "i-o4@b:Standby"].map((x) => inst(x, "checkout-v41"));
     const neu: InstanceView[] = ["i-n1@a", "i-n2@b"].map((x) => inst(x, "checkout-v42"));
     const g = group("checkout-web", 4, "InService", { launch: LC_NEW });
-    const s = baseState("checkout-web", "launch-swap", { loadBalancer: CLASSIC_LB, groups: { blue: g, green: g }, launches: { blue: LC_OLD, green: LC_NEW } }, { blue: old, green: neu }, 50, 25);
-    expect(keptWarmOf(s, "blue")).toMatchObject({ count: 2, how: "standby", rollback: "A rollback takes them out of Standby — no launch: they take traffic once they pass the load balancer's health check." });
-    const promoted = baseState("checkout-web", "launch-swap", { loadBalancer: CLASSIC_LB, groups: { blue: g, green: g }, launches: { blue: LC_OLD, green: LC_NEW } }, { blue: [], green: neu }, 100, 25);
+    const s = baseState(
+      "checkout-web",
+      "launch-swap",
+      { loadBalancer: CLASSIC_LB, groups: { blue: g, green: g }, launches: { blue: LC_OLD, green: LC_NEW } },
+      { blue: old, green: neu },
+      50,
+      25,
+    );
+    expect(keptWarmOf(s, "blue")).toMatchObject({
+      count: 2,
+      how: "standby",
+      rollback: "A rollback takes them out of Standby — no launch: they take traffic once they pass the load balancer's health check.",
+    });
+    const promoted = baseState(
+      "checkout-web",
+      "launch-swap",
+      { loadBalancer: CLASSIC_LB, groups: { blue: g, green: g }, launches: { blue: LC_OLD, green: LC_NEW } },
+      { blue: [], green: neu },
+      100,
+      25,
+    );
     expect(keptWarmOf(promoted, "blue")).toBeNull();
   });
 });

@@ -26,7 +26,8 @@ export const TERMINAL_OPERATION_STATUSES = ["succeeded", "failed", "aborted", "p
 export const UNSUCCESSFUL_STATUSES = ["failed", "aborted", "preempted", "interrupted"] as const satisfies readonly OperationStatus[];
 
 function within<S extends OperationStatus>(set: readonly S[]) {
-  return (status: OperationStatus | null | undefined): status is S => status !== null && status !== undefined && (set as readonly OperationStatus[]).includes(status);
+  return (status: OperationStatus | null | undefined): status is S =>
+    status !== null && status !== undefined && (set as readonly OperationStatus[]).includes(status);
 }
 
 export const isActiveStatus = within(ACTIVE_STATUSES);

@@ -9,14 +9,7 @@ import type { TrafficSettle } from "./traffic-settle";
 export type Color = "blue" | "green";
 export const COLORS: readonly Color[] = ["blue", "green"] as const;
 
-export type PatternId =
-  | "dns-weighted"
-  | "asg-swap"
-  | "launch-swap"
-  | "ecs-dns-swap"
-  | "ecs-elb-swap"
-  | "ecs-rolling"
-  | "alb-weighted";
+export type PatternId = "dns-weighted" | "asg-swap" | "launch-swap" | "ecs-dns-swap" | "ecs-elb-swap" | "ecs-rolling" | "alb-weighted";
 
 export type Role = "viewer" | "responder" | "operator" | "admin";
 export const ROLES: readonly Role[] = ["viewer", "responder", "operator", "admin"] as const;
@@ -599,16 +592,7 @@ export interface AppSnapshot {
 }
 
 /** Error with a code and a user-safe message (never raw AWS text). */
-export type AppErrorCode =
-  | "unauthenticated"
-  | "forbidden"
-  | "invalid"
-  | "not_found"
-  | "conflict"
-  | "stale"
-  | "throttled"
-  | "aws_error"
-  | "internal";
+export type AppErrorCode = "unauthenticated" | "forbidden" | "invalid" | "not_found" | "conflict" | "stale" | "throttled" | "aws_error" | "internal";
 
 const APP_ERROR_CODES: ReadonlySet<string> = new Set<AppErrorCode>([
   "unauthenticated",

@@ -51,8 +51,7 @@ export interface WallColorHealth {
  * gap rather than a zero), or why there is no per-colour reading for this application.
  */
 export type WallErrorRates =
-  | { kind: "per-color"; minutes: number; endMs: number; blue: (number | null)[]; green: (number | null)[] }
-  | { kind: "none"; text: string };
+  { kind: "per-color"; minutes: number; endMs: number; blue: (number | null)[]; green: (number | null)[] } | { kind: "none"; text: string };
 
 export interface WallAppDetail {
   appId: string;

@@ -22,7 +22,11 @@ function shiftSteps(route53TimeoutMs = 3_600_000): Step[] {
     {
       id: "register-green",
       title: "Register green instances",
-      call: { service: "elb", operation: "RegisterInstancesWithLoadBalancer", input: { LoadBalancerName: "shop-elb", Instances: [{ InstanceId: "i-g1" }] } },
+      call: {
+        service: "elb",
+        operation: "RegisterInstancesWithLoadBalancer",
+        input: { LoadBalancerName: "shop-elb", Instances: [{ InstanceId: "i-g1" }] },
+      },
     },
     {
       id: "wait-green",
@@ -32,7 +36,11 @@ function shiftSteps(route53TimeoutMs = 3_600_000): Step[] {
     {
       id: "deregister-blue",
       title: "Deregister blue instances",
-      call: { service: "elb", operation: "DeregisterInstancesFromLoadBalancer", input: { LoadBalancerName: "shop-elb", Instances: [{ InstanceId: "i-b1" }] } },
+      call: {
+        service: "elb",
+        operation: "DeregisterInstancesFromLoadBalancer",
+        input: { LoadBalancerName: "shop-elb", Instances: [{ InstanceId: "i-b1" }] },
+      },
     },
   ];
 }
@@ -96,7 +104,10 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
   /** Operation-level audit actions, oldest first (step outcomes are checked with `stepActions`). */
   async function auditActions(operationId?: string): Promise<AuditAction[]> {
     const rows = await store.listAudit(operationId ? { operationId } : {});
-    return rows.reverse().map((r) => r.action).filter((a) => !a.startsWith("step."));
+    return rows
+      .reverse()
+      .map((r) => r.action)
+      .filter((a) => !a.startsWith("step."));
   }
 
   /** Step-outcome audit entries of one operation, oldest first, as "action step-id". */
@@ -172,7 +183,14 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
       "step.succeeded deregister-blue",
     ]);
     const [succeeded, shifted] = await store.listAudit({ action: ["traffic.shifted", "operation.succeeded"] });
-    expect(shifted).toMatchObject({ actor: operator, appId: "shop", operationId, reason: "release 42", before: { greenPercent: 0 }, after: { greenPercent: 25 } });
+    expect(shifted).toMatchObject({
+      actor: operator,
+      appId: "shop",
+      operationId,
+      reason: "release 42",
+      before: { greenPercent: 0 },
+      after: { greenPercent: 25 },
+    });
     expect(succeeded?.operationId).toBe(operationId);
     expect(await store.verifyAudit()).toMatchObject({ ok: true });
   });
@@ -188,7 +206,11 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     engine = makeEngine();
     gateway.respond("EnterStandby", () => ({ Activities: [] }));
     for (const { intent, action } of cases) {
-      const step: Step = { id: "change", title: "Change", call: { service: "autoscaling", operation: "EnterStandby", input: { AutoScalingGroupName: "shop-blue" } } };
+      const step: Step = {
+        id: "change",
+        title: "Change",
+        call: { service: "autoscaling", operation: "EnterStandby", input: { AutoScalingGroupName: "shop-blue" } },
+      };
       const { operationId } = await engine.start({ plan: shiftPlan({ intent, steps: [step] }), actor: operator, reason: `a ${intent.kind}` });
       await engine.whenIdle(operationId);
       expect(await auditActions(operationId), intent.kind).toEqual(["operation.started", action, "operation.succeeded"]);
@@ -209,7 +231,12 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     route53(gateway, false);
     gateway.fail(
       "RegisterInstancesWithLoadBalancer",
-      () => new AppError("throttled", "AWS is throttling requests; try again in a minute.", "Throttling: Rate exceeded for arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/shop-elb"),
+      () =>
+        new AppError(
+          "throttled",
+          "AWS is throttling requests; try again in a minute.",
+          "Throttling: Rate exceeded for arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/shop-elb",
+        ),
     );
     const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
     await engine.whenIdle(operationId);
@@ -273,8 +300,15 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
   it("keeps polling through a 5xx and an endpoint that did not answer, and records the last error", async () => {
     gateway.checkWith((wait, _output, attempt) => {
       if (wait.kind !== "route53-change-insync") return { done: true, detail: "ok" };
-      if (attempt === 1) throw new AppError("aws_error", "GetChange failed: InternalFailure: oops (AWS service error; safe to retry)", undefined, { transient: true });
-      if (attempt === 2) throw new AppError("aws_error", "GetChange failed: the AWS endpoint did not answer in time (network or endpoint down; safe to retry)", undefined, { transient: true });
+      if (attempt === 1)
+        throw new AppError("aws_error", "GetChange failed: InternalFailure: oops (AWS service error; safe to retry)", undefined, { transient: true });
+      if (attempt === 2)
+        throw new AppError(
+          "aws_error",
+          "GetChange failed: the AWS endpoint did not answer in time (network or endpoint down; safe to retry)",
+          undefined,
+          { transient: true },
+        );
       return { done: true, detail: "INSYNC" };
     });
     const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
@@ -452,7 +486,12 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
       "operation.succeeded",
     ]);
     const [preempted] = await store.listAudit({ action: "operation.preempted" });
-    expect(preempted).toMatchObject({ actor: responder, operationId: shift.operationId, reason: "5xx on green", after: { status: "preempted", preemptedBy: rollback.operationId } });
+    expect(preempted).toMatchObject({
+      actor: responder,
+      operationId: shift.operationId,
+      reason: "5xx on green",
+      after: { status: "preempted", preemptedBy: rollback.operationId },
+    });
   });
 
   it("rollback cancels the shift's call in flight, answers without waiting for it, and waits out a late landing, setting blue back", async () => {
@@ -464,13 +503,23 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     await held.reached;
     // The rollback's change knows what it establishes; the first look finds a late change landed.
     const plan = rollbackPlan();
-    const holds = { kind: "route53-weights" as const, hostedZoneId: "Z1", recordName: "shop.example.com.", recordType: "CNAME", weights: { blue: 100, green: 0 }, timeoutMs: 60_000, pollMs: 2_000 };
+    const holds = {
+      kind: "route53-weights" as const,
+      hostedZoneId: "Z1",
+      recordName: "shop.example.com.",
+      recordType: "CNAME",
+      weights: { blue: 100, green: 0 },
+      timeoutMs: 60_000,
+      pollMs: 2_000,
+    };
     const withHolds: Plan = { ...plan, steps: plan.steps.map((s) => ({ ...s, holds })) };
     let looks = 0;
     gateway.checkWith((wait) => {
       if (wait.kind !== "route53-weights") return { done: true, detail: "ok" };
       looks++;
-      return looks === 1 ? { done: false, detail: "shop.example.com. weights are blue 60 / green 40, not blue 100 / green 0" } : { done: true, detail: "blue 100 / green 0" };
+      return looks === 1
+        ? { done: false, detail: "shop.example.com. weights are blue 60 / green 40, not blue 100 / green 0" }
+        : { done: true, detail: "blue 100 / green 0" };
     });
     const clicked = Date.now();
     const rollback = await engine.start({ plan: withHolds, actor: responder, reason: "5xx on green", preempt: true });
@@ -488,7 +537,12 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     expect(rb?.status).toBe("succeeded");
     expect(rb?.steps.map((s) => s.id)).toEqual(["weights-to-blue", "settle-preempted-calls"]);
     const settle = rb?.steps[1];
-    expect(settle?.wait).toMatchObject({ kind: "preempted-calls-settled", untilMs: preemptedAt + 30_000, boundMs: 30_000, checks: [{ step: 0, holds }] });
+    expect(settle?.wait).toMatchObject({
+      kind: "preempted-calls-settled",
+      untilMs: preemptedAt + 30_000,
+      boundMs: 30_000,
+      checks: [{ step: 0, holds }],
+    });
     expect(settle?.progress).toMatchObject({ calls: 1, note: expect.stringMatching(/^Settled at .*; AWS moved and was set back once$/) });
     // Not reported settled before the bound had passed since the preemption.
     expect(Date.parse(rb?.finishedAt ?? "")).toBeGreaterThanOrEqual(preemptedAt + 30_000);
@@ -554,7 +608,11 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     expect((await store.getLock("api"))?.holder).toBe("live");
     const audits = await store.listAudit({ action: "operation.interrupted" });
     expect(audits).toHaveLength(2);
-    expect(audits.find((a) => a.operationId === "crashed")?.after).toEqual({ status: "interrupted", stepsSucceeded: 1, inFlightStep: "register-green" });
+    expect(audits.find((a) => a.operationId === "crashed")?.after).toEqual({
+      status: "interrupted",
+      stepsSucceeded: 1,
+      inFlightStep: "register-green",
+    });
 
     // An interrupted operation no longer blocks its application, and can be aborted.
     await engine.abort("crashed", responder, "will roll back instead");
@@ -568,9 +626,24 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     const bad: [Plan, string, RegExp][] = [
       [shiftPlan({ steps: [] }), "why", /no steps/],
       [shiftPlan(), "   ", /reason/],
-      [shiftPlan({ steps: [{ id: "a", title: "A", call: { service: "elb", operation: "X", input: {} } }, { id: "a", title: "B", call: { service: "elb", operation: "Y", input: {} } }] }), "why", /appears twice/],
+      [
+        shiftPlan({
+          steps: [
+            { id: "a", title: "A", call: { service: "elb", operation: "X", input: {} } },
+            { id: "a", title: "B", call: { service: "elb", operation: "Y", input: {} } },
+          ],
+        }),
+        "why",
+        /appears twice/,
+      ],
       [shiftPlan({ steps: [{ id: "a", title: "Nothing" }] }), "why", /call or a wait/],
-      [shiftPlan({ steps: [{ id: "a", title: "A", wait: { kind: "elb-in-service", loadBalancerName: "x", minInService: 1, timeoutMs: 0, pollMs: 1_000 } }] }), "why", /timeoutMs/],
+      [
+        shiftPlan({
+          steps: [{ id: "a", title: "A", wait: { kind: "elb-in-service", loadBalancerName: "x", minInService: 1, timeoutMs: 0, pollMs: 1_000 } }],
+        }),
+        "why",
+        /timeoutMs/,
+      ],
       [shiftPlan({ appId: "" }), "why", /appId/],
     ];
     for (const [plan, reason, message] of bad) {
@@ -578,14 +651,23 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
       await expect(attempt).rejects.toMatchObject({ code: "invalid" });
       await expect(attempt).rejects.toSatisfy((e: AppError) => message.test(e.userMessage));
     }
-    await expect(engine.start({ plan: shiftPlan(), actor: { ...operator, role: "root" as Actor["role"] }, reason: "x" })).rejects.toMatchObject({ code: "invalid" });
+    await expect(engine.start({ plan: shiftPlan(), actor: { ...operator, role: "root" as Actor["role"] }, reason: "x" })).rejects.toMatchObject({
+      code: "invalid",
+    });
     expect(await store.listOperations()).toEqual([]);
     expect(await store.getLock("shop")).toBeNull();
     expect(gateway.calls).toEqual([]);
   });
 
   describe("skipIf", () => {
-    const standbySkip = { kind: "asg-instances-state" as const, groupName: "shop-asg", instanceIds: ["i-b1"], lifecycleState: "Standby", timeoutMs: 60_000, pollMs: 1_000 };
+    const standbySkip = {
+      kind: "asg-instances-state" as const,
+      groupName: "shop-asg",
+      instanceIds: ["i-b1"],
+      lifecycleState: "Standby",
+      timeoutMs: 60_000,
+      pollMs: 1_000,
+    };
 
     function standbyPlan(): Plan {
       return shiftPlan({
@@ -593,7 +675,11 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
           {
             id: "enter-standby",
             title: "Put blue into Standby",
-            call: { service: "autoscaling", operation: "EnterStandby", input: { AutoScalingGroupName: "shop-asg", InstanceIds: ["i-b1"], ShouldDecrementDesiredCapacity: true } },
+            call: {
+              service: "autoscaling",
+              operation: "EnterStandby",
+              input: { AutoScalingGroupName: "shop-asg", InstanceIds: ["i-b1"], ShouldDecrementDesiredCapacity: true },
+            },
             skipIf: standbySkip,
             wait: { ...standbySkip, timeoutMs: 120_000 },
           },
@@ -610,7 +696,11 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
       expect(gateway.calls).toEqual([]);
       // One check of skipIf, one poll of the wait.
       expect(gateway.checks.map((c) => c.wait.kind)).toEqual(["asg-instances-state", "asg-instances-state"]);
-      expect(op?.steps[0]).toMatchObject({ status: "succeeded", skipIf: standbySkip, progress: { calls: 0, attempts: 0, polls: 2, note: "skipped: already done" } });
+      expect(op?.steps[0]).toMatchObject({
+        status: "succeeded",
+        skipIf: standbySkip,
+        progress: { calls: 0, attempts: 0, polls: 2, note: "skipped: already done" },
+      });
       expect(await stepActions(operationId)).toEqual(["step.skipped enter-standby", "step.succeeded enter-standby"]);
     });
 
@@ -641,7 +731,10 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     it("checks again after a throttled or 5xx check, then calls; a check that keeps failing fails the step uncalled", async () => {
       gateway.checkWith((_wait, _output, attempt) => {
         if (attempt === 1) throw new AppError("throttled", "DescribeAutoScalingGroups failed: Throttling: Rate exceeded");
-        if (attempt === 2) throw new AppError("aws_error", "DescribeAutoScalingGroups failed: InternalFailure: x (AWS service error; safe to retry)", undefined, { transient: true });
+        if (attempt === 2)
+          throw new AppError("aws_error", "DescribeAutoScalingGroups failed: InternalFailure: x (AWS service error; safe to retry)", undefined, {
+            transient: true,
+          });
         return { done: attempt >= 4, detail: `poll ${attempt}` };
       });
       const { operationId } = await engine.start({ plan: standbyPlan(), actor: operator, reason: "standby" });
@@ -659,7 +752,11 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
       const failed = await store.getOperation(again.operationId);
       expect(failed?.status).toBe("failed");
       expect(gateway.operations()).toEqual(["EnterStandby"]);
-      expect(failed?.steps[0]).toMatchObject({ status: "failed", error: "DescribeAutoScalingGroups failed: Throttling: Rate exceeded", progress: { calls: 0, polls: 5 } });
+      expect(failed?.steps[0]).toMatchObject({
+        status: "failed",
+        error: "DescribeAutoScalingGroups failed: Throttling: Rate exceeded",
+        progress: { calls: 0, polls: 5 },
+      });
     });
   });
 
@@ -674,12 +771,19 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     await engine.whenIdle(ok.operationId);
     const done = await store.getOperation(ok.operationId);
     expect(done?.status).toBe("succeeded");
-    expect(done?.steps[1]?.progress).toMatchObject({ calls: 1, attempts: 3, lastError: "RegisterInstancesWithLoadBalancer failed: ResourceContention: busy" });
+    expect(done?.steps[1]?.progress).toMatchObject({
+      calls: 1,
+      attempts: 3,
+      lastError: "RegisterInstancesWithLoadBalancer failed: ResourceContention: busy",
+    });
     expect(sleeps.slice(0, 2)).toEqual([2_000, 4_000]);
 
     // Throttled every time: five attempts, then the step fails with the reason.
     sleeps = [];
-    gateway.fail("DeregisterInstancesFromLoadBalancer", () => new AppError("throttled", "DeregisterInstancesFromLoadBalancer failed: Throttling: Rate exceeded"));
+    gateway.fail(
+      "DeregisterInstancesFromLoadBalancer",
+      () => new AppError("throttled", "DeregisterInstancesFromLoadBalancer failed: Throttling: Rate exceeded"),
+    );
     const throttled = await engine.start({ plan: shiftPlan(), actor: operator, reason: "again" });
     await engine.whenIdle(throttled.operationId);
     const failed = await store.getOperation(throttled.operationId);
@@ -718,14 +822,22 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
         {
           id: "green-healthy",
           title: "Wait for green's targets",
-          wait: { kind: "tg-healthy", targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/catalog-green/73e2d6bc24d8a067", minHealthy: 3, timeoutMs: 120_000, pollMs: 5_000 },
+          wait: {
+            kind: "tg-healthy",
+            targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/catalog-green/73e2d6bc24d8a067",
+            minHealthy: 3,
+            timeoutMs: 120_000,
+            pollMs: 5_000,
+          },
         },
       ],
     });
     const { operationId } = await engine.start({ plan, actor: operator, reason: "release 42" });
     await engine.whenIdle(operationId);
     const op = await store.getOperation(operationId);
-    expect(op?.steps[0]?.error).toBe("Timed out after 120 s waiting for 3 targets to be healthy in target group catalog-green (last: 2 of 4 targets healthy in targetgroup/catalog-green/73e2d6bc24d8a067).");
+    expect(op?.steps[0]?.error).toBe(
+      "Timed out after 120 s waiting for 3 targets to be healthy in target group catalog-green (last: 2 of 4 targets healthy in targetgroup/catalog-green/73e2d6bc24d8a067).",
+    );
     expect(op?.error).toBe(`Step 1 (Wait for green's targets) failed: ${op?.steps[0]?.error ?? ""}`);
     expect(sleeps.every((ms) => ms <= 20_000)).toBe(true);
   });
@@ -755,7 +867,11 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
       await store.createOperation({ ...shiftPlan(), id, actor: operator, reason: "release 42" });
       await store.updateOperation(id, { status: "running", startedAt: new Date(clock).toISOString() });
       await store.updateStep(id, 0, { status: "succeeded", output: { ChangeInfo: { Id: "/change/shift", Status: "PENDING" } } });
-      await store.updateStep(id, 1, { status: "running", output: inFlightOutput, progress: { calls: 1, attempts: 1, polls: 0, lastError: null, note: null } });
+      await store.updateStep(id, 1, {
+        status: "running",
+        output: inFlightOutput,
+        progress: { calls: 1, attempts: 1, polls: 0, lastError: null, note: null },
+      });
       await store.tryAcquireLock("shop", id, 30_000, clock - 120_000);
       expect((await engine.recoverInterrupted()).map((o) => o.id)).toEqual([id]);
     }
@@ -778,7 +894,12 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
       expect(await auditActions("crashed")).toEqual(["operation.interrupted", "operation.resumed", "traffic.shifted", "operation.succeeded"]);
       expect(await stepActions("crashed")).toEqual(["step.succeeded register-green", "step.succeeded wait-green", "step.succeeded deregister-blue"]);
       const [resumedAudit] = await store.listAudit({ action: "operation.resumed" });
-      expect(resumedAudit).toMatchObject({ actor: responder, reason: "carry on", before: { greenPercent: 0 }, after: { greenPercent: 25, resumedFrom: "interrupted", fromStep: "register-green", stepsAlreadyDone: 1 } });
+      expect(resumedAudit).toMatchObject({
+        actor: responder,
+        reason: "carry on",
+        before: { greenPercent: 0 },
+        after: { greenPercent: 25, resumedFrom: "interrupted", fromStep: "register-green", stepsAlreadyDone: 1 },
+      });
       const [shifted] = await store.listAudit({ action: "traffic.shifted" });
       expect(shifted).toMatchObject({ actor: responder, before: { greenPercent: 0 }, after: { greenPercent: 25 } });
       expect(await store.verifyAudit()).toMatchObject({ ok: true });
@@ -813,9 +934,23 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     });
 
     it("re-checks skipIf on the in-flight step and skips a call that is already done", async () => {
-      const skip = { kind: "asg-instances-state" as const, groupName: "shop-asg", instanceIds: ["i-b1"], lifecycleState: "Standby", timeoutMs: 60_000, pollMs: 1_000 };
+      const skip = {
+        kind: "asg-instances-state" as const,
+        groupName: "shop-asg",
+        instanceIds: ["i-b1"],
+        lifecycleState: "Standby",
+        timeoutMs: 60_000,
+        pollMs: 1_000,
+      };
       const plan = shiftPlan({
-        steps: [{ id: "enter-standby", title: "Put blue into Standby", call: { service: "autoscaling", operation: "EnterStandby", input: { AutoScalingGroupName: "shop-asg" } }, skipIf: skip }],
+        steps: [
+          {
+            id: "enter-standby",
+            title: "Put blue into Standby",
+            call: { service: "autoscaling", operation: "EnterStandby", input: { AutoScalingGroupName: "shop-asg" } },
+            skipIf: skip,
+          },
+        ],
       });
       await store.createOperation({ ...plan, id: "standby", actor: operator, reason: "standby" });
       await store.updateOperation("standby", { status: "interrupted" });
@@ -831,7 +966,10 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
       route53(gateway, false);
       const done = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
       await engine.whenIdle(done.operationId);
-      await expect(engine.resume(done.operationId, operator)).rejects.toMatchObject({ code: "conflict", userMessage: expect.stringMatching(/succeeded/) });
+      await expect(engine.resume(done.operationId, operator)).rejects.toMatchObject({
+        code: "conflict",
+        userMessage: expect.stringMatching(/succeeded/),
+      });
 
       // Not the application's latest operation: resuming it would replay an outdated plan.
       clock += 1_000;
@@ -839,7 +977,10 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
       clock += 1_000;
       const later = await engine.start({ plan: shiftPlan({ appId: "shop" }), actor: operator, reason: "newer" });
       await engine.whenIdle(later.operationId);
-      await expect(engine.resume("crashed", operator)).rejects.toMatchObject({ code: "conflict", userMessage: expect.stringMatching(/later operation/) });
+      await expect(engine.resume("crashed", operator)).rejects.toMatchObject({
+        code: "conflict",
+        userMessage: expect.stringMatching(/later operation/),
+      });
     });
 
     it("records the outcome of an interrupted operation whose every step had succeeded (the server died before the outcome)", async () => {
@@ -860,7 +1001,13 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
 
     it("takes the lock like a start: refused while another operation holds the application", async () => {
       await crashedShift("crashed", null);
-      await store.createOperation({ ...shiftPlan(), id: "holder", actor: responder, reason: "busy", createdAt: new Date(clock - 600_000).toISOString() });
+      await store.createOperation({
+        ...shiftPlan(),
+        id: "holder",
+        actor: responder,
+        reason: "busy",
+        createdAt: new Date(clock - 600_000).toISOString(),
+      });
       await store.updateOperation("holder", { status: "running" });
       expect(await store.tryAcquireLock("shop", "holder", 30_000, clock)).toBe(true);
       await expect(engine.resume("crashed", operator)).rejects.toMatchObject({
@@ -891,13 +1038,22 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
       const secondServer = makeEngine();
       const attempts = await Promise.allSettled([
         engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" }),
-        secondServer.start({ plan: shiftPlan({ summary: "Shift green from 0 % to 50 %" }), actor: { ...responder, role: "operator" }, reason: "release 42b" }),
+        secondServer.start({
+          plan: shiftPlan({ summary: "Shift green from 0 % to 50 %" }),
+          actor: { ...responder, role: "operator" },
+          reason: "release 42b",
+        }),
       ]);
       const won = attempts.filter((a) => a.status === "fulfilled");
       const lost = attempts.filter((a): a is PromiseRejectedResult => a.status === "rejected");
       expect(won).toHaveLength(1);
       expect(lost).toHaveLength(1);
-      expect(lost[0]?.reason).toMatchObject({ code: "conflict", userMessage: expect.stringMatching(/^Another operation is running on shop: Shift green from 0 % to (25|50) % \(started by (operator|responder)@example\.com\)\.$/) });
+      expect(lost[0]?.reason).toMatchObject({
+        code: "conflict",
+        userMessage: expect.stringMatching(
+          /^Another operation is running on shop: Shift green from 0 % to (25|50) % \(started by (operator|responder)@example\.com\)\.$/,
+        ),
+      });
       gate.release();
       await Promise.all([engine.whenIdle(), secondServer.whenIdle()]);
       const ops = await store.listOperations({ appId: "shop" });

@@ -765,7 +765,9 @@ export function createEngine(options: EngineOptions): Engine {
         await save();
         if (lookedAt >= wait.untilMs && holds) return;
         if (now() - startedAt >= wait.timeoutMs) {
-          throw new StepFailure(`Timed out after ${formatSeconds(wait.timeoutMs)} waiting for ${describeWait(wait)}${last ? ` (last: ${last})` : ""}.`);
+          throw new StepFailure(
+            `Timed out after ${formatSeconds(wait.timeoutMs)} waiting for ${describeWait(wait)}${last ? ` (last: ${last})` : ""}.`,
+          );
         }
         const left = wait.untilMs - now();
         await pause(left > 0 ? Math.min(wait.pollMs, left) : wait.pollMs);
@@ -880,7 +882,11 @@ export function createEngine(options: EngineOptions): Engine {
       // The journal itself failed (database down?): record what we can; the lease frees the lock.
       logError(`operation ${operationId} could not be journaled`, error);
       await store
-        .updateOperation(operationId, { status: "failed", finishedAt: iso(), error: "Teal lost track of this operation (journal error); check the application before retrying." }, { ifStatusIn: ACTIVE })
+        .updateOperation(
+          operationId,
+          { status: "failed", finishedAt: iso(), error: "Teal lost track of this operation (journal error); check the application before retrying." },
+          { ifStatusIn: ACTIVE },
+        )
         .catch(() => undefined);
     } finally {
       dropLease(operationId);
@@ -902,7 +908,11 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function finishSucceeded(run: Run, job: Job): Promise<void> {
-    const changed = await store.updateOperation(run.operationId, { status: "succeeded", finishedAt: iso(), error: null }, { ifStatusIn: ["running"] });
+    const changed = await store.updateOperation(
+      run.operationId,
+      { status: "succeeded", finishedAt: iso(), error: null },
+      { ifStatusIn: ["running"] },
+    );
     if (!changed) return;
     const common = { actor: job.actor, appId: run.appId, operationId: run.operationId, reason: job.reason, before: job.before, after: job.after };
     await audit({ action: changeAuditAction(job.intent.kind), ...common });
@@ -910,7 +920,11 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function finishFailed(run: Run, job: Job, message: string): Promise<void> {
-    const changed = await store.updateOperation(run.operationId, { status: "failed", finishedAt: iso(), error: message }, { ifStatusIn: ["running"] });
+    const changed = await store.updateOperation(
+      run.operationId,
+      { status: "failed", finishedAt: iso(), error: message },
+      { ifStatusIn: ["running"] },
+    );
     if (!changed) return;
     await audit({
       action: "operation.failed",
@@ -932,7 +946,15 @@ export function createEngine(options: EngineOptions): Engine {
         const message = stopMessage(stop);
         const changed = await store.updateOperation(run.operationId, { status: "failed", finishedAt: iso(), error: message }, { ifStatusIn: ACTIVE });
         if (changed) {
-          await audit({ action: "operation.failed", actor: null, appId: run.appId, operationId: run.operationId, reason, before: null, after: { status: "failed", error: message } });
+          await audit({
+            action: "operation.failed",
+            actor: null,
+            appId: run.appId,
+            operationId: run.operationId,
+            reason,
+            before: null,
+            after: { status: "failed", error: message },
+          });
         }
         return;
       }

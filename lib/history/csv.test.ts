@@ -23,7 +23,7 @@ describe("csvCell", () => {
   });
 
   it("defuses text a spreadsheet would run as a formula", () => {
-    expect(csvCell("=HYPERLINK(\"x\")")).toBe('"\'=HYPERLINK(""x"")"');
+    expect(csvCell('=HYPERLINK("x")')).toBe('"\'=HYPERLINK(""x"")"');
     expect(csvCell("+1")).toBe("'+1");
     expect(csvCell("-rf")).toBe("'-rf");
     expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
@@ -33,7 +33,15 @@ describe("csvCell", () => {
 
 describe("toCsv", () => {
   it("writes a header row and CRLF-terminated rows", () => {
-    expect(toCsv(["id", "reason"], [["op-1", "Canary, 10 %"], ["op-2", null]])).toBe('id,reason\r\nop-1,"Canary, 10 %"\r\nop-2,\r\n');
+    expect(
+      toCsv(
+        ["id", "reason"],
+        [
+          ["op-1", "Canary, 10 %"],
+          ["op-2", null],
+        ],
+      ),
+    ).toBe('id,reason\r\nop-1,"Canary, 10 %"\r\nop-2,\r\n');
   });
 
   it("writes only the header for no rows", () => {
@@ -42,8 +50,15 @@ describe("toCsv", () => {
 
   it("round-trips through a strict RFC 4180 reader", () => {
     const tricky = ['he said "hi", then left', "two\r\nlines", "plain"];
-    const text = toCsv(["x"], tricky.map((t) => [t]));
-    expect(parseCsv(text).slice(1).map((r) => r[0])).toEqual(tricky);
+    const text = toCsv(
+      ["x"],
+      tricky.map((t) => [t]),
+    );
+    expect(
+      parseCsv(text)
+        .slice(1)
+        .map((r) => r[0]),
+    ).toEqual(tricky);
   });
 });
 

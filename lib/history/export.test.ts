@@ -52,10 +52,22 @@ describe("auditCsv", () => {
       prevHash: "0".repeat(64),
       hash: "a".repeat(64),
     };
-    const system: AuditRecord = { ...record, seq: 8, action: "auth.denied", actor: null, appId: null, operationId: null, reason: null, before: null, after: null };
+    const system: AuditRecord = {
+      ...record,
+      seq: 8,
+      action: "auth.denied",
+      actor: null,
+      appId: null,
+      operationId: null,
+      reason: null,
+      before: null,
+      after: null,
+    };
     const [header, first, second] = auditCsv([record, system]).split("\r\n");
     expect(header).toBe(AUDIT_CSV_HEADER.join(","));
-    expect(first).toBe(`7,2025-03-01T10:00:02.000Z,traffic.shifted,operator@example.com,operator,shop,op-1,Canary,"{""greenPercent"":0}","{""greenPercent"":25}",${"a".repeat(64)}`);
+    expect(first).toBe(
+      `7,2025-03-01T10:00:02.000Z,traffic.shifted,operator@example.com,operator,shop,op-1,Canary,"{""greenPercent"":0}","{""greenPercent"":25}",${"a".repeat(64)}`,
+    );
     expect(second).toBe(`8,2025-03-01T10:00:02.000Z,auth.denied,,,,,,,,${"a".repeat(64)}`);
   });
 });

@@ -89,6 +89,9 @@ export function auditCsv(records: readonly AuditRecord[]): string {
 
 /** `teal-operations-20250301T100000Z.csv`: the kind and the export time, safe in any file system. */
 export function exportFileName(kind: "operations" | "audit", format: "csv" | "json", now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
   return `teal-${kind}-${stamp}.${format}`;
 }

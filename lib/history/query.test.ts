@@ -8,7 +8,9 @@ describe("parseHistoryQuery", () => {
 
   it("reads every filter", () => {
     const parsed = parseHistoryQuery(
-      new URLSearchParams("app=shop&actor=operator@example.com&intent=rollback&status=failed&action=traffic.shifted&since=2025-03-01T10:00&until=2025-03-02T00:00:00Z&limit=20"),
+      new URLSearchParams(
+        "app=shop&actor=operator@example.com&intent=rollback&status=failed&action=traffic.shifted&since=2025-03-01T10:00&until=2025-03-02T00:00:00Z&limit=20",
+      ),
     );
     expect(parsed).toEqual({
       ok: true,
@@ -35,7 +37,10 @@ describe("parseHistoryQuery", () => {
   });
 
   it("refuses unknown values with a message naming the field", () => {
-    expect(parseHistoryQuery({ intent: "delete-everything" })).toMatchObject({ ok: false, message: expect.stringMatching(/^Invalid filter: intent: /) });
+    expect(parseHistoryQuery({ intent: "delete-everything" })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^Invalid filter: intent: /),
+    });
     expect(parseHistoryQuery({ status: "done" })).toMatchObject({ ok: false, message: expect.stringMatching(/status/) });
     expect(parseHistoryQuery({ app: "Not An Id" })).toMatchObject({ ok: false });
     expect(parseHistoryQuery({ since: "yesterday" })).toMatchObject({ ok: false, message: expect.stringMatching(/since/) });
@@ -44,7 +49,10 @@ describe("parseHistoryQuery", () => {
   });
 
   it("refuses a range that ends before it starts", () => {
-    expect(parseHistoryQuery({ since: "2025-03-02T00:00", until: "2025-03-01T00:00" })).toEqual({ ok: false, message: "Invalid filter: until: the start must be before the end" });
+    expect(parseHistoryQuery({ since: "2025-03-02T00:00", until: "2025-03-01T00:00" })).toEqual({
+      ok: false,
+      message: "Invalid filter: until: the start must be before the end",
+    });
   });
 
   it("keeps its closed lists in step with the domain types", () => {
@@ -54,8 +62,22 @@ describe("parseHistoryQuery", () => {
 
 describe("store filters", () => {
   it("maps the query to operation and audit filters with default limits", () => {
-    const q = { app: "shop", actor: "a@example.com", intent: "shift" as const, status: "succeeded" as const, action: "token.created" as const, since: "2025-03-01T00:00:00.000Z" };
-    expect(operationFilterOf(q)).toEqual({ appId: "shop", actorEmail: "a@example.com", intentKind: "shift", status: "succeeded", since: q.since, limit: 100 });
+    const q = {
+      app: "shop",
+      actor: "a@example.com",
+      intent: "shift" as const,
+      status: "succeeded" as const,
+      action: "token.created" as const,
+      since: "2025-03-01T00:00:00.000Z",
+    };
+    expect(operationFilterOf(q)).toEqual({
+      appId: "shop",
+      actorEmail: "a@example.com",
+      intentKind: "shift",
+      status: "succeeded",
+      since: q.since,
+      limit: 100,
+    });
     expect(auditFilterOf(q)).toEqual({ appId: "shop", actorEmail: "a@example.com", action: "token.created", since: q.since, limit: 200 });
     expect(operationFilterOf({})).toEqual({ limit: 100 });
   });

@@ -25,7 +25,10 @@ export { OPERATION_STATUSES };
 export { AUDIT_ACTIONS };
 
 // A new intent, status or audit action must be added to the lists above, or this stops compiling.
-type Missing = Exclude<IntentKind, (typeof INTENT_KINDS)[number]> | Exclude<OperationStatus, (typeof OPERATION_STATUSES)[number]> | Exclude<AuditAction, (typeof AUDIT_ACTIONS)[number]>;
+type Missing =
+  | Exclude<IntentKind, (typeof INTENT_KINDS)[number]>
+  | Exclude<OperationStatus, (typeof OPERATION_STATUSES)[number]>
+  | Exclude<AuditAction, (typeof AUDIT_ACTIONS)[number]>;
 export const HISTORY_LISTS_COMPLETE: [Missing] extends [never] ? true : false = true;
 
 const blankIsAbsent = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -57,14 +60,19 @@ export const historyQuerySchema = z
     until: optional(instant),
     limit: optional(z.coerce.number().int().min(1).max(1000)),
   })
-  .refine((q) => q.since === undefined || q.until === undefined || q.since < q.until, { message: "the start must be before the end", path: ["until"] });
+  .refine((q) => q.since === undefined || q.until === undefined || q.since < q.until, {
+    message: "the start must be before the end",
+    path: ["until"],
+  });
 
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
 
 export const exportFormatSchema = z.preprocess(blankIsAbsent, z.enum(["csv", "json"]).default("json"));
 
 /** Parses search parameters (repeated keys: the first wins); a user-safe message on failure. */
-export function parseHistoryQuery(params: URLSearchParams | Record<string, string | string[] | undefined>): { ok: true; query: HistoryQuery } | { ok: false; message: string } {
+export function parseHistoryQuery(
+  params: URLSearchParams | Record<string, string | string[] | undefined>,
+): { ok: true; query: HistoryQuery } | { ok: false; message: string } {
   const record: Record<string, string> = {};
   if (params instanceof URLSearchParams) {
     for (const [key, value] of params) if (!(key in record)) record[key] = value;

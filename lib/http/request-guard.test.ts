@@ -26,10 +26,14 @@ describe("checkRequest", () => {
     expect(await status(new Request(`${ORIGIN}/apps/caf%C3%A9%20bar`))).toBeNull();
     expect(await status(action(JSON.stringify([{ appId: "shop", operationId: "op-1" }])))).toBeNull();
     // React's own escapes for plain data: an undefined field, a string that starts with "$", a date.
-    expect(await status(action(JSON.stringify([{ appId: "shop", reason: "$undefined", note: "$$5 off" }, "$D2026-01-01T00:00:00.000Z", "$NaN", "$-0"])))).toBeNull();
+    expect(
+      await status(action(JSON.stringify([{ appId: "shop", reason: "$undefined", note: "$$5 off" }, "$D2026-01-01T00:00:00.000Z", "$NaN", "$-0"]))),
+    ).toBeNull();
     expect(await status(action("[]"))).toBeNull();
     // Behind a reverse proxy the browser's origin is the forwarded host.
-    expect(await status(action("[]", { host: "10.0.0.5:3000", "x-forwarded-host": "teal.example.com", origin: "https://teal.example.com" }))).toBeNull();
+    expect(
+      await status(action("[]", { host: "10.0.0.5:3000", "x-forwarded-host": "teal.example.com", origin: "https://teal.example.com" })),
+    ).toBeNull();
     // next-auth's own posts are its business.
     expect(await status(new Request(`${ORIGIN}/api/auth/callback/credentials`, { method: "POST", body: "csrfToken=x" }))).toBeNull();
   });
@@ -51,7 +55,8 @@ describe("checkRequest", () => {
   });
 
   it("refuses action bodies that are not plain JSON arguments", async () => {
-    for (const body of ["{not json", "", '[{"appId":"shop"', "\u0000", '{"appId":"shop"}', '"$F1"']) expect(await status(action(body)), body).toBe(400);
+    for (const body of ["{not json", "", '[{"appId":"shop"', "\u0000", '{"appId":"shop"}', '"$F1"'])
+      expect(await status(action(body)), body).toBe(400);
     for (const ref of ["$F1", "$K1", "$Q1", "$W1", "$B1", "$@1", "$h1", "$T", "$i1", "$1", "$0:a:b", "$Z", "$n12", "$A1"]) {
       expect(await status(action(JSON.stringify([ref]))), ref).toBe(400);
       expect(await status(action(JSON.stringify([{ appId: "shop", operationId: ref }]))), ref).toBe(400);
@@ -61,7 +66,11 @@ describe("checkRequest", () => {
 
   it("refuses other content types and bodies over 1 MB", async () => {
     expect(await status(action("0=x", { "content-type": "application/x-www-form-urlencoded" }))).toBe(415);
-    expect(await status(action('--x\r\ncontent-disposition: form-data; name="0"\r\n\r\n["$F1"]\r\n--x--\r\n', { "content-type": "multipart/form-data; boundary=x" }))).toBe(415);
+    expect(
+      await status(
+        action('--x\r\ncontent-disposition: form-data; name="0"\r\n\r\n["$F1"]\r\n--x--\r\n', { "content-type": "multipart/form-data; boundary=x" }),
+      ),
+    ).toBe(415);
     expect(await status(action(JSON.stringify(["x".repeat(ACTION_BODY_LIMIT_BYTES)])))).toBe(413);
     // Sent in chunks, with no length announced.
     const chunks = new ReadableStream<Uint8Array>({
@@ -71,7 +80,12 @@ describe("checkRequest", () => {
       },
     });
     // A streamed body needs `duplex`, which the DOM typings of RequestInit do not list yet.
-    const streamed: RequestInit & { duplex: "half" } = { method: "POST", headers: { host: HOST, origin: ORIGIN, "next-action": "40aa", "content-type": "text/plain" }, body: chunks, duplex: "half" };
+    const streamed: RequestInit & { duplex: "half" } = {
+      method: "POST",
+      headers: { host: HOST, origin: ORIGIN, "next-action": "40aa", "content-type": "text/plain" },
+      body: chunks,
+      duplex: "half",
+    };
     expect(await status(new Request(`${ORIGIN}/apps/shop`, streamed))).toBe(413);
   });
 

@@ -19,7 +19,10 @@ const STATUS: Record<AppErrorCode, number> = {
 
 export function errorResponse(err: unknown): NextResponse {
   if (isAppError(err)) {
-    return NextResponse.json({ error: { code: err.code, message: err.userMessage } }, { status: STATUS[err.code], headers: { "cache-control": "no-store" } });
+    return NextResponse.json(
+      { error: { code: err.code, message: err.userMessage } },
+      { status: STATUS[err.code], headers: { "cache-control": "no-store" } },
+    );
   }
   console.error("[teal] route failed", err);
   return NextResponse.json(

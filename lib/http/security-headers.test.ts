@@ -39,7 +39,9 @@ describe("next.config.mjs", () => {
     const file = new URL("../../next.config.mjs", import.meta.url).href;
     const mod: unknown = await import(/* @vite-ignore */ file);
     const config = z.object({ default: z.object({ headers: z.function() }) }).parse(mod).default;
-    const rules = z.array(z.object({ source: z.string(), headers: z.array(z.object({ key: z.string(), value: z.string() })) })).parse(await config.headers());
+    const rules = z
+      .array(z.object({ source: z.string(), headers: z.array(z.object({ key: z.string(), value: z.string() })) }))
+      .parse(await config.headers());
     const all = rules.find((r) => r.source === "/:path*");
     expect(Object.fromEntries((all?.headers ?? []).map((h) => [h.key.toLowerCase(), h.value]))).toEqual(STATIC_SECURITY_HEADERS);
     const api = rules.find((r) => r.source === "/api/:path*");

@@ -33,7 +33,12 @@ describe("albTargetGroupQueries / ecsServiceQueries", () => {
       "green_healthy_hosts",
       "green_unhealthy_hosts",
     ]);
-    expect(qs.find((q) => q.id === "green_latency_p99")).toMatchObject({ namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", stat: "p99", dimensions: { TargetGroup: dims.targetGroup, LoadBalancer: dims.loadBalancer } });
+    expect(qs.find((q) => q.id === "green_latency_p99")).toMatchObject({
+      namespace: "AWS/ApplicationELB",
+      metricName: "TargetResponseTime",
+      stat: "p99",
+      dimensions: { TargetGroup: dims.targetGroup, LoadBalancer: dims.loadBalancer },
+    });
     expect(qs.find((q) => q.id === "green_unhealthy_hosts")?.metricName).toBe("UnHealthyHostCount");
     // Published per load balancer only (docs/aws-behaviour.md §3.4).
     expect(qs.find((q) => q.id === "green_rejected")?.dimensions).toEqual({ LoadBalancer: dims.loadBalancer });
@@ -42,8 +47,22 @@ describe("albTargetGroupQueries / ecsServiceQueries", () => {
 
   it("asks for ECS CPU and memory per service", () => {
     expect(ecsServiceQueries("blue", { cluster: "prod", service: "orders-blue" }, 300)).toEqual([
-      { id: "blue_cpu", namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: { ClusterName: "prod", ServiceName: "orders-blue" }, stat: "Average", periodS: 300 },
-      { id: "blue_memory", namespace: "AWS/ECS", metricName: "MemoryUtilization", dimensions: { ClusterName: "prod", ServiceName: "orders-blue" }, stat: "Average", periodS: 300 },
+      {
+        id: "blue_cpu",
+        namespace: "AWS/ECS",
+        metricName: "CPUUtilization",
+        dimensions: { ClusterName: "prod", ServiceName: "orders-blue" },
+        stat: "Average",
+        periodS: 300,
+      },
+      {
+        id: "blue_memory",
+        namespace: "AWS/ECS",
+        metricName: "MemoryUtilization",
+        dimensions: { ClusterName: "prod", ServiceName: "orders-blue" },
+        stat: "Average",
+        periodS: 300,
+      },
     ]);
   });
 });

@@ -12,7 +12,14 @@ function minutes(values: number[]): { t: number; v: number }[] {
 }
 
 function s(color: Color | null, metric: string, stat: string, values: number[]): MetricSeries {
-  return { id: `${color ?? "lb"}_${metric}_${stat}`, metric, stat, color, unit: metric === "Latency" || metric === "TargetResponseTime" ? "Seconds" : "Count", points: minutes(values) };
+  return {
+    id: `${color ?? "lb"}_${metric}_${stat}`,
+    metric,
+    stat,
+    color,
+    unit: metric === "Latency" || metric === "TargetResponseTime" ? "Seconds" : "Count",
+    points: minutes(values),
+  };
 }
 
 describe("each colour's window from a snapshot's series", () => {
@@ -33,7 +40,12 @@ describe("each colour's window from a snapshot's series", () => {
       kind: "per-color",
       windowMinutes: 5,
       blue: { requests: 1800, errors: 7, p99Ms: 80, meanMs: 40 },
-      green: { requests: 600, errors: 179, p99Ms: expect.closeTo((0.2 * 100 + 0.1 * 500) / 600 * 1000, 6), meanMs: expect.closeTo((0.05 * 100 + 0.03 * 500) / 600 * 1000, 6) },
+      green: {
+        requests: 600,
+        errors: 179,
+        p99Ms: expect.closeTo(((0.2 * 100 + 0.1 * 500) / 600) * 1000, 6),
+        meanMs: expect.closeTo(((0.05 * 100 + 0.03 * 500) / 600) * 1000, 6),
+      },
     });
     const verdict = thresholdJudge().judge(input);
     expect(verdict.status).toBe("failing");
@@ -50,7 +62,12 @@ describe("each colour's window from a snapshot's series", () => {
       s("green", "TargetResponseTime", "p99", [0.5, 0.5]),
     ];
     const input = greenJudgeInput(series, END, 5);
-    expect(input).toEqual({ kind: "per-color", windowMinutes: 5, blue: { requests: 800, errors: 1, p99Ms: 100, meanMs: null }, green: { requests: 200, errors: 2, p99Ms: 500, meanMs: null } });
+    expect(input).toEqual({
+      kind: "per-color",
+      windowMinutes: 5,
+      blue: { requests: 800, errors: 1, p99Ms: 100, meanMs: null },
+      green: { requests: 200, errors: 2, p99Ms: 500, meanMs: null },
+    });
     expect(thresholdJudge().judge(input).status).toBe("slower");
   });
 
@@ -66,13 +83,22 @@ describe("each colour's window from a snapshot's series", () => {
 
   it("names the target group when blue and green share one (ecs-elb-swap), and judges per colour when each has its own", () => {
     const shared = greenJudgeInput(
-      [{ ...s(null, "RequestCount", "Sum", [800, 800]), sharedBy: "target-group" }, s("blue", "CPUUtilization", "Average", [20]), s("green", "CPUUtilization", "Average", [20])],
+      [
+        { ...s(null, "RequestCount", "Sum", [800, 800]), sharedBy: "target-group" },
+        s("blue", "CPUUtilization", "Average", [20]),
+        s("green", "CPUUtilization", "Average", [20]),
+      ],
       END,
       5,
     );
     expect(shared).toMatchObject({ kind: "shared", why: expect.stringMatching(/share one target group/) });
     const own = greenJudgeInput(
-      [s("blue", "RequestCount", "Sum", [400, 400]), s("blue", "HTTPCode_Target_5XX_Count", "Sum", [1, 1]), s("green", "RequestCount", "Sum", [300, 300]), s("green", "HTTPCode_Target_5XX_Count", "Sum", [90, 90])],
+      [
+        s("blue", "RequestCount", "Sum", [400, 400]),
+        s("blue", "HTTPCode_Target_5XX_Count", "Sum", [1, 1]),
+        s("green", "RequestCount", "Sum", [300, 300]),
+        s("green", "HTTPCode_Target_5XX_Count", "Sum", [90, 90]),
+      ],
       END,
       5,
     );
@@ -80,12 +106,21 @@ describe("each colour's window from a snapshot's series", () => {
   });
 
   it("says so too when only the whole service is measured (a rolling update) or no requests at all (CPU only)", () => {
-    expect(greenJudgeInput([s("green", "RequestCount", "Sum", [800])], END, 5)).toMatchObject({ kind: "shared", why: expect.stringMatching(/whole service/) });
-    expect(greenJudgeInput([s("blue", "CPUUtilization", "Average", [20]), s("green", "CPUUtilization", "Average", [20])], END, 5)).toMatchObject({ kind: "shared" });
+    expect(greenJudgeInput([s("green", "RequestCount", "Sum", [800])], END, 5)).toMatchObject({
+      kind: "shared",
+      why: expect.stringMatching(/whole service/),
+    });
+    expect(greenJudgeInput([s("blue", "CPUUtilization", "Average", [20]), s("green", "CPUUtilization", "Average", [20])], END, 5)).toMatchObject({
+      kind: "shared",
+    });
   });
 
   it("counts a colour with no points in the window as zero requests: not enough traffic yet", () => {
-    const input = greenJudgeInput([s("blue", "RequestCount", "Sum", [400, 400, 400]), { ...s("green", "RequestCount", "Sum", []), points: [] }], END, 5);
+    const input = greenJudgeInput(
+      [s("blue", "RequestCount", "Sum", [400, 400, 400]), { ...s("green", "RequestCount", "Sum", []), points: [] }],
+      END,
+      5,
+    );
     expect(input).toMatchObject({ kind: "per-color", green: { requests: 0, errors: 0, p99Ms: null, meanMs: null } });
     expect(thresholdJudge().judge(input).status).toBe("insufficient");
   });

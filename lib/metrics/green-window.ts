@@ -59,7 +59,10 @@ export function greenJudgeInput(series: MetricSeries[], endMs: number, windowMin
     return { kind: "shared", why: "Blue and green share one load balancer: CloudWatch counts their requests together, so Teal cannot compare them." };
   }
   if (blue || green) {
-    return { kind: "shared", why: "CloudWatch reports this application's requests for the whole service, not per colour, so Teal cannot compare them." };
+    return {
+      kind: "shared",
+      why: "CloudWatch reports this application's requests for the whole service, not per colour, so Teal cannot compare them.",
+    };
   }
   return { kind: "shared", why: "Teal reads no per-colour request metrics for this pattern, so it cannot compare green with blue." };
 }

@@ -43,7 +43,12 @@ async function advance(ms: number): Promise<void> {
 
 async function read(queries: Parameters<typeof getMetricData>[1]) {
   const now = range.nowMs();
-  const { results, requests } = await getMetricData(clients.cloudwatch, queries, new Date(now - 20 * 60_000), new Date(Math.floor(now / 60_000) * 60_000));
+  const { results, requests } = await getMetricData(
+    clients.cloudwatch,
+    queries,
+    new Date(now - 20 * 60_000),
+    new Date(Math.floor(now / 60_000) * 60_000),
+  );
   return { byId: new Map(results.map((r) => [r.id, r.points])), requests };
 }
 

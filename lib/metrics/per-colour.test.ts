@@ -38,8 +38,22 @@ describe("per Auto Scaling group CPU (asg-swap)", () => {
   it("asks AWS/EC2 CPUUtilization Average by AutoScalingGroupName, one per colour", () => {
     const plan = groupCpuPlan({ blue: "payments-blue", green: "payments-green" }, 60);
     expect(plan.queries).toEqual([
-      { id: "blue_cpu", namespace: "AWS/EC2", metricName: "CPUUtilization", dimensions: { AutoScalingGroupName: "payments-blue" }, stat: "Average", periodS: 60 },
-      { id: "green_cpu", namespace: "AWS/EC2", metricName: "CPUUtilization", dimensions: { AutoScalingGroupName: "payments-green" }, stat: "Average", periodS: 60 },
+      {
+        id: "blue_cpu",
+        namespace: "AWS/EC2",
+        metricName: "CPUUtilization",
+        dimensions: { AutoScalingGroupName: "payments-blue" },
+        stat: "Average",
+        periodS: 60,
+      },
+      {
+        id: "green_cpu",
+        namespace: "AWS/EC2",
+        metricName: "CPUUtilization",
+        dimensions: { AutoScalingGroupName: "payments-green" },
+        stat: "Average",
+        periodS: 60,
+      },
     ]);
     expect(plan.series.map((s) => [s.id, s.color, s.unit])).toEqual([
       ["blue_cpu", "blue", "Percent"],
@@ -52,10 +66,34 @@ describe("per instance CPU averaged per colour (launch-swap)", () => {
   it("reads each instance (not returned) and returns AVG([...]) per colour", () => {
     const plan = instanceCpuPlan({ blue: ["i-b2", "i-b1", "i-b1"], green: ["i-g1"] }, 300);
     expect(plan.queries).toEqual([
-      { id: "blue_cpu_i0", namespace: "AWS/EC2", metricName: "CPUUtilization", dimensions: { InstanceId: "i-b1" }, stat: "Average", periodS: 300, returnData: false },
-      { id: "blue_cpu_i1", namespace: "AWS/EC2", metricName: "CPUUtilization", dimensions: { InstanceId: "i-b2" }, stat: "Average", periodS: 300, returnData: false },
+      {
+        id: "blue_cpu_i0",
+        namespace: "AWS/EC2",
+        metricName: "CPUUtilization",
+        dimensions: { InstanceId: "i-b1" },
+        stat: "Average",
+        periodS: 300,
+        returnData: false,
+      },
+      {
+        id: "blue_cpu_i1",
+        namespace: "AWS/EC2",
+        metricName: "CPUUtilization",
+        dimensions: { InstanceId: "i-b2" },
+        stat: "Average",
+        periodS: 300,
+        returnData: false,
+      },
       { id: "blue_cpu", expression: "AVG([blue_cpu_i0, blue_cpu_i1])", label: "blue instances CPU" },
-      { id: "green_cpu_i0", namespace: "AWS/EC2", metricName: "CPUUtilization", dimensions: { InstanceId: "i-g1" }, stat: "Average", periodS: 300, returnData: false },
+      {
+        id: "green_cpu_i0",
+        namespace: "AWS/EC2",
+        metricName: "CPUUtilization",
+        dimensions: { InstanceId: "i-g1" },
+        stat: "Average",
+        periodS: 300,
+        returnData: false,
+      },
       { id: "green_cpu", expression: "AVG([green_cpu_i0])", label: "green instances CPU" },
     ]);
     expect(plan.series.map((s) => s.id)).toEqual(["blue_cpu", "green_cpu"]);
@@ -68,8 +106,17 @@ describe("per instance CPU averaged per colour (launch-swap)", () => {
   });
   it("becomes a CloudWatch expression query and hidden inputs on the wire", () => {
     const [input, , expression] = instanceCpuPlan({ blue: ["i-1", "i-2"], green: [] }, 60).queries;
-    expect(input && toSdkQuery(input)).toMatchObject({ Id: "blue_cpu_i0", ReturnData: false, MetricStat: { Metric: { Namespace: "AWS/EC2", Dimensions: [{ Name: "InstanceId", Value: "i-1" }] } } });
-    expect(expression && toSdkQuery(expression)).toEqual({ Id: "blue_cpu", Expression: "AVG([blue_cpu_i0, blue_cpu_i1])", ReturnData: true, Label: "blue instances CPU" });
+    expect(input && toSdkQuery(input)).toMatchObject({
+      Id: "blue_cpu_i0",
+      ReturnData: false,
+      MetricStat: { Metric: { Namespace: "AWS/EC2", Dimensions: [{ Name: "InstanceId", Value: "i-1" }] } },
+    });
+    expect(expression && toSdkQuery(expression)).toEqual({
+      Id: "blue_cpu",
+      Expression: "AVG([blue_cpu_i0, blue_cpu_i1])",
+      ReturnData: true,
+      Label: "blue instances CPU",
+    });
   });
 });
 
@@ -90,16 +137,23 @@ describe("ALB target groups", () => {
     const green = { ...TG, targetGroup: "targetgroup/orders-green/1111111111111111" };
     const plan = perColourTargetGroupPlan({ blue: TG, green }, 60);
     expect(plan.requests).toEqual({ blue: "blue_requests", green: "green_requests" });
-    expect(plan.queries.find((q) => q.id === "green_requests")).toMatchObject({ dimensions: { TargetGroup: green.targetGroup, LoadBalancer: TG.loadBalancer } });
+    expect(plan.queries.find((q) => q.id === "green_requests")).toMatchObject({
+      dimensions: { TargetGroup: green.targetGroup, LoadBalancer: TG.loadBalancer },
+    });
     expect(plan.series.filter((s) => s.metric === "HTTPCode_Target_5XX_Count").map((s) => s.color)).toEqual(["blue", "green"]);
-    expect(plan.series.filter((s) => s.metric === "RejectedConnectionCount")).toEqual([expect.objectContaining({ color: null, sharedBy: "load-balancer" })]);
+    expect(plan.series.filter((s) => s.metric === "RejectedConnectionCount")).toEqual([
+      expect.objectContaining({ color: null, sharedBy: "load-balancer" }),
+    ]);
   });
 });
 
 describe("ECS services and merging", () => {
   it("asks AWS/ECS by ClusterName + ServiceName per colour and keeps ids distinct when merged", () => {
     const plan = mergePlans(sharedTargetGroupPlan(TG, 60), serviceUtilisationPlan("prod", { blue: "orders-blue", green: "orders-green" }, 60));
-    expect(plan.queries.find((q) => q.id === "green_memory")).toMatchObject({ namespace: "AWS/ECS", dimensions: { ClusterName: "prod", ServiceName: "orders-green" } });
+    expect(plan.queries.find((q) => q.id === "green_memory")).toMatchObject({
+      namespace: "AWS/ECS",
+      dimensions: { ClusterName: "prod", ServiceName: "orders-green" },
+    });
     const ids = plan.queries.map((q) => q.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z][a-zA-Z0-9_]*$/);

@@ -65,7 +65,14 @@ export function sharedClassicElbPlan(loadBalancerName: string, periodS: number):
       stat: e.stat,
       periodS,
     })),
-    series: CLASSIC_ELB_CATALOG.map((e) => ({ id: `lb_${e.key}`, metric: e.metric, stat: e.stat, color: null, unit: e.unit, sharedBy: "load-balancer" as const })),
+    series: CLASSIC_ELB_CATALOG.map((e) => ({
+      id: `lb_${e.key}`,
+      metric: e.metric,
+      stat: e.stat,
+      color: null,
+      unit: e.unit,
+      sharedBy: "load-balancer" as const,
+    })),
     requests: null,
   };
 }
@@ -156,7 +163,9 @@ export function instanceCpuPlan(instances: Record<Color, readonly string[]>, per
 export function serviceUtilisationPlan(cluster: string, services: Record<Color, string>, periodS: number): ColourPlan {
   return {
     queries: COLORS.flatMap((c) => ecsServiceQueries(c, { cluster, service: services[c] }, periodS)),
-    series: COLORS.flatMap((color) => ECS_SERVICE_CATALOG.map((e) => ({ id: queryId(color, e.key), metric: e.metric, stat: e.stat, color, unit: e.unit }))),
+    series: COLORS.flatMap((color) =>
+      ECS_SERVICE_CATALOG.map((e) => ({ id: queryId(color, e.key), metric: e.metric, stat: e.stat, color, unit: e.unit })),
+    ),
     requests: null,
   };
 }

@@ -20,7 +20,10 @@ export function loadBalancerDimensionOf(listenerOrRuleArn: string): string {
 
 /** Optimistic-concurrency version: changes when the forward action or the listener/rule it lives on changes. */
 export function albStateVersion(where: string, actions: unknown): string {
-  return createHash("sha256").update(`${where}|${JSON.stringify(actions)}`).digest("hex").slice(0, 16);
+  return createHash("sha256")
+    .update(`${where}|${JSON.stringify(actions)}`)
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /**

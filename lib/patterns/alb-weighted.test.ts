@@ -23,7 +23,12 @@ interface StateOpts {
 }
 
 function state(blueWeight: number, greenWeight: number, opts: StateOpts = {}): AppState {
-  const actions = opts.actions ?? [forward([[BLUE, blueWeight], [GREEN, greenWeight]])];
+  const actions = opts.actions ?? [
+    forward([
+      [BLUE, blueWeight],
+      [GREEN, greenWeight],
+    ]),
+  ];
   const fwd = forwardOf(actions);
   const sticky = fwd?.stickiness ?? null;
   const env = (color: "blue" | "green", healthy: number) => ({
@@ -93,7 +98,15 @@ describe("albWeightsFor / albGreenShare", () => {
 
 describe("forwardOf / withWeights", () => {
   it("reads a weighted forward with stickiness", () => {
-    const fwd = forwardOf([forward([[BLUE, 90], [GREEN, 10]], { Enabled: true, DurationSeconds: 300 })]);
+    const fwd = forwardOf([
+      forward(
+        [
+          [BLUE, 90],
+          [GREEN, 10],
+        ],
+        { Enabled: true, DurationSeconds: 300 },
+      ),
+    ]);
     expect(fwd).toEqual({
       index: 0,
       targetGroups: [
@@ -112,7 +125,14 @@ describe("forwardOf / withWeights", () => {
 
   it("changes only the two weights: other actions, other groups and stickiness are carried over exactly", () => {
     const auth: JsonObject = { Type: "authenticate-oidc", Order: 1, AuthenticateOidcConfig: { Issuer: "https://id.example.com" } };
-    const fwd = forward([[BLUE, 80], [CANARY, 5], [GREEN, 20]], { Enabled: true, DurationSeconds: 600 });
+    const fwd = forward(
+      [
+        [BLUE, 80],
+        [CANARY, 5],
+        [GREEN, 20],
+      ],
+      { Enabled: true, DurationSeconds: 600 },
+    );
     fwd.Order = 2;
     const out = withWeights([auth, fwd], { blue: BLUE, green: GREEN }, { blue: 50, green: 50 });
     expect(out[0]).toEqual(auth);
@@ -147,10 +167,23 @@ describe("forwardOf / withWeights", () => {
 });
 
 describe("planAlbWeighted", () => {
-  const sticky = [forward([[BLUE, 100], [GREEN, 0]], { Enabled: true, DurationSeconds: 300 })];
+  const sticky = [
+    forward(
+      [
+        [BLUE, 100],
+        [GREEN, 0],
+      ],
+      { Enabled: true, DurationSeconds: 300 },
+    ),
+  ];
   const partialPlain = [{ Type: "forward", TargetGroupArn: BLUE }];
   const greenMissing = [forward([[BLUE, 1]])];
-  const bothZero = [forward([[BLUE, 0], [GREEN, 0]])];
+  const bothZero = [
+    forward([
+      [BLUE, 0],
+      [GREEN, 0],
+    ]),
+  ];
   it.each([
     { name: "all blue → 25 %", from: [100, 0], actions: undefined, intent: { kind: "shift", greenPercent: 25 }, blue: 75, green: 25 },
     { name: "all blue → 1 %", from: [100, 0], actions: undefined, intent: { kind: "shift", greenPercent: 1 }, blue: 99, green: 1 },
@@ -162,7 +195,14 @@ describe("planAlbWeighted", () => {
     { name: "all blue rollback (re-asserts)", from: [100, 0], actions: undefined, intent: { kind: "rollback" }, blue: 100, green: 0 },
     { name: "non-normalised 500/500 → 30 %", from: [500, 500], actions: undefined, intent: { kind: "shift", greenPercent: 30 }, blue: 70, green: 30 },
     { name: "stickiness on → 10 %", from: [100, 0], actions: sticky, intent: { kind: "shift", greenPercent: 10 }, blue: 90, green: 10 },
-    { name: "partial: plain forward to blue → 10 %", from: [1, 0], actions: partialPlain, intent: { kind: "shift", greenPercent: 10 }, blue: 90, green: 10 },
+    {
+      name: "partial: plain forward to blue → 10 %",
+      from: [1, 0],
+      actions: partialPlain,
+      intent: { kind: "shift", greenPercent: 10 },
+      blue: 90,
+      green: 10,
+    },
     { name: "partial: green not listed → 5 %", from: [1, 0], actions: greenMissing, intent: { kind: "shift", greenPercent: 5 }, blue: 95, green: 5 },
     { name: "partial: both zero → rollback", from: [0, 0], actions: bothZero, intent: { kind: "rollback" }, blue: 100, green: 0 },
   ] as { name: string; from: number[]; actions: JsonObject[] | undefined; intent: Intent; blue: number; green: number }[])(
@@ -179,7 +219,15 @@ describe("planAlbWeighted", () => {
   );
 
   it("keeps stickiness on, and says that stuck clients lag", () => {
-    const actions = [forward([[BLUE, 50], [GREEN, 50]], { Enabled: true, DurationSeconds: 300 })];
+    const actions = [
+      forward(
+        [
+          [BLUE, 50],
+          [GREEN, 50],
+        ],
+        { Enabled: true, DurationSeconds: 300 },
+      ),
+    ];
     const p = plan(planAlbWeighted(state(50, 50, { actions }), { kind: "rollback" }, ctx));
     const cfg = sentActions(p)[0]?.ForwardConfig as JsonObject;
     expect(cfg.TargetGroupStickinessConfig).toEqual({ Enabled: true, DurationSeconds: 300 });
@@ -196,7 +244,13 @@ describe("planAlbWeighted", () => {
   });
 
   it("carries a third target group over with its weight and says so", () => {
-    const actions = [forward([[BLUE, 100], [GREEN, 0], [CANARY, 3]])];
+    const actions = [
+      forward([
+        [BLUE, 100],
+        [GREEN, 0],
+        [CANARY, 3],
+      ]),
+    ];
     const p = plan(planAlbWeighted(state(100, 0, { actions }), { kind: "shift", greenPercent: 40 }, ctx));
     expect(sentWeights(p)).toEqual({ [BLUE]: 60, [GREEN]: 40, [CANARY]: 3 });
     expect(p.steps.at(-1)?.title).toMatch(/1 other target group keeps its weight/);
@@ -210,15 +264,40 @@ describe("planAlbWeighted", () => {
     ["promoting a green without healthy targets", state(50, 50, { greenHealthy: 0 }), { kind: "promote" }, /no healthy target/],
     ["a standby intent", state(100, 0), { kind: "standby-enter", color: "blue" }, /does not apply/],
     ["scale-green", state(100, 0), { kind: "scale-green", capacity: 3 }, /does not apply/],
-    ["a redirect instead of a forward", state(100, 0, { actions: [{ Type: "redirect", RedirectConfig: { StatusCode: "HTTP_301" } }] }), { kind: "rollback" }, /does not forward/],
-    ["a plain forward to another group", state(0, 0, { actions: [{ Type: "forward", TargetGroupArn: CANARY }] }), { kind: "shift", greenPercent: 10 }, /neither blue's nor green's/],
+    [
+      "a redirect instead of a forward",
+      state(100, 0, { actions: [{ Type: "redirect", RedirectConfig: { StatusCode: "HTTP_301" } }] }),
+      { kind: "rollback" },
+      /does not forward/,
+    ],
+    [
+      "a plain forward to another group",
+      state(0, 0, { actions: [{ Type: "forward", TargetGroupArn: CANARY }] }),
+      { kind: "shift", greenPercent: 10 },
+      /neither blue's nor green's/,
+    ],
     [
       "a sixth target group",
-      state(1, 0, { actions: [forward([[BLUE, 1], [CANARY, 1], [`${CANARY}1`, 1], [`${CANARY}2`, 1], [`${CANARY}3`, 1]])] }),
+      state(1, 0, {
+        actions: [
+          forward([
+            [BLUE, 1],
+            [CANARY, 1],
+            [`${CANARY}1`, 1],
+            [`${CANARY}2`, 1],
+            [`${CANARY}3`, 1],
+          ]),
+        ],
+      }),
       { kind: "shift", greenPercent: 10 },
       /at most 5/,
     ],
-    ["a missing green target group", state(100, 0, { arns: { blue: BLUE, green: "" } }), { kind: "shift", greenPercent: 10 }, /green target group was not found/],
+    [
+      "a missing green target group",
+      state(100, 0, { arns: { blue: BLUE, green: "" } }),
+      { kind: "shift", greenPercent: 10 },
+      /green target group was not found/,
+    ],
     ["one group for both colours", state(100, 0, { arns: { blue: BLUE, green: BLUE } }), { kind: "rollback" }, /same target group/],
   ] as [string, AppState, Intent, RegExp][])("refuses %s", (_name, s, intent, reason) => {
     const result = planAlbWeighted(s, intent, ctx);

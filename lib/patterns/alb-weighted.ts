@@ -105,8 +105,7 @@ export function withWeights(
       : Array.isArray(existing.TargetGroups)
         ? existing.TargetGroups.filter(isObject)
         : [];
-    const weightFor = (arn: JsonValue | undefined): number | null =>
-      arn === arns.blue ? weights.blue : arn === arns.green ? weights.green : null;
+    const weightFor = (arn: JsonValue | undefined): number | null => (arn === arns.blue ? weights.blue : arn === arns.green ? weights.green : null);
     const groups: JsonObject[] = listed.map((g) => {
       const w = weightFor(g.TargetGroupArn);
       return w === null ? g : { ...g, Weight: w };
@@ -169,7 +168,13 @@ export function planAlbWeighted(state: AppState, intent: Intent, ctx: PlanContex
   const current = state.configured.greenPercent;
   const weights = albWeightsFor(target);
   if (intent.kind === "rollback" && alb.weights.green === 0 && alb.weights.blue > 0) {
-    const done = nothingToDoPlan(state, "alb-weighted", intent, ctx, `the ${where}'s forward weights are blue ${alb.weights.blue} / green 0: every request already goes to blue`);
+    const done = nothingToDoPlan(
+      state,
+      "alb-weighted",
+      intent,
+      ctx,
+      `the ${where}'s forward weights are blue ${alb.weights.blue} / green 0: every request already goes to blue`,
+    );
     if (done) return done;
   }
   if (intent.kind === "shift" && alb.weights.blue === weights.blue && alb.weights.green === weights.green) {

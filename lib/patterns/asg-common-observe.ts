@@ -1,6 +1,15 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { AppError, type AppState, type AsgGroupView, type AsgView, type Color, type EnvironmentState, type InstanceView, type LaunchSpecView } from "@/lib/domain/types";
+import {
+  AppError,
+  type AppState,
+  type AsgGroupView,
+  type AsgView,
+  type Color,
+  type EnvironmentState,
+  type InstanceView,
+  type LaunchSpecView,
+} from "@/lib/domain/types";
 import type { AwsClients } from "@/lib/aws/clients";
 import { describeAsgGroups, describeTrafficSourceState, resolveLaunchSpec, type AsgGroupInfo, type AsgInstanceInfo } from "@/lib/aws/autoscaling";
 import { describeInstanceVersions } from "@/lib/aws/ec2";
@@ -8,7 +17,15 @@ import { describeClassicLoadBalancer, describeInstanceHealth } from "@/lib/aws/e
 import { keptWarmOf } from "@/lib/domain/kept-warm";
 import { describeTargetGroup, describeTargetHealth } from "@/lib/aws/elbv2";
 import type { AsgSwapAppConfig, LaunchSwapAppConfig } from "@/lib/config/schema";
-import { emptyPlan, groupCpuPlan, instanceCpuPlan, mergePlans, sharedClassicElbPlan, sharedTargetGroupPlan, type ColourPlan } from "@/lib/metrics/per-colour";
+import {
+  emptyPlan,
+  groupCpuPlan,
+  instanceCpuPlan,
+  mergePlans,
+  sharedClassicElbPlan,
+  sharedTargetGroupPlan,
+  type ColourPlan,
+} from "@/lib/metrics/per-colour";
 import { isInService, launchKey, percentOf } from "./asg-common";
 import { asgSwapConfiguredPercent, asgSwapTotal } from "./asg-swap";
 import { launchSwapConfiguredPercent } from "./launch-swap";
@@ -32,7 +49,8 @@ async function resolveLoadBalancer(clients: AwsClients, lb: LbConfig): Promise<A
 async function withHealthCheck(clients: AwsClients, state: AppState, resolved: { healthCheck?: HealthCheck | null }): Promise<AppState> {
   const asg = state.asg;
   if (!asg || (keptWarmOf(state, "blue") === null && keptWarmOf(state, "green") === null)) return state;
-  const check = asg.loadBalancer.kind === "classic" ? (await describeClassicLoadBalancer(clients.elb, asg.loadBalancer.name)).healthCheck : resolved.healthCheck;
+  const check =
+    asg.loadBalancer.kind === "classic" ? (await describeClassicLoadBalancer(clients.elb, asg.loadBalancer.name)).healthCheck : resolved.healthCheck;
   return check ? { ...state, asg: { ...asg, healthCheck: check } } : state;
 }
 
@@ -83,7 +101,13 @@ function capacityOf(group: AsgGroupView, instances: InstanceView[]): Environment
   };
 }
 
-function environment(color: Color, group: AsgGroupView, lb: AsgView["loadBalancer"], instances: InstanceView[], versions: Map<string, string>): EnvironmentState {
+function environment(
+  color: Color,
+  group: AsgGroupView,
+  lb: AsgView["loadBalancer"],
+  instances: InstanceView[],
+  versions: Map<string, string>,
+): EnvironmentState {
   return {
     color,
     version: versionLabel(instances, versions),
@@ -120,11 +144,7 @@ function observedFromHealth(blue: InstanceView[], green: InstanceView[]): AppSta
   return { greenPercent: b + g > 0 ? percentOf(g, b + g) : null, blueRequests: 0, greenRequests: 0, source: "instances" };
 }
 
-async function groupWithAttachment(
-  clients: AwsClients,
-  info: AsgGroupInfo,
-  lb: AsgView["loadBalancer"],
-): Promise<AsgGroupView> {
+async function groupWithAttachment(clients: AwsClients, info: AsgGroupInfo, lb: AsgView["loadBalancer"]): Promise<AsgGroupView> {
   const [attachment, launch] = await Promise.all([
     describeTrafficSourceState(clients.autoscaling, info.view.name, lb.kind === "classic" ? lb.name : lb.arn),
     info.launch ? resolveLaunchSpec(clients.ec2, info.launch) : Promise.resolve(null),
@@ -143,12 +163,18 @@ export async function observeAsgSwap(clients: AwsClients, app: AsgSwapAppConfig,
     if (!g) throw new AppError("not_found", `Auto Scaling group ${names[c]} does not exist.`);
     return g;
   };
-  const [blueGroup, greenGroup] = await Promise.all([groupWithAttachment(clients, info("blue"), lb), groupWithAttachment(clients, info("green"), lb)]);
+  const [blueGroup, greenGroup] = await Promise.all([
+    groupWithAttachment(clients, info("blue"), lb),
+    groupWithAttachment(clients, info("green"), lb),
+  ]);
   const instances = {
     blue: info("blue").instances.map((i) => instanceView(i, health)),
     green: info("green").instances.map((i) => instanceView(i, health)),
   };
-  const versions = await describeInstanceVersions(clients.ec2, [...instances.blue, ...instances.green].map((i) => i.id));
+  const versions = await describeInstanceVersions(
+    clients.ec2,
+    [...instances.blue, ...instances.green].map((i) => i.id),
+  );
   const asg: AsgView = { loadBalancer: lb, groups: { blue: blueGroup, green: greenGroup }, greenIdleCapacity: app.green.idleCapacity };
   const environments = {
     blue: environment("blue", blueGroup, lb, instances.blue, versions),
@@ -197,7 +223,10 @@ export async function observeLaunchSwap(clients: AwsClients, app: LaunchSwapAppC
     resolveLaunchSpec(clients.ec2, configSpec(app.green)),
   ]);
   if (launchKey(blueSpec) === launchKey(greenSpec)) {
-    throw new AppError("invalid", `blue and green of ${app.id} resolve to the same launch (${launchKey(blueSpec)}); give green a new configuration or template version`);
+    throw new AppError(
+      "invalid",
+      `blue and green of ${app.id} resolve to the same launch (${launchKey(blueSpec)}); give green a new configuration or template version`,
+    );
   }
   const info = groups.get(app.autoScalingGroup);
   if (!info) throw new AppError("not_found", `Auto Scaling group ${app.autoScalingGroup} does not exist.`);
@@ -245,7 +274,10 @@ function sharedLoadBalancerPlan(lb: LbConfig, state: AppState, periodS: number):
 
 /** asg-swap: the shared load balancer, and each colour's own group's CPU (AWS/EC2 per AutoScalingGroupName). */
 export function asgSwapMetrics(app: AsgSwapAppConfig, state: AppState, periodS: number): MetricPlan {
-  return mergePlans(sharedLoadBalancerPlan(app.loadBalancer, state, periodS), groupCpuPlan({ blue: app.blue.autoScalingGroup, green: app.green.autoScalingGroup }, periodS));
+  return mergePlans(
+    sharedLoadBalancerPlan(app.loadBalancer, state, periodS),
+    groupCpuPlan({ blue: app.blue.autoScalingGroup, green: app.green.autoScalingGroup }, periodS),
+  );
 }
 
 /** launch-swap: the shared load balancer, and the CPU of each colour's instances (AWS/EC2 per InstanceId, averaged). */

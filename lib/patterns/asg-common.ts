@@ -247,7 +247,13 @@ export function attachStep(id: string, group: AsgGroupView, lb: AsgView["loadBal
 /** Detach the load balancer (its instances drain) and wait until the attachment is Removed. */
 export function detachStep(id: string, group: AsgGroupView, lb: AsgView["loadBalancer"], ctx: PlanContext, who: string): Step {
   const src = trafficSource(lb);
-  const removed: WaitCondition = { kind: "asg-traffic-source", groupName: group.name, identifier: src.identifier, state: "Removed", ...timing(ctx, 15 * MINUTE) };
+  const removed: WaitCondition = {
+    kind: "asg-traffic-source",
+    groupName: group.name,
+    identifier: src.identifier,
+    state: "Removed",
+    ...timing(ctx, 15 * MINUTE),
+  };
   return {
     id,
     title: `Detach ${who}'s group ${group.name} from the ${lbLabel(lb)} and wait until its instances have drained (Removed)`,

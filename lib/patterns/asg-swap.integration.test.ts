@@ -116,7 +116,12 @@ describe("asg-swap on the practice range", () => {
     const s = await observeAsgSwap(clients, app);
     expect(s.environments.blue.healthy).toBe(0);
     expect(s.asg?.healthCheck).toEqual({ intervalS: 10, healthyThreshold: 3 });
-    expect(keptWarmOf(s, "blue")).toMatchObject({ count: 4, how: "detached", backInSeconds: 30, text: "4 instances running, detached from payments-lb" });
+    expect(keptWarmOf(s, "blue")).toMatchObject({
+      count: 4,
+      how: "detached",
+      backInSeconds: 30,
+      text: "4 instances running, detached from payments-lb",
+    });
     expect(keptWarmOf(s, "green")).toBeNull();
   });
 

@@ -63,113 +63,161 @@ describe("asg-swap share grid", () => {
 
 describe("planAsgSwap: shift, promote, roll back from every starting state", () => {
   it.each<[StateName, Intent, number, string[]]>([
-    ["allBlue", shift(25), 25, [
-      "SetDesired payments-green=1",
-      "~ in-service payments-green>=1",
-      "Attach payments-green ~ source payments-green InService",
-      "~ elb healthy>=5",
-      "EnterStandby [i-b3] ~ Standby [i-b3]",
-    ]],
-    ["allBlue", shift(50), 50, [
-      "SetDesired payments-green=2",
-      "~ in-service payments-green>=2",
-      "Attach payments-green ~ source payments-green InService",
-      "~ elb healthy>=6",
-      "EnterStandby [i-b3,i-b4] ~ Standby [i-b3,i-b4]",
-    ]],
-    ["allBlue", { kind: "promote" }, 100, [
-      "SetDesired payments-green=4",
-      "~ in-service payments-green>=4",
-      "Attach payments-green ~ source payments-green InService",
-      "~ elb healthy>=8",
-      "Detach payments-blue ~ source payments-blue Removed",
-    ]],
-    ["allBlue", { kind: "rollback" }, 0, [
-      "Attach payments-blue ~ source payments-blue InService",
-      "~ elb healthy [i-b1,i-b2,i-b3,i-b4]",
-      "Detach payments-green ~ source payments-green Removed",
-      "SetDesired payments-green=0",
-    ]],
-    ["mid", shift(25), 25, [
-      "ExitStandby [i-b3] ~ InService [i-b3]",
-      "~ elb healthy [i-b1,i-b2,i-b3]",
-      "Terminate i-g1 -1",
-      "~ Terminated [i-g1]",
-    ]],
-    ["mid", shift(75), 75, [
-      "SetDesired payments-green=3",
-      "~ in-service payments-green>=3",
-      "~ elb healthy>=5",
-      "EnterStandby [i-b1] ~ Standby [i-b1]",
-    ]],
-    ["mid", { kind: "promote" }, 100, [
-      "SetDesired payments-green=4",
-      "~ in-service payments-green>=4",
-      "~ elb healthy>=6",
-      "Detach payments-blue ~ source payments-blue Removed",
-    ]],
-    ["mid", { kind: "rollback" }, 0, [
-      "ExitStandby [i-b3,i-b4] ~ InService [i-b3,i-b4]",
-      "Attach payments-blue ~ source payments-blue InService",
-      "~ elb healthy [i-b1,i-b2,i-b3,i-b4]",
-      "Detach payments-green ~ source payments-green Removed",
-      "SetDesired payments-green=0",
-    ]],
-    ["allGreen", shift(50), 50, [
-      "Attach payments-blue ~ source payments-blue InService",
-      "~ elb healthy [i-b1,i-b2]",
-      "Terminate i-g3 -1",
-      "Terminate i-g4 -1",
-      "~ Terminated [i-g3,i-g4]",
-    ]],
-    ["allGreen", { kind: "rollback" }, 0, [
-      "ExitStandby [i-b3,i-b4] ~ InService [i-b3,i-b4]",
-      "Attach payments-blue ~ source payments-blue InService",
-      "~ elb healthy [i-b1,i-b2,i-b3,i-b4]",
-      "Detach payments-green ~ source payments-green Removed",
-      "SetDesired payments-green=0",
-    ]],
-    ["standby", shift(25), 25, [
-      "SetDesired payments-green=1",
-      "~ in-service payments-green>=1",
-      "Attach payments-green ~ source payments-green InService",
-      "~ elb healthy>=4",
-    ]],
-    ["standby", shift(0), 0, [
-      "ExitStandby [i-b4] ~ InService [i-b4]",
-      "~ elb healthy [i-b1,i-b2,i-b3,i-b4]",
-    ]],
-    ["standby", { kind: "rollback" }, 0, [
-      "ExitStandby [i-b4] ~ InService [i-b4]",
-      "Attach payments-blue ~ source payments-blue InService",
-      "~ elb healthy [i-b1,i-b2,i-b3,i-b4]",
-      "Detach payments-green ~ source payments-green Removed",
-      "SetDesired payments-green=0",
-    ]],
+    [
+      "allBlue",
+      shift(25),
+      25,
+      [
+        "SetDesired payments-green=1",
+        "~ in-service payments-green>=1",
+        "Attach payments-green ~ source payments-green InService",
+        "~ elb healthy>=5",
+        "EnterStandby [i-b3] ~ Standby [i-b3]",
+      ],
+    ],
+    [
+      "allBlue",
+      shift(50),
+      50,
+      [
+        "SetDesired payments-green=2",
+        "~ in-service payments-green>=2",
+        "Attach payments-green ~ source payments-green InService",
+        "~ elb healthy>=6",
+        "EnterStandby [i-b3,i-b4] ~ Standby [i-b3,i-b4]",
+      ],
+    ],
+    [
+      "allBlue",
+      { kind: "promote" },
+      100,
+      [
+        "SetDesired payments-green=4",
+        "~ in-service payments-green>=4",
+        "Attach payments-green ~ source payments-green InService",
+        "~ elb healthy>=8",
+        "Detach payments-blue ~ source payments-blue Removed",
+      ],
+    ],
+    [
+      "allBlue",
+      { kind: "rollback" },
+      0,
+      [
+        "Attach payments-blue ~ source payments-blue InService",
+        "~ elb healthy [i-b1,i-b2,i-b3,i-b4]",
+        "Detach payments-green ~ source payments-green Removed",
+        "SetDesired payments-green=0",
+      ],
+    ],
+    ["mid", shift(25), 25, ["ExitStandby [i-b3] ~ InService [i-b3]", "~ elb healthy [i-b1,i-b2,i-b3]", "Terminate i-g1 -1", "~ Terminated [i-g1]"]],
+    [
+      "mid",
+      shift(75),
+      75,
+      ["SetDesired payments-green=3", "~ in-service payments-green>=3", "~ elb healthy>=5", "EnterStandby [i-b1] ~ Standby [i-b1]"],
+    ],
+    [
+      "mid",
+      { kind: "promote" },
+      100,
+      ["SetDesired payments-green=4", "~ in-service payments-green>=4", "~ elb healthy>=6", "Detach payments-blue ~ source payments-blue Removed"],
+    ],
+    [
+      "mid",
+      { kind: "rollback" },
+      0,
+      [
+        "ExitStandby [i-b3,i-b4] ~ InService [i-b3,i-b4]",
+        "Attach payments-blue ~ source payments-blue InService",
+        "~ elb healthy [i-b1,i-b2,i-b3,i-b4]",
+        "Detach payments-green ~ source payments-green Removed",
+        "SetDesired payments-green=0",
+      ],
+    ],
+    [
+      "allGreen",
+      shift(50),
+      50,
+      [
+        "Attach payments-blue ~ source payments-blue InService",
+        "~ elb healthy [i-b1,i-b2]",
+        "Terminate i-g3 -1",
+        "Terminate i-g4 -1",
+        "~ Terminated [i-g3,i-g4]",
+      ],
+    ],
+    [
+      "allGreen",
+      { kind: "rollback" },
+      0,
+      [
+        "ExitStandby [i-b3,i-b4] ~ InService [i-b3,i-b4]",
+        "Attach payments-blue ~ source payments-blue InService",
+        "~ elb healthy [i-b1,i-b2,i-b3,i-b4]",
+        "Detach payments-green ~ source payments-green Removed",
+        "SetDesired payments-green=0",
+      ],
+    ],
+    [
+      "standby",
+      shift(25),
+      25,
+      [
+        "SetDesired payments-green=1",
+        "~ in-service payments-green>=1",
+        "Attach payments-green ~ source payments-green InService",
+        "~ elb healthy>=4",
+      ],
+    ],
+    ["standby", shift(0), 0, ["ExitStandby [i-b4] ~ InService [i-b4]", "~ elb healthy [i-b1,i-b2,i-b3,i-b4]"]],
+    [
+      "standby",
+      { kind: "rollback" },
+      0,
+      [
+        "ExitStandby [i-b4] ~ InService [i-b4]",
+        "Attach payments-blue ~ source payments-blue InService",
+        "~ elb healthy [i-b1,i-b2,i-b3,i-b4]",
+        "Detach payments-green ~ source payments-green Removed",
+        "SetDesired payments-green=0",
+      ],
+    ],
     // Resuming the failed shift: green is already there, only blue's Standby is missing.
     ["partial", shift(50), 50, ["EnterStandby [i-b3,i-b4] ~ Standby [i-b3,i-b4]"]],
-    ["partial", { kind: "rollback" }, 0, [
-      "Attach payments-blue ~ source payments-blue InService",
-      "~ elb healthy [i-b1,i-b2,i-b3,i-b4]",
-      "Detach payments-green ~ source payments-green Removed",
-      "SetDesired payments-green=0",
-    ]],
+    [
+      "partial",
+      { kind: "rollback" },
+      0,
+      [
+        "Attach payments-blue ~ source payments-blue InService",
+        "~ elb healthy [i-b1,i-b2,i-b3,i-b4]",
+        "Detach payments-green ~ source payments-green Removed",
+        "SetDesired payments-green=0",
+      ],
+    ],
     // Extra warm green instances are trimmed before attaching, or all four would register.
-    ["prewarmed", shift(25), 25, [
-      "Terminate i-g3 -1",
-      "Terminate i-g4 -1",
-      "Terminate i-g1 -1",
-      "~ Terminated [i-g3,i-g4,i-g1]",
-      "~ in-service payments-green>=1",
-      "Attach payments-green ~ source payments-green InService",
-      "~ elb healthy>=5",
-      "EnterStandby [i-b3] ~ Standby [i-b3]",
-    ]],
-    ["prewarmed", { kind: "promote" }, 100, [
-      "Attach payments-green ~ source payments-green InService",
-      "~ elb healthy>=8",
-      "Detach payments-blue ~ source payments-blue Removed",
-    ]],
+    [
+      "prewarmed",
+      shift(25),
+      25,
+      [
+        "Terminate i-g3 -1",
+        "Terminate i-g4 -1",
+        "Terminate i-g1 -1",
+        "~ Terminated [i-g3,i-g4,i-g1]",
+        "~ in-service payments-green>=1",
+        "Attach payments-green ~ source payments-green InService",
+        "~ elb healthy>=5",
+        "EnterStandby [i-b3] ~ Standby [i-b3]",
+      ],
+    ],
+    [
+      "prewarmed",
+      { kind: "promote" },
+      100,
+      ["Attach payments-green ~ source payments-green InService", "~ elb healthy>=8", "Detach payments-blue ~ source payments-blue Removed"],
+    ],
   ])("%s + %o → green %i %%", (name, intent, after, expected) => {
     const p = planOf(planAsgSwap(STATES[name], intent, reassert));
     expect(sig(p)).toEqual(expected);
@@ -193,7 +241,11 @@ describe("planAsgSwap: shift, promote, roll back from every starting state", () 
   });
 
   it("uses the target group ARN as the traffic source and target health for waits", () => {
-    const tg = { kind: "target-group" as const, name: "payments-tg", arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/payments-tg/abc" };
+    const tg = {
+      kind: "target-group" as const,
+      name: "payments-tg",
+      arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/payments-tg/abc",
+    };
     const s = state([4, "InService", BLUE4], [0, null, []], tg);
     const p = planOf(planAsgSwap(s, shift(25), ctx));
     const attach = p.steps.find((x) => x.id === "attach-green");
@@ -217,10 +269,20 @@ describe("planAsgSwap refusals", () => {
     ["mid", STATES.mid, shift(50), /already serves 50 % \(2 of 4 instances\)/],
     ["allGreen", STATES.allGreen, { kind: "promote" }, /already serves 100 %/],
     ["allBlue", STATES.allBlue, { kind: "deploy-revision", taskDefinition: "x:1" }, /does not apply/],
-    ["green MaxSize 2", state([4, "InService", BLUE4], [0, null, [], { max: 2 }]), shift(75), /75 % \(3 of 4 instances\) cannot be reached: green's group payments-green has MaxSize 2.*Reachable now: 0 %, 25 %, 50 %/],
+    [
+      "green MaxSize 2",
+      state([4, "InService", BLUE4], [0, null, [], { max: 2 }]),
+      shift(75),
+      /75 % \(3 of 4 instances\) cannot be reached: green's group payments-green has MaxSize 2.*Reachable now: 0 %, 25 %, 50 %/,
+    ],
     ["blue MinSize 2", state([4, "InService", BLUE4, { min: 2 }], [0, null, []]), shift(75), /blue's group payments-blue has MinSize 2/],
     ["blue empty", state([0, "InService", []], [0, null, []]), { kind: "rollback" }, /no instances.*Scale blue first/],
-    ["blue launching", state([4, "InService", ["i-b1@a", "i-b2@b", "i-b3@a:Pending", "i-b4@b:Pending"]], [0, null, []]), shift(75), /still launching/],
+    [
+      "blue launching",
+      state([4, "InService", ["i-b1@a", "i-b2@b", "i-b3@a:Pending", "i-b4@b:Pending"]], [0, null, []]),
+      shift(75),
+      /still launching/,
+    ],
   ])("%s + %o is refused", (_label, s, intent, reason) => {
     const r = planAsgSwap(s, intent, ctx);
     expect(r.ok).toBe(false);
@@ -250,8 +312,18 @@ describe("planAsgSwap standby and scale-green", () => {
     ["allBlue", STATES.allBlue, { kind: "standby-enter", color: "blue", instanceIds: ["i-g9"] }, /not one of blue's instances/],
     ["mid", STATES.mid, { kind: "standby-enter", color: "blue", instanceIds: ["i-b3"] }, /i-b3 is Standby, not InService/],
     ["allBlue", STATES.allBlue, { kind: "standby-exit", color: "blue" }, /no instance in Standby/],
-    ["blue MinSize 4", state([4, "InService", BLUE4, { min: 4 }], [0, null, []]), { kind: "standby-enter", color: "blue", instanceIds: ["i-b1"] }, /MinSize 4.*at most 0/],
-    ["blue MaxSize 2", state([2, "InService", ["i-b1@a", "i-b2@b", "i-b3@a:Standby"], { max: 2 }], [0, null, []]), { kind: "standby-exit", color: "blue" }, /MaxSize 2.*only 0/],
+    [
+      "blue MinSize 4",
+      state([4, "InService", BLUE4, { min: 4 }], [0, null, []]),
+      { kind: "standby-enter", color: "blue", instanceIds: ["i-b1"] },
+      /MinSize 4.*at most 0/,
+    ],
+    [
+      "blue MaxSize 2",
+      state([2, "InService", ["i-b1@a", "i-b2@b", "i-b3@a:Standby"], { max: 2 }], [0, null, []]),
+      { kind: "standby-exit", color: "blue" },
+      /MaxSize 2.*only 0/,
+    ],
     ["mid", STATES.mid, { kind: "scale-green", capacity: 4 }, /serves traffic.*shift instead/],
     ["allBlue", STATES.allBlue, { kind: "scale-green", capacity: 9 }, /0 to 8 instances.*9 is outside/],
     ["allBlue", STATES.allBlue, { kind: "scale-green", capacity: 0 }, /already has a desired capacity of 0/],
@@ -272,7 +344,11 @@ describe("planAsgSwap: rollback when blue already serves everything", () => {
   });
 
   it("is not 'on blue' with a blue instance in Standby, unhealthy, or green prewarmed", () => {
-    for (const s of [STATES.standby, STATES.prewarmed, state([4, "InService", ["i-b1@a", "i-b2@b", "i-b3@a", "i-b4@b:InService:unhealthy"]], [0, null, []])]) {
+    for (const s of [
+      STATES.standby,
+      STATES.prewarmed,
+      state([4, "InService", ["i-b1@a", "i-b2@b", "i-b3@a", "i-b4@b:InService:unhealthy"]], [0, null, []]),
+    ]) {
       expect(planOf(planAsgSwap(s, { kind: "rollback" }, ctx)).nothingToDo).toBeUndefined();
     }
   });

@@ -33,11 +33,9 @@ export const asgSwapDescription: PatternDescription = {
   intents: ["shift", "promote", "rollback", "standby-enter", "standby-exit", "scale-green"],
   risks: {
     applicationIssues: "Good: green takes a share of real traffic, one instance at a time, before blue leaves.",
-    performance:
-      "Good: one load balancer, already warm; the number of serving instances stays the same at every step (blue's size).",
+    performance: "Good: one load balancer, already warm; the number of serving instances stays the same at every step (blue's size).",
     peopleProcess: "Fair: several calls per step (scale, attach, standby); Teal shows each one and waits between them.",
-    infrastructureFailure:
-      "Good: blue's instances stay in the group (in Standby, or detached at 100 %), so they can come back without a launch.",
+    infrastructureFailure: "Good: blue's instances stay in the group (in Standby, or detached at 100 %), so they can come back without a launch.",
     rollback:
       "Good: blue's instances leave Standby and the group is re-attached; traffic returns once they pass the health check (HealthyThreshold × Interval).",
     cost: "Fair: blue's instances keep running in Standby while green serves; green is scaled to its idle size after a roll back.",
@@ -87,8 +85,7 @@ export function asgSwapTotal(state: AppState): number {
 export function asgSwapConfiguredPercent(state: Pick<AppState, "environments" | "asg">): number {
   const asg = state.asg;
   if (!asg) return 0;
-  const serving = (c: Color) =>
-    isServingAttachment(asg.groups[c].attachment) ? state.environments[c].instances.filter(isInService).length : 0;
+  const serving = (c: Color) => (isServingAttachment(asg.groups[c].attachment) ? state.environments[c].instances.filter(isInService).length : 0);
   return percentOf(serving("green"), serving("blue") + serving("green"));
 }
 
@@ -147,15 +144,7 @@ function atTarget(blue: Side, green: Side, k: number, total: number, idle: numbe
  * (roll back) the attach/detach steps are planned even when the state says they are done; their
  * `skipIf` makes them no-ops then.
  */
-function stepsTo(
-  asg: AsgView,
-  blue: Side,
-  green: Side,
-  k: number,
-  total: number,
-  ctx: PlanContext,
-  force: boolean,
-): Step[] | string {
+function stepsTo(asg: AsgView, blue: Side, green: Side, k: number, total: number, ctx: PlanContext, force: boolean): Step[] | string {
   const lb = asg.loadBalancer;
   const steps: Step[] = [];
   let blueHealthy = blue.healthyServing;
@@ -334,7 +323,13 @@ function planStandby(state: AppState, intent: Extract<Intent, { kind: "standby-e
       ctx,
       who,
     );
-    return result(state, intent, `Put ${n} ${who} instance${n === 1 ? "" : "s"} of ${state.appId} into Standby`, percentOf(greenAfter, greenAfter + blueAfter), steps);
+    return result(
+      state,
+      intent,
+      `Put ${n} ${who} instance${n === 1 ? "" : "s"} of ${state.appId} into Standby`,
+      percentOf(greenAfter, greenAfter + blueAfter),
+      steps,
+    );
   }
   const chosen = chooseNamed(target.instances, intent.instanceIds, isStandby, who, "in Standby");
   if (!chosen.ok) return chosen;
@@ -361,7 +356,13 @@ function planStandby(state: AppState, intent: Extract<Intent, { kind: "standby-e
   }
   const greenAfter = s.green.serving + (intent.color === "green" && serving ? n : 0);
   const blueAfter = s.blue.serving + (intent.color === "blue" && serving ? n : 0);
-  return result(state, intent, `Take ${n} ${who} instance${n === 1 ? "" : "s"} of ${state.appId} out of Standby`, percentOf(greenAfter, greenAfter + blueAfter), steps);
+  return result(
+    state,
+    intent,
+    `Take ${n} ${who} instance${n === 1 ? "" : "s"} of ${state.appId} out of Standby`,
+    percentOf(greenAfter, greenAfter + blueAfter),
+    steps,
+  );
 }
 
 function cap(s: string): string {
@@ -375,15 +376,25 @@ function planScaleGreen(state: AppState, intent: Extract<Intent, { kind: "scale-
   const n = intent.capacity;
   if (!Number.isInteger(n) || n < 0) return { ok: false, reason: "The capacity must be a whole number of instances, 0 or more." };
   if (s.green.attached) {
-    return { ok: false, reason: `Green's group ${g.name} serves traffic behind the ${lbLabel(s.asg.loadBalancer)}: change its share with a shift instead.` };
+    return {
+      ok: false,
+      reason: `Green's group ${g.name} serves traffic behind the ${lbLabel(s.asg.loadBalancer)}: change its share with a shift instead.`,
+    };
   }
-  if (n < g.min || n > g.max) return { ok: false, reason: `Green's group ${g.name} allows ${g.min} to ${g.max} instances (MinSize/MaxSize); ${n} is outside.` };
+  if (n < g.min || n > g.max)
+    return { ok: false, reason: `Green's group ${g.name} allows ${g.min} to ${g.max} instances (MinSize/MaxSize); ${n} is outside.` };
   if (n === g.desired) return { ok: false, reason: `Green's group ${g.name} already has a desired capacity of ${n}.` };
   const steps: Step[] = [setDesiredStep("scale-green", g, n, "before a shift")];
   if (n > 0) {
     steps.push({ id: "green-in-service", title: `Wait until ${n} green instances are InService in ${g.name}`, wait: inServiceWait(g.name, n, ctx) });
   }
-  return result(state, intent, `Scale green of ${state.appId} from ${g.desired} to ${n} instances (not attached)`, state.configured.greenPercent, steps);
+  return result(
+    state,
+    intent,
+    `Scale green of ${state.appId} from ${g.desired} to ${n} instances (not attached)`,
+    state.configured.greenPercent,
+    steps,
+  );
 }
 
 /** Pure planner for asg-swap: shift, promote, roll back, standby in/out, scale green. */

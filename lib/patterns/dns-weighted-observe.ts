@@ -11,7 +11,6 @@ import { CLASSIC_ELB_CATALOG, classicElbQueries, queryId } from "@/lib/metrics/c
 import { dnsReactionSeconds, greenShareOf } from "./dns-weighted";
 import type { PatternObserver } from "./registry";
 
-
 /** A version label for a colour: the versions its instances run, most common first. */
 function versionLabel(ids: string[], versions: Map<string, string>): string {
   const counts = new Map<string, number>();

@@ -142,7 +142,10 @@ describe("planDnsWeighted", () => {
 
   it("writes alias records without a TTL", () => {
     const alias = { hostedZoneId: "Z35SXDOTRQ7X7K", dnsName: "shop-green.elb.amazonaws.com.", evaluateTargetHealth: true };
-    const recs = [record("blue", 100, { aliasTarget: { ...alias, dnsName: "b." }, ttl: null, values: [] }), record("green", 0, { aliasTarget: alias, ttl: null, values: [] })];
+    const recs = [
+      record("blue", 100, { aliasTarget: { ...alias, dnsName: "b." }, ttl: null, values: [] }),
+      record("green", 0, { aliasTarget: alias, ttl: null, values: [] }),
+    ];
     const p = plan(planDnsWeighted(state(100, 0, 3, recs), { kind: "promote" }, ctx));
     const green = changes(p)[1]?.ResourceRecordSet as JsonObject;
     expect(green.TTL).toBeUndefined();

@@ -13,8 +13,7 @@ export const dnsWeightedDescription: PatternDescription = {
     performance: "Fair: each environment has its own load balancer, which must be pre-warmed for the traffic it will get.",
     peopleProcess: "Good: one record change per step; the weights say exactly what was asked.",
     infrastructureFailure: "Good: blue stays untouched and serving until the cutover is complete.",
-    rollback:
-      "Fair: instant in Route 53, but clients follow only after their caches expire (TTL × cache layers), and some ignore TTL.",
+    rollback: "Fair: instant in Route 53, but clients follow only after their caches expire (TTL × cache layers), and some ignore TTL.",
     cost: "Fair: two full environments run during the cutover.",
   },
 };
@@ -91,7 +90,13 @@ export function planDnsWeighted(state: AppState, intent: Intent, ctx: PlanContex
   }
   const current = state.configured.greenPercent;
   if (intent.kind === "rollback" && green.weight === 0 && blue.weight > 0) {
-    const done = nothingToDoPlan(state, "dns-weighted", intent, ctx, `record weights blue ${blue.weight} / green 0: every DNS answer already points at blue`);
+    const done = nothingToDoPlan(
+      state,
+      "dns-weighted",
+      intent,
+      ctx,
+      `record weights blue ${blue.weight} / green 0: every DNS answer already points at blue`,
+    );
     if (done) return done;
   }
   if (intent.kind === "shift" && current === target && blue.weight + green.weight > 0) {

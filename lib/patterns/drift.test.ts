@@ -119,7 +119,13 @@ describe("detectDrift", () => {
   it("asg-swap: a group replacing an instance is not drift, a desired count changed by hand is", () => {
     // Blue replaces an unhealthy instance (one Terminating, one Pending): the share asked for is still 25 %.
     const replacing = asgSwap(1);
-    replacing.environments.blue.instances = [inst("i-b0@a"), inst("i-b1@a:Terminating"), inst("i-b2@a"), inst("i-bnew@a:Pending"), inst("i-bs0@a:Standby")];
+    replacing.environments.blue.instances = [
+      inst("i-b0@a"),
+      inst("i-b1@a:Terminating"),
+      inst("i-b2@a"),
+      inst("i-bnew@a:Pending"),
+      inst("i-bs0@a:Standby"),
+    ];
     expect(detectDrift({ greenPercent: 25 }, { ...replacing, configured: { greenPercent: 33.33 } })).toBeNull();
     // Someone set green's desired count from 1 to 3 in the console: green is launching, the ask is 50 %.
     const scaled = asgSwap(1, { greenDesired: 3 });
@@ -186,7 +192,9 @@ describe("driftAgainst", () => {
   });
 
   it("still compares after a later operation failed or was aborted (AWS differs from the last good end state)", () => {
-    expect(driftAgainst({ reference: op(), current: op({ id: "op-2", status: "failed" }), state, readAtMs: read })?.text).toBe("green 40 %, expected 25 %");
+    expect(driftAgainst({ reference: op(), current: op({ id: "op-2", status: "failed" }), state, readAtMs: read })?.text).toBe(
+      "green 40 %, expected 25 %",
+    );
   });
 });
 
@@ -194,7 +202,9 @@ describe("reassertIntents and planReaches", () => {
   it("repeats a rollback and a promote, shifts to any other end share", () => {
     expect(reassertIntents("dns-weighted", { intent: { kind: "rollback" }, after: { greenPercent: 0 } })).toEqual([{ kind: "rollback" }]);
     expect(reassertIntents("launch-swap", { intent: { kind: "promote" }, after: { greenPercent: 100 } })).toEqual([{ kind: "promote" }]);
-    expect(reassertIntents("asg-swap", { intent: { kind: "shift", greenPercent: 33 }, after: { greenPercent: 33.33 } })).toEqual([{ kind: "shift", greenPercent: 33 }]);
+    expect(reassertIntents("asg-swap", { intent: { kind: "shift", greenPercent: 33 }, after: { greenPercent: 33.33 } })).toEqual([
+      { kind: "shift", greenPercent: 33 },
+    ]);
     expect(reassertIntents("asg-swap", { intent: { kind: "scale-green", capacity: 2 }, after: { greenPercent: 0 } })).toEqual([
       { kind: "shift", greenPercent: 0 },
       { kind: "rollback" },
@@ -214,7 +224,11 @@ describe("reassertIntents and planReaches", () => {
   it("accepts only a plan that ends where the reference ended", () => {
     expect(planReaches({ pattern: "asg-swap", after: { greenPercent: 33.33 } }, { greenPercent: 33.33 })).toBe(true);
     expect(planReaches({ pattern: "asg-swap", after: { greenPercent: 25 } }, { greenPercent: 33.33 })).toBe(false);
-    expect(planReaches({ pattern: "ecs-rolling", after: { greenPercent: 100, taskDefinition: "n:40" } }, { greenPercent: 100, taskDefinition: "n:41" })).toBe(false);
-    expect(planReaches({ pattern: "ecs-rolling", after: { greenPercent: 100, taskDefinition: "n:41" } }, { greenPercent: 100, taskDefinition: "n:41" })).toBe(true);
+    expect(
+      planReaches({ pattern: "ecs-rolling", after: { greenPercent: 100, taskDefinition: "n:40" } }, { greenPercent: 100, taskDefinition: "n:41" }),
+    ).toBe(false);
+    expect(
+      planReaches({ pattern: "ecs-rolling", after: { greenPercent: 100, taskDefinition: "n:41" } }, { greenPercent: 100, taskDefinition: "n:41" }),
+    ).toBe(true);
   });
 });

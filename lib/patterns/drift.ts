@@ -66,7 +66,9 @@ function asgSwapDesiredShare(state: AppState): number | null {
 function ecsSettled(state: AppState): boolean {
   return (["blue", "green"] as const).every((c) => {
     const ecs = state.environments[c].ecs;
-    return ecs !== undefined && ecs.running === ecs.desired && ecs.pending === 0 && state.environments[c].instances.every((i) => i.health !== "draining");
+    return (
+      ecs !== undefined && ecs.running === ecs.desired && ecs.pending === 0 && state.environments[c].instances.every((i) => i.health !== "draining")
+    );
   });
 }
 
@@ -101,7 +103,6 @@ export function detectDrift(expected: PlanEnds, state: AppState): DriftFigures |
     }
   }
 }
-
 
 /**
  * Drift against the last successful operation `reference`, given the application's current (or

@@ -2,7 +2,16 @@
  * Pure helpers shared by the ECS patterns (ecs-elb-swap, ecs-dns-swap, ecs-rolling): a service's
  * capacity, its PRIMARY deployment, its tasks as instance views, and version labels.
  */
-import type { AwsCall, CapacityView, EcsDeploymentView, EcsServiceView, HealthState, InstanceView, JsonObject, WaitCondition } from "@/lib/domain/types";
+import type {
+  AwsCall,
+  CapacityView,
+  EcsDeploymentView,
+  EcsServiceView,
+  HealthState,
+  InstanceView,
+  JsonObject,
+  WaitCondition,
+} from "@/lib/domain/types";
 
 // The adapter's output shapes live with the adapter (lib/aws knows nothing of the patterns).
 export type { EcsTaskInfo, TargetHealthInfo } from "@/lib/aws/ecs-shapes";

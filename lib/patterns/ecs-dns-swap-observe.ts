@@ -38,7 +38,10 @@ export function ecsDnsSwapVersion(records: DnsRecordView[], environments: Record
 
 async function observeColor(clients: AwsClients, app: EcsDnsSwapAppConfig, color: Color): Promise<EnvironmentState> {
   const cfg = app[color];
-  const [services, alb] = await Promise.all([describeServices(clients.ecs, app.cluster, [cfg.service]), describeAlb(clients.elbv2, cfg.loadBalancer)]);
+  const [services, alb] = await Promise.all([
+    describeServices(clients.ecs, app.cluster, [cfg.service]),
+    describeAlb(clients.elbv2, cfg.loadBalancer),
+  ]);
   const read = services.get(cfg.service) ?? null;
   // The configured target group wins; else the one the service registers its tasks with on this ALB.
   const tgRef = cfg.targetGroup ?? read?.targetGroupArns[0];
@@ -146,7 +149,14 @@ export function ecsDnsSwapMetrics(state: AppState, periodS: number): { queries: 
       for (const e of ALB_TARGET_GROUP_CATALOG) series.push({ id: queryId(color, e.key), metric: e.metric, stat: e.stat, color, unit: e.unit });
     } else if (dims) {
       for (const e of ALB_TARGET_GROUP_CATALOG.filter((x) => !x.metric.endsWith("HostCount"))) {
-        queries.push({ id: queryId(color, e.key), namespace: "AWS/ApplicationELB", metricName: e.metric, dimensions: { LoadBalancer: dims.loadBalancer }, stat: e.stat, periodS });
+        queries.push({
+          id: queryId(color, e.key),
+          namespace: "AWS/ApplicationELB",
+          metricName: e.metric,
+          dimensions: { LoadBalancer: dims.loadBalancer },
+          stat: e.stat,
+          periodS,
+        });
         series.push({ id: queryId(color, e.key), metric: e.metric, stat: e.stat, color, unit: e.unit });
       }
     }

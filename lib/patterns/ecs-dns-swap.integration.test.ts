@@ -100,7 +100,10 @@ describe("ecs-dns-swap on the practice range", () => {
     expect(blueEcs?.deployments[0]).toMatchObject({ status: "PRIMARY", taskDefinition: "profile:41", rolloutState: "COMPLETED", running: 4 });
     expect(blueEcs?.circuitBreaker).toEqual({ enabled: true, rollback: true });
     expect(blueEcs?.events[0]?.message).toMatch(/has reached a steady state/);
-    expect(state.environments.blue.loadBalancer.cloudWatch).toMatchObject({ loadBalancer: expect.stringMatching(/^app\/profile-blue\//), targetGroup: expect.stringMatching(/^targetgroup\/profile-blue-tg\//) });
+    expect(state.environments.blue.loadBalancer.cloudWatch).toMatchObject({
+      loadBalancer: expect.stringMatching(/^app\/profile-blue\//),
+      targetGroup: expect.stringMatching(/^targetgroup\/profile-blue-tg\//),
+    });
     // Green's target group is not configured: it is found from the service.
     expect(state.environments.green.loadBalancer.cloudWatch?.targetGroup).toMatch(/^targetgroup\/profile-green-tg\//);
   });

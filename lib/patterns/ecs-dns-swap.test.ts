@@ -21,7 +21,13 @@ function aliasRecord(color: Color, weight: number, extra: Partial<RecordSet> = {
   return { color, name: rec.name, type: rec.type, setIdentifier: color, weight, ttl: null, target: rec.aliasTarget?.dnsName ?? "", record: rec };
 }
 
-function deployment(status: string, td: string, n: { desired: number; running: number; pending?: number }, rolloutState: string | null = "COMPLETED", reason: string | null = null): EcsDeploymentView {
+function deployment(
+  status: string,
+  td: string,
+  n: { desired: number; running: number; pending?: number },
+  rolloutState: string | null = "COMPLETED",
+  reason: string | null = null,
+): EcsDeploymentView {
   return {
     id: `ecs-svc/${status}-${td}`,
     status,
@@ -79,7 +85,12 @@ function state(f: Fixture): AppState {
     environments: { blue: env("blue", blue), green: env("green", green) },
     configured: { greenPercent: configuredGreenPercent(bw, gw) },
     observed: { greenPercent: null, blueRequests: 0, greenRequests: 0 },
-    dns: { hostedZoneId: "ZDEMO", records: f.records ?? [aliasRecord("blue", bw), aliasRecord("green", gw)], changeStatus: null, reactionSeconds: 180 },
+    dns: {
+      hostedZoneId: "ZDEMO",
+      records: f.records ?? [aliasRecord("blue", bw), aliasRecord("green", gw)],
+      changeStatus: null,
+      reactionSeconds: 180,
+    },
     granularityPercent: 1,
     version: "v",
   };
@@ -119,31 +130,108 @@ const GREEN_ROLLING: Fixture = {
 };
 const GREEN_FAILED: Fixture = {
   weights: [100, 0],
-  green: service("green", 4, 4, [deployment("PRIMARY", "profile:43", { desired: 4, running: 0 }, "FAILED", "ECS deployment circuit breaker: tasks failed to start.")]),
+  green: service("green", 4, 4, [
+    deployment("PRIMARY", "profile:43", { desired: 4, running: 0 }, "FAILED", "ECS deployment circuit breaker: tasks failed to start."),
+  ]),
 };
 const GREEN_BREAKER_ROLLBACK: Fixture = {
   weights: [100, 0],
   green: service("green", 4, 2, [
-    deployment("PRIMARY", "profile:42", { desired: 4, running: 2, pending: 2 }, "IN_PROGRESS", "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1."),
+    deployment(
+      "PRIMARY",
+      "profile:42",
+      { desired: 4, running: 2, pending: 2 },
+      "IN_PROGRESS",
+      "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1.",
+    ),
     deployment("ACTIVE", "profile:43", { desired: 4, running: 0 }, "FAILED", "ECS deployment circuit breaker: tasks failed to start."),
   ]),
 };
 
 describe("planEcsDnsSwap: shift, promote, roll back", () => {
   it.each([
-    { name: "all blue, green idle → 50 %", from: ALL_BLUE_IDLE, intent: { kind: "shift", greenPercent: 50 } as Intent, w: [50, 50], steps: ["scale-green", "change-weights"], scaleTo: 4 },
-    { name: "all blue, green idle → 1 %", from: ALL_BLUE_IDLE, intent: { kind: "shift", greenPercent: 1 } as Intent, w: [99, 1], steps: ["scale-green", "change-weights"], scaleTo: 4 },
-    { name: "all blue, green sized → 25 %", from: ALL_BLUE_SIZED, intent: { kind: "shift", greenPercent: 25 } as Intent, w: [75, 25], steps: ["check-green-steady", "change-weights"] },
-    { name: "mid-shift → 100 %", from: MID_SHIFT, intent: { kind: "shift", greenPercent: 100 } as Intent, w: [0, 100], steps: ["check-green-steady", "change-weights"] },
-    { name: "mid-shift → 0 % (shift)", from: MID_SHIFT, intent: { kind: "shift", greenPercent: 0 } as Intent, w: [100, 0], steps: ["change-weights"] },
-    { name: "mid-shift promote", from: MID_SHIFT, intent: { kind: "promote" } as Intent, w: [0, 100], steps: ["check-green-steady", "change-weights"] },
-    { name: "all blue promote scales green", from: ALL_BLUE_IDLE, intent: { kind: "promote" } as Intent, w: [0, 100], steps: ["scale-green", "change-weights"], scaleTo: 4 },
-    { name: "all green → 50 %", from: ALL_GREEN, intent: { kind: "shift", greenPercent: 50 } as Intent, w: [50, 50], steps: ["check-green-steady", "change-weights"] },
+    {
+      name: "all blue, green idle → 50 %",
+      from: ALL_BLUE_IDLE,
+      intent: { kind: "shift", greenPercent: 50 } as Intent,
+      w: [50, 50],
+      steps: ["scale-green", "change-weights"],
+      scaleTo: 4,
+    },
+    {
+      name: "all blue, green idle → 1 %",
+      from: ALL_BLUE_IDLE,
+      intent: { kind: "shift", greenPercent: 1 } as Intent,
+      w: [99, 1],
+      steps: ["scale-green", "change-weights"],
+      scaleTo: 4,
+    },
+    {
+      name: "all blue, green sized → 25 %",
+      from: ALL_BLUE_SIZED,
+      intent: { kind: "shift", greenPercent: 25 } as Intent,
+      w: [75, 25],
+      steps: ["check-green-steady", "change-weights"],
+    },
+    {
+      name: "mid-shift → 100 %",
+      from: MID_SHIFT,
+      intent: { kind: "shift", greenPercent: 100 } as Intent,
+      w: [0, 100],
+      steps: ["check-green-steady", "change-weights"],
+    },
+    {
+      name: "mid-shift → 0 % (shift)",
+      from: MID_SHIFT,
+      intent: { kind: "shift", greenPercent: 0 } as Intent,
+      w: [100, 0],
+      steps: ["change-weights"],
+    },
+    {
+      name: "mid-shift promote",
+      from: MID_SHIFT,
+      intent: { kind: "promote" } as Intent,
+      w: [0, 100],
+      steps: ["check-green-steady", "change-weights"],
+    },
+    {
+      name: "all blue promote scales green",
+      from: ALL_BLUE_IDLE,
+      intent: { kind: "promote" } as Intent,
+      w: [0, 100],
+      steps: ["scale-green", "change-weights"],
+      scaleTo: 4,
+    },
+    {
+      name: "all green → 50 %",
+      from: ALL_GREEN,
+      intent: { kind: "shift", greenPercent: 50 } as Intent,
+      w: [50, 50],
+      steps: ["check-green-steady", "change-weights"],
+    },
     { name: "all green rollback", from: ALL_GREEN, intent: { kind: "rollback" } as Intent, w: [100, 0], steps: ["change-weights"] },
     { name: "mid-shift rollback", from: MID_SHIFT, intent: { kind: "rollback" } as Intent, w: [100, 0], steps: ["change-weights"] },
-    { name: "all blue rollback re-asserts blue", from: ALL_BLUE_IDLE, intent: { kind: "rollback" } as Intent, w: [100, 0], steps: ["change-weights"] },
-    { name: "green mid-rollout → 10 % waits for steady", from: GREEN_ROLLING, intent: { kind: "shift", greenPercent: 10 } as Intent, w: [90, 10], steps: ["check-green-steady", "change-weights"] },
-    { name: "green rolled back by the breaker → rollback", from: GREEN_BREAKER_ROLLBACK, intent: { kind: "rollback" } as Intent, w: [100, 0], steps: ["change-weights"] },
+    {
+      name: "all blue rollback re-asserts blue",
+      from: ALL_BLUE_IDLE,
+      intent: { kind: "rollback" } as Intent,
+      w: [100, 0],
+      steps: ["change-weights"],
+    },
+    {
+      name: "green mid-rollout → 10 % waits for steady",
+      from: GREEN_ROLLING,
+      intent: { kind: "shift", greenPercent: 10 } as Intent,
+      w: [90, 10],
+      steps: ["check-green-steady", "change-weights"],
+    },
+    {
+      name: "green rolled back by the breaker → rollback",
+      from: GREEN_BREAKER_ROLLBACK,
+      intent: { kind: "rollback" } as Intent,
+      w: [100, 0],
+      steps: ["change-weights"],
+    },
     { name: "green failed → rollback", from: GREEN_FAILED, intent: { kind: "rollback" } as Intent, w: [100, 0], steps: ["change-weights"] },
   ])("$name", ({ from, intent, w, steps, scaleTo }) => {
     const p = plan(planEcsDnsSwap(state(from), intent, reassert));
@@ -156,7 +244,11 @@ describe("planEcsDnsSwap: shift, promote, roll back", () => {
     expect(p.steps.at(-1)?.wait?.kind).toBe("route53-change-insync");
     const scale = p.steps.find((s) => s.id === "scale-green");
     if (scaleTo !== undefined) {
-      expect(scale?.call).toEqual({ service: "ecs", operation: "UpdateService", input: { cluster: "prod", service: "profile-green", desiredCount: scaleTo } });
+      expect(scale?.call).toEqual({
+        service: "ecs",
+        operation: "UpdateService",
+        input: { cluster: "prod", service: "profile-green", desiredCount: scaleTo },
+      });
       expect(scale?.wait).toMatchObject({ kind: "ecs-steady", cluster: "prod", service: "profile-green" });
     } else {
       expect(scale).toBeUndefined();
@@ -237,7 +329,11 @@ describe("planEcsDnsSwap: scale-green", () => {
   ])("sets green's desired count to $capacity and waits for a steady state", ({ from, capacity }) => {
     const p = plan(planEcsDnsSwap(state(from), { kind: "scale-green", capacity }, ctx));
     expect(p.steps).toHaveLength(1);
-    expect(p.steps[0]?.call).toEqual({ service: "ecs", operation: "UpdateService", input: { cluster: "prod", service: "profile-green", desiredCount: capacity } });
+    expect(p.steps[0]?.call).toEqual({
+      service: "ecs",
+      operation: "UpdateService",
+      input: { cluster: "prod", service: "profile-green", desiredCount: capacity },
+    });
     expect(p.steps[0]?.wait).toMatchObject({ kind: "ecs-steady", service: "profile-green" });
     expect(p.after.greenPercent).toBe(p.before.greenPercent);
   });
@@ -263,11 +359,31 @@ describe("planEcsDnsSwap: refusals", () => {
     { name: "already at 0 %", from: ALL_BLUE_IDLE, intent: { kind: "shift", greenPercent: 0 } as Intent, reason: /already receives 0 %/ },
     { name: "already at 50 %", from: MID_SHIFT, intent: { kind: "shift", greenPercent: 50 } as Intent, reason: /already receives 50 %/ },
     { name: "promote when all green", from: ALL_GREEN, intent: { kind: "promote" } as Intent, reason: /already receives 100 %/ },
-    { name: "green's rollout failed", from: GREEN_FAILED, intent: { kind: "shift", greenPercent: 10 } as Intent, reason: /profile:43 failed .*tasks failed to start/ },
-    { name: "deploy-revision", from: ALL_BLUE_IDLE, intent: { kind: "deploy-revision", taskDefinition: "profile:43" } as Intent, reason: /deploy-revision does not apply/ },
+    {
+      name: "green's rollout failed",
+      from: GREEN_FAILED,
+      intent: { kind: "shift", greenPercent: 10 } as Intent,
+      reason: /profile:43 failed .*tasks failed to start/,
+    },
+    {
+      name: "deploy-revision",
+      from: ALL_BLUE_IDLE,
+      intent: { kind: "deploy-revision", taskDefinition: "profile:43" } as Intent,
+      reason: /deploy-revision does not apply/,
+    },
     { name: "standby", from: ALL_BLUE_IDLE, intent: { kind: "standby-enter", color: "blue" } as Intent, reason: /standby-enter does not apply/ },
-    { name: "no capacity anywhere", from: { weights: [100, 0], blue: service("blue", 0), green: service("green", 0) } as Fixture, intent: { kind: "shift", greenPercent: 10 } as Intent, reason: /Neither service wants any task/ },
-    { name: "green service not read", from: { weights: [100, 0], green: null } as Fixture, intent: { kind: "shift", greenPercent: 10 } as Intent, reason: /Green's ECS service was not read/ },
+    {
+      name: "no capacity anywhere",
+      from: { weights: [100, 0], blue: service("blue", 0), green: service("green", 0) } as Fixture,
+      intent: { kind: "shift", greenPercent: 10 } as Intent,
+      reason: /Neither service wants any task/,
+    },
+    {
+      name: "green service not read",
+      from: { weights: [100, 0], green: null } as Fixture,
+      intent: { kind: "shift", greenPercent: 10 } as Intent,
+      reason: /Green's ECS service was not read/,
+    },
   ])("refuses $name", ({ from, intent, reason }) => {
     expect(planEcsDnsSwap(state(from), intent, ctx)).toEqual({ ok: false, reason: expect.stringMatching(reason) });
   });
@@ -283,7 +399,10 @@ describe("planEcsDnsSwap: refusals", () => {
   it("refuses an alias that points at another load balancer than the colour's", () => {
     const wrong = aliasRecord("green", 0, { aliasTarget: { hostedZoneId: ZONE, dnsName: lbDns("blue"), evaluateTargetHealth: false } });
     const result = planEcsDnsSwap(state({ weights: [100, 0], records: [aliasRecord("blue", 100), wrong] }), { kind: "shift", greenPercent: 5 }, ctx);
-    expect(result).toEqual({ ok: false, reason: expect.stringMatching(/green's alias record points at profile-blue-.*not at green's load balancer profile-green/) });
+    expect(result).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/green's alias record points at profile-blue-.*not at green's load balancer profile-green/),
+    });
   });
 
   it("refuses when a colour's record is missing", () => {

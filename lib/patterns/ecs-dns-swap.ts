@@ -101,7 +101,13 @@ function aliasRecords(state: AppState): { blue: DnsRecordView; green: DnsRecordV
   return { blue, green };
 }
 
-function changeWeightsStep(state: AppState, records: { blue: DnsRecordView; green: DnsRecordView }, target: number, verb: string, scale: number): Step {
+function changeWeightsStep(
+  state: AppState,
+  records: { blue: DnsRecordView; green: DnsRecordView },
+  target: number,
+  verb: string,
+  scale: number,
+): Step {
   const weights = weightsFor(target);
   return {
     id: "change-weights",
@@ -198,7 +204,14 @@ export function planEcsDnsSwap(state: AppState, intent: Intent, ctx: PlanContext
   const current = state.configured.greenPercent;
   const bothZero = records.blue.weight + records.green.weight === 0;
   // Blue must also run its tasks: a blue scaled to 0 after a promote is not "on blue".
-  if (intent.kind === "rollback" && records.green.weight === 0 && records.blue.weight > 0 && blueSvc && blueSvc.desired > 0 && blueSvc.running >= blueSvc.desired) {
+  if (
+    intent.kind === "rollback" &&
+    records.green.weight === 0 &&
+    records.blue.weight > 0 &&
+    blueSvc &&
+    blueSvc.desired > 0 &&
+    blueSvc.running >= blueSvc.desired
+  ) {
     const done = nothingToDoPlan(
       state,
       "ecs-dns-swap",

@@ -105,7 +105,11 @@ export async function observeEcsElbSwap(clients: AwsClients, app: EcsElbSwapAppC
     observed: { greenPercent: null, blueRequests: 0, greenRequests: 0, source: "none" },
     granularityPercent: ecsElbGranularity(budget),
     version: ecsElbStateVersion(
-      COLORS.map((c, i) => ({ desired: reads[i]?.view.desired ?? 0, taskDefinition: reads[i]?.view.taskDefinition ?? "", targetGroup: groups[i]?.arn ?? "" })),
+      COLORS.map((c, i) => ({
+        desired: reads[i]?.view.desired ?? 0,
+        taskDefinition: reads[i]?.view.taskDefinition ?? "",
+        targetGroup: groups[i]?.arn ?? "",
+      })),
     ),
   };
 }
@@ -127,7 +131,10 @@ export function ecsElbSwapMetrics(app: EcsElbSwapAppConfig, state: AppState, per
     blue.targetGroup === green.targetGroup
       ? sharedTargetGroupPlan({ loadBalancer: blue.loadBalancer, targetGroup: blue.targetGroup }, periodS)
       : perColourTargetGroupPlan(
-          { blue: { loadBalancer: blue.loadBalancer, targetGroup: blue.targetGroup }, green: { loadBalancer: green.loadBalancer, targetGroup: green.targetGroup } },
+          {
+            blue: { loadBalancer: blue.loadBalancer, targetGroup: blue.targetGroup },
+            green: { loadBalancer: green.loadBalancer, targetGroup: green.targetGroup },
+          },
           periodS,
         );
   return mergePlans(alb, services);

@@ -86,7 +86,13 @@ describe("ecs-elb-swap on the practice range", () => {
     const state = await observeEcsElbSwap(clients, app);
     const blue = state.environments.blue;
     const green = state.environments.green;
-    expect(blue.ecs).toMatchObject({ cluster: "prod", service: "orders-blue", taskDefinition: demo.orders.services.blue.taskDefinition, desired: 4, running: 4 });
+    expect(blue.ecs).toMatchObject({
+      cluster: "prod",
+      service: "orders-blue",
+      taskDefinition: demo.orders.services.blue.taskDefinition,
+      desired: 4,
+      running: 4,
+    });
     expect(green.ecs).toMatchObject({ service: "orders-green", taskDefinition: demo.orders.services.green.taskDefinition, desired: 0, running: 0 });
     expect(blue.version).toBe("v41");
     expect(green.version).toBe("v42");

@@ -52,7 +52,14 @@ function env(color: Color, c: Colour, budget: number | undefined, tgArn: string)
     healthy: c.healthy ?? ecs.running,
     unhealthy: 0,
     instances: [],
-    capacity: { desired: c.desired, inService: ecs.running, pending: ecs.pending, standby: 0, min: 0, ...(budget === undefined ? {} : { max: budget }) },
+    capacity: {
+      desired: c.desired,
+      inService: ecs.running,
+      pending: ecs.pending,
+      standby: 0,
+      min: 0,
+      ...(budget === undefined ? {} : { max: budget }),
+    },
     ecs,
   };
 }
@@ -223,17 +230,20 @@ describe("planEcsElbSwap", () => {
       steps: ["raise-green:orders-green=2", "check-healthy:healthy>=5", "lower-blue:orders-blue=2"],
       after: 50,
     },
-  ] as { name: string; blue: Colour; green: Colour; intent: Intent; steps: string[]; after: number }[])("$name", ({ blue, green, intent, steps, after }) => {
-    const p = plan(planEcsElbSwap(state(blue, green), intent, reassert));
-    expect(outline(p)).toEqual(steps);
-    expect(p.after.greenPercent).toBe(after);
-    for (const s of p.steps.filter((x) => x.call)) {
-      expect(s.call).toMatchObject({ service: "ecs", operation: "UpdateService", input: { cluster: "prod" } });
-      expect(s.wait).toMatchObject({ kind: "ecs-steady", cluster: "prod", service: s.call?.input.service });
-    }
-    const health = p.steps.find((s) => s.id === "check-healthy")?.wait;
-    expect(health).toMatchObject({ kind: "tg-healthy", targetGroupArn: TG });
-  });
+  ] as { name: string; blue: Colour; green: Colour; intent: Intent; steps: string[]; after: number }[])(
+    "$name",
+    ({ blue, green, intent, steps, after }) => {
+      const p = plan(planEcsElbSwap(state(blue, green), intent, reassert));
+      expect(outline(p)).toEqual(steps);
+      expect(p.after.greenPercent).toBe(after);
+      for (const s of p.steps.filter((x) => x.call)) {
+        expect(s.call).toMatchObject({ service: "ecs", operation: "UpdateService", input: { cluster: "prod" } });
+        expect(s.wait).toMatchObject({ kind: "ecs-steady", cluster: "prod", service: s.call?.input.service });
+      }
+      const health = p.steps.find((s) => s.id === "check-healthy")?.wait;
+      expect(health).toMatchObject({ kind: "tg-healthy", targetGroupArn: TG });
+    },
+  );
 
   it("never touches task definitions: only desired counts change", () => {
     const p = plan(planEcsElbSwap(state({ desired: 4 }, { desired: 0 }), { kind: "promote" }, ctx));
@@ -248,8 +258,18 @@ describe("planEcsElbSwap", () => {
     ["more green tasks than the budget", state({ desired: 4 }, { desired: 0 }), { kind: "scale-green", capacity: 5 }, /at most 4 tasks/],
     ["a negative task count", state({ desired: 4 }, { desired: 0 }), { kind: "scale-green", capacity: -1 }, /whole number, 0 or more/],
     ["an empty budget", state({ desired: 0 }, { desired: 0 }, { budget: null }), { kind: "shift", greenPercent: 50 }, /no task budget/],
-    ["giving tasks to a green whose deployment failed", state({ desired: 4 }, { desired: 0, failed: true }), { kind: "shift", greenPercent: 25 }, /deployment of orders:42 failed/],
-    ["two target groups (the ALB would split by weights)", state({ desired: 4 }, { desired: 0 }, { greenTg: TG_GREEN }), { kind: "rollback" }, /different target groups/],
+    [
+      "giving tasks to a green whose deployment failed",
+      state({ desired: 4 }, { desired: 0, failed: true }),
+      { kind: "shift", greenPercent: 25 },
+      /deployment of orders:42 failed/,
+    ],
+    [
+      "two target groups (the ALB would split by weights)",
+      state({ desired: 4 }, { desired: 0 }, { greenTg: TG_GREEN }),
+      { kind: "rollback" },
+      /different target groups/,
+    ],
     ["a standby intent", state({ desired: 4 }, { desired: 0 }), { kind: "standby-enter", color: "blue" }, /does not apply/],
   ] as [string, AppState, Intent, RegExp][])("refuses %s", (_name, s, intent, reason) => {
     const result = planEcsElbSwap(s, intent, ctx);

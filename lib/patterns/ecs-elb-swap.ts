@@ -28,11 +28,9 @@ export const ecsElbSwapDescription: PatternDescription = {
   intents: ["shift", "promote", "rollback", "scale-green"],
   risks: {
     applicationIssues: "Good: green serves a share of real requests, one task at a time, before promotion.",
-    performance:
-      "Good: one load balancer and one target group; the growing side is healthy before the other shrinks, so capacity never dips.",
+    performance: "Good: one load balancer and one target group; the growing side is healthy before the other shrinks, so capacity never dips.",
     peopleProcess: "Fair: a shift is two desired-count changes with waits; the share moves in whole tasks (100 / total %).",
-    infrastructureFailure:
-      "Good: blue's service stays defined on its task definition and can be scaled back at any time; ECS replaces failed tasks.",
+    infrastructureFailure: "Good: blue's service stays defined on its task definition and can be scaled back at any time; ECS replaces failed tasks.",
     rollback:
       "Fair: blue must start its tasks again (tens of seconds to minutes) before green is scaled to 0; requests in flight to green drain for the target group's deregistration delay.",
     cost: "Good: the task budget is fixed, so the swap runs no extra capacity beyond the one task being replaced.",
@@ -147,7 +145,13 @@ export function planEcsElbSwap(state: AppState, intent: Intent, ctx: PlanContext
   const target = taskShare(k, total);
   const settled = blue.desired === blue.target && green.desired === green.target && blue.running === blue.target && green.running === green.target;
   if (intent.kind === "rollback" && settled) {
-    const done = nothingToDoPlan(state, "ecs-elb-swap", intent, ctx, `blue's service ${blue.service} runs ${blue.running} of ${total} tasks, green's ${green.service} none`);
+    const done = nothingToDoPlan(
+      state,
+      "ecs-elb-swap",
+      intent,
+      ctx,
+      `blue's service ${blue.service} runs ${blue.running} of ${total} tasks, green's ${green.service} none`,
+    );
     if (done) return done;
   }
   if (intent.kind !== "rollback" && settled) {

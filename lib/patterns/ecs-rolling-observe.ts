@@ -1,6 +1,15 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { AppError, type AppState, type CapacityView, type Color, type EcsServiceView, type EnvironmentState, type LoadBalancerView, type MetricSeries } from "@/lib/domain/types";
+import {
+  AppError,
+  type AppState,
+  type CapacityView,
+  type Color,
+  type EcsServiceView,
+  type EnvironmentState,
+  type LoadBalancerView,
+  type MetricSeries,
+} from "@/lib/domain/types";
 import type { AwsClients } from "@/lib/aws/clients";
 import type { MetricQuery } from "@/lib/aws/cloudwatch";
 import { describeServices, describeTaskDefinitionVersions, listFamilyRevisions, listServiceTasks } from "@/lib/aws/ecs";
@@ -46,7 +55,11 @@ function capacityOf(view: EcsServiceView, onPrimary: boolean): CapacityView {
  * converges to), blue = every other task (what it replaces); `configured.greenPercent` is the rollout
  * progress, the share of running tasks on the PRIMARY's task definition.
  */
-export async function observeEcsRolling(clients: AwsClients, app: EcsRollingAppConfig, opts: { now?: Date; lastDeploy?: LastDeploy | null } = {}): Promise<AppState> {
+export async function observeEcsRolling(
+  clients: AwsClients,
+  app: EcsRollingAppConfig,
+  opts: { now?: Date; lastDeploy?: LastDeploy | null } = {},
+): Promise<AppState> {
   const services = await describeServices(clients.ecs, app.cluster, [app.service]);
   const read = services.get(app.service);
   if (!read) throw new AppError("not_found", `ECS service ${app.service} does not exist in cluster ${app.cluster}`);
@@ -72,7 +85,13 @@ export async function observeEcsRolling(clients: AwsClients, app: EcsRollingAppC
   const byId = new Map<string, TargetHealthInfo>(targets.map((t) => [t.id, t]));
   const primaryTd = analysis.primaryTaskDefinition;
   const loadBalancer: LoadBalancerView = alb
-    ? { kind: "alb", name: alb.name, dnsName: alb.dnsName, arn: alb.arn, cloudWatch: tg ? { loadBalancer: alb.dimension, targetGroup: tg.dimension } : { loadBalancer: alb.dimension } }
+    ? {
+        kind: "alb",
+        name: alb.name,
+        dnsName: alb.dnsName,
+        arn: alb.arn,
+        cloudWatch: tg ? { loadBalancer: alb.dimension, targetGroup: tg.dimension } : { loadBalancer: alb.dimension },
+      }
     : { kind: "none", name: app.service };
 
   const env = (color: Color, own: EcsTaskInfo[]): EnvironmentState => {
@@ -95,7 +114,13 @@ export async function observeEcsRolling(clients: AwsClients, app: EcsRollingAppC
     appId: app.id,
     pattern: "ecs-rolling",
     observedAt: (opts.now ?? new Date()).toISOString(),
-    environments: { blue: env("blue", tasks.filter((t) => !onPrimary(t))), green: env("green", tasks.filter(onPrimary)) },
+    environments: {
+      blue: env(
+        "blue",
+        tasks.filter((t) => !onPrimary(t)),
+      ),
+      green: env("green", tasks.filter(onPrimary)),
+    },
     configured: { greenPercent: analysis.progressPercent },
     observed: { greenPercent: null, blueRequests: 0, greenRequests: 0 },
     rollout: {
@@ -116,13 +141,18 @@ export async function observeEcsRolling(clients: AwsClients, app: EcsRollingAppC
  * service name, so the metrics cannot be split by colour: they are the whole service's, charted on
  * green (the revision ECS converges to), and there is no observed traffic share.
  */
-export function ecsRollingMetrics(app: EcsRollingAppConfig, state: AppState, periodS: number): { queries: MetricQuery[]; series: Omit<MetricSeries, "points">[] } {
+export function ecsRollingMetrics(
+  app: EcsRollingAppConfig,
+  state: AppState,
+  periodS: number,
+): { queries: MetricQuery[]; series: Omit<MetricSeries, "points">[] } {
   const queries: MetricQuery[] = [];
   const series: Omit<MetricSeries, "points">[] = [];
   const dims = state.environments.green.loadBalancer.cloudWatch;
   if (dims?.targetGroup) {
     queries.push(...albTargetGroupQueries("green", { loadBalancer: dims.loadBalancer, targetGroup: dims.targetGroup }, periodS));
-    for (const e of ALB_TARGET_GROUP_CATALOG) series.push({ id: queryId("green", e.key), metric: e.metric, stat: e.stat, color: "green", unit: e.unit });
+    for (const e of ALB_TARGET_GROUP_CATALOG)
+      series.push({ id: queryId("green", e.key), metric: e.metric, stat: e.stat, color: "green", unit: e.unit });
   }
   queries.push(...ecsServiceQueries("green", { cluster: app.cluster, service: app.service }, periodS));
   for (const e of ECS_SERVICE_CATALOG) series.push({ id: queryId("green", e.key), metric: e.metric, stat: e.stat, color: "green", unit: e.unit });

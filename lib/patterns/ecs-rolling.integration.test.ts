@@ -94,7 +94,15 @@ async function executeJournaled(plan: Plan): Promise<Operation> {
     startedAt: at,
     finishedAt: at,
     error: null,
-    steps: plan.steps.map((step, index) => ({ ...step, index, status: "succeeded", startedAt: at, finishedAt: at, output: outputs[index] ?? null, error: null })),
+    steps: plan.steps.map((step, index) => ({
+      ...step,
+      index,
+      status: "succeeded",
+      startedAt: at,
+      finishedAt: at,
+      output: outputs[index] ?? null,
+      error: null,
+    })),
     before: plan.before,
     after: plan.after,
   };
@@ -168,7 +176,12 @@ describe("ecs-rolling on the practice range", () => {
     expect(mid?.configured.greenPercent).toBe(mid?.rollout?.progressPercent);
 
     const done = await observeEcsRolling(clients, app);
-    expect(done.rollout).toMatchObject({ state: "COMPLETED", progressPercent: 100, primaryTaskDefinition: "notifications:42", previousTaskDefinition: "notifications:41" });
+    expect(done.rollout).toMatchObject({
+      state: "COMPLETED",
+      progressPercent: 100,
+      primaryTaskDefinition: "notifications:42",
+      previousTaskDefinition: "notifications:41",
+    });
     expect(done.environments.green).toMatchObject({ version: "notifications:42 (v42)", healthy: 4 });
     expect(done.environments.green.ecs?.events.some((e) => /deployment completed/.test(e.message))).toBe(true);
     expect(done.version).not.toBe(before.version);
@@ -190,7 +203,9 @@ describe("ecs-rolling on the practice range", () => {
     const deploy = planOrFail(before, { kind: "deploy-revision", taskDefinition: "notifications:43" });
     const err = await execute(deploy).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
-    expect((err as AppError).userMessage).toMatch(/ECS deployment of notifications:43 failed: .*circuit breaker.*; ECS is rolling back to notifications:41/);
+    expect((err as AppError).userMessage).toMatch(
+      /ECS deployment of notifications:43 failed: .*circuit breaker.*; ECS is rolling back to notifications:41/,
+    );
 
     const failed = await observeEcsRolling(clients, app);
     expect(failed.rollout?.primaryTaskDefinition).toBe("notifications:41");
@@ -226,17 +241,35 @@ describe("ecs-rolling on the practice range", () => {
     const steady = await observeEcsRolling(clients, app);
     expect(steady.rollout).toMatchObject({ state: "COMPLETED", primaryTaskDefinition: "notifications:41", previousTaskDefinition: null });
     expect(steady.environments.green.ecs?.deployments.map((d) => d.status)).toEqual(["PRIMARY"]);
-    expect(planEcsRolling(steady, { kind: "rollback" }, { waitScale: 1 })).toEqual({ ok: false, reason: expect.stringMatching(/choose the revision to roll back to/) });
+    expect(planEcsRolling(steady, { kind: "rollback" }, { waitScale: 1 })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/choose the revision to roll back to/),
+    });
     // A revision named by hand is checked against the family's ACTIVE revisions ECS lists.
-    expect(planEcsRolling(steady, { kind: "rollback", taskDefinition: "notifications:44" }, { waitScale: 1 })).toEqual({ ok: false, reason: expect.stringMatching(/not an ACTIVE revision of notifications/) });
-    expect(planEcsRolling(steady, { kind: "rollback", taskDefinition: "orders:1" }, { waitScale: 1 })).toEqual({ ok: false, reason: expect.stringMatching(/belongs to family orders/) });
+    expect(planEcsRolling(steady, { kind: "rollback", taskDefinition: "notifications:44" }, { waitScale: 1 })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/not an ACTIVE revision of notifications/),
+    });
+    expect(planEcsRolling(steady, { kind: "rollback", taskDefinition: "orders:1" }, { waitScale: 1 })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/belongs to family orders/),
+    });
 
     // Teal deploys :42: while ECS lists the replaced deployment, that is the target.
     const deployed = await executeJournaled(planOrFail(steady, { kind: "deploy-revision", taskDefinition: "notifications:42" }));
     const hints = observeHintsFrom(deployed);
-    expect(hints.lastDeploy).toMatchObject({ kind: "deploy", from: "notifications:41", to: "notifications:42", deploymentId: expect.stringMatching(/^ecs-svc\//) });
+    expect(hints.lastDeploy).toMatchObject({
+      kind: "deploy",
+      from: "notifications:41",
+      to: "notifications:42",
+      deploymentId: expect.stringMatching(/^ecs-svc\//),
+    });
     const fresh = await observeEcsRolling(clients, app);
-    expect(fresh.rollout).toMatchObject({ state: "COMPLETED", primaryTaskDefinition: "notifications:42", previousTaskDefinition: "notifications:41" });
+    expect(fresh.rollout).toMatchObject({
+      state: "COMPLETED",
+      primaryTaskDefinition: "notifications:42",
+      previousTaskDefinition: "notifications:41",
+    });
     expect(fresh.environments.green.ecs?.deployments.find((d) => d.status === "PRIMARY")?.id).toBe(hints.lastDeploy?.deploymentId);
     // Once ECS forgets it, the PRIMARY is still the deployment Teal's deploy created: the journal says :41.
     await advance(HISTORY_GONE_MS);
@@ -251,7 +284,10 @@ describe("ecs-rolling on the practice range", () => {
     const rolledBack = await executeJournaled(back);
     const afterRollback = observeHintsFrom(rolledBack);
     expect(afterRollback.lastDeploy).toMatchObject({ kind: "rollback", from: "notifications:42", to: "notifications:41" });
-    expect((await observeEcsRolling(clients, app)).rollout).toMatchObject({ primaryTaskDefinition: "notifications:41", previousTaskDefinition: "notifications:42" });
+    expect((await observeEcsRolling(clients, app)).rollout).toMatchObject({
+      primaryTaskDefinition: "notifications:41",
+      previousTaskDefinition: "notifications:42",
+    });
     const again = await observeEcsRolling(clients, app, afterRollback);
     expect(again.rollout).toMatchObject({ primaryTaskDefinition: "notifications:41", previousTaskDefinition: "notifications:41" });
 
@@ -260,7 +296,11 @@ describe("ecs-rolling on the practice range", () => {
     expect(chosen.intent).toEqual({ kind: "rollback", taskDefinition: "notifications:40" });
     await executeJournaled(chosen);
     const onForty = await observeEcsRolling(clients, app);
-    expect(onForty.rollout).toMatchObject({ state: "COMPLETED", primaryTaskDefinition: "notifications:40", previousTaskDefinition: "notifications:41" });
+    expect(onForty.rollout).toMatchObject({
+      state: "COMPLETED",
+      primaryTaskDefinition: "notifications:40",
+      previousTaskDefinition: "notifications:41",
+    });
     expect(onForty.environments.green.instances.every((i) => i.launch === "notifications:40")).toBe(true);
   }, 180_000);
 });

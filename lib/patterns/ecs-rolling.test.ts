@@ -66,7 +66,13 @@ function state(v: EcsServiceView, lastDeploy: LastDeploy | null = null): AppStat
     environments: { blue: env("blue"), green: env("green") },
     configured: { greenPercent: a.progressPercent },
     observed: { greenPercent: null, blueRequests: 0, greenRequests: 0 },
-    rollout: { state: a.state, progressPercent: a.progressPercent, primaryTaskDefinition: a.primaryTaskDefinition, previousTaskDefinition: a.previousTaskDefinition, circuitBreakerRollback: a.circuitBreakerRollback },
+    rollout: {
+      state: a.state,
+      progressPercent: a.progressPercent,
+      primaryTaskDefinition: a.primaryTaskDefinition,
+      previousTaskDefinition: a.previousTaskDefinition,
+      circuitBreakerRollback: a.circuitBreakerRollback,
+    },
     granularityPercent: 25,
     version: "v",
   };
@@ -79,14 +85,20 @@ const STEADY_41 = () => view([d("PRIMARY", "notifications:41", 4, "COMPLETED")])
 const STEADY_41_FIRST = () => view([d("PRIMARY", "notifications:41", 4, "COMPLETED")], { revisions: ["notifications:42", "notifications:41"] });
 const COMPLETED_42_HISTORY_GONE = () => view([d("PRIMARY", "notifications:42", 4, "COMPLETED")]);
 const COMPLETED_42_OLD_LISTED = () => view([d("INACTIVE", "notifications:41", 0, "COMPLETED"), d("PRIMARY", "notifications:42", 4, "COMPLETED")]);
-const ROLLING_41_TO_42 = () => view([d("ACTIVE", "notifications:41", 3, "COMPLETED"), d("PRIMARY", "notifications:42", 1, "IN_PROGRESS", { pending: 2 })]);
+const ROLLING_41_TO_42 = () =>
+  view([d("ACTIVE", "notifications:41", 3, "COMPLETED"), d("PRIMARY", "notifications:42", 1, "IN_PROGRESS", { pending: 2 })]);
 const FAILED_NO_ROLLBACK = () =>
-  view([d("ACTIVE", "notifications:41", 4, "COMPLETED"), d("PRIMARY", "notifications:42", 0, "FAILED", { reason: BREAKER_REASON })], { rollback: false });
+  view([d("ACTIVE", "notifications:41", 4, "COMPLETED"), d("PRIMARY", "notifications:42", 0, "FAILED", { reason: BREAKER_REASON })], {
+    rollback: false,
+  });
 const BREAKER_ROLLING_BACK = () =>
   view([
     d("INACTIVE", "notifications:41", 0, "COMPLETED"),
     d("ACTIVE", "notifications:42", 1, "FAILED", { reason: BREAKER_REASON, id: "ecs-svc/failed" }),
-    d("PRIMARY", "notifications:41", 2, "IN_PROGRESS", { pending: 2, reason: "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1." }),
+    d("PRIMARY", "notifications:41", 2, "IN_PROGRESS", {
+      pending: 2,
+      reason: "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1.",
+    }),
   ]);
 const BREAKER_ROLLED_BACK = () =>
   view([
@@ -95,11 +107,14 @@ const BREAKER_ROLLED_BACK = () =>
   ]);
 
 const ROLLING_OVER_A_ROLLOUT = () =>
-  view([
-    d("ACTIVE", "notifications:41", 2, "COMPLETED"),
-    d("ACTIVE", "notifications:42", 2, "IN_PROGRESS"),
-    d("PRIMARY", "notifications:43", 0, "IN_PROGRESS", { pending: 2 }),
-  ], { revisions: ["notifications:43", "notifications:42", "notifications:41"] });
+  view(
+    [
+      d("ACTIVE", "notifications:41", 2, "COMPLETED"),
+      d("ACTIVE", "notifications:42", 2, "IN_PROGRESS"),
+      d("PRIMARY", "notifications:43", 0, "IN_PROGRESS", { pending: 2 }),
+    ],
+    { revisions: ["notifications:43", "notifications:42", "notifications:41"] },
+  );
 const CLASSIC_ROLLING = () => view([d("ACTIVE", "notifications:41", 2, null), d("PRIMARY", "notifications:42", 2, null)]);
 /** :42 completed long ago, from the deployment Teal's deploy created (the journal has its id). */
 const TEALS_42_HISTORY_GONE = () => view([d("PRIMARY", "notifications:42", 4, "COMPLETED", { id: "ecs-svc/teal" })]);
@@ -124,14 +139,63 @@ describe("analyseRollout", () => {
     // Nothing lists what ran before the PRIMARY: unknown, never guessed from the revision numbers.
     { name: "steady on :41", v: STEADY_41, state: "COMPLETED", progress: 100, primary: "notifications:41", previous: null },
     { name: "steady on the first revision", v: STEADY_41_FIRST, state: "COMPLETED", progress: 100, primary: "notifications:41", previous: null },
-    { name: ":42 completed, history gone", v: COMPLETED_42_HISTORY_GONE, state: "COMPLETED", progress: 100, primary: "notifications:42", previous: null },
-    { name: ":42 completed, old INACTIVE listed", v: COMPLETED_42_OLD_LISTED, state: "COMPLETED", progress: 100, primary: "notifications:42", previous: "notifications:41" },
+    {
+      name: ":42 completed, history gone",
+      v: COMPLETED_42_HISTORY_GONE,
+      state: "COMPLETED",
+      progress: 100,
+      primary: "notifications:42",
+      previous: null,
+    },
+    {
+      name: ":42 completed, old INACTIVE listed",
+      v: COMPLETED_42_OLD_LISTED,
+      state: "COMPLETED",
+      progress: 100,
+      primary: "notifications:42",
+      previous: "notifications:41",
+    },
     { name: "rolling :41 → :42", v: ROLLING_41_TO_42, state: "IN_PROGRESS", progress: 25, primary: "notifications:42", previous: "notifications:41" },
-    { name: ":42 FAILED, no breaker rollback", v: FAILED_NO_ROLLBACK, state: "FAILED", progress: 0, primary: "notifications:42", previous: "notifications:41" },
-    { name: "breaker rolling back to :41", v: BREAKER_ROLLING_BACK, state: "IN_PROGRESS", progress: 66.7, primary: "notifications:41", previous: "notifications:41" },
-    { name: "breaker rolled back to :41", v: BREAKER_ROLLED_BACK, state: "COMPLETED", progress: 100, primary: "notifications:41", previous: "notifications:41" },
-    { name: "rolling :42 → :43 before :42 completed: the last revision that completed", v: ROLLING_OVER_A_ROLLOUT, state: "IN_PROGRESS", progress: 0, primary: "notifications:43", previous: "notifications:41" },
-    { name: "classic ELB, no rollout states: the deployment being replaced", v: CLASSIC_ROLLING, state: "IN_PROGRESS", progress: 50, primary: "notifications:42", previous: "notifications:41" },
+    {
+      name: ":42 FAILED, no breaker rollback",
+      v: FAILED_NO_ROLLBACK,
+      state: "FAILED",
+      progress: 0,
+      primary: "notifications:42",
+      previous: "notifications:41",
+    },
+    {
+      name: "breaker rolling back to :41",
+      v: BREAKER_ROLLING_BACK,
+      state: "IN_PROGRESS",
+      progress: 66.7,
+      primary: "notifications:41",
+      previous: "notifications:41",
+    },
+    {
+      name: "breaker rolled back to :41",
+      v: BREAKER_ROLLED_BACK,
+      state: "COMPLETED",
+      progress: 100,
+      primary: "notifications:41",
+      previous: "notifications:41",
+    },
+    {
+      name: "rolling :42 → :43 before :42 completed: the last revision that completed",
+      v: ROLLING_OVER_A_ROLLOUT,
+      state: "IN_PROGRESS",
+      progress: 0,
+      primary: "notifications:43",
+      previous: "notifications:41",
+    },
+    {
+      name: "classic ELB, no rollout states: the deployment being replaced",
+      v: CLASSIC_ROLLING,
+      state: "IN_PROGRESS",
+      progress: 50,
+      primary: "notifications:42",
+      previous: "notifications:41",
+    },
   ])("$name", ({ v, state, progress, primary, previous }) => {
     const a = analyseRollout(v());
     expect(a).toMatchObject({ state, progressPercent: progress, primaryTaskDefinition: primary, previousTaskDefinition: previous });
@@ -169,18 +233,47 @@ describe("analyseRollout", () => {
 
 describe("planEcsRolling: deploy-revision", () => {
   it.each([
-    { name: "from steady :41 to :42", v: STEADY_41, td: "notifications:42", summary: "Deploy notifications:42 to notifications (replacing notifications:41)" },
-    { name: "an ARN, from steady :41", v: STEADY_41, td: `${ARN}notifications:42`, summary: "Deploy notifications:42 to notifications (replacing notifications:41)" },
-    { name: "an older revision from steady :42", v: COMPLETED_42_HISTORY_GONE, td: "notifications:40", summary: "Deploy notifications:40 to notifications (replacing notifications:42)" },
-    { name: "a fix after a FAILED rollout", v: FAILED_NO_ROLLBACK, td: "notifications:40", summary: "Deploy notifications:40 to notifications (replacing notifications:42)" },
-    { name: "again after the breaker rolled back", v: BREAKER_ROLLED_BACK, td: "notifications:42", summary: "Deploy notifications:42 to notifications (replacing notifications:41)" },
+    {
+      name: "from steady :41 to :42",
+      v: STEADY_41,
+      td: "notifications:42",
+      summary: "Deploy notifications:42 to notifications (replacing notifications:41)",
+    },
+    {
+      name: "an ARN, from steady :41",
+      v: STEADY_41,
+      td: `${ARN}notifications:42`,
+      summary: "Deploy notifications:42 to notifications (replacing notifications:41)",
+    },
+    {
+      name: "an older revision from steady :42",
+      v: COMPLETED_42_HISTORY_GONE,
+      td: "notifications:40",
+      summary: "Deploy notifications:40 to notifications (replacing notifications:42)",
+    },
+    {
+      name: "a fix after a FAILED rollout",
+      v: FAILED_NO_ROLLBACK,
+      td: "notifications:40",
+      summary: "Deploy notifications:40 to notifications (replacing notifications:42)",
+    },
+    {
+      name: "again after the breaker rolled back",
+      v: BREAKER_ROLLED_BACK,
+      td: "notifications:42",
+      summary: "Deploy notifications:42 to notifications (replacing notifications:41)",
+    },
   ])("$name", ({ v, td, summary }) => {
     const p = plan(planEcsRolling(state(v()), { kind: "deploy-revision", taskDefinition: td }, ctx));
     const target = shortTaskDefinitionName(td);
     expect(p.summary).toBe(summary);
     expect(p.steps).toHaveLength(1);
     const step = p.steps[0];
-    expect(step?.call).toEqual({ service: "ecs", operation: "UpdateService", input: { cluster: "prod", service: "notifications", taskDefinition: target } });
+    expect(step?.call).toEqual({
+      service: "ecs",
+      operation: "UpdateService",
+      input: { cluster: "prod", service: "notifications", taskDefinition: target },
+    });
     expect(step?.wait).toMatchObject({ kind: "ecs-steady", cluster: "prod", service: "notifications", taskDefinition: target, timeoutMs: 1_800_000 });
     // UpdateService to the revision the service already has starts no deployment: safe to re-run.
     expect(step?.skipIf).toBeUndefined();
@@ -192,12 +285,25 @@ describe("planEcsRolling: deploy-revision", () => {
     { name: "a revision already rolling out", v: ROLLING_41_TO_42, td: "notifications:42", reason: /already rolling out notifications:42/ },
     { name: "another revision during a rollout", v: ROLLING_41_TO_42, td: "notifications:40", reason: /rollout of notifications:42 is in progress/ },
     { name: "the revision that just failed", v: FAILED_NO_ROLLBACK, td: "notifications:42", reason: /already failed to deploy/ },
-    { name: "anything while the breaker rolls back", v: BREAKER_ROLLING_BACK, td: "notifications:40", reason: /circuit breaker is rolling notifications back from notifications:42 to notifications:41/ },
+    {
+      name: "anything while the breaker rolls back",
+      v: BREAKER_ROLLING_BACK,
+      td: "notifications:40",
+      reason: /circuit breaker is rolling notifications back from notifications:42 to notifications:41/,
+    },
     { name: "a revision that is not registered", v: STEADY_41, td: "notifications:43", reason: /not an ACTIVE revision of notifications/ },
-    { name: "another family", v: STEADY_41, td: "billing:3", reason: /belongs to family billing, but service notifications runs family notifications/ },
+    {
+      name: "another family",
+      v: STEADY_41,
+      td: "billing:3",
+      reason: /belongs to family billing, but service notifications runs family notifications/,
+    },
     { name: "a family without revision", v: STEADY_41, td: "notifications", reason: /family:revision/ },
   ])("refuses $name", ({ v, td, reason }) => {
-    expect(planEcsRolling(state(v()), { kind: "deploy-revision", taskDefinition: td }, ctx)).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+    expect(planEcsRolling(state(v()), { kind: "deploy-revision", taskDefinition: td }, ctx)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(reason),
+    });
   });
 
   it("trusts UpdateService to check the revision when the family's list was not read", () => {
@@ -208,20 +314,87 @@ describe("planEcsRolling: deploy-revision", () => {
 
 describe("planEcsRolling: rollback", () => {
   it.each([
-    { name: "completed :42 → :41 (old deployment listed)", v: COMPLETED_42_OLD_LISTED, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
-    { name: "mid-rollout back to the deployment it replaces", v: ROLLING_41_TO_42, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
-    { name: "FAILED without breaker rollback", v: FAILED_NO_ROLLBACK, target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
-    { name: "while the breaker rolls back: re-assert its target", v: BREAKER_ROLLING_BACK, target: "notifications:41", summary: /circuit breaker already went back from notifications:42/ },
+    {
+      name: "completed :42 → :41 (old deployment listed)",
+      v: COMPLETED_42_OLD_LISTED,
+      target: "notifications:41",
+      summary: /from notifications:42 to notifications:41/,
+    },
+    {
+      name: "mid-rollout back to the deployment it replaces",
+      v: ROLLING_41_TO_42,
+      target: "notifications:41",
+      summary: /from notifications:42 to notifications:41/,
+    },
+    {
+      name: "FAILED without breaker rollback",
+      v: FAILED_NO_ROLLBACK,
+      target: "notifications:41",
+      summary: /from notifications:42 to notifications:41/,
+    },
+    {
+      name: "while the breaker rolls back: re-assert its target",
+      v: BREAKER_ROLLING_BACK,
+      target: "notifications:41",
+      summary: /circuit breaker already went back from notifications:42/,
+    },
     { name: "after the breaker rolled back: re-assert", v: BREAKER_ROLLED_BACK, target: "notifications:41", summary: /re-assert notifications:41/ },
-    { name: "a rollout over an unfinished one: back to the last completed revision", v: ROLLING_OVER_A_ROLLOUT, target: "notifications:41", summary: /from notifications:43 to notifications:41/ },
+    {
+      name: "a rollout over an unfinished one: back to the last completed revision",
+      v: ROLLING_OVER_A_ROLLOUT,
+      target: "notifications:41",
+      summary: /from notifications:43 to notifications:41/,
+    },
     // The journal counts when the PRIMARY is the very deployment Teal's latest operation created.
-    { name: "Teal deployed :40 → :42 (its deployment is the PRIMARY): back to :40, not :41 which never ran", v: TEALS_42_HISTORY_GONE, last: deployed("notifications:40", "notifications:42", "ecs-svc/teal"), target: "notifications:40", summary: /from notifications:42 to notifications:40/ },
-    { name: "Teal's rollback to :41 is re-asserted, never rolled forward to :42", v: TEALS_ROLLBACK_TO_41, last: rolledBack("notifications:42", "notifications:41", "ecs-svc/teal"), target: "notifications:41", summary: /runs notifications:41, the revision to go back to; re-assert it/ },
-    { name: "Teal's deploy :41 → :42 cut off before UpdateService: re-assert :41", v: STEADY_41, last: deployed("notifications:41", "notifications:42", null), target: "notifications:41", summary: /runs notifications:41, the revision to go back to/ },
-    { name: "after a rollback to :41 (:42 still listed), Teal's deploy cut off before UpdateService: re-assert :41, never forward to :42", v: TEALS_ROLLBACK_TO_41, last: deployed("notifications:41", "notifications:42", null), target: "notifications:41", summary: /runs notifications:41, the revision to go back to/ },
-    { name: "Teal's rollback :42 → :41 cut off before UpdateService: go on to :41", v: COMPLETED_42_HISTORY_GONE, last: rolledBack("notifications:42", "notifications:41", null), target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
-    { name: "someone deployed outside Teal since (another deployment id): ECS history, not the journal", v: COMPLETED_42_OLD_LISTED, last: deployed("notifications:39", "notifications:42", "ecs-svc/old"), target: "notifications:41", summary: /from notifications:42 to notifications:41/ },
-    { name: "the breaker's own rollback still wins over the journal", v: BREAKER_ROLLED_BACK, last: deployed("notifications:40", "notifications:42", "ecs-svc/failed"), target: "notifications:41", summary: /re-assert notifications:41/ },
+    {
+      name: "Teal deployed :40 → :42 (its deployment is the PRIMARY): back to :40, not :41 which never ran",
+      v: TEALS_42_HISTORY_GONE,
+      last: deployed("notifications:40", "notifications:42", "ecs-svc/teal"),
+      target: "notifications:40",
+      summary: /from notifications:42 to notifications:40/,
+    },
+    {
+      name: "Teal's rollback to :41 is re-asserted, never rolled forward to :42",
+      v: TEALS_ROLLBACK_TO_41,
+      last: rolledBack("notifications:42", "notifications:41", "ecs-svc/teal"),
+      target: "notifications:41",
+      summary: /runs notifications:41, the revision to go back to; re-assert it/,
+    },
+    {
+      name: "Teal's deploy :41 → :42 cut off before UpdateService: re-assert :41",
+      v: STEADY_41,
+      last: deployed("notifications:41", "notifications:42", null),
+      target: "notifications:41",
+      summary: /runs notifications:41, the revision to go back to/,
+    },
+    {
+      name: "after a rollback to :41 (:42 still listed), Teal's deploy cut off before UpdateService: re-assert :41, never forward to :42",
+      v: TEALS_ROLLBACK_TO_41,
+      last: deployed("notifications:41", "notifications:42", null),
+      target: "notifications:41",
+      summary: /runs notifications:41, the revision to go back to/,
+    },
+    {
+      name: "Teal's rollback :42 → :41 cut off before UpdateService: go on to :41",
+      v: COMPLETED_42_HISTORY_GONE,
+      last: rolledBack("notifications:42", "notifications:41", null),
+      target: "notifications:41",
+      summary: /from notifications:42 to notifications:41/,
+    },
+    {
+      name: "someone deployed outside Teal since (another deployment id): ECS history, not the journal",
+      v: COMPLETED_42_OLD_LISTED,
+      last: deployed("notifications:39", "notifications:42", "ecs-svc/old"),
+      target: "notifications:41",
+      summary: /from notifications:42 to notifications:41/,
+    },
+    {
+      name: "the breaker's own rollback still wins over the journal",
+      v: BREAKER_ROLLED_BACK,
+      last: deployed("notifications:40", "notifications:42", "ecs-svc/failed"),
+      target: "notifications:41",
+      summary: /re-assert notifications:41/,
+    },
   ])("$name", ({ v, target, summary, ...rest }) => {
     const last = "last" in rest ? rest.last : null;
     const p = plan(planEcsRolling(state(v(), last), { kind: "rollback" }, reassert));
@@ -238,11 +411,18 @@ describe("planEcsRolling: rollback", () => {
     { name: "steady :41, nothing listed before it (never :40 from the numbers)", v: STEADY_41, last: null },
     { name: "steady on the first revision", v: STEADY_41_FIRST, last: null },
     { name: ":42 completed, history gone, not Teal's deployment", v: COMPLETED_42_HISTORY_GONE, last: null },
-    { name: ":42 completed, history gone, the journal names another deployment", v: TEALS_42_HISTORY_GONE, last: deployed("notifications:40", "notifications:42", "ecs-svc/other") },
+    {
+      name: ":42 completed, history gone, the journal names another deployment",
+      v: TEALS_42_HISTORY_GONE,
+      last: deployed("notifications:40", "notifications:42", "ecs-svc/other"),
+    },
   ])("asks for the revision when it cannot tell what served before: $name", ({ v, last }) => {
     const s = state(v(), last);
     expect(s.rollout?.previousTaskDefinition).toBeNull();
-    expect(planEcsRolling(s, { kind: "rollback" }, ctx)).toEqual({ ok: false, reason: expect.stringMatching(/cannot tell which revision notifications ran before notifications:4[12].*choose the revision to roll back to/) });
+    expect(planEcsRolling(s, { kind: "rollback" }, ctx)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/cannot tell which revision notifications ran before notifications:4[12].*choose the revision to roll back to/),
+    });
   });
 
   it("rolls back to a revision named by hand: an ACTIVE revision of the service's family, as a short name or an ARN", () => {
@@ -258,7 +438,9 @@ describe("planEcsRolling: rollback", () => {
     expect(named.summary).toBe("Roll back notifications from notifications:42 to notifications:41");
     expect(named.intent).toEqual({ kind: "rollback", taskDefinition: "notifications:41" });
     // The named revision wins over the one history suggests.
-    expect(plan(planEcsRolling(state(ROLLING_41_TO_42()), { kind: "rollback", taskDefinition: "notifications:40" }, ctx)).steps[0]?.call?.input).toMatchObject({ taskDefinition: "notifications:40" });
+    expect(
+      plan(planEcsRolling(state(ROLLING_41_TO_42()), { kind: "rollback", taskDefinition: "notifications:40" }, ctx)).steps[0]?.call?.input,
+    ).toMatchObject({ taskDefinition: "notifications:40" });
   });
 
   it.each([
@@ -267,11 +449,17 @@ describe("planEcsRolling: rollback", () => {
     { td: "notifications", reason: /Name the revision to roll back to as family:revision/ },
     { td: "notifications:latest", reason: /Name the revision to roll back to as family:revision/ },
   ])("refuses a revision named by hand that is not one of the family's: $td", ({ td, reason }) => {
-    expect(planEcsRolling(state(STEADY_41()), { kind: "rollback", taskDefinition: td }, ctx)).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+    expect(planEcsRolling(state(STEADY_41()), { kind: "rollback", taskDefinition: td }, ctx)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(reason),
+    });
   });
 
   it("refuses when there is nothing to roll back", () => {
-    expect(planEcsRolling(state(view([])), { kind: "rollback" }, ctx)).toEqual({ ok: false, reason: expect.stringMatching(/no deployment to roll back/) });
+    expect(planEcsRolling(state(view([])), { kind: "rollback" }, ctx)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/no deployment to roll back/),
+    });
   });
 });
 
@@ -299,7 +487,10 @@ describe("planEcsRolling: rollback when the service already runs the revision to
     const s = state(TEALS_ROLLBACK_TO_41(), rolledBack("notifications:42", "notifications:41", "ecs-svc/teal"));
     const p = plan(planEcsRolling(s, { kind: "rollback" }, ctx));
     expect(p.steps).toEqual([]);
-    expect(p.nothingToDo).toEqual({ headline: "Already on notifications:41 — nothing to do", detail: expect.stringMatching(/runs 4 of 4 tasks on notifications:41/) });
+    expect(p.nothingToDo).toEqual({
+      headline: "Already on notifications:41 — nothing to do",
+      detail: expect.stringMatching(/runs 4 of 4 tasks on notifications:41/),
+    });
     expect(p.after.taskDefinition).toBe("notifications:41");
     expect(plan(planEcsRolling(s, { kind: "rollback" }, reassert)).steps).toHaveLength(1);
   });

@@ -174,7 +174,12 @@ function serviceOf(state: AppState): EcsServiceView | undefined {
 }
 
 /** Checks a revision named for a deploy or a rollback: family:revision of the service's family, ACTIVE. */
-function checkRevision(view: EcsServiceView, primaryTd: string, requested: string, purpose: string): { ok: true; target: string } | { ok: false; reason: string } {
+function checkRevision(
+  view: EcsServiceView,
+  primaryTd: string,
+  requested: string,
+  purpose: string,
+): { ok: true; target: string } | { ok: false; reason: string } {
   const target = shortTaskDefinitionName(requested.trim());
   const parts = taskDefinitionParts(target);
   if (parts.revision === null) {
@@ -276,8 +281,10 @@ function planRollback(state: AppState, view: EcsServiceView, requested: string |
   const byHand = requested !== undefined && target !== derived;
   const breaker = analysis.circuitBreakerRollback;
   let summary: string;
-  if (breaker && target === primaryTd) summary = `Roll back ${view.service} to ${target}: the circuit breaker already went back from ${breaker.failedTaskDefinition}; re-assert ${target} and wait`;
-  else if (target === primaryTd) summary = `Roll back ${view.service}: it runs ${target}, the revision to go back to; re-assert it and wait for a steady state`;
+  if (breaker && target === primaryTd)
+    summary = `Roll back ${view.service} to ${target}: the circuit breaker already went back from ${breaker.failedTaskDefinition}; re-assert ${target} and wait`;
+  else if (target === primaryTd)
+    summary = `Roll back ${view.service}: it runs ${target}, the revision to go back to; re-assert it and wait for a steady state`;
   else summary = `Roll back ${view.service} from ${primaryTd} to ${target}${byHand ? " (revision chosen by hand)" : ""}`;
   const steady = ecsSteadyWait(view.cluster, view.service, target, ctx.waitScale, ROLLOUT_TIMEOUT_MS);
   return {

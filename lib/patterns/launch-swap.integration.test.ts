@@ -81,7 +81,14 @@ async function group(name: string): Promise<{ desired: number; launch: string; i
   if (!g) throw new Error(`no group ${name}`);
   const launch = g.launch?.kind === "launch-configuration" ? g.launch.name : `${g.launch?.id ?? ""}:${g.launch?.version ?? ""}`;
   const row = (i: AsgInstanceInfo) => `${i.launch} ${i.lifecycle}`;
-  return { desired: g.view.desired, launch, instances: g.instances.filter((i) => i.lifecycle !== "Terminating").map(row).sort() };
+  return {
+    desired: g.view.desired,
+    launch,
+    instances: g.instances
+      .filter((i) => i.lifecycle !== "Terminating")
+      .map(row)
+      .sort(),
+  };
 }
 
 beforeAll(async () => {
@@ -99,7 +106,14 @@ afterAll(async () => {
 const times = (n: number, s: string) => Array.from({ length: n }, () => s);
 
 describe.each([
-  { label: "launch configurations", app: () => checkout, oldKey: "checkout-v41", newKey: "checkout-v42", newLaunch: "checkout-v42", oldLaunch: "checkout-v41" },
+  {
+    label: "launch configurations",
+    app: () => checkout,
+    oldKey: "checkout-v41",
+    newKey: "checkout-v42",
+    newLaunch: "checkout-v42",
+    oldLaunch: "checkout-v41",
+  },
   {
     label: "a launch template",
     app: search,

@@ -16,7 +16,11 @@ function state(desired: number, launch: LaunchSpecView, oldSpecs: string[], newS
   const launches = opts.launches ?? { blue: LC_OLD, green: LC_NEW };
   const key = (l: LaunchSpecView) => (l.kind === "launch-configuration" ? l.name : `${l.id}:${l.resolvedVersion}`);
   const instances = { blue: oldSpecs.map((s) => inst(s, key(launches.blue))), green: newSpecs.map((s) => inst(s, key(launches.green))) };
-  const g = group("checkout-web", desired, opts.attachment === undefined ? "InService" : opts.attachment, { launch, max: opts.max ?? 8, min: opts.min ?? 0 });
+  const g = group("checkout-web", desired, opts.attachment === undefined ? "InService" : opts.attachment, {
+    launch,
+    max: opts.max ?? 8,
+    min: opts.min ?? 0,
+  });
   const asg = {
     loadBalancer: CLASSIC_LB,
     groups: { blue: g, green: g },
@@ -69,112 +73,179 @@ describe("launch-swap share grid", () => {
 
 describe("planLaunchSwap with launch configurations", () => {
   it.each<[StateName, Intent, number, string[]]>([
-    ["allOld", shift(25), 25, [
-      "Update checkout-web lc=checkout-v42",
-      "SetDesired checkout-web=5",
-      "~ in-service checkout-web>=1 on checkout-v42",
-      "~ elb healthy>=5",
-      "EnterStandby [i-o3] ~ Standby [i-o3]",
-    ]],
-    ["allOld", shift(50), 50, [
-      "Update checkout-web lc=checkout-v42",
-      "SetDesired checkout-web=6",
-      "~ in-service checkout-web>=2 on checkout-v42",
-      "~ elb healthy>=6",
-      "EnterStandby [i-o3,i-o4] ~ Standby [i-o3,i-o4]",
-    ]],
-    ["allOld", { kind: "promote" }, 100, [
-      "Update checkout-web lc=checkout-v42",
-      "SetDesired checkout-web=8",
-      "~ in-service checkout-web>=4 on checkout-v42",
-      "~ elb healthy>=8",
-      "Terminate i-o3 -1",
-      "Terminate i-o4 -1",
-      "Terminate i-o1 -1",
-      "Terminate i-o2 -1",
-      "~ Terminated [i-o3,i-o4,i-o1,i-o2]",
-    ]],
-    ["allOld", { kind: "rollback" }, 0, [
-      "Update checkout-web lc=checkout-v41",
-      "~ in-service checkout-web>=4 on checkout-v41",
-      "~ elb healthy [i-o1,i-o2,i-o3,i-o4]",
-    ]],
+    [
+      "allOld",
+      shift(25),
+      25,
+      [
+        "Update checkout-web lc=checkout-v42",
+        "SetDesired checkout-web=5",
+        "~ in-service checkout-web>=1 on checkout-v42",
+        "~ elb healthy>=5",
+        "EnterStandby [i-o3] ~ Standby [i-o3]",
+      ],
+    ],
+    [
+      "allOld",
+      shift(50),
+      50,
+      [
+        "Update checkout-web lc=checkout-v42",
+        "SetDesired checkout-web=6",
+        "~ in-service checkout-web>=2 on checkout-v42",
+        "~ elb healthy>=6",
+        "EnterStandby [i-o3,i-o4] ~ Standby [i-o3,i-o4]",
+      ],
+    ],
+    [
+      "allOld",
+      { kind: "promote" },
+      100,
+      [
+        "Update checkout-web lc=checkout-v42",
+        "SetDesired checkout-web=8",
+        "~ in-service checkout-web>=4 on checkout-v42",
+        "~ elb healthy>=8",
+        "Terminate i-o3 -1",
+        "Terminate i-o4 -1",
+        "Terminate i-o1 -1",
+        "Terminate i-o2 -1",
+        "~ Terminated [i-o3,i-o4,i-o1,i-o2]",
+      ],
+    ],
+    [
+      "allOld",
+      { kind: "rollback" },
+      0,
+      ["Update checkout-web lc=checkout-v41", "~ in-service checkout-web>=4 on checkout-v41", "~ elb healthy [i-o1,i-o2,i-o3,i-o4]"],
+    ],
     ["mid", shift(25), 25, ["ExitStandby [i-o3] ~ InService [i-o3]", "~ elb healthy [i-o1,i-o2,i-o3]", "Terminate i-n1 -1", "~ Terminated [i-n1]"]],
-    ["mid", shift(100), 100, [
-      "SetDesired checkout-web=6",
-      "~ in-service checkout-web>=4 on checkout-v42",
-      "~ elb healthy>=6",
-      "EnterStandby [i-o1,i-o2] ~ Standby [i-o1,i-o2]",
-    ]],
-    ["mid", { kind: "promote" }, 100, [
-      "SetDesired checkout-web=6",
-      "~ in-service checkout-web>=4 on checkout-v42",
-      "~ elb healthy>=6",
-      "Terminate i-o1 -1",
-      "Terminate i-o2 -1",
-      "Terminate i-o3",
-      "Terminate i-o4",
-      "~ Terminated [i-o1,i-o2,i-o3,i-o4]",
-    ]],
-    ["mid", { kind: "rollback" }, 0, [
-      "Update checkout-web lc=checkout-v41",
-      "ExitStandby [i-o3,i-o4] ~ InService [i-o3,i-o4]",
-      "~ in-service checkout-web>=4 on checkout-v41",
-      "~ elb healthy [i-o1,i-o2,i-o3,i-o4]",
-      "Terminate i-n1 -1",
-      "Terminate i-n2 -1",
-      "~ Terminated [i-n1,i-n2]",
-    ]],
-    ["allNew", shift(50), 50, ["ExitStandby [i-o1,i-o2] ~ InService [i-o1,i-o2]", "~ elb healthy [i-o1,i-o2]", "Terminate i-n3 -1", "Terminate i-n4 -1", "~ Terminated [i-n3,i-n4]"]],
-    ["allNew", { kind: "promote" }, 100, ["Terminate i-o1", "Terminate i-o2", "Terminate i-o3", "Terminate i-o4", "~ Terminated [i-o1,i-o2,i-o3,i-o4]"]],
+    [
+      "mid",
+      shift(100),
+      100,
+      [
+        "SetDesired checkout-web=6",
+        "~ in-service checkout-web>=4 on checkout-v42",
+        "~ elb healthy>=6",
+        "EnterStandby [i-o1,i-o2] ~ Standby [i-o1,i-o2]",
+      ],
+    ],
+    [
+      "mid",
+      { kind: "promote" },
+      100,
+      [
+        "SetDesired checkout-web=6",
+        "~ in-service checkout-web>=4 on checkout-v42",
+        "~ elb healthy>=6",
+        "Terminate i-o1 -1",
+        "Terminate i-o2 -1",
+        "Terminate i-o3",
+        "Terminate i-o4",
+        "~ Terminated [i-o1,i-o2,i-o3,i-o4]",
+      ],
+    ],
+    [
+      "mid",
+      { kind: "rollback" },
+      0,
+      [
+        "Update checkout-web lc=checkout-v41",
+        "ExitStandby [i-o3,i-o4] ~ InService [i-o3,i-o4]",
+        "~ in-service checkout-web>=4 on checkout-v41",
+        "~ elb healthy [i-o1,i-o2,i-o3,i-o4]",
+        "Terminate i-n1 -1",
+        "Terminate i-n2 -1",
+        "~ Terminated [i-n1,i-n2]",
+      ],
+    ],
+    [
+      "allNew",
+      shift(50),
+      50,
+      [
+        "ExitStandby [i-o1,i-o2] ~ InService [i-o1,i-o2]",
+        "~ elb healthy [i-o1,i-o2]",
+        "Terminate i-n3 -1",
+        "Terminate i-n4 -1",
+        "~ Terminated [i-n3,i-n4]",
+      ],
+    ],
+    [
+      "allNew",
+      { kind: "promote" },
+      100,
+      ["Terminate i-o1", "Terminate i-o2", "Terminate i-o3", "Terminate i-o4", "~ Terminated [i-o1,i-o2,i-o3,i-o4]"],
+    ],
     // After promote the old instances are gone: roll back launches them again, above MaxSize in a step of its own.
-    ["promoted", { kind: "rollback" }, 0, [
-      "Update checkout-web lc=checkout-v41",
-      "Update checkout-web max=8",
-      "SetDesired checkout-web=8",
-      "~ in-service checkout-web>=4 on checkout-v41",
-      "Terminate i-n3 -1",
-      "Terminate i-n4 -1",
-      "Terminate i-n1 -1",
-      "Terminate i-n2 -1",
-      "~ Terminated [i-n3,i-n4,i-n1,i-n2]",
-      "~ elb healthy>=4",
-      "Update checkout-web max=6",
-    ]],
+    [
+      "promoted",
+      { kind: "rollback" },
+      0,
+      [
+        "Update checkout-web lc=checkout-v41",
+        "Update checkout-web max=8",
+        "SetDesired checkout-web=8",
+        "~ in-service checkout-web>=4 on checkout-v41",
+        "Terminate i-n3 -1",
+        "Terminate i-n4 -1",
+        "Terminate i-n1 -1",
+        "Terminate i-n2 -1",
+        "~ Terminated [i-n3,i-n4,i-n1,i-n2]",
+        "~ elb healthy>=4",
+        "Update checkout-web max=6",
+      ],
+    ],
     // The new instance in Standby comes back before anything launches.
-    ["standby", shift(100), 100, [
-      "ExitStandby [i-n2] ~ InService [i-n2]",
-      "SetDesired checkout-web=5",
-      "~ in-service checkout-web>=3 on checkout-v42",
-      "~ elb healthy>=5",
-      "EnterStandby [i-o1,i-o2] ~ Standby [i-o1,i-o2]",
-    ]],
-    ["standby", { kind: "rollback" }, 0, [
-      "Update checkout-web lc=checkout-v41",
-      "ExitStandby [i-o3] ~ InService [i-o3]",
-      "~ in-service checkout-web>=3 on checkout-v41",
-      "~ elb healthy [i-o1,i-o2,i-o3]",
-      "Terminate i-n1 -1",
-      "Terminate i-n2",
-      "~ Terminated [i-n1,i-n2]",
-    ]],
+    [
+      "standby",
+      shift(100),
+      100,
+      [
+        "ExitStandby [i-n2] ~ InService [i-n2]",
+        "SetDesired checkout-web=5",
+        "~ in-service checkout-web>=3 on checkout-v42",
+        "~ elb healthy>=5",
+        "EnterStandby [i-o1,i-o2] ~ Standby [i-o1,i-o2]",
+      ],
+    ],
+    [
+      "standby",
+      { kind: "rollback" },
+      0,
+      [
+        "Update checkout-web lc=checkout-v41",
+        "ExitStandby [i-o3] ~ InService [i-o3]",
+        "~ in-service checkout-web>=3 on checkout-v41",
+        "~ elb healthy [i-o1,i-o2,i-o3]",
+        "Terminate i-n1 -1",
+        "Terminate i-n2",
+        "~ Terminated [i-n1,i-n2]",
+      ],
+    ],
     // Resuming the failed shift on a grown group: 2 of 6 → 3 of 6.
-    ["partial", shift(50), 50, [
-      "SetDesired checkout-web=7",
-      "~ in-service checkout-web>=3 on checkout-v42",
-      "~ elb healthy>=7",
-      "EnterStandby [i-o3] ~ Standby [i-o3]",
-    ]],
+    [
+      "partial",
+      shift(50),
+      50,
+      ["SetDesired checkout-web=7", "~ in-service checkout-web>=3 on checkout-v42", "~ elb healthy>=7", "EnterStandby [i-o3] ~ Standby [i-o3]"],
+    ],
     // The group was grown to 6 for the shift: rolling back keeps the four old instances and
     // terminates the new ones with a decrement, back to 4 (not six old ones).
-    ["partial", { kind: "rollback" }, 0, [
-      "Update checkout-web lc=checkout-v41",
-      "~ in-service checkout-web>=4 on checkout-v41",
-      "~ elb healthy [i-o1,i-o2,i-o3,i-o4]",
-      "Terminate i-n1 -1",
-      "Terminate i-n2 -1",
-      "~ Terminated [i-n1,i-n2]",
-    ]],
+    [
+      "partial",
+      { kind: "rollback" },
+      0,
+      [
+        "Update checkout-web lc=checkout-v41",
+        "~ in-service checkout-web>=4 on checkout-v41",
+        "~ elb healthy [i-o1,i-o2,i-o3,i-o4]",
+        "Terminate i-n1 -1",
+        "Terminate i-n2 -1",
+        "~ Terminated [i-n1,i-n2]",
+      ],
+    ],
   ])("%s + %o → new %i %%", (name, intent, after, expected) => {
     const p = planOf(planLaunchSwap(STATES[name], intent, reassert));
     expect(sig(p)).toEqual(expected);
@@ -184,21 +255,29 @@ describe("planLaunchSwap with launch configurations", () => {
   // A shift to 100 % stopped (a crash) right after growing the group to 8: rolling back drops the
   // capacity that never launched and terminates what did, so the group ends at its four old instances.
   it.each<[string, AppState, string[]]>([
-    ["nothing launched yet", state(8, LC_NEW, OLD4, []), [
-      "Update checkout-web lc=checkout-v41",
-      "SetDesired checkout-web=4",
-      "~ in-service checkout-web>=4 on checkout-v41",
-      "~ elb healthy [i-o1,i-o2,i-o3,i-o4]",
-    ]],
-    ["two of four new pending", state(8, LC_NEW, OLD4, ["i-n1@a:Pending", "i-n2@b:Pending"]), [
-      "Update checkout-web lc=checkout-v41",
-      "SetDesired checkout-web=6",
-      "~ in-service checkout-web>=4 on checkout-v41",
-      "~ elb healthy [i-o1,i-o2,i-o3,i-o4]",
-      "Terminate i-n1 -1",
-      "Terminate i-n2 -1",
-      "~ Terminated [i-n1,i-n2]",
-    ]],
+    [
+      "nothing launched yet",
+      state(8, LC_NEW, OLD4, []),
+      [
+        "Update checkout-web lc=checkout-v41",
+        "SetDesired checkout-web=4",
+        "~ in-service checkout-web>=4 on checkout-v41",
+        "~ elb healthy [i-o1,i-o2,i-o3,i-o4]",
+      ],
+    ],
+    [
+      "two of four new pending",
+      state(8, LC_NEW, OLD4, ["i-n1@a:Pending", "i-n2@b:Pending"]),
+      [
+        "Update checkout-web lc=checkout-v41",
+        "SetDesired checkout-web=6",
+        "~ in-service checkout-web>=4 on checkout-v41",
+        "~ elb healthy [i-o1,i-o2,i-o3,i-o4]",
+        "Terminate i-n1 -1",
+        "Terminate i-n2 -1",
+        "~ Terminated [i-n1,i-n2]",
+      ],
+    ],
   ])("rolls back a shift stopped after growing the group (%s) to the old size", (_name, s, expected) => {
     expect(sig(planOf(planLaunchSwap(s, { kind: "rollback" }, ctx)))).toEqual(expected);
   });

@@ -169,7 +169,8 @@ function growNew(v: View, k: number, ctx: PlanContext, steps: Step[]): void {
   steps.push(...exitStandbySteps("new-exit-standby", v.group.name, exits, ctx, "new"));
   const desired = v.group.desired + exits.length;
   const launches = k - g - exits.length;
-  if (launches > 0) steps.push(setDesiredStep("grow", { ...v.group, desired }, desired + launches, `launch ${launches} new instance${launches === 1 ? "" : "s"}`));
+  if (launches > 0)
+    steps.push(setDesiredStep("grow", { ...v.group, desired }, desired + launches, `launch ${launches} new instance${launches === 1 ? "" : "s"}`));
   const key = launchKey(v.launches.green);
   steps.push({
     id: "new-in-service",
@@ -199,7 +200,8 @@ function planShift(state: AppState, intent: Intent, v: View, k: number, ctx: Pla
       steps.push(...terminateSteps("remove-old", v.group.name, oldAll, ctx, "old"));
     } else if (surplus > 0) {
       const chosen = pickForRemoval(v.old.live, surplus, isInService);
-      if (chosen.length < surplus) return { ok: false, reason: `Old instances of ${v.group.name} are still launching; try again when they are InService.` };
+      if (chosen.length < surplus)
+        return { ok: false, reason: `Old instances of ${v.group.name} are still launching; try again when they are InService.` };
       steps.push(
         ...enterStandbySteps(
           "old-standby",
@@ -230,7 +232,13 @@ function planShift(state: AppState, intent: Intent, v: View, k: number, ctx: Pla
   }
   if (steps.length === 0) return { ok: false, reason: `New instances already serve ${after} % (${k} of ${v.total}).` };
   const verb = intent.kind === "promote" ? "Promote" : "Shift";
-  return result(state, intent, `${verb} ${state.appId}: new instances from ${current} % to ${after} % (${k} of ${v.total})${intent.kind === "promote" ? ", old instances terminated" : ""}`, after, steps);
+  return result(
+    state,
+    intent,
+    `${verb} ${state.appId}: new instances from ${current} % to ${after} % (${k} of ${v.total})${intent.kind === "promote" ? ", old instances terminated" : ""}`,
+    after,
+    steps,
+  );
 }
 
 /**
@@ -293,7 +301,9 @@ function planRollback(state: AppState, intent: Intent, v: View, ctx: PlanContext
   steps.push(...exitStandbySteps("old-exit-standby", v.group.name, exits, ctx, "old"));
   if (launches > 0) {
     const desired = desiredNow + exits.length;
-    steps.push(setDesiredStep("grow-old", { ...v.group, desired }, desired + launches, `launch ${launches} old instance${launches === 1 ? "" : "s"}`));
+    steps.push(
+      setDesiredStep("grow-old", { ...v.group, desired }, desired + launches, `launch ${launches} old instance${launches === 1 ? "" : "s"}`),
+    );
   }
   const oldKey = launchKey(v.launches.blue);
   steps.push({
@@ -406,7 +416,10 @@ export function planLaunchSwap(state: AppState, intent: Intent, ctx: PlanContext
     return { ok: false, reason: `The ${intent.kind} intent does not apply to a launch configuration swap: there is one group.` };
   }
   if (v.total === 0) {
-    return { ok: false, reason: `The group ${v.group.name} has a desired capacity of 0: there are no instances to ${intent.kind === "rollback" ? "roll back" : "shift"}.` };
+    return {
+      ok: false,
+      reason: `The group ${v.group.name} has a desired capacity of 0: there are no instances to ${intent.kind === "rollback" ? "roll back" : "shift"}.`,
+    };
   }
   if (intent.kind === "rollback") return planRollback(state, intent, v, ctx);
   const requested = intent.kind === "promote" ? 100 : intent.greenPercent;

@@ -141,7 +141,12 @@ async function rollbackPlanOf(lab: Lab, appId: string): Promise<Plan> {
 
 /** Requests the range has received for the plan's call operations (whatever it answered). */
 function callRequests(range: TestRange, plan: Plan): number {
-  const keys = new Set(plan.steps.map((s) => s.call).filter((c): c is AwsCall => c !== undefined).map((c) => `${c.service}:${c.operation}`));
+  const keys = new Set(
+    plan.steps
+      .map((s) => s.call)
+      .filter((c): c is AwsCall => c !== undefined)
+      .map((c) => `${c.service}:${c.operation}`),
+  );
   let count = 0;
   for (const key of keys) {
     const [service = "", operation = ""] = key.split(":");
@@ -195,8 +200,14 @@ function expectClearFailure(op: Operation, label: string): string {
   const index = op.steps.findIndex((s) => s.status === "failed");
   const step = op.steps[index];
   if (step === undefined) throw new Error(`${label}: failed with no failed step (${op.error ?? "no error"})`);
-  expect(op.steps.slice(0, index).map((s) => s.status), `${label}: steps before the failed one`).toEqual(op.steps.slice(0, index).map(() => "succeeded"));
-  expect(op.steps.slice(index + 1).map((s) => s.status), `${label}: steps after the failed one`).toEqual(op.steps.slice(index + 1).map(() => "skipped"));
+  expect(
+    op.steps.slice(0, index).map((s) => s.status),
+    `${label}: steps before the failed one`,
+  ).toEqual(op.steps.slice(0, index).map(() => "succeeded"));
+  expect(
+    op.steps.slice(index + 1).map((s) => s.status),
+    `${label}: steps after the failed one`,
+  ).toEqual(op.steps.slice(index + 1).map(() => "skipped"));
   // A call fails on the fault itself; a wait polls through transient faults until its timeout and
   // then names the last one.
   const timedOut = /^Timed out after \d+ s waiting for .+ \(last: (.+)\)\.$/.exec(step.error ?? "");
@@ -261,48 +272,64 @@ describe.concurrent("AWS API faults during operations", () => {
     const results = new Map<string, FaultResult>();
 
     for (const { pattern, options } of CASES) {
-      it(`${pattern}: the operation and its rollback succeed with their end state, or fail clearly and a clean rollback restores blue`, { timeout: 90_000 }, async () => {
-        const lab = await openLab(`faults-${pattern}`, options);
-        try {
-          const { scenario } = lab;
-          const lines: string[] = [];
+      it(
+        `${pattern}: the operation and its rollback succeed with their end state, or fail clearly and a clean rollback restores blue`,
+        { timeout: 90_000 },
+        async () => {
+          const lab = await openLab(`faults-${pattern}`, options);
+          try {
+            const { scenario } = lab;
+            const lines: string[] = [];
 
-          const plan = await scenario.plan();
-          const kind = plan.intent.kind;
-          expect(plan.steps.map((s) => s.id), `${pattern}: the operation starts from blue`).toEqual(options.expectedSteps);
-          await lab.setFaults(API_FAULTS);
-          const shift = await runOperation(lab, plan, operator, "release 42", `${pattern} ${kind}`);
-          await lab.setFaults(null);
-          if (shift.op.status === "succeeded") {
-            expect(shift.op.steps.map((s) => s.status), pattern).toEqual(plan.steps.map(() => "succeeded"));
-            await scenario.expectDone(plan);
-          } else {
-            lines.push(`    ${kind} failed at ${expectClearFailure(shift.op, `${pattern} ${kind}`)}`);
-          }
-          lines.unshift(`  ${kind}: ${describeRun(shift)}`);
+            const plan = await scenario.plan();
+            const kind = plan.intent.kind;
+            expect(
+              plan.steps.map((s) => s.id),
+              `${pattern}: the operation starts from blue`,
+            ).toEqual(options.expectedSteps);
+            await lab.setFaults(API_FAULTS);
+            const shift = await runOperation(lab, plan, operator, "release 42", `${pattern} ${kind}`);
+            await lab.setFaults(null);
+            if (shift.op.status === "succeeded") {
+              expect(
+                shift.op.steps.map((s) => s.status),
+                pattern,
+              ).toEqual(plan.steps.map(() => "succeeded"));
+              await scenario.expectDone(plan);
+            } else {
+              lines.push(`    ${kind} failed at ${expectClearFailure(shift.op, `${pattern} ${kind}`)}`);
+            }
+            lines.unshift(`  ${kind}: ${describeRun(shift)}`);
 
-          const rollbackPlan = await rollbackPlanOf(lab, plan.appId);
-          await lab.setFaults(API_FAULTS);
-          const rollback = await runOperation(lab, rollbackPlan, responder, "back to blue", `${pattern} rollback`);
-          await lab.setFaults(null);
-          lines.push(`  rollback: ${describeRun(rollback)}`);
-          const runs = [shift, rollback];
-          if (rollback.op.status === "succeeded") {
-            await scenario.expectRolledBack();
-          } else {
-            lines.push(`    rollback failed at ${expectClearFailure(rollback.op, `${pattern} rollback`)}`);
-            const again = await runOperation(lab, await rollbackPlanOf(lab, plan.appId), responder, "back to blue, faults gone", `${pattern} clean rollback`);
-            expect(again.op.status, `${pattern} clean rollback: ${again.op.error ?? ""}`).toBe("succeeded");
-            await scenario.expectRolledBack();
-            lines.push(`  clean rollback: ${describeRun(again)}`);
-            runs.push(again);
+            const rollbackPlan = await rollbackPlanOf(lab, plan.appId);
+            await lab.setFaults(API_FAULTS);
+            const rollback = await runOperation(lab, rollbackPlan, responder, "back to blue", `${pattern} rollback`);
+            await lab.setFaults(null);
+            lines.push(`  rollback: ${describeRun(rollback)}`);
+            const runs = [shift, rollback];
+            if (rollback.op.status === "succeeded") {
+              await scenario.expectRolledBack();
+            } else {
+              lines.push(`    rollback failed at ${expectClearFailure(rollback.op, `${pattern} rollback`)}`);
+              const again = await runOperation(
+                lab,
+                await rollbackPlanOf(lab, plan.appId),
+                responder,
+                "back to blue, faults gone",
+                `${pattern} clean rollback`,
+              );
+              expect(again.op.status, `${pattern} clean rollback: ${again.op.error ?? ""}`).toBe("succeeded");
+              await scenario.expectRolledBack();
+              lines.push(`  clean rollback: ${describeRun(again)}`);
+              runs.push(again);
+            }
+            const total = (f: (r: Run) => number) => runs.reduce((n, r) => n + f(r), 0);
+            results.set(pattern, { lines, calls: total((r) => r.calls), attempts: total((r) => r.attempts), faulted: total((r) => r.faulted) });
+          } finally {
+            await lab.close();
           }
-          const total = (f: (r: Run) => number) => runs.reduce((n, r) => n + f(r), 0);
-          results.set(pattern, { lines, calls: total((r) => r.calls), attempts: total((r) => r.attempts), faulted: total((r) => r.faulted) });
-        } finally {
-          await lab.close();
-        }
-      });
+        },
+      );
     }
 
     afterAll(() => {

@@ -65,7 +65,14 @@ describe("a SIGKILLed server's operation is handed over", () => {
     const clock = new HandClock(range.nowMs, (ms) => range.tick(ms - range.nowMs()));
     const store = await openStore(databaseUrl);
     try {
-      const engine = createEngine({ store, gateway: createAwsGateway(clients), now: clock.now, sleep: clock.sleep, every: clock.every, stopWaitMs: 2_000 });
+      const engine = createEngine({
+        store,
+        gateway: createAwsGateway(clients),
+        now: clock.now,
+        sleep: clock.sleep,
+        every: clock.every,
+        stopWaitMs: 2_000,
+      });
       let reportedAt: number | null = null;
       const stop = startRecoveryLoop(engine, {
         every: clock.every,
@@ -79,7 +86,10 @@ describe("a SIGKILLed server's operation is handed over", () => {
       stop();
 
       const after = reportedAt === null ? null : reportedAt - diedAt;
-      expect(after, `interrupted ${after === null ? "never" : `after ${after} ms`} (lease ${DEFAULT_LEASE_MS} ms, recovery every ${RECOVERY_INTERVAL_MS} ms)`).not.toBeNull();
+      expect(
+        after,
+        `interrupted ${after === null ? "never" : `after ${after} ms`} (lease ${DEFAULT_LEASE_MS} ms, recovery every ${RECOVERY_INTERVAL_MS} ms)`,
+      ).not.toBeNull();
       expect(after).toBeLessThanOrEqual(HANDOVER_GOAL_MS);
       console.info(`[handover] a SIGKILLed worker's operation was reported interrupted ${after} ms after its death`);
       const op = await store.getOperation(operationId);

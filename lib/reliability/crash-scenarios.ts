@@ -88,7 +88,12 @@ export const DEMO_APPS = {
 } as const satisfies Record<string, AppConfig>;
 
 /** Observes `app` and plans `intent` on the real clock's scale (the range's clock is hand-driven). */
-export async function planFor(clients: AwsClients, app: AppConfig, intent: Intent, latest: Operation | null = null): Promise<{ state: AppState; plan: Plan }> {
+export async function planFor(
+  clients: AwsClients,
+  app: AppConfig,
+  intent: Intent,
+  latest: Operation | null = null,
+): Promise<{ state: AppState; plan: Plan }> {
   const state = await observeWithPattern(clients, app, observeHintsFrom(latest));
   const planning = planningFor(app.pattern);
   if (!planning) throw new Error(`no planner for ${app.pattern}`);
@@ -137,7 +142,9 @@ async function ecsServices(clients: AwsClients, names: string[]): Promise<Record
 async function launchGroup(clients: AwsClients, name: string) {
   const g = (await describeAsgGroups(clients.autoscaling, [name])).get(name);
   const launch = g?.launch?.kind === "launch-configuration" ? g.launch.name : `${g?.launch?.name ?? ""}:${g?.launch?.version ?? ""}`;
-  const instances = (g?.instances ?? []).filter((i) => i.lifecycle !== "Terminating" && i.lifecycle !== "Terminated").map((i) => `${i.launch} ${i.lifecycle}`);
+  const instances = (g?.instances ?? [])
+    .filter((i) => i.lifecycle !== "Terminating" && i.lifecycle !== "Terminated")
+    .map((i) => `${i.launch} ${i.lifecycle}`);
   return { desired: g?.view.desired, launch, instances: instances.sort() };
 }
 
@@ -180,12 +187,24 @@ export const ASG_SWAP_CRASH: CrashSuiteOptions = {
       { kind: "shift", greenPercent: 50 },
       async (state) => {
         expect(state.configured.greenPercent).toBe(50);
-        expect(await asgGroup(ctx.clients, "payments-green", "payments-lb")).toEqual({ desired: 2, states: ["InService", "InService"], attached: true });
-        expect(await asgGroup(ctx.clients, "payments-blue", "payments-lb")).toEqual({ desired: 2, states: ["InService", "InService", "Standby", "Standby"], attached: true });
+        expect(await asgGroup(ctx.clients, "payments-green", "payments-lb")).toEqual({
+          desired: 2,
+          states: ["InService", "InService"],
+          attached: true,
+        });
+        expect(await asgGroup(ctx.clients, "payments-blue", "payments-lb")).toEqual({
+          desired: 2,
+          states: ["InService", "InService", "Standby", "Standby"],
+          attached: true,
+        });
       },
       async (state) => {
         expect(state.configured.greenPercent).toBe(0);
-        expect(await asgGroup(ctx.clients, "payments-blue", "payments-lb")).toEqual({ desired: 4, states: ["InService", "InService", "InService", "InService"], attached: true });
+        expect(await asgGroup(ctx.clients, "payments-blue", "payments-lb")).toEqual({
+          desired: 4,
+          states: ["InService", "InService", "InService", "InService"],
+          attached: true,
+        });
         const green = await asgGroup(ctx.clients, "payments-green", "payments-lb");
         expect(green.desired).toBe(0);
         expect(green.attached).toBe(false);
@@ -217,7 +236,9 @@ export const LAUNCH_SWAP_CRASH: CrashSuiteOptions = {
         expect(group.launch).toBe("checkout-v41");
         // New instances may still be draining out; the old four serve.
         expect(group.instances.filter((i) => i.startsWith("checkout-v41"))).toEqual(times(4, "checkout-v41 InService"));
-        expect(group.instances.filter((i) => i.startsWith("checkout-v42") && !/Terminating/.test(i)).every((i) => !/InService|Standby/.test(i))).toBe(true);
+        expect(group.instances.filter((i) => i.startsWith("checkout-v42") && !/Terminating/.test(i)).every((i) => !/InService|Standby/.test(i))).toBe(
+          true,
+        );
       },
     ),
 };
@@ -254,11 +275,17 @@ export const ECS_ELB_SWAP_CRASH: CrashSuiteOptions = {
       { kind: "shift", greenPercent: 50 },
       async (state) => {
         expect(state.configured.greenPercent).toBe(50);
-        expect(await ecsServices(ctx.clients, ["orders-blue", "orders-green"])).toEqual({ "orders-blue": [2, "orders:1"], "orders-green": [2, "orders:2"] });
+        expect(await ecsServices(ctx.clients, ["orders-blue", "orders-green"])).toEqual({
+          "orders-blue": [2, "orders:1"],
+          "orders-green": [2, "orders:2"],
+        });
       },
       async (state) => {
         expect(state.configured.greenPercent).toBe(0);
-        expect(await ecsServices(ctx.clients, ["orders-blue", "orders-green"])).toEqual({ "orders-blue": [4, "orders:1"], "orders-green": [0, "orders:2"] });
+        expect(await ecsServices(ctx.clients, ["orders-blue", "orders-green"])).toEqual({
+          "orders-blue": [4, "orders:1"],
+          "orders-green": [0, "orders:2"],
+        });
       },
     ),
 };

@@ -22,7 +22,15 @@ import type { SimConfig } from "@/lib/sim/state";
 import { startTestRange, type TestRange } from "@/lib/sim/testing";
 import { openStore, type Store } from "@/lib/store/store";
 import { createEngine, type Engine } from "@/lib/engine/engine";
-import { bundleWorker, describeKillPoint, killPointsOf, runWorkerUntilKilled, stepsDoneAt, type CrashScenario, type KillPoint } from "@/lib/engine/testing/crash-harness";
+import {
+  bundleWorker,
+  describeKillPoint,
+  killPointsOf,
+  runWorkerUntilKilled,
+  stepsDoneAt,
+  type CrashScenario,
+  type KillPoint,
+} from "@/lib/engine/testing/crash-harness";
 
 export const CRASH_LEASE_MS = 60_000;
 const operator: Actor = { id: "u-op", email: "operator@example.com", role: "operator" };
@@ -99,7 +107,10 @@ export function defineCrashSuite(name: string, options: CrashSuiteOptions): void
 
   beforeAll(async () => {
     // The product's client settings (the SDK's standard retries), as the restarted server has them.
-    const [started, built] = await Promise.all([startDemoRange(options.rangeConfig ?? {}, options.settleMs), bundleWorker(join(process.cwd(), "node_modules", ".cache", "teal-crash"))]);
+    const [started, built] = await Promise.all([
+      startDemoRange(options.rangeConfig ?? {}, options.settleMs),
+      bundleWorker(join(process.cwd(), "node_modules", ".cache", "teal-crash")),
+    ]);
     ({ range, clients } = started);
     bundle = built;
     dir = mkdtempSync(join(tmpdir(), "teal-crash-"));
@@ -134,7 +145,12 @@ export function defineCrashSuite(name: string, options: CrashSuiteOptions): void
 
   async function rollBack(engine: Engine, store: Store, appId: string, label: string): Promise<string> {
     const [latest] = await store.listOperations({ appId, limit: 1 });
-    const rollback = await engine.start({ plan: await scenario.rollbackPlan(latest ?? null), actor: responder, reason: "back to blue", preempt: true });
+    const rollback = await engine.start({
+      plan: await scenario.rollbackPlan(latest ?? null),
+      actor: responder,
+      reason: "back to blue",
+      preempt: true,
+    });
     await engine.whenIdle(rollback.operationId);
     const op = await store.getOperation(rollback.operationId);
     expect(op?.status, `${label}: rollback ${op?.error ?? ""}`).toBe("succeeded");
@@ -148,72 +164,94 @@ export function defineCrashSuite(name: string, options: CrashSuiteOptions): void
       expect(plan.steps.map((s) => s.id)).toEqual(options.expectedSteps);
     });
 
-    it("at every kill point: interrupted with its audit intact, resume finishes it, a rollback over the dead lease brings blue back", { timeout: 900_000 }, async () => {
-      const reference = await scenario.plan();
-      const points = killPointsOf(reference);
-      for (const point of points) {
-        const label = `${name}, ${describeKillPoint(point, reference)}`;
-        const done = stepsDoneAt(point);
+    it(
+      "at every kill point: interrupted with its audit intact, resume finishes it, a rollback over the dead lease brings blue back",
+      { timeout: 900_000 },
+      async () => {
+        const reference = await scenario.plan();
+        const points = killPointsOf(reference);
+        for (const point of points) {
+          const label = `${name}, ${describeKillPoint(point, reference)}`;
+          const done = stepsDoneAt(point);
 
-        // Path 1: crash, restart, recover once the lease has lapsed, resume, then back to blue.
-        const plan = await scenario.plan();
-        expect(plan.steps.map((s) => s.id), `${label}: the case starts from blue`).toEqual(options.expectedSteps);
-        const operationId = await crash(plan, point);
-        const first = await freshEngine();
-        try {
-          range.tick(CRASH_LEASE_MS + 1);
-          expect((await first.engine.recoverInterrupted()).map((o) => o.id), label).toEqual([operationId]);
-          const interrupted = await first.store.getOperation(operationId);
-          expect(interrupted?.status, label).toBe("interrupted");
-          expect(interrupted?.steps.filter((s) => s.status === "succeeded"), label).toHaveLength(done);
-          expect(await first.store.verifyAudit(), label).toMatchObject({ ok: true });
-          const trail = await auditTrail(first.store, operationId);
-          expect(trail[0], label).toBe("operation.started");
-          expect(trail.filter((a) => a === "step.succeeded"), label).toHaveLength(done);
-          expect(trail.at(-1), label).toBe("operation.interrupted");
+          // Path 1: crash, restart, recover once the lease has lapsed, resume, then back to blue.
+          const plan = await scenario.plan();
+          expect(
+            plan.steps.map((s) => s.id),
+            `${label}: the case starts from blue`,
+          ).toEqual(options.expectedSteps);
+          const operationId = await crash(plan, point);
+          const first = await freshEngine();
+          try {
+            range.tick(CRASH_LEASE_MS + 1);
+            expect(
+              (await first.engine.recoverInterrupted()).map((o) => o.id),
+              label,
+            ).toEqual([operationId]);
+            const interrupted = await first.store.getOperation(operationId);
+            expect(interrupted?.status, label).toBe("interrupted");
+            expect(
+              interrupted?.steps.filter((s) => s.status === "succeeded"),
+              label,
+            ).toHaveLength(done);
+            expect(await first.store.verifyAudit(), label).toMatchObject({ ok: true });
+            const trail = await auditTrail(first.store, operationId);
+            expect(trail[0], label).toBe("operation.started");
+            expect(
+              trail.filter((a) => a === "step.succeeded"),
+              label,
+            ).toHaveLength(done);
+            expect(trail.at(-1), label).toBe("operation.interrupted");
 
-          const resumed = await first.engine.resume(operationId, operator, "carry on after the crash");
-          expect(resumed.fromStep, label).toBe(done);
-          await first.engine.whenIdle(operationId);
-          const finished = await first.store.getOperation(operationId);
-          expect(finished?.status, `${label}: ${finished?.error ?? ""}`).toBe("succeeded");
-          expect(finished?.steps.every((s) => s.status === "succeeded"), label).toBe(true);
-          if (point.kind === "after-call") {
-            // The call completed before the crash: it was not sent again.
-            expect(finished?.steps[point.step]?.progress, label).toMatchObject({ calls: 1 });
+            const resumed = await first.engine.resume(operationId, operator, "carry on after the crash");
+            expect(resumed.fromStep, label).toBe(done);
+            await first.engine.whenIdle(operationId);
+            const finished = await first.store.getOperation(operationId);
+            expect(finished?.status, `${label}: ${finished?.error ?? ""}`).toBe("succeeded");
+            expect(
+              finished?.steps.every((s) => s.status === "succeeded"),
+              label,
+            ).toBe(true);
+            if (point.kind === "after-call") {
+              // The call completed before the crash: it was not sent again.
+              expect(finished?.steps[point.step]?.progress, label).toMatchObject({ calls: 1 });
+            }
+            await scenario.expectDone(plan);
+            expect(await first.store.verifyAudit(), label).toMatchObject({ ok: true });
+            expect((await auditTrail(first.store, operationId)).slice(-2), label).toEqual(["traffic.shifted", "operation.succeeded"]);
+            await rollBack(first.engine, first.store, plan.appId, label);
+            expect(await first.store.getLock(plan.appId), label).toBeNull();
+          } finally {
+            await first.store.close();
           }
-          await scenario.expectDone(plan);
-          expect(await first.store.verifyAudit(), label).toMatchObject({ ok: true });
-          expect((await auditTrail(first.store, operationId)).slice(-2), label).toEqual(["traffic.shifted", "operation.succeeded"]);
-          await rollBack(first.engine, first.store, plan.appId, label);
-          expect(await first.store.getLock(plan.appId), label).toBeNull();
-        } finally {
-          await first.store.close();
-        }
 
-        // Path 2: crash again and roll back at once, over the dead process's still-live lease.
-        const again = await scenario.plan();
-        const secondId = await crash(again, point);
-        const second = await freshEngine();
-        try {
-          expect((await second.store.getLock(again.appId))?.holder, label).toBe(secondId);
-          await rollBack(second.engine, second.store, again.appId, label);
-          expect((await second.store.getOperation(secondId))?.status, label).toBe("preempted");
-          // Nothing is picked up later as interrupted, nothing can be resumed, nothing stays locked.
-          range.tick(CRASH_LEASE_MS + 1);
-          expect(await second.engine.recoverInterrupted(), label).toEqual([]);
-          await expect(second.engine.resume(secondId, operator), label).rejects.toMatchObject({ code: "conflict" });
-          expect(await second.store.verifyAudit(), label).toMatchObject({ ok: true });
-          const trail = await auditTrail(second.store, secondId);
-          expect(trail[0], label).toBe("operation.started");
-          expect(trail.filter((a) => a === "step.succeeded"), label).toHaveLength(done);
-          expect(trail.at(-1), label).toBe("operation.preempted");
-          expect(await second.store.getLock(again.appId), label).toBeNull();
-        } finally {
-          await second.store.close();
+          // Path 2: crash again and roll back at once, over the dead process's still-live lease.
+          const again = await scenario.plan();
+          const secondId = await crash(again, point);
+          const second = await freshEngine();
+          try {
+            expect((await second.store.getLock(again.appId))?.holder, label).toBe(secondId);
+            await rollBack(second.engine, second.store, again.appId, label);
+            expect((await second.store.getOperation(secondId))?.status, label).toBe("preempted");
+            // Nothing is picked up later as interrupted, nothing can be resumed, nothing stays locked.
+            range.tick(CRASH_LEASE_MS + 1);
+            expect(await second.engine.recoverInterrupted(), label).toEqual([]);
+            await expect(second.engine.resume(secondId, operator), label).rejects.toMatchObject({ code: "conflict" });
+            expect(await second.store.verifyAudit(), label).toMatchObject({ ok: true });
+            const trail = await auditTrail(second.store, secondId);
+            expect(trail[0], label).toBe("operation.started");
+            expect(
+              trail.filter((a) => a === "step.succeeded"),
+              label,
+            ).toHaveLength(done);
+            expect(trail.at(-1), label).toBe("operation.preempted");
+            expect(await second.store.getLock(again.appId), label).toBeNull();
+          } finally {
+            await second.store.close();
+          }
         }
-      }
-      console.info(`[crash] ${name}: ${points.length} kill points × 2 paths`);
-    });
+        console.info(`[crash] ${name}: ${points.length} kill points × 2 paths`);
+      },
+    );
   });
 }

@@ -46,7 +46,11 @@ function shiftPlan(greenPercent: number): Plan {
       {
         id: "register-green",
         title: "Register green instances",
-        call: { service: "elb", operation: "RegisterInstancesWithLoadBalancer", input: { LoadBalancerName: "shop-elb", Instances: [{ InstanceId: "i-g1" }] } },
+        call: {
+          service: "elb",
+          operation: "RegisterInstancesWithLoadBalancer",
+          input: { LoadBalancerName: "shop-elb", Instances: [{ InstanceId: "i-g1" }] },
+        },
       },
     ],
   };
@@ -69,7 +73,15 @@ describe.each(dialects)("a dead server hands over fast, a slow one keeps its ope
 
   function engineOn(store: Store, gateway: FakeGateway): Engine {
     // No lease given: the product's default, with its heartbeat on the hand-driven clock.
-    const engine = createEngine({ store, gateway, now: clock.now, sleep: clock.sleep, every: clock.every, stopWaitMs: 2_000, logError: (message) => errors.push(message) });
+    const engine = createEngine({
+      store,
+      gateway,
+      now: clock.now,
+      sleep: clock.sleep,
+      every: clock.every,
+      stopWaitMs: 2_000,
+      logError: (message) => errors.push(message),
+    });
     engines.push(engine);
     return engine;
   }
@@ -158,9 +170,14 @@ describe.each(dialects)("a dead server hands over fast, a slow one keeps its ope
       const report = recovered.find((r) => r.operations.some((o) => o.id === operationId));
       if (report) interruptedAfterMs = report.at - diedAt;
     }
-    expect(interruptedAfterMs, `interrupted ${interruptedAfterMs === null ? "never" : `after ${interruptedAfterMs} ms`} (lease ${DEFAULT_LEASE_MS} ms, heartbeat ${heartbeatMs} ms, recovery every ${RECOVERY_INTERVAL_MS} ms)`).not.toBeNull();
+    expect(
+      interruptedAfterMs,
+      `interrupted ${interruptedAfterMs === null ? "never" : `after ${interruptedAfterMs} ms`} (lease ${DEFAULT_LEASE_MS} ms, heartbeat ${heartbeatMs} ms, recovery every ${RECOVERY_INTERVAL_MS} ms)`,
+    ).not.toBeNull();
     expect(interruptedAfterMs).toBeLessThanOrEqual(HANDOVER_GOAL_MS);
-    console.info(`[handover] interrupted ${interruptedAfterMs} ms after the server died (lease ${DEFAULT_LEASE_MS} ms, heartbeat ${heartbeatMs} ms, recovery every ${RECOVERY_INTERVAL_MS} ms)`);
+    console.info(
+      `[handover] interrupted ${interruptedAfterMs} ms after the server died (lease ${DEFAULT_LEASE_MS} ms, heartbeat ${heartbeatMs} ms, recovery every ${RECOVERY_INTERVAL_MS} ms)`,
+    );
 
     const dead = await stores[1].getOperation(operationId);
     expect(dead).toMatchObject({ status: "interrupted", error: "The server stopped while this operation was running." });

@@ -41,12 +41,20 @@ const SHIFT_STEPS: Step[] = [
   {
     id: "register-green",
     title: "Register green instances",
-    call: { service: "elb", operation: "RegisterInstancesWithLoadBalancer", input: { LoadBalancerName: "shop-elb", Instances: [{ InstanceId: "i-g1" }] } },
+    call: {
+      service: "elb",
+      operation: "RegisterInstancesWithLoadBalancer",
+      input: { LoadBalancerName: "shop-elb", Instances: [{ InstanceId: "i-g1" }] },
+    },
   },
   {
     id: "deregister-blue",
     title: "Deregister blue instances",
-    call: { service: "elb", operation: "DeregisterInstancesFromLoadBalancer", input: { LoadBalancerName: "shop-elb", Instances: [{ InstanceId: "i-b1" }] } },
+    call: {
+      service: "elb",
+      operation: "DeregisterInstancesFromLoadBalancer",
+      input: { LoadBalancerName: "shop-elb", Instances: [{ InstanceId: "i-b1" }] },
+    },
   },
 ];
 
@@ -235,7 +243,10 @@ describe.each(dialects)("racing operators on %s", (dialect) => {
       const rollback = await engines[r].start({ plan: rollbackPlan(), actor: responder, reason: `5xx on green ${round}`, preempt: true });
       // Preempted as soon as the rollback has started, while the shift's server is still inside its poll.
       const preempted = await stores[s].getOperation(shift.operationId);
-      expect(preempted, `round ${round}`).toMatchObject({ status: "preempted", error: "Preempted by Roll back: all traffic to blue (started by responder@example.com)." });
+      expect(preempted, `round ${round}`).toMatchObject({
+        status: "preempted",
+        error: "Preempted by Roll back: all traffic to blue (started by responder@example.com).",
+      });
       poll.release();
       await Promise.all(engines.map((e) => e.whenIdle()));
 
@@ -252,9 +263,18 @@ describe.each(dialects)("racing operators on %s", (dialect) => {
       expect(gateways[r].calls.slice(rollbackCalls).map((c) => c.input.Comment)).toEqual(["rollback"]);
 
       expect(await auditActions(shift.operationId)).toEqual(["operation.started", "operation.preempted"]);
-      expect(await auditActions(rollback.operationId)).toEqual(["operation.started", "rollback.started", "rollback.completed", "operation.succeeded"]);
+      expect(await auditActions(rollback.operationId)).toEqual([
+        "operation.started",
+        "rollback.started",
+        "rollback.completed",
+        "operation.succeeded",
+      ]);
       const [preemptedAudit] = await stores[0].listAudit({ operationId: shift.operationId, action: "operation.preempted" });
-      expect(preemptedAudit).toMatchObject({ actor: responder, before: { status: "running" }, after: { status: "preempted", preemptedBy: rollback.operationId } });
+      expect(preemptedAudit).toMatchObject({
+        actor: responder,
+        before: { status: "running" },
+        after: { status: "preempted", preemptedBy: rollback.operationId },
+      });
       expect((await allOperations()).filter((o) => o.status === "running" || o.status === "pending")).toEqual([]);
       expect(await stores[0].getLock(APP), `round ${round}: lock left behind`).toBeNull();
       // Per round: the shift's start, its step's stop and its preemption; the rollback's start,
@@ -288,7 +308,10 @@ describe.each(dialects)("racing operators on %s", (dialect) => {
 
       // While its lease is live the application is its: a start is refused naming it, and the
       // periodic recovery leaves it alone.
-      await expect(survivor.start({ plan: shiftPlan(50), actor: bob, reason: "too early" })).rejects.toMatchObject({ code: "conflict", userMessage: conflictNaming(deadPlan, alice) });
+      await expect(survivor.start({ plan: shiftPlan(50), actor: bob, reason: "too early" })).rejects.toMatchObject({
+        code: "conflict",
+        userMessage: conflictNaming(deadPlan, alice),
+      });
       expect(await survivor.recoverInterrupted()).toEqual([]);
       expect(await survivorStore.getOperationStatus(deadId)).toBe("running");
       expect((await survivorStore.getLock(APP))?.holder).toBe(deadId);

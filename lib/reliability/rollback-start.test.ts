@@ -31,44 +31,51 @@ afterAll(async () => {
 });
 
 describe("rollback start under AWS faults", () => {
-  it(`${CLICKS} of ${CLICKS} rollbacks start with one click while the range throttles 30 % and fails 20 % of requests`, { timeout: 240_000 }, async () => {
-    const { rollback } = await import("@/lib/actions/rollback");
-    w.as("responder");
-    // Without faults, every application's rollback plans and starts (the case is sound).
-    for (const appId of APPS) {
-      const result = await rollback({ appId, reason: "drill, healthy AWS" });
-      expect(result, appId).toMatchObject({ ok: true });
-    }
-    await w.settle();
-
-    const res = await fetch(`${w.range.url}/_sim/faults`, { method: "POST", body: JSON.stringify(FAULTS) });
-    expect(res.status).toBe(200);
-    const faultedBefore = w.range.stats.throttled + w.range.stats.injectedErrors;
-    const outcomes: string[] = [];
-    const timings: number[] = [];
-    const click = async (i: number): Promise<void> => {
-      const appId = APPS[i % APPS.length] ?? "shop";
-      const clicked = performance.now();
-      const result = await rollback({ appId, reason: `drill ${i + 1} under faults` });
-      timings.push(performance.now() - clicked);
-      outcomes.push(result.ok ? `${appId}: started` : `${appId}: ${result.code}: ${result.message}`);
-    };
-    try {
-      // In waves, one click per application at a time (responders on several applications at once).
-      for (let wave = 0; wave < CLICKS; wave += APPS.length) {
-        await Promise.all(Array.from({ length: Math.min(APPS.length, CLICKS - wave) }, (_, k) => click(wave + k)));
+  it(
+    `${CLICKS} of ${CLICKS} rollbacks start with one click while the range throttles 30 % and fails 20 % of requests`,
+    { timeout: 240_000 },
+    async () => {
+      const { rollback } = await import("@/lib/actions/rollback");
+      w.as("responder");
+      // Without faults, every application's rollback plans and starts (the case is sound).
+      for (const appId of APPS) {
+        const result = await rollback({ appId, reason: "drill, healthy AWS" });
+        expect(result, appId).toMatchObject({ ok: true });
       }
-    } finally {
-      await fetch(`${w.range.url}/_sim/faults`, { method: "DELETE" });
       await w.settle();
-    }
-    const faulted = w.range.stats.throttled + w.range.stats.injectedErrors - faultedBefore;
-    const sorted = [...timings].sort((a, b) => a - b);
-    console.info(
-      `[rollback-start] ${outcomes.filter((o) => o.endsWith(": started")).length} of ${CLICKS} started; ${faulted} requests faulted; ` +
-        `answer p50 ${(sorted[Math.floor(CLICKS / 2)] ?? 0).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms`,
-    );
-    expect(faulted, "the faults were there").toBeGreaterThan(0);
-    expect(outcomes.filter((o) => !o.endsWith(": started")), "rollbacks that did not start").toEqual([]);
-  });
+
+      const res = await fetch(`${w.range.url}/_sim/faults`, { method: "POST", body: JSON.stringify(FAULTS) });
+      expect(res.status).toBe(200);
+      const faultedBefore = w.range.stats.throttled + w.range.stats.injectedErrors;
+      const outcomes: string[] = [];
+      const timings: number[] = [];
+      const click = async (i: number): Promise<void> => {
+        const appId = APPS[i % APPS.length] ?? "shop";
+        const clicked = performance.now();
+        const result = await rollback({ appId, reason: `drill ${i + 1} under faults` });
+        timings.push(performance.now() - clicked);
+        outcomes.push(result.ok ? `${appId}: started` : `${appId}: ${result.code}: ${result.message}`);
+      };
+      try {
+        // In waves, one click per application at a time (responders on several applications at once).
+        for (let wave = 0; wave < CLICKS; wave += APPS.length) {
+          await Promise.all(Array.from({ length: Math.min(APPS.length, CLICKS - wave) }, (_, k) => click(wave + k)));
+        }
+      } finally {
+        await fetch(`${w.range.url}/_sim/faults`, { method: "DELETE" });
+        await w.settle();
+      }
+      const faulted = w.range.stats.throttled + w.range.stats.injectedErrors - faultedBefore;
+      const sorted = [...timings].sort((a, b) => a - b);
+      console.info(
+        `[rollback-start] ${outcomes.filter((o) => o.endsWith(": started")).length} of ${CLICKS} started; ${faulted} requests faulted; ` +
+          `answer p50 ${(sorted[Math.floor(CLICKS / 2)] ?? 0).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms`,
+      );
+      expect(faulted, "the faults were there").toBeGreaterThan(0);
+      expect(
+        outcomes.filter((o) => !o.endsWith(": started")),
+        "rollbacks that did not start",
+      ).toEqual([]);
+    },
+  );
 });

@@ -40,9 +40,7 @@ async function loadAwsPart(rt: Runtime, app: AppConfig, range: RangeMinutes, jud
   // Only whole periods: the period still filling would show as a false drop at the right edge.
   const end = new Date(Math.floor(now / (periodS * 1000)) * periodS * 1000);
   const start = new Date(end.getTime() - range * 60_000);
-  const { results } = plan.queries.length
-    ? await getMetricData(rt.clients(app.region).cloudwatch, plan.queries, start, end)
-    : { results: [] };
+  const { results } = plan.queries.length ? await getMetricData(rt.clients(app.region).cloudwatch, plan.queries, start, end) : { results: [] };
   const byId = new Map(results.map((r) => [r.id, r.points]));
   const series: MetricSeries[] = plan.series.map((s) => ({ ...s, points: byId.get(s.id) ?? [] }));
   if (plan.requests) {
@@ -143,7 +141,9 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
       tolerancePoints: rt.config.settleTolerancePoints,
     });
     if (settle?.phase === "settled" && !settle.recorded && settle.settledAt !== null) {
-      await rt.store.recordSettled(operation.id, settle.settledAt).catch((error: unknown) => console.error("[snapshots] recording when traffic settled failed:", error));
+      await rt.store
+        .recordSettled(operation.id, settle.settledAt)
+        .catch((error: unknown) => console.error("[snapshots] recording when traffic settled failed:", error));
     }
     return settle;
   };
@@ -190,7 +190,14 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
         rt.config.applications.map(async (app): Promise<AppSummary> => {
           const operation = await currentOperation(app.id);
           const opView = operation
-            ? { id: operation.id, status: operation.status, summary: operation.summary, intent: operation.intent, actor: operation.actor, createdAt: operation.createdAt }
+            ? {
+                id: operation.id,
+                status: operation.status,
+                summary: operation.summary,
+                intent: operation.intent,
+                actor: operation.actor,
+                createdAt: operation.createdAt,
+              }
             : null;
           try {
             // The last good read, even when the latest refresh failed: the wall keeps showing it,

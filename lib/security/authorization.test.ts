@@ -34,8 +34,14 @@ afterAll(async () => {
 describe("the capability table", () => {
   it("names every server action, and nothing that is not one", () => {
     const names = actions.map((a) => a.name);
-    expect(names.filter((n) => !(n in ACTIONS)), "server actions missing from lib/security/capabilities.ts").toEqual([]);
-    expect(Object.keys(ACTIONS).filter((n) => !names.includes(n)), "table entries with no action").toEqual([]);
+    expect(
+      names.filter((n) => !(n in ACTIONS)),
+      "server actions missing from lib/security/capabilities.ts",
+    ).toEqual([]);
+    expect(
+      Object.keys(ACTIONS).filter((n) => !names.includes(n)),
+      "table entries with no action",
+    ).toEqual([]);
   });
 
   it("names every route handler and each of its methods", () => {
@@ -50,7 +56,10 @@ describe("the capability table", () => {
       for (const method of Object.keys(r.handlers)) if (!spec.methods[method as HttpMethod]) missing.push(`${method} ${r.file}`);
     }
     expect(missing, "route handlers missing from lib/security/capabilities.ts").toEqual([]);
-    expect(Object.keys(ROUTES).filter((f) => !routes.some((r) => r.file === f)), "table entries with no route file").toEqual([]);
+    expect(
+      Object.keys(ROUTES).filter((f) => !routes.some((r) => r.file === f)),
+      "table entries with no route file",
+    ).toEqual([]);
   });
 });
 

@@ -44,12 +44,24 @@ async function startFront(range: TestRange): Promise<string> {
           delete headers["content-encoding"];
         }
         const url = new URL(req.url ?? "/", "http://front.local");
-        const simReq: SimHttpRequest = { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers, body, remoteAddress: "127.0.0.1" };
+        const simReq: SimHttpRequest = {
+          method: req.method ?? "GET",
+          path: url.pathname,
+          query: url.searchParams,
+          headers,
+          body,
+          remoteAddress: "127.0.0.1",
+        };
         const service = resolveService(simReq);
         const operation = service ? operationName(service, simReq) : "";
         const fail = service !== undefined && (mode === "deny-all" || (mode === "break-writes" && isWrite(operation)));
         const out = fail
-          ? serviceError(range.world, service, simReq, mode === "deny-all" ? new SimApiError("AccessDenied", DENIED, 403) : new SimApiError("InternalFailure", BROKEN, 500))
+          ? serviceError(
+              range.world,
+              service,
+              simReq,
+              mode === "deny-all" ? new SimApiError("AccessDenied", DENIED, 403) : new SimApiError("InternalFailure", BROKEN, 500),
+            )
           : await range.handle(simReq);
         const payload = typeof out.body === "string" ? Buffer.from(out.body, "utf8") : out.body;
         res.writeHead(out.status, { ...out.headers, "content-length": String(payload.length) });
@@ -97,7 +109,9 @@ async function everyRouteLeaksNothing(): Promise<number> {
       for (const c of cases ?? []) {
         w.as("admin");
         const call = await c.request(w);
-        const res = await handler(new NextRequest(new URL(call.url, "http://127.0.0.1:3000"), { method, headers: fakeHeaders() }), { params: Promise.resolve(call.params ?? {}) });
+        const res = await handler(new NextRequest(new URL(call.url, "http://127.0.0.1:3000"), { method, headers: fakeHeaders() }), {
+          params: Promise.resolve(call.params ?? {}),
+        });
         expectNoLeak(`${method} ${call.url}`, await res.text());
         checked += 1;
       }

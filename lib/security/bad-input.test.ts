@@ -89,14 +89,26 @@ function actionInputs(example: Record<string, unknown>, unknownAppId: fc.Arbitra
   const keys = Object.keys(example);
   const classes: fc.Arbitrary<unknown>[] = [
     // Not an object at all.
-    fc.oneof(fc.constant(undefined), fc.constant(null), fc.string({ maxLength: 50 }), fc.integer(), fc.array(fc.jsonValue(), { maxLength: 4 }), fc.constant(new FormData())),
+    fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.string({ maxLength: 50 }),
+      fc.integer(),
+      fc.array(fc.jsonValue(), { maxLength: 4 }),
+      fc.constant(new FormData()),
+    ),
     // One field replaced by a value no field accepts.
     fc.tuple(fc.constantFrom(...keys), hostileValue).map(([k, v]) => ({ ...example, [k]: v })),
     // Every field wrong at once.
     fc.array(hostileValue, { minLength: keys.length, maxLength: keys.length }).map((vs) => Object.fromEntries(keys.map((k, i) => [k, vs[i]]))),
     // A key the schema does not name (prototype pollution among them).
-    fc.tuple(extraKey, fc.jsonValue({ maxDepth: 2 })).filter(([k]) => !keys.includes(k)).map(([k, v]) => withExtraKey(example, k, v)),
-    fc.constantFrom('{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}').map((extra) => withExtraKey(example, "__proto__", JSON.parse(extra))),
+    fc
+      .tuple(extraKey, fc.jsonValue({ maxDepth: 2 }))
+      .filter(([k]) => !keys.includes(k))
+      .map(([k, v]) => withExtraKey(example, k, v)),
+    fc
+      .constantFrom('{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}')
+      .map((extra) => withExtraKey(example, "__proto__", JSON.parse(extra))),
   ];
   const weighted = classes.map((arbitrary) => ({ arbitrary, weight: 6 }));
   if (keys.includes("appId")) weighted.push({ arbitrary: unknownAppId.map((appId) => ({ ...example, appId })), weight: 6 });
@@ -132,12 +144,45 @@ describe("server actions refuse bad input", () => {
 
 const hostileText = fc.oneof(
   oversize.map((s) => s.slice(0, 20_000)),
-  fc.constantFrom("", "-1", "NaN", "1e309", "0x10", "101", "60.5", "../../etc/passwd", "%00", "<script>alert(1)</script>", "__proto__", "constructor", "null", "[]", "{}"),
+  fc.constantFrom(
+    "",
+    "-1",
+    "NaN",
+    "1e309",
+    "0x10",
+    "101",
+    "60.5",
+    "../../etc/passwd",
+    "%00",
+    "<script>alert(1)</script>",
+    "__proto__",
+    "constructor",
+    "null",
+    "[]",
+    "{}",
+  ),
   fc.string({ maxLength: 60 }),
   fc.string({ unit: "binary", maxLength: 30 }),
 );
 const paramName = fc.oneof(
-  fc.constantFrom("range", "intent", "greenPercent", "format", "limit", "since", "until", "appId", "actor", "action", "status", "kind", "token", "beforeSeq", "__proto__", "constructor"),
+  fc.constantFrom(
+    "range",
+    "intent",
+    "greenPercent",
+    "format",
+    "limit",
+    "since",
+    "until",
+    "appId",
+    "actor",
+    "action",
+    "status",
+    "kind",
+    "token",
+    "beforeSeq",
+    "__proto__",
+    "constructor",
+  ),
   fc.string({ minLength: 1, maxLength: 20 }),
 );
 
@@ -151,11 +196,25 @@ interface RouteInput {
 
 const routeInput: fc.Arbitrary<RouteInput> = fc.record({
   params: fc.array(fc.tuple(paramName, hostileText), { minLength: 1, maxLength: 4 }),
-  pathParam: fc.option(hostileText.filter((s) => s !== "" && !/^[a-z0-9][a-z0-9-]*$/.test(s)), { freq: 3 }),
-  junk: fc.option(fc.oneof(fc.string({ maxLength: 300 }).map((cookie) => ({ cookie })), fc.string({ minLength: 1, maxLength: 300 }).map((s) => ({ bearer: `teal_kiosk_${s}` }))), { freq: 4 }),
+  pathParam: fc.option(
+    hostileText.filter((s) => s !== "" && !/^[a-z0-9][a-z0-9-]*$/.test(s)),
+    { freq: 3 },
+  ),
+  junk: fc.option(
+    fc.oneof(
+      fc.string({ maxLength: 300 }).map((cookie) => ({ cookie })),
+      fc.string({ minLength: 1, maxLength: 300 }).map((s) => ({ bearer: `teal_kiosk_${s}` })),
+    ),
+    { freq: 4 },
+  ),
 });
 
-async function callRoute(handler: RouteHandler, method: HttpMethod, c: RouteCase, input: RouteInput): Promise<{ status: number; body: string; refusedOnPurpose: boolean }> {
+async function callRoute(
+  handler: RouteHandler,
+  method: HttpMethod,
+  c: RouteCase,
+  input: RouteInput,
+): Promise<{ status: number; body: string; refusedOnPurpose: boolean }> {
   const call = await c.request(w);
   const url = new URL(call.url, "http://127.0.0.1:3000");
   for (const [k, v] of input.params) url.searchParams.set(k, v);

@@ -163,7 +163,10 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     async prepare(w) {
       // A failed operation: Route 53 refuses the change while the fault is set.
       const faults = `${w.range.url}/_sim/faults`;
-      const set = await fetch(faults, { method: "POST", body: JSON.stringify({ rules: [{ service: "route53", operation: "ChangeResourceRecordSets", errorRate: 1 }] }) });
+      const set = await fetch(faults, {
+        method: "POST",
+        body: JSON.stringify({ rules: [{ service: "route53", operation: "ChangeResourceRecordSets", errorRate: 1 }] }),
+      });
       if (!set.ok) throw new Error(`could not set the fault: ${await set.text()}`);
       const operationId = await startShift(w);
       const status = await w.runToCompletion(operationId);
@@ -183,8 +186,22 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
       const inService = blue.filter((i) => i.lifecycle === "InService").map((i) => i.id);
       // One blue instance in and out of Standby in turn, so every allowed call has a move to make.
       return inStandby.length > 0
-        ? { appId: ASG_APP, direction: "exit", color: "blue", instanceIds: inStandby.slice(0, 1), expectedVersion: state.version, reason: "security suite" }
-        : { appId: ASG_APP, direction: "enter", color: "blue", instanceIds: inService.slice(0, 1), expectedVersion: state.version, reason: "security suite" };
+        ? {
+            appId: ASG_APP,
+            direction: "exit",
+            color: "blue",
+            instanceIds: inStandby.slice(0, 1),
+            expectedVersion: state.version,
+            reason: "security suite",
+          }
+        : {
+            appId: ASG_APP,
+            direction: "enter",
+            color: "blue",
+            instanceIds: inService.slice(0, 1),
+            expectedVersion: state.version,
+            reason: "security suite",
+          };
     },
     after: finishOperation,
   },
@@ -206,7 +223,12 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     async prepare(w) {
       const state = await currentState(w, ROLLING_APP);
       const current = state.rollout?.primaryTaskDefinition ?? "";
-      return { appId: ROLLING_APP, taskDefinition: current.endsWith(":42") ? "notifications:41" : "notifications:42", expectedVersion: state.version, reason: "security suite" };
+      return {
+        appId: ROLLING_APP,
+        taskDefinition: current.endsWith(":42") ? "notifications:41" : "notifications:42",
+        expectedVersion: state.version,
+        reason: "security suite",
+      };
     },
     after: finishOperation,
   },
@@ -247,7 +269,13 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     example: { userId: "demo:nobody" },
     async prepare(w) {
       // Another user's live session, so an allowed call has one to end.
-      await w.store.createSession({ userId: "demo:someone", email: "someone@example.com", role: "viewer", provider: "credentials", expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+      await w.store.createSession({
+        userId: "demo:someone",
+        email: "someone@example.com",
+        role: "viewer",
+        provider: "credentials",
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      });
       return { userId: "demo:someone" };
     },
   },
@@ -261,22 +289,42 @@ export const ROUTES: Readonly<Record<string, RouteSpec>> = {
   "app/api/apps/route.ts": { methods: { GET: [{ name: "overview", access: { kind: "reader" }, request: () => ({ url: "/api/apps" }) }] } },
   "app/api/wall/route.ts": { methods: { GET: [{ name: "wall", access: { kind: "reader" }, request: () => ({ url: "/api/wall" }) }] } },
   "app/api/apps/[appId]/snapshot/route.ts": {
-    methods: { GET: [{ name: "snapshot", access: read, request: () => ({ url: `/api/apps/${APP_ID}/snapshot?range=60`, params: { appId: APP_ID } }) }] },
+    methods: {
+      GET: [{ name: "snapshot", access: read, request: () => ({ url: `/api/apps/${APP_ID}/snapshot?range=60`, params: { appId: APP_ID } }) }],
+    },
   },
   "app/api/apps/[appId]/plan/route.ts": {
     methods: {
       GET: [
-        { name: "rollback preview", access: { kind: "capability", capability: "rollback" }, request: () => ({ url: `/api/apps/${APP_ID}/plan?intent=rollback`, params: { appId: APP_ID } }) },
-        { name: "shift preview", access: { kind: "capability", capability: "shift" }, request: () => ({ url: `/api/apps/${APP_ID}/plan?intent=shift&greenPercent=30`, params: { appId: APP_ID } }) },
-        { name: "re-assert preview", access: { kind: "capability", capability: "reassert" }, request: () => ({ url: `/api/apps/${APP_ID}/plan?intent=reassert`, params: { appId: APP_ID } }) },
+        {
+          name: "rollback preview",
+          access: { kind: "capability", capability: "rollback" },
+          request: () => ({ url: `/api/apps/${APP_ID}/plan?intent=rollback`, params: { appId: APP_ID } }),
+        },
+        {
+          name: "shift preview",
+          access: { kind: "capability", capability: "shift" },
+          request: () => ({ url: `/api/apps/${APP_ID}/plan?intent=shift&greenPercent=30`, params: { appId: APP_ID } }),
+        },
+        {
+          name: "re-assert preview",
+          access: { kind: "capability", capability: "reassert" },
+          request: () => ({ url: `/api/apps/${APP_ID}/plan?intent=reassert`, params: { appId: APP_ID } }),
+        },
       ],
     },
   },
-  "app/api/history/audit/route.ts": { methods: { GET: [{ name: "audit export", access: read, request: () => ({ url: "/api/history/audit?format=json" }) }] } },
-  "app/api/history/operations/route.ts": { methods: { GET: [{ name: "operations export", access: read, request: () => ({ url: "/api/history/operations?format=csv" }) }] } },
+  "app/api/history/audit/route.ts": {
+    methods: { GET: [{ name: "audit export", access: read, request: () => ({ url: "/api/history/audit?format=json" }) }] },
+  },
+  "app/api/history/operations/route.ts": {
+    methods: { GET: [{ name: "operations export", access: read, request: () => ({ url: "/api/history/operations?format=csv" }) }] },
+  },
   // The wall link: anyone may present a token; only a valid one gets the cookie (checked in the wall suite).
   "app/wall/session/route.ts": {
-    methods: { GET: [{ name: "wall link", access: { kind: "public" }, okStatus: 303, request: (w) => ({ url: `/wall/session?token=${w.kioskSecret}` }) }] },
+    methods: {
+      GET: [{ name: "wall link", access: { kind: "public" }, okStatus: 303, request: (w) => ({ url: `/wall/session?token=${w.kioskSecret}` }) }],
+    },
   },
   "app/api/auth/[...nextauth]/route.ts": {
     excluded: "next-auth's own sign-in and session endpoints read Next's request scope themselves; the browser tests sign in through them",
@@ -299,7 +347,8 @@ export async function discoverActions(): Promise<DiscoveredAction[]> {
     if (!/^\s*["']use server["']/.test(readFileSync(path, "utf8"))) continue;
     const mod: Record<string, unknown> = await import(/* @vite-ignore */ path);
     for (const [name, value] of Object.entries(mod)) {
-      if (typeof value === "function") found.push({ name, file: `lib/actions/${file}`, call: (input) => Promise.resolve(Reflect.apply(value, undefined, [input])) });
+      if (typeof value === "function")
+        found.push({ name, file: `lib/actions/${file}`, call: (input) => Promise.resolve(Reflect.apply(value, undefined, [input])) });
     }
   }
   return found;

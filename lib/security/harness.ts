@@ -56,7 +56,13 @@ export interface SecurityWorld {
 /** A session cookie as next-auth issues it at sign-in: it names a live server-side session of the store. */
 async function sessionCookie(store: Store, role: Role, secret: string, maxAge: number): Promise<string> {
   const user = { id: `demo:${role}`, email: `${role}@example.com`, role };
-  const session = await store.createSession({ userId: user.id, email: user.email, role, provider: "credentials", expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
+  const session = await store.createSession({
+    userId: user.id,
+    email: user.email,
+    role,
+    provider: "credentials",
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+  });
   return encode({ token: { sub: user.id, email: user.email, name: user.email, role, sid: session.id }, secret, maxAge });
 }
 
@@ -107,7 +113,10 @@ export async function startSecurityWorld(
   const revoked = await store.createKioskToken({ label: "old lobby", tokenHash: hashKioskSecret(revokedSecret), createdBy: ADMIN });
   await store.revokeKioskToken(revoked.id);
 
-  const signedIn = async (role: Role): Promise<FakeRequest> => ({ headers: {}, cookies: { [SESSION_COOKIE]: await sessionCookie(store, role, SECRET, 3600) } });
+  const signedIn = async (role: Role): Promise<FakeRequest> => ({
+    headers: {},
+    cookies: { [SESSION_COOKIE]: await sessionCookie(store, role, SECRET, 3600) },
+  });
   const kiosk = (secret: string): FakeRequest => ({ headers: { authorization: `Bearer ${secret}` }, cookies: { teal_kiosk: secret } });
   const requests: Record<Persona, FakeRequest> = {
     none: { headers: {}, cookies: {} },
@@ -131,7 +140,9 @@ export async function startSecurityWorld(
     const locks = await Promise.all(rt.config.applications.map(async (a) => `${a.id}:${(await store.getLock(a.id))?.holder ?? "-"}`));
     // A polluted Object.prototype would change every object in the process: count it as a change.
     const polluted = Object.getOwnPropertyNames(Object.prototype).sort().join(",");
-    return createHash("sha256").update(JSON.stringify({ world, ops, audit: head?.seq ?? 0, tokens, locks, polluted })).digest("hex");
+    return createHash("sha256")
+      .update(JSON.stringify({ world, ops, audit: head?.seq ?? 0, tokens, locks, polluted }))
+      .digest("hex");
   };
 
   const runToCompletion = async (operationId: string): Promise<OperationStatus> => {

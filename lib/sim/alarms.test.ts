@@ -21,7 +21,12 @@ import {
 } from "@aws-sdk/client-cloudwatch";
 import { AwsQueryProtocol } from "@aws-sdk/core/protocols";
 import { EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import { ConfigureHealthCheckCommand, CreateLoadBalancerCommand, ElasticLoadBalancingClient, RegisterInstancesWithLoadBalancerCommand } from "@aws-sdk/client-elastic-load-balancing";
+import {
+  ConfigureHealthCheckCommand,
+  CreateLoadBalancerCommand,
+  ElasticLoadBalancingClient,
+  RegisterInstancesWithLoadBalancerCommand,
+} from "@aws-sdk/client-elastic-load-balancing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alarmsOf, evaluateAlarms, putMetricAlarm, setAlarmState, type PutMetricAlarmInput } from "./alarms";
 import { MetricStore } from "./metrics";
@@ -82,7 +87,13 @@ describe("alarm evaluation", () => {
       "Threshold Crossed: 1 out of the last 1 datapoints [12.0 (26/11/26 10:01:00)] was greater than the threshold (5.0) (minimum 1 datapoint for OK -> ALARM transition).",
     );
     expect(alarm.stateUpdatedMs).toBe(T0 + 2 * MIN);
-    const data = JSON.parse(alarm.stateReasonData ?? "{}") as { statistic: string; period: number; recentDatapoints: number[]; threshold: number; evaluatedDatapoints: { timestamp: string; value: number }[] };
+    const data = JSON.parse(alarm.stateReasonData ?? "{}") as {
+      statistic: string;
+      period: number;
+      recentDatapoints: number[];
+      threshold: number;
+      evaluatedDatapoints: { timestamp: string; value: number }[];
+    };
     expect(data).toMatchObject({ statistic: "Sum", period: 60, recentDatapoints: [12], threshold: 5 });
     expect(data.evaluatedDatapoints).toEqual([{ timestamp: "2026-11-26T10:01:00.000+0000", sampleCount: 1, value: 12 }]);
     expect(at(2).state).toBe("OK");
@@ -122,7 +133,9 @@ describe("alarm evaluation", () => {
     const { alarm, at } = scenario([9, 9], { TreatMissingData: "notBreaching" });
     expect(at(1).state).toBe("ALARM");
     expect(at(6).state).toBe("OK");
-    expect(alarm.stateReason).toBe("Threshold Crossed: no datapoints were received for 1 period and 1 missing datapoint was treated as [NonBreaching].");
+    expect(alarm.stateReason).toBe(
+      "Threshold Crossed: no datapoints were received for 1 period and 1 missing datapoint was treated as [NonBreaching].",
+    );
   });
 
   it("uses older real datapoints from the evaluation range before filling in missing ones", () => {
@@ -227,11 +240,27 @@ describe("alarms through the range with the real SDK", () => {
         AvailabilityZones: ["us-east-1a"],
       }),
     );
-    await elb.send(new ConfigureHealthCheckCommand({ LoadBalancerName: "canary", HealthCheck: { Target: "HTTP:80/health", Interval: 5, Timeout: 2, UnhealthyThreshold: 2, HealthyThreshold: 2 } }));
-    const run = await ec2.send(
-      new RunInstancesCommand({ ImageId: "ami-0abc", InstanceType: "t3.micro", MinCount: 2, MaxCount: 2, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: "canary-v2" }] }] }),
+    await elb.send(
+      new ConfigureHealthCheckCommand({
+        LoadBalancerName: "canary",
+        HealthCheck: { Target: "HTTP:80/health", Interval: 5, Timeout: 2, UnhealthyThreshold: 2, HealthyThreshold: 2 },
+      }),
     );
-    await elb.send(new RegisterInstancesWithLoadBalancerCommand({ LoadBalancerName: "canary", Instances: (run.Instances ?? []).map((i) => ({ InstanceId: i.InstanceId })) }));
+    const run = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: "ami-0abc",
+        InstanceType: "t3.micro",
+        MinCount: 2,
+        MaxCount: 2,
+        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: "canary-v2" }] }],
+      }),
+    );
+    await elb.send(
+      new RegisterInstancesWithLoadBalancerCommand({
+        LoadBalancerName: "canary",
+        Instances: (run.Instances ?? []).map((i) => ({ InstanceId: i.InstanceId })),
+      }),
+    );
     await json.send(new PutMetricAlarmCommand(sdkAlarm("canary-5xx")));
     const created = await stateOf(json, "canary-5xx");
     expect(created?.StateValue).toBe("INSUFFICIENT_DATA");
@@ -252,7 +281,9 @@ describe("alarms through the range with the real SDK", () => {
     await elapse(2 * MIN);
     const alarmed = await stateOf(query, "canary-5xx");
     expect(alarmed?.StateValue).toBe("ALARM");
-    expect(alarmed?.StateReason).toMatch(/^Threshold Crossed: 1 out of the last 1 datapoints \[\d+\.0 \(26\/11\/26 10:0\d:00\)\] was greater than the threshold \(5\.0\) \(minimum 1 datapoint for OK -> ALARM transition\)\.$/);
+    expect(alarmed?.StateReason).toMatch(
+      /^Threshold Crossed: 1 out of the last 1 datapoints \[\d+\.0 \(26\/11\/26 10:0\d:00\)\] was greater than the threshold \(5\.0\) \(minimum 1 datapoint for OK -> ALARM transition\)\.$/,
+    );
     expect(alarmed?.StateUpdatedTimestamp?.getTime() ?? 0).toBeGreaterThan(T0);
     expect((await json.send(new DescribeAlarmsCommand({ StateValue: "ALARM" }))).MetricAlarms?.map((a) => a.AlarmName)).toEqual(["canary-5xx"]);
 
@@ -274,7 +305,16 @@ describe("alarms through the range with the real SDK", () => {
     const c = client();
     const prefix = `page-${_name === "awsQuery" ? "q" : "j"}-`;
     for (let i = 0; i < 5; i++) {
-      await c.send(new PutMetricAlarmCommand(sdkAlarm(`${prefix}${i}`, { AlarmDescription: `alarm ${i}`, AlarmActions: ["arn:aws:sns:us-east-1:123456789012:ops"], DatapointsToAlarm: 1, EvaluationPeriods: 3 })));
+      await c.send(
+        new PutMetricAlarmCommand(
+          sdkAlarm(`${prefix}${i}`, {
+            AlarmDescription: `alarm ${i}`,
+            AlarmActions: ["arn:aws:sns:us-east-1:123456789012:ops"],
+            DatapointsToAlarm: 1,
+            EvaluationPeriods: 3,
+          }),
+        ),
+      );
     }
     const names: string[] = [];
     let token: string | undefined;
@@ -321,19 +361,34 @@ describe("alarms through the range with the real SDK", () => {
     ["awsQuery", () => query],
   ])("raises the SDK's exception classes over %s", async (_name, client) => {
     const c = client();
-    await expectError(c.send(new DescribeAlarmsCommand({ AlarmNames: ["a"], AlarmNamePrefix: "a" })), InvalidParameterCombinationException, /mutually exclusive/);
+    await expectError(
+      c.send(new DescribeAlarmsCommand({ AlarmNames: ["a"], AlarmNamePrefix: "a" })),
+      InvalidParameterCombinationException,
+      /mutually exclusive/,
+    );
     await expectError(c.send(new DescribeAlarmsCommand({ NextToken: "bogus" })), InvalidNextToken);
     await expectError(c.send(new DescribeAlarmsCommand({ MaxRecords: 101 })), ValidationException);
     await expectError(c.send(new PutMetricAlarmCommand(sdkAlarm("bad", { Period: 45 }))), ValidationException, /10, 20, 30 or a multiple of 60/);
-    await expectError(c.send(new PutMetricAlarmCommand(sdkAlarm("bad", { Period: 600, EvaluationPeriods: 145 }))), ValidationException, /more than a day/);
-    await expectError(c.send(new PutMetricAlarmCommand(sdkAlarm("bad", { Period: 3_600, EvaluationPeriods: 169 }))), ValidationException, /more than a week/);
+    await expectError(
+      c.send(new PutMetricAlarmCommand(sdkAlarm("bad", { Period: 600, EvaluationPeriods: 145 }))),
+      ValidationException,
+      /more than a day/,
+    );
+    await expectError(
+      c.send(new PutMetricAlarmCommand(sdkAlarm("bad", { Period: 3_600, EvaluationPeriods: 169 }))),
+      ValidationException,
+      /more than a week/,
+    );
     await expectError(c.send(new PutMetricAlarmCommand(sdkAlarm("bad", { DatapointsToAlarm: 2 }))), ValidationException, /DatapointsToAlarm/);
     await expectError(c.send(new PutMetricAlarmCommand(sdkAlarm("bad", { TreatMissingData: "sometimes" }))), ValidationException);
     await expectError(c.send(new PutMetricAlarmCommand(sdkAlarm("bad", { ExtendedStatistic: "p99" }))), InvalidParameterCombinationException);
     await expectError(c.send(new PutMetricAlarmCommand(sdkAlarm("bad", { Namespace: undefined }))), MissingRequiredParameterException);
     await expectError(c.send(new SetAlarmStateCommand({ AlarmName: "nope", StateValue: "OK", StateReason: "x" })), ResourceNotFound);
     await c.send(new PutMetricAlarmCommand(sdkAlarm(`fmt-${_name}`)));
-    await expectError(c.send(new SetAlarmStateCommand({ AlarmName: `fmt-${_name}`, StateValue: "OK", StateReason: "x", StateReasonData: "{not json" })), InvalidFormatFault);
+    await expectError(
+      c.send(new SetAlarmStateCommand({ AlarmName: `fmt-${_name}`, StateValue: "OK", StateReason: "x", StateReasonData: "{not json" })),
+      InvalidFormatFault,
+    );
     await c.send(new DeleteAlarmsCommand({ AlarmNames: [`fmt-${_name}`] }));
   });
 });

@@ -96,14 +96,18 @@ function required<T>(value: T | undefined, name: string): T {
 
 function lengthBetween(value: string, name: string, min: number, max: number): string {
   if (value.length < min || value.length > max) {
-    throw validation(`1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must have length between ${min} and ${max}`);
+    throw validation(
+      `1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must have length between ${min} and ${max}`,
+    );
   }
   return value;
 }
 
 function positiveInt(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw validation(`1 validation error detected: Value '${value}' at '${name}' failed to satisfy constraint: Member must have value greater than or equal to 1`);
+    throw validation(
+      `1 validation error detected: Value '${value}' at '${name}' failed to satisfy constraint: Member must have value greater than or equal to 1`,
+    );
   }
   return value;
 }
@@ -111,19 +115,28 @@ function positiveInt(value: number, name: string): number {
 /** Creates or replaces a metric alarm. A replaced alarm keeps its state (AWS: the update overwrites the configuration only). */
 export function putMetricAlarm(world: SimWorld, input: PutMetricAlarmInput): SimMetricAlarm {
   const name = lengthBetween(required(input.AlarmName, "AlarmName"), "alarmName", 1, 255);
-  if (input.hasMetrics) throw validation("The practice range does not evaluate metric math alarms (Metrics); give Namespace, MetricName and Statistic.");
+  if (input.hasMetrics)
+    throw validation("The practice range does not evaluate metric math alarms (Metrics); give Namespace, MetricName and Statistic.");
   if (input.ThresholdMetricId !== undefined) throw validation("The practice range does not model anomaly detection bands (ThresholdMetricId).");
   const namespace = required(input.Namespace, "Namespace");
   const metricName = required(input.MetricName, "MetricName");
-  if (input.Dimensions.length > 30) throw validation("1 validation error detected: Value at 'dimensions' failed to satisfy constraint: Member must have length less than or equal to 30");
+  if (input.Dimensions.length > 30)
+    throw validation(
+      "1 validation error detected: Value at 'dimensions' failed to satisfy constraint: Member must have length less than or equal to 30",
+    );
   if ((input.Statistic === undefined) === (input.ExtendedStatistic === undefined)) {
     throw new SimApiError("InvalidParameterCombination", "Exactly one of Statistic and ExtendedStatistic must be specified for a metric alarm.");
   }
   if (input.Statistic !== undefined && !["SampleCount", "Average", "Sum", "Minimum", "Maximum"].includes(input.Statistic)) {
-    throw validation(`1 validation error detected: Value '${input.Statistic}' at 'statistic' failed to satisfy constraint: Member must satisfy enum value set: [Maximum, SampleCount, Sum, Minimum, Average]`);
+    throw validation(
+      `1 validation error detected: Value '${input.Statistic}' at 'statistic' failed to satisfy constraint: Member must satisfy enum value set: [Maximum, SampleCount, Sum, Minimum, Average]`,
+    );
   }
   if (input.ExtendedStatistic !== undefined && parseStatistic(input.ExtendedStatistic)?.kind !== "percentile") {
-    throw new SimApiError("InvalidParameterValue", `The value ${input.ExtendedStatistic} for parameter ExtendedStatistic is not supported; the practice range evaluates pNN and pNN.NN.`);
+    throw new SimApiError(
+      "InvalidParameterValue",
+      `The value ${input.ExtendedStatistic} for parameter ExtendedStatistic is not supported; the practice range evaluates pNN and pNN.NN.`,
+    );
   }
   const periodS = positiveInt(required(input.Period, "Period"), "period");
   if (!(periodS === 10 || periodS === 20 || periodS === 30 || periodS % 60 === 0)) {
@@ -142,10 +155,13 @@ export function putMetricAlarm(world: SimWorld, input: PutMetricAlarmInput): Sim
     throw validation(`DatapointsToAlarm (${datapointsToAlarm}) must be less than or equal to EvaluationPeriods (${evaluationPeriods}).`);
   }
   const operator = required(input.ComparisonOperator, "ComparisonOperator");
-  if (BAND_OPERATORS.includes(operator)) throw validation(`ComparisonOperator ${operator} needs an anomaly detection band (ThresholdMetricId), which the practice range does not model.`);
+  if (BAND_OPERATORS.includes(operator))
+    throw validation(`ComparisonOperator ${operator} needs an anomaly detection band (ThresholdMetricId), which the practice range does not model.`);
   const comparisonOperator = COMPARISON_OPERATORS.find((o) => o === operator);
   if (comparisonOperator === undefined) {
-    throw validation(`1 validation error detected: Value '${operator}' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [${[...COMPARISON_OPERATORS, ...BAND_OPERATORS].join(", ")}]`);
+    throw validation(
+      `1 validation error detected: Value '${operator}' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [${[...COMPARISON_OPERATORS, ...BAND_OPERATORS].join(", ")}]`,
+    );
   }
   const threshold = required(input.Threshold, "Threshold");
   const treat = input.TreatMissingData ?? "missing";
@@ -158,7 +174,10 @@ export function putMetricAlarm(world: SimWorld, input: PutMetricAlarmInput): Sim
     [input.AlarmActions, "AlarmActions"],
     [input.InsufficientDataActions, "InsufficientDataActions"],
   ] as const) {
-    if (list.length > 5) throw validation(`1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length less than or equal to 5`);
+    if (list.length > 5)
+      throw validation(
+        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length less than or equal to 5`,
+      );
   }
 
   const alarms = alarmsOf(world);
@@ -217,18 +236,27 @@ export function describeAlarms(world: SimWorld, input: DescribeAlarmsInput): { a
   if (names.length > 0 && input.AlarmNamePrefix !== undefined) {
     throw new SimApiError("InvalidParameterCombination", "AlarmNames and AlarmNamePrefix are mutually exclusive; specify at most one of them.");
   }
-  if (names.length > MAX_NAMES) throw validation(`1 validation error detected: Value at 'alarmNames' failed to satisfy constraint: Member must have length less than or equal to ${MAX_NAMES}`);
+  if (names.length > MAX_NAMES)
+    throw validation(
+      `1 validation error detected: Value at 'alarmNames' failed to satisfy constraint: Member must have length less than or equal to ${MAX_NAMES}`,
+    );
   if (input.StateValue !== undefined && !ALARM_STATES.some((s) => s === input.StateValue)) {
-    throw validation(`1 validation error detected: Value '${input.StateValue}' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]`);
+    throw validation(
+      `1 validation error detected: Value '${input.StateValue}' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]`,
+    );
   }
   for (const t of input.AlarmTypes ?? []) {
     if (t !== "MetricAlarm" && t !== "CompositeAlarm") {
-      throw validation(`1 validation error detected: Value '[${t}]' at 'alarmTypes' failed to satisfy constraint: Member must satisfy enum value set: [CompositeAlarm, MetricAlarm]`);
+      throw validation(
+        `1 validation error detected: Value '[${t}]' at 'alarmTypes' failed to satisfy constraint: Member must satisfy enum value set: [CompositeAlarm, MetricAlarm]`,
+      );
     }
   }
   const maxRecords = input.MaxRecords ?? DEFAULT_MAX_RECORDS;
   if (!Number.isInteger(maxRecords) || maxRecords < 1 || maxRecords > 100) {
-    throw validation(`1 validation error detected: Value '${maxRecords}' at 'maxRecords' failed to satisfy constraint: Member must have value between 1 and 100`);
+    throw validation(
+      `1 validation error detected: Value '${maxRecords}' at 'maxRecords' failed to satisfy constraint: Member must have value between 1 and 100`,
+    );
   }
   // AlarmTypes omitted means metric alarms only; composite alarms are not modelled.
   const wantsMetric = input.AlarmTypes === undefined || input.AlarmTypes.length === 0 || input.AlarmTypes.includes("MetricAlarm");
@@ -239,7 +267,11 @@ export function describeAlarms(world: SimWorld, input: DescribeAlarmsInput): { a
     .filter((a) => nameSet.size === 0 || nameSet.has(a.name))
     .filter((a) => input.AlarmNamePrefix === undefined || a.name.startsWith(input.AlarmNamePrefix))
     .filter((a) => input.StateValue === undefined || a.state === input.StateValue)
-    .filter((a) => input.ActionPrefix === undefined || [...a.okActions, ...a.alarmActions, ...a.insufficientDataActions].some((x) => x.startsWith(input.ActionPrefix ?? "")))
+    .filter(
+      (a) =>
+        input.ActionPrefix === undefined ||
+        [...a.okActions, ...a.alarmActions, ...a.insufficientDataActions].some((x) => x.startsWith(input.ActionPrefix ?? "")),
+    )
     .filter((a) => after === undefined || a.name > after)
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const page = matching.slice(0, maxRecords);
@@ -250,7 +282,10 @@ export function describeAlarms(world: SimWorld, input: DescribeAlarmsInput): { a
 /** Deletes the named alarms; unknown names are skipped, as AWS documents. */
 export function deleteAlarms(world: SimWorld, names: string[]): void {
   if (names.length === 0) throw new SimApiError("MissingParameter", "The parameter AlarmNames is required.");
-  if (names.length > MAX_NAMES) throw validation(`1 validation error detected: Value at 'alarmNames' failed to satisfy constraint: Member must have length less than or equal to ${MAX_NAMES}`);
+  if (names.length > MAX_NAMES)
+    throw validation(
+      `1 validation error detected: Value at 'alarmNames' failed to satisfy constraint: Member must have length less than or equal to ${MAX_NAMES}`,
+    );
   const alarms = alarmsOf(world);
   for (const name of names) alarms.delete(name);
 }
@@ -259,13 +294,21 @@ export function deleteAlarms(world: SimWorld, names: string[]): void {
  * Sets an alarm's state by hand (AWS: for testing). The next evaluation moves it back to what the
  * data says, as AWS does "often within seconds".
  */
-export function setAlarmState(world: SimWorld, name: string | undefined, state: string | undefined, reason: string | undefined, reasonData?: string): void {
+export function setAlarmState(
+  world: SimWorld,
+  name: string | undefined,
+  state: string | undefined,
+  reason: string | undefined,
+  reasonData?: string,
+): void {
   const alarmName = required(name, "AlarmName");
   const stateValue = required(state, "StateValue");
   const stateReason = required(reason, "StateReason");
   const target = ALARM_STATES.find((s) => s === stateValue);
   if (target === undefined) {
-    throw validation(`1 validation error detected: Value '${stateValue}' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]`);
+    throw validation(
+      `1 validation error detected: Value '${stateValue}' at 'stateValue' failed to satisfy constraint: Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]`,
+    );
   }
   if (reasonData !== undefined) {
     try {
@@ -380,14 +423,35 @@ function judge(alarm: SimMetricAlarm, metrics: MetricStore, b: number): Verdict 
   if (real.length >= n) {
     const window = real.slice(0, n);
     const bad = window.filter((p) => breaches(alarm, p.value));
-    return bad.length >= m ? toAlarm(bad, 0, window) : toOk(window.filter((p) => !breaches(alarm, p.value)), 0, window);
+    return bad.length >= m
+      ? toAlarm(bad, 0, window)
+      : toOk(
+          window.filter((p) => !breaches(alarm, p.value)),
+          0,
+          window,
+        );
   }
   const treat = alarm.treatMissingData;
   if (real.length === 0) {
     const periods = plural(n, "period");
-    if (treat === "missing") return { state: "INSUFFICIENT_DATA", reason: `Insufficient Data: ${plural(n, "datapoint")} ${n === 1 ? "was" : "were"} unknown.`, evaluated: [] };
-    if (treat === "breaching") return { state: "ALARM", reason: `Threshold Crossed: no datapoints were received for ${periods} and ${plural(n, "missing datapoint")} ${n === 1 ? "was" : "were"} treated as [Breaching].`, evaluated: [] };
-    if (treat === "notBreaching") return { state: "OK", reason: `Threshold Crossed: no datapoints were received for ${periods} and ${plural(n, "missing datapoint")} ${n === 1 ? "was" : "were"} treated as [NonBreaching].`, evaluated: [] };
+    if (treat === "missing")
+      return {
+        state: "INSUFFICIENT_DATA",
+        reason: `Insufficient Data: ${plural(n, "datapoint")} ${n === 1 ? "was" : "were"} unknown.`,
+        evaluated: [],
+      };
+    if (treat === "breaching")
+      return {
+        state: "ALARM",
+        reason: `Threshold Crossed: no datapoints were received for ${periods} and ${plural(n, "missing datapoint")} ${n === 1 ? "was" : "were"} treated as [Breaching].`,
+        evaluated: [],
+      };
+    if (treat === "notBreaching")
+      return {
+        state: "OK",
+        reason: `Threshold Crossed: no datapoints were received for ${periods} and ${plural(n, "missing datapoint")} ${n === 1 ? "was" : "were"} treated as [NonBreaching].`,
+        evaluated: [],
+      };
     return undefined;
   }
   const filled = n - real.length;

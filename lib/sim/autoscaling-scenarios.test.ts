@@ -54,7 +54,11 @@ beforeEach(async () => {
   const lt = await ec2.send(
     new CreateLaunchTemplateCommand({
       LaunchTemplateName: "app",
-      LaunchTemplateData: { ImageId: "ami-0aaa", InstanceType: "t3.small", TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: "v41" }] }] },
+      LaunchTemplateData: {
+        ImageId: "ami-0aaa",
+        InstanceType: "t3.small",
+        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: "v41" }] }],
+      },
     }),
   );
   templateId = lt.LaunchTemplate?.LaunchTemplateId ?? "";
@@ -80,7 +84,10 @@ beforeEach(async () => {
     }),
   );
   await elb.send(
-    new ModifyLoadBalancerAttributesCommand({ LoadBalancerName: "lb", LoadBalancerAttributes: { ConnectionDraining: { Enabled: true, Timeout: 30 } } }),
+    new ModifyLoadBalancerAttributesCommand({
+      LoadBalancerName: "lb",
+      LoadBalancerAttributes: { ConnectionDraining: { Enabled: true, Timeout: 30 } },
+    }),
   );
 });
 
@@ -212,7 +219,12 @@ describe("Auto Scaling scenarios", () => {
     expect(g.Instances?.find((i) => i.InstanceId === id)?.LifecycleState).toBe("EnteringStandby");
     expect((await health([id]))[0]).toEqual({ id, state: "InService", description: "Instance deregistration currently in progress." });
     // Only the other instance still takes new requests.
-    expect(range.world.loadBalancers.get("lb")?.registrations.filter((r) => r.drainingUntilMs === undefined).map((r) => r.instanceId)).toEqual([other]);
+    expect(
+      range.world.loadBalancers
+        .get("lb")
+        ?.registrations.filter((r) => r.drainingUntilMs === undefined)
+        .map((r) => r.instanceId),
+    ).toEqual([other]);
 
     await wait(20_000);
     await wait(20_000);
@@ -261,7 +273,14 @@ describe("Auto Scaling scenarios", () => {
     await wait(1_000);
     await wait(BOOT_MS);
     // New instances go to zone a only: zone a then holds two new-LC instances, zone b the old one.
-    await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "lc", LaunchConfigurationName: "lc-new", AvailabilityZones: ["us-east-1a"], DesiredCapacity: 3 }));
+    await asg.send(
+      new UpdateAutoScalingGroupCommand({
+        AutoScalingGroupName: "lc",
+        LaunchConfigurationName: "lc-new",
+        AvailabilityZones: ["us-east-1a"],
+        DesiredCapacity: 3,
+      }),
+    );
     await wait(1_000);
     await wait(BOOT_MS);
     const before = (await group("lc")).Instances ?? [];
@@ -290,7 +309,9 @@ describe("Auto Scaling scenarios", () => {
 
   it("launch swap: new template version, desired 2N, new instances InService, desired N removes the old ones (OldestLaunchTemplate)", async () => {
     const oldIds = await servingGroup({ TerminationPolicies: ["OldestLaunchTemplate"] });
-    await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "app", LaunchTemplate: { LaunchTemplateId: templateId, Version: "2" } }));
+    await asg.send(
+      new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "app", LaunchTemplate: { LaunchTemplateId: templateId, Version: "2" } }),
+    );
     await asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "app", DesiredCapacity: 4 }));
     await wait(1_000);
     let g = await group();
@@ -305,7 +326,12 @@ describe("Auto Scaling scenarios", () => {
     await asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "app", DesiredCapacity: 2 }));
     await wait(1_000);
     g = await group();
-    expect((g.Instances ?? []).filter((i) => i.LifecycleState === "Terminating").map((i) => i.InstanceId).sort()).toEqual([...oldIds].sort());
+    expect(
+      (g.Instances ?? [])
+        .filter((i) => i.LifecycleState === "Terminating")
+        .map((i) => i.InstanceId)
+        .sort(),
+    ).toEqual([...oldIds].sort());
     // The old instances drain before EC2 terminates them.
     expect((await health(oldIds)).map((h) => h.description)).toEqual([
       "Instance deregistration currently in progress.",
@@ -502,6 +528,8 @@ describe("Auto Scaling scenarios", () => {
     expect(g.Instances?.find((i) => i.InstanceId === id)?.HealthStatus).toBe("Unhealthy");
     expect(states(g)).toContain("Pending");
     const activities = (await asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "app" }))).Activities ?? [];
-    expect(activities.find((a) => a.Description === `Terminating EC2 instance: ${id}`)?.Cause).toMatch(/in response to an ELB system health check failure\.$/);
+    expect(activities.find((a) => a.Description === `Terminating EC2 instance: ${id}`)?.Cause).toMatch(
+      /in response to an ELB system health check failure\.$/,
+    );
   });
 });

@@ -99,7 +99,14 @@ export function activeInstances(group: SimAutoScalingGroup): SimAsgInstance[] {
 export function recordActivity(
   group: SimAutoScalingGroup,
   nowMs: number,
-  fields: { description: string; cause: string; statusCode: SimScalingActivity["statusCode"]; progress?: number; details?: Record<string, string>; statusMessage?: string },
+  fields: {
+    description: string;
+    cause: string;
+    statusCode: SimScalingActivity["statusCode"];
+    progress?: number;
+    details?: Record<string, string>;
+    statusMessage?: string;
+  },
 ): SimScalingActivity {
   const activity: SimScalingActivity = {
     id: requestId(groupPrng(group)),
@@ -126,7 +133,12 @@ function activityOf(group: SimAutoScalingGroup, inst: SimAsgInstance): SimScalin
   return inst.activityId === undefined ? undefined : group.activities.find((a) => a.id === inst.activityId);
 }
 
-function finishActivity(group: SimAutoScalingGroup, inst: SimAsgInstance, nowMs: number, statusCode: "Successful" | "Failed" | "Cancelled" = "Successful"): void {
+function finishActivity(
+  group: SimAutoScalingGroup,
+  inst: SimAsgInstance,
+  nowMs: number,
+  statusCode: "Successful" | "Failed" | "Cancelled" = "Successful",
+): void {
   const activity = activityOf(group, inst);
   if (activity !== undefined && activity.endMs === undefined) {
     activity.statusCode = statusCode;
@@ -209,7 +221,8 @@ function resolveLaunch(world: SimWorld, group: SimAutoScalingGroup, source: SimA
 function smallestZone(world: SimWorld, group: SimAutoScalingGroup): string | undefined {
   const counts = zoneCounts(group, (i) => i.lifecycleState !== "Terminating" && i.lifecycleState !== "Terminated");
   let best: string | undefined;
-  for (const zone of healthyZones(world, group.availabilityZones)) if (best === undefined || (counts.get(zone) ?? 0) < (counts.get(best) ?? 0)) best = zone;
+  for (const zone of healthyZones(world, group.availabilityZones))
+    if (best === undefined || (counts.get(zone) ?? 0) < (counts.get(best) ?? 0)) best = zone;
   return best;
 }
 
@@ -581,7 +594,10 @@ function applyPolicy(world: SimWorld, group: SimAutoScalingGroup, policy: string
   const toNextHour = (i: SimAsgInstance): number => HOUR_MS - ((now - i.launchedAtMs) % HOUR_MS);
   switch (policy) {
     case "Default":
-      return keepMin(keepMin(candidates, (i) => outdatedRank(world, group, i)), (i) => [toNextHour(i)]);
+      return keepMin(
+        keepMin(candidates, (i) => outdatedRank(world, group, i)),
+        (i) => [toNextHour(i)],
+      );
     case "OldestLaunchConfiguration": {
       const withLc = candidates.filter((i) => i.source.launchConfigurationName !== undefined);
       return withLc.length === 0 ? candidates : keepMin(withLc, (i) => [lcCreatedAt(world, i.source.launchConfigurationName)]);
@@ -628,11 +644,19 @@ export function chooseForScaleIn(world: SimWorld, group: SimAutoScalingGroup, ex
 // Instance refresh
 
 export function activeRefresh(group: SimAutoScalingGroup): SimInstanceRefresh | undefined {
-  return group.instanceRefreshes.find((r) => r.status === "Pending" || r.status === "InProgress" || r.status === "Cancelling" || r.status === "RollbackInProgress" || r.status === "Baking");
+  return group.instanceRefreshes.find(
+    (r) =>
+      r.status === "Pending" || r.status === "InProgress" || r.status === "Cancelling" || r.status === "RollbackInProgress" || r.status === "Baking",
+  );
 }
 
 /** Instances a refresh toward `target` has to replace (all live ones, or only mismatched ones with SkipMatching). */
-export function refreshCandidates(world: SimWorld, group: SimAutoScalingGroup, target: SimAsgLaunchSource, refresh: Pick<SimInstanceRefresh, "preferences">): string[] {
+export function refreshCandidates(
+  world: SimWorld,
+  group: SimAutoScalingGroup,
+  target: SimAsgLaunchSource,
+  refresh: Pick<SimInstanceRefresh, "preferences">,
+): string[] {
   return group.instances
     .filter((i) => {
       if (i.lifecycleState === "Standby" || i.lifecycleState === "EnteringStandby") return refresh.preferences.standbyInstances === "Terminate";
@@ -693,7 +717,8 @@ function tickRefresh(world: SimWorld, group: SimAutoScalingGroup, refresh: SimIn
     refresh.statusReason = undefined;
   }
   if (refresh.status === "Cancelling") {
-    if (!group.instances.some((i) => i.lifecycleState === "Pending")) finishRefresh(world, refresh, "Cancelled", "The instance refresh was cancelled.");
+    if (!group.instances.some((i) => i.lifecycleState === "Pending"))
+      finishRefresh(world, refresh, "Cancelled", "The instance refresh was cancelled.");
     return;
   }
   if (isSuspended(group, "InstanceRefresh")) return;
@@ -723,7 +748,8 @@ function tickRefresh(world: SimWorld, group: SimAutoScalingGroup, refresh: SimIn
   const warmupMs = scaled(world, refresh.preferences.instanceWarmupS * 1000);
   const toReplace = new Set(refresh.toReplace);
   const fresh = group.instances.filter((i) => isActive(i) && !toReplace.has(i.instanceId) && matchesSource(world, i, refresh.targetSource));
-  const warm = (i: SimAsgInstance): boolean => i.lifecycleState === "InService" && i.healthStatus === "Healthy" && i.inServiceAtMs !== undefined && now >= i.inServiceAtMs + warmupMs;
+  const warm = (i: SimAsgInstance): boolean =>
+    i.lifecycleState === "InService" && i.healthStatus === "Healthy" && i.inServiceAtMs !== undefined && now >= i.inServiceAtMs + warmupMs;
   const warming = fresh.filter((i) => !warm(i)).length;
   const updated = Math.max(0, Math.min(refresh.total, refresh.total - refresh.toReplace.length - warming));
   refresh.percentageComplete = refresh.total === 0 ? 100 : Math.floor((100 * updated) / refresh.total);
@@ -758,7 +784,9 @@ function tickRefresh(world: SimWorld, group: SimAutoScalingGroup, refresh: SimIn
   const maxPct = refresh.preferences.maxHealthyPercentage;
   const minHealthy = maxPct <= 100 ? Math.min(Math.ceil((d * minPct) / 100), d - 1) : Math.ceil((d * minPct) / 100);
   const freshIds = new Set(fresh.map((i) => i.instanceId));
-  let healthy = activeInstances(group).filter((i) => i.lifecycleState === "InService" && i.healthStatus === "Healthy" && (!freshIds.has(i.instanceId) || warm(i))).length;
+  let healthy = activeInstances(group).filter(
+    (i) => i.lifecycleState === "InService" && i.healthStatus === "Healthy" && (!freshIds.has(i.instanceId) || warm(i)),
+  ).length;
   if (isSuspended(group, "Terminate")) return;
   for (const id of [...refresh.toReplace]) {
     const inst = group.instances.find((i) => i.instanceId === id);
@@ -849,7 +877,12 @@ export function tickAutoScaling(world: SimWorld, _fromMs: number, _toMs: number)
     if (group.deleting) {
       for (const inst of group.instances) {
         if (inst.lifecycleState !== "Terminating" && inst.lifecycleState !== "Terminated") {
-          beginTermination(world, group, inst, `At ${causeTime(world.nowMs)} an instance was taken out of service in response to a user request to delete the group.`);
+          beginTermination(
+            world,
+            group,
+            inst,
+            `At ${causeTime(world.nowMs)} an instance was taken out of service in response to a user request to delete the group.`,
+          );
         }
       }
       if (group.instances.length === 0) groups.delete(group.name);

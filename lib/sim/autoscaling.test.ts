@@ -59,7 +59,11 @@ beforeAll(async () => {
   const lt = await ec2.send(
     new CreateLaunchTemplateCommand({
       LaunchTemplateName: "web",
-      LaunchTemplateData: { ImageId: "ami-0aaa", InstanceType: "t3.small", TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: "v41" }] }] },
+      LaunchTemplateData: {
+        ImageId: "ami-0aaa",
+        InstanceType: "t3.small",
+        TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: "v41" }] }],
+      },
     }),
   );
   templateId = lt.LaunchTemplate?.LaunchTemplateId ?? "";
@@ -135,7 +139,17 @@ function testTargetGroup(name: string): SimTargetGroup {
     protocolVersion: "HTTP1",
     ipAddressType: "ipv4",
     createdAtMs: range.nowMs(),
-    healthCheck: { enabled: true, protocol: "HTTP", port: "traffic-port", path: "/", intervalS: 30, timeoutS: 5, healthyThreshold: 5, unhealthyThreshold: 2, matcher: "200" },
+    healthCheck: {
+      enabled: true,
+      protocol: "HTTP",
+      port: "traffic-port",
+      path: "/",
+      intervalS: 30,
+      timeoutS: 5,
+      healthyThreshold: 5,
+      unhealthyThreshold: 2,
+      matcher: "200",
+    },
     attributes: { deregistrationDelayS: 300, stickinessEnabled: false, stickinessType: "lb_cookie", stickinessDurationS: 86_400, extra: {} },
     targets: [],
     tags: {},
@@ -154,7 +168,9 @@ describe("Auto Scaling groups", () => {
       Tags: [{ Key: "app", Value: "shop", PropagateAtLaunch: true }],
     });
     const created = await group("ops-a");
-    expect(created.AutoScalingGroupARN).toMatch(/^arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:[0-9a-f-]{36}:autoScalingGroupName\/ops-a$/);
+    expect(created.AutoScalingGroupARN).toMatch(
+      /^arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:[0-9a-f-]{36}:autoScalingGroupName\/ops-a$/,
+    );
     expect(created.LaunchTemplate).toEqual({ LaunchTemplateId: templateId, LaunchTemplateName: "web", Version: "1" });
     expect([created.MinSize, created.MaxSize, created.DesiredCapacity]).toEqual([1, 4, 2]);
     expect(created.AvailabilityZones).toEqual(["us-east-1a", "us-east-1b"]);
@@ -190,7 +206,12 @@ describe("Auto Scaling groups", () => {
 
     const one = await asg.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [ids[0] ?? ""] }));
     expect(one.AutoScalingInstances).toHaveLength(1);
-    expect(one.AutoScalingInstances?.[0]).toMatchObject({ InstanceId: ids[0], AutoScalingGroupName: "ops-a", LifecycleState: "InService", HealthStatus: "Healthy" });
+    expect(one.AutoScalingInstances?.[0]).toMatchObject({
+      InstanceId: ids[0],
+      AutoScalingGroupName: "ops-a",
+      LifecycleState: "InService",
+      HealthStatus: "Healthy",
+    });
   });
 
   it("CreateAutoScalingGroup refuses a duplicate name, a missing template, bad sizes and MixedInstancesPolicy", async () => {
@@ -217,7 +238,9 @@ describe("Auto Scaling groups", () => {
     expect(mixed.name).toBe("ValidationError");
     expect(mixed.message).toContain("MixedInstancesPolicy is not supported");
     const none = await rejection(createGroup("ops-x", { LaunchTemplate: undefined }));
-    expect(none.message).toBe("Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter.");
+    expect(none.message).toBe(
+      "Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter.",
+    );
     const badLb = await rejection(createGroup("ops-x", { LoadBalancerNames: ["no-such-lb"] }));
     expect(badLb.message).toBe("Provided Load Balancers may not be valid. Please ensure they exist and try again.");
   });
@@ -240,7 +263,11 @@ describe("Auto Scaling groups", () => {
 
   it("UpdateAutoScalingGroup switches the template version for new launches only; bounds pull desired inside", async () => {
     await asg.send(
-      new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "ops-a", LaunchTemplate: { LaunchTemplateId: templateId, Version: "$Latest" }, MaxSize: 5 }),
+      new UpdateAutoScalingGroupCommand({
+        AutoScalingGroupName: "ops-a",
+        LaunchTemplate: { LaunchTemplateId: templateId, Version: "$Latest" },
+        MaxSize: 5,
+      }),
     );
     const updated = await group("ops-a");
     expect(updated.LaunchTemplate?.Version).toBe("$Latest");
@@ -296,7 +323,14 @@ describe("Auto Scaling groups", () => {
 
     await asg.send(new DetachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: "ops-a", TargetGroupARNs: [tg.arn] }));
     expect((await group("ops-a")).TargetGroupARNs).toEqual([]);
-    const bad = await rejection(asg.send(new AttachLoadBalancerTargetGroupsCommand({ AutoScalingGroupName: "ops-a", TargetGroupARNs: ["arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/none/1"] })));
+    const bad = await rejection(
+      asg.send(
+        new AttachLoadBalancerTargetGroupsCommand({
+          AutoScalingGroupName: "ops-a",
+          TargetGroupARNs: ["arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/none/1"],
+        }),
+      ),
+    );
     expect(bad.message).toBe("Provided Target Groups may not be valid. Please ensure they exist and try again.");
   });
 
@@ -306,10 +340,21 @@ describe("Auto Scaling groups", () => {
     expect(adding.TrafficSources).toEqual([{ TrafficSource: "web-lb", Identifier: "web-lb", Type: "elb", State: "Adding" }]);
     expect((await group("ops-a")).TrafficSources).toEqual([{ Identifier: "web-lb", Type: "elb" }]);
     await wait(10_000);
-    expect((await asg.send(new DescribeTrafficSourcesCommand({ AutoScalingGroupName: "ops-a", TrafficSourceType: "elb" }))).TrafficSources?.[0]?.State).toBe("Added");
+    expect(
+      (await asg.send(new DescribeTrafficSourcesCommand({ AutoScalingGroupName: "ops-a", TrafficSourceType: "elb" }))).TrafficSources?.[0]?.State,
+    ).toBe("Added");
     await asg.send(new DetachTrafficSourcesCommand({ AutoScalingGroupName: "ops-a", TrafficSources: [{ Identifier: "web-lb", Type: "elb" }] }));
-    expect((await asg.send(new DescribeTrafficSourcesCommand({ AutoScalingGroupName: "ops-a", TrafficSourceType: "elb" }))).TrafficSources?.[0]?.State).toBe("Removing");
-    const lattice = await rejection(asg.send(new AttachTrafficSourcesCommand({ AutoScalingGroupName: "ops-a", TrafficSources: [{ Identifier: "arn:aws:vpc-lattice:x", Type: "vpc-lattice" }] })));
+    expect(
+      (await asg.send(new DescribeTrafficSourcesCommand({ AutoScalingGroupName: "ops-a", TrafficSourceType: "elb" }))).TrafficSources?.[0]?.State,
+    ).toBe("Removing");
+    const lattice = await rejection(
+      asg.send(
+        new AttachTrafficSourcesCommand({
+          AutoScalingGroupName: "ops-a",
+          TrafficSources: [{ Identifier: "arn:aws:vpc-lattice:x", Type: "vpc-lattice" }],
+        }),
+      ),
+    );
     expect(lattice.message).toContain("vpc-lattice traffic sources are not supported");
   });
 
@@ -317,7 +362,9 @@ describe("Auto Scaling groups", () => {
     const g = await group("ops-a");
     const id = g.Instances?.find((i) => i.LifecycleState === "InService")?.InstanceId ?? "";
     await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "ops-a", MinSize: 3 }));
-    const belowMin = await rejection(asg.send(new EnterStandbyCommand({ AutoScalingGroupName: "ops-a", InstanceIds: [id], ShouldDecrementDesiredCapacity: true })));
+    const belowMin = await rejection(
+      asg.send(new EnterStandbyCommand({ AutoScalingGroupName: "ops-a", InstanceIds: [id], ShouldDecrementDesiredCapacity: true })),
+    );
     expect(belowMin.name).toBe("ValidationError");
     expect(belowMin.message).toBe(
       "AutoScalingGroup ops-a has min-size=3, max-size=3, and desired-size=3. To place into standby 1 instances, please update the AutoScalingGroup sizes appropriately.",
@@ -326,7 +373,9 @@ describe("Auto Scaling groups", () => {
     const notStandby = await rejection(asg.send(new ExitStandbyCommand({ AutoScalingGroupName: "ops-a", InstanceIds: [id] })));
     expect(notStandby.message).toBe(`The instance ${id} is not in Standby.`);
 
-    const entered = await asg.send(new EnterStandbyCommand({ AutoScalingGroupName: "ops-a", InstanceIds: [id], ShouldDecrementDesiredCapacity: true }));
+    const entered = await asg.send(
+      new EnterStandbyCommand({ AutoScalingGroupName: "ops-a", InstanceIds: [id], ShouldDecrementDesiredCapacity: true }),
+    );
     expect(entered.Activities?.[0]?.Description).toBe(`Moving EC2 instance to Standby: ${id}`);
     expect(entered.Activities?.[0]?.Cause).toMatch(/was moved to standby in response to a user request, shrinking the capacity from 3 to 2\.$/);
     expect((await group("ops-a")).DesiredCapacity).toBe(2);
@@ -357,7 +406,9 @@ describe("Auto Scaling groups", () => {
     await wait(20_000);
     expect((await group("ops-a")).Instances?.map((i) => i.InstanceId)).not.toContain(ids[1]);
 
-    const unknown = await rejection(asg.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: "i-0000000000000000f", ShouldDecrementDesiredCapacity: false })));
+    const unknown = await rejection(
+      asg.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: "i-0000000000000000f", ShouldDecrementDesiredCapacity: false })),
+    );
     expect(unknown.message).toBe("Instance Id not found - No managed instance found for instance ID: i-0000000000000000f");
   });
 
@@ -402,12 +453,20 @@ describe("Auto Scaling groups", () => {
       InstancesToUpdate: live,
       Strategy: "Rolling",
     });
-    expect(refresh?.Preferences).toMatchObject({ MinHealthyPercentage: 50, InstanceWarmup: 30, CheckpointPercentages: [50, 100], CheckpointDelay: 600, SkipMatching: false });
+    expect(refresh?.Preferences).toMatchObject({
+      MinHealthyPercentage: 50,
+      InstanceWarmup: 30,
+      CheckpointPercentages: [50, 100],
+      CheckpointDelay: 600,
+      SkipMatching: false,
+    });
     expect(refresh?.StartTime).toBeInstanceOf(Date);
 
     const cancelled = await asg.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: "ops-a" }));
     expect(cancelled.InstanceRefreshId).toBe(started.InstanceRefreshId);
-    expect((await asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: "ops-a" }))).InstanceRefreshes?.[0]?.Status).toBe("Cancelling");
+    expect((await asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: "ops-a" }))).InstanceRefreshes?.[0]?.Status).toBe(
+      "Cancelling",
+    );
     // Cancelling lasts while launches already under way finish.
     await wait(BOOT_MS);
     const done = (await asg.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: "ops-a" }))).InstanceRefreshes?.[0];
@@ -453,16 +512,32 @@ describe("Auto Scaling groups", () => {
 describe("Auto Scaling launch configurations", () => {
   it("Create / Describe / Delete; in-use and duplicate errors; the new-account refusal flag", async () => {
     const userData = Buffer.from("teal:version=v42\n").toString("base64");
-    await asg.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: "lc-1", ImageId: "ami-0abc", InstanceType: "t3.micro", UserData: userData }));
-    const dup = await rejection(asg.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: "lc-1", ImageId: "ami-0abc", InstanceType: "t3.micro" })));
+    await asg.send(
+      new CreateLaunchConfigurationCommand({ LaunchConfigurationName: "lc-1", ImageId: "ami-0abc", InstanceType: "t3.micro", UserData: userData }),
+    );
+    const dup = await rejection(
+      asg.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: "lc-1", ImageId: "ami-0abc", InstanceType: "t3.micro" })),
+    );
     expect(dup).toBeInstanceOf(AlreadyExistsFault);
     const described = await asg.send(new DescribeLaunchConfigurationsCommand({ LaunchConfigurationNames: ["lc-1"] }));
-    expect(described.LaunchConfigurations?.[0]).toMatchObject({ LaunchConfigurationName: "lc-1", ImageId: "ami-0abc", InstanceType: "t3.micro", UserData: userData });
+    expect(described.LaunchConfigurations?.[0]).toMatchObject({
+      LaunchConfigurationName: "lc-1",
+      ImageId: "ami-0abc",
+      InstanceType: "t3.micro",
+      UserData: userData,
+    });
     expect(described.LaunchConfigurations?.[0]?.LaunchConfigurationARN).toMatch(/:launchConfiguration:.*:launchConfigurationName\/lc-1$/);
     expect(described.LaunchConfigurations?.[0]?.CreatedTime).toBeInstanceOf(Date);
 
     await asg.send(
-      new CreateAutoScalingGroupCommand({ AutoScalingGroupName: "lc-group", LaunchConfigurationName: "lc-1", MinSize: 0, MaxSize: 2, DesiredCapacity: 1, VPCZoneIdentifier: "subnet-0d3fa017e5c0000a" }),
+      new CreateAutoScalingGroupCommand({
+        AutoScalingGroupName: "lc-group",
+        LaunchConfigurationName: "lc-1",
+        MinSize: 0,
+        MaxSize: 2,
+        DesiredCapacity: 1,
+        VPCZoneIdentifier: "subnet-0d3fa017e5c0000a",
+      }),
     );
     const g = await group("lc-group");
     expect(g.LaunchConfigurationName).toBe("lc-1");
@@ -490,7 +565,9 @@ describe("Auto Scaling launch configurations", () => {
       fetch(`${range.url}/_sim/config`, { method: "POST", body: JSON.stringify({ launchConfigurationsDisabled: value }) });
     expect((await setFlag(true)).status).toBe(200);
     try {
-      const refused = await rejection(asg.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: "lc-2", ImageId: "ami-0abc", InstanceType: "t3.micro" })));
+      const refused = await rejection(
+        asg.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: "lc-2", ImageId: "ami-0abc", InstanceType: "t3.micro" })),
+      );
       expect(refused).toBeInstanceOf(AutoScalingServiceException);
       expect(refused.name).toBe("UnsupportedOperation");
       expect(refused.message).toContain("The Launch Configuration creation operation is not available in your account.");

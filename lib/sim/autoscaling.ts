@@ -85,7 +85,12 @@ const OPERATIONS: Readonly<Record<string, Handler>> = {
   DescribeLaunchConfigurations: describeLaunchConfigurations,
   SuspendProcesses: (w, p) => suspendOrResume(w, p, true),
   ResumeProcesses: (w, p) => suspendOrResume(w, p, false),
-  DescribeScalingProcessTypes: () => ({ Processes: xmlList("member", SCALING_PROCESSES.map((name): XmlValue => ({ ProcessName: name }))) }),
+  DescribeScalingProcessTypes: () => ({
+    Processes: xmlList(
+      "member",
+      SCALING_PROCESSES.map((name): XmlValue => ({ ProcessName: name })),
+    ),
+  }),
   StartInstanceRefresh: startInstanceRefresh,
   DescribeInstanceRefreshes: describeInstanceRefreshes,
   CancelInstanceRefresh: cancelInstanceRefresh,
@@ -139,7 +144,9 @@ function optionalInt(params: URLSearchParams, name: string, min: number, max: nu
   const value = queryInt(params, name);
   if (value === undefined) return undefined;
   if (value === "invalid" || value < min || value > max) {
-    throw validation(`1 validation error detected: Value '${params.get(name) ?? ""}' at '${lowerFirst(name)}' failed to satisfy constraint: Member must have value between ${min} and ${max}`);
+    throw validation(
+      `1 validation error detected: Value '${params.get(name) ?? ""}' at '${lowerFirst(name)}' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
+    );
   }
   return value;
 }
@@ -199,7 +206,10 @@ function readLaunchTemplate(world: RangeWorld, params: URLSearchParams, prefix: 
   if (id !== "" && name !== "") throw validation("You must specify either LaunchTemplateId or LaunchTemplateName, not both.");
   if (id === "" && name === "") throw validation("You must specify either LaunchTemplateId or LaunchTemplateName.");
   const version = spec.get("Version") ?? "$Default";
-  if (!TEMPLATE_VERSION.test(version)) throw validation(`You must use a valid fully-formed launch template. Invalid launch template version: ${version}. Specify a version number, $Latest or $Default.`);
+  if (!TEMPLATE_VERSION.test(version))
+    throw validation(
+      `You must use a valid fully-formed launch template. Invalid launch template version: ${version}. Specify a version number, $Latest or $Default.`,
+    );
   const template = findLaunchTemplate(world, { id, name });
   if (template === undefined) {
     throw validation(
@@ -208,9 +218,12 @@ function readLaunchTemplate(world: RangeWorld, params: URLSearchParams, prefix: 
   }
   const resolved = resolveTemplateVersion(template, version);
   if (resolved === undefined) {
-    throw validation(`You must use a valid fully-formed launch template. The specified launch template version ${version} of template ${template.id} does not exist.`);
+    throw validation(
+      `You must use a valid fully-formed launch template. The specified launch template version ${version} of template ${template.id} does not exist.`,
+    );
   }
-  if (resolved.imageId === undefined) throw validation("You must use a valid fully-formed launch template. The request must contain the parameter ImageId");
+  if (resolved.imageId === undefined)
+    throw validation("You must use a valid fully-formed launch template. The request must contain the parameter ImageId");
   return { launchTemplate: { id: template.id, name: template.name, version } };
 }
 
@@ -218,7 +231,8 @@ function readLaunchTemplate(world: RangeWorld, params: URLSearchParams, prefix: 
 function readLaunchSource(world: RangeWorld, params: URLSearchParams, required: boolean): SimAsgLaunchSource | undefined {
   const hasMixed = [...params.keys()].some((k) => k.startsWith("MixedInstancesPolicy."));
   if (hasMixed) throw validation("MixedInstancesPolicy is not supported by the practice range; use LaunchTemplate or LaunchConfigurationName.");
-  if ((params.get("InstanceId") ?? "") !== "") throw validation("Creating a group from an InstanceId is not supported by the practice range; use LaunchTemplate or LaunchConfigurationName.");
+  if ((params.get("InstanceId") ?? "") !== "")
+    throw validation("Creating a group from an InstanceId is not supported by the practice range; use LaunchTemplate or LaunchConfigurationName.");
   const lcName = params.get("LaunchConfigurationName") ?? "";
   const lt = readLaunchTemplate(world, params, "LaunchTemplate");
   if ((lcName !== "" && lt !== undefined) || (required && lcName === "" && lt === undefined)) {
@@ -276,7 +290,8 @@ function readHealthCheckType(params: URLSearchParams): string | undefined {
 function readTerminationPolicies(params: URLSearchParams): string[] | undefined {
   const values = queryListValues(params, "TerminationPolicies.member");
   if (values.length === 0) return undefined;
-  for (const v of values) if (!TERMINATION_POLICIES.has(v) && !v.startsWith("arn:aws:lambda:")) throw validation(`Termination policy ${v} is not valid.`);
+  for (const v of values)
+    if (!TERMINATION_POLICIES.has(v) && !v.startsWith("arn:aws:lambda:")) throw validation(`Termination policy ${v} is not valid.`);
   return values;
 }
 
@@ -318,11 +333,20 @@ function groupXml(world: RangeWorld, group: SimAutoScalingGroup): XmlFields {
     DesiredCapacity: group.desiredCapacity,
     DefaultCooldown: group.defaultCooldownS,
     AvailabilityZones: xmlList("member", group.availabilityZones),
-    LoadBalancerNames: xmlList("member", attachedSources(group, "elb").map((s) => s.identifier)),
-    TargetGroupARNs: xmlList("member", attachedSources(group, "elbv2").map((s) => s.identifier)),
+    LoadBalancerNames: xmlList(
+      "member",
+      attachedSources(group, "elb").map((s) => s.identifier),
+    ),
+    TargetGroupARNs: xmlList(
+      "member",
+      attachedSources(group, "elbv2").map((s) => s.identifier),
+    ),
     HealthCheckType: group.healthCheckType,
     HealthCheckGracePeriod: group.healthCheckGracePeriodS,
-    Instances: xmlList("member", group.instances.map((i) => instanceXml(i))),
+    Instances: xmlList(
+      "member",
+      group.instances.map((i) => instanceXml(i)),
+    ),
     CreatedTime: isoTime(group.createdAtMs),
     SuspendedProcesses: xmlList(
       "member",
@@ -332,9 +356,13 @@ function groupXml(world: RangeWorld, group: SimAutoScalingGroup): XmlFields {
     Status: group.deleting ? "Delete in progress" : undefined,
     Tags: xmlList(
       "member",
-      group.tags.map(
-        (t): XmlValue => ({ ResourceId: group.name, ResourceType: "auto-scaling-group", Key: t.key, Value: t.value, PropagateAtLaunch: t.propagateAtLaunch }),
-      ),
+      group.tags.map((t): XmlValue => ({
+        ResourceId: group.name,
+        ResourceType: "auto-scaling-group",
+        Key: t.key,
+        Value: t.value,
+        PropagateAtLaunch: t.propagateAtLaunch,
+      })),
     ),
     TerminationPolicies: xmlList("member", group.terminationPolicies),
     NewInstancesProtectedFromScaleIn: group.newInstancesProtectedFromScaleIn,
@@ -407,7 +435,8 @@ function refreshXml(r: SimInstanceRefresh): XmlFields {
       MaxHealthyPercentage: p.maxHealthyPercentage,
       BakeTime: p.bakeTimeS,
     },
-    DesiredConfiguration: lt === undefined ? undefined : { LaunchTemplate: { LaunchTemplateId: lt.id, LaunchTemplateName: lt.name, Version: lt.version } },
+    DesiredConfiguration:
+      lt === undefined ? undefined : { LaunchTemplate: { LaunchTemplateId: lt.id, LaunchTemplateName: lt.name, Version: lt.version } },
     RollbackDetails:
       r.rollback === undefined
         ? undefined
@@ -417,7 +446,10 @@ function refreshXml(r: SimInstanceRefresh): XmlFields {
             PercentageCompleteOnRollback: r.rollback.percentageCompleteOnRollback,
             InstancesToUpdateOnRollback: r.rollback.instancesToUpdateOnRollback,
             ProgressDetailsOnRollback: {
-              LivePoolProgress: { PercentageComplete: r.rollback.percentageCompleteOnRollback, InstancesToUpdate: r.rollback.instancesToUpdateOnRollback },
+              LivePoolProgress: {
+                PercentageComplete: r.rollback.percentageCompleteOnRollback,
+                InstancesToUpdate: r.rollback.instancesToUpdateOnRollback,
+              },
             },
           },
     Strategy: "Rolling",
@@ -463,7 +495,8 @@ function createGroup(world: RangeWorld, params: URLSearchParams): XmlFields {
   const name = requireString(params, "AutoScalingGroupName");
   if (name.length > 255) throw validation("AutoScalingGroupName must be at most 255 characters.");
   const groups = autoScalingGroups(world);
-  if (groups.has(name)) throw new SimApiError("AlreadyExists", `AutoScalingGroup by this name already exists - A group with the name ${name} already exists`, 400);
+  if (groups.has(name))
+    throw new SimApiError("AlreadyExists", `AutoScalingGroup by this name already exists - A group with the name ${name} already exists`, 400);
   const source = readLaunchSource(world, params, true) ?? {};
   const minSize = requireInt(params, "MinSize", 0, 10_000);
   const maxSize = requireInt(params, "MaxSize", 0, 10_000);
@@ -518,10 +551,18 @@ function deleteGroup(world: RangeWorld, params: URLSearchParams): XmlFields {
   const force = optionalBool(params, "ForceDelete") ?? false;
   if (!force) {
     if (group.instances.length > 0) {
-      throw new SimApiError("ResourceInUse", "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.", 400);
+      throw new SimApiError(
+        "ResourceInUse",
+        "You cannot delete an AutoScalingGroup while there are instances or pending Spot instance request(s) still in the group.",
+        400,
+      );
     }
     if (group.activities.some((a) => a.endMs === undefined)) {
-      throw new SimApiError("ScalingActivityInProgress", "You cannot delete an AutoScalingGroup while there are scaling activities in progress for that group.", 400);
+      throw new SimApiError(
+        "ScalingActivityInProgress",
+        "You cannot delete an AutoScalingGroup while there are scaling activities in progress for that group.",
+        400,
+      );
     }
     autoScalingGroups(world).delete(group.name);
     return {};
@@ -548,7 +589,13 @@ function describeGroups(world: RangeWorld, params: URLSearchParams): XmlFields {
     else throw validation(`Filter name ${name} is not valid. Valid filter names are tag-key, tag-value and tag:<key>.`);
   }
   const { items, nextToken } = page(groups, params, 50, 100);
-  return { AutoScalingGroups: xmlList("member", items.map((g) => groupXml(world, g))), NextToken: nextToken };
+  return {
+    AutoScalingGroups: xmlList(
+      "member",
+      items.map((g) => groupXml(world, g)),
+    ),
+    NextToken: nextToken,
+  };
 }
 
 function describeInstances(world: RangeWorld, params: URLSearchParams): XmlFields {
@@ -565,8 +612,10 @@ function setDesiredCapacity(world: RangeWorld, params: URLSearchParams): XmlFiel
   const group = requireGroup(world, params);
   const desired = requireInt(params, "DesiredCapacity", 0, 10_000);
   optionalBool(params, "HonorCooldown");
-  if (desired > group.maxSize) throw validation(`New SetDesiredCapacity value ${desired} is above max value ${group.maxSize} for the AutoScalingGroup.`);
-  if (desired < group.minSize) throw validation(`New SetDesiredCapacity value ${desired} is below min value ${group.minSize} for the AutoScalingGroup.`);
+  if (desired > group.maxSize)
+    throw validation(`New SetDesiredCapacity value ${desired} is above max value ${group.maxSize} for the AutoScalingGroup.`);
+  if (desired < group.minSize)
+    throw validation(`New SetDesiredCapacity value ${desired} is below min value ${group.minSize} for the AutoScalingGroup.`);
   if (desired !== group.desiredCapacity) {
     group.capacityCause = `At ${causeTime(world.nowMs)} a user request explicitly set group desired capacity changing the desired capacity from ${group.desiredCapacity} to ${desired}.`;
     group.desiredCapacity = desired;
@@ -671,7 +720,9 @@ function describeLoadBalancers(world: RangeWorld, params: URLSearchParams): XmlF
 
 function describeTargetGroups(world: RangeWorld, params: URLSearchParams): XmlFields {
   const group = requireGroup(world, params);
-  const rows = group.trafficSources.filter((s) => s.type === "elbv2").map((s): XmlFields => ({ LoadBalancerTargetGroupARN: s.identifier, State: s.state }));
+  const rows = group.trafficSources
+    .filter((s) => s.type === "elbv2")
+    .map((s): XmlFields => ({ LoadBalancerTargetGroupARN: s.identifier, State: s.state }));
   const { items, nextToken } = page(rows, params, 100, 100);
   return { LoadBalancerTargetGroups: xmlList("member", items), NextToken: nextToken };
 }
@@ -706,7 +757,8 @@ function enterStandbyOp(world: RangeWorld, params: URLSearchParams): XmlFields {
   const decrement = requireBool(params, "ShouldDecrementDesiredCapacity");
   const instances = groupInstances(group, ids);
   for (const inst of instances) if (inst.lifecycleState !== "InService") throw validation(`The instance ${inst.instanceId} is not in InService.`);
-  if (decrement && group.desiredCapacity - instances.length < group.minSize) throw sizesError(group, "To place into standby {n} instances", instances.length);
+  if (decrement && group.desiredCapacity - instances.length < group.minSize)
+    throw sizesError(group, "To place into standby {n} instances", instances.length);
   const activities = instances.map((inst) => enterStandby(world, group, inst, decrement));
   return { Activities: xmlList("member", activities.map(activityXml)) };
 }
@@ -772,7 +824,12 @@ function createLaunchConfiguration(world: RangeWorld, params: URLSearchParams): 
     );
   }
   const configs = launchConfigurations(world);
-  if (configs.has(name)) throw new SimApiError("AlreadyExists", `Launch Configuration by this name already exists - A launch configuration already exists with the name ${name}`, 400);
+  if (configs.has(name))
+    throw new SimApiError(
+      "AlreadyExists",
+      `Launch Configuration by this name already exists - A launch configuration already exists with the name ${name}`,
+      400,
+    );
   const imageId = requireString(params, "ImageId");
   if (!/^ami-[0-9a-f]+$/.test(imageId)) throw validation(`Invalid AMI ID: ${imageId}`);
   const instanceType = requireString(params, "InstanceType");
@@ -794,7 +851,8 @@ function deleteLaunchConfiguration(world: RangeWorld, params: URLSearchParams): 
   const configs = launchConfigurations(world);
   if (!configs.has(name)) throw validation(`Launch configuration name not found - Launch configuration ${name} not found`);
   const user = [...autoScalingGroups(world).values()].find((g) => g.source.launchConfigurationName === name);
-  if (user !== undefined) throw new SimApiError("ResourceInUse", `Cannot delete launch configuration ${name} because it is attached to AutoScalingGroup ${user.name}`, 400);
+  if (user !== undefined)
+    throw new SimApiError("ResourceInUse", `Cannot delete launch configuration ${name} because it is attached to AutoScalingGroup ${user.name}`, 400);
   configs.delete(name);
   return {};
 }
@@ -830,7 +888,11 @@ function suspendOrResume(world: RangeWorld, params: URLSearchParams, suspend: bo
 // Instance refresh (docs/aws-behaviour.md §4.6)
 
 function noActiveRefresh(group: SimAutoScalingGroup): SimApiError {
-  return new SimApiError("ActiveInstanceRefreshNotFound", `No in progress or pending Instance Refresh found for Auto Scaling group ${group.name}`, 400);
+  return new SimApiError(
+    "ActiveInstanceRefreshNotFound",
+    `No in progress or pending Instance Refresh found for Auto Scaling group ${group.name}`,
+    400,
+  );
 }
 
 function readPreferences(group: SimAutoScalingGroup, params: URLSearchParams): SimInstanceRefreshPreferences {
@@ -868,10 +930,12 @@ function readPreferences(group: SimAutoScalingGroup, params: URLSearchParams): S
 
 /** Rollback needs a desired configuration and a previous configuration pinned to a version number. */
 function irreversibleReason(refresh: Pick<SimInstanceRefresh, "desiredConfiguration" | "previousSource">): string | undefined {
-  if (refresh.desiredConfiguration === undefined) return "The instance refresh cannot be rolled back because it was started without a desired configuration.";
+  if (refresh.desiredConfiguration === undefined)
+    return "The instance refresh cannot be rolled back because it was started without a desired configuration.";
   const prev = refresh.previousSource.launchTemplate;
   if (prev === undefined) return "The instance refresh cannot be rolled back because the group used a launch configuration before it started.";
-  if (!/^[0-9]+$/.test(prev.version)) return `The instance refresh cannot be rolled back because the group's launch template version was ${prev.version}.`;
+  if (!/^[0-9]+$/.test(prev.version))
+    return `The instance refresh cannot be rolled back because the group's launch template version was ${prev.version}.`;
   return undefined;
 }
 
@@ -885,7 +949,11 @@ function startInstanceRefresh(world: RangeWorld, params: URLSearchParams): XmlFi
   }
   const desired = readLaunchTemplate(world, params, "DesiredConfiguration.LaunchTemplate");
   if (activeRefresh(group) !== undefined) {
-    throw new SimApiError("InstanceRefreshInProgress", "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.", 400);
+    throw new SimApiError(
+      "InstanceRefreshInProgress",
+      "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh.",
+      400,
+    );
   }
   const preferences = readPreferences(group, params);
   const previousSource = group.source;
@@ -925,7 +993,8 @@ function describeInstanceRefreshes(world: RangeWorld, params: URLSearchParams): 
 function cancelInstanceRefresh(world: RangeWorld, params: URLSearchParams): XmlFields {
   const group = requireGroup(world, params);
   const refresh = activeRefresh(group);
-  if (refresh === undefined || (refresh.status !== "Pending" && refresh.status !== "InProgress" && refresh.status !== "Baking")) throw noActiveRefresh(group);
+  if (refresh === undefined || (refresh.status !== "Pending" && refresh.status !== "InProgress" && refresh.status !== "Baking"))
+    throw noActiveRefresh(group);
   refresh.status = "Cancelling";
   refresh.statusReason = "Cancellation requested by the user.";
   return { InstanceRefreshId: refresh.id };
@@ -934,7 +1003,8 @@ function cancelInstanceRefresh(world: RangeWorld, params: URLSearchParams): XmlF
 function rollbackInstanceRefresh(world: RangeWorld, params: URLSearchParams): XmlFields {
   const group = requireGroup(world, params);
   const refresh = activeRefresh(group);
-  if (refresh === undefined || (refresh.status !== "Pending" && refresh.status !== "InProgress" && refresh.status !== "Baking")) throw noActiveRefresh(group);
+  if (refresh === undefined || (refresh.status !== "Pending" && refresh.status !== "InProgress" && refresh.status !== "Baking"))
+    throw noActiveRefresh(group);
   const reason = irreversibleReason(refresh);
   if (reason !== undefined) throw new SimApiError("IrreversibleInstanceRefresh", reason, 400);
   startRollback(world, group, refresh, "Rollback requested by the user.");
@@ -956,7 +1026,10 @@ function describeScalingActivities(world: RangeWorld, params: URLSearchParams): 
   const ids = queryListValues(params, "ActivityIds.member");
   if (ids.length > 0) activities = activities.filter((a) => ids.includes(a.id));
   // Newest first; within one instant, the one recorded last first.
-  activities = activities.map((a, i) => ({ a, i })).sort((x, y) => y.a.startMs - x.a.startMs || y.i - x.i).map((x) => x.a);
+  activities = activities
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => y.a.startMs - x.a.startMs || y.i - x.i)
+    .map((x) => x.a);
   const { items, nextToken } = page(activities, params, 100, 100);
   return { Activities: xmlList("member", items.map(activityXml)), NextToken: nextToken };
 }

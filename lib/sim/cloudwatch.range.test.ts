@@ -5,7 +5,12 @@
  */
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type MetricDataQuery, type MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import { EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
-import { ConfigureHealthCheckCommand, CreateLoadBalancerCommand, ElasticLoadBalancingClient, RegisterInstancesWithLoadBalancerCommand } from "@aws-sdk/client-elastic-load-balancing";
+import {
+  ConfigureHealthCheckCommand,
+  CreateLoadBalancerCommand,
+  ElasticLoadBalancingClient,
+  RegisterInstancesWithLoadBalancerCommand,
+} from "@aws-sdk/client-elastic-load-balancing";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, Route53Client, type Change } from "@aws-sdk/client-route-53";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestRange, type TestRange } from "./testing";
@@ -42,7 +47,12 @@ async function loadBalancer(name: string, version: string): Promise<string> {
       AvailabilityZones: ["us-east-1a", "us-east-1b"],
     }),
   );
-  await elb.send(new ConfigureHealthCheckCommand({ LoadBalancerName: name, HealthCheck: { Target: "HTTP:80/health", Interval: 10, Timeout: 5, UnhealthyThreshold: 2, HealthyThreshold: 3 } }));
+  await elb.send(
+    new ConfigureHealthCheckCommand({
+      LoadBalancerName: name,
+      HealthCheck: { Target: "HTTP:80/health", Interval: 10, Timeout: 5, UnhealthyThreshold: 2, HealthyThreshold: 3 },
+    }),
+  );
   const run = await ec2.send(
     new RunInstancesCommand({
       ImageId: "ami-0abc",
@@ -52,7 +62,12 @@ async function loadBalancer(name: string, version: string): Promise<string> {
       TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: version }] }],
     }),
   );
-  await elb.send(new RegisterInstancesWithLoadBalancerCommand({ LoadBalancerName: name, Instances: (run.Instances ?? []).map((i) => ({ InstanceId: i.InstanceId })) }));
+  await elb.send(
+    new RegisterInstancesWithLoadBalancerCommand({
+      LoadBalancerName: name,
+      Instances: (run.Instances ?? []).map((i) => ({ InstanceId: i.InstanceId })),
+    }),
+  );
   return created.DNSName ?? "";
 }
 
@@ -74,7 +89,11 @@ async function elapse(ms: number): Promise<void> {
 
 const q = (id: string, lb: string, metricName: string, stat: string): MetricDataQuery => ({
   Id: id,
-  MetricStat: { Metric: { Namespace: "AWS/ELB", MetricName: metricName, Dimensions: [{ Name: "LoadBalancerName", Value: lb }] }, Period: 60, Stat: stat },
+  MetricStat: {
+    Metric: { Namespace: "AWS/ELB", MetricName: metricName, Dimensions: [{ Name: "LoadBalancerName", Value: lb }] },
+    Period: 60,
+    Stat: stat,
+  },
 });
 
 function series(results: MetricDataResult[] | undefined, id: string): Map<number, number> {

@@ -59,12 +59,30 @@ function makeWorld(): SimWorld {
  */
 function seed(store: MetricStore): void {
   for (const m of [0, 1, 2, 4]) {
-    for (let i = 1; i <= 100; i++) store.recordStatistics(key("Latency"), T0 + m * MIN + i * 100, { sampleCount: 1, sum: (i * (m + 1)) / 1000, min: (i * (m + 1)) / 1000, max: (i * (m + 1)) / 1000 }, [(i * (m + 1)) / 1000], "Seconds");
+    for (let i = 1; i <= 100; i++)
+      store.recordStatistics(
+        key("Latency"),
+        T0 + m * MIN + i * 100,
+        { sampleCount: 1, sum: (i * (m + 1)) / 1000, min: (i * (m + 1)) / 1000, max: (i * (m + 1)) / 1000 },
+        [(i * (m + 1)) / 1000],
+        "Seconds",
+      );
     store.recordStatistics(key("RequestCount"), T0 + m * MIN, { sampleCount: 100, sum: 100, min: 1, max: 1 }, undefined, "Count");
   }
   store.recordStatistics(key("HTTPCode_Backend_5XX"), T0 + MIN, { sampleCount: 5, sum: 5, min: 1, max: 1 }, undefined, "Count");
   store.recordStatistics(key("RequestCount", "green"), T0, { sampleCount: 7, sum: 7, min: 1, max: 1 }, undefined, "Count");
-  store.record({ namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: [{ Name: "ClusterName", Value: "c1" }, { Name: "ServiceName", Value: "s1" }] }, T0, 42);
+  store.record(
+    {
+      namespace: "AWS/ECS",
+      metricName: "CPUUtilization",
+      dimensions: [
+        { Name: "ClusterName", Value: "c1" },
+        { Name: "ServiceName", Value: "s1" },
+      ],
+    },
+    T0,
+    42,
+  );
 }
 
 let server: Server;
@@ -87,7 +105,13 @@ beforeAll(async () => {
       const url = new URL(req.url ?? "/", "http://localhost");
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
-      const simReq: SimHttpRequest = { method: req.method ?? "GET", path: url.pathname, query: url.searchParams, headers, body: Buffer.concat(chunks) };
+      const simReq: SimHttpRequest = {
+        method: req.method ?? "GET",
+        path: url.pathname,
+        query: url.searchParams,
+        headers,
+        body: Buffer.concat(chunks),
+      };
       lastContentType = headers["content-type"] ?? "";
       const fault = injectFault;
       injectFault = undefined;
@@ -111,7 +135,11 @@ afterAll(async () => {
 
 const stat = (id: string, metricName: string, s: string, lb = "blue", period = 60): MetricDataQuery => ({
   Id: id,
-  MetricStat: { Metric: { Namespace: "AWS/ELB", MetricName: metricName, Dimensions: [{ Name: "LoadBalancerName", Value: lb }] }, Period: period, Stat: s },
+  MetricStat: {
+    Metric: { Namespace: "AWS/ELB", MetricName: metricName, Dimensions: [{ Name: "LoadBalancerName", Value: lb }] },
+    Period: period,
+    Stat: s,
+  },
 });
 
 function byId(results: MetricDataResult[] | undefined, id: string): MetricDataResult {
@@ -197,7 +225,11 @@ describe.each([
         StartTime: new Date(T0),
         EndTime: new Date(T0 + 60 * MIN),
         ScanBy: "TimestampAscending",
-        MetricDataQueries: [stat("sum", "RequestCount", "Sum", "blue", 300), stat("max", "Latency", "Maximum", "blue", 300), stat("none", "RequestCount", "Sum", "nobody", 300)],
+        MetricDataQueries: [
+          stat("sum", "RequestCount", "Sum", "blue", 300),
+          stat("max", "Latency", "Maximum", "blue", 300),
+          stat("none", "RequestCount", "Sum", "nobody", 300),
+        ],
       }),
     );
     expect(byId(out.MetricDataResults, "sum").Timestamps).toEqual([new Date(T0)]);
@@ -243,7 +275,9 @@ describe.each([
       EndTime: new Date(T0 + 10 * MIN),
       Period: 60,
     };
-    const simple = await client().send(new GetMetricStatisticsCommand({ ...base, Statistics: ["Average", "Sum", "SampleCount", "Minimum", "Maximum"] }));
+    const simple = await client().send(
+      new GetMetricStatisticsCommand({ ...base, Statistics: ["Average", "Sum", "SampleCount", "Minimum", "Maximum"] }),
+    );
     expect(simple.Label).toBe("Latency");
     const points = [...(simple.Datapoints ?? [])].sort((a, b) => (a.Timestamp?.getTime() ?? 0) - (b.Timestamp?.getTime() ?? 0));
     expect(points.map((p) => ((p.Timestamp?.getTime() ?? 0) - T0) / MIN)).toEqual([0, 1, 2, 4]);
@@ -271,24 +305,79 @@ describe.each([
 
   it("raises the SDK's exception classes for invalid requests", async () => {
     const range = { StartTime: new Date(T0), EndTime: new Date(T0 + 10 * MIN) };
-    await expectError(client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [stat("Bad", "Latency", "p99")] })), ValidationException, /regular expression/);
-    await expectError(client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [stat("a", "Latency", "p99"), stat("a", "Latency", "Sum")] })), ValidationException, /not unique/);
-    await expectError(client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [{ ...stat("a", "Latency", "p99"), Expression: "a" }] })), ValidationException, /Exactly one/);
+    await expectError(
+      client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [stat("Bad", "Latency", "p99")] })),
+      ValidationException,
+      /regular expression/,
+    );
+    await expectError(
+      client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [stat("a", "Latency", "p99"), stat("a", "Latency", "Sum")] })),
+      ValidationException,
+      /not unique/,
+    );
+    await expectError(
+      client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [{ ...stat("a", "Latency", "p99"), Expression: "a" }] })),
+      ValidationException,
+      /Exactly one/,
+    );
     await expectError(client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [{ Id: "a" }] })), ValidationException);
-    await expectError(client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [stat("a", "Latency", "p99", "blue", 30)] })), InvalidParameterValueException, /multiple of 60/);
-    await expectError(client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [stat("a", "Latency", "p999")] })), InvalidParameterValueException, /statistic/);
-    await expectError(client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [stat("a", "Latency", "p99"), { Id: "b", Expression: "ANOMALY_DETECTION_BAND(a)" }] })), ValidationException, /supports metric math/);
-    await expectError(client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [{ Id: "b", Expression: "c * 2" }] })), ValidationException, /Unrecognized/);
-    await expectError(client().send(new GetMetricDataCommand({ StartTime: new Date(T0), EndTime: new Date(T0), MetricDataQueries: [stat("a", "Latency", "p99")] })), InvalidParameterValueException, /StartTime/);
+    await expectError(
+      client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [stat("a", "Latency", "p99", "blue", 30)] })),
+      InvalidParameterValueException,
+      /multiple of 60/,
+    );
+    await expectError(
+      client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [stat("a", "Latency", "p999")] })),
+      InvalidParameterValueException,
+      /statistic/,
+    );
+    await expectError(
+      client().send(
+        new GetMetricDataCommand({
+          ...range,
+          MetricDataQueries: [stat("a", "Latency", "p99"), { Id: "b", Expression: "ANOMALY_DETECTION_BAND(a)" }],
+        }),
+      ),
+      ValidationException,
+      /supports metric math/,
+    );
+    await expectError(
+      client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [{ Id: "b", Expression: "c * 2" }] })),
+      ValidationException,
+      /Unrecognized/,
+    );
+    await expectError(
+      client().send(new GetMetricDataCommand({ StartTime: new Date(T0), EndTime: new Date(T0), MetricDataQueries: [stat("a", "Latency", "p99")] })),
+      InvalidParameterValueException,
+      /StartTime/,
+    );
     const many = Array.from({ length: 501 }, (_, i) => stat(`q${i}`, "Latency", "Sum"));
     await expectError(client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: many })), ValidationException, /500/);
-    await expectError(client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [stat("a", "Latency", "p99")], NextToken: "bm9wZQ==" })), InvalidNextToken);
+    await expectError(
+      client().send(new GetMetricDataCommand({ ...range, MetricDataQueries: [stat("a", "Latency", "p99")], NextToken: "bm9wZQ==" })),
+      InvalidNextToken,
+    );
 
     const statsBase = { Namespace: "AWS/ELB", MetricName: "Latency", Period: 60, ...range };
-    await expectError(client().send(new GetMetricStatisticsCommand(statsBase)), InvalidParameterCombinationException, /Statistics or ExtendedStatistics/);
-    await expectError(client().send(new GetMetricStatisticsCommand({ ...statsBase, Statistics: ["Sum"], EndTime: new Date(T0 + 1_441 * MIN) })), InvalidParameterCombinationException, /1,441 datapoints.*1,440/);
-    await expectError(client().send(new GetMetricStatisticsCommand({ ...statsBase, ExtendedStatistics: ["median"] })), InvalidParameterValueException);
-    await expectError(client().send(new GetMetricStatisticsCommand({ ...statsBase, Namespace: "", Statistics: ["Sum"] })), MissingRequiredParameterException, /Namespace/);
+    await expectError(
+      client().send(new GetMetricStatisticsCommand(statsBase)),
+      InvalidParameterCombinationException,
+      /Statistics or ExtendedStatistics/,
+    );
+    await expectError(
+      client().send(new GetMetricStatisticsCommand({ ...statsBase, Statistics: ["Sum"], EndTime: new Date(T0 + 1_441 * MIN) })),
+      InvalidParameterCombinationException,
+      /1,441 datapoints.*1,440/,
+    );
+    await expectError(
+      client().send(new GetMetricStatisticsCommand({ ...statsBase, ExtendedStatistics: ["median"] })),
+      InvalidParameterValueException,
+    );
+    await expectError(
+      client().send(new GetMetricStatisticsCommand({ ...statsBase, Namespace: "", Statistics: ["Sum"] })),
+      MissingRequiredParameterException,
+      /Namespace/,
+    );
   });
 
   it("answers injected throttling and server faults so the SDK classifies them", async () => {
@@ -303,7 +392,11 @@ describe.each([
 
 describe("CloudWatch awsQuery wire format", () => {
   const form = (params: Record<string, string>) =>
-    fetch(endpoint, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" }, body: new URLSearchParams({ Version: "2010-08-01", ...params }).toString() });
+    fetch(endpoint, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+      body: new URLSearchParams({ Version: "2010-08-01", ...params }).toString(),
+    });
 
   it("answers XML with ISO-8601 timestamps", async () => {
     const res = await form({
@@ -320,7 +413,9 @@ describe("CloudWatch awsQuery wire format", () => {
     });
     expect(res.status).toBe(200);
     const doc = new XMLParser({ isArray: (name) => name === "member" }).parse(await res.text()) as {
-      GetMetricDataResponse: { GetMetricDataResult: { MetricDataResults: { member: { Id: string; Timestamps: { member: string[] }; StatusCode: string }[] } } };
+      GetMetricDataResponse: {
+        GetMetricDataResult: { MetricDataResults: { member: { Id: string; Timestamps: { member: string[] }; StatusCode: string }[] } };
+      };
     };
     const [r] = doc.GetMetricDataResponse.GetMetricDataResult.MetricDataResults.member;
     expect(r?.Id).toBe("m1");
@@ -329,7 +424,14 @@ describe("CloudWatch awsQuery wire format", () => {
   });
 
   it("answers errors as ErrorResponse with the query code", async () => {
-    const res = await form({ Action: "GetMetricStatistics", Namespace: "AWS/ELB", MetricName: "Latency", StartTime: new Date(T0).toISOString(), EndTime: new Date(T0 + MIN).toISOString(), Period: "60" });
+    const res = await form({
+      Action: "GetMetricStatistics",
+      Namespace: "AWS/ELB",
+      MetricName: "Latency",
+      StartTime: new Date(T0).toISOString(),
+      EndTime: new Date(T0 + MIN).toISOString(),
+      Period: "60",
+    });
     expect(res.status).toBe(400);
     const text = await res.text();
     expect(text).toContain("<Code>InvalidParameterCombination</Code>");

@@ -188,7 +188,10 @@ function decodeRequest(req: SimHttpRequest, protocol: Protocol): { operation: st
   }
   const version = params.get("Version");
   if (version !== null && version !== API_VERSION) {
-    throw new CloudWatchError("InvalidParameterValue", `The value ${version} for parameter Version is invalid; this service supports ${API_VERSION}.`);
+    throw new CloudWatchError(
+      "InvalidParameterValue",
+      `The value ${version} for parameter Version is invalid; this service supports ${API_VERSION}.`,
+    );
   }
   const operation = params.get("Action") ?? "";
   params.delete("Action");
@@ -199,7 +202,11 @@ function decodeRequest(req: SimHttpRequest, protocol: Protocol): { operation: st
 function optString(input: Input, name: string, path = name): string | undefined {
   const v = input[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "string") throw new CloudWatchError("ValidationError", `1 validation error detected: Value at '${path}' failed to satisfy constraint: Member must be a string`);
+  if (typeof v !== "string")
+    throw new CloudWatchError(
+      "ValidationError",
+      `1 validation error detected: Value at '${path}' failed to satisfy constraint: Member must be a string`,
+    );
   return v;
 }
 
@@ -246,11 +253,17 @@ function optList(input: Input, name: string): unknown[] | undefined {
 
 function dimensionsOf(list: unknown[] | undefined, path: string, requireValue: boolean): { Name: string; Value?: string }[] {
   if (!list) return [];
-  if (list.length > 30) throw new CloudWatchError("ValidationError", `1 validation error detected: Value at '${path}' failed to satisfy constraint: Member must have length less than or equal to 30`);
+  if (list.length > 30)
+    throw new CloudWatchError(
+      "ValidationError",
+      `1 validation error detected: Value at '${path}' failed to satisfy constraint: Member must have length less than or equal to 30`,
+    );
   return list.map((d, i) => {
     const item = isRecord(d) ? d : {};
     const name = reqString(item, "Name", `${path}.member.${i + 1}.Name`);
-    const value = requireValue ? reqString(item, "Value", `${path}.member.${i + 1}.Value`) : optString(item, "Value", `${path}.member.${i + 1}.Value`);
+    const value = requireValue
+      ? reqString(item, "Value", `${path}.member.${i + 1}.Value`)
+      : optString(item, "Value", `${path}.member.${i + 1}.Value`);
     return value === undefined ? { Name: name } : { Name: name, Value: value };
   });
 }
@@ -269,7 +282,10 @@ function roundStart(startMs: number, nowMs: number): number {
 function validatePeriod(period: number | undefined, path: string): number {
   if (period === undefined) throw new CloudWatchError("MissingParameter", `The parameter ${path} is required.`);
   if (!Number.isInteger(period) || period < 60 || period % 60 !== 0) {
-    throw new CloudWatchError("InvalidParameterValue", `The parameter ${path} must be a multiple of 60 and at least 60 (the practice range keeps 60-second data only); got ${period}.`);
+    throw new CloudWatchError(
+      "InvalidParameterValue",
+      `The parameter ${path} must be a multiple of 60 and at least 60 (the practice range keeps 60-second data only); got ${period}.`,
+    );
   }
   if (period > 86_400) throw new CloudWatchError("InvalidParameterValue", `The parameter ${path} must not exceed 86400; got ${period}.`);
   return period;
@@ -287,7 +303,8 @@ type Expr =
   /** AVG(m1): the mean of one series' datapoints (a scalar); AVG([m1, m2, …]): one series, the mean of the series present at each time. */
   | { kind: "avg"; args: Expr[]; array: boolean };
 
-const SUPPORTED_MATH = "The practice range supports metric math with + - * /, parentheses, numbers, query ids, FILL(id, number) and AVG(id) / AVG([id, …]).";
+const SUPPORTED_MATH =
+  "The practice range supports metric math with + - * /, parentheses, numbers, query ids, FILL(id, number) and AVG(id) / AVG([id, …]).";
 
 function parseExpression(text: string, path: string): Expr {
   const tokens = text.match(/\s*(\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z0-9_]*|[-+*/(),[\]]|\S)/g)?.map((t) => t.trim()) ?? [];
@@ -404,7 +421,10 @@ interface QueryResult {
 
 function parseQueries(list: unknown[]): ParsedQuery[] {
   if (list.length > MAX_METRIC_DATA_QUERIES) {
-    throw new CloudWatchError("ValidationError", `1 validation error detected: Value at 'metricDataQueries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_METRIC_DATA_QUERIES}`);
+    throw new CloudWatchError(
+      "ValidationError",
+      `1 validation error detected: Value at 'metricDataQueries' failed to satisfy constraint: Member must have length less than or equal to ${MAX_METRIC_DATA_QUERIES}`,
+    );
   }
   const seen = new Set<string>();
   return list.map((raw, i) => {
@@ -412,7 +432,10 @@ function parseQueries(list: unknown[]): ParsedQuery[] {
     const q = isRecord(raw) ? raw : {};
     const id = reqString(q, "Id", `${path}.Id`);
     if (!ID_RE.test(id) || id.length > 255) {
-      throw new CloudWatchError("ValidationError", `1 validation error detected: Value '${id}' at 'metricDataQueries.${i + 1}.member.id' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z][a-zA-Z0-9_]*$`);
+      throw new CloudWatchError(
+        "ValidationError",
+        `1 validation error detected: Value '${id}' at 'metricDataQueries.${i + 1}.member.id' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z][a-zA-Z0-9_]*$`,
+      );
     }
     if (seen.has(id)) throw new CloudWatchError("ValidationError", `The value ${id} for field Id in MetricDataQueries is not unique.`);
     seen.add(id);
@@ -442,7 +465,11 @@ function parseQueries(list: unknown[]): ParsedQuery[] {
     const periodS = validatePeriod(optNumber(ms, "Period", `${path}.MetricStat.Period`), `${path}.MetricStat.Period`);
     const statName = reqString(ms, "Stat", `${path}.MetricStat.Stat`);
     const parsed = parseStatistic(statName);
-    if (!parsed) throw new CloudWatchError("InvalidParameterValue", `The value ${statName} for parameter ${path}.MetricStat.Stat is not a valid statistic (Average, Sum, Minimum, Maximum, SampleCount, pNN or pNN.NN).`);
+    if (!parsed)
+      throw new CloudWatchError(
+        "InvalidParameterValue",
+        `The value ${statName} for parameter ${path}.MetricStat.Stat is not a valid statistic (Average, Sum, Minimum, Maximum, SampleCount, pNN or pNN.NN).`,
+      );
     const unit = optString(ms, "Unit", `${path}.MetricStat.Unit`);
     return { id, label, returnData, metric: { key: metricKey(namespace, metricName, dims), periodS, stat: parsed, unit } };
   });
@@ -469,7 +496,8 @@ function evaluateQueries(queries: ParsedQuery[], metrics: MetricStore, startMs: 
     } else {
       const expr = q.expression as Expr;
       for (const ref of refsOf(expr)) {
-        if (!byId.has(ref)) throw new CloudWatchError("ValidationError", `Unrecognized metric or expression "${ref}" in the expression of query ${q.id}.`);
+        if (!byId.has(ref))
+          throw new CloudWatchError("ValidationError", `Unrecognized metric or expression "${ref}" in the expression of query ${q.id}.`);
       }
       const refPeriods = refsOf(expr).map((ref) => evalQuery(byId.get(ref) as ParsedQuery).periodS);
       const periodS = q.periodS ?? (refPeriods.length > 0 ? Math.max(...refPeriods) : 60);
@@ -610,7 +638,10 @@ function getMetricData(world: SimWorld, metrics: MetricStore, input: Input): { r
   if (rawStart >= endMs) throw new CloudWatchError("InvalidParameterValue", "The parameter StartTime must be less than the parameter EndTime.");
   const scanBy = optString(input, "ScanBy") ?? "TimestampDescending";
   if (scanBy !== "TimestampDescending" && scanBy !== "TimestampAscending") {
-    throw new CloudWatchError("ValidationError", `1 validation error detected: Value '${scanBy}' at 'scanBy' failed to satisfy constraint: Member must satisfy enum value set: [TimestampDescending, TimestampAscending]`);
+    throw new CloudWatchError(
+      "ValidationError",
+      `1 validation error detected: Value '${scanBy}' at 'scanBy' failed to satisfy constraint: Member must satisfy enum value set: [TimestampDescending, TimestampAscending]`,
+    );
   }
   const maxDatapoints = optNumber(input, "MaxDatapoints");
   if (maxDatapoints !== undefined && (!Number.isInteger(maxDatapoints) || maxDatapoints < 1)) {
@@ -684,16 +715,28 @@ function getMetricStatistics(world: SimWorld, metrics: MetricStore, input: Input
   if (statistics.length > 0 && extended.length > 0) {
     throw new CloudWatchError("InvalidParameterCombination", "The parameters Statistics and ExtendedStatistics are mutually exclusive.");
   }
-  if (statistics.length > 5) throw new CloudWatchError("ValidationError", "1 validation error detected: Value at 'statistics' failed to satisfy constraint: Member must have length less than or equal to 5");
-  if (extended.length > 10) throw new CloudWatchError("ValidationError", "1 validation error detected: Value at 'extendedStatistics' failed to satisfy constraint: Member must have length less than or equal to 10");
+  if (statistics.length > 5)
+    throw new CloudWatchError(
+      "ValidationError",
+      "1 validation error detected: Value at 'statistics' failed to satisfy constraint: Member must have length less than or equal to 5",
+    );
+  if (extended.length > 10)
+    throw new CloudWatchError(
+      "ValidationError",
+      "1 validation error detected: Value at 'extendedStatistics' failed to satisfy constraint: Member must have length less than or equal to 10",
+    );
   for (const s of statistics) {
     if (!(SIMPLE_STATS as readonly string[]).includes(s)) {
-      throw new CloudWatchError("InvalidParameterValue", `The value ${s} for parameter Statistics is not valid; use SampleCount, Average, Sum, Minimum or Maximum.`);
+      throw new CloudWatchError(
+        "InvalidParameterValue",
+        `The value ${s} for parameter Statistics is not valid; use SampleCount, Average, Sum, Minimum or Maximum.`,
+      );
     }
   }
   const parsedExtended = extended.map((s) => {
     const p = parseStatistic(s);
-    if (!p || p.kind !== "percentile") throw new CloudWatchError("InvalidParameterValue", `The value ${s} for parameter ExtendedStatistics is not supported; use pNN or pNN.NN.`);
+    if (!p || p.kind !== "percentile")
+      throw new CloudWatchError("InvalidParameterValue", `The value ${s} for parameter ExtendedStatistics is not supported; use pNN or pNN.NN.`);
     return { name: s, p: p.percentile };
   });
   const unit = optString(input, "Unit");
@@ -736,10 +779,17 @@ function listMetrics(world: SimWorld, metrics: MetricStore, input: Input): { met
   const namespace = optString(input, "Namespace");
   const metricName = optString(input, "MetricName");
   const filters = dimensionsOf(optList(input, "Dimensions"), "Dimensions", false);
-  if (filters.length > 10) throw new CloudWatchError("ValidationError", "1 validation error detected: Value at 'dimensions' failed to satisfy constraint: Member must have length less than or equal to 10");
+  if (filters.length > 10)
+    throw new CloudWatchError(
+      "ValidationError",
+      "1 validation error detected: Value at 'dimensions' failed to satisfy constraint: Member must have length less than or equal to 10",
+    );
   const recentlyActive = optString(input, "RecentlyActive");
   if (recentlyActive !== undefined && recentlyActive !== "PT3H") {
-    throw new CloudWatchError("ValidationError", `1 validation error detected: Value '${recentlyActive}' at 'recentlyActive' failed to satisfy constraint: Member must satisfy enum value set: [PT3H]`);
+    throw new CloudWatchError(
+      "ValidationError",
+      `1 validation error detected: Value '${recentlyActive}' at 'recentlyActive' failed to satisfy constraint: Member must satisfy enum value set: [PT3H]`,
+    );
   }
   const all = metrics.listMetrics({
     namespace,
@@ -749,7 +799,9 @@ function listMetrics(world: SimWorld, metrics: MetricStore, input: Input): { met
   });
   const fingerprint = fingerprintOf([namespace, metricName, filters, recentlyActive]);
   const offset = decodeToken(optString(input, "NextToken"), fingerprint);
-  const page = all.slice(offset, offset + LIST_METRICS_PAGE).map((m) => ({ namespace: m.namespace, metricName: m.metricName, dimensions: m.dimensions }));
+  const page = all
+    .slice(offset, offset + LIST_METRICS_PAGE)
+    .map((m) => ({ namespace: m.namespace, metricName: m.metricName, dimensions: m.dimensions }));
   const next = offset + LIST_METRICS_PAGE;
   return { metrics: page, nextToken: next < all.length ? encodeToken({ offset: next, fingerprint }) : undefined };
 }
@@ -759,7 +811,11 @@ function listMetrics(world: SimWorld, metrics: MetricStore, input: Input): { met
 
 function stringList(input: Input, name: string): string[] {
   return (optList(input, name) ?? []).map((v, i) => {
-    if (typeof v !== "string") throw new CloudWatchError("ValidationError", `1 validation error detected: Value at '${name}.member.${i + 1}' failed to satisfy constraint: Member must be a string`);
+    if (typeof v !== "string")
+      throw new CloudWatchError(
+        "ValidationError",
+        `1 validation error detected: Value at '${name}.member.${i + 1}' failed to satisfy constraint: Member must be a string`,
+      );
     return v;
   });
 }
@@ -790,7 +846,11 @@ function putMetricAlarmInput(input: Input): PutMetricAlarmInput {
 }
 
 /** A metric alarm in the DescribeAlarms shape; timestamps stay epoch ms until serialised. */
-function alarmFields(a: SimMetricAlarm): { text: [string, string | number | boolean | undefined][]; times: [string, number][]; lists: [string, string[]][] } {
+function alarmFields(a: SimMetricAlarm): {
+  text: [string, string | number | boolean | undefined][];
+  times: [string, number][];
+  lists: [string, string[]][];
+} {
   return {
     text: [
       ["AlarmName", a.name],
@@ -929,14 +989,23 @@ export function handleCloudWatch(world: SimWorld, metrics: MetricStore, req: Sim
           NextToken: optString(input, "NextToken"),
         });
         if (json) return jsonResponse({ MetricAlarms: alarms.map(alarmJson), CompositeAlarms: [], ...(nextToken ? { NextToken: nextToken } : {}) });
-        return xmlResponse("DescribeAlarms", tag("MetricAlarms", members(alarms.map(alarmXml))) + "<CompositeAlarms/>" + (nextToken ? tag("NextToken", xmlEscape(nextToken)) : ""));
+        return xmlResponse(
+          "DescribeAlarms",
+          tag("MetricAlarms", members(alarms.map(alarmXml))) + "<CompositeAlarms/>" + (nextToken ? tag("NextToken", xmlEscape(nextToken)) : ""),
+        );
       }
       case "DeleteAlarms": {
         deleteAlarms(world, stringList(input, "AlarmNames"));
         return json ? jsonResponse({}) : xmlEmpty(operation);
       }
       case "SetAlarmState": {
-        setAlarmState(world, optString(input, "AlarmName"), optString(input, "StateValue"), optString(input, "StateReason"), optString(input, "StateReasonData"));
+        setAlarmState(
+          world,
+          optString(input, "AlarmName"),
+          optString(input, "StateValue"),
+          optString(input, "StateReason"),
+          optString(input, "StateReasonData"),
+        );
         return json ? jsonResponse({}) : xmlEmpty(operation);
       }
       case "GetMetricData": {
@@ -957,7 +1026,10 @@ export function handleCloudWatch(world: SimWorld, metrics: MetricStore, req: Sim
             tag("StatusCode", r.StatusCode) +
             "<Messages/>",
         );
-        return xmlResponse("GetMetricData", tag("MetricDataResults", members(items)) + (nextToken ? tag("NextToken", xmlEscape(nextToken)) : "") + "<Messages/>");
+        return xmlResponse(
+          "GetMetricData",
+          tag("MetricDataResults", members(items)) + (nextToken ? tag("NextToken", xmlEscape(nextToken)) : "") + "<Messages/>",
+        );
       }
       case "GetMetricStatistics": {
         const { label, datapoints } = getMetricStatistics(world, metrics, input);
@@ -967,7 +1039,12 @@ export function handleCloudWatch(world: SimWorld, metrics: MetricStore, req: Sim
           for (const s of SIMPLE_STATS) if (d[s] !== undefined) x += tag(s, d[s] ?? 0);
           x += tag("Unit", xmlEscape(d.Unit));
           if (d.ExtendedStatistics) {
-            x += tag("ExtendedStatistics", Object.entries(d.ExtendedStatistics).map(([k, v]) => `<entry>${tag("key", xmlEscape(k))}${tag("value", v)}</entry>`).join(""));
+            x += tag(
+              "ExtendedStatistics",
+              Object.entries(d.ExtendedStatistics)
+                .map(([k, v]) => `<entry>${tag("key", xmlEscape(k))}${tag("value", v)}</entry>`)
+                .join(""),
+            );
           }
           return x;
         });
@@ -981,14 +1058,19 @@ export function handleCloudWatch(world: SimWorld, metrics: MetricStore, req: Sim
             ...(nextToken ? { NextToken: nextToken } : {}),
           });
         }
-        const items = list.map((m) => tag("Namespace", xmlEscape(m.namespace)) + tag("MetricName", xmlEscape(m.metricName)) + dimensionsXml(m.dimensions));
+        const items = list.map(
+          (m) => tag("Namespace", xmlEscape(m.namespace)) + tag("MetricName", xmlEscape(m.metricName)) + dimensionsXml(m.dimensions),
+        );
         return xmlResponse("ListMetrics", tag("Metrics", members(items)) + (nextToken ? tag("NextToken", xmlEscape(nextToken)) : ""));
       }
       default:
         if (operation === "") throw new CloudWatchError("MissingAction", "The request must name an operation (X-Amz-Target or Action).");
         throw json
           ? new CloudWatchError("UnknownOperationException", `The practice range does not implement CloudWatch ${operation}.`)
-          : new CloudWatchError("InvalidAction", `The action ${operation} is not valid for this web service (the practice range implements GetMetricData, GetMetricStatistics, ListMetrics, PutMetricAlarm, DescribeAlarms, DeleteAlarms and SetAlarmState).`);
+          : new CloudWatchError(
+              "InvalidAction",
+              `The action ${operation} is not valid for this web service (the practice range implements GetMetricData, GetMetricStatistics, ListMetrics, PutMetricAlarm, DescribeAlarms, DeleteAlarms and SetAlarmState).`,
+            );
     }
   } catch (err) {
     if (err instanceof CloudWatchError || err instanceof SimApiError) return cloudWatchError(req, err.code, err.message, err.status);

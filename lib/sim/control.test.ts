@@ -61,8 +61,21 @@ function simRequest(path: string, remoteAddress: string | undefined, method = "G
 
 describe("control API: loopback only", () => {
   it("recognises loopback addresses and nothing else", () => {
-    for (const a of ["127.0.0.1", "127.255.3.9", "::1", "::ffff:127.0.0.1", "::FFFF:127.1.2.3", "0:0:0:0:0:0:0:1"]) expect(isLoopbackAddress(a), a).toBe(true);
-    for (const a of [undefined, "", "10.0.0.7", "192.168.1.2", "::ffff:10.0.0.1", "128.0.0.1", "fe80::1", "::2", "127.0.0.1.evil", "127.0.0.256", "localhost"]) {
+    for (const a of ["127.0.0.1", "127.255.3.9", "::1", "::ffff:127.0.0.1", "::FFFF:127.1.2.3", "0:0:0:0:0:0:0:1"])
+      expect(isLoopbackAddress(a), a).toBe(true);
+    for (const a of [
+      undefined,
+      "",
+      "10.0.0.7",
+      "192.168.1.2",
+      "::ffff:10.0.0.1",
+      "128.0.0.1",
+      "fe80::1",
+      "::2",
+      "127.0.0.1.evil",
+      "127.0.0.256",
+      "localhost",
+    ]) {
       expect(isLoopbackAddress(a), String(a)).toBe(false);
     }
   });
@@ -166,7 +179,12 @@ describe("per-operation faults", () => {
       expect(range.stats.throttled).toBe(2);
 
       // Most specific first: the ECS service fails, except ListClusters which a more specific rule clears.
-      await control("POST", "/_sim/faults", { rules: [{ service: "ecs", errorRate: 1 }, { service: "ecs", operation: "ListClusters", errorRate: 0 }] });
+      await control("POST", "/_sim/faults", {
+        rules: [
+          { service: "ecs", errorRate: 1 },
+          { service: "ecs", operation: "ListClusters", errorRate: 0 },
+        ],
+      });
       expect((await ecs.send(new ListClustersCommand({}))).clusterArns).toEqual([]);
       const failed = await rejection(ecs.send(new DescribeClustersCommand({ clusters: ["default"] })));
       expect(failed.$metadata?.httpStatusCode).toBe(500);
@@ -211,7 +229,13 @@ describe("token-bucket throttling", () => {
       expect((await control("POST", "/_sim/clock", { advanceSeconds: 1 })).status).toBe(200);
       let passed = 0;
       for (let i = 0; i < 12; i++) {
-        if (await elbv2.send(new DescribeLoadBalancersCommand({})).then(() => true, () => false)) passed += 1;
+        if (
+          await elbv2.send(new DescribeLoadBalancersCommand({})).then(
+            () => true,
+            () => false,
+          )
+        )
+          passed += 1;
       }
       expect(passed).toBe(10);
     } finally {
@@ -257,13 +281,23 @@ describe("availability zone failure", () => {
           AvailabilityZones: ["us-east-1a", "us-east-1b"],
         }),
       );
-      await elb.send(new ConfigureHealthCheckCommand({ LoadBalancerName: "az-web", HealthCheck: { Target: "HTTP:80/health", Interval: 10, Timeout: 5, UnhealthyThreshold: 2, HealthyThreshold: 2 } }));
+      await elb.send(
+        new ConfigureHealthCheckCommand({
+          LoadBalancerName: "az-web",
+          HealthCheck: { Target: "HTTP:80/health", Interval: 10, Timeout: 5, UnhealthyThreshold: 2, HealthyThreshold: 2 },
+        }),
+      );
       const ids: Record<string, string> = {};
       for (const zone of ["us-east-1a", "us-east-1b"]) {
         const run = await ec2.send(new RunInstancesCommand({ ImageId: "ami-0abc", MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: zone } }));
         ids[zone] = run.Instances?.[0]?.InstanceId ?? "";
       }
-      await elb.send(new RegisterInstancesWithLoadBalancerCommand({ LoadBalancerName: "az-web", Instances: Object.values(ids).map((InstanceId) => ({ InstanceId })) }));
+      await elb.send(
+        new RegisterInstancesWithLoadBalancerCommand({
+          LoadBalancerName: "az-web",
+          Instances: Object.values(ids).map((InstanceId) => ({ InstanceId })),
+        }),
+      );
       await control("POST", "/_sim/clock", { advanceSeconds: 90 });
       const health = async (): Promise<Record<string, string | undefined>> => {
         const out = await elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: "az-web" }));
@@ -278,7 +312,9 @@ describe("availability zone failure", () => {
       expect(await health()).toEqual({ "us-east-1a": "OutOfService", "us-east-1b": "InService" });
 
       // Placed in the failed zone: the launch fails. Unplaced: the other zones only.
-      const refused = await rejection(ec2.send(new RunInstancesCommand({ ImageId: "ami-0abc", MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: "us-east-1a" } })));
+      const refused = await rejection(
+        ec2.send(new RunInstancesCommand({ ImageId: "ami-0abc", MinCount: 1, MaxCount: 1, Placement: { AvailabilityZone: "us-east-1a" } })),
+      );
       expect(refused.name).toBe("InsufficientInstanceCapacity");
       const spread = await ec2.send(new RunInstancesCommand({ ImageId: "ami-0abc", MinCount: 6, MaxCount: 6 }));
       const zones = new Set((spread.Instances ?? []).map((i) => i.Placement?.AvailabilityZone));
@@ -315,7 +351,11 @@ describe("clock", () => {
     const wall = await startRange({ port: 0, host: "127.0.0.1", seed: "wall" });
     try {
       const post = async (body: unknown) => {
-        const res = await fetch(`${wall.url}/_sim/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        const res = await fetch(`${wall.url}/_sim/clock`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
         return { status: res.status, json: (await res.json()) as Record<string, unknown> };
       };
       const refused = await post({ advanceSeconds: 60 });

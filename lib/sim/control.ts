@@ -60,7 +60,10 @@ const configPatchSchema = z.strictObject({
 const faultRuleSchema = z
   .strictObject({
     service: z.enum(SERVICE_KEYS).optional(),
-    operation: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional(),
+    operation: z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,64}$/)
+      .optional(),
     throttleRate: z.number().min(0).max(1).optional(),
     errorRate: z.number().min(0).max(1).optional(),
     latencyMs: z.number().int().min(0).max(60_000).optional(),
@@ -83,7 +86,11 @@ const faultsPatchSchema = z.strictObject({
 const clockSchema = z
   .strictObject({
     speed: z.number().positive().max(10_000).optional(),
-    advanceSeconds: z.number().positive().max(30 * 86_400).optional(),
+    advanceSeconds: z
+      .number()
+      .positive()
+      .max(30 * 86_400)
+      .optional(),
   })
   .refine((c) => c.speed !== undefined || c.advanceSeconds !== undefined, { message: "Give speed, advanceSeconds or both." });
 
@@ -243,7 +250,8 @@ export function handleControl(ctx: ControlContext, req: SimHttpRequest): SimHttp
   }
   if (method === "POST" && parts[0] === "zones" && parts.length === 3 && parts[1] !== undefined && (parts[2] === "fail" || parts[2] === "recover")) {
     const zone = parts[1];
-    if (!ZONE_NAME.test(zone) || !zone.startsWith(world.config.region)) return badRequest(`'${zone}' is not an availability zone of ${world.config.region}.`);
+    if (!ZONE_NAME.test(zone) || !zone.startsWith(world.config.region))
+      return badRequest(`'${zone}' is not an availability zone of ${world.config.region}.`);
     const body = parseBody(req, emptySchema);
     if (!body.ok) return body.response;
     if (parts[2] === "fail") return json(200, { zone, failed: true, ...failZone(world, zone) });

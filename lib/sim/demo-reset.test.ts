@@ -19,7 +19,9 @@ describe("POST /_sim/reset on the demo range", () => {
     try {
       const weights = async (): Promise<string[]> => {
         const out = await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: range.demo.hostedZoneId }));
-        return (out.ResourceRecordSets ?? []).filter((r) => r.Name === range.demo.recordName).map((r) => `${r.SetIdentifier ?? ""}:${r.Weight ?? ""}`);
+        return (out.ResourceRecordSets ?? [])
+          .filter((r) => r.Name === range.demo.recordName)
+          .map((r) => `${r.SetIdentifier ?? ""}:${r.Weight ?? ""}`);
       };
       expect(await weights()).toEqual(["blue:100", "green:0"]);
       const before = { instances: range.world.instances.size, zone: range.demo.hostedZoneId };
@@ -30,7 +32,14 @@ describe("POST /_sim/reset on the demo range", () => {
           ChangeBatch: {
             Changes: range.demo.environments.map((env) => ({
               Action: "UPSERT" as const,
-              ResourceRecordSet: { Name: range.demo.recordName, Type: "CNAME" as const, SetIdentifier: env.color, Weight: env.color === "blue" ? 0 : 100, TTL: 60, ResourceRecords: [{ Value: env.dnsName }] },
+              ResourceRecordSet: {
+                Name: range.demo.recordName,
+                Type: "CNAME" as const,
+                SetIdentifier: env.color,
+                Weight: env.color === "blue" ? 0 : 100,
+                TTL: 60,
+                ResourceRecords: [{ Value: env.dnsName }],
+              },
             })),
           },
         }),

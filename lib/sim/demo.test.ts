@@ -73,7 +73,14 @@ describe("demo range", () => {
         StartTime: new Date(end.getTime() - 3 * HOUR),
         EndTime: end,
         MetricDataQueries: [
-          { Id: "blue", MetricStat: { Metric: { Namespace: "AWS/ELB", MetricName: "RequestCount", Dimensions: [{ Name: "LoadBalancerName", Value: "shop-blue" }] }, Period: 300, Stat: "Sum" } },
+          {
+            Id: "blue",
+            MetricStat: {
+              Metric: { Namespace: "AWS/ELB", MetricName: "RequestCount", Dimensions: [{ Name: "LoadBalancerName", Value: "shop-blue" }] },
+              Period: 300,
+              Stat: "Sum",
+            },
+          },
         ],
       }),
     );

@@ -26,9 +26,19 @@ afterAll(async () => {
 
 describe("AWS/EC2 CPUUtilization", () => {
   it("is published per AutoScalingGroupName and per InstanceId, in Percent", async () => {
-    const byGroup = await cw.send(new ListMetricsCommand({ Namespace: "AWS/EC2", MetricName: "CPUUtilization", Dimensions: [{ Name: "AutoScalingGroupName", Value: "payments-blue" }] }));
-    expect(byGroup.Metrics).toEqual([{ Namespace: "AWS/EC2", MetricName: "CPUUtilization", Dimensions: [{ Name: "AutoScalingGroupName", Value: "payments-blue" }] }]);
-    const byInstance = await cw.send(new ListMetricsCommand({ Namespace: "AWS/EC2", MetricName: "CPUUtilization", Dimensions: [{ Name: "InstanceId" }] }));
+    const byGroup = await cw.send(
+      new ListMetricsCommand({
+        Namespace: "AWS/EC2",
+        MetricName: "CPUUtilization",
+        Dimensions: [{ Name: "AutoScalingGroupName", Value: "payments-blue" }],
+      }),
+    );
+    expect(byGroup.Metrics).toEqual([
+      { Namespace: "AWS/EC2", MetricName: "CPUUtilization", Dimensions: [{ Name: "AutoScalingGroupName", Value: "payments-blue" }] },
+    ]);
+    const byInstance = await cw.send(
+      new ListMetricsCommand({ Namespace: "AWS/EC2", MetricName: "CPUUtilization", Dimensions: [{ Name: "InstanceId" }] }),
+    );
     // payments-blue 4, checkout-web 4, search-api: every running instance of the demo.
     expect(byInstance.Metrics?.length ?? 0).toBeGreaterThanOrEqual(8);
     const now = range.nowMs();
@@ -37,8 +47,22 @@ describe("AWS/EC2 CPUUtilization", () => {
         StartTime: new Date(now - 5 * 60_000),
         EndTime: new Date(Math.floor(now / 60_000) * 60_000),
         MetricDataQueries: [
-          { Id: "avg", MetricStat: { Metric: { Namespace: "AWS/EC2", MetricName: "CPUUtilization", Dimensions: [{ Name: "AutoScalingGroupName", Value: "payments-blue" }] }, Period: 60, Stat: "Average" } },
-          { Id: "n", MetricStat: { Metric: { Namespace: "AWS/EC2", MetricName: "CPUUtilization", Dimensions: [{ Name: "AutoScalingGroupName", Value: "payments-blue" }] }, Period: 60, Stat: "SampleCount" } },
+          {
+            Id: "avg",
+            MetricStat: {
+              Metric: { Namespace: "AWS/EC2", MetricName: "CPUUtilization", Dimensions: [{ Name: "AutoScalingGroupName", Value: "payments-blue" }] },
+              Period: 60,
+              Stat: "Average",
+            },
+          },
+          {
+            Id: "n",
+            MetricStat: {
+              Metric: { Namespace: "AWS/EC2", MetricName: "CPUUtilization", Dimensions: [{ Name: "AutoScalingGroupName", Value: "payments-blue" }] },
+              Period: 60,
+              Stat: "SampleCount",
+            },
+          },
         ],
       }),
     );

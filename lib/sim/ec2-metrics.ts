@@ -40,7 +40,13 @@ function sample(value: number): StatisticSet {
  * [fromMs, toMs), if one does (steps are at most 10 s, so at most one minute closes per step).
  * `utilisationOf` gives an instance's current load (the traffic model's).
  */
-export function recordEc2Metrics(world: SimWorld, metrics: MetricStore, fromMs: number, toMs: number, utilisationOf: (instanceId: string) => number): void {
+export function recordEc2Metrics(
+  world: SimWorld,
+  metrics: MetricStore,
+  fromMs: number,
+  toMs: number,
+  utilisationOf: (instanceId: string) => number,
+): void {
   const boundary = Math.floor(toMs / MINUTE_MS) * MINUTE_MS;
   if (boundary <= fromMs || boundary > toMs) return;
   const atMs = boundary - 1; // the minute that just closed

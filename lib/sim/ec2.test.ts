@@ -33,7 +33,13 @@ describe("EC2 instances", () => {
         MinCount: 1,
         MaxCount: 3,
         TagSpecifications: [
-          { ResourceType: "instance", Tags: [{ Key: "teal:version", Value: "v42" }, { Key: "Name", Value: "green" }] },
+          {
+            ResourceType: "instance",
+            Tags: [
+              { Key: "teal:version", Value: "v42" },
+              { Key: "Name", Value: "green" },
+            ],
+          },
           { ResourceType: "volume", Tags: [{ Key: "ignored", Value: "yes" }] },
         ],
       }),
@@ -47,7 +53,10 @@ describe("EC2 instances", () => {
     expect(first?.InstanceType).toBe("t3.small");
     expect(first?.ImageId).toBe("ami-0123456789abcdef0");
     expect(first?.LaunchTime).toBeInstanceOf(Date);
-    expect(first?.Tags).toEqual([{ Key: "teal:version", Value: "v42" }, { Key: "Name", Value: "green" }]);
+    expect(first?.Tags).toEqual([
+      { Key: "teal:version", Value: "v42" },
+      { Key: "Name", Value: "green" },
+    ]);
     expect(new Set(out.Instances?.map((i) => i.Placement?.AvailabilityZone)).size).toBe(3);
     expect(range.world.instances.get(first?.InstanceId ?? "")?.version).toBe("v42");
   });
@@ -65,7 +74,9 @@ describe("EC2 instances", () => {
     expect(described?.SubnetId).toMatch(/^subnet-[0-9a-f]+$/);
 
     range.tick(30_000);
-    const running = await ec2.send(new DescribeInstancesCommand({ InstanceIds: ids, Filters: [{ Name: "instance-state-name", Values: ["running"] }] }));
+    const running = await ec2.send(
+      new DescribeInstancesCommand({ InstanceIds: ids, Filters: [{ Name: "instance-state-name", Values: ["running"] }] }),
+    );
     expect(running.Reservations?.[0]?.Instances?.map((i) => i.State?.Name)).toEqual(["running", "running"]);
 
     const v1 = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "tag:teal:version", Values: ["v42"] }] }));

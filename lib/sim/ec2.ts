@@ -161,7 +161,11 @@ function runInstances(world: RangeWorld, params: URLSearchParams): XmlFields {
     throw new SimApiError("InvalidParameterValue", "MinCount must be at least 1 and MaxCount at least MinCount.", 400);
   }
   if (minCount > MAX_LAUNCH) {
-    throw new SimApiError("InstanceLimitExceeded", `You have requested more instances (${minCount}) than your current instance limit of ${MAX_LAUNCH} allows.`, 400);
+    throw new SimApiError(
+      "InstanceLimitExceeded",
+      `You have requested more instances (${minCount}) than your current instance limit of ${MAX_LAUNCH} allows.`,
+      400,
+    );
   }
   const count = Math.min(maxCount, MAX_LAUNCH);
   const instanceType = params.get("InstanceType") ?? "t3.micro";
@@ -173,7 +177,11 @@ function runInstances(world: RangeWorld, params: URLSearchParams): XmlFields {
   }
   if (placedZone !== null && placedZone !== "" && zoneFailed(world, placedZone)) {
     // A zone failed through the control API cannot launch (EC2 lists this code among its server errors).
-    throw new SimApiError("InsufficientInstanceCapacity", `We currently do not have sufficient ${instanceType} capacity in the Availability Zone you requested (${placedZone}).`, 500);
+    throw new SimApiError(
+      "InsufficientInstanceCapacity",
+      `We currently do not have sufficient ${instanceType} capacity in the Availability Zone you requested (${placedZone}).`,
+      500,
+    );
   }
   const tags = tagsFromSpecifications(params);
   const spread = healthyZones(world, zones);
@@ -198,13 +206,20 @@ function runInstances(world: RangeWorld, params: URLSearchParams): XmlFields {
     reservationId: reservation,
     ownerId: world.config.accountId,
     groupSet: xmlList("item", []),
-    instancesSet: xmlList("item", launched.map((instance, i) => instanceXml(world, instance, i))),
+    instancesSet: xmlList(
+      "item",
+      launched.map((instance, i) => instanceXml(world, instance, i)),
+    ),
   };
 }
 
 function notFound(ids: string[]): SimApiError {
   const list = ids.map((id) => `'${id}'`).join(", ");
-  return new SimApiError("InvalidInstanceID.NotFound", `The instance ID${ids.length > 1 ? "s" : ""} ${list} do${ids.length > 1 ? "" : "es"} not exist`, 400);
+  return new SimApiError(
+    "InvalidInstanceID.NotFound",
+    `The instance ID${ids.length > 1 ? "s" : ""} ${list} do${ids.length > 1 ? "" : "es"} not exist`,
+    400,
+  );
 }
 
 function requestedInstances(world: RangeWorld, params: URLSearchParams): SimInstance[] | undefined {
@@ -244,14 +259,15 @@ function describeInstances(world: RangeWorld, params: URLSearchParams): XmlField
   return {
     reservationSet: xmlList(
       "item",
-      [...reservations.entries()].map(
-        ([id, members]): XmlValue => ({
-          reservationId: id,
-          ownerId: world.config.accountId,
-          groupSet: xmlList("item", []),
-          instancesSet: xmlList("item", members.map((instance, i) => instanceXml(world, instance, i))),
-        }),
-      ),
+      [...reservations.entries()].map(([id, members]): XmlValue => ({
+        reservationId: id,
+        ownerId: world.config.accountId,
+        groupSet: xmlList("item", []),
+        instancesSet: xmlList(
+          "item",
+          members.map((instance, i) => instanceXml(world, instance, i)),
+        ),
+      })),
     ),
   };
 }

@@ -128,7 +128,8 @@ export function deleteCluster(world: SimWorld, nameOrArn: string): SimEcsCluster
   const cluster = requireCluster(world, nameOrArn);
   const services = [...servicesOf(world).values()].filter((s) => s.clusterArn === cluster.arn && s.status !== "INACTIVE");
   if (services.length > 0) throw new SimApiError("ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.");
-  if (liveTasksOf(world, cluster).length > 0) throw new SimApiError("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
+  if (liveTasksOf(world, cluster).length > 0)
+    throw new SimApiError("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active.");
   cluster.status = "INACTIVE";
   return cluster;
 }
@@ -161,7 +162,10 @@ export interface RegisterTaskDefinitionSpec {
 /** RegisterTaskDefinition: the next revision of the family (revisions are never reused). */
 export function registerTaskDefinition(world: SimWorld, spec: RegisterTaskDefinitionSpec): SimTaskDefinition {
   if (!FAMILY.test(spec.family)) {
-    throw new SimApiError("ClientException", "Family contains invalid characters. Up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed.");
+    throw new SimApiError(
+      "ClientException",
+      "Family contains invalid characters. Up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed.",
+    );
   }
   if (spec.containerDefinitions.length === 0) throw new SimApiError("ClientException", "Container list cannot be empty.");
   const names = new Set<string>();
@@ -240,7 +244,12 @@ export function deregisterTaskDefinition(world: SimWorld, ref: string): SimTaskD
 }
 
 /** ListTaskDefinitions: ARNs filtered by exact family and status, sorted by family then revision. */
-export function listTaskDefinitionArns(world: SimWorld, familyPrefix: string | undefined, status: "ACTIVE" | "INACTIVE", sort: "ASC" | "DESC"): string[] {
+export function listTaskDefinitionArns(
+  world: SimWorld,
+  familyPrefix: string | undefined,
+  status: "ACTIVE" | "INACTIVE",
+  sort: "ASC" | "DESC",
+): string[] {
   const defs = [...taskDefinitionsOf(world).values()].filter((d) => d.status === status && (familyPrefix === undefined || d.family === familyPrefix));
   defs.sort((a, b) => (a.family === b.family ? a.revision - b.revision : a.family < b.family ? -1 : 1));
   if (sort === "DESC") defs.reverse();

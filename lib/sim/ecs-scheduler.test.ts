@@ -82,7 +82,9 @@ async function runUntil(done: (s: Service) => boolean, check: (s: Service) => vo
 
 /** The PRIMARY deployment completed, every other one INACTIVE, the service at its desired count. */
 const completed = (s: Service): boolean =>
-  s.deployments?.[0]?.rolloutState === "COMPLETED" && s.deployments.slice(1).every((d) => d.status === "INACTIVE") && s.runningCount === s.desiredCount;
+  s.deployments?.[0]?.rolloutState === "COMPLETED" &&
+  s.deployments.slice(1).every((d) => d.status === "INACTIVE") &&
+  s.runningCount === s.desiredCount;
 
 function expectEventsNewestFirst(s: Service): void {
   const events = s.events ?? [];
@@ -147,14 +149,19 @@ describe.each([
       expect(running).toBeLessThanOrEqual(maxTasks);
       expect(wanted).toBeLessThanOrEqual(maxTasks);
       expect(healthy).toBeGreaterThanOrEqual(minHealthy);
-      if ((s.deployments?.length ?? 0) >= 2 && (s.deployments?.[0]?.runningCount ?? 0) > 0 && (s.deployments?.[1]?.runningCount ?? 0) > 0) sawBoth = true;
+      if ((s.deployments?.length ?? 0) >= 2 && (s.deployments?.[0]?.runningCount ?? 0) > 0 && (s.deployments?.[1]?.runningCount ?? 0) > 0)
+        sawBoth = true;
       expectEventsNewestFirst(s);
     });
     expect(sawBoth).toBe(true);
     expect(done.taskDefinition).toBe(v42);
     expect(done.deployments?.[0]).toMatchObject({ status: "PRIMARY", taskDefinition: v42, runningCount: 4, pendingCount: 0 });
     expect(done.deployments?.[1]).toMatchObject({ status: "INACTIVE", taskDefinition: v41, runningCount: 0 });
-    expect(worldTasks().filter((t) => t.lastStatus === "RUNNING").every((t) => t.version === "v42")).toBe(true);
+    expect(
+      worldTasks()
+        .filter((t) => t.lastStatus === "RUNNING")
+        .every((t) => t.version === "v42"),
+    ).toBe(true);
 
     const messages = (done.events ?? []).map((e) => e.message ?? "");
     const deploymentId = done.deployments?.[0]?.id ?? "";
@@ -207,7 +214,11 @@ describe("circuit breaker", () => {
     expect(messages).toContain(`(service web) (deployment ${badDeployment}) deployment failed: tasks failed to start.`);
     expect(messages.filter((m) => /^\(service web\) \(task [0-9a-f]{32}\) failed container health checks\.$/.test(m)).length).toBe(3);
     expect(messages[0]).toBe("(service web) has reached a steady state.");
-    expect(worldTasks().filter((t) => t.lastStatus === "RUNNING").every((t) => t.version === "v41")).toBe(true);
+    expect(
+      worldTasks()
+        .filter((t) => t.lastStatus === "RUNNING")
+        .every((t) => t.version === "v41"),
+    ).toBe(true);
   });
 
   it("without rollback leaves the deployment FAILED and launches no more tasks", async () => {
@@ -225,7 +236,10 @@ describe("circuit breaker", () => {
     await runUntil(completed, () => undefined);
     range.world.versions.set("v-bad", { baseLatencyMs: 50, errorRate: 0, connectionErrorRate: 0, capacityRps: 100, healthy: false });
     await ecs.send(new UpdateServiceCommand({ cluster: "prod", service: "web", taskDefinition: await register("v-bad") }));
-    const s = await runUntil((x) => x.deployments?.[0]?.rolloutState === "FAILED", () => undefined);
+    const s = await runUntil(
+      (x) => x.deployments?.[0]?.rolloutState === "FAILED",
+      () => undefined,
+    );
     expect(s.deployments?.map((d) => d.status)).toEqual(["PRIMARY", "ACTIVE"]);
     const launched = worldTasks().length;
     range.tick(10 * 60_000);
@@ -268,7 +282,10 @@ describe("deployment alarms", () => {
     const id = update.service?.deployments?.[0]?.id ?? "";
     range.tick(5_000);
     await cw.send(new SetAlarmStateCommand({ AlarmName: "web-5xx", StateValue: "ALARM", StateReason: "drill" }));
-    const s = await runUntil((x) => x.deployments?.[0]?.taskDefinition === good && completed(x), () => undefined);
+    const s = await runUntil(
+      (x) => x.deployments?.[0]?.taskDefinition === good && completed(x),
+      () => undefined,
+    );
     const failed = s.deployments?.find((d) => d.id === id);
     expect(failed).toMatchObject({ rolloutState: "FAILED", rolloutStateReason: "ECS deployment alarms: web-5xx in ALARM state." });
     expect(s.events?.map((e) => e.message)).toContain(`(service web) (deployment ${id}) deployment failed: alarm(s) detected.`);
@@ -288,7 +305,12 @@ describe("service events", () => {
       taskDefinitionArn: "td",
       launchType: "FARGATE",
       loadBalancers: [],
-      deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, circuitBreaker: { enable: false, rollback: false }, alarms: { alarmNames: [], enable: false, rollback: false } },
+      deploymentConfiguration: {
+        minimumHealthyPercent: 100,
+        maximumPercent: 200,
+        circuitBreaker: { enable: false, rollback: false },
+        alarms: { alarmNames: [], enable: false, rollback: false },
+      },
       healthCheckGracePeriodS: 0,
       deployments: [],
       events: [],
@@ -308,7 +330,15 @@ describe("service events", () => {
   it("caps a crash-looping service's events at 100 through the API", async () => {
     await fetch(`${range.url}/_sim/config`, { method: "POST", body: JSON.stringify({ speed: 20 }) });
     range.world.versions.set("v-bad", { baseLatencyMs: 50, errorRate: 0, connectionErrorRate: 0, capacityRps: 100, healthy: false });
-    await ecs.send(new CreateServiceCommand({ cluster: "prod", serviceName: "loop", taskDefinition: await register("v-bad"), desiredCount: 3, networkConfiguration: NETWORK }));
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: "prod",
+        serviceName: "loop",
+        taskDefinition: await register("v-bad"),
+        desiredCount: 3,
+        networkConfiguration: NETWORK,
+      }),
+    );
     for (let i = 0; i < 120; i++) {
       range.tick(10_000);
       await describe1("loop");
@@ -323,7 +353,15 @@ describe("AWS/ECS metrics", () => {
   it("publishes CPU and memory per ClusterName+ServiceName while tasks run, nothing before", async () => {
     const cw = new CloudWatchClient(range.clientConfig);
     const start = range.nowMs();
-    await ecs.send(new CreateServiceCommand({ cluster: "prod", serviceName: "web", taskDefinition: await register("v41"), desiredCount: 2, networkConfiguration: NETWORK }));
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: "prod",
+        serviceName: "web",
+        taskDefinition: await register("v41"),
+        desiredCount: 2,
+        networkConfiguration: NETWORK,
+      }),
+    );
     await runUntil(completed, () => undefined);
     range.tick(5 * 60_000);
     await describe1();
@@ -359,7 +397,15 @@ describe("AWS/ECS metrics", () => {
     range.tick(5 * 60_000);
     await describe1();
     const quiet = await cw.send(
-      new GetMetricStatisticsCommand({ Namespace: "AWS/ECS", MetricName: "CPUUtilization", Dimensions: dims, StartTime: new Date(quietFrom), EndTime: new Date(range.nowMs()), Period: 60, Statistics: ["Average"] }),
+      new GetMetricStatisticsCommand({
+        Namespace: "AWS/ECS",
+        MetricName: "CPUUtilization",
+        Dimensions: dims,
+        StartTime: new Date(quietFrom),
+        EndTime: new Date(range.nowMs()),
+        Period: 60,
+        Statistics: ["Average"],
+      }),
     );
     expect(quiet.Datapoints).toEqual([]);
     cw.destroy();
@@ -370,12 +416,26 @@ describe("ECS behind an ALB target group", () => {
   it("registers task IPs, waits for healthy targets, and deregisters old tasks during a rolling update", async () => {
     const elbv2 = new ElasticLoadBalancingV2Client(range.clientConfig);
     const tg = await elbv2.send(
-      new CreateTargetGroupCommand({ Name: "web-tg", Protocol: "HTTP", Port: 8080, VpcId: DEFAULT_VPC_ID, TargetType: "ip", HealthCheckIntervalSeconds: 10 }),
+      new CreateTargetGroupCommand({
+        Name: "web-tg",
+        Protocol: "HTTP",
+        Port: 8080,
+        VpcId: DEFAULT_VPC_ID,
+        TargetType: "ip",
+        HealthCheckIntervalSeconds: 10,
+      }),
     );
     const tgArn = tg.TargetGroups?.[0]?.TargetGroupArn ?? "";
-    const alb = await elbv2.send(new CreateLoadBalancerCommand({ Name: "web-alb", Subnets: [subnetOf("us-east-1a"), subnetOf("us-east-1b")], Type: "application" }));
+    const alb = await elbv2.send(
+      new CreateLoadBalancerCommand({ Name: "web-alb", Subnets: [subnetOf("us-east-1a"), subnetOf("us-east-1b")], Type: "application" }),
+    );
     await elbv2.send(
-      new CreateListenerCommand({ LoadBalancerArn: alb.LoadBalancers?.[0]?.LoadBalancerArn ?? "", Protocol: "HTTP", Port: 80, DefaultActions: [{ Type: "forward", TargetGroupArn: tgArn }] }),
+      new CreateListenerCommand({
+        LoadBalancerArn: alb.LoadBalancers?.[0]?.LoadBalancerArn ?? "",
+        Protocol: "HTTP",
+        Port: 80,
+        DefaultActions: [{ Type: "forward", TargetGroupArn: tgArn }],
+      }),
     );
     await ecs.send(
       new CreateServiceCommand({
@@ -390,11 +450,20 @@ describe("ECS behind an ALB target group", () => {
     const steady = await runUntil(completed, () => undefined);
     expect(steady.loadBalancers).toEqual([{ targetGroupArn: tgArn, containerName: "web", containerPort: 8080 }]);
     const health = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }));
-    const ips = worldTasks().filter((t) => t.lastStatus === "RUNNING").map((t) => t.ip).sort();
+    const ips = worldTasks()
+      .filter((t) => t.lastStatus === "RUNNING")
+      .map((t) => t.ip)
+      .sort();
     expect(health.TargetHealthDescriptions?.map((d) => d.Target?.Id).sort()).toEqual(ips);
     expect(health.TargetHealthDescriptions?.every((d) => d.TargetHealth?.State === "healthy" && d.Target?.Port === 8080)).toBe(true);
     const messages = (steady.events ?? []).map((e) => e.message ?? "");
-    expect(messages.some((m) => m === `(service web) registered 2 targets in (target-group ${tgArn})` || m === `(service web) registered 1 targets in (target-group ${tgArn})`)).toBe(true);
+    expect(
+      messages.some(
+        (m) =>
+          m === `(service web) registered 2 targets in (target-group ${tgArn})` ||
+          m === `(service web) registered 1 targets in (target-group ${tgArn})`,
+      ),
+    ).toBe(true);
 
     await ecs.send(new UpdateServiceCommand({ cluster: "prod", service: "web", taskDefinition: await register("v42") }));
     const done = await runUntil(completed, () => {
@@ -405,17 +474,38 @@ describe("ECS behind an ALB target group", () => {
     const after = (done.events ?? []).map((e) => e.message ?? "");
     expect(after.some((m) => /^\(service web\) deregistered [12] targets in \(target-group .+\)$/.test(m))).toBe(true);
     const finalHealth = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }));
-    const v42Ips = worldTasks().filter((t) => t.lastStatus === "RUNNING" && t.version === "v42").map((t) => t.ip).sort();
+    const v42Ips = worldTasks()
+      .filter((t) => t.lastStatus === "RUNNING" && t.version === "v42")
+      .map((t) => t.ip)
+      .sort();
     expect(finalHealth.TargetHealthDescriptions?.map((d) => d.Target?.Id).sort()).toEqual(v42Ips);
     elbv2.destroy();
   });
 
   it("stops tasks that fail the target group's health checks", async () => {
     const elbv2 = new ElasticLoadBalancingV2Client(range.clientConfig);
-    const tg = await elbv2.send(new CreateTargetGroupCommand({ Name: "bad-tg", Protocol: "HTTP", Port: 8080, VpcId: DEFAULT_VPC_ID, TargetType: "ip", HealthCheckIntervalSeconds: 10 }));
+    const tg = await elbv2.send(
+      new CreateTargetGroupCommand({
+        Name: "bad-tg",
+        Protocol: "HTTP",
+        Port: 8080,
+        VpcId: DEFAULT_VPC_ID,
+        TargetType: "ip",
+        HealthCheckIntervalSeconds: 10,
+      }),
+    );
     const tgArn = tg.TargetGroups?.[0]?.TargetGroupArn ?? "";
-    const alb = await elbv2.send(new CreateLoadBalancerCommand({ Name: "bad-alb", Subnets: [subnetOf("us-east-1a"), subnetOf("us-east-1b")], Type: "application" }));
-    await elbv2.send(new CreateListenerCommand({ LoadBalancerArn: alb.LoadBalancers?.[0]?.LoadBalancerArn ?? "", Protocol: "HTTP", Port: 80, DefaultActions: [{ Type: "forward", TargetGroupArn: tgArn }] }));
+    const alb = await elbv2.send(
+      new CreateLoadBalancerCommand({ Name: "bad-alb", Subnets: [subnetOf("us-east-1a"), subnetOf("us-east-1b")], Type: "application" }),
+    );
+    await elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: alb.LoadBalancers?.[0]?.LoadBalancerArn ?? "",
+        Protocol: "HTTP",
+        Port: 80,
+        DefaultActions: [{ Type: "forward", TargetGroupArn: tgArn }],
+      }),
+    );
     range.world.versions.set("v-bad", { baseLatencyMs: 50, errorRate: 0, connectionErrorRate: 0, capacityRps: 100, healthy: false });
     await ecs.send(
       new CreateServiceCommand({
@@ -428,9 +518,18 @@ describe("ECS behind an ALB target group", () => {
         deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
       }),
     );
-    const failed = await runUntil((s) => s.deployments?.[0]?.rolloutState === "FAILED", () => undefined);
+    const failed = await runUntil(
+      (s) => s.deployments?.[0]?.rolloutState === "FAILED",
+      () => undefined,
+    );
     const messages = (failed.events ?? []).map((e) => e.message ?? "");
-    expect(messages.some((m) => new RegExp(`^\\(service web\\) \\(task [0-9a-f]{32}\\) \\(port 8080\\) is unhealthy in \\(target-group ${tgArn.replace(/[/.]/g, "\\$&")}\\) due to \\(reason Health checks failed\\)\\.$`).test(m))).toBe(true);
+    expect(
+      messages.some((m) =>
+        new RegExp(
+          `^\\(service web\\) \\(task [0-9a-f]{32}\\) \\(port 8080\\) is unhealthy in \\(target-group ${tgArn.replace(/[/.]/g, "\\$&")}\\) due to \\(reason Health checks failed\\)\\.$`,
+        ).test(m),
+      ),
+    ).toBe(true);
     // The first deployment has no completed deployment to roll back to.
     expect(failed.deployments).toHaveLength(1);
     const stopped = worldTasks().filter((t) => t.stoppedReason?.startsWith("Task failed ELB health checks in (target-group "));

@@ -137,7 +137,8 @@ function uniqueIp(world: SimWorld, prng: Prng): string {
 
 function availabilityZoneFor(world: SimWorld, service: SimEcsService, index: number): string {
   const subnets = service.networkConfiguration?.subnets ?? [];
-  const all = subnets.length > 0 ? subnets.map((s) => `${world.config.region}${s.slice(-1)}`) : ["a", "b", "c"].map((z) => `${world.config.region}${z}`);
+  const all =
+    subnets.length > 0 ? subnets.map((s) => `${world.config.region}${s.slice(-1)}`) : ["a", "b", "c"].map((z) => `${world.config.region}${z}`);
   // A failed zone gets no new tasks while the service has subnets elsewhere.
   const zones = healthyZones(world, all);
   return zones[index % zones.length] ?? `${world.config.region}a`;
@@ -221,7 +222,8 @@ type Registrations = Map<SimEcsService, Map<string, number>>;
 
 function findService(world: SimWorld, task: SimTask): SimEcsService | undefined {
   if (task.serviceName === undefined) return undefined;
-  for (const s of servicesOf(world).values()) if (s.clusterArn === task.clusterArn && s.name === task.serviceName && s.status !== "INACTIVE") return s;
+  for (const s of servicesOf(world).values())
+    if (s.clusterArn === task.clusterArn && s.name === task.serviceName && s.status !== "INACTIVE") return s;
   return undefined;
 }
 
@@ -330,7 +332,13 @@ function taskVerdict(world: SimWorld, service: SimEcsService, task: SimTask): Ve
 // Deployments
 
 /** Makes a new PRIMARY deployment of `taskDefinitionArn`; the previous ones become ACTIVE (or INACTIVE when empty). */
-export function startDeployment(world: SimWorld, service: SimEcsService, taskDefinitionArn: string, reason?: string, rollback = false): SimEcsDeployment {
+export function startDeployment(
+  world: SimWorld,
+  service: SimEcsService,
+  taskDefinitionArn: string,
+  reason?: string,
+  rollback = false,
+): SimEcsDeployment {
   const id = ecsDeploymentId(ecsPrng(world));
   const deployment: SimEcsDeployment = {
     id,
@@ -358,7 +366,14 @@ export function startDeployment(world: SimWorld, service: SimEcsService, taskDef
   return deployment;
 }
 
-function failDeployment(world: SimWorld, service: SimEcsService, deployment: SimEcsDeployment, reason: string, cause: string, rollback: boolean): void {
+function failDeployment(
+  world: SimWorld,
+  service: SimEcsService,
+  deployment: SimEcsDeployment,
+  reason: string,
+  cause: string,
+  rollback: boolean,
+): void {
   deployment.rolloutState = "FAILED";
   deployment.rolloutStateReason = reason;
   deployment.updatedAtMs = world.nowMs;
@@ -439,13 +454,18 @@ function reconcile(world: SimWorld, service: SimEcsService): void {
 
   // Scale in the PRIMARY beyond desired.
   const alive = (): SimTask[] => serviceTasks(world, service).filter(isAlive);
-  const primaryAlive = alive().filter((t) => t.deploymentId === head.id).sort(stopOrder);
-  for (const task of primaryAlive.slice(0, Math.max(0, primaryAlive.length - desired))) stop(task, "Scaling activity initiated by (deployment " + head.id + ")", "ServiceSchedulerInitiated");
+  const primaryAlive = alive()
+    .filter((t) => t.deploymentId === head.id)
+    .sort(stopOrder);
+  for (const task of primaryAlive.slice(0, Math.max(0, primaryAlive.length - desired)))
+    stop(task, "Scaling activity initiated by (deployment " + head.id + ")", "ServiceSchedulerInitiated");
 
   // Stop tasks of older deployments while enough healthy tasks remain (not while a failed deployment waits).
   if (!frozen) {
     let healthy = alive().filter(isHealthy).length;
-    const old = alive().filter((t) => t.deploymentId !== head.id).sort(stopOrder);
+    const old = alive()
+      .filter((t) => t.deploymentId !== head.id)
+      .sort(stopOrder);
     for (const task of old) {
       if (isHealthy(task)) {
         if (healthy - 1 < minHealthy) continue;
@@ -466,11 +486,20 @@ function reconcile(world: SimWorld, service: SimEcsService): void {
   }
 
   if (started.length > 0) {
-    addServiceEvent(world, service, `(service ${service.name}) has started ${started.length} tasks: ${started.map((t) => `(task ${shortTaskId(t)})`).join(" ")}.`);
+    addServiceEvent(
+      world,
+      service,
+      `(service ${service.name}) has started ${started.length} tasks: ${started.map((t) => `(task ${shortTaskId(t)})`).join(" ")}.`,
+    );
   }
   if (stopped.length > 0) {
-    for (const [arn, n] of deregistered) addServiceEvent(world, service, `(service ${service.name}) deregistered ${n} targets in (target-group ${arn})`);
-    addServiceEvent(world, service, `(service ${service.name}) has stopped ${stopped.length} running tasks: ${stopped.map((t) => `(task ${shortTaskId(t)})`).join(" ")}.`);
+    for (const [arn, n] of deregistered)
+      addServiceEvent(world, service, `(service ${service.name}) deregistered ${n} targets in (target-group ${arn})`);
+    addServiceEvent(
+      world,
+      service,
+      `(service ${service.name}) has stopped ${stopped.length} running tasks: ${stopped.map((t) => `(task ${shortTaskId(t)})`).join(" ")}.`,
+    );
   }
 
   // Deployment counters and completion.
@@ -485,10 +514,7 @@ function reconcile(world: SimWorld, service: SimEcsService): void {
     }
   }
   const headTasks = tasksNow.filter((t) => t.deploymentId === head.id && isAlive(t));
-  const settled =
-    headTasks.length === desired &&
-    headTasks.every(isHealthy) &&
-    tasksNow.every((t) => t.deploymentId === head.id && isAlive(t));
+  const settled = headTasks.length === desired && headTasks.every(isHealthy) && tasksNow.every((t) => t.deploymentId === head.id && isAlive(t));
   if (settled && head.rolloutState === "IN_PROGRESS") {
     head.rolloutState = "COMPLETED";
     head.rolloutStateReason = `ECS deployment ${head.id} completed.`;
@@ -504,7 +530,10 @@ function reconcile(world: SimWorld, service: SimEcsService): void {
     addServiceEvent(world, service, `(service ${service.name}) (deployment ${head.id}) deployment completed.`);
   }
   const steady = settled && head.rolloutState === "COMPLETED" && service.status === "ACTIVE";
-  if (steady && (!service.steady || service.lastSteadyEventMs === undefined || world.nowMs - service.lastSteadyEventMs >= scaled(world, STEADY_REPEAT_MS))) {
+  if (
+    steady &&
+    (!service.steady || service.lastSteadyEventMs === undefined || world.nowMs - service.lastSteadyEventMs >= scaled(world, STEADY_REPEAT_MS))
+  ) {
     addServiceEvent(world, service, `(service ${service.name}) has reached a steady state.`);
     service.lastSteadyEventMs = world.nowMs;
   }
@@ -623,7 +652,8 @@ function schedulerPass(world: SimWorld): void {
   }
   for (const [arn, service] of servicesOf(world)) {
     if (service.status === "INACTIVE") {
-      if (service.inactiveAtMs !== undefined && world.nowMs - service.inactiveAtMs >= scaled(world, INACTIVE_SERVICE_VISIBLE_MS)) servicesOf(world).delete(arn);
+      if (service.inactiveAtMs !== undefined && world.nowMs - service.inactiveAtMs >= scaled(world, INACTIVE_SERVICE_VISIBLE_MS))
+        servicesOf(world).delete(arn);
       continue;
     }
     reconcile(world, service);

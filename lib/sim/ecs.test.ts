@@ -114,7 +114,16 @@ describe("ECS task definitions", () => {
 
   it("refuses invalid registrations and unknown definitions with ClientException", async () => {
     await expect(
-      ecs.send(new RegisterTaskDefinitionCommand({ family: "bad", requiresCompatibilities: ["FARGATE"], networkMode: "bridge", cpu: "256", memory: "512", containerDefinitions: [{ name: "a", image: "x:1" }] })),
+      ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: "bad",
+          requiresCompatibilities: ["FARGATE"],
+          networkMode: "bridge",
+          cpu: "256",
+          memory: "512",
+          containerDefinitions: [{ name: "a", image: "x:1" }],
+        }),
+      ),
     ).rejects.toBeInstanceOf(ClientException);
     await expect(ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: "never:1" }))).rejects.toBeInstanceOf(ClientException);
     await expect(ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: "td-app" }))).rejects.toThrow("Invalid revision number");
@@ -149,7 +158,14 @@ describe("ECS services and tasks", () => {
       deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
     });
     expect(svc?.deployments).toHaveLength(1);
-    expect(svc?.deployments?.[0]).toMatchObject({ status: "PRIMARY", rolloutState: "IN_PROGRESS", desiredCount: 2, pendingCount: 2, runningCount: 0, failedTasks: 0 });
+    expect(svc?.deployments?.[0]).toMatchObject({
+      status: "PRIMARY",
+      rolloutState: "IN_PROGRESS",
+      desiredCount: 2,
+      pendingCount: 2,
+      runningCount: 0,
+      failedTasks: 0,
+    });
     expect(svc?.deployments?.[0]?.id).toMatch(/^ecs-svc\/\d{19}$/);
     expect(svc?.events?.[0]?.message).toMatch(/^\(service web\) has started 2 tasks: \(task [0-9a-f]{32}\) \(task [0-9a-f]{32}\)\.$/);
 
@@ -194,18 +210,26 @@ describe("ECS services and tasks", () => {
   it("lists services and refuses a duplicate name, an inactive task definition and a missing network configuration", async () => {
     expect((await ecs.send(new ListServicesCommand({ cluster: "svc" }))).serviceArns).toEqual(["arn:aws:ecs:us-east-1:123456789012:service/svc/web"]);
     await expect(
-      ecs.send(new CreateServiceCommand({ cluster: "svc", serviceName: "web", taskDefinition: "svc-app", desiredCount: 1, networkConfiguration: NETWORK })),
+      ecs.send(
+        new CreateServiceCommand({ cluster: "svc", serviceName: "web", taskDefinition: "svc-app", desiredCount: 1, networkConfiguration: NETWORK }),
+      ),
     ).rejects.toThrow("Creation of service was not idempotent.");
     const old = await register("svc-old", "shop:v1");
     await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: old }));
     await expect(
-      ecs.send(new CreateServiceCommand({ cluster: "svc", serviceName: "other", taskDefinition: old, desiredCount: 1, networkConfiguration: NETWORK })),
+      ecs.send(
+        new CreateServiceCommand({ cluster: "svc", serviceName: "other", taskDefinition: old, desiredCount: 1, networkConfiguration: NETWORK }),
+      ),
     ).rejects.toBeInstanceOf(ClientException);
-    await expect(ecs.send(new UpdateServiceCommand({ cluster: "svc", service: "web", taskDefinition: old }))).rejects.toThrow("TaskDefinition is inactive");
-    await expect(ecs.send(new CreateServiceCommand({ cluster: "svc", serviceName: "other", taskDefinition: "svc-app", desiredCount: 1 }))).rejects.toBeInstanceOf(
-      InvalidParameterException,
+    await expect(ecs.send(new UpdateServiceCommand({ cluster: "svc", service: "web", taskDefinition: old }))).rejects.toThrow(
+      "TaskDefinition is inactive",
     );
-    await expect(ecs.send(new UpdateServiceCommand({ cluster: "svc", service: "ghost", desiredCount: 1 }))).rejects.toBeInstanceOf(ServiceNotFoundException);
+    await expect(
+      ecs.send(new CreateServiceCommand({ cluster: "svc", serviceName: "other", taskDefinition: "svc-app", desiredCount: 1 })),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+    await expect(ecs.send(new UpdateServiceCommand({ cluster: "svc", service: "ghost", desiredCount: 1 }))).rejects.toBeInstanceOf(
+      ServiceNotFoundException,
+    );
     await expect(ecs.send(new ListTasksCommand({ cluster: "svc", serviceName: "ghost" }))).rejects.toBeInstanceOf(ServiceNotFoundException);
   });
 
@@ -231,11 +255,15 @@ describe("ECS services and tasks", () => {
   });
 
   it("deletes a service only when scaled to 0 or forced; then it drains to INACTIVE", async () => {
-    await expect(ecs.send(new DeleteServiceCommand({ cluster: "svc", service: "web" }))).rejects.toThrow("The service cannot be stopped while it is scaled above 0.");
+    await expect(ecs.send(new DeleteServiceCommand({ cluster: "svc", service: "web" }))).rejects.toThrow(
+      "The service cannot be stopped while it is scaled above 0.",
+    );
     await expect(ecs.send(new DeleteClusterCommand({ cluster: "svc" }))).rejects.toBeInstanceOf(ClusterContainsServicesException);
     const deleted = await ecs.send(new DeleteServiceCommand({ cluster: "svc", service: "web", force: true }));
     expect(deleted.service).toMatchObject({ status: "DRAINING", desiredCount: 0 });
-    await expect(ecs.send(new UpdateServiceCommand({ cluster: "svc", service: "web", desiredCount: 2 }))).rejects.toBeInstanceOf(ServiceNotActiveException);
+    await expect(ecs.send(new UpdateServiceCommand({ cluster: "svc", service: "web", desiredCount: 2 }))).rejects.toBeInstanceOf(
+      ServiceNotActiveException,
+    );
     expect((await ecs.send(new ListServicesCommand({ cluster: "svc" }))).serviceArns).toEqual([]);
     range.tick(60_000);
     const gone = await ecs.send(new DescribeServicesCommand({ cluster: "svc", services: ["web"] }));
@@ -249,9 +277,19 @@ describe("ECS control API", () => {
   it("shows ECS resources in /_sim/state and fails a task through /_sim/tasks/:arn/fail", async () => {
     await ecs.send(new CreateClusterCommand({ clusterName: "ctl" }));
     await ecs.send(
-      new CreateServiceCommand({ cluster: "ctl", serviceName: "api", taskDefinition: await register("ctl-app", "api:v1"), desiredCount: 1, networkConfiguration: NETWORK }),
+      new CreateServiceCommand({
+        cluster: "ctl",
+        serviceName: "api",
+        taskDefinition: await register("ctl-app", "api:v1"),
+        desiredCount: 1,
+        networkConfiguration: NETWORK,
+      }),
     );
-    const state = (await (await fetch(`${range.url}/_sim/state`)).json()) as { services: { name: string }[]; clusters: { name: string }[]; tasks: { arn: string; serviceName: string }[] };
+    const state = (await (await fetch(`${range.url}/_sim/state`)).json()) as {
+      services: { name: string }[];
+      clusters: { name: string }[];
+      tasks: { arn: string; serviceName: string }[];
+    };
     expect(state.clusters.map((c) => c.name)).toContain("ctl");
     expect(state.services.map((s) => s.name)).toContain("api");
     const task = state.tasks.find((t) => t.serviceName === "api");
@@ -263,7 +301,11 @@ describe("ECS control API", () => {
     expect(((await failed.json()) as { failing: boolean }).failing).toBe(true);
     range.tick(40_000);
     const out = await ecs.send(new DescribeServicesCommand({ cluster: "ctl", services: ["api"] }));
-    expect(out.services?.[0]?.events?.some((e) => e.message === `(service api) (task ${(task?.arn ?? "").split("/").pop() ?? ""}) failed container health checks.`)).toBe(true);
+    expect(
+      out.services?.[0]?.events?.some(
+        (e) => e.message === `(service api) (task ${(task?.arn ?? "").split("/").pop() ?? ""}) failed container health checks.`,
+      ),
+    ).toBe(true);
     expect((await fetch(`${range.url}/_sim/tasks/nope/fail`, { method: "POST" })).status).toBe(404);
   });
 });

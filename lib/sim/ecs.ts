@@ -73,7 +73,9 @@ const containerSchema = z.object({
   memoryReservation: z.number().int().optional(),
   essential: z.boolean().optional(),
   environment: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
-  portMappings: z.array(z.object({ containerPort: z.number().int(), hostPort: z.number().int().optional(), protocol: z.string().optional() })).optional(),
+  portMappings: z
+    .array(z.object({ containerPort: z.number().int(), hostPort: z.number().int().optional(), protocol: z.string().optional() }))
+    .optional(),
 });
 
 const deploymentConfigurationSchema = z
@@ -128,7 +130,12 @@ function readBody(req: SimHttpRequest): unknown {
 }
 
 /** Pages a list with an offset token; maxResults within [1, limit]. */
-function page<T>(items: T[], input: { nextToken?: string; maxResults?: number }, defaultMax: number, limit: number): { items: T[]; nextToken?: string } {
+function page<T>(
+  items: T[],
+  input: { nextToken?: string; maxResults?: number },
+  defaultMax: number,
+  limit: number,
+): { items: T[]; nextToken?: string } {
   const max = input.maxResults ?? defaultMax;
   if (max < 1 || max > limit) throw new SimApiError("InvalidParameterException", `maxResults must be between 1 and ${limit}.`);
   let start = 0;
@@ -199,7 +206,9 @@ function renderTaskDefinition(def: SimTaskDefinition): { [key: string]: Json } {
 
 function renderNetwork(service: SimEcsService): Json {
   const n = service.networkConfiguration;
-  return n === undefined ? undefined : { awsvpcConfiguration: { subnets: n.subnets, securityGroups: n.securityGroups, assignPublicIp: n.assignPublicIp } };
+  return n === undefined
+    ? undefined
+    : { awsvpcConfiguration: { subnets: n.subnets, securityGroups: n.securityGroups, assignPublicIp: n.assignPublicIp } };
 }
 
 function renderDeploymentConfiguration(cfg: SimEcsDeploymentConfiguration): Json {
@@ -347,24 +356,38 @@ function resolveDeploymentConfiguration(
 function resolveLoadBalancers(world: SimWorld, input: z.infer<typeof loadBalancersSchema>, def: SimTaskDefinition): SimEcsLoadBalancer[] {
   return (input ?? []).map((lb) => {
     if (lb.loadBalancerName !== undefined) {
-      throw new SimApiError("InvalidParameterException", "Classic Load Balancers are not supported with the awsvpc network mode; use a target group.");
+      throw new SimApiError(
+        "InvalidParameterException",
+        "Classic Load Balancers are not supported with the awsvpc network mode; use a target group.",
+      );
     }
-    if (lb.targetGroupArn === undefined) throw new SimApiError("InvalidParameterException", "targetGroupArn is required for a load balancer of an awsvpc service.");
+    if (lb.targetGroupArn === undefined)
+      throw new SimApiError("InvalidParameterException", "targetGroupArn is required for a load balancer of an awsvpc service.");
     if (lb.containerName === undefined || lb.containerPort === undefined) {
       throw new SimApiError("InvalidParameterException", "containerName and containerPort are required for each load balancer.");
     }
     const group = findTargetGroup(world, lb.targetGroupArn);
     if (group === undefined) throw new SimApiError("InvalidParameterException", `Unable to find target group ${lb.targetGroupArn}.`);
     if (group.targetType !== "ip") {
-      throw new SimApiError("InvalidParameterException", `The provided target group ${group.arn} has target type instance, which is incompatible with the awsvpc network mode specified in the task definition.`);
+      throw new SimApiError(
+        "InvalidParameterException",
+        `The provided target group ${group.arn} has target type instance, which is incompatible with the awsvpc network mode specified in the task definition.`,
+      );
     }
     if (loadBalancerArnsOf(world, group.arn).length === 0) {
-      throw new SimApiError("InvalidParameterException", `The target group with targetGroupArn ${group.arn} does not have an associated load balancer.`);
+      throw new SimApiError(
+        "InvalidParameterException",
+        `The target group with targetGroupArn ${group.arn} does not have an associated load balancer.`,
+      );
     }
     const container = def.containerDefinitions.find((c) => c.name === lb.containerName);
-    if (container === undefined) throw new SimApiError("InvalidParameterException", `The container ${lb.containerName} does not exist in the task definition.`);
+    if (container === undefined)
+      throw new SimApiError("InvalidParameterException", `The container ${lb.containerName} does not exist in the task definition.`);
     if (!container.portMappings.some((p) => p.containerPort === lb.containerPort)) {
-      throw new SimApiError("InvalidParameterException", `The container ${lb.containerName} did not have a container port ${lb.containerPort} defined.`);
+      throw new SimApiError(
+        "InvalidParameterException",
+        `The container ${lb.containerName} did not have a container port ${lb.containerPort} defined.`,
+      );
     }
     return { targetGroupArn: group.arn, containerName: lb.containerName, containerPort: lb.containerPort };
   });
@@ -417,7 +440,10 @@ function createService(world: SimWorld, body: unknown): SimEcsService {
   );
   const cluster = requireCluster(world, input.cluster);
   if (!SERVICE_NAME.test(input.serviceName)) {
-    throw new SimApiError("InvalidParameterException", "Service name can only contain letters (uppercase and lowercase), numbers, underscores, and hyphens, and can be up to 255 characters long.");
+    throw new SimApiError(
+      "InvalidParameterException",
+      "Service name can only contain letters (uppercase and lowercase), numbers, underscores, and hyphens, and can be up to 255 characters long.",
+    );
   }
   if (input.schedulingStrategy !== undefined && input.schedulingStrategy !== "REPLICA") {
     throw new SimApiError("InvalidParameterException", "The practice range supports only the REPLICA scheduling strategy.");
@@ -429,7 +455,8 @@ function createService(world: SimWorld, body: unknown): SimEcsService {
     throw new SimApiError("InvalidParameterException", `The practice range supports only the FARGATE launch type, not ${input.launchType}.`);
   }
   const existing = findService(world, cluster, input.serviceName);
-  if (existing !== undefined && existing.status !== "INACTIVE") throw new SimApiError("InvalidParameterException", "Creation of service was not idempotent.");
+  if (existing !== undefined && existing.status !== "INACTIVE")
+    throw new SimApiError("InvalidParameterException", "Creation of service was not idempotent.");
   if (input.taskDefinition === undefined) throw new SimApiError("InvalidParameterException", "TaskDefinition can not be blank.");
   const def = requireUsableTaskDefinition(world, input.taskDefinition);
   if (!def.requiresCompatibilities.includes("FARGATE") && def.networkMode !== "awsvpc") {
@@ -494,7 +521,11 @@ function updateService(world: SimWorld, body: unknown): SimEcsService {
   if (loadBalancers !== undefined) service.loadBalancers = loadBalancers;
   if (network !== undefined) service.networkConfiguration = network;
   // A deployment starts for a new task definition, new networking or load balancers, or when forced (docs/aws-behaviour.md §5.2).
-  const needsDeployment = (def !== undefined && def.arn !== service.taskDefinitionArn) || loadBalancers !== undefined || network !== undefined || input.forceNewDeployment === true;
+  const needsDeployment =
+    (def !== undefined && def.arn !== service.taskDefinitionArn) ||
+    loadBalancers !== undefined ||
+    network !== undefined ||
+    input.forceNewDeployment === true;
   if (needsDeployment) startDeployment(world, service, effective.arn);
   reconcileNow(world, service);
   return service;
@@ -598,7 +629,11 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   },
   ListTaskDefinitions(world, body) {
     const input = parse(
-      listSchema.extend({ familyPrefix: z.string().optional(), status: z.enum(["ACTIVE", "INACTIVE"]).optional(), sort: z.enum(["ASC", "DESC"]).optional() }),
+      listSchema.extend({
+        familyPrefix: z.string().optional(),
+        status: z.enum(["ACTIVE", "INACTIVE"]).optional(),
+        sort: z.enum(["ASC", "DESC"]).optional(),
+      }),
       body,
     );
     const arns = listTaskDefinitionArns(world, input.familyPrefix, input.status ?? "ACTIVE", input.sort ?? "ASC");
@@ -685,7 +720,8 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const input = parse(z.object({ cluster: z.string().optional(), task: z.string(), reason: z.string().optional() }), body);
     const cluster = requireCluster(world, input.cluster);
     const task = tasksOf(world).get(input.task.startsWith("arn:") ? input.task : `${cluster.arn.replace(":cluster/", ":task/")}/${input.task}`);
-    if (task === undefined || task.clusterArn !== cluster.arn) throw new SimApiError("InvalidParameterException", "The referenced task was not found.");
+    if (task === undefined || task.clusterArn !== cluster.arn)
+      throw new SimApiError("InvalidParameterException", "The referenced task was not found.");
     stopTask(world, task, input.reason ?? "Task stopped by user", "UserInitiated");
     return { task: renderTask(world, task) };
   },

@@ -78,9 +78,7 @@ async function launch(count: number, version = "v41"): Promise<string[]> {
 }
 
 async function health(name: string, ids?: string[]): Promise<InstanceState[]> {
-  const out = await elb.send(
-    new DescribeInstanceHealthCommand({ LoadBalancerName: name, Instances: ids?.map((InstanceId) => ({ InstanceId })) }),
-  );
+  const out = await elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: name, Instances: ids?.map((InstanceId) => ({ InstanceId })) }));
   return out.InstanceStates ?? [];
 }
 
@@ -182,7 +180,11 @@ describe("load balancers", () => {
     const out = await elb.send(
       new ModifyLoadBalancerAttributesCommand({
         LoadBalancerName: name,
-        LoadBalancerAttributes: { ConnectionDraining: { Enabled: true, Timeout: 60 }, CrossZoneLoadBalancing: { Enabled: true }, ConnectionSettings: { IdleTimeout: 30 } },
+        LoadBalancerAttributes: {
+          ConnectionDraining: { Enabled: true, Timeout: 60 },
+          CrossZoneLoadBalancing: { Enabled: true },
+          ConnectionSettings: { IdleTimeout: 30 },
+        },
       }),
     );
     expect(out.LoadBalancerName).toBe(name);
@@ -194,7 +196,12 @@ describe("load balancers", () => {
     });
     for (const timeout of [0, 3601]) {
       const err = await rejection(
-        elb.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerName: name, LoadBalancerAttributes: { ConnectionDraining: { Enabled: true, Timeout: timeout } } })),
+        elb.send(
+          new ModifyLoadBalancerAttributesCommand({
+            LoadBalancerName: name,
+            LoadBalancerAttributes: { ConnectionDraining: { Enabled: true, Timeout: timeout } },
+          }),
+        ),
       );
       expect((err as Error).name).toBe("ValidationError");
     }
@@ -249,7 +256,12 @@ describe("instances behind a classic load balancer", () => {
 
   it("deregistration drains for the timeout; explicit queries of unregistered instances; never terminated ones", async () => {
     const name = await newLb();
-    await elb.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerName: name, LoadBalancerAttributes: { ConnectionDraining: { Enabled: true, Timeout: 60 } } }));
+    await elb.send(
+      new ModifyLoadBalancerAttributesCommand({
+        LoadBalancerName: name,
+        LoadBalancerAttributes: { ConnectionDraining: { Enabled: true, Timeout: 60 } },
+      }),
+    );
     const [a, b, c] = await launch(3);
     if (a === undefined || b === undefined || c === undefined) throw new Error("launch failed");
     range.tick(20_000);
@@ -258,11 +270,21 @@ describe("instances behind a classic load balancer", () => {
 
     const remaining = await elb.send(new DeregisterInstancesFromLoadBalancerCommand({ LoadBalancerName: name, Instances: [{ InstanceId: a }] }));
     expect(remaining.Instances).toEqual([{ InstanceId: b }]);
-    expect((await health(name, [a]))[0]).toEqual({ InstanceId: a, State: "InService", ReasonCode: "N/A", Description: "Instance deregistration currently in progress." });
+    expect((await health(name, [a]))[0]).toEqual({
+      InstanceId: a,
+      State: "InService",
+      ReasonCode: "N/A",
+      Description: "Instance deregistration currently in progress.",
+    });
     range.tick(59_000);
     expect((await health(name, [a]))[0]?.Description).toBe("Instance deregistration currently in progress.");
     range.tick(1_000);
-    expect((await health(name, [a]))[0]).toEqual({ InstanceId: a, State: "OutOfService", ReasonCode: "N/A", Description: "Instance is not currently registered with the LoadBalancer." });
+    expect((await health(name, [a]))[0]).toEqual({
+      InstanceId: a,
+      State: "OutOfService",
+      ReasonCode: "N/A",
+      Description: "Instance is not currently registered with the LoadBalancer.",
+    });
     expect((await health(name)).map((s) => s.InstanceId)).toEqual([b]);
 
     // Never registered: asked explicitly, it is reported as not registered.
@@ -276,7 +298,9 @@ describe("instances behind a classic load balancer", () => {
 
   it("unknown instance ids are InvalidInstance (InvalidEndPointException)", async () => {
     const name = await newLb();
-    const err = await rejection(elb.send(new RegisterInstancesWithLoadBalancerCommand({ LoadBalancerName: name, Instances: [{ InstanceId: "i-0000000000000dead" }] })));
+    const err = await rejection(
+      elb.send(new RegisterInstancesWithLoadBalancerCommand({ LoadBalancerName: name, Instances: [{ InstanceId: "i-0000000000000dead" }] })),
+    );
     expect(err).toBeInstanceOf(InvalidEndPointException);
     const missingLb = await rejection(elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: "missing-lb" })));
     expect(missingLb).toBeInstanceOf(AccessPointNotFoundException);

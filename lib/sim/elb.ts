@@ -25,14 +25,7 @@ import {
 } from "./query";
 import { ELB_CANONICAL_ZONE_IDS } from "./route53";
 import type { SimClassicLoadBalancer, SimHealthCheckConfig, SimRegistration } from "./state";
-import {
-  activeRegistrations,
-  deregisterInstance,
-  drawPrng,
-  ELB_DESCRIPTIONS,
-  registerInstance,
-  type RangeWorld,
-} from "./world";
+import { activeRegistrations, deregisterInstance, drawPrng, ELB_DESCRIPTIONS, registerInstance, type RangeWorld } from "./world";
 
 export const ELB_NAMESPACE = "http://elasticloadbalancing.amazonaws.com/doc/2012-06-01/";
 export const ELB_VERSION = "2012-06-01";
@@ -82,7 +75,8 @@ function validation(message: string): SimApiError {
 
 function requireString(params: URLSearchParams, name: string): string {
   const value = params.get(name);
-  if (value === null || value === "") throw validation(`1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
+  if (value === null || value === "")
+    throw validation(`1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
   return value;
 }
 
@@ -92,7 +86,8 @@ function lowerFirst(name: string): string {
 
 function requireInt(params: URLSearchParams, name: string, min: number, max: number, field = name): number {
   const value = queryInt(params, name);
-  if (value === undefined) throw validation(`1 validation error detected: Value null at '${lowerFirst(field)}' failed to satisfy constraint: Member must not be null`);
+  if (value === undefined)
+    throw validation(`1 validation error detected: Value null at '${lowerFirst(field)}' failed to satisfy constraint: Member must not be null`);
   return checkRange(value, field, min, max);
 }
 
@@ -143,7 +138,8 @@ const PROTOCOLS = new Set(["HTTP", "HTTPS", "TCP", "SSL"]);
 
 function parseListeners(params: URLSearchParams): SimClassicLoadBalancer["listeners"] {
   const items = queryListItems(params, "Listeners.member");
-  if (items.length === 0) throw validation("1 validation error detected: Value null at 'listeners' failed to satisfy constraint: Member must not be null");
+  if (items.length === 0)
+    throw validation("1 validation error detected: Value null at 'listeners' failed to satisfy constraint: Member must not be null");
   return items.map((item) => {
     const protocol = (item.get("Protocol") ?? "").toUpperCase();
     const instanceProtocol = (item.get("InstanceProtocol") ?? protocol).toUpperCase();
@@ -224,17 +220,15 @@ function describeXml(world: RangeWorld, lb: SimClassicLoadBalancer): XmlFields {
     CanonicalHostedZoneNameID: lb.canonicalHostedZoneNameId,
     ListenerDescriptions: xmlList(
       "member",
-      lb.listeners.map(
-        (l): XmlValue => ({
-          Listener: {
-            Protocol: l.protocol,
-            LoadBalancerPort: l.loadBalancerPort,
-            InstanceProtocol: l.instanceProtocol,
-            InstancePort: l.instancePort,
-          },
-          PolicyNames: xmlList("member", []),
-        }),
-      ),
+      lb.listeners.map((l): XmlValue => ({
+        Listener: {
+          Protocol: l.protocol,
+          LoadBalancerPort: l.loadBalancerPort,
+          InstanceProtocol: l.instanceProtocol,
+          InstancePort: l.instancePort,
+        },
+        PolicyNames: xmlList("member", []),
+      })),
     ),
     Policies: {
       AppCookieStickinessPolicies: xmlList("member", []),
@@ -267,7 +261,10 @@ function describeLoadBalancers(world: RangeWorld, params: URLSearchParams): XmlF
   }
   const next = lbs[size];
   return {
-    LoadBalancerDescriptions: xmlList("member", lbs.slice(0, size).map((lb) => describeXml(world, lb))),
+    LoadBalancerDescriptions: xmlList(
+      "member",
+      lbs.slice(0, size).map((lb) => describeXml(world, lb)),
+    ),
     NextMarker: next?.name,
   };
 }
@@ -334,7 +331,12 @@ function describeInstanceHealth(world: RangeWorld, params: URLSearchParams): Xml
   const states = wanted
     // Terminated instances are never returned (docs/aws-behaviour.md §2.1).
     .filter((id) => world.instances.get(id)?.state !== "terminated")
-    .map((id) => healthXml(id, lb.registrations.find((r) => r.instanceId === id)));
+    .map((id) =>
+      healthXml(
+        id,
+        lb.registrations.find((r) => r.instanceId === id),
+      ),
+    );
   return { InstanceStates: xmlList("member", states) };
 }
 
@@ -372,7 +374,9 @@ function modifyLoadBalancerAttributes(world: RangeWorld, params: URLSearchParams
   if ([...draining.keys()].length > 0) {
     drainingEnabled = boolParam(draining, "Enabled", "connectionDraining.enabled");
     if (drainingEnabled === undefined) {
-      throw validation("1 validation error detected: Value null at 'loadBalancerAttributes.connectionDraining.enabled' failed to satisfy constraint: Member must not be null");
+      throw validation(
+        "1 validation error detected: Value null at 'loadBalancerAttributes.connectionDraining.enabled' failed to satisfy constraint: Member must not be null",
+      );
     }
     const timeout = queryInt(draining, "Timeout");
     drainingTimeout = timeout === undefined ? undefined : checkRange(timeout, "loadBalancerAttributes.connectionDraining.timeout", 1, 3600);

@@ -59,7 +59,17 @@ function albForwardingTo(arn: string): SimApplicationLoadBalancer {
         port: 80,
         protocol: "HTTP",
         certificates: [],
-        rules: [{ arn: "rule-default", listenerArn: `${ALB_ARN}/l1`, priority: "default", isDefault: true, conditions: [], actions, trafficActions: actions }],
+        rules: [
+          {
+            arn: "rule-default",
+            listenerArn: `${ALB_ARN}/l1`,
+            priority: "default",
+            isDefault: true,
+            conditions: [],
+            actions,
+            trafficActions: actions,
+          },
+        ],
       },
     ],
   };
@@ -70,7 +80,14 @@ function setup(tg: Partial<SimTargetGroup> = {}): { world: RangeWorld; id: strin
   const world = createWorld({}, { now: () => 1_000_000 });
   world.targetGroups = new Map([[TG_ARN, group(tg)]]);
   world.albs = new Map([[ALB_ARN, albForwardingTo(TG_ARN)]]);
-  const instance = launchInstance(world, { id: "i-0aaaaaaaaaaaaaaa1", imageId: "ami-1", instanceType: "t3.micro", availabilityZone: "us-east-1a", tags: {}, reservationId: "r-1" });
+  const instance = launchInstance(world, {
+    id: "i-0aaaaaaaaaaaaaaa1",
+    imageId: "ami-1",
+    instanceType: "t3.micro",
+    availabilityZone: "us-east-1a",
+    tags: {},
+    reservationId: "r-1",
+  });
   instance.state = "running";
   instance.readyAtMs = world.nowMs;
   return { world, id: instance.id };
@@ -150,7 +167,9 @@ describe("ALB targets", () => {
     registerTargets(world, TG_ARN, [{ id }]);
     deregisterTargets(world, TG_ARN, [id]);
     expect(targetHealth(world, TG_ARN)).toEqual([]);
-    const zero = setup({ attributes: { deregistrationDelayS: 0, stickinessEnabled: false, stickinessType: "lb_cookie", stickinessDurationS: 86400, extra: {} } });
+    const zero = setup({
+      attributes: { deregistrationDelayS: 0, stickinessEnabled: false, stickinessType: "lb_cookie", stickinessDurationS: 86400, extra: {} },
+    });
     registerTargets(zero.world, TG_ARN, [{ id: zero.id }]);
     run(zero.world, 31_000);
     deregisterTargets(zero.world, TG_ARN, [zero.id]);
@@ -187,7 +206,19 @@ describe("ALB targets", () => {
     world.tasks = new Map([
       [
         "task-1",
-        { arn: "task-1", clusterArn: "c", taskDefinitionArn: "td", version: "v1", lastStatus: "RUNNING", desiredStatus: "RUNNING", ip: "172.31.1.5", availabilityZone: "us-east-1a", failing: false, createdAtMs: 0, startedAtMs: 0 },
+        {
+          arn: "task-1",
+          clusterArn: "c",
+          taskDefinitionArn: "td",
+          version: "v1",
+          lastStatus: "RUNNING",
+          desiredStatus: "RUNNING",
+          ip: "172.31.1.5",
+          availabilityZone: "us-east-1a",
+          failing: false,
+          createdAtMs: 0,
+          startedAtMs: 0,
+        },
       ],
     ]);
     registerTargets(world, TG_ARN, [{ id: "172.31.1.5", port: 8080 }, { id: "172.31.1.6" }]);

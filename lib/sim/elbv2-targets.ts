@@ -10,15 +10,7 @@
  * `unused` / `Target.NotInUse` and are not checked, as on AWS.
  */
 import { SimApiError } from "./errors";
-import type {
-  SimApplicationLoadBalancer,
-  SimListenerAction,
-  SimRule,
-  SimTarget,
-  SimTargetGroup,
-  SimTargetState,
-  SimWorld,
-} from "./state";
+import type { SimApplicationLoadBalancer, SimListenerAction, SimRule, SimTarget, SimTargetGroup, SimTargetState, SimWorld } from "./state";
 
 /** Default of SimConfig.albActionDelayMs: listener/rule changes reach traffic after 2 s. */
 export const DEFAULT_ALB_ACTION_DELAY_MS = 2_000;

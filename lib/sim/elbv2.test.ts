@@ -140,9 +140,15 @@ describe("load balancers", () => {
     );
     const one = await rejection(elbv2.send(new CreateLoadBalancerCommand({ Name: "one-subnet", Subnets: [SUBNETS[0] ?? ""] })));
     expect((one as ElasticLoadBalancingV2ServiceException).name).toBe("ValidationError");
-    expect(await rejection(elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: ["arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/0000000000000000"] })))).toBeInstanceOf(
-      LoadBalancerNotFoundException,
-    );
+    expect(
+      await rejection(
+        elbv2.send(
+          new DescribeLoadBalancersCommand({
+            LoadBalancerArns: ["arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/x/0000000000000000"],
+          }),
+        ),
+      ),
+    ).toBeInstanceOf(LoadBalancerNotFoundException);
   });
 
   it("deletes a load balancer (and deleting again succeeds, as on AWS)", async () => {
@@ -196,7 +202,9 @@ describe("target groups", () => {
     await elbv2.send(new CreateTargetGroupCommand({ Name: "same-tg", Protocol: "HTTP", Port: 80, VpcId: DEFAULT_VPC_ID }));
     const again = await elbv2.send(new CreateTargetGroupCommand({ Name: "same-tg", Protocol: "HTTP", Port: 80, VpcId: DEFAULT_VPC_ID }));
     expect(again.TargetGroups?.[0]?.TargetGroupName).toBe("same-tg");
-    const conflict = await rejection(elbv2.send(new CreateTargetGroupCommand({ Name: "same-tg", Protocol: "HTTP", Port: 81, VpcId: DEFAULT_VPC_ID })));
+    const conflict = await rejection(
+      elbv2.send(new CreateTargetGroupCommand({ Name: "same-tg", Protocol: "HTTP", Port: 81, VpcId: DEFAULT_VPC_ID })),
+    );
     expect((conflict as ElasticLoadBalancingV2ServiceException).name).toBe("DuplicateTargetGroupNameException");
   });
 
@@ -213,13 +221,22 @@ describe("target groups", () => {
     const byName = await elbv2.send(new DescribeTargetGroupsCommand({ Names: [byArn.TargetGroups?.[0]?.TargetGroupName ?? ""] }));
     expect(byName.TargetGroups?.[0]?.TargetGroupArn).toBe(other);
     expect(await rejection(elbv2.send(new DescribeTargetGroupsCommand({ Names: ["nope"] })))).toBeInstanceOf(TargetGroupNotFoundException);
-    expect(await rejection(elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [`${other}x`] })))).toBeInstanceOf(TargetGroupNotFoundException);
+    expect(await rejection(elbv2.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [`${other}x`] })))).toBeInstanceOf(
+      TargetGroupNotFoundException,
+    );
   });
 
   it("modifies health-check settings", async () => {
     const tg = await newTg();
-    const out = await elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: tg, HealthCheckIntervalSeconds: 10, HealthCheckPath: "/health", HealthyThresholdCount: 2 }));
-    expect(out.TargetGroups?.[0]).toMatchObject({ HealthCheckIntervalSeconds: 10, HealthCheckPath: "/health", HealthyThresholdCount: 2, HealthCheckTimeoutSeconds: 5 });
+    const out = await elbv2.send(
+      new ModifyTargetGroupCommand({ TargetGroupArn: tg, HealthCheckIntervalSeconds: 10, HealthCheckPath: "/health", HealthyThresholdCount: 2 }),
+    );
+    expect(out.TargetGroups?.[0]).toMatchObject({
+      HealthCheckIntervalSeconds: 10,
+      HealthCheckPath: "/health",
+      HealthyThresholdCount: 2,
+      HealthCheckTimeoutSeconds: 5,
+    });
     expect(await rejection(elbv2.send(new ModifyTargetGroupCommand({ TargetGroupArn: `${tg}0`, HealthCheckIntervalSeconds: 10 })))).toBeInstanceOf(
       TargetGroupNotFoundException,
     );
@@ -250,11 +267,15 @@ describe("target groups", () => {
     expect(out.Attributes?.find((a) => a.Key === "deregistration_delay.timeout_seconds")?.Value).toBe("30");
     expect(await attrs()).toMatchObject({ "stickiness.enabled": "true", "stickiness.lb_cookie.duration_seconds": "600" });
     const err = await rejection(
-      elbv2.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg, Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: "3601" }] })),
+      elbv2.send(
+        new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg, Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: "3601" }] }),
+      ),
     );
     expect((err as ElasticLoadBalancingV2ServiceException).name).toBe("ValidationError");
     expect((await attrs())["deregistration_delay.timeout_seconds"]).toBe("30");
-    expect(await rejection(elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: `${tg}0` })))).toBeInstanceOf(TargetGroupNotFoundException);
+    expect(await rejection(elbv2.send(new DescribeTargetGroupAttributesCommand({ TargetGroupArn: `${tg}0` })))).toBeInstanceOf(
+      TargetGroupNotFoundException,
+    );
   });
 
   it("refuses to delete a target group a listener forwards to (ResourceInUse), deletes it after", async () => {
@@ -310,7 +331,9 @@ describe("listeners", () => {
   it("accepts the legacy single TargetGroupArn form and echoes it", async () => {
     const alb = await newAlb();
     const tg = await newTg();
-    const out = await elbv2.send(new CreateListenerCommand({ LoadBalancerArn: alb.arn, Protocol: "HTTP", Port: 80, DefaultActions: [{ Type: "forward", TargetGroupArn: tg }] }));
+    const out = await elbv2.send(
+      new CreateListenerCommand({ LoadBalancerArn: alb.arn, Protocol: "HTTP", Port: 80, DefaultActions: [{ Type: "forward", TargetGroupArn: tg }] }),
+    );
     expect(out.Listeners?.[0]?.DefaultActions?.[0]).toMatchObject({
       Type: "forward",
       TargetGroupArn: tg,
@@ -323,44 +346,75 @@ describe("listeners", () => {
     const tgs = await Promise.all([newTg(), newTg(), newTg(), newTg(), newTg(), newTg()]);
     const name = async (p: Promise<unknown>): Promise<string> => ((await rejection(p)) as ElasticLoadBalancingV2ServiceException).name;
     const [a = "", b = ""] = tgs;
-    expect(await name(elbv2.send(new CreateListenerCommand({ LoadBalancerArn: alb.arn, Protocol: "HTTP", Port: 80, DefaultActions: forward([a, 1000]) })))).toBe(
-      "ValidationError",
-    );
     expect(
-      await name(elbv2.send(new CreateListenerCommand({ LoadBalancerArn: alb.arn, Protocol: "HTTP", Port: 80, DefaultActions: forward(...tgs.map((t): [string, number] => [t, 1])) }))),
+      await name(elbv2.send(new CreateListenerCommand({ LoadBalancerArn: alb.arn, Protocol: "HTTP", Port: 80, DefaultActions: forward([a, 1000]) }))),
     ).toBe("ValidationError");
-    expect(await rejection(elbv2.send(new CreateListenerCommand({ LoadBalancerArn: alb.arn, Protocol: "HTTP", Port: 80, DefaultActions: forward([`${a}0`, 1]) })))).toBeInstanceOf(
-      TargetGroupNotFoundException,
-    );
+    expect(
+      await name(
+        elbv2.send(
+          new CreateListenerCommand({
+            LoadBalancerArn: alb.arn,
+            Protocol: "HTTP",
+            Port: 80,
+            DefaultActions: forward(...tgs.map((t): [string, number] => [t, 1])),
+          }),
+        ),
+      ),
+    ).toBe("ValidationError");
+    expect(
+      await rejection(
+        elbv2.send(new CreateListenerCommand({ LoadBalancerArn: alb.arn, Protocol: "HTTP", Port: 80, DefaultActions: forward([`${a}0`, 1]) })),
+      ),
+    ).toBeInstanceOf(TargetGroupNotFoundException);
     await newListener(alb.arn, forward([a, 1]));
-    expect(await rejection(elbv2.send(new CreateListenerCommand({ LoadBalancerArn: alb.arn, Protocol: "HTTP", Port: 80, DefaultActions: forward([b, 1]) })))).toBeInstanceOf(
-      DuplicateListenerException,
-    );
+    expect(
+      await rejection(
+        elbv2.send(new CreateListenerCommand({ LoadBalancerArn: alb.arn, Protocol: "HTTP", Port: 80, DefaultActions: forward([b, 1]) })),
+      ),
+    ).toBeInstanceOf(DuplicateListenerException);
     const otherAlb = await newAlb();
-    expect(await rejection(elbv2.send(new CreateListenerCommand({ LoadBalancerArn: otherAlb.arn, Protocol: "HTTP", Port: 80, DefaultActions: forward([a, 1]) })))).toBeInstanceOf(
-      TargetGroupAssociationLimitException,
-    );
-    expect(await rejection(elbv2.send(new CreateListenerCommand({ LoadBalancerArn: `${alb.arn}0`, Protocol: "HTTP", Port: 81, DefaultActions: forward([b, 1]) })))).toBeInstanceOf(
-      LoadBalancerNotFoundException,
-    );
+    expect(
+      await rejection(
+        elbv2.send(new CreateListenerCommand({ LoadBalancerArn: otherAlb.arn, Protocol: "HTTP", Port: 80, DefaultActions: forward([a, 1]) })),
+      ),
+    ).toBeInstanceOf(TargetGroupAssociationLimitException);
+    expect(
+      await rejection(
+        elbv2.send(new CreateListenerCommand({ LoadBalancerArn: `${alb.arn}0`, Protocol: "HTTP", Port: 81, DefaultActions: forward([b, 1]) })),
+      ),
+    ).toBeInstanceOf(LoadBalancerNotFoundException);
   });
 
   it("ModifyListener replaces the default actions wholesale and keeps what is not given", async () => {
     const alb = await newAlb();
     const blue = await newTg();
     const green = await newTg();
-    const listener = await newListener(
-      alb.arn,
-      [{ Type: "forward", ForwardConfig: { TargetGroups: [{ TargetGroupArn: blue, Weight: 100 }, { TargetGroupArn: green, Weight: 0 }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 } } }],
-    );
+    const listener = await newListener(alb.arn, [
+      {
+        Type: "forward",
+        ForwardConfig: {
+          TargetGroups: [
+            { TargetGroupArn: blue, Weight: 100 },
+            { TargetGroupArn: green, Weight: 0 },
+          ],
+          TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 },
+        },
+      },
+    ]);
     const out = await elbv2.send(new ModifyListenerCommand({ ListenerArn: listener, DefaultActions: forward([green, 100]) }));
     expect(out.Listeners?.[0]?.DefaultActions).toEqual([
-      { Type: "forward", TargetGroupArn: green, ForwardConfig: { TargetGroups: [{ TargetGroupArn: green, Weight: 100 }], TargetGroupStickinessConfig: { Enabled: false } } },
+      {
+        Type: "forward",
+        TargetGroupArn: green,
+        ForwardConfig: { TargetGroups: [{ TargetGroupArn: green, Weight: 100 }], TargetGroupStickinessConfig: { Enabled: false } },
+      },
     ]);
     const portOnly = await elbv2.send(new ModifyListenerCommand({ ListenerArn: listener, Port: 8080 }));
     expect(portOnly.Listeners?.[0]?.Port).toBe(8080);
     expect(portOnly.Listeners?.[0]?.DefaultActions?.[0]?.ForwardConfig?.TargetGroups).toEqual([{ TargetGroupArn: green, Weight: 100 }]);
-    expect(await rejection(elbv2.send(new ModifyListenerCommand({ ListenerArn: `${listener}0`, Port: 81 })))).toBeInstanceOf(ListenerNotFoundException);
+    expect(await rejection(elbv2.send(new ModifyListenerCommand({ ListenerArn: `${listener}0`, Port: 81 })))).toBeInstanceOf(
+      ListenerNotFoundException,
+    );
   });
 
   it("deletes a listener; an unknown listener is ListenerNotFound", async () => {
@@ -377,7 +431,9 @@ describe("rules", () => {
     const alb = await newAlb();
     const blue = await newTg();
     const green = await newTg();
-    const listener = await newListener(alb.arn, [{ Type: "fixed-response", FixedResponseConfig: { StatusCode: "404", ContentType: "text/plain", MessageBody: "no" } }]);
+    const listener = await newListener(alb.arn, [
+      { Type: "fixed-response", FixedResponseConfig: { StatusCode: "404", ContentType: "text/plain", MessageBody: "no" } },
+    ]);
     const created = await elbv2.send(
       new CreateRuleCommand({
         ListenerArn: listener,
@@ -391,9 +447,18 @@ describe("rules", () => {
     expect(rule?.Priority).toBe("10");
     expect(rule?.IsDefault).toBe(false);
     expect(rule?.Conditions?.[0]).toMatchObject({ Field: "path-pattern", Values: ["/*"], PathPatternConfig: { Values: ["/*"] } });
-    expect(await rejection(elbv2.send(new CreateRuleCommand({ ListenerArn: listener, Priority: 10, Conditions: [{ Field: "path-pattern", Values: ["/a"] }], Actions: forward([blue, 1]) })))).toBeInstanceOf(
-      PriorityInUseException,
-    );
+    expect(
+      await rejection(
+        elbv2.send(
+          new CreateRuleCommand({
+            ListenerArn: listener,
+            Priority: 10,
+            Conditions: [{ Field: "path-pattern", Values: ["/a"] }],
+            Actions: forward([blue, 1]),
+          }),
+        ),
+      ),
+    ).toBeInstanceOf(PriorityInUseException);
     const rules = await elbv2.send(new DescribeRulesCommand({ ListenerArn: listener }));
     expect(rules.Rules?.map((r) => [r.Priority, r.IsDefault])).toEqual([
       ["10", false],
@@ -407,7 +472,9 @@ describe("rules", () => {
     expect(await rejection(elbv2.send(new DeleteRuleCommand({ RuleArn: defaultArn })))).toBeInstanceOf(OperationNotPermittedException);
     await elbv2.send(new DeleteRuleCommand({ RuleArn: rule?.RuleArn }));
     expect(await rejection(elbv2.send(new DescribeRulesCommand({ RuleArns: [rule?.RuleArn ?? ""] })))).toBeInstanceOf(RuleNotFoundException);
-    expect(await rejection(elbv2.send(new ModifyRuleCommand({ RuleArn: rule?.RuleArn, Actions: forward([green, 1]) })))).toBeInstanceOf(RuleNotFoundException);
+    expect(await rejection(elbv2.send(new ModifyRuleCommand({ RuleArn: rule?.RuleArn, Actions: forward([green, 1]) })))).toBeInstanceOf(
+      RuleNotFoundException,
+    );
   });
 });
 
@@ -416,7 +483,9 @@ describe("targets", () => {
     const alb = await newAlb();
     const tg = await newTg();
     await newListener(alb.arn, forward([tg, 1]));
-    await elbv2.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg, Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: "60" }] }));
+    await elbv2.send(
+      new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg, Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: "60" }] }),
+    );
     const id = await runningInstance();
     range.tick(21_000);
     await elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: id }] }));
@@ -429,7 +498,11 @@ describe("targets", () => {
     range.tick(31_000);
     expect(await health()).toEqual({ State: "healthy" });
     await elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: id }] }));
-    expect(await health()).toEqual({ State: "draining", Reason: "Target.DeregistrationInProgress", Description: "Target deregistration is in progress" });
+    expect(await health()).toEqual({
+      State: "draining",
+      Reason: "Target.DeregistrationInProgress",
+      Description: "Target deregistration is in progress",
+    });
     range.tick(61_000);
     expect((await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }))).TargetHealthDescriptions).toEqual([]);
     const asked = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg, Targets: [{ Id: id }] }));
@@ -444,9 +517,15 @@ describe("targets", () => {
 
   it("rejects unknown groups and invalid targets", async () => {
     const tg = await newTg();
-    expect(await rejection(elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: `${tg}0`, Targets: [{ Id: "i-1" }] })))).toBeInstanceOf(TargetGroupNotFoundException);
-    expect(await rejection(elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: "i-0000000000000dead" }] })))).toBeInstanceOf(InvalidTargetException);
-    expect(await rejection(elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: `${tg}0`, Targets: [{ Id: "i-1" }] })))).toBeInstanceOf(TargetGroupNotFoundException);
+    expect(await rejection(elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: `${tg}0`, Targets: [{ Id: "i-1" }] })))).toBeInstanceOf(
+      TargetGroupNotFoundException,
+    );
+    expect(await rejection(elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: "i-0000000000000dead" }] })))).toBeInstanceOf(
+      InvalidTargetException,
+    );
+    expect(await rejection(elbv2.send(new DeregisterTargetsCommand({ TargetGroupArn: `${tg}0`, Targets: [{ Id: "i-1" }] })))).toBeInstanceOf(
+      TargetGroupNotFoundException,
+    );
     expect(await rejection(elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: `${tg}0` })))).toBeInstanceOf(TargetGroupNotFoundException);
   });
 

@@ -40,14 +40,7 @@ import {
   type XmlValue,
 } from "./query";
 import { ELB_CANONICAL_ZONE_IDS } from "./route53";
-import type {
-  SimApplicationLoadBalancer,
-  SimListener,
-  SimListenerAction,
-  SimRule,
-  SimTargetGroup,
-  SimWorld,
-} from "./state";
+import type { SimApplicationLoadBalancer, SimListener, SimListenerAction, SimRule, SimTargetGroup, SimWorld } from "./state";
 import { drawPrng, scaled, type RangeWorld } from "./world";
 
 export const ELBV2_NAMESPACE = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
@@ -226,13 +219,15 @@ function page<T>(params: URLSearchParams, items: T[]): { items: T[]; nextMarker?
 /** Reads `prefix.member.N` actions (DefaultActions / Actions) and checks them against the world. */
 function readActions(world: SimWorld, params: URLSearchParams, prefix: string): SimListenerAction[] {
   const items = queryListItems(params, `${prefix}.member`);
-  if (items.length === 0) throw validation(`1 validation error detected: Value null at '${lowerFirst(prefix)}' failed to satisfy constraint: Member must not be null`);
+  if (items.length === 0)
+    throw validation(`1 validation error detected: Value null at '${lowerFirst(prefix)}' failed to satisfy constraint: Member must not be null`);
   const actions = items.map((item, i) => readAction(world, item, i + 1));
   if (actions.length > 1 && actions.some((a) => a.order === undefined)) {
     throw validation("An action order must be specified when there is more than one action");
   }
   const terminal = actions.filter((a) => a.type === "forward" || a.type === "fixed-response" || a.type === "redirect");
-  if (terminal.length !== 1) throw new SimApiError("InvalidLoadBalancerAction", "Exactly one terminal action (forward, redirect or fixed-response) must be specified", 400);
+  if (terminal.length !== 1)
+    throw new SimApiError("InvalidLoadBalancerAction", "Exactly one terminal action (forward, redirect or fixed-response) must be specified", 400);
   return actions;
 }
 
@@ -325,9 +320,7 @@ function actionXml(action: SimListenerAction): XmlFields {
         "member",
         action.targetGroups.map((g) => ({ TargetGroupArn: g.targetGroupArn, Weight: g.weight })),
       ),
-      TargetGroupStickinessConfig: action.stickiness.enabled
-        ? { Enabled: true, DurationSeconds: action.stickiness.durationS }
-        : { Enabled: false },
+      TargetGroupStickinessConfig: action.stickiness.enabled ? { Enabled: true, DurationSeconds: action.stickiness.durationS } : { Enabled: false },
     };
   } else if (action.type === "fixed-response") {
     base.FixedResponseConfig = { MessageBody: action.messageBody, StatusCode: action.statusCode, ContentType: action.contentType };
@@ -485,12 +478,14 @@ function readHealthCheck(params: URLSearchParams, base: SimTargetGroup["healthCh
   hc.enabled = optionalBool(params, "HealthCheckEnabled") ?? hc.enabled;
   const protocol = params.get("HealthCheckProtocol");
   if (protocol !== null) {
-    if (protocol !== "HTTP" && protocol !== "HTTPS") throw validation(`Health check protocol '${protocol}' is not supported for target groups with the HTTP protocol`);
+    if (protocol !== "HTTP" && protocol !== "HTTPS")
+      throw validation(`Health check protocol '${protocol}' is not supported for target groups with the HTTP protocol`);
     hc.protocol = protocol;
   }
   const port = params.get("HealthCheckPort");
   if (port !== null) {
-    if (port !== "traffic-port" && !(/^[0-9]+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535)) throw validation(`Health check port '${port}' is not valid`);
+    if (port !== "traffic-port" && !(/^[0-9]+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535))
+      throw validation(`Health check port '${port}' is not valid`);
     hc.port = port;
   }
   const path = params.get("HealthCheckPath");
@@ -512,9 +507,11 @@ function createTargetGroup(world: RangeWorld, params: URLSearchParams): XmlField
   const name = requireString(params, "Name");
   checkName(name, "Target group");
   const targetType = params.get("TargetType") ?? "instance";
-  if (targetType !== "instance" && targetType !== "ip") throw validation(`The practice range supports target types 'instance' and 'ip', not '${targetType}'`);
+  if (targetType !== "instance" && targetType !== "ip")
+    throw validation(`The practice range supports target types 'instance' and 'ip', not '${targetType}'`);
   const protocol = requireString(params, "Protocol");
-  if (protocol !== "HTTP" && protocol !== "HTTPS") throw validation(`Protocol '${protocol}' is not supported by Application Load Balancer target groups`);
+  if (protocol !== "HTTP" && protocol !== "HTTPS")
+    throw validation(`Protocol '${protocol}' is not supported by Application Load Balancer target groups`);
   const port = checkRange(queryInt(params, "Port") ?? "invalid", "Port", 1, 65535);
   const vpcId = requireString(params, "VpcId");
   const healthCheck = readHealthCheck(params, {
@@ -588,7 +585,13 @@ function describeTargetGroups(world: RangeWorld, params: URLSearchParams): XmlFi
     selected = selected.filter((g) => names.includes(g.name));
   }
   const { items, nextMarker } = page(params, selected);
-  return { TargetGroups: xmlList("member", items.map((g) => targetGroupXml(world, g))), NextMarker: nextMarker };
+  return {
+    TargetGroups: xmlList(
+      "member",
+      items.map((g) => targetGroupXml(world, g)),
+    ),
+    NextMarker: nextMarker,
+  };
 }
 
 function modifyTargetGroup(world: RangeWorld, params: URLSearchParams): XmlFields {
@@ -620,7 +623,12 @@ function attributesXml(tg: SimTargetGroup): XmlFields {
     ["stickiness.lb_cookie.duration_seconds", String(a.stickinessDurationS)],
     ...Object.entries({ ...PASSIVE_ATTRIBUTES, ...a.extra }),
   ];
-  return { Attributes: xmlList("member", pairs.map(([Key, Value]) => ({ Key, Value }))) };
+  return {
+    Attributes: xmlList(
+      "member",
+      pairs.map(([Key, Value]) => ({ Key, Value })),
+    ),
+  };
 }
 
 function describeTargetGroupAttributes(world: RangeWorld, params: URLSearchParams): XmlFields {
@@ -637,7 +645,8 @@ function intAttribute(key: string, value: string, min: number, max: number): num
 function modifyTargetGroupAttributes(world: RangeWorld, params: URLSearchParams): XmlFields {
   const tg = requireTargetGroup(world, requireString(params, "TargetGroupArn"));
   const items = queryListItems(params, "Attributes.member");
-  if (items.length === 0) throw validation("1 validation error detected: Value null at 'attributes' failed to satisfy constraint: Member must not be null");
+  if (items.length === 0)
+    throw validation("1 validation error detected: Value null at 'attributes' failed to satisfy constraint: Member must not be null");
   // Validate everything first so a bad attribute changes nothing.
   const next = { ...tg.attributes, extra: { ...tg.attributes.extra } };
   for (const item of items) {
@@ -659,7 +668,8 @@ function modifyTargetGroupAttributes(world: RangeWorld, params: URLSearchParams)
         next.stickinessDurationS = intAttribute(key, value, 1, 604800);
         break;
       default:
-        if (!(key in PASSIVE_ATTRIBUTES)) throw new SimApiError("InvalidConfigurationRequest", `The attribute '${key}' is not supported for this target group`, 400);
+        if (!(key in PASSIVE_ATTRIBUTES))
+          throw new SimApiError("InvalidConfigurationRequest", `The attribute '${key}' is not supported for this target group`, 400);
         next.extra[key] = value;
     }
   }
@@ -677,7 +687,13 @@ function listenerXml(listener: SimListener): XmlFields {
     LoadBalancerArn: listener.loadBalancerArn,
     Port: listener.port,
     Protocol: listener.protocol,
-    Certificates: listener.certificates.length > 0 ? xmlList("member", listener.certificates.map((c) => ({ CertificateArn: c }))) : undefined,
+    Certificates:
+      listener.certificates.length > 0
+        ? xmlList(
+            "member",
+            listener.certificates.map((c) => ({ CertificateArn: c })),
+          )
+        : undefined,
     SslPolicy: listener.sslPolicy,
     DefaultActions: actionsXml(defaultRule?.actions ?? []),
   };
@@ -713,10 +729,7 @@ function readConditions(params: URLSearchParams): SimRule["conditions"] {
     const field = item.get("Field");
     if (field === null || field === "") throw validation("A condition field must be specified");
     const config = CONDITION_CONFIGS[field];
-    const values = [
-      ...queryListValues(item, "Values.member"),
-      ...(config === undefined ? [] : queryListValues(item, `${config}.Values.member`)),
-    ];
+    const values = [...queryListValues(item, "Values.member"), ...(config === undefined ? [] : queryListValues(item, `${config}.Values.member`))];
     if (values.length === 0) throw validation(`A value must be specified for the '${field}' condition`);
     return { field, values: [...new Set(values)] };
   });
@@ -732,7 +745,8 @@ function createListener(world: RangeWorld, params: URLSearchParams): XmlFields {
     .filter((c): c is string => c !== null && c !== "");
   if (protocol === "HTTPS" && certificates.length === 0) throw validation("A certificate must be specified for HTTPS listeners");
   const actions = readActions(world, params, "DefaultActions");
-  if (alb.listeners.some((l) => l.port === port)) throw new SimApiError("DuplicateListener", "A listener already exists on this port for this load balancer", 400);
+  if (alb.listeners.some((l) => l.port === port))
+    throw new SimApiError("DuplicateListener", "A listener already exists on this port for this load balancer", 400);
   checkAssociation(world, alb.arn, actions);
   const prng = drawPrng(world);
   const suffix = alb.arn.slice(alb.arn.indexOf(":loadbalancer/") + ":loadbalancer/".length);
@@ -788,7 +802,8 @@ function modifyListener(world: RangeWorld, params: URLSearchParams): XmlFields {
   const certificates = queryListItems(params, "Certificates.member")
     .map((c) => c.get("CertificateArn"))
     .filter((c): c is string => c !== null && c !== "");
-  if (protocol === "HTTPS" && certificates.length === 0 && listener.certificates.length === 0) throw validation("A certificate must be specified for HTTPS listeners");
+  if (protocol === "HTTPS" && certificates.length === 0 && listener.certificates.length === 0)
+    throw validation("A certificate must be specified for HTTPS listeners");
   // DefaultActions, when given, replace the whole list (docs/aws-behaviour.md §3.1); omitted means unchanged.
   const hasActions = queryListItems(params, "DefaultActions.member").length > 0;
   const actions = hasActions ? readActions(world, params, "DefaultActions") : undefined;
@@ -813,7 +828,8 @@ function createRule(world: RangeWorld, params: URLSearchParams): XmlFields {
   const conditions = readConditions(params);
   if (conditions.length === 0) throw validation("A rule must have at least one condition");
   const actions = readActions(world, params, "Actions");
-  if (listener.rules.some((r) => r.priority === String(priority))) throw new SimApiError("PriorityInUse", `Priority '${priority}' is currently in use`, 400);
+  if (listener.rules.some((r) => r.priority === String(priority)))
+    throw new SimApiError("PriorityInUse", `Priority '${priority}' is currently in use`, 400);
   checkAssociation(world, alb.arn, actions);
   const listenerPart = listener.arn.slice(listener.arn.indexOf(":listener/") + ":listener/".length);
   const rule: SimRule = {
@@ -848,7 +864,8 @@ function describeRules(world: RangeWorld, params: URLSearchParams): XmlFields {
 function modifyRule(world: RangeWorld, params: URLSearchParams): XmlFields {
   const { alb, rule } = findRule(world, requireString(params, "RuleArn"));
   const conditions = readConditions(params);
-  if (conditions.length > 0 && rule.isDefault) throw new SimApiError("OperationNotPermitted", "The conditions of the default rule cannot be modified", 400);
+  if (conditions.length > 0 && rule.isDefault)
+    throw new SimApiError("OperationNotPermitted", "The conditions of the default rule cannot be modified", 400);
   // Actions and Conditions, when given, replace their whole lists; omitted means unchanged.
   const hasActions = queryListItems(params, "Actions.member").length > 0;
   const actions = hasActions ? readActions(world, params, "Actions") : undefined;
@@ -873,7 +890,8 @@ function readTargets(params: URLSearchParams): { id: string; port?: number }[] {
 function registerTargetsOp(world: RangeWorld, params: URLSearchParams): XmlFields {
   const arn = requireString(params, "TargetGroupArn");
   const targets = readTargets(params);
-  if (targets.length === 0) throw validation("1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null");
+  if (targets.length === 0)
+    throw validation("1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null");
   registerTargets(world, arn, targets);
   return {};
 }
@@ -881,7 +899,8 @@ function registerTargetsOp(world: RangeWorld, params: URLSearchParams): XmlField
 function deregisterTargetsOp(world: RangeWorld, params: URLSearchParams): XmlFields {
   const arn = requireString(params, "TargetGroupArn");
   const targets = readTargets(params);
-  if (targets.length === 0) throw validation("1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null");
+  if (targets.length === 0)
+    throw validation("1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null");
   deregisterTargetsByPort(world, arn, targets);
   return {};
 }
@@ -890,19 +909,22 @@ function describeTargetHealth(world: RangeWorld, params: URLSearchParams): XmlFi
   const tg = requireTargetGroup(world, requireString(params, "TargetGroupArn"));
   const rows = targetHealth(world, tg.arn);
   const asked = readTargets(params);
-  const selected = asked.length === 0
-    ? rows
-    : asked.map((t) => {
-        const port = t.port ?? tg.port;
-        // An explicitly asked target that is not registered is reported, as AWS does.
-        return rows.find((r) => r.id === t.id && r.port === port) ?? {
-          id: t.id,
-          port,
-          state: "unused" as const,
-          reason: "Target.NotRegistered",
-          description: TARGET_DESCRIPTIONS["Target.NotRegistered"],
-        };
-      });
+  const selected =
+    asked.length === 0
+      ? rows
+      : asked.map((t) => {
+          const port = t.port ?? tg.port;
+          // An explicitly asked target that is not registered is reported, as AWS does.
+          return (
+            rows.find((r) => r.id === t.id && r.port === port) ?? {
+              id: t.id,
+              port,
+              state: "unused" as const,
+              reason: "Target.NotRegistered",
+              description: TARGET_DESCRIPTIONS["Target.NotRegistered"],
+            }
+          );
+        });
   return {
     TargetHealthDescriptions: xmlList(
       "member",

@@ -30,13 +30,22 @@ describe("resolveFaults", () => {
   });
 
   it("measures a rule's latency on the range's clock when the rule says so, on real time otherwise", () => {
-    const faults: SimFaults = { ...none, rules: [{ service: "route53", operation: "ChangeResourceRecordSets", latencyMs: 40_000, latencyClock: "range" }] };
+    const faults: SimFaults = {
+      ...none,
+      rules: [{ service: "route53", operation: "ChangeResourceRecordSets", latencyMs: 40_000, latencyClock: "range" }],
+    };
     expect(resolveFaults(faults, "route53", "ChangeResourceRecordSets")).toMatchObject({ latencyMs: 40_000, latencyClock: "range" });
     expect(resolveFaults(faults, "route53", "GetChange")).toMatchObject({ latencyMs: 0, latencyClock: "real" });
   });
 
   it("lets the later of two equally specific rules win", () => {
-    const faults: SimFaults = { ...none, rules: [{ service: "ecs", errorRate: 1 }, { service: "ecs", errorRate: 0.25 }] };
+    const faults: SimFaults = {
+      ...none,
+      rules: [
+        { service: "ecs", errorRate: 1 },
+        { service: "ecs", errorRate: 0.25 },
+      ],
+    };
     expect(resolveFaults(faults, "ecs", "ListServices").errorRate).toBe(0.25);
   });
 });

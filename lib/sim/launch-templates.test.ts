@@ -60,7 +60,9 @@ describe("EC2 launch templates", () => {
     expect(out.LaunchTemplate?.CreateTime).toBeInstanceOf(Date);
     expect(out.LaunchTemplate?.Tags).toEqual([{ Key: "team", Value: "web" }]);
 
-    const dup = await rejection(ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: "web-lt", LaunchTemplateData: { ImageId: "ami-0aaa" } })));
+    const dup = await rejection(
+      ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: "web-lt", LaunchTemplateData: { ImageId: "ami-0aaa" } })),
+    );
     expect(dup).toBeInstanceOf(EC2ServiceException);
     expect(dup.name).toBe("InvalidLaunchTemplateName.AlreadyExistsException");
   });
@@ -87,7 +89,9 @@ describe("EC2 launch templates", () => {
       ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateName: "web-lt", SourceVersion: "9", LaunchTemplateData: {} })),
     );
     expect(missing.name).toBe("InvalidLaunchTemplateId.VersionNotFound");
-    const noTemplate = await rejection(ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateName: "nope-lt", LaunchTemplateData: { ImageId: "ami-0b" } })));
+    const noTemplate = await rejection(
+      ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateName: "nope-lt", LaunchTemplateData: { ImageId: "ami-0b" } })),
+    );
     expect(noTemplate.name).toBe("InvalidLaunchTemplateName.NotFoundException");
   });
 

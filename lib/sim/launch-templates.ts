@@ -9,16 +9,7 @@
  */
 import { SimApiError } from "./errors";
 import { createPrng, seedFromString } from "./prng";
-import {
-  isoTime,
-  queryInt,
-  queryListItems,
-  queryListValues,
-  queryStruct,
-  xmlList,
-  type XmlFields,
-  type XmlValue,
-} from "./query";
+import { isoTime, queryInt, queryListItems, queryListValues, queryStruct, xmlList, type XmlFields, type XmlValue } from "./query";
 import type { SimLaunchTemplate, SimLaunchTemplateVersion, SimWorld } from "./state";
 
 const LT_NAME = /^[a-zA-Z0-9().\-/_]{3,128}$/;
@@ -86,7 +77,11 @@ function notFoundById(id: string): SimApiError {
 }
 
 function notFoundByName(name: string): SimApiError {
-  return new SimApiError("InvalidLaunchTemplateName.NotFoundException", `The specified launch template, with template name ${name}, does not exist.`, 400);
+  return new SimApiError(
+    "InvalidLaunchTemplateName.NotFoundException",
+    `The specified launch template, with template name ${name}, does not exist.`,
+    400,
+  );
 }
 
 /** The template a request names by LaunchTemplateId or LaunchTemplateName (exactly one). */
@@ -169,15 +164,13 @@ function versionXml(world: SimWorld, t: SimLaunchTemplate, v: SimLaunchTemplateV
           ? undefined
           : xmlList(
               "item",
-              v.tagSpecifications.map(
-                (s): XmlValue => ({
-                  resourceType: s.resourceType,
-                  tagSet: xmlList(
-                    "item",
-                    Object.entries(s.tags).map(([key, value]): XmlValue => ({ key, value })),
-                  ),
-                }),
-              ),
+              v.tagSpecifications.map((s): XmlValue => ({
+                resourceType: s.resourceType,
+                tagSet: xmlList(
+                  "item",
+                  Object.entries(s.tags).map(([key, value]): XmlValue => ({ key, value })),
+                ),
+              })),
             ),
       securityGroupIdSet: v.securityGroupIds.length === 0 ? undefined : xmlList("item", v.securityGroupIds),
     },
@@ -190,7 +183,10 @@ function versionXml(world: SimWorld, t: SimLaunchTemplate, v: SimLaunchTemplateV
 export function createLaunchTemplate(world: SimWorld, params: URLSearchParams): XmlFields {
   const name = params.get("LaunchTemplateName") ?? "";
   if (name === "") throw missing("LaunchTemplateName");
-  if (!LT_NAME.test(name)) throw invalid(`Launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.'`);
+  if (!LT_NAME.test(name))
+    throw invalid(
+      `Launch template name must be between 3 and 128 characters, and may contain letters, numbers, and the following characters: - ( ) . / _.'`,
+    );
   if (findLaunchTemplate(world, { name }) !== undefined) {
     throw new SimApiError("InvalidLaunchTemplateName.AlreadyExistsException", `Launch template name already in use.`, 400);
   }
@@ -222,7 +218,11 @@ export function createLaunchTemplateVersion(world: SimWorld, params: URLSearchPa
   if (sourceText !== null && sourceText !== "") {
     base = resolveTemplateVersion(template, sourceText);
     if (base === undefined) {
-      throw new SimApiError("InvalidLaunchTemplateId.VersionNotFound", `Could not find launch template version ${sourceText} for template ${template.id}.`, 400);
+      throw new SimApiError(
+        "InvalidLaunchTemplateId.VersionNotFound",
+        `Could not find launch template version ${sourceText} for template ${template.id}.`,
+        400,
+      );
     }
   }
   if (base === undefined && [...params.keys()].every((k) => !k.startsWith("LaunchTemplateData."))) throw missing("LaunchTemplateData");
@@ -263,7 +263,12 @@ export function describeLaunchTemplates(world: SimWorld, params: URLSearchParams
     else if (name.startsWith("tag:")) found = found.filter((t) => values.includes(t.tags[name.slice(4)] ?? "\u0000"));
     else throw invalid(`The filter '${name}' is invalid`);
   }
-  return { launchTemplates: xmlList("item", found.map((t) => templateXml(world, t))) };
+  return {
+    launchTemplates: xmlList(
+      "item",
+      found.map((t) => templateXml(world, t)),
+    ),
+  };
 }
 
 export function describeLaunchTemplateVersions(world: SimWorld, params: URLSearchParams): XmlFields {
@@ -274,7 +279,11 @@ export function describeLaunchTemplateVersions(world: SimWorld, params: URLSearc
     versions = requested.map((v) => {
       const found = resolveTemplateVersion(template, v);
       if (found === undefined) {
-        throw new SimApiError("InvalidLaunchTemplateId.VersionNotFound", `Could not find launch template version ${v} for template ${template.id}.`, 400);
+        throw new SimApiError(
+          "InvalidLaunchTemplateId.VersionNotFound",
+          `Could not find launch template version ${v} for template ${template.id}.`,
+          400,
+        );
       }
       return found;
     });
@@ -286,7 +295,12 @@ export function describeLaunchTemplateVersions(world: SimWorld, params: URLSearc
     // EC2 lists the newest version first.
     versions = [...versions].sort((a, b) => b.versionNumber - a.versionNumber);
   }
-  return { launchTemplateVersionSet: xmlList("item", versions.map((v) => versionXml(world, template, v))) };
+  return {
+    launchTemplateVersionSet: xmlList(
+      "item",
+      versions.map((v) => versionXml(world, template, v)),
+    ),
+  };
 }
 
 export function modifyLaunchTemplate(world: SimWorld, params: URLSearchParams): XmlFields {
@@ -295,7 +309,11 @@ export function modifyLaunchTemplate(world: SimWorld, params: URLSearchParams): 
   if (wanted !== null && wanted !== "") {
     const version = resolveTemplateVersion(template, wanted);
     if (version === undefined) {
-      throw new SimApiError("InvalidLaunchTemplateId.VersionNotFound", `Could not find launch template version ${wanted} for template ${template.id}.`, 400);
+      throw new SimApiError(
+        "InvalidLaunchTemplateId.VersionNotFound",
+        `Could not find launch template version ${wanted} for template ${template.id}.`,
+        400,
+      );
     }
     template.defaultVersion = version.versionNumber;
   }

@@ -13,8 +13,22 @@ describe("seriesId", () => {
     const keys: SimMetricKey[] = [
       { namespace: "AWS/ELB", metricName: "RequestCount", dimensions: [] },
       { namespace: "AWS/ELB", metricName: "Latency", dimensions: [{ Name: "LoadBalancerName", Value: "shop-blue" }] },
-      { namespace: "AWS/ApplicationELB", metricName: "RequestCount", dimensions: [{ Name: "TargetGroup", Value: "tg/x" }, { Name: "LoadBalancer", Value: "app/a/1" }] },
-      { namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: [{ Name: "ClusterName", Value: "c" }, { Name: "ServiceName", Value: 'we"b\\\n' }] },
+      {
+        namespace: "AWS/ApplicationELB",
+        metricName: "RequestCount",
+        dimensions: [
+          { Name: "TargetGroup", Value: "tg/x" },
+          { Name: "LoadBalancer", Value: "app/a/1" },
+        ],
+      },
+      {
+        namespace: "AWS/ECS",
+        metricName: "CPUUtilization",
+        dimensions: [
+          { Name: "ClusterName", Value: "c" },
+          { Name: "ServiceName", Value: 'we"b\\\n' },
+        ],
+      },
     ];
     for (const key of keys) expect(seriesId(key)).toBe(reference(key));
     // The input is not reordered in place.

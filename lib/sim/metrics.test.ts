@@ -102,14 +102,23 @@ describe("MetricStore", () => {
 
   it("matches series regardless of dimension order and filters by unit", () => {
     const store = new MetricStore();
-    const a: SimMetricKey = { namespace: "AWS/ELB", metricName: "Latency", dimensions: [{ Name: "LoadBalancerName", Value: "x" }, { Name: "AvailabilityZone", Value: "eu-west-1a" }] };
+    const a: SimMetricKey = {
+      namespace: "AWS/ELB",
+      metricName: "Latency",
+      dimensions: [
+        { Name: "LoadBalancerName", Value: "x" },
+        { Name: "AvailabilityZone", Value: "eu-west-1a" },
+      ],
+    };
     const b: SimMetricKey = { ...a, dimensions: [...a.dimensions].reverse() };
     store.recordStatistics(a, T0, { sampleCount: 1, sum: 2, min: 2, max: 2 }, [2], "Seconds");
     expect(store.statistics({ key: b, startMs: T0, endMs: T0 + MIN, periodS: 60 })).toHaveLength(1);
     expect(store.statistics({ key: b, startMs: T0, endMs: T0 + MIN, periodS: 60, unit: "Seconds" })).toHaveLength(1);
     expect(store.statistics({ key: b, startMs: T0, endMs: T0 + MIN, periodS: 60, unit: "Milliseconds" })).toHaveLength(0);
     // A subset of the dimensions is another metric.
-    expect(store.statistics({ key: { ...a, dimensions: [{ Name: "LoadBalancerName", Value: "x" }] }, startMs: T0, endMs: T0 + MIN, periodS: 60 })).toHaveLength(0);
+    expect(
+      store.statistics({ key: { ...a, dimensions: [{ Name: "LoadBalancerName", Value: "x" }] }, startMs: T0, endMs: T0 + MIN, periodS: 60 }),
+    ).toHaveLength(0);
   });
 
   it("lists metrics filtered by namespace, name and dimensions", () => {

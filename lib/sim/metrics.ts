@@ -36,9 +36,7 @@ export interface StatisticSet {
 }
 
 /** A parsed statistic name: the five simple ones or a percentile pNN / pNN.NN. */
-export type ParsedStatistic =
-  | { kind: "Average" | "Sum" | "Minimum" | "Maximum" | "SampleCount" }
-  | { kind: "percentile"; percentile: number };
+export type ParsedStatistic = { kind: "Average" | "Sum" | "Minimum" | "Maximum" | "SampleCount" } | { kind: "percentile"; percentile: number };
 
 /** Statistics of one period (buckets merged). `percentile` answers pNN from the weighted samples. */
 export interface PeriodStatistics {
@@ -141,9 +139,7 @@ export function seriesId(key: SimMetricKey): string {
 }
 
 function normaliseKey(key: SimMetricKey): SimMetricKey {
-  const dims = [...key.dimensions]
-    .map((d) => ({ Name: d.Name, Value: d.Value }))
-    .sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
+  const dims = [...key.dimensions].map((d) => ({ Name: d.Name, Value: d.Value })).sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
   return { namespace: key.namespace, metricName: key.metricName, dimensions: dims };
 }
 
@@ -345,7 +341,12 @@ export class MetricStore implements SimMetricSink {
       const dims = filter.dimensions ?? [];
       const matches = dims.every((f) => k.dimensions.some((d) => d.Name === f.Name && (f.Value === undefined || d.Value === f.Value)));
       if (!matches) continue;
-      out.push({ namespace: k.namespace, metricName: k.metricName, dimensions: k.dimensions.map((d) => ({ ...d })), lastRecordedMs: series.lastRecordedMs });
+      out.push({
+        namespace: k.namespace,
+        metricName: k.metricName,
+        dimensions: k.dimensions.map((d) => ({ ...d })),
+        lastRecordedMs: series.lastRecordedMs,
+      });
     }
     out.sort((a, b) => {
       const ka = seriesId(a);

@@ -67,7 +67,9 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe("hosted zones", () => {
   it("CreateHostedZone returns the zone, a PENDING change, name servers and the apex NS/SOA", async () => {
-    const out = await r53.send(new CreateHostedZoneCommand({ Name: "example.com", CallerReference: "create-1", HostedZoneConfig: { Comment: "demo" } }));
+    const out = await r53.send(
+      new CreateHostedZoneCommand({ Name: "example.com", CallerReference: "create-1", HostedZoneConfig: { Comment: "demo" } }),
+    );
     expect(out.HostedZone?.Id).toMatch(/^\/hostedzone\/Z[A-Z0-9]+$/);
     expect(out.HostedZone?.Name).toBe("example.com.");
     expect(out.HostedZone?.Config).toEqual({ Comment: "demo", PrivateZone: false });
@@ -110,7 +112,9 @@ describe("hosted zones", () => {
 
   it("DeleteHostedZone refuses a zone with records of its own", async () => {
     const id = await newZone();
-    await change(id, [{ Action: "CREATE", ResourceRecordSet: { Name: "www.example.com", Type: "A", TTL: 300, ResourceRecords: [{ Value: "192.0.2.1" }] } }]);
+    await change(id, [
+      { Action: "CREATE", ResourceRecordSet: { Name: "www.example.com", Type: "A", TTL: 300, ResourceRecords: [{ Value: "192.0.2.1" }] } },
+    ]);
     const err = await rejection(r53.send(new DeleteHostedZoneCommand({ Id: id })));
     expect((err as Error).name).toBe("HostedZoneNotEmpty");
   });
@@ -128,7 +132,13 @@ describe("ChangeResourceRecordSets", () => {
     const out = await r53.send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: id,
-        ChangeBatch: { Comment: "blue/green", Changes: [{ Action: "CREATE", ResourceRecordSet: weighted("blue", 100, "blue.elb") }, { Action: "CREATE", ResourceRecordSet: weighted("green", 0, "green.elb") }] },
+        ChangeBatch: {
+          Comment: "blue/green",
+          Changes: [
+            { Action: "CREATE", ResourceRecordSet: weighted("blue", 100, "blue.elb") },
+            { Action: "CREATE", ResourceRecordSet: weighted("green", 0, "green.elb") },
+          ],
+        },
       }),
     );
     expect(out.ChangeInfo).toMatchObject({ Status: "PENDING", Comment: "blue/green" });
@@ -147,10 +157,19 @@ describe("ChangeResourceRecordSets", () => {
 
   it("UPSERT of both weights in one batch is applied atomically", async () => {
     const id = await newZone();
-    await change(id, [{ Action: "CREATE", ResourceRecordSet: weighted("blue", 100, "blue.elb") }, { Action: "CREATE", ResourceRecordSet: weighted("green", 0, "green.elb") }]);
-    await change(id, [{ Action: "UPSERT", ResourceRecordSet: weighted("blue", 75, "blue.elb") }, { Action: "UPSERT", ResourceRecordSet: weighted("green", 25, "green.elb") }]);
+    await change(id, [
+      { Action: "CREATE", ResourceRecordSet: weighted("blue", 100, "blue.elb") },
+      { Action: "CREATE", ResourceRecordSet: weighted("green", 0, "green.elb") },
+    ]);
+    await change(id, [
+      { Action: "UPSERT", ResourceRecordSet: weighted("blue", 75, "blue.elb") },
+      { Action: "UPSERT", ResourceRecordSet: weighted("green", 25, "green.elb") },
+    ]);
     const weights = (await records(id)).filter((r) => r.Type === "CNAME").map((r) => [r.SetIdentifier, r.Weight]);
-    expect(weights).toEqual([["blue", 75], ["green", 25]]);
+    expect(weights).toEqual([
+      ["blue", 75],
+      ["green", 25],
+    ]);
   });
 
   it("rejects weight 256 with InvalidChangeBatch and changes nothing", async () => {
@@ -160,7 +179,12 @@ describe("ChangeResourceRecordSets", () => {
       r53.send(
         new ChangeResourceRecordSetsCommand({
           HostedZoneId: id,
-          ChangeBatch: { Changes: [{ Action: "UPSERT", ResourceRecordSet: weighted("blue", 0, "blue.elb") }, { Action: "CREATE", ResourceRecordSet: weighted("green", 256, "green.elb") }] },
+          ChangeBatch: {
+            Changes: [
+              { Action: "UPSERT", ResourceRecordSet: weighted("blue", 0, "blue.elb") },
+              { Action: "CREATE", ResourceRecordSet: weighted("green", 256, "green.elb") },
+            ],
+          },
         }),
       ),
     );
@@ -194,7 +218,12 @@ describe("ChangeResourceRecordSets", () => {
       "[Tried to delete resource record set [name='shop.example.com.', type='CNAME', set-identifier='green'] but it was not found]",
     );
 
-    const multi: ResourceRecordSet = { Name: "m.example.com", Type: "A", TTL: 300, ResourceRecords: [{ Value: "192.0.2.1" }, { Value: "192.0.2.2" }] };
+    const multi: ResourceRecordSet = {
+      Name: "m.example.com",
+      Type: "A",
+      TTL: 300,
+      ResourceRecords: [{ Value: "192.0.2.1" }, { Value: "192.0.2.2" }],
+    };
     await change(id, [{ Action: "CREATE", ResourceRecordSet: multi }]);
     await change(id, [{ Action: "DELETE", ResourceRecordSet: { ...multi, ResourceRecords: [{ Value: "192.0.2.2" }, { Value: "192.0.2.1" }] } }]);
     expect((await records(id)).some((r) => r.Name === "m.example.com.")).toBe(false);
@@ -230,25 +259,42 @@ describe("ChangeResourceRecordSets", () => {
       change(id, [
         {
           Action: "CREATE",
-          ResourceRecordSet: { Name: "alias.example.com", Type: "A", TTL: 60, AliasTarget: { HostedZoneId: id, DNSName: "shop.example.com", EvaluateTargetHealth: false } },
+          ResourceRecordSet: {
+            Name: "alias.example.com",
+            Type: "A",
+            TTL: 60,
+            AliasTarget: { HostedZoneId: id, DNSName: "shop.example.com", EvaluateTargetHealth: false },
+          },
         },
       ]),
     );
     expect(aliasWithTtl).toBeInstanceOf(InvalidChangeBatch);
 
-    const noSetId = await rejection(change(id, [{ Action: "CREATE", ResourceRecordSet: { Name: "w.example.com", Type: "A", Weight: 10, TTL: 60, ResourceRecords: [{ Value: "192.0.2.9" }] } }]));
+    const noSetId = await rejection(
+      change(id, [
+        { Action: "CREATE", ResourceRecordSet: { Name: "w.example.com", Type: "A", Weight: 10, TTL: 60, ResourceRecords: [{ Value: "192.0.2.9" }] } },
+      ]),
+    );
     expect(noSetId).toBeInstanceOf(InvalidInput);
 
-    const mixed = await rejection(change(id, [{ Action: "CREATE", ResourceRecordSet: { Name: "shop.example.com", Type: "CNAME", TTL: 60, ResourceRecords: [{ Value: "x.elb" }] } }]));
+    const mixed = await rejection(
+      change(id, [
+        { Action: "CREATE", ResourceRecordSet: { Name: "shop.example.com", Type: "CNAME", TTL: 60, ResourceRecords: [{ Value: "x.elb" }] } },
+      ]),
+    );
     expect(mixed).toBeInstanceOf(InvalidChangeBatch);
 
-    const outside = await rejection(change(id, [{ Action: "CREATE", ResourceRecordSet: { Name: "www.other.org", Type: "A", TTL: 60, ResourceRecords: [{ Value: "192.0.2.9" }] } }]));
+    const outside = await rejection(
+      change(id, [{ Action: "CREATE", ResourceRecordSet: { Name: "www.other.org", Type: "A", TTL: 60, ResourceRecords: [{ Value: "192.0.2.9" }] } }]),
+    );
     expect(outside).toBeInstanceOf(InvalidChangeBatch);
   });
 
   it("alias records: created without TTL, listed with their target, DELETE matched on the target", async () => {
     const id = await newZone();
-    await change(id, [{ Action: "CREATE", ResourceRecordSet: { Name: "www.example.com", Type: "A", TTL: 300, ResourceRecords: [{ Value: "192.0.2.1" }] } }]);
+    await change(id, [
+      { Action: "CREATE", ResourceRecordSet: { Name: "www.example.com", Type: "A", TTL: 300, ResourceRecords: [{ Value: "192.0.2.1" }] } },
+    ]);
     const alias: ResourceRecordSet = {
       Name: "apex.example.com",
       Type: "A",
@@ -260,12 +306,24 @@ describe("ChangeResourceRecordSets", () => {
     const listed = (await records(id)).find((r) => r.Name === "apex.example.com.");
     expect(listed?.AliasTarget).toEqual({ HostedZoneId: id.replace("/hostedzone/", ""), DNSName: "www.example.com.", EvaluateTargetHealth: true });
     expect(listed?.TTL).toBeUndefined();
-    const wrong = await rejection(change(id, [{ Action: "DELETE", ResourceRecordSet: { ...alias, AliasTarget: { HostedZoneId: id, DNSName: "www.example.com", EvaluateTargetHealth: false } } }]));
+    const wrong = await rejection(
+      change(id, [
+        {
+          Action: "DELETE",
+          ResourceRecordSet: { ...alias, AliasTarget: { HostedZoneId: id, DNSName: "www.example.com", EvaluateTargetHealth: false } },
+        },
+      ]),
+    );
     expect(wrong).toBeInstanceOf(InvalidChangeBatch);
     await change(id, [{ Action: "DELETE", ResourceRecordSet: alias }]);
 
     const missingTarget = await rejection(
-      change(id, [{ Action: "CREATE", ResourceRecordSet: { ...alias, AliasTarget: { HostedZoneId: id, DNSName: "nothing.example.com", EvaluateTargetHealth: false } } }]),
+      change(id, [
+        {
+          Action: "CREATE",
+          ResourceRecordSet: { ...alias, AliasTarget: { HostedZoneId: id, DNSName: "nothing.example.com", EvaluateTargetHealth: false } },
+        },
+      ]),
     );
     expect(missingTarget).toBeInstanceOf(InvalidChangeBatch);
   });
@@ -306,13 +364,28 @@ describe("ChangeResourceRecordSets", () => {
   it("answers PriorRequestNotComplete while the zone is still processing the previous batch", async () => {
     const id = await newZone();
     const once = new Route53Client({ ...range.clientConfig, maxAttempts: 1 });
-    await once.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: id, ChangeBatch: { Changes: [{ Action: "CREATE", ResourceRecordSet: weighted("blue", 100, "b") }] } }));
+    await once.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: id,
+        ChangeBatch: { Changes: [{ Action: "CREATE", ResourceRecordSet: weighted("blue", 100, "b") }] },
+      }),
+    );
     const err = await rejection(
-      once.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: id, ChangeBatch: { Changes: [{ Action: "UPSERT", ResourceRecordSet: weighted("blue", 50, "b") }] } })),
+      once.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: id,
+          ChangeBatch: { Changes: [{ Action: "UPSERT", ResourceRecordSet: weighted("blue", 50, "b") }] },
+        }),
+      ),
     );
     expect(err).toBeInstanceOf(PriorRequestNotComplete);
     range.tick(1_000);
-    const ok = await once.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: id, ChangeBatch: { Changes: [{ Action: "UPSERT", ResourceRecordSet: weighted("blue", 50, "b") }] } }));
+    const ok = await once.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: id,
+        ChangeBatch: { Changes: [{ Action: "UPSERT", ResourceRecordSet: weighted("blue", 50, "b") }] },
+      }),
+    );
     expect(ok.ChangeInfo?.Status).toBe("PENDING");
     once.destroy();
   });

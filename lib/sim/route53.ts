@@ -6,16 +6,7 @@
 import { SimApiError } from "./errors";
 import type { SimHttpRequest, SimHttpResponse } from "./http";
 import { changeId, hostedZoneId, requestId } from "./ids";
-import {
-  isRecord,
-  isoTime,
-  parseXmlBody,
-  renderXmlDocument,
-  xmlList,
-  xmlResponse,
-  type XmlFields,
-  type XmlValue,
-} from "./query";
+import { isRecord, isoTime, parseXmlBody, renderXmlDocument, xmlList, xmlResponse, type XmlFields, type XmlValue } from "./query";
 import type { SimChange, SimHostedZone, SimRecordSet } from "./state";
 import { changeStatus, drawPrng, scaled, type RangeWorld } from "./world";
 
@@ -33,7 +24,23 @@ export const ELB_CANONICAL_ZONE_IDS: Readonly<Record<string, string>> = {
 };
 
 const RECORD_TYPES = new Set([
-  "A", "AAAA", "CAA", "CNAME", "DS", "HTTPS", "MX", "NAPTR", "NS", "PTR", "SOA", "SPF", "SRV", "SSHFP", "SVCB", "TLSA", "TXT",
+  "A",
+  "AAAA",
+  "CAA",
+  "CNAME",
+  "DS",
+  "HTTPS",
+  "MX",
+  "NAPTR",
+  "NS",
+  "PTR",
+  "SOA",
+  "SPF",
+  "SRV",
+  "SSHFP",
+  "SVCB",
+  "TLSA",
+  "TXT",
 ]);
 const MAX_ITEMS = 300;
 const MAX_WEIGHTED_SETS = 100;
@@ -256,11 +263,7 @@ function createHostedZone(world: RangeWorld, req: SimHttpRequest, rid: string): 
   }
   for (const zone of world.zones.values()) {
     if (zone.callerReference === callerReference) {
-      throw new SimApiError(
-        "HostedZoneAlreadyExists",
-        `A hosted zone has already been created with the specified caller reference.`,
-        409,
-      );
+      throw new SimApiError("HostedZoneAlreadyExists", `A hosted zone has already been created with the specified caller reference.`, 409);
     }
   }
   const config = child(body, "HostedZoneConfig");
@@ -346,7 +349,10 @@ function deleteHostedZone(world: RangeWorld, id: string, rid: string): SimHttpRe
 // Record sets: listing
 
 function reversedLabels(name: string): string[] {
-  return name.split(".").filter((l) => l !== "").reverse();
+  return name
+    .split(".")
+    .filter((l) => l !== "")
+    .reverse();
 }
 
 function compareNames(a: string, b: string): number {
@@ -572,7 +578,8 @@ function aliasTargetProblem(world: RangeWorld, r: SimRecordSet): string | undefi
     const bare = target.DNSName.replace(/^dualstack\./, "");
     // Classic load balancers and ALBs share the region's ELB hosted zone.
     const found = [...world.loadBalancers.values(), ...(world.albs?.values() ?? [])].some((lb) => normalizeName(lb.dnsName) === bare);
-    if (!found) return `Tried to create an alias that targets ${target.DNSName}, type ${r.Type} in zone ${target.HostedZoneId}, but the alias target name does not lie within the target zone`;
+    if (!found)
+      return `Tried to create an alias that targets ${target.DNSName}, type ${r.Type} in zone ${target.HostedZoneId}, but the alias target name does not lie within the target zone`;
     return undefined;
   }
   const targetZone = world.zones.get(target.HostedZoneId);
@@ -633,8 +640,10 @@ export function applyChangeBatch(world: RangeWorld, zone: SimHostedZone, changes
   let records = zone.records.map((r) => structuredClone(r));
   const totalRecords = changes.reduce((n, c) => n + (c.record.ResourceRecords?.length ?? 0), 0);
   const totalChars = changes.reduce((n, c) => n + (c.record.ResourceRecords ?? []).reduce((m, v) => m + v.Value.length, 0), 0);
-  if (totalRecords > MAX_RECORDS_PER_REQUEST) problems.push(`Number of records in the request (${totalRecords}) exceeds the limit of ${MAX_RECORDS_PER_REQUEST}.`);
-  if (totalChars > MAX_VALUE_CHARS_PER_REQUEST) problems.push(`Number of characters in the request values (${totalChars}) exceeds the limit of ${MAX_VALUE_CHARS_PER_REQUEST}.`);
+  if (totalRecords > MAX_RECORDS_PER_REQUEST)
+    problems.push(`Number of records in the request (${totalRecords}) exceeds the limit of ${MAX_RECORDS_PER_REQUEST}.`);
+  if (totalChars > MAX_VALUE_CHARS_PER_REQUEST)
+    problems.push(`Number of characters in the request values (${totalChars}) exceeds the limit of ${MAX_VALUE_CHARS_PER_REQUEST}.`);
 
   for (const change of changes) {
     const r = change.record;
@@ -651,7 +660,11 @@ export function applyChangeBatch(world: RangeWorld, zone: SimHostedZone, changes
       } else if (!recordsMatch(current, r)) {
         problems.push(`Tried to delete resource record set ${label(r)} but the values provided do not match the current values`);
       } else if (isApexDefault(zone, current)) {
-        problems.push(current.Type === "SOA" ? "A HostedZone must contain exactly one SOA record." : "A HostedZone must contain at least one NS record for the zone itself.");
+        problems.push(
+          current.Type === "SOA"
+            ? "A HostedZone must contain exactly one SOA record."
+            : "A HostedZone must contain at least one NS record for the zone itself.",
+        );
       } else {
         records = records.filter((_, i) => i !== index);
       }
@@ -679,11 +692,7 @@ export function applyChangeBatch(world: RangeWorld, zone: SimHostedZone, changes
 function changeResourceRecordSets(world: RangeWorld, id: string, req: SimHttpRequest, rid: string): SimHttpResponse {
   const zone = findZone(world, id);
   if (world.nowMs < zone.busyUntilMs) {
-    throw new SimApiError(
-      "PriorRequestNotComplete",
-      "The request was rejected because Route 53 was still processing a prior request.",
-      400,
-    );
+    throw new SimApiError("PriorRequestNotComplete", "The request was rejected because Route 53 was still processing a prior request.", 400);
   }
   const batch = parseChangeBatch(req);
   zone.records = applyChangeBatch(world, zone, batch.changes);

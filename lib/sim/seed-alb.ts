@@ -55,7 +55,13 @@ function required<T>(value: T | undefined, what: string): T {
 async function createAlb(c: Clients, name: string): Promise<string> {
   const zones = [`${c.region}a`, `${c.region}b`, `${c.region}c`];
   const out = await c.elbv2.send(
-    new CreateLoadBalancerCommand({ Name: name, Type: "application", Scheme: "internet-facing", Subnets: zones.map(subnetOf), Tags: [{ Key: "teal:app", Value: name }] }),
+    new CreateLoadBalancerCommand({
+      Name: name,
+      Type: "application",
+      Scheme: "internet-facing",
+      Subnets: zones.map(subnetOf),
+      Tags: [{ Key: "teal:app", Value: name }],
+    }),
   );
   return required(out.LoadBalancers?.[0]?.LoadBalancerArn, `CreateLoadBalancer ${name}`);
 }
@@ -164,7 +170,12 @@ async function seedOrders(c: Clients): Promise<AlbDemo["orders"]> {
   const loadBalancerArn = await createAlb(c, "orders-alb");
   const targetGroupArn = await createTargetGroup(c, "orders-tg", "ip", ORDERS_PORT);
   const listener = await c.elbv2.send(
-    new CreateListenerCommand({ LoadBalancerArn: loadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: [{ Type: "forward", TargetGroupArn: targetGroupArn }] }),
+    new CreateListenerCommand({
+      LoadBalancerArn: loadBalancerArn,
+      Protocol: "HTTP",
+      Port: 80,
+      DefaultActions: [{ Type: "forward", TargetGroupArn: targetGroupArn }],
+    }),
   );
   const listenerArn = required(listener.Listeners?.[0]?.ListenerArn, "CreateListener orders-alb");
   const services = {
@@ -179,7 +190,9 @@ async function seedOrders(c: Clients): Promise<AlbDemo["orders"]> {
         taskDefinition: s.taskDefinition,
         desiredCount: s.desiredCount,
         launchType: "FARGATE",
-        networkConfiguration: { awsvpcConfiguration: { subnets: [`${c.region}a`, `${c.region}b`, `${c.region}c`].map(subnetOf), assignPublicIp: "DISABLED" } },
+        networkConfiguration: {
+          awsvpcConfiguration: { subnets: [`${c.region}a`, `${c.region}b`, `${c.region}c`].map(subnetOf), assignPublicIp: "DISABLED" },
+        },
         // Both colours register into the one target group: the ALB spreads requests over all its tasks.
         loadBalancers: [{ targetGroupArn, containerName: "orders", containerPort: ORDERS_PORT }],
         healthCheckGracePeriodSeconds: 30,

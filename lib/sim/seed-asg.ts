@@ -7,11 +7,7 @@
  * - search-api (launch-swap, launch template): group search-api on template search-api version 1
  *   (v41) behind search-lb; version 2 (v42) created and waiting.
  */
-import {
-  AutoScalingClient,
-  CreateAutoScalingGroupCommand,
-  CreateLaunchConfigurationCommand,
-} from "@aws-sdk/client-auto-scaling";
+import { AutoScalingClient, CreateAutoScalingGroupCommand, CreateLaunchConfigurationCommand } from "@aws-sdk/client-auto-scaling";
 import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, EC2Client } from "@aws-sdk/client-ec2";
 import {
   ConfigureHealthCheckCommand,

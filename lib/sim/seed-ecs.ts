@@ -28,7 +28,13 @@ import {
   ElasticLoadBalancingV2Client,
   type LoadBalancer,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, ListHostedZonesCommand, Route53Client, type Change } from "@aws-sdk/client-route-53";
+import {
+  ChangeResourceRecordSetsCommand,
+  CreateHostedZoneCommand,
+  ListHostedZonesCommand,
+  Route53Client,
+  type Change,
+} from "@aws-sdk/client-route-53";
 import { DEFAULT_VPC_ID, subnetOf } from "./ec2";
 
 export const ECS_DEMO_CLUSTER = "prod";
@@ -40,7 +46,10 @@ export interface EcsDemo {
   profile: {
     hostedZoneId: string;
     recordName: string;
-    services: Record<"blue" | "green", { service: string; loadBalancer: string; targetGroupArn: string; taskDefinition: string; desiredCount: number }>;
+    services: Record<
+      "blue" | "green",
+      { service: string; loadBalancer: string; targetGroupArn: string; taskDefinition: string; desiredCount: number }
+    >;
   };
   notifications: { service: string; loadBalancer: string; targetGroupArn: string; taskDefinitions: Record<"v40" | "v41" | "v42", string> };
   /** The weighted alias records of profile.example.com. (written, or left to the caller with `deferRecords`). */
@@ -92,9 +101,7 @@ async function registerFamily(c: Clients, family: string, upTo: number, keep: Re
   const retired: string[] = [];
   for (let rev = 1; rev <= upTo; rev++) {
     const version = keep[rev] ?? `v${rev}`;
-    const out = await c.ecs.send(
-      new RegisterTaskDefinitionCommand(taskDefinitionInput(family, version, c.region)),
-    );
+    const out = await c.ecs.send(new RegisterTaskDefinitionCommand(taskDefinitionInput(family, version, c.region)));
     const arn = out.taskDefinition?.taskDefinitionArn;
     if (arn === undefined) throw new Error(`RegisterTaskDefinition ${family} returned no ARN`);
     const short = arn.slice(arn.lastIndexOf("/") + 1);
@@ -125,17 +132,35 @@ async function albWithTargetGroup(c: Clients, name: string, tgName: string): Pro
   const targetGroupArn = tg.TargetGroups?.[0]?.TargetGroupArn;
   if (targetGroupArn === undefined) throw new Error(`CreateTargetGroup ${tgName} returned no ARN`);
   const created = await c.elbv2.send(
-    new CreateLoadBalancerCommand({ Name: name, Type: "application", Scheme: "internet-facing", Subnets: zones.map(subnetOf), Tags: [{ Key: "teal:app", Value: name }] }),
+    new CreateLoadBalancerCommand({
+      Name: name,
+      Type: "application",
+      Scheme: "internet-facing",
+      Subnets: zones.map(subnetOf),
+      Tags: [{ Key: "teal:app", Value: name }],
+    }),
   );
   const alb = created.LoadBalancers?.[0];
   if (alb?.LoadBalancerArn === undefined) throw new Error(`CreateLoadBalancer ${name} returned no ARN`);
   await c.elbv2.send(
-    new CreateListenerCommand({ LoadBalancerArn: alb.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: [{ Type: "forward", TargetGroupArn: targetGroupArn }] }),
+    new CreateListenerCommand({
+      LoadBalancerArn: alb.LoadBalancerArn,
+      Protocol: "HTTP",
+      Port: 80,
+      DefaultActions: [{ Type: "forward", TargetGroupArn: targetGroupArn }],
+    }),
   );
   return { alb, targetGroupArn };
 }
 
-async function createService(c: Clients, name: string, taskDefinition: string, desiredCount: number, targetGroupArn: string, container: string): Promise<void> {
+async function createService(
+  c: Clients,
+  name: string,
+  taskDefinition: string,
+  desiredCount: number,
+  targetGroupArn: string,
+  container: string,
+): Promise<void> {
   await c.ecs.send(
     new CreateServiceCommand({
       cluster: ECS_DEMO_CLUSTER,
@@ -143,7 +168,9 @@ async function createService(c: Clients, name: string, taskDefinition: string, d
       taskDefinition,
       desiredCount,
       launchType: "FARGATE",
-      networkConfiguration: { awsvpcConfiguration: { subnets: [`${c.region}a`, `${c.region}b`, `${c.region}c`].map(subnetOf), assignPublicIp: "DISABLED" } },
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: [`${c.region}a`, `${c.region}b`, `${c.region}c`].map(subnetOf), assignPublicIp: "DISABLED" },
+      },
       loadBalancers: [{ targetGroupArn, containerName: container, containerPort: PORT }],
       healthCheckGracePeriodSeconds: 30,
       deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
@@ -195,12 +222,19 @@ export async function seedEcs(endpointUrl: string, region = "us-east-1", opts: S
         Type: "A",
         SetIdentifier: color,
         Weight: color === "blue" ? 100 : 0,
-        AliasTarget: { HostedZoneId: albs[color].CanonicalHostedZoneId ?? "", DNSName: `dualstack.${albs[color].DNSName ?? ""}`, EvaluateTargetHealth: true },
+        AliasTarget: {
+          HostedZoneId: albs[color].CanonicalHostedZoneId ?? "",
+          DNSName: `dualstack.${albs[color].DNSName ?? ""}`,
+          EvaluateTargetHealth: true,
+        },
       },
     }));
     if (!opts.deferRecords) {
       await c.route53.send(
-        new ChangeResourceRecordSetsCommand({ HostedZoneId: hostedZoneId, ChangeBatch: { Comment: "Teal demo: profile.example.com on blue", Changes: recordChanges } }),
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: hostedZoneId,
+          ChangeBatch: { Comment: "Teal demo: profile.example.com on blue", Changes: recordChanges },
+        }),
       );
     }
 
@@ -231,9 +265,7 @@ export async function seedEcs(endpointUrl: string, region = "us-east-1", opts: S
 export async function registerDemoRevision(endpointUrl: string, family: string, version: string, region = "us-east-1"): Promise<string> {
   const ecs = new ECSClient({ endpoint: endpointUrl, region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } });
   try {
-    const out = await ecs.send(
-      new RegisterTaskDefinitionCommand(taskDefinitionInput(family, version, region)),
-    );
+    const out = await ecs.send(new RegisterTaskDefinitionCommand(taskDefinitionInput(family, version, region)));
     const arn = out.taskDefinition?.taskDefinitionArn;
     if (arn === undefined) throw new Error(`RegisterTaskDefinition ${family} returned no ARN`);
     return arn.slice(arn.lastIndexOf("/") + 1);

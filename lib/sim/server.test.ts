@@ -54,7 +54,14 @@ function metricDataCall(): GetMetricDataCommand {
     StartTime: new Date(end.getTime() - 3_600_000),
     EndTime: end,
     MetricDataQueries: [
-      { Id: "q", MetricStat: { Metric: { Namespace: "AWS/ELB", MetricName: "RequestCount", Dimensions: [{ Name: "LoadBalancerName", Value: "x" }] }, Period: 60, Stat: "Sum" } },
+      {
+        Id: "q",
+        MetricStat: {
+          Metric: { Namespace: "AWS/ELB", MetricName: "RequestCount", Dimensions: [{ Name: "LoadBalancerName", Value: "x" }] },
+          Period: 60,
+          Stat: "Sum",
+        },
+      },
     ],
   });
 }
@@ -128,7 +135,11 @@ describe("routing", () => {
     expect(await lbs.text()).toContain("<DescribeLoadBalancersResponse");
 
     const ec2Text = await (
-      await fetch(range.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "Action=DescribeInstances&Version=2016-11-15" })
+      await fetch(range.url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "Action=DescribeInstances&Version=2016-11-15",
+      })
     ).text();
     expect(ec2Text).toContain("<DescribeInstancesResponse");
 

@@ -284,7 +284,14 @@ async function handleRequest(ctx: RangeContext, req: SimHttpRequest): Promise<Si
 }
 
 /** Advance, throttling and injected faults, then the service's handler; records the request. */
-function applyRequest(ctx: RangeContext, service: ServiceName, operation: string, req: SimHttpRequest, faults: ResolvedFaults, receivedAtMs: number): SimHttpResponse {
+function applyRequest(
+  ctx: RangeContext,
+  service: ServiceName,
+  operation: string,
+  req: SimHttpRequest,
+  faults: ResolvedFaults,
+  receivedAtMs: number,
+): SimHttpResponse {
   const { world } = ctx;
   const started = performance.now();
   let response: SimHttpResponse;

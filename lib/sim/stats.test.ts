@@ -1,6 +1,15 @@
 import { CreateHostedZoneCommand, ListHostedZonesCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createStats, isMutatingOperation, RECENT_REQUESTS, recordRequest, resetStats, statsView, type RangeStats, type RequestRecord } from "./stats";
+import {
+  createStats,
+  isMutatingOperation,
+  RECENT_REQUESTS,
+  recordRequest,
+  resetStats,
+  statsView,
+  type RangeStats,
+  type RequestRecord,
+} from "./stats";
 import { startTestRange, type TestRange } from "./testing";
 
 describe("isMutatingOperation", () => {

@@ -158,13 +158,21 @@ interface OperationView {
 }
 
 /** The statistics as the control API answers them: percentiles instead of the raw samples, the latest requests oldest first. */
-export function statsView(stats: RangeStats): Omit<RangeStats, "services"> & { services: Record<string, OperationView & { operations: Record<string, OperationView> }> } {
+export function statsView(
+  stats: RangeStats,
+): Omit<RangeStats, "services"> & { services: Record<string, OperationView & { operations: Record<string, OperationView> }> } {
   const services: Record<string, OperationView & { operations: Record<string, OperationView> }> = {};
   for (const [name, svc] of Object.entries(stats.services)) {
     const operations: Record<string, OperationView> = {};
     for (const [opName, op] of Object.entries(svc.operations)) {
       const samples = op.recentMs ?? [];
-      operations[opName] = { count: op.count, processingMs: op.processingMs, maxMs: op.maxMs, p50Ms: percentile(samples, 50), p99Ms: percentile(samples, 99) };
+      operations[opName] = {
+        count: op.count,
+        processingMs: op.processingMs,
+        maxMs: op.maxMs,
+        p50Ms: percentile(samples, 50),
+        p99Ms: percentile(samples, 99),
+      };
     }
     services[name] = { count: svc.count, processingMs: svc.processingMs, maxMs: svc.maxMs, operations };
   }

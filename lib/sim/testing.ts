@@ -24,7 +24,11 @@ export interface TestRange extends RunningRange {
  * Starts a range on 127.0.0.1 and a free port, with a manual clock starting at `startMs`. `seed`
  * seeds its ids and fault dice (the same seed, the same run).
  */
-export async function startTestRange(config: Partial<SimConfig> = {}, startMs = Date.UTC(2026, 0, 1, 12), seed: number | string = "test"): Promise<TestRange> {
+export async function startTestRange(
+  config: Partial<SimConfig> = {},
+  startMs = Date.UTC(2026, 0, 1, 12),
+  seed: number | string = "test",
+): Promise<TestRange> {
   let clock = startMs;
   const range = await startRange({
     port: 0,

@@ -58,12 +58,24 @@ async function alb(name: string): Promise<{ arn: string; dnsName: string; dim: s
 async function groupWithInstance(version: string): Promise<{ arn: string; dim: string; instanceId: string }> {
   counter += 1;
   const out = await elbv2.send(
-    new CreateTargetGroupCommand({ Name: `tg-${version}-${counter}`, Protocol: "HTTP", Port: 80, VpcId: DEFAULT_VPC_ID, HealthCheckIntervalSeconds: 10 }),
+    new CreateTargetGroupCommand({
+      Name: `tg-${version}-${counter}`,
+      Protocol: "HTTP",
+      Port: 80,
+      VpcId: DEFAULT_VPC_ID,
+      HealthCheckIntervalSeconds: 10,
+    }),
   );
   const arn = out.TargetGroups?.[0]?.TargetGroupArn;
   if (arn === undefined) throw new Error("no target group");
   const run = await ec2.send(
-    new RunInstancesCommand({ ImageId: "ami-1", InstanceType: "t3.micro", MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: version }] }] }),
+    new RunInstancesCommand({
+      ImageId: "ami-1",
+      InstanceType: "t3.micro",
+      MinCount: 1,
+      MaxCount: 1,
+      TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: version }] }],
+    }),
   );
   const instanceId = run.Instances?.[0]?.InstanceId;
   if (instanceId === undefined) throw new Error("no instance");
@@ -90,7 +102,12 @@ function weights(blue: string, b: number, green: string, g: number, stickyS?: nu
 function metric(metricName: string, dims: { Name: string; Value: string }[], fromMs: number, toMs: number, stat = "Sum"): number | undefined {
   const parsed = parseStatistic(stat);
   if (parsed === undefined) throw new Error(stat);
-  const points = range.metrics.statistics({ key: { namespace: "AWS/ApplicationELB", metricName, dimensions: dims }, startMs: fromMs, endMs: toMs, periodS: 60 });
+  const points = range.metrics.statistics({
+    key: { namespace: "AWS/ApplicationELB", metricName, dimensions: dims },
+    startMs: fromMs,
+    endMs: toMs,
+    periodS: 60,
+  });
   if (points.length === 0) return undefined;
   if (stat === "Sum") return points.reduce((s, p) => s + p.sum, 0);
   if (stat === "Average") return points.reduce((s, p) => s + p.sum, 0) / points.reduce((s, p) => s + p.sampleCount, 0);
@@ -116,12 +133,19 @@ function nextMinute(): number {
 }
 
 /** ALB with blue (100) and green (0) groups whose targets are healthy and traffic flows. */
-async function blueGreen(stickyS?: number): Promise<{ lb: Awaited<ReturnType<typeof alb>>; blue: Awaited<ReturnType<typeof groupWithInstance>>; green: Awaited<ReturnType<typeof groupWithInstance>>; listener: string }> {
+async function blueGreen(stickyS?: number): Promise<{
+  lb: Awaited<ReturnType<typeof alb>>;
+  blue: Awaited<ReturnType<typeof groupWithInstance>>;
+  green: Awaited<ReturnType<typeof groupWithInstance>>;
+  listener: string;
+}> {
   counter += 1;
   const lb = await alb(`shop-${counter}`);
   const blue = await groupWithInstance("v41");
   const green = await groupWithInstance("v42");
-  const out = await elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.arn, Protocol: "HTTP", Port: 80, DefaultActions: weights(blue.arn, 100, green.arn, 0, stickyS) }));
+  const out = await elbv2.send(
+    new CreateListenerCommand({ LoadBalancerArn: lb.arn, Protocol: "HTTP", Port: 80, DefaultActions: weights(blue.arn, 100, green.arn, 0, stickyS) }),
+  );
   const listener = out.Listeners?.[0]?.ListenerArn;
   if (listener === undefined) throw new Error("no listener");
   wait(60_000);
@@ -133,7 +157,14 @@ describe("ALB traffic", () => {
     counter += 1;
     const lb = await alb(`hc-${counter}`);
     const tg = await groupWithInstance("v1");
-    await elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb.arn, Protocol: "HTTP", Port: 80, DefaultActions: [{ Type: "forward", TargetGroupArn: tg.arn }] }));
+    await elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lb.arn,
+        Protocol: "HTTP",
+        Port: 80,
+        DefaultActions: [{ Type: "forward", TargetGroupArn: tg.arn }],
+      }),
+    );
     const state = async (): Promise<string | undefined> =>
       (await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.arn }))).TargetHealthDescriptions?.[0]?.TargetHealth?.State;
     expect(await state()).toBe("initial");
@@ -177,7 +208,9 @@ describe("ALB traffic", () => {
 
   it("keeps sticky clients on their group: a 0/100 flip lags with stickiness, not without", async () => {
     const sticky = await blueGreen(600);
-    await elbv2.send(new ModifyListenerCommand({ ListenerArn: sticky.listener, DefaultActions: weights(sticky.blue.arn, 0, sticky.green.arn, 100, 600) }));
+    await elbv2.send(
+      new ModifyListenerCommand({ ListenerArn: sticky.listener, DefaultActions: weights(sticky.blue.arn, 0, sticky.green.arn, 100, 600) }),
+    );
     wait(3_000);
     const from = nextMinute();
     wait(from - range.nowMs() + 60_000);
@@ -219,7 +252,14 @@ describe("ALB traffic", () => {
     const empty = await elbv2.send(new CreateTargetGroupCommand({ Name: `empty-${counter}`, Protocol: "HTTP", Port: 80, VpcId: DEFAULT_VPC_ID }));
     const emptyArn = empty.TargetGroups?.[0]?.TargetGroupArn ?? "";
     const lonely = await alb(`lonely-${counter}`);
-    await elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lonely.arn, Protocol: "HTTP", Port: 80, DefaultActions: [{ Type: "forward", TargetGroupArn: emptyArn }] }));
+    await elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lonely.arn,
+        Protocol: "HTTP",
+        Port: 80,
+        DefaultActions: [{ Type: "forward", TargetGroupArn: emptyArn }],
+      }),
+    );
     wait(31_000);
     const f2 = nextMinute();
     wait(f2 - range.nowMs() + 60_000);
@@ -255,7 +295,12 @@ describe("ALB traffic", () => {
           AliasTarget: { HostedZoneId: "Z35SXDOTRQ7X7K", DNSName: `dualstack.${dnsName}`, EvaluateTargetHealth: true },
         },
       });
-      await r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: [alias("a", a.lb.dnsName, 3), alias("b", b.lb.dnsName, 1)] } }));
+      await r53.send(
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: zoneId,
+          ChangeBatch: { Changes: [alias("a", a.lb.dnsName, 3), alias("b", b.lb.dnsName, 1)] },
+        }),
+      );
       wait(60_000);
       const from = nextMinute();
       wait(from - range.nowMs() + 10 * 60_000);

@@ -23,7 +23,17 @@
 import { routableTargets } from "./elbv2-targets";
 import type { MetricStore, StatisticSet } from "./metrics";
 import type { Prng } from "./prng";
-import type { SimApplicationLoadBalancer, SimListener, SimListenerAction, SimMetricKey, SimRule, SimTarget, SimTargetGroup, SimVersionProfile, SimWorld } from "./state";
+import type {
+  SimApplicationLoadBalancer,
+  SimListener,
+  SimListenerAction,
+  SimMetricKey,
+  SimRule,
+  SimTarget,
+  SimTargetGroup,
+  SimVersionProfile,
+  SimWorld,
+} from "./state";
 
 const NAMESPACE = "AWS/ApplicationELB";
 const LATENCY_SAMPLES_PER_TARGET = 16;
@@ -83,7 +93,13 @@ export function albHealthy(world: SimWorld, alb: SimApplicationLoadBalancer): bo
 }
 
 function wildcard(pattern: string, text: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
   return re.test(text);
 }
 
@@ -127,7 +143,19 @@ interface Counters {
 }
 
 function newCounters(): Counters {
-  return { requests: 0, target2xx: 0, target5xx: 0, elb3xx: 0, elb4xx: 0, elb5xx: 0, elb502: 0, elb503: 0, elb504: 0, connectionErrors: 0, latency: [] };
+  return {
+    requests: 0,
+    target2xx: 0,
+    target5xx: 0,
+    elb3xx: 0,
+    elb4xx: 0,
+    elb5xx: 0,
+    elb502: 0,
+    elb503: 0,
+    elb504: 0,
+    connectionErrors: 0,
+    latency: [],
+  };
 }
 
 function binomial(prng: Prng, n: number, p: number): number {
@@ -194,7 +222,13 @@ function backendOf(world: SimWorld, tg: SimTargetGroup, target: SimTarget): { pr
 }
 
 /** Target-group shares for a forward action, moved toward the weights with the stickiness lag. */
-function forwardShares(world: SimWorld, state: AlbTrafficState, rule: SimRule, action: Extract<SimListenerAction, { type: "forward" }>, stepS: number): Map<string, number> {
+function forwardShares(
+  world: SimWorld,
+  state: AlbTrafficState,
+  rule: SimRule,
+  action: Extract<SimListenerAction, { type: "forward" }>,
+  stepS: number,
+): Map<string, number> {
   const total = action.targetGroups.reduce((s, g) => s + g.weight, 0);
   const target = new Map(action.targetGroups.map((g) => [g.targetGroupArn, total > 0 ? g.weight / total : 0]));
   const previous = state.shares.get(rule.arn);
@@ -265,7 +299,10 @@ function serveTargetGroup(world: SimWorld, state: AlbTrafficState, prng: Prng, t
     c.elb503 += n;
     return c;
   }
-  const per = splitInteger(n, targets.map(() => 1));
+  const per = splitInteger(
+    n,
+    targets.map(() => 1),
+  );
   targets.forEach((target, i) => {
     const offered = per[i] ?? 0;
     if (offered === 0) return;
@@ -337,7 +374,10 @@ export function serveApplicationLoadBalancer(
     return;
   }
   const names = hosts.length > 0 ? hosts : [alb.dnsName];
-  const perHost = splitInteger(arrivals, names.map(() => 1));
+  const perHost = splitInteger(
+    arrivals,
+    names.map(() => 1),
+  );
   const byGroup = new Map<string, Counters>();
   names.forEach((host, h) => {
     let n = perHost[h] ?? 0;
@@ -351,7 +391,9 @@ export function serveApplicationLoadBalancer(
       totals.elb3xx += n;
       const port = action.port === undefined || action.port === "#{port}" ? undefined : Number(action.port);
       const protocol = action.protocol === undefined || action.protocol === "#{protocol}" ? undefined : action.protocol;
-      const next = alb.listeners.find((l) => l !== listener && (port === undefined || l.port === port) && (protocol === undefined || l.protocol === protocol));
+      const next = alb.listeners.find(
+        (l) => l !== listener && (port === undefined || l.port === port) && (protocol === undefined || l.protocol === protocol),
+      );
       if (next === undefined) return;
       rule = ruleFor(next, host);
       action = rule === undefined ? undefined : terminal(rule.trafficActions);
@@ -368,7 +410,11 @@ export function serveApplicationLoadBalancer(
     if (action.type !== "forward") return;
     const shares = forwardShares(world, state, rule, action, stepS);
     const arns = [...shares.keys()];
-    const split = splitRandom(prng, n, arns.map((a) => shares.get(a) ?? 0));
+    const split = splitRandom(
+      prng,
+      n,
+      arns.map((a) => shares.get(a) ?? 0),
+    );
     const unassigned = n - split.reduce((a, b) => a + b, 0);
     if (unassigned > 0) {
       // Every weight is 0: nothing to forward to.
@@ -391,7 +437,8 @@ export function serveApplicationLoadBalancer(
   recordCounters(metrics, lbDims, totals, atMs, true);
   // Per target group: traffic counters, and host counts for every group the ALB routes to.
   const routed = new Set<string>();
-  for (const l of alb.listeners) for (const r of l.rules) for (const a of r.trafficActions) if (a.type === "forward") for (const g of a.targetGroups) routed.add(g.targetGroupArn);
+  for (const l of alb.listeners)
+    for (const r of l.rules) for (const a of r.trafficActions) if (a.type === "forward") for (const g of a.targetGroups) routed.add(g.targetGroupArn);
   for (const arn of routed) {
     const tg = world.targetGroups?.get(arn);
     if (tg === undefined) continue;

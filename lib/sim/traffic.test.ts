@@ -100,7 +100,13 @@ function makeWorld(opts: {
 
 function weighted(id: string, lb: string, weight: number, alias = false): SimRecordSet {
   return alias
-    ? { Name: "app.example.com.", Type: "A", SetIdentifier: id, Weight: weight, AliasTarget: { HostedZoneId: "Z32O12XQLNTSW2", DNSName: `dualstack.${dnsOf(lb)}.`, EvaluateTargetHealth: true } }
+    ? {
+        Name: "app.example.com.",
+        Type: "A",
+        SetIdentifier: id,
+        Weight: weight,
+        AliasTarget: { HostedZoneId: "Z32O12XQLNTSW2", DNSName: `dualstack.${dnsOf(lb)}.`, EvaluateTargetHealth: true },
+      }
     : { Name: "app.example.com.", Type: "CNAME", SetIdentifier: id, Weight: weight, TTL: 60, ResourceRecords: [{ Value: dnsOf(lb) }] };
 }
 
@@ -132,24 +138,51 @@ function greenShare(metrics: MetricStore, fromMs: number, toMs: number): number 
 }
 
 const twoColours = (): LbSpec[] => [
-  { name: "blue", instances: [{ id: "i-b1", version: "v1" }, { id: "i-b2", version: "v1", az: "eu-west-1b" }] },
-  { name: "green", instances: [{ id: "i-g1", version: "v2" }, { id: "i-g2", version: "v2", az: "eu-west-1b" }] },
+  {
+    name: "blue",
+    instances: [
+      { id: "i-b1", version: "v1" },
+      { id: "i-b2", version: "v1", az: "eu-west-1b" },
+    ],
+  },
+  {
+    name: "green",
+    instances: [
+      { id: "i-g1", version: "v2" },
+      { id: "i-g2", version: "v2", az: "eu-west-1b" },
+    ],
+  },
 ];
 
 describe("Route 53 answer choice", () => {
   const c = (target: string, weight: number | undefined, healthy = true): DnsCandidate => ({ target, weight, ttlS: 60, healthy });
 
   it("shares by weight, never answers weight 0, and splits equally when all are 0", () => {
-    expect(answerDistribution([c("a", 1), c("b", 255)])).toEqual(new Map([["a", 1 / 256], ["b", 255 / 256]]));
+    expect(answerDistribution([c("a", 1), c("b", 255)])).toEqual(
+      new Map([
+        ["a", 1 / 256],
+        ["b", 255 / 256],
+      ]),
+    );
     expect(answerDistribution([c("a", 0), c("b", 3)])).toEqual(new Map([["b", 1]]));
-    expect(answerDistribution([c("a", 0), c("b", 0)])).toEqual(new Map([["a", 0.5], ["b", 0.5]]));
+    expect(answerDistribution([c("a", 0), c("b", 0)])).toEqual(
+      new Map([
+        ["a", 0.5],
+        ["b", 0.5],
+      ]),
+    );
     for (let u = 0; u < 1; u += 0.01) expect(chooseCandidate([c("a", 0), c("b", 3)], u)?.target).toBe("b");
   });
 
   it("follows the health table: zero weight only when every weighted record is unhealthy, fail open", () => {
     expect(answerDistribution([c("r1", 1, false), c("r2", 1, false), c("r3", 0, true)])).toEqual(new Map([["r3", 1]]));
     expect(answerDistribution([c("r1", 1, false), c("r2", 1, true), c("r3", 0, true)])).toEqual(new Map([["r2", 1]]));
-    expect(answerDistribution([c("r1", 1, false), c("r2", 1, false), c("r3", 0, false)])).toEqual(new Map([["r1", 0.5], ["r2", 0.5]]));
+    expect(answerDistribution([c("r1", 1, false), c("r2", 1, false), c("r3", 0, false)])).toEqual(
+      new Map([
+        ["r1", 0.5],
+        ["r2", 0.5],
+      ]),
+    );
   });
 
   it("normalises names for load balancer matching", () => {
@@ -159,7 +192,11 @@ describe("Route 53 answer choice", () => {
 
 describe("simulateTraffic: DNS", () => {
   it("splits traffic by record weights", () => {
-    const world = makeWorld({ lbs: twoColours(), versions: { v1: {}, v2: {} }, records: [weighted("blue", "blue", 3), weighted("green", "green", 1)] });
+    const world = makeWorld({
+      lbs: twoColours(),
+      versions: { v1: {}, v2: {} },
+      records: [weighted("blue", "blue", 3), weighted("green", "green", 1)],
+    });
     const metrics = new MetricStore();
     run(world, metrics, T0, T0 + 30 * MIN);
     const total = (sum(metrics, "RequestCount", "blue", T0, T0 + 30 * MIN) ?? 0) + (sum(metrics, "RequestCount", "green", T0, T0 + 30 * MIN) ?? 0);
@@ -170,7 +207,11 @@ describe("simulateTraffic: DNS", () => {
   });
 
   it("follows alias records (dualstack target) too", () => {
-    const world = makeWorld({ lbs: twoColours(), versions: { v1: {}, v2: {} }, records: [weighted("blue", "blue", 1, true), weighted("green", "green", 1, true)] });
+    const world = makeWorld({
+      lbs: twoColours(),
+      versions: { v1: {}, v2: {} },
+      records: [weighted("blue", "blue", 1, true), weighted("green", "green", 1, true)],
+    });
     const metrics = new MetricStore();
     run(world, metrics, T0, T0 + 10 * MIN);
     expect(greenShare(metrics, T0, T0 + 10 * MIN)).toBeCloseTo(0.5, 1);
@@ -264,7 +305,16 @@ describe("simulateTraffic: load balancer and instances", () => {
 
   it("sends nothing to draining or out-of-service instances", () => {
     const world = makeWorld({
-      lbs: [{ name: "solo", instances: [{ id: "i-1", version: "v1" }, { id: "i-2", version: "bad", draining: true }, { id: "i-3", version: "bad", state: "OutOfService" }] }],
+      lbs: [
+        {
+          name: "solo",
+          instances: [
+            { id: "i-1", version: "v1" },
+            { id: "i-2", version: "bad", draining: true },
+            { id: "i-3", version: "bad", state: "OutOfService" },
+          ],
+        },
+      ],
       versions: { v1: {}, bad: { errorRate: 1 } },
     });
     const metrics = new MetricStore();
@@ -345,7 +395,18 @@ describe("simulateTraffic: load balancer and instances", () => {
   });
 
   it("counts a failing instance's requests as connection errors", () => {
-    const world = makeWorld({ lbs: [{ name: "solo", instances: [{ id: "i-1", version: "v1" }, { id: "i-2", version: "v1", failing: true }] }], versions: { v1: {} } });
+    const world = makeWorld({
+      lbs: [
+        {
+          name: "solo",
+          instances: [
+            { id: "i-1", version: "v1" },
+            { id: "i-2", version: "v1", failing: true },
+          ],
+        },
+      ],
+      versions: { v1: {} },
+    });
     const metrics = new MetricStore();
     run(world, metrics, T0, T0 + MIN);
     const requests = sum(metrics, "RequestCount", "solo", T0, T0 + MIN) ?? 0;
@@ -354,14 +415,31 @@ describe("simulateTraffic: load balancer and instances", () => {
 
   it("records per-AZ metrics and splits per zone without cross-zone load balancing", () => {
     const world = makeWorld({
-      lbs: [{ name: "solo", crossZone: false, instances: [{ id: "i-1", version: "v1" }, { id: "i-2", version: "v1" }, { id: "i-3", version: "v1", az: "eu-west-1b" }] }],
+      lbs: [
+        {
+          name: "solo",
+          crossZone: false,
+          instances: [
+            { id: "i-1", version: "v1" },
+            { id: "i-2", version: "v1" },
+            { id: "i-3", version: "v1", az: "eu-west-1b" },
+          ],
+        },
+      ],
       versions: { v1: {} },
     });
     const metrics = new MetricStore();
     run(world, metrics, T0, T0 + MIN);
     const az = (zone: string) =>
       metrics.statistics({
-        key: { namespace: "AWS/ELB", metricName: "RequestCount", dimensions: [{ Name: "LoadBalancerName", Value: "solo" }, { Name: "AvailabilityZone", Value: zone }] },
+        key: {
+          namespace: "AWS/ELB",
+          metricName: "RequestCount",
+          dimensions: [
+            { Name: "LoadBalancerName", Value: "solo" },
+            { Name: "AvailabilityZone", Value: zone },
+          ],
+        },
         startMs: T0,
         endMs: T0 + MIN,
         periodS: 60,
@@ -379,7 +457,12 @@ describe("simulateTraffic: load balancer and instances", () => {
   });
 
   it("is deterministic for a seed", () => {
-    const make = () => makeWorld({ lbs: twoColours(), versions: { v1: {}, v2: { errorRate: 0.1 } }, records: [weighted("blue", "blue", 1), weighted("green", "green", 1)] });
+    const make = () =>
+      makeWorld({
+        lbs: twoColours(),
+        versions: { v1: {}, v2: { errorRate: 0.1 } },
+        records: [weighted("blue", "blue", 1), weighted("green", "green", 1)],
+      });
     const a = new MetricStore();
     const b = new MetricStore();
     run(make(), a, T0, T0 + 3 * MIN);
@@ -395,7 +478,10 @@ describe("simulateTraffic: load balancer and instances", () => {
     for (let app = 0; app < 4; app++) {
       for (const colour of ["blue", "green"]) {
         const name = `app${app}-${colour}`;
-        lbs.push({ name, instances: Array.from({ length: 4 }, (_, i) => ({ id: `i-${name}-${i}`, version: colour, az: i % 2 ? "eu-west-1a" : "eu-west-1b" })) });
+        lbs.push({
+          name,
+          instances: Array.from({ length: 4 }, (_, i) => ({ id: `i-${name}-${i}`, version: colour, az: i % 2 ? "eu-west-1a" : "eu-west-1b" })),
+        });
         records.push({ ...weighted(name, name, colour === "blue" ? 9 : 1), Name: `app${app}.example.com.` });
       }
     }
@@ -403,7 +489,12 @@ describe("simulateTraffic: load balancer and instances", () => {
     configureTraffic(world, { seed: 2, wobble: true });
     const metrics = new MetricStore();
     simulateTraffic(world, metrics, T0 - 3 * 3_600_000, T0);
-    const points = metrics.statistics({ key: { namespace: "AWS/ELB", metricName: "RequestCount", dimensions: [{ Name: "LoadBalancerName", Value: "app0-blue" }] }, startMs: T0 - 3 * 3_600_000, endMs: T0, periodS: 60 });
+    const points = metrics.statistics({
+      key: { namespace: "AWS/ELB", metricName: "RequestCount", dimensions: [{ Name: "LoadBalancerName", Value: "app0-blue" }] },
+      startMs: T0 - 3 * 3_600_000,
+      endMs: T0,
+      periodS: 60,
+    });
     expect(points).toHaveLength(180);
     // The wobble makes the rate move from minute to minute.
     expect(new Set(points.map((p) => p.sum)).size).toBeGreaterThan(100);

@@ -32,7 +32,15 @@ import type { MetricStore, StatisticSet } from "./metrics";
 import { createPrng, type Prng } from "./prng";
 import { albHealthy, albTargetUtilisation, serveApplicationLoadBalancer } from "./traffic-alb";
 import { recordEc2Metrics } from "./ec2-metrics";
-import type { SimApplicationLoadBalancer, SimClassicLoadBalancer, SimInstance, SimMetricKey, SimRegistration, SimVersionProfile, SimWorld } from "./state";
+import type {
+  SimApplicationLoadBalancer,
+  SimClassicLoadBalancer,
+  SimInstance,
+  SimMetricKey,
+  SimRegistration,
+  SimVersionProfile,
+  SimWorld,
+} from "./state";
 
 /** Longest simulated step; the world tick calls with at most this, the backfill is cut into it. */
 export const MAX_STEP_MS = 10_000;
@@ -117,7 +125,8 @@ function isRoutable(reg: SimRegistration, instance: SimInstance | undefined): in
 
 function routableCount(world: SimWorld, lb: SimClassicLoadBalancer): number {
   let n = 0;
-  for (const r of lb.registrations) if (isRoutable(r, world.instances.get(r.instanceId)) && world.instances.get(r.instanceId)?.state === "running") n++;
+  for (const r of lb.registrations)
+    if (isRoutable(r, world.instances.get(r.instanceId)) && world.instances.get(r.instanceId)?.state === "running") n++;
   return n;
 }
 
@@ -223,7 +232,8 @@ function step(world: SimWorld, metrics: MetricStore, state: TrafficState, fromMs
   for (const alb of world.albs?.values() ?? []) lbByDns.set(normaliseDnsName(alb.dnsName), alb);
   const isAlb = (lb: SimClassicLoadBalancer | SimApplicationLoadBalancer): lb is SimApplicationLoadBalancer => "arn" in lb;
   const lbKey = (lb: SimClassicLoadBalancer | SimApplicationLoadBalancer): string => (isAlb(lb) ? `alb|${lb.arn}` : lb.name);
-  const lbHealthy = (lb: SimClassicLoadBalancer | SimApplicationLoadBalancer): boolean => (isAlb(lb) ? albHealthy(world, lb) : routableCount(world, lb) > 0);
+  const lbHealthy = (lb: SimClassicLoadBalancer | SimApplicationLoadBalancer): boolean =>
+    isAlb(lb) ? albHealthy(world, lb) : routableCount(world, lb) > 0;
   /** Per ALB: the names clients resolved to reach it (its rules match on Host). */
   const albHosts = new Map<string, Set<string>>();
 
@@ -269,7 +279,8 @@ function step(world: SimWorld, metrics: MetricStore, state: TrafficState, fromMs
   }
 
   // 2–4. Each load balancer serves its arrivals.
-  for (const lb of world.loadBalancers.values()) serveLoadBalancer(world, metrics, state, lb, countAround(state.prng, expected.get(lb.name) ?? 0), fromMs, stepS);
+  for (const lb of world.loadBalancers.values())
+    serveLoadBalancer(world, metrics, state, lb, countAround(state.prng, expected.get(lb.name) ?? 0), fromMs, stepS);
   for (const alb of world.albs?.values() ?? []) {
     const arrivals = countAround(state.prng, expected.get(lbKey(alb)) ?? 0);
     serveApplicationLoadBalancer(world, metrics, state.prng, alb, arrivals, [...(albHosts.get(alb.arn) ?? [])], fromMs, stepS);
@@ -285,7 +296,15 @@ function step(world: SimWorld, metrics: MetricStore, state: TrafficState, fromMs
   recordEc2Metrics(world, metrics, fromMs, toMs, (id) => Math.max(classicUtilisation(id), albTargetUtilisation(world, id)));
 }
 
-function serveLoadBalancer(world: SimWorld, metrics: MetricStore, state: TrafficState, lb: SimClassicLoadBalancer, arrivals: number, atMs: number, stepS: number): void {
+function serveLoadBalancer(
+  world: SimWorld,
+  metrics: MetricStore,
+  state: TrafficState,
+  lb: SimClassicLoadBalancer,
+  arrivals: number,
+  atMs: number,
+  stepS: number,
+): void {
   const queued = state.queues.get(lb.name) ?? 0;
   const offered = arrivals + queued;
   if (offered <= 0) return; // no traffic: nothing is reported for this step

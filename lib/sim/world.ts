@@ -10,15 +10,7 @@
  */
 import type { MetricStore } from "./metrics";
 import { createPrng, seedFromString, type Prng } from "./prng";
-import type {
-  SimChange,
-  SimClassicLoadBalancer,
-  SimConfig,
-  SimInstance,
-  SimRegistration,
-  SimVersionProfile,
-  SimWorld,
-} from "./state";
+import type { SimChange, SimClassicLoadBalancer, SimConfig, SimInstance, SimRegistration, SimVersionProfile, SimWorld } from "./state";
 import { rescaleElbv2, tickTargetGroups } from "./elbv2-targets";
 import { rescaleAutoScaling, tickAutoScaling } from "./autoscaling-world";
 import { rescaleEcs, tickEcs } from "./ecs-scheduler";

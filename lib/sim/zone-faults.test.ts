@@ -1,4 +1,9 @@
-import { CreateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, AutoScalingClient, SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
+import {
+  CreateAutoScalingGroupCommand,
+  DescribeAutoScalingGroupsCommand,
+  AutoScalingClient,
+  SetDesiredCapacityCommand,
+} from "@aws-sdk/client-auto-scaling";
 import { CreateLaunchTemplateCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestRange, type TestRange } from "./testing";
@@ -23,7 +28,8 @@ afterAll(async () => {
 async function zonesOf(name: string): Promise<Record<string, string[]>> {
   const out = await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }));
   const byZone: Record<string, string[]> = {};
-  for (const i of out.AutoScalingGroups?.[0]?.Instances ?? []) (byZone[i.AvailabilityZone ?? "?"] ??= []).push(`${i.LifecycleState ?? "?"}/${i.HealthStatus ?? "?"}`);
+  for (const i of out.AutoScalingGroups?.[0]?.Instances ?? [])
+    (byZone[i.AvailabilityZone ?? "?"] ??= []).push(`${i.LifecycleState ?? "?"}/${i.HealthStatus ?? "?"}`);
   return byZone;
 }
 
@@ -41,7 +47,9 @@ describe("zone failure", () => {
   });
 
   it("makes Auto Scaling launch in the zones that still work, and recovered zones take launches again", async () => {
-    const lt = await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: "zones", LaunchTemplateData: { ImageId: "ami-0aaa", InstanceType: "t3.small" } }));
+    const lt = await ec2.send(
+      new CreateLaunchTemplateCommand({ LaunchTemplateName: "zones", LaunchTemplateData: { ImageId: "ami-0aaa", InstanceType: "t3.small" } }),
+    );
     await asg.send(
       new CreateAutoScalingGroupCommand({
         AutoScalingGroupName: "zones",

@@ -24,7 +24,12 @@ export async function writeExportedHead(sink: HeadSinkTarget, signed: SignedHead
     await appendFile(/*turbopackIgnore: true*/ sink.path, `${line}\n`, { mode: 0o600 });
     return;
   }
-  const res = await fetch(sink.url, { method: "POST", headers: { "content-type": "application/json" }, body: line, signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS) });
+  const res = await fetch(sink.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: line,
+    signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+  });
   if (!res.ok) throw new Error(`the audit head webhook answered ${res.status}`);
 }
 
@@ -50,7 +55,8 @@ export function parseExportedHead(line: string): SignedHead | null {
   const { head, mac } = value as Record<string, unknown>;
   if (!isHash(mac) || typeof head !== "object" || head === null) return null;
   const { at, audit, journal, keyedFrom } = head as Record<string, unknown>;
-  if (typeof at !== "string" || !isSeqHash(audit) || !isSeqHash(journal) || typeof keyedFrom !== "number" || !Number.isSafeInteger(keyedFrom)) return null;
+  if (typeof at !== "string" || !isSeqHash(audit) || !isSeqHash(journal) || typeof keyedFrom !== "number" || !Number.isSafeInteger(keyedFrom))
+    return null;
   return { head: { at, audit: { seq: audit.seq, hash: audit.hash }, journal: { seq: journal.seq, hash: journal.hash }, keyedFrom }, mac };
 }
 

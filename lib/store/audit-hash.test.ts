@@ -15,9 +15,7 @@ const row: AuditHashedFields = {
 
 describe("canonicalJson", () => {
   it("sorts keys at every level and drops undefined members", () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null }, u: undefined })).toBe(
-      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
-    );
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null }, u: undefined })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
   });
 
   it("gives the same text for objects built in different orders", () => {

@@ -77,7 +77,9 @@ export function keyedAuditHash(key: AuditKey, prevHash: string, fields: AuditHas
 export function journalDigest(table: "operations" | "operation_steps", row: Readonly<Record<string, string | number | null>>): string {
   const present: Record<string, string | number> = {};
   for (const [column, value] of Object.entries(row)) if (value !== null) present[column] = value;
-  return createHash("sha256").update(canonicalJson({ table, row: present })).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson({ table, row: present }))
+    .digest("hex");
 }
 
 /** The hashed content of one journal chain entry. `idx` is -1 for the operation row itself. */

@@ -89,7 +89,9 @@ function warnHeadSink(sink: HeadSinkTarget | null): void {
   if (warnedSink) return;
   warnedSink = true;
   const where = sink ? `to ${sink.kind === "file" ? sink.path : sink.url}, the default beside the database` : "nowhere";
-  console.warn(`[teal] WARNING: the audit chain head is exported ${where}. Set TEAL_AUDIT_HEAD_SINK to a file or webhook the database's administrators cannot rewrite, or deleting the newest audit records goes unnoticed.`);
+  console.warn(
+    `[teal] WARNING: the audit chain head is exported ${where}. Set TEAL_AUDIT_HEAD_SINK to a file or webhook the database's administrators cannot rewrite, or deleting the newest audit records goes unnoticed.`,
+  );
 }
 
 function readKeyFile(file: string): AuditKey | null {
@@ -123,7 +125,11 @@ function createKeyFile(file: string): AuditKey {
  * generates a key (without TEAL_AUDIT_KEY or an existing key file the key is null) and leaves
  * the development-key warning to its caller. Throws in production without TEAL_AUDIT_KEY.
  */
-export function resolveAuditSettings(databaseUrl: string, env: Record<string, string | undefined> = process.env, options: { create?: boolean } = {}): AuditSettings {
+export function resolveAuditSettings(
+  databaseUrl: string,
+  env: Record<string, string | undefined> = process.env,
+  options: { create?: boolean } = {},
+): AuditSettings {
   const parsed = auditEnvSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -139,10 +145,15 @@ export function resolveAuditSettings(databaseUrl: string, env: Record<string, st
     defaultSink: sink === null,
   });
 
-  if (auditKeyRequired(settings) && sink === null && options.create !== false) warnHeadSink(fallbackSinkFile ? { kind: "file", path: fallbackSinkFile } : null);
+  if (auditKeyRequired(settings) && sink === null && options.create !== false)
+    warnHeadSink(fallbackSinkFile ? { kind: "file", path: fallbackSinkFile } : null);
   if (settings.TEAL_AUDIT_KEY !== undefined) return result({ key: Buffer.from(settings.TEAL_AUDIT_KEY, "utf8"), origin: "env" });
   if (auditKeyRequired(settings)) {
-    throw new AppError("internal", "The audit key is missing.", "TEAL_AUDIT_KEY is required in production: a secret of at least 32 characters kept outside the database");
+    throw new AppError(
+      "internal",
+      "The audit key is missing.",
+      "TEAL_AUDIT_KEY is required in production: a secret of at least 32 characters kept outside the database",
+    );
   }
   const file = auditKeyFileFor(databaseUrl);
   if (file === null) return result(options.create === false ? null : { key: randomBytes(32), origin: "memory" });

@@ -20,16 +20,42 @@ const WRONG_KEY = "another-key-that-is-not-the-audit-key-0123";
 const alice: Actor = { id: "u-alice", email: "alice@example.com", role: "operator" };
 
 const steps: Step[] = [
-  { id: "change-weights", title: "Set weights blue 75 / green 25", call: { service: "route53", operation: "ChangeResourceRecordSets", input: { HostedZoneId: "Z1" } } },
-  { id: "wait-healthy", title: "Wait for green", wait: { kind: "elb-in-service", loadBalancerName: "green-elb", minInService: 2, timeoutMs: 60_000, pollMs: 1_000 } },
+  {
+    id: "change-weights",
+    title: "Set weights blue 75 / green 25",
+    call: { service: "route53", operation: "ChangeResourceRecordSets", input: { HostedZoneId: "Z1" } },
+  },
+  {
+    id: "wait-healthy",
+    title: "Wait for green",
+    wait: { kind: "elb-in-service", loadBalancerName: "green-elb", minInService: 2, timeoutMs: 60_000, pollMs: 1_000 },
+  },
 ];
 
 function entry(i: number): AuditEntryInput {
-  return { action: "traffic.shifted", actor: alice, appId: "shop", operationId: null, reason: `step ${i}`, before: { greenPercent: i - 1 }, after: { greenPercent: i } };
+  return {
+    action: "traffic.shifted",
+    actor: alice,
+    appId: "shop",
+    operationId: null,
+    reason: `step ${i}`,
+    before: { greenPercent: i - 1 },
+    after: { greenPercent: i },
+  };
 }
 
 function fieldsOf(r: AuditRecord): AuditHashedFields {
-  return { seq: r.seq, at: r.at, action: r.action, actor: r.actor, appId: r.appId, operationId: r.operationId, reason: r.reason, before: r.before, after: r.after };
+  return {
+    seq: r.seq,
+    at: r.at,
+    action: r.action,
+    actor: r.actor,
+    appId: r.appId,
+    operationId: r.operationId,
+    reason: r.reason,
+    before: r.before,
+    after: r.after,
+  };
 }
 
 const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -38,7 +64,13 @@ const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
  * What a writer with database access and the source code can do: change record `seq`'s reason,
  * recompute its hash and every later one with `hashWith`, and move the chain head along.
  */
-async function rewriteFrom(dialect: (typeof DIALECTS)[number], url: string, records: AuditRecord[], seq: number, hashWith: (prev: string, f: AuditHashedFields) => string): Promise<void> {
+async function rewriteFrom(
+  dialect: (typeof DIALECTS)[number],
+  url: string,
+  records: AuditRecord[],
+  seq: number,
+  hashWith: (prev: string, f: AuditHashedFields) => string,
+): Promise<void> {
   const ordered = [...records].sort((a, b) => a.seq - b.seq);
   let prev = ordered.find((r) => r.seq === seq - 1)?.hash ?? GENESIS_HASH;
   const statements: string[] = [];
@@ -92,7 +124,10 @@ describe.each(DIALECTS)("the keyed audit chain on %s", (dialect) => {
     const records = await appendFive();
     const wrong = Buffer.from(WRONG_KEY);
     // The genuine chain does not verify under another key: the key is part of every hash.
-    expect(await verifyAuditAt(t.url, { env: { ...env, TEAL_AUDIT_KEY: WRONG_KEY }, headFile: join(dir, "none.jsonl") })).toMatchObject({ ok: false, brokenAtSeq: 1 });
+    expect(await verifyAuditAt(t.url, { env: { ...env, TEAL_AUDIT_KEY: WRONG_KEY }, headFile: join(dir, "none.jsonl") })).toMatchObject({
+      ok: false,
+      brokenAtSeq: 1,
+    });
     await rewriteFrom(dialect, t.url, records, 2, (prev, f) => keyedAuditHash(wrong, prev, f));
     expect(await t.store.verifyAudit()).toMatchObject({ ok: false, brokenAtSeq: 2, chain: "audit" });
   });
@@ -135,7 +170,12 @@ describe.each(DIALECTS)("the keyed audit chain on %s", (dialect) => {
 
   it("exports the head on its own after a write once the interval has passed, and at close", async () => {
     let clock = Date.parse("2025-03-01T10:00:00.000Z");
-    const clockStore = await openStore(t.url, { now: () => clock, auditKey: Buffer.from(KEY), headSink: { kind: "file", path: headFile }, exportIntervalMs: 60_000 });
+    const clockStore = await openStore(t.url, {
+      now: () => clock,
+      auditKey: Buffer.from(KEY),
+      headSink: { kind: "file", path: headFile },
+      exportIntervalMs: 60_000,
+    });
     const lastSeq = async () => (await readLastExportedHead(headFile))?.head.audit.seq;
     await clockStore.appendAudit(entry(1));
     await vi.waitFor(async () => expect(await lastSeq()).toBe(1));
@@ -148,12 +188,23 @@ describe.each(DIALECTS)("the keyed audit chain on %s", (dialect) => {
     await clockStore.appendAudit(entry(4));
     await clockStore.close();
     expect(await lastSeq()).toBe(4);
-    const seqs = readFileSync(headFile, "utf8").trim().split("\n").map((line) => parseExportedHead(line)?.head.audit.seq);
+    const seqs = readFileSync(headFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => parseExportedHead(line)?.head.audit.seq);
     expect(seqs).toEqual([1, 3, 4]);
   });
 
   it("detects journal rows edited, deleted or added outside the store", async () => {
-    const op = await t.store.createOperation({ appId: "shop", pattern: "dns-weighted", intent: { kind: "shift", greenPercent: 25 }, summary: "Shift to 25 %", actor: alice, reason: "release 42", steps });
+    const op = await t.store.createOperation({
+      appId: "shop",
+      pattern: "dns-weighted",
+      intent: { kind: "shift", greenPercent: 25 },
+      summary: "Shift to 25 %",
+      actor: alice,
+      reason: "release 42",
+      steps,
+    });
     await t.store.updateOperation(op.id, { status: "running", startedAt: "2025-03-01T10:00:00.000Z" });
     await t.store.updateStep(op.id, 0, { status: "succeeded", output: { ChangeInfo: { Id: "C1", Status: "PENDING" } } });
     await t.store.updateOperation(op.id, { status: "failed", error: "green never became healthy" }, { ifStatusIn: ["running"] });
@@ -166,19 +217,39 @@ describe.each(DIALECTS)("the keyed audit chain on %s", (dialect) => {
     await rawExec(dialect, t.url, `UPDATE operations SET status = 'failed', error = 'green never became healthy' WHERE id = '${op.id}'`);
     expect(await t.store.verifyAudit()).toEqual({ ok: true, count: 0 });
 
-    await rawExec(dialect, t.url, `UPDATE operation_steps SET output = '{"ChangeInfo":{"Id":"C2","Status":"INSYNC"}}' WHERE operation_id = '${op.id}' AND idx = 0`);
+    await rawExec(
+      dialect,
+      t.url,
+      `UPDATE operation_steps SET output = '{"ChangeInfo":{"Id":"C2","Status":"INSYNC"}}' WHERE operation_id = '${op.id}' AND idx = 0`,
+    );
     const stepEdited = await t.store.verifyAudit();
     expect(stepEdited).toMatchObject({ ok: false, chain: "journal" });
     expect(stepEdited.ok ? "" : stepEdited.problem).toMatch(/step 0 of operation .* was modified outside the store/);
-    await rawExec(dialect, t.url, `UPDATE operation_steps SET output = '{"ChangeInfo":{"Id":"C1","Status":"PENDING"}}' WHERE operation_id = '${op.id}' AND idx = 0`);
+    await rawExec(
+      dialect,
+      t.url,
+      `UPDATE operation_steps SET output = '{"ChangeInfo":{"Id":"C1","Status":"PENDING"}}' WHERE operation_id = '${op.id}' AND idx = 0`,
+    );
     expect(await t.store.verifyAudit()).toEqual({ ok: true, count: 0 });
 
     await rawExec(dialect, t.url, `DELETE FROM operation_steps WHERE operation_id = '${op.id}' AND idx = 1`);
-    expect(await t.store.verifyAudit()).toMatchObject({ ok: false, chain: "journal", problem: expect.stringMatching(/step 1 of operation .* was deleted/) });
+    expect(await t.store.verifyAudit()).toMatchObject({
+      ok: false,
+      chain: "journal",
+      problem: expect.stringMatching(/step 1 of operation .* was deleted/),
+    });
   });
 
   it("detects an operation inserted outside the store, and the journal's last write undone, against the export", async () => {
-    const op = await t.store.createOperation({ appId: "shop", pattern: "dns-weighted", intent: { kind: "rollback" }, summary: "Roll back", actor: alice, reason: "r", steps: [] });
+    const op = await t.store.createOperation({
+      appId: "shop",
+      pattern: "dns-weighted",
+      intent: { kind: "rollback" },
+      summary: "Roll back",
+      actor: alice,
+      reason: "r",
+      steps: [],
+    });
     const before = await t.store.exportAuditHead();
     await t.store.updateOperation(op.id, { status: "running" });
     const after = await t.store.exportAuditHead();
@@ -189,7 +260,11 @@ describe.each(DIALECTS)("the keyed audit chain on %s", (dialect) => {
       t.url,
       `INSERT INTO operations (id, app_id, pattern, intent, summary, status, actor, reason, created_at, updated_at) VALUES ('forged', 'shop', 'dns-weighted', '{"kind":"rollback"}', 'Roll back', 'succeeded', '{}', 'r', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')`,
     );
-    expect(await t.store.verifyAudit()).toMatchObject({ ok: false, chain: "journal", problem: expect.stringMatching(/operation forged has no journal chain entry/) });
+    expect(await t.store.verifyAudit()).toMatchObject({
+      ok: false,
+      chain: "journal",
+      problem: expect.stringMatching(/operation forged has no journal chain entry/),
+    });
     await rawExec(dialect, t.url, "DELETE FROM operations WHERE id = 'forged'");
     // Undo the last journal write: the row back as it was created, its chain entry gone, the head moved back.
     await rawExec(dialect, t.url, `UPDATE operations SET status = 'pending', updated_at = created_at WHERE id = '${op.id}'`);
@@ -222,7 +297,17 @@ describe("a database written with the old unkeyed chain", () => {
     let prev = GENESIS_HASH;
     const legacy: string[] = [];
     for (let seq = 1; seq <= 3; seq++) {
-      const fields: AuditHashedFields = { seq, at: `2025-01-0${seq}T00:00:00.000Z`, action: "traffic.shifted", actor: null, appId: "shop", operationId: null, reason: `legacy ${seq}`, before: null, after: null };
+      const fields: AuditHashedFields = {
+        seq,
+        at: `2025-01-0${seq}T00:00:00.000Z`,
+        action: "traffic.shifted",
+        actor: null,
+        appId: "shop",
+        operationId: null,
+        reason: `legacy ${seq}`,
+        before: null,
+        after: null,
+      };
       const hash = auditHash(prev, fields);
       legacy.push(
         `INSERT INTO audit (seq, at, action, actor, app_id, operation_id, reason, before, after, prev_hash, hash) VALUES (${seq}, '${fields.at}', 'traffic.shifted', NULL, 'shop', NULL, 'legacy ${seq}', NULL, NULL, '${prev}', '${hash}')`,

@@ -6,7 +6,7 @@ import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "./test
 const operator: Actor = { id: "u-op", email: "operator@example.com", role: "operator" };
 const responder: Actor = { id: "u-resp", email: "responder@example.com", role: "responder" };
 // An email whose text would match more than itself under LIKE or a case-insensitive search.
-const tricky: Actor = { id: "u-x", email: "Op_%\"erator@example.com", role: "operator" };
+const tricky: Actor = { id: "u-x", email: 'Op_%"erator@example.com', role: "operator" };
 
 function op(id: string, createdAt: string, overrides: Partial<CreateOperationInput> = {}): CreateOperationInput {
   return {
@@ -78,7 +78,9 @@ describe.each(DIALECTS)("history filters on %s", (dialect) => {
   });
 
   it("combines every filter with the existing ones", async () => {
-    expect(await ids({ appId: "shop", status: "failed", actorEmail: "responder@example.com", intentKind: "rollback", since: "2025-03-01T09:30:00.000Z" })).toEqual(["b"]);
+    expect(
+      await ids({ appId: "shop", status: "failed", actorEmail: "responder@example.com", intentKind: "rollback", since: "2025-03-01T09:30:00.000Z" }),
+    ).toEqual(["b"]);
     expect(await ids({ appId: "blog", actorEmail: "responder@example.com" })).toEqual([]);
     expect(await ids({ status: ["succeeded", "failed"], limit: 1 })).toEqual(["b"]);
   });

@@ -18,7 +18,13 @@ describe.each(DIALECTS)("sign-in sessions on %s", (dialect) => {
   });
 
   const start = (userId: string, hours = 8) =>
-    t.store.createSession({ userId, email: `${userId}@example.com`, role: "operator", provider: "credentials", expiresAt: new Date(nowMs + hours * 3_600_000).toISOString() });
+    t.store.createSession({
+      userId,
+      email: `${userId}@example.com`,
+      role: "operator",
+      provider: "credentials",
+      expiresAt: new Date(nowMs + hours * 3_600_000).toISOString(),
+    });
 
   it("records a session and reads it back", async () => {
     const s = await start("u1");

@@ -20,7 +20,11 @@ const steps: Step[] = [
     call: { service: "route53", operation: "ChangeResourceRecordSets", input: { HostedZoneId: "Z1", ChangeBatch: { Changes: [] } } },
     wait: { kind: "route53-change-insync", timeoutMs: 120_000, pollMs: 2_000 },
   },
-  { id: "wait-healthy", title: "Wait for green to be healthy", wait: { kind: "elb-in-service", loadBalancerName: "green-elb", minInService: 2, timeoutMs: 60_000, pollMs: 1_000 } },
+  {
+    id: "wait-healthy",
+    title: "Wait for green to be healthy",
+    wait: { kind: "elb-in-service", loadBalancerName: "green-elb", minInService: 2, timeoutMs: 60_000, pollMs: 1_000 },
+  },
 ];
 
 function opInput(overrides: Partial<CreateOperationInput> = {}): CreateOperationInput {
@@ -140,7 +144,10 @@ describe.each(DIALECTS)("store on %s", (dialect) => {
     });
 
     it("writes the operation and its steps atomically", async () => {
-      const duplicateSteps: Step[] = [{ id: "a", title: "A" }, { id: "b", title: "B" }];
+      const duplicateSteps: Step[] = [
+        { id: "a", title: "A" },
+        { id: "b", title: "B" },
+      ];
       await store.createOperation(opInput({ id: "dup" }));
       // A second insert with the same id fails as a whole: no extra steps appear.
       await expect(store.createOperation(opInput({ id: "dup", steps: duplicateSteps }))).rejects.toThrow();
@@ -156,7 +163,12 @@ describe.each(DIALECTS)("store on %s", (dialect) => {
       await store.updateStep(op.id, 0, { status: "failed", finishedAt: "2025-03-01T10:00:09.000Z", error: "Throttled" });
       await store.updateOperation(op.id, { status: "failed", finishedAt: "2025-03-01T10:00:09.000Z", error: "Throttled" });
       const read = await store.getOperation(op.id);
-      expect(read).toMatchObject({ status: "failed", startedAt: "2025-03-01T10:00:01.000Z", finishedAt: "2025-03-01T10:00:09.000Z", error: "Throttled" });
+      expect(read).toMatchObject({
+        status: "failed",
+        startedAt: "2025-03-01T10:00:01.000Z",
+        finishedAt: "2025-03-01T10:00:09.000Z",
+        error: "Throttled",
+      });
       expect(read?.steps[0]).toMatchObject({
         status: "failed",
         startedAt: "2025-03-01T10:00:01.000Z",
@@ -302,7 +314,9 @@ describe.each(DIALECTS)("store on %s", (dialect) => {
       const first = await store.appendAudit(auditInput({ action: "operation.started" }));
       clock += 500;
       const second = await store.appendAudit(auditInput({ action: "traffic.shifted", appId: "blog", operationId: "op-2" }));
-      const third = await store.appendAudit(auditInput({ action: "auth.signed_in", actor: null, appId: null, operationId: null, reason: null, before: null, after: null }));
+      const third = await store.appendAudit(
+        auditInput({ action: "auth.signed_in", actor: null, appId: null, operationId: null, reason: null, before: null, after: null }),
+      );
 
       expect(first).toMatchObject({ seq: 1, at: "2025-03-01T10:00:00.000Z", prevHash: "0".repeat(64), action: "operation.started", actor: alice });
       expect(second).toMatchObject({ seq: 2, at: "2025-03-01T10:00:00.500Z", prevHash: first.hash });
@@ -375,7 +389,14 @@ describe.each(DIALECTS)("store on %s", (dialect) => {
 
     it("keeps one chain when several processes append at once", async () => {
       const child = (label: string) =>
-        execFileAsync(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./fixtures/append-audit.ts", import.meta.url)), t.url, "20", label]);
+        execFileAsync(process.execPath, [
+          "--import",
+          "tsx",
+          fileURLToPath(new URL("./fixtures/append-audit.ts", import.meta.url)),
+          t.url,
+          "20",
+          label,
+        ]);
       const own = Array.from({ length: 20 }, (_, i) => store.appendAudit(auditInput({ reason: `parent ${i}` })));
       await Promise.all([child("a"), child("b"), ...own]);
       expect(await store.verifyAudit()).toEqual({ ok: true, count: 60 });

@@ -132,7 +132,8 @@ export interface AuditFilter {
  * (`brokenAtSeq` is its seq), the journal chain (`brokenAtSeq` is a journal chain entry), or the
  * comparison with the last exported head.
  */
-export type AuditVerification = { ok: true; count: number } | { ok: false; brokenAtSeq: number; problem: string; chain?: "audit" | "journal" | "export" };
+export type AuditVerification =
+  { ok: true; count: number } | { ok: false; brokenAtSeq: number; problem: string; chain?: "audit" | "journal" | "export" };
 
 export interface AuditChainInfo {
   /** The first audit seq of the keyed chain; records before it are legacy (unkeyed SHA-256). */
@@ -301,7 +302,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     audit = {
       key: options.auditKey !== undefined ? options.auditKey : (fromEnv().key?.key ?? null),
       sink: options.headSink !== undefined ? options.headSink : fromEnv().sink,
-      exportIntervalMs: options.exportIntervalMs ?? (options.auditKey !== undefined && options.headSink !== undefined ? 10_000 : fromEnv().exportIntervalMs),
+      exportIntervalMs:
+        options.exportIntervalMs ?? (options.auditKey !== undefined && options.headSink !== undefined ? 10_000 : fromEnv().exportIntervalMs),
     };
     if (audit.key && audit.key.length < AUDIT_KEY_MIN_BYTES) {
       throw new AppError("internal", "The audit key is unusable.", `the audit key must be at least ${AUDIT_KEY_MIN_BYTES} bytes`);
@@ -359,7 +361,6 @@ function journalRowName(operationId: string, idx: number): string {
 }
 
 const NO_KEY = "The audit key is not available.";
-
 
 function checkedStatus<T extends string>(value: string, allowed: readonly T[], what: string): T {
   const found = allowed.find((s) => s === value);
@@ -445,7 +446,11 @@ class KyselyStore implements Store {
       prev = hash;
       return row;
     });
-    for (let i = 0; i < rows.length; i += 200) await trx.insertInto("journal_chain").values(rows.slice(i, i + 200)).execute();
+    for (let i = 0; i < rows.length; i += 200)
+      await trx
+        .insertInto("journal_chain")
+        .values(rows.slice(i, i + 200))
+        .execute();
     await trx.updateTable("audit_head").set({ hash: prev }).where("id", "=", JOURNAL_HEAD).execute();
   }
 
@@ -461,7 +466,12 @@ class KyselyStore implements Store {
     if (!anyOperation) return;
     await this.db.transaction().execute(async (trx) => {
       // Locks the journal head first, so two servers opening the database do not both seal it.
-      const head = await trx.updateTable("audit_head").set((eb) => ({ seq: eb("seq", "+", 0) })).where("id", "=", JOURNAL_HEAD).returning("seq").executeTakeFirstOrThrow();
+      const head = await trx
+        .updateTable("audit_head")
+        .set((eb) => ({ seq: eb("seq", "+", 0) }))
+        .where("id", "=", JOURNAL_HEAD)
+        .returning("seq")
+        .executeTakeFirstOrThrow();
       if (head.seq !== 0) return;
       const ops = await trx.selectFrom("operations").selectAll().orderBy("id").execute();
       const steps = await trx.selectFrom("operation_steps").selectAll().orderBy("operation_id").orderBy("idx").execute();
@@ -475,7 +485,9 @@ class KyselyStore implements Store {
     const nowMs = this.now();
     if (nowMs - this.lastExportMs < this.audit.exportIntervalMs) return;
     this.lastExportMs = nowMs;
-    this.exportAuditHead().catch((error: unknown) => console.error("[store] exporting the audit head failed:", error instanceof Error ? error.message : error));
+    this.exportAuditHead().catch((error: unknown) =>
+      console.error("[store] exporting the audit head failed:", error instanceof Error ? error.message : error),
+    );
   }
 
   /** Exports one at a time, in order, so the sink's last line is always the newest head. */
@@ -492,7 +504,11 @@ class KyselyStore implements Store {
     const sink = this.audit.sink;
     const key = this.audit.key;
     if (!sink || !key) return null;
-    const rows = await this.db.selectFrom("audit_head").select(["id", "seq", "hash", "keyed_from"]).where("id", "in", [AUDIT_HEAD, JOURNAL_HEAD]).execute();
+    const rows = await this.db
+      .selectFrom("audit_head")
+      .select(["id", "seq", "hash", "keyed_from"])
+      .where("id", "in", [AUDIT_HEAD, JOURNAL_HEAD])
+      .execute();
     const audit = rows.find((r) => r.id === AUDIT_HEAD);
     const journal = rows.find((r) => r.id === JOURNAL_HEAD);
     if (!audit || !journal) throw new AppError("internal", "The audit chain head is missing.", "audit_head rows 1 and 2 are missing");
@@ -715,10 +731,7 @@ class KyselyStore implements Store {
         query = query.where(({ not, exists, selectFrom }) =>
           not(
             exists(
-              selectFrom("locks")
-                .select("locks.app_id")
-                .whereRef("locks.holder", "=", "operations.id")
-                .where("locks.lease_expires_at", ">", liveAt),
+              selectFrom("locks").select("locks.app_id").whereRef("locks.holder", "=", "operations.id").where("locks.lease_expires_at", ">", liveAt),
             ),
           ),
         );
@@ -849,7 +862,10 @@ class KyselyStore implements Store {
     if (filter.actorEmail !== undefined) query = query.where(this.contains("actor", canonicalFieldNeedle("email", filter.actorEmail)));
     if (filter.since !== undefined) query = query.where("at", ">=", filter.since);
     if (filter.until !== undefined) query = query.where("at", "<", filter.until);
-    const rows = await query.orderBy("seq", "desc").limit(clampLimit(filter.limit, 100, 1000)).execute();
+    const rows = await query
+      .orderBy("seq", "desc")
+      .limit(clampLimit(filter.limit, 100, 1000))
+      .execute();
     return rows.map(toAuditRecord);
   }
 
@@ -863,13 +879,7 @@ class KyselyStore implements Store {
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     for (;;) {
-      const rows = await this.db
-        .selectFrom("audit")
-        .selectAll()
-        .where("seq", ">=", expectedSeq)
-        .orderBy("seq")
-        .limit(pageSize)
-        .execute();
+      const rows = await this.db.selectFrom("audit").selectAll().where("seq", ">=", expectedSeq).orderBy("seq").limit(pageSize).execute();
       for (const row of rows) {
         if (row.seq !== expectedSeq) {
           return { ok: false, brokenAtSeq: expectedSeq, problem: `Audit row ${expectedSeq} is missing (next row is ${row.seq}).`, chain: "audit" };
@@ -878,16 +888,27 @@ class KyselyStore implements Store {
           return { ok: false, brokenAtSeq: row.seq, problem: `Audit row ${row.seq} does not link to the row before it.`, chain: "audit" };
         }
         if (row.seq >= keyedFrom && !key) {
-          return { ok: false, brokenAtSeq: row.seq, problem: `Audit row ${row.seq} is keyed: verifying it needs the audit key (TEAL_AUDIT_KEY, or the key file beside the database).`, chain: "audit" };
+          return {
+            ok: false,
+            brokenAtSeq: row.seq,
+            problem: `Audit row ${row.seq} is keyed: verifying it needs the audit key (TEAL_AUDIT_KEY, or the key file beside the database).`,
+            chain: "audit",
+          };
         }
         let recomputed: string;
         try {
-          recomputed = row.seq >= keyedFrom && key ? keyedAuditHash(key, row.prev_hash, hashedFieldsOf(row)) : auditHash(row.prev_hash, hashedFieldsOf(row));
+          recomputed =
+            row.seq >= keyedFrom && key ? keyedAuditHash(key, row.prev_hash, hashedFieldsOf(row)) : auditHash(row.prev_hash, hashedFieldsOf(row));
         } catch {
           recomputed = "";
         }
         if (recomputed !== row.hash) {
-          return { ok: false, brokenAtSeq: row.seq, problem: `Audit row ${row.seq} was modified: its hash does not match its content.`, chain: "audit" };
+          return {
+            ok: false,
+            brokenAtSeq: row.seq,
+            problem: `Audit row ${row.seq} was modified: its hash does not match its content.`,
+            chain: "audit",
+          };
         }
         prevHash = row.hash;
         expectedSeq = row.seq + 1;
@@ -927,10 +948,20 @@ class KyselyStore implements Store {
     for (;;) {
       const rows = await this.db.selectFrom("journal_chain").selectAll().where("seq", ">=", expectedSeq).orderBy("seq").limit(pageSize).execute();
       for (const row of rows) {
-        if (!key) return broken(row.seq, "The journal chain is keyed: verifying it needs the audit key (TEAL_AUDIT_KEY, or the key file beside the database).");
+        if (!key)
+          return broken(
+            row.seq,
+            "The journal chain is keyed: verifying it needs the audit key (TEAL_AUDIT_KEY, or the key file beside the database).",
+          );
         if (row.seq !== expectedSeq) return broken(expectedSeq, `Journal chain entry ${expectedSeq} is missing (next entry is ${row.seq}).`);
         if (row.prev_hash !== prevHash) return broken(row.seq, `Journal chain entry ${row.seq} does not link to the entry before it.`);
-        const recomputed = journalEntryHash(key, row.prev_hash, { seq: row.seq, at: row.at, operationId: row.operation_id, idx: row.idx, digest: row.digest });
+        const recomputed = journalEntryHash(key, row.prev_hash, {
+          seq: row.seq,
+          at: row.at,
+          operationId: row.operation_id,
+          idx: row.idx,
+          digest: row.digest,
+        });
         if (recomputed !== row.hash) return broken(row.seq, `Journal chain entry ${row.seq} was modified: its hash does not match its content.`);
         latest.set(`${row.operation_id}\u0000${row.idx}`, { seq: row.seq, digest: row.digest, operationId: row.operation_id, idx: row.idx });
         prevHash = row.hash;
@@ -952,7 +983,9 @@ class KyselyStore implements Store {
       const name = journalRowName(write.operationId, write.idx);
       if (!entry) return broken(lastSeq + 1, `The journal's ${name} has no journal chain entry: it was written outside the store.`);
       latest.delete(id);
-      return entry.digest === write.digest ? null : broken(entry.seq, `The journal's ${name} was modified outside the store: it differs from its last chained write (entry ${entry.seq}).`);
+      return entry.digest === write.digest
+        ? null
+        : broken(entry.seq, `The journal's ${name} was modified outside the store: it differs from its last chained write (entry ${entry.seq}).`);
     };
     let afterId: string | null = null;
     for (;;) {
@@ -976,10 +1009,24 @@ class KyselyStore implements Store {
       afterId = ops[ops.length - 1]?.id ?? null;
     }
     // Steps whose operation row is gone are caught here too: they were never read above.
-    const orphan = await this.db.selectFrom("operation_steps").select(["operation_id", "idx"]).where(({ not, exists, selectFrom }) => not(exists(selectFrom("operations").select("operations.id").whereRef("operations.id", "=", "operation_steps.operation_id")))).executeTakeFirst();
-    if (orphan) return broken(lastSeq + 1, `The journal's ${journalRowName(orphan.operation_id, orphan.idx)} has no operation: it was written outside the store.`);
+    const orphan = await this.db
+      .selectFrom("operation_steps")
+      .select(["operation_id", "idx"])
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom("operations").select("operations.id").whereRef("operations.id", "=", "operation_steps.operation_id"))),
+      )
+      .executeTakeFirst();
+    if (orphan)
+      return broken(
+        lastSeq + 1,
+        `The journal's ${journalRowName(orphan.operation_id, orphan.idx)} has no operation: it was written outside the store.`,
+      );
     const [gone] = [...latest.values()].sort((a, b) => a.seq - b.seq);
-    if (gone) return broken(gone.seq, `The journal's ${journalRowName(gone.operationId, gone.idx)} was deleted outside the store (last chained in entry ${gone.seq}).`);
+    if (gone)
+      return broken(
+        gone.seq,
+        `The journal's ${journalRowName(gone.operationId, gone.idx)} was deleted outside the store (last chained in entry ${gone.seq}).`,
+      );
     return null;
   }
 
@@ -991,15 +1038,24 @@ class KyselyStore implements Store {
   private async compareWithExported(exported: readonly SignedHead[], keyedFrom: number): Promise<AuditVerification | null> {
     const broken = (brokenAtSeq: number, problem: string): AuditVerification => ({ ok: false, brokenAtSeq, problem, chain: "export" });
     const key = this.audit.key;
-    const auditHashes = await this.hashesAt("audit", exported.map((e) => e.head.audit.seq));
-    const journalHashes = await this.hashesAt("journal_chain", exported.map((e) => e.head.journal.seq));
+    const auditHashes = await this.hashesAt(
+      "audit",
+      exported.map((e) => e.head.audit.seq),
+    );
+    const journalHashes = await this.hashesAt(
+      "journal_chain",
+      exported.map((e) => e.head.journal.seq),
+    );
     let previous: ExportedHead | null = null;
     for (const { head, mac } of exported) {
       if (!key || exportedHeadMac(key, head) !== mac) {
         return broken(head.audit.seq, `The head exported at ${head.at} does not carry this key's MAC: it was not written by Teal with this key.`);
       }
       if (head.keyedFrom !== keyedFrom) {
-        return broken(Math.min(head.keyedFrom, keyedFrom), `The keyed chain begins at seq ${keyedFrom} in the database but at seq ${head.keyedFrom} in the head exported at ${head.at}: records were rewritten.`);
+        return broken(
+          Math.min(head.keyedFrom, keyedFrom),
+          `The keyed chain begins at seq ${keyedFrom} in the database but at seq ${head.keyedFrom} in the head exported at ${head.at}: records were rewritten.`,
+        );
       }
       if (previous && (head.audit.seq < previous.audit.seq || head.journal.seq < previous.journal.seq)) {
         return broken(head.audit.seq, `The head exported at ${head.at} is older than the one exported before it: the chain was cut back.`);
@@ -1007,13 +1063,26 @@ class KyselyStore implements Store {
       previous = head;
       if (head.audit.seq > 0) {
         const hash = auditHashes.get(head.audit.seq);
-        if (hash === undefined) return broken(head.audit.seq, `Audit row ${head.audit.seq}, in the head exported at ${head.at}, is missing: the newest records were deleted.`);
-        if (hash !== head.audit.hash) return broken(head.audit.seq, `Audit row ${head.audit.seq} differs from the head exported at ${head.at}: the log was rewritten.`);
+        if (hash === undefined)
+          return broken(
+            head.audit.seq,
+            `Audit row ${head.audit.seq}, in the head exported at ${head.at}, is missing: the newest records were deleted.`,
+          );
+        if (hash !== head.audit.hash)
+          return broken(head.audit.seq, `Audit row ${head.audit.seq} differs from the head exported at ${head.at}: the log was rewritten.`);
       }
       if (head.journal.seq > 0) {
         const hash = journalHashes.get(head.journal.seq);
-        if (hash === undefined) return broken(head.journal.seq, `Journal chain entry ${head.journal.seq}, in the head exported at ${head.at}, is missing: the newest entries were deleted.`);
-        if (hash !== head.journal.hash) return broken(head.journal.seq, `Journal chain entry ${head.journal.seq} differs from the head exported at ${head.at}: the chain was rewritten.`);
+        if (hash === undefined)
+          return broken(
+            head.journal.seq,
+            `Journal chain entry ${head.journal.seq}, in the head exported at ${head.at}, is missing: the newest entries were deleted.`,
+          );
+        if (hash !== head.journal.hash)
+          return broken(
+            head.journal.seq,
+            `Journal chain entry ${head.journal.seq} differs from the head exported at ${head.at}: the chain was rewritten.`,
+          );
       }
     }
     return null;
@@ -1024,7 +1093,11 @@ class KyselyStore implements Store {
     const wanted = [...new Set(seqs.filter((n) => n > 0))];
     const found = new Map<number, string>();
     for (let i = 0; i < wanted.length; i += 500) {
-      const rows = await this.db.selectFrom(table).select(["seq", "hash"]).where("seq", "in", wanted.slice(i, i + 500)).execute();
+      const rows = await this.db
+        .selectFrom(table)
+        .select(["seq", "hash"])
+        .where("seq", "in", wanted.slice(i, i + 500))
+        .execute();
       for (const row of rows) found.set(row.seq, row.hash);
     }
     return found;
@@ -1115,12 +1188,22 @@ class KyselyStore implements Store {
   }
 
   async revokeSession(id: string): Promise<boolean> {
-    const result = await this.db.updateTable("sessions").set({ revoked_at: this.iso() }).where("id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
+    const result = await this.db
+      .updateTable("sessions")
+      .set({ revoked_at: this.iso() })
+      .where("id", "=", id)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
 
   async revokeUserSessions(userId: string): Promise<number> {
-    const result = await this.db.updateTable("sessions").set({ revoked_at: this.iso() }).where("user_id", "=", userId).where("revoked_at", "is", null).executeTakeFirst();
+    const result = await this.db
+      .updateTable("sessions")
+      .set({ revoked_at: this.iso() })
+      .where("user_id", "=", userId)
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 
@@ -1128,7 +1211,9 @@ class KyselyStore implements Store {
     await this.exporting;
     // The head at shutdown, so a restart finds the newest records pinned outside the database.
     if (this.lastExportMs !== Number.NEGATIVE_INFINITY) {
-      await this.exportAuditHead().catch((error: unknown) => console.error("[store] exporting the audit head failed:", error instanceof Error ? error.message : error));
+      await this.exportAuditHead().catch((error: unknown) =>
+        console.error("[store] exporting the audit head failed:", error instanceof Error ? error.message : error),
+      );
     }
     await this.db.destroy();
   }

@@ -41,12 +41,23 @@ function state(green: number, blue: EnvironmentState, greenEnv: EnvironmentState
 
 describe("wallOperation", () => {
   it("shows who runs what and the step in progress as k of n", () => {
-    expect(wallOperation(op)).toEqual({ id: "op-1", status: "running", summary: op.summary, actorEmail: "operator@example.com", step: 2, steps: 3, stepTitle: "Step 2" });
+    expect(wallOperation(op)).toEqual({
+      id: "op-1",
+      status: "running",
+      summary: op.summary,
+      actorEmail: "operator@example.com",
+      step: 2,
+      steps: 3,
+      stepTitle: "Step 2",
+    });
   });
 
   it("points a pending operation at its first step and an interrupted one at where it stopped", () => {
     expect(wallOperation({ ...op, status: "pending", steps: [step(0, "pending"), step(1, "pending")] })).toMatchObject({ step: 1, steps: 2 });
-    expect(wallOperation({ ...op, status: "interrupted", steps: [step(0, "succeeded"), step(1, "failed"), step(2, "pending")] })).toMatchObject({ step: 2, stepTitle: "Step 2" });
+    expect(wallOperation({ ...op, status: "interrupted", steps: [step(0, "succeeded"), step(1, "failed"), step(2, "pending")] })).toMatchObject({
+      step: 2,
+      stepTitle: "Step 2",
+    });
   });
 
   it("hides finished operations and copes with a plan without steps", () => {
@@ -70,8 +81,19 @@ describe("wallAlarms", () => {
   });
 
   it("does not call blue down while a rollback step registers its instances again", () => {
-    const registering = { health: "unhealthy" as const, state: "OutOfService", description: "Instance registration is still in progress.", lifecycle: "InService" };
-    const blue = { ...env("blue", 0, 2), instances: [{ id: "i-1", ...registering }, { id: "i-2", ...registering }] };
+    const registering = {
+      health: "unhealthy" as const,
+      state: "OutOfService",
+      description: "Instance registration is still in progress.",
+      lifecycle: "InService",
+    };
+    const blue = {
+      ...env("blue", 0, 2),
+      instances: [
+        { id: "i-1", ...registering },
+        { id: "i-2", ...registering },
+      ],
+    };
     expect(wallAlarms({ state: state(50, blue, env("green", 2, 0)), readError: null, lastOperation: null })).toEqual([]);
   });
 
@@ -81,7 +103,13 @@ describe("wallAlarms", () => {
 
   it("reports unreadable state, circuit-breaker rollbacks and interrupted or failed operations", () => {
     const s = state(0, env("blue", 2, 0), env("green", 0, 0));
-    s.rollout = { state: "COMPLETED", progressPercent: 100, primaryTaskDefinition: "web:6", previousTaskDefinition: null, circuitBreakerRollback: { failedTaskDefinition: "web:7", failedDeploymentId: "d", reason: null, rolledBackTo: "web:6" } };
+    s.rollout = {
+      state: "COMPLETED",
+      progressPercent: 100,
+      primaryTaskDefinition: "web:6",
+      previousTaskDefinition: null,
+      circuitBreakerRollback: { failedTaskDefinition: "web:7", failedDeploymentId: "d", reason: null, rolledBackTo: "web:6" },
+    };
     expect(wallAlarms({ state: s, readError: null, lastOperation: { ...op, status: "failed" } }).map((a) => [a.id, a.severity])).toEqual([
       ["circuit-breaker", "critical"],
       ["operation-failed", "warning"],
@@ -93,7 +121,13 @@ describe("wallAlarms", () => {
   });
 
   it("says when AWS differs from Teal's last operation, with the figures", () => {
-    const drift = { kind: "share" as const, actualGreenPercent: 40, expectedGreenPercent: 0, text: "green 40 %, expected 0 %", operation: { id: "op-0", summary: "Roll back shop", finishedAt: "2025-03-01T09:00:00.000Z" } };
+    const drift = {
+      kind: "share" as const,
+      actualGreenPercent: 40,
+      expectedGreenPercent: 0,
+      text: "green 40 %, expected 0 %",
+      operation: { id: "op-0", summary: "Roll back shop", finishedAt: "2025-03-01T09:00:00.000Z" },
+    };
     expect(wallAlarms({ state: state(40, env("blue", 2, 0), env("green", 2, 0)), readError: null, lastOperation: null, drift })).toEqual([
       { id: "drift", severity: "warning", text: "AWS differs from Teal's last operation: green 40 %, expected 0 %" },
     ]);
@@ -102,7 +136,17 @@ describe("wallAlarms", () => {
 
 describe("wallAlarms with ECS services", () => {
   it("warns when a service lost tasks (a zone failure), with the figure every view shows", () => {
-    const ecs = (running: number, desired: number) => ({ cluster: "prod", service: "orders", taskDefinition: "orders:7", desired, running, pending: desired - running, deployments: [], events: [], circuitBreaker: null });
+    const ecs = (running: number, desired: number) => ({
+      cluster: "prod",
+      service: "orders",
+      taskDefinition: "orders:7",
+      desired,
+      running,
+      pending: desired - running,
+      deployments: [],
+      events: [],
+      circuitBreaker: null,
+    });
     const blue = { ...env("blue", 1, 0), ecs: ecs(1, 2) };
     const green = { ...env("green", 0, 0), ecs: ecs(0, 0) };
     expect(wallAlarms({ state: state(0, blue, green), readError: null, lastOperation: null })).toEqual([

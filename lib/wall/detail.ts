@@ -14,7 +14,8 @@ const IN_FLIGHT = new Set(["pending", "running", "interrupted"]);
 export function wallOperation(op: Operation | null): WallOperation | null {
   if (!op || !IN_FLIGHT.has(op.status)) return null;
   const steps = op.steps.length;
-  const current = op.steps.find((s) => s.status === "running" || s.status === "failed") ?? op.steps.find((s) => s.status === "pending") ?? op.steps[steps - 1];
+  const current =
+    op.steps.find((s) => s.status === "running" || s.status === "failed") ?? op.steps.find((s) => s.status === "pending") ?? op.steps[steps - 1];
   return {
     id: op.id,
     status: op.status,
@@ -34,7 +35,12 @@ const NAME = { blue: "Blue", green: "Green" } as const;
  * followed by another one, state Teal could not read, and AWS configured otherwise than Teal's last
  * successful operation left it (drift).
  */
-export function wallAlarms(input: { state: AppState | null; readError: string | null; lastOperation: Operation | null; drift?: Drift | null }): WallAlarm[] {
+export function wallAlarms(input: {
+  state: AppState | null;
+  readError: string | null;
+  lastOperation: Operation | null;
+  drift?: Drift | null;
+}): WallAlarm[] {
   const alarms: WallAlarm[] = [];
   const { state, readError, lastOperation, drift } = input;
   if (readError !== null) alarms.push({ id: "unreadable", severity: "critical", text: `State unreadable: ${readError}` });
@@ -52,14 +58,22 @@ export function wallAlarms(input: { state: AppState | null; readError: string | 
       const nothingComing = health.healthy === 0 && health.starting === 0 && health.leaving === 0 && health.standby === 0;
       if (share > 0 && nothingComing) {
         const total = health.total;
-        alarms.push({ id: `${color}-down`, severity: "critical", text: `${NAME[color]} takes ${share} % of traffic with no healthy ${total === 1 ? "target" : "targets"} (0 of ${total})` });
+        alarms.push({
+          id: `${color}-down`,
+          severity: "critical",
+          text: `${NAME[color]} takes ${share} % of traffic with no healthy ${total === 1 ? "target" : "targets"} (0 of ${total})`,
+        });
       } else if (health.unhealthy > 0 || figure.tone === "warning") {
         alarms.push({ id: `${color}-degraded`, severity: "warning", text: `${NAME[color]}: ${figure.text}` });
       }
     }
     const breaker = state.rollout?.circuitBreakerRollback;
     if (breaker) {
-      alarms.push({ id: "circuit-breaker", severity: "critical", text: `ECS rolled back ${breaker.failedTaskDefinition} to ${breaker.rolledBackTo}` });
+      alarms.push({
+        id: "circuit-breaker",
+        severity: "critical",
+        text: `ECS rolled back ${breaker.failedTaskDefinition} to ${breaker.rolledBackTo}`,
+      });
     }
   }
   if (drift) alarms.push({ id: "drift", severity: "warning", text: `AWS differs from Teal's last operation: ${drift.text}` });

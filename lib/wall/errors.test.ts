@@ -7,7 +7,14 @@ const END = 100 * MIN;
 
 function s(metric: string, color: MetricSeries["color"], values: number[]): MetricSeries {
   // values[k] is the minute starting at END - (values.length - k) minutes.
-  return { id: `${metric}-${color}`, metric, stat: "Sum", color, unit: "Count", points: values.map((v, k) => ({ t: END - (values.length - k) * MIN, v })) };
+  return {
+    id: `${metric}-${color}`,
+    metric,
+    stat: "Sum",
+    color,
+    unit: "Count",
+    points: values.map((v, k) => ({ t: END - (values.length - k) * MIN, v })),
+  };
 }
 
 describe("wallErrorRates", () => {
@@ -19,7 +26,13 @@ describe("wallErrorRates", () => {
       s("HTTPCode_Backend_5XX", "green", [0, 15, 30]),
     ];
     // A partial minute after the end is left out.
-    expect(wallErrorRates(series, END + 30_000, 4)).toEqual({ kind: "per-color", minutes: 4, endMs: END, blue: [null, 0.01, 0, 0.02], green: [null, null, 0.3, 0.3] });
+    expect(wallErrorRates(series, END + 30_000, 4)).toEqual({
+      kind: "per-color",
+      minutes: 4,
+      endMs: END,
+      blue: [null, 0.01, 0, 0.02],
+      green: [null, null, 0.3, 0.3],
+    });
   });
 
   it("reads ALB target-group series too", () => {

@@ -6,7 +6,11 @@ function inst(over: Partial<InstanceView>): InstanceView {
   return { id: `i-${Math.random().toString(16).slice(2, 10)}`, health: "healthy", state: "InService", lifecycle: "InService", ...over };
 }
 
-const env = (instances: InstanceView[]) => ({ healthy: instances.filter((i) => i.health === "healthy").length, unhealthy: instances.filter((i) => i.health === "unhealthy").length, instances });
+const env = (instances: InstanceView[]) => ({
+  healthy: instances.filter((i) => i.health === "healthy").length,
+  unhealthy: instances.filter((i) => i.health === "unhealthy").length,
+  instances,
+});
 
 // A classic ELB answers this while it registers an instance (AWS words it so; the range too).
 const registering = { health: "unhealthy" as const, state: "OutOfService", description: "Instance registration is still in progress." };
@@ -24,14 +28,23 @@ describe("colorHealth", () => {
   });
 
   it("reads capacity leaving on purpose as draining, and Auto Scaling standby as standby", () => {
-    expect(colorHealth(env([inst({ health: "draining", state: "draining" }), inst({ health: "draining", state: "draining" })])).word).toBe("draining");
+    expect(colorHealth(env([inst({ health: "draining", state: "draining" }), inst({ health: "draining", state: "draining" })])).word).toBe(
+      "draining",
+    );
     expect(colorHealth(env([inst({ health: "unhealthy", state: "OutOfService", lifecycle: "Terminating:Wait" })])).word).toBe("draining");
-    expect(colorHealth(env([inst({ health: "unknown", state: "not registered", lifecycle: "Standby" })]))).toMatchObject({ word: "standby", standby: 1 });
+    expect(colorHealth(env([inst({ health: "unknown", state: "not registered", lifecycle: "Standby" })]))).toMatchObject({
+      word: "standby",
+      standby: 1,
+    });
   });
 
   it("is healthy while some serve and others start or drain, degraded or down when health checks fail", () => {
     expect(colorHealth(env([inst({}), inst(registering)]))).toMatchObject({ word: "healthy", healthy: 1, starting: 1, total: 2 });
-    const failing = { health: "unhealthy" as const, state: "OutOfService", description: "Instance has failed at least the UnhealthyThreshold number of health checks consecutively." };
+    const failing = {
+      health: "unhealthy" as const,
+      state: "OutOfService",
+      description: "Instance has failed at least the UnhealthyThreshold number of health checks consecutively.",
+    };
     expect(colorHealth(env([inst({}), inst(failing)]))).toMatchObject({ word: "degraded", unhealthy: 1 });
     expect(colorHealth(env([inst(failing), inst(failing)]))).toMatchObject({ word: "down", healthy: 0, unhealthy: 2 });
   });

@@ -15,7 +15,8 @@ import type { WallColorHealth, WallHealthWord } from "@/lib/domain/wall";
 
 type Phase = "serving" | "starting" | "leaving" | "standby" | "unhealthy" | "unknown";
 
-const LEAVING_LIFECYCLE = /^(Terminating|Terminated|Detaching|Detached|EnteringStandby|Warmed:Terminating|DEACTIVATING|STOPPING|DEPROVISIONING|STOPPED)/;
+const LEAVING_LIFECYCLE =
+  /^(Terminating|Terminated|Detaching|Detached|EnteringStandby|Warmed:Terminating|DEACTIVATING|STOPPING|DEPROVISIONING|STOPPED)/;
 const STARTING_LIFECYCLE = /^(Pending|Warmed:Pending|PROVISIONING|PENDING|ACTIVATING)/;
 const REGISTERING = /registration is still in progress|initial health check/i;
 
@@ -51,6 +52,13 @@ export function colorHealth(env: Pick<EnvironmentState, "healthy" | "unhealthy" 
   }
   const n: Record<Phase, number> = { serving: 0, starting: 0, leaving: 0, standby: 0, unhealthy: 0, unknown: 0 };
   for (const i of env.instances) n[instancePhase(i)] += 1;
-  const counts = { healthy: n.serving, total: env.instances.length, starting: n.starting, leaving: n.leaving, standby: n.standby, unhealthy: n.unhealthy };
+  const counts = {
+    healthy: n.serving,
+    total: env.instances.length,
+    starting: n.starting,
+    leaving: n.leaving,
+    standby: n.standby,
+    unhealthy: n.unhealthy,
+  };
   return { word: wordOf(counts, n.unknown), ...counts };
 }

@@ -30,7 +30,12 @@ export async function wallSnapshot(): Promise<WallSnapshot> {
       } catch (err) {
         const readError = isAppError(err) ? err.userMessage : "Teal could not read this application.";
         const [last] = await rt.store.listOperations({ appId: app.id, limit: 1 });
-        return { appId: app.id, operation: wallOperation(last ?? null), alarms: wallAlarms({ state: null, readError, lastOperation: last ?? null }), health: null };
+        return {
+          appId: app.id,
+          operation: wallOperation(last ?? null),
+          alarms: wallAlarms({ state: null, readError, lastOperation: last ?? null }),
+          health: null,
+        };
       }
     }),
   );

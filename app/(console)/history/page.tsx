@@ -1,6 +1,15 @@
 import type { Metadata } from "next";
 import { pageActorOrSignIn } from "@/lib/auth/page-user";
-import { AUDIT_ACTIONS, auditFilterOf, historySearch, INTENT_KINDS, OPERATION_STATUSES, operationFilterOf, parseHistoryQuery, type HistoryQuery } from "@/lib/history/query";
+import {
+  AUDIT_ACTIONS,
+  auditFilterOf,
+  historySearch,
+  INTENT_KINDS,
+  OPERATION_STATUSES,
+  operationFilterOf,
+  parseHistoryQuery,
+  type HistoryQuery,
+} from "@/lib/history/query";
 import { getRuntime } from "@/lib/runtime/runtime";
 import { AuditTable } from "@/components/history/audit-table";
 import { ExportLinks } from "@/components/history/export-links";
@@ -37,7 +46,9 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
           <h1 className="text-xl font-semibold tracking-tight text-slate-900 dark:text-slate-100">History</h1>
-          <p className="mt-0.5 text-sm text-slate-500 dark:text-slate-400">Every operation Teal ran and every audited event, newest first. Times are UTC.</p>
+          <p className="mt-0.5 text-sm text-slate-500 dark:text-slate-400">
+            Every operation Teal ran and every audited event, newest first. Times are UTC.
+          </p>
         </div>
         <ExportLinks
           what={view === "operations" ? "operations" : "audit log"}
@@ -64,8 +75,14 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
           {parsed.message}
         </Notice>
       )}
-      {view === "operations" ? <OperationHistoryList operations={operations} appNames={appNames} /> : <AuditTable records={audit} appNames={appNames} />}
-      {shown >= limit ? <p className="text-xs text-slate-500 dark:text-slate-400">Showing the newest {limit}. Narrow the filters or export to see more.</p> : null}
+      {view === "operations" ? (
+        <OperationHistoryList operations={operations} appNames={appNames} />
+      ) : (
+        <AuditTable records={audit} appNames={appNames} />
+      )}
+      {shown >= limit ? (
+        <p className="text-xs text-slate-500 dark:text-slate-400">Showing the newest {limit}. Narrow the filters or export to see more.</p>
+      ) : null}
     </div>
   );
 }

@@ -34,14 +34,17 @@ export default async function SettingsPage() {
     <div className="max-w-5xl space-y-4">
       <div>
         <h1 className="text-xl font-semibold tracking-tight text-slate-900 dark:text-slate-100">Settings</h1>
-        <p className="mt-0.5 text-sm text-slate-500 dark:text-slate-400">Kiosk tokens let a wall monitor show every application read-only, without anyone signed in.</p>
+        <p className="mt-0.5 text-sm text-slate-500 dark:text-slate-400">
+          Kiosk tokens let a wall monitor show every application read-only, without anyone signed in.
+        </p>
       </div>
       <Panel title="Kiosk tokens" headingId="kiosk-heading" meta={`${tokens.filter((t) => t.revokedAt === null).length} active`}>
         <div className="space-y-5">
           <CreateKioskTokenForm />
           <KioskTokenTable tokens={tokens} />
           <p className="text-xs text-slate-500 dark:text-slate-400">
-            A token can only read: it opens <code>/wall</code> and the data the wall polls, never a control. Teal keeps only a hash of it; a lost token is revoked and replaced.
+            A token can only read: it opens <code>/wall</code> and the data the wall polls, never a control. Teal keeps only a hash of it; a lost
+            token is revoked and replaced.
           </p>
         </div>
       </Panel>
@@ -49,7 +52,8 @@ export default async function SettingsPage() {
         <div className="space-y-3">
           <SessionTable sessions={sessions} selfId={session?.user?.id ?? ""} />
           <p className="text-xs text-slate-500 dark:text-slate-400">
-            Revoking ends a user&apos;s sessions at their next request. Sessions end by themselves on sign-out and after 8 hours; roles are read again within a minute.
+            Revoking ends a user&apos;s sessions at their next request. Sessions end by themselves on sign-out and after 8 hours; roles are read again
+            within a minute.
           </p>
         </div>
       </Panel>

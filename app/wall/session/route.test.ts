@@ -14,7 +14,13 @@ let secret: string;
 beforeAll(async () => {
   const { getStore } = await import("@/lib/store");
   secret = generateKioskSecret();
-  await (await getStore()).createKioskToken({ label: "Ops TV", tokenHash: hashKioskSecret(secret), createdBy: { id: "demo:admin", email: "admin@example.com", role: "admin" } });
+  await (
+    await getStore()
+  ).createKioskToken({
+    label: "Ops TV",
+    tokenHash: hashKioskSecret(secret),
+    createdBy: { id: "demo:admin", email: "admin@example.com", role: "admin" },
+  });
 });
 
 afterEach(() => {

@@ -43,30 +43,37 @@ describe.runIf(hasMoto)("cross-check: practice range vs moto", () => {
     for (const d of KNOWN_DIFFERENCES) expect(d.facts, `${d.scenario} / ${d.step}`).toMatch(/§\d+/);
   });
 
-  it.each(SCENARIOS.map((s) => [s.name, s] as const))("%s: same observations, or a listed moto gap where the range behaves like AWS", async (name, scenario) => {
-    const fromMoto = new Observations();
-    const fromRange = new Observations();
-    await scenario.run(moto, fromMoto);
-    await scenario.run(range, fromRange);
-    expect([...fromRange.steps.keys()]).toEqual([...fromMoto.steps.keys()]);
+  it.each(SCENARIOS.map((s) => [s.name, s] as const))(
+    "%s: same observations, or a listed moto gap where the range behaves like AWS",
+    async (name, scenario) => {
+      const fromMoto = new Observations();
+      const fromRange = new Observations();
+      await scenario.run(moto, fromMoto);
+      await scenario.run(range, fromRange);
+      expect([...fromRange.steps.keys()]).toEqual([...fromMoto.steps.keys()]);
 
-    const problems: string[] = [];
-    for (const [step, rangeValue] of fromRange.steps) {
-      observed.add(`${name} / ${step}`);
-      const motoValue = fromMoto.steps.get(step);
-      const known = KNOWN_DIFFERENCES.find((d) => d.scenario === name && d.step === step);
-      const same = JSON.stringify(rangeValue) === JSON.stringify(motoValue);
-      if (!known) {
-        if (!same) problems.push(`UNEXPECTED DIFFERENCE at "${step}":\n  moto:  ${JSON.stringify(motoValue)}\n  range: ${JSON.stringify(rangeValue)}`);
-        continue;
+      const problems: string[] = [];
+      for (const [step, rangeValue] of fromRange.steps) {
+        observed.add(`${name} / ${step}`);
+        const motoValue = fromMoto.steps.get(step);
+        const known = KNOWN_DIFFERENCES.find((d) => d.scenario === name && d.step === step);
+        const same = JSON.stringify(rangeValue) === JSON.stringify(motoValue);
+        if (!known) {
+          if (!same)
+            problems.push(`UNEXPECTED DIFFERENCE at "${step}":\n  moto:  ${JSON.stringify(motoValue)}\n  range: ${JSON.stringify(rangeValue)}`);
+          continue;
+        }
+        if (JSON.stringify(rangeValue) !== JSON.stringify(known.range)) {
+          problems.push(
+            `RANGE NOT LIKE AWS at "${step}" (${known.facts}: ${known.aws}):\n  expected: ${JSON.stringify(known.range)}\n  range:    ${JSON.stringify(rangeValue)}`,
+          );
+        }
+        if (same)
+          problems.push(`STALE known difference at "${step}": moto now agrees with the range (${JSON.stringify(motoValue)}); remove the entry.`);
       }
-      if (JSON.stringify(rangeValue) !== JSON.stringify(known.range)) {
-        problems.push(`RANGE NOT LIKE AWS at "${step}" (${known.facts}: ${known.aws}):\n  expected: ${JSON.stringify(known.range)}\n  range:    ${JSON.stringify(rangeValue)}`);
-      }
-      if (same) problems.push(`STALE known difference at "${step}": moto now agrees with the range (${JSON.stringify(motoValue)}); remove the entry.`);
-    }
-    expect(problems, problems.join("\n\n")).toEqual([]);
-  });
+      expect(problems, problems.join("\n\n")).toEqual([]);
+    },
+  );
 
   it("observed every step the known-differences table names", () => {
     const dangling = KNOWN_DIFFERENCES.map((d) => `${d.scenario} / ${d.step}`).filter((k) => !observed.has(k));

@@ -30,7 +30,14 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     range: { Id: "<change>", Status: "PENDING" },
   },
   { scenario: "route53", step: "GetChange at once", moto: "always INSYNC", aws: "PENDING until propagated", facts: "§1.5, §13", range: "PENDING" },
-  { scenario: "route53", step: "UPSERT both weights in one batch", moto: "always INSYNC", aws: "PENDING until propagated", facts: "§1.5, §13", range: "PENDING" },
+  {
+    scenario: "route53",
+    step: "UPSERT both weights in one batch",
+    moto: "always INSYNC",
+    aws: "PENDING until propagated",
+    facts: "§1.5, §13",
+    range: "PENDING",
+  },
   {
     scenario: "route53",
     step: "ListResourceRecordSets paged by 3 (a page ends inside the weighted set)",
@@ -87,7 +94,14 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     facts: "§11 (Global: asynchronous state machines; Typical durations: EC2 launch)",
     range: {
       Reservations: 1,
-      Instances: [0, 1].map(() => ({ InstanceId: "i-*", ImageId: "ami-12c6146b", InstanceType: "t3.micro", State: "pending", Placement: true, Tags: ["Name=web", "app=xcheck-ec2"] })),
+      Instances: [0, 1].map(() => ({
+        InstanceId: "i-*",
+        ImageId: "ami-12c6146b",
+        InstanceType: "t3.micro",
+        State: "pending",
+        Placement: true,
+        Tags: ["Name=web", "app=xcheck-ec2"],
+      })),
     },
   },
   // Classic ELB

@@ -103,17 +103,39 @@ const elbv2Scenario: Scenario = {
     const ec2Client = new EC2Client(t.clientConfig);
     try {
       const net = await network(t);
-      const alb = await elbv2.send(new CreateLoadBalancerCommand({ Name: "xcheck-alb", Subnets: net.subnets, Type: "application", Scheme: "internet-facing" }));
+      const alb = await elbv2.send(
+        new CreateLoadBalancerCommand({ Name: "xcheck-alb", Subnets: net.subnets, Type: "application", Scheme: "internet-facing" }),
+      );
       const lb = alb.LoadBalancers?.[0];
-      obs.see("CreateLoadBalancer", { Name: lb?.LoadBalancerName, Type: lb?.Type, Scheme: lb?.Scheme, Arn: maskArn(lb?.LoadBalancerArn), Zones: (lb?.AvailabilityZones ?? []).length });
+      obs.see("CreateLoadBalancer", {
+        Name: lb?.LoadBalancerName,
+        Type: lb?.Type,
+        Scheme: lb?.Scheme,
+        Arn: maskArn(lb?.LoadBalancerArn),
+        Zones: (lb?.AvailabilityZones ?? []).length,
+      });
       const tgArns: Record<string, string> = {};
       for (const color of ["blue", "green"]) {
         const tg = await elbv2.send(
-          new CreateTargetGroupCommand({ Name: `xcheck-${color}`, Protocol: "HTTP", Port: 80, VpcId: net.vpcId, TargetType: "instance", HealthCheckPath: "/health" }),
+          new CreateTargetGroupCommand({
+            Name: `xcheck-${color}`,
+            Protocol: "HTTP",
+            Port: 80,
+            VpcId: net.vpcId,
+            TargetType: "instance",
+            HealthCheckPath: "/health",
+          }),
         );
         const g = tg.TargetGroups?.[0];
         tgArns[color] = g?.TargetGroupArn ?? "";
-        obs.see(`CreateTargetGroup ${color}`, { Name: g?.TargetGroupName, Arn: maskArn(g?.TargetGroupArn), Protocol: g?.Protocol, Port: g?.Port, HealthCheckPath: g?.HealthCheckPath, TargetType: g?.TargetType });
+        obs.see(`CreateTargetGroup ${color}`, {
+          Name: g?.TargetGroupName,
+          Arn: maskArn(g?.TargetGroupArn),
+          Protocol: g?.Protocol,
+          Port: g?.Port,
+          HealthCheckPath: g?.HealthCheckPath,
+          TargetType: g?.TargetType,
+        });
       }
       const weights = (blue: number, green: number): Action[] => [
         {
@@ -126,7 +148,9 @@ const elbv2Scenario: Scenario = {
           },
         },
       ];
-      const listener = await elbv2.send(new CreateListenerCommand({ LoadBalancerArn: lb?.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: weights(100, 0) }));
+      const listener = await elbv2.send(
+        new CreateListenerCommand({ LoadBalancerArn: lb?.LoadBalancerArn, Protocol: "HTTP", Port: 80, DefaultActions: weights(100, 0) }),
+      );
       const listenerArn = listener.Listeners?.[0]?.ListenerArn ?? "";
       obs.see("CreateListener weighted forward", forwardView(listener.Listeners?.[0]?.DefaultActions));
 
@@ -134,7 +158,8 @@ const elbv2Scenario: Scenario = {
       const ids = (run.Instances ?? []).map((i) => i.InstanceId ?? "");
       const names = new Map(ids.map((id, i) => [id, `instance-${i}`]));
       await elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: tgArns.blue, Targets: ids.map((Id) => ({ Id, Port: 80 })) }));
-      const health = async (color: string) => healthRows((await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArns[color] }))).TargetHealthDescriptions, names);
+      const health = async (color: string) =>
+        healthRows((await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArns[color] }))).TargetHealthDescriptions, names);
       obs.see("DescribeTargetHealth at once", await health("blue"));
       await t.advance(150_000);
       obs.see("DescribeTargetHealth after boot and checks", await health("blue"));
@@ -142,11 +167,17 @@ const elbv2Scenario: Scenario = {
       const modified = await elbv2.send(new ModifyListenerCommand({ ListenerArn: listenerArn, DefaultActions: weights(0, 100) }));
       obs.see("ModifyListener to green", forwardView(modified.Listeners?.[0]?.DefaultActions));
       const listed = await elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb?.LoadBalancerArn }));
-      obs.see("DescribeListeners after ModifyListener", (listed.Listeners ?? []).map((l) => ({ Port: l.Port, Protocol: l.Protocol, Actions: forwardView(l.DefaultActions) })));
+      obs.see(
+        "DescribeListeners after ModifyListener",
+        (listed.Listeners ?? []).map((l) => ({ Port: l.Port, Protocol: l.Protocol, Actions: forwardView(l.DefaultActions) })),
+      );
       const groups = await elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lb?.LoadBalancerArn }));
       obs.see(
         "DescribeTargetGroups of the load balancer",
-        sortedBy(groups.TargetGroups ?? [], (g) => g.TargetGroupName ?? "").map((g) => ({ Name: g.TargetGroupName, LoadBalancers: (g.LoadBalancerArns ?? []).map(maskArn) })),
+        sortedBy(groups.TargetGroups ?? [], (g) => g.TargetGroupName ?? "").map((g) => ({
+          Name: g.TargetGroupName,
+          LoadBalancers: (g.LoadBalancerArns ?? []).map(maskArn),
+        })),
       );
 
       const [first] = ids;
@@ -165,7 +196,9 @@ const elbv2Scenario: Scenario = {
             elbv2.send(
               new ModifyListenerCommand({
                 ListenerArn: listenerArn,
-                DefaultActions: [{ Type: "forward", ForwardConfig: { TargetGroups: Array.from({ length: 6 }, () => ({ TargetGroupArn: tgArns.blue, Weight: 1 })) } }],
+                DefaultActions: [
+                  { Type: "forward", ForwardConfig: { TargetGroups: Array.from({ length: 6 }, () => ({ TargetGroupArn: tgArns.blue, Weight: 1 })) } },
+                ],
               }),
             ),
           ),
@@ -205,9 +238,15 @@ const autoScalingScenario: Scenario = {
     const ec2 = new EC2Client(t.clientConfig);
     const elb = new ElasticLoadBalancingClient(t.clientConfig);
     try {
-      const lt = await ec2.send(new CreateLaunchTemplateCommand({ LaunchTemplateName: "xcheck-web", LaunchTemplateData: { ImageId: IMAGE_ID, InstanceType: "t3.micro" } }));
+      const lt = await ec2.send(
+        new CreateLaunchTemplateCommand({ LaunchTemplateName: "xcheck-web", LaunchTemplateData: { ImageId: IMAGE_ID, InstanceType: "t3.micro" } }),
+      );
       const templateId = lt.LaunchTemplate?.LaunchTemplateId ?? "";
-      obs.see("CreateLaunchTemplate", { Name: lt.LaunchTemplate?.LaunchTemplateName, Default: lt.LaunchTemplate?.DefaultVersionNumber, Latest: lt.LaunchTemplate?.LatestVersionNumber });
+      obs.see("CreateLaunchTemplate", {
+        Name: lt.LaunchTemplate?.LaunchTemplateName,
+        Default: lt.LaunchTemplate?.DefaultVersionNumber,
+        Latest: lt.LaunchTemplate?.LatestVersionNumber,
+      });
       await asg.send(
         new CreateAutoScalingGroupCommand({
           AutoScalingGroupName: "xcheck-asg",
@@ -218,7 +257,8 @@ const autoScalingScenario: Scenario = {
           AvailabilityZones: ["us-east-1a", "us-east-1b"],
         }),
       );
-      const describe = async () => groupView((await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ["xcheck-asg"] }))).AutoScalingGroups?.[0]);
+      const describe = async () =>
+        groupView((await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ["xcheck-asg"] }))).AutoScalingGroups?.[0]);
       await t.advance(10_000);
       obs.see("DescribeAutoScalingGroups after 10 s", await describe());
       await t.advance(150_000);
@@ -236,15 +276,29 @@ const autoScalingScenario: Scenario = {
         }),
       );
       await asg.send(new AttachLoadBalancersCommand({ AutoScalingGroupName: "xcheck-asg", LoadBalancerNames: ["xcheck-asg-lb"] }));
-      const lbStates = async () => ((await asg.send(new DescribeAsgLoadBalancersCommand({ AutoScalingGroupName: "xcheck-asg" }))).LoadBalancers ?? []).map((l) => [l.LoadBalancerName, l.State]);
+      const lbStates = async () =>
+        ((await asg.send(new DescribeAsgLoadBalancersCommand({ AutoScalingGroupName: "xcheck-asg" }))).LoadBalancers ?? []).map((l) => [
+          l.LoadBalancerName,
+          l.State,
+        ]);
       obs.see("DescribeLoadBalancers after AttachLoadBalancers", await lbStates());
 
-      const instances = (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ["xcheck-asg"] }))).AutoScalingGroups?.[0]?.Instances ?? [];
+      const instances =
+        (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ["xcheck-asg"] }))).AutoScalingGroups?.[0]?.Instances ?? [];
       const standbyId = sortedBy(instances, (i) => i.InstanceId ?? "")[0]?.InstanceId ?? "";
-      const entered = await asg.send(new EnterStandbyCommand({ AutoScalingGroupName: "xcheck-asg", InstanceIds: [standbyId], ShouldDecrementDesiredCapacity: true }));
-      obs.see("EnterStandby activity", (entered.Activities ?? []).map((a) => a.StatusCode !== undefined));
+      const entered = await asg.send(
+        new EnterStandbyCommand({ AutoScalingGroupName: "xcheck-asg", InstanceIds: [standbyId], ShouldDecrementDesiredCapacity: true }),
+      );
+      obs.see(
+        "EnterStandby activity",
+        (entered.Activities ?? []).map((a) => a.StatusCode !== undefined),
+      );
       await t.advance(10_000);
-      const lifecycle = async () => (await asg.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [standbyId] }))).AutoScalingInstances?.map((i) => [i.LifecycleState, i.HealthStatus]);
+      const lifecycle = async () =>
+        (await asg.send(new DescribeAutoScalingInstancesCommand({ InstanceIds: [standbyId] }))).AutoScalingInstances?.map((i) => [
+          i.LifecycleState,
+          i.HealthStatus,
+        ]);
       obs.see("DescribeAutoScalingInstances after EnterStandby", await lifecycle());
       obs.see("Desired after EnterStandby", ((await describe()) as { Desired?: number }).Desired);
       await asg.send(new ExitStandbyCommand({ AutoScalingGroupName: "xcheck-asg", InstanceIds: [standbyId] }));
@@ -252,15 +306,26 @@ const autoScalingScenario: Scenario = {
       await t.advance(120_000);
       obs.see("DescribeAutoScalingInstances after ExitStandby and checks", await lifecycle());
 
-      await ec2.send(new CreateLaunchTemplateVersionCommand({ LaunchTemplateId: templateId, SourceVersion: "1", LaunchTemplateData: { InstanceType: "t3.small" } }));
-      await asg.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "xcheck-asg", LaunchTemplate: { LaunchTemplateId: templateId, Version: "2" } }));
+      await ec2.send(
+        new CreateLaunchTemplateVersionCommand({
+          LaunchTemplateId: templateId,
+          SourceVersion: "1",
+          LaunchTemplateData: { InstanceType: "t3.small" },
+        }),
+      );
+      await asg.send(
+        new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: "xcheck-asg", LaunchTemplate: { LaunchTemplateId: templateId, Version: "2" } }),
+      );
       obs.see("DescribeAutoScalingGroups after UpdateAutoScalingGroup to version 2", await describe());
 
       await asg.send(new DetachLoadBalancersCommand({ AutoScalingGroupName: "xcheck-asg", LoadBalancerNames: ["xcheck-asg-lb"] }));
       await t.advance(400_000);
       obs.see("DescribeLoadBalancers after DetachLoadBalancers", await lbStates());
       const activities = await asg.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "xcheck-asg" }));
-      obs.see("DescribeScalingActivities has the launches", (activities.Activities ?? []).filter((a) => (a.Description ?? "").startsWith("Launching")).length >= 3);
+      obs.see(
+        "DescribeScalingActivities has the launches",
+        (activities.Activities ?? []).filter((a) => (a.Description ?? "").startsWith("Launching")).length >= 3,
+      );
       // Last: moto accepts it and would carry desired 9 into every later step.
       obs.see(
         "SetDesiredCapacity above MaxSize",
@@ -318,7 +383,11 @@ const ecsScenario: Scenario = {
           }),
         );
         revisions.push(td.taskDefinition?.taskDefinitionArn ?? "");
-        obs.see(`RegisterTaskDefinition ${image}`, { Family: td.taskDefinition?.family, Revision: td.taskDefinition?.revision, Status: td.taskDefinition?.status });
+        obs.see(`RegisterTaskDefinition ${image}`, {
+          Family: td.taskDefinition?.family,
+          Revision: td.taskDefinition?.revision,
+          Status: td.taskDefinition?.status,
+        });
       }
       await ecs.send(
         new CreateServiceCommand({
@@ -341,11 +410,17 @@ const ecsScenario: Scenario = {
       await t.advance(600_000);
       const settled = await describe();
       obs.see("DescribeServices after the rollout", serviceView(settled));
-      obs.see("DescribeServices events mention steady state", (settled?.events ?? []).some((e) => (e.message ?? "").includes("has reached a steady state")));
+      obs.see(
+        "DescribeServices events mention steady state",
+        (settled?.events ?? []).some((e) => (e.message ?? "").includes("has reached a steady state")),
+      );
       const described = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: revisions[0] }));
       obs.see("DescribeTaskDefinition revision 1", { Family: described.taskDefinition?.family, Revision: described.taskDefinition?.revision });
       const missing = await ecs.send(new DescribeServicesCommand({ cluster: "xcheck", services: ["nope"] }));
-      obs.see("DescribeServices of an unknown service", { services: (missing.services ?? []).length, failures: (missing.failures ?? []).map((f) => f.reason) });
+      obs.see("DescribeServices of an unknown service", {
+        services: (missing.services ?? []).length,
+        failures: (missing.failures ?? []).map((f) => f.reason),
+      });
     } finally {
       ecs.destroy();
     }

@@ -47,7 +47,14 @@ const IMAGE_ID = "ami-12c6146b";
 function weighted(action: Change["Action"], id: string, weight: number, value: string): Change {
   return {
     Action: action,
-    ResourceRecordSet: { Name: "app.xcheck.example.com.", Type: "CNAME", SetIdentifier: id, Weight: weight, TTL: 60, ResourceRecords: [{ Value: value }] },
+    ResourceRecordSet: {
+      Name: "app.xcheck.example.com.",
+      Type: "CNAME",
+      SetIdentifier: id,
+      Weight: weight,
+      TTL: 60,
+      ResourceRecords: [{ Value: value }],
+    },
   };
 }
 
@@ -80,7 +87,9 @@ const route53: Scenario = {
       const created = await r53.send(
         new ChangeResourceRecordSetsCommand({
           HostedZoneId: zoneId,
-          ChangeBatch: { Changes: [weighted("CREATE", "blue", 100, "blue.elb.example.com"), weighted("CREATE", "green", 0, "green.elb.example.com")] },
+          ChangeBatch: {
+            Changes: [weighted("CREATE", "blue", 100, "blue.elb.example.com"), weighted("CREATE", "green", 0, "green.elb.example.com")],
+          },
         }),
       );
       obs.see("CREATE weighted pair: ChangeInfo", { Id: maskId(created.ChangeInfo?.Id), Status: created.ChangeInfo?.Status });
@@ -93,7 +102,9 @@ const route53: Scenario = {
         r53.send(
           new ChangeResourceRecordSetsCommand({
             HostedZoneId: zoneId,
-            ChangeBatch: { Changes: [weighted("UPSERT", "blue", 0, "blue.elb.example.com"), weighted("UPSERT", "green", 100, "green.elb.example.com")] },
+            ChangeBatch: {
+              Changes: [weighted("UPSERT", "blue", 0, "blue.elb.example.com"), weighted("UPSERT", "green", 100, "green.elb.example.com")],
+            },
           }),
         ),
       );
@@ -104,7 +115,13 @@ const route53: Scenario = {
       let next: { name?: string; type?: string; id?: string } = {};
       for (let i = 0; i < 10; i++) {
         const page = await r53.send(
-          new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, MaxItems: 3, StartRecordName: next.name, StartRecordType: next.type as ResourceRecordSet["Type"], StartRecordIdentifier: next.id }),
+          new ListResourceRecordSetsCommand({
+            HostedZoneId: zoneId,
+            MaxItems: 3,
+            StartRecordName: next.name,
+            StartRecordType: next.type as ResourceRecordSet["Type"],
+            StartRecordIdentifier: next.id,
+          }),
         );
         pages.push({
           records: (page.ResourceRecordSets ?? []).map((r) => `${r.Name} ${r.Type}${r.SetIdentifier ? ` ${r.SetIdentifier}` : ""}`),
@@ -124,22 +141,53 @@ const route53: Scenario = {
           .map(recordView),
       );
 
-      const wrongDelete = await outcome(r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: [weighted("DELETE", "green", 50, "green.elb.example.com")] } })));
+      const wrongDelete = await outcome(
+        r53.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: zoneId,
+            ChangeBatch: { Changes: [weighted("DELETE", "green", 50, "green.elb.example.com")] },
+          }),
+        ),
+      );
       obs.see("DELETE with a non-matching weight", errorOf(wrongDelete) ?? "accepted");
       await t.advance(2_000);
-      const exact = await outcome(r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: [weighted("DELETE", "blue", 0, "blue.elb.example.com")] } })));
+      const exact = await outcome(
+        r53.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: zoneId,
+            ChangeBatch: { Changes: [weighted("DELETE", "blue", 0, "blue.elb.example.com")] },
+          }),
+        ),
+      );
       obs.see("exact-match DELETE", errorOf(exact) ?? "accepted");
       await t.advance(2_000);
-      const recreate = await outcome(r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: [weighted("CREATE", "blue", 10, "blue.elb.example.com")] } })));
+      const recreate = await outcome(
+        r53.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: zoneId,
+            ChangeBatch: { Changes: [weighted("CREATE", "blue", 10, "blue.elb.example.com")] },
+          }),
+        ),
+      );
       obs.see("CREATE of a deleted record set", errorOf(recreate) ?? "accepted");
       await t.advance(2_000);
-      const createExisting = await outcome(r53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: [weighted("CREATE", "blue", 20, "blue.elb.example.com")] } })));
+      const createExisting = await outcome(
+        r53.send(
+          new ChangeResourceRecordSetsCommand({
+            HostedZoneId: zoneId,
+            ChangeBatch: { Changes: [weighted("CREATE", "blue", 20, "blue.elb.example.com")] },
+          }),
+        ),
+      );
       obs.see("CREATE of an existing record set", errorOf(createExisting) ?? "accepted");
       await t.advance(2_000);
       const after = await r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }));
       obs.see(
         "weighted records at the end",
-        sortedBy((after.ResourceRecordSets ?? []).filter((r) => r.Type === "CNAME"), (r) => `${r.SetIdentifier ?? ""} ${r.Weight ?? ""}`).map((r) => `${r.SetIdentifier ?? ""}:${r.Weight ?? ""}`),
+        sortedBy(
+          (after.ResourceRecordSets ?? []).filter((r) => r.Type === "CNAME"),
+          (r) => `${r.SetIdentifier ?? ""} ${r.Weight ?? ""}`,
+        ).map((r) => `${r.SetIdentifier ?? ""}:${r.Weight ?? ""}`),
       );
       obs.see("GetChange of an unknown id", errorOf(await outcome(r53.send(new GetChangeCommand({ Id: "C0000000000000000NONE" })))) ?? "accepted");
     } finally {
@@ -169,7 +217,15 @@ async function launch(ec2: EC2Client, count: number, app: string): Promise<strin
       InstanceType: "t3.micro",
       MinCount: count,
       MaxCount: count,
-      TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "app", Value: app }, { Key: "teal:version", Value: "v1" }] }],
+      TagSpecifications: [
+        {
+          ResourceType: "instance",
+          Tags: [
+            { Key: "app", Value: app },
+            { Key: "teal:version", Value: "v1" },
+          ],
+        },
+      ],
     }),
   );
   return (run.Instances ?? []).map((i) => i.InstanceId ?? "");
@@ -186,7 +242,15 @@ const ec2Scenario: Scenario = {
           InstanceType: "t3.micro",
           MinCount: 2,
           MaxCount: 2,
-          TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "app", Value: "xcheck-ec2" }, { Key: "Name", Value: "web" }] }],
+          TagSpecifications: [
+            {
+              ResourceType: "instance",
+              Tags: [
+                { Key: "app", Value: "xcheck-ec2" },
+                { Key: "Name", Value: "web" },
+              ],
+            },
+          ],
         }),
       );
       obs.see("RunInstances", { ReservationId: maskId(run.ReservationId), Instances: (run.Instances ?? []).map(instanceView) });
@@ -205,7 +269,11 @@ const ec2Scenario: Scenario = {
       const term = await ec2.send(new TerminateInstancesCommand({ InstanceIds: first === undefined ? [] : [first] }));
       obs.see(
         "TerminateInstances",
-        (term.TerminatingInstances ?? []).map((x) => ({ InstanceId: maskId(x.InstanceId), Previous: x.PreviousState?.Name, Current: x.CurrentState?.Name })),
+        (term.TerminatingInstances ?? []).map((x) => ({
+          InstanceId: maskId(x.InstanceId),
+          Previous: x.PreviousState?.Name,
+          Current: x.CurrentState?.Name,
+        })),
       );
       await t.advance(30_000);
       obs.see("DescribeInstances after terminate", await byTag());
@@ -252,19 +320,36 @@ const elbScenario: Scenario = {
       });
       obs.see("CanonicalHostedZoneNameID", lb?.CanonicalHostedZoneNameID ?? "absent");
       const hc = await elb.send(
-        new ConfigureHealthCheckCommand({ LoadBalancerName: "xcheck-blue", HealthCheck: { Target: "HTTP:80/health", Interval: 5, Timeout: 2, UnhealthyThreshold: 2, HealthyThreshold: 2 } }),
+        new ConfigureHealthCheckCommand({
+          LoadBalancerName: "xcheck-blue",
+          HealthCheck: { Target: "HTTP:80/health", Interval: 5, Timeout: 2, UnhealthyThreshold: 2, HealthyThreshold: 2 },
+        }),
       );
       obs.see("ConfigureHealthCheck", hc.HealthCheck);
 
       const ids = await launch(ec2, 2, "xcheck-elb");
-      const registered = await elb.send(new RegisterInstancesWithLoadBalancerCommand({ LoadBalancerName: "xcheck-blue", Instances: ids.map((InstanceId) => ({ InstanceId })) }));
-      obs.see("RegisterInstancesWithLoadBalancer returns", (registered.Instances ?? []).map((i) => maskId(i.InstanceId)));
-      obs.see("DescribeInstanceHealth at once", healthView((await elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: "xcheck-blue" }))).InstanceStates));
+      const registered = await elb.send(
+        new RegisterInstancesWithLoadBalancerCommand({ LoadBalancerName: "xcheck-blue", Instances: ids.map((InstanceId) => ({ InstanceId })) }),
+      );
+      obs.see(
+        "RegisterInstancesWithLoadBalancer returns",
+        (registered.Instances ?? []).map((i) => maskId(i.InstanceId)),
+      );
+      obs.see(
+        "DescribeInstanceHealth at once",
+        healthView((await elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: "xcheck-blue" }))).InstanceStates),
+      );
       await t.advance(120_000);
-      obs.see("DescribeInstanceHealth after boot and checks", healthView((await elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: "xcheck-blue" }))).InstanceStates));
+      obs.see(
+        "DescribeInstanceHealth after boot and checks",
+        healthView((await elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: "xcheck-blue" }))).InstanceStates),
+      );
 
       await elb.send(
-        new ModifyLoadBalancerAttributesCommand({ LoadBalancerName: "xcheck-blue", LoadBalancerAttributes: { ConnectionDraining: { Enabled: true, Timeout: 30 } } }),
+        new ModifyLoadBalancerAttributesCommand({
+          LoadBalancerName: "xcheck-blue",
+          LoadBalancerAttributes: { ConnectionDraining: { Enabled: true, Timeout: 30 } },
+        }),
       );
       const attrs = await elb.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerName: "xcheck-blue" }));
       obs.see("DescribeLoadBalancerAttributes", {
@@ -274,16 +359,39 @@ const elbScenario: Scenario = {
       });
 
       const [gone] = ids;
-      const remaining = await elb.send(new DeregisterInstancesFromLoadBalancerCommand({ LoadBalancerName: "xcheck-blue", Instances: gone === undefined ? [] : [{ InstanceId: gone }] }));
-      obs.see("DeregisterInstancesFromLoadBalancer returns", (remaining.Instances ?? []).map((i) => maskId(i.InstanceId)));
-      obs.see("DescribeInstanceHealth right after deregistering", healthView((await elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: "xcheck-blue" }))).InstanceStates));
+      const remaining = await elb.send(
+        new DeregisterInstancesFromLoadBalancerCommand({
+          LoadBalancerName: "xcheck-blue",
+          Instances: gone === undefined ? [] : [{ InstanceId: gone }],
+        }),
+      );
+      obs.see(
+        "DeregisterInstancesFromLoadBalancer returns",
+        (remaining.Instances ?? []).map((i) => maskId(i.InstanceId)),
+      );
+      obs.see(
+        "DescribeInstanceHealth right after deregistering",
+        healthView((await elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: "xcheck-blue" }))).InstanceStates),
+      );
       await t.advance(40_000);
-      obs.see("DescribeInstanceHealth after draining", healthView((await elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: "xcheck-blue" }))).InstanceStates));
+      obs.see(
+        "DescribeInstanceHealth after draining",
+        healthView((await elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: "xcheck-blue" }))).InstanceStates),
+      );
       obs.see(
         "DescribeInstanceHealth of the deregistered instance by id",
-        healthView((await elb.send(new DescribeInstanceHealthCommand({ LoadBalancerName: "xcheck-blue", Instances: gone === undefined ? [] : [{ InstanceId: gone }] }))).InstanceStates),
+        healthView(
+          (
+            await elb.send(
+              new DescribeInstanceHealthCommand({ LoadBalancerName: "xcheck-blue", Instances: gone === undefined ? [] : [{ InstanceId: gone }] }),
+            )
+          ).InstanceStates,
+        ),
       );
-      obs.see("DescribeLoadBalancers of an unknown name", errorOf(await outcome(elb.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: ["xcheck-none"] })))) ?? "accepted");
+      obs.see(
+        "DescribeLoadBalancers of an unknown name",
+        errorOf(await outcome(elb.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: ["xcheck-none"] })))) ?? "accepted",
+      );
     } finally {
       elb.destroy();
       ec2.destroy();
@@ -351,15 +459,27 @@ const cloudwatch: Scenario = {
         if (!token) break;
       }
       obs.see("DescribeAlarms paged by 2", names);
-      obs.see("DescribeAlarms with AlarmNames and AlarmNamePrefix", errorOf(await outcome(cw.send(new DescribeAlarmsCommand({ AlarmNames: ["xcheck-a"], AlarmNamePrefix: "xcheck-" })))) ?? "accepted");
+      obs.see(
+        "DescribeAlarms with AlarmNames and AlarmNamePrefix",
+        errorOf(await outcome(cw.send(new DescribeAlarmsCommand({ AlarmNames: ["xcheck-a"], AlarmNamePrefix: "xcheck-" })))) ?? "accepted",
+      );
 
       await cw.send(new SetAlarmStateCommand({ AlarmName: "xcheck-b", StateValue: "ALARM", StateReason: "cross-check drill" }));
       const alarming = await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "xcheck-", StateValue: "ALARM" }));
-      obs.see("DescribeAlarms StateValue=ALARM after SetAlarmState", (alarming.MetricAlarms ?? []).map((a) => [a.AlarmName, a.StateValue, a.StateReason]));
-      obs.see("SetAlarmState of an unknown alarm", errorOf(await outcome(cw.send(new SetAlarmStateCommand({ AlarmName: "xcheck-none", StateValue: "OK", StateReason: "x" })))) ?? "accepted");
+      obs.see(
+        "DescribeAlarms StateValue=ALARM after SetAlarmState",
+        (alarming.MetricAlarms ?? []).map((a) => [a.AlarmName, a.StateValue, a.StateReason]),
+      );
+      obs.see(
+        "SetAlarmState of an unknown alarm",
+        errorOf(await outcome(cw.send(new SetAlarmStateCommand({ AlarmName: "xcheck-none", StateValue: "OK", StateReason: "x" })))) ?? "accepted",
+      );
 
       await cw.send(new DeleteAlarmsCommand({ AlarmNames: ["xcheck-a", "xcheck-b", "xcheck-c"] }));
-      obs.see("DescribeAlarms after DeleteAlarms", ((await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "xcheck-" }))).MetricAlarms ?? []).length);
+      obs.see(
+        "DescribeAlarms after DeleteAlarms",
+        ((await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: "xcheck-" }))).MetricAlarms ?? []).length,
+      );
 
       const empty = await cw.send(new ListMetricsCommand({ Namespace: "XCheck/None" }));
       obs.see("ListMetrics of an empty namespace", { Metrics: empty.Metrics ?? "absent", NextToken: empty.NextToken ?? "absent" });
