@@ -1,40 +1,22 @@
-import { ChangeResourceRecordSetsCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { APP_ID, expectOperationSucceeded, greenSlider, openApp, rangeGreenShare, rollBackToBlue, signIn, startedOperationId } from "./helpers";
+import {
+  APP_ID,
+  expectOperationSucceeded,
+  greenSlider,
+  openApp,
+  rangeGreenShare,
+  rollBackToBlue,
+  setRangeWeights,
+  signIn,
+  startedOperationId,
+} from "./helpers";
 
 const RECORD = `${APP_ID}.example.com.`;
 const BANNER = /AWS differs from Teal's last operation: green 40 %, expected 10 %/;
 
 /** Sets the record weights with the real SDK against the range: a change made behind Teal's back. */
-async function setWeightsBehindTealsBack(green: number): Promise<void> {
-  const endpoint = process.env.RANGE_URL;
-  if (!endpoint) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
-  const route53 = new Route53Client({
-    region: "us-east-1",
-    endpoint,
-    credentials: { accessKeyId: "AKIDCONSOLE", secretAccessKey: "console-secret" },
-  });
-  try {
-    const zones = await route53.send(new ListHostedZonesCommand({}));
-    const zoneId = zones.HostedZones?.find((z) => z.Name === "example.com.")?.Id;
-    if (!zoneId) throw new Error("no example.com. zone on the range");
-    const sets = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }));
-    const records = (sets.ResourceRecordSets ?? []).filter((r) => r.Name === RECORD && r.Weight !== undefined);
-    expect(records).toHaveLength(2);
-    await route53.send(
-      new ChangeResourceRecordSetsCommand({
-        HostedZoneId: zoneId,
-        ChangeBatch: {
-          Comment: "changed in the console",
-          Changes: records.map((r) => ({ Action: "UPSERT", ResourceRecordSet: { ...r, Weight: r.SetIdentifier === "green" ? green : 100 - green } })),
-        },
-      }),
-    );
-  } finally {
-    route53.destroy();
-  }
-}
+const setWeightsBehindTealsBack = (green: number): Promise<void> => setRangeWeights(green, RECORD);
 
 /** No colour-contrast (or other serious) axe violation inside `selector`, in the theme in effect. */
 async function expectReadable(page: Page, selector: string): Promise<void> {
