@@ -6,6 +6,14 @@ interface CapacitySummaryProps {
   unit: "instances" | "tasks";
 }
 
+/** The bounds AWS states, in words; a bound it does not state is left out rather than drawn as "—". */
+export function capacityBounds(min: number | undefined, max: number | undefined): string | null {
+  if (min !== undefined && max !== undefined) return `min ${min} · max ${max}`;
+  if (min !== undefined) return `at least ${min}`;
+  if (max !== undefined) return `at most ${max}`;
+  return null;
+}
+
 /** Desired, in service, pending and standby at a glance, with the group's or service's bounds. */
 export function CapacitySummary({ capacity, unit }: CapacitySummaryProps) {
   const cells: { label: string; value: number; emphasis?: boolean }[] = [
@@ -14,7 +22,7 @@ export function CapacitySummary({ capacity, unit }: CapacitySummaryProps) {
     { label: "Pending", value: capacity.pending, emphasis: capacity.pending > 0 },
     { label: "Standby", value: capacity.standby, emphasis: capacity.standby > 0 },
   ];
-  const bounds = capacity.min !== undefined || capacity.max !== undefined ? `min ${capacity.min ?? "—"} · max ${capacity.max ?? "—"}` : null;
+  const bounds = capacityBounds(capacity.min, capacity.max);
   return (
     <div className="px-4 pb-3">
       <p className="mb-1 flex items-baseline justify-between text-xs text-slate-500 dark:text-slate-400">
