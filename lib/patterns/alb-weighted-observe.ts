@@ -8,7 +8,7 @@ import type { AlbWeightedAppConfig } from "@/lib/config/schema";
 import { ALB_TARGET_GROUP_CATALOG, albTargetGroupQueries, queryId } from "@/lib/metrics/catalog";
 import { albGreenShare, forwardOf } from "./alb-weighted";
 import { versionLabel } from "./ecs-common";
-import type { MetricPlan, PatternObserver } from "./registry";
+import type { MetricPlan, PatternObserver } from "./observer";
 
 const COLORS: readonly Color[] = ["blue", "green"];
 

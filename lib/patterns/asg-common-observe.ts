@@ -29,7 +29,7 @@ import {
 import { isInService, launchKey, percentOf } from "./asg-common";
 import { asgSwapConfiguredPercent, asgSwapTotal } from "./asg-swap";
 import { launchSwapConfiguredPercent } from "./launch-swap";
-import type { MetricPlan, ObserveOptions, PatternObserver } from "./registry";
+import type { MetricPlan, ObserveOptions, PatternObserver } from "./observer";
 
 type LbConfig = AsgSwapAppConfig["loadBalancer"];
 type LbHealth = { id: string; health: InstanceView["health"]; state: string; description?: string };

@@ -9,7 +9,7 @@ import { listRecordSets, resolveHostedZoneId } from "@/lib/aws/route53";
 import type { DnsWeightedAppConfig } from "@/lib/config/schema";
 import { CLASSIC_ELB_CATALOG, classicElbQueries, queryId } from "@/lib/metrics/catalog";
 import { dnsReactionSeconds, greenShareOf } from "./dns-weighted";
-import type { PatternObserver } from "./registry";
+import type { PatternObserver } from "./observer";
 
 /** A version label for a colour: the versions its instances run, most common first. */
 function versionLabel(ids: string[], versions: Map<string, string>): string {

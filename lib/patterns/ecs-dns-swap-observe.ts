@@ -12,7 +12,7 @@ import { ALB_TARGET_GROUP_CATALOG, ECS_SERVICE_CATALOG, albTargetGroupQueries, e
 import { dnsReactionSeconds } from "./dns-weighted";
 import { ecsCapacity, primaryDeployment, taskInstance, versionLabel, type TargetHealthInfo } from "./ecs-common";
 import { configuredGreenPercent } from "./ecs-dns-swap";
-import type { PatternObserver } from "./registry";
+import type { PatternObserver } from "./observer";
 
 const COLORS: readonly Color[] = ["blue", "green"];
 

@@ -8,7 +8,7 @@ import type { EcsElbSwapAppConfig } from "@/lib/config/schema";
 import { mergePlans, perColourTargetGroupPlan, serviceUtilisationPlan, sharedTargetGroupPlan } from "@/lib/metrics/per-colour";
 import { ecsCapacity, taskInstance, versionLabel, type EcsTaskInfo, type TargetHealthInfo } from "./ecs-common";
 import { ecsElbGranularity, taskShare } from "./ecs-elb-swap";
-import type { MetricPlan, PatternObserver } from "./registry";
+import type { MetricPlan, PatternObserver } from "./observer";
 
 const COLORS: readonly Color[] = ["blue", "green"];
 

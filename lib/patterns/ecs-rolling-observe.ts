@@ -18,7 +18,7 @@ import type { EcsRollingAppConfig } from "@/lib/config/schema";
 import { ALB_TARGET_GROUP_CATALOG, ECS_SERVICE_CATALOG, albTargetGroupQueries, ecsServiceQueries, queryId } from "@/lib/metrics/catalog";
 import { primaryDeployment, taskInstance, type EcsTaskInfo, type TargetHealthInfo } from "./ecs-common";
 import { analyseRollout, shortTaskDefinitionName, taskDefinitionParts, type LastDeploy } from "./ecs-rolling";
-import type { PatternObserver } from "./registry";
+import type { PatternObserver } from "./observer";
 
 /** Changes when a plan's inputs change: deployments (id, status, rollout state), desired count, revisions. */
 export function ecsRollingVersion(view: EcsServiceView): string {

@@ -1,7 +1,6 @@
 import "server-only";
-import { AppError, type AppState, type Color, type MetricSeries, type Operation, type PatternId } from "@/lib/domain/types";
+import { AppError, type AppState, type Operation, type PatternId } from "@/lib/domain/types";
 import type { AwsClients } from "@/lib/aws/clients";
-import type { MetricExpression, MetricQuery } from "@/lib/aws/cloudwatch";
 import type { AppConfig } from "@/lib/config/schema";
 import { albWeightedObserver } from "./alb-weighted-observe";
 import { asgSwapObserver, launchSwapObserver } from "./asg-common-observe";
@@ -9,18 +8,11 @@ import { dnsWeightedObserver } from "./dns-weighted-observe";
 import { ecsDnsSwapObserver } from "./ecs-dns-swap-observe";
 import { ecsElbSwapObserver } from "./ecs-elb-swap-observe";
 import type { LastDeploy } from "./ecs-rolling";
+import type { MetricPlan, ObserveOptions, PatternObserver } from "./observer";
 import { ecsRollingObserver } from "./ecs-rolling-observe";
 
-export interface ObserveOptions {
-  /** The Route 53 change id of the app's last operation (for change status). */
-  lastChangeId?: string | null;
-  /**
-   * ecs-rolling: the app's latest deploy or rollback through Teal, with the ECS deployment it
-   * created, so a rollback of the deployment Teal made undoes exactly that (see `rollbackTarget`).
-   */
-  lastDeploy?: LastDeploy | null;
-  now?: Date;
-}
+// The observer contract lives in ./observer, so the observers never import this registry.
+export type { MetricPlan, ObserveOptions, PatternObserver } from "./observer";
 
 /**
  * What observe needs from the journal: read off the application's latest operation (the caller
@@ -61,20 +53,6 @@ function createdDeploymentId(op: Operation | null | undefined): string | null {
     }
   }
   return null;
-}
-
-/** The charts of one application: every query goes into one GetMetricData call. */
-export interface MetricPlan {
-  queries: (MetricQuery | MetricExpression)[];
-  series: Omit<MetricSeries, "points">[];
-  /** Query ids of each colour's request count, for the observed share; null when not measurable. */
-  requests: Record<Color, string> | null;
-}
-
-/** The I/O half of a pattern: reading its AWS resources and naming its metrics. */
-export interface PatternObserver<C extends AppConfig> {
-  observe(clients: AwsClients, app: C, opts: ObserveOptions): Promise<AppState>;
-  metrics(app: C, state: AppState, periodS: number): MetricPlan;
 }
 
 type ConfigOf<P extends PatternId> = Extract<AppConfig, { pattern: P }>;
