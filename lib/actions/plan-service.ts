@@ -1,4 +1,5 @@
 import "server-only";
+import { rollbackMustReassert } from "@/lib/domain/operation-status";
 import { AppError, type AppState, type Intent, type Plan, type PlanResult } from "@/lib/domain/types";
 import { planningFor } from "@/lib/patterns/catalog";
 import { getRuntime, type Runtime } from "@/lib/runtime/runtime";
@@ -27,9 +28,9 @@ export async function planFor(
   const state = opts.patient ? await observePatiently(rt, app) : await observeApp(rt, app);
   const planning = planningFor(app.pattern);
   if (!planning) throw new AppError("invalid", `Teal cannot plan for the ${app.pattern} pattern yet.`);
-  // A rollback that will preempt an operation re-asserts blue even when AWS reads as blue already:
-  // that operation's call may still land.
-  const reassert = intent.kind === "rollback" && (await hasActiveOperation(rt, app.id));
+  // A rollback after an operation that did not end cleanly re-asserts blue even when AWS reads as
+  // blue already: that operation's call may still land, or its outcome was never confirmed.
+  const reassert = intent.kind === "rollback" && rollbackMustReassert((await rt.store.listOperations({ appId: app.id, limit: 1 }))[0]?.status);
   const result = planning.plan(state, intent, { waitScale: rt.env.TEAL_WAIT_SCALE, ...(reassert ? { reassert } : {}) });
   if (result.ok) result.plan = stampRegion(result.plan, app.region);
   return { state, result };

@@ -10,6 +10,7 @@ import {
   isResumableStatus,
   isTerminalStatus,
   operationStatusOf,
+  rollbackMustReassert,
 } from "./operation-status";
 
 describe("operation status sets", () => {
@@ -35,5 +36,11 @@ describe("operation status sets", () => {
     expect(operationStatusOf("running")).toBe("running");
     expect(operationStatusOf("RUNNING")).toBeNull();
     expect([...IN_FLIGHT_STATUSES, ...TERMINAL_OPERATION_STATUSES].sort()).toEqual([...OPERATION_STATUSES].sort());
+  });
+
+  it("lets a rollback answer nothing to do only after a clean success (or no operation at all)", () => {
+    expect(rollbackMustReassert(undefined)).toBe(false);
+    expect(rollbackMustReassert("succeeded")).toBe(false);
+    for (const s of OPERATION_STATUSES.filter((x) => x !== "succeeded")) expect(rollbackMustReassert(s), s).toBe(true);
   });
 });

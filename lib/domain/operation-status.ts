@@ -40,3 +40,13 @@ export const isUnsuccessfulStatus = within(UNSUCCESSFUL_STATUSES);
 export function operationStatusOf(value: string): OperationStatus | null {
   return OPERATION_STATUSES.find((s) => s === value) ?? null;
 }
+
+/**
+ * Whether a rollback must make its calls even when AWS already reads as its end state: the
+ * application's latest operation did not end cleanly (it runs, waits to be resumed, failed, was
+ * aborted or preempted), so one of its calls may still land or its outcome was never confirmed.
+ * Only after a succeeded operation (or none) is "already on blue — nothing to do" an answer.
+ */
+export function rollbackMustReassert(latest: OperationStatus | null | undefined): boolean {
+  return latest !== null && latest !== undefined && latest !== "succeeded";
+}

@@ -3,6 +3,7 @@
  * that crashes (a shift to 50 %, or for ecs-rolling the deploy of the next revision), its
  * rollback, and the end states read back from the range through the SDK.
  */
+import { rollbackMustReassert } from "@/lib/domain/operation-status";
 import { expect } from "vitest";
 
 import type { AppState, Intent, Operation, Plan } from "@/lib/domain/types";
@@ -97,10 +98,10 @@ export async function planFor(
   const state = await observeWithPattern(clients, app, observeHintsFrom(latest));
   const planning = planningFor(app.pattern);
   if (!planning) throw new Error(`no planner for ${app.pattern}`);
-  // As the rollback action does: a rollback preempting an operation (running, or interrupted by the
-  // crash) re-asserts blue even when AWS already reads as blue, since that operation's call may land.
-  const active = latest !== null && (latest.status === "pending" || latest.status === "running" || latest.status === "interrupted");
-  const result = planning.plan(state, intent, { waitScale: 1, ...(intent.kind === "rollback" && active ? { reassert: true } : {}) });
+  // As the rollback action does: after an operation that did not end cleanly (running, interrupted
+  // by the crash, failed) a rollback re-asserts blue even when AWS already reads as blue.
+  const reassert = intent.kind === "rollback" && rollbackMustReassert(latest?.status);
+  const result = planning.plan(state, intent, { waitScale: 1, ...(reassert ? { reassert: true } : {}) });
   if (!result.ok) throw new Error(`${app.id}: ${result.reason}`);
   return { state, plan: result.plan };
 }
