@@ -14,6 +14,9 @@ process.env.APP_URL = `http://127.0.0.1:${appPort}`;
 
 export default defineConfig({
   testDir: "e2e",
+  // Each world of `npm test` writes its traces and screenshots to a folder of its own: a run clears
+  // its output folder when it starts, which must not delete another world's files.
+  outputDir: process.env.E2E_OUTPUT_DIR || "test-results",
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -93,14 +93,14 @@ function specGroups(count) {
 }
 
 /**
- * The browser specs as several Playwright runs side by side (three by default, TEAL_E2E_GROUPS to
- * change), each with its own app server, practice range, database and Chromium on ports of its
- * own: the longest specs wait on whole CloudWatch minutes, not on the CPU, so three worlds at once
- * take about a third of the time of one. Each group's output is printed as it ends.
- * TEAL_E2E_GROUPS=1 runs them all in one world, one after the other.
+ * The browser specs, in one world by default. TEAL_E2E_GROUPS=N runs them as N Playwright runs side
+ * by side, each with its own app server, practice range, database, output folder and ports, split
+ * by their usual length; each group's output is printed as it ends. On two cores three worlds took
+ * as long as one (the suite is bound by the CPU there, not by its waits) and timed out the axe
+ * checks, so one world is the default; a machine with more cores can use more.
  */
 async function runBrowserSuites() {
-  const count = Math.max(1, Number(process.env.TEAL_E2E_GROUPS ?? 3) || 3);
+  const count = Math.max(1, Number(process.env.TEAL_E2E_GROUPS ?? 1) || 1);
   const single = count === 1;
   const groups = single ? [[]] : specGroups(count);
   const t0 = Date.now();
@@ -115,6 +115,7 @@ async function runBrowserSuites() {
         E2E_APP_PORT: String(Number(process.env.E2E_APP_PORT ?? 3100) + i),
         E2E_RANGE_PORT: String(Number(process.env.E2E_RANGE_PORT ?? 4590) + i),
         E2E_DATA_DIR: "",
+        E2E_OUTPUT_DIR: single ? "" : path.join("test-results", `world-${i + 1}`),
         PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, `playwright-${i}.json`),
       },
     });

@@ -30,10 +30,17 @@ export async function planFor(
   if (!planning) throw new AppError("invalid", `Teal cannot plan for the ${app.pattern} pattern yet.`);
   // A rollback after an operation that did not end cleanly re-asserts blue even when AWS reads as
   // blue already: that operation's call may still land, or its outcome was never confirmed.
-  const reassert = intent.kind === "rollback" && rollbackMustReassert((await rt.store.listOperations({ appId: app.id, limit: 1 }))[0]?.status);
+  const reassert = intent.kind === "rollback" && (await rollbackReasserts(rt, app.id));
   const result = planning.plan(state, intent, { waitScale: rt.env.TEAL_WAIT_SCALE, ...(reassert ? { reassert } : {}) });
   if (result.ok) result.plan = stampRegion(result.plan, app.region);
   return { state, result };
+}
+
+/** Whether an operation holds the application's lock, or its latest did not end cleanly. */
+async function rollbackReasserts(rt: Runtime, appId: string): Promise<boolean> {
+  if (await rt.store.getLock(appId)) return true;
+  const [latest] = await rt.store.listOperations({ appId, limit: 1 });
+  return rollbackMustReassert(latest?.status);
 }
 
 /** Whether an operation runs (or waits to be resumed) on the application. */
