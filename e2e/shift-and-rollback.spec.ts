@@ -55,13 +55,22 @@ test("an operator shifts green to 25 % with the keyboard, then rolls back to blu
   // request chart follow. Teal and the range share the wall clock, so this takes real minutes.
   const shiftedAt = Date.now();
   await expect(page.getByRole("img", { name: /^Observed split:/ })).not.toHaveAccessibleName(/green 0 %|no traffic/, { timeout: 180_000 });
-  const snapshot = await page.request.get(`/api/apps/${APP_ID}/snapshot?range=60`);
-  expect(snapshot.ok()).toBe(true);
-  const { metrics } = (await snapshot.json()) as {
-    metrics: { series: { metric: string; color: string | null; points: { t: number; v: number }[] }[] };
-  };
-  const greenRequests = metrics.series.find((s) => s.metric === "RequestCount" && s.color === "green");
-  expect(greenRequests?.points.some((p) => p.t >= shiftedAt - 60_000 && p.v > 0)).toBe(true);
+  // The observed split covers the last 3 minutes, which may still hold an earlier spec's traffic to
+  // green: wait for a minute of green requests measured after this shift.
+  await expect
+    .poll(
+      async () => {
+        const snapshot = await page.request.get(`/api/apps/${APP_ID}/snapshot?range=60`);
+        expect(snapshot.ok()).toBe(true);
+        const { metrics } = (await snapshot.json()) as {
+          metrics: { series: { metric: string; color: string | null; points: { t: number; v: number | null }[] }[] };
+        };
+        const greenRequests = metrics.series.find((s) => s.metric === "RequestCount" && s.color === "green");
+        return greenRequests?.points.some((p) => p.t >= shiftedAt - 60_000 && (p.v ?? 0) > 0) ?? false;
+      },
+      { timeout: 180_000, intervals: [2_000] },
+    )
+    .toBe(true);
 
   await rollBackToBlue(page);
   expect(await rangeGreenShare()).toBe(0);
