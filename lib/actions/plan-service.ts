@@ -43,12 +43,6 @@ async function rollbackReasserts(rt: Runtime, appId: string): Promise<boolean> {
   return rollbackMustReassert(latest?.status);
 }
 
-/** Whether an operation runs (or waits to be resumed) on the application. */
-export async function hasActiveOperation(rt: Runtime, appId: string): Promise<boolean> {
-  const [latest] = await rt.store.listOperations({ appId, limit: 1 });
-  return latest !== undefined && (latest.status === "pending" || latest.status === "running" || latest.status === "interrupted");
-}
-
 async function observePatiently(rt: Runtime, app: AppConfig): Promise<AppState> {
   const [latest] = await rt.store.listOperations({ appId: app.id, limit: 1 });
   return observeWithPattern(rt.patientClients(app.region), app, observeHintsFrom(latest));
