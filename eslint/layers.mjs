@@ -1,13 +1,16 @@
 // Teal's layer rules as one ESLint rule. Every import is resolved to the folder it reaches — through
 // the "@/" alias, a relative path or an index file alike — and checked against the table below, so
-// "../../lib/sim/seed" is caught exactly like "@/lib/sim/seed".
+// "../../range/demo/seed" is caught exactly like "@/range/demo/seed".
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Folders whose code is test support or the emulator: never part of the app a user runs. */
-const TEST_SUPPORT = ["lib/sim", "lib/reliability", "lib/security"];
+const TEST_SUPPORT = ["range", "test", "lib/reliability", "lib/security"];
+
+/** Folders whose code may import the AWS SDK: the adapters, the emulator (its seeding) and test support. */
+const SDK_USERS = ["lib/aws", "range", "test", "lib/reliability", "lib/security"];
 
 /**
  * Who may import what, by the importer's folder. `allow` lists the project folders the layer may
@@ -22,6 +25,10 @@ export const LAYERS = {
   "lib/metrics": { allow: ["lib/domain", "lib/aws", "lib/config"], why: "lib/metrics reads CloudWatch through lib/aws only." },
   "lib/patterns": { allow: ["lib/domain", "lib/aws", "lib/config", "lib/metrics"], why: "lib/patterns observes through lib/aws and plans purely." },
   "lib/engine": { allow: ["lib/domain", "lib/aws", "lib/store"], why: "lib/engine runs plans: lib/aws for calls, lib/store for the journal." },
+  range: {
+    allow: [],
+    why: "range/ is the practice range: an emulator of AWS that stands on its own, like the AWS it replaces.",
+  },
   components: {
     allow: ["lib/domain", "lib/actions"],
     why: "components/ render props and call server actions: no AWS, database, engine or runtime.",
@@ -39,7 +46,7 @@ function isTestFile(relFile) {
 export function layerOf(rel) {
   const parts = rel.split("/");
   if (parts[0] === "lib" && parts.length >= 2) return `lib/${parts[1]}`;
-  if (parts[0] === "components" || parts[0] === "app") return parts[0];
+  if (["components", "app", "range", "test"].includes(parts[0])) return parts[0];
   return null;
 }
 
@@ -67,7 +74,7 @@ const rule = {
       if (typeof spec !== "string") return;
       const isSdk = spec.startsWith("@aws-sdk/");
       if (isSdk) {
-        if (from !== "lib/aws" && from !== "lib/sim" && !testFile && !rel.startsWith("lib/reliability/") && !rel.startsWith("lib/security/")) {
+        if (!SDK_USERS.includes(from) && !testFile) {
           context.report({ node, messageId: "refused", data: { from: rel, to: spec, why: "only lib/aws imports the AWS SDK." } });
         }
         return;

@@ -21,7 +21,18 @@ async function layerErrors(file: string, code: string): Promise<string[]> {
 const refused: { file: string; code: string; why: RegExp }[] = [
   { file: "components/app/probe.tsx", code: 'import { getStore } from "@/lib/store";\nexport const x = getStore;\n', why: /lib\/store/ },
   { file: "components/app/probe.tsx", code: 'import { getStore } from "../../lib/store";\nexport const x = getStore;\n', why: /lib\/store/ },
-  { file: "components/app/probe.tsx", code: 'import { seed } from "../../lib/sim/seed";\nexport const x = seed;\n', why: /practice range/ },
+  { file: "components/app/probe.tsx", code: 'import { seed } from "../../range/demo/seed";\nexport const x = seed;\n', why: /practice range/ },
+  {
+    file: "lib/engine/probe.ts",
+    code: 'import { startTestRange } from "../../test/support/range";\nexport const x = startTestRange;\n',
+    why: /test support/,
+  },
+  { file: "range/world/probe.ts", code: 'import { loadConfig } from "@/lib/config/load";\nexport const x = loadConfig;\n', why: /stands on its own/ },
+  {
+    file: "range/protocols/probe.ts",
+    code: 'import { helper } from "../../test/support/range";\nexport const x = helper;\n',
+    why: /stands on its own/,
+  },
   {
     file: "components/app/probe.tsx",
     code: 'import { createEngine } from "@/lib/engine/index";\nexport const x = createEngine;\n',
@@ -45,7 +56,11 @@ const refused: { file: string; code: string; why: RegExp }[] = [
     code: 'import { Route53Client } from "@aws-sdk/client-route-53";\nexport const x = Route53Client;\n',
     why: /AWS SDK/,
   },
-  { file: "lib/runtime/probe.ts", code: 'import { startRange } from "@/lib/sim/server";\nexport const x = startRange;\n', why: /practice range/ },
+  {
+    file: "lib/runtime/probe.ts",
+    code: 'import { startRange } from "@/range/protocols/server";\nexport const x = startRange;\n',
+    why: /practice range/,
+  },
   { file: "app/api/probe/route.ts", code: 'import { harness } from "@/lib/security/harness";\nexport const x = harness;\n', why: /test support/ },
   { file: "lib/actions/probe.ts", code: 'import { crash } from "../reliability/crash-suite";\nexport const x = crash;\n', why: /test support/ },
 ];
@@ -55,7 +70,10 @@ const allowed: { file: string; code: string }[] = [
   { file: "components/app/probe.tsx", code: 'import { rollback } from "@/lib/actions/rollback";\nexport const x = rollback;\n' },
   { file: "lib/patterns/probe.ts", code: 'import { toAppError } from "../aws/errors";\nexport const x = toAppError;\n' },
   { file: "lib/aws/probe.ts", code: 'import { S3Client } from "@aws-sdk/client-s3";\nexport const x = S3Client;\n' },
-  { file: "lib/patterns/probe.test.ts", code: 'import { startRange } from "@/lib/sim/server";\nexport const x = startRange;\n' },
+  { file: "range/demo/probe.ts", code: 'import { Route53Client } from "@aws-sdk/client-route-53";\nexport const x = Route53Client;\n' },
+  { file: "range/demo/probe.ts", code: 'import { world } from "../world/world";\nexport const x = world;\n' },
+  { file: "test/support/probe.ts", code: 'import { getStore } from "@/lib/store";\nexport const x = getStore;\n' },
+  { file: "lib/patterns/probe.test.ts", code: 'import { startRange } from "@/range/protocols/server";\nexport const x = startRange;\n' },
 ];
 
 describe("layer rules", () => {

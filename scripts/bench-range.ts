@@ -25,9 +25,9 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing";
 import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, Route53Client, type Change } from "@aws-sdk/client-route-53";
-import { startDemoRange } from "../lib/sim/demo";
-import type { RunningRange } from "../lib/sim/server";
-import { percentile } from "../lib/sim/stats";
+import { startDemoRange } from "../range/demo/demo";
+import type { RunningRange } from "../range/protocols/server";
+import { percentile } from "../range/control/stats";
 
 const REQUESTS = Number(process.argv[2] ?? 500);
 const HISTORY_HOURS = Number(process.argv[3] ?? 3);

@@ -28,7 +28,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import type { RequestRecord } from "../lib/sim/stats";
+import type { RequestRecord } from "../range/control/stats";
 
 const root = path.resolve(import.meta.dirname, "..");
 const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 3400);

@@ -12,7 +12,7 @@ const doc = readFileSync(path.join(root, "docs/aws-behaviour.md"), "utf8");
 const headings = new Set([...doc.matchAll(/^#{2,3} §([0-9]+(?:\.[0-9]+)?)\b/gm)].map((m) => m[1]));
 
 function sourceFiles(): string[] {
-  return execFileSync("git", ["ls-files", "lib", "components", "app", "scripts", "e2e", "eslint"], { cwd: root, encoding: "utf8" })
+  return execFileSync("git", ["ls-files", "lib", "range", "test", "components", "app", "scripts", "e2e", "eslint"], { cwd: root, encoding: "utf8" })
     .split("\n")
     .filter((f) => /\.(ts|tsx|mjs)$/.test(f) && f !== "scripts/docs-citations.test.ts");
 }

@@ -79,7 +79,7 @@ async function main() {
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://${host}:${port}`,
   };
   if (useRange) {
-    const range = spawn(bin("tsx"), ["lib/sim/main.ts"], { stdio: ["ignore", "inherit", "inherit"], env: { ...env, PORT: String(rangePort) } });
+    const range = spawn(bin("tsx"), ["range/main.ts"], { stdio: ["ignore", "inherit", "inherit"], env: { ...env, PORT: String(rangePort) } });
     children.push(range);
     range.on("exit", (code) => {
       console.error(`Practice range stopped (code ${code}).`);

@@ -3,8 +3,8 @@
 import { SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { WaitCondition } from "@/lib/domain/types";
-import { seedAsg } from "@/lib/sim/seed-asg";
-import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { seedAsg } from "@/range/demo/seed-asg";
+import { startTestRange, type TestRange } from "@/test/support/range";
 import { createClients, type AwsClients } from "./clients";
 import { checkWait, inServiceTarget } from "./waits";
 

@@ -6,8 +6,8 @@ import { getMetricData } from "@/lib/aws/cloudwatch";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import type { AsgSwapAppConfig, LaunchSwapAppConfig } from "@/lib/config/schema";
 import { asgSwapMetrics, launchSwapMetrics, observeAsgSwap, observeLaunchSwap } from "@/lib/patterns/asg-common-observe";
-import { seedAsg } from "@/lib/sim/seed-asg";
-import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { seedAsg } from "@/range/demo/seed-asg";
+import { startTestRange, type TestRange } from "@/test/support/range";
 import { instanceCpuPlan } from "./per-colour";
 
 const payments: AsgSwapAppConfig = {

@@ -9,8 +9,8 @@ import { describeListeners } from "@/lib/aws/elbv2";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import type { AlbWeightedAppConfig } from "@/lib/config/schema";
 import { observedShare } from "@/lib/metrics/catalog";
-import { seedAlb, type AlbDemo } from "@/lib/sim/seed-alb";
-import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { seedAlb, type AlbDemo } from "@/range/demo/seed-alb";
+import { startTestRange, type TestRange } from "@/test/support/range";
 import { planAlbWeighted } from "./alb-weighted";
 import { albWeightedMetrics, loadBalancerDimensionOf, observeAlbWeighted } from "./alb-weighted-observe";
 

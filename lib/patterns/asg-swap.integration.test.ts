@@ -7,8 +7,8 @@ import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import type { AsgSwapAppConfig } from "@/lib/config/schema";
 import { keptWarmOf } from "@/lib/domain/kept-warm";
-import { seedAsg } from "@/lib/sim/seed-asg";
-import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { seedAsg } from "@/range/demo/seed-asg";
+import { startTestRange, type TestRange } from "@/test/support/range";
 import { observeAsgSwap } from "./asg-common-observe";
 import { planAsgSwap } from "./asg-swap";
 

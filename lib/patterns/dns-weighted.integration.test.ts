@@ -9,8 +9,8 @@ import { createAwsGateway } from "@/lib/aws/gateway";
 import { resolveHostedZoneId } from "@/lib/aws/route53";
 import type { DnsWeightedAppConfig } from "@/lib/config/schema";
 import { classicElbQueries, observedShare } from "@/lib/metrics/catalog";
-import { seedDemoWorld, type DemoWorld } from "@/lib/sim/seed";
-import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { seedDemoWorld, type DemoWorld } from "@/range/demo/seed";
+import { startTestRange, type TestRange } from "@/test/support/range";
 import { planDnsWeighted } from "./dns-weighted";
 import { observeDnsWeighted } from "./dns-weighted-observe";
 

@@ -8,8 +8,8 @@ import { getMetricData } from "@/lib/aws/cloudwatch";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import type { EcsDnsSwapAppConfig } from "@/lib/config/schema";
 import { observedShare } from "@/lib/metrics/catalog";
-import { seedEcs } from "@/lib/sim/seed-ecs";
-import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { seedEcs } from "@/range/demo/seed-ecs";
+import { startTestRange, type TestRange } from "@/test/support/range";
 import { planEcsDnsSwap } from "./ecs-dns-swap";
 import { ecsDnsSwapObserver, observeEcsDnsSwap } from "./ecs-dns-swap-observe";
 

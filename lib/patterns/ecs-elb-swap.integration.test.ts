@@ -8,8 +8,8 @@ import { getMetricData } from "@/lib/aws/cloudwatch";
 import { describeServices } from "@/lib/aws/ecs";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import type { EcsElbSwapAppConfig } from "@/lib/config/schema";
-import { seedAlb, type AlbDemo } from "@/lib/sim/seed-alb";
-import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { seedAlb, type AlbDemo } from "@/range/demo/seed-alb";
+import { startTestRange, type TestRange } from "@/test/support/range";
 import { planEcsElbSwap } from "./ecs-elb-swap";
 import { ecsElbSwapMetrics, observeEcsElbSwap } from "./ecs-elb-swap-observe";
 

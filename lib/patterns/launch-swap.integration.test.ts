@@ -7,8 +7,8 @@ import { describeAsgGroups, type AsgInstanceInfo } from "@/lib/aws/autoscaling";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import type { LaunchSwapAppConfig } from "@/lib/config/schema";
-import { seedAsg } from "@/lib/sim/seed-asg";
-import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { seedAsg } from "@/range/demo/seed-asg";
+import { startTestRange, type TestRange } from "@/test/support/range";
 import { observeLaunchSwap } from "./asg-common-observe";
 import { planLaunchSwap } from "./launch-swap";
 

@@ -32,8 +32,8 @@ import { createClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import type { CrashScenario } from "@/lib/engine/testing/crash-harness";
 import type { Engine } from "@/lib/engine/engine";
-import type { SimFaults } from "@/lib/sim/state";
-import type { TestRange } from "@/lib/sim/testing";
+import type { SimFaults } from "@/range/world/state";
+import type { TestRange } from "@/test/support/range";
 import { openStore, type Store } from "@/lib/store/store";
 import {
   ALB_WEIGHTED_CRASH,

@@ -18,9 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor, AwsGateway, Plan } from "@/lib/domain/types";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
-import { seedDemoWorld } from "@/lib/sim/seed";
-import type { SimConfig } from "@/lib/sim/state";
-import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { seedDemoWorld } from "@/range/demo/seed";
+import type { SimConfig } from "@/range/world/state";
+import { startTestRange, type TestRange } from "@/test/support/range";
 import { openStore, type Store } from "@/lib/store/store";
 import { createEngine, type Engine } from "@/lib/engine/engine";
 import {

@@ -29,7 +29,7 @@ import { createAwsGateway } from "@/lib/aws/gateway";
 import type { AppConfig } from "@/lib/config/schema";
 import { createEngine } from "@/lib/engine/engine";
 import { observeWithPattern } from "@/lib/patterns/registry";
-import type { TestRange } from "@/lib/sim/testing";
+import type { TestRange } from "@/test/support/range";
 import { openStore } from "@/lib/store/store";
 import { advanceRange, CRASH_LEASE_MS, startDemoRange } from "./crash-suite";
 import { DEMO_APPS, planFor } from "./crash-scenarios";

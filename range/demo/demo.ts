@@ -1,0 +1,105 @@
+/**
+ * Starting the practice range with the demo world and hours of history behind it.
+ *
+ * The range's clock is anchored in the past (now − history − warm-up) while the demo world is seeded
+ * through the API, so the world is born back then; it is then advanced in steps to the real now, which
+ * lets instances boot, health checks pass and the traffic model fill the metric store with the whole
+ * history; finally the clock is switched to the wall clock. Nothing else sees the difference: the
+ * metric timestamps are real, as if the range had been running for hours.
+ *
+ * `POST /_sim/reset` repeats exactly that on the running range: the world is emptied in place, the
+ * clock goes back to the offset, the demo world is seeded through the API again and the history is
+ * backfilled.
+ */
+import type { MetricStore } from "@/range/world/metrics";
+import { seedDemoWorld, type DemoWorld } from "./seed";
+import { startRange, type RunningRange } from "@/range/protocols/server";
+import type { SimConfig } from "@/range/world/state";
+import { resetStats } from "@/range/control/stats";
+import { advance, type RangeWorld } from "@/range/world/world";
+
+export const DEFAULT_HISTORY_MS = 3 * 3_600_000;
+/** Time before the history starts for boot and health checks, so history opens on a healthy world. */
+export const WARMUP_MS = 5 * 60_000;
+/** Backfill chunk between yields to the event loop (the server stays responsive meanwhile). */
+const BACKFILL_CHUNK_MS = 10 * 60_000;
+
+export interface DemoRangeOptions {
+  port?: number;
+  host?: string;
+  config?: Partial<SimConfig>;
+  /** How much metric history to build before going live (default 3 h; 0 for none). */
+  historyMs?: number;
+  /** Wall clock (default Date.now). */
+  wallClock?: () => number;
+  seed?: number | string;
+}
+
+export interface DemoRange extends RunningRange {
+  /** The seeded demo world (replaced by a reset). */
+  demo: DemoWorld;
+  /** CPU-bound time the backfill took, in ms (of the latest reset, after one). */
+  backfillMs: number;
+}
+
+/**
+ * Advances `world` to `toMs` in chunks, yielding to the event loop between chunks. Returns the real
+ * time it took in ms.
+ */
+export async function backfill(world: RangeWorld, metrics: MetricStore, toMs: number, chunkMs = BACKFILL_CHUNK_MS): Promise<number> {
+  const started = performance.now();
+  while (world.nowMs < toMs) {
+    advance(world, metrics, Math.min(toMs, world.nowMs + chunkMs));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return performance.now() - started;
+}
+
+/** Starts the range, seeds the demo world in the past and backfills its history up to now. */
+export async function startDemoRange(opts: DemoRangeOptions = {}): Promise<DemoRange> {
+  const wall = opts.wallClock ?? Date.now;
+  const historyMs = opts.historyMs ?? DEFAULT_HISTORY_MS;
+  // The clock runs at real pace from an offset in the past until the backfill has caught up.
+  const startOffsetMs = historyMs > 0 ? -(historyMs + WARMUP_MS) : 0;
+  let offsetMs = startOffsetMs;
+  const now = (): number => wall() + offsetMs;
+  let live: DemoRange | undefined;
+  /** Seeds the (empty) world born at the offset and backfills to the wall clock. */
+  const build = async (range: RunningRange): Promise<{ demo: DemoWorld; backfillMs: number }> => {
+    try {
+      const demo = await seedDemoWorld(range.url, range.world.config.region);
+      const backfillMs = await backfill(range.world, range.metrics, wall());
+      return { demo, backfillMs };
+    } finally {
+      offsetMs = 0;
+      // Statistics count what clients do with the live range, not the seeding calls.
+      resetStats(range.stats, wall());
+    }
+  };
+  const range = await startRange({
+    port: opts.port,
+    host: opts.host,
+    config: opts.config,
+    now,
+    seed: opts.seed,
+    onReset: async (running) => {
+      // The server emptied the world at the wall clock; empty it again at the offset so the new
+      // world is born before its history, as at start-up.
+      offsetMs = startOffsetMs;
+      running.resetWorld();
+      const built = await build(running);
+      if (live !== undefined) {
+        live.demo = built.demo;
+        live.backfillMs = built.backfillMs;
+      }
+    },
+  });
+  try {
+    const built = await build(range);
+    live = { ...range, ...built };
+    return live;
+  } catch (err) {
+    await range.close();
+    throw err;
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * The one-load-balancer part of the demo world, built through the AWS APIs with the SDK v3 clients
+ * (never by writing world internals):
+ *
+ * - catalog-api (alb-weighted): ALB catalog-alb, HTTP :80 forwarding to the instance target groups
+ *   catalog-blue (weight 100) and catalog-green (weight 0) with target-group stickiness on (60 s);
+ *   two EC2 instances each, tagged teal:version v41 (blue) and v42 (green).
+ * - orders-service (ecs-elb-swap): ALB orders-alb, HTTP :80 forwarding to ONE ip target group
+ *   orders-tg that both services of cluster "prod" register into: orders-blue (4 tasks, v41) and
+ *   orders-green (0 tasks, v42: deployed and idle). Green's share = its share of the running tasks.
+ */
+import { EC2Client, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { CreateClusterCommand, CreateServiceCommand, ECSClient, RegisterTaskDefinitionCommand } from "@aws-sdk/client-ecs";
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  ElasticLoadBalancingV2Client,
+  ModifyTargetGroupAttributesCommand,
+  RegisterTargetsCommand,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DEFAULT_VPC_ID, subnetOf } from "@/range/protocols/ec2";
+
+export const ALB_DEMO_CLUSTER = "prod";
+const ORDERS_PORT = 8080;
+
+export interface AlbDemo {
+  catalog: {
+    loadBalancerArn: string;
+    listenerArn: string;
+    targetGroupArns: Record<"blue" | "green", string>;
+    instanceIds: Record<"blue" | "green", string[]>;
+  };
+  orders: {
+    cluster: string;
+    loadBalancerArn: string;
+    listenerArn: string;
+    targetGroupArn: string;
+    services: Record<"blue" | "green", { service: string; taskDefinition: string; desiredCount: number }>;
+  };
+}
+
+interface Clients {
+  elbv2: ElasticLoadBalancingV2Client;
+  ec2: EC2Client;
+  ecs: ECSClient;
+  region: string;
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} returned nothing`);
+  return value;
+}
+
+async function createAlb(c: Clients, name: string): Promise<string> {
+  const zones = [`${c.region}a`, `${c.region}b`, `${c.region}c`];
+  const out = await c.elbv2.send(
+    new CreateLoadBalancerCommand({
+      Name: name,
+      Type: "application",
+      Scheme: "internet-facing",
+      Subnets: zones.map(subnetOf),
+      Tags: [{ Key: "teal:app", Value: name }],
+    }),
+  );
+  return required(out.LoadBalancers?.[0]?.LoadBalancerArn, `CreateLoadBalancer ${name}`);
+}
+
+async function createTargetGroup(c: Clients, name: string, type: "instance" | "ip", port: number): Promise<string> {
+  const out = await c.elbv2.send(
+    new CreateTargetGroupCommand({
+      Name: name,
+      Protocol: "HTTP",
+      Port: port,
+      VpcId: DEFAULT_VPC_ID,
+      TargetType: type,
+      HealthCheckPath: "/health",
+      HealthCheckIntervalSeconds: 10,
+      HealthyThresholdCount: 2,
+      UnhealthyThresholdCount: 2,
+    }),
+  );
+  const arn = required(out.TargetGroups?.[0]?.TargetGroupArn, `CreateTargetGroup ${name}`);
+  await c.elbv2.send(
+    new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: [{ Key: "deregistration_delay.timeout_seconds", Value: "30" }] }),
+  );
+  return arn;
+}
+
+async function seedCatalog(c: Clients): Promise<AlbDemo["catalog"]> {
+  const loadBalancerArn = await createAlb(c, "catalog-alb");
+  const targetGroupArns = {
+    blue: await createTargetGroup(c, "catalog-blue", "instance", 80),
+    green: await createTargetGroup(c, "catalog-green", "instance", 80),
+  };
+  const instanceIds = { blue: [] as string[], green: [] as string[] };
+  for (const [color, version, ami] of [
+    ["blue", "v41", "ami-041b1e0000000041"],
+    ["green", "v42", "ami-042a0e0000000042"],
+  ] as const) {
+    const run = await c.ec2.send(
+      new RunInstancesCommand({
+        ImageId: ami,
+        InstanceType: "t3.small",
+        MinCount: 2,
+        MaxCount: 2,
+        TagSpecifications: [
+          {
+            ResourceType: "instance",
+            Tags: [
+              { Key: "Name", Value: `catalog-${color}` },
+              { Key: "teal:version", Value: version },
+              { Key: "teal:color", Value: color },
+            ],
+          },
+        ],
+      }),
+    );
+    instanceIds[color] = (run.Instances ?? []).map((i) => i.InstanceId).filter((id): id is string => id !== undefined);
+    await c.elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: targetGroupArns[color], Targets: instanceIds[color].map((Id) => ({ Id })) }));
+  }
+  const listener = await c.elbv2.send(
+    new CreateListenerCommand({
+      LoadBalancerArn: loadBalancerArn,
+      Protocol: "HTTP",
+      Port: 80,
+      DefaultActions: [
+        {
+          Type: "forward",
+          ForwardConfig: {
+            TargetGroups: [
+              { TargetGroupArn: targetGroupArns.blue, Weight: 100 },
+              { TargetGroupArn: targetGroupArns.green, Weight: 0 },
+            ],
+            TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 },
+          },
+        },
+      ],
+    }),
+  );
+  const listenerArn = required(listener.Listeners?.[0]?.ListenerArn, "CreateListener catalog-alb");
+  return { loadBalancerArn, listenerArn, targetGroupArns, instanceIds };
+}
+
+async function registerOrders(c: Clients, version: string): Promise<string> {
+  const out = await c.ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: "orders",
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: "512",
+      memory: "1024",
+      containerDefinitions: [
+        {
+          name: "orders",
+          image: `123456789012.dkr.ecr.${c.region}.amazonaws.com/orders:${version}`,
+          essential: true,
+          portMappings: [{ containerPort: ORDERS_PORT, protocol: "tcp" }],
+        },
+      ],
+    }),
+  );
+  const arn = required(out.taskDefinition?.taskDefinitionArn, "RegisterTaskDefinition orders");
+  return arn.slice(arn.lastIndexOf("/") + 1);
+}
+
+async function seedOrders(c: Clients): Promise<AlbDemo["orders"]> {
+  // CreateCluster returns the existing cluster when the ECS seed already made "prod".
+  await c.ecs.send(new CreateClusterCommand({ clusterName: ALB_DEMO_CLUSTER }));
+  const loadBalancerArn = await createAlb(c, "orders-alb");
+  const targetGroupArn = await createTargetGroup(c, "orders-tg", "ip", ORDERS_PORT);
+  const listener = await c.elbv2.send(
+    new CreateListenerCommand({
+      LoadBalancerArn: loadBalancerArn,
+      Protocol: "HTTP",
+      Port: 80,
+      DefaultActions: [{ Type: "forward", TargetGroupArn: targetGroupArn }],
+    }),
+  );
+  const listenerArn = required(listener.Listeners?.[0]?.ListenerArn, "CreateListener orders-alb");
+  const services = {
+    blue: { service: "orders-blue", taskDefinition: await registerOrders(c, "v41"), desiredCount: 4 },
+    green: { service: "orders-green", taskDefinition: await registerOrders(c, "v42"), desiredCount: 0 },
+  };
+  for (const s of Object.values(services)) {
+    await c.ecs.send(
+      new CreateServiceCommand({
+        cluster: ALB_DEMO_CLUSTER,
+        serviceName: s.service,
+        taskDefinition: s.taskDefinition,
+        desiredCount: s.desiredCount,
+        launchType: "FARGATE",
+        networkConfiguration: {
+          awsvpcConfiguration: { subnets: [`${c.region}a`, `${c.region}b`, `${c.region}c`].map(subnetOf), assignPublicIp: "DISABLED" },
+        },
+        // Both colours register into the one target group: the ALB spreads requests over all its tasks.
+        loadBalancers: [{ targetGroupArn, containerName: "orders", containerPort: ORDERS_PORT }],
+        healthCheckGracePeriodSeconds: 30,
+        deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
+      }),
+    );
+  }
+  return { cluster: ALB_DEMO_CLUSTER, loadBalancerArn, listenerArn, targetGroupArn, services };
+}
+
+/** Creates the one-load-balancer demo applications through the range's AWS APIs at `endpointUrl`. */
+export async function seedAlb(endpointUrl: string, region = "us-east-1"): Promise<AlbDemo> {
+  const config = { endpoint: endpointUrl, region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } };
+  const c: Clients = { elbv2: new ElasticLoadBalancingV2Client(config), ec2: new EC2Client(config), ecs: new ECSClient(config), region };
+  try {
+    return { catalog: await seedCatalog(c), orders: await seedOrders(c) };
+  } finally {
+    c.elbv2.destroy();
+    c.ec2.destroy();
+    c.ecs.destroy();
+  }
+}
