@@ -30,19 +30,16 @@ import type { SimHttpRequest, SimHttpResponse } from "./http";
 import { requestId } from "@/range/world/ids";
 import { findLaunchTemplate, resolveTemplateVersion } from "./launch-templates";
 import {
-  formParams,
   isoTime,
   queryBool,
-  queryError,
   queryInt,
   queryListItems,
   queryListValues,
   queryStruct,
-  renderXmlDocument,
   xmlList,
-  xmlResponse,
   type XmlFields,
   type XmlValue,
+  handleQueryAction,
 } from "./query";
 import type {
   SimAsgInstance,
@@ -100,23 +97,7 @@ const OPERATIONS: Readonly<Record<string, Handler>> = {
 
 /** Handles one Auto Scaling query request: `<Action>Response><Action>Result>` or an `ErrorResponse`. */
 export function handleAutoScaling(world: RangeWorld, req: SimHttpRequest): SimHttpResponse {
-  const rid = requestId(drawPrng(world));
-  const params = formParams(req);
-  const action = params.get("Action") ?? "";
-  try {
-    const handler = OPERATIONS[action];
-    if (handler === undefined) {
-      throw new SimApiError("InvalidAction", `The action ${action} is not valid for this web service.`, 400);
-    }
-    const body = renderXmlDocument(`${action}Response`, AUTOSCALING_NAMESPACE, {
-      [`${action}Result`]: handler(world, params),
-      ResponseMetadata: { RequestId: rid },
-    });
-    return xmlResponse(200, body, { "x-amzn-requestid": rid });
-  } catch (err) {
-    if (err instanceof SimApiError) return queryError(AUTOSCALING_NAMESPACE, err, rid);
-    throw err;
-  }
+  return handleQueryAction({ namespace: AUTOSCALING_NAMESPACE, operations: OPERATIONS }, world, req, requestId(drawPrng(world)));
 }
 
 // ---------------------------------------------------------------------------------------------

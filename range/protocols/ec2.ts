@@ -18,16 +18,15 @@ import {
 import { createPrng, seedFromString } from "@/range/world/prng";
 import {
   escapeXml,
-  formParams,
   isoTime,
   queryInt,
   queryListItems,
   queryListValues,
-  renderXmlDocument,
   xmlList,
   xmlResponse,
   type XmlFields,
   type XmlValue,
+  handleQueryAction,
 } from "./query";
 import type { SimInstance } from "@/range/world/state";
 import { drawPrng, launchInstance, terminateInstance, type RangeWorld } from "@/range/world/world";
@@ -60,20 +59,12 @@ const OPERATIONS: Readonly<Record<string, Handler>> = {
 
 /** Handles one EC2 query request. EC2 answers with `<ActionResponse>` and lower-camel-case fields. */
 export function handleEc2(world: RangeWorld, req: SimHttpRequest): SimHttpResponse {
-  const rid = requestId(drawPrng(world));
-  const params = formParams(req);
-  const action = params.get("Action") ?? "";
-  try {
-    const handler = OPERATIONS[action];
-    if (handler === undefined) {
-      throw new SimApiError("InvalidAction", `The action ${action} is not valid for this web service.`, 400);
-    }
-    const body = renderXmlDocument(`${action}Response`, EC2_NAMESPACE, { requestId: rid, ...handler(world, params) });
-    return xmlResponse(200, body);
-  } catch (err) {
-    if (err instanceof SimApiError) return ec2Error(err, rid);
-    throw err;
-  }
+  return handleQueryAction(
+    { namespace: EC2_NAMESPACE, operations: OPERATIONS, ec2Style: { error: ec2Error } },
+    world,
+    req,
+    requestId(drawPrng(world)),
+  );
 }
 
 /** EC2's own error document: `<Response><Errors><Error>…</Error></Errors><RequestID>`. */

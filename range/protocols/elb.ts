@@ -9,19 +9,16 @@ import { SimApiError } from "./errors";
 import type { SimHttpRequest, SimHttpResponse } from "./http";
 import { elbDnsNumber, requestId } from "@/range/world/ids";
 import {
-  formParams,
   isoTime,
-  queryError,
   queryBool,
   queryInt,
   queryListItems,
   queryListValues,
   queryStruct,
-  renderXmlDocument,
   xmlList,
-  xmlResponse,
   type XmlFields,
   type XmlValue,
+  handleQueryAction,
 } from "./query";
 import { ELB_CANONICAL_ZONE_IDS } from "./route53";
 import type { SimClassicLoadBalancer, SimHealthCheckConfig, SimRegistration } from "@/range/world/state";
@@ -46,24 +43,7 @@ const OPERATIONS: Readonly<Record<string, Handler>> = {
 
 /** Handles one classic ELB query request: `<Action>Response><Action>Result>` or an `ErrorResponse`. */
 export function handleElb(world: RangeWorld, req: SimHttpRequest): SimHttpResponse {
-  const rid = requestId(drawPrng(world));
-  const params = formParams(req);
-  const action = params.get("Action") ?? "";
-  try {
-    const handler = OPERATIONS[action];
-    if (handler === undefined) {
-      throw new SimApiError("InvalidAction", `The action ${action} is not valid for this web service.`, 400);
-    }
-    const result = handler(world, params);
-    const body = renderXmlDocument(`${action}Response`, ELB_NAMESPACE, {
-      [`${action}Result`]: result,
-      ResponseMetadata: { RequestId: rid },
-    });
-    return xmlResponse(200, body, { "x-amzn-requestid": rid });
-  } catch (err) {
-    if (err instanceof SimApiError) return queryError(ELB_NAMESPACE, err, rid);
-    throw err;
-  }
+  return handleQueryAction({ namespace: ELB_NAMESPACE, operations: OPERATIONS }, world, req, requestId(drawPrng(world)));
 }
 
 // ---------------------------------------------------------------------------------------------

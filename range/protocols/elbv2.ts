@@ -25,7 +25,6 @@ import type { SimHttpRequest, SimHttpResponse } from "./http";
 import { elbDnsNumber, requestId } from "@/range/world/ids";
 import type { Prng } from "@/range/world/prng";
 import {
-  formParams,
   isoTime,
   queryBool,
   queryError,
@@ -33,11 +32,10 @@ import {
   queryListItems,
   queryListValues,
   queryStruct,
-  renderXmlDocument,
   xmlList,
-  xmlResponse,
   type XmlFields,
   type XmlValue,
+  handleQueryAction,
 } from "./query";
 import { ELB_CANONICAL_ZONE_IDS } from "./route53";
 import type { SimApplicationLoadBalancer, SimListener, SimListenerAction, SimRule, SimTargetGroup, SimWorld } from "@/range/world/state";
@@ -75,24 +73,7 @@ const OPERATIONS: Readonly<Record<string, Handler>> = {
 
 /** Handles one ELBv2 query request: `<Action>Response><Action>Result>` or an `ErrorResponse`. */
 export function handleElbv2(world: RangeWorld, req: SimHttpRequest): SimHttpResponse {
-  const rid = requestId(drawPrng(world));
-  const params = formParams(req);
-  const action = params.get("Action") ?? "";
-  try {
-    const handler = OPERATIONS[action];
-    if (handler === undefined) {
-      throw new SimApiError("InvalidAction", `The action ${action} is not valid for this web service.`, 400);
-    }
-    const result = handler(world, params);
-    const body = renderXmlDocument(`${action}Response`, ELBV2_NAMESPACE, {
-      [`${action}Result`]: result,
-      ResponseMetadata: { RequestId: rid },
-    });
-    return xmlResponse(200, body, { "x-amzn-requestid": rid });
-  } catch (err) {
-    if (err instanceof SimApiError) return queryError(ELBV2_NAMESPACE, err, rid);
-    throw err;
-  }
+  return handleQueryAction({ namespace: ELBV2_NAMESPACE, operations: OPERATIONS }, world, req, requestId(drawPrng(world)));
 }
 
 /** An error in the ELBv2 query shape (for the server's throttling and fault injection). */

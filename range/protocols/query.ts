@@ -4,7 +4,7 @@
  * parameters (`Instances.member.1.InstanceId`, `InstanceId.1`, `TagSpecification.1.Tag.1.Key`).
  */
 import { XMLParser } from "fast-xml-parser";
-import type { SimApiError } from "./errors";
+import { SimApiError } from "./errors";
 import type { SimHttpRequest, SimHttpResponse } from "./http";
 
 /** A list element: every item is wrapped in `<itemName>` (`member` for query APIs, `item` for EC2). */
@@ -181,4 +181,37 @@ export function queryError(namespace: string, err: SimApiError, rid: string): Si
     RequestId: rid,
   });
   return xmlResponse(err.status, body, { "x-amzn-requestid": rid });
+}
+
+/** One query-protocol service of the range: its XML namespace and a handler per `Action`. */
+export interface QueryService<W> {
+  readonly namespace: string;
+  readonly operations: Readonly<Record<string, (world: W, params: URLSearchParams) => XmlFields>>;
+  /**
+   * EC2 answers `<ActionResponse>` with `requestId` and the fields at the top and its own error
+   * document; the other query APIs wrap the fields in `<ActionResult>` and answer `ErrorResponse`.
+   */
+  readonly ec2Style?: { error: (err: SimApiError, rid: string) => SimHttpResponse };
+}
+
+/**
+ * Answers one query-protocol request: the `Action` parameter picks the handler, an unknown action is
+ * AWS's `InvalidAction`, and a handler's `SimApiError` becomes the service's error document.
+ */
+export function handleQueryAction<W>(service: QueryService<W>, world: W, req: SimHttpRequest, rid: string): SimHttpResponse {
+  const params = formParams(req);
+  const action = params.get("Action") ?? "";
+  try {
+    const handler = service.operations[action];
+    if (handler === undefined) {
+      throw new SimApiError("InvalidAction", `The action ${action} is not valid for this web service.`, 400);
+    }
+    const result = handler(world, params);
+    if (service.ec2Style) return xmlResponse(200, renderXmlDocument(`${action}Response`, service.namespace, { requestId: rid, ...result }));
+    const body = renderXmlDocument(`${action}Response`, service.namespace, { [`${action}Result`]: result, ResponseMetadata: { RequestId: rid } });
+    return xmlResponse(200, body, { "x-amzn-requestid": rid });
+  } catch (err) {
+    if (!(err instanceof SimApiError)) throw err;
+    return service.ec2Style ? service.ec2Style.error(err, rid) : queryError(service.namespace, err, rid);
+  }
 }

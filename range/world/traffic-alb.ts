@@ -20,6 +20,7 @@
  *   (`app/name/id`), and (LoadBalancer, TargetGroup `targetgroup/name/id`) for target metrics and
  *   HealthyHostCount / UnHealthyHostCount (no LB-only host-count series, as on AWS).
  */
+import { binomial, loadFactor, splitInteger } from "./draws";
 import { routableTargets } from "./elbv2-targets";
 import type { MetricStore, StatisticSet } from "./metrics";
 import type { Prng } from "./prng";
@@ -158,34 +159,6 @@ function newCounters(): Counters {
   };
 }
 
-function binomial(prng: Prng, n: number, p: number): number {
-  if (n <= 0 || p <= 0) return 0;
-  if (p >= 1) return n;
-  if (n < 50) {
-    let k = 0;
-    for (let i = 0; i < n; i++) if (prng.next() < p) k++;
-    return k;
-  }
-  const mean = n * p;
-  return Math.min(n, Math.max(0, Math.round(mean + Math.sqrt(mean * (1 - p)) * prng.normal())));
-}
-
-/** Splits an integer total by weights (largest remainder), deterministically. */
-function splitInteger(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum <= 0 || total <= 0) return weights.map(() => 0);
-  const exact = weights.map((w) => (total * w) / sum);
-  const out = exact.map((x) => Math.floor(x));
-  let left = total - out.reduce((a, b) => a + b, 0);
-  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
-  for (const { i } of order) {
-    if (left <= 0) break;
-    out[i] = (out[i] ?? 0) + 1;
-    left--;
-  }
-  return out;
-}
-
 /**
  * Split of an integer total by probabilities, drawn request by request in aggregate (sequential
  * binomials), so a 10 % share shows as about 10 % with realistic noise.
@@ -201,11 +174,6 @@ function splitRandom(prng: Prng, total: number, shares: readonly number[]): numb
     mass -= share;
   }
   return out;
-}
-
-function loadFactor(u: number): number {
-  const x = Math.min(0.95, Math.max(0, u));
-  return 1 / Math.sqrt(1 - x);
 }
 
 /** The backend behind a target: its profile and whether it accepts connections. */

@@ -27,6 +27,7 @@
  * (AvailabilityZone, LoadBalancerName) for metrics attributable to an instance's zone.
  * Randomness comes from a seeded PRNG held per world, so runs are reproducible.
  */
+import { binomial, loadFactor, splitInteger } from "./draws";
 import { DnsClientPopulation, normaliseDnsName, PublishedZones, trafficNames } from "./dns-clients";
 import type { MetricStore, StatisticSet } from "./metrics";
 import { createPrng, type Prng } from "./prng";
@@ -160,43 +161,8 @@ function countAround(prng: Prng, mean: number): number {
   return Math.max(0, Math.round(mean + Math.sqrt(mean) * prng.normal()));
 }
 
-/** Binomial(n, p) draw: exact for small n, normal approximation beyond. */
-function binomial(prng: Prng, n: number, p: number): number {
-  if (n <= 0 || p <= 0) return 0;
-  if (p >= 1) return n;
-  if (n < 50) {
-    let k = 0;
-    for (let i = 0; i < n; i++) if (prng.next() < p) k++;
-    return k;
-  }
-  const mean = n * p;
-  return Math.min(n, Math.max(0, Math.round(mean + Math.sqrt(mean * (1 - p)) * prng.normal())));
-}
-
-/** Splits an integer total by weights (largest remainder), deterministically. */
-function splitInteger(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  if (sum <= 0 || total <= 0) return weights.map(() => 0);
-  const exact = weights.map((w) => (total * w) / sum);
-  const out = exact.map((x) => Math.floor(x));
-  let left = total - out.reduce((a, b) => a + b, 0);
-  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i);
-  for (const { i } of order) {
-    if (left <= 0) break;
-    out[i] = (out[i] ?? 0) + 1;
-    left--;
-  }
-  return out;
-}
-
 /** For an instance whose version has no profile: a healthy default build. */
 const DEFAULT_PROFILE: SimVersionProfile = { baseLatencyMs: 50, errorRate: 0.001, connectionErrorRate: 0.0002, capacityRps: 150, healthy: true };
-
-/** Median latency multiplier at utilisation u (0..1): flat at low load, steep near saturation. */
-function loadFactor(u: number): number {
-  const x = Math.min(0.95, Math.max(0, u));
-  return 1 / Math.sqrt(1 - x);
-}
 
 interface Counters {
   requests: number;
