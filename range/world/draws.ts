@@ -34,7 +34,6 @@ export function splitInteger(total: number, weights: readonly number[]): number[
 }
 
 /** Median latency multiplier at utilisation u (0..1): flat at low load, steep near saturation (1/√(1−u), u capped at 0.95). */
-/** Median latency multiplier at utilisation u (0..1): flat at low load, steep near saturation. */
 export function loadFactor(u: number): number {
   const x = Math.min(0.95, Math.max(0, u));
   return 1 / Math.sqrt(1 - x);
