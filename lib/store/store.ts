@@ -70,6 +70,11 @@ export interface CreateOperationInput {
   /** The plan's before/after, kept for the audit of a resumed run. */
   before?: PlanEnds;
   after?: PlanEnds;
+  /**
+   * The operation's first audit records (`operation.started`, …), appended in the same
+   * transaction as the operation: a crash leaves both or neither.
+   */
+  audit?: readonly AuditEntryInput[];
 }
 
 export interface OperationPatch {
@@ -147,7 +152,10 @@ export interface AuditChainInfo {
 export interface Store {
   readonly dialect: DialectName;
 
-  /** Writes the operation (status `pending`) and all its steps (`pending`) in one transaction. */
+  /**
+   * Writes the operation (status `pending`), all its steps (`pending`) and `input.audit` in one
+   * transaction.
+   */
   createOperation(input: CreateOperationInput): Promise<Operation>;
   /**
    * Updates an operation. With `ifStatusIn`, only when its current status is one of those (a
@@ -589,6 +597,8 @@ class KyselyStore implements Store {
         writes.push(...stepRows.map(stepWrite));
       }
       await this.chainJournal(trx, writes);
+      // The journal head first, then the audit head: no transaction takes them the other way round.
+      for (const entry of input.audit ?? []) await this.appendAuditIn(trx, entry);
     });
     this.afterWrite();
     const created = await this.getOperation(id);
@@ -798,12 +808,19 @@ class KyselyStore implements Store {
   }
 
   async appendAudit(entry: AuditEntryInput): Promise<AuditRecord> {
+    const record = await this.db.transaction().execute((trx) => this.appendAuditIn(trx, entry));
+    this.afterWrite();
+    return record;
+  }
+
+  /** Appends one audit row to the hash chain in the caller's transaction. */
+  private async appendAuditIn(trx: Transaction<Database>, entry: AuditEntryInput): Promise<AuditRecord> {
     // Store JSON in canonical form and hash exactly what a reader will parse back.
     const actorText = entry.actor ? toJsonText(actorOf(entry.actor)) : null;
     const beforeText = entry.before === null ? null : toJsonText(entry.before);
     const afterText = entry.after === null ? null : toJsonText(entry.after);
     const key = this.requireKey();
-    const record = await this.db.transaction().execute(async (trx) => {
+    {
       // Bumping the chain head first takes its row lock (PostgreSQL) or the write lock (SQLite)
       // before anything is read, so concurrent appends queue here and each sees the previous
       // append's hash.
@@ -844,9 +861,7 @@ class KyselyStore implements Store {
         .execute();
       await trx.updateTable("audit_head").set({ hash }).where("id", "=", AUDIT_HEAD).execute();
       return { ...fields, prevHash: head.hash, hash };
-    });
-    this.afterWrite();
-    return record;
+    }
   }
 
   async listAudit(filter: AuditFilter = {}): Promise<AuditRecord[]> {
