@@ -9,7 +9,18 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Expression, type Selectable, type SqlBool, type Transaction } from "kysely";
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Expression,
+  type KyselyPlugin,
+  type Selectable,
+  type SqlBool,
+  type Transaction,
+} from "kysely";
 import type { KioskTokenInfo } from "@/lib/domain/kiosk";
 import {
   AppError,
@@ -264,6 +275,8 @@ export interface OpenStoreOptions {
   headSink?: HeadSinkTarget | null;
   /** Least time between two automatic exports (default: TEAL_AUDIT_EXPORT_MS, 10 s). */
   exportIntervalMs?: number;
+  /** Kysely plugins on every query (tests use one to kill a process in the middle of a transaction). */
+  plugins?: readonly KyselyPlugin[];
 }
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
@@ -288,7 +301,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
     // An idle client losing its connection must not crash the server; the next query reconnects.
     pool.on("error", (error) => console.error("[store] idle PostgreSQL client error:", error.message));
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [...(options.plugins ?? [])] });
     dialect = "postgres";
   } else {
     const { default: SqliteDatabase } = await import("better-sqlite3");
@@ -299,7 +312,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     sqlite.pragma("busy_timeout = 5000");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("synchronous = NORMAL");
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins: [...(options.plugins ?? [])] });
     dialect = "sqlite";
   }
 
