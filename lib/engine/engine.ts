@@ -137,7 +137,7 @@ export function createEngine(options: EngineOptions): Engine {
     runs,
     iso: () => new Date(now()).toISOString(),
   };
-  const { journal: store, stopWaitMs, logError, iso } = ctx;
+  const { journal, stopWaitMs, logError, iso } = ctx;
   const locks = createLocks(ctx);
   const outcomes = createOutcomes(ctx);
   const { preemptAndAcquire, settleStep } = createPreemption(ctx, locks, outcomes);
@@ -188,7 +188,7 @@ export function createEngine(options: EngineOptions): Engine {
         { action: "operation.started", ...common },
         ...(plan.intent.kind === "rollback" ? [{ action: "rollback.started" as const, ...common }] : []),
       ];
-      await store.createOperation({
+      await journal.createOperation({
         id: operationId,
         appId: plan.appId,
         pattern: plan.pattern,
@@ -203,7 +203,7 @@ export function createEngine(options: EngineOptions): Engine {
         audit: started,
       });
     } catch (error) {
-      await store.releaseLock(plan.appId, operationId).catch((e: unknown) => logError("releasing the lock failed", e));
+      await journal.releaseLock(plan.appId, operationId).catch((e: unknown) => logError("releasing the lock failed", e));
       throw error;
     }
 
@@ -223,13 +223,13 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function resume(operationId: string, actor: Actor, reason?: string): Promise<{ operationId: string; fromStep: number }> {
-    const op = await store.getOperation(operationId);
+    const op = await journal.getOperation(operationId);
     if (!op) throw new AppError("not_found", "No such operation.");
     if (!isResumableStatus(op.status)) {
       throw new AppError("conflict", `Only an interrupted or failed operation can be resumed; this one is ${op.status}.`);
     }
     if (runs.has(operationId)) throw new AppError("conflict", "The operation is still stopping on this server; try again in a moment.");
-    const [latest] = await store.listOperations({ appId: op.appId, limit: 1 });
+    const [latest] = await journal.listOperations({ appId: op.appId, limit: 1 });
     if (latest && latest.id !== op.id) {
       throw new AppError(
         "conflict",
@@ -247,7 +247,7 @@ export function createEngine(options: EngineOptions): Engine {
 
     await acquire(op.appId, op.id);
     try {
-      const resumed = await store.updateOperation(
+      const resumed = await journal.updateOperation(
         op.id,
         { status: "running", startedAt: op.startedAt ?? iso(), finishedAt: null, error: null },
         { ifStatusIn: RESUMABLE_STATUSES },
@@ -260,7 +260,7 @@ export function createEngine(options: EngineOptions): Engine {
         if (step.progress) progress.set(step.index, step.progress);
         // The in-flight step keeps its call's output (the call completed); later ones never ran.
         if (step.index === from && step.output !== null) outputs.set(step.index, step.output);
-        await store.updateStep(op.id, step.index, {
+        await journal.updateStep(op.id, step.index, {
           status: "pending",
           finishedAt: null,
           error: null,
@@ -303,14 +303,14 @@ export function createEngine(options: EngineOptions): Engine {
       return { operationId: op.id, fromStep: from };
     } catch (error) {
       if (!runs.has(op.id)) {
-        await store.releaseLock(op.appId, op.id).catch((e: unknown) => logError("releasing the lock failed", e));
+        await journal.releaseLock(op.appId, op.id).catch((e: unknown) => logError("releasing the lock failed", e));
       }
       throw error;
     }
   }
 
   async function abort(operationId: string, actor: Actor, reason?: string): Promise<void> {
-    const op = await store.getOperation(operationId);
+    const op = await journal.getOperation(operationId);
     if (!op) throw new AppError("not_found", "No such operation.");
     if (!isInFlightStatus(op.status)) {
       throw new AppError("conflict", `The operation has already ended (${op.status}).`);
@@ -326,7 +326,7 @@ export function createEngine(options: EngineOptions): Engine {
     }
     // Run by another server (it stops at its next step or poll), by a dead one, or interrupted.
     if (!(await markAborted(operationId, op.appId, actor, why))) {
-      const status = await store.getOperationStatus(operationId);
+      const status = await journal.getOperationStatus(operationId);
       throw new AppError("conflict", `The operation has already ended (${status ?? "unknown"}).`);
     }
   }
