@@ -1,6 +1,17 @@
-import { describe, expect, it } from "vitest";
+import {
+  AutoScalingClient,
+  CreateAutoScalingGroupCommand,
+  CreateLaunchConfigurationCommand,
+  DeleteLaunchConfigurationCommand,
+  ResourceContentionFault,
+  ResourceInUseFault,
+  ScalingActivityInProgressFault,
+} from "@aws-sdk/client-auto-scaling";
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, PriorRequestNotComplete, Route53Client } from "@aws-sdk/client-route-53";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/domain/types";
-import { redactAwsText, toAppError } from "./errors";
+import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { isBusyRefusal, redactAwsText, toAppError } from "./errors";
 
 function awsError(name: string, message: string, status = 400): Error {
   const err = new Error(message) as Error & { $metadata: { httpStatusCode: number } };
@@ -59,5 +70,109 @@ describe("toAppError", () => {
 
   it("redacts text", () => {
     expect(redactAwsText("arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/x ok")).toBe("[arn] ok");
+  });
+});
+
+describe("busy refusals, by the AWS error's name", () => {
+  let range: TestRange;
+  beforeAll(async () => {
+    range = await startTestRange({ route53ProcessingMs: 60_000 });
+  });
+  afterAll(async () => {
+    await range?.close();
+  });
+
+  async function refusal(promise: Promise<unknown>): Promise<unknown> {
+    try {
+      await promise;
+    } catch (err) {
+      return err;
+    }
+    throw new Error("the request was not refused");
+  }
+
+  it("Route 53's PriorRequestNotComplete from the practice range is a busy refusal, whatever its message says", async () => {
+    const r53 = new Route53Client({ ...range.clientConfig, maxAttempts: 1 });
+    try {
+      const zone = await r53.send(new CreateHostedZoneCommand({ Name: "busy.example.com", CallerReference: "busy-1" }));
+      const zoneId = zone.HostedZone?.Id ?? "";
+      const upsert = (weight: number) =>
+        new ChangeResourceRecordSetsCommand({
+          HostedZoneId: zoneId,
+          ChangeBatch: {
+            Changes: [
+              {
+                Action: "UPSERT",
+                ResourceRecordSet: {
+                  Name: "shop.busy.example.com",
+                  Type: "CNAME",
+                  SetIdentifier: "blue",
+                  Weight: weight,
+                  TTL: 60,
+                  ResourceRecords: [{ Value: "b" }],
+                },
+              },
+            ],
+          },
+        });
+      await r53.send(upsert(100));
+      const sdkError = await refusal(r53.send(upsert(50)));
+      expect(sdkError).toBeInstanceOf(PriorRequestNotComplete);
+      const mapped = toAppError(sdkError, "ChangeResourceRecordSets");
+      expect(mapped).toMatchObject({ code: "conflict", awsName: "PriorRequestNotComplete" });
+      expect(isBusyRefusal(mapped)).toBe(true);
+      // The decision reads the name, not the text: the same error with other words is still busy.
+      const reworded = new AppError(mapped.code, "Route 53 is not done yet", undefined, { awsName: "PriorRequestNotComplete" });
+      expect(isBusyRefusal(reworded)).toBe(true);
+    } finally {
+      r53.destroy();
+    }
+  });
+
+  it("Auto Scaling's ResourceInUse from the practice range is a conflict but not busy", async () => {
+    const asg = new AutoScalingClient({ ...range.clientConfig, maxAttempts: 1 });
+    try {
+      await asg.send(new CreateLaunchConfigurationCommand({ LaunchConfigurationName: "busy-lc", ImageId: "ami-12345678", InstanceType: "t3.micro" }));
+      await asg.send(
+        new CreateAutoScalingGroupCommand({
+          AutoScalingGroupName: "busy-group",
+          LaunchConfigurationName: "busy-lc",
+          MinSize: 0,
+          MaxSize: 2,
+          DesiredCapacity: 1,
+          AvailabilityZones: ["us-east-1a"],
+        }),
+      );
+      const sdkError = await refusal(asg.send(new DeleteLaunchConfigurationCommand({ LaunchConfigurationName: "busy-lc" })));
+      expect(sdkError).toBeInstanceOf(ResourceInUseFault);
+      const mapped = toAppError(sdkError, "DeleteLaunchConfiguration");
+      expect(mapped).toMatchObject({ code: "conflict", awsName: "ResourceInUseFault" });
+      expect(isBusyRefusal(mapped)).toBe(false);
+    } finally {
+      asg.destroy();
+    }
+  });
+
+  it("Auto Scaling's busy faults as the SDK names them (…Fault) are busy refusals", () => {
+    const $metadata = { httpStatusCode: 400 };
+    for (const sdkError of [
+      new ScalingActivityInProgressFault({
+        message: "You cannot delete an AutoScalingGroup while there are scaling activities in progress.",
+        $metadata,
+      }),
+      new ResourceContentionFault({ message: "You already have a pending update to an Auto Scaling resource.", $metadata }),
+    ]) {
+      const mapped = toAppError(sdkError, "UpdateAutoScalingGroup");
+      expect(mapped.code).toBe("conflict");
+      expect(mapped.awsName).toBe(sdkError.name);
+      expect(isBusyRefusal(mapped), sdkError.name).toBe(true);
+    }
+  });
+
+  it("is not busy without an AWS name, even when the message looks like one (a message is not a decision)", () => {
+    expect(isBusyRefusal(new AppError("conflict", "ChangeResourceRecordSets failed: PriorRequestNotComplete: busy"))).toBe(false);
+    expect(isBusyRefusal(new AppError("throttled", "x", undefined, { awsName: "Throttling" }))).toBe(false);
+    expect(isBusyRefusal(new Error("PriorRequestNotComplete"))).toBe(false);
+    expect(toAppError(new Error("plain"), "Op").awsName).toBeNull();
   });
 });

@@ -29,7 +29,24 @@ const INVALID = new Set([
   "InvalidParameterCombinationException",
   "InvalidConfigurationRequest",
 ]);
-const CONFLICT = new Set(["PriorRequestNotComplete", "ScalingActivityInProgress", "ResourceContention", "ResourceInUse"]);
+/**
+ * Refusals that say the request was not applied because the resource is busy with an earlier one
+ * (Route 53 still processing a change, an Auto Scaling activity under way, a contended resource):
+ * the same request may be sent again later.
+ */
+export const BUSY_REFUSALS: ReadonlySet<string> = new Set([
+  // Route 53 (the SDK names the error by its code).
+  "PriorRequestNotComplete",
+  // ELBv2's modelled exception.
+  "PriorRequestNotCompleteException",
+  // Auto Scaling: the SDK's modelled exceptions are named `…Fault`; the bare codes are what an
+  // unmodelled answer carries.
+  "ScalingActivityInProgressFault",
+  "ScalingActivityInProgress",
+  "ResourceContentionFault",
+  "ResourceContention",
+]);
+const CONFLICT = new Set([...BUSY_REFUSALS, "ResourceInUse", "ResourceInUseFault", "ResourceInUseException"]);
 /** Errors of the connection itself: the request got no AWS answer. */
 const NETWORK = new Set(["TimeoutError", "ETIMEDOUT", "ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EPIPE"]);
 const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "InvalidClientTokenId", "SignatureDoesNotMatch"]);
@@ -85,5 +102,16 @@ export function toAppError(err: unknown, operation: string): AppError {
   }
   const detail = code === "forbidden" ? "Teal's AWS credentials are not allowed to do this" : redactAwsText(raw);
   const suffix = status && status >= 500 ? " (AWS service error; safe to retry)" : "";
-  return new AppError(code, `${operation} failed: ${name}: ${detail}${suffix}`, `${operation}: ${name}: ${raw}`, { transient: suffix !== "" });
+  return new AppError(code, `${operation} failed: ${name}: ${detail}${suffix}`, `${operation}: ${name}: ${raw}`, {
+    transient: suffix !== "",
+    ...(name !== "Error" ? { awsName: name } : {}),
+  });
+}
+
+/**
+ * Whether AWS refused the request because the resource is busy with an earlier one (it was not
+ * applied and may be sent again later), judged by the AWS error's name the error carries.
+ */
+export function isBusyRefusal(error: unknown): boolean {
+  return isAppError(error) && error.code === "conflict" && error.awsName !== null && BUSY_REFUSALS.has(error.awsName);
 }

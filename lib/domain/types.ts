@@ -632,12 +632,19 @@ export class AppError extends Error {
    * later. Set by lib/aws; says nothing about whether a mutation was applied.
    */
   readonly transient: boolean;
-  constructor(code: AppErrorCode, userMessage: string, internalMessage?: string, opts: { transient?: boolean } = {}) {
+  /**
+   * The name of the AWS error this one wraps (`PriorRequestNotComplete`, `Throttling`, …), as the
+   * SDK reported it; null when it does not come from an AWS answer. Set by lib/aws: decisions on
+   * what AWS said read it, never the message text.
+   */
+  readonly awsName: string | null;
+  constructor(code: AppErrorCode, userMessage: string, internalMessage?: string, opts: { transient?: boolean; awsName?: string } = {}) {
     super(internalMessage ?? userMessage);
     this.name = "AppError";
     this.code = code;
     this.userMessage = userMessage;
     this.transient = opts.transient ?? false;
+    this.awsName = opts.awsName ?? null;
   }
 }
 

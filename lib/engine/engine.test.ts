@@ -764,7 +764,11 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     route53(gateway, false);
     let refusals = 2;
     gateway.respond("RegisterInstancesWithLoadBalancer", () => {
-      if (refusals-- > 0) throw new AppError("conflict", "RegisterInstancesWithLoadBalancer failed: ResourceContention: busy");
+      // Decided by the AWS error's name as the SDK reports it (Auto Scaling's modelled `…Fault`), not by the text.
+      if (refusals-- > 0)
+        throw new AppError("conflict", "RegisterInstancesWithLoadBalancer failed: ResourceContentionFault: busy", undefined, {
+          awsName: "ResourceContentionFault",
+        });
       return {};
     });
     const ok = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
@@ -774,7 +778,7 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
     expect(done?.steps[1]?.progress).toMatchObject({
       calls: 1,
       attempts: 3,
-      lastError: "RegisterInstancesWithLoadBalancer failed: ResourceContention: busy",
+      lastError: "RegisterInstancesWithLoadBalancer failed: ResourceContentionFault: busy",
     });
     expect(sleeps.slice(0, 2)).toEqual([2_000, 4_000]);
 
@@ -916,7 +920,10 @@ describe.each(DIALECTS)("engine on %s", (dialect) => {
 
     it("resumes a failed operation from the failed step, after the cause is fixed", async () => {
       route53(gateway, false);
-      gateway.fail("RegisterInstancesWithLoadBalancer", () => new AppError("conflict", "RegisterInstancesWithLoadBalancer failed: ResourceInUse"));
+      gateway.fail(
+        "RegisterInstancesWithLoadBalancer",
+        () => new AppError("conflict", "RegisterInstancesWithLoadBalancer failed: ResourceInUse", undefined, { awsName: "ResourceInUse" }),
+      );
       const { operationId } = await engine.start({ plan: shiftPlan(), actor: operator, reason: "release 42" });
       await engine.whenIdle(operationId);
       expect((await store.getOperation(operationId))?.status).toBe("failed");

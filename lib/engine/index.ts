@@ -1,3 +1,12 @@
 import "server-only";
 
-export { createEngine, describeWait, OUTPUT_KEPT, SKIPPED_ALREADY_DONE, type Engine, type EngineOptions, type StartInput } from "./engine";
+export {
+  createEngine,
+  describeWait,
+  OUTPUT_KEPT,
+  SKIPPED_ALREADY_DONE,
+  type Engine,
+  type EngineOptions,
+  type Journal,
+  type StartInput,
+} from "./engine";

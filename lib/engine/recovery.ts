@@ -1,10 +1,13 @@
 /**
- * The periodic look for operations whose server died: each server sharing the database runs it,
+ * Crash recovery: the engine's look for operations whose server died (`createRecovery`), and the
+ * loop that repeats it. Each server sharing the database runs the loop,
  * so a dead server's operation is reported `interrupted` by the others within
  * `DEFAULT_LEASE_MS + RECOVERY_INTERVAL_MS` of its last renewal (12 s with the defaults).
  */
 import type { Operation } from "@/lib/domain/types";
+import type { EngineContext } from "./context";
 import type { Engine } from "./engine";
+import type { Outcomes } from "./outcomes";
 
 /** How often a server looks for operations whose lease has lapsed. One cheap UPDATE per look. */
 export const RECOVERY_INTERVAL_MS = 2_000;
@@ -45,4 +48,34 @@ export function startRecoveryLoop(engine: Pick<Engine, "recoverInterrupted">, op
         looking = false;
       });
   });
+}
+
+/**
+ * The engine's `recoverInterrupted`: operations left running or pending by a dead server (their
+ * lease lapsed) become `interrupted`, their locks are released and each is audited.
+ */
+export function createRecovery(ctx: EngineContext, outcomes: Outcomes): () => Promise<Operation[]> {
+  const { journal, now } = ctx;
+  return async function recoverInterrupted(): Promise<Operation[]> {
+    // A run of this process whose lease lapsed is included: it sees the new status and stops.
+    const interrupted = await journal.markRunningInterrupted({ nowMs: now() });
+    for (const op of interrupted) {
+      await journal.releaseLock(op.appId, op.id);
+      const inFlight = op.steps.find((s) => s.status === "running");
+      await outcomes.audit({
+        action: "operation.interrupted",
+        actor: null,
+        appId: op.appId,
+        operationId: op.id,
+        reason: op.reason,
+        before: null,
+        after: {
+          status: "interrupted",
+          stepsSucceeded: op.steps.filter((s) => s.status === "succeeded").length,
+          inFlightStep: inFlight ? inFlight.id : null,
+        },
+      });
+    }
+    return interrupted;
+  };
 }

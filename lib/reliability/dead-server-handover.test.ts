@@ -197,13 +197,13 @@ describe.each(dialects)("a dead server hands over fast, a slow one keeps its ope
   it("a live server with a 15 s AWS call and 5 s database writes keeps its operation; it finishes, never interrupted", async () => {
     const SLOW_WRITE_MS = 5_000;
     const SLOW_CALL_MS = 15_000;
-    const slowStore = slowed(stores[0], ["renewLock", "updateStep", "appendAudit"], () => clock.sleep(SLOW_WRITE_MS));
+    const slowStore = slowed(stores[0], ["renewLock", "createOperation", "updateStep", "appendAudit"], () => clock.sleep(SLOW_WRITE_MS));
     const gateway = new FakeGateway();
     const live = engineOn(slowStore, gateway);
     survivorOn(stores[1]);
 
     const call = hold(gateway, "ChangeResourceRecordSets");
-    // Its audit writes are slow too: time moves while the start is answered.
+    // Its audit writes are slow too (the start's are part of its createOperation): time moves while the start is answered.
     const { operationId } = await drive(live.start({ plan: shiftPlan(25), actor: alice, reason: "release 42" }));
     let calledAt: number | null = null;
     let answeredAt: number | null = null;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { InsertQueryNode } from "kysely";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Actor, AuditEntryInput, Step } from "@/lib/domain/types";
 import { openStore, sqlitePathFromUrl, type CreateOperationInput, type Store } from "./store";
@@ -110,6 +111,43 @@ describe.each(DIALECTS)("store on %s", (dialect) => {
   });
 
   describe("operations journal", () => {
+    it("writes an operation and its first audit records in one transaction: a failed audit insert leaves neither", async () => {
+      const started = (operationId: string): AuditEntryInput[] => [
+        { action: "operation.started", actor: alice, appId: "shop", operationId, reason: "release 42", before: null, after: null },
+        { action: "rollback.started", actor: alice, appId: "shop", operationId, reason: "release 42", before: null, after: null },
+      ];
+      const op = await store.createOperation(opInput({ id: "op-audited", audit: started("op-audited") }));
+      expect(op.status).toBe("pending");
+      expect((await store.listAudit({ operationId: "op-audited" })).map((r) => r.action).reverse()).toEqual([
+        "operation.started",
+        "rollback.started",
+      ]);
+
+      // A store whose second audit insert fails, on the same database.
+      let auditInserts = 0;
+      const failing = await openStore(t.url, {
+        plugins: [
+          {
+            transformQuery: (args) => {
+              if (InsertQueryNode.is(args.node) && args.node.into?.table.identifier.name === "audit" && ++auditInserts === 2) {
+                throw new Error("the database went away");
+              }
+              return args.node;
+            },
+            transformResult: async (args) => args.result,
+          },
+        ],
+      });
+      try {
+        await expect(failing.createOperation(opInput({ id: "op-lost", audit: started("op-lost") }))).rejects.toThrow("the database went away");
+      } finally {
+        await failing.close();
+      }
+      expect(await store.getOperation("op-lost")).toBeNull();
+      expect(await store.listAudit({ operationId: "op-lost" })).toEqual([]);
+      expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 2 });
+    });
+
     it("creates an operation with all its steps pending and reads it back", async () => {
       const op = await store.createOperation(opInput({ id: "op-fixed" }));
       expect(op).toMatchObject({

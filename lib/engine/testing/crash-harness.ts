@@ -25,7 +25,19 @@ export type KillPoint =
    */
   | { kind: "after-steps"; steps: number }
   /** Right after step `step`'s call output is journaled, before its wait is polled. */
-  | { kind: "after-call"; step: number };
+  | { kind: "after-call"; step: number }
+  /**
+   * Right after the start journaled the operation (createOperation returned), before anything
+   * else: the operation is pending, holds the lock, and its `operation.started` record must exist.
+   */
+  | { kind: "after-start" }
+  /**
+   * Inside the start's journal write, right after the `operation.started` record's insert has run
+   * and before its transaction commits (the worker's store kills itself from a query plugin).
+   * Whatever the start wrote in that transaction must be gone; nothing of the start may be left
+   * half written. Not one of `killPointsOf`: there may be no operation left to resume.
+   */
+  | { kind: "start-uncommitted" };
 
 export interface WorkerConfig {
   databaseUrl: string;
@@ -42,9 +54,12 @@ export interface WorkerConfig {
 /** What the worker prints, one JSON object per line. */
 export type WorkerEvent = { event: "started"; operationId: string } | { event: "finished"; operationId: string; status: string | null };
 
-/** Every kill point of a plan: after each number of steps (none to all), and after each call that has a wait. */
+/**
+ * Every kill point of a plan: right after the start was journaled, after each number of steps
+ * (none to all), and after each call that has a wait.
+ */
 export function killPointsOf(plan: Plan): KillPoint[] {
-  const points: KillPoint[] = [];
+  const points: KillPoint[] = [{ kind: "after-start" }];
   plan.steps.forEach((step, index) => {
     points.push({ kind: "after-steps", steps: index });
     if (step.call && step.wait) points.push({ kind: "after-call", step: index });
@@ -54,6 +69,8 @@ export function killPointsOf(plan: Plan): KillPoint[] {
 }
 
 export function describeKillPoint(point: KillPoint, plan: Plan): string {
+  if (point.kind === "after-start") return "right after the start was journaled, before the operation was marked running";
+  if (point.kind === "start-uncommitted") return "inside the start's journal write, after its started record, before the commit";
   if (point.kind === "after-steps") {
     const next = plan.steps[point.steps];
     return next ? `after ${point.steps} step(s), before "${next.id}"` : `after all ${point.steps} steps, before the outcome`;
@@ -63,7 +80,15 @@ export function describeKillPoint(point: KillPoint, plan: Plan): string {
 
 /** Steps the journal has as succeeded at a kill point. */
 export function stepsDoneAt(point: KillPoint): number {
-  return point.kind === "after-steps" ? point.steps : point.step;
+  switch (point.kind) {
+    case "after-steps":
+      return point.steps;
+    case "after-call":
+      return point.step;
+    case "after-start":
+    case "start-uncommitted":
+      return 0;
+  }
 }
 
 /** One pattern's crash scenario: how to plan the operation that crashes, and what "done" looks like. */
@@ -109,7 +134,17 @@ export async function bundleWorker(dir: string): Promise<string> {
  * Runs the worker with `config` and resolves with the operation id once the process has killed
  * itself; rejects if it exits any other way (the plan finished or failed before the kill point).
  */
-export function runWorkerUntilKilled(bundle: string, dir: string, config: WorkerConfig): Promise<string> {
+export async function runWorkerUntilKilled(bundle: string, dir: string, config: WorkerConfig): Promise<string> {
+  const operationId = await runWorkerUntilDead(bundle, dir, config);
+  if (operationId === null) throw new Error("the worker died before its operation was journaled");
+  return operationId;
+}
+
+/**
+ * Like runWorkerUntilKilled, but a worker killed before the start's journal write returned (no
+ * operation id was said) resolves with null.
+ */
+export function runWorkerUntilDead(bundle: string, dir: string, config: WorkerConfig): Promise<string | null> {
   const configPath = join(dir, `worker-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(configPath, JSON.stringify(config));
   const child = spawn(process.execPath, [bundle, configPath], { cwd: process.cwd(), stdio: ["ignore", "pipe", "pipe"] });
@@ -121,7 +156,7 @@ export function runWorkerUntilKilled(bundle: string, dir: string, config: Worker
   child.stdout.on("data", (chunk: Buffer) => {
     out += chunk.toString("utf8");
   });
-  return new Promise<string>((resolve, reject) => {
+  return new Promise<string | null>((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code, signal) => {
       const events = out
@@ -129,7 +164,7 @@ export function runWorkerUntilKilled(bundle: string, dir: string, config: Worker
         .filter((l) => l.startsWith("{"))
         .map((l) => JSON.parse(l) as WorkerEvent);
       const started = events.find((e) => e.event === "started");
-      if (signal === "SIGKILL" && started) resolve(started.operationId);
+      if (signal === "SIGKILL") resolve(started ? started.operationId : null);
       else reject(new Error(`the worker did not die at its kill point (${code ?? signal ?? "?"}): ${out.slice(-1000)} ${err.slice(-2000)}`));
     });
   });

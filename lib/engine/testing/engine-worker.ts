@@ -9,6 +9,7 @@
  */
 
 import { readFileSync } from "node:fs";
+import { InsertQueryNode, type KyselyPlugin } from "kysely";
 import type { AuditEntryInput, JsonValue } from "@/lib/domain/types";
 import { createClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
@@ -42,6 +43,7 @@ function killingStore(store: Store, point: KillPoint): Store {
           const op = await target.createOperation(...args);
           // Said before anything can kill the process: the test needs the id of the dead operation.
           emit({ event: "started", operationId: op.id });
+          if (point.kind === "after-start") die();
           return op;
         };
       }
@@ -71,6 +73,27 @@ function killingStore(store: Store, point: KillPoint): Store {
   });
 }
 
+/**
+ * A query plugin that kills the process right after the first insert of an `operation.started`
+ * audit record has run, before its transaction commits (kill point `start-uncommitted`).
+ */
+function dieAfterStartedInsert(): KyselyPlugin {
+  const startedInserts = new WeakSet<object>();
+  return {
+    transformQuery(args) {
+      const node = args.node;
+      if (InsertQueryNode.is(node) && node.into?.table.identifier.name === "audit" && JSON.stringify(node).includes("operation.started")) {
+        startedInserts.add(args.queryId);
+      }
+      return node;
+    },
+    async transformResult(args) {
+      if (startedInserts.has(args.queryId)) die();
+      return args.result;
+    },
+  };
+}
+
 async function rangeClock(endpoint: string, advanceMs: number): Promise<number> {
   const res =
     advanceMs > 0
@@ -85,7 +108,8 @@ async function main(): Promise<void> {
   if (!path) throw new Error("usage: engine-worker <config.json>");
   const config = JSON.parse(readFileSync(path, "utf8")) as WorkerConfig;
   let clock = await rangeClock(config.endpoint, 0);
-  const store = killingStore(await openStore(config.databaseUrl), config.kill);
+  const plugins = config.kill.kind === "start-uncommitted" ? [dieAfterStartedInsert()] : [];
+  const store = killingStore(await openStore(config.databaseUrl, { plugins }), config.kill);
   const clients = createClients({ region: config.region, endpoint: config.endpoint, maxAttempts: 1 });
   const engine = createEngine({
     store,

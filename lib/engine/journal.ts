@@ -1,0 +1,31 @@
+/**
+ * What the engine needs of the database: the operations journal, the per-application locks and
+ * the audit log, and nothing else. The store implements it; tests may hand the engine a store
+ * that dies or crawls (lib/engine/testing) through the same interface.
+ */
+import type { AuditEntryInput, Operation, OperationStatus } from "@/lib/domain/types";
+import type { CreateOperationInput, LockInfo, OperationFilter, OperationPatch, StepPatch } from "@/lib/store/store";
+
+export interface Journal {
+  /**
+   * Writes the operation (`pending`), all its steps and `input.audit` (its first audit records) in
+   * one transaction: a crash leaves both or neither.
+   */
+  createOperation(input: CreateOperationInput): Promise<Operation>;
+  /** Compare-and-set with `ifStatusIn`; whether a row changed. */
+  updateOperation(id: string, patch: OperationPatch, options?: { ifStatusIn?: readonly OperationStatus[] }): Promise<boolean>;
+  updateStep(operationId: string, index: number, patch: StepPatch): Promise<void>;
+  getOperation(id: string): Promise<Operation | null>;
+  getOperationStatus(id: string): Promise<OperationStatus | null>;
+  /** Newest first. */
+  listOperations(filter?: OperationFilter): Promise<Operation[]>;
+  /** Active operations whose lease has lapsed at `nowMs` become `interrupted`; returns them. */
+  markRunningInterrupted(options?: { nowMs?: number }): Promise<Operation[]>;
+
+  tryAcquireLock(appId: string, holder: string, leaseMs: number, nowMs: number, options?: { replaceHolder?: string }): Promise<boolean>;
+  renewLock(appId: string, holder: string, leaseMs: number, nowMs: number): Promise<boolean>;
+  releaseLock(appId: string, holder: string): Promise<boolean>;
+  getLock(appId: string): Promise<LockInfo | null>;
+
+  appendAudit(entry: AuditEntryInput): Promise<unknown>;
+}

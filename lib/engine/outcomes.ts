@@ -1,0 +1,116 @@
+/**
+ * How a run ends in the journal and the audit log: succeeded, failed, aborted, or stopped because
+ * another server or a rollback took the application. Every outcome is a compare-and-set on the
+ * operation's status, so two writers never both record one; its audit entries follow it.
+ */
+import { changeAuditAction } from "@/lib/domain/audit-actions";
+import { ACTIVE_STATUSES, IN_FLIGHT_STATUSES } from "@/lib/domain/operation-status";
+import type { Actor, AuditEntryInput } from "@/lib/domain/types";
+import type { EngineContext, Job, Run, Stop } from "./context";
+
+export interface Outcomes {
+  audit(entry: AuditEntryInput): Promise<void>;
+  stopMessage(stop: Stop): string;
+  finishSucceeded(run: Run, job: Job): Promise<void>;
+  finishFailed(run: Run, job: Job, message: string): Promise<void>;
+  finishStopped(run: Run, stop: Stop, reason: string): Promise<void>;
+  /** Compare-and-set to aborted plus its audit entry; false when the operation had already ended. */
+  markAborted(operationId: string, appId: string, actor: Actor, reason: string): Promise<boolean>;
+}
+
+export function createOutcomes(ctx: EngineContext): Outcomes {
+  const { journal, iso } = ctx;
+
+  async function audit(entry: AuditEntryInput): Promise<void> {
+    await journal.appendAudit(entry);
+  }
+
+  function stopMessage(stop: Stop): string {
+    switch (stop.kind) {
+      case "abort":
+        return `Aborted by ${stop.actor.email}.`;
+      case "preempt":
+        return `Preempted by ${stop.summary} (started by ${stop.actor.email}).`;
+      case "lost-lock":
+        return "Stopped: another server took over this application's lock.";
+      case "external":
+        return `Stopped: the operation was marked ${stop.status ?? "deleted"} elsewhere.`;
+    }
+  }
+
+  async function finishSucceeded(run: Run, job: Job): Promise<void> {
+    const changed = await journal.updateOperation(
+      run.operationId,
+      { status: "succeeded", finishedAt: iso(), error: null },
+      { ifStatusIn: ["running"] },
+    );
+    if (!changed) return;
+    const common = { actor: job.actor, appId: run.appId, operationId: run.operationId, reason: job.reason, before: job.before, after: job.after };
+    await audit({ action: changeAuditAction(job.intent.kind), ...common });
+    await audit({ action: "operation.succeeded", ...common });
+  }
+
+  async function finishFailed(run: Run, job: Job, message: string): Promise<void> {
+    const changed = await journal.updateOperation(
+      run.operationId,
+      { status: "failed", finishedAt: iso(), error: message },
+      { ifStatusIn: ["running"] },
+    );
+    if (!changed) return;
+    await audit({
+      action: "operation.failed",
+      actor: job.actor,
+      appId: run.appId,
+      operationId: run.operationId,
+      reason: job.reason,
+      before: job.before,
+      after: { status: "failed", error: message },
+    });
+  }
+
+  async function finishStopped(run: Run, stop: Stop, reason: string): Promise<void> {
+    switch (stop.kind) {
+      case "abort":
+        await markAborted(run.operationId, run.appId, stop.actor, stop.reason || reason);
+        return;
+      case "lost-lock": {
+        const message = stopMessage(stop);
+        const changed = await journal.updateOperation(
+          run.operationId,
+          { status: "failed", finishedAt: iso(), error: message },
+          { ifStatusIn: ACTIVE_STATUSES },
+        );
+        if (changed) {
+          await audit({
+            action: "operation.failed",
+            actor: null,
+            appId: run.appId,
+            operationId: run.operationId,
+            reason,
+            before: null,
+            after: { status: "failed", error: message },
+          });
+        }
+        return;
+      }
+      case "preempt":
+      case "external":
+        // The preempting rollback, or whoever changed the status elsewhere, records the outcome.
+        return;
+    }
+  }
+
+  async function markAborted(operationId: string, appId: string, actor: Actor, reason: string): Promise<boolean> {
+    const changed = await journal.updateOperation(
+      operationId,
+      { status: "aborted", finishedAt: iso(), error: `Aborted by ${actor.email}.` },
+      { ifStatusIn: IN_FLIGHT_STATUSES },
+    );
+    if (changed) {
+      await audit({ action: "operation.aborted", actor, appId, operationId, reason, before: null, after: { status: "aborted" } });
+    }
+    return changed;
+  }
+
+  return { audit, stopMessage, finishSucceeded, finishFailed, finishStopped, markAborted };
+}
