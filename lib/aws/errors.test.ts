@@ -10,7 +10,7 @@ import {
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, PriorRequestNotComplete, Route53Client } from "@aws-sdk/client-route-53";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/domain/types";
-import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { startTestRange, type TestRange } from "@/test/support/range";
 import { isBusyRefusal, redactAwsText, toAppError } from "./errors";
 
 function awsError(name: string, message: string, status = 400): Error {

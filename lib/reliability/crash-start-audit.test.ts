@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Actor, AuditAction, Plan } from "@/lib/domain/types";
-import { startTestRange, type TestRange } from "@/lib/sim/testing";
+import { startTestRange, type TestRange } from "@/test/support/range";
 import { DIALECTS, openTestStore, stopTestCluster } from "@/lib/store/testing";
 import { bundleWorker, describeKillPoint, runWorkerUntilDead, type KillPoint } from "@/lib/engine/testing/crash-harness";
 import { rollbackToBluePlan } from "@/lib/engine/testing/plans";
