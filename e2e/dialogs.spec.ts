@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { WAIT_WORDS } from "../lib/domain/wait-words";
 import { signIn } from "./helpers";
 import { openPatternApp } from "./pattern-helpers";
 
@@ -40,6 +41,8 @@ for (const theme of ["light", "dark"] as const) {
     });
 
     test(`every confirm dialog passes axe; the rollback button is solid, readable and focused (${theme})`, async ({ page }) => {
+      // Six dialogs on three application pages, each plan read from the range and checked by axe.
+      test.slow();
       await openPatternApp(page, "shop");
       const open = page.getByRole("button", { name: /^Roll back to/ });
       await open.click();
@@ -121,3 +124,36 @@ for (const theme of ["light", "dark"] as const) {
     });
   });
 }
+
+test("the plan preview says every wait in words, for every pattern that waits on AWS", async ({ page }) => {
+  // Five application pages, each with a plan read from the range (on a busy machine each takes a while).
+  test.slow();
+  await signIn(page, "operator@example.com");
+  // A raw kind ("asg-in-service", "tg-healthy") is what a wait looked like without its words.
+  const rawKind = new RegExp(Object.keys(WAIT_WORDS).join("|"));
+  const openers: { appId: string; open: () => Promise<void> }[] = [
+    ...["catalog-api", "payments-api", "orders-service", "checkout-web"].map((appId) => ({
+      appId,
+      open: () => page.getByRole("group", { name: "Presets" }).getByRole("button", { name: "50 %", exact: true }).click(),
+    })),
+    {
+      appId: "notifications",
+      open: () =>
+        page
+          .getByRole("region", { name: /^Deploy/ })
+          .getByRole("button", { name: "Deploy revision…" })
+          .click(),
+    },
+  ];
+  for (const { appId, open } of openers) {
+    await openPatternApp(page, appId);
+    await open();
+    const dialog = page.getByRole("dialog");
+    await planLoaded(dialog);
+    const steps = dialog.getByRole("list", { name: "Plan steps" });
+    await expect(steps, appId).toContainText(/Wait for .+ \((Describe|Get|List)\w+.* every /);
+    await expect(steps, appId).not.toContainText(rawKind);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+  }
+});

@@ -6,7 +6,8 @@ import { queryKeys } from "@/components/api/query-keys";
 import { HttpError } from "@/components/api/http-error";
 import { useSnapshot } from "@/components/hooks/use-snapshot";
 import { useTheme } from "@/components/hooks/use-theme";
-import { isOperationActive, POLL_MS } from "@/components/hooks/poll-interval";
+import { POLL_MS } from "@/components/hooks/poll-interval";
+import { isActiveStatus, isResumableStatus } from "@/lib/domain/operation-status";
 import { FreshnessFrame, STALE_DIM } from "@/components/freshness/freshness-frame";
 import { RollbackButton } from "@/components/controls/rollback-button";
 import { ResumeButton } from "@/components/controls/resume-button";
@@ -79,7 +80,7 @@ export function AppConsole({ app, permissions }: AppConsoleProps) {
 
   const data = snapshot.data;
   const operation = data?.operation ?? null;
-  const resumable = operation !== null && (operation.status === "interrupted" || operation.status === "failed");
+  const resumable = isResumableStatus(operation?.status);
   const status = snapshot.error instanceof HttpError ? snapshot.error.status : null;
   // An application that is not (or no longer) readable: no button on a page that cannot be used.
   const gone = !data && (status === 404 || status === 403 || status === 401);
@@ -194,7 +195,7 @@ interface AppConsoleBodyProps {
 /** Everything read from AWS: environments, controls, DNS, operation, charts. */
 function AppConsoleBody({ appId, data, chartData, chartDomain, permissions, range, onRange, onStarted, dark }: AppConsoleBodyProps) {
   const { state, operation } = data;
-  const busy = isOperationActive(operation?.status);
+  const busy = isActiveStatus(operation?.status);
   const intents = new Set(data.pattern.intents);
   const refresh = onStarted;
   return (

@@ -59,7 +59,7 @@ export function DeployRevisionControl({ appId, revisions, primary, busy, onStart
           intent={{ kind: "deploy-revision", taskDefinition: confirming }}
           title={`Deploy ${confirming}`}
           confirmLabel="Confirm deploy"
-          start={(expectedVersion, reason) => deployRevision({ appId, taskDefinition: confirming, expectedVersion, reason })}
+          start={({ expectedVersion, reason }) => deployRevision({ appId, taskDefinition: confirming, expectedVersion, reason })}
           onClose={() => setConfirming(null)}
           onStarted={(id) => {
             setConfirming(null);

@@ -1,6 +1,6 @@
 import type { Step } from "@/lib/domain/types";
 import { AwsCallBlock } from "./aws-call-block";
-import { describeWait } from "./wait-text";
+import { describeWait } from "@/lib/domain/wait-words";
 import { ClockIcon } from "@/components/ui/clock-icon";
 
 /** The ordered steps of a plan as they will run: each call exactly as sent, each wait condition. */

@@ -28,7 +28,7 @@ export function ReassertButton({ appId, drift, onStarted }: ReassertButtonProps)
           title={`Re-assert last state: ${drift.kind === "share" ? `green back to ${drift.expectedGreenPercent} %` : `back to ${drift.expectedTaskDefinition}`}`}
           confirmLabel="Re-assert now"
           defaultReason={`AWS differed from Teal's last operation: ${drift.text}`}
-          start={(expectedVersion, reason) => reassertDrift({ appId, referenceId: drift.operation.id, expectedVersion, reason })}
+          start={({ expectedVersion, reason }) => reassertDrift({ appId, referenceId: drift.operation.id, expectedVersion, reason })}
           onClose={() => setOpen(false)}
           onStarted={(id) => {
             setOpen(false);

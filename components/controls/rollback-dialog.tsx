@@ -10,6 +10,7 @@ import { useNow } from "@/components/hooks/use-now";
 import { HttpError } from "@/components/api/http-error";
 import { PlanPreviewBody } from "./plan-preview-body";
 import { FailureNotice } from "./failure-notice";
+import { ReasonField } from "./reason-field";
 import { useActionRunner } from "./use-action-runner";
 import { rollbackChoices, type RevisionRollback } from "./rollback-label";
 
@@ -42,7 +43,6 @@ export function RollbackDialog({ appId, revision, revisionPending = false, onClo
   const runner = useActionRunner<RollbackResult>();
   // Set when the server found nothing to roll back: no operation started; the request was audited.
   const [nothing, setNothing] = useState<{ headline: string; detail: string } | null>(null);
-  const reasonId = useId();
   const selectId = useId();
   const choices = revision ? rollbackChoices(revision) : [];
   const mustChoose = revision !== undefined && revision.target === null;
@@ -148,19 +148,7 @@ export function RollbackDialog({ appId, revision, revisionPending = false, onClo
         ) : (
           <PlanPreviewBody preview={preview} />
         )}
-        <div>
-          <label htmlFor={reasonId} className="block text-sm font-medium text-slate-900 dark:text-slate-100">
-            Reason <span className="font-normal text-slate-500 dark:text-slate-400">(optional)</span>
-          </label>
-          <textarea
-            id={reasonId}
-            rows={2}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            placeholder="e.g. 5xx on green"
-            className="mt-1.5 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100"
-          />
-        </div>
+        <ReasonField value={reason} onChange={setReason} required={false} placeholder="e.g. 5xx on green" />
         {nothing ? (
           <Notice tone="info" title={`Nothing rolled back: ${nothing.headline.charAt(0).toLowerCase()}${nothing.headline.slice(1)}`} live>
             {capitalised(nothing.detail)}. No operation was started and AWS was not called; your request is in the audit log.

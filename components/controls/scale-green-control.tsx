@@ -64,7 +64,7 @@ export function ScaleGreenControl({ appId, current, min = 0, max, unit, busy, on
           intent={{ kind: "scale-green", capacity: confirming }}
           title={`Scale green: ${current} → ${confirming} ${unit}`}
           confirmLabel="Confirm scale"
-          start={(expectedVersion, reason) => scaleGreen({ appId, capacity: confirming, expectedVersion, reason })}
+          start={({ expectedVersion, reason }) => scaleGreen({ appId, capacity: confirming, expectedVersion, reason })}
           onClose={() => setConfirming(null)}
           onStarted={(id) => {
             setConfirming(null);

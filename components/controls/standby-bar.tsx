@@ -91,7 +91,7 @@ export function StandbyBar({ appId, env, selected, busy, onStarted, onClearSelec
           intent={intent}
           title={`${move.direction === "enter" ? "Put" : "Take"} ${count === null ? `all ${name.toLowerCase()} instances` : `${count} ${name.toLowerCase()} instance${count === 1 ? "" : "s"}`} ${move.direction === "enter" ? "into Standby" : "out of Standby"}`}
           confirmLabel={move.direction === "enter" ? "Confirm standby" : "Confirm return to service"}
-          start={(expectedVersion, reason) =>
+          start={({ expectedVersion, reason }) =>
             standby({
               appId,
               direction: move.direction,

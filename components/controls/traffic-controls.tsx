@@ -4,7 +4,9 @@ import { useId, useState } from "react";
 import type { Color } from "@/lib/domain/types";
 import { buttonClass } from "@/components/ui/button-styles";
 import { WeightSlider } from "./weight-slider";
-import { ShiftDialog } from "./shift-dialog";
+import { shiftTraffic } from "@/lib/actions/shift-traffic";
+import { IntentDialog } from "./intent-dialog";
+import { shiftTitle } from "./confirm-gate";
 import { SLIDER_PRESETS } from "./slider-keys";
 import { shareGrid, snappedPresets } from "./share-grid";
 
@@ -77,11 +79,27 @@ export function TrafficControls({ appId, configured, busy, onStarted, granularit
             : "Arrow keys ±1, Page Up/Down ±10. Release or press Enter to review the plan — nothing changes until you confirm."}
       </p>
       {confirming !== null ? (
-        <ShiftDialog
+        <IntentDialog
           appId={appId}
-          fromPercent={confirming.from}
-          toPercent={confirming.to}
-          versions={versions}
+          // The server promotes at 100 %: preview exactly what it will run.
+          intent={confirming.to === 100 ? { kind: "promote" } : { kind: "shift", greenPercent: confirming.to }}
+          // The plan knows the real starting point (the page behind may have moved on since the dialog opened).
+          title={(plan) => shiftTitle(plan?.before.greenPercent ?? confirming.from, confirming.to, versions)}
+          confirmLabel={confirming.to === 100 ? "Promote" : "Confirm shift"}
+          reasonPlaceholder="e.g. Canary for release 2.4.0, ticket REL-1432"
+          lead={
+            confirming.to === 100 && versions
+              ? (plan) => (
+                  <p className="text-sm text-slate-700 dark:text-slate-300">
+                    Green ({versions.green}) takes all the traffic from blue ({versions.blue}), now at {plan?.before.greenPercent ?? confirming.from}{" "}
+                    % green.
+                  </p>
+                )
+              : undefined
+          }
+          start={({ expectedVersion, reason, override }) =>
+            shiftTraffic({ appId, greenPercent: confirming.to, expectedVersion, reason, ...(override ? { override } : {}) })
+          }
           onClose={closeDialog}
           onStarted={(id) => {
             closeDialog();

@@ -1,4 +1,5 @@
 import type { OperationStep } from "@/lib/domain/types";
+import { waitProbe } from "@/lib/domain/wait-words";
 import { formatElapsed } from "@/components/format/format";
 import { stepLookIn } from "@/components/operation/operation-status";
 import { StatusIcon } from "@/components/operation/status-icon";
@@ -46,7 +47,7 @@ export function OperationSteps({ steps, operationStatus }: { steps: readonly Ope
               <td className="py-1.5 text-slate-500 tabular-nums dark:text-slate-400">{step.index + 1}</td>
               <td className="py-1.5 pr-3 text-slate-800 dark:text-slate-200">{step.title}</td>
               <td className="py-1.5 pr-3 font-mono text-[11px] break-words text-slate-600 dark:text-slate-400">
-                {step.call ? `${step.call.service} · ${step.call.operation}` : step.wait ? `wait: ${step.wait.kind}` : "—"}
+                {step.call ? `${step.call.service} · ${step.call.operation}` : step.wait ? `wait · ${waitProbe(step.wait)}` : "—"}
               </td>
               <td className="py-1.5">
                 <span className="flex items-center gap-1.5 text-slate-700 dark:text-slate-300">

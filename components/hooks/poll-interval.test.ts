@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AppSnapshot, Operation, OperationStatus } from "@/lib/domain/types";
 import { HttpError } from "@/components/api/http-error";
-import { ACTIVE_POLL_MS, POLL_MS, isOperationActive, snapshotPollInterval } from "./poll-interval";
+import { ACTIVE_POLL_MS, POLL_MS, snapshotPollInterval } from "./poll-interval";
 import { dnsWeightedDescription } from "@/lib/patterns/dns-weighted";
 
 function snapshotWith(status: OperationStatus | null): AppSnapshot {
@@ -63,12 +63,5 @@ describe("snapshotPollInterval", () => {
   });
   it("keeps polling through transient errors", () => {
     expect(snapshotPollInterval(undefined, new HttpError(503, "x"))).toBe(POLL_MS);
-  });
-});
-
-describe("isOperationActive", () => {
-  it("treats interrupted as not active (it waits for a person)", () => {
-    expect(isOperationActive("interrupted")).toBe(false);
-    expect(isOperationActive(null)).toBe(false);
   });
 });

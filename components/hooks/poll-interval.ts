@@ -1,18 +1,13 @@
-import type { AppSnapshot, OperationStatus } from "@/lib/domain/types";
+import type { AppSnapshot } from "@/lib/domain/types";
+import { isActiveStatus } from "@/lib/domain/operation-status";
 import { isAuthError } from "@/components/api/http-error";
 
 export const POLL_MS = 5_000;
 /** While an operation runs the operator watches its steps: follow them closely. */
 export const ACTIVE_POLL_MS = 1_000;
 
-const ACTIVE: readonly OperationStatus[] = ["pending", "running"];
-
-export function isOperationActive(status: OperationStatus | null | undefined): boolean {
-  return status !== null && status !== undefined && ACTIVE.includes(status);
-}
-
 /** Snapshot polling interval: fast while an operation runs, normal otherwise, stopped after an auth error. */
 export function snapshotPollInterval(data: AppSnapshot | undefined, error: unknown): number | false {
   if (isAuthError(error)) return false;
-  return isOperationActive(data?.operation?.status) ? ACTIVE_POLL_MS : POLL_MS;
+  return isActiveStatus(data?.operation?.status) ? ACTIVE_POLL_MS : POLL_MS;
 }

@@ -6,7 +6,7 @@ import { Panel } from "@/components/ui/panel";
 import { Badge } from "@/components/ui/badge";
 import { formatClock, formatElapsed } from "@/components/format/format";
 import { ROLE_LABEL } from "@/components/controls/permissions";
-import { isOperationActive } from "@/components/hooks/poll-interval";
+import { isActiveStatus } from "@/lib/domain/operation-status";
 import { operationStatusLook, stepLookIn } from "./operation-status";
 import { StatusIcon } from "./status-icon";
 import { AbortControl } from "./abort-control";
@@ -36,7 +36,7 @@ export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted, 
     );
   }
   const look = operationStatusLook(operation.status);
-  const active = isOperationActive(operation.status);
+  const active = isActiveStatus(operation.status);
   return (
     <Panel
       title={active ? "Current operation" : "Last operation"}

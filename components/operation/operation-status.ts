@@ -1,4 +1,5 @@
 import type { OperationStatus, StepStatus } from "@/lib/domain/types";
+import { isActiveStatus, operationStatusOf } from "@/lib/domain/operation-status";
 
 export type Tone = "neutral" | "info" | "success" | "warning" | "danger";
 
@@ -63,6 +64,6 @@ const IN_FLIGHT_STOPPED: StatusLook = { label: "Stopped", tone: "warning", icon:
  */
 export function stepLookIn(operationStatus: string, stepStatus: string): StepLook {
   if (stepStatus !== "running") return { look: stepStatusLook(stepStatus), spinning: false };
-  if (operationStatus === "running" || operationStatus === "pending") return { look: stepStatusLook(stepStatus), spinning: true };
+  if (isActiveStatus(operationStatusOf(operationStatus))) return { look: stepStatusLook(stepStatus), spinning: true };
   return { look: operationStatus === "interrupted" ? IN_FLIGHT_INTERRUPTED : IN_FLIGHT_STOPPED, spinning: false };
 }

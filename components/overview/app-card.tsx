@@ -6,7 +6,7 @@ import { SplitBar } from "@/components/env/split-bar";
 import { COLOR_NAME, ColorShape } from "@/components/env/color-shape";
 import { environmentHealth } from "@/components/env/health-look";
 import { operationStatusLook } from "@/components/operation/operation-status";
-import { isOperationActive } from "@/components/hooks/poll-interval";
+import { isActiveStatus } from "@/lib/domain/operation-status";
 import { formatAgo, formatDurationSeconds, patternLabel } from "@/components/format/format";
 import { RolloutLine } from "./rollout-line";
 import { GreenVerdictLine } from "@/components/verdict/green-verdict-line";
@@ -55,7 +55,7 @@ function HealthLine({
 export function AppCard({ app, nowMs, stale = false }: AppCardProps) {
   const op = app.operation;
   const opLook = op ? operationStatusLook(op.status) : null;
-  const active = isOperationActive(op?.status);
+  const active = isActiveStatus(op?.status);
   // After the calls: draining until the observed split follows the configured one, then settled.
   const settle = !active && op && app.settle ? app.settle : null;
   const settleText = settle ? settleLook(settle, nowMs) : null;

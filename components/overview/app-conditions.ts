@@ -1,5 +1,5 @@
 import type { AppSummary, PatternId } from "@/lib/domain/types";
-import { isOperationActive } from "@/components/hooks/poll-interval";
+import { isActiveStatus, isUnsuccessfulStatus } from "@/lib/domain/operation-status";
 
 export type AppCondition = "running" | "alarm" | "attention" | "healthy";
 
@@ -28,7 +28,7 @@ const DRIFT_POINTS = 10;
 export function appConditions(app: AppSummary): Set<AppCondition> {
   const out = new Set<AppCondition>();
   const status = app.operation?.status;
-  const running = isOperationActive(status);
+  const running = isActiveStatus(status);
   if (running) out.add("running");
   const sick =
     app.health !== null &&
@@ -40,7 +40,7 @@ export function appConditions(app: AppSummary): Set<AppCondition> {
   // A failing green is an alarm though every health check passes; a slower one needs attention.
   if (app.greenVerdict?.status === "failing") out.add("alarm");
   if (app.greenVerdict?.status === "slower") out.add("attention");
-  const badLast = status === "failed" || status === "interrupted" || status === "aborted" || status === "preempted";
+  const badLast = isUnsuccessfulStatus(status);
   const split = app.configuredGreenPercent;
   // A rolling update's "split" is its progress: half-way is normal while it runs, and it has no observed share.
   const leftSplit = !running && app.pattern !== "ecs-rolling" && split !== null && split > 0 && split < 100;

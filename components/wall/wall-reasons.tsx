@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { windowLabel, type GreenVerdict } from "@/lib/domain/green-verdict";
 import type { WallAlarm, WallOperation } from "@/lib/domain/wall";
+import { isActiveStatus } from "@/lib/domain/operation-status";
 import { formatDurationSeconds } from "@/components/format/format";
 import { operationStatusLook } from "@/components/operation/operation-status";
 import type { WallStatus } from "./wall-status";
@@ -114,7 +115,7 @@ function reasonsOf(status: WallStatus, quietVerdict: GreenVerdict | null): { rea
   const alarmKeys = new Set(alarms.map((a) => a.key));
   switch (status.word) {
     case "FAILING": {
-      const running = status.operation && (status.operation.status === "running" || status.operation.status === "pending");
+      const running = isActiveStatus(status.operation?.status);
       return {
         reasons: [
           ...(status.verdict ? [verdictReason(status.verdict)] : []),

@@ -17,6 +17,7 @@
 import type { AppSummary } from "@/lib/domain/types";
 import type { WallAlarm, WallAppDetail, WallOperation } from "@/lib/domain/wall";
 import type { GreenVerdict } from "@/lib/domain/green-verdict";
+import { isActiveStatus, isResumableStatus } from "@/lib/domain/operation-status";
 import { wallFreshness, type WallFreshness } from "./wall-freshness";
 
 export type WallStatusWord = "OK" | "SHIFTING" | "FAILING" | "STALE";
@@ -44,8 +45,6 @@ export interface WallStatusInput {
   pollMs: number;
 }
 
-const RUNNING = new Set(["pending", "running"]);
-
 function staleOf({ app, wall, lastSuccessMs, nowMs, pollMs }: WallStatusInput): WallStatus["stale"] {
   if (wall.kind === "stale") return { ageMs: wall.ageMs, cause: wall.cause };
   if (wall.kind === "unreachable") return { ageMs: wall.ageMs, cause: "The wall cannot reach Teal." };
@@ -65,7 +64,8 @@ export function wallStatus(input: WallStatusInput): WallStatus {
   if (!detail) {
     // Before the wall route has answered once: what the overview summary already knows.
     if (app.drift) alarms = [{ id: "drift", severity: "warning", text: `AWS differs from Teal's last operation: ${app.drift.text}` }];
-    if (app.operation?.status === "failed" || app.operation?.status === "interrupted") {
+    // Failed or interrupted: it waits for a person to resume it or roll back.
+    if (isResumableStatus(app.operation?.status)) {
       alarms = [
         ...alarms,
         {
@@ -77,7 +77,7 @@ export function wallStatus(input: WallStatusInput): WallStatus {
     }
   }
   const operation = detail?.operation ?? null;
-  const running = operation ? RUNNING.has(operation.status) : RUNNING.has(app.operation?.status ?? "");
+  const running = isActiveStatus(operation ? operation.status : app.operation?.status);
   const stale = staleOf(input);
   const word: WallStatusWord = verdict || alarms.length > 0 ? "FAILING" : stale ? "STALE" : running ? "SHIFTING" : "OK";
   return { word, verdict, alarms, stale, operation };

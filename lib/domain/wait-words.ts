@@ -1,4 +1,4 @@
-import type { WaitCondition } from "./types";
+import type { WaitCondition, WaitConditionKind } from "./types";
 
 // What a wait condition waits for, in words: one wording for the plan preview, the operation panel
 // and the journal, so a step reads the same before, during and after it runs.
@@ -30,66 +30,100 @@ function weightsText(weights: Record<string, number>, name: (key: string) => str
     .join(" / ");
 }
 
-/** What the engine waits for, to follow "waiting for …" or "Wait for …". */
-export function waitTarget(wait: WaitCondition): string {
-  switch (wait.kind) {
-    case "route53-change-insync":
-      return "Route 53 to report the change INSYNC";
-    case "elb-in-service":
-      return wait.instanceIds
+/** Each kind of wait condition, by its kind ("tg-healthy" → its shape). */
+type WaitByKind = { [W in WaitConditionKind as W["kind"]]: W };
+
+/** Every kind of wait the engine knows. */
+export type WaitKind = keyof WaitByKind;
+
+interface WaitWording<W> {
+  /** What is waited for, to follow "waiting for …" or "Wait for …". */
+  target: (wait: W) => string;
+  /** The AWS read that checks it, shown in the plan preview ("DescribeTargetHealth"). */
+  probe: string;
+}
+
+/**
+ * The words of every kind of wait. A record over the whole union: a kind added to WaitCondition
+ * without its words does not compile, so no raw kind ("tg-healthy") can reach a page.
+ */
+export const WAIT_WORDS: { [K in WaitKind]: WaitWording<WaitByKind[K]> } = {
+  "route53-change-insync": {
+    target: () => "Route 53 to report the change INSYNC",
+    probe: "GetChange",
+  },
+  "elb-in-service": {
+    target: (wait) =>
+      wait.instanceIds
         ? `all ${countOf(wait.instanceIds.length, "instance")} to be InService behind ${wait.loadBalancerName}`
-        : `${countOf(wait.minInService, "instance")} to be InService behind ${wait.loadBalancerName}`;
-    case "asg-in-service":
-      return `${countOf(wait.minInService, "instance")} to be InService in ${wait.groupName}${wait.launch ? ` on ${wait.launch}` : ""}`;
-    case "asg-instances-state":
-      return wait.lifecycleState === "Terminated"
+        : `${countOf(wait.minInService, "instance")} to be InService behind ${wait.loadBalancerName}`,
+    probe: "DescribeInstanceHealth",
+  },
+  "asg-in-service": {
+    target: (wait) => `${countOf(wait.minInService, "instance")} to be InService in ${wait.groupName}${wait.launch ? ` on ${wait.launch}` : ""}`,
+    probe: "DescribeAutoScalingGroups",
+  },
+  "asg-instances-state": {
+    target: (wait) =>
+      wait.lifecycleState === "Terminated"
         ? `${countOf(wait.instanceIds.length, "instance")} to leave ${wait.groupName}`
-        : `${countOf(wait.instanceIds.length, "instance")} to be ${wait.lifecycleState} in ${wait.groupName}`;
-    case "asg-traffic-source":
-      return `${wait.groupName} to show traffic source ${wait.identifier} ${wait.state}`;
-    case "tg-healthy": {
+        : `${countOf(wait.instanceIds.length, "instance")} to be ${wait.lifecycleState} in ${wait.groupName}`,
+    probe: "DescribeAutoScalingGroups",
+  },
+  "asg-traffic-source": {
+    target: (wait) => `${wait.groupName} to show traffic source ${wait.identifier} ${wait.state}`,
+    probe: "DescribeTrafficSources",
+  },
+  "tg-healthy": {
+    target: (wait) => {
       const name = targetGroupName(wait.targetGroupArn);
       return wait.targetIds
         ? `all ${countOf(wait.targetIds.length, "target")} to be healthy in target group ${name}`
         : `${countOf(wait.minHealthy, "target")} to be healthy in target group ${name}`;
-    }
-    case "ecs-steady":
-      return `ECS service ${wait.service} to be steady (deployment completed, running = desired)${wait.taskDefinition ? ` on ${wait.taskDefinition.split("/").pop() ?? wait.taskDefinition}` : ""}`;
-    case "route53-weights":
-      return `Route 53 to answer ${wait.recordName} weighted ${weightsText(wait.weights)}`;
-    case "listener-weights":
-      return `the listener to forward ${weightsText(wait.weights, targetGroupName)}`;
-    case "preempted-calls-settled":
-      return `every call of the preempted operation to be past landing (${spokenDuration(wait.boundMs)})`;
-  }
+    },
+    probe: "DescribeTargetHealth",
+  },
+  "ecs-steady": {
+    target: (wait) =>
+      `ECS service ${wait.service} to be steady (deployment completed, running = desired)${wait.taskDefinition ? ` on ${wait.taskDefinition.split("/").pop() ?? wait.taskDefinition}` : ""}`,
+    probe: "DescribeServices",
+  },
+  "route53-weights": {
+    target: (wait) => `Route 53 to answer ${wait.recordName} weighted ${weightsText(wait.weights)}`,
+    probe: "ListResourceRecordSets",
+  },
+  "listener-weights": {
+    target: (wait) => `the listener to forward ${weightsText(wait.weights, targetGroupName)}`,
+    probe: "DescribeListeners / DescribeRules",
+  },
+  "preempted-calls-settled": {
+    target: (wait) => `every call of the preempted operation to be past landing (${spokenDuration(wait.boundMs)})`,
+    probe: "the engine's clock, then a re-read",
+  },
+};
+
+function wordingOf<K extends WaitKind>(kind: K): WaitWording<WaitByKind[K]> {
+  return WAIT_WORDS[kind];
+}
+
+function targetOf<K extends WaitKind>(kind: K, wait: WaitByKind[K]): string {
+  return wordingOf(kind).target(wait);
+}
+
+/** What the engine waits for, to follow "waiting for …" or "Wait for …". */
+export function waitTarget(wait: WaitCondition): string {
+  return targetOf(wait.kind, wait);
 }
 
 /** The AWS read that checks the condition, shown in the plan preview ("DescribeTargetHealth"). */
 export function waitProbe(wait: WaitCondition): string {
-  switch (wait.kind) {
-    case "route53-change-insync":
-      return "GetChange";
-    case "elb-in-service":
-      return "DescribeInstanceHealth";
-    case "asg-in-service":
-    case "asg-instances-state":
-      return "DescribeAutoScalingGroups";
-    case "asg-traffic-source":
-      return "DescribeTrafficSources";
-    case "tg-healthy":
-      return "DescribeTargetHealth";
-    case "ecs-steady":
-      return "DescribeServices";
-    case "route53-weights":
-      return "ListResourceRecordSets";
-    case "listener-weights":
-      return "DescribeListeners / DescribeRules";
-    case "preempted-calls-settled":
-      return "the engine's clock, then a re-read";
-  }
+  return WAIT_WORDS[wait.kind].probe;
 }
 
-/** One line for the plan preview: what, how it is checked, how often and for how long at most. */
-export function waitLine(wait: WaitCondition): string {
+/**
+ * One line for a wait, the same in the plan preview, the operation panel and the history: what,
+ * how it is checked, how often and for how long at most.
+ */
+export function describeWait(wait: WaitCondition): string {
   return `Wait for ${waitTarget(wait)} (${waitProbe(wait)} every ${spokenDuration(wait.pollMs)}, up to ${spokenDuration(wait.timeoutMs)})`;
 }

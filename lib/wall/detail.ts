@@ -7,12 +7,11 @@ import { COLORS, type AppState, type Drift, type Operation } from "@/lib/domain/
 import type { WallAlarm, WallOperation } from "@/lib/domain/wall";
 import { colorHealth } from "./health";
 import { healthFigure } from "@/lib/domain/figures";
-
-const IN_FLIGHT = new Set(["pending", "running", "interrupted"]);
+import { isInFlightStatus } from "@/lib/domain/operation-status";
 
 /** The operation as the wall shows it, or null when it is finished (the wall shows only live work). */
 export function wallOperation(op: Operation | null): WallOperation | null {
-  if (!op || !IN_FLIGHT.has(op.status)) return null;
+  if (!op || !isInFlightStatus(op.status)) return null;
   const steps = op.steps.length;
   const current =
     op.steps.find((s) => s.status === "running" || s.status === "failed") ?? op.steps.find((s) => s.status === "pending") ?? op.steps[steps - 1];
