@@ -34,7 +34,7 @@ import { validateStart } from "./validate";
 export type { Journal } from "./journal";
 export { DEFAULT_LEASE_MS } from "./locks";
 export { PREEMPT_GRACE_MS, SETTLE_STEP_ID } from "./preemption";
-export { describeWait, isRetryableRefusal, isTransientRead, OUTPUT_KEPT, SKIPPED_ALREADY_DONE } from "./step-runner";
+export { isRetryableRefusal, isTransientRead, OUTPUT_KEPT, SKIPPED_ALREADY_DONE } from "./step-runner";
 
 export interface EngineOptions {
   /** The journal, locks and audit log: the store, or anything with the methods the engine calls. */

@@ -15,9 +15,6 @@ import type { Outcomes } from "./outcomes";
 export const SKIPPED_ALREADY_DONE = "skipped: already done";
 export const OUTPUT_KEPT = "call already made before the interruption; its output was kept";
 
-/** What a wait condition waits for, in words ("waiting for …"): the one wording of lib/domain. */
-export const describeWait = waitTarget;
-
 /**
  * Whether a call's error proves the request was not applied and asks to try again later:
  * throttled, or refused as busy by the AWS error's name (Route 53's PriorRequestNotComplete,
@@ -164,7 +161,7 @@ export function createStepRunner(ctx: EngineContext, locks: Locks, outcomes: Out
         const remaining = startedAt + wait.timeoutMs - now();
         if (remaining <= 0) {
           const lastSeen = last ? ` (last: ${last})` : "";
-          throw new StepFailure(`Timed out after ${formatSeconds(wait.timeoutMs)} waiting for ${describeWait(wait)}${lastSeen}.`);
+          throw new StepFailure(`Timed out after ${formatSeconds(wait.timeoutMs)} waiting for ${waitTarget(wait)}${lastSeen}.`);
         }
         await pause(Math.min(delay, remaining));
         delay = Math.min(Math.ceil(delay * 1.5), cap);
@@ -220,9 +217,7 @@ export function createStepRunner(ctx: EngineContext, locks: Locks, outcomes: Out
         await save();
         if (lookedAt >= wait.untilMs && holds) return;
         if (now() - startedAt >= wait.timeoutMs) {
-          throw new StepFailure(
-            `Timed out after ${formatSeconds(wait.timeoutMs)} waiting for ${describeWait(wait)}${last ? ` (last: ${last})` : ""}.`,
-          );
+          throw new StepFailure(`Timed out after ${formatSeconds(wait.timeoutMs)} waiting for ${waitTarget(wait)}${last ? ` (last: ${last})` : ""}.`);
         }
         const left = wait.untilMs - now();
         await pause(left > 0 ? Math.min(wait.pollMs, left) : wait.pollMs);
