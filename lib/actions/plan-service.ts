@@ -3,8 +3,7 @@ import { rollbackMustReassert } from "@/lib/domain/operation-status";
 import { AppError, type AppState, type Intent, type Plan, type PlanResult } from "@/lib/domain/types";
 import { planningFor } from "@/lib/patterns/catalog";
 import { getRuntime, type Runtime } from "@/lib/runtime/runtime";
-import { observeApp } from "@/lib/runtime/snapshots";
-import { observeHintsFrom, observeWithPattern } from "@/lib/patterns/registry";
+import { observeApp } from "@/lib/runtime/observe";
 import type { AppConfig } from "@/lib/config/schema";
 
 export async function appOrThrow(appId: string): Promise<{ rt: Runtime; app: AppConfig }> {
@@ -25,7 +24,7 @@ export async function planFor(
   intent: Intent,
   opts: { patient?: boolean } = {},
 ): Promise<{ state: AppState; result: PlanResult }> {
-  const state = opts.patient ? await observePatiently(rt, app) : await observeApp(rt, app);
+  const { state } = await observeApp(rt, app, opts);
   const planning = planningFor(app.pattern);
   if (!planning) throw new AppError("invalid", `Teal cannot plan for the ${app.pattern} pattern yet.`);
   // A rollback after an operation that did not end cleanly re-asserts blue even when AWS reads as
@@ -41,11 +40,6 @@ async function rollbackReasserts(rt: Runtime, appId: string): Promise<boolean> {
   if (await rt.store.getLock(appId)) return true;
   const [latest] = await rt.store.listOperations({ appId, limit: 1 });
   return rollbackMustReassert(latest?.status);
-}
-
-async function observePatiently(rt: Runtime, app: AppConfig): Promise<AppState> {
-  const [latest] = await rt.store.listOperations({ appId: app.id, limit: 1 });
-  return observeWithPattern(rt.patientClients(app.region), app, observeHintsFrom(latest));
 }
 
 /** Plans are region-free data; the app's region goes on every call and wait before they are run. */

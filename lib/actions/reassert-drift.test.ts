@@ -19,10 +19,10 @@ afterAll(async () => {
 });
 
 async function shopState(): Promise<AppState> {
-  const { observeApp } = await import("@/lib/runtime/snapshots");
+  const { observeApp } = await import("@/lib/runtime/observe");
   const app = w.rt.app("shop");
   if (!app) throw new Error("shop is not in the config");
-  return observeApp(w.rt, app);
+  return (await observeApp(w.rt, app)).state;
 }
 
 /** Route 53 weights set with the SDK, not through Teal: a person in the AWS console. */

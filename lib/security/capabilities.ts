@@ -58,10 +58,10 @@ export const HTTP_METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH
 export type RouteSpec = { methods: Partial<Record<HttpMethod, RouteCase[]>> } | { excluded: string };
 
 async function currentState(w: SecurityWorld, appId = APP_ID): Promise<AppState> {
-  const { observeApp } = await import("@/lib/runtime/snapshots");
+  const { observeApp } = await import("@/lib/runtime/observe");
   const app = w.rt.app(appId);
   if (!app) throw new Error(`${appId} is not in the config`);
-  return observeApp(w.rt, app);
+  return (await observeApp(w.rt, app)).state;
 }
 
 /** The asg-swap demo app (payments-api): where standby and scale-green apply. */
