@@ -14,7 +14,7 @@ import { createEngine } from "@/lib/engine/engine";
 import { seedDemoWorld } from "@/lib/sim/seed";
 import { startTestRange, type TestRange } from "@/lib/sim/testing";
 import { openStore, type Store } from "@/lib/store/store";
-import { planFor as planIntent } from "@/lib/actions/plan-service";
+import { planIntent } from "./plan-service";
 import type { Runtime } from "./runtime";
 import { createSnapshotService } from "./snapshots";
 

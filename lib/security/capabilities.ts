@@ -71,12 +71,12 @@ const ROLLING_APP = "notifications";
 
 /** Starts a shift of the demo app through the engine, as an admin (scene setting, not under test). */
 async function startShift(w: SecurityWorld): Promise<string> {
-  const { planFor } = await import("@/lib/actions/plan-service");
+  const { planIntent } = await import("@/lib/runtime/plan-service");
   const app = w.rt.app(APP_ID);
   if (!app) throw new Error(`${APP_ID} is not in the config`);
   const state = await currentState(w);
   const target = state.configured.greenPercent >= 60 ? 10 : state.configured.greenPercent + 20;
-  const { result } = await planFor(w.rt, app, { kind: "shift", greenPercent: target });
+  const { result } = await planIntent(w.rt, app, { kind: "shift", greenPercent: target });
   if (!result.ok) throw new AppError("invalid", result.reason);
   const { operationId } = await w.rt.engine.start({ plan: result.plan, actor: ADMIN, reason: "security suite scene" });
   return operationId;

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { AppError, type PlanPreview } from "@/lib/domain/types";
 import { parsePlanQuery } from "@/lib/domain/intent";
-import { appOrThrow, planFor } from "@/lib/actions/plan-service";
+import { appOrThrow, planIntent } from "@/lib/runtime/plan-service";
 import { planReassert } from "@/lib/actions/reassert-service";
 import { greenVerdictOrNull } from "@/lib/actions/green-guard";
 import { appIdSchema } from "@/lib/actions/schemas";
@@ -35,7 +35,7 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ appId: stri
       throw new AppError("forbidden", "Permission denied: only operators can shift traffic.");
     }
     const { rt, app } = await appOrThrow(id.data);
-    const { state, result } = await planFor(rt, app, intent);
+    const { state, result } = await planIntent(rt, app, intent);
     const preview: PlanPreview = { ...result, version: state.version };
     // Shift and promote dialogs show green against blue, as the server will judge it on confirm.
     if (intent.kind === "shift" || intent.kind === "promote") {
