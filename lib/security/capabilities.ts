@@ -311,6 +311,19 @@ export const ROUTES: Readonly<Record<string, RouteSpec>> = {
           access: { kind: "capability", capability: "reassert" },
           request: () => ({ url: `/api/apps/${APP_ID}/plan?intent=reassert`, params: { appId: APP_ID } }),
         },
+        {
+          name: "standby preview",
+          access: { kind: "capability", capability: "shift" },
+          request: () => ({ url: `/api/apps/${ASG_APP}/plan?intent=standby-enter&color=blue&instanceIds=i-0`, params: { appId: ASG_APP } }),
+        },
+        {
+          name: "deploy preview",
+          access: { kind: "capability", capability: "shift" },
+          request: () => ({
+            url: `/api/apps/${ROLLING_APP}/plan?intent=deploy-revision&taskDefinition=notifications:42`,
+            params: { appId: ROLLING_APP },
+          }),
+        },
       ],
     },
   },
