@@ -39,9 +39,25 @@ export interface Observation {
   metricsError: unknown;
 }
 
-/** Which clients read: the default ones, or (a rollback) the patient ones that ride out throttling, 5xx and silence. */
+/**
+ * Which clients read: the default ones, or (a rollback) the patient ones that ride out throttling,
+ * 5xx and silence. A patient observe waits at most `PATIENT_METRICS_MS` for CloudWatch: a rollback
+ * plans from the configuration, not from the metrics, and must not start later because CloudWatch is slow.
+ */
 export interface ObserveOptions {
   patient?: boolean;
+}
+
+export const PATIENT_METRICS_MS = 1_000;
+
+/** `work`, or a rejection once `ms` have passed without it (the work goes on unobserved). */
+function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`CloudWatch did not answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -55,7 +71,8 @@ export async function observeApp(rt: Runtime, app: AppConfig, opts: ObserveOptio
   const state = await observeWithPattern(clients, app, observeHintsFrom(latest));
   const plan = metricPlanFor(app, state, periodFor(RECENT_RANGE));
   try {
-    const recent = await readPlannedCharts(clients, plan, RECENT_RANGE, readAt);
+    const read = readPlannedCharts(clients, plan, RECENT_RANGE, readAt);
+    const recent = opts.patient ? await within(read, PATIENT_METRICS_MS) : await read;
     if (recent.requests) {
       const share = observedShare(recent.requests.blue, recent.requests.green, readAt, OBSERVED_WINDOW_MINUTES);
       state.observed = { ...share, windowMinutes: OBSERVED_WINDOW_MINUTES };

@@ -16,6 +16,7 @@ import { seedDemoWorld } from "@/lib/sim/seed";
 import { resetStats } from "@/lib/sim/stats";
 import { startTestRange, type TestRange } from "@/lib/sim/testing";
 import { openStore, type Store } from "@/lib/store/store";
+import { observeApp, PATIENT_METRICS_MS } from "./observe";
 import { planIntent } from "./plan-service";
 import type { Runtime } from "./runtime";
 import { createSnapshotService } from "./snapshots";
@@ -65,6 +66,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await fetch(`${range.url}/_sim/faults`, { method: "DELETE" }).catch(() => undefined);
   await store?.close();
   await range?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -145,5 +147,33 @@ describe("the AWS state cache", () => {
     expect(page.state.observed.windowMinutes).toBe(3);
     expect(state.observed.blueRequests, "the observed share is measured for the plan too").toBeGreaterThan(0);
     expect(page.state.observed.blueRequests).toBeGreaterThan(0);
+  });
+
+  it("lets a rollback's patient observe go on without CloudWatch when it is slow; a page's read waits for it", async () => {
+    const app = rt.app("shop");
+    if (!app) throw new Error("shop is not in the config");
+    // GetMetricData answers after 4 s (real time); every other call at once.
+    const set = await fetch(`${range.url}/_sim/faults`, {
+      method: "POST",
+      body: JSON.stringify({ rules: [{ service: "cloudwatch", operation: "GetMetricData", latencyMs: 4_000, latencyClock: "real" }] }),
+    });
+    expect(set.ok).toBe(true);
+    try {
+      let started = Date.now();
+      const patient = await observeApp(rt, app, { patient: true });
+      expect(Date.now() - started).toBeLessThan(PATIENT_METRICS_MS + 2_000);
+      expect(patient.metricsError).not.toBeNull();
+      expect(patient.state.observed.windowMinutes, "the observed share is left unmeasured").toBeUndefined();
+      expect(patient.state.configured.greenPercent).toBe(0);
+
+      started = Date.now();
+      const page = await observeApp(rt, app);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4_000);
+      expect(page.metricsError).toBeNull();
+      expect(page.state.observed.windowMinutes).toBe(3);
+      expect(page.state.version).toBe(patient.state.version);
+    } finally {
+      await fetch(`${range.url}/_sim/faults`, { method: "DELETE" });
+    }
   });
 });
