@@ -119,6 +119,20 @@ function probes(baseURL: string): Probe[] {
   ]) {
     list.push({ name: `GET ${path}`, method: "GET", path, expect: [400] });
   }
+  // Plan previews the intent schema refuses, for every kind: 400 signed in, 401 signed out.
+  for (const path of [
+    "/api/apps/shop/plan?intent=%",
+    "/api/apps/shop/plan?intent=__proto__",
+    "/api/apps/shop/plan?intent=shift&greenPercent=%ZZ",
+    "/api/apps/shop/plan?intent=shift&greenPercent=1e1",
+    "/api/apps/payments-api/plan?intent=standby-enter&color=blue&instanceIds=i-1,,i-2",
+    "/api/apps/payments-api/plan?intent=standby-exit&color=%E0%A4%A",
+    "/api/apps/payments-api/plan?intent=scale-green&capacity=-1",
+    "/api/apps/notifications/plan?intent=deploy-revision&taskDefinition=%C0%AF",
+    "/api/apps/notifications/plan?intent=deploy-revision",
+  ]) {
+    list.push({ name: `GET ${path}`, method: "GET", path, expect: [400, 401] });
+  }
   // A malformed query string is the page's to read: it must not fail either.
   for (const path of ["/history?actor=%", "/apps/shop?range=%ZZ", "/api/history/operations?limit=%", "/wall?token=%"]) {
     list.push({ name: `GET ${path}`, method: "GET", path, expect: [200, 303, 307, 400, 401] });

@@ -1,8 +1,8 @@
 "use server";
 
 import { AppError } from "@/lib/domain/types";
+import { appOrThrow } from "@/lib/runtime/plan-service";
 import { getSnapshotService } from "@/lib/runtime/snapshots";
-import { appOrThrow } from "./plan-service";
 import type { ActionResult } from "./result";
 import { runAction } from "./run-action";
 import { abortInputSchema } from "./schemas";

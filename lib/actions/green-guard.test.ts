@@ -15,10 +15,10 @@ const MIN = 60_000;
 let w: SecurityWorld;
 
 async function currentVersion(): Promise<string> {
-  const { observeApp } = await import("@/lib/runtime/snapshots");
+  const { observeApp } = await import("@/lib/runtime/observe");
   const app = w.rt.app("shop");
   if (!app) throw new Error("no shop in the config");
-  return (await observeApp(w.rt, app)).version;
+  return (await observeApp(w.rt, app)).state.version;
 }
 
 /** Moves the range's clock (and its traffic) forward in 10 s steps until `untilMs`. */

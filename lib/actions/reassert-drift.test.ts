@@ -19,10 +19,10 @@ afterAll(async () => {
 });
 
 async function shopState(): Promise<AppState> {
-  const { observeApp } = await import("@/lib/runtime/snapshots");
+  const { observeApp } = await import("@/lib/runtime/observe");
   const app = w.rt.app("shop");
   if (!app) throw new Error("shop is not in the config");
-  return observeApp(w.rt, app);
+  return (await observeApp(w.rt, app)).state;
 }
 
 /** Route 53 weights set with the SDK, not through Teal: a person in the AWS console. */
@@ -41,7 +41,7 @@ function weights(state: AppState): Record<string, number> {
 
 describe("drift", () => {
   it("shows on the snapshot, the overview and the wall within one refresh; a responder re-asserts Teal's last state", async () => {
-    const { planFor } = await import("@/lib/actions/plan-service");
+    const { planIntent } = await import("@/lib/runtime/plan-service");
     const { getSnapshotService } = await import("@/lib/runtime/snapshots");
     const { wallSnapshot } = await import("@/lib/wall/service");
     const { reassertDrift } = await import("@/lib/actions/reassert-drift");
@@ -49,7 +49,7 @@ describe("drift", () => {
     if (!app) throw new Error("shop is not in the config");
     const snapshots = getSnapshotService(w.rt);
 
-    const { result } = await planFor(w.rt, app, { kind: "shift", greenPercent: 20 });
+    const { result } = await planIntent(w.rt, app, { kind: "shift", greenPercent: 20 });
     if (!result.ok) throw new Error(result.reason);
     const shift = await w.rt.engine.start({ plan: result.plan, actor: ADMIN, reason: "canary" });
     expect(await w.runToCompletion(shift.operationId)).toBe("succeeded");

@@ -2,26 +2,19 @@
 
 import { z } from "zod";
 import { AppError } from "@/lib/domain/types";
-import { getSnapshotService } from "@/lib/runtime/snapshots";
-import { appOrThrow } from "./plan-service";
+import { appOrThrow, expectVersion, startPlan } from "@/lib/runtime/plan-service";
 import { driftAuditBefore, planReassert } from "./reassert-service";
 import type { ActionResult } from "./result";
 import { runAction } from "./run-action";
-import { appIdSchema } from "./schemas";
+import { appIdSchema, expectedVersionSchema, operationIdSchema, reasonSchema } from "./schemas";
 
-const reassertInputSchema = z
-  .object({
-    appId: appIdSchema,
-    /** The operation whose end state the person saw named in the drift banner. */
-    referenceId: z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(/^[A-Za-z0-9_-]+$/, "not an operation id"),
-    expectedVersion: z.string().min(1).max(64),
-    reason: z.string().trim().max(500, "at most 500 characters").optional(),
-  })
-  .strict();
+const reassertInputSchema = z.strictObject({
+  appId: appIdSchema,
+  /** The operation whose end state the person saw named in the drift banner. */
+  referenceId: operationIdSchema,
+  expectedVersion: expectedVersionSchema,
+  reason: reasonSchema.optional(),
+});
 
 // Put back the end state of the application's last successful operation after AWS drifted from it
 // (responders and up): planned from fresh state like any operation, journaled and audited.
@@ -37,15 +30,14 @@ export async function reassertDrift(input: unknown): Promise<ActionResult<{ oper
     }
     if (!result.ok || !drift)
       throw new AppError("invalid", result.ok ? "AWS matches Teal's last operation: there is nothing to re-assert." : result.reason);
-    if (state?.version !== data.expectedVersion) {
-      throw new AppError(
-        "stale",
-        `The configuration of ${app.name} changed again since you looked (now ${drift.text}). Review the new state and try again.`,
-      );
-    }
+    // A plan always comes with the state it was made from; without one, nothing can match.
+    expectVersion(state ?? { version: "" }, {
+      version: data.expectedVersion,
+      changed: () => `The configuration of ${app.name} changed again since you looked (now ${drift.text}).`,
+    });
     const reason =
       data.reason && data.reason.length > 0 ? data.reason : `Re-assert last state: AWS differed from Teal's last operation (${drift.text})`;
-    const { operationId } = await rt.engine.start({ plan: result.plan, actor, reason });
+    const { operationId } = await startPlan(rt, { plan: result.plan, actor, reason });
     await rt.store.appendAudit({
       action: "drift.reasserted",
       actor,
@@ -59,7 +51,6 @@ export async function reassertDrift(input: unknown): Promise<ActionResult<{ oper
         ...(result.plan.after.taskDefinition ? { taskDefinition: result.plan.after.taskDefinition } : {}),
       },
     });
-    getSnapshotService(rt).invalidate(app.id);
     return { operationId };
   });
 }

@@ -3,7 +3,7 @@ import type { AppState, Drift, JsonObject, Operation, PlanResult } from "@/lib/d
 import type { AppConfig } from "@/lib/config/schema";
 import { driftAgainst, planReaches, reassertIntents } from "@/lib/patterns/drift";
 import type { Runtime } from "@/lib/runtime/runtime";
-import { planFor } from "./plan-service";
+import { planIntent } from "@/lib/runtime/plan-service";
 import { IN_FLIGHT_STATUSES } from "@/lib/domain/operation-status";
 
 export interface ReassertPlan {
@@ -44,7 +44,7 @@ export async function planReassert(rt: Runtime, app: AppConfig): Promise<Reasser
   let state: AppState | null = null;
   let lastReason = `the ${app.pattern} pattern has no plan that ends there`;
   for (const intent of reassertIntents(app.pattern, { intent: reference.intent, after })) {
-    const planned = await planFor(rt, app, intent);
+    const planned = await planIntent(rt, app, intent);
     if (state === null) {
       state = planned.state;
       drift = driftAgainst({ reference, current: null, state, readAtMs: Date.now() });

@@ -2,23 +2,17 @@
 
 import { z } from "zod";
 import { AppError } from "@/lib/domain/types";
+import { appOrThrow } from "@/lib/runtime/plan-service";
 import { getSnapshotService } from "@/lib/runtime/snapshots";
-import { appOrThrow } from "./plan-service";
 import type { ActionResult } from "./result";
 import { runAction } from "./run-action";
-import { appIdSchema } from "./schemas";
+import { appIdSchema, operationIdSchema, reasonSchema } from "./schemas";
 
-const resumeInputSchema = z
-  .object({
-    appId: appIdSchema,
-    operationId: z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(/^[A-Za-z0-9_-]+$/, "not an operation id"),
-    reason: z.string().trim().max(500, "at most 500 characters").optional(),
-  })
-  .strict();
+const resumeInputSchema = z.strictObject({
+  appId: appIdSchema,
+  operationId: operationIdSchema,
+  reason: reasonSchema.optional(),
+});
 
 // Resume an interrupted or failed operation from its in-flight step (operators and up).
 export async function resumeOperation(input: unknown): Promise<ActionResult<{ operationId: string; fromStep: number }>> {

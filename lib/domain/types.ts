@@ -164,23 +164,9 @@ export interface Step {
   holds?: WaitCondition;
 }
 
-export type Intent =
-  | { kind: "shift"; greenPercent: number }
-  | { kind: "promote" }
-  /**
-   * ecs-rolling may name the revision to go back to (family:revision of the service's family);
-   * without it the planner goes to the revision that served before the current deployment.
-   */
-  | { kind: "rollback"; taskDefinition?: string }
-  /** ASG patterns: put instances of a colour (all, or the ones named) into Standby / back in service. */
-  | { kind: "standby-enter"; color: Color; instanceIds?: string[] }
-  | { kind: "standby-exit"; color: Color; instanceIds?: string[] }
-  /** Scale green's capacity (instances or tasks) before a shift. */
-  | { kind: "scale-green"; capacity: number }
-  /** ecs-rolling: deploy a task definition (family:revision or ARN). */
-  | { kind: "deploy-revision"; taskDefinition: string };
-
-export type IntentKind = Intent["kind"];
+/** What a person asks of an application: inferred from the one intent schema (./intent). */
+export type { Intent, IntentKind } from "./intent";
+import type { Intent, IntentKind } from "./intent";
 
 /**
  * Where a plan starts and ends: green's share, and for ecs-rolling the task definition

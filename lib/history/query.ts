@@ -7,15 +7,9 @@ import { z } from "zod";
 import type { AuditAction, IntentKind, OperationStatus } from "@/lib/domain/types";
 import { appIdSchema } from "@/lib/actions/schemas";
 
-export const INTENT_KINDS = [
-  "shift",
-  "promote",
-  "rollback",
-  "standby-enter",
-  "standby-exit",
-  "scale-green",
-  "deploy-revision",
-] as const satisfies readonly IntentKind[];
+import { INTENT_KINDS } from "@/lib/domain/intent";
+
+export { INTENT_KINDS };
 
 import { OPERATION_STATUSES } from "@/lib/domain/operation-status";
 import { AUDIT_ACTIONS } from "@/lib/domain/audit-actions";

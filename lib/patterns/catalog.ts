@@ -1,4 +1,4 @@
-import type { PatternDescription, PatternId } from "@/lib/domain/types";
+import type { Plan, PatternDescription, PatternId } from "@/lib/domain/types";
 import type { Planner } from "./types";
 import { albWeightedDescription, planAlbWeighted } from "./alb-weighted";
 import { asgSwapDescription, planAsgSwap } from "./asg-swap";
@@ -14,14 +14,35 @@ export interface PatternPlanning {
   plan: Planner;
 }
 
+/** The region of the plan's context on every call and wait of the plan (each planner writes region-free steps). */
+export function inRegion(plan: Plan, region: string): Plan {
+  return {
+    ...plan,
+    steps: plan.steps.map((s) => ({
+      ...s,
+      ...(s.call ? { call: { ...s.call, region } } : {}),
+      ...(s.wait ? { wait: { ...s.wait, region } } : {}),
+      ...(s.skipIf ? { skipIf: { ...s.skipIf, region } } : {}),
+    })),
+  };
+}
+
+/** A pattern's planner whose plans carry the region of their context. */
+function regional(plan: Planner): Planner {
+  return (state, intent, ctx) => {
+    const result = plan(state, intent, ctx);
+    return result.ok && ctx.region !== undefined ? { ok: true, plan: inRegion(result.plan, ctx.region) } : result;
+  };
+}
+
 const PLANNING: Partial<Record<PatternId, PatternPlanning>> = {
-  "dns-weighted": { description: dnsWeightedDescription, plan: planDnsWeighted },
-  "alb-weighted": { description: albWeightedDescription, plan: planAlbWeighted },
-  "ecs-elb-swap": { description: ecsElbSwapDescription, plan: planEcsElbSwap },
-  "ecs-dns-swap": { description: ecsDnsSwapDescription, plan: planEcsDnsSwap },
-  "ecs-rolling": { description: ecsRollingDescription, plan: planEcsRolling },
-  "asg-swap": { description: asgSwapDescription, plan: planAsgSwap },
-  "launch-swap": { description: launchSwapDescription, plan: planLaunchSwap },
+  "dns-weighted": { description: dnsWeightedDescription, plan: regional(planDnsWeighted) },
+  "alb-weighted": { description: albWeightedDescription, plan: regional(planAlbWeighted) },
+  "ecs-elb-swap": { description: ecsElbSwapDescription, plan: regional(planEcsElbSwap) },
+  "ecs-dns-swap": { description: ecsDnsSwapDescription, plan: regional(planEcsDnsSwap) },
+  "ecs-rolling": { description: ecsRollingDescription, plan: regional(planEcsRolling) },
+  "asg-swap": { description: asgSwapDescription, plan: regional(planAsgSwap) },
+  "launch-swap": { description: launchSwapDescription, plan: regional(planLaunchSwap) },
 };
 
 export function planningFor(pattern: PatternId): PatternPlanning | undefined {

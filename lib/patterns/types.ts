@@ -12,6 +12,11 @@ export interface PlanContext {
    * rollback re-asserts blue instead of answering "nothing to do".
    */
   reassert?: boolean;
+  /**
+   * The application's AWS region: every call and wait of the plan carries it, so the engine sends
+   * each to that region (see `planningFor`). Absent: the gateway's default region.
+   */
+  region?: string;
 }
 
 export type Planner = (state: AppState, intent: Intent, ctx: PlanContext) => PlanResult;

@@ -1,6 +1,9 @@
 // AWS calls must not grow with viewers: 50 dashboards polling one application cost what one costs.
+// Nor with chart ranges: the AWS state is read once per application per refresh interval, whatever
+// range a page shows (a longer range costs one GetMetricData call, not another round of Describe
+// calls), and the plan path reads the same whole state the pages show (the observed share included).
 // The snapshot service runs against the practice range with the real SDK clients; the refresh
-// interval is driven by an injected clock so the count is exact, not a timing.
+// interval is driven by an injected clock so the counts are exact, not a timing.
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,6 +16,8 @@ import { seedDemoWorld } from "@/range/demo/seed";
 import { resetStats } from "@/range/control/stats";
 import { startTestRange, type TestRange } from "@/test/support/range";
 import { openStore, type Store } from "@/lib/store/store";
+import { observeApp, PATIENT_METRICS_MS } from "./observe";
+import { planIntent } from "./plan-service";
 import type { Runtime } from "./runtime";
 import { createSnapshotService } from "./snapshots";
 
@@ -21,10 +26,24 @@ let store: Store;
 let rt: Runtime;
 let dir: string;
 
+/** What reached the range since the last reset: every request, and GetMetricData calls apart. */
+async function requests(): Promise<{ describes: number; getMetricData: number }> {
+  const res = await fetch(`${range.url}/_sim/stats`);
+  const stats = (await res.json()) as { total: number; services: Record<string, { operations: Record<string, { count: number }> }> };
+  const getMetricData = stats.services.cloudwatch?.operations.GetMetricData?.count ?? 0;
+  return { describes: stats.total - getMetricData, getMetricData };
+}
+
+async function resetRequests(): Promise<void> {
+  expect((await fetch(`${range.url}/_sim/stats/reset`, { method: "POST" })).ok).toBe(true);
+}
+
 beforeAll(async () => {
-  range = await startTestRange({});
+  // The range's clock four minutes behind the real one, then moved up to it with traffic flowing:
+  // the last whole minutes the observed share sums (real time) hold requests.
+  range = await startTestRange({}, Date.now() - 240_000);
   await seedDemoWorld(range.url);
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < 24; i++) {
     range.tick(10_000);
     await fetch(`${range.url}/_sim/health`);
   }
@@ -47,6 +66,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await fetch(`${range.url}/_sim/faults`, { method: "DELETE" }).catch(() => undefined);
   await store?.close();
   await range?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -77,5 +97,83 @@ describe("snapshot fan-in", () => {
     expect(fifty.total).toBe(one.total);
     expect(one.getMetricData).toBe(one.refreshes);
     expect(one.total).toBeGreaterThan(0);
+  });
+});
+
+describe("the AWS state cache", () => {
+  it("reads an application's state once per refresh whatever the chart ranges asked; each longer range adds one GetMetricData", async () => {
+    let t = 1_000_000;
+    const service = createSnapshotService(rt, { now: () => t });
+
+    // One page on the default range: what one refresh of the state costs.
+    await resetRequests();
+    const alone = await service.snapshot("shop", 60);
+    const one = await requests();
+    expect(one.describes).toBeGreaterThan(0);
+    expect(one.getMetricData).toBe(1);
+
+    // The next refresh window: three pages on three ranges, one of them through lastGood (the route's path).
+    t += 5_000;
+    await resetRequests();
+    const hour = await service.snapshot("shop", 60);
+    const threeHours = await service.snapshot("shop", 180);
+    const halfDay = (await service.lastGood("shop", 720)).snapshot;
+    const three = await requests();
+    expect(three.describes, "one set of Describe calls for the three ranges").toBe(one.describes);
+    expect(three.getMetricData, "the state's own read, then one per longer range").toBe(3);
+
+    // The same state for every range: one read, one observed share, one version.
+    expect(hour.generatedAt).not.toBe(alone.generatedAt);
+    expect(threeHours.state).toEqual(hour.state);
+    expect(halfDay.state).toEqual(hour.state);
+    expect(threeHours.generatedAt).toBe(hour.generatedAt);
+    expect(threeHours.greenVerdict).toEqual(hour.greenVerdict);
+    expect([hour.metrics.rangeMinutes, threeHours.metrics.rangeMinutes, halfDay.metrics.rangeMinutes]).toEqual([60, 180, 720]);
+    expect(threeHours.metrics.series.map((s) => s.id)).toEqual(hour.metrics.series.map((s) => s.id));
+
+    // Within the window, more reads of any range cost nothing.
+    await resetRequests();
+    await Promise.all([service.snapshot("shop", 180), service.lastGood("shop", 60), service.lastGood("shop", 720)]);
+    expect(await requests()).toEqual({ describes: 0, getMetricData: 0 });
+  });
+
+  it("plans from the whole state the pages show, the observed share included", async () => {
+    const app = rt.app("shop");
+    if (!app) throw new Error("shop is not in the config");
+    const { state } = await planIntent(rt, app, { kind: "shift", greenPercent: 10 });
+    const page = await createSnapshotService(rt).snapshot("shop", 180);
+    expect(state.version).toBe(page.state.version);
+    expect(state.observed.windowMinutes).toBe(3);
+    expect(page.state.observed.windowMinutes).toBe(3);
+    expect(state.observed.blueRequests, "the observed share is measured for the plan too").toBeGreaterThan(0);
+    expect(page.state.observed.blueRequests).toBeGreaterThan(0);
+  });
+
+  it("lets a rollback's patient observe go on without CloudWatch when it is slow; a page's read waits for it", async () => {
+    const app = rt.app("shop");
+    if (!app) throw new Error("shop is not in the config");
+    // GetMetricData answers after 4 s (real time); every other call at once.
+    const set = await fetch(`${range.url}/_sim/faults`, {
+      method: "POST",
+      body: JSON.stringify({ rules: [{ service: "cloudwatch", operation: "GetMetricData", latencyMs: 4_000, latencyClock: "real" }] }),
+    });
+    expect(set.ok).toBe(true);
+    try {
+      let started = Date.now();
+      const patient = await observeApp(rt, app, { patient: true });
+      expect(Date.now() - started).toBeLessThan(PATIENT_METRICS_MS + 2_000);
+      expect(patient.metricsError).not.toBeNull();
+      expect(patient.state.observed.windowMinutes, "the observed share is left unmeasured").toBeUndefined();
+      expect(patient.state.configured.greenPercent).toBe(0);
+
+      started = Date.now();
+      const page = await observeApp(rt, app);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4_000);
+      expect(page.metricsError).toBeNull();
+      expect(page.state.observed.windowMinutes).toBe(3);
+      expect(page.state.version).toBe(patient.state.version);
+    } finally {
+      await fetch(`${range.url}/_sim/faults`, { method: "DELETE" });
+    }
   });
 });

@@ -1,58 +1,28 @@
 import "server-only";
-import type { AppSnapshot, AppState, AppSummary, Drift, MetricSeries, Operation, OperationMarker } from "@/lib/domain/types";
+import type { AppSnapshot, AppSummary, Drift, Operation, OperationMarker } from "@/lib/domain/types";
 import { AppError, isAppError } from "@/lib/domain/types";
 import { GREEN_WINDOW_MINUTES, thresholdJudge, type GreenJudge, type GreenVerdict } from "@/lib/domain/green-verdict";
-import { getMetricData } from "@/lib/aws/cloudwatch";
-import type { AppConfig } from "@/lib/config/schema";
-import { observedShare, periodFor, type RangeMinutes } from "@/lib/metrics/catalog";
+import { RANGES_MINUTES, type RangeMinutes } from "@/lib/metrics/catalog";
 import { greenJudgeInput } from "@/lib/metrics/green-window";
-import { drainCauseOf, trafficSettle, type SettleInput, type TrafficSettle } from "@/lib/domain/traffic-settle";
+import { drainCauseOf, trafficSettle, type TrafficSettle } from "@/lib/domain/traffic-settle";
 import { createSnapshotCache, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
 import { planningFor } from "@/lib/patterns/catalog";
 import { appFigures } from "@/lib/domain/figures";
 import { driftAgainst } from "@/lib/patterns/drift";
-import { metricPlanFor, observeHintsFrom, observeWithPattern } from "@/lib/patterns/registry";
+import { observeApp, readCharts, RECENT_RANGE, type ChartRead, type Observation } from "./observe";
 import type { Runtime } from "./runtime";
 import { IN_FLIGHT_STATUSES } from "@/lib/domain/operation-status";
 
-/** Reads one application's AWS state, fresh (plans and version checks use this, never a cache). */
-export async function observeApp(rt: Runtime, app: AppConfig): Promise<AppState> {
-  const [latest] = await rt.store.listOperations({ appId: app.id, limit: 1 });
-  return observeWithPattern(rt.clients(app.region), app, observeHintsFrom(latest));
-}
-
-interface AwsPart {
-  state: AppState;
-  series: MetricSeries[];
-  fetchedAt: number;
+/** What the snapshot service keeps per application: the observation and green judged against blue from it. */
+interface Observed {
+  observation: Observation;
   greenVerdict: GreenVerdict;
-  /** Each colour's request counts per period over [startMs, endMs), for the settle phase; null when not measurable. */
-  requests: SettleInput["requests"];
-  startMs: number;
-  endMs: number;
 }
 
-async function loadAwsPart(rt: Runtime, app: AppConfig, range: RangeMinutes, judge: GreenJudge): Promise<AwsPart> {
-  const now = Date.now();
-  const periodS = periodFor(range);
-  const state = await observeApp(rt, app);
-  const plan = metricPlanFor(app, state, periodS);
-  // Only whole periods: the period still filling would show as a false drop at the right edge.
-  const end = new Date(Math.floor(now / (periodS * 1000)) * periodS * 1000);
-  const start = new Date(end.getTime() - range * 60_000);
-  const { results } = plan.queries.length ? await getMetricData(rt.clients(app.region).cloudwatch, plan.queries, start, end) : { results: [] };
-  const byId = new Map(results.map((r) => [r.id, r.points]));
-  const series: MetricSeries[] = plan.series.map((s) => ({ ...s, points: byId.get(s.id) ?? [] }));
-  if (plan.requests) {
-    // The observed share needs 1-minute request counts; longer ranges use 5-minute points, so widen the window.
-    const req = plan.requests;
-    const windowMinutes = periodS === 60 ? 3 : 15;
-    state.observed = { ...observedShare(byId.get(req.blue) ?? [], byId.get(req.green) ?? [], now, windowMinutes), windowMinutes };
-  }
-  // Green against blue over the last whole minutes of the same read: no extra AWS call.
-  const greenVerdict = judge.judge(greenJudgeInput(series, end.getTime(), GREEN_WINDOW_MINUTES));
-  const requests = plan.requests ? { blue: byId.get(plan.requests.blue) ?? [], green: byId.get(plan.requests.green) ?? [], periodS } : null;
-  return { state, series, fetchedAt: now, greenVerdict, requests, startMs: start.getTime(), endMs: end.getTime() };
+/** One application's observation and the charts of one range, as a snapshot is made of them. */
+interface Parts {
+  observed: Observed;
+  charts: ChartRead;
 }
 
 /** User-safe text for a failed read (never raw AWS text). */
@@ -97,19 +67,42 @@ export function getSnapshotService(rt: Runtime): SnapshotService {
 /**
  * A snapshot service over `rt`; `now` is injectable so tests can drive the refresh interval, and
  * `judge` decides whether green is worse than blue (the threshold judge by default).
+ *
+ * Two caches, one refresh per interval each: the observation per application (the AWS state and
+ * the last hour's metrics it reads with it: every page, the overview and the wall share it, whatever
+ * the chart range), and the charts of the longer ranges, which cost one GetMetricData call and no
+ * state read.
  */
 export function createSnapshotService(rt: Runtime, opts: { now?: () => number; judge?: GreenJudge } = {}): SnapshotService {
   const judge = opts.judge ?? thresholdJudge();
-  const cache: SnapshotCache<AwsPart> = createSnapshotCache({
+  const appOf = (appId: string) => {
+    const app = rt.app(appId);
+    if (!app) throw new AppError("not_found", `There is no application "${appId}" in Teal's config.`);
+    return app;
+  };
+  const observations: SnapshotCache<Observed> = createSnapshotCache({
+    ttlMs: rt.env.TEAL_REFRESH_MS,
+    now: opts.now,
+    load: async (appId) => {
+      const observation = await observeApp(rt, appOf(appId));
+      // A page needs the metrics: a read without them is a failed refresh (the last good one stays).
+      if (observation.metricsError !== null) throw observation.metricsError;
+      // Green against blue over the last whole minutes of the same read: no extra AWS call.
+      const recent = observation.recent;
+      return { observation, greenVerdict: judge.judge(greenJudgeInput(recent.series, recent.endMs, GREEN_WINDOW_MINUTES)) };
+    },
+  });
+  const charts: SnapshotCache<ChartRead> = createSnapshotCache({
     ttlMs: rt.env.TEAL_REFRESH_MS,
     now: opts.now,
     load: async (key) => {
-      const [appId, range] = key.split("|");
-      const app = rt.app(appId ?? "");
-      if (!app) throw new AppError("not_found", `No application ${appId}`);
-      return loadAwsPart(rt, app, Number(range) as RangeMinutes, judge);
+      const [appId = "", range] = key.split("|");
+      // The metric dimensions come from the application's cached state: no state read of its own.
+      const { value } = await observations.read(appId);
+      return readCharts(rt, appOf(appId), value.observation.state, Number(range) as RangeMinutes);
     },
   });
+  const chartKey = (appId: string, range: RangeMinutes) => `${appId}|${range}`;
 
   const currentOperation = async (appId: string): Promise<Operation | null> => {
     const [active] = await rt.store.listOperations({ appId, status: [...IN_FLIGHT_STATUSES], limit: 1 });
@@ -119,24 +112,25 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
   };
 
   /** Drift of a read against the application's last successful operation (journal read, no AWS call). */
-  const driftOf = async (appId: string, state: AppState, readAtMs: number, current: Operation | null): Promise<Drift | null> => {
+  const driftOf = async (appId: string, observation: Observation, current: Operation | null): Promise<Drift | null> => {
     const [reference] = await rt.store.listOperations({ appId, status: "succeeded", limit: 1 });
-    return driftAgainst({ reference, current, state, readAtMs });
+    return driftAgainst({ reference, current, state: observation.state, readAtMs: observation.readAt });
   };
 
   /**
-   * Whether traffic has followed the application's latest operation (same read, no AWS call); the
-   * moment it settled is journaled the first time a server sees it (a compare-and-set: once).
+   * Whether traffic has followed the application's latest operation (the observation's last hour per
+   * minute, no AWS call); the moment it settled is journaled the first time a server sees it (a
+   * compare-and-set: once).
    */
-  const settleOf = async (part: AwsPart, operation: Operation | null): Promise<TrafficSettle | null> => {
+  const settleOf = async (observation: Observation, operation: Operation | null): Promise<TrafficSettle | null> => {
     if (!operation) return null;
     const settle = trafficSettle({
       operation,
-      configuredGreenPercent: part.state.configured.greenPercent,
-      requests: part.requests,
-      dataStartMs: part.startMs,
-      dataEndMs: part.endMs,
-      cause: drainCauseOf(part.state),
+      configuredGreenPercent: observation.state.configured.greenPercent,
+      requests: observation.recent.requests,
+      dataStartMs: observation.recent.startMs,
+      dataEndMs: observation.recent.endMs,
+      cause: drainCauseOf(observation.state),
       nowMs: Date.now(),
       tolerancePoints: rt.config.settleTolerancePoints,
     });
@@ -148,40 +142,46 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
     return settle;
   };
 
-  async function assemble(appId: string, range: RangeMinutes, aws: (key: string) => Promise<AwsPart>): Promise<AppSnapshot> {
-    const app = rt.app(appId);
-    if (!app) throw new AppError("not_found", `There is no application "${appId}" in Teal's config.`);
-    const [part, operation, recent] = await Promise.all([
-      aws(`${appId}|${range}`),
+  async function assemble(appId: string, range: RangeMinutes, parts: () => Promise<Parts>): Promise<AppSnapshot> {
+    const app = appOf(appId);
+    const [{ observed, charts: read }, operation, recent] = await Promise.all([
+      parts(),
       currentOperation(appId),
       rt.store.listOperations({ appId, limit: 100 }),
     ]);
-    const drift = await driftOf(appId, part.state, part.fetchedAt, operation);
+    const { observation } = observed;
+    const drift = await driftOf(appId, observation, operation);
     const since = Date.now() - range * 60_000;
     const planning = planningFor(app.pattern);
     if (!planning) throw new AppError("invalid", `Teal does not support the ${app.pattern} pattern yet.`);
     return {
       app: { id: app.id, name: app.name, pattern: app.pattern, region: app.region },
       pattern: planning.description,
-      state: part.state,
-      metrics: { rangeMinutes: range, series: part.series },
+      state: observation.state,
+      metrics: { rangeMinutes: range, series: read.series },
       markers: recent.map(toMarker).filter((m) => m.at >= since),
       operation,
-      generatedAt: new Date(part.fetchedAt).toISOString(),
+      generatedAt: new Date(observation.readAt).toISOString(),
       drift,
-      greenVerdict: part.greenVerdict,
-      settle: await settleOf(part, operation),
+      greenVerdict: observed.greenVerdict,
+      settle: await settleOf(observation, operation),
     };
   }
 
   const service: SnapshotService = {
-    snapshot: (appId, range) => assemble(appId, range, (key) => cache.get(key)),
-    async lastGood(appId, range = 60) {
+    snapshot: (appId, range) =>
+      assemble(appId, range, async () => {
+        const observed = await observations.get(appId);
+        return { observed, charts: range === RECENT_RANGE ? observed.observation.recent : await charts.get(chartKey(appId, range)) };
+      }),
+    async lastGood(appId, range = RECENT_RANGE) {
       let readError: string | null = null;
-      const snapshot = await assemble(appId, range, async (key) => {
-        const cached = await cache.read(key);
-        if (cached.error !== null) readError = readErrorText(cached.error);
-        return cached.value;
+      const snapshot = await assemble(appId, range, async () => {
+        // Both reads at once: each answers within a moment with its last good value when AWS does not.
+        const [observed, read] = await Promise.all([observations.read(appId), range === RECENT_RANGE ? null : charts.read(chartKey(appId, range))]);
+        const error = observed.error ?? read?.error ?? null;
+        if (error !== null) readError = readErrorText(error);
+        return { observed: observed.value, charts: read?.value ?? observed.value.observation.recent };
       });
       return { snapshot, readError };
     },
@@ -202,8 +202,9 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
           try {
             // The last good read, even when the latest refresh failed: the wall keeps showing it,
             // says how old it is and why it is not newer.
-            const { value: aws, error } = await cache.read(`${app.id}|60`);
-            const s = aws.state;
+            const { value, error } = await observations.read(app.id);
+            const { observation } = value;
+            const s = observation.state;
             return {
               id: app.id,
               name: app.name,
@@ -216,11 +217,11 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
                 green: { healthy: s.environments.green.healthy, unhealthy: s.environments.green.unhealthy },
               },
               operation: opView,
-              dataAgeMs: Math.max(0, Date.now() - aws.fetchedAt),
+              dataAgeMs: Math.max(0, Date.now() - observation.readAt),
               error: error === null ? null : readErrorText(error),
-              drift: await driftOf(app.id, s, aws.fetchedAt, operation),
-              greenVerdict: aws.greenVerdict,
-              settle: await settleOf(aws, operation),
+              drift: await driftOf(app.id, observation, operation),
+              greenVerdict: value.greenVerdict,
+              settle: await settleOf(observation, operation),
               ...(s.observed.windowMinutes !== undefined ? { observedWindowMinutes: s.observed.windowMinutes } : {}),
               figures: appFigures(s),
             };
@@ -243,9 +244,10 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
       );
     },
     invalidate(appId) {
-      for (const range of [60, 180, 720, 1440]) cache.invalidate(`${appId}|${range}`);
+      observations.invalidate(appId);
+      for (const range of RANGES_MINUTES) charts.invalidate(chartKey(appId, range));
     },
-    loads: () => cache.loads(),
+    loads: () => observations.loads() + charts.loads(),
   };
   return service;
 }

@@ -58,10 +58,10 @@ export const HTTP_METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH
 export type RouteSpec = { methods: Partial<Record<HttpMethod, RouteCase[]>> } | { excluded: string };
 
 async function currentState(w: SecurityWorld, appId = APP_ID): Promise<AppState> {
-  const { observeApp } = await import("@/lib/runtime/snapshots");
+  const { observeApp } = await import("@/lib/runtime/observe");
   const app = w.rt.app(appId);
   if (!app) throw new Error(`${appId} is not in the config`);
-  return observeApp(w.rt, app);
+  return (await observeApp(w.rt, app)).state;
 }
 
 /** The asg-swap demo app (payments-api): where standby and scale-green apply. */
@@ -71,12 +71,12 @@ const ROLLING_APP = "notifications";
 
 /** Starts a shift of the demo app through the engine, as an admin (scene setting, not under test). */
 async function startShift(w: SecurityWorld): Promise<string> {
-  const { planFor } = await import("@/lib/actions/plan-service");
+  const { planIntent } = await import("@/lib/runtime/plan-service");
   const app = w.rt.app(APP_ID);
   if (!app) throw new Error(`${APP_ID} is not in the config`);
   const state = await currentState(w);
   const target = state.configured.greenPercent >= 60 ? 10 : state.configured.greenPercent + 20;
-  const { result } = await planFor(w.rt, app, { kind: "shift", greenPercent: target });
+  const { result } = await planIntent(w.rt, app, { kind: "shift", greenPercent: target });
   if (!result.ok) throw new AppError("invalid", result.reason);
   const { operationId } = await w.rt.engine.start({ plan: result.plan, actor: ADMIN, reason: "security suite scene" });
   return operationId;
@@ -310,6 +310,19 @@ export const ROUTES: Readonly<Record<string, RouteSpec>> = {
           name: "re-assert preview",
           access: { kind: "capability", capability: "reassert" },
           request: () => ({ url: `/api/apps/${APP_ID}/plan?intent=reassert`, params: { appId: APP_ID } }),
+        },
+        {
+          name: "standby preview",
+          access: { kind: "capability", capability: "shift" },
+          request: () => ({ url: `/api/apps/${ASG_APP}/plan?intent=standby-enter&color=blue&instanceIds=i-0`, params: { appId: ASG_APP } }),
+        },
+        {
+          name: "deploy preview",
+          access: { kind: "capability", capability: "shift" },
+          request: () => ({
+            url: `/api/apps/${ROLLING_APP}/plan?intent=deploy-revision&taskDefinition=notifications:42`,
+            params: { appId: ROLLING_APP },
+          }),
         },
       ],
     },
