@@ -4,7 +4,8 @@
  */
 
 import { z } from "zod";
-import { AppError, ROLES, type Actor, type IntentKind, type Plan } from "@/lib/domain/types";
+import { INTENT_KINDS } from "@/lib/domain/intent";
+import { AppError, ROLES, type Actor, type Plan } from "@/lib/domain/types";
 
 const SIX_HOURS_MS = 6 * 60 * 60 * 1000;
 
@@ -35,7 +36,7 @@ const planSchema = z.object({
   appId: z.string().min(1),
   pattern: z.string().min(1),
   intent: z.looseObject({
-    kind: z.enum(["shift", "promote", "rollback", "standby-enter", "standby-exit", "scale-green", "deploy-revision"] satisfies IntentKind[]),
+    kind: z.enum(INTENT_KINDS),
   }),
   summary: z.string().min(1),
   before: z.object({ greenPercent: z.number() }),
