@@ -1,7 +1,7 @@
 // The bad-input suite over the wire, against the production build: requests no browser of Teal's
 // would send (server-action posts from another origin, action bodies that are not what React
 // encodes, over-long bodies, paths that are not valid percent-encoding) are answered 4xx, never
-// 5xx, before they reach Next's action handler. lib/security/bad-input.test.ts covers the actions'
+// 5xx, before they reach Next's action handler. test/security/bad-input.test.ts covers the actions'
 // and routes' own validation in process; this covers what Next would otherwise answer first.
 import { expect, request as http, test, type APIRequestContext } from "@playwright/test";
 import { actionId, APP_ID, signIn } from "./helpers";

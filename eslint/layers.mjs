@@ -7,10 +7,10 @@ import { fileURLToPath } from "node:url";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Folders whose code is test support or the emulator: never part of the app a user runs. */
-const TEST_SUPPORT = ["range", "test", "lib/reliability", "lib/security"];
+const TEST_SUPPORT = ["range", "test"];
 
 /** Folders whose code may import the AWS SDK: the adapters, the emulator (its seeding) and test support. */
-const SDK_USERS = ["lib/aws", "range", "test", "lib/reliability", "lib/security"];
+const SDK_USERS = ["lib/aws", "range", "test"];
 
 /**
  * Who may import what, by the importer's folder. `allow` lists the project folders the layer may
@@ -39,7 +39,7 @@ export const LAYERS = {
 const SHARED_FILES = ["lib/auth/safe-redirect.ts"];
 
 function isTestFile(relFile) {
-  return /\.test\.tsx?$/.test(relFile) || relFile.endsWith("-testing.ts") || relFile.startsWith("e2e/") || relFile.startsWith("scripts/");
+  return /\.test\.tsx?$/.test(relFile) || relFile.startsWith("e2e/") || relFile.startsWith("scripts/");
 }
 
 /** "lib/aws", "components", "app" … for a path relative to the root; null outside the app's folders. */

@@ -61,8 +61,12 @@ const refused: { file: string; code: string; why: RegExp }[] = [
     code: 'import { startRange } from "@/range/protocols/server";\nexport const x = startRange;\n',
     why: /practice range/,
   },
-  { file: "app/api/probe/route.ts", code: 'import { harness } from "@/lib/security/harness";\nexport const x = harness;\n', why: /test support/ },
-  { file: "lib/actions/probe.ts", code: 'import { crash } from "../reliability/crash-suite";\nexport const x = crash;\n', why: /test support/ },
+  { file: "app/api/probe/route.ts", code: 'import { harness } from "@/test/security/harness";\nexport const x = harness;\n', why: /test support/ },
+  {
+    file: "lib/actions/probe.ts",
+    code: 'import { crash } from "../../test/reliability/crash-suite";\nexport const x = crash;\n',
+    why: /test support/,
+  },
 ];
 
 const allowed: { file: string; code: string }[] = [

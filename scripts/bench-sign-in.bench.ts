@@ -13,7 +13,7 @@ import NextAuth from "next-auth";
 import { bench } from "vitest";
 import { buildAuthOptions } from "@/lib/auth/build-options";
 import { passwordGateStats } from "@/lib/auth/passwords";
-import { authClient, type RouteHandler } from "@/lib/auth/testing";
+import { authClient, type RouteHandler } from "@/test/support/auth";
 import { throttledAnswer } from "@/lib/auth/throttled-answer";
 
 const attempts = 400;

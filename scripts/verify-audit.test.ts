@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/domain/types";
-import { DIALECTS, openTestStore, rawExec, stopTestCluster, type TestStore } from "@/lib/store/testing";
+import { DIALECTS, openTestStore, rawExec, stopTestCluster, type TestStore } from "@/test/support/store";
 import { describeVerification, verifyAuditAt } from "./verify-audit";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

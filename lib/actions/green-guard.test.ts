@@ -6,10 +6,10 @@
 // keeps the override.
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { fakeHeaders } from "@/lib/security/fake-request";
-import { startSecurityWorld, type SecurityWorld } from "@/lib/security/harness";
+import { fakeHeaders } from "@/test/security/fake-request";
+import { startSecurityWorld, type SecurityWorld } from "@/test/security/harness";
 
-vi.mock("next/headers", async () => (await import("@/lib/security/fake-request")).fakeNextHeaders);
+vi.mock("next/headers", async () => (await import("@/test/security/fake-request")).fakeNextHeaders);
 
 const MIN = 60_000;
 let w: SecurityWorld;

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vites
 import type { AppSummary } from "@/lib/domain/types";
 import type { WallSnapshot } from "@/lib/domain/wall";
 import { generateKioskSecret, hashKioskSecret, KIOSK_COOKIE } from "@/lib/auth/kiosk-token";
-import { openTestStore, stopTestCluster, type TestStore } from "@/lib/store/testing";
+import { openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 
 const ctx = vi.hoisted(() => ({
   cookies: new Map<string, string>(),

@@ -4,9 +4,9 @@
 // audited with the drift figures), and Route 53 holds Teal's weights again.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { AppState } from "@/lib/domain/types";
-import { startSecurityWorld, ADMIN, type SecurityWorld } from "@/lib/security/harness";
+import { startSecurityWorld, ADMIN, type SecurityWorld } from "@/test/security/harness";
 
-vi.mock("next/headers", async () => (await import("@/lib/security/fake-request")).fakeNextHeaders);
+vi.mock("next/headers", async () => (await import("@/test/security/fake-request")).fakeNextHeaders);
 
 let w: SecurityWorld;
 

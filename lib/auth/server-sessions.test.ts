@@ -11,14 +11,14 @@ import { join } from "node:path";
 import NextAuth from "next-auth";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Role } from "@/lib/domain/types";
-import { sessionFromFakeRequest, setFakeRequest } from "@/lib/security/fake-request";
-import { openTestStore, stopTestCluster, type TestStore } from "@/lib/store/testing";
+import { sessionFromFakeRequest, setFakeRequest } from "@/test/security/fake-request";
+import { openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 import { buildAuthOptions, currentRoleFrom } from "./build-options";
 import { createSessionRegistry } from "./server-sessions";
-import { authClient, type RouteHandler } from "./testing";
+import { authClient, type RouteHandler } from "@/test/support/auth";
 import { createUserDirectory, hashPasswordsOf, type LocalUser } from "./users";
 
-vi.mock("next/headers", async () => (await import("@/lib/security/fake-request")).fakeNextHeaders);
+vi.mock("next/headers", async () => (await import("@/test/security/fake-request")).fakeNextHeaders);
 
 const dir = mkdtempSync(join(tmpdir(), "teal-sessions-"));
 Object.assign(process.env, {

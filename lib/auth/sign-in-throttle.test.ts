@@ -9,12 +9,12 @@
 
 import NextAuth from "next-auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestStore, stopTestCluster, type TestStore } from "@/lib/store/testing";
+import { openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 import { buildAuthOptions } from "./build-options";
 import { createDeniedSignInLog, DENIED_WINDOW_MS } from "./denied-sign-ins";
 import { MAX_CONCURRENT_CHECKS, MAX_QUEUED_CHECKS, passwordGateStats } from "./passwords";
 import { createSignInGuard } from "./sign-in-guard";
-import { authClient, type RouteHandler } from "./testing";
+import { authClient, type RouteHandler } from "@/test/support/auth";
 import { throttledAnswer } from "./throttled-answer";
 
 const SECRET = "throttle-suite-secret-0123456789abcdef";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AppState, InstanceView } from "@/lib/domain/types";
-import { baseState, CLASSIC_LB, group, inst, LC_NEW, LC_OLD } from "@/lib/patterns/asg-common-testing";
+import { baseState, CLASSIC_LB, group, inst, LC_NEW, LC_OLD } from "@/test/support/asg-common";
 import { keptWarmOf } from "./kept-warm";
 
 function asgSwap(blue: [number, string | null, string[]], green: [number, string | null, string[]], healthCheck = true): AppState {

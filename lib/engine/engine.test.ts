@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AppError, type Actor, type AuditAction, type JsonValue, type Plan, type Step } from "@/lib/domain/types";
 import type { Store } from "@/lib/store/store";
-import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/lib/store/testing";
+import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 import { createEngine, type Engine, type EngineOptions } from "./engine";
-import { FakeGateway } from "./fake-gateway";
-import { rollbackToBluePlan } from "@/lib/engine/testing/plans";
+import { FakeGateway } from "@/test/support/engine/fake-gateway";
+import { rollbackToBluePlan } from "@/test/support/engine/plans";
 
 const operator: Actor = { id: "u-op", email: "operator@example.com", role: "operator" };
 const responder: Actor = { id: "u-resp", email: "responder@example.com", role: "responder" };

@@ -1,7 +1,7 @@
 /**
  * What the engine needs of the database: the operations journal, the per-application locks and
  * the audit log, and nothing else. The store implements it; tests may hand the engine a store
- * that dies or crawls (lib/engine/testing) through the same interface.
+ * that dies or crawls (test/support/engine) through the same interface.
  */
 import type { AuditEntryInput, Operation, OperationStatus } from "@/lib/domain/types";
 import type { CreateOperationInput, LockInfo, OperationFilter, OperationPatch, StepPatch } from "@/lib/store/store";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AppState, InstanceView, Intent, Plan, Step } from "@/lib/domain/types";
-import { baseState, CLASSIC_LB, group, inst, planOf } from "./asg-common-testing";
+import { baseState, CLASSIC_LB, group, inst, planOf } from "@/test/support/asg-common";
 import { planAsgSwap } from "./asg-swap";
 import { planningFor } from "./catalog";
 

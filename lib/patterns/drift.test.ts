@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AppState, Color, EcsServiceView, EnvironmentState, Operation, PatternId } from "@/lib/domain/types";
-import { baseState, CLASSIC_LB, group, inst } from "./asg-common-testing";
+import { baseState, CLASSIC_LB, group, inst } from "@/test/support/asg-common";
 import { detectDrift, driftAgainst, planReaches, reassertIntents } from "./drift";
 
 function weighted(pattern: PatternId, greenPercent: number): AppState {

@@ -13,7 +13,7 @@ import { auditHash, GENESIS_HASH, keyedAuditHash, type AuditHashedFields } from 
 import { parseExportedHead, readLastExportedHead } from "./audit-export";
 import { MIGRATIONS } from "./migrations";
 import { openStore } from "./store";
-import { DIALECTS, openTestStore, rawExec, stopTestCluster, type TestStore } from "./testing";
+import { DIALECTS, openTestStore, rawExec, stopTestCluster, type TestStore } from "@/test/support/store";
 
 const KEY = "test-audit-key-0123456789abcdef-0123456789";
 const WRONG_KEY = "another-key-that-is-not-the-audit-key-0123";

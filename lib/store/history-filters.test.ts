@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Actor, AuditEntryInput } from "@/lib/domain/types";
 import type { CreateOperationInput, Store } from "./store";
-import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "./testing";
+import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 
 const operator: Actor = { id: "u-op", email: "operator@example.com", role: "operator" };
 const responder: Actor = { id: "u-resp", email: "responder@example.com", role: "responder" };

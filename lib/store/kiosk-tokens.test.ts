@@ -2,7 +2,7 @@ import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Actor } from "@/lib/domain/types";
 import { openStore, type DialectName, type Store } from "./store";
-import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "./testing";
+import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 
 const admin: Actor = { id: "demo:admin", email: "admin@example.com", role: "admin" };
 const HASH_A = "a".repeat(64);

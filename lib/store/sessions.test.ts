@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "./testing";
+import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 
 afterAll(async () => {
   await stopTestCluster();

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Actor, Step } from "@/lib/domain/types";
 import type { Store } from "./store";
-import { DIALECTS, openTestStore, rawExec, stopTestCluster, type TestStore } from "./testing";
+import { DIALECTS, openTestStore, rawExec, stopTestCluster, type TestStore } from "@/test/support/store";
 
 const KEY = "test-audit-key-0123456789abcdef-0123456789";
 const alice: Actor = { id: "u-alice", email: "alice@example.com", role: "operator" };

@@ -8,7 +8,7 @@ import { InsertQueryNode } from "kysely";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Actor, AuditEntryInput, Step } from "@/lib/domain/types";
 import { openStore, sqlitePathFromUrl, type CreateOperationInput, type Store } from "./store";
-import { DIALECTS, openTestStore, rawExec, stopTestCluster, type TestStore } from "./testing";
+import { DIALECTS, openTestStore, rawExec, stopTestCluster, type TestStore } from "@/test/support/store";
 
 const execFileAsync = promisify(execFile);
 

@@ -31,7 +31,7 @@ import {
   stepsDoneAt,
   type CrashScenario,
   type KillPoint,
-} from "@/lib/engine/testing/crash-harness";
+} from "@/test/support/engine/crash-harness";
 
 export const CRASH_LEASE_MS = 60_000;
 const operator: Actor = { id: "u-op", email: "operator@example.com", role: "operator" };

@@ -5,15 +5,15 @@
  *
  * The real server action (`rollback`: session, authorization, validation, planning, engine start)
  * with Teal's real runtime (SDK clients over HTTP, SQLite store, engine) against a range seeded
- * with the demo world (lib/security/harness.ts). The rollbacks started run on in the background
+ * with the demo world (test/security/harness.ts). The rollbacks started run on in the background
  * against the same faulty range (each is preempted by the next click on its application), so the
  * dice meet them too. Before the rollback's reads rode out faults, about half the clicks failed
  * (an observe makes 5 to 12 reads, each failing after the SDK's 3 attempts about 8 % of the time).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startSecurityWorld, type SecurityWorld } from "@/lib/security/harness";
+import { startSecurityWorld, type SecurityWorld } from "@/test/security/harness";
 
-vi.mock("next/headers", async () => (await import("@/lib/security/fake-request")).fakeNextHeaders);
+vi.mock("next/headers", async () => (await import("@/test/security/fake-request")).fakeNextHeaders);
 
 const FAULTS = { throttleRate: 0.3, errorRate: 0.2 };
 const CLICKS = 20;

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { startPgCluster, type PgCluster } from "../../scripts/pg-cluster.mjs";
-import { openStore, type DialectName, type OpenStoreOptions, type Store } from "./store";
+import { startPgCluster, type PgCluster } from "@/scripts/pg-cluster.mjs";
+import { openStore, type DialectName, type OpenStoreOptions, type Store } from "@/lib/store/store";
 
 export const DIALECTS: readonly DialectName[] = ["sqlite", "postgres"];
 

@@ -14,11 +14,11 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppError, type Actor, type AuditAction, type Plan, type Step } from "@/lib/domain/types";
 import { openStore, type Store } from "@/lib/store/store";
-import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/lib/store/testing";
+import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 import { createEngine, type Engine } from "@/lib/engine/engine";
-import { FakeGateway, type Gate } from "@/lib/engine/fake-gateway";
-import { mortal } from "@/lib/engine/testing/mortal-store";
-import { rollbackToBluePlan } from "@/lib/engine/testing/plans";
+import { FakeGateway, type Gate } from "@/test/support/engine/fake-gateway";
+import { mortal } from "@/test/support/engine/mortal-store";
+import { rollbackToBluePlan } from "@/test/support/engine/plans";
 
 /** SQLite always; PostgreSQL as well when a server is given. */
 const dialects = process.env.TEST_PG_URL ? DIALECTS : DIALECTS.filter((d) => d === "sqlite");

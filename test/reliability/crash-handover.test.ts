@@ -16,8 +16,8 @@ import { createAwsGateway } from "@/lib/aws/gateway";
 import { openStore } from "@/lib/store/store";
 import { createEngine, DEFAULT_LEASE_MS } from "@/lib/engine/engine";
 import { RECOVERY_INTERVAL_MS, startRecoveryLoop } from "@/lib/engine/recovery";
-import { bundleWorker, runWorkerUntilKilled } from "@/lib/engine/testing/crash-harness";
-import { HandClock } from "@/lib/engine/testing/hand-clock";
+import { bundleWorker, runWorkerUntilKilled } from "@/test/support/engine/crash-harness";
+import { HandClock } from "@/test/support/engine/hand-clock";
 import { startDemoRange, type CrashSuiteContext } from "./crash-suite";
 import { DNS_WEIGHTED_CRASH } from "./crash-scenarios";
 

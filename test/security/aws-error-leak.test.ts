@@ -124,7 +124,7 @@ describe("AWS errors with account ids and ARNs", () => {
   it("are redacted from every action result when AWS denies every call", async () => {
     for (const action of actions) {
       const spec = ACTIONS[action.name];
-      if (!spec) throw new Error(`${action.name} is not in lib/security/capabilities.ts`);
+      if (!spec) throw new Error(`${action.name} is not in test/security/capabilities.ts`);
       w.as("admin");
       // The scene is set while AWS still answers; then every call is denied.
       const input = await spec.prepare(w);

@@ -13,7 +13,7 @@ import { describeServices } from "@/lib/aws/ecs";
 import type { AppConfig } from "@/lib/config/schema";
 import { planningFor } from "@/lib/patterns/catalog";
 import { observeHintsFrom, observeWithPattern } from "@/lib/patterns/registry";
-import type { CrashScenario } from "@/lib/engine/testing/crash-harness";
+import type { CrashScenario } from "@/test/support/engine/crash-harness";
 import type { CrashSuiteContext, CrashSuiteOptions } from "./crash-suite";
 
 export const DEMO_APPS = {

@@ -12,12 +12,12 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Actor, Operation, Plan } from "@/lib/domain/types";
 import { openStore, type Store } from "@/lib/store/store";
-import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/lib/store/testing";
+import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 import { createEngine, DEFAULT_LEASE_MS, type Engine } from "@/lib/engine/engine";
 import { RECOVERY_INTERVAL_MS, startRecoveryLoop } from "@/lib/engine/recovery";
-import { FakeGateway, type Gate } from "@/lib/engine/fake-gateway";
-import { HandClock } from "@/lib/engine/testing/hand-clock";
-import { mortal, slowed } from "@/lib/engine/testing/mortal-store";
+import { FakeGateway, type Gate } from "@/test/support/engine/fake-gateway";
+import { HandClock } from "@/test/support/engine/hand-clock";
+import { mortal, slowed } from "@/test/support/engine/mortal-store";
 
 const dialects = process.env.TEST_PG_URL ? DIALECTS : DIALECTS.filter((d) => d === "sqlite");
 

@@ -36,7 +36,7 @@ describe("the capability table", () => {
     const names = actions.map((a) => a.name);
     expect(
       names.filter((n) => !(n in ACTIONS)),
-      "server actions missing from lib/security/capabilities.ts",
+      "server actions missing from test/security/capabilities.ts",
     ).toEqual([]);
     expect(
       Object.keys(ACTIONS).filter((n) => !names.includes(n)),
@@ -55,7 +55,7 @@ describe("the capability table", () => {
       if ("excluded" in spec) continue;
       for (const method of Object.keys(r.handlers)) if (!spec.methods[method as HttpMethod]) missing.push(`${method} ${r.file}`);
     }
-    expect(missing, "route handlers missing from lib/security/capabilities.ts").toEqual([]);
+    expect(missing, "route handlers missing from test/security/capabilities.ts").toEqual([]);
     expect(
       Object.keys(ROUTES).filter((f) => !routes.some((r) => r.file === f)),
       "table entries with no route file",

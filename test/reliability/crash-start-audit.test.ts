@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { Actor, AuditAction, Plan } from "@/lib/domain/types";
 import { startTestRange, type TestRange } from "@/test/support/range";
-import { DIALECTS, openTestStore, stopTestCluster } from "@/lib/store/testing";
-import { bundleWorker, describeKillPoint, runWorkerUntilDead, type KillPoint } from "@/lib/engine/testing/crash-harness";
-import { rollbackToBluePlan } from "@/lib/engine/testing/plans";
+import { DIALECTS, openTestStore, stopTestCluster } from "@/test/support/store";
+import { bundleWorker, describeKillPoint, runWorkerUntilDead, type KillPoint } from "@/test/support/engine/crash-harness";
+import { rollbackToBluePlan } from "@/test/support/engine/plans";
 
 const operator: Actor = { id: "u-op", email: "operator@example.com", role: "operator" };
 

@@ -30,7 +30,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Actor, AwsCall, Operation, Plan } from "@/lib/domain/types";
 import { createClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
-import type { CrashScenario } from "@/lib/engine/testing/crash-harness";
+import type { CrashScenario } from "@/test/support/engine/crash-harness";
 import type { Engine } from "@/lib/engine/engine";
 import type { SimFaults } from "@/range/world/state";
 import type { TestRange } from "@/test/support/range";

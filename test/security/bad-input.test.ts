@@ -124,7 +124,7 @@ describe("server actions refuse bad input", () => {
   for (const action of actions) {
     it(`${action.name}: ${ACTION_RUNS} hostile inputs, each a clear refusal, nothing changed`, async () => {
       const spec = ACTIONS[action.name];
-      if (!spec) throw new Error(`${action.name} is not in lib/security/capabilities.ts`);
+      if (!spec) throw new Error(`${action.name} is not in test/security/capabilities.ts`);
       const unknownAppId = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,40}$/).filter((id) => w.rt.app(id) === undefined);
       w.as("admin");
       await fc.assert(

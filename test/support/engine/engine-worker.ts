@@ -14,7 +14,7 @@ import type { AuditEntryInput, JsonValue } from "@/lib/domain/types";
 import { createClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import { openStore, type Store } from "@/lib/store/store";
-import { createEngine } from "../engine";
+import { createEngine } from "@/lib/engine/engine";
 import type { KillPoint, WorkerConfig, WorkerEvent } from "./crash-harness";
 
 function emit(event: WorkerEvent): void {
