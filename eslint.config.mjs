@@ -21,11 +21,11 @@ export default tseslint.config(
         "error",
         {
           selector: "BinaryExpression[operator='instanceof'][right.type='Identifier'][right.name='AppError']",
-          message: "Use isAppError(value) from lib/domain/types: instanceof fails for an AppError thrown in another bundle.",
+          message: "Use isAppError(value) from lib/domain/app-error: instanceof fails for an AppError thrown in another bundle.",
         },
         {
           selector: "BinaryExpression[operator='instanceof'][right.type='MemberExpression'][right.property.name='AppError']",
-          message: "Use isAppError(value) from lib/domain/types: instanceof fails for an AppError thrown in another bundle.",
+          message: "Use isAppError(value) from lib/domain/app-error: instanceof fails for an AppError thrown in another bundle.",
         },
       ],
     },

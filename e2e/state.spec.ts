@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { appFigures } from "../lib/domain/figures";
-import type { AppState, AppSummary } from "../lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
+import type { AppSummary } from "@/lib/domain/snapshot";
 import { configuredSplit, openApp, rangeGreenShare, rollBack, rollBackToBlue, signIn } from "./helpers";
 import { confirmWithReason, openPatternApp, rangeLifecycles, setRangeSpeed } from "./pattern-helpers";
 

@@ -70,7 +70,7 @@ const refused: { file: string; code: string; why: RegExp }[] = [
 ];
 
 const allowed: { file: string; code: string }[] = [
-  { file: "components/app/probe.tsx", code: 'import type { AppState } from "@/lib/domain/types";\nexport type X = AppState;\n' },
+  { file: "components/app/probe.tsx", code: 'import type { AppState } from "@/lib/domain/app-state";\nexport type X = AppState;\n' },
   { file: "components/app/probe.tsx", code: 'import { rollback } from "@/lib/actions/rollback";\nexport const x = rollback;\n' },
   { file: "lib/patterns/probe.ts", code: 'import { toAppError } from "../aws/errors";\nexport const x = toAppError;\n' },
   { file: "lib/aws/probe.ts", code: 'import { S3Client } from "@aws-sdk/client-s3";\nexport const x = S3Client;\n' },

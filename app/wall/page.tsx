@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { requireReader } from "@/lib/auth/reader";
-import { isAppError } from "@/lib/domain/types";
+import { isAppError } from "@/lib/domain/app-error";
 import { WallBoard } from "@/components/wall/wall-board";
 import { WallRefused } from "@/components/wall/wall-refused";
 

@@ -1,7 +1,8 @@
-import type { AppState, Color } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
 import { Panel } from "@/components/ui/panel";
 import { COLOR_NAME, ColorShape } from "@/components/env/color-shape";
-import { COLORS } from "@/lib/domain/types";
+import { COLORS } from "@/lib/domain/basics";
 
 type AlbView = NonNullable<AppState["alb"]>;
 

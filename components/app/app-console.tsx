@@ -14,7 +14,7 @@ import { ResumeButton } from "@/components/controls/resume-button";
 import { PatternControls } from "@/components/controls/pattern-controls";
 import type { ConsolePermissions } from "@/components/controls/permissions";
 import type { RevisionRollback } from "@/components/controls/rollback-label";
-import type { AppSnapshot } from "@/lib/domain/types";
+import type { AppSnapshot } from "@/lib/domain/snapshot";
 import { OperationPanel } from "@/components/operation/operation-panel";
 import { Route53Panel } from "@/components/dns/route53-panel";
 import { LazyMetricsGrid } from "@/components/charts/lazy-metrics-grid";

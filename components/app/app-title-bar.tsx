@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { AppSnapshot } from "@/lib/domain/types";
+import type { AppSnapshot } from "@/lib/domain/snapshot";
 import type { GreenVerdict } from "@/lib/domain/green-verdict";
 import { GreenVerdictLine } from "@/components/verdict/green-verdict-line";
 import { patternLabel } from "@/components/format/format";

@@ -1,4 +1,4 @@
-import type { Drift } from "@/lib/domain/types";
+import type { Drift } from "@/lib/domain/app-state";
 import { Notice } from "@/components/ui/notice";
 import { formatClock } from "@/components/format/format";
 import { ReassertButton } from "@/components/controls/reassert-button";

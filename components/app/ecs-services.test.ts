@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AppState, EcsServiceView, EnvironmentState } from "@/lib/domain/types";
+import type { AppState, EcsServiceView, EnvironmentState } from "@/lib/domain/app-state";
 import { ecsServicesOf } from "./ecs-services";
 
 function service(name: string): EcsServiceView {

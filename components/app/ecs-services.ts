@@ -1,4 +1,5 @@
-import type { AppState, Color, EcsServiceView } from "@/lib/domain/types";
+import type { AppState, EcsServiceView } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
 
 /**
  * The ECS services to show, once each: one per colour for the swap patterns, one (colour null)

@@ -1,7 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import type { AppState, Color } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
 import { keptWarmOf } from "@/lib/domain/kept-warm";
 import { healthFigure, trafficFigure } from "@/lib/domain/figures";
 import { EnvironmentColumn } from "@/components/env/environment-column";

@@ -1,4 +1,4 @@
-import type { PatternDescription, RiskReview as RiskReviewData } from "@/lib/domain/types";
+import type { PatternDescription, RiskReview as RiskReviewData } from "@/lib/domain/snapshot";
 import type { GreenVerdict } from "@/lib/domain/green-verdict";
 import { applicationIssuesRisk } from "@/components/verdict/verdict-look";
 import { Badge } from "@/components/ui/badge";

@@ -1,4 +1,4 @@
-import type { AppState } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
 import { trafficFigure } from "@/lib/domain/figures";
 import { Panel } from "@/components/ui/panel";
 import { SplitBar } from "@/components/env/split-bar";

@@ -1,4 +1,4 @@
-import { ROLES, type Role } from "@/lib/domain/types";
+import { ROLES, type Role } from "@/lib/domain/basics";
 
 export interface SessionUser {
   email: string;

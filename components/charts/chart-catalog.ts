@@ -1,4 +1,5 @@
-import type { Color, MetricSeries } from "@/lib/domain/types";
+import type { Color } from "@/lib/domain/basics";
+import type { MetricSeries } from "@/lib/domain/snapshot";
 
 /** One line of a chart: which series it draws and how it is told apart without colour. */
 export interface LineSpec {

@@ -1,4 +1,4 @@
-import type { Color } from "@/lib/domain/types";
+import type { Color } from "@/lib/domain/basics";
 import type { LineSpec } from "./chart-catalog";
 import { COLOR_SHAPE } from "@/components/env/color-shape";
 

@@ -1,4 +1,4 @@
-import type { OperationMarker } from "@/lib/domain/types";
+import type { OperationMarker } from "@/lib/domain/snapshot";
 import type { ChartSpec } from "./chart-catalog";
 import { shapeOf, strokeOf, type ChartPalette } from "./chart-palette";
 import type { ChartRow } from "./merge-series";

@@ -1,7 +1,7 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import type { OperationMarker } from "@/lib/domain/types";
+import type { OperationMarker } from "@/lib/domain/snapshot";
 import { FLAG_HEIGHT, MarkerFlag, markerTitle } from "./marker-flag";
 
 const marker: OperationMarker = {

@@ -1,4 +1,4 @@
-import type { OperationMarker } from "@/lib/domain/types";
+import type { OperationMarker } from "@/lib/domain/snapshot";
 import { formatClock } from "@/components/format/format";
 
 interface MarkerFlagProps {

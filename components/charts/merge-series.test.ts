@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { MetricSeries, OperationMarker } from "@/lib/domain/types";
+import type { MetricSeries, OperationMarker } from "@/lib/domain/snapshot";
 import { CLASSIC_ELB_CHARTS, type LineSpec } from "./chart-catalog";
 import {
   chartRows,

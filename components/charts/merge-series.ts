@@ -1,4 +1,4 @@
-import type { MetricSeries, OperationMarker } from "@/lib/domain/types";
+import type { MetricSeries, OperationMarker } from "@/lib/domain/snapshot";
 import type { LineSpec } from "./chart-catalog";
 
 /**

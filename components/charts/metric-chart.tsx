@@ -1,7 +1,7 @@
 "use client";
 
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { OperationMarker } from "@/lib/domain/types";
+import type { OperationMarker } from "@/lib/domain/snapshot";
 import type { ChartSpec } from "./chart-catalog";
 import { lineStyle, strokeOf, type ChartPalette } from "./chart-palette";
 import { hasAnyPoint, isIsolated, markersNear, maxValue, type ChartRow } from "./merge-series";

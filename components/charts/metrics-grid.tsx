@@ -1,7 +1,7 @@
 "use client";
 
 import { memo } from "react";
-import type { MetricSeries, OperationMarker } from "@/lib/domain/types";
+import type { MetricSeries, OperationMarker } from "@/lib/domain/snapshot";
 import { chartsForSeries } from "./chart-catalog";
 import type { ChartPalette } from "./chart-palette";
 import { chartRows, markersInWindow } from "./merge-series";

@@ -1,4 +1,4 @@
-import type { AwsCall } from "@/lib/domain/types";
+import type { AwsCall } from "@/lib/domain/plan";
 
 /** The exact AWS API call a step makes: service · operation, then the JSON input. */
 export function AwsCallBlock({ call }: { call: AwsCall }) {

@@ -1,4 +1,4 @@
-import type { Color } from "@/lib/domain/types";
+import type { Color } from "@/lib/domain/basics";
 import type { PlanRequest } from "@/components/hooks/use-plan-preview";
 
 // When the confirm dialog's main button may be pressed, and what it says when it may not: one rule

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type ReactNode } from "react";
-import type { Plan } from "@/lib/domain/types";
+import type { Plan } from "@/lib/domain/plan";
 import type { ActionResult } from "@/lib/actions/result";
 import { ModalDialog } from "@/components/ui/modal-dialog";
 import { buttonClass } from "@/components/ui/button-styles";

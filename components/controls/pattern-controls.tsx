@@ -1,6 +1,6 @@
 "use client";
 
-import type { AppSnapshot } from "@/lib/domain/types";
+import type { AppSnapshot } from "@/lib/domain/snapshot";
 import { Panel } from "@/components/ui/panel";
 import { TrafficControls } from "./traffic-controls";
 import { ScaleGreenControl } from "./scale-green-control";

@@ -1,4 +1,4 @@
-import type { Role } from "@/lib/domain/types";
+import type { Role } from "@/lib/domain/basics";
 
 /** What the signed-in person may do on an application page (computed on the server from the role). */
 export interface ConsolePermissions {

@@ -1,7 +1,7 @@
 "use client";
 
 import type { UseQueryResult } from "@tanstack/react-query";
-import type { PlanPreview } from "@/lib/domain/types";
+import type { PlanPreview } from "@/lib/domain/plan";
 import { Notice } from "@/components/ui/notice";
 import { Skeleton } from "@/components/ui/skeleton";
 import { SplitBar } from "@/components/env/split-bar";

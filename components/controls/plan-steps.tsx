@@ -1,4 +1,4 @@
-import type { Step } from "@/lib/domain/types";
+import type { Step } from "@/lib/domain/plan";
 import { AwsCallBlock } from "./aws-call-block";
 import { describeWait } from "@/lib/domain/wait-words";
 import { ClockIcon } from "@/components/ui/clock-icon";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { Drift } from "@/lib/domain/types";
+import type { Drift } from "@/lib/domain/app-state";
 import { reassertDrift } from "@/lib/actions/reassert-drift";
 import { buttonClass } from "@/components/ui/button-styles";
 import { IntentDialog } from "./intent-dialog";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { Operation } from "@/lib/domain/types";
+import type { Operation } from "@/lib/domain/operation";
 import { resumeOperation } from "@/lib/actions/resume-operation";
 import { ModalDialog } from "@/components/ui/modal-dialog";
 import { buttonClass } from "@/components/ui/button-styles";

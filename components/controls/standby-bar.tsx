@@ -1,7 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import type { Color, EnvironmentState } from "@/lib/domain/types";
+import type { Color } from "@/lib/domain/basics";
+import type { EnvironmentState } from "@/lib/domain/app-state";
 import { standby } from "@/lib/actions/standby";
 import { buttonClass } from "@/components/ui/button-styles";
 import { COLOR_NAME } from "@/components/env/color-shape";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
-import type { Color } from "@/lib/domain/types";
+import type { Color } from "@/lib/domain/basics";
 import { buttonClass } from "@/components/ui/button-styles";
 import { WeightSlider } from "./weight-slider";
 import { shiftTraffic } from "@/lib/actions/shift-traffic";

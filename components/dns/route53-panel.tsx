@@ -1,4 +1,4 @@
-import type { DnsState } from "@/lib/domain/types";
+import type { DnsState } from "@/lib/domain/app-state";
 import { Panel } from "@/components/ui/panel";
 import { Badge } from "@/components/ui/badge";
 import { COLOR_NAME, ColorShape } from "@/components/env/color-shape";

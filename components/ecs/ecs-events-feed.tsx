@@ -1,4 +1,4 @@
-import type { EcsEventView } from "@/lib/domain/types";
+import type { EcsEventView } from "@/lib/domain/app-state";
 import { formatClock, localTimeTitle } from "@/components/format/format";
 
 interface EcsEventsFeedProps {

@@ -1,4 +1,5 @@
-import type { Color, EcsServiceView } from "@/lib/domain/types";
+import type { Color } from "@/lib/domain/basics";
+import type { EcsServiceView } from "@/lib/domain/app-state";
 import { Panel } from "@/components/ui/panel";
 import { Badge } from "@/components/ui/badge";
 import { COLOR_NAME, ColorShape } from "@/components/env/color-shape";

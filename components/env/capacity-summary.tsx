@@ -1,4 +1,4 @@
-import type { CapacityView } from "@/lib/domain/types";
+import type { CapacityView } from "@/lib/domain/app-state";
 
 interface CapacitySummaryProps {
   capacity: CapacityView;

@@ -1,4 +1,4 @@
-import type { Color } from "@/lib/domain/types";
+import type { Color } from "@/lib/domain/basics";
 
 /** Blue is a circle, green a diamond: the two environments are never told apart by colour alone. */
 export const COLOR_SHAPE: Record<Color, string> = { blue: "●", green: "◆" };

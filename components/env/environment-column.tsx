@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { EnvironmentState, LoadBalancerView } from "@/lib/domain/types";
+import type { EnvironmentState, LoadBalancerView } from "@/lib/domain/app-state";
 import type { KeptWarm } from "@/lib/domain/kept-warm";
 import type { HealthFigure } from "@/lib/domain/figures";
 import { formatPercent } from "@/components/format/format";

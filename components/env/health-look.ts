@@ -1,4 +1,4 @@
-import type { HealthState } from "@/lib/domain/types";
+import type { HealthState } from "@/lib/domain/app-state";
 import type { StatusLook } from "@/components/operation/operation-status";
 
 const HEALTH: Record<HealthState, StatusLook> = {

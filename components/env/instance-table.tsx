@@ -1,4 +1,4 @@
-import type { InstanceView } from "@/lib/domain/types";
+import type { InstanceView } from "@/lib/domain/app-state";
 import { TONE_CLASSES } from "@/components/operation/operation-status";
 import { Badge } from "@/components/ui/badge";
 import { healthLook } from "./health-look";

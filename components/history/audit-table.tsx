@@ -1,4 +1,5 @@
-import type { AuditRecord, JsonValue } from "@/lib/domain/types";
+import type { AuditRecord } from "@/lib/domain/operation";
+import type { JsonValue } from "@/lib/domain/basics";
 import { formatUtc } from "./format-utc";
 
 function compact(value: JsonValue | null): string {

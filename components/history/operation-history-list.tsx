@@ -1,4 +1,4 @@
-import type { Operation } from "@/lib/domain/types";
+import type { Operation } from "@/lib/domain/operation";
 import { Badge } from "@/components/ui/badge";
 import { ROLE_LABEL } from "@/components/controls/permissions";
 import { formatElapsed, patternLabel } from "@/components/format/format";

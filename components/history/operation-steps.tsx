@@ -1,4 +1,4 @@
-import type { OperationStep } from "@/lib/domain/types";
+import type { OperationStep } from "@/lib/domain/operation";
 import { waitProbe } from "@/lib/domain/wait-words";
 import { formatElapsed } from "@/components/format/format";
 import { stepLookIn } from "@/components/operation/operation-status";

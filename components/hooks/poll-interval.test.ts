@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { AppSnapshot, Operation, OperationStatus } from "@/lib/domain/types";
+import type { AppSnapshot } from "@/lib/domain/snapshot";
+import type { Operation } from "@/lib/domain/operation";
+import type { OperationStatus } from "@/lib/domain/operation-status";
 import { HttpError } from "@/components/api/http-error";
 import { ACTIVE_POLL_MS, POLL_MS, snapshotPollInterval } from "./poll-interval";
 import { dnsWeightedDescription } from "@/lib/patterns/dns-weighted";

@@ -1,4 +1,4 @@
-import type { AppSnapshot } from "@/lib/domain/types";
+import type { AppSnapshot } from "@/lib/domain/snapshot";
 import { isActiveStatus } from "@/lib/domain/operation-status";
 import { isAuthError } from "@/components/api/http-error";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { AppSummary } from "@/lib/domain/types";
+import type { AppSummary } from "@/lib/domain/snapshot";
 import { fetchJson } from "@/components/api/fetch-json";
 import { isAuthError } from "@/components/api/http-error";
 import { queryKeys } from "@/components/api/query-keys";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import type { PlanPreview } from "@/lib/domain/types";
+import type { PlanPreview } from "@/lib/domain/plan";
 import type { PlanRequest } from "@/lib/domain/intent";
 import { planQuery } from "@/lib/domain/plan-query";
 import { fetchJson } from "@/components/api/fetch-json";

@@ -1,7 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { AppSnapshot } from "@/lib/domain/types";
+import type { AppSnapshot } from "@/lib/domain/snapshot";
 import { fetchJson } from "@/components/api/fetch-json";
 import { queryKeys } from "@/components/api/query-keys";
 import { snapshotPollInterval } from "./poll-interval";

@@ -1,6 +1,6 @@
 "use client";
 
-import type { Operation } from "@/lib/domain/types";
+import type { Operation } from "@/lib/domain/operation";
 import type { TrafficSettle } from "@/lib/domain/traffic-settle";
 import { Panel } from "@/components/ui/panel";
 import { Badge } from "@/components/ui/badge";

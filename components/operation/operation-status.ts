@@ -1,4 +1,4 @@
-import type { OperationStatus, StepStatus } from "@/lib/domain/types";
+import type { OperationStatus, StepStatus } from "@/lib/domain/operation-status";
 import { isActiveStatus, operationStatusOf } from "@/lib/domain/operation-status";
 
 export type Tone = "neutral" | "info" | "success" | "warning" | "danger";

@@ -1,5 +1,6 @@
 import Link from "next/link";
-import type { AppSummary, Color } from "@/lib/domain/types";
+import type { AppSummary } from "@/lib/domain/snapshot";
+import type { Color } from "@/lib/domain/basics";
 import type { HealthFigure } from "@/lib/domain/figures";
 import { Badge } from "@/components/ui/badge";
 import { SplitBar } from "@/components/env/split-bar";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AppSummary } from "@/lib/domain/types";
+import type { AppSummary } from "@/lib/domain/snapshot";
 import { thresholdJudge } from "@/lib/domain/green-verdict";
 import { appConditions, filterApps } from "./app-conditions";
 

@@ -1,4 +1,5 @@
-import type { AppSummary, PatternId } from "@/lib/domain/types";
+import type { AppSummary } from "@/lib/domain/snapshot";
+import type { PatternId } from "@/lib/domain/basics";
 import { isActiveStatus, isUnsuccessfulStatus } from "@/lib/domain/operation-status";
 
 export type AppCondition = "running" | "alarm" | "attention" | "healthy";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId } from "react";
-import type { PatternId } from "@/lib/domain/types";
+import type { PatternId } from "@/lib/domain/basics";
 import { patternLabel } from "@/components/format/format";
 import { CONDITION_LABEL, type AppCondition, type OverviewFilter } from "./app-conditions";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { PatternId } from "@/lib/domain/types";
+import type { PatternId } from "@/lib/domain/basics";
 import { useApps } from "@/components/hooks/use-apps";
 import { useNow } from "@/components/hooks/use-now";
 import { POLL_MS } from "@/components/hooks/poll-interval";

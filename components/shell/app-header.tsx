@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { Role } from "@/lib/domain/types";
+import type { Role } from "@/lib/domain/basics";
 import { ROLE_LABEL } from "@/components/controls/permissions";
 import { LogoMark } from "./logo-mark";
 import { NavLinks } from "./nav-links";

@@ -1,7 +1,8 @@
 "use client";
 
 import { useRef } from "react";
-import type { AppSummary, Color } from "@/lib/domain/types";
+import type { AppSummary } from "@/lib/domain/snapshot";
+import type { Color } from "@/lib/domain/basics";
 import type { WallAppDetail, WallColorHealth } from "@/lib/domain/wall";
 import { useFitTile } from "./wall-fit";
 import { WallHealthLine } from "./wall-health-line";

@@ -1,4 +1,4 @@
-import type { Color } from "@/lib/domain/types";
+import type { Color } from "@/lib/domain/basics";
 import type { WallColorHealth, WallHealthWord } from "@/lib/domain/wall";
 import { COLOR_NAME, COLOR_SHAPE } from "@/components/env/color-shape";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AppSummary } from "@/lib/domain/types";
+import type { AppSummary } from "@/lib/domain/snapshot";
 import type { GreenVerdict } from "@/lib/domain/green-verdict";
 import type { WallAppDetail, WallOperation } from "@/lib/domain/wall";
 import { wallStatus, type WallStatusInput } from "./wall-status";

@@ -14,7 +14,7 @@
  * - OK: none of the above.
  */
 
-import type { AppSummary } from "@/lib/domain/types";
+import type { AppSummary } from "@/lib/domain/snapshot";
 import type { WallAlarm, WallAppDetail, WallOperation } from "@/lib/domain/wall";
 import type { GreenVerdict } from "@/lib/domain/green-verdict";
 import { isActiveStatus, isResumableStatus } from "@/lib/domain/operation-status";

@@ -1,5 +1,7 @@
 import "server-only";
-import { AppError, isAppError, type AppState, type Intent } from "@/lib/domain/types";
+import { AppError, isAppError } from "@/lib/domain/app-error";
+import type { AppState } from "@/lib/domain/app-state";
+import type { Intent } from "@/lib/domain/intent";
 import { isGreenWorse, windowLabel, type GreenVerdict } from "@/lib/domain/green-verdict";
 import type { AppConfig } from "@/lib/config/schema";
 import { getSnapshotService } from "@/lib/runtime/snapshots";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { NextRequest } from "next/server";
 import type { Session } from "next-auth";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AppSummary } from "@/lib/domain/types";
+import type { AppSummary } from "@/lib/domain/snapshot";
 import type { WallSnapshot } from "@/lib/domain/wall";
 import { generateKioskSecret, hashKioskSecret, KIOSK_COOKIE } from "@/lib/auth/kiosk-token";
 import { openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";

@@ -3,7 +3,7 @@
 // next refresh; a viewer cannot re-assert, a responder can, through the engine (journaled and
 // audited with the drift figures), and Route 53 holds Teal's weights again.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { AppState } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
 import { startSecurityWorld, ADMIN, type SecurityWorld } from "@/test/security/harness";
 
 vi.mock("next/headers", async () => (await import("@/test/security/fake-request")).fakeNextHeaders);

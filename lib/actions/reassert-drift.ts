@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { AppError } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
 import { appOrThrow, expectVersion, startPlan } from "@/lib/runtime/plan-service";
 import { driftAuditBefore, planReassert } from "./reassert-service";
 import type { ActionResult } from "./result";

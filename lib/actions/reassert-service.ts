@@ -1,5 +1,8 @@
 import "server-only";
-import type { AppState, Drift, JsonObject, Operation, PlanResult } from "@/lib/domain/types";
+import type { AppState, Drift } from "@/lib/domain/app-state";
+import type { JsonObject } from "@/lib/domain/basics";
+import type { Operation } from "@/lib/domain/operation";
+import type { PlanResult } from "@/lib/domain/plan";
 import type { AppConfig } from "@/lib/config/schema";
 import { driftAgainst, planReaches, reassertIntents } from "@/lib/patterns/drift";
 import type { Runtime } from "@/lib/runtime/runtime";

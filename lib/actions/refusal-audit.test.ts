@@ -6,7 +6,7 @@
 import type { Session } from "next-auth";
 import { z } from "zod";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AppError } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
 import { openTestStore, type TestStore } from "@/test/support/store";
 
 const ctx = vi.hoisted(() => ({ session: null as Session | null, store: null as unknown }));

@@ -1,7 +1,8 @@
 import "server-only";
 import type { Capability } from "@/lib/auth/roles";
 import { getActor } from "@/lib/auth/session";
-import type { Actor, AppErrorCode } from "@/lib/domain/types";
+import type { Actor } from "@/lib/domain/operation";
+import type { AppErrorCode } from "@/lib/domain/app-error";
 import { getStore } from "@/lib/store";
 
 /** The refusals of a signed-in user that the audit log keeps (an unauthenticated caller has no one to name). */

@@ -1,4 +1,4 @@
-import type { AppErrorCode } from "@/lib/domain/types";
+import type { AppErrorCode } from "@/lib/domain/app-error";
 
 /** What every server action returns: never throws to the client, never leaks internal text. */
 export type ActionResult<T> =

@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { AppError } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
 import { appOrThrow } from "@/lib/runtime/plan-service";
 import { getSnapshotService } from "@/lib/runtime/snapshots";
 import type { ActionResult } from "./result";

@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { AppError } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
 import type { KioskTokenInfo } from "@/lib/domain/kiosk";
 import { getStore } from "@/lib/store";
 import type { ActionResult } from "./result";

@@ -1,6 +1,6 @@
 "use server";
 
-import { AppError } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
 import { appOrThrow, runIntent } from "@/lib/runtime/plan-service";
 import type { ActionResult } from "./result";
 import { runAction } from "./run-action";

@@ -1,12 +1,12 @@
 // A refusal thrown by the runtime reaches the user as what it is. The runtime (engine, store,
 // snapshots) is started from instrumentation.ts and bundled apart from the server actions and
-// routes, so its AppError is another class than theirs; a second copy of lib/domain/types stands
+// routes, so its AppError is another class than theirs; a second copy of lib/domain/app-error stands
 // for it here. Its refusals must keep their code and message, not become "internal".
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { setSessionSourceForTests } from "@/lib/auth/session";
 import { toAppError } from "@/lib/aws/errors";
-import { AppError } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
 import { errorResponse } from "@/lib/http/route";
 import { runAction } from "./run-action";
 
@@ -15,7 +15,7 @@ let OtherAppError: typeof AppError;
 
 beforeAll(async () => {
   vi.resetModules();
-  OtherAppError = (await import("@/lib/domain/types")).AppError;
+  OtherAppError = (await import("@/lib/domain/app-error")).AppError;
   setSessionSourceForTests(async () => ({
     user: { id: "u-admin", email: "admin@example.com", role: "admin" },
     expires: new Date(Date.now() + 3_600_000).toISOString(),

@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
-import { isAppError, type Actor } from "@/lib/domain/types";
+import { isAppError } from "@/lib/domain/app-error";
+import type { Actor } from "@/lib/domain/operation";
 import type { Capability } from "@/lib/auth/roles";
 import { requireRole } from "@/lib/auth/session";
 import { auditRefusal } from "./refusal-audit";

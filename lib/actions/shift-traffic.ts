@@ -1,6 +1,6 @@
 "use server";
 
-import type { Intent } from "@/lib/domain/types";
+import type { Intent } from "@/lib/domain/intent";
 import { appOrThrow, runIntent } from "@/lib/runtime/plan-service";
 import { checkGreenBeforeRaising } from "./green-guard";
 import type { ActionResult } from "./result";

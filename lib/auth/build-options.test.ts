@@ -1,7 +1,7 @@
 import type { Session, User } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
-import type { Actor } from "@/lib/domain/types";
+import type { Actor } from "@/lib/domain/operation";
 import {
   buildAuthOptions,
   credentialsAuthorizer,

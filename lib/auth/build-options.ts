@@ -12,7 +12,7 @@ import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import type { SessionInfo } from "@/lib/domain/session";
-import type { Actor } from "@/lib/domain/types";
+import type { Actor } from "@/lib/domain/operation";
 import { createDeniedSignInLog, maskedIdentifier, type DeniedSignInLog, type DeniedSignInSummary } from "./denied-sign-ins";
 import { DEFAULT_ROLE_CLAIM, parseRoleMap, roleFromClaims } from "./oidc";
 import { PasswordChecksBusyError } from "./passwords";

@@ -1,6 +1,6 @@
 // What Teal adds to next-auth's session and user types: every signed-in user has a Teal role.
 import type { DefaultSession } from "next-auth";
-import type { Role } from "@/lib/domain/types";
+import type { Role } from "@/lib/domain/basics";
 
 declare module "next-auth" {
   interface User {

@@ -5,7 +5,8 @@
  * wins; anything else means viewer.
  */
 
-import { AppError, ROLES, type Role } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import { ROLES, type Role } from "@/lib/domain/basics";
 import { higherRole, isRole } from "./roles";
 
 export const DEFAULT_ROLE_CLAIM = "roles";

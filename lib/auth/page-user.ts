@@ -1,6 +1,6 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import type { Actor } from "@/lib/domain/types";
+import type { Actor } from "@/lib/domain/operation";
 import { REQUESTED_PATH_HEADER, signInUrlFor } from "@/lib/http/requested-path";
 import { getActor } from "./session";
 

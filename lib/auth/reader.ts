@@ -1,6 +1,7 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
-import { AppError, type Actor } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { Actor } from "@/lib/domain/operation";
 import type { KioskTokenInfo } from "@/lib/domain/kiosk";
 import { bearerKioskSecret, hashKioskSecret, isKioskSecret, KIOSK_COOKIE } from "./kiosk-token";
 import { getActor, requireRole, type SessionAuth } from "./session";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ROLES, type Role } from "@/lib/domain/types";
+import { ROLES, type Role } from "@/lib/domain/basics";
 import { atLeast, can, CAPABILITIES, higherRole, isRole, type Capability } from "./roles";
 
 const expected: Record<Role, Capability[]> = {

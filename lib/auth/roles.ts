@@ -3,7 +3,7 @@
  * minimum role. Safe to import anywhere (no server code), so the UI can hide what the server refuses.
  */
 
-import { ROLES, type Role } from "@/lib/domain/types";
+import { ROLES, type Role } from "@/lib/domain/basics";
 
 export type Capability = "read" | "rollback" | "abort" | "reassert" | "shift" | "promote" | "admin";
 

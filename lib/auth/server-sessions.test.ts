@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import NextAuth from "next-auth";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Role } from "@/lib/domain/types";
+import type { Role } from "@/lib/domain/basics";
 import { sessionFromFakeRequest, setFakeRequest } from "@/test/security/fake-request";
 import { openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 import { buildAuthOptions, currentRoleFrom } from "./build-options";

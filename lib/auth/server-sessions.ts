@@ -7,7 +7,8 @@
  */
 
 import type { SessionInfo } from "@/lib/domain/session";
-import type { Actor, Role } from "@/lib/domain/types";
+import type { Actor } from "@/lib/domain/operation";
+import type { Role } from "@/lib/domain/basics";
 
 /** The part of the store the registry needs. */
 export interface SessionStore {

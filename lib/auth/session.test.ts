@@ -1,6 +1,7 @@
 import type { Session } from "next-auth";
 import { describe, expect, it } from "vitest";
-import { AppError, type Role } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { Role } from "@/lib/domain/basics";
 import { actorFromSession, createSessionAuth } from "./session";
 
 function sessionFor(role: Role | undefined, id: string | undefined = `u-${role ?? "none"}`): Session {

@@ -1,6 +1,7 @@
 import "server-only";
 import { getServerSession, type Session } from "next-auth";
-import { AppError, type Actor } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { Actor } from "@/lib/domain/operation";
 import { authOptions } from "./options";
 import { can, MINIMUM_ROLE, isRole, type Capability } from "./roles";
 

@@ -3,7 +3,8 @@
  * (TEAL_DEMO_USERS=1 only); their password hashes are computed when the server starts.
  */
 
-import type { Actor, Role } from "@/lib/domain/types";
+import type { Actor } from "@/lib/domain/operation";
+import type { Role } from "@/lib/domain/basics";
 import { hashPassword, verifyPassword } from "./passwords";
 
 export interface LocalUser {

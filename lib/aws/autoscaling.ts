@@ -8,7 +8,8 @@ import {
   type TrafficSourceState,
 } from "@aws-sdk/client-auto-scaling";
 import { DescribeLaunchTemplatesCommand, type EC2Client, type LaunchTemplate } from "@aws-sdk/client-ec2";
-import { AppError, type AsgGroupView, type LaunchSpecView } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { AsgGroupView, LaunchSpecView } from "@/lib/domain/app-state";
 import { toAppError } from "./errors";
 import { asgInstanceLaunch } from "./waits";
 

@@ -2,7 +2,7 @@
  * What lib/aws reads of ECS tasks and ELBv2 target health, in Teal's terms: the adapter's output,
  * used by the ECS patterns above it. No SDK types here, so pure code and tests may import it.
  */
-import type { HealthState } from "@/lib/domain/types";
+import type { HealthState } from "@/lib/domain/app-state";
 
 /** One ECS task as lib/aws reads it (DescribeTasks), in Teal's terms. */
 export interface EcsTaskInfo {

@@ -11,7 +11,7 @@ import {
   type Task,
   type TaskDefinition,
 } from "@aws-sdk/client-ecs";
-import type { EcsDeploymentView, EcsServiceView } from "@/lib/domain/types";
+import type { EcsDeploymentView, EcsServiceView } from "@/lib/domain/app-state";
 import { imageVersion, type EcsTaskInfo } from "./ecs-shapes";
 import { toAppError } from "./errors";
 

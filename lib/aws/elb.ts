@@ -5,7 +5,7 @@ import {
   type ElasticLoadBalancingClient,
   type InstanceState,
 } from "@aws-sdk/client-elastic-load-balancing";
-import type { HealthState, InstanceView } from "@/lib/domain/types";
+import type { HealthState, InstanceView } from "@/lib/domain/app-state";
 import { toAppError } from "./errors";
 
 export interface ClassicLoadBalancerInfo {

@@ -9,7 +9,8 @@ import {
   type ElasticLoadBalancingV2Client,
   type TargetHealthDescription,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import type { HealthState, JsonObject } from "@/lib/domain/types";
+import type { HealthState } from "@/lib/domain/app-state";
+import type { JsonObject } from "@/lib/domain/basics";
 import type { TargetHealthInfo } from "./ecs-shapes";
 import { toAppError } from "./errors";
 import { toJson } from "./json";

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-auto-scaling";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, PriorRequestNotComplete, Route53Client } from "@aws-sdk/client-route-53";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
 import { startTestRange, type TestRange } from "@/test/support/range";
 import { isBusyRefusal, redactAwsText, toAppError } from "./errors";
 

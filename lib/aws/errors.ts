@@ -1,4 +1,4 @@
-import { AppError, isAppError, type AppErrorCode } from "@/lib/domain/types";
+import { AppError, isAppError, type AppErrorCode } from "@/lib/domain/app-error";
 
 const THROTTLING = new Set([
   "Throttling",

@@ -34,16 +34,10 @@ import {
   type ModifyListenerCommandInput,
   type ModifyRuleCommandInput,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import {
-  AppError,
-  type AwsCall,
-  type AwsCallInfo,
-  type AwsGateway,
-  type AwsService,
-  type JsonObject,
-  type JsonValue,
-  type WaitCondition,
-} from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { AwsCall, WaitCondition } from "@/lib/domain/plan";
+import type { AwsCallInfo, AwsGateway } from "@/lib/domain/gateway";
+import type { AwsService, JsonObject, JsonValue } from "@/lib/domain/basics";
 import { callBoundMs, describeCallBound, type AwsClients } from "./clients";
 import { toAppError } from "./errors";
 import { toJson } from "./json";

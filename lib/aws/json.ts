@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from "@/lib/domain/types";
+import type { JsonObject, JsonValue } from "@/lib/domain/basics";
 
 /** Converts an SDK output to plain JSON for the journal: drops $metadata and undefined, dates to ISO. */
 export function toJson(value: unknown): JsonValue {

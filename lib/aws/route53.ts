@@ -6,7 +6,7 @@ import {
   type ResourceRecordSet,
   type Route53Client,
 } from "@aws-sdk/client-route-53";
-import type { RecordSet } from "@/lib/domain/types";
+import type { RecordSet } from "@/lib/domain/app-state";
 import { toAppError } from "./errors";
 
 const withDot = (name: string) => (name.endsWith(".") ? name.toLowerCase() : `${name.toLowerCase()}.`);

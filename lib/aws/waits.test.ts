@@ -2,7 +2,7 @@
 // Scaling group's desired capacity as it is then, not at a count captured when the plan was made.
 import { SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { WaitCondition } from "@/lib/domain/types";
+import type { WaitCondition } from "@/lib/domain/plan";
 import { seedAsg } from "@/range/demo/seed-asg";
 import { startTestRange, type TestRange } from "@/test/support/range";
 import { createClients, type AwsClients } from "./clients";

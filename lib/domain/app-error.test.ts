@@ -3,11 +3,11 @@
 // actions) is still one, and nothing else passes for one: not a plain Error, not a lookalike
 // object from JSON, not a branded object with a code Teal does not have.
 import { describe, expect, it, vi } from "vitest";
-import { AppError, isAppError } from "./types";
+import { AppError, isAppError } from "./app-error";
 
-async function secondCopy(): Promise<typeof import("./types")> {
+async function secondCopy(): Promise<typeof import("./app-error")> {
   vi.resetModules();
-  return import("./types");
+  return import("./app-error");
 }
 
 describe("isAppError", () => {

@@ -1,7 +1,7 @@
 // Every kind of audit record, in one list (the type derives from it), and the one record an
 // operation writes for the change it made: a standby, a scale-up or a deploy is not a traffic shift.
 
-import type { IntentKind } from "./types";
+import type { IntentKind } from "./intent";
 
 export const AUDIT_ACTIONS = [
   "operation.started",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AppState, EcsServiceView, EnvironmentState } from "./types";
+import type { AppState, EcsServiceView, EnvironmentState } from "./app-state";
 import { appFigures, healthFigure, rolloutPercent, trafficFigure } from "./figures";
 
 function env(color: "blue" | "green", healthy: number, unhealthy: number, ecs?: Partial<EcsServiceView>): EnvironmentState {

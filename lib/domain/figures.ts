@@ -6,7 +6,8 @@
  * these, so they cannot disagree. Pure: no I/O.
  */
 import { keptWarmOf } from "./kept-warm";
-import type { AppState, Color, EnvironmentState } from "./types";
+import type { AppState, EnvironmentState } from "./app-state";
+import type { Color } from "./basics";
 
 export type FigureTone = "success" | "warning" | "danger" | "neutral" | "info";
 

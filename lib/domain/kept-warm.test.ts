@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AppState, InstanceView } from "@/lib/domain/types";
+import type { AppState, InstanceView } from "./app-state";
 import { baseState, CLASSIC_LB, group, inst, LC_NEW, LC_OLD } from "@/test/support/asg-common";
 import { keptWarmOf } from "./kept-warm";
 

@@ -3,7 +3,8 @@
  * does with them. One derivation, used by the application page and anything else that shows it.
  * Pure: reads an AppState, no I/O.
  */
-import type { AppState, Color, InstanceView } from "./types";
+import type { AppState, InstanceView } from "./app-state";
+import type { Color } from "./basics";
 
 export interface KeptWarm {
   /** Running instances of the colour that serve no traffic. */

@@ -4,7 +4,7 @@
  * change take effect on the server instead of when the cookie expires.
  */
 
-import type { Role } from "./types";
+import type { Role } from "./basics";
 
 export interface SessionInfo {
   id: string;

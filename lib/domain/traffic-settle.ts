@@ -20,7 +20,11 @@
  * mix is within tolerance (traffic never moved away, e.g. a rollback of a shift that had not taken).
  */
 
-import type { AppState, Color, Intent, OperationStatus, PlanEnds } from "./types";
+import type { AppState } from "./app-state";
+import type { Color } from "./basics";
+import type { Intent } from "./intent";
+import type { OperationStatus } from "./operation-status";
+import type { PlanEnds } from "./plan";
 
 /** Observed and configured green shares at most this many points apart read as settled. */
 export const DEFAULT_SETTLE_TOLERANCE_POINTS = 5;

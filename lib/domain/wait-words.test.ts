@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { WaitCondition } from "./types";
+import type { WaitCondition } from "./plan";
 import { describeWait, WAIT_WORDS, waitProbe, waitTarget, type WaitKind } from "./wait-words";
 
 const timing = { timeoutMs: 600_000, pollMs: 10_000 };

@@ -1,4 +1,4 @@
-import type { WaitCondition, WaitConditionKind } from "./types";
+import type { WaitCondition, WaitConditionKind } from "./plan";
 
 // What a wait condition waits for, in words: one wording for the plan preview, the operation panel
 // and the journal, so a step reads the same before, during and after it runs.

@@ -1,6 +1,7 @@
 /** What the wall monitor polls besides /api/apps: per-application progress, alarms, health and 5xx. */
 
-import type { Color, OperationStatus } from "./types";
+import type { Color } from "./basics";
+import type { OperationStatus } from "./operation-status";
 import type { TrafficSettle } from "./traffic-settle";
 
 export type WallAlarmSeverity = "critical" | "warning";

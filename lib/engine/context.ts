@@ -2,7 +2,12 @@
  * What the parts of the engine share: its settings, the journal, the gateway, the runs of this
  * process, and the vocabulary of a run (why it stops, what it runs).
  */
-import type { Actor, AwsGateway, Intent, JsonValue, OperationStatus, PlanEnds, Step, StepProgress } from "@/lib/domain/types";
+import type { Actor, StepProgress } from "@/lib/domain/operation";
+import type { AwsGateway } from "@/lib/domain/gateway";
+import type { Intent } from "@/lib/domain/intent";
+import type { JsonValue } from "@/lib/domain/basics";
+import type { OperationStatus } from "@/lib/domain/operation-status";
+import type { PlanEnds, Step } from "@/lib/domain/plan";
 import type { Journal } from "./journal";
 
 /** Why a run stopped before its last step. */

@@ -1,5 +1,9 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AppError, type Actor, type AuditAction, type JsonValue, type Plan, type Step } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { Actor } from "@/lib/domain/operation";
+import type { AuditAction } from "@/lib/domain/audit-actions";
+import type { JsonValue } from "@/lib/domain/basics";
+import type { Plan, Step } from "@/lib/domain/plan";
 import type { Store } from "@/lib/store/store";
 import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 import { createEngine, type Engine, type EngineOptions } from "./engine";

@@ -12,16 +12,11 @@
 
 import { randomUUID } from "node:crypto";
 import { RESUMABLE_STATUSES, isInFlightStatus, isResumableStatus } from "@/lib/domain/operation-status";
-import {
-  AppError,
-  type Actor,
-  type AuditEntryInput,
-  type AwsGateway,
-  type JsonValue,
-  type Operation,
-  type Plan,
-  type StepProgress,
-} from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { Actor, AuditEntryInput, Operation, StepProgress } from "@/lib/domain/operation";
+import type { AwsGateway } from "@/lib/domain/gateway";
+import type { JsonValue } from "@/lib/domain/basics";
+import type { Plan } from "@/lib/domain/plan";
 import { cancelRun, realEvery, realSleep, within, type EngineContext, type Job, type Run } from "./context";
 import type { Journal } from "./journal";
 import { createLocks, DEFAULT_LEASE_MS } from "./locks";

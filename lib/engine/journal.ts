@@ -3,7 +3,8 @@
  * the audit log, and nothing else. The store implements it; tests may hand the engine a store
  * that dies or crawls (test/support/engine) through the same interface.
  */
-import type { AuditEntryInput, Operation, OperationStatus } from "@/lib/domain/types";
+import type { AuditEntryInput, Operation } from "@/lib/domain/operation";
+import type { OperationStatus } from "@/lib/domain/operation-status";
 import type { CreateOperationInput, LockInfo, OperationFilter, OperationPatch, StepPatch } from "@/lib/store/store";
 
 export interface Journal {

@@ -2,7 +2,7 @@
  * The application's lock and its lease: taking it (or explaining who holds it), and the heartbeat
  * that renews the lease of every lock this process holds.
  */
-import { AppError } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
 import { isActiveStatus } from "@/lib/domain/operation-status";
 import { realSleep, type EngineContext } from "./context";
 

@@ -5,7 +5,7 @@
  */
 import { changeAuditAction } from "@/lib/domain/audit-actions";
 import { ACTIVE_STATUSES, IN_FLIGHT_STATUSES } from "@/lib/domain/operation-status";
-import type { Actor, AuditEntryInput } from "@/lib/domain/types";
+import type { Actor, AuditEntryInput } from "@/lib/domain/operation";
 import type { EngineContext, Job, Run, Stop } from "./context";
 
 export interface Outcomes {

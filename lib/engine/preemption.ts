@@ -4,7 +4,9 @@
  * call on the wire, ends with a step that waits until no such call can land.
  */
 import { ACTIVE_STATUSES, IN_FLIGHT_STATUSES, isActiveStatus } from "@/lib/domain/operation-status";
-import { AppError, type Actor, type Plan, type Step } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { Actor } from "@/lib/domain/operation";
+import type { Plan, Step } from "@/lib/domain/plan";
 import { cancelRun, formatSeconds, within, type EngineContext, type Run } from "./context";
 import type { Locks } from "./locks";
 import type { Outcomes } from "./outcomes";

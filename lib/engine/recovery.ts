@@ -4,7 +4,7 @@
  * so a dead server's operation is reported `interrupted` by the others within
  * `DEFAULT_LEASE_MS + RECOVERY_INTERVAL_MS` of its last renewal (12 s with the defaults).
  */
-import type { Operation } from "@/lib/domain/types";
+import type { Operation } from "@/lib/domain/operation";
 import type { EngineContext } from "./context";
 import type { Engine } from "./engine";
 import type { Outcomes } from "./outcomes";

@@ -6,7 +6,10 @@
  */
 import { waitTarget } from "@/lib/domain/wait-words";
 import { ACTIVE_STATUSES } from "@/lib/domain/operation-status";
-import { AppError, isAppError, type AwsCall, type JsonValue, type Step, type StepProgress, type WaitCondition } from "@/lib/domain/types";
+import { AppError, isAppError } from "@/lib/domain/app-error";
+import type { AwsCall, Step, WaitCondition } from "@/lib/domain/plan";
+import type { JsonValue } from "@/lib/domain/basics";
+import type { StepProgress } from "@/lib/domain/operation";
 import { isBusyRefusal } from "@/lib/aws/errors";
 import { cancelRun, formatSeconds, StepFailure, Stopped, type EngineContext, type Job, type Run, type Stop } from "./context";
 import type { Locks } from "./locks";

@@ -5,7 +5,10 @@
 
 import { z } from "zod";
 import { INTENT_KINDS } from "@/lib/domain/intent";
-import { AppError, ROLES, type Actor, type Plan } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import { ROLES } from "@/lib/domain/basics";
+import type { Actor } from "@/lib/domain/operation";
+import type { Plan } from "@/lib/domain/plan";
 
 const SIX_HOURS_MS = 6 * 60 * 60 * 1000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AuditRecord, Operation } from "@/lib/domain/types";
+import type { AuditRecord, Operation } from "@/lib/domain/operation";
 import { AUDIT_CSV_HEADER, auditCsv, exportFileName, OPERATION_CSV_HEADER, operationsCsv } from "./export";
 
 const op: Operation = {

@@ -1,6 +1,6 @@
 /** Rows of the history exports (CSV and JSON). Pure: the routes feed them what the store returns. */
 
-import type { AuditRecord, Operation } from "@/lib/domain/types";
+import type { AuditRecord, Operation } from "@/lib/domain/operation";
 import { toCsv } from "./csv";
 
 export const OPERATION_CSV_HEADER = [

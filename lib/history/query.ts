@@ -4,7 +4,9 @@
  */
 
 import { z } from "zod";
-import type { AuditAction, IntentKind, OperationStatus } from "@/lib/domain/types";
+import type { AuditAction } from "@/lib/domain/audit-actions";
+import type { IntentKind } from "@/lib/domain/intent";
+import type { OperationStatus } from "@/lib/domain/operation-status";
 import { appIdSchema } from "@/lib/actions/schemas";
 
 import { INTENT_KINDS } from "@/lib/domain/intent";

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Capability } from "@/lib/auth/roles";
 import { requireRole } from "@/lib/auth/session";
-import type { Actor } from "@/lib/domain/types";
+import type { Actor } from "@/lib/domain/operation";
 import { errorResponse } from "./route";
 
 export interface ExportFile {

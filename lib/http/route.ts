@@ -1,6 +1,7 @@
 import "server-only";
 import { NextResponse } from "next/server";
-import { isAppError, type Actor, type AppErrorCode } from "@/lib/domain/types";
+import { isAppError, type AppErrorCode } from "@/lib/domain/app-error";
+import type { Actor } from "@/lib/domain/operation";
 import type { Capability } from "@/lib/auth/roles";
 import { requireReader } from "@/lib/auth/reader";
 import { requireRole } from "@/lib/auth/session";

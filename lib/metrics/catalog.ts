@@ -1,4 +1,5 @@
-import type { Color, MetricSeries } from "@/lib/domain/types";
+import type { Color } from "@/lib/domain/basics";
+import type { MetricSeries } from "@/lib/domain/snapshot";
 import type { MetricQuery } from "@/lib/aws/cloudwatch";
 
 export interface CatalogEntry {

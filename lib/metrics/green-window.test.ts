@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Color, MetricSeries } from "@/lib/domain/types";
+import type { Color } from "@/lib/domain/basics";
+import type { MetricSeries } from "@/lib/domain/snapshot";
 import { thresholdJudge } from "@/lib/domain/green-verdict";
 import { greenJudgeInput } from "./green-window";
 

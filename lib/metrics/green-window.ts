@@ -1,4 +1,5 @@
-import type { Color, MetricSeries } from "@/lib/domain/types";
+import type { Color } from "@/lib/domain/basics";
+import type { MetricSeries } from "@/lib/domain/snapshot";
 import type { ColorWindow, GreenJudgeInput } from "@/lib/domain/green-verdict";
 
 /** The series names per metric family, classic ELB and ALB target group alike (see catalog.ts). */

@@ -15,7 +15,8 @@
  * Pure: builds queries and series descriptions, reads nothing.
  */
 import type { MetricExpression, MetricQuery } from "@/lib/aws/cloudwatch";
-import type { Color, MetricSeries } from "@/lib/domain/types";
+import type { Color } from "@/lib/domain/basics";
+import type { MetricSeries } from "@/lib/domain/snapshot";
 import { ALB_TARGET_GROUP_CATALOG, CLASSIC_ELB_CATALOG, ECS_SERVICE_CATALOG, albTargetGroupQueries, ecsServiceQueries, queryId } from "./catalog";
 
 export type SeriesSpec = Omit<MetricSeries, "points">;

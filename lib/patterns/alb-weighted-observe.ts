@@ -1,6 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { AppError, type AppState, type Color, type EnvironmentState, type InstanceView } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { AppState, EnvironmentState, InstanceView } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
 import type { AwsClients } from "@/lib/aws/clients";
 import { describeInstanceVersions } from "@/lib/aws/ec2";
 import { describeAlb, describeListeners, describeRules, describeTargetGroup, describeTargetHealth, targetGroupDimension } from "@/lib/aws/elbv2";

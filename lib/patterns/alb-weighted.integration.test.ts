@@ -2,7 +2,11 @@
 // observe → plan → execute each step through the gateway → observe again, and the observed share.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { AppState, AwsGateway, Intent, JsonObject, Plan } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
+import type { AwsGateway } from "@/lib/domain/gateway";
+import type { Intent } from "@/lib/domain/intent";
+import type { JsonObject } from "@/lib/domain/basics";
+import type { Plan } from "@/lib/domain/plan";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { getMetricData } from "@/lib/aws/cloudwatch";
 import { describeListeners } from "@/lib/aws/elbv2";

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AppState, Intent, JsonObject, Plan } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
+import type { Intent } from "@/lib/domain/intent";
+import type { JsonObject } from "@/lib/domain/basics";
+import type { Plan } from "@/lib/domain/plan";
 import { albGreenShare, albWeightsFor, forwardOf, planAlbWeighted, withWeights } from "./alb-weighted";
 import { ALREADY_ON_BLUE } from "./nothing-to-do";
 

@@ -1,15 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import {
-  AppError,
-  type AppState,
-  type AsgGroupView,
-  type AsgView,
-  type Color,
-  type EnvironmentState,
-  type InstanceView,
-  type LaunchSpecView,
-} from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { AppState, AsgGroupView, AsgView, EnvironmentState, InstanceView, LaunchSpecView } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
 import type { AwsClients } from "@/lib/aws/clients";
 import { describeAsgGroups, describeTrafficSourceState, resolveLaunchSpec, type AsgGroupInfo, type AsgInstanceInfo } from "@/lib/aws/autoscaling";
 import { describeInstanceVersions } from "@/lib/aws/ec2";

@@ -3,7 +3,9 @@
  * classification, the share grid of an instance-granular slider, deterministic instance choice,
  * and plan steps for the Auto Scaling calls. No I/O, no clock.
  */
-import type { AsgGroupView, AsgView, InstanceView, JsonObject, LaunchSpecView, Step, WaitCondition } from "@/lib/domain/types";
+import type { AsgGroupView, AsgView, InstanceView, LaunchSpecView } from "@/lib/domain/app-state";
+import type { JsonObject } from "@/lib/domain/basics";
+import type { Step, WaitCondition } from "@/lib/domain/plan";
 import type { PlanContext } from "./types";
 
 /** EnterStandby / ExitStandby take at most 20 instance ids per call. */

@@ -1,7 +1,10 @@
 // asg-swap end to end on the practice range with the real SDK clients over HTTP: observe → plan →
 // run each step through the gateway (as the engine does, on a hand-driven fast clock) → observe.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppState, AwsGateway, Intent, Plan } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
+import type { AwsGateway } from "@/lib/domain/gateway";
+import type { Intent } from "@/lib/domain/intent";
+import type { Plan } from "@/lib/domain/plan";
 import { describeAsgGroups, describeTrafficSourceState } from "@/lib/aws/autoscaling";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";

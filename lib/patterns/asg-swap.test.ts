@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AppState, AsgGroupView, InstanceView, Intent } from "@/lib/domain/types";
+import type { AppState, AsgGroupView, InstanceView } from "@/lib/domain/app-state";
+import type { Intent } from "@/lib/domain/intent";
 import { baseState, CLASSIC_LB, group, inst, planOf, sig } from "@/test/support/asg-common";
 import { asgSwapConfiguredPercent, asgSwapReachable, asgSwapTotal, planAsgSwap } from "./asg-swap";
 import { ALREADY_ON_BLUE } from "./nothing-to-do";

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { AppState, InstanceView, Intent, Plan, Step } from "@/lib/domain/types";
+import type { AppState, InstanceView } from "@/lib/domain/app-state";
+import type { Intent } from "@/lib/domain/intent";
+import type { Plan, Step } from "@/lib/domain/plan";
 import { baseState, CLASSIC_LB, group, inst, planOf } from "@/test/support/asg-common";
 import { planAsgSwap } from "./asg-swap";
 import { planningFor } from "./catalog";

@@ -1,4 +1,6 @@
-import type { Plan, PatternDescription, PatternId } from "@/lib/domain/types";
+import type { Plan } from "@/lib/domain/plan";
+import type { PatternDescription } from "@/lib/domain/snapshot";
+import type { PatternId } from "@/lib/domain/basics";
 import type { Planner } from "./types";
 import { albWeightedDescription, planAlbWeighted } from "./alb-weighted";
 import { asgSwapDescription, planAsgSwap } from "./asg-swap";

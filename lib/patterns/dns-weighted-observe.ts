@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type { AppState, Color, DnsRecordView, EnvironmentState } from "@/lib/domain/types";
+import type { AppState, DnsRecordView, EnvironmentState } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
 import type { AwsClients } from "@/lib/aws/clients";
 import { describeInstanceVersions } from "@/lib/aws/ec2";
 import { describeClassicLoadBalancer, describeInstanceHealth } from "@/lib/aws/elb";

@@ -2,7 +2,10 @@
 // observe → plan → execute each step through the gateway → observe again, plus the error mapping.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { AppError, type AppState, type AwsGateway, type Plan } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { AppState } from "@/lib/domain/app-state";
+import type { AwsGateway } from "@/lib/domain/gateway";
+import type { Plan } from "@/lib/domain/plan";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { getMetricData } from "@/lib/aws/cloudwatch";
 import { createAwsGateway } from "@/lib/aws/gateway";

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { AppState, DnsRecordView, JsonObject, Plan, RecordSet } from "@/lib/domain/types";
+import type { AppState, DnsRecordView, RecordSet } from "@/lib/domain/app-state";
+import type { JsonObject } from "@/lib/domain/basics";
+import type { Plan } from "@/lib/domain/plan";
 import { dnsReactionSeconds, greenShareOf, planDnsWeighted, weightsFor } from "./dns-weighted";
 import { ALREADY_ON_BLUE } from "./nothing-to-do";
 

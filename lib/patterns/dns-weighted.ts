@@ -1,4 +1,7 @@
-import type { AppState, DnsRecordView, Intent, JsonObject, PlanResult, Step } from "@/lib/domain/types";
+import type { AppState, DnsRecordView } from "@/lib/domain/app-state";
+import type { Intent } from "@/lib/domain/intent";
+import type { JsonObject } from "@/lib/domain/basics";
+import type { PlanResult, Step } from "@/lib/domain/plan";
 import { nothingToDoPlan } from "./nothing-to-do";
 import type { PatternDescription, PlanContext } from "./types";
 

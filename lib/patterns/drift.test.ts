@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { AppState, Color, EcsServiceView, EnvironmentState, Operation, PatternId } from "@/lib/domain/types";
+import type { AppState, EcsServiceView, EnvironmentState } from "@/lib/domain/app-state";
+import type { Color, PatternId } from "@/lib/domain/basics";
+import type { Operation } from "@/lib/domain/operation";
 import { baseState, CLASSIC_LB, group, inst } from "@/test/support/asg-common";
 import { detectDrift, driftAgainst, planReaches, reassertIntents } from "./drift";
 

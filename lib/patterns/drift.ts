@@ -15,7 +15,11 @@
  * - ecs-rolling: the task definition revision of the PRIMARY deployment.
  */
 
-import type { AppState, Drift, DriftFigures, InstanceView, Intent, Operation, PatternId, Plan, PlanEnds } from "@/lib/domain/types";
+import type { AppState, Drift, DriftFigures, InstanceView } from "@/lib/domain/app-state";
+import type { Intent } from "@/lib/domain/intent";
+import type { Operation } from "@/lib/domain/operation";
+import type { PatternId } from "@/lib/domain/basics";
+import type { Plan, PlanEnds } from "@/lib/domain/plan";
 import { isAttached, isInService, percentOf } from "./asg-common";
 import { taskShare } from "./ecs-elb-swap";
 import { isInFlightStatus } from "@/lib/domain/operation-status";

@@ -2,16 +2,9 @@
  * Pure helpers shared by the ECS patterns (ecs-elb-swap, ecs-dns-swap, ecs-rolling): a service's
  * capacity, its PRIMARY deployment, its tasks as instance views, and version labels.
  */
-import type {
-  AwsCall,
-  CapacityView,
-  EcsDeploymentView,
-  EcsServiceView,
-  HealthState,
-  InstanceView,
-  JsonObject,
-  WaitCondition,
-} from "@/lib/domain/types";
+import type { AwsCall, WaitCondition } from "@/lib/domain/plan";
+import type { CapacityView, EcsDeploymentView, EcsServiceView, HealthState, InstanceView } from "@/lib/domain/app-state";
+import type { JsonObject } from "@/lib/domain/basics";
 
 // The adapter's output shapes live with the adapter (lib/aws knows nothing of the patterns).
 export type { EcsTaskInfo, TargetHealthInfo } from "@/lib/aws/ecs-shapes";

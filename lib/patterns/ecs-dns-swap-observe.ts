@@ -1,6 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import type { AppState, Color, DnsRecordView, EnvironmentState, MetricSeries } from "@/lib/domain/types";
+import type { AppState, DnsRecordView, EnvironmentState } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
+import type { MetricSeries } from "@/lib/domain/snapshot";
 import type { AwsClients } from "@/lib/aws/clients";
 import type { MetricQuery } from "@/lib/aws/cloudwatch";
 import { describeServices, describeTaskDefinitionVersions, listServiceTasks } from "@/lib/aws/ecs";

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AppState, Color, DnsRecordView, EcsDeploymentView, EcsServiceView, Intent, JsonObject, Plan, RecordSet } from "@/lib/domain/types";
+import type { AppState, DnsRecordView, EcsDeploymentView, EcsServiceView, RecordSet } from "@/lib/domain/app-state";
+import type { Color, JsonObject } from "@/lib/domain/basics";
+import type { Intent } from "@/lib/domain/intent";
+import type { Plan } from "@/lib/domain/plan";
 import { configuredGreenPercent, greenCapacityFor, normaliseDnsName, planEcsDnsSwap } from "./ecs-dns-swap";
 import { ALREADY_ON_BLUE } from "./nothing-to-do";
 

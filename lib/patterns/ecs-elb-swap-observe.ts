@@ -1,6 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { AppError, type AppState, type Color, type EnvironmentState } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { AppState, EnvironmentState } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
 import type { AwsClients } from "@/lib/aws/clients";
 import { describeServices, describeTaskDefinitionVersions, listServiceTasks } from "@/lib/aws/ecs";
 import { describeAlb, describeTargetGroup, describeTargetHealth } from "@/lib/aws/elbv2";

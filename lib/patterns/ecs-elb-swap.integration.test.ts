@@ -2,7 +2,10 @@
 // observe → plan → execute each step through the gateway → observe again.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { AppState, AwsGateway, Intent, Plan } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
+import type { AwsGateway } from "@/lib/domain/gateway";
+import type { Intent } from "@/lib/domain/intent";
+import type { Plan } from "@/lib/domain/plan";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { getMetricData } from "@/lib/aws/cloudwatch";
 import { describeServices } from "@/lib/aws/ecs";

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AppState, Color, EcsServiceView, EnvironmentState, Intent, Plan, Step } from "@/lib/domain/types";
+import type { AppState, EcsServiceView, EnvironmentState } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
+import type { Intent } from "@/lib/domain/intent";
+import type { Plan, Step } from "@/lib/domain/plan";
 import { ecsElbGranularity, greenTasksFor, planEcsElbSwap, taskBudget, taskShare } from "./ecs-elb-swap";
 import { ALREADY_ON_BLUE } from "./nothing-to-do";
 

@@ -14,7 +14,10 @@
  * slider snaps to 100/T %. A shift raises the growing side first, waits until its tasks run and are
  * healthy in the target group, and only then lowers the other side, so capacity never dips.
  */
-import type { AppState, Color, EnvironmentState, Intent, PlanResult, Step } from "@/lib/domain/types";
+import type { AppState, EnvironmentState } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
+import type { Intent } from "@/lib/domain/intent";
+import type { PlanResult, Step } from "@/lib/domain/plan";
 import { ecsSteadyWait, primaryDeployment, updateServiceCall } from "./ecs-common";
 import { nothingToDoPlan } from "./nothing-to-do";
 import type { PatternDescription, PlanContext } from "./types";

@@ -1,15 +1,9 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import {
-  AppError,
-  type AppState,
-  type CapacityView,
-  type Color,
-  type EcsServiceView,
-  type EnvironmentState,
-  type LoadBalancerView,
-  type MetricSeries,
-} from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { AppState, CapacityView, EcsServiceView, EnvironmentState, LoadBalancerView } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
+import type { MetricSeries } from "@/lib/domain/snapshot";
 import type { AwsClients } from "@/lib/aws/clients";
 import type { MetricQuery } from "@/lib/aws/cloudwatch";
 import { describeServices, describeTaskDefinitionVersions, listFamilyRevisions, listServiceTasks } from "@/lib/aws/ecs";

@@ -3,7 +3,13 @@
 // the circuit breaker, which rolls the service back by itself; observe shows each stage.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { AppError, type AppState, type AwsGateway, type Intent, type JsonValue, type Operation, type Plan } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { AppState } from "@/lib/domain/app-state";
+import type { AwsGateway } from "@/lib/domain/gateway";
+import type { Intent } from "@/lib/domain/intent";
+import type { JsonValue } from "@/lib/domain/basics";
+import type { Operation } from "@/lib/domain/operation";
+import type { Plan } from "@/lib/domain/plan";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { getMetricData } from "@/lib/aws/cloudwatch";
 import { createAwsGateway } from "@/lib/aws/gateway";

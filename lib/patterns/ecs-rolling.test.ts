@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AppState, Color, EcsDeploymentView, EcsServiceView, Intent, Plan } from "@/lib/domain/types";
+import type { AppState, EcsDeploymentView, EcsServiceView } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
+import type { Intent } from "@/lib/domain/intent";
+import type { Plan } from "@/lib/domain/plan";
 import { analyseRollout, planEcsRolling, rollbackTarget, shortTaskDefinitionName, taskDefinitionParts, type LastDeploy } from "./ecs-rolling";
 
 const ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/";

@@ -1,4 +1,6 @@
-import type { AppState, EcsDeploymentView, EcsServiceView, Intent, PlanResult } from "@/lib/domain/types";
+import type { AppState, EcsDeploymentView, EcsServiceView } from "@/lib/domain/app-state";
+import type { Intent } from "@/lib/domain/intent";
+import type { PlanResult } from "@/lib/domain/plan";
 import { ecsSteadyWait, primaryDeployment, updateServiceCall } from "./ecs-common";
 import { nothingToDoPlan } from "./nothing-to-do";
 import type { PatternDescription, PlanContext } from "./types";

@@ -2,7 +2,10 @@
 // configurations (checkout-web) and once with a launch template (search-api): observe → plan → run
 // each step through the gateway on a hand-driven fast clock → observe and check the group itself.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AppState, AwsGateway, Intent, Plan } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
+import type { AwsGateway } from "@/lib/domain/gateway";
+import type { Intent } from "@/lib/domain/intent";
+import type { Plan } from "@/lib/domain/plan";
 import { describeAsgGroups, type AsgInstanceInfo } from "@/lib/aws/autoscaling";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AppState, Intent, LaunchSpecView } from "@/lib/domain/types";
+import type { AppState, LaunchSpecView } from "@/lib/domain/app-state";
+import type { Intent } from "@/lib/domain/intent";
 import { baseState, CLASSIC_LB, group, inst, LC_NEW, LC_OLD, planOf, sig } from "@/test/support/asg-common";
 import { launchSwapConfiguredPercent, launchSwapReachable, planLaunchSwap } from "./launch-swap";
 import { ALREADY_ON_BLUE } from "./nothing-to-do";

@@ -1,4 +1,7 @@
-import type { AppState, AsgGroupView, AsgView, Color, InstanceView, Intent, LaunchSpecView, PlanResult, Step } from "@/lib/domain/types";
+import type { AppState, AsgGroupView, AsgView, InstanceView, LaunchSpecView } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
+import type { Intent } from "@/lib/domain/intent";
+import type { PlanResult, Step } from "@/lib/domain/plan";
 import {
   attachStep,
   chooseNamed,

@@ -1,4 +1,7 @@
-import type { AppState, Intent, PatternId, PlanEnds, PlanResult } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
+import type { Intent } from "@/lib/domain/intent";
+import type { PatternId } from "@/lib/domain/basics";
+import type { PlanEnds, PlanResult } from "@/lib/domain/plan";
 import type { PlanContext } from "./types";
 
 /** What a rollback says when every request already goes to blue and nothing is left to bring back. */

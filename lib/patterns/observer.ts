@@ -2,7 +2,9 @@
  * The contract between the registry and each pattern's observer (the I/O half of a pattern): its
  * own module, so the observers and the registry that lists them do not import each other.
  */
-import type { AppState, Color, MetricSeries } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
+import type { MetricSeries } from "@/lib/domain/snapshot";
 import type { AwsClients } from "@/lib/aws/clients";
 import type { MetricExpression, MetricQuery } from "@/lib/aws/cloudwatch";
 import type { AppConfig } from "@/lib/config/schema";

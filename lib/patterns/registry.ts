@@ -1,5 +1,8 @@
 import "server-only";
-import { AppError, type AppState, type Operation, type PatternId } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { AppState } from "@/lib/domain/app-state";
+import type { Operation } from "@/lib/domain/operation";
+import type { PatternId } from "@/lib/domain/basics";
 import type { AwsClients } from "@/lib/aws/clients";
 import type { AppConfig } from "@/lib/config/schema";
 import { albWeightedObserver } from "./alb-weighted-observe";

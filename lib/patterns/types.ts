@@ -1,6 +1,8 @@
-import type { AppState, Intent, PlanResult } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
+import type { Intent } from "@/lib/domain/intent";
+import type { PlanResult } from "@/lib/domain/plan";
 
-export type { PatternDescription, RiskReview } from "@/lib/domain/types";
+export type { PatternDescription, RiskReview } from "@/lib/domain/snapshot";
 
 /** Inputs a planner needs besides state and intent; passed in so planners stay pure. */
 export interface PlanContext {

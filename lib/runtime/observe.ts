@@ -1,5 +1,6 @@
 import "server-only";
-import type { AppState, MetricSeries } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
+import type { MetricSeries } from "@/lib/domain/snapshot";
 import { getMetricData } from "@/lib/aws/cloudwatch";
 import type { AwsClients } from "@/lib/aws/clients";
 import type { AppConfig } from "@/lib/config/schema";

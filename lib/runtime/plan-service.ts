@@ -1,6 +1,10 @@
 import "server-only";
 import { rollbackMustReassert } from "@/lib/domain/operation-status";
-import { AppError, type Actor, type AppState, type Intent, type Plan, type PlanResult } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { Actor } from "@/lib/domain/operation";
+import type { AppState } from "@/lib/domain/app-state";
+import type { Intent } from "@/lib/domain/intent";
+import type { Plan, PlanResult } from "@/lib/domain/plan";
 import type { AppConfig } from "@/lib/config/schema";
 import { planningFor } from "@/lib/patterns/catalog";
 import type { PlanContext } from "@/lib/patterns/types";

@@ -1,5 +1,7 @@
 import "server-only";
-import type { AwsCall, AwsCallInfo, AwsGateway, JsonValue, WaitCondition } from "@/lib/domain/types";
+import type { AwsCall, WaitCondition } from "@/lib/domain/plan";
+import type { AwsCallInfo, AwsGateway } from "@/lib/domain/gateway";
+import type { JsonValue } from "@/lib/domain/basics";
 import { callBoundMs, callLimitsOf, createClients, describeCallBound, type AwsClients, type AwsClientOptions } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import { loadTealConfig, parseEnv } from "@/lib/config/load";
@@ -31,7 +33,7 @@ const holder = globalThis as typeof globalThis & { __tealRuntime?: Promise<Runti
 const PATIENT_READS = { attempts: 8, firstPauseMs: 200, maxPauseMs: 2_000 } as const;
 
 /**
- * Routes each plan call to the gateway of its region (plans are stamped with the app's region).
+ * Routes each plan call to the gateway of its region (each call carries the region of its plan context).
  * Plan calls go through the standard-retry clients; wait checks through adaptive ones.
  */
 function regionalGateway(

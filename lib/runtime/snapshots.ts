@@ -1,6 +1,8 @@
 import "server-only";
-import type { AppSnapshot, AppSummary, Drift, Operation, OperationMarker } from "@/lib/domain/types";
-import { AppError, isAppError } from "@/lib/domain/types";
+import type { AppSnapshot, AppSummary, OperationMarker } from "@/lib/domain/snapshot";
+import type { Drift } from "@/lib/domain/app-state";
+import type { Operation } from "@/lib/domain/operation";
+import { AppError, isAppError } from "@/lib/domain/app-error";
 import { GREEN_WINDOW_MINUTES, thresholdJudge, type GreenJudge, type GreenVerdict } from "@/lib/domain/green-verdict";
 import { RANGES_MINUTES, type RangeMinutes } from "@/lib/metrics/catalog";
 import { greenJudgeInput } from "@/lib/metrics/green-window";

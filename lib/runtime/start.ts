@@ -1,6 +1,6 @@
 import "server-only";
 import { ConfigError } from "@/lib/config/load";
-import type { Operation } from "@/lib/domain/types";
+import type { Operation } from "@/lib/domain/operation";
 import { startRecoveryLoop } from "@/lib/engine/recovery";
 import { getRuntime } from "./runtime";
 

@@ -8,7 +8,9 @@
  */
 
 import { createHash, createHmac } from "node:crypto";
-import type { Actor, AuditAction, JsonValue } from "@/lib/domain/types";
+import type { Actor } from "@/lib/domain/operation";
+import type { AuditAction } from "@/lib/domain/audit-actions";
+import type { JsonValue } from "@/lib/domain/basics";
 
 /** The prev_hash of the first row. */
 export const GENESIS_HASH = "0".repeat(64);

@@ -9,7 +9,7 @@ import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } 
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { auditEnvSchema, auditKeyRequired } from "@/lib/config/schema";
-import { AppError } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
 import { AUDIT_KEY_MIN_BYTES, type AuditKey } from "./audit-hash";
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;

@@ -3,7 +3,9 @@
  * audit records and the journal) with the key, and against the heads exported outside the database.
  */
 import type { Selectable } from "kysely";
-import type { Actor, AuditAction, AuditEntryInput, AuditRecord, JsonValue } from "@/lib/domain/types";
+import type { Actor, AuditEntryInput, AuditRecord } from "@/lib/domain/operation";
+import type { AuditAction } from "@/lib/domain/audit-actions";
+import type { JsonValue } from "@/lib/domain/basics";
 import { auditHash, exportedHeadMac, GENESIS_HASH, journalEntryHash, keyedAuditHash, type AuditHashedFields, type ExportedHead } from "./audit-hash";
 import type { SignedHead } from "./audit-export";
 import { AUDIT_HEAD, JOURNAL_HEAD, journalRowName, operationWrite, stepWrite, type AuditChains, type JournalWrite } from "./chains";

@@ -5,7 +5,9 @@
  * See audit-hash.ts and audit-key.ts.
  */
 import type { Selectable, Transaction } from "kysely";
-import { AppError, type Actor, type AuditEntryInput, type AuditRecord, type JsonValue } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { Actor, AuditEntryInput, AuditRecord } from "@/lib/domain/operation";
+import type { JsonValue } from "@/lib/domain/basics";
 import {
   exportedHeadMac,
   journalDigest,

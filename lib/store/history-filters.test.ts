@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Actor, AuditEntryInput } from "@/lib/domain/types";
+import type { Actor, AuditEntryInput } from "@/lib/domain/operation";
 import type { CreateOperationInput, Store } from "./store";
 import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 

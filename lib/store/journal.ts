@@ -6,24 +6,12 @@
 import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
 import { ACTIVE_STATUSES, OPERATION_STATUSES, STEP_STATUSES } from "@/lib/domain/operation-status";
-import {
-  AppError,
-  type Actor,
-  type AuditEntryInput,
-  type AwsCall,
-  type Intent,
-  type IntentKind,
-  type JsonValue,
-  type Operation,
-  type OperationStatus,
-  type OperationStep,
-  type PatternId,
-  type PlanEnds,
-  type Step,
-  type StepProgress,
-  type StepStatus,
-  type WaitCondition,
-} from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { Actor, AuditEntryInput, Operation, OperationStep, StepProgress } from "@/lib/domain/operation";
+import type { AwsCall, PlanEnds, Step, WaitCondition } from "@/lib/domain/plan";
+import type { Intent, IntentKind } from "@/lib/domain/intent";
+import type { JsonValue, PatternId } from "@/lib/domain/basics";
+import type { OperationStatus, StepStatus } from "@/lib/domain/operation-status";
 import { operationWrite, stepWrite, type AuditChains } from "./chains";
 import { isoNow, type StoreCore } from "./core";
 import { actorOf, canonicalFieldNeedle, checkedStatus, clampLimit, contains, listOf, parseJson, parseNullableJson, toJsonText } from "./rows";

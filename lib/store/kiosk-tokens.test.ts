@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Actor } from "@/lib/domain/types";
+import type { Actor } from "@/lib/domain/operation";
 import { openStore, type DialectName, type Store } from "./store";
 import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 

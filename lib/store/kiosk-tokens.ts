@@ -2,7 +2,8 @@
 import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
 import type { KioskTokenInfo } from "@/lib/domain/kiosk";
-import { AppError, type Actor } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { Actor } from "@/lib/domain/operation";
 import { isoNow, type StoreCore } from "./core";
 import { parseJson, toJsonText } from "./rows";
 import type { KioskTokensTable } from "./schema";

@@ -1,6 +1,7 @@
 /** Row helpers the store's parts share: JSON columns, checked statuses, limits, field matches. */
 import { sql, type Expression, type SqlBool } from "kysely";
-import { AppError, type Actor } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { Actor } from "@/lib/domain/operation";
 import { canonicalJson } from "./audit-hash";
 import type { DialectName } from "./core";
 

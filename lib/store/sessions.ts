@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
 import type { SessionInfo } from "@/lib/domain/session";
-import { ROLES, type Role } from "@/lib/domain/types";
+import { ROLES, type Role } from "@/lib/domain/basics";
 import { isoNow, type StoreCore } from "./core";
 import { checkedStatus } from "./rows";
 import type { SessionsTable } from "./schema";

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Actor, Step } from "@/lib/domain/types";
+import type { Actor } from "@/lib/domain/operation";
+import type { Step } from "@/lib/domain/plan";
 import type { Store } from "./store";
 import { DIALECTS, openTestStore, rawExec, stopTestCluster, type TestStore } from "@/test/support/store";
 

@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { InsertQueryNode } from "kysely";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Actor, AuditEntryInput, Step } from "@/lib/domain/types";
+import type { Actor, AuditEntryInput } from "@/lib/domain/operation";
+import type { Step } from "@/lib/domain/plan";
 import { openStore, sqlitePathFromUrl, type CreateOperationInput, type Store } from "./store";
 import { DIALECTS, openTestStore, rawExec, stopTestCluster, type TestStore } from "@/test/support/store";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AppState, EnvironmentState, Operation, OperationStep } from "@/lib/domain/types";
+import type { AppState, EnvironmentState } from "@/lib/domain/app-state";
+import type { Operation, OperationStep } from "@/lib/domain/operation";
 import { wallAlarms, wallOperation } from "./detail";
 
 function step(index: number, status: OperationStep["status"]): OperationStep {

@@ -3,7 +3,9 @@
  * person across the room must notice. Pure: the wall route feeds it the snapshot's state.
  */
 
-import { COLORS, type AppState, type Drift, type Operation } from "@/lib/domain/types";
+import { COLORS } from "@/lib/domain/basics";
+import type { AppState, Drift } from "@/lib/domain/app-state";
+import type { Operation } from "@/lib/domain/operation";
 import type { WallAlarm, WallOperation } from "@/lib/domain/wall";
 import { colorHealth } from "./health";
 import { healthFigure } from "@/lib/domain/figures";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { MetricSeries } from "@/lib/domain/types";
+import type { MetricSeries } from "@/lib/domain/snapshot";
 import { wallErrorRates } from "./errors";
 
 const MIN = 60_000;

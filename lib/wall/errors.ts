@@ -4,7 +4,8 @@
  * AWS call). Pure.
  */
 
-import type { Color, MetricSeries } from "@/lib/domain/types";
+import type { Color } from "@/lib/domain/basics";
+import type { MetricSeries } from "@/lib/domain/snapshot";
 import type { WallErrorRates } from "@/lib/domain/wall";
 
 /** The same metric names green-window.ts reads: classic ELB and ALB target group alike. */

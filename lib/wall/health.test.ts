@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { InstanceView } from "@/lib/domain/types";
+import type { InstanceView } from "@/lib/domain/app-state";
 import { colorHealth } from "./health";
 
 function inst(over: Partial<InstanceView>): InstanceView {

@@ -10,7 +10,7 @@
  * state, an Auto Scaling instance in Pending, an ECS task being provisioned: the same planned step.
  */
 
-import type { EnvironmentState, InstanceView } from "@/lib/domain/types";
+import type { EnvironmentState, InstanceView } from "@/lib/domain/app-state";
 import type { WallColorHealth, WallHealthWord } from "@/lib/domain/wall";
 
 type Phase = "serving" | "starting" | "leaving" | "standby" | "unhealthy" | "unknown";

@@ -1,5 +1,5 @@
 import "server-only";
-import { isAppError } from "@/lib/domain/types";
+import { isAppError } from "@/lib/domain/app-error";
 import type { WallAppDetail, WallSnapshot } from "@/lib/domain/wall";
 import { getRuntime } from "@/lib/runtime/runtime";
 import { getSnapshotService } from "@/lib/runtime/snapshots";

@@ -27,7 +27,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
-import type { Actor, AwsCall, Operation, Plan } from "@/lib/domain/types";
+import type { Actor, Operation } from "@/lib/domain/operation";
+import type { AwsCall, Plan } from "@/lib/domain/plan";
 import { createClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import type { CrashScenario } from "@/test/support/engine/crash-harness";

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Actor } from "@/lib/domain/types";
+import type { Actor } from "@/lib/domain/operation";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import { openStore } from "@/lib/store/store";
 import { createEngine, DEFAULT_LEASE_MS } from "@/lib/engine/engine";

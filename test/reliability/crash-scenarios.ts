@@ -6,7 +6,10 @@
 import { rollbackMustReassert } from "@/lib/domain/operation-status";
 import { expect } from "vitest";
 
-import type { AppState, Intent, Operation, Plan } from "@/lib/domain/types";
+import type { AppState } from "@/lib/domain/app-state";
+import type { Intent } from "@/lib/domain/intent";
+import type { Operation } from "@/lib/domain/operation";
+import type { Plan } from "@/lib/domain/plan";
 import { describeAsgGroups, describeTrafficSourceState } from "@/lib/aws/autoscaling";
 import type { AwsClients } from "@/lib/aws/clients";
 import { describeServices } from "@/lib/aws/ecs";

@@ -11,7 +11,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Actor, AuditAction, Plan } from "@/lib/domain/types";
+import type { Actor } from "@/lib/domain/operation";
+import type { AuditAction } from "@/lib/domain/audit-actions";
+import type { Plan } from "@/lib/domain/plan";
 import { startTestRange, type TestRange } from "@/test/support/range";
 import { DIALECTS, openTestStore, stopTestCluster } from "@/test/support/store";
 import { bundleWorker, describeKillPoint, runWorkerUntilDead, type KillPoint } from "@/test/support/engine/crash-harness";

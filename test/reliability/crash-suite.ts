@@ -15,7 +15,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Actor, AwsGateway, Plan } from "@/lib/domain/types";
+import type { Actor } from "@/lib/domain/operation";
+import type { AwsGateway } from "@/lib/domain/gateway";
+import type { Plan } from "@/lib/domain/plan";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import { seedDemoWorld } from "@/range/demo/seed";

@@ -10,7 +10,8 @@
  * drives the heartbeat and the recovery loop timers, so the test never sleeps.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Actor, Operation, Plan } from "@/lib/domain/types";
+import type { Actor, Operation } from "@/lib/domain/operation";
+import type { Plan } from "@/lib/domain/plan";
 import { openStore, type Store } from "@/lib/store/store";
 import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 import { createEngine, DEFAULT_LEASE_MS, type Engine } from "@/lib/engine/engine";

@@ -23,7 +23,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import type { Actor, AppState, Operation } from "@/lib/domain/types";
+import type { Actor, Operation } from "@/lib/domain/operation";
+import type { AppState } from "@/lib/domain/app-state";
 import { callBoundMs, createClients, type AwsClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import type { AppConfig } from "@/lib/config/schema";

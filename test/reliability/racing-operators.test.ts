@@ -12,7 +12,10 @@
  * Time is a fake clock and the test never sleeps: the fake gateway's gates hold calls and polls.
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AppError, type Actor, type AuditAction, type Plan, type Step } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { Actor } from "@/lib/domain/operation";
+import type { AuditAction } from "@/lib/domain/audit-actions";
+import type { Plan, Step } from "@/lib/domain/plan";
 import { openStore, type Store } from "@/lib/store/store";
 import { DIALECTS, openTestStore, stopTestCluster, type TestStore } from "@/test/support/store";
 import { createEngine, type Engine } from "@/lib/engine/engine";

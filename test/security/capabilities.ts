@@ -10,7 +10,9 @@ import { join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Capability } from "@/lib/auth/roles";
 import { can } from "@/lib/auth/roles";
-import { AppError, type AppState, type Operation } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { AppState } from "@/lib/domain/app-state";
+import type { Operation } from "@/lib/domain/operation";
 import { ADMIN, APP_ID, personaRole, type Persona, type SecurityWorld } from "./harness";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));

@@ -2,7 +2,9 @@
  * Test support for the Auto Scaling planners: compact builders of AppState and a one-line
  * signature per plan step, so table-driven tests read like the plans they check.
  */
-import type { AppState, AsgGroupView, AsgView, Color, InstanceView, LaunchSpecView, Plan, PlanResult, Step, WaitCondition } from "@/lib/domain/types";
+import type { AppState, AsgGroupView, AsgView, InstanceView, LaunchSpecView } from "@/lib/domain/app-state";
+import type { Color } from "@/lib/domain/basics";
+import type { Plan, PlanResult, Step, WaitCondition } from "@/lib/domain/plan";
 
 const HEALTH_OF: Record<string, InstanceView["health"]> = { InService: "healthy", Pending: "unknown", Standby: "unknown" };
 

@@ -14,7 +14,8 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import type { Actor, Operation, Plan } from "@/lib/domain/types";
+import type { Actor, Operation } from "@/lib/domain/operation";
+import type { Plan } from "@/lib/domain/plan";
 
 /** Where the worker kills itself. */
 export type KillPoint =

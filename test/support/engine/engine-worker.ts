@@ -10,7 +10,8 @@
 
 import { readFileSync } from "node:fs";
 import { InsertQueryNode, type KyselyPlugin } from "kysely";
-import type { AuditEntryInput, JsonValue } from "@/lib/domain/types";
+import type { AuditEntryInput } from "@/lib/domain/operation";
+import type { JsonValue } from "@/lib/domain/basics";
 import { createClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import { openStore, type Store } from "@/lib/store/store";

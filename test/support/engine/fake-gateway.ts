@@ -3,7 +3,9 @@
  * fails where told to, and can hold a call or a poll at a gate until the test releases it.
  */
 
-import type { AwsCall, AwsCallInfo, AwsGateway, JsonValue, WaitCondition } from "@/lib/domain/types";
+import type { AwsCall, WaitCondition } from "@/lib/domain/plan";
+import type { AwsCallInfo, AwsGateway } from "@/lib/domain/gateway";
+import type { JsonValue } from "@/lib/domain/basics";
 
 /** A point where the fake blocks: `reached` resolves when something arrives, `release()` lets it through. */
 export class Gate {

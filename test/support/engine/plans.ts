@@ -1,5 +1,5 @@
 /** Plans for engine tests (tests only): small, fixed, and in the shape the dns-weighted planner makes. */
-import type { Plan } from "@/lib/domain/types";
+import type { Plan } from "@/lib/domain/plan";
 
 /** Rolls `appId` back: one Route 53 change, waited until INSYNC. */
 export function rollbackToBluePlan(appId = "shop"): Plan {

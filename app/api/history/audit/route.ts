@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import { AppError } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
 import { auditCsv, exportFileName } from "@/lib/history/export";
 import { auditFilterOf, exportFormatSchema, parseHistoryQuery } from "@/lib/history/query";
 import { authorizedExport } from "@/lib/http/export";

@@ -1,5 +1,6 @@
 import type { NextRequest } from "next/server";
-import { AppError, type PlanPreview } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
+import type { PlanPreview } from "@/lib/domain/plan";
 import { parsePlanQuery } from "@/lib/domain/intent";
 import { appOrThrow, planIntent } from "@/lib/runtime/plan-service";
 import { planReassert } from "@/lib/actions/reassert-service";

@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import { AppError } from "@/lib/domain/types";
+import { AppError } from "@/lib/domain/app-error";
 import { appIdSchema } from "@/lib/actions/schemas";
 import { authorizedJson } from "@/lib/http/route";
 import { RANGES_MINUTES, type RangeMinutes } from "@/lib/metrics/catalog";

@@ -1,0 +1,106 @@
+/**
+ * What the pages read: chart series and markers, the pattern description, the polled snapshot and the overview summary.
+ */
+
+import type { AppState, Drift } from "./app-state";
+import type { Color, PatternId } from "./basics";
+import type { AppFigures } from "./figures";
+import type { GreenVerdict } from "./green-verdict";
+import type { IntentKind } from "./intent";
+import type { Operation } from "./operation";
+import type { OperationStatus } from "./operation-status";
+import type { TrafficSettle } from "./traffic-settle";
+
+/** Metric series for charts: one per (metric, statistic, colour). */
+export interface MetricSeries {
+  id: string;
+  metric: string;
+  stat: string;
+  /**
+   * The colour the series measures; null when it measures a load balancer both colours share
+   * (asg-swap, launch-swap behind one classic ELB): CloudWatch has no per-colour split there.
+   */
+  color: Color | null;
+  unit: "Seconds" | "Count" | "Percent";
+  points: { t: number; v: number }[];
+  /** With `color: null`: what AWS reports as a whole for both colours (the chart says so). */
+  sharedBy?: "load-balancer" | "target-group";
+}
+
+export interface OperationMarker {
+  id: string;
+  at: number;
+  actor: string;
+  summary: string;
+  reason: string;
+  status: OperationStatus;
+}
+
+export interface RiskReview {
+  applicationIssues: string;
+  performance: string;
+  peopleProcess: string;
+  infrastructureFailure: string;
+  rollback: string;
+  cost: string;
+}
+
+/** What a pattern is and what its controls mean (shown beside the controls). */
+export interface PatternDescription {
+  id: PatternId;
+  name: string;
+  /** What the traffic slider moves, in the user's words; null when the pattern has no slider (ecs-rolling). */
+  slider: string | null;
+  /** The slider snaps to multiples of this many percent at best (state.granularityPercent is the live value). */
+  granularityPercent: number;
+  intents: IntentKind[];
+  risks: RiskReview;
+}
+
+/** What the polled snapshot route returns for one application. */
+export interface AppSnapshot {
+  app: { id: string; name: string; pattern: PatternId; region: string };
+  pattern: PatternDescription;
+  state: AppState;
+  metrics: { rangeMinutes: number; series: MetricSeries[] };
+  markers: OperationMarker[];
+  /** The application's running (or interrupted) operation, if any; else the last one. */
+  operation: Operation | null;
+  generatedAt: string;
+  /** AWS no longer matches the end state of the last successful operation (null: it does, or no verdict). */
+  drift?: Drift | null;
+  /** Green compared with blue over the last minutes (5xx rate, latency), from the series above. */
+  greenVerdict: GreenVerdict;
+  /** Whether traffic has followed `operation` since its calls ended (draining / settled); null when it has no such phase. */
+  settle?: TrafficSettle | null;
+  /** How old the AWS read was when the server answered (ms, on the server's clock). */
+  dataAgeMs?: number;
+  /** Why the server could not refresh the AWS read (user-safe), when it answers with an older one. */
+  readError?: string | null;
+}
+
+/** One application on the overview (GET /api/apps). */
+export interface AppSummary {
+  id: string;
+  name: string;
+  pattern: PatternId;
+  region: string;
+  configuredGreenPercent: number | null;
+  observedGreenPercent: number | null;
+  health: Record<Color, { healthy: number; unhealthy: number }> | null;
+  operation: Pick<Operation, "id" | "status" | "summary" | "intent" | "actor" | "createdAt"> | null;
+  /** How old the AWS data above was when this answer was made (ms); null when none could be read. */
+  dataAgeMs: number | null;
+  /** Set when this application's state could not be read (user-safe text); the data above is then the last good read. */
+  error: string | null;
+  /** AWS no longer matches the end state of the last successful operation (null: it does, or no verdict). */
+  drift?: Drift | null;
+  /** Green compared with blue over the last minutes, from the same read; absent when never read. */
+  greenVerdict?: GreenVerdict;
+  /** Whether traffic has followed `operation` since its calls ended (draining / settled); null when it has no such phase. */
+  settle?: TrafficSettle | null;
+  /** The minutes `observedGreenPercent` covers ("last 3 min"). */
+  observedWindowMinutes?: number;
+  /** The traffic and health figures, derived from the same read as the app page's (lib/domain/figures). */
+  figures?: AppFigures;
+}
