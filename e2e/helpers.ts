@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ChangeResourceRecordSetsCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { expect, type Locator, type Page } from "@playwright/test";
+import { readSavedSession, saveSession, sessionIsFor } from "./auth-state";
 
 /** The practice range's demo password (see the README). */
 export const DEMO_PASSWORD = "teal-demo";
@@ -8,8 +9,25 @@ export const DEMO_PASSWORD = "teal-demo";
 /** The dns-weighted demo application of the practice range. */
 export const APP_ID = process.env.E2E_APP_ID ?? "shop";
 
-/** Signs in through the form, as a person would, and waits to leave the sign-in page. */
+/**
+ * Signs in as a demo user. The global setup signed each demo user in through the form once and saved
+ * the session cookies (e2e/auth-state.ts); this puts them in the page's context, and checks with the
+ * server that the session is still live (a spec may have revoked it), signing in through the form
+ * and saving the new session when it is not. The page is left where it was: open a page next.
+ * Specs about signing in or out use `signInWithForm`.
+ */
 export async function signIn(page: Page, email: string, password: string = DEMO_PASSWORD): Promise<void> {
+  const saved = password === DEMO_PASSWORD ? readSavedSession(email) : null;
+  if (saved) {
+    await page.context().addCookies(saved);
+    if (await sessionIsFor(page, email)) return;
+  }
+  await signInWithForm(page, email, password);
+  if (password === DEMO_PASSWORD) await saveSession(page.context(), email);
+}
+
+/** Signs in through the form, as a person would, and waits to leave the sign-in page. */
+export async function signInWithForm(page: Page, email: string, password: string = DEMO_PASSWORD): Promise<void> {
   await page.goto("/signin");
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, signIn } from "./helpers";
+import { DEMO_PASSWORD, signInWithForm } from "./helpers";
 
 test("the sign-in page lists the practice range's demo users", async ({ page }) => {
   await page.goto("/signin");
@@ -20,7 +20,7 @@ test("a wrong password is refused with a message and stays on the page", async (
 test("signed out, the console sends you to sign in; signed in, / opens the overview", async ({ page }) => {
   await page.goto("/overview");
   await expect(page).toHaveURL(/\/signin/);
-  await signIn(page, "viewer@example.com");
+  await signInWithForm(page, "viewer@example.com");
   await page.goto("/");
   await expect(page).toHaveURL(/\/overview$/);
   await expect(page.getByRole("heading", { name: "Applications", level: 1 })).toBeVisible();
@@ -84,7 +84,8 @@ test("after sign-in, only a same-origin callback is followed", async ({ page, ba
 });
 
 test("a session cookie copied before sign-out no longer opens the console after it", async ({ page, browser }) => {
-  await signIn(page, "operator@example.com");
+  // Its own session through the form: signing it out must not end the one the other specs share.
+  await signInWithForm(page, "operator@example.com");
   const copied = await page.context().cookies();
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/signin/);
