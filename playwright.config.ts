@@ -14,6 +14,10 @@ process.env.APP_URL = `http://127.0.0.1:${appPort}`;
 
 export default defineConfig({
   testDir: "e2e",
+  // Only the specs: e2e/ also holds the helpers and the global setup.
+  testMatch: "**/*.spec.ts",
+  // Refuses anything but a local practice range, then signs each demo user in once (e2e/global-setup.ts).
+  globalSetup: "./e2e/global-setup.ts",
   // Each world of `npm test` writes its traces and screenshots to a folder of its own: a run clears
   // its output folder when it starts, which must not delete another world's files.
   outputDir: process.env.E2E_OUTPUT_DIR || "test-results",

@@ -39,7 +39,7 @@ function probes(baseURL: string): Probe[] {
     { ...action("action id that is not one", missing, {}, "../../etc/passwd"), expect: [400, 404] },
     action("non-JSON body", "{not json"),
     action("empty body", ""),
-    action("truncated JSON", '[{"appId":"shop"'),
+    action("truncated JSON", `[{"appId":"${APP_ID}"`),
     action("NUL bytes", "\u0000\u0000"),
     action("an object, not the list of arguments", JSON.stringify({ appId: APP_ID })),
     { ...action("over 1 MB", JSON.stringify([{ appId: APP_ID, operationId: "x".repeat(1_100_000) }])), expect: [413] },
@@ -134,7 +134,7 @@ function probes(baseURL: string): Probe[] {
     list.push({ name: `GET ${path}`, method: "GET", path, expect: [400, 401] });
   }
   // A malformed query string is the page's to read: it must not fail either.
-  for (const path of ["/history?actor=%", "/apps/shop?range=%ZZ", "/api/history/operations?limit=%", "/wall?token=%"]) {
+  for (const path of ["/history?actor=%", `/apps/${APP_ID}?range=%ZZ`, "/api/history/operations?limit=%", "/wall?token=%"]) {
     list.push({ name: `GET ${path}`, method: "GET", path, expect: [200, 303, 307, 400, 401] });
   }
   return list;

@@ -3,6 +3,7 @@
 // the suite.
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { openApp, signIn } from "./helpers";
+import { literally, ORDERS, PAYMENTS } from "./demo-apps";
 
 const SHOTS = process.env.E2E_SHOTS_DIR ?? "test-results/charts";
 
@@ -39,7 +40,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 test("ecs-elb-swap charts the shared target group's requests, latency and 5xx and says they are one series; CPU per service", async ({ page }) => {
-  await openApp(page, "orders-service");
+  await openApp(page, ORDERS.id);
   const requests = chart(page, "Requests");
   await expect(requests).toBeVisible({ timeout: 60_000 });
   for (const title of ["Requests", "Target 5xx", "Target response time"]) {
@@ -59,7 +60,9 @@ test("ecs-elb-swap charts the shared target group's requests, latency and 5xx an
 
   // One clock: the axis says UTC, and every ECS event time reads "hh:mm:ss UTC".
   await expect(requests.getByTestId("chart-time-zone")).toHaveText("times UTC");
-  const times = page.getByRole("list", { name: /orders-(blue|green) events/ }).locator("time");
+  const times = page
+    .getByRole("list", { name: new RegExp(`(${literally(ORDERS.blue.service)}|${literally(ORDERS.green.service)}) events`) })
+    .locator("time");
   await expect(times.first()).toBeVisible();
   for (const text of await times.allTextContents()) expect(text).toMatch(/^\d{2}:\d{2}:\d{2} UTC$/);
   await expect(times.first()).toHaveAttribute("title", /^Local time: /);
@@ -68,7 +71,7 @@ test("ecs-elb-swap charts the shared target group's requests, latency and 5xx an
 });
 
 test("asg-swap charts each Auto Scaling group's CPU per colour and the shared classic load balancer as one series", async ({ page }) => {
-  await openApp(page, "payments-api");
+  await openApp(page, PAYMENTS.id);
   const cpu = chart(page, "CPU");
   await expect(cpu).toBeVisible({ timeout: 60_000 });
   await expect(cpu.getByRole("list", { name: "Legend" })).toContainText("Blue");

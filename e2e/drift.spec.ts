@@ -11,8 +11,9 @@ import {
   signIn,
   startedOperationId,
 } from "./helpers";
+import { demoApp, dnsOf } from "./demo-apps";
 
-const RECORD = `${APP_ID}.example.com.`;
+const RECORD = dnsOf(APP_ID).recordName;
 const BANNER = /AWS differs from Teal's last operation: green 40 %, expected 10 %/;
 
 /** Sets the record weights with the real SDK against the range: a change made behind Teal's back. */
@@ -58,7 +59,7 @@ test("drift made behind Teal's back shows on the app page, the overview and the 
 
   // The overview card, in both themes.
   await page.goto("/overview");
-  const card = page.getByRole("article").filter({ hasText: "Shop storefront" });
+  const card = page.getByRole("article").filter({ hasText: demoApp(APP_ID).name });
   await expect(card.getByTestId("drift-marker")).toContainText(BANNER);
   await page.screenshot({ path: testInfo.outputPath("drift-overview-1440.png") });
   await expectReadable(page, "[data-testid='drift-marker']");
@@ -70,7 +71,7 @@ test("drift made behind Teal's back shows on the app page, the overview and the 
   // The wall tile, at 1920 × 1080.
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto("/wall");
-  const tile = page.getByRole("article", { name: "Shop storefront" });
+  const tile = page.getByRole("article", { name: demoApp(APP_ID).name });
   const alarmList = tile.getByRole("list", { name: "Alarms" });
   await expect(alarmList).toContainText(BANNER);
   // Read across a room, the alarm must be whole: inside its tile, not cut off at the edge.
@@ -78,7 +79,7 @@ test("drift made behind Teal's back shows on the app page, the overview and the 
   if (!tileBox || !alarmBox) throw new Error("the tile or its alarm list has no box");
   expect(alarmBox.y + alarmBox.height).toBeLessThanOrEqual(tileBox.y + tileBox.height);
   await page.screenshot({ path: testInfo.outputPath("drift-wall-1920x1080.png") });
-  await expectReadable(page, "article[aria-label='Shop storefront']");
+  await expectReadable(page, `article[aria-label='${demoApp(APP_ID).name}']`);
 
   // A responder re-asserts from the application page (dark theme): one click, one confirm.
   await page.context().clearCookies();

@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import { demoApp } from "./demo-apps";
 import { APP_ID, expectOperationSucceeded, signIn } from "./helpers";
 
 // AWS stops answering (the practice range is SIGSTOPped: its port still accepts connections, nothing
@@ -61,7 +62,7 @@ test("with AWS frozen, Roll back is drawn at once and tells the truth, every pag
     await page.goto(`/apps/${APP_ID}`);
     const rollBack = page.getByRole("button", { name: /^Roll back/ });
     await expect(rollBack).toBeVisible({ timeout: 5_000 });
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Shop storefront");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(demoApp(APP_ID).name);
     await expect(page.getByText("DNS weighted", { exact: true })).toBeVisible();
     expect(Date.now() - opened).toBeLessThan(15_000);
     const buttonBox = await rollBack.boundingBox();
@@ -104,7 +105,10 @@ test("with AWS frozen, Roll back is drawn at once and tells the truth, every pag
     const overviewBanner = overview.getByTestId("stale-banner");
     await expect(overviewBanner).toContainText(/AWS has not answered for .* — showing data from \d\d:\d\d:\d\d/, { timeout: STALE_WITHIN_MS });
     await expect(overview.getByText(/refreshes every 5 s/)).toHaveCount(0);
-    const shop = overview.getByRole("list", { name: "Applications" }).getByRole("article").filter({ hasText: "Shop storefront" });
+    const shop = overview
+      .getByRole("list", { name: "Applications" })
+      .getByRole("article")
+      .filter({ hasText: demoApp(APP_ID).name });
     await expect(shop).toContainText("Stale", { useInnerText: true });
     await expect(shop).not.toContainText("Healthy", { useInnerText: true });
     await shoot(overview, "overview-frozen");

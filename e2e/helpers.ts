@@ -1,15 +1,34 @@
 import { readFileSync } from "node:fs";
 import { ChangeResourceRecordSetsCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { expect, type Locator, type Page } from "@playwright/test";
+import { readSavedSession, saveSession, sessionIsFor } from "./auth-state";
+import { dnsOf, SHOP } from "./demo-apps";
 
 /** The practice range's demo password (see the README). */
 export const DEMO_PASSWORD = "teal-demo";
 
 /** The dns-weighted demo application of the practice range. */
-export const APP_ID = process.env.E2E_APP_ID ?? "shop";
+export const APP_ID = process.env.E2E_APP_ID ?? SHOP.id;
+
+/**
+ * Signs in as a demo user. The global setup signed each demo user in through the form once and saved
+ * the session cookies (e2e/auth-state.ts); this puts them in the page's context, and checks with the
+ * server that the session is still live (a spec may have revoked it), signing in through the form
+ * and saving the new session when it is not. The page is left where it was: open a page next.
+ * Specs about signing in or out use `signInWithForm`.
+ */
+export async function signIn(page: Page, email: string, password: string = DEMO_PASSWORD): Promise<void> {
+  const saved = password === DEMO_PASSWORD ? readSavedSession(email) : null;
+  if (saved) {
+    await page.context().addCookies(saved);
+    if (await sessionIsFor(page, email)) return;
+  }
+  await signInWithForm(page, email, password);
+  if (password === DEMO_PASSWORD) await saveSession(page.context(), email);
+}
 
 /** Signs in through the form, as a person would, and waits to leave the sign-in page. */
-export async function signIn(page: Page, email: string, password: string = DEMO_PASSWORD): Promise<void> {
+export async function signInWithForm(page: Page, email: string, password: string = DEMO_PASSWORD): Promise<void> {
   await page.goto("/signin");
   await page.getByLabel("Email", { exact: true }).fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
@@ -102,7 +121,7 @@ export async function rollBackToBlue(page: Page): Promise<void> {
 }
 
 /** Sets shop's record weights straight on the practice range (a change made outside Teal). */
-export async function setRangeWeights(green: number, recordName = `${APP_ID}.example.com.`): Promise<void> {
+export async function setRangeWeights(green: number, recordName = dnsOf(APP_ID).recordName): Promise<void> {
   const endpoint = process.env.RANGE_URL;
   if (!endpoint) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
   const route53 = new Route53Client({
@@ -112,8 +131,9 @@ export async function setRangeWeights(green: number, recordName = `${APP_ID}.exa
   });
   try {
     const zones = await route53.send(new ListHostedZonesCommand({}));
-    const zoneId = zones.HostedZones?.find((z) => z.Name === "example.com.")?.Id;
-    if (!zoneId) throw new Error("no example.com. zone on the range");
+    const zoneName = dnsOf(APP_ID).hostedZone;
+    const zoneId = zones.HostedZones?.find((z) => z.Name === zoneName)?.Id;
+    if (!zoneId) throw new Error(`no ${zoneName} zone on the range`);
     const sets = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId }));
     const records = (sets.ResourceRecordSets ?? []).filter((r) => r.Name === recordName && r.Weight !== undefined);
     expect(records).toHaveLength(2);
@@ -143,7 +163,7 @@ interface RangeState {
 }
 
 /** Reads the weighted records straight from the practice range, bypassing Teal, and returns green's share in percent. */
-export async function rangeGreenShare(recordName = `${APP_ID}.example.com.`): Promise<number> {
+export async function rangeGreenShare(recordName = dnsOf(APP_ID).recordName): Promise<number> {
   const base = process.env.RANGE_URL;
   if (!base) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
   const response = await fetch(`${base}/_sim/state`);

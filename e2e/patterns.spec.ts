@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { configuredSplit, expectOperation, rollBack, signIn, startedOperationId } from "./helpers";
+import { CATALOG, CHECKOUT, NOTIFICATIONS, ORDERS, PAYMENTS, PROFILE } from "./demo-apps";
 import {
   confirmWithReason,
   expectAuditRecord,
@@ -22,22 +23,22 @@ test.beforeEach(async ({ page }) => {
 });
 
 test("alb-weighted: shift to 25 % moves the listener weights, roll back restores them", async ({ page }) => {
-  await openPatternApp(page, "catalog-api");
-  await expect(page.getByRole("region", { name: "Application Load Balancer" })).toContainText("catalog-blue");
+  await openPatternApp(page, CATALOG.id);
+  await expect(page.getByRole("region", { name: "Application Load Balancer" })).toContainText(CATALOG.blue.targetGroup);
   const shiftId = await shiftWithPreset(page, 25, "Canary of the catalog build");
   await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
-  const [blue, green] = await rangeAlbWeights("catalog-alb");
+  const [blue, green] = await rangeAlbWeights(CATALOG.loadBalancer);
   expect(Math.round(((green ?? 0) / ((blue ?? 0) + (green ?? 0))) * 100)).toBe(25);
   const rollbackId = await rollBack(page);
   await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
-  expect((await rangeAlbWeights("catalog-alb"))[1]).toBe(0);
+  expect((await rangeAlbWeights(CATALOG.loadBalancer))[1]).toBe(0);
   const who = { appId: "catalog-api", actor: "operator@example.com" };
   await expectInHistory(page, { ...who, operationId: shiftId, reason: "Canary of the catalog build", intent: "shift", status: "Succeeded" });
   await expectInHistory(page, { ...who, operationId: rollbackId, reason: null, intent: "rollback", status: "Succeeded" });
 });
 
 test("ecs-elb-swap: the slider snaps to whole tasks; shift to 50 % and roll back", async ({ page }) => {
-  await openPatternApp(page, "orders-service");
+  await openPatternApp(page, ORDERS.id);
   const slider = page.getByRole("slider", { name: /Green traffic/ });
   await slider.focus();
   await slider.press("ArrowRight");
@@ -46,15 +47,15 @@ test("ecs-elb-swap: the slider snaps to whole tasks; shift to 50 % and roll back
   await slider.press("Home");
   await shiftWithPreset(page, 50, "Half the orders tasks on green");
   await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 50 %, green 50 %");
-  expect((await rangeService("orders-green")).desired).toBe(2);
+  expect((await rangeService(ORDERS.green.service)).desired).toBe(2);
   await expect(page.getByRole("region", { name: /Green ECS service/ })).toContainText("PRIMARY");
   await rollBack(page);
-  expect((await rangeService("orders-green")).desired).toBe(0);
-  expect((await rangeService("orders-blue")).desired).toBe(4);
+  expect((await rangeService(ORDERS.green.service)).desired).toBe(0);
+  expect((await rangeService(ORDERS.blue.service)).desired).toBe(4);
 });
 
 test("ecs-dns-swap: shift to 10 % of DNS answers and roll back", async ({ page }) => {
-  await openPatternApp(page, "profile-service");
+  await openPatternApp(page, PROFILE.id);
   await expect(page.getByRole("region", { name: /Route 53/ })).toBeVisible();
   await shiftWithPreset(page, 10, "First DNS share for the profile service");
   await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 90 %, green 10 %");
@@ -63,49 +64,49 @@ test("ecs-dns-swap: shift to 10 % of DNS answers and roll back", async ({ page }
 });
 
 test("asg-swap: shift to 25 % puts one blue instance into Standby, roll back brings it back", async ({ page }) => {
-  await openPatternApp(page, "payments-api");
+  await openPatternApp(page, PAYMENTS.id);
   await shiftWithPreset(page, 25, "One green instance for payments");
   await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
-  expect((await rangeLifecycles("payments-blue")).filter((s) => s === "Standby")).toHaveLength(1);
+  expect((await rangeLifecycles(PAYMENTS.blue.autoScalingGroup)).filter((s) => s === "Standby")).toHaveLength(1);
   await rollBack(page);
-  expect((await rangeLifecycles("payments-blue")).every((s) => s === "InService")).toBe(true);
+  expect((await rangeLifecycles(PAYMENTS.blue.autoScalingGroup)).every((s) => s === "InService")).toBe(true);
   await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
 });
 
 test("launch-swap: shift to 25 % and roll back on one group", async ({ page }) => {
-  await openPatternApp(page, "checkout-web");
-  await shiftWithPreset(page, 25, "First instance on checkout-v42");
+  await openPatternApp(page, CHECKOUT.id);
+  await shiftWithPreset(page, 25, `First instance on ${CHECKOUT.green.launchConfiguration}`);
   await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 75 %, green 25 %");
   await rollBack(page);
   await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
-  expect((await rangeLifecycles("checkout-web")).filter((s) => s === "Standby")).toHaveLength(0);
+  expect((await rangeLifecycles(CHECKOUT.autoScalingGroup)).filter((s) => s === "Standby")).toHaveLength(0);
 });
 
 test("standby: one ticked blue instance into Standby, then all blue back in service in bulk", async ({ page }) => {
-  await openPatternApp(page, "payments-api");
+  await openPatternApp(page, PAYMENTS.id);
   const blue = page.getByRole("region", { name: "Blue", exact: true });
   const firstBox = blue.getByRole("checkbox").first();
   await firstBox.check();
   await blue.getByRole("button", { name: /Selected into standby \(1\)/ }).click();
   const enterId = await confirmWithReason(page, /into Standby/, "Confirm standby", "Patch one payments host");
   await expectOperation(page, enterId, "Succeeded");
-  expect((await rangeLifecycles("payments-blue")).filter((s) => s === "Standby")).toHaveLength(1);
+  expect((await rangeLifecycles(PAYMENTS.blue.autoScalingGroup)).filter((s) => s === "Standby")).toHaveLength(1);
   // Standby is marked by a word, not only a colour.
   await expect(blue.getByRole("table")).toContainText("Standby");
 
   await blue.getByRole("button", { name: "All blue back in service" }).click();
   const exitId = await confirmWithReason(page, /out of Standby/, "Confirm return to service", "Patch done");
   await expectOperation(page, exitId, "Succeeded");
-  expect((await rangeLifecycles("payments-blue")).every((s) => s === "InService")).toBe(true);
-  const who = { appId: "payments-api", actor: "operator@example.com", status: "Succeeded" };
+  expect((await rangeLifecycles(PAYMENTS.blue.autoScalingGroup)).every((s) => s === "InService")).toBe(true);
+  const who = { appId: PAYMENTS.id, actor: "operator@example.com", status: "Succeeded" };
   await expectInHistory(page, { ...who, operationId: enterId, reason: "Patch one payments host", intent: "standby-enter" });
   await expectInHistory(page, { ...who, operationId: exitId, reason: "Patch done", intent: "standby-exit" });
-  await expectAuditRecord(page, { appId: "payments-api", operationId: enterId, action: "standby.entered", reason: "Patch one payments host" });
-  await expectAuditRecord(page, { appId: "payments-api", operationId: exitId, action: "standby.exited", reason: "Patch done" });
+  await expectAuditRecord(page, { appId: PAYMENTS.id, operationId: enterId, action: "standby.entered", reason: "Patch one payments host" });
+  await expectAuditRecord(page, { appId: PAYMENTS.id, operationId: exitId, action: "standby.exited", reason: "Patch done" });
 });
 
 test("scale green: the change is recorded as capacity.scaled, not as a traffic shift", async ({ page }) => {
-  await openPatternApp(page, "payments-api");
+  await openPatternApp(page, PAYMENTS.id);
   const scale = page.getByLabel("Scale green");
   const before = Number(await scale.inputValue());
   const scaleTo = async (n: number, reason: string): Promise<string> => {
@@ -117,16 +118,16 @@ test("scale green: the change is recorded as capacity.scaled, not as a traffic s
   };
   const upId = await scaleTo(before + 1, "One more green host for the soak");
   const downId = await scaleTo(before, "Back to the usual green size");
-  await expectAuditRecord(page, { appId: "payments-api", operationId: upId, action: "capacity.scaled", reason: "One more green host for the soak" });
-  await expectAuditRecord(page, { appId: "payments-api", operationId: downId, action: "capacity.scaled", reason: "Back to the usual green size" });
-  const shifts = await page.request.get(`/api/history/audit?format=json&app=payments-api&action=traffic.shifted`);
+  await expectAuditRecord(page, { appId: PAYMENTS.id, operationId: upId, action: "capacity.scaled", reason: "One more green host for the soak" });
+  await expectAuditRecord(page, { appId: PAYMENTS.id, operationId: downId, action: "capacity.scaled", reason: "Back to the usual green size" });
+  const shifts = await page.request.get(`/api/history/audit?format=json&app=${PAYMENTS.id}&action=traffic.shifted`);
   const { audit } = (await shifts.json()) as { audit: { operationId: string | null }[] };
   expect(audit.map((r) => r.operationId)).not.toContain(upId);
 });
 
 test("ecs-rolling: deploy a revision, follow it to COMPLETED in the deployment panel, roll back", async ({ page }) => {
-  await openPatternApp(page, "notifications");
-  const before = (await rangeService("notifications")).taskDefinition;
+  await openPatternApp(page, NOTIFICATIONS.id);
+  const before = (await rangeService(NOTIFICATIONS.service)).taskDefinition;
   // Seeded straight on its revision: nothing tells which one served before, so the button asks.
   await page.getByRole("button", { name: "Roll back to…" }).click();
   const ask = page.getByRole("dialog", { name: "Roll back to a revision" });
@@ -144,15 +145,15 @@ test("ecs-rolling: deploy a revision, follow it to COMPLETED in the deployment p
   const primaryRow = service.getByRole("row", { name: new RegExp(`PRIMARY.*${target}`) });
   await expect(primaryRow).toContainText("Completed");
   await expect(page.getByRole("region", { name: "Rollout" })).toContainText(target);
-  expect((await rangeService("notifications")).taskDefinition).toBe(target);
+  expect((await rangeService(NOTIFICATIONS.service)).taskDefinition).toBe(target);
 
   // The revision that served before the deploy is named on the button.
   await expect(page.getByRole("button", { name: `Roll back to ${before.slice(before.lastIndexOf(":"))}`, exact: true })).toBeVisible();
   await rollBack(page);
-  expect((await rangeService("notifications")).taskDefinition).toBe(before);
+  expect((await rangeService(NOTIFICATIONS.service)).taskDefinition).toBe(before);
   await expect(service.getByRole("row", { name: new RegExp(`PRIMARY.*${before}`) })).toContainText("Completed");
   await expectInHistory(page, {
-    appId: "notifications",
+    appId: NOTIFICATIONS.id,
     actor: "operator@example.com",
     operationId: id,
     reason: "Release the new notifications build",
@@ -160,7 +161,7 @@ test("ecs-rolling: deploy a revision, follow it to COMPLETED in the deployment p
     status: "Succeeded",
   });
   await expectAuditRecord(page, {
-    appId: "notifications",
+    appId: NOTIFICATIONS.id,
     operationId: id,
     action: "revision.deployed",
     reason: "Release the new notifications build",
@@ -168,7 +169,7 @@ test("ecs-rolling: deploy a revision, follow it to COMPLETED in the deployment p
 });
 
 test("a rollback during a running shift preempts it", async ({ page }) => {
-  await openPatternApp(page, "payments-api");
+  await openPatternApp(page, PAYMENTS.id);
   // Real time on the range while the shift runs, so the rollback lands mid-shift (green instances still booting).
   const speed = await setRangeSpeed(1);
   try {
@@ -183,13 +184,13 @@ test("a rollback during a running shift preempts it", async ({ page }) => {
     const rollbackId = await startedOperationId(page);
     expect(rollbackId).not.toBe(shiftId);
     await expectOperation(page, rollbackId, "Succeeded");
-    const snapshot = await page.request.get("/api/apps/payments-api/snapshot?range=60");
+    const snapshot = await page.request.get(`/api/apps/${PAYMENTS.id}/snapshot?range=60`);
     expect(snapshot.ok()).toBe(true);
     const body = (await snapshot.json()) as { markers: { id: string; status: string }[] };
     expect(body.markers.find((m) => m.id === shiftId)?.status).toBe("preempted");
     await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 100 %, green 0 %");
-    expect((await rangeLifecycles("payments-blue")).every((s) => s === "InService")).toBe(true);
-    const who = { appId: "payments-api", actor: "operator@example.com" };
+    expect((await rangeLifecycles(PAYMENTS.blue.autoScalingGroup)).every((s) => s === "InService")).toBe(true);
+    const who = { appId: PAYMENTS.id, actor: "operator@example.com" };
     await expectInHistory(page, { ...who, operationId: shiftId, reason: "Full cutover of payments", intent: "promote", status: "Preempted" });
     await expectInHistory(page, { ...who, operationId: rollbackId, reason: null, intent: "rollback", status: "Succeeded" });
   } finally {
@@ -198,7 +199,7 @@ test("a rollback during a running shift preempts it", async ({ page }) => {
 });
 
 test("the application page has no critical accessibility violations", async ({ page }) => {
-  for (const appId of ["payments-api", "notifications"]) {
+  for (const appId of [PAYMENTS.id, NOTIFICATIONS.id]) {
     await openPatternApp(page, appId);
     await expect(page.locator("summary", { hasText: "Risk review" })).toBeVisible();
     const results = await new AxeBuilder({ page }).analyze();
@@ -210,7 +211,7 @@ test("the application page has no critical accessibility violations", async ({ p
 test("a viewer sees the panels but no controls", async ({ page }) => {
   await page.context().clearCookies();
   await signIn(page, "viewer@example.com");
-  await openPatternApp(page, "payments-api");
+  await openPatternApp(page, PAYMENTS.id);
   await expect(page.getByRole("region", { name: "Blue", exact: true })).toContainText("Capacity");
   await expect(page.getByRole("checkbox")).toHaveCount(0);
   await expect(page.getByRole("slider")).toHaveCount(0);

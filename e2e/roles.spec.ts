@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { APP_ID, configuredSplit, greenSlider, openApp, operationPanel, signIn } from "./helpers";
+import { APP_ID, configuredSplit, greenSlider, openApp, operationPanel, signIn, signInWithForm } from "./helpers";
 
 test("a viewer sees the application read-only: no slider, no Roll back, no Abort", async ({ page }) => {
   await signIn(page, "viewer@example.com");
@@ -29,7 +29,8 @@ test("a responder can roll back but not shift", async ({ page }) => {
 });
 
 test("the header shows who is signed in and signs out", async ({ page }) => {
-  await signIn(page, "viewer@example.com");
+  // Its own session through the form: signing it out must not end the one the other specs share.
+  await signInWithForm(page, "viewer@example.com");
   await page.goto("/overview");
   const banner = page.getByRole("banner");
   await expect(banner).toContainText("viewer@example.com");

@@ -1,5 +1,5 @@
 import { expect, test, type APIResponse } from "@playwright/test";
-import { actionId, APP_ID, greenSlider, openApp, signIn } from "./helpers";
+import { actionId, APP_ID, greenSlider, openApp, signIn, signInWithForm } from "./helpers";
 
 function directives(policy: string | undefined): Map<string, string> {
   return new Map(
@@ -61,7 +61,8 @@ test("the app page works under the policy: no violation reported, session cookie
       console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`),
     );
   });
-  await signIn(page, "operator@example.com");
+  // The session cookie as the sign-in form sets it.
+  await signInWithForm(page, "operator@example.com");
   await openApp(page);
   await expect(greenSlider(page)).toBeVisible();
   await page.goto("/overview");

@@ -12,6 +12,7 @@ import {
   signIn,
   startedOperationId,
 } from "./helpers";
+import { demoApp } from "./demo-apps";
 
 /** Screenshots also go where a person reviewing the run looks for them (SETTLE_SHOTS_DIR), besides the test output. */
 const SHOTS = process.env.SETTLE_SHOTS_DIR;
@@ -71,7 +72,7 @@ test("a DNS rollback shows Draining with requests still on green, then Settled",
 
   // The overview card says so too, while it drains (a whole minute after the calls is at least 60 s away).
   await page.goto("/overview");
-  const card = page.getByRole("article").filter({ hasText: "Shop storefront" });
+  const card = page.getByRole("article").filter({ hasText: demoApp(APP_ID).name });
   await expect(card).toContainText("Last: succeeded, draining");
   await expect(card.getByText(/observed: requests of the last 3 min/)).toBeVisible();
   await shot("settle-draining-overview-1440.png");

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { DEMO_PASSWORD, signIn } from "./helpers";
+import { DEMO_PASSWORD, signInWithForm } from "./helpers";
+import { CATALOG, SHOP } from "./demo-apps";
 
 test("the sign-in page lists the practice range's demo users", async ({ page }) => {
   await page.goto("/signin");
@@ -20,7 +21,7 @@ test("a wrong password is refused with a message and stays on the page", async (
 test("signed out, the console sends you to sign in; signed in, / opens the overview", async ({ page }) => {
   await page.goto("/overview");
   await expect(page).toHaveURL(/\/signin/);
-  await signIn(page, "viewer@example.com");
+  await signInWithForm(page, "viewer@example.com");
   await page.goto("/");
   await expect(page).toHaveURL(/\/overview$/);
   await expect(page.getByRole("heading", { name: "Applications", level: 1 })).toBeVisible();
@@ -33,7 +34,7 @@ test("signed out, the console sends you to sign in; signed in, / opens the overv
 
 test("a deep link opened signed out returns to the page asked for after sign-in", async ({ page, baseURL }) => {
   const origin = new URL(baseURL ?? "").origin;
-  for (const asked of ["/apps/catalog-api", "/history?app=shop", "/settings"]) {
+  for (const asked of [`/apps/${CATALOG.id}`, `/history?app=${SHOP.id}`, "/settings"]) {
     await page.context().clearCookies();
     await page.goto(asked);
     await expect(page).toHaveURL(/\/signin\?/);
@@ -76,15 +77,16 @@ test("after sign-in, only a same-origin callback is followed", async ({ page, ba
   expect(leftFor).toEqual([]);
 
   await page.context().clearCookies();
-  await page.goto("/signin?callbackUrl=%2Fapps%2Fcatalog-api");
+  await page.goto(`/signin?callbackUrl=${encodeURIComponent(`/apps/${CATALOG.id}`)}`);
   await page.getByLabel("Email", { exact: true }).fill("viewer@example.com");
   await page.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(`${origin}/apps/catalog-api`);
+  await expect(page).toHaveURL(`${origin}/apps/${CATALOG.id}`);
 });
 
 test("a session cookie copied before sign-out no longer opens the console after it", async ({ page, browser }) => {
-  await signIn(page, "operator@example.com");
+  // Its own session through the form: signing it out must not end the one the other specs share.
+  await signInWithForm(page, "operator@example.com");
   const copied = await page.context().cookies();
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/signin/);

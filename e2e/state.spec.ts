@@ -4,6 +4,7 @@ import { appFigures } from "../lib/domain/figures";
 import type { AppState } from "@/lib/domain/app-state";
 import type { AppSummary } from "@/lib/domain/snapshot";
 import { configuredSplit, openApp, rangeGreenShare, rollBack, rollBackToBlue, signIn } from "./helpers";
+import { classicLoadBalancer, DEMO_APPS, NOTIFICATIONS, PAYMENTS, SHOP } from "./demo-apps";
 import { confirmWithReason, openPatternApp, rangeLifecycles, setRangeSpeed } from "./pattern-helpers";
 
 const SHOTS = "/tmp/shots-state";
@@ -56,7 +57,7 @@ test("rolling back shop when it is already on blue says nothing to do, starts no
 
   // No AWS write, no operation, but the request is in the audit log with who asked and why.
   expect(await mutatingCalls()).toBe(before);
-  const ops = await page.request.get(`/api/history/operations?format=json&app=shop`);
+  const ops = await page.request.get(`/api/history/operations?format=json&app=${SHOP.id}`);
   expect(ops.ok()).toBe(true);
   expect(JSON.stringify(await ops.json())).not.toContain(reason);
   const audit = await page.request.get(`/api/history/audit?format=json&action=rollback.nothing_to_do`);
@@ -79,18 +80,18 @@ test("after a promote, payments' blue shows its detached instances as kept warm 
   test.slow();
   await page.setViewportSize({ width: 1440, height: 900 });
   await signIn(page, "operator@example.com");
-  await openPatternApp(page, "payments-api");
+  await openPatternApp(page, PAYMENTS.id);
   await promotePayments(page);
   await expect(configuredSplit(page)).toHaveAccessibleName("Configured split: blue 0 %, green 100 %");
   const blue = page.getByRole("region", { name: "Blue", exact: true });
   const warm = blue.getByTestId("kept-warm-blue");
-  await expect(warm).toContainText("Kept warm: 4 instances running, detached from payments-lb");
+  await expect(warm).toContainText(`Kept warm: 4 instances running, detached from ${classicLoadBalancer(PAYMENTS)}`);
   await expect(warm).toContainText(
-    "A rollback re-attaches payments-blue to payments-lb — no launch: they take traffic once they pass 3 health checks 10 s apart (~30 s).",
+    `A rollback re-attaches ${PAYMENTS.blue.autoScalingGroup} to ${classicLoadBalancer(PAYMENTS)} — no launch: they take traffic once they pass 3 health checks 10 s apart (~30 s).`,
   );
   await expect(blue).toContainText("Kept warm");
   await expect(blue).not.toContainText("No instances");
-  expect((await rangeLifecycles("payments-blue")).filter((s) => s === "InService")).toHaveLength(4);
+  expect((await rangeLifecycles(PAYMENTS.blue.autoScalingGroup)).filter((s) => s === "InService")).toHaveLength(4);
   await warm.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/payments-kept-warm-1440.png`, fullPage: true });
 
@@ -104,7 +105,7 @@ test("the overview and wall figures agree with the app page's for every demo app
   await page.setViewportSize({ width: 1440, height: 900 });
   await signIn(page, "operator@example.com");
   const list = ((await (await page.request.get("/api/apps")).json()) as { apps: AppSummary[] }).apps;
-  expect(list.length).toBeGreaterThanOrEqual(8);
+  expect(list.map((a) => a.id).sort()).toEqual(DEMO_APPS.map((a) => a.id).sort());
   for (const app of list) {
     // The summary (overview, wall) and the snapshot (app page) are two reads of the same cache; a
     // refresh can land between them, so read both until one pair is taken from the same read.
@@ -124,22 +125,22 @@ test("the overview and wall figures agree with the app page's for every demo app
   }
 
   // asg-swap: the observed share is counted from instances in service; no "Blue 0, Green 0" requests line.
-  await openPatternApp(page, "payments-api");
+  await openPatternApp(page, PAYMENTS.id);
   const split = page.getByRole("region", { name: "Traffic split" });
-  await expect(split.getByTestId("observed-source")).toContainText("healthy instances in service behind payments-lb");
+  await expect(split.getByTestId("observed-source")).toContainText(`healthy instances in service behind ${classicLoadBalancer(PAYMENTS)}`);
   await expect(split.getByTestId("observed-requests")).toHaveCount(0);
   await page.screenshot({ path: `${SHOTS}/payments-split-1440.png` });
 
   // ecs-rolling: the overview card and the wall tile show the same rollout share, not a blue/green split.
-  const notifications = list.find((a) => a.id === "notifications");
+  const notifications = list.find((a) => a.id === NOTIFICATIONS.id);
   const rollout = notifications?.figures?.traffic;
   if (rollout?.kind !== "rollout") throw new Error("notifications has no rollout figure");
   await page.goto("/");
-  const card = page.getByRole("article").filter({ has: page.getByRole("link", { name: "Notifications API" }) });
+  const card = page.getByRole("article").filter({ has: page.getByRole("link", { name: NOTIFICATIONS.name }) });
   await expect(card).toContainText(`${rollout.percent} % on ${rollout.primary}`);
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto("/wall");
-  const tile = page.getByRole("article", { name: "Notifications API" });
+  const tile = page.getByRole("article", { name: NOTIFICATIONS.name });
   await expect(tile.getByTestId("wall-rollout")).toHaveText(new RegExp(`Rollout\\s*${rollout.percent} %\\s*on ${rollout.primary}`));
   await page.screenshot({ path: `${SHOTS}/wall-1920.png` });
 });

@@ -3,6 +3,7 @@
 // so for five minutes more a shift of shop rightly asks for the override.
 import { expect, test } from "@playwright/test";
 import { APP_ID, configuredSplit, expectOperationSucceeded, openApp, rollBackToBlue, signIn, startedOperationId } from "./helpers";
+import { demoApp } from "./demo-apps";
 
 const SHOTS = process.env.E2E_SHOTS_DIR ?? "test-results/verdict";
 
@@ -61,14 +62,14 @@ test("a failing green is a status on the header, the overview card and the wall 
     await expect(more).toBeHidden();
 
     await page.goto("/overview");
-    const card = page.getByRole("article").filter({ has: page.getByRole("link", { name: "Shop storefront" }) });
+    const card = page.getByRole("article").filter({ has: page.getByRole("link", { name: demoApp(APP_ID).name }) });
     await expect(card.locator("[data-verdict]")).toHaveAttribute("data-verdict", "failing");
     await expect(card).toContainText(/Green failing\s*green 5xx \d+\.\d % vs blue/);
     await page.screenshot({ path: `${SHOTS}/overview-1440.png` });
 
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.goto("/wall");
-    const tile = page.getByRole("list", { name: "Applications" }).getByRole("article", { name: "Shop storefront" });
+    const tile = page.getByRole("list", { name: "Applications" }).getByRole("article", { name: demoApp(APP_ID).name });
     await expect(tile.locator("[data-verdict]")).toHaveAttribute("data-verdict", "failing");
     await expect(tile).toContainText("Green failing");
     await expect(tile).not.toContainText("No alarms");

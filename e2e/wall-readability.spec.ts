@@ -10,11 +10,12 @@
 // minutes more): a later spec that shifts catalog-api would have to allow for that.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { CATALOG as CATALOG_APP, SHOP } from "./demo-apps";
 import { expectOperationSucceeded, openApp, rollBackToBlue, signIn, startedOperationId } from "./helpers";
 
 const WALL = { width: 1920, height: 1080 };
 const SHOTS = process.env.E2E_SHOTS_DIR ?? "test-results/wall-readability";
-const CATALOG = "catalog-api";
+const CATALOG = CATALOG_APP.id;
 const MIN_PX = 32;
 
 type Theme = "light" | "dark";
@@ -181,9 +182,7 @@ test("a quiet fleet: every application on one 1920 × 1080 screen, no text under
     await expect(rows.or(words).first()).toBeVisible();
     if ((await words.count()) === 0) await expect(rows).toHaveCount(2);
   }
-  await expect(
-    page.getByRole("article", { name: "Shop storefront" }).getByRole("img", { name: /^Blue: 5xx [\d.]+ % in the last minute$/ }),
-  ).toBeVisible();
+  await expect(page.getByRole("article", { name: SHOP.name }).getByRole("img", { name: /^Blue: 5xx [\d.]+ % in the last minute$/ })).toBeVisible();
 });
 
 test("an operation running, then a failing green: SHIFTING, then FAILING with both figures, still 32 px and nothing clipped", async ({
@@ -203,7 +202,7 @@ test("an operation running, then a failing green: SHIFTING, then FAILING with bo
     await signIn(wall, "viewer@example.com");
     const count = await appCount(wall);
     await openWall(wall);
-    const tile = wall.getByRole("list", { name: "Applications" }).getByRole("article", { name: "Catalog API" });
+    const tile = wall.getByRole("list", { name: "Applications" }).getByRole("article", { name: CATALOG_APP.name });
 
     // The shift's listener change is held back on the wire (under the SDK's request timeout), so
     // the operation is running while the wall is looked at.

@@ -163,6 +163,8 @@ test("a visitor without a token or a session is told the wall is not authorized"
 
 test("settings are for admins only", async ({ page }) => {
   await signIn(page, "operator@example.com");
+  await page.goto("/overview");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Overview" })).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" })).toHaveCount(0);
   await page.goto("/settings");
   await expect(page.getByText("Permission denied")).toBeVisible();

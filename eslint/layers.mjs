@@ -26,8 +26,8 @@ export const LAYERS = {
   "lib/patterns": { allow: ["lib/domain", "lib/aws", "lib/config", "lib/metrics"], why: "lib/patterns observes through lib/aws and plans purely." },
   "lib/engine": { allow: ["lib/domain", "lib/aws", "lib/store"], why: "lib/engine runs plans: lib/aws for calls, lib/store for the journal." },
   range: {
-    allow: [],
-    why: "range/ is the practice range: an emulator of AWS that stands on its own, like the AWS it replaces.",
+    allow: ["lib/config"],
+    why: "range/ is the practice range: an emulator of AWS that stands on its own, like the AWS it replaces; it reads only Teal's config file, where the demo applications are defined once.",
   },
   components: {
     allow: ["lib/domain", "lib/actions"],

@@ -27,7 +27,12 @@ const refused: { file: string; code: string; why: RegExp }[] = [
     code: 'import { startTestRange } from "../../test/support/range";\nexport const x = startTestRange;\n',
     why: /test support/,
   },
-  { file: "range/world/probe.ts", code: 'import { loadConfig } from "@/lib/config/load";\nexport const x = loadConfig;\n', why: /stands on its own/ },
+  { file: "range/world/probe.ts", code: 'import { getStore } from "@/lib/store";\nexport const x = getStore;\n', why: /stands on its own/ },
+  {
+    file: "range/demo/probe.ts",
+    code: 'import { planFor } from "../../lib/patterns/registry";\nexport const x = planFor;\n',
+    why: /stands on its own/,
+  },
   {
     file: "range/protocols/probe.ts",
     code: 'import { helper } from "../../test/support/range";\nexport const x = helper;\n',
@@ -76,6 +81,7 @@ const allowed: { file: string; code: string }[] = [
   { file: "lib/aws/probe.ts", code: 'import { S3Client } from "@aws-sdk/client-s3";\nexport const x = S3Client;\n' },
   { file: "range/demo/probe.ts", code: 'import { Route53Client } from "@aws-sdk/client-route-53";\nexport const x = Route53Client;\n' },
   { file: "range/demo/probe.ts", code: 'import { world } from "../world/world";\nexport const x = world;\n' },
+  { file: "range/demo/probe.ts", code: 'import { loadDemoConfig } from "@/lib/config/load";\nexport const x = loadDemoConfig;\n' },
   { file: "test/support/probe.ts", code: 'import { getStore } from "@/lib/store";\nexport const x = getStore;\n' },
   { file: "lib/patterns/probe.test.ts", code: 'import { startRange } from "@/range/protocols/server";\nexport const x = startRange;\n' },
 ];

@@ -49,3 +49,15 @@ export function parseEnv(env: Record<string, string | undefined>): TealEnv {
   if (!result.success) throw new ConfigError(describeIssues("The environment", result.error));
   return result.data;
 }
+
+/**
+ * The practice range's demo applications are defined once, in the repository's own config file
+ * (not TEAL_CONFIG, which may describe real AWS): the range seeds its world from it and the tests
+ * read their application ids, names and resource names from it.
+ */
+export const DEMO_CONFIG_FILE = "teal.config.yaml";
+
+/** The demo applications' config (the repository's teal.config.yaml, relative to `root`). */
+export function loadDemoConfig(root = process.cwd()): TealConfig {
+  return loadTealConfig(DEMO_CONFIG_FILE, root);
+}

@@ -1,6 +1,7 @@
 /**
- * The one-load-balancer part of the demo world, built through the AWS APIs with the SDK v3 clients
- * (never by writing world internals):
+ * The one-load-balancer part of the demo world (the alb-weighted and ecs-elb-swap applications of
+ * teal.config.yaml, see demo-apps.ts), built through the AWS APIs with the SDK v3 clients (never by
+ * writing world internals):
  *
  * - catalog-api (alb-weighted): ALB catalog-alb, HTTP :80 forwarding to the instance target groups
  *   catalog-blue (weight 100) and catalog-green (weight 0) with target-group stickiness on (60 s);
@@ -19,11 +20,15 @@ import {
   ModifyTargetGroupAttributesCommand,
   RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { AlbWeightedAppConfig, EcsElbSwapAppConfig } from "@/lib/config/schema";
+import { demoApps, firstOf, stem } from "./demo-apps";
 import { DEFAULT_VPC_ID, subnetOf } from "@/range/protocols/ec2";
 
-export const ALB_DEMO_CLUSTER = "prod";
+/** The cluster of the (first) ecs-elb-swap demo application. */
+export const ALB_DEMO_CLUSTER = firstOf(demoApps().ecsElbSwap, "ecs-elb-swap").cluster;
 const ORDERS_PORT = 8080;
 
+/** What the seed made for the first alb-weighted (catalog-api) and ecs-elb-swap (orders-service) applications. */
 export interface AlbDemo {
   catalog: {
     loadBalancerArn: string;
@@ -87,11 +92,11 @@ async function createTargetGroup(c: Clients, name: string, type: "instance" | "i
   return arn;
 }
 
-async function seedCatalog(c: Clients): Promise<AlbDemo["catalog"]> {
-  const loadBalancerArn = await createAlb(c, "catalog-alb");
+async function seedCatalog(c: Clients, app: AlbWeightedAppConfig): Promise<AlbDemo["catalog"]> {
+  const loadBalancerArn = await createAlb(c, app.loadBalancer);
   const targetGroupArns = {
-    blue: await createTargetGroup(c, "catalog-blue", "instance", 80),
-    green: await createTargetGroup(c, "catalog-green", "instance", 80),
+    blue: await createTargetGroup(c, app.blue.targetGroup, "instance", 80),
+    green: await createTargetGroup(c, app.green.targetGroup, "instance", 80),
   };
   const instanceIds = { blue: [] as string[], green: [] as string[] };
   for (const [color, version, ami] of [
@@ -108,7 +113,7 @@ async function seedCatalog(c: Clients): Promise<AlbDemo["catalog"]> {
           {
             ResourceType: "instance",
             Tags: [
-              { Key: "Name", Value: `catalog-${color}` },
+              { Key: "Name", Value: app[color].targetGroup },
               { Key: "teal:version", Value: version },
               { Key: "teal:color", Value: color },
             ],
@@ -123,7 +128,7 @@ async function seedCatalog(c: Clients): Promise<AlbDemo["catalog"]> {
     new CreateListenerCommand({
       LoadBalancerArn: loadBalancerArn,
       Protocol: "HTTP",
-      Port: 80,
+      Port: app.listenerPort,
       DefaultActions: [
         {
           Type: "forward",
@@ -138,37 +143,39 @@ async function seedCatalog(c: Clients): Promise<AlbDemo["catalog"]> {
       ],
     }),
   );
-  const listenerArn = required(listener.Listeners?.[0]?.ListenerArn, "CreateListener catalog-alb");
+  const listenerArn = required(listener.Listeners?.[0]?.ListenerArn, `CreateListener ${app.loadBalancer}`);
   return { loadBalancerArn, listenerArn, targetGroupArns, instanceIds };
 }
 
-async function registerOrders(c: Clients, version: string): Promise<string> {
+async function registerOrders(c: Clients, family: string, version: string): Promise<string> {
   const out = await c.ecs.send(
     new RegisterTaskDefinitionCommand({
-      family: "orders",
+      family,
       requiresCompatibilities: ["FARGATE"],
       networkMode: "awsvpc",
       cpu: "512",
       memory: "1024",
       containerDefinitions: [
         {
-          name: "orders",
-          image: `123456789012.dkr.ecr.${c.region}.amazonaws.com/orders:${version}`,
+          name: family,
+          image: `123456789012.dkr.ecr.${c.region}.amazonaws.com/${family}:${version}`,
           essential: true,
           portMappings: [{ containerPort: ORDERS_PORT, protocol: "tcp" }],
         },
       ],
     }),
   );
-  const arn = required(out.taskDefinition?.taskDefinitionArn, "RegisterTaskDefinition orders");
+  const arn = required(out.taskDefinition?.taskDefinitionArn, `RegisterTaskDefinition ${family}`);
   return arn.slice(arn.lastIndexOf("/") + 1);
 }
 
-async function seedOrders(c: Clients): Promise<AlbDemo["orders"]> {
+async function seedOrders(c: Clients, app: EcsElbSwapAppConfig): Promise<AlbDemo["orders"]> {
   // CreateCluster returns the existing cluster when the ECS seed already made "prod".
-  await c.ecs.send(new CreateClusterCommand({ clusterName: ALB_DEMO_CLUSTER }));
-  const loadBalancerArn = await createAlb(c, "orders-alb");
-  const targetGroupArn = await createTargetGroup(c, "orders-tg", "ip", ORDERS_PORT);
+  await c.ecs.send(new CreateClusterCommand({ clusterName: app.cluster }));
+  const loadBalancerArn = await createAlb(c, app.loadBalancer);
+  if (app.blue.targetGroup !== app.green.targetGroup)
+    throw new Error(`${app.id}: both colours of an ecs-elb-swap demo application share one target group.`);
+  const targetGroupArn = await createTargetGroup(c, app.blue.targetGroup, "ip", ORDERS_PORT);
   const listener = await c.elbv2.send(
     new CreateListenerCommand({
       LoadBalancerArn: loadBalancerArn,
@@ -177,15 +184,16 @@ async function seedOrders(c: Clients): Promise<AlbDemo["orders"]> {
       DefaultActions: [{ Type: "forward", TargetGroupArn: targetGroupArn }],
     }),
   );
-  const listenerArn = required(listener.Listeners?.[0]?.ListenerArn, "CreateListener orders-alb");
+  const listenerArn = required(listener.Listeners?.[0]?.ListenerArn, `CreateListener ${app.loadBalancer}`);
+  const family = stem(app);
   const services = {
-    blue: { service: "orders-blue", taskDefinition: await registerOrders(c, "v41"), desiredCount: 4 },
-    green: { service: "orders-green", taskDefinition: await registerOrders(c, "v42"), desiredCount: 0 },
+    blue: { service: app.blue.service, taskDefinition: await registerOrders(c, family, "v41"), desiredCount: app.totalTasks ?? 4 },
+    green: { service: app.green.service, taskDefinition: await registerOrders(c, family, "v42"), desiredCount: 0 },
   };
   for (const s of Object.values(services)) {
     await c.ecs.send(
       new CreateServiceCommand({
-        cluster: ALB_DEMO_CLUSTER,
+        cluster: app.cluster,
         serviceName: s.service,
         taskDefinition: s.taskDefinition,
         desiredCount: s.desiredCount,
@@ -194,13 +202,13 @@ async function seedOrders(c: Clients): Promise<AlbDemo["orders"]> {
           awsvpcConfiguration: { subnets: [`${c.region}a`, `${c.region}b`, `${c.region}c`].map(subnetOf), assignPublicIp: "DISABLED" },
         },
         // Both colours register into the one target group: the ALB spreads requests over all its tasks.
-        loadBalancers: [{ targetGroupArn, containerName: "orders", containerPort: ORDERS_PORT }],
+        loadBalancers: [{ targetGroupArn, containerName: family, containerPort: ORDERS_PORT }],
         healthCheckGracePeriodSeconds: 30,
         deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200, deploymentCircuitBreaker: { enable: true, rollback: true } },
       }),
     );
   }
-  return { cluster: ALB_DEMO_CLUSTER, loadBalancerArn, listenerArn, targetGroupArn, services };
+  return { cluster: app.cluster, loadBalancerArn, listenerArn, targetGroupArn, services };
 }
 
 /** Creates the one-load-balancer demo applications through the range's AWS APIs at `endpointUrl`. */
@@ -208,7 +216,12 @@ export async function seedAlb(endpointUrl: string, region = "us-east-1"): Promis
   const config = { endpoint: endpointUrl, region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } };
   const c: Clients = { elbv2: new ElasticLoadBalancingV2Client(config), ec2: new EC2Client(config), ecs: new ECSClient(config), region };
   try {
-    return { catalog: await seedCatalog(c), orders: await seedOrders(c) };
+    const apps = demoApps();
+    const catalogs = [];
+    for (const app of apps.albWeighted) catalogs.push(await seedCatalog(c, app));
+    const orders = [];
+    for (const app of apps.ecsElbSwap) orders.push(await seedOrders(c, app));
+    return { catalog: firstOf(catalogs, "alb-weighted"), orders: firstOf(orders, "ecs-elb-swap") };
   } finally {
     c.elbv2.destroy();
     c.ec2.destroy();

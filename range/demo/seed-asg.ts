@@ -1,5 +1,6 @@
 /**
- * The Auto Scaling applications of the demo world, built through the AWS APIs like a user would:
+ * The Auto Scaling applications of the demo world (those of teal.config.yaml, see demo-apps.ts),
+ * built through the AWS APIs like a user would:
  * - payments-api (asg-swap): groups payments-blue (4 × v41, serving) and payments-green (v42,
  *   launch configuration ready, idle at 0) behind the classic load balancer payments-lb;
  * - checkout-web (launch-swap, launch configurations): group checkout-web on checkout-v41 (4
@@ -15,14 +16,22 @@ import {
   ElasticLoadBalancingClient,
   ModifyLoadBalancerAttributesCommand,
 } from "@aws-sdk/client-elastic-load-balancing";
+import { classicLoadBalancer, demoApps, stem, type LaunchTemplateSwapApp } from "./demo-apps";
 
 const AMI = { v41: "ami-041b1e0000000041", v42: "ami-042a0e0000000042" } as const;
 
 export interface AsgDemo {
   loadBalancers: string[];
   groups: string[];
-  /** search-api's launch template id. */
+  /** The launch template id of the first launch-template application (search-api). */
   launchTemplateId: string;
+}
+
+/** The launch template a launch-template demo application swaps between two versions of (by name). */
+function templateName(app: LaunchTemplateSwapApp): string {
+  const name = app.blue.launchTemplate.name;
+  if (name === undefined) throw new Error(`${app.id}: the demo world names its launch templates (launchTemplate.name).`);
+  return name;
 }
 
 function userData(version: string): string {
@@ -36,8 +45,13 @@ export async function seedAsg(endpointUrl: string, region = "us-east-1"): Promis
   const autoscaling = new AutoScalingClient(config);
   const ec2 = new EC2Client(config);
   const zones = [`${region}a`, `${region}b`];
+  const apps = demoApps();
+  const swaps = apps.asgSwap;
+  const configurations = apps.launchConfigurations;
+  const templates = apps.launchTemplates;
   try {
-    for (const name of ["payments-lb", "checkout-lb", "search-lb"]) {
+    const loadBalancers = [...swaps, ...configurations, ...templates].map(classicLoadBalancer);
+    for (const name of loadBalancers) {
       await elb.send(
         new CreateLoadBalancerCommand({
           LoadBalancerName: name,
@@ -59,12 +73,14 @@ export async function seedAsg(endpointUrl: string, region = "us-east-1"): Promis
       );
     }
 
-    for (const [name, version] of [
-      ["payments-v41", "v41"],
-      ["payments-v42", "v42"],
-      ["checkout-v41", "v41"],
-      ["checkout-v42", "v42"],
-    ] as const) {
+    const launchConfigurations: [string, "v41" | "v42"][] = [
+      ...swaps.flatMap((app) => [[`${stem(app)}-v41`, "v41"] as [string, "v41"], [`${stem(app)}-v42`, "v42"] as [string, "v42"]]),
+      ...configurations.flatMap((app) => [
+        [app.blue.launchConfiguration, "v41"] as [string, "v41"],
+        [app.green.launchConfiguration, "v42"] as [string, "v42"],
+      ]),
+    ];
+    for (const [name, version] of launchConfigurations) {
       await autoscaling.send(
         new CreateLaunchConfigurationCommand({
           LaunchConfigurationName: name,
@@ -75,37 +91,49 @@ export async function seedAsg(endpointUrl: string, region = "us-east-1"): Promis
       );
     }
 
-    const template = await ec2.send(
-      new CreateLaunchTemplateCommand({
-        LaunchTemplateName: "search-api",
-        VersionDescription: "v41",
-        LaunchTemplateData: {
-          ImageId: AMI.v41,
-          InstanceType: "t3.small",
-          TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: "v41" }] }],
-        },
-      }),
-    );
-    const launchTemplateId = template.LaunchTemplate?.LaunchTemplateId;
-    if (launchTemplateId === undefined) throw new Error("CreateLaunchTemplate returned no template id");
-    await ec2.send(
-      new CreateLaunchTemplateVersionCommand({
-        LaunchTemplateId: launchTemplateId,
-        SourceVersion: "1",
-        VersionDescription: "v42",
-        LaunchTemplateData: {
-          ImageId: AMI.v42,
-          TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: "v42" }] }],
-        },
-      }),
-    );
+    const templateIds: string[] = [];
+    for (const app of templates) {
+      const template = await ec2.send(
+        new CreateLaunchTemplateCommand({
+          LaunchTemplateName: templateName(app),
+          VersionDescription: "v41",
+          LaunchTemplateData: {
+            ImageId: AMI.v41,
+            InstanceType: "t3.small",
+            TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: "v41" }] }],
+          },
+        }),
+      );
+      const launchTemplateId = template.LaunchTemplate?.LaunchTemplateId;
+      if (launchTemplateId === undefined) throw new Error("CreateLaunchTemplate returned no template id");
+      await ec2.send(
+        new CreateLaunchTemplateVersionCommand({
+          LaunchTemplateId: launchTemplateId,
+          SourceVersion: "1",
+          VersionDescription: "v42",
+          LaunchTemplateData: {
+            ImageId: AMI.v42,
+            TagSpecifications: [{ ResourceType: "instance", Tags: [{ Key: "teal:version", Value: "v42" }] }],
+          },
+        }),
+      );
+      templateIds.push(launchTemplateId);
+    }
 
     // The grace period outlasts HealthyThreshold × Interval (3 × 10 s), or instances back from Standby get replaced.
     const common = { AvailabilityZones: zones, HealthCheckType: "ELB", HealthCheckGracePeriod: 120, MinSize: 0, MaxSize: 8 };
     const groups = [
-      { name: "payments-blue", lc: "payments-v41", desired: 4, lb: "payments-lb", version: "v41" },
-      { name: "payments-green", lc: "payments-v42", desired: 0, lb: undefined, version: "v42" },
-      { name: "checkout-web", lc: "checkout-v41", desired: 4, lb: "checkout-lb", version: undefined },
+      ...swaps.flatMap((app) => [
+        { name: app.blue.autoScalingGroup, lc: `${stem(app)}-v41`, desired: 4, lb: classicLoadBalancer(app), version: "v41" },
+        { name: app.green.autoScalingGroup, lc: `${stem(app)}-v42`, desired: app.green.idleCapacity, lb: undefined, version: "v42" },
+      ]),
+      ...configurations.map((app) => ({
+        name: app.autoScalingGroup,
+        lc: app.blue.launchConfiguration,
+        desired: 4,
+        lb: classicLoadBalancer(app),
+        version: undefined,
+      })),
     ];
     for (const g of groups) {
       await autoscaling.send(
@@ -121,19 +149,21 @@ export async function seedAsg(endpointUrl: string, region = "us-east-1"): Promis
         }),
       );
     }
-    await autoscaling.send(
-      new CreateAutoScalingGroupCommand({
-        ...common,
-        AutoScalingGroupName: "search-api",
-        LaunchTemplate: { LaunchTemplateId: launchTemplateId, Version: "1" },
-        DesiredCapacity: 4,
-        TrafficSources: [{ Identifier: "search-lb", Type: "elb" }],
-      }),
-    );
+    for (const [i, app] of templates.entries()) {
+      await autoscaling.send(
+        new CreateAutoScalingGroupCommand({
+          ...common,
+          AutoScalingGroupName: app.autoScalingGroup,
+          LaunchTemplate: { LaunchTemplateId: templateIds[i], Version: app.blue.launchTemplate.version },
+          DesiredCapacity: 4,
+          TrafficSources: [{ Identifier: classicLoadBalancer(app), Type: "elb" }],
+        }),
+      );
+    }
     return {
-      loadBalancers: ["payments-lb", "checkout-lb", "search-lb"],
-      groups: ["payments-blue", "payments-green", "checkout-web", "search-api"],
-      launchTemplateId,
+      loadBalancers,
+      groups: [...groups.map((g) => g.name), ...templates.map((app) => app.autoScalingGroup)],
+      launchTemplateId: templateIds[0] ?? "",
     };
   } finally {
     elb.destroy();

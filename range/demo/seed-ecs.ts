@@ -1,6 +1,7 @@
 /**
- * The ECS part of the demo world, built through the AWS APIs with the SDK v3 clients like the rest
- * of the seed (never by writing world internals). Cluster "prod" with:
+ * The ECS part of the demo world (the ecs-dns-swap and ecs-rolling applications of teal.config.yaml,
+ * see demo-apps.ts), built through the AWS APIs with the SDK v3 clients like the rest of the seed
+ * (never by writing world internals). Cluster "prod" with:
  *
  * - profile-service (ecs-dns-swap): services profile-blue (4 tasks, profile:41 = v41) and
  *   profile-green (2 tasks, profile:42 = v42), each behind its own ALB (profile-blue / profile-green,
@@ -35,11 +36,13 @@ import {
   Route53Client,
   type Change,
 } from "@aws-sdk/client-route-53";
+import type { EcsDnsSwapAppConfig, EcsRollingAppConfig } from "@/lib/config/schema";
+import { demoApps, firstOf, stem } from "./demo-apps";
 import { DEFAULT_VPC_ID, subnetOf } from "@/range/protocols/ec2";
 
-export const ECS_DEMO_CLUSTER = "prod";
-export const PROFILE_RECORD = "profile.example.com.";
-const ZONE = "example.com.";
+/** The cluster and record of the (first) ecs-dns-swap demo application (profile-service). */
+export const ECS_DEMO_CLUSTER = firstOf(demoApps().ecsDnsSwap, "ecs-dns-swap").cluster;
+export const PROFILE_RECORD = firstOf(demoApps().ecsDnsSwap, "ecs-dns-swap").dns.recordName;
 
 export interface EcsDemo {
   cluster: string;
@@ -153,8 +156,15 @@ async function albWithTargetGroup(c: Clients, name: string, tgName: string): Pro
   return { alb, targetGroupArn };
 }
 
+/** The ALB an ecs-rolling demo application's service sits behind. */
+function rollingLoadBalancer(app: EcsRollingAppConfig): string {
+  if (app.loadBalancer === undefined) throw new Error(`${app.id}: the demo world puts its ecs-rolling services behind an ALB (loadBalancer).`);
+  return app.loadBalancer;
+}
+
 async function createService(
   c: Clients,
+  cluster: string,
   name: string,
   taskDefinition: string,
   desiredCount: number,
@@ -163,7 +173,7 @@ async function createService(
 ): Promise<void> {
   await c.ecs.send(
     new CreateServiceCommand({
-      cluster: ECS_DEMO_CLUSTER,
+      cluster,
       serviceName: name,
       taskDefinition,
       desiredCount,
@@ -178,8 +188,9 @@ async function createService(
   );
 }
 
-/** The demo zone example.com.: found when the DNS seed made it, else created. */
-async function demoZone(route53: Route53Client): Promise<string> {
+/** The demo zone (example.com.): found when the DNS seed made it, else created. */
+async function demoZone(route53: Route53Client, name: string): Promise<string> {
+  const ZONE = name.endsWith(".") ? name : `${name}.`;
   let marker: string | undefined;
   do {
     const page = await route53.send(new ListHostedZonesCommand({ Marker: marker }));
@@ -196,62 +207,85 @@ async function demoZone(route53: Route53Client): Promise<string> {
 export async function seedEcs(endpointUrl: string, region = "us-east-1", opts: SeedEcsOptions = {}): Promise<EcsDemo> {
   const config = { endpoint: endpointUrl, region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } };
   const c: Clients = { ecs: new ECSClient(config), elbv2: new ElasticLoadBalancingV2Client(config), route53: new Route53Client(config), region };
+  const apps = demoApps();
+  const profiles = apps.ecsDnsSwap;
+  const rollings = apps.ecsRolling;
   try {
-    await c.ecs.send(new CreateClusterCommand({ clusterName: ECS_DEMO_CLUSTER }));
+    for (const cluster of new Set([...profiles, ...rollings].map((app) => app.cluster))) {
+      await c.ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    }
 
     const [profileRevs, notifRevs] = await Promise.all([
-      registerFamily(c, "profile", 42, { 41: "v41", 42: "v42" }),
-      registerFamily(c, "notifications", 42, { 40: "v40", 41: "v41", 42: "v42" }),
+      Promise.all(profiles.map((app) => registerFamily(c, stem(app), 42, { 41: "v41", 42: "v42" }))),
+      Promise.all(rollings.map((app) => registerFamily(c, stem(app), 42, { 40: "v40", 41: "v41", 42: "v42" }))),
     ]);
 
-    // profile-service: two services, two ALBs, weighted alias records.
-    const profileColor = async (color: "blue" | "green", rev: number, desiredCount: number) => {
-      const { alb, targetGroupArn } = await albWithTargetGroup(c, `profile-${color}`, `profile-${color}-tg`);
-      const taskDefinition = profileRevs.get(rev) ?? "";
-      await createService(c, `profile-${color}`, taskDefinition, desiredCount, targetGroupArn, "profile");
-      return { alb, service: { service: `profile-${color}`, loadBalancer: `profile-${color}`, targetGroupArn, taskDefinition, desiredCount } };
+    // ecs-dns-swap (profile-service): two services, two ALBs, weighted alias records.
+    const profileColor = async (app: EcsDnsSwapAppConfig, revs: Map<number, string>, color: "blue" | "green", rev: number, desiredCount: number) => {
+      const side = app[color];
+      const { alb, targetGroupArn } = await albWithTargetGroup(c, side.loadBalancer, side.targetGroup ?? `${side.loadBalancer}-tg`);
+      const taskDefinition = revs.get(rev) ?? "";
+      await createService(c, app.cluster, side.service, taskDefinition, desiredCount, targetGroupArn, stem(app));
+      return { alb, service: { service: side.service, loadBalancer: side.loadBalancer, targetGroupArn, taskDefinition, desiredCount } };
     };
-    const blue = await profileColor("blue", 41, 4);
-    const green = await profileColor("green", 42, 2);
-    const albs = { blue: blue.alb, green: green.alb };
-    const hostedZoneId = opts.hostedZoneId ?? (await demoZone(c.route53));
-    const recordChanges: Change[] = (["blue", "green"] as const).map((color) => ({
-      Action: "CREATE",
-      ResourceRecordSet: {
-        Name: PROFILE_RECORD,
-        Type: "A",
-        SetIdentifier: color,
-        Weight: color === "blue" ? 100 : 0,
-        AliasTarget: {
-          HostedZoneId: albs[color].CanonicalHostedZoneId ?? "",
-          DNSName: `dualstack.${albs[color].DNSName ?? ""}`,
-          EvaluateTargetHealth: true,
+    const seeded: { app: EcsDnsSwapAppConfig; blue: Awaited<ReturnType<typeof profileColor>>; green: Awaited<ReturnType<typeof profileColor>> }[] =
+      [];
+    for (const [i, app] of profiles.entries()) {
+      const revs = profileRevs[i] ?? new Map<number, string>();
+      const blue = await profileColor(app, revs, "blue", 41, 4);
+      const green = await profileColor(app, revs, "green", 42, 2);
+      seeded.push({ app, blue, green });
+    }
+    const first = firstOf(seeded, "ecs-dns-swap");
+    const hostedZoneId = opts.hostedZoneId ?? (await demoZone(c.route53, first.app.dns.hostedZone));
+    const recordChanges: Change[] = seeded.flatMap(({ app, blue, green }) => {
+      const albs = { blue: blue.alb, green: green.alb };
+      return (["blue", "green"] as const).map((color) => ({
+        Action: "CREATE" as const,
+        ResourceRecordSet: {
+          Name: app.dns.recordName,
+          Type: app.dns.recordType,
+          SetIdentifier: app[color].setIdentifier,
+          Weight: color === "blue" ? 100 : 0,
+          AliasTarget: {
+            HostedZoneId: albs[color].CanonicalHostedZoneId ?? "",
+            DNSName: `dualstack.${albs[color].DNSName ?? ""}`,
+            EvaluateTargetHealth: true,
+          },
         },
-      },
-    }));
+      }));
+    });
     if (!opts.deferRecords) {
       await c.route53.send(
         new ChangeResourceRecordSetsCommand({
           HostedZoneId: hostedZoneId,
-          ChangeBatch: { Comment: "Teal demo: profile.example.com on blue", Changes: recordChanges },
+          ChangeBatch: {
+            Comment: `Teal demo: ${seeded.map((p) => p.app.dns.recordName.replace(/\.$/, "")).join(", ")} on blue`,
+            Changes: recordChanges,
+          },
         }),
       );
     }
 
-    // notifications: one service rolled from revision to revision.
-    const notif = await albWithTargetGroup(c, "notifications-alb", "notifications-tg");
-    const v41 = notifRevs.get(41) ?? "";
-    await createService(c, "notifications", v41, 4, notif.targetGroupArn, "notifications");
+    // ecs-rolling (notifications): one service rolled from revision to revision.
+    const rolled: EcsDemo["notifications"][] = [];
+    for (const [i, app] of rollings.entries()) {
+      const revs = notifRevs[i] ?? new Map<number, string>();
+      const notif = await albWithTargetGroup(c, rollingLoadBalancer(app), app.targetGroup ?? `${app.service}-tg`);
+      const v41 = revs.get(41) ?? "";
+      await createService(c, app.cluster, app.service, v41, 4, notif.targetGroupArn, stem(app));
+      rolled.push({
+        service: app.service,
+        loadBalancer: rollingLoadBalancer(app),
+        targetGroupArn: notif.targetGroupArn,
+        taskDefinitions: { v40: revs.get(40) ?? "", v41, v42: revs.get(42) ?? "" },
+      });
+    }
 
     return {
-      cluster: ECS_DEMO_CLUSTER,
-      profile: { hostedZoneId, recordName: PROFILE_RECORD, services: { blue: blue.service, green: green.service } },
-      notifications: {
-        service: "notifications",
-        loadBalancer: "notifications-alb",
-        targetGroupArn: notif.targetGroupArn,
-        taskDefinitions: { v40: notifRevs.get(40) ?? "", v41, v42: notifRevs.get(42) ?? "" },
-      },
+      cluster: first.app.cluster,
+      profile: { hostedZoneId, recordName: first.app.dns.recordName, services: { blue: first.blue.service, green: first.green.service } },
+      notifications: firstOf(rolled, "ecs-rolling"),
       recordChanges,
     };
   } finally {
