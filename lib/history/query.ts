@@ -4,6 +4,7 @@
  */
 
 import { z } from "zod";
+import { AppError } from "@/lib/domain/app-error";
 import type { AuditAction } from "@/lib/domain/audit-actions";
 import type { IntentKind } from "@/lib/domain/intent";
 import type { OperationStatus } from "@/lib/domain/operation-status";
@@ -83,6 +84,18 @@ export function parseHistoryQuery(
   const issue = parsed.error.issues[0];
   const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
   return { ok: false, message: `Invalid filter: ${where}${issue?.message ?? "malformed"}` };
+}
+
+/**
+ * An export route's request: the format (JSON unless csv is asked for) and the history page's
+ * filters, or the AppError a bad query is answered with (400, nothing read).
+ */
+export function parseExportRequest(params: URLSearchParams): { format: "csv" | "json"; query: HistoryQuery } {
+  const format = exportFormatSchema.safeParse(params.get("format") ?? undefined);
+  if (!format.success) throw new AppError("invalid", "format must be csv or json.");
+  const parsed = parseHistoryQuery(params);
+  if (!parsed.ok) throw new AppError("invalid", parsed.message);
+  return { format: format.data, query: parsed.query };
 }
 
 /** The store filters for operations; `limit` defaults to 100 and is capped at 500 by the store. */
