@@ -17,15 +17,23 @@ const wants = (suite) => only.length === 0 || only.includes(suite);
 const started = Date.now();
 const timings = [];
 
+/**
+ * Runs a suite in the foreground with its output on the terminal. It is awaited, not run
+ * synchronously, so a browser world started beside it keeps its output flowing meanwhile.
+ */
 function run(title, cmd, args, env = {}) {
   const t0 = Date.now();
   console.log(`\n=== ${title} ===`);
-  const res = spawnSync(cmd, args, {
+  const child = spawn(cmd, args, {
     stdio: "inherit",
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
   });
-  timings.push([title, Date.now() - t0]);
-  return res.status === 0;
+  return new Promise((resolve) =>
+    child.on("close", (code) => {
+      timings.push([title, Date.now() - t0]);
+      resolve(code === 0);
+    }),
+  );
 }
 
 /**
@@ -48,93 +56,55 @@ function runInBackground(title, cmd, args, env = {}) {
   };
 }
 
-// Rough seconds each browser spec takes on two cores, to split the specs into two groups of about
-// equal length. A spec not listed counts as UNLISTED_SPEC_SECONDS; a wrong guess costs time, not
-// coverage (every spec runs in one group or the other). Measured in one world with the demo users
-// signed in once per run (e2e/global-setup.ts), on a shared machine at a load average of 14 to 20,
-// so about twice the time of a quiet one (sum 2,586 s); what matters here is their ratio.
-const SPEC_SECONDS = {
-  "bad-requests": 10,
-  charts: 92,
-  dialogs: 295,
-  drift: 119,
-  "frozen-range": 75,
-  history: 40,
-  patterns: 484,
-  "racing-operators": 112,
-  roles: 99,
-  security: 43,
-  settle: 328,
-  "shift-and-rollback": 157,
-  signin: 79,
-  soak: 215,
-  state: 93,
-  "stale-plan": 68,
-  verdict: 76,
-  wall: 68,
-  "wall-readability": 135,
-};
-const UNLISTED_SPEC_SECONDS = 30;
+/**
+ * The browser specs that spend most of their time waiting on whole CloudWatch minutes (a shift or
+ * rollback settling, a failing green being judged, the wall through those states), not on the CPU.
+ * They run in a world of their own that starts as soon as the build is done, beside vitest, whose
+ * CPU work fills their waits; the other specs run in a second world once vitest has ended.
+ */
+const WAITING_SPECS = ["settle", "shift-and-rollback", "verdict", "wall-readability"];
 
-/** The browser specs in `count` groups of about equal length, each in file-name order. */
-function specGroups(count) {
+/** The spec files of e2e/, split into the waiting world's and the rest, each in file-name order. */
+function browserWorlds() {
   const files = readdirSync(path.join(root, "e2e"))
     .filter((f) => f.endsWith(".spec.ts"))
     .sort();
-  const groups = Array.from({ length: count }, () => ({ files: [], seconds: 0 }));
-  const bySize = [...files].sort((a, b) => seconds(b) - seconds(a) || a.localeCompare(b));
-  for (const file of bySize) {
-    const lightest = groups.reduce((min, g) => (g.seconds < min.seconds ? g : min));
-    lightest.files.push(file);
-    lightest.seconds += seconds(file);
-  }
-  return groups.map((g) => g.files.sort()).filter((g) => g.length > 0);
-  function seconds(file) {
-    return SPEC_SECONDS[file.replace(/\.spec\.ts$/, "")] ?? UNLISTED_SPEC_SECONDS;
-  }
+  const waiting = files.filter((f) => WAITING_SPECS.includes(f.replace(/\.spec\.ts$/, "")));
+  return { waiting, rest: files.filter((f) => !waiting.includes(f)) };
 }
 
 /**
- * The browser specs, in one world by default. TEAL_E2E_GROUPS=N runs them as N Playwright runs side
- * by side, each with its own app server, practice range, database, output folder and ports, split
- * by their usual length; each group's output is printed as it ends. On two cores three worlds took
- * as long as one (the suite is bound by the CPU there, not by its waits) and timed out the axe
- * checks, so one world is the default; a machine with more cores can use more.
+ * Starts one Playwright run over `files` in a world of its own: its own app server, practice range,
+ * database, output folder and ports. Its output is kept and printed when it ends.
  */
-async function runBrowserSuites() {
-  const count = Math.max(1, Number(process.env.TEAL_E2E_GROUPS ?? 1) || 1);
-  const single = count === 1;
-  const groups = single ? [[]] : specGroups(count);
+function startBrowserWorld(index, title, files) {
   const t0 = Date.now();
-  console.log(`\n=== e2e (Playwright in Chromium${single ? "" : `, ${groups.length} worlds side by side`}) ===`);
-  const runs = groups.map((files, i) => {
-    const child = spawn(bin("playwright"), ["test", ...files.map((f) => `e2e/${f}`)], {
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        NEXT_TELEMETRY_DISABLED: "1",
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-        E2E_APP_PORT: String(Number(process.env.E2E_APP_PORT ?? 3100) + i),
-        E2E_RANGE_PORT: String(Number(process.env.E2E_RANGE_PORT ?? 4590) + i),
-        E2E_DATA_DIR: "",
-        E2E_OUTPUT_DIR: single ? "" : path.join("test-results", `world-${i + 1}`),
-        PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, `playwright-${i}.json`),
-      },
-    });
-    const chunks = [];
-    child.stdout.on("data", (c) => chunks.push(c));
-    child.stderr.on("data", (c) => chunks.push(c));
-    return new Promise((resolve) =>
-      child.on("close", (code) => {
-        console.log(`\n--- e2e world ${i + 1}${files.length ? `: ${files.join(", ")}` : ""} (${((Date.now() - t0) / 1000).toFixed(1)} s) ---`);
-        process.stdout.write(Buffer.concat(chunks));
-        resolve(code === 0);
-      }),
-    );
+  const child = spawn(bin("playwright"), ["test", ...files.map((f) => `e2e/${f}`)], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: "1",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      E2E_APP_PORT: String(Number(process.env.E2E_APP_PORT ?? 3100) + index),
+      E2E_RANGE_PORT: String(Number(process.env.E2E_RANGE_PORT ?? 4590) + index),
+      E2E_DATA_DIR: "",
+      E2E_OUTPUT_DIR: path.join("test-results", `world-${index + 1}`),
+      PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, `playwright-${index}.json`),
+    },
   });
-  const results = await Promise.all(runs);
-  timings.push([`e2e (Playwright, ${groups.length} world${groups.length === 1 ? "" : "s"})`, Date.now() - t0]);
-  return results.every(Boolean);
+  const chunks = [];
+  child.stdout.on("data", (c) => chunks.push(c));
+  child.stderr.on("data", (c) => chunks.push(c));
+  const done = new Promise((resolve) =>
+    child.on("close", (code) => {
+      const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+      console.log(`\n=== e2e, ${title}: ${files.join(", ")} (${seconds} s) ===`);
+      process.stdout.write(Buffer.concat(chunks));
+      timings.push([`e2e, ${title} (Playwright in Chromium, ${files.length} specs)`, Date.now() - t0]);
+      resolve(code === 0);
+    }),
+  );
+  return () => done;
 }
 
 function ensureChromium() {
@@ -172,18 +142,29 @@ const reports = mkdtempSync(path.join(os.tmpdir(), "teal-test-"));
 let ok = true;
 let pg = null;
 try {
-  if (wants("lint")) ok = run("lint (eslint)", bin("eslint"), ["--max-warnings=0", "."]) && ok;
-  if (wants("format")) ok = run("format (prettier --check)", bin("prettier"), ["--check", "--log-level=warn", "."]) && ok;
-  if (wants("typecheck")) ok = run("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"]) && ok;
-  // The production build needs no test to have run: it runs beside vitest and is awaited before
-  // the browser tests.
+  // The production build needs no test to have run: it starts first and runs beside the checks
+  // below and vitest.
   let build = null;
   if (wants("e2e")) build = runInBackground("build (next build)", bin("next"), ["build"]);
+  if (wants("lint")) ok = (await run("lint (eslint)", bin("eslint"), ["--max-warnings=0", "."])) && ok;
+  if (wants("format")) ok = (await run("format (prettier --check)", bin("prettier"), ["--check", "--log-level=warn", "."])) && ok;
+  if (wants("typecheck")) ok = (await run("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"])) && ok;
+  // The browser worlds run even when an earlier suite failed, so one run reports everything.
+  let built = false;
+  let waitingWorld = null;
+  const worlds = browserWorlds();
+  if (build) {
+    ensureChromium();
+    built = await build();
+    ok = built && ok;
+    // TEAL_E2E_OVERLAP=0 keeps the browser specs out of vitest's way (one world after it).
+    if (built && process.env.TEAL_E2E_OVERLAP !== "0") waitingWorld = startBrowserWorld(1, "waiting world (beside vitest)", worlds.waiting);
+  }
   if (wants("unit")) {
     pg = await startPgCluster();
     console.log(`\nThrowaway PostgreSQL cluster at ${pg.url}`);
     ok =
-      run(
+      (await run(
         "unit and integration (vitest: planners, store on SQLite and PostgreSQL, practice range over HTTP)",
         bin("vitest"),
         [
@@ -196,16 +177,15 @@ try {
           `--outputFile.json=${path.join(reports, "vitest.json")}`,
         ],
         { TEST_PG_URL: pg.url },
-      ) && ok;
+      )) && ok;
     await pg.stop();
     pg = null;
   }
-  if (wants("e2e")) {
-    ensureChromium();
-    const built = build ? await build() : false;
-    ok = built && ok;
-    // The browser tests run even when an earlier suite failed, so one run reports everything.
-    if (built) ok = (await runBrowserSuites()) && ok;
+  if (built) {
+    const rest = waitingWorld ? worlds.rest : [...worlds.waiting, ...worlds.rest].sort();
+    const restWorld = startBrowserWorld(0, waitingWorld ? "main world (after vitest)" : "one world", rest);
+    const results = await Promise.all([restWorld(), waitingWorld ? waitingWorld() : true]);
+    ok = results.every(Boolean) && ok;
   }
 } finally {
   if (pg) await pg.stop();
