@@ -42,24 +42,16 @@ export interface Observation {
 
 /**
  * Which clients read: the default ones, or (a rollback) the patient ones that ride out throttling,
- * 5xx and silence. A patient observe waits at most `PATIENT_METRICS_MS` for CloudWatch: a rollback
- * plans from the configuration, not from the metrics, and must not start later because CloudWatch is slow.
+ * 5xx and silence. A patient observe does not read CloudWatch at all: a rollback plans from the
+ * configuration and the control plane, not from the metrics, and its first call must not wait on a
+ * metrics read (its observed share is left unmeasured, and `metricsError` says why).
  */
 export interface ObserveOptions {
   patient?: boolean;
 }
 
-export const PATIENT_METRICS_MS = 1_000;
-
-/** `work`, or a rejection once `ms` have passed without it (the work goes on unobserved). */
-function within<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`CloudWatch did not answer within ${ms} ms`)), ms);
-  });
-  work.catch(() => undefined);
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
+/** Why a rollback's observation carries no metrics. */
+export const METRICS_NOT_READ = "CloudWatch is not read before a rollback: its plan does not need the metrics.";
 
 /**
  * Reads one application's whole state, fresh: the one observe of Teal. The snapshot service caches
@@ -71,23 +63,22 @@ export async function observeApp(rt: Runtime, app: AppConfig, opts: ObserveOptio
   const [latest] = await rt.store.listOperations({ appId: app.id, limit: 1 });
   const state = await observeWithPattern(clients, app, observeHintsFrom(latest));
   const plan = metricPlanFor(app, state, periodFor(RECENT_RANGE));
+  const unread = (error: unknown): Observation => ({
+    state,
+    readAt,
+    recent: { rangeMinutes: RECENT_RANGE, series: plan.series.map((s) => ({ ...s, points: [] })), requests: null, startMs: readAt, endMs: readAt },
+    metricsError: error,
+  });
+  if (opts.patient) return unread(new Error(METRICS_NOT_READ));
   try {
-    const read = readPlannedCharts(clients, plan, RECENT_RANGE, readAt);
-    const recent = opts.patient ? await within(read, PATIENT_METRICS_MS) : await read;
+    const recent = await readPlannedCharts(clients, plan, RECENT_RANGE, readAt);
     if (recent.requests) {
       const share = observedShare(recent.requests.blue, recent.requests.green, readAt, OBSERVED_WINDOW_MINUTES);
       state.observed = { ...share, windowMinutes: OBSERVED_WINDOW_MINUTES };
     }
     return { state, readAt, recent, metricsError: null };
   } catch (error) {
-    const recent = {
-      rangeMinutes: RECENT_RANGE,
-      series: plan.series.map((s) => ({ ...s, points: [] })),
-      requests: null,
-      startMs: readAt,
-      endMs: readAt,
-    };
-    return { state, readAt, recent, metricsError: error };
+    return unread(error);
   }
 }
 

@@ -22,8 +22,8 @@ export async function appOrThrow(appId: string): Promise<{ rt: Runtime; app: App
 /**
  * Observes the application fresh (the same observe the pages' snapshots come from) and plans the
  * intent in the application's context (its region, the wait scale). `patient`: the reads ride out
- * throttling, 5xx and unanswered calls, each paused and made again (a rollback must start while AWS
- * is unwell).
+ * throttling, 5xx and unanswered calls, each paused and made again, and CloudWatch is not read (a
+ * rollback must start while AWS is unwell, and its plan needs no metrics).
  */
 export async function planIntent(
   rt: Runtime,
@@ -31,13 +31,14 @@ export async function planIntent(
   intent: Intent,
   opts: { patient?: boolean } = {},
 ): Promise<{ state: AppState; result: PlanResult }> {
-  const { state } = await observeApp(rt, app, opts);
   const planning = planningFor(app.pattern);
   if (!planning) throw new AppError("invalid", `Teal cannot plan for the ${app.pattern} pattern yet.`);
-  const ctx: PlanContext = { waitScale: rt.env.TEAL_WAIT_SCALE, region: app.region };
   // A rollback after an operation that did not end cleanly re-asserts blue even when AWS reads as
-  // blue already: that operation's call may still land, or its outcome was never confirmed.
-  if (intent.kind === "rollback" && (await rollbackReasserts(rt, app.id))) ctx.reassert = true;
+  // blue already: that operation's call may still land, or its outcome was never confirmed. The
+  // journal is asked while AWS is read, not after.
+  const [{ state }, reassert] = await Promise.all([observeApp(rt, app, opts), intent.kind === "rollback" ? rollbackReasserts(rt, app.id) : false]);
+  const ctx: PlanContext = { waitScale: rt.env.TEAL_WAIT_SCALE, region: app.region };
+  if (reassert) ctx.reassert = true;
   return { state, result: planning.plan(state, intent, ctx) };
 }
 
