@@ -57,20 +57,38 @@ function runInBackground(title, cmd, args, env = {}) {
 }
 
 /**
- * The browser specs that spend most of their time waiting on whole CloudWatch minutes (a shift or
- * rollback settling, a failing green being judged, the wall through those states), not on the CPU.
- * They run in a world of their own that starts as soon as the build is done, beside vitest, whose
- * CPU work fills their waits; the other specs run in a second world once vitest has ended.
+ * The browser specs run in several worlds, each with its own app server, practice range, database
+ * and ports. Most of a browser spec's time is spent waiting (on whole CloudWatch minutes, an
+ * operation's waits, a page's polling), but every page load costs Chromium and the app server
+ * about a CPU-second, and vitest keeps about one and a half cores busy. So one world of the specs
+ * that wait longest runs beside vitest, and the rest are split over two worlds that run side by
+ * side once vitest is done (three browsers at once overload two cores: pages then load so slowly
+ * that specs time out). A world's specs run one after another in the order given; the lists are
+ * balanced by each spec's time in one world (BENCHMARKS.md, "Test time"). A spec named in no list
+ * runs in the last world.
  */
-const WAITING_SPECS = ["settle", "shift-and-rollback", "verdict", "wall-readability"];
+const WORLDS = [
+  // Beside vitest: waiting on CloudWatch minutes (a shift and a rollback settling, a failing green
+  // being judged, the wall through those states).
+  { besideVitest: true, specs: ["settle", "verdict", "wall-readability", "shift-and-rollback"] },
+  // After vitest, two at once.
+  { besideVitest: false, specs: ["patterns", "dialogs", "drift", "charts", "history", "security", "bad-requests"] },
+  { besideVitest: false, specs: ["soak", "state", "wall", "racing-operators", "stale-plan", "frozen-range", "signin", "roles"] },
+];
 
-/** The spec files of e2e/, split into the waiting world's and the rest, each in file-name order. */
+/**
+ * The spec files of e2e/ per world, each world's in its list's order. TEAL_E2E_WORLDS=1 runs every
+ * spec in one world after vitest (to time the specs one by one, or on a machine short of memory).
+ */
 function browserWorlds() {
   const files = readdirSync(path.join(root, "e2e"))
     .filter((f) => f.endsWith(".spec.ts"))
     .sort();
-  const waiting = files.filter((f) => WAITING_SPECS.includes(f.replace(/\.spec\.ts$/, "")));
-  return { waiting, rest: files.filter((f) => !waiting.includes(f)) };
+  if (process.env.TEAL_E2E_WORLDS === "1") return [{ besideVitest: false, files }];
+  const named = new Set(WORLDS.flatMap((w) => w.specs));
+  const worlds = WORLDS.map((w) => ({ besideVitest: w.besideVitest, files: w.specs.map((s) => `${s}.spec.ts`).filter((f) => files.includes(f)) }));
+  worlds[worlds.length - 1].files.push(...files.filter((f) => !named.has(f.replace(/\.spec\.ts$/, ""))));
+  return worlds.filter((w) => w.files.length > 0);
 }
 
 /**
@@ -150,15 +168,19 @@ try {
   if (wants("format")) ok = (await run("format (prettier --check)", bin("prettier"), ["--check", "--log-level=warn", "."])) && ok;
   if (wants("typecheck")) ok = (await run("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"])) && ok;
   // The browser worlds run even when an earlier suite failed, so one run reports everything.
+  const worlds = [];
+  const lists = browserWorlds();
+  const startWorlds = (besideVitest) =>
+    lists.forEach((w, i) => {
+      if (w.besideVitest === besideVitest)
+        worlds.push(startBrowserWorld(i, `world ${i + 1} of ${lists.length}${besideVitest ? ", beside vitest" : ""}`, w.files));
+    });
   let built = false;
-  let waitingWorld = null;
-  const worlds = browserWorlds();
   if (build) {
     ensureChromium();
     built = await build();
     ok = built && ok;
-    // TEAL_E2E_OVERLAP=0 keeps the browser specs out of vitest's way (one world after it).
-    if (built && process.env.TEAL_E2E_OVERLAP !== "0") waitingWorld = startBrowserWorld(1, "waiting world (beside vitest)", worlds.waiting);
+    if (built) startWorlds(true);
   }
   if (wants("unit")) {
     pg = await startPgCluster();
@@ -181,12 +203,9 @@ try {
     await pg.stop();
     pg = null;
   }
-  if (built) {
-    const rest = waitingWorld ? worlds.rest : [...worlds.waiting, ...worlds.rest].sort();
-    const restWorld = startBrowserWorld(0, waitingWorld ? "main world (after vitest)" : "one world", rest);
-    const results = await Promise.all([restWorld(), waitingWorld ? waitingWorld() : true]);
-    ok = results.every(Boolean) && ok;
-  }
+  if (built) startWorlds(false);
+  const results = await Promise.all(worlds.map((world) => world()));
+  ok = results.every(Boolean) && ok;
 } finally {
   if (pg) await pg.stop();
 }
