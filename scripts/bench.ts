@@ -529,11 +529,9 @@ async function overviewOpen(cookie: string): Promise<void> {
       ],
     ],
   );
-  table(
-    "The same row per AWS service (requests per minute per application)",
-    Object.keys(stats.services),
-    [Object.keys(stats.services).map((name) => perAppMin(count(stats, name)))],
-  );
+  table("The same row per AWS service (requests per minute per application)", Object.keys(stats.services), [
+    Object.keys(stats.services).map((name) => perAppMin(count(stats, name))),
+  ]);
 }
 
 /** Section 7: sign-in under guessing, in vitest's bench runner (next-auth loads there as in the tests). */
