@@ -60,6 +60,8 @@ export default defineConfig({
       RANGE_SPEED: process.env.E2E_RANGE_SPEED ?? "20",
       TEAL_WAIT_SCALE: process.env.E2E_WAIT_SCALE ?? "0.1",
       TEAL_REFRESH_MS: "1000",
+      // Applications nobody has open are read less often, as in production, on the fast clock.
+      TEAL_IDLE_REFRESH_MS: "3000",
       DATABASE_URL: `file:${path.join(dataDir, "teal.db")}`,
       NEXTAUTH_SECRET: "e2e-secret-not-for-production-0123456789",
       TEAL_DEMO_USERS: "1",

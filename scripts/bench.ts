@@ -5,6 +5,8 @@
  *  1. First-load JS per page (gzip), from the production build's route bundle stats.
  *  2. Fan-in: AWS requests per minute reaching the range while 1, 10, 50 and 100 viewers poll an
  *     application's snapshot every 2 s (goal: flat; 50:1 ratio ≤ 1.05).
+ *     2b: the overview open with no application page open: AWS requests per minute per
+ *     application and per service (applications nobody has open are read every 30 s).
  *  3. Metric requests per application refresh (goal: 1 GetMetricData) against the naive baseline of
  *     one request per chart series.
  *  4. Snapshot route latency p50/p95/p99 at each viewer count (goal: p95 ≤ 50 ms at 50 viewers).
@@ -142,6 +144,10 @@ async function rangeStats(): Promise<RangeStats> {
 
 /** The server's refresh interval in this bench (TEAL_REFRESH_MS below): it refreshes once per window of it. */
 const REFRESH_MS = 5_000;
+/** The interval of an application nobody has open (TEAL_IDLE_REFRESH_MS below, its default). */
+const IDLE_REFRESH_MS = 30_000;
+/** How long the overview row polls: two idle windows. */
+const OVERVIEW_MS = 2 * IDLE_REFRESH_MS;
 
 async function viewers(n: number, cookie: string): Promise<{ latencies: number[]; errors: number; stats: RangeStats; seconds: number }> {
   // Each row covers whole refresh windows, starting half-way into one: a row of 30 s then holds
@@ -477,6 +483,7 @@ async function fanIn(): Promise<void> {
       [refreshRow],
     );
   }
+  await overviewOpen(cookie);
   const stats = await rangeStats();
   if (stats.tick) {
     table(
@@ -485,6 +492,46 @@ async function fanIn(): Promise<void> {
       [[stats.tick.count, (stats.tick.totalMs / Math.max(1, stats.tick.count)).toFixed(2), stats.tick.maxMs.toFixed(1)]],
     );
   }
+}
+
+/**
+ * Section 2b: the overview open (one tab polling every application's summary every 5 s, as the
+ * overview and the wall do) with no application page open: what reaches AWS per application.
+ */
+async function overviewOpen(cookie: string): Promise<void> {
+  // The rows above had shop's page open: let that watch lapse (three fast intervals), then start
+  // half-way into an idle window, after its reads, so the row holds exactly two windows' reads.
+  await sleep(3 * REFRESH_MS + 1_000);
+  await sleep(IDLE_REFRESH_MS - ((Date.now() + IDLE_REFRESH_MS / 2) % IDLE_REFRESH_MS));
+  const first = await getJson<{ apps?: { id: string; refreshMs?: number }[] }>(`${APP}/api/apps`, cookie);
+  const apps = first.body.apps ?? [];
+  await fetch(`${RANGE}/_sim/stats/reset`, { method: "POST" });
+  const atEnd = sleep(OVERVIEW_MS).then(rangeStats);
+  const until = Date.now() + OVERVIEW_MS;
+  while (Date.now() < until) {
+    await (await fetch(`${APP}/api/apps`, { headers: { cookie } })).arrayBuffer();
+    await sleep(5_000);
+  }
+  const stats = await atEnd;
+  const minutes = OVERVIEW_MS / 60_000;
+  const perAppMin = (n: number) => (n / apps.length / minutes).toFixed(1);
+  const reads = (apps.length * OVERVIEW_MS) / IDLE_REFRESH_MS;
+  table(
+    `Overview open, no application page open (${OVERVIEW_MS / 1000} s, polled every 5 s; ${apps.length} applications read every ${IDLE_REFRESH_MS / 1000} s, each page's application every ${REFRESH_MS / 1000} s)`,
+    ["AWS req/min per app", "GetMetricData/min per app", "req per read", "req/min per app if read every 5 s", "intervals reported"],
+    [
+      [
+        perAppMin(stats.total),
+        perAppMin(count(stats, "cloudwatch", "GetMetricData")),
+        (stats.total / reads).toFixed(1),
+        ((stats.total / reads) * (60_000 / REFRESH_MS)).toFixed(1),
+        [...new Set(apps.map((a) => a.refreshMs ?? "none"))].join(", "),
+      ],
+    ],
+  );
+  table("The same row per AWS service (requests per minute per application)", Object.keys(stats.services), [
+    Object.keys(stats.services).map((name) => perAppMin(count(stats, name))),
+  ]);
 }
 
 /** Section 7: sign-in under guessing, in vitest's bench runner (next-auth loads there as in the tests). */
@@ -519,6 +566,7 @@ async function main(): Promise<void> {
       DATABASE_URL: `file:${path.join(dataDir, "teal.db")}`,
       NEXTAUTH_SECRET: "bench-secret-not-for-production-0123456789",
       TEAL_REFRESH_MS: String(REFRESH_MS),
+      TEAL_IDLE_REFRESH_MS: String(IDLE_REFRESH_MS),
       // Only operations wait; the polling sections run none.
       ...(sections.has("rollback") ? { TEAL_WAIT_SCALE: WAIT_SCALE } : {}),
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",

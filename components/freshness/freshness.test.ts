@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HttpError } from "@/components/api/http-error";
 import { formatClock } from "@/components/format/format";
+import { lateByMs } from "@/components/wall/wall-freshness";
 import { freshnessBanner, isAppReadStale, isDegraded, pageFreshness } from "./freshness";
 
 const POLL = 5_000;
@@ -80,5 +81,15 @@ describe("isAppReadStale", () => {
     expect(isAppReadStale({ dataAgeMs: 11_000, error: null }, POLL)).toBe(true);
     expect(isAppReadStale({ dataAgeMs: 3_000, error: "Could not read" }, POLL)).toBe(true);
     expect(isAppReadStale({ dataAgeMs: null, error: null }, POLL)).toBe(true);
+  });
+
+  it("judges an application read every 30 s against its own interval: 25 s old is on time, 41 s is late", () => {
+    expect(isAppReadStale({ dataAgeMs: 25_000, refreshMs: 30_000, error: null }, POLL)).toBe(false);
+    expect(isAppReadStale({ dataAgeMs: 35_000, refreshMs: 30_000, error: null }, POLL)).toBe(false);
+    expect(isAppReadStale({ dataAgeMs: 41_000, refreshMs: 30_000, error: null }, POLL)).toBe(true);
+    // Read every 5 s (its page open), the same 25 s is late.
+    expect(isAppReadStale({ dataAgeMs: 25_000, refreshMs: 5_000, error: null }, POLL)).toBe(true);
+    expect(lateByMs({ dataAgeMs: 41_000, refreshMs: 30_000 }, POLL)).toBe(16_000);
+    expect(lateByMs({ dataAgeMs: 4_000, refreshMs: 30_000 }, POLL)).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { wallFreshness, type FreshnessInput, type WallFreshness } from "@/components/wall/wall-freshness";
+import { lateByMs, wallFreshness, type FreshnessInput, type WallFreshness } from "@/components/wall/wall-freshness";
 import { formatClock, formatDurationSeconds } from "@/components/format/format";
 import { HttpError } from "@/components/api/http-error";
 
@@ -31,9 +31,9 @@ export function isDegraded(f: Freshness): boolean {
   return f.kind === "stale" || f.kind === "unreachable" || f.kind === "waiting";
 }
 
-/** One application's own read, as the overview lists it: stale when its AWS data is old or failed. */
-export function isAppReadStale(app: { dataAgeMs: number | null; error: string | null }, pollMs: number): boolean {
-  return app.error !== null || app.dataAgeMs === null || app.dataAgeMs > 2 * pollMs;
+/** One application's own read, as the overview lists it: stale when its AWS data is late or failed. */
+export function isAppReadStale(app: { dataAgeMs: number | null; refreshMs?: number; error: string | null }, pollMs: number): boolean {
+  return app.error !== null || app.dataAgeMs === null || lateByMs(app, pollMs) > 2 * pollMs;
 }
 
 /** The banner's words; null while everything is fresh or still loading quickly. */

@@ -8,7 +8,7 @@ import { useViewport } from "@/components/hooks/use-viewport";
 import { useWall } from "@/components/hooks/use-wall";
 import { POLL_MS } from "@/components/hooks/poll-interval";
 import { WallCard } from "./wall-card";
-import { wallFreshness } from "./wall-freshness";
+import { lateByMs, wallFreshness } from "./wall-freshness";
 import { fitGrid, pageOf, wallGrid } from "./wall-grid";
 import { WallStatusBar } from "./wall-status-bar";
 import { wallStatus } from "./wall-status";
@@ -37,7 +37,7 @@ export function WallBoard({ viewer }: { viewer: string }) {
   const lastSuccessMs = Math.min(apps.dataUpdatedAt, wall.dataUpdatedAt);
   const freshness = wallFreshness({
     lastSuccessMs,
-    dataAgeMs: Math.max(0, ...list.map((a) => a.dataAgeMs ?? 0)),
+    dataAgeMs: Math.max(0, ...list.map((a) => lateByMs(a, POLL_MS))),
     awsError: list.find((a) => a.error !== null)?.error ?? null,
     nowMs,
     // While retrying, react-query keeps the failure in failureReason before it becomes the error.

@@ -27,6 +27,17 @@ export interface FreshnessInput {
   awsError?: string | null;
 }
 
+/**
+ * How much older an application's AWS data is than its own refresh interval explains (ms). The
+ * server reads an application nobody has open less often (its `refreshMs`): 25 s is on time for
+ * one read every 30 s, and late for one read every 5 s. The freshness rules judge this lateness
+ * against the page's poll interval, so both cadences go stale after the same delay.
+ */
+export function lateByMs(app: { dataAgeMs: number | null; refreshMs?: number }, pollMs: number): number {
+  const explained = Math.max(0, (app.refreshMs ?? pollMs) - pollMs);
+  return Math.max(0, (app.dataAgeMs ?? 0) - explained);
+}
+
 /** Pure: decides the wall's banner from poll times and errors. */
 export function wallFreshness({ lastSuccessMs, nowMs, error, pollMs, dataAgeMs = 0, awsError = null }: FreshnessInput): WallFreshness {
   if (error && isAuthError(error)) return { kind: "unauthorized", message: error instanceof Error ? error.message : "Not authorized" };

@@ -104,6 +104,14 @@ describe("wallStatus", () => {
     expect(wallStatus(input({ app: { ...app, dataAgeMs: 4_000, error: "AWS could not be reached." } })).word).toBe("OK");
   });
 
+  it("judges an application read every 30 s (nobody has its page open) against that interval, and shows its whole age", () => {
+    expect(wallStatus(input({ app: { ...app, dataAgeMs: 28_000, refreshMs: 30_000 } })).word).toBe("OK");
+    expect(wallStatus(input({ app: { ...app, dataAgeMs: 50_000, refreshMs: 30_000, error: "AWS could not be reached." } }))).toMatchObject({
+      word: "STALE",
+      stale: { ageMs: 51_000, cause: "AWS could not be reached." },
+    });
+  });
+
   it("does not count a state read error as an alarm: that is staleness", () => {
     const unreadable = {
       ...quiet,

@@ -18,7 +18,7 @@ import type { AppSummary } from "@/lib/domain/snapshot";
 import type { WallAlarm, WallAppDetail, WallOperation } from "@/lib/domain/wall";
 import type { GreenVerdict } from "@/lib/domain/green-verdict";
 import { isActiveStatus, isResumableStatus } from "@/lib/domain/operation-status";
-import { wallFreshness, type WallFreshness } from "./wall-freshness";
+import { lateByMs, wallFreshness, type WallFreshness } from "./wall-freshness";
 
 export type WallStatusWord = "OK" | "SHIFTING" | "FAILING" | "STALE";
 
@@ -51,8 +51,10 @@ function staleOf({ app, wall, lastSuccessMs, nowMs, pollMs }: WallStatusInput): 
   if (wall.kind === "unauthorized") return { ageMs: null, cause: wall.message };
   if (app.dataAgeMs === null) return { ageMs: null, cause: app.error };
   // The same rule as the wall's banner, on this application's own server-side age.
-  const own = wallFreshness({ lastSuccessMs, nowMs, error: null, pollMs, dataAgeMs: app.dataAgeMs, awsError: app.error });
-  return own.kind === "stale" ? { ageMs: own.ageMs, cause: own.cause } : null;
+  // Judged on how late it is for its own refresh interval; the age shown is the whole age.
+  const late = lateByMs(app, pollMs);
+  const own = wallFreshness({ lastSuccessMs, nowMs, error: null, pollMs, dataAgeMs: late, awsError: app.error });
+  return own.kind === "stale" ? { ageMs: own.ageMs + (app.dataAgeMs - late), cause: own.cause } : null;
 }
 
 /** The word, and what the tile shows under it. */

@@ -47,12 +47,14 @@ describe("parseEnv", () => {
     const env = parseEnv({});
     expect(env.DATABASE_URL).toBe("file:data/teal.db");
     expect(env.TEAL_REFRESH_MS).toBe(5000);
+    expect(env.TEAL_IDLE_REFRESH_MS).toBe(30_000);
     expect(env.TEAL_DEMO_USERS).toBe(false);
   });
 
   it("names a bad variable and the fix", () => {
     expect(() => parseEnv({ AWS_ENDPOINT_URL: "not a url" })).toThrow(/AWS_ENDPOINT_URL: a URL/);
     expect(() => parseEnv({ TEAL_REFRESH_MS: "10" })).toThrow(/TEAL_REFRESH_MS/);
+    expect(() => parseEnv({ TEAL_IDLE_REFRESH_MS: "0" })).toThrow(/TEAL_IDLE_REFRESH_MS/);
   });
 
   it("requires the audit key in production, not in the demo or in development", () => {

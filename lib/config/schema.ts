@@ -244,7 +244,16 @@ export const envSchema = z
     DATABASE_URL: z.string().default("file:data/teal.db"),
     NEXTAUTH_SECRET: z.string().min(16, "at least 16 characters (openssl rand -base64 32)").optional(),
     /** How often the server refreshes an application's snapshot, whatever the number of viewers. */
+    /**
+     * How often the server refreshes an application's snapshot while it is watched (its page open)
+     * or busy (an operation in flight), whatever the number of viewers.
+     */
     TEAL_REFRESH_MS: z.coerce.number().int().min(1000).max(300_000).default(5000),
+    /**
+     * How often the server refreshes every other application (the overview and the wall read these):
+     * a change made outside Teal shows within this interval. Never faster than TEAL_REFRESH_MS.
+     */
+    TEAL_IDLE_REFRESH_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     /** Multiplier on every wait timeout and poll interval (the practice range's fast clock uses < 1). */
     TEAL_WAIT_SCALE: z.coerce.number().positive().max(10).default(1),
     OIDC_ISSUER: z.url().optional(),

@@ -75,6 +75,8 @@ export interface AppSnapshot {
   settle?: TrafficSettle | null;
   /** How old the AWS read was when the server answered (ms, on the server's clock). */
   dataAgeMs?: number;
+  /** How often the server reads this application now (ms): the fast interval while its page is open. */
+  refreshMs?: number;
   /** Why the server could not refresh the AWS read (user-safe), when it answers with an older one. */
   readError?: string | null;
 }
@@ -91,6 +93,11 @@ export interface AppSummary {
   operation: Pick<Operation, "id" | "status" | "summary" | "intent" | "actor" | "createdAt"> | null;
   /** How old the AWS data above was when this answer was made (ms); null when none could be read. */
   dataAgeMs: number | null;
+  /**
+   * How often the server reads this application now (ms): the fast interval while its page is open
+   * or an operation runs, the idle one otherwise. Its data is late only once older than this.
+   */
+  refreshMs?: number;
   /** Set when this application's state could not be read (user-safe text); the data above is then the last good read. */
   error: string | null;
   /** AWS no longer matches the end state of the last successful operation (null: it does, or no verdict). */

@@ -33,6 +33,27 @@ describe("createSnapshotCache", () => {
     expect(cache.loads()).toBe(4);
   });
 
+  it("refreshes each key in its own window when the ttl is per key, and follows a key's ttl as it changes", async () => {
+    let t = 0;
+    const ttl = new Map([
+      ["busy", 5_000],
+      ["idle", 30_000],
+    ]);
+    const cache = createSnapshotCache({ ttlMs: (k) => ttl.get(k) ?? 5_000, now: () => t, load: async (k) => `${k}@${t}` });
+    const loadsOver = async (keys: string[], untilMs: number): Promise<void> => {
+      for (; t < untilMs; t += 1_000) for (const k of keys) await cache.get(k);
+    };
+    await loadsOver(["busy", "idle"], 60_000);
+    // A minute polled every second: 12 loads of the busy key, 2 of the idle one.
+    expect(cache.loads()).toBe(14);
+    // The idle key turns busy (its page opened): from then on it is read in 5 s windows too.
+    ttl.set("idle", 5_000);
+    await loadsOver(["idle"], 120_000);
+    expect(cache.loads()).toBe(14 + 12);
+    t = 119_000;
+    expect(await cache.get("idle"), "the last window's read").toBe("idle@115000");
+  });
+
   it("costs one load per window for one viewer polling every 2 s and for a crowd polling every 100 ms", async () => {
     const loadsOver = async (pollMs: number, viewers: number): Promise<number> => {
       let t = 0;

@@ -36,7 +36,8 @@ interface Entry<T> {
 }
 
 export function createSnapshotCache<T>(opts: {
-  ttlMs: number;
+  /** The refresh window, for every key or per key (an application watched or busy is read more often than an idle one). */
+  ttlMs: number | ((key: string) => number);
   load: (key: string) => Promise<T>;
   now?: () => number;
   /** How long read() waits for a due refresh before answering with the last good value (real time, ms). */
@@ -55,11 +56,13 @@ export function createSnapshotCache<T>(opts: {
    * costs one load per window, exactly as many viewers do (counted from the last load, a viewer
    * polling every 2 s against 5 s would load every 6 s, and a crowd every 5 s).
    */
-  const windowOf = (t: number): number => Math.floor(t / opts.ttlMs);
+  const { ttlMs } = opts;
+  const ttlOf = (key: string): number => (typeof ttlMs === "number" ? ttlMs : ttlMs(key));
+  const windowOf = (t: number, key: string): number => Math.floor(t / ttlOf(key));
 
   function entry(key: string): Promise<Entry<T>> {
     const known = entries.get(key);
-    if (known && !known.expired && windowOf(lastTry(known)) === windowOf(now())) return Promise.resolve(known);
+    if (known && !known.expired && windowOf(lastTry(known), key) === windowOf(now(), key)) return Promise.resolve(known);
     const pending = inflight.get(key);
     if (pending) return pending;
     loadCount++;

@@ -78,7 +78,13 @@ async function poll(viewers: number): Promise<{ total: number; getMetricData: nu
   const service = createSnapshotService(rt, { now: () => t });
   resetStats(range.stats, range.nowMs());
   for (let round = 0; round < 30; round++) {
-    const snapshots = await Promise.all(Array.from({ length: viewers }, () => service.snapshot("shop", 60)));
+    // Each viewer has shop's page open: the route marks it watched on every poll.
+    const snapshots = await Promise.all(
+      Array.from({ length: viewers }, () => {
+        service.watch("shop");
+        return service.snapshot("shop", 60);
+      }),
+    );
     expect(snapshots.every((s) => s.state.appId === "shop")).toBe(true);
     t += 2_000;
   }
@@ -100,10 +106,84 @@ describe("snapshot fan-in", () => {
   });
 });
 
+describe("the cadence follows what is on screen", () => {
+  /** Polls as the overview does (every application's summary every 5 s) for `ms`; `also` runs each round. */
+  async function overview(service: ReturnType<typeof createSnapshotService>, clock: { t: number }, ms: number, also = () => undefined as void) {
+    for (const end = clock.t + ms; clock.t < end; clock.t += 5_000) {
+      also();
+      await service.summaries();
+    }
+  }
+
+  it("reads an application only the overview shows every idle interval, one whose page is open or that has an operation in flight every fast one", async () => {
+    const clock = { t: 1_020_000 }; // a multiple of 30 s: the windows start with the test
+    const service = createSnapshotService(rt, { now: () => clock.t });
+    const apps = rt.config.applications.length;
+    expect(apps).toBeGreaterThan(1);
+
+    // The overview alone for two minutes: every application read once per 30 s window.
+    resetStats(range.stats, range.nowMs());
+    await overview(service, clock, 120_000);
+    expect(service.loads()).toBe(apps * 4);
+    const idle = range.stats.total;
+    expect(rt.config.applications.map((a) => service.refreshMs(a.id))).toEqual(rt.config.applications.map(() => 30_000));
+
+    // Shop's page open beside it for a minute: shop every 5 s, the others still every 30 s.
+    let before = service.loads();
+    await overview(service, clock, 60_000, () => service.watch("shop"));
+    expect(service.loads() - before).toBe(12 + (apps - 1) * 2);
+    // Each summary says which interval its data follows.
+    const summaries = await service.summaries();
+    expect(summaries.find((a) => a.id === "shop")?.refreshMs).toBe(5_000);
+    expect(summaries.find((a) => a.id === "orders-service")?.refreshMs).toBe(30_000);
+
+    // Shop's page closed: after the grace of three fast intervals, back to the idle interval.
+    clock.t += 15_000;
+    expect(service.refreshMs("shop")).toBe(30_000);
+
+    // An operation in flight on orders (the journal says so): read fast until it has ended.
+    const op = await store.createOperation({
+      appId: "orders-service",
+      pattern: "ecs-elb-swap",
+      intent: { kind: "shift", greenPercent: 50 },
+      summary: "Shift 10 % to green",
+      actor: { id: "operator", email: "operator@example.com", role: "operator" },
+      reason: "cadence test",
+      steps: [],
+    });
+    try {
+      await service.summaries();
+      expect(service.refreshMs("orders-service")).toBe(5_000);
+      before = service.loads();
+      clock.t = Math.ceil(clock.t / 30_000) * 30_000;
+      await overview(service, clock, 30_000);
+      expect(service.loads() - before, "orders six times, every other application once").toBe(6 + (apps - 1));
+    } finally {
+      await store.updateOperation(op.id, { status: "succeeded", finishedAt: new Date().toISOString() });
+    }
+    await service.summaries();
+    expect(service.refreshMs("orders-service")).toBe(30_000);
+
+    // What the overview costs: per application and minute, about one sixth of a read every 5 s.
+    const perLoad = idle / (apps * 4);
+    console.info(
+      `[cadence] overview only: ${(idle / apps / 2).toFixed(1)} AWS requests per application per minute (${perLoad.toFixed(1)} per read; every 5 s it would be ${(perLoad * 12).toFixed(1)})`,
+    );
+    expect(idle / apps / 2).toBeLessThanOrEqual((perLoad * 12) / 6 + 0.001);
+  });
+
+  it("ignores a watch of an application that is not configured", () => {
+    const service = createSnapshotService(rt, { now: () => 0 });
+    service.watch("no-such-app");
+    expect(service.refreshMs("no-such-app")).toBe(30_000);
+  });
+});
+
 describe("the AWS state cache", () => {
   it("reads an application's state once per refresh whatever the chart ranges asked; each longer range adds one GetMetricData", async () => {
     let t = 1_000_000;
     const service = createSnapshotService(rt, { now: () => t });
+    service.watch("shop");
 
     // One page on the default range: what one refresh of the state costs.
     await resetRequests();
@@ -114,6 +194,7 @@ describe("the AWS state cache", () => {
 
     // The next refresh window: three pages on three ranges, one of them through lastGood (the route's path).
     t += 5_000;
+    service.watch("shop");
     await resetRequests();
     const hour = await service.snapshot("shop", 60);
     const threeHours = await service.snapshot("shop", 180);

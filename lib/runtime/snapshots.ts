@@ -13,7 +13,7 @@ import { appFigures } from "@/lib/domain/figures";
 import { driftAgainst } from "@/lib/patterns/drift";
 import { observeApp, readCharts, RECENT_RANGE, type ChartRead, type Observation } from "./observe";
 import type { Runtime } from "./runtime";
-import { IN_FLIGHT_STATUSES } from "@/lib/domain/operation-status";
+import { IN_FLIGHT_STATUSES, isInFlightStatus } from "@/lib/domain/operation-status";
 
 /** What the snapshot service keeps per application: the observation and green judged against blue from it. */
 interface Observed {
@@ -52,8 +52,12 @@ export interface SnapshotService {
    */
   lastGood(appId: string, range?: RangeMinutes): Promise<{ snapshot: AppSnapshot; readError: string | null }>;
   summaries(): Promise<AppSummary[]>;
-  /** After an operation changed an application, drop its cached AWS state. */
+  /** After an operation changed an application, drop its cached AWS state (and read it fast while the operation runs). */
   invalidate(appId: string): void;
+  /** Someone has the application's page open: read it at the fast interval for a while. */
+  watch(appId: string): void;
+  /** How often the application is read now: the fast interval while watched or busy, else the idle one (ms). */
+  refreshMs(appId: string): number;
   /** AWS refreshes so far (benchmarks). */
   loads(): number;
 }
@@ -66,9 +70,16 @@ export function getSnapshotService(rt: Runtime): SnapshotService {
   return holder.__tealSnapshots;
 }
 
+/** An application counts as watched for this many fast intervals after its page last asked for it. */
+export const WATCH_GRACE_INTERVALS = 3;
+
 /**
  * A snapshot service over `rt`; `now` is injectable so tests can drive the refresh interval, and
  * `judge` decides whether green is worse than blue (the threshold judge by default).
+ *
+ * The cadence follows what is on screen: an application whose page is open (`watch`) or that has
+ * an operation in flight is read every `TEAL_REFRESH_MS`; every other one, which only the overview
+ * and the wall show, every `TEAL_IDLE_REFRESH_MS`. Each summary says which interval its data follows.
  *
  * Two caches, one refresh per interval each: the observation per application (the AWS state and
  * the last hour's metrics it reads with it: every page, the overview and the wall share it, whatever
@@ -77,13 +88,25 @@ export function getSnapshotService(rt: Runtime): SnapshotService {
  */
 export function createSnapshotService(rt: Runtime, opts: { now?: () => number; judge?: GreenJudge } = {}): SnapshotService {
   const judge = opts.judge ?? thresholdJudge();
+  const now = opts.now ?? Date.now;
+  const fastMs = rt.env.TEAL_REFRESH_MS;
+  const idleMs = Math.max(fastMs, rt.env.TEAL_IDLE_REFRESH_MS);
+  const watchedAt = new Map<string, number>();
+  const busy = new Set<string>();
+  const intervalOf = (appId: string): number =>
+    busy.has(appId) || now() - (watchedAt.get(appId) ?? -Infinity) <= WATCH_GRACE_INTERVALS * fastMs ? fastMs : idleMs;
+  /** Follows what the journal says of the application's operation: in flight means read fast. */
+  const noteOperation = (appId: string, operation: Operation | null): void => {
+    if (isInFlightStatus(operation?.status)) busy.add(appId);
+    else busy.delete(appId);
+  };
   const appOf = (appId: string) => {
     const app = rt.app(appId);
     if (!app) throw new AppError("not_found", `There is no application "${appId}" in Teal's config.`);
     return app;
   };
   const observations: SnapshotCache<Observed> = createSnapshotCache({
-    ttlMs: rt.env.TEAL_REFRESH_MS,
+    ttlMs: intervalOf,
     now: opts.now,
     load: async (appId) => {
       const observation = await observeApp(rt, appOf(appId));
@@ -95,7 +118,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
     },
   });
   const charts: SnapshotCache<ChartRead> = createSnapshotCache({
-    ttlMs: rt.env.TEAL_REFRESH_MS,
+    ttlMs: (key) => intervalOf(key.split("|")[0] ?? ""),
     now: opts.now,
     load: async (key) => {
       const [appId = "", range] = key.split("|");
@@ -108,8 +131,8 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
 
   const currentOperation = async (appId: string): Promise<Operation | null> => {
     const [active] = await rt.store.listOperations({ appId, status: [...IN_FLIGHT_STATUSES], limit: 1 });
-    if (active) return active;
-    const [last] = await rt.store.listOperations({ appId, limit: 1 });
+    const [last] = active ? [active] : await rt.store.listOperations({ appId, limit: 1 });
+    noteOperation(appId, last ?? null);
     return last ?? null;
   };
 
@@ -146,11 +169,9 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
 
   async function assemble(appId: string, range: RangeMinutes, parts: () => Promise<Parts>): Promise<AppSnapshot> {
     const app = appOf(appId);
-    const [{ observed, charts: read }, operation, recent] = await Promise.all([
-      parts(),
-      currentOperation(appId),
-      rt.store.listOperations({ appId, limit: 100 }),
-    ]);
+    // The journal first (a moment): an operation in flight makes this read a fast one.
+    const [operation, recent] = await Promise.all([currentOperation(appId), rt.store.listOperations({ appId, limit: 100 })]);
+    const { observed, charts: read } = await parts();
     const { observation } = observed;
     const drift = await driftOf(appId, observation, operation);
     const since = Date.now() - range * 60_000;
@@ -220,6 +241,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
               },
               operation: opView,
               dataAgeMs: Math.max(0, Date.now() - observation.readAt),
+              refreshMs: intervalOf(app.id),
               error: error === null ? null : readErrorText(error),
               drift: await driftOf(app.id, observation, operation),
               greenVerdict: value.greenVerdict,
@@ -238,6 +260,7 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
               health: null,
               operation: opView,
               dataAgeMs: null,
+              refreshMs: intervalOf(app.id),
               error: readErrorText(err),
               drift: null,
             };
@@ -246,9 +269,15 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
       );
     },
     invalidate(appId) {
+      busy.add(appId);
       observations.invalidate(appId);
       for (const range of RANGES_MINUTES) charts.invalidate(chartKey(appId, range));
     },
+    watch(appId) {
+      // Only configured applications: an id from a request never grows the map.
+      if (rt.app(appId)) watchedAt.set(appId, now());
+    },
+    refreshMs: intervalOf,
     loads: () => observations.loads() + charts.loads(),
   };
   return service;

@@ -26,7 +26,10 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ appId: stri
     const range = rangeSchema.safeParse(req.nextUrl.searchParams.get("range") ?? undefined);
     if (!range.success) throw new AppError("invalid", "range must be 60, 180, 720 or 1440 (minutes).");
     const rt = await getRuntime();
-    const { snapshot, readError } = await getSnapshotService(rt).lastGood(id.data, range.data as RangeMinutes);
-    return { ...snapshot, dataAgeMs: Math.max(0, Date.now() - Date.parse(snapshot.generatedAt)), readError };
+    const snapshots = getSnapshotService(rt);
+    // The page is open: its application is read at the fast interval while it polls.
+    snapshots.watch(id.data);
+    const { snapshot, readError } = await snapshots.lastGood(id.data, range.data as RangeMinutes);
+    return { ...snapshot, refreshMs: snapshots.refreshMs(id.data), dataAgeMs: Math.max(0, Date.now() - Date.parse(snapshot.generatedAt)), readError };
   });
 }
