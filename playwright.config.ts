@@ -29,8 +29,14 @@ export default defineConfig({
   reporter: process.env.CI ? [["list"], ["json"]] : [["list"], ["json"]],
   use: {
     baseURL: `http://127.0.0.1:${appPort}`,
-    trace: "retain-on-failure",
+    // A failed test keeps its trace (DOM snapshots, network, console) and a screenshot. The trace
+    // records no screencast: its frames cost Chromium about half as much CPU again as the test's
+    // own pages, and the browser specs are CPU-bound on two cores.
+    trace: { mode: "retain-on-failure", screenshots: false, snapshots: true },
     screenshot: "only-on-failure",
+    // Spinners and skeletons follow prefers-reduced-motion (motion-safe:): still in the tests, where
+    // an endless animation only costs CPU and no test reads it.
+    reducedMotion: "reduce",
     launchOptions: {
       executablePath: "/usr/bin/chromium",
       args: [

@@ -18,7 +18,7 @@ export function RolloutPanel({ rollout }: { rollout: Rollout }) {
       headingId="rollout-heading"
       actions={
         <Badge tone={look.tone}>
-          <span aria-hidden="true" className={rollout.state === "IN_PROGRESS" ? "inline-block animate-spin" : undefined}>
+          <span aria-hidden="true" className={rollout.state === "IN_PROGRESS" ? "inline-block motion-safe:animate-spin" : undefined}>
             {look.icon}
           </span>
           {look.label}

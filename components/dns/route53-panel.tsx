@@ -24,7 +24,7 @@ export function Route53Panel({ dns }: { dns: DnsState }) {
           <Badge>No change recorded</Badge>
         ) : dns.changeStatus === "PENDING" ? (
           <Badge tone="info">
-            <span aria-hidden="true" className="inline-block animate-spin">
+            <span aria-hidden="true" className="inline-block motion-safe:animate-spin">
               ◔
             </span>
             Change PENDING

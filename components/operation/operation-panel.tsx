@@ -49,7 +49,7 @@ export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted, 
       actions={
         <span className="flex items-center gap-1.5">
           <Badge tone={look.tone}>
-            <span aria-hidden="true" className={active ? "inline-block animate-spin" : undefined}>
+            <span aria-hidden="true" className={active ? "inline-block motion-safe:animate-spin" : undefined}>
               {look.icon}
             </span>
             {look.label}

@@ -81,7 +81,7 @@ export function AppCard({ app, nowMs, stale = false }: AppCardProps) {
         </div>
         {active && opLook ? (
           <Badge tone={opLook.tone}>
-            <span aria-hidden="true" className="inline-block animate-spin">
+            <span aria-hidden="true" className="inline-block motion-safe:animate-spin">
               {opLook.icon}
             </span>
             {opLook.label}
