@@ -57,7 +57,9 @@ describe("drift", () => {
     expect((await snapshots.snapshot("shop", 60)).drift).toBeNull();
 
     await setWeightsBehindTealsBack(40);
-    // The refresh interval of the suite's runtime is 1 s: the next read after it sees the change.
+    // Shop's page is open (the snapshot route marks it so on every poll): it is read at the fast
+    // interval, 1 s in this suite's runtime, and the next read after it sees the change.
+    snapshots.watch("shop");
     await new Promise((resolve) => setTimeout(resolve, Number(w.rt.env.TEAL_REFRESH_MS) + 100));
     const expected = {
       kind: "share",
