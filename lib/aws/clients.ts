@@ -6,6 +6,7 @@ import { ElasticLoadBalancingClient } from "@aws-sdk/client-elastic-load-balanci
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { toAppError } from "./errors";
+import { budgetMiddleware, type BudgetPriority, type BudgetService, type ReadBudget } from "./read-budget";
 
 export interface AwsClientOptions {
   region: string;
@@ -37,6 +38,17 @@ export interface AwsClientOptions {
    * hiccup. Never give it to clients that send mutations.
    */
   readRetry?: ReadRetry;
+  /**
+   * The AWS budget the set's calls count against (docs/aws-behaviour.md §8.3): `background` for the
+   * pages' reads (they wait for a token, or fail fast), `operation` for everything an operation
+   * sends (counted, never held). Without it the calls are not counted.
+   */
+  budget?: { budget: ReadBudget; priority: BudgetPriority };
+  /**
+   * Appended to the SDK's User-Agent, so AWS's records (CloudTrail's `userAgent`, the practice
+   * range's request log) tell which of Teal's client sets made a call, e.g. `teal/page`.
+   */
+  userAgent?: string;
 }
 
 export interface ReadRetry {
@@ -149,6 +161,7 @@ export function createClients(opts: AwsClientOptions): AwsClients {
     credentials,
     retryMode: limits.retryMode,
     maxAttempts: limits.maxAttempts,
+    ...(opts.userAgent !== undefined ? { customUserAgent: opts.userAgent } : {}),
     requestHandler: {
       connectionTimeout: limits.connectionTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
@@ -178,6 +191,21 @@ export function createClients(opts: AwsClientOptions): AwsClients {
     clients.ecs.middlewareStack.add(readRetryMiddleware(retry), step);
     clients.ec2.middlewareStack.add(readRetryMiddleware(retry), step);
     clients.cloudwatch.middlewareStack.add(readRetryMiddleware(retry), step);
+  }
+  const budget = opts.budget;
+  if (budget) {
+    // Inside the SDK's retry loop (it is the finalize step's high-priority middleware): every HTTP
+    // attempt is counted, as AWS counts it.
+    const place = { step: "finalizeRequest", priority: "low", name: "tealReadBudget" } as const;
+    const { priority } = budget;
+    const bucket = (service: BudgetService, region: string) => budget.budget.bucket(service, region);
+    clients.route53.middlewareStack.add(budgetMiddleware(bucket("route53", "us-east-1"), priority), place);
+    clients.elb.middlewareStack.add(budgetMiddleware(bucket("elb", opts.region), priority), place);
+    clients.elbv2.middlewareStack.add(budgetMiddleware(bucket("elbv2", opts.region), priority), place);
+    clients.autoscaling.middlewareStack.add(budgetMiddleware(bucket("autoscaling", opts.region), priority), place);
+    clients.ecs.middlewareStack.add(budgetMiddleware(bucket("ecs", opts.region), priority), place);
+    clients.ec2.middlewareStack.add(budgetMiddleware(bucket("ec2", opts.region), priority), place);
+    clients.cloudwatch.middlewareStack.add(budgetMiddleware(bucket("cloudwatch", opts.region), priority), place);
   }
   return clients;
 }

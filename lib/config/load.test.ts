@@ -57,6 +57,23 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ TEAL_IDLE_REFRESH_MS: "0" })).toThrow(/TEAL_IDLE_REFRESH_MS/);
   });
 
+  it("reads the AWS budget: a share of the account limits, or off, the limits that differ, the wait", () => {
+    const env = parseEnv({});
+    expect(env.TEAL_READ_BUDGET).toBe(0.5);
+    expect(env.TEAL_READ_BUDGET_LIMITS).toEqual({});
+    expect(env.TEAL_READ_BUDGET_WAIT_MS).toBe(2_000);
+    expect(parseEnv({ TEAL_READ_BUDGET: "off" }).TEAL_READ_BUDGET).toBe("off");
+    expect(parseEnv({ TEAL_READ_BUDGET: "0.25" }).TEAL_READ_BUDGET).toBe(0.25);
+    expect(parseEnv({ TEAL_READ_BUDGET_LIMITS: "route53=10/50, ecs=2.5/4" }).TEAL_READ_BUDGET_LIMITS).toEqual({
+      route53: { ratePerSecond: 10, burst: 50 },
+      ecs: { ratePerSecond: 2.5, burst: 4 },
+    });
+    expect(() => parseEnv({ TEAL_READ_BUDGET: "2" })).toThrow(/TEAL_READ_BUDGET/);
+    expect(() => parseEnv({ TEAL_READ_BUDGET: "0" })).toThrow(/TEAL_READ_BUDGET/);
+    expect(() => parseEnv({ TEAL_READ_BUDGET_LIMITS: "s3=10/50" })).toThrow(/TEAL_READ_BUDGET_LIMITS: "s3=10\/50": write service=rate\/burst/);
+    expect(() => parseEnv({ TEAL_READ_BUDGET_LIMITS: "ecs=10" })).toThrow(/TEAL_READ_BUDGET_LIMITS/);
+  });
+
   it("requires the audit key in production, not in the demo or in development", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/TEAL_AUDIT_KEY: required in production/);
     expect(() => parseEnv({ NODE_ENV: "production", TEAL_AUDIT_KEY: "too short" })).toThrow(/TEAL_AUDIT_KEY: at least 32 characters/);

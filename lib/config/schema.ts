@@ -234,6 +234,39 @@ export function refineAuditKey(env: z.infer<typeof auditEnvSchema>, ctx: z.Refin
     ctx.addIssue({ code: "custom", path: ["TEAL_AUDIT_KEY"], message: AUDIT_KEY_MISSING });
 }
 
+/** The services the AWS budget counts (lib/aws/read-budget.ts), as `TEAL_READ_BUDGET_LIMITS` names them. */
+const BUDGET_SERVICE_NAMES = ["route53", "elb", "elbv2", "autoscaling", "ecs", "ec2", "cloudwatch"] as const;
+type BudgetServiceName = (typeof BUDGET_SERVICE_NAMES)[number];
+
+/**
+ * `service=rate/burst,…`, e.g. `route53=10/50,ecs=20/50`: the account's rate limits (requests per
+ * second, bucket size) where they differ from the documented ones (docs/aws-behaviour.md §8.1).
+ */
+const budgetLimits = z
+  .string()
+  .max(500)
+  .transform((text, ctx) => {
+    const limits: Partial<Record<BudgetServiceName, { ratePerSecond: number; burst: number }>> = {};
+    for (const part of text
+      .split(",")
+      .map((p) => p.trim())
+      .filter((p) => p !== "")) {
+      const match = /^([a-z0-9]+)=(\d+(?:\.\d+)?)\/(\d+(?:\.\d+)?)$/.exec(part);
+      const service = BUDGET_SERVICE_NAMES.find((s) => s === match?.[1]);
+      const ratePerSecond = Number(match?.[2]);
+      const burst = Number(match?.[3]);
+      if (!match || service === undefined || !(ratePerSecond > 0) || !(burst >= 1)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `"${part}": write service=rate/burst with a service among ${BUDGET_SERVICE_NAMES.join(", ")}, a rate above 0 and a burst of at least 1 (e.g. route53=10/50)`,
+        });
+        return z.NEVER;
+      }
+      limits[service] = { ratePerSecond, burst };
+    }
+    return limits;
+  });
+
 export const envSchema = z
   .object({
     ...auditEnvSchema.shape,
@@ -256,6 +289,15 @@ export const envSchema = z
     TEAL_IDLE_REFRESH_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     /** Multiplier on every wait timeout and poll interval (the practice range's fast clock uses < 1). */
     TEAL_WAIT_SCALE: z.coerce.number().positive().max(10).default(1),
+    /**
+     * The share of each service's account rate limit Teal's reads and calls may use (0 < f ≤ 1;
+     * default 0.5), or `off` to count nothing and hold no page read back. See docs/aws-behaviour.md §8.3.
+     */
+    TEAL_READ_BUDGET: z.union([z.literal("off"), z.coerce.number().gt(0).max(1)]).default(0.5),
+    /** The account's rate limits where they differ from the documented ones: `route53=10/50,ecs=20/50`. */
+    TEAL_READ_BUDGET_LIMITS: budgetLimits.default({}),
+    /** How long a page's read may wait for its turn in the budget before it fails (and the page shows its last good data). */
+    TEAL_READ_BUDGET_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
     OIDC_ISSUER: z.url().optional(),
     OIDC_CLIENT_ID: z.string().optional(),
     OIDC_CLIENT_SECRET: z.string().optional(),

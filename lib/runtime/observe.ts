@@ -41,13 +41,16 @@ export interface Observation {
 }
 
 /**
- * Which clients read: the default ones, or (a rollback) the patient ones that ride out throttling,
- * 5xx and silence. A patient observe does not read CloudWatch at all: a rollback plans from the
- * configuration and the control plane, not from the metrics, and its first call must not wait on a
- * metrics read (its observed share is left unmeasured, and `metricsError` says why).
+ * Which clients read: the plan clients (an operation's own reads, sent at once), the patient ones
+ * that ride out throttling, 5xx and silence (a rollback), or the page clients (a page's snapshot:
+ * background reads that wait their turn in the AWS budget and yield to operations, or fail fast;
+ * docs/aws-behaviour.md §8.3). A patient observe does not read CloudWatch at all: a rollback plans
+ * from the configuration and the control plane, not from the metrics, and its first call must not
+ * wait on a metrics read (its observed share is left unmeasured, and `metricsError` says why).
  */
 export interface ObserveOptions {
   patient?: boolean;
+  page?: boolean;
 }
 
 /** Why a rollback's observation carries no metrics. */
@@ -59,7 +62,7 @@ export const METRICS_NOT_READ = "CloudWatch is not read before a rollback: its p
  */
 export async function observeApp(rt: Runtime, app: AppConfig, opts: ObserveOptions = {}): Promise<Observation> {
   const readAt = Date.now();
-  const clients = opts.patient ? rt.patientClients(app.region) : rt.clients(app.region);
+  const clients = opts.patient ? rt.patientClients(app.region) : opts.page ? rt.pageClients(app.region) : rt.clients(app.region);
   const [latest] = await rt.store.listOperations({ appId: app.id, limit: 1 });
   const state = await observeWithPattern(clients, app, observeHintsFrom(latest));
   const plan = metricPlanFor(app, state, periodFor(RECENT_RANGE));
@@ -82,9 +85,9 @@ export async function observeApp(rt: Runtime, app: AppConfig, opts: ObserveOptio
   }
 }
 
-/** The charts of a range from an observed state (its metric dimensions): one GetMetricData call. */
+/** The charts of a range from an observed state (its metric dimensions): one GetMetricData call, a page's read. */
 export function readCharts(rt: Runtime, app: AppConfig, state: AppState, range: RangeMinutes): Promise<ChartRead> {
-  return readPlannedCharts(rt.clients(app.region), metricPlanFor(app, state, periodFor(range)), range, Date.now());
+  return readPlannedCharts(rt.pageClients(app.region), metricPlanFor(app, state, periodFor(range)), range, Date.now());
 }
 
 async function readPlannedCharts(clients: AwsClients, plan: MetricPlan, range: RangeMinutes, nowMs: number): Promise<ChartRead> {

@@ -4,6 +4,7 @@ import type { AwsCallInfo, AwsGateway } from "@/lib/domain/gateway";
 import type { JsonValue } from "@/lib/domain/basics";
 import { callBoundMs, callLimitsOf, createClients, describeCallBound, type AwsClients, type AwsClientOptions } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
+import { budgetSpecs, createReadBudget, type BudgetClock, type BudgetPriority, type ReadBudget } from "@/lib/aws/read-budget";
 import { loadTealConfig, parseEnv } from "@/lib/config/load";
 import type { AppConfig, TealConfig, TealEnv } from "@/lib/config/schema";
 import { createEngine, type Engine } from "@/lib/engine";
@@ -15,12 +16,20 @@ export interface Runtime {
   config: TealConfig;
   store: Store;
   engine: Engine;
+  /** Plan calls and plan observes: sent at once, counted against the AWS budget. */
   clients(region: string): AwsClients;
   /**
    * Read-only clients whose calls ride out throttling, 5xx and unanswered requests (paused and
    * made again, like a wait's polls): what a rollback reads before it starts. Never for mutations.
    */
   patientClients(region: string): AwsClients;
+  /**
+   * The pages' reads (snapshots): each call waits its turn in the AWS budget, or fails fast when
+   * the wait would be too long, and operations go first (docs/aws-behaviour.md §8.3).
+   */
+  pageClients(region: string): AwsClients;
+  /** The AWS budget every client set counts against; null when it is off (`TEAL_READ_BUDGET=off`). */
+  readBudget: ReadBudget | null;
   app(appId: string): AppConfig | undefined;
 }
 
@@ -62,42 +71,63 @@ function regionalGateway(
   };
 }
 
+/** The AWS side of a runtime: the budget, the client sets per Region, and the engine's gateway. */
+export type AwsAccess = Pick<Runtime, "clients" | "patientClients" | "pageClients" | "readBudget"> & {
+  /** The engine's wait checks: adaptive retries, counted against the budget as operation calls. */
+  pollingClients(region: string): AwsClients;
+  gateway: AwsGateway;
+};
+
+/**
+ * The client sets of a server, all on one AWS budget (unless it is off): the pages' reads as
+ * background traffic, everything an operation sends (plan calls, wait checks, a rollback's reads,
+ * plan observes) as operation traffic that is never held. Each set names itself in the User-Agent
+ * (`teal/plan`, `teal/poll`, `teal/patient`, `teal/page`), so AWS's records tell them apart.
+ */
+export function createAwsAccess(env: TealEnv, opts: { clock?: BudgetClock } = {}): AwsAccess {
+  const readBudget =
+    env.TEAL_READ_BUDGET === "off"
+      ? null
+      : createReadBudget({
+          specs: budgetSpecs(env.TEAL_READ_BUDGET, env.TEAL_READ_BUDGET_LIMITS),
+          maxWaitMs: env.TEAL_READ_BUDGET_WAIT_MS,
+          ...(opts.clock ? { clock: opts.clock } : {}),
+        });
+  const set = (name: string, priority: BudgetPriority, options: Partial<AwsClientOptions>) => {
+    const cache = new Map<string, AwsClients>();
+    return (region: string): AwsClients => {
+      let c = cache.get(region);
+      if (!c) {
+        c = createClients({
+          ...options,
+          region,
+          endpoint: env.AWS_ENDPOINT_URL,
+          userAgent: `teal/${name}`,
+          ...(readBudget ? { budget: { budget: readBudget, priority } } : {}),
+        });
+        cache.set(region, c);
+      }
+      return c;
+    };
+  };
+  // Plan calls: the SDK's standard retries and the default limits (they bound a rollback's settle step).
+  const planCallOptions: Partial<AwsClientOptions> = {};
+  const clients = set("plan", "operation", planCallOptions);
+  const pollingClients = set("poll", "operation", { retryMode: "adaptive" });
+  const patientClients = set("patient", "operation", { readRetry: PATIENT_READS });
+  const pageClients = set("page", "background", {});
+  const gateway = regionalGateway(clients, pollingClients, env.AWS_REGION, planCallOptions);
+  return { readBudget, clients, pollingClients, patientClients, pageClients, gateway };
+}
+
 async function init(): Promise<Runtime> {
   const env = parseEnv(process.env);
   const config = loadTealConfig(env.TEAL_CONFIG);
   const store = await getStore();
-  const clientCache = new Map<string, AwsClients>();
-  // Plan calls: the SDK's standard retries and the default limits (they bound a rollback's settle step).
-  const planCallOptions: Partial<AwsClientOptions> = {};
-  const clients = (region: string) => {
-    let c = clientCache.get(region);
-    if (!c) {
-      c = createClients({ ...planCallOptions, region, endpoint: env.AWS_ENDPOINT_URL });
-      clientCache.set(region, c);
-    }
-    return c;
-  };
-  const pollingCache = new Map<string, AwsClients>();
-  const pollingClients = (region: string) => {
-    let c = pollingCache.get(region);
-    if (!c) {
-      c = createClients({ region, endpoint: env.AWS_ENDPOINT_URL, retryMode: "adaptive" });
-      pollingCache.set(region, c);
-    }
-    return c;
-  };
-  const patientCache = new Map<string, AwsClients>();
-  const patientClients = (region: string) => {
-    let c = patientCache.get(region);
-    if (!c) {
-      c = createClients({ region, endpoint: env.AWS_ENDPOINT_URL, readRetry: PATIENT_READS });
-      patientCache.set(region, c);
-    }
-    return c;
-  };
-  const engine = createEngine({ store, gateway: regionalGateway(clients, pollingClients, env.AWS_REGION, planCallOptions) });
+  const { readBudget, clients, patientClients, pageClients, gateway } = createAwsAccess(env);
+  const engine = createEngine({ store, gateway });
   const apps = new Map(config.applications.map((a) => [a.id, a]));
-  return { env, config, store, engine, clients, patientClients, app: (id) => apps.get(id) };
+  return { env, config, store, engine, clients, patientClients, pageClients, readBudget, app: (id) => apps.get(id) };
 }
 
 /** The process's runtime, created on first use (configuration errors surface here with their fix). */

@@ -59,6 +59,8 @@ beforeAll(async () => {
     engine: createEngine({ store, gateway: createAwsGateway(clients) }),
     clients: () => clients,
     patientClients: () => clients,
+    pageClients: () => clients,
+    readBudget: null,
     app: (id) => apps.get(id),
   };
   // Warm-up: the hosted zone id is resolved once per process and then cached.

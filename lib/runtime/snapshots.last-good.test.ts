@@ -40,6 +40,8 @@ beforeAll(async () => {
     engine: createEngine({ store, gateway: createAwsGateway(clients) }),
     clients: () => clients,
     patientClients: () => clients,
+    pageClients: () => clients,
+    readBudget: null,
     app: (id) => apps.get(id),
   };
 }, 120_000);

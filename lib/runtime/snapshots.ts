@@ -109,7 +109,8 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
     ttlMs: intervalOf,
     now: opts.now,
     load: async (appId) => {
-      const observation = await observeApp(rt, appOf(appId));
+      // A page's read: it waits its turn in the AWS budget behind operations, or fails fast.
+      const observation = await observeApp(rt, appOf(appId), { page: true });
       // A page needs the metrics: a read without them is a failed refresh (the last good one stays).
       if (observation.metricsError !== null) throw observation.metricsError;
       // Green against blue over the last whole minutes of the same read: no extra AWS call.

@@ -24,15 +24,45 @@ describe("isMutatingOperation", () => {
 });
 
 describe("the ring of the latest requests", () => {
-  it("keeps each request's arrival time, status, cost and kind, oldest first in the view", () => {
+  it("keeps each request's arrival time, status, cost, kind, throttling and user agent, oldest first in the view", () => {
     const stats = createStats(0);
-    recordRequest(stats, "route53", "ListResourceRecordSets", 0.4, { receivedAtMs: 1_000, status: 200 });
+    recordRequest(stats, "route53", "ListResourceRecordSets", 0.4, { receivedAtMs: 1_000, status: 200, userAgent: "sdk teal/page" });
     recordRequest(stats, "route53", "ChangeResourceRecordSets", 0.7, { receivedAtMs: 1_010, status: 200 });
-    recordRequest(stats, "elbv2", "ModifyListener", 0.2, { receivedAtMs: 1_020, status: 400 });
+    recordRequest(stats, "elbv2", "ModifyListener", 0.2, { receivedAtMs: 1_020, status: 400, throttled: true, userAgent: "x".repeat(400) });
     expect(statsView(stats).requests).toEqual<RequestRecord[]>([
-      { seq: 1, receivedAtMs: 1_000, service: "route53", operation: "ListResourceRecordSets", mutating: false, status: 200, processingMs: 0.4 },
-      { seq: 2, receivedAtMs: 1_010, service: "route53", operation: "ChangeResourceRecordSets", mutating: true, status: 200, processingMs: 0.7 },
-      { seq: 3, receivedAtMs: 1_020, service: "elbv2", operation: "ModifyListener", mutating: true, status: 400, processingMs: 0.2 },
+      {
+        seq: 1,
+        receivedAtMs: 1_000,
+        service: "route53",
+        operation: "ListResourceRecordSets",
+        mutating: false,
+        status: 200,
+        processingMs: 0.4,
+        throttled: false,
+        userAgent: "sdk teal/page",
+      },
+      {
+        seq: 2,
+        receivedAtMs: 1_010,
+        service: "route53",
+        operation: "ChangeResourceRecordSets",
+        mutating: true,
+        status: 200,
+        processingMs: 0.7,
+        throttled: false,
+        userAgent: "",
+      },
+      {
+        seq: 3,
+        receivedAtMs: 1_020,
+        service: "elbv2",
+        operation: "ModifyListener",
+        mutating: true,
+        status: 400,
+        processingMs: 0.2,
+        throttled: true,
+        userAgent: "x".repeat(300),
+      },
     ]);
   });
 
@@ -83,10 +113,12 @@ describe("the range's /_sim/stats", () => {
     const after = Date.now();
     const stats = (await (await fetch(`${range.url}/_sim/stats`)).json()) as RangeStats;
     const requests = stats.requests ?? [];
-    expect(requests.map((r) => [r.seq, r.operation, r.mutating, r.status])).toEqual([
-      [1, "ListHostedZones", false, 200],
-      [2, "CreateHostedZone", true, 201],
+    expect(requests.map((r) => [r.seq, r.operation, r.mutating, r.status, r.throttled])).toEqual([
+      [1, "ListHostedZones", false, 200, false],
+      [2, "CreateHostedZone", true, 201, false],
     ]);
+    // The SDK's User-Agent header, as CloudTrail keeps it.
+    expect(requests.every((r) => r.userAgent.includes("aws-sdk-js"))).toBe(true);
     for (const r of requests) {
       // The wall clock, not the range's hand-driven one.
       expect(r.receivedAtMs).toBeGreaterThanOrEqual(before);

@@ -44,12 +44,18 @@ export interface RequestRecord {
   status: number;
   /** Time the range spent handling it (excluding injected latency), in ms. */
   processingMs: number;
+  /** Answered with the service's throttling error (a token bucket or an injected throttle). */
+  throttled: boolean;
+  /** The request's User-Agent header (at most 300 characters), as CloudTrail keeps it: it tells which client sent it. */
+  userAgent: string;
 }
 
 /** What recordRequest may add about the request beyond its cost. */
 export interface RequestDetail {
   receivedAtMs: number;
   status: number;
+  throttled?: boolean;
+  userAgent?: string;
 }
 
 export interface RangeStats {
@@ -126,6 +132,8 @@ export function recordRequest(stats: RangeStats, service: string, operation: str
       mutating: isMutatingOperation(operation),
       status: detail.status,
       processingMs,
+      throttled: detail.throttled ?? false,
+      userAgent: (detail.userAgent ?? "").slice(0, 300),
     };
     if (requests.length < RECENT_REQUESTS) requests.push(record);
     else requests[(stats.total - 1) % RECENT_REQUESTS] = record;

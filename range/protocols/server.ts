@@ -295,16 +295,19 @@ function applyRequest(
   const { world } = ctx;
   const started = performance.now();
   let response: SimHttpResponse;
+  let throttled = false;
   try {
     advance(world, ctx.metrics, ctx.now());
     const bucket = ctx.buckets.take(world.config, service, operation, ctx.now());
     if (!bucket.allowed) {
+      throttled = true;
       ctx.stats.throttled += 1;
       response = serviceError(world, service, req, throttlingError(service));
       if (world.config.retryAfterHeader === true && bucket.retryAfterMs !== undefined) {
         response = { ...response, headers: { ...response.headers, "x-amz-retry-after": String(bucket.retryAfterMs) } };
       }
     } else if (faults.throttleRate > 0 && ctx.dice.next() < faults.throttleRate) {
+      throttled = true;
       ctx.stats.throttled += 1;
       response = serviceError(world, service, req, throttlingError(service));
     } else if (faults.errorRate > 0 && ctx.dice.next() < faults.errorRate) {
@@ -319,7 +322,12 @@ function applyRequest(
     console.error(`practice range: ${service} ${operation} failed:`, err);
     response = serviceError(world, service, req, new SimApiError(service === "ec2" ? "InternalError" : "InternalFailure", message, 500));
   }
-  recordRequest(ctx.stats, service, operation, performance.now() - started, { receivedAtMs, status: response.status });
+  recordRequest(ctx.stats, service, operation, performance.now() - started, {
+    receivedAtMs,
+    status: response.status,
+    throttled,
+    userAgent: req.headers["user-agent"] ?? "",
+  });
   return response;
 }
 
