@@ -64,6 +64,11 @@ export interface SeedEcsOptions {
   apps?: DemoApps;
   /** How each starts (default: all traffic on blue). */
   starts?: AppStarts;
+  /**
+   * Register the revisions before the ones kept, then deregister them, so v41 is family:41 as in a
+   * long-lived family (default true; false registers the kept ones only: fewer calls for a fleet).
+   */
+  pastRevisions?: boolean;
   /** The demo zone, when the caller already has it. */
   hostedZoneId?: string;
   /**
@@ -102,11 +107,16 @@ function taskDefinitionInput(family: string, version: string, region: string): R
   };
 }
 
-/** Registers revisions 1…`upTo` of a family; returns the "family:revision" of those in `keep`, deregistering the others. */
-async function registerFamily(c: Clients, family: string, upTo: number, keep: Record<number, string>): Promise<Map<number, string>> {
+/**
+ * Registers revisions 1…`upTo` of a family; returns the "family:revision" of those in `keep`,
+ * deregistering the others. Without `past`, only those in `keep` are registered (numbered 1, 2, …),
+ * and the map still names them by their key in `keep`.
+ */
+async function registerFamily(c: Clients, family: string, upTo: number, keep: Record<number, string>, past = true): Promise<Map<number, string>> {
   const kept = new Map<number, string>();
   const retired: string[] = [];
-  for (let rev = 1; rev <= upTo; rev++) {
+  const revisions = past ? Array.from({ length: upTo }, (_, i) => i + 1) : Object.keys(keep).map(Number);
+  for (const rev of revisions) {
     const version = keep[rev] ?? `v${rev}`;
     const out = await c.ecs.send(new RegisterTaskDefinitionCommand(taskDefinitionInput(family, version, c.region)));
     const arn = out.taskDefinition?.taskDefinitionArn;
@@ -231,8 +241,8 @@ export async function seedEcsApps(endpointUrl: string, region = "us-east-1", opt
     }
 
     const [profileRevs, notifRevs] = await Promise.all([
-      Promise.all(profiles.map((app) => registerFamily(c, stem(app), 42, { 41: "v41", 42: "v42" }))),
-      Promise.all(rollings.map((app) => registerFamily(c, stem(app), 42, { 40: "v40", 41: "v41", 42: "v42" }))),
+      Promise.all(profiles.map((app) => registerFamily(c, stem(app), 42, { 41: "v41", 42: "v42" }, opts.pastRevisions))),
+      Promise.all(rollings.map((app) => registerFamily(c, stem(app), 42, { 40: "v40", 41: "v41", 42: "v42" }, opts.pastRevisions))),
     ]);
 
     // ecs-dns-swap (profile-service): two services, two ALBs, weighted alias records.

@@ -54,6 +54,13 @@ export interface SeededApps {
   alb: AlbApps;
 }
 
+export interface SeedAppsOptions {
+  /** How each application starts (default: all traffic on blue, green on v42). */
+  starts?: AppStarts;
+  /** Number ECS revisions as a long-lived family's (v41 is family:41; default true); see SeedEcsOptions. */
+  pastRevisions?: boolean;
+}
+
 const COLOURS = [
   { color: "blue", version: "v41", imageId: "ami-041b1e0000000041" },
   { color: "green", version: "v42", imageId: "ami-042a0e0000000042" },
@@ -64,12 +71,13 @@ function zoneName(name: string): string {
 }
 
 /**
- * Creates the applications of `apps` through the range's AWS APIs at `endpointUrl`, each as `starts`
+ * Creates the applications of `apps` through the range's AWS APIs at `endpointUrl`, each as `opts.starts`
  * says (default: all traffic on blue, green on v42). The DNS applications share one hosted zone,
  * found or created, and all their weighted records are written in one change: Route 53 refuses a
  * second change batch for a zone while the first is PENDING.
  */
-export async function seedApps(endpointUrl: string, region: string, apps: DemoApps, starts?: AppStarts): Promise<SeededApps> {
+export async function seedApps(endpointUrl: string, region: string, apps: DemoApps, opts: SeedAppsOptions = {}): Promise<SeededApps> {
+  const { starts } = opts;
   const config = { endpoint: endpointUrl, region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } };
   const route53 = new Route53Client(config);
   const elb = new ElasticLoadBalancingClient(config);
@@ -154,7 +162,7 @@ export async function seedApps(endpointUrl: string, region: string, apps: DemoAp
       dnsWeighted.push({ app, environments });
     }
 
-    const ecs = await seedEcsApps(endpointUrl, region, { apps, starts, hostedZoneId, deferRecords: true });
+    const ecs = await seedEcsApps(endpointUrl, region, { apps, starts, hostedZoneId, deferRecords: true, pastRevisions: opts.pastRevisions });
     const asg = await seedAsg(endpointUrl, region, apps);
     const alb = await seedAlbApps(endpointUrl, region, apps, starts);
     const changes = [
