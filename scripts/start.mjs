@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: builds Teal if needed, starts the practice range (unless AWS_ENDPOINT_URL or
 // TEAL_BACKEND=aws points elsewhere) and the dashboard, and prints the URL and demo sign-ins.
+// With RANGE_FLEET=N the range also seeds N fleet applications, and Teal reads the config of
+// that world (demo and fleet applications), written to data/fleet-N.config.yaml, unless
+// TEAL_CONFIG names another file.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -79,6 +82,15 @@ async function main() {
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://${host}:${port}`,
   };
   if (useRange) {
+    const fleet = process.env.RANGE_FLEET ?? "";
+    if (fleet !== "" && fleet !== "0") {
+      mkdirSync(path.join(root, "data"), { recursive: true });
+      const file = path.join("data", `fleet-${fleet}.config.yaml`);
+      const res = spawnSync(bin("tsx"), ["range/main.ts", "--write-config", file], { stdio: "inherit", env });
+      if (res.status !== 0) process.exit(res.status ?? 1);
+      if (process.env.TEAL_CONFIG) console.log(`TEAL_CONFIG=${process.env.TEAL_CONFIG} is kept: the fleet's config is in ${file}.`);
+      else env.TEAL_CONFIG = file;
+    }
     const range = spawn(bin("tsx"), ["range/main.ts"], { stdio: ["ignore", "inherit", "inherit"], env: { ...env, PORT: String(rangePort) } });
     children.push(range);
     range.on("exit", (code) => {

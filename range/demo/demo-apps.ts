@@ -7,7 +7,8 @@
  * What the config does not name is derived from the application id's first word (`stem`): the ECS
  * task definition family ("profile-service" → "profile") and the launch configurations of an
  * asg-swap application ("payments-api" → "payments-v41", "payments-v42"). Blue runs v41 and green
- * v42 everywhere.
+ * v42 everywhere, with all traffic on blue, unless the seed is told otherwise (`AppStart`: the fleet
+ * world starts a few applications part-way or with a bad green).
  */
 import { loadDemoConfig } from "@/lib/config/load";
 import type {
@@ -86,8 +87,33 @@ export function firstOf<T>(apps: T[], what: string): T {
   return app;
 }
 
-/** The id's first word: names the config does not give (task families, asg-swap launch configurations). */
+/**
+ * How an application starts, when not as the demo's do (all traffic on blue, green on v42): the
+ * seeds that write weights (dns-weighted, ecs-dns-swap, alb-weighted) take green's weight of 100,
+ * and those that launch bare instances (dns-weighted, alb-weighted) the version green runs.
+ */
+export interface AppStart {
+  /** Green's weight, blue's being 100 minus it (default 0). */
+  greenWeight?: number;
+  /** The version green's instances run (default v42); its profile is the range's (`/_sim/versions`). */
+  greenVersion?: string;
+}
+
+/** Per application id, how it starts; an application not listed starts as the demo's do. */
+export type AppStarts = ReadonlyMap<string, AppStart>;
+
+/** Green's weight and version for an application (the demo's defaults when `starts` says nothing). */
+export function startOf(starts: AppStarts | undefined, app: { id: string }): { greenWeight: number; greenVersion: string } {
+  const start = starts?.get(app.id);
+  return { greenWeight: start?.greenWeight ?? 0, greenVersion: start?.greenVersion ?? "v42" };
+}
+
+/**
+ * The id's first word: names the config does not give (task families, asg-swap launch
+ * configurations). A numbered id (fleet-007) is its own stem: its first word is shared by all.
+ */
 export function stem(app: { id: string }): string {
+  if (/^[a-z]+-\d+$/.test(app.id)) return app.id;
   return app.id.split("-")[0] ?? app.id;
 }
 

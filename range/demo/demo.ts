@@ -7,12 +7,17 @@
  * history; finally the clock is switched to the wall clock. Nothing else sees the difference: the
  * metric timestamps are real, as if the range had been running for hours.
  *
+ * With a fleet (`fleet: N`, RANGE_FLEET), the fleet's applications are seeded after the demo's, at
+ * `fleetHistoryMs` (+ warm-up) before now when that is shorter than the demo's history: the backfill
+ * runs to that point with the demo world alone, then on with both.
+ *
  * `POST /_sim/reset` repeats exactly that on the running range: the world is emptied in place, the
  * clock goes back to the offset, the demo world is seeded through the API again and the history is
  * backfilled.
  */
 import type { MetricStore } from "@/range/world/metrics";
 import { seedDemoWorld, type DemoWorld } from "./seed";
+import { checkFleetSize, seedFleet } from "./fleet";
 import { startRange, type RunningRange } from "@/range/protocols/server";
 import type { SimConfig } from "@/range/world/state";
 import { resetStats } from "@/range/control/stats";
@@ -33,6 +38,10 @@ export interface DemoRangeOptions {
   /** Wall clock (default Date.now). */
   wallClock?: () => number;
   seed?: number | string;
+  /** Generated applications seeded beside the demo world (fleet.ts; default 0). */
+  fleet?: number;
+  /** How much history the fleet's applications have (default: as much as the demo's). */
+  fleetHistoryMs?: number;
 }
 
 export interface DemoRange extends RunningRange {
@@ -40,6 +49,10 @@ export interface DemoRange extends RunningRange {
   demo: DemoWorld;
   /** CPU-bound time the backfill took, in ms (of the latest reset, after one). */
   backfillMs: number;
+  /** Time the seeding through the API took, demo and fleet, in ms (of the latest reset, after one). */
+  seedMs: number;
+  /** How many fleet applications were seeded. */
+  fleet: number;
 }
 
 /**
@@ -64,12 +77,24 @@ export async function startDemoRange(opts: DemoRangeOptions = {}): Promise<DemoR
   let offsetMs = startOffsetMs;
   const now = (): number => wall() + offsetMs;
   let live: DemoRange | undefined;
-  /** Seeds the (empty) world born at the offset and backfills to the wall clock. */
-  const build = async (range: RunningRange): Promise<{ demo: DemoWorld; backfillMs: number }> => {
+  const fleet = checkFleetSize(opts.fleet ?? 0);
+  const fleetHistoryMs = Math.min(historyMs, opts.fleetHistoryMs ?? historyMs);
+  /** Seeds the (empty) world born at the offset and backfills to the wall clock; the fleet joins on the way. */
+  const build = async (range: RunningRange): Promise<{ demo: DemoWorld; backfillMs: number; seedMs: number }> => {
     try {
-      const demo = await seedDemoWorld(range.url, range.world.config.region);
-      const backfillMs = await backfill(range.world, range.metrics, wall());
-      return { demo, backfillMs };
+      const region = range.world.config.region;
+      let started = performance.now();
+      const demo = await seedDemoWorld(range.url, region);
+      let seedMs = performance.now() - started;
+      let backfillMs = 0;
+      if (fleet > 0) {
+        if (fleetHistoryMs < historyMs) backfillMs += await backfill(range.world, range.metrics, wall() - fleetHistoryMs - WARMUP_MS);
+        started = performance.now();
+        await seedFleet(range.url, fleet, region);
+        seedMs += performance.now() - started;
+      }
+      backfillMs += await backfill(range.world, range.metrics, wall());
+      return { demo, backfillMs, seedMs };
     } finally {
       offsetMs = 0;
       // Statistics count what clients do with the live range, not the seeding calls.
@@ -91,12 +116,13 @@ export async function startDemoRange(opts: DemoRangeOptions = {}): Promise<DemoR
       if (live !== undefined) {
         live.demo = built.demo;
         live.backfillMs = built.backfillMs;
+        live.seedMs = built.seedMs;
       }
     },
   });
   try {
     const built = await build(range);
-    live = { ...range, ...built };
+    live = { ...range, ...built, fleet };
     return live;
   } catch (err) {
     await range.close();

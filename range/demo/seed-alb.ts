@@ -21,7 +21,7 @@ import {
   RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { AlbWeightedAppConfig, EcsElbSwapAppConfig } from "@/lib/config/schema";
-import { demoApps, firstOf, stem } from "./demo-apps";
+import { demoApps, firstOf, startOf, stem, type AppStart, type AppStarts, type DemoApps } from "./demo-apps";
 import { DEFAULT_VPC_ID, subnetOf } from "@/range/protocols/ec2";
 
 /** The cluster of the (first) ecs-elb-swap demo application. */
@@ -92,7 +92,7 @@ async function createTargetGroup(c: Clients, name: string, type: "instance" | "i
   return arn;
 }
 
-async function seedCatalog(c: Clients, app: AlbWeightedAppConfig): Promise<AlbDemo["catalog"]> {
+async function seedCatalog(c: Clients, app: AlbWeightedAppConfig, start: Required<AppStart>): Promise<AlbDemo["catalog"]> {
   const loadBalancerArn = await createAlb(c, app.loadBalancer);
   const targetGroupArns = {
     blue: await createTargetGroup(c, app.blue.targetGroup, "instance", 80),
@@ -101,7 +101,7 @@ async function seedCatalog(c: Clients, app: AlbWeightedAppConfig): Promise<AlbDe
   const instanceIds = { blue: [] as string[], green: [] as string[] };
   for (const [color, version, ami] of [
     ["blue", "v41", "ami-041b1e0000000041"],
-    ["green", "v42", "ami-042a0e0000000042"],
+    ["green", start.greenVersion, "ami-042a0e0000000042"],
   ] as const) {
     const run = await c.ec2.send(
       new RunInstancesCommand({
@@ -134,8 +134,8 @@ async function seedCatalog(c: Clients, app: AlbWeightedAppConfig): Promise<AlbDe
           Type: "forward",
           ForwardConfig: {
             TargetGroups: [
-              { TargetGroupArn: targetGroupArns.blue, Weight: 100 },
-              { TargetGroupArn: targetGroupArns.green, Weight: 0 },
+              { TargetGroupArn: targetGroupArns.blue, Weight: 100 - start.greenWeight },
+              { TargetGroupArn: targetGroupArns.green, Weight: start.greenWeight },
             ],
             TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 },
           },
@@ -211,20 +211,34 @@ async function seedOrders(c: Clients, app: EcsElbSwapAppConfig): Promise<AlbDemo
   return { cluster: app.cluster, loadBalancerArn, listenerArn, targetGroupArn, services };
 }
 
-/** Creates the one-load-balancer demo applications through the range's AWS APIs at `endpointUrl`. */
-export async function seedAlb(endpointUrl: string, region = "us-east-1"): Promise<AlbDemo> {
+/** What the seed made for each alb-weighted and ecs-elb-swap application, in the config's order. */
+export interface AlbApps {
+  catalogs: AlbDemo["catalog"][];
+  orders: AlbDemo["orders"][];
+}
+
+/**
+ * Creates the alb-weighted and ecs-elb-swap applications of `apps` through the range's AWS APIs at
+ * `endpointUrl`, each as `starts` says (default: all traffic on blue).
+ */
+export async function seedAlbApps(endpointUrl: string, region: string, apps: DemoApps, starts?: AppStarts): Promise<AlbApps> {
   const config = { endpoint: endpointUrl, region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } };
   const c: Clients = { elbv2: new ElasticLoadBalancingV2Client(config), ec2: new EC2Client(config), ecs: new ECSClient(config), region };
   try {
-    const apps = demoApps();
     const catalogs = [];
-    for (const app of apps.albWeighted) catalogs.push(await seedCatalog(c, app));
+    for (const app of apps.albWeighted) catalogs.push(await seedCatalog(c, app, startOf(starts, app)));
     const orders = [];
     for (const app of apps.ecsElbSwap) orders.push(await seedOrders(c, app));
-    return { catalog: firstOf(catalogs, "alb-weighted"), orders: firstOf(orders, "ecs-elb-swap") };
+    return { catalogs, orders };
   } finally {
     c.elbv2.destroy();
     c.ec2.destroy();
     c.ecs.destroy();
   }
+}
+
+/** Creates the one-load-balancer demo applications through the range's AWS APIs at `endpointUrl`. */
+export async function seedAlb(endpointUrl: string, region = "us-east-1"): Promise<AlbDemo> {
+  const { catalogs, orders } = await seedAlbApps(endpointUrl, region, demoApps());
+  return { catalog: firstOf(catalogs, "alb-weighted"), orders: firstOf(orders, "ecs-elb-swap") };
 }

@@ -16,7 +16,7 @@ import {
   ElasticLoadBalancingClient,
   ModifyLoadBalancerAttributesCommand,
 } from "@aws-sdk/client-elastic-load-balancing";
-import { classicLoadBalancer, demoApps, stem, type LaunchTemplateSwapApp } from "./demo-apps";
+import { classicLoadBalancer, demoApps, stem, type DemoApps, type LaunchTemplateSwapApp } from "./demo-apps";
 
 const AMI = { v41: "ami-041b1e0000000041", v42: "ami-042a0e0000000042" } as const;
 
@@ -38,14 +38,16 @@ function userData(version: string): string {
   return Buffer.from(`#!/bin/sh\nteal:version=${version}\n`, "utf8").toString("base64");
 }
 
-/** Creates the asg-swap and launch-swap demo applications through the range's AWS APIs at `endpointUrl`. */
-export async function seedAsg(endpointUrl: string, region = "us-east-1"): Promise<AsgDemo> {
+/**
+ * Creates the asg-swap and launch-swap applications of `apps` (default: the demo's) through the
+ * range's AWS APIs at `endpointUrl`.
+ */
+export async function seedAsg(endpointUrl: string, region = "us-east-1", apps: DemoApps = demoApps()): Promise<AsgDemo> {
   const config = { endpoint: endpointUrl, region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } };
   const elb = new ElasticLoadBalancingClient(config);
   const autoscaling = new AutoScalingClient(config);
   const ec2 = new EC2Client(config);
   const zones = [`${region}a`, `${region}b`];
-  const apps = demoApps();
   const swaps = apps.asgSwap;
   const configurations = apps.launchConfigurations;
   const templates = apps.launchTemplates;

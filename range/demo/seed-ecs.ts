@@ -37,7 +37,7 @@ import {
   type Change,
 } from "@aws-sdk/client-route-53";
 import type { EcsDnsSwapAppConfig, EcsRollingAppConfig } from "@/lib/config/schema";
-import { demoApps, firstOf, stem } from "./demo-apps";
+import { demoApps, firstOf, startOf, stem, type AppStarts, type DemoApps } from "./demo-apps";
 import { DEFAULT_VPC_ID, subnetOf } from "@/range/protocols/ec2";
 
 /** The cluster and record of the (first) ecs-dns-swap demo application (profile-service). */
@@ -60,6 +60,15 @@ export interface EcsDemo {
 }
 
 export interface SeedEcsOptions {
+  /** The applications to build (default: the demo's). */
+  apps?: DemoApps;
+  /** How each starts (default: all traffic on blue). */
+  starts?: AppStarts;
+  /**
+   * Register the revisions before the ones kept, then deregister them, so v41 is family:41 as in a
+   * long-lived family (default true; false registers the kept ones only: fewer calls for a fleet).
+   */
+  pastRevisions?: boolean;
   /** The demo zone, when the caller already has it. */
   hostedZoneId?: string;
   /**
@@ -98,11 +107,16 @@ function taskDefinitionInput(family: string, version: string, region: string): R
   };
 }
 
-/** Registers revisions 1…`upTo` of a family; returns the "family:revision" of those in `keep`, deregistering the others. */
-async function registerFamily(c: Clients, family: string, upTo: number, keep: Record<number, string>): Promise<Map<number, string>> {
+/**
+ * Registers revisions 1…`upTo` of a family; returns the "family:revision" of those in `keep`,
+ * deregistering the others. Without `past`, only those in `keep` are registered (numbered 1, 2, …),
+ * and the map still names them by their key in `keep`.
+ */
+async function registerFamily(c: Clients, family: string, upTo: number, keep: Record<number, string>, past = true): Promise<Map<number, string>> {
   const kept = new Map<number, string>();
   const retired: string[] = [];
-  for (let rev = 1; rev <= upTo; rev++) {
+  const revisions = past ? Array.from({ length: upTo }, (_, i) => i + 1) : Object.keys(keep).map(Number);
+  for (const rev of revisions) {
     const version = keep[rev] ?? `v${rev}`;
     const out = await c.ecs.send(new RegisterTaskDefinitionCommand(taskDefinitionInput(family, version, c.region)));
     const arn = out.taskDefinition?.taskDefinitionArn;
@@ -189,7 +203,7 @@ async function createService(
 }
 
 /** The demo zone (example.com.): found when the DNS seed made it, else created. */
-async function demoZone(route53: Route53Client, name: string): Promise<string> {
+export async function demoZone(route53: Route53Client, name: string, callerReference = "teal-demo-world-ecs"): Promise<string> {
   const ZONE = name.endsWith(".") ? name : `${name}.`;
   let marker: string | undefined;
   do {
@@ -198,16 +212,27 @@ async function demoZone(route53: Route53Client, name: string): Promise<string> {
     if (zone?.Id) return zone.Id;
     marker = page.IsTruncated ? page.NextMarker : undefined;
   } while (marker);
-  const created = await route53.send(new CreateHostedZoneCommand({ Name: ZONE, CallerReference: "teal-demo-world-ecs" }));
+  const created = await route53.send(new CreateHostedZoneCommand({ Name: ZONE, CallerReference: callerReference }));
   if (created.HostedZone?.Id === undefined) throw new Error("CreateHostedZone returned no zone id");
   return created.HostedZone.Id;
 }
 
-/** Creates the ECS demo applications through the range's AWS APIs at `endpointUrl`. */
-export async function seedEcs(endpointUrl: string, region = "us-east-1", opts: SeedEcsOptions = {}): Promise<EcsDemo> {
+/** What the seed made for each ecs-dns-swap and ecs-rolling application, in the config's order. */
+export interface EcsApps {
+  profiles: (EcsDemo["profile"] & { cluster: string })[];
+  notifications: EcsDemo["notifications"][];
+  /** The weighted alias records of the ecs-dns-swap applications (written, or left to the caller with `deferRecords`). */
+  recordChanges: Change[];
+}
+
+/**
+ * Creates the ecs-dns-swap and ecs-rolling applications of `opts.apps` (default: the demo's) through
+ * the range's AWS APIs at `endpointUrl`.
+ */
+export async function seedEcsApps(endpointUrl: string, region = "us-east-1", opts: SeedEcsOptions = {}): Promise<EcsApps> {
   const config = { endpoint: endpointUrl, region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } };
   const c: Clients = { ecs: new ECSClient(config), elbv2: new ElasticLoadBalancingV2Client(config), route53: new Route53Client(config), region };
-  const apps = demoApps();
+  const apps = opts.apps ?? demoApps();
   const profiles = apps.ecsDnsSwap;
   const rollings = apps.ecsRolling;
   try {
@@ -216,8 +241,8 @@ export async function seedEcs(endpointUrl: string, region = "us-east-1", opts: S
     }
 
     const [profileRevs, notifRevs] = await Promise.all([
-      Promise.all(profiles.map((app) => registerFamily(c, stem(app), 42, { 41: "v41", 42: "v42" }))),
-      Promise.all(rollings.map((app) => registerFamily(c, stem(app), 42, { 40: "v40", 41: "v41", 42: "v42" }))),
+      Promise.all(profiles.map((app) => registerFamily(c, stem(app), 42, { 41: "v41", 42: "v42" }, opts.pastRevisions))),
+      Promise.all(rollings.map((app) => registerFamily(c, stem(app), 42, { 40: "v40", 41: "v41", 42: "v42" }, opts.pastRevisions))),
     ]);
 
     // ecs-dns-swap (profile-service): two services, two ALBs, weighted alias records.
@@ -236,17 +261,18 @@ export async function seedEcs(endpointUrl: string, region = "us-east-1", opts: S
       const green = await profileColor(app, revs, "green", 42, 2);
       seeded.push({ app, blue, green });
     }
-    const first = firstOf(seeded, "ecs-dns-swap");
-    const hostedZoneId = opts.hostedZoneId ?? (await demoZone(c.route53, first.app.dns.hostedZone));
+    const first = seeded[0];
+    const hostedZoneId = first === undefined ? "" : (opts.hostedZoneId ?? (await demoZone(c.route53, first.app.dns.hostedZone)));
     const recordChanges: Change[] = seeded.flatMap(({ app, blue, green }) => {
       const albs = { blue: blue.alb, green: green.alb };
+      const { greenWeight } = startOf(opts.starts, app);
       return (["blue", "green"] as const).map((color) => ({
         Action: "CREATE" as const,
         ResourceRecordSet: {
           Name: app.dns.recordName,
           Type: app.dns.recordType,
           SetIdentifier: app[color].setIdentifier,
-          Weight: color === "blue" ? 100 : 0,
+          Weight: color === "blue" ? 100 - greenWeight : greenWeight,
           AliasTarget: {
             HostedZoneId: albs[color].CanonicalHostedZoneId ?? "",
             DNSName: `dualstack.${albs[color].DNSName ?? ""}`,
@@ -255,7 +281,7 @@ export async function seedEcs(endpointUrl: string, region = "us-east-1", opts: S
         },
       }));
     });
-    if (!opts.deferRecords) {
+    if (!opts.deferRecords && recordChanges.length > 0) {
       await c.route53.send(
         new ChangeResourceRecordSetsCommand({
           HostedZoneId: hostedZoneId,
@@ -283,9 +309,13 @@ export async function seedEcs(endpointUrl: string, region = "us-east-1", opts: S
     }
 
     return {
-      cluster: first.app.cluster,
-      profile: { hostedZoneId, recordName: first.app.dns.recordName, services: { blue: first.blue.service, green: first.green.service } },
-      notifications: firstOf(rolled, "ecs-rolling"),
+      profiles: seeded.map(({ app, blue, green }) => ({
+        cluster: app.cluster,
+        hostedZoneId,
+        recordName: app.dns.recordName,
+        services: { blue: blue.service, green: green.service },
+      })),
+      notifications: rolled,
       recordChanges,
     };
   } finally {
@@ -293,6 +323,13 @@ export async function seedEcs(endpointUrl: string, region = "us-east-1", opts: S
     c.elbv2.destroy();
     c.route53.destroy();
   }
+}
+
+/** Creates the ECS demo applications through the range's AWS APIs at `endpointUrl`. */
+export async function seedEcs(endpointUrl: string, region = "us-east-1", opts: SeedEcsOptions = {}): Promise<EcsDemo> {
+  const seeded = await seedEcsApps(endpointUrl, region, opts);
+  const { cluster, ...profile } = firstOf(seeded.profiles, "ecs-dns-swap");
+  return { cluster, profile, notifications: firstOf(seeded.notifications, "ecs-rolling"), recordChanges: seeded.recordChanges };
 }
 
 /** Registers the next revision of a demo family running `version` (e.g. a bad build for a rollout drill). */

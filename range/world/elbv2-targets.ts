@@ -99,6 +99,25 @@ function inUse(world: SimWorld, group: SimTargetGroup): boolean {
   return rulesForwardingTo(world, group.arn).length > 0;
 }
 
+/**
+ * The groups some rule's configured or in-flight actions forward to: one pass over the rules, where
+ * asking `rulesForwardingTo` per group would pass over them once per group (a fleet of ALBs makes
+ * that the tick's whole cost).
+ */
+function groupsInUse(world: SimWorld): Set<string> {
+  const used = new Set<string>();
+  for (const alb of albsOf(world).values()) {
+    for (const listener of alb.listeners) {
+      for (const rule of listener.rules) {
+        for (const action of [...rule.actions, ...rule.trafficActions]) {
+          if (action.type === "forward") for (const tg of action.targetGroups) used.add(tg.targetGroupArn);
+        }
+      }
+    }
+  }
+  return used;
+}
+
 function validateTarget(world: SimWorld, group: SimTargetGroup, target: { id: string; port?: number }): void {
   if (target.port !== undefined && (!Number.isInteger(target.port) || target.port < 1 || target.port > 65535)) {
     throw new SimApiError("ValidationError", `Port ${String(target.port)} is not valid; it must be between 1 and 65535`, 400);
@@ -291,11 +310,18 @@ function runCheck(world: SimWorld, group: SimTargetGroup, target: SimTarget, atM
   target.nextCheckAtMs = atMs + intervalMs(world, group);
 }
 
-/** The earliest ELBv2 event in (.., toMs], with the action performing it. */
-function nextEvent(world: SimWorld, toMs: number): { atMs: number; run: () => void } | undefined {
-  let best: { atMs: number; run: () => void } | undefined;
-  const consider = (atMs: number, run: () => void): void => {
-    if (atMs <= toMs && (best === undefined || atMs < best.atMs)) best = { atMs, run };
+interface ElbEvent {
+  atMs: number;
+  run: () => void;
+  /** The event changes what rules forward to (the groups in use must be found again). */
+  routing: boolean;
+}
+
+/** The earliest ELBv2 event in (.., toMs], with the action performing it; `used` is groupsInUse. */
+function nextEvent(world: SimWorld, toMs: number, used: Set<string>): ElbEvent | undefined {
+  let best: ElbEvent | undefined;
+  const consider = (atMs: number, run: () => void, routing = false): void => {
+    if (atMs <= toMs && (best === undefined || atMs < best.atMs)) best = { atMs, run, routing };
   };
   for (const alb of albsOf(world).values()) {
     if (alb.state === "provisioning") {
@@ -307,22 +333,26 @@ function nextEvent(world: SimWorld, toMs: number): { atMs: number; run: () => vo
       for (const rule of listener.rules) {
         const at = rule.pendingAtMs;
         if (at !== undefined) {
-          consider(at, () => {
-            rule.trafficActions = rule.actions;
-            rule.pendingAtMs = undefined;
-          });
+          consider(
+            at,
+            () => {
+              rule.trafficActions = rule.actions;
+              rule.pendingAtMs = undefined;
+            },
+            true,
+          );
         }
       }
     }
   }
   for (const group of targetGroupsOf(world).values()) {
-    const used = inUse(world, group);
+    const inUse = used.has(group.arn);
     for (const target of group.targets) {
       if (target.drainingUntilMs !== undefined) {
         consider(target.drainingUntilMs, () => {
           group.targets = group.targets.filter((x) => x !== target);
         });
-      } else if (used && group.healthCheck.enabled) {
+      } else if (inUse && group.healthCheck.enabled) {
         const at = target.nextCheckAtMs;
         consider(at, () => runCheck(world, group, target, at));
       }
@@ -338,6 +368,7 @@ function nextEvent(world: SimWorld, toMs: number): { atMs: number; run: () => vo
  * targets whose instance is terminated are deregistered, as ELB does by itself.
  */
 export function tickTargetGroups(world: SimWorld, fromMs: number, toMs: number): void {
+  let used = groupsInUse(world);
   for (const group of targetGroupsOf(world).values()) {
     if (group.targetType === "instance") {
       group.targets = group.targets.filter((t) => {
@@ -345,17 +376,18 @@ export function tickTargetGroups(world: SimWorld, fromMs: number, toMs: number):
         return instance !== undefined && instance.state !== "terminated";
       });
     }
-    if (!inUse(world, group)) {
+    if (!used.has(group.arn)) {
       // Checks start one interval after the group comes into use (at the earliest, this step's end).
       for (const t of group.targets) if (t.drainingUntilMs === undefined) resetToInitial(world, group, t, toMs);
     }
   }
   const savedNow = world.nowMs;
   for (let guard = 0; guard < 1_000_000; guard++) {
-    const event = nextEvent(world, toMs);
+    const event = nextEvent(world, toMs, used);
     if (event === undefined) break;
     world.nowMs = Math.max(fromMs, event.atMs);
     event.run();
+    if (event.routing) used = groupsInUse(world);
   }
   world.nowMs = Math.max(savedNow, world.nowMs);
 }

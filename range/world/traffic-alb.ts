@@ -59,11 +59,17 @@ function stateFor(world: SimWorld): AlbTrafficState {
   return state;
 }
 
-/** An instance target's smoothed utilisation (the busiest of its registrations), 0 when it serves no ALB. */
-export function albTargetUtilisation(world: SimWorld, instanceId: string): number {
-  let u = 0;
-  for (const [key, target] of stateFor(world).targets) if (key.split("|")[1] === instanceId) u = Math.max(u, target.utilisation);
-  return u;
+/**
+ * Every target's smoothed utilisation by target id (the busiest of its registrations); a target that
+ * serves no ALB is absent. One pass over the targets, for all the instances of a tick at once.
+ */
+export function albTargetUtilisations(world: SimWorld): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, target] of stateFor(world).targets) {
+    const id = key.split("|")[1];
+    if (id !== undefined) out.set(id, Math.max(out.get(id) ?? 0, target.utilisation));
+  }
+  return out;
 }
 
 /** `app/name/id`: the LoadBalancer dimension value (the ARN after "loadbalancer/"). */

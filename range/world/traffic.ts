@@ -31,7 +31,7 @@ import { binomial, loadFactor, splitInteger } from "./draws";
 import { DnsClientPopulation, normaliseDnsName, PublishedZones, trafficNames } from "./dns-clients";
 import type { MetricStore, StatisticSet } from "./metrics";
 import { createPrng, type Prng } from "./prng";
-import { albHealthy, albTargetUtilisation, serveApplicationLoadBalancer } from "./traffic-alb";
+import { albHealthy, albTargetUtilisations, serveApplicationLoadBalancer } from "./traffic-alb";
 import { recordEc2Metrics } from "./ec2-metrics";
 import type {
   SimApplicationLoadBalancer,
@@ -259,7 +259,8 @@ function step(world: SimWorld, metrics: MetricStore, state: TrafficState, fromMs
     const s = state.instances.get(id);
     return s && s.servedAtMs !== undefined && s.servedAtMs >= fromMs ? s.utilisation : 0;
   };
-  recordEc2Metrics(world, metrics, fromMs, toMs, (id) => Math.max(classicUtilisation(id), albTargetUtilisation(world, id)));
+  const albUtilisation = albTargetUtilisations(world);
+  recordEc2Metrics(world, metrics, fromMs, toMs, (id) => Math.max(classicUtilisation(id), albUtilisation.get(id) ?? 0));
 }
 
 function serveLoadBalancer(
