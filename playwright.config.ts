@@ -29,10 +29,12 @@ export default defineConfig({
   reporter: process.env.CI ? [["list"], ["json"]] : [["list"], ["json"]],
   use: {
     baseURL: `http://127.0.0.1:${appPort}`,
-    // A failed test keeps its trace (DOM snapshots, network, console) and a screenshot. The trace
-    // records no screencast: its frames cost Chromium about half as much CPU again as the test's
-    // own pages, and the browser specs are CPU-bound on two cores.
-    trace: { mode: "retain-on-failure", screenshots: false, snapshots: true },
+    // A failed test keeps a screenshot and its error context (the page's accessibility tree). The
+    // trace (DOM snapshots at every action, network, console) is recorded only with E2E_TRACE=1:
+    // recording it for every test cost the browser, the CDP link and the runner 13-20 % more CPU,
+    // and the browser specs are CPU-bound on two cores (BENCHMARKS.md, "Test time"). It records no
+    // screencast: the frames cost Chromium about half as much CPU again as the test's own pages.
+    trace: process.env.E2E_TRACE === "1" ? { mode: "retain-on-failure", screenshots: false, snapshots: true } : "off",
     screenshot: "only-on-failure",
     // Spinners and skeletons follow prefers-reduced-motion (motion-safe:): still in the tests, where
     // an endless animation only costs CPU and no test reads it.

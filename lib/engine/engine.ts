@@ -135,11 +135,11 @@ export function createEngine(options: EngineOptions): Engine {
   const { journal, stopWaitMs, logError, iso } = ctx;
   const locks = createLocks(ctx);
   const outcomes = createOutcomes(ctx);
-  const { preemptAndAcquire, settleStep } = createPreemption(ctx, locks, outcomes);
+  const { preemptAndAcquire, settleStep } = createPreemption(ctx, locks);
   const execute = createStepRunner(ctx, locks, outcomes);
-  const recoverInterrupted = createRecovery(ctx, outcomes);
+  const recoverInterrupted = createRecovery(ctx);
   const { acquire } = locks;
-  const { audit, markAborted } = outcomes;
+  const { markAborted } = outcomes;
 
   function launch(operationId: string, appId: string, job: Job): void {
     const run: Run = {
@@ -242,10 +242,30 @@ export function createEngine(options: EngineOptions): Engine {
 
     await acquire(op.appId, op.id);
     try {
+      const inFlight = op.steps[from];
+      // The status and its audit record in one transaction.
       const resumed = await journal.updateOperation(
         op.id,
         { status: "running", startedAt: op.startedAt ?? iso(), finishedAt: null, error: null },
-        { ifStatusIn: RESUMABLE_STATUSES },
+        {
+          ifStatusIn: RESUMABLE_STATUSES,
+          audit: [
+            {
+              action: "operation.resumed",
+              actor,
+              appId: op.appId,
+              operationId: op.id,
+              reason: why,
+              before: op.before ?? null,
+              after: {
+                ...(op.after ? { greenPercent: op.after.greenPercent } : {}),
+                resumedFrom: op.status,
+                fromStep: inFlight ? inFlight.id : null,
+                stepsAlreadyDone: from,
+              },
+            },
+          ],
+        },
       );
       if (!resumed) throw new AppError("conflict", "The operation changed while it was being resumed; look again.");
       const outputs = new Map<number, JsonValue>();
@@ -262,21 +282,6 @@ export function createEngine(options: EngineOptions): Engine {
           ...(step.index === from ? {} : { output: null, startedAt: null }),
         });
       }
-      const inFlight = op.steps[from];
-      await audit({
-        action: "operation.resumed",
-        actor,
-        appId: op.appId,
-        operationId: op.id,
-        reason: why,
-        before: op.before ?? null,
-        after: {
-          ...(op.after ? { greenPercent: op.after.greenPercent } : {}),
-          resumedFrom: op.status,
-          fromStep: inFlight ? inFlight.id : null,
-          stepsAlreadyDone: from,
-        },
-      });
       launch(op.id, op.appId, {
         intent: op.intent,
         before: op.before ?? null,

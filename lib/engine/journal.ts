@@ -5,7 +5,16 @@
  */
 import type { AuditEntryInput, Operation } from "@/lib/domain/operation";
 import type { OperationStatus } from "@/lib/domain/operation-status";
-import type { CreateOperationInput, LockInfo, OperationFilter, OperationPatch, StepPatch } from "@/lib/store/store";
+import type {
+  CreateOperationInput,
+  InterruptOptions,
+  LockInfo,
+  OperationFilter,
+  OperationPatch,
+  OperationWriteOptions,
+  StepPatch,
+  StepWriteOptions,
+} from "@/lib/store/store";
 
 export interface Journal {
   /**
@@ -13,15 +22,22 @@ export interface Journal {
    * one transaction: a crash leaves both or neither.
    */
   createOperation(input: CreateOperationInput): Promise<Operation>;
-  /** Compare-and-set with `ifStatusIn`; whether a row changed. */
-  updateOperation(id: string, patch: OperationPatch, options?: { ifStatusIn?: readonly OperationStatus[] }): Promise<boolean>;
-  updateStep(operationId: string, index: number, patch: StepPatch): Promise<void>;
+  /**
+   * Compare-and-set with `ifStatusIn`; whether a row changed. `audit` goes into the same
+   * transaction, only when the row changed: a status and its audit record are never apart.
+   */
+  updateOperation(id: string, patch: OperationPatch, options?: OperationWriteOptions): Promise<boolean>;
+  /** `audit` goes into the same transaction as the step. */
+  updateStep(operationId: string, index: number, patch: StepPatch, options?: StepWriteOptions): Promise<void>;
   getOperation(id: string): Promise<Operation | null>;
   getOperationStatus(id: string): Promise<OperationStatus | null>;
   /** Newest first. */
   listOperations(filter?: OperationFilter): Promise<Operation[]>;
-  /** Active operations whose lease has lapsed at `nowMs` become `interrupted`; returns them. */
-  markRunningInterrupted(options?: { nowMs?: number }): Promise<Operation[]>;
+  /**
+   * Active operations whose lease has lapsed at `nowMs` become `interrupted`, each with its audit
+   * record (`audit`) in the same transaction; returns them.
+   */
+  markRunningInterrupted(options?: InterruptOptions): Promise<Operation[]>;
 
   tryAcquireLock(appId: string, holder: string, leaseMs: number, nowMs: number, options?: { replaceHolder?: string }): Promise<boolean>;
   renewLock(appId: string, holder: string, leaseMs: number, nowMs: number): Promise<boolean>;

@@ -1,15 +1,15 @@
 /**
  * How a run ends in the journal and the audit log: succeeded, failed, aborted, or stopped because
  * another server or a rollback took the application. Every outcome is a compare-and-set on the
- * operation's status, so two writers never both record one; its audit entries follow it.
+ * operation's status, so two writers never both record one; its audit records are written in the
+ * same transaction, so a crash leaves the outcome and its record both or neither.
  */
 import { changeAuditAction } from "@/lib/domain/audit-actions";
 import { ACTIVE_STATUSES, IN_FLIGHT_STATUSES } from "@/lib/domain/operation-status";
-import type { Actor, AuditEntryInput } from "@/lib/domain/operation";
+import type { Actor } from "@/lib/domain/operation";
 import type { EngineContext, Job, Run, Stop } from "./context";
 
 export interface Outcomes {
-  audit(entry: AuditEntryInput): Promise<void>;
   stopMessage(stop: Stop): string;
   finishSucceeded(run: Run, job: Job): Promise<void>;
   finishFailed(run: Run, job: Job, message: string): Promise<void>;
@@ -20,10 +20,6 @@ export interface Outcomes {
 
 export function createOutcomes(ctx: EngineContext): Outcomes {
   const { journal, iso } = ctx;
-
-  async function audit(entry: AuditEntryInput): Promise<void> {
-    await journal.appendAudit(entry);
-  }
 
   function stopMessage(stop: Stop): string {
     switch (stop.kind) {
@@ -39,33 +35,39 @@ export function createOutcomes(ctx: EngineContext): Outcomes {
   }
 
   async function finishSucceeded(run: Run, job: Job): Promise<void> {
-    const changed = await journal.updateOperation(
+    const common = { actor: job.actor, appId: run.appId, operationId: run.operationId, reason: job.reason, before: job.before, after: job.after };
+    await journal.updateOperation(
       run.operationId,
       { status: "succeeded", finishedAt: iso(), error: null },
-      { ifStatusIn: ["running"] },
+      {
+        ifStatusIn: ["running"],
+        audit: [
+          { action: changeAuditAction(job.intent.kind), ...common },
+          { action: "operation.succeeded", ...common },
+        ],
+      },
     );
-    if (!changed) return;
-    const common = { actor: job.actor, appId: run.appId, operationId: run.operationId, reason: job.reason, before: job.before, after: job.after };
-    await audit({ action: changeAuditAction(job.intent.kind), ...common });
-    await audit({ action: "operation.succeeded", ...common });
   }
 
   async function finishFailed(run: Run, job: Job, message: string): Promise<void> {
-    const changed = await journal.updateOperation(
+    await journal.updateOperation(
       run.operationId,
       { status: "failed", finishedAt: iso(), error: message },
-      { ifStatusIn: ["running"] },
+      {
+        ifStatusIn: ["running"],
+        audit: [
+          {
+            action: "operation.failed",
+            actor: job.actor,
+            appId: run.appId,
+            operationId: run.operationId,
+            reason: job.reason,
+            before: job.before,
+            after: { status: "failed", error: message },
+          },
+        ],
+      },
     );
-    if (!changed) return;
-    await audit({
-      action: "operation.failed",
-      actor: job.actor,
-      appId: run.appId,
-      operationId: run.operationId,
-      reason: job.reason,
-      before: job.before,
-      after: { status: "failed", error: message },
-    });
   }
 
   async function finishStopped(run: Run, stop: Stop, reason: string): Promise<void> {
@@ -75,22 +77,24 @@ export function createOutcomes(ctx: EngineContext): Outcomes {
         return;
       case "lost-lock": {
         const message = stopMessage(stop);
-        const changed = await journal.updateOperation(
+        await journal.updateOperation(
           run.operationId,
           { status: "failed", finishedAt: iso(), error: message },
-          { ifStatusIn: ACTIVE_STATUSES },
+          {
+            ifStatusIn: ACTIVE_STATUSES,
+            audit: [
+              {
+                action: "operation.failed",
+                actor: null,
+                appId: run.appId,
+                operationId: run.operationId,
+                reason,
+                before: null,
+                after: { status: "failed", error: message },
+              },
+            ],
+          },
         );
-        if (changed) {
-          await audit({
-            action: "operation.failed",
-            actor: null,
-            appId: run.appId,
-            operationId: run.operationId,
-            reason,
-            before: null,
-            after: { status: "failed", error: message },
-          });
-        }
         return;
       }
       case "preempt":
@@ -101,16 +105,15 @@ export function createOutcomes(ctx: EngineContext): Outcomes {
   }
 
   async function markAborted(operationId: string, appId: string, actor: Actor, reason: string): Promise<boolean> {
-    const changed = await journal.updateOperation(
+    return journal.updateOperation(
       operationId,
       { status: "aborted", finishedAt: iso(), error: `Aborted by ${actor.email}.` },
-      { ifStatusIn: IN_FLIGHT_STATUSES },
+      {
+        ifStatusIn: IN_FLIGHT_STATUSES,
+        audit: [{ action: "operation.aborted", actor, appId, operationId, reason, before: null, after: { status: "aborted" } }],
+      },
     );
-    if (changed) {
-      await audit({ action: "operation.aborted", actor, appId, operationId, reason, before: null, after: { status: "aborted" } });
-    }
-    return changed;
   }
 
-  return { audit, stopMessage, finishSucceeded, finishFailed, finishStopped, markAborted };
+  return { stopMessage, finishSucceeded, finishFailed, finishStopped, markAborted };
 }

@@ -9,7 +9,6 @@ import type { Actor } from "@/lib/domain/operation";
 import type { Plan, Step } from "@/lib/domain/plan";
 import { cancelRun, formatSeconds, within, type EngineContext, type Run } from "./context";
 import type { Locks } from "./locks";
-import type { Outcomes } from "./outcomes";
 
 /** At most this long (real time) a rollback lets a local run it cancelled record its stop. */
 export const PREEMPT_GRACE_MS = 200;
@@ -36,7 +35,7 @@ export interface Preemption {
   settleStep(plan: Plan): Step | null;
 }
 
-export function createPreemption(ctx: EngineContext, locks: Locks, outcomes: Outcomes): Preemption {
+export function createPreemption(ctx: EngineContext, locks: Locks): Preemption {
   const { journal, gateway, runs, now, iso, stopWaitMs } = ctx;
 
   async function preemptAndAcquire(plan: Plan, holder: string, actor: Actor, reason: string): Promise<Preempted[]> {
@@ -68,22 +67,24 @@ export function createPreemption(ctx: EngineContext, locks: Locks, outcomes: Out
       // sees the preemption only when that call returns; an interrupted one's server is gone.
       const callMayLand = localInFlight.has(op.id) || (isActiveStatus(op.status) && !local.some((r) => r.operationId === op.id));
       preempted.push({ operationId: op.id, callMayLand });
-      const changed = await journal.updateOperation(
+      await journal.updateOperation(
         op.id,
         { status: "preempted", finishedAt: iso(), error: `Preempted by ${plan.summary} (started by ${actor.email}).` },
-        { ifStatusIn: IN_FLIGHT_STATUSES },
+        {
+          ifStatusIn: IN_FLIGHT_STATUSES,
+          audit: [
+            {
+              action: "operation.preempted",
+              actor,
+              appId,
+              operationId: op.id,
+              reason,
+              before: { status: op.status },
+              after: { status: "preempted", preemptedBy: holder },
+            },
+          ],
+        },
       );
-      if (changed) {
-        await outcomes.audit({
-          action: "operation.preempted",
-          actor,
-          appId,
-          operationId: op.id,
-          reason,
-          before: { status: op.status },
-          after: { status: "preempted", preemptedBy: holder },
-        });
-      }
     }
     for (const run of local) {
       if (localInFlight.has(run.operationId) && !preempted.some((p) => p.operationId === run.operationId)) {

@@ -7,7 +7,6 @@
 import type { Operation } from "@/lib/domain/operation";
 import type { EngineContext } from "./context";
 import type { Engine } from "./engine";
-import type { Outcomes } from "./outcomes";
 
 /** How often a server looks for operations whose lease has lapsed. One cheap UPDATE per look. */
 export const RECOVERY_INTERVAL_MS = 2_000;
@@ -54,28 +53,31 @@ export function startRecoveryLoop(engine: Pick<Engine, "recoverInterrupted">, op
  * The engine's `recoverInterrupted`: operations left running or pending by a dead server (their
  * lease lapsed) become `interrupted`, their locks are released and each is audited.
  */
-export function createRecovery(ctx: EngineContext, outcomes: Outcomes): () => Promise<Operation[]> {
+export function createRecovery(ctx: EngineContext): () => Promise<Operation[]> {
   const { journal, now } = ctx;
   return async function recoverInterrupted(): Promise<Operation[]> {
     // A run of this process whose lease lapsed is included: it sees the new status and stops.
-    const interrupted = await journal.markRunningInterrupted({ nowMs: now() });
-    for (const op of interrupted) {
-      await journal.releaseLock(op.appId, op.id);
-      const inFlight = op.steps.find((s) => s.status === "running");
-      await outcomes.audit({
-        action: "operation.interrupted",
-        actor: null,
-        appId: op.appId,
-        operationId: op.id,
-        reason: op.reason,
-        before: null,
-        after: {
-          status: "interrupted",
-          stepsSucceeded: op.steps.filter((s) => s.status === "succeeded").length,
-          inFlightStep: inFlight ? inFlight.id : null,
-        },
-      });
-    }
+    // Each operation's status and its audit record in one transaction.
+    const interrupted = await journal.markRunningInterrupted({
+      nowMs: now(),
+      audit: (op) => {
+        const inFlight = op.steps.find((s) => s.status === "running");
+        return {
+          action: "operation.interrupted",
+          actor: null,
+          appId: op.appId,
+          operationId: op.id,
+          reason: op.reason,
+          before: null,
+          after: {
+            status: "interrupted",
+            stepsSucceeded: op.steps.filter((s) => s.status === "succeeded").length,
+            inFlightStep: inFlight ? inFlight.id : null,
+          },
+        };
+      },
+    });
+    for (const op of interrupted) await journal.releaseLock(op.appId, op.id);
     return interrupted;
   };
 }

@@ -236,16 +236,24 @@ export function createStepRunner(ctx: EngineContext, locks: Locks, outcomes: Out
           progress.note = OUTPUT_KEPT;
         } else if (step.skipIf && (await alreadyDone(step.skipIf, progress))) {
           progress.note = SKIPPED_ALREADY_DONE;
-          await save();
-          await outcomes.audit({
-            action: "step.skipped",
-            actor: job.actor,
-            appId,
+          await journal.updateStep(
             operationId,
-            reason: job.reason,
-            before: null,
-            after: { step: step.id, index, title: step.title, note: SKIPPED_ALREADY_DONE },
-          });
+            index,
+            { progress: { ...progress } },
+            {
+              audit: [
+                {
+                  action: "step.skipped",
+                  actor: job.actor,
+                  appId,
+                  operationId,
+                  reason: job.reason,
+                  before: null,
+                  after: { step: step.id, index, title: step.title, note: SKIPPED_ALREADY_DONE },
+                },
+              ],
+            },
+          );
         } else {
           output = await sendCall(step.call, progress, save);
           // Journaled at once: a wait (or a resume after a crash) needs the call's output.
@@ -293,33 +301,49 @@ export function createStepRunner(ctx: EngineContext, locks: Locks, outcomes: Out
         const progress = job.progress.get(index) ?? freshProgress();
         progress.note = null;
         await journal.updateStep(operationId, index, { status: "running", startedAt: iso(), progress: { ...progress } });
-        const stepAudit = (action: "step.succeeded" | "step.failed", extra: Record<string, JsonValue>) =>
-          outcomes.audit({
-            action,
-            actor: job.actor,
-            appId,
-            operationId,
-            reason: job.reason,
-            before: null,
-            after: { step: step.id, index, title: step.title, calls: progress.calls, attempts: progress.attempts, polls: progress.polls, ...extra },
-          });
+        // A step's end and its audit record are written in one transaction.
+        const stepAudit = (action: "step.succeeded" | "step.failed", extra: Record<string, JsonValue>) => ({
+          audit: [
+            {
+              action,
+              actor: job.actor,
+              appId,
+              operationId,
+              reason: job.reason,
+              before: null,
+              after: { step: step.id, index, title: step.title, calls: progress.calls, attempts: progress.attempts, polls: progress.polls, ...extra },
+            },
+          ],
+        });
         try {
           await runStep(index, step, progress);
-          await journal.updateStep(operationId, index, { status: "succeeded", finishedAt: iso(), progress: { ...progress } });
-          await stepAudit("step.succeeded", progress.note ? { note: progress.note } : {});
+          await journal.updateStep(
+            operationId,
+            index,
+            { status: "succeeded", finishedAt: iso(), progress: { ...progress } },
+            stepAudit("step.succeeded", progress.note ? { note: progress.note } : {}),
+          );
         } catch (error) {
           if (error instanceof Stopped) {
             stop = error.stop;
             const message = outcomes.stopMessage(stop);
-            await journal.updateStep(operationId, index, { status: "failed", finishedAt: iso(), error: message, progress: { ...progress } });
-            await stepAudit("step.failed", { error: message });
+            await journal.updateStep(
+              operationId,
+              index,
+              { status: "failed", finishedAt: iso(), error: message, progress: { ...progress } },
+              stepAudit("step.failed", { error: message }),
+            );
           } else {
             if (!isAppError(error) && !(error instanceof StepFailure)) logError(`step ${step.id} of ${operationId} failed`, error);
             const message = userMessageOf(error);
             progress.lastError = message;
             failure = `Step ${index + 1} (${step.title}) failed: ${message}`;
-            await journal.updateStep(operationId, index, { status: "failed", finishedAt: iso(), error: message, progress: { ...progress } });
-            await stepAudit("step.failed", { error: message });
+            await journal.updateStep(
+              operationId,
+              index,
+              { status: "failed", finishedAt: iso(), error: message, progress: { ...progress } },
+              stepAudit("step.failed", { error: message }),
+            );
           }
         }
       }

@@ -55,6 +55,26 @@ export interface StepPatch {
   progress?: StepProgress | null;
 }
 
+/** How `updateOperation` writes: a compare-and-set on the status, and the audit records of the change. */
+export interface OperationWriteOptions {
+  /** Only when the current status is one of these (a compare-and-set: two writers cannot both finish it). */
+  ifStatusIn?: readonly OperationStatus[];
+  /** Written in the same transaction, only when the row changed: a crash leaves both or neither. */
+  audit?: readonly AuditEntryInput[];
+}
+
+/** The audit records of a step's change, written in the same transaction as the step. */
+export interface StepWriteOptions {
+  audit?: readonly AuditEntryInput[];
+}
+
+export interface InterruptOptions {
+  /** Operations whose lock lease is still live at this time are left alone (another server's). */
+  nowMs?: number;
+  /** The audit record of each operation marked interrupted, written in the same transaction. */
+  audit?: (op: Operation) => AuditEntryInput;
+}
+
 export interface OperationFilter {
   appId?: string;
   status?: OperationStatus | readonly OperationStatus[];
@@ -148,7 +168,7 @@ export class OperationsJournal {
     return created;
   }
 
-  async updateOperation(id: string, patch: OperationPatch, options: { ifStatusIn?: readonly OperationStatus[] } = {}): Promise<boolean> {
+  async updateOperation(id: string, patch: OperationPatch, options: OperationWriteOptions = {}): Promise<boolean> {
     if (options.ifStatusIn && options.ifStatusIn.length === 0) return false;
     const changed = await this.db.transaction().execute(async (trx) => {
       let query = trx
@@ -163,14 +183,17 @@ export class OperationsJournal {
         .where("id", "=", id);
       if (options.ifStatusIn) query = query.where("status", "in", [...options.ifStatusIn]);
       const row = await query.returningAll().executeTakeFirst();
-      if (row) await this.chains.chainJournal(trx, [operationWrite(row)]);
-      return row !== undefined;
+      if (!row) return false;
+      await this.chains.chainJournal(trx, [operationWrite(row)]);
+      // The journal head first, then the audit head, as in createOperation.
+      for (const entry of options.audit ?? []) await this.chains.appendIn(trx, entry);
+      return true;
     });
     if (changed) this.chains.afterWrite();
     return changed;
   }
 
-  async updateStep(operationId: string, index: number, patch: StepPatch): Promise<void> {
+  async updateStep(operationId: string, index: number, patch: StepPatch, options: StepWriteOptions = {}): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const row = await trx
         .updateTable("operation_steps")
@@ -188,6 +211,7 @@ export class OperationsJournal {
         .executeTakeFirst();
       if (!row) throw new AppError("not_found", "No such operation step.", `step ${index} of operation ${operationId} not found`);
       await this.chains.chainJournal(trx, [stepWrite(row)]);
+      for (const entry of options.audit ?? []) await this.chains.appendIn(trx, entry);
     });
     this.chains.afterWrite();
   }
@@ -268,7 +292,7 @@ export class OperationsJournal {
     return rows.map((row) => toOperation(row, byOperation.get(row.id) ?? []));
   }
 
-  async markRunningInterrupted(options: { nowMs?: number } = {}): Promise<Operation[]> {
+  async markRunningInterrupted(options: InterruptOptions = {}): Promise<Operation[]> {
     const liveAt = options.nowMs === undefined ? null : new Date(options.nowMs).toISOString();
     const changed = await this.db.transaction().execute(async (trx) => {
       let query = trx
@@ -290,6 +314,30 @@ export class OperationsJournal {
       }
       const rows = await query.returningAll().execute();
       await this.chains.chainJournal(trx, rows.map(operationWrite));
+      const auditOf = options.audit;
+      if (auditOf && rows.length > 0) {
+        const steps = await trx
+          .selectFrom("operation_steps")
+          .selectAll()
+          .where(
+            "operation_id",
+            "in",
+            rows.map((r) => r.id),
+          )
+          .orderBy("operation_id")
+          .orderBy("idx")
+          .execute();
+        for (const row of rows)
+          await this.chains.appendIn(
+            trx,
+            auditOf(
+              toOperation(
+                row,
+                steps.filter((st) => st.operation_id === row.id),
+              ),
+            ),
+          );
+      }
       return rows;
     });
     if (changed.length === 0) return [];

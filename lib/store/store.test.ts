@@ -149,6 +149,70 @@ describe.each(DIALECTS)("store on %s", (dialect) => {
       expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 2 });
     });
 
+    it("writes a status change, a step's end and an interruption with their audit records in one transaction: a failed audit insert leaves neither", async () => {
+      const record = (action: AuditEntryInput["action"], operationId: string): AuditEntryInput => ({
+        action,
+        actor: alice,
+        appId: "shop",
+        operationId,
+        reason: "release 42",
+        before: null,
+        after: null,
+      });
+      await store.createOperation(opInput({ id: "op-a" }));
+      // Written together when the row changes; nothing when the compare-and-set misses.
+      expect(
+        await store.updateOperation("op-a", { status: "running" }, { ifStatusIn: ["pending"], audit: [record("operation.resumed", "op-a")] }),
+      ).toBe(true);
+      expect(
+        await store.updateOperation("op-a", { status: "aborted" }, { ifStatusIn: ["pending"], audit: [record("operation.aborted", "op-a")] }),
+      ).toBe(false);
+      await store.updateStep("op-a", 0, { status: "succeeded" }, { audit: [record("step.succeeded", "op-a")] });
+      expect((await store.listAudit({ operationId: "op-a" })).map((r) => r.action).reverse()).toEqual(["operation.resumed", "step.succeeded"]);
+
+      // A store whose every audit insert fails, on the same database.
+      const failing = await openStore(t.url, {
+        plugins: [
+          {
+            transformQuery: (args) => {
+              if (InsertQueryNode.is(args.node) && args.node.into?.table.identifier.name === "audit") throw new Error("the database went away");
+              return args.node;
+            },
+            transformResult: async (args) => args.result,
+          },
+        ],
+      });
+      try {
+        await expect(
+          failing.updateOperation("op-a", { status: "succeeded" }, { ifStatusIn: ["running"], audit: [record("operation.succeeded", "op-a")] }),
+        ).rejects.toThrow("the database went away");
+        await expect(failing.updateStep("op-a", 1, { status: "succeeded" }, { audit: [record("step.succeeded", "op-a")] })).rejects.toThrow(
+          "the database went away",
+        );
+        await expect(failing.markRunningInterrupted({ audit: (op) => record("operation.interrupted", op.id) })).rejects.toThrow(
+          "the database went away",
+        );
+      } finally {
+        await failing.close();
+      }
+      const after = await store.getOperation("op-a");
+      expect(after?.status).toBe("running");
+      expect(after?.steps.map((s) => s.status)).toEqual(["succeeded", "pending"]);
+      expect((await store.listAudit({ operationId: "op-a" })).map((r) => r.action).reverse()).toEqual(["operation.resumed", "step.succeeded"]);
+
+      // The interruption and its record, together, with the operation's steps as they were.
+      const interrupted = await store.markRunningInterrupted({
+        audit: (op) => ({
+          ...record("operation.interrupted", op.id),
+          after: { stepsSucceeded: op.steps.filter((s) => s.status === "succeeded").length },
+        }),
+      });
+      expect(interrupted.map((o) => o.id)).toEqual(["op-a"]);
+      const trail = await store.listAudit({ operationId: "op-a" });
+      expect(trail[0]).toMatchObject({ action: "operation.interrupted", after: { stepsSucceeded: 1 } });
+      expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 3 });
+    });
+
     it("creates an operation with all its steps pending and reads it back", async () => {
       const op = await store.createOperation(opInput({ id: "op-fixed" }));
       expect(op).toMatchObject({

@@ -24,7 +24,16 @@ import type { SignedHead } from "./audit-export";
 import { AuditLog, type AuditChainInfo, type AuditFilter, type AuditVerification } from "./audit-log";
 import { AuditChains, type AuditConfig } from "./chains";
 import type { DialectName, StoreCore } from "./core";
-import { OperationsJournal, type CreateOperationInput, type OperationFilter, type OperationPatch, type StepPatch } from "./journal";
+import {
+  OperationsJournal,
+  type CreateOperationInput,
+  type InterruptOptions,
+  type OperationFilter,
+  type OperationPatch,
+  type OperationWriteOptions,
+  type StepPatch,
+  type StepWriteOptions,
+} from "./journal";
 import { KioskTokens, type CreateKioskTokenInput } from "./kiosk-tokens";
 import { LockTable, type LockInfo } from "./locks";
 import { migrationProvider } from "./migrations";
@@ -33,7 +42,15 @@ import type { Database } from "./schema";
 
 export type { AuditChainInfo, AuditFilter, AuditVerification } from "./audit-log";
 export type { DialectName } from "./core";
-export type { CreateOperationInput, OperationFilter, OperationPatch, StepPatch } from "./journal";
+export type {
+  CreateOperationInput,
+  InterruptOptions,
+  OperationFilter,
+  OperationPatch,
+  OperationWriteOptions,
+  StepPatch,
+  StepWriteOptions,
+} from "./journal";
 export type { CreateKioskTokenInput } from "./kiosk-tokens";
 export type { LockInfo } from "./locks";
 export type { CreateSessionInput } from "./sessions";
@@ -49,10 +66,12 @@ export interface Store {
   createOperation(input: CreateOperationInput): Promise<Operation>;
   /**
    * Updates an operation. With `ifStatusIn`, only when its current status is one of those (a
-   * compare-and-set, so two writers cannot both finish it). Returns whether a row changed.
+   * compare-and-set, so two writers cannot both finish it); `audit` is written in the same
+   * transaction when the row changed. Returns whether a row changed.
    */
-  updateOperation(id: string, patch: OperationPatch, options?: { ifStatusIn?: readonly OperationStatus[] }): Promise<boolean>;
-  updateStep(operationId: string, index: number, patch: StepPatch): Promise<void>;
+  updateOperation(id: string, patch: OperationPatch, options?: OperationWriteOptions): Promise<boolean>;
+  /** Updates a step; `audit` is written in the same transaction. */
+  updateStep(operationId: string, index: number, patch: StepPatch, options?: StepWriteOptions): Promise<void>;
   /**
    * Records when a succeeded operation's traffic settled, once: only while its status is
    * `succeeded` and no moment is recorded yet (a compare-and-set, journaled in the same
@@ -67,9 +86,10 @@ export interface Store {
   /**
    * At start-up: every `running` or `pending` operation becomes `interrupted`; returns them.
    * With `nowMs`, operations whose lock lease is still live at that time are left alone: they
-   * belong to another server sharing the database.
+   * belong to another server sharing the database. `audit` gives each one's audit record, written
+   * in the same transaction.
    */
-  markRunningInterrupted(options?: { nowMs?: number }): Promise<Operation[]>;
+  markRunningInterrupted(options?: InterruptOptions): Promise<Operation[]>;
 
   /**
    * Takes the application's lock for `holder` if it is free, its lease has expired, `holder`
@@ -248,11 +268,11 @@ class KyselyStore implements Store {
   createOperation(input: CreateOperationInput): Promise<Operation> {
     return this.journal.createOperation(input);
   }
-  updateOperation(id: string, patch: OperationPatch, options?: { ifStatusIn?: readonly OperationStatus[] }): Promise<boolean> {
+  updateOperation(id: string, patch: OperationPatch, options?: OperationWriteOptions): Promise<boolean> {
     return this.journal.updateOperation(id, patch, options);
   }
-  updateStep(operationId: string, index: number, patch: StepPatch): Promise<void> {
-    return this.journal.updateStep(operationId, index, patch);
+  updateStep(operationId: string, index: number, patch: StepPatch, options?: StepWriteOptions): Promise<void> {
+    return this.journal.updateStep(operationId, index, patch, options);
   }
   recordSettled(id: string, settledAt: string): Promise<boolean> {
     return this.journal.recordSettled(id, settledAt);
@@ -266,7 +286,7 @@ class KyselyStore implements Store {
   listOperations(filter?: OperationFilter): Promise<Operation[]> {
     return this.journal.listOperations(filter);
   }
-  markRunningInterrupted(options?: { nowMs?: number }): Promise<Operation[]> {
+  markRunningInterrupted(options?: InterruptOptions): Promise<Operation[]> {
     return this.journal.markRunningInterrupted(options);
   }
 

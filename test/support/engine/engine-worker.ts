@@ -10,7 +10,6 @@
 
 import { readFileSync } from "node:fs";
 import { InsertQueryNode, type KyselyPlugin } from "kysely";
-import type { AuditEntryInput } from "@/lib/domain/operation";
 import type { JsonValue } from "@/lib/domain/basics";
 import { createClients } from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
@@ -48,13 +47,6 @@ function killingStore(store: Store, point: KillPoint): Store {
           return op;
         };
       }
-      if (prop === "appendAudit") {
-        return async (entry: AuditEntryInput) => {
-          const record = await target.appendAudit(entry);
-          if (point.kind === "after-steps" && point.steps > 0 && entry.action === "step.succeeded" && indexOf(entry.after) === point.steps - 1) die();
-          return record;
-        };
-      }
       if (prop === "updateOperation") {
         return async (...args: Parameters<Store["updateOperation"]>) => {
           const changed = await target.updateOperation(...args);
@@ -65,8 +57,11 @@ function killingStore(store: Store, point: KillPoint): Store {
       if (prop === "updateStep") {
         return async (...args: Parameters<Store["updateStep"]>) => {
           await target.updateStep(...args);
-          const [, index, patch] = args;
+          const [, index, patch, options] = args;
           if (point.kind === "after-call" && index === point.step && patch.output !== undefined && patch.output !== null) die();
+          // A step's end is committed with its audit record (one transaction): die right after it.
+          const succeeded = options?.audit?.some((entry) => entry.action === "step.succeeded" && indexOf(entry.after) === point.steps - 1);
+          if (point.kind === "after-steps" && point.steps > 0 && patch.status === "succeeded" && succeeded) die();
         };
       }
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
