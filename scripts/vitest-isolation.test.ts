@@ -19,7 +19,10 @@ const NEEDS_ISOLATION: Array<[RegExp, string]> = [
   [/process\.env(\.[A-Z_]+|\[[^\]]+\])\s*=[^=]|delete process\.env/, "writes the process's environment"],
   [/process\.(on|once|chdir)\(/, "changes the process"],
   [/__teal[A-Za-z]+/, "reaches a per-process singleton"],
-  [/from "@\/lib\/(runtime\/(snapshots|start|runtime)|runtime|store|auth\/(session|options))"/, "imports a per-process singleton"],
+  [
+    /\b(getRuntime|getStore|getSnapshotService|startRuntime|setSessionSourceForTests|getActor|requireRole|sessionRegistry)\(|\bauthOptions\b/,
+    "uses a per-process singleton",
+  ],
 ];
 
 function testFiles(dir: string): string[] {

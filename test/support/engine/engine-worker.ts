@@ -60,8 +60,8 @@ function killingStore(store: Store, point: KillPoint): Store {
           const [, index, patch, options] = args;
           if (point.kind === "after-call" && index === point.step && patch.output !== undefined && patch.output !== null) die();
           // A step's end is committed with its audit record (one transaction): die right after it.
-          const succeeded = options?.audit?.some((entry) => entry.action === "step.succeeded" && indexOf(entry.after) === point.steps - 1);
-          if (point.kind === "after-steps" && point.steps > 0 && patch.status === "succeeded" && succeeded) die();
+          if (point.kind !== "after-steps" || point.steps === 0 || patch.status !== "succeeded") return;
+          if (options?.audit?.some((entry) => entry.action === "step.succeeded" && indexOf(entry.after) === point.steps - 1)) die();
         };
       }
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
