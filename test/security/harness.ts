@@ -100,6 +100,11 @@ export async function startSecurityWorld(
     TEAL_WAIT_SCALE: "0.2",
     TEAL_REFRESH_MS: "1000",
     TEAL_DEMO_USERS: "1",
+    // The matrix starts hundreds of operations in seconds, whose calls would put the AWS budget in
+    // debt, and the pages' reads would then be held back (503, "throttled") as designed. What is
+    // tested here is who may call what and how bad input is refused; the budget has its own suite
+    // (lib/aws/read-budget.test.ts, lib/runtime/read-budget.integration.test.ts).
+    TEAL_READ_BUDGET: "off",
   });
   const { authOptions } = await import("@/lib/auth/options");
   const { setSessionSourceForTests } = await import("@/lib/auth/session");
