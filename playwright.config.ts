@@ -70,6 +70,10 @@ export default defineConfig({
       TEAL_REFRESH_MS: "1000",
       // Applications nobody has open are read less often, as in production, on the fast clock.
       TEAL_IDLE_REFRESH_MS: "3000",
+      // The AWS budget on, at account limits ten times AWS's: the specs refresh ten times as often
+      // as production (3 s instead of 30 s for an application nobody has open), so AWS's own
+      // limits would hold most page reads back. The budget at real limits has its own suite.
+      TEAL_READ_BUDGET_LIMITS: "route53=100/500,elb=100/400,elbv2=100/400,autoscaling=100/400,ecs=200/500,ec2=200/1000,cloudwatch=500/500",
       DATABASE_URL: `file:${path.join(dataDir, "teal.db")}`,
       NEXTAUTH_SECRET: "e2e-secret-not-for-production-0123456789",
       TEAL_DEMO_USERS: "1",

@@ -51,7 +51,12 @@ function watchForErrors(page: Page): string[] {
 
 /** Waits until a request to `path` has been answered and its body fully received. */
 async function pollFinished(request: Promise<Request>, path: string): Promise<void> {
-  const response = await (await request).response();
+  // Bounded: a poll that is never answered fails its step instead of using up the test's time.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${path}: no answer within ${STEP_TIMEOUT_MS} ms`)), STEP_TIMEOUT_MS);
+  });
+  const response = await Promise.race([(await request).response(), late]).finally(() => clearTimeout(timer));
   if (!response) throw new Error(`${path}: no response`);
   await response.finished();
 }

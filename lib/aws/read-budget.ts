@@ -51,7 +51,9 @@ export const ACCOUNT_LIMITS: Readonly<Record<BudgetService, BucketSpec & { verif
 export const DEFAULT_BUDGET_FACTOR = 0.5;
 
 /** How long a background read may wait for a token by default before it fails (ms). */
-export const DEFAULT_MAX_WAIT_MS = 2_000;
+// As long as one fast refresh: a cold overview of the demo fleet (a burst of reads for every
+// application at once) waits a few seconds for its tokens rather than failing its first reads.
+export const DEFAULT_MAX_WAIT_MS = 5_000;
 
 /**
  * The budget of each service: `factor` × its account limit (`limits` overrides the documented or

@@ -61,7 +61,7 @@ describe("parseEnv", () => {
     const env = parseEnv({});
     expect(env.TEAL_READ_BUDGET).toBe(0.5);
     expect(env.TEAL_READ_BUDGET_LIMITS).toEqual({});
-    expect(env.TEAL_READ_BUDGET_WAIT_MS).toBe(2_000);
+    expect(env.TEAL_READ_BUDGET_WAIT_MS).toBe(5_000);
     expect(parseEnv({ TEAL_READ_BUDGET: "off" }).TEAL_READ_BUDGET).toBe("off");
     expect(parseEnv({ TEAL_READ_BUDGET: "0.25" }).TEAL_READ_BUDGET).toBe(0.25);
     expect(parseEnv({ TEAL_READ_BUDGET_LIMITS: "route53=10/50, ecs=2.5/4" }).TEAL_READ_BUDGET_LIMITS).toEqual({

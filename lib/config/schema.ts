@@ -297,7 +297,7 @@ export const envSchema = z
     /** The account's rate limits where they differ from the documented ones: `route53=10/50,ecs=20/50`. */
     TEAL_READ_BUDGET_LIMITS: budgetLimits.default({}),
     /** How long a page's read may wait for its turn in the budget before it fails (and the page shows its last good data). */
-    TEAL_READ_BUDGET_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+    TEAL_READ_BUDGET_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     OIDC_ISSUER: z.url().optional(),
     OIDC_CLIENT_ID: z.string().optional(),
     OIDC_CLIENT_SECRET: z.string().optional(),
