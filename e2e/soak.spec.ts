@@ -36,7 +36,7 @@ function watchForErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console error: ${message.text()}`);
+    if (message.type() === "error") errors.push(`console error: ${message.text()}${message.location().url ? ` (${message.location().url})` : ""}`);
   });
   page.on("requestfailed", (request) => {
     const path = apiPath(request.url());
