@@ -1,4 +1,5 @@
 import type { Operation } from "@/lib/domain/operation";
+import { isDoneStep } from "@/lib/domain/operation-status";
 import { Badge } from "@/components/ui/badge";
 import { ROLE_LABEL } from "@/components/controls/permissions";
 import { formatElapsed, patternLabel } from "@/components/format/format";
@@ -27,7 +28,7 @@ export function OperationHistoryList({ operations, appNames }: OperationHistoryL
     >
       {operations.map((op) => {
         const look = operationStatusLook(op.status);
-        const done = op.steps.filter((s) => s.status === "succeeded" || s.status === "skipped").length;
+        const done = op.steps.filter((s) => isDoneStep(s.status)).length;
         return (
           <li key={op.id}>
             <details className="group">

@@ -6,7 +6,7 @@ import { Panel } from "@/components/ui/panel";
 import { Badge } from "@/components/ui/badge";
 import { formatClock, formatElapsed } from "@/components/format/format";
 import { ROLE_LABEL } from "@/components/controls/permissions";
-import { isActiveStatus } from "@/lib/domain/operation-status";
+import { isActiveStatus, isNotRunStep } from "@/lib/domain/operation-status";
 import { operationStatusLook, stepLookIn } from "./operation-status";
 import { StatusIcon } from "./status-icon";
 import { AbortControl } from "./abort-control";
@@ -103,7 +103,7 @@ export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted, 
                 <div className="min-w-0 flex-1">
                   <div className="flex items-baseline justify-between gap-2">
                     <span
-                      className={`text-sm ${step.status === "pending" || step.status === "skipped" ? "text-slate-500 dark:text-slate-400" : "text-slate-900 dark:text-slate-100"}`}
+                      className={`text-sm ${isNotRunStep(step.status) ? "text-slate-500 dark:text-slate-400" : "text-slate-900 dark:text-slate-100"}`}
                     >
                       {step.title}
                     </span>

@@ -4,8 +4,12 @@ import {
   IN_FLIGHT_STATUSES,
   OPERATION_STATUSES,
   RESUMABLE_STATUSES,
+  STEP_STATUSES,
   TERMINAL_OPERATION_STATUSES,
   isActiveStatus,
+  isCurrentStep,
+  isDoneStep,
+  isNotRunStep,
   isInFlightStatus,
   isResumableStatus,
   isTerminalStatus,
@@ -42,5 +46,21 @@ describe("operation status sets", () => {
     expect(rollbackMustReassert(undefined)).toBe(false);
     expect(rollbackMustReassert("succeeded")).toBe(false);
     for (const s of OPERATION_STATUSES.filter((x) => x !== "succeeded")) expect(rollbackMustReassert(s), s).toBe(true);
+  });
+});
+
+describe("step status sets", () => {
+  it("every step status is done, current or not run: exactly one of them", () => {
+    for (const status of STEP_STATUSES) {
+      expect([isDoneStep(status), isCurrentStep(status), isNotRunStep(status)].filter(Boolean), status).toHaveLength(1);
+    }
+  });
+
+  it("counts a step that never ran because its operation stopped as not run, not as done", () => {
+    expect(isDoneStep("skipped")).toBe(false);
+    expect(isNotRunStep("skipped")).toBe(true);
+    expect(isDoneStep("succeeded")).toBe(true);
+    expect(isCurrentStep("failed")).toBe(true);
+    expect(isDoneStep(undefined)).toBe(false);
   });
 });

@@ -25,6 +25,26 @@ export const TERMINAL_OPERATION_STATUSES = ["succeeded", "failed", "aborted", "p
 /** Ended without doing all it set out to do. */
 export const UNSUCCESSFUL_STATUSES = ["failed", "aborted", "preempted", "interrupted"] as const satisfies readonly OperationStatus[];
 
+/**
+ * A step whose effect is in place. (A step whose effect was already there when it came to run also
+ * ends `succeeded`, with a note; `skipped` is a step that never ran because its operation stopped
+ * before it.)
+ */
+export const DONE_STEP_STATUSES = ["succeeded"] as const satisfies readonly StepStatus[];
+/** A step that has not run: not yet, or never (its operation stopped before it). */
+export const NOT_RUN_STEP_STATUSES = ["pending", "skipped"] as const satisfies readonly StepStatus[];
+/** A step under way, or the one that stopped its operation: what a summary of the operation points at. */
+export const CURRENT_STEP_STATUSES = ["running", "failed"] as const satisfies readonly StepStatus[];
+
+function withinSteps<S extends StepStatus>(set: readonly S[]) {
+  return (status: StepStatus | null | undefined): status is S =>
+    status !== null && status !== undefined && (set as readonly StepStatus[]).includes(status);
+}
+
+export const isDoneStep = withinSteps(DONE_STEP_STATUSES);
+export const isCurrentStep = withinSteps(CURRENT_STEP_STATUSES);
+export const isNotRunStep = withinSteps(NOT_RUN_STEP_STATUSES);
+
 function within<S extends OperationStatus>(set: readonly S[]) {
   return (status: OperationStatus | null | undefined): status is S =>
     status !== null && status !== undefined && (set as readonly OperationStatus[]).includes(status);

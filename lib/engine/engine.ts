@@ -11,7 +11,7 @@
  */
 
 import { randomUUID } from "node:crypto";
-import { RESUMABLE_STATUSES, isInFlightStatus, isResumableStatus } from "@/lib/domain/operation-status";
+import { RESUMABLE_STATUSES, isDoneStep, isInFlightStatus, isResumableStatus } from "@/lib/domain/operation-status";
 import { AppError } from "@/lib/domain/app-error";
 import type { Actor, AuditEntryInput, Operation, StepProgress } from "@/lib/domain/operation";
 import type { AwsGateway } from "@/lib/domain/gateway";
@@ -232,7 +232,7 @@ export function createEngine(options: EngineOptions): Engine {
       );
     }
     const why = reason?.trim() || op.reason;
-    const pending = op.steps.findIndex((s) => s.status !== "succeeded");
+    const pending = op.steps.findIndex((s) => !isDoneStep(s.status));
     // A server that died after the last step but before recording the outcome leaves an
     // interrupted operation with every step done: resuming it records the outcome (no step runs).
     if (pending < 0 && op.status !== "interrupted") {

@@ -1,6 +1,7 @@
 /** Rows of the history exports (CSV and JSON). Pure: the routes feed them what the store returns. */
 
 import type { AuditRecord, Operation } from "@/lib/domain/operation";
+import { isDoneStep } from "@/lib/domain/operation-status";
 import { toCsv } from "./csv";
 
 export const OPERATION_CSV_HEADER = [
@@ -61,7 +62,7 @@ export function operationsCsv(operations: readonly Operation[]): string {
       op.finishedAt,
       durationSeconds(op.startedAt, op.finishedAt),
       op.steps.length,
-      op.steps.filter((s) => s.status === "succeeded" || s.status === "skipped").length,
+      op.steps.filter((s) => isDoneStep(s.status)).length,
       op.steps.find((s) => s.status === "failed")?.title ?? null,
       op.error,
     ]),

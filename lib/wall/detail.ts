@@ -9,14 +9,13 @@ import type { Operation } from "@/lib/domain/operation";
 import type { WallAlarm, WallOperation } from "@/lib/domain/wall";
 import { colorHealth } from "./health";
 import { healthFigure } from "@/lib/domain/figures";
-import { isInFlightStatus } from "@/lib/domain/operation-status";
+import { isCurrentStep, isInFlightStatus } from "@/lib/domain/operation-status";
 
 /** The operation as the wall shows it, or null when it is finished (the wall shows only live work). */
 export function wallOperation(op: Operation | null): WallOperation | null {
   if (!op || !isInFlightStatus(op.status)) return null;
   const steps = op.steps.length;
-  const current =
-    op.steps.find((s) => s.status === "running" || s.status === "failed") ?? op.steps.find((s) => s.status === "pending") ?? op.steps[steps - 1];
+  const current = op.steps.find((s) => isCurrentStep(s.status)) ?? op.steps.find((s) => s.status === "pending") ?? op.steps[steps - 1];
   return {
     id: op.id,
     status: op.status,
