@@ -51,14 +51,28 @@ function Cards({ apps, label, nowMs }: { apps: readonly AppSummary[]; label: str
 }
 
 /** Previous, "Page 2 of 5", next: for the healthy group only, problems are never behind a page. */
-function Pager({ slice, total, onPage }: { slice: PageSlice<AppSummary>; total: number; onPage: (page: number) => void }) {
+function Pager({
+  slice,
+  total,
+  onPage,
+  end = false,
+}: {
+  slice: PageSlice<AppSummary>;
+  total: number;
+  onPage: (page: number) => void;
+  /** The copy under the cards: a landmark name of its own, and not announced twice. */
+  end?: boolean;
+}) {
   if (slice.pages <= 1) return null;
   return (
-    <nav aria-label="Pages of healthy applications" className="flex flex-wrap items-center gap-3 text-sm text-slate-700 dark:text-slate-300">
+    <nav
+      aria-label={end ? "Pages of healthy applications, below the cards" : "Pages of healthy applications"}
+      className="flex flex-wrap items-center gap-3 text-sm text-slate-700 dark:text-slate-300"
+    >
       <button type="button" className={buttonClass("secondary", "sm")} disabled={slice.page <= 1} onClick={() => onPage(slice.page - 1)}>
         <span aria-hidden="true">←</span> Previous
       </button>
-      <span className="tabular-nums" aria-live="polite">
+      <span className="tabular-nums" aria-live={end ? undefined : "polite"}>
         Page {slice.page} of {slice.pages}
         <span className="text-slate-500 dark:text-slate-400">
           {" "}
@@ -101,7 +115,7 @@ function GroupSection({
       <Cards apps={slice ? slice.items : group.apps} label={group.heading} nowMs={nowMs} />
       {slice && slice.pages > 1 ? (
         <div className="flex justify-end">
-          <Pager slice={slice} total={group.apps.length} onPage={onPage} />
+          <Pager slice={slice} total={group.apps.length} onPage={onPage} end />
         </div>
       ) : null}
     </section>
