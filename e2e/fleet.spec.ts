@@ -73,9 +73,9 @@ test("an application in trouble: first on the overview, never behind a page, and
   try {
     await expect.poll(async () => (await summaries(page)).find((a) => a.id === CATALOG.id)?.error ?? null, { timeout: 30_000 }).not.toBeNull();
 
-    // Overview, two healthy cards per page.
+    // Overview, one healthy card per page.
     await page.setViewportSize(DESKTOP);
-    await page.goto("/overview?perPage=2");
+    await page.goto("/overview?perPage=1");
     const attention = page.locator("section[data-group='attention']");
     await expect(attention.getByRole("heading", { level: 2 })).toContainText("Needs attention");
     await expect(attention.getByRole("link", { name: CATALOG.name })).toBeVisible({ timeout: 30_000 });
