@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo } from "react";
+import { useEffect, useMemo, useRef, useState, type RefObject } from "react";
 import type { AppSummary } from "@/lib/domain/snapshot";
 import type { WallAppDetail } from "@/lib/domain/wall";
 import { useApps } from "@/components/hooks/use-apps";
@@ -10,11 +10,28 @@ import { useWall } from "@/components/hooks/use-wall";
 import { POLL_MS } from "@/components/hooks/poll-interval";
 import { WallCard } from "./wall-card";
 import { WallChip } from "./wall-chip";
-import { pinnedOnWall, planWall, CHIP_GAP, CHIP_HEIGHT } from "./wall-fleet";
+import { pinnedOnWall, planWall, CHIP_GAP, CHIP_HEIGHT, CHROME_Y } from "./wall-fleet";
 import { lateByMs, wallFreshness } from "./wall-freshness";
 import { fitGrid, wallGrid } from "./wall-grid";
 import { WallStatusBar } from "./wall-status-bar";
 import { wallStatus, type WallStatus } from "./wall-status";
+
+/** The page's vertical padding and the gap under the status bar (px). */
+const AROUND_BAR_Y = 48;
+
+/** The height of an element, followed as it changes (the status bar grows while its banner wraps). */
+function useHeight<E extends HTMLElement>(): [RefObject<E | null>, number | null] {
+  const ref = useRef<E>(null);
+  const [height, setHeight] = useState<number | null>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => setHeight(el.getBoundingClientRect().height));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, height];
+}
 
 interface Entry {
   app: AppSummary;
@@ -49,6 +66,7 @@ export function WallBoard({ viewer, perPage = null }: { viewer: string; perPage?
   const wall = useWall();
   const nowMs = useNow(1000);
   const viewport = useViewport();
+  const [barRef, barHeight] = useHeight<HTMLDivElement>();
 
   const details = useMemo(() => new Map<string, WallAppDetail>((wall.data?.apps ?? []).map((d) => [d.appId, d])), [wall.data]);
   const list = apps.data ?? [];
@@ -70,12 +88,15 @@ export function WallBoard({ viewer, perPage = null }: { viewer: string; perPage?
   });
   const pinned = entries.filter((e) => pinnedOnWall({ ...base, app: e.app, detail: e.detail }));
   const rest = entries.filter((e) => !pinned.includes(e));
-  const plan = planWall({ pinned, rest, width: viewport.width, height: viewport.height, nowMs, perPage });
+  const chromeY = barHeight === null ? CHROME_Y : Math.ceil(barHeight) + AROUND_BAR_Y;
+  const plan = planWall({ pinned, rest, width: viewport.width, height: viewport.height, nowMs, perPage, chromeY });
 
   return (
     // The page never scrolls: every tile fits its cell (wall-fit.ts), and the grid fits the screen.
     <div className="flex h-screen flex-col gap-4 overflow-hidden bg-slate-100 px-6 py-4 text-slate-900 dark:bg-slate-950 dark:text-white">
-      <WallStatusBar freshness={freshness} nowMs={nowMs} viewer={viewer} />
+      <div ref={barRef}>
+        <WallStatusBar freshness={freshness} nowMs={nowMs} viewer={viewer} />
+      </div>
       {list.length === 0 && freshness.kind !== "loading" && !apps.isError ? (
         <p className="text-[32px] text-slate-700 dark:text-slate-300">No applications are configured.</p>
       ) : null}

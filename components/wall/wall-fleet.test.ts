@@ -108,6 +108,15 @@ describe("planWall", () => {
     expect(seenWithinAMinute(names("bad", 2), names("ok", 60), 0, { width: 1280, height: 720 }).size).toBe(62);
   });
 
+  it("gives the chips less room while the status bar takes several lines", () => {
+    const rest = names("ok", 200);
+    const oneLine = planWall({ pinned: [], rest, ...HD, nowMs: 0 });
+    const banner = planWall({ pinned: [], rest, ...HD, nowMs: 0, chromeY: 230 });
+    if (oneLine.mode !== "condensed" || banner.mode !== "condensed") throw new Error("expected a condensed wall");
+    expect(banner.chipGrid.rows).toBe(oneLine.chipGrid.rows - 2);
+    expect(seenWithinAMinute([], rest, 0).size).toBe(200);
+  });
+
   it("cannot show 1,000 applications within a minute on one 1080p screen: it says how many pages turn", () => {
     const plan = planWall({ pinned: [], rest: names("ok", 1000), ...HD, nowMs: 0 });
     if (plan.mode !== "condensed") throw new Error("expected a condensed wall");

@@ -31,8 +31,8 @@ export const CHIP_GAP = 8;
 export const PAGER_LINE = 48;
 const GAP = 16;
 const PADDING_X = 48;
-/** Status bar, page padding and the gap above the grid (as in wall-grid.ts). */
-const CHROME_Y = 110;
+/** Status bar, page padding and the gap above the grid (as in wall-grid.ts), when the bar is one line. */
+export const CHROME_Y = 110;
 
 /**
  * Whether an application is pinned as a tile on a crowded wall: its status word is not OK on its own
@@ -111,17 +111,19 @@ export interface WallPlanInput<T> {
   nowMs: number;
   /** At most this many applications per page (tiles, or turning chips); for small screens in tests. */
   perPage?: number | null;
+  /** The height above the tiles and chips (px): more than CHROME_Y while the status bar's banner takes several lines. */
+  chromeY?: number;
 }
 
 /** What the wall shows now. */
-export function planWall<T>({ pinned, rest, width, height, nowMs, perPage = null }: WallPlanInput<T>): WallPlan<T> {
+export function planWall<T>({ pinned, rest, width, height, nowMs, perPage = null, chromeY = CHROME_Y }: WallPlanInput<T>): WallPlan<T> {
   const grid = wallGrid(width, height);
   const limit = perPage !== null && perPage >= 1 ? Math.floor(perPage) : Number.POSITIVE_INFINITY;
   const tileCapacity = Math.min(grid.columns * grid.rows, limit);
   const total = pinned.length + rest.length;
   if (total <= tileCapacity) return { mode: "tiles" };
 
-  const areaY = height - CHROME_Y;
+  const areaY = height - Math.max(CHROME_Y, chromeY);
   const rowPx = WALL_CARD_MIN_HEIGHT;
   const planFor = (tileRows: number) => {
     const tileCount = Math.min(pinned.length, grid.columns * tileRows, limit);
