@@ -47,7 +47,7 @@ test("with AWS frozen, Roll back is drawn at once and tells the truth, every pag
 
   // Before: the overview is live and the server has read every application once.
   await page.goto("/overview");
-  const cards = page.getByRole("list", { name: "Applications" }).getByRole("article");
+  const cards = page.getByRole("region", { name: "Applications" }).getByRole("article");
   await expect(cards.first()).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId("stale-banner")).toHaveCount(0);
   await expect(page.getByText(/Updated .* refreshes every 5 s/)).toBeVisible();
@@ -106,7 +106,7 @@ test("with AWS frozen, Roll back is drawn at once and tells the truth, every pag
     await expect(overviewBanner).toContainText(/AWS has not answered for .* — showing data from \d\d:\d\d:\d\d/, { timeout: STALE_WITHIN_MS });
     await expect(overview.getByText(/refreshes every 5 s/)).toHaveCount(0);
     const shop = overview
-      .getByRole("list", { name: "Applications" })
+      .getByRole("region", { name: "Applications" })
       .getByRole("article")
       .filter({ hasText: demoApp(APP_ID).name });
     await expect(shop).toContainText("Stale", { useInnerText: true });

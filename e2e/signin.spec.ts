@@ -25,7 +25,7 @@ test("signed out, the console sends you to sign in; signed in, / opens the overv
   await page.goto("/");
   await expect(page).toHaveURL(/\/overview$/);
   await expect(page.getByRole("heading", { name: "Applications", level: 1 })).toBeVisible();
-  const card = page.getByRole("list", { name: "Applications" }).getByRole("listitem").first();
+  const card = page.getByRole("region", { name: "Applications" }).getByRole("listitem").first();
   await expect(card.getByRole("img", { name: /^Configured split:/ })).toBeVisible();
   await card.getByRole("link").first().click();
   await expect(page).toHaveURL(/\/apps\//);

@@ -73,7 +73,7 @@ const WORLDS = [
   { besideVitest: true, specs: ["settle", "verdict", "wall-readability", "shift-and-rollback"] },
   // After vitest, two at once.
   { besideVitest: false, specs: ["patterns", "dialogs", "drift", "charts", "history", "security", "bad-requests"] },
-  { besideVitest: false, specs: ["soak", "state", "wall", "racing-operators", "stale-plan", "frozen-range", "signin", "roles"] },
+  { besideVitest: false, specs: ["soak", "state", "wall", "racing-operators", "stale-plan", "frozen-range", "signin", "roles", "fleet"] },
 ];
 
 /**

@@ -12,6 +12,9 @@ export const dynamic = "force-dynamic";
 export default async function WallPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const params = await searchParams;
   const token = Array.isArray(params.token) ? params.token[0] : params.token;
+  // At most this many applications per page (?perPage=N): a small page on a large screen, to check the turning.
+  const perPageParam = Array.isArray(params.perPage) ? params.perPage[0] : params.perPage;
+  const perPage = perPageParam !== undefined && /^[1-9]\d{0,3}$/.test(perPageParam) ? Number(perPageParam) : null;
   // Pages cannot set cookies: the session route checks the token, sets the cookie and comes back here.
   if (token !== undefined) redirect(`/wall/session?token=${encodeURIComponent(token)}`);
   try {
@@ -19,7 +22,7 @@ export default async function WallPage({ searchParams }: { searchParams: Promise
     return (
       <main>
         <h1 className="sr-only">Teal wall</h1>
-        <WallBoard viewer={actor.email} />
+        <WallBoard viewer={actor.email} perPage={perPage} />
       </main>
     );
   } catch (err) {

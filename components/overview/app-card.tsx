@@ -68,11 +68,11 @@ export function AppCard({ app, nowMs, stale = false }: AppCardProps) {
     >
       <header className="flex items-start justify-between gap-3 px-4 pt-3.5 pb-2">
         <div className="min-w-0">
-          <h2 className="truncate text-[15px] font-semibold text-slate-900 dark:text-slate-100">
+          <h3 className="truncate text-[15px] font-semibold text-slate-900 dark:text-slate-100">
             <Link href={`/apps/${encodeURIComponent(app.id)}`} className="outline-none after:absolute after:inset-0 after:rounded-lg">
               {app.name}
             </Link>
-          </h2>
+          </h3>
           <p className="mt-0.5 flex items-center gap-2 text-xs text-slate-500 dark:text-slate-400">
             <span className="font-medium text-teal-700 dark:text-teal-300">{patternLabel(app.pattern)}</span>
             <span aria-hidden="true">·</span>

@@ -4,11 +4,15 @@ import { useId } from "react";
 import type { PatternId } from "@/lib/domain/basics";
 import { patternLabel } from "@/components/format/format";
 import { CONDITION_LABEL, type AppCondition, type OverviewFilter } from "./app-conditions";
+import { OverviewSearch } from "./overview-search";
 
 interface OverviewFiltersProps {
   value: OverviewFilter;
   patterns: readonly PatternId[];
   onChange: (value: OverviewFilter) => void;
+  /** What is typed in the search box. */
+  query: string;
+  onQuery: (query: string) => void;
   shown: number;
   total: number;
 }
@@ -16,12 +20,13 @@ interface OverviewFiltersProps {
 const SELECT =
   "h-8 rounded-md border border-slate-300 bg-white px-2 text-sm text-slate-900 focus:border-teal-600 focus:ring-2 focus:ring-teal-600/30 focus:outline-none dark:border-slate-700 dark:bg-slate-950 dark:text-slate-100";
 
-/** Narrow the overview to one pattern and/or one condition (running, alarm, needs attention, healthy). */
-export function OverviewFilters({ value, patterns, onChange, shown, total }: OverviewFiltersProps) {
+/** Narrow the overview by a search, to one pattern and/or one condition (running, alarm, needs attention, healthy). */
+export function OverviewFilters({ value, patterns, onChange, query, onQuery, shown, total }: OverviewFiltersProps) {
   const patternId = useId();
   const conditionId = useId();
   return (
     <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm" role="group" aria-label="Filter applications">
+      <OverviewSearch value={query} onChange={onQuery} />
       <label htmlFor={patternId} className="flex items-center gap-2 text-slate-700 dark:text-slate-300">
         Pattern
         <select

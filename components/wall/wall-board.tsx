@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type RefObject } from "react";
+import type { AppSummary } from "@/lib/domain/snapshot";
 import type { WallAppDetail } from "@/lib/domain/wall";
 import { useApps } from "@/components/hooks/use-apps";
 import { useNow } from "@/components/hooks/use-now";
@@ -8,29 +9,64 @@ import { useViewport } from "@/components/hooks/use-viewport";
 import { useWall } from "@/components/hooks/use-wall";
 import { POLL_MS } from "@/components/hooks/poll-interval";
 import { WallCard } from "./wall-card";
+import { WallChip } from "./wall-chip";
+import { pinnedOnWall, planWall, CHIP_GAP, CHIP_HEIGHT, CHROME_Y } from "./wall-fleet";
 import { lateByMs, wallFreshness } from "./wall-freshness";
-import { fitGrid, pageOf, wallGrid } from "./wall-grid";
+import { fitGrid, wallGrid } from "./wall-grid";
 import { WallStatusBar } from "./wall-status-bar";
-import { wallStatus } from "./wall-status";
+import { wallStatus, type WallStatus } from "./wall-status";
 
-/** Pages turn this often when the applications do not fit on one screen. */
-const PAGE_MS = 15_000;
+/** The page's vertical padding and the gap under the status bar (px). */
+const AROUND_BAR_Y = 48;
+
+/** The height of an element, followed as it changes (the status bar grows while its banner wraps). */
+function useHeight<E extends HTMLElement>(): [RefObject<E | null>, number | null] {
+  const ref = useRef<E>(null);
+  const [height, setHeight] = useState<number | null>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const observer = new ResizeObserver(() => setHeight(el.getBoundingClientRect().height));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, height];
+}
+
+interface Entry {
+  app: AppSummary;
+  detail: WallAppDetail | null;
+  status: WallStatus;
+}
+
+function Tile({ entry }: { entry: Entry }) {
+  return (
+    <li data-app-id={entry.app.id} className="flex min-h-0 [&>article]:flex-1">
+      <WallCard app={entry.app} detail={entry.detail} status={entry.status} />
+    </li>
+  );
+}
+
+function Chip({ entry }: { entry: Entry }) {
+  return (
+    <li data-app-id={entry.app.id} className="min-w-0">
+      <WallChip app={entry.app} word={entry.status.word} />
+    </li>
+  );
+}
 
 /**
- * The wall: every application in a grid with one large status word each, paged only when they do
- * not fit (wall-grid.ts), with a loud banner when the data is old and STALE on the tiles it concerns.
+ * The wall: every application in a grid with one large status word each, with a loud banner when
+ * the data is old and STALE on the tiles it concerns. When they do not all fit as tiles
+ * (wall-grid.ts), those in trouble or in an operation stay as tiles and the rest turn as chips in
+ * pages, every application on screen within the minute (wall-fleet.ts).
  */
-export function WallBoard({ viewer }: { viewer: string }) {
+export function WallBoard({ viewer, perPage = null }: { viewer: string; perPage?: number | null }) {
   const apps = useApps();
   const wall = useWall();
   const nowMs = useNow(1000);
   const viewport = useViewport();
-  const [page, setPage] = useState(0);
-
-  useEffect(() => {
-    const id = window.setInterval(() => setPage((p) => p + 1), PAGE_MS);
-    return () => window.clearInterval(id);
-  }, []);
+  const [barRef, barHeight] = useHeight<HTMLDivElement>();
 
   const details = useMemo(() => new Map<string, WallAppDetail>((wall.data?.apps ?? []).map((d) => [d.appId, d])), [wall.data]);
   const list = apps.data ?? [];
@@ -45,32 +81,57 @@ export function WallBoard({ viewer }: { viewer: string }) {
     pollMs: POLL_MS,
   });
 
-  const grid = wallGrid(viewport.width, viewport.height);
-  const shown = pageOf(list, page, grid.columns * grid.rows);
-  const fitted = fitGrid(grid, shown.items.length);
+  const base = { wall: freshness, lastSuccessMs, nowMs, pollMs: POLL_MS };
+  const entries: Entry[] = list.map((app) => {
+    const detail = details.get(app.id) ?? null;
+    return { app, detail, status: wallStatus({ ...base, app, detail }) };
+  });
+  const pinned = entries.filter((e) => pinnedOnWall({ ...base, app: e.app, detail: e.detail }));
+  const rest = entries.filter((e) => !pinned.includes(e));
+  const chromeY = barHeight === null ? CHROME_Y : Math.ceil(barHeight) + AROUND_BAR_Y;
+  const plan = planWall({ pinned, rest, width: viewport.width, height: viewport.height, nowMs, perPage, chromeY });
 
   return (
     // The page never scrolls: every tile fits its cell (wall-fit.ts), and the grid fits the screen.
     <div className="flex h-screen flex-col gap-4 overflow-hidden bg-slate-100 px-6 py-4 text-slate-900 dark:bg-slate-950 dark:text-white">
-      <WallStatusBar freshness={freshness} nowMs={nowMs} page={shown.page} pages={shown.pages} viewer={viewer} />
+      <div ref={barRef}>
+        <WallStatusBar freshness={freshness} nowMs={nowMs} viewer={viewer} />
+      </div>
       {list.length === 0 && freshness.kind !== "loading" && !apps.isError ? (
         <p className="text-[32px] text-slate-700 dark:text-slate-300">No applications are configured.</p>
       ) : null}
-      <ul
-        aria-label="Applications"
-        className="grid min-h-0 flex-1 gap-4"
-        style={{ gridTemplateColumns: `repeat(${fitted.columns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${fitted.rows}, minmax(0, 1fr))` }}
-      >
-        {shown.items.map((app) => (
-          <li key={app.id} className="flex min-h-0 [&>article]:flex-1">
-            <WallCard
-              app={app}
-              detail={details.get(app.id) ?? null}
-              status={wallStatus({ app, detail: details.get(app.id) ?? null, wall: freshness, lastSuccessMs, nowMs, pollMs: POLL_MS })}
-            />
-          </li>
-        ))}
-      </ul>
+      {plan.mode === "tiles" ? (
+        <TileGrid tiles={entries} grid={fitGrid(wallGrid(viewport.width, viewport.height), entries.length)} grow />
+      ) : (
+        <>
+          {plan.tiles.length > 0 ? <TileGrid tiles={plan.tiles} grid={plan.tileGrid} rowPx={plan.tileRowPx} /> : null}
+          <section aria-label="The other applications, in turn" className="flex min-h-0 flex-1 flex-col gap-2">
+            <p className="text-[32px] leading-tight text-slate-700 tabular-nums dark:text-slate-300" data-testid="wall-turn">
+              {plan.pinnedChips.length > 0 ? <span className="font-semibold">{plan.pinnedChips.length} more pinned first · </span> : null}
+              {plan.turning === rest.length ? "Healthy" : "The rest"}
+              {plan.rotation.pages > 1
+                ? ` ${plan.first}–${plan.last} of ${plan.turning}, next in ${Math.ceil(plan.rotation.nextInMs / 1000)} s`
+                : `: all ${plan.turning}`}
+            </p>
+            <ul
+              aria-label="Condensed applications"
+              className="grid min-h-0"
+              style={{
+                gridTemplateColumns: `repeat(${plan.chipGrid.columns}, minmax(0, 1fr))`,
+                gridAutoRows: `${CHIP_HEIGHT}px`,
+                gap: `${CHIP_GAP}px`,
+              }}
+            >
+              {plan.pinnedChips.map((e) => (
+                <Chip key={e.app.id} entry={e} />
+              ))}
+              {plan.chips.map((e) => (
+                <Chip key={e.app.id} entry={e} />
+              ))}
+            </ul>
+          </section>
+        </>
+      )}
       {freshness.kind === "unauthorized" ? (
         <div role="alert" className="fixed inset-0 flex items-center justify-center bg-slate-950/85 p-16">
           <div className="max-w-4xl rounded-2xl border-4 border-rose-500 bg-slate-900 p-12 text-center">
@@ -85,5 +146,33 @@ export function WallBoard({ viewer }: { viewer: string }) {
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** Full tiles: the whole screen when all fit (`grow`), else rows of a fixed height above the chips. */
+function TileGrid({
+  tiles,
+  grid,
+  rowPx,
+  grow = false,
+}: {
+  tiles: readonly Entry[];
+  grid: { columns: number; rows: number };
+  rowPx?: number;
+  grow?: boolean;
+}) {
+  return (
+    <ul
+      aria-label="Applications"
+      className={`grid gap-4 ${grow ? "min-h-0 flex-1" : "shrink-0"}`}
+      style={{
+        gridTemplateColumns: `repeat(${grid.columns}, minmax(0, 1fr))`,
+        gridTemplateRows: rowPx === undefined ? `repeat(${grid.rows}, minmax(0, 1fr))` : `repeat(${grid.rows}, ${rowPx}px)`,
+      }}
+    >
+      {tiles.map((e) => (
+        <Tile key={e.app.id} entry={e} />
+      ))}
+    </ul>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fitGrid, pageOf, wallGrid } from "./wall-grid";
+import { fitGrid, wallGrid } from "./wall-grid";
 
 describe("wallGrid", () => {
   it("fits up to 4 × 3 tiles on a 1080p screen and fewer on smaller ones, never none", () => {
@@ -7,19 +7,6 @@ describe("wallGrid", () => {
     expect(wallGrid(3840, 2160)).toEqual({ columns: 8, rows: 6 });
     expect(wallGrid(1280, 720)).toEqual({ columns: 2, rows: 1 });
     expect(wallGrid(300, 200)).toEqual({ columns: 1, rows: 1 });
-  });
-});
-
-describe("pageOf", () => {
-  const items = ["a", "b", "c", "d", "e", "f", "g"];
-  it("pages through the items and wraps around", () => {
-    expect(pageOf(items, 0, 3)).toEqual({ items: ["a", "b", "c"], page: 0, pages: 3 });
-    expect(pageOf(items, 2, 3)).toEqual({ items: ["g"], page: 2, pages: 3 });
-    expect(pageOf(items, 3, 3)).toEqual({ items: ["a", "b", "c"], page: 0, pages: 3 });
-  });
-  it("is one page when everything fits, or when there is nothing", () => {
-    expect(pageOf(items, 5, 8)).toEqual({ items, page: 0, pages: 1 });
-    expect(pageOf([], 1, 8)).toEqual({ items: [], page: 0, pages: 1 });
   });
 });
 

@@ -7,7 +7,8 @@
  * reasons, split, health per colour and the per-colour 5xx sparkline. A larger fleet first gets a
  * third row of shorter tiles (at least 300 px: name, status word and the first reason or a count
  * of them), each tile giving up its least important details rather than shrinking its type
- * (wall-fit.ts); only beyond 12 applications at 1080p do pages rotate, as a last resort.
+ * (wall-fit.ts). Beyond 12 applications at 1080p, those in trouble stay as tiles and the rest are
+ * condensed into chips that turn in pages (wall-fleet.ts).
  */
 
 /** A tile narrower or shorter than this would need smaller type than a wall allows. */
@@ -28,14 +29,6 @@ export function wallGrid(width: number, height: number): WallGrid {
   const columns = Math.max(1, Math.floor((width - PADDING_X + GAP) / (WALL_CARD_MIN_WIDTH + GAP)));
   const rows = Math.max(1, Math.floor((height - CHROME_Y + GAP) / (WALL_CARD_MIN_HEIGHT + GAP)));
   return { columns, rows };
-}
-
-/** The items of page `page` (0-based, wrapped) when `perPage` fit on one page. */
-export function pageOf<T>(items: readonly T[], page: number, perPage: number): { items: T[]; page: number; pages: number } {
-  const size = Math.max(1, perPage);
-  const pages = Math.max(1, Math.ceil(items.length / size));
-  const current = ((page % pages) + pages) % pages;
-  return { items: items.slice(current * size, current * size + size), page: current, pages };
 }
 
 /**

@@ -5,8 +5,6 @@ import type { WallFreshness } from "./wall-freshness";
 interface WallStatusBarProps {
   freshness: WallFreshness;
   nowMs: number;
-  page: number;
-  pages: number;
   /** Who the wall reads as: a kiosk token's label or the signed-in person. */
   viewer: string;
 }
@@ -16,8 +14,8 @@ function age(ms: number | null): string {
   return ms < 1500 ? "just now" : `${formatDurationSeconds(ms / 1000)} ago`;
 }
 
-/** Top line of the wall: name, how fresh the data is (a loud banner when it is not), page and clock; 32 px and up. */
-export function WallStatusBar({ freshness, nowMs, page, pages, viewer }: WallStatusBarProps) {
+/** Top line of the wall: name, how fresh the data is (a loud banner when it is not) and clock; 32 px and up. */
+export function WallStatusBar({ freshness, nowMs, viewer }: WallStatusBarProps) {
   return (
     <header className="flex items-center gap-6 text-[32px] leading-tight">
       <div className="flex shrink-0 items-center gap-3">
@@ -47,11 +45,6 @@ export function WallStatusBar({ freshness, nowMs, page, pages, viewer }: WallSta
           </p>
         )}
       </div>
-      {pages > 1 ? (
-        <p className="shrink-0 text-slate-700 tabular-nums dark:text-slate-300">
-          Page {page + 1} of {pages}
-        </p>
-      ) : null}
       {/* The key to the shapes every tile uses for the two colours. */}
       <p className="shrink-0 font-semibold">
         <span aria-hidden="true">● </span>blue <span aria-hidden="true">◆ </span>green
