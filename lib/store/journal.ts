@@ -4,7 +4,7 @@
  * that writes the operation.
  */
 import { randomUUID } from "node:crypto";
-import type { Selectable } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { ACTIVE_STATUSES, OPERATION_STATUSES, STEP_STATUSES } from "@/lib/domain/operation-status";
 import { AppError } from "@/lib/domain/app-error";
 import type { Actor, AuditEntryInput, Operation, OperationStep, StepProgress } from "@/lib/domain/operation";
@@ -15,7 +15,7 @@ import type { OperationStatus, StepStatus } from "@/lib/domain/operation-status"
 import { operationWrite, stepWrite, type AuditChains } from "./chains";
 import { isoNow, type StoreCore } from "./core";
 import { actorOf, canonicalFieldNeedle, checkedStatus, clampLimit, contains, listOf, parseJson, parseNullableJson, toJsonText } from "./rows";
-import type { OperationStepsTable, OperationsTable } from "./schema";
+import type { Database, OperationStepsTable, OperationsTable } from "./schema";
 
 export interface CreateOperationInput {
   /** Chosen by the caller so it can take the lock in the operation's name first; random if omitted. */
@@ -270,9 +270,10 @@ export class OperationsJournal {
     return this.withSteps(rows);
   }
 
-  private async withSteps(rows: Selectable<OperationsTable>[]): Promise<Operation[]> {
+  /** The operations of `rows` with their steps, read through `db` (a transaction when given one). */
+  private async withSteps(rows: Selectable<OperationsTable>[], db: Kysely<Database> = this.db): Promise<Operation[]> {
     if (rows.length === 0) return [];
-    const steps = await this.db
+    const steps = await db
       .selectFrom("operation_steps")
       .selectAll()
       .where(
@@ -314,29 +315,9 @@ export class OperationsJournal {
       }
       const rows = await query.returningAll().execute();
       await this.chains.chainJournal(trx, rows.map(operationWrite));
-      const auditOf = options.audit;
-      if (auditOf && rows.length > 0) {
-        const steps = await trx
-          .selectFrom("operation_steps")
-          .selectAll()
-          .where(
-            "operation_id",
-            "in",
-            rows.map((r) => r.id),
-          )
-          .orderBy("operation_id")
-          .orderBy("idx")
-          .execute();
-        for (const row of rows)
-          await this.chains.appendIn(
-            trx,
-            auditOf(
-              toOperation(
-                row,
-                steps.filter((st) => st.operation_id === row.id),
-              ),
-            ),
-          );
+      if (options.audit) {
+        const auditOf = options.audit;
+        for (const op of await this.withSteps(rows, trx)) await this.chains.appendIn(trx, auditOf(op));
       }
       return rows;
     });
