@@ -22,6 +22,7 @@ import { AlbPanel } from "@/components/alb/alb-panel";
 import { EcsServicePanel } from "@/components/ecs/ecs-service-panel";
 import { RangePicker, type RangeMinutes } from "@/components/charts/range-picker";
 import { DARK_PALETTE, LIGHT_PALETTE } from "@/components/charts/chart-palette";
+import { chartClock } from "@/components/charts/merge-series";
 import { timeWindow } from "@/components/charts/time-axis";
 import { Notice } from "@/components/ui/notice";
 import { AppTitleBar } from "./app-title-bar";
@@ -259,7 +260,7 @@ function AppConsoleBody({ appId, data, chartData, chartDomain, permissions, rang
           markers={chartData.markers}
           domain={chartDomain}
           rangeMinutes={chartData.metrics.rangeMinutes}
-          nowMs={Date.parse(chartData.generatedAt)}
+          nowMs={chartClock(Date.parse(chartData.generatedAt))}
           palette={dark ? DARK_PALETTE : LIGHT_PALETTE}
         />
       </section>

@@ -1,7 +1,9 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { MetricSeries, OperationMarker } from "@/lib/domain/snapshot";
 import { CLASSIC_ELB_CHARTS, type LineSpec } from "./chart-catalog";
 import {
+  chartClock,
   chartRows,
   findSeries,
   hasAnyPoint,
@@ -250,5 +252,33 @@ describe("curveOf", () => {
     expect(curveOf("Count")).toBe("stepAfter");
     expect(curveOf("Seconds")).toBe("linear");
     expect(curveOf("Percent")).toBe("linear");
+  });
+});
+
+describe("chartClock", () => {
+  it("is the start of the minute", () => {
+    expect(chartClock(7_259_999)).toBe(7_200_000);
+    expect(chartClock(7_200_000)).toBe(7_200_000);
+  });
+  it("trims exactly the open periods the exact time trims, for minute and five-minute points", () => {
+    const point = fc.record({ v: fc.integer({ min: 0, max: 1_000 }) });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(60_000, 300_000),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.array(point, { minLength: 0, maxLength: 6 }),
+        fc.integer({ min: -2 * 300_000, max: 3 * 300_000 }),
+        fc.constantFrom("Sum", "Average"),
+        (period, startPeriods, values, offsetMs, stat) => {
+          const start = startPeriods * period;
+          const pts = values.map((p, i) => ({ t: start + i * period, v: p.v }));
+          const nowMs = start + values.length * period + offsetMs;
+          const s = [series("blue", "RequestCount", stat, pts), series("green", "RequestCount", stat, pts)];
+          const statLines = lines.map((l) => ({ ...l, stat }));
+          expect(chartRows(s, statLines, chartClock(nowMs), period)).toEqual(chartRows(s, statLines, nowMs, period));
+        },
+      ),
+      { seed: 42, numRuns: 500 },
+    );
   });
 });
