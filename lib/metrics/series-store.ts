@@ -154,12 +154,16 @@ export function createSeriesStore(opts: {
   };
 
   /** Reads every series of the Region that is due and still asked for: one call per period (per 500 queries). */
-  async function refresh(t: number): Promise<void> {
+  async function refresh(t: number, keys: Set<string>): Promise<void> {
+    // One turn of the event loop first: the reads of the other applications refreshed at the same
+    // moment register their series and go into this call too.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     for (const [key, e] of entries) if (t - e.askedAt > opts.keepMs) entries.delete(key);
     const byPeriod = new Map<number, { key: string; entry: Entry; window: { fromMs: number; toMs: number } }[]>();
     for (const [key, entry] of entries) {
       const window = due(entry, t);
       if (!window) continue;
+      keys.add(key);
       const group = byPeriod.get(entry.periodMs) ?? [];
       group.push({ key, entry, window });
       byPeriod.set(entry.periodMs, group);
@@ -256,8 +260,8 @@ export function createSeriesStore(opts: {
           else await running.done.catch(() => undefined);
           continue;
         }
-        const keys = new Set([...entries].filter(([, e]) => due(e, t) !== null).map(([k]) => k));
-        const done = refresh(t).finally(() => {
+        const keys = new Set<string>(dueKeys);
+        const done = refresh(t, keys).finally(() => {
           if (inflight?.done === done) inflight = null;
         });
         inflight = { keys, done };

@@ -63,6 +63,8 @@ export interface ObserveOptions {
    * GetMetricData call; `charts: false` reads only what the overview needs (`ChartRead.partial`).
    */
   metrics?: { store: SeriesStore; charts: boolean };
+  /** The moment of the read (ms; now by default): the clock the held series follow. */
+  nowMs?: number;
 }
 
 /** Why a rollback's observation carries no metrics. */
@@ -73,7 +75,7 @@ export const METRICS_NOT_READ = "CloudWatch is not read before a rollback: its p
  * its result per application for the pages; plans and version checks call it directly.
  */
 export async function observeApp(rt: Runtime, app: AppConfig, opts: ObserveOptions = {}): Promise<Observation> {
-  const readAt = Date.now();
+  const readAt = opts.nowMs ?? Date.now();
   const clients = opts.patient ? rt.patientClients(app.region) : opts.page ? rt.pageClients(app.region) : rt.clients(app.region);
   const [latest] = await rt.store.listOperations({ appId: app.id, limit: 1 });
   const state = await observeWithPattern(clients, app, observeHintsFrom(latest));

@@ -143,7 +143,11 @@ export function createSnapshotService(
       // A page's read: it waits its turn in the AWS budget behind operations, or fails fast.
       const app = appOf(appId);
       // Only the overview's series unless the application's page is open: charts nobody shows are not read.
-      const observation = await observeApp(rt, app, { page: true, metrics: { store: seriesOf(app.region), charts: watched(appId) } });
+      const observation = await observeApp(rt, app, {
+        page: true,
+        metrics: { store: seriesOf(app.region), charts: watched(appId) },
+        nowMs: (opts.metricsNow ?? Date.now)(),
+      });
       // A page needs the metrics: a read without them is a failed refresh (the last good one stays).
       if (observation.metricsError !== null) throw observation.metricsError;
       // Green against blue over the last whole minutes of the same read: no extra AWS call.
