@@ -54,7 +54,10 @@ describe("windowToRead", () => {
   });
 
   it("never reads before the span, however many periods are read again", () => {
-    expect(windowToRead({ fromMs: 40 * MIN, toMs: 41 * MIN }, { startMs: 40 * MIN, endMs: 42 * MIN }, MIN, 5)).toEqual({ fromMs: 40 * MIN, toMs: 42 * MIN });
+    expect(windowToRead({ fromMs: 40 * MIN, toMs: 41 * MIN }, { startMs: 40 * MIN, endMs: 42 * MIN }, MIN, 5)).toEqual({
+      fromMs: 40 * MIN,
+      toMs: 42 * MIN,
+    });
   });
 });
 

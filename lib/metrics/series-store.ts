@@ -34,7 +34,7 @@ export type MetricReader = (
 export const MAX_QUERIES_PER_CALL = 500;
 
 /** Whole periods read again at each refresh by default: CloudWatch may still revise the latest ones. */
-export const DEFAULT_REREAD_PERIODS = 2;
+export const DEFAULT_REREAD_PERIODS = 3;
 
 /**
  * The points of `held` outside [fromMs, toMs), with those of `fresh` inside it: the fresh read
@@ -101,7 +101,12 @@ export interface SeriesStore {
    * `rangeMinutes` before the current whole period, from what is held, reading CloudWatch only for
    * what is due.
    */
-  read(queries: readonly (MetricQuery | MetricExpression)[], rangeMinutes: number, periodS: number): Promise<SeriesRead>;
+  read(queries: readonly (MetricQuery | MetricExpression)[], rangeMinutes: number, periodS: number, owner?: string): Promise<SeriesRead>;
+  /**
+   * Drops the series `owner` asked for, so they are read whole next time: after an operation moved
+   * traffic, minutes CloudWatch filled in late are not left out of what is held.
+   */
+  forget(owner: string): void;
   stats(): SeriesStoreStats;
   /** Series held now (tests). */
   size(): number;
@@ -144,6 +149,7 @@ export function createSeriesStore(opts: {
   const now = opts.now ?? Date.now;
   const reread = opts.rereadPeriods ?? DEFAULT_REREAD_PERIODS;
   const entries = new Map<string, Entry>();
+  const owners = new Map<string, Set<string>>();
   const stats: SeriesStoreStats = { calls: 0, queries: 0 };
   let inflight: { keys: Set<string>; done: Promise<void> } | null = null;
 
@@ -219,7 +225,7 @@ export function createSeriesStore(opts: {
   }
 
   return {
-    async read(queries, rangeMinutes, periodS) {
+    async read(queries, rangeMinutes, periodS, owner) {
       const t = now();
       const spanMs = rangeMinutes * 60_000;
       const metrics = new Map<string, MetricQuery>();
@@ -241,6 +247,7 @@ export function createSeriesStore(opts: {
           entry = { metric: { ...q, id: "q" }, expression: null, periodMs: q.periodS * 1000 };
         }
         mine.set(q.id, key);
+        if (owner !== undefined) owners.set(owner, (owners.get(owner) ?? new Set()).add(key));
         const known = entries.get(key);
         if (known) {
           known.askedAt = t;
@@ -276,6 +283,10 @@ export function createSeriesStore(opts: {
           (entries.get(key)?.points ?? []).filter((p) => p.t >= startMs && p.t < endMs),
         );
       return { points, startMs, endMs };
+    },
+    forget(owner) {
+      for (const key of owners.get(owner) ?? []) entries.delete(key);
+      owners.delete(owner);
     },
     stats: () => ({ ...stats }),
     size: () => entries.size,

@@ -95,7 +95,10 @@ beforeAll(async () => {
     const state = await observeWithPattern(clients, app, {});
     plans.push({ app, plan: metricPlanFor(app, state, 60) });
   }
-  expect(plans.some((p) => p.plan.queries.some((q) => "expression" in q)), "the demo world has an expression (launch-swap's instance CPU)").toBe(true);
+  expect(
+    plans.some((p) => p.plan.queries.some((q) => "expression" in q)),
+    "the demo world has an expression (launch-swap's instance CPU)",
+  ).toBe(true);
 }, 120_000);
 
 afterAll(async () => {
@@ -145,7 +148,10 @@ describe("the held series of a Region", () => {
     const minute = Math.floor(range.nowMs() / MIN) * MIN;
     const before = await series.read(shop.plan.queries, 60, 60);
     expect(before.endMs).toBe(minute);
-    expect((before.points.get(requests) ?? []).some((p) => p.t === minute), "the minute still filling is not shown").toBe(false);
+    expect(
+      (before.points.get(requests) ?? []).some((p) => p.t === minute),
+      "the minute still filling is not shown",
+    ).toBe(false);
 
     await toNextMinute();
     const after = await series.read(shop.plan.queries, 60, 60);
@@ -265,6 +271,73 @@ describe("the snapshot service's metric reads", () => {
     );
     expect(after.queries * 4).toBeLessThan(before.queries);
   }, 120_000);
+
+  it("adds an open page's chart series once a minute, not once per fast refresh (before/after)", async () => {
+    const apps = rt.config.applications.length;
+    const minutes = 2;
+    const shop = plans.find((p) => p.app.id === "shop");
+    const shopApp = rt.app("shop");
+    if (!shop || !shopApp) throw new Error("no shop");
+    await toNextMinute(0);
+
+    // Before: shop's page read its whole hour every 5 s, the others every 30 s.
+    let calls = metricCalls();
+    let queries = queriesSent;
+    for (let i = 0; i < minutes * 12; i++) {
+      const apps = i % 6 === 0 ? rt.config.applications : [shopApp];
+      for (const app of apps) await observeApp(rt, app, { page: true, nowMs: range.nowMs() });
+      await advance(5_000);
+    }
+    const before = { calls: metricCalls() - calls, queries: queriesSent - queries };
+
+    // After: the overview with shop's page open; the first minute reads shop's charts for the first time.
+    const clock = () => range.nowMs();
+    const service = createSnapshotService(rt, { now: clock, metricsNow: clock });
+    const round = async () => {
+      service.watch("shop");
+      await Promise.all([service.summaries(), service.lastGood("shop", 60)]);
+      await advance(5_000);
+    };
+    for (let i = 0; i < 12; i++) await round();
+    calls = metricCalls();
+    queries = queriesSent;
+    for (let i = 0; i < minutes * 12; i++) await round();
+    const after = { calls: metricCalls() - calls, queries: queriesSent - queries };
+    const overviewQueries = plans.reduce((n, { plan }) => n + overviewPlan(plan).queries.length, 0);
+    expect(after.calls).toBe(minutes);
+    expect(after.queries).toBe(minutes * (overviewQueries - overviewPlan(shop.plan).queries.length + shop.plan.queries.length));
+    const monthly = (q: number) => (q / minutes) * 60 * 24 * 30 * (0.01 / 1000);
+    console.info(
+      `[metrics] shop's page open beside the overview of ${apps} applications, per minute: before ${(before.calls / minutes).toFixed(1)} calls, ` +
+        `${(before.queries / minutes).toFixed(1)} metrics ($${monthly(before.queries).toFixed(2)} a month for all); after ${(after.calls / minutes).toFixed(1)} calls, ` +
+        `${(after.queries / minutes).toFixed(1)} metrics ($${monthly(after.queries).toFixed(2)} a month)`,
+    );
+    expect(after.queries * 4).toBeLessThan(before.queries);
+  }, 120_000);
+
+  it("reads an application's series whole again after an operation changed it, and nothing before a new minute otherwise", async () => {
+    await toNextMinute();
+    const clock = () => range.nowMs();
+    const service = createSnapshotService(rt, { now: clock, metricsNow: clock });
+    service.watch("shop");
+    await service.snapshot("shop", 60);
+    // The next refresh window, the same minute: the state is read again, CloudWatch is not.
+    await advance(5_000);
+    service.watch("shop");
+    let calls = metricCalls();
+    await service.snapshot("shop", 60);
+    expect(metricCalls() - calls).toBe(0);
+    // An operation moved shop's traffic: its whole hour is asked again (late minutes are not left out).
+    service.invalidate("shop");
+    calls = metricCalls();
+    const queries = queriesSent;
+    const windows = service.metricReads().calls;
+    await service.snapshot("shop", 60);
+    expect(metricCalls() - calls).toBe(1);
+    expect(service.metricReads().calls - windows).toBe(1);
+    const shop = plans.find((p) => p.app.id === "shop");
+    expect(queriesSent - queries).toBe(shop?.plan.queries.length);
+  });
 
   it("gives the pages the same observation, verdict, wall errors and charts as a fresh read of the same data", async () => {
     await toNextMinute();

@@ -89,7 +89,7 @@ export async function observeApp(rt: Runtime, app: AppConfig, opts: ObserveOptio
   if (opts.patient) return unread(new Error(METRICS_NOT_READ));
   try {
     const recent = opts.metrics
-      ? await readHeldCharts(opts.metrics.store, opts.metrics.charts ? plan : overviewPlan(plan), plan, RECENT_RANGE)
+      ? await readHeldCharts(opts.metrics.store, opts.metrics.charts ? plan : overviewPlan(plan), plan, RECENT_RANGE, app.id)
       : await readPlannedCharts(clients, plan, RECENT_RANGE, readAt);
     if (recent.requests) {
       // The minute is that of the read's end (the same as readAt's when read now; the held series' clock otherwise).
@@ -105,7 +105,7 @@ export async function observeApp(rt: Runtime, app: AppConfig, opts: ObserveOptio
 /** The charts of a range from an observed state (its metric dimensions): one GetMetricData call, a page's read. */
 export function readCharts(rt: Runtime, app: AppConfig, state: AppState, range: RangeMinutes, store?: SeriesStore): Promise<ChartRead> {
   const plan = metricPlanFor(app, state, periodFor(range));
-  return store ? readHeldCharts(store, plan, plan, range) : readPlannedCharts(rt.pageClients(app.region), plan, range, Date.now());
+  return store ? readHeldCharts(store, plan, plan, range, app.id) : readPlannedCharts(rt.pageClients(app.region), plan, range, Date.now());
 }
 
 /**
@@ -118,8 +118,8 @@ export function overviewPlan(plan: MetricPlan): MetricPlan {
 }
 
 /** A range's charts from the Region's held series: `read` is what is asked, `plan` every series the read lists. */
-async function readHeldCharts(store: SeriesStore, read: MetricPlan, plan: MetricPlan, range: RangeMinutes): Promise<ChartRead> {
-  const held = await store.read(read.queries, range, periodFor(range));
+async function readHeldCharts(store: SeriesStore, read: MetricPlan, plan: MetricPlan, range: RangeMinutes, appId: string): Promise<ChartRead> {
+  const held = await store.read(read.queries, range, periodFor(range), appId);
   const series: MetricSeries[] = plan.series.map((s) => ({ ...s, points: held.points.get(s.id) ?? [] }));
   const requests = plan.requests
     ? { blue: held.points.get(plan.requests.blue) ?? [], green: held.points.get(plan.requests.green) ?? [], periodS: periodFor(range) }

@@ -315,6 +315,9 @@ export function createSnapshotService(
     },
     invalidate(appId) {
       busy.add(appId);
+      // Its series are read whole again: what an operation changed is not judged on minutes held from before it.
+      const app = rt.app(appId);
+      if (app) seriesStores.get(app.region)?.forget(appId);
       observations.invalidate(appId);
       for (const range of RANGES_MINUTES) charts.invalidate(chartKey(appId, range));
     },
