@@ -233,6 +233,17 @@ export function createSeriesStore(opts: {
       // The caller's returned ids and the series they name; registered at once, so a read already
       // under way for others is followed by one that takes these in too.
       const mine = new Map<string, string>();
+      const defs = new Map<string, Omit<Entry, "points" | "fromMs" | "toMs" | "spanMs" | "askedAt">>();
+      /** Registers the caller's series not held (again, if a forget or a drop took one while waiting). */
+      const register = (): void => {
+        for (const [key, entry] of defs) {
+          const known = entries.get(key);
+          if (known) {
+            known.askedAt = t;
+            known.spanMs = Math.max(known.spanMs, spanMs);
+          } else entries.set(key, { ...entry, points: [], fromMs: 0, toMs: 0, spanMs, askedAt: t });
+        }
+      };
       for (const q of queries) {
         let key: string;
         let entry: Omit<Entry, "points" | "fromMs" | "toMs" | "spanMs" | "askedAt">;
@@ -248,14 +259,11 @@ export function createSeriesStore(opts: {
         }
         mine.set(q.id, key);
         if (owner !== undefined) owners.set(owner, (owners.get(owner) ?? new Set()).add(key));
-        const known = entries.get(key);
-        if (known) {
-          known.askedAt = t;
-          known.spanMs = Math.max(known.spanMs, spanMs);
-        } else entries.set(key, { ...entry, points: [], fromMs: 0, toMs: 0, spanMs, askedAt: t });
+        defs.set(key, entry);
       }
       for (;;) {
-        const dueKeys = [...new Set(mine.values())].filter((key) => {
+        register();
+        const dueKeys = [...defs.keys()].filter((key) => {
           const e = entries.get(key);
           return e !== undefined && due(e, t) !== null;
         });
