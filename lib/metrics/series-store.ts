@@ -28,7 +28,7 @@ export type MetricReader = (
   queries: readonly (MetricQuery | MetricExpression)[],
   start: Date,
   end: Date,
-) => Promise<{ results: { id: string; points: Point[] }[]; requests: number }>;
+) => Promise<{ results: { id: string; points: Point[]; status?: string }[]; requests: number }>;
 
 /** GetMetricData takes at most 500 queries per call (docs/aws-behaviour.md §6.1). */
 export const MAX_QUERIES_PER_CALL = 500;
@@ -151,7 +151,7 @@ export function createSeriesStore(opts: {
   const entries = new Map<string, Entry>();
   const owners = new Map<string, Set<string>>();
   const stats: SeriesStoreStats = { calls: 0, queries: 0 };
-  let inflight: { keys: Set<string>; done: Promise<void> } | null = null;
+  let inflight: { keys: Set<string>; done: Promise<void>; t: number } | null = null;
 
   const endOf = (periodMs: number, t: number): number => Math.floor(t / periodMs) * periodMs;
   const due = (e: Entry, t: number): { fromMs: number; toMs: number } | null => {
@@ -165,6 +165,7 @@ export function createSeriesStore(opts: {
     // moment register their series and go into this call too.
     await new Promise<void>((resolve) => setImmediate(resolve));
     for (const [key, e] of entries) if (t - e.askedAt > opts.keepMs) entries.delete(key);
+    for (const held of owners.values()) for (const key of held) if (!entries.has(key)) held.delete(key);
     const byPeriod = new Map<number, { key: string; entry: Entry; window: { fromMs: number; toMs: number } }[]>();
     for (const [key, entry] of entries) {
       const window = due(entry, t);
@@ -206,11 +207,15 @@ export function createSeriesStore(opts: {
             stats.queries += requests * c.queries.length;
             // Merged only once every call answered: a failed refresh changes nothing held.
             return () => {
-              const byId = new Map(results.map((r) => [r.id, r.points]));
+              const byId = new Map(results.map((r) => [r.id, r]));
               for (const [id, g] of c.ids) {
                 const e = g.entry;
+                const answer = byId.get(id);
+                // A series CloudWatch could not answer (InternalError, Forbidden) keeps what is held and stays
+                // due; PartialData only says more pages followed, and the reader has followed them.
+                if (answer?.status === "InternalError" || answer?.status === "Forbidden") continue;
                 const incremental = g.window.fromMs > endMs - e.spanMs;
-                e.points = mergeSeries(incremental ? e.points : [], byId.get(id) ?? [], g.window.fromMs, endMs);
+                e.points = mergeSeries(incremental ? e.points : [], answer?.points ?? [], g.window.fromMs, endMs);
                 e.fromMs = Math.max(incremental ? e.fromMs : g.window.fromMs, endMs - e.spanMs);
                 e.toMs = endMs;
                 e.points = e.points.filter((p) => p.t >= e.fromMs);
@@ -270,17 +275,25 @@ export function createSeriesStore(opts: {
         if (dueKeys.length === 0) break;
         if (inflight) {
           const running = inflight;
-          // A read under way that takes in all these series: its outcome is ours, failure included.
-          if (dueKeys.every((k) => running.keys.has(k))) await running.done;
-          else await running.done.catch(() => undefined);
+          // A read under way that takes in all these series: its outcome is ours, failure included
+          // (what CloudWatch did not answer is asked again on the next refresh, not in a loop now).
+          if (dueKeys.every((k) => running.keys.has(k))) {
+            await running.done;
+            // Begun at our moment or later, it read all that was due for us; begun earlier (the
+            // period ended since), the look again above may find the new one due.
+            if (running.t >= t) break;
+            continue;
+          }
+          await running.done.catch(() => undefined);
           continue;
         }
         const keys = new Set<string>(dueKeys);
         const done = refresh(t, keys).finally(() => {
           if (inflight?.done === done) inflight = null;
         });
-        inflight = { keys, done };
+        inflight = { keys, done, t };
         await done;
+        break;
       }
       const endMs = endOf(periodS * 1000, t);
       const startMs = endMs - spanMs;

@@ -182,6 +182,29 @@ describe("the held series of a Region", () => {
     expect(windows).toEqual([60 * MIN, 3 * MIN]);
   });
 
+  it("keeps what it holds when CloudWatch fails, and asks again at the next read", async () => {
+    const shop = plans.find((p) => p.app.id === "shop");
+    if (!shop) throw new Error("no shop");
+    const series = createSeriesStore({ read: reader, now: () => range.nowMs(), keepMs: 10 * MIN });
+    await toNextMinute();
+    const first = await series.read(shop.plan.queries, 60, 60);
+    await toNextMinute();
+    const rule = { rules: [{ service: "cloudwatch", operation: "GetMetricData", errorRate: 1 }] };
+    expect((await fetch(`${range.url}/_sim/faults`, { method: "POST", body: JSON.stringify(rule) })).ok).toBe(true);
+    try {
+      await expect(series.read(shop.plan.queries, 60, 60)).rejects.toThrow();
+    } finally {
+      await fetch(`${range.url}/_sim/faults`, { method: "DELETE" });
+    }
+    // The failed minute was not taken as read: the same minute is asked again, and the points are whole.
+    const calls = metricCalls();
+    const again = await series.read(shop.plan.queries, 60, 60);
+    expect(metricCalls() - calls).toBe(1);
+    expect(again.endMs).toBe(first.endMs + MIN);
+    const fresh = await freshRead(shop.plan, again.startMs, again.endMs);
+    for (const s of shop.plan.series) expect(again.points.get(s.id) ?? []).toEqual(fresh.get(s.id) ?? []);
+  });
+
   it("packs more than 500 queries into calls of at most 500, with ids unique across callers, and follows NextToken pages", async () => {
     const shop = plans.find((p) => p.app.id === "shop");
     const base = shop?.plan.queries.find((q): q is MetricQuery => !("expression" in q) && q.stat === "p99");
