@@ -54,6 +54,8 @@ export async function getMetricData(
   queries: readonly (MetricQuery | MetricExpression)[],
   start: Date,
   end: Date,
+  /** CloudWatch's MaxDatapoints: at most this many datapoints per page (the rest follows with NextToken). */
+  opts: { maxDatapoints?: number } = {},
 ): Promise<{ results: MetricResult[]; requests: number }> {
   const sdkQueries: MetricDataQuery[] = queries.map(toSdkQuery);
   const returned = queries.filter((q) => "expression" in q || q.returnData !== false);
@@ -69,6 +71,7 @@ export async function getMetricData(
           EndTime: end,
           ScanBy: "TimestampAscending",
           NextToken: nextToken,
+          ...(opts.maxDatapoints !== undefined ? { MaxDatapoints: opts.maxDatapoints } : {}),
         }),
       );
       requests++;

@@ -48,6 +48,7 @@ describe("parseEnv", () => {
     expect(env.DATABASE_URL).toBe("file:data/teal.db");
     expect(env.TEAL_REFRESH_MS).toBe(5000);
     expect(env.TEAL_IDLE_REFRESH_MS).toBe(30_000);
+    expect(env.TEAL_METRICS_REREAD_PERIODS).toBe(3);
     expect(env.TEAL_DEMO_USERS).toBe(false);
   });
 
@@ -55,6 +56,8 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ AWS_ENDPOINT_URL: "not a url" })).toThrow(/AWS_ENDPOINT_URL: a URL/);
     expect(() => parseEnv({ TEAL_REFRESH_MS: "10" })).toThrow(/TEAL_REFRESH_MS/);
     expect(() => parseEnv({ TEAL_IDLE_REFRESH_MS: "0" })).toThrow(/TEAL_IDLE_REFRESH_MS/);
+    expect(() => parseEnv({ TEAL_METRICS_REREAD_PERIODS: "-1" })).toThrow(/TEAL_METRICS_REREAD_PERIODS/);
+    expect(parseEnv({ TEAL_METRICS_REREAD_PERIODS: "0" }).TEAL_METRICS_REREAD_PERIODS).toBe(0);
   });
 
   it("reads the AWS budget: a share of the account limits, or off, the limits that differ, the wait", () => {

@@ -287,6 +287,11 @@ export const envSchema = z
      * a change made outside Teal shows within this interval. Never faster than TEAL_REFRESH_MS.
      */
     TEAL_IDLE_REFRESH_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    /**
+     * Whole CloudWatch periods the pages' metric reads ask for again at each new period, because
+     * CloudWatch may still add late datapoints to the latest ones (docs/aws-behaviour.md §6.5).
+     */
+    TEAL_METRICS_REREAD_PERIODS: z.coerce.number().int().min(0).max(15).default(3),
     /** Multiplier on every wait timeout and poll interval (the practice range's fast clock uses < 1). */
     TEAL_WAIT_SCALE: z.coerce.number().positive().max(10).default(1),
     /**

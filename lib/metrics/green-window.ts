@@ -67,3 +67,14 @@ export function greenJudgeInput(series: MetricSeries[], endMs: number, windowMin
   }
   return { kind: "shared", why: "Teal reads no per-colour request metrics for this pattern, so it cannot compare green with blue." };
 }
+
+/**
+ * Whether the green verdict (and the wall's 5xx sparkline, over the same series) reads a series'
+ * points: a colour's requests, 5xx and latency. The overview reads only these; the others matter
+ * only to a chart (greenJudgeInput answers the same with the others' points left out).
+ */
+export function judgeReads(s: Pick<MetricSeries, "color" | "metric" | "stat">): boolean {
+  if (s.color === null) return false;
+  if (s.stat === "Sum") return REQUESTS.has(s.metric) || ERRORS.has(s.metric);
+  return LATENCY.has(s.metric) && (s.stat === "p99" || s.stat === "Average");
+}

@@ -5,6 +5,8 @@ import { getMetricData } from "@/lib/aws/cloudwatch";
 import type { AwsClients } from "@/lib/aws/clients";
 import type { AppConfig } from "@/lib/config/schema";
 import { observedShare, periodFor, type RangeMinutes } from "@/lib/metrics/catalog";
+import { judgeReads } from "@/lib/metrics/green-window";
+import type { SeriesStore } from "@/lib/metrics/series-store";
 import { metricPlanFor, observeHintsFrom, observeWithPattern, type MetricPlan } from "@/lib/patterns/registry";
 import type { Runtime } from "./runtime";
 
@@ -23,6 +25,11 @@ export interface ChartRead {
   requests: { blue: MetricPoint[]; green: MetricPoint[]; periodS: number } | null;
   startMs: number;
   endMs: number;
+  /**
+   * Only the series the overview needs were read (each colour's requests, 5xx and latency: the
+   * observed share, the green verdict, the wall's 5xx); the others are listed without points.
+   */
+  partial?: true;
 }
 
 /** An application as Teal sees it at one moment: what plans, version checks and every page start from. */
@@ -51,6 +58,13 @@ export interface Observation {
 export interface ObserveOptions {
   patient?: boolean;
   page?: boolean;
+  /**
+   * A page's read through the Region's held series (lib/metrics/series-store.ts) instead of its own
+   * GetMetricData call; `charts: false` reads only what the overview needs (`ChartRead.partial`).
+   */
+  metrics?: { store: SeriesStore; charts: boolean };
+  /** The moment of the read (ms; now by default): the clock the held series follow. */
+  nowMs?: number;
 }
 
 /** Why a rollback's observation carries no metrics. */
@@ -61,7 +75,7 @@ export const METRICS_NOT_READ = "CloudWatch is not read before a rollback: its p
  * its result per application for the pages; plans and version checks call it directly.
  */
 export async function observeApp(rt: Runtime, app: AppConfig, opts: ObserveOptions = {}): Promise<Observation> {
-  const readAt = Date.now();
+  const readAt = opts.nowMs ?? Date.now();
   const clients = opts.patient ? rt.patientClients(app.region) : opts.page ? rt.pageClients(app.region) : rt.clients(app.region);
   const [latest] = await rt.store.listOperations({ appId: app.id, limit: 1 });
   const state = await observeWithPattern(clients, app, observeHintsFrom(latest));
@@ -74,9 +88,12 @@ export async function observeApp(rt: Runtime, app: AppConfig, opts: ObserveOptio
   });
   if (opts.patient) return unread(new Error(METRICS_NOT_READ));
   try {
-    const recent = await readPlannedCharts(clients, plan, RECENT_RANGE, readAt);
+    const recent = opts.metrics
+      ? await readHeldCharts(opts.metrics.store, opts.metrics.charts ? plan : overviewPlan(plan), plan, RECENT_RANGE, app.id)
+      : await readPlannedCharts(clients, plan, RECENT_RANGE, readAt);
     if (recent.requests) {
-      const share = observedShare(recent.requests.blue, recent.requests.green, readAt, OBSERVED_WINDOW_MINUTES);
+      // The minute is that of the read's end (the same as readAt's when read now; the held series' clock otherwise).
+      const share = observedShare(recent.requests.blue, recent.requests.green, opts.metrics ? recent.endMs : readAt, OBSERVED_WINDOW_MINUTES);
       state.observed = { ...share, windowMinutes: OBSERVED_WINDOW_MINUTES };
     }
     return { state, readAt, recent, metricsError: null };
@@ -86,8 +103,29 @@ export async function observeApp(rt: Runtime, app: AppConfig, opts: ObserveOptio
 }
 
 /** The charts of a range from an observed state (its metric dimensions): one GetMetricData call, a page's read. */
-export function readCharts(rt: Runtime, app: AppConfig, state: AppState, range: RangeMinutes): Promise<ChartRead> {
-  return readPlannedCharts(rt.pageClients(app.region), metricPlanFor(app, state, periodFor(range)), range, Date.now());
+export function readCharts(rt: Runtime, app: AppConfig, state: AppState, range: RangeMinutes, store?: SeriesStore): Promise<ChartRead> {
+  const plan = metricPlanFor(app, state, periodFor(range));
+  return store ? readHeldCharts(store, plan, plan, range, app.id) : readPlannedCharts(rt.pageClients(app.region), plan, range, Date.now());
+}
+
+/**
+ * What the overview needs of a plan: each colour's request count (the observed share, the settle
+ * phase) and the series the green verdict and the wall's 5xx read; every series stays listed.
+ */
+export function overviewPlan(plan: MetricPlan): MetricPlan {
+  const ids = new Set([...plan.series.filter(judgeReads).map((s) => s.id), ...(plan.requests ? [plan.requests.blue, plan.requests.green] : [])]);
+  return { ...plan, queries: plan.queries.filter((q) => ids.has(q.id)) };
+}
+
+/** A range's charts from the Region's held series: `read` is what is asked, `plan` every series the read lists. */
+async function readHeldCharts(store: SeriesStore, read: MetricPlan, plan: MetricPlan, range: RangeMinutes, appId: string): Promise<ChartRead> {
+  const held = await store.read(read.queries, range, periodFor(range), appId);
+  const series: MetricSeries[] = plan.series.map((s) => ({ ...s, points: held.points.get(s.id) ?? [] }));
+  const requests = plan.requests
+    ? { blue: held.points.get(plan.requests.blue) ?? [], green: held.points.get(plan.requests.green) ?? [], periodS: periodFor(range) }
+    : null;
+  const partial = read.queries.length < plan.queries.length;
+  return { rangeMinutes: range, series, requests, startMs: held.startMs, endMs: held.endMs, ...(partial ? { partial: true as const } : {}) };
 }
 
 async function readPlannedCharts(clients: AwsClients, plan: MetricPlan, range: RangeMinutes, nowMs: number): Promise<ChartRead> {

@@ -8,6 +8,8 @@ import { RANGES_MINUTES, type RangeMinutes } from "@/lib/metrics/catalog";
 import { greenJudgeInput } from "@/lib/metrics/green-window";
 import { drainCauseOf, trafficSettle, type TrafficSettle } from "@/lib/domain/traffic-settle";
 import { createSnapshotCache, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
+import { createSeriesStore, type SeriesStore, type SeriesStoreStats } from "@/lib/metrics/series-store";
+import { getMetricData } from "@/lib/aws/cloudwatch";
 import { planningFor } from "@/lib/patterns/catalog";
 import { appFigures } from "@/lib/domain/figures";
 import { driftAgainst } from "@/lib/patterns/drift";
@@ -60,6 +62,8 @@ export interface SnapshotService {
   refreshMs(appId: string): number;
   /** AWS refreshes so far (benchmarks). */
   loads(): number;
+  /** GetMetricData calls and metrics requested so far through the held series, all Regions (benchmarks, tests). */
+  metricReads(): SeriesStoreStats;
 }
 
 const holder = globalThis as typeof globalThis & { __tealSnapshots?: SnapshotService };
@@ -86,15 +90,42 @@ export const WATCH_GRACE_INTERVALS = 3;
  * the chart range), and the charts of the longer ranges, which cost one GetMetricData call and no
  * state read.
  */
-export function createSnapshotService(rt: Runtime, opts: { now?: () => number; judge?: GreenJudge } = {}): SnapshotService {
+export function createSnapshotService(
+  rt: Runtime,
+  opts: {
+    now?: () => number;
+    judge?: GreenJudge;
+    /** The clock that says which CloudWatch periods have ended (real time by default; tests drive it). */
+    metricsNow?: () => number;
+  } = {},
+): SnapshotService {
   const judge = opts.judge ?? thresholdJudge();
   const now = opts.now ?? Date.now;
   const fastMs = rt.env.TEAL_REFRESH_MS;
   const idleMs = Math.max(fastMs, rt.env.TEAL_IDLE_REFRESH_MS);
   const watchedAt = new Map<string, number>();
   const busy = new Set<string>();
-  const intervalOf = (appId: string): number =>
-    busy.has(appId) || now() - (watchedAt.get(appId) ?? -Infinity) <= WATCH_GRACE_INTERVALS * fastMs ? fastMs : idleMs;
+  const watched = (appId: string): boolean => now() - (watchedAt.get(appId) ?? -Infinity) <= WATCH_GRACE_INTERVALS * fastMs;
+  const intervalOf = (appId: string): number => (busy.has(appId) || watched(appId) ? fastMs : idleMs);
+  /**
+   * The CloudWatch series of each Region, held and read incrementally, every application's due
+   * series in one call (lib/metrics/series-store.ts). A series nobody asked for over two idle
+   * intervals and a minute (a page closed) is dropped and no longer read.
+   */
+  const seriesStores = new Map<string, SeriesStore>();
+  const seriesOf = (region: string): SeriesStore => {
+    let store = seriesStores.get(region);
+    if (!store) {
+      store = createSeriesStore({
+        read: (queries, start, end) => getMetricData(rt.pageClients(region).cloudwatch, queries, start, end),
+        now: opts.metricsNow,
+        rereadPeriods: rt.env.TEAL_METRICS_REREAD_PERIODS,
+        keepMs: 2 * idleMs + 60_000,
+      });
+      seriesStores.set(region, store);
+    }
+    return store;
+  };
   /** Follows what the journal says of the application's operation: in flight means read fast. */
   const noteOperation = (appId: string, operation: Operation | null): void => {
     if (isInFlightStatus(operation?.status)) busy.add(appId);
@@ -110,7 +141,13 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
     now: opts.now,
     load: async (appId) => {
       // A page's read: it waits its turn in the AWS budget behind operations, or fails fast.
-      const observation = await observeApp(rt, appOf(appId), { page: true });
+      const app = appOf(appId);
+      // Only the overview's series unless the application's page is open: charts nobody shows are not read.
+      const observation = await observeApp(rt, app, {
+        page: true,
+        metrics: { store: seriesOf(app.region), charts: watched(appId) },
+        nowMs: (opts.metricsNow ?? Date.now)(),
+      });
       // A page needs the metrics: a read without them is a failed refresh (the last good one stays).
       if (observation.metricsError !== null) throw observation.metricsError;
       // Green against blue over the last whole minutes of the same read: no extra AWS call.
@@ -125,7 +162,8 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
       const [appId = "", range] = key.split("|");
       // The metric dimensions come from the application's cached state: no state read of its own.
       const { value } = await observations.read(appId);
-      return readCharts(rt, appOf(appId), value.observation.state, Number(range) as RangeMinutes);
+      const app = appOf(appId);
+      return readCharts(rt, app, value.observation.state, Number(range) as RangeMinutes, seriesOf(app.region));
     },
   });
   const chartKey = (appId: string, range: RangeMinutes) => `${appId}|${range}`;
@@ -196,16 +234,22 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
     snapshot: (appId, range) =>
       assemble(appId, range, async () => {
         const observed = await observations.get(appId);
-        return { observed, charts: range === RECENT_RANGE ? observed.observation.recent : await charts.get(chartKey(appId, range)) };
+        // An observation read for the overview alone has no chart series: the hour's charts are read apart.
+        const recent = range === RECENT_RANGE && !observed.observation.recent.partial;
+        return { observed, charts: recent ? observed.observation.recent : await charts.get(chartKey(appId, range)) };
       }),
     async lastGood(appId, range = RECENT_RANGE) {
       let readError: string | null = null;
       const snapshot = await assemble(appId, range, async () => {
         // Both reads at once: each answers within a moment with its last good value when AWS does not.
         const [observed, read] = await Promise.all([observations.read(appId), range === RECENT_RANGE ? null : charts.read(chartKey(appId, range))]);
-        const error = observed.error ?? read?.error ?? null;
+        // An open page whose observation was read for the overview alone (its page was just opened):
+        // the hour's charts apart. The wall (not watching) needs only the overview's series.
+        const hour =
+          range === RECENT_RANGE && observed.value.observation.recent.partial && watched(appId) ? await charts.read(chartKey(appId, range)) : null;
+        const error = observed.error ?? read?.error ?? hour?.error ?? null;
         if (error !== null) readError = readErrorText(error);
-        return { observed: observed.value, charts: read?.value ?? observed.value.observation.recent };
+        return { observed: observed.value, charts: read?.value ?? hour?.value ?? observed.value.observation.recent };
       });
       return { snapshot, readError };
     },
@@ -271,6 +315,9 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
     },
     invalidate(appId) {
       busy.add(appId);
+      // Its series are read whole again: what an operation changed is not judged on minutes held from before it.
+      const app = rt.app(appId);
+      if (app) seriesStores.get(app.region)?.forget(appId);
       observations.invalidate(appId);
       for (const range of RANGES_MINUTES) charts.invalidate(chartKey(appId, range));
     },
@@ -280,6 +327,15 @@ export function createSnapshotService(rt: Runtime, opts: { now?: () => number; j
     },
     refreshMs: intervalOf,
     loads: () => observations.loads() + charts.loads(),
+    metricReads: () => {
+      const total: SeriesStoreStats = { calls: 0, queries: 0 };
+      for (const store of seriesStores.values()) {
+        const s = store.stats();
+        total.calls += s.calls;
+        total.queries += s.queries;
+      }
+      return total;
+    },
   };
   return service;
 }
