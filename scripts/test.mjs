@@ -61,21 +61,21 @@ function runInBackground(title, cmd, args, env = {}) {
  * and ports. Most of a browser spec's time is spent waiting (on whole CloudWatch minutes, an
  * operation's waits, a page's polling), but every page load costs Chromium and the app server
  * about a CPU-second, and vitest keeps about one and a half cores busy. So one world of the specs
- * that wait longest runs beside vitest, and the rest are split over two worlds that run side by
- * side once vitest is done (three browsers at once overload two cores: pages then load so slowly
- * that specs time out). A world's specs run one after another in the order given; the lists are
+ * that wait longest runs beside vitest, sized to end about when vitest does, and the rest are split
+ * over three worlds that run side by side once vitest is done: two would leave about a fifth of the
+ * two cores idle while both wait, and a browser beside vitest as well overloads them (pages then
+ * load so slowly that specs time out). A world runs its specs one after another, in file name order; the lists are
  * balanced by each spec's time in one world (BENCHMARKS.md, "Test time"). A spec named in no list
  * runs in the last world.
  */
 const WORLDS = [
-  // Beside vitest: waiting on CloudWatch minutes (a shift and a rollback settling, a failing green
-  // being judged, the wall through those states).
-  // The fleet spec (search, groups, the wall's turning chips on a forced small page) runs last here:
-  // this world ends minutes before the two after vitest do.
-  { besideVitest: true, specs: ["settle", "verdict", "wall-readability", "shift-and-rollback", "fleet"] },
-  // After vitest, two at once.
-  { besideVitest: false, specs: ["patterns", "dialogs", "drift", "charts", "history", "security", "bad-requests"] },
-  { besideVitest: false, specs: ["soak", "state", "wall", "racing-operators", "stale-plan", "frozen-range", "signin", "roles"] },
+  // Beside vitest: a shift and a rollback settling over real CloudWatch minutes, and the wall
+  // through a running operation, a failing green and a frozen range.
+  { besideVitest: true, specs: ["settle", "wall-readability"] },
+  // After vitest, three at once.
+  { besideVitest: false, specs: ["patterns", "drift", "charts", "roles", "history", "security", "bad-requests"] },
+  { besideVitest: false, specs: ["dialogs", "shift-and-rollback", "verdict", "frozen-range", "racing-operators"] },
+  { besideVitest: false, specs: ["soak", "state", "stale-plan", "wall", "signin", "fleet"] },
 ];
 
 /**
