@@ -18,6 +18,8 @@ import { toAppError } from "./errors";
 
 /** Services of one cluster per DescribeServices call (docs/aws-behaviour.md §8.4). */
 export const SERVICES_PER_CALL = 10;
+/** Tasks of one cluster per DescribeTasks call (docs/aws-behaviour.md §8.4). */
+export const TASKS_PER_CALL = 100;
 
 /** The family:revision part of a task definition ARN (or the input when it is already short). */
 function shortTd(arnOrName: string): string {
@@ -138,11 +140,18 @@ export async function listServiceTasks(client: ECSClient, cluster: string, servi
     throw toAppError(err, "ListTasks");
   }
   const tasks: EcsTaskInfo[] = [];
+  if (arns.length === 0) return tasks;
+  const fetch = async (some: string[]): Promise<Map<string, Task>> => {
+    const res = await client.send(new DescribeTasksCommand({ cluster, tasks: some }));
+    return new Map((res.tasks ?? []).map((t) => [t.taskArn ?? "", t]));
+  };
   try {
-    for (let i = 0; i < arns.length; i += 100) {
-      const res = await client.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }));
-      tasks.push(...(res.tasks ?? []).map(mapTask));
-    }
+    const batcher = batcherOf(client);
+    // A task ARN ECS no longer knows is a `failures` entry, not an error: left out, as alone.
+    const found = batcher
+      ? await batcher.byIds(`ecs:DescribeTasks:${cluster}`, arns, TASKS_PER_CALL, fetch)
+      : await fetchInChunks(arns, TASKS_PER_CALL, fetch);
+    tasks.push(...[...found.values()].map(mapTask));
   } catch (err) {
     throw toAppError(err, "DescribeTasks");
   }

@@ -66,7 +66,7 @@ async function overviewRefresh(pages: AwsClients): Promise<Record<string, number
   const service = createSnapshotService(runtime(pages));
   resetStats(range.stats, range.nowMs());
   const summaries = await service.summaries();
-  expect(summaries.map((s) => s.readError ?? null)).toEqual(apps.map(() => null));
+  expect(summaries.map((s) => s.error)).toEqual(apps.map(() => null));
   return counts();
 }
 
@@ -96,7 +96,7 @@ describe("control-plane reads batched across applications", () => {
   it("reads every demo application's state exactly as alone, also from the immutable cache", async () => {
     // When it was read is the one thing that differs.
     const read = async (clients: AwsClients, app: AppConfig) => ({ ...(await observeWithPattern(clients, app)), observedAt: "" });
-    const expected = [];
+    const expected: Awaited<ReturnType<typeof read>>[] = [];
     for (const app of apps) expected.push(await read(alone, app));
     for (let round = 0; round < 2; round++) {
       const together = await Promise.all(apps.map((app) => read(batched, app)));
@@ -124,6 +124,8 @@ describe("control-plane reads batched across applications", () => {
     expect(after.DescribeTargetGroups).toBeLessThan(before.DescribeTargetGroups ?? 0);
     expect(after.DescribeLoadBalancers).toBeLessThan(before.DescribeLoadBalancers ?? 0);
     expect(after.DescribeInstances).toBeLessThan(before.DescribeInstances ?? 0);
+    // The tasks of every service of the cluster described together (≤ 100 per call).
+    expect(after.DescribeTasks).toBeLessThan(before.DescribeTasks ?? 0);
     // Task definition revisions and numbered launch template versions were read by the first test:
     // kept for good, not read again.
     expect(after.DescribeTaskDefinition ?? 0).toBe(0);
