@@ -3,7 +3,7 @@
 // the practice range is in lib/runtime/batched-reads.integration.test.ts.
 import { describe, expect, it } from "vitest";
 import { isAppError } from "@/lib/domain/app-error";
-import { createReadBatcher } from "./batched-reads";
+import { createReadBatcher, keyedByAsked } from "./batched-reads";
 import { toAppError } from "./errors";
 
 /** An AWS-like error as the SDK throws it (name and HTTP status). */
@@ -131,5 +131,16 @@ describe("read batcher", () => {
     await batcher.immutable("td:3", load("v3"));
     await batcher.immutable("td:1", load("v1"));
     expect(loads).toBe(5);
+  });
+
+  it("keys a merged answer by what each caller asked, whatever case the answer spells a name in", () => {
+    const items = [{ name: "Shop-Blue" }, { name: "shop-green" }];
+    const byAsked = keyedByAsked(["shop-blue", "SHOP-GREEN", "gone"], items, (i) => i.name);
+    expect([...byAsked.entries()]).toEqual([
+      ["shop-blue", { name: "Shop-Blue" }],
+      ["SHOP-GREEN", { name: "shop-green" }],
+    ]);
+    // Alone, the one item answers the one name asked.
+    expect(keyedByAsked(["x"], [{ name: "y" }], (i) => i.name).get("x")).toEqual({ name: "y" });
   });
 });

@@ -169,6 +169,28 @@ export function createReadBatcher(opts: ReadBatcherOptions = {}): ReadBatcher {
   return batcher;
 }
 
+/**
+ * Keys a merged answer by what was asked (an ARN or a name; matched without regard to case, as the
+ * answer may spell a name as it was created); alone, the first item answers the one asked.
+ */
+export function keyedByAsked<T>(asked: string[], items: T[], keyOf: (item: T) => string | undefined): Map<string, T> {
+  const out = new Map<string, T>();
+  if (asked.length === 1 && asked[0] !== undefined && items[0] !== undefined) {
+    out.set(asked[0], items[0]);
+    return out;
+  }
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key !== undefined) byKey.set(key.toLowerCase(), item);
+  }
+  for (const a of asked) {
+    const item = byKey.get(a.toLowerCase());
+    if (item !== undefined) out.set(a, item);
+  }
+  return out;
+}
+
 /** The batcher each SDK client carries (set by `createClients` for the page clients only). */
 const batchers = new WeakMap<object, ReadBatcher>();
 

@@ -7,7 +7,7 @@ import {
   type LoadBalancerDescription,
 } from "@aws-sdk/client-elastic-load-balancing";
 import type { HealthState, InstanceView } from "@/lib/domain/app-state";
-import { batcherOf } from "./batched-reads";
+import { batcherOf, keyedByAsked } from "./batched-reads";
 import { toAppError } from "./errors";
 
 /**
@@ -39,11 +39,7 @@ export function mapInstanceState(s: InstanceState): InstanceView {
 export async function describeClassicLoadBalancer(client: ElasticLoadBalancingClient, name: string): Promise<ClassicLoadBalancerInfo> {
   const fetch = async (names: string[]): Promise<Map<string, LoadBalancerDescription>> => {
     const out = await client.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: names }));
-    const found = new Map<string, LoadBalancerDescription>();
-    // Alone, the call answers the one load balancer asked for, whatever name it reports.
-    if (names.length === 1 && names[0] !== undefined && out.LoadBalancerDescriptions?.[0]) found.set(names[0], out.LoadBalancerDescriptions[0]);
-    else for (const lb of out.LoadBalancerDescriptions ?? []) if (lb.LoadBalancerName) found.set(lb.LoadBalancerName, lb);
-    return found;
+    return keyedByAsked(names, out.LoadBalancerDescriptions ?? [], (lb) => lb.LoadBalancerName);
   };
   try {
     const batcher = batcherOf(client);

@@ -14,7 +14,7 @@ import {
 import type { HealthState } from "@/lib/domain/app-state";
 import type { JsonObject } from "@/lib/domain/basics";
 import type { TargetHealthInfo } from "./ecs-shapes";
-import { batcherOf } from "./batched-reads";
+import { batcherOf, keyedByAsked } from "./batched-reads";
 import { toAppError } from "./errors";
 import { toJson } from "./json";
 
@@ -68,25 +68,13 @@ export function mapTargetHealth(d: TargetHealthDescription): TargetHealthInfo {
  */
 export const ELBV2_PER_CALL = 20;
 
-/** Keys a merged answer by what was asked (an ARN or a name); alone, the first item answers the one asked. */
-function keyed<T>(asked: string[], items: T[], keyOf: (item: T) => string | undefined): Map<string, T> {
-  const out = new Map<string, T>();
-  if (asked.length === 1 && asked[0] !== undefined && items[0] !== undefined) out.set(asked[0], items[0]);
-  else
-    for (const item of items) {
-      const key = keyOf(item);
-      if (key !== undefined) out.set(key, item);
-    }
-  return out;
-}
-
 /** One ALB by name or ARN. */
 export async function describeAlb(client: ElasticLoadBalancingV2Client, nameOrArn: string): Promise<AlbInfo> {
   try {
     const byArn = nameOrArn.startsWith("arn:");
     const fetch = async (asked: string[]): Promise<Map<string, LoadBalancer>> => {
       const out = await client.send(new DescribeLoadBalancersCommand(byArn ? { LoadBalancerArns: asked } : { Names: asked }));
-      return keyed(asked, out.LoadBalancers ?? [], (lb) => (byArn ? lb.LoadBalancerArn : lb.LoadBalancerName));
+      return keyedByAsked(asked, out.LoadBalancers ?? [], (lb) => (byArn ? lb.LoadBalancerArn : lb.LoadBalancerName));
     };
     const batcher = batcherOf(client);
     const key = `elbv2:DescribeLoadBalancers:${byArn ? "arn" : "name"}`;
@@ -110,7 +98,7 @@ export async function describeTargetGroup(client: ElasticLoadBalancingV2Client, 
     const byArn = nameOrArn.startsWith("arn:");
     const fetch = async (asked: string[]): Promise<Map<string, TargetGroup>> => {
       const out = await client.send(new DescribeTargetGroupsCommand(byArn ? { TargetGroupArns: asked } : { Names: asked }));
-      return keyed(asked, out.TargetGroups ?? [], (tg) => (byArn ? tg.TargetGroupArn : tg.TargetGroupName));
+      return keyedByAsked(asked, out.TargetGroups ?? [], (tg) => (byArn ? tg.TargetGroupArn : tg.TargetGroupName));
     };
     const batcher = batcherOf(client);
     const key = `elbv2:DescribeTargetGroups:${byArn ? "arn" : "name"}`;
