@@ -14,6 +14,8 @@ import { batcherOf } from "@/lib/aws/batched-reads";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { describeInstanceVersions } from "@/lib/aws/ec2";
 import { describeTargetGroup } from "@/lib/aws/elbv2";
+import { listRecordSets } from "@/lib/aws/route53";
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, type Change } from "@aws-sdk/client-route-53";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import { loadTealConfig, parseEnv } from "@/lib/config/load";
 import type { AppConfig } from "@/lib/config/schema";
@@ -189,6 +191,45 @@ describe("control-plane reads batched across applications", () => {
     } finally {
       await fetch(`${range.url}/_sim/faults`, { method: "DELETE" });
     }
+  });
+
+  it("lists a hosted zone once for the asks of a window while that costs no more calls than the asks alone, and never again once it is too big", async () => {
+    /** A zone with `filler` simple records beside two weighted pairs, app-a and app-b. */
+    async function zone(name: string, filler: number): Promise<string> {
+      const created = await alone.route53.send(new CreateHostedZoneCommand({ Name: name, CallerReference: `batch-${name}` }));
+      const id = (created.HostedZone?.Id ?? "").replace("/hostedzone/", "");
+      const record = (n: string, extra: object): Change => ({
+        Action: "CREATE",
+        ResourceRecordSet: { Name: `${n}.${name}`, Type: "A", TTL: 60, ResourceRecords: [{ Value: "10.0.0.1" }], ...extra },
+      });
+      const changes: Change[] = [
+        ...Array.from({ length: filler }, (_, i) => record(`r${String(i).padStart(4, "0")}`, {})),
+        ...["app-a", "app-b"].flatMap((n) => ["blue", "green"].map((c, w) => record(n, { SetIdentifier: c, Weight: w * 10 }))),
+      ];
+      await alone.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: id, ChangeBatch: { Changes: changes } }));
+      return id;
+    }
+    const both = (client: AwsClients, id: string, name: string) =>
+      Promise.all(["app-a", "app-b"].map((n) => listRecordSets(client.route53, id, `${n}.${name}`, "A")));
+
+    // 404 records: two pages of 300, as many as the two asks: one listing answers both.
+    const small = await zone("two-pages.test.", 400);
+    const expectedSmall = await both(alone, small, "two-pages.test.");
+    expect(expectedSmall.map((r) => r.length)).toEqual([2, 2]);
+    resetStats(range.stats, range.nowMs());
+    expect(await both(batched, small, "two-pages.test.")).toEqual(expectedSmall);
+    expect(counts().ListResourceRecordSets).toBe(2);
+
+    // 904 records: four pages, more than two asks: after one try (two pages, then each ask alone),
+    // each ask alone from then on.
+    const big = await zone("four-pages.test.", 900);
+    const expectedBig = await both(alone, big, "four-pages.test.");
+    resetStats(range.stats, range.nowMs());
+    expect(await both(batched, big, "four-pages.test.")).toEqual(expectedBig);
+    expect(counts().ListResourceRecordSets).toBe(2 + 2);
+    resetStats(range.stats, range.nowMs());
+    expect(await both(batched, big, "four-pages.test.")).toEqual(expectedBig);
+    expect(counts().ListResourceRecordSets).toBe(2);
   });
 
   it("an operation's reads are sent at once, alone: only the page clients carry a batcher", async () => {
