@@ -3,8 +3,8 @@ import { toAppError } from "./errors";
 /**
  * Page reads of many applications, merged (docs/aws-behaviour.md §8.4). When the overview or the wall
  * refreshes, every application observes at about the same moment, each with its own Describe* calls
- * naming its own resources. A `ReadBatcher` holds such calls for a short window (`windowMs`, by
- * default the same macrotask), merges those of one operation (and, where AWS scopes the call, one
+ * naming its own resources. A `ReadBatcher` holds such calls for a short window (`windowMs`: the
+ * server uses `TEAL_READ_BATCH_MS`, 5 ms by default; 0 is the same macrotask), merges those of one operation (and, where AWS scopes the call, one
  * cluster or hosted zone) into as few AWS calls as each call's documented maximum allows, and gives
  * each caller exactly its own part of the answer, as if it had called alone.
  *
