@@ -10,8 +10,15 @@ import {
 import { DescribeLaunchTemplatesCommand, type EC2Client, type LaunchTemplate } from "@aws-sdk/client-ec2";
 import { AppError } from "@/lib/domain/app-error";
 import type { AsgGroupView, LaunchSpecView } from "@/lib/domain/app-state";
+import { batcherOf } from "./batched-reads";
 import { toAppError } from "./errors";
 import { asgInstanceLaunch } from "./waits";
+
+/**
+ * Group names per DescribeAutoScalingGroups call: up to 50 without MaxRecords (its default page),
+ * which is what Teal sends (docs/aws-behaviour.md §8.4).
+ */
+export const ASG_NAMES_PER_CALL = 50;
 
 /** One instance of an Auto Scaling group, in Teal's terms. */
 export interface AsgInstanceInfo {
@@ -65,9 +72,14 @@ export function mapAsgGroup(g: AutoScalingGroup): AsgGroupInfo {
 
 /** Groups by name; a missing one is a not_found AppError naming it. */
 export async function describeAsgGroups(client: AutoScalingClient, names: string[]): Promise<Map<string, AsgGroupInfo>> {
+  const fetch = async (some: string[]): Promise<Map<string, AutoScalingGroup>> => {
+    const out = await client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: some }));
+    return new Map((out.AutoScalingGroups ?? []).map((g) => [g.AutoScalingGroupName ?? "", g]));
+  };
   try {
-    const out = await client.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names }));
-    const byName = new Map((out.AutoScalingGroups ?? []).map((g) => [g.AutoScalingGroupName ?? "", mapAsgGroup(g)]));
+    const batcher = batcherOf(client);
+    const found = batcher ? await batcher.byIds("autoscaling:DescribeAutoScalingGroups", names, ASG_NAMES_PER_CALL, fetch) : await fetch(names);
+    const byName = new Map([...found].map(([name, g]) => [name, mapAsgGroup(g)]));
     for (const name of names) {
       if (!byName.has(name)) throw new AppError("not_found", `Auto Scaling group ${name} does not exist.`);
     }
@@ -116,6 +128,20 @@ export async function resolveLaunchSpec(
   spec: { kind: "launch-configuration"; name: string } | { kind: "launch-template"; id?: string; name?: string; version: string },
 ): Promise<LaunchSpecView> {
   if (spec.kind === "launch-configuration") return spec;
+  const batcher = batcherOf(ec2);
+  // A numbered version names the same template and number for good: nothing of the answer can change.
+  if (batcher && /^[0-9]+$/.test(spec.version)) {
+    return batcher
+      .immutable(`ec2:launch-template:${spec.id ?? ""}:${spec.name ?? ""}:${spec.version}`, () => describeLaunchSpec(ec2, spec))
+      .then((view) => ({ ...view }));
+  }
+  return describeLaunchSpec(ec2, spec);
+}
+
+async function describeLaunchSpec(
+  ec2: EC2Client,
+  spec: { kind: "launch-template"; id?: string; name?: string; version: string },
+): Promise<LaunchSpecView> {
   try {
     const out = await ec2.send(
       new DescribeLaunchTemplatesCommand(spec.id ? { LaunchTemplateIds: [spec.id] } : { LaunchTemplateNames: [spec.name ?? ""] }),

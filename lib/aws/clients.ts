@@ -5,6 +5,7 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { ElasticLoadBalancingClient } from "@aws-sdk/client-elastic-load-balancing";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import { attachBatcher, createReadBatcher, type ReadBatcher } from "./batched-reads";
 import { toAppError } from "./errors";
 import { budgetMiddleware, type BudgetPriority, type BudgetService, type ReadBudget } from "./read-budget";
 
@@ -49,6 +50,12 @@ export interface AwsClientOptions {
    * range's request log) tell which of Teal's client sets made a call, e.g. `teal/page`.
    */
   userAgent?: string;
+  /**
+   * For the pages' reads only: merge the Describe* calls of many applications made within this
+   * window (ms; 0 = the same macrotask) into few AWS calls, and keep immutable answers for good
+   * (lib/aws/batched-reads.ts, docs/aws-behaviour.md §8.4). Never for an operation's reads.
+   */
+  batchWindowMs?: number;
 }
 
 export interface ReadRetry {
@@ -123,6 +130,8 @@ export interface AwsClients {
   ecs: ECSClient;
   ec2: EC2Client;
   cloudwatch: CloudWatchClient;
+  /** The set's read batcher (page clients only), for its counters; absent when calls go alone. */
+  batcher?: ReadBatcher;
 }
 
 /** Whether an SDK error says a later try may succeed: throttled, a 5xx, or no answer at all. */
@@ -181,6 +190,11 @@ export function createClients(opts: AwsClientOptions): AwsClients {
     ec2: new EC2Client(common),
     cloudwatch: new CloudWatchClient(common),
   };
+  if (opts.batchWindowMs !== undefined) {
+    const batcher = createReadBatcher({ windowMs: opts.batchWindowMs });
+    clients.batcher = batcher;
+    for (const client of [clients.route53, clients.elb, clients.elbv2, clients.autoscaling, clients.ecs, clients.ec2]) attachBatcher(client, batcher);
+  }
   const retry = opts.readRetry;
   if (retry) {
     const step = { step: "initialize", name: "tealReadRetry" } as const;

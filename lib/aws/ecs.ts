@@ -13,7 +13,13 @@ import {
 } from "@aws-sdk/client-ecs";
 import type { EcsDeploymentView, EcsServiceView } from "@/lib/domain/app-state";
 import { imageVersion, type EcsTaskInfo } from "./ecs-shapes";
+import { batcherOf } from "./batched-reads";
 import { toAppError } from "./errors";
+
+/** Services of one cluster per DescribeServices call (docs/aws-behaviour.md §8.4). */
+export const SERVICES_PER_CALL = 10;
+/** Tasks of one cluster per DescribeTasks call (docs/aws-behaviour.md §8.4). */
+export const TASKS_PER_CALL = 100;
 
 /** The family:revision part of a task definition ARN (or the input when it is already short). */
 function shortTd(arnOrName: string): string {
@@ -93,18 +99,30 @@ export interface EcsServiceRead {
 /** Services of one cluster by name (≤ 10 per DescribeServices call); a missing or deleted service maps to null. */
 export async function describeServices(client: ECSClient, cluster: string, names: string[]): Promise<Map<string, EcsServiceRead | null>> {
   const out = new Map<string, EcsServiceRead | null>(names.map((n) => [n, null]));
+  const fetch = async (some: string[]): Promise<Map<string, Service>> => {
+    const res = await client.send(new DescribeServicesCommand({ cluster, services: some }));
+    return new Map((res.services ?? []).filter((s) => s.serviceName).map((s) => [s.serviceName ?? "", s]));
+  };
   try {
-    for (let i = 0; i < names.length; i += 10) {
-      const res = await client.send(new DescribeServicesCommand({ cluster, services: names.slice(i, i + 10) }));
-      for (const s of res.services ?? []) {
-        if (!s.serviceName || s.status === "INACTIVE") continue;
-        const targetGroupArns = (s.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn): arn is string => Boolean(arn));
-        out.set(s.serviceName, { view: mapService(s, cluster), targetGroupArns });
-      }
+    const batcher = batcherOf(client);
+    const found = batcher
+      ? await batcher.byIds(`ecs:DescribeServices:${cluster}`, names, SERVICES_PER_CALL, fetch)
+      : await fetchInChunks(names, SERVICES_PER_CALL, fetch);
+    for (const [name, s] of found) {
+      if (s.status === "INACTIVE") continue;
+      const targetGroupArns = (s.loadBalancers ?? []).map((lb) => lb.targetGroupArn).filter((arn): arn is string => Boolean(arn));
+      out.set(name, { view: mapService(s, cluster), targetGroupArns });
     }
   } catch (err) {
     throw toAppError(err, "DescribeServices");
   }
+  return out;
+}
+
+/** One call after the other, `max` names each. */
+async function fetchInChunks<T>(names: string[], max: number, fetch: (some: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
+  const out = new Map<string, T>();
+  for (let i = 0; i < names.length; i += max) for (const [k, v] of await fetch(names.slice(i, i + max))) out.set(k, v);
   return out;
 }
 
@@ -122,11 +140,18 @@ export async function listServiceTasks(client: ECSClient, cluster: string, servi
     throw toAppError(err, "ListTasks");
   }
   const tasks: EcsTaskInfo[] = [];
+  if (arns.length === 0) return tasks;
+  const fetch = async (some: string[]): Promise<Map<string, Task>> => {
+    const res = await client.send(new DescribeTasksCommand({ cluster, tasks: some }));
+    return new Map((res.tasks ?? []).map((t) => [t.taskArn ?? "", t]));
+  };
   try {
-    for (let i = 0; i < arns.length; i += 100) {
-      const res = await client.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }));
-      tasks.push(...(res.tasks ?? []).map(mapTask));
-    }
+    const batcher = batcherOf(client);
+    // A task ARN ECS no longer knows is a `failures` entry, not an error: left out, as alone.
+    const found = batcher
+      ? await batcher.byIds(`ecs:DescribeTasks:${cluster}`, arns, TASKS_PER_CALL, fetch)
+      : await fetchInChunks(arns, TASKS_PER_CALL, fetch);
+    tasks.push(...[...found.values()].map(mapTask));
   } catch (err) {
     throw toAppError(err, "DescribeTasks");
   }
@@ -155,10 +180,19 @@ export async function describeTaskDefinitionVersions(client: ECSClient, taskDefi
   const unique = [...new Set(taskDefinitions.map(shortTd))].filter(Boolean);
   const out = new Map<string, string>();
   try {
-    const defs = await Promise.all(unique.map((td) => client.send(new DescribeTaskDefinitionCommand({ taskDefinition: td }))));
-    defs.forEach((res, i) => {
+    const batcher = batcherOf(client);
+    const describe = async (td: string): Promise<string | null> => {
+      const res = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: td }));
+      return res.taskDefinition ? taskDefinitionVersion(res.taskDefinition) : null;
+    };
+    // A revision ("family:3") never changes once registered: the page reads keep its version for good.
+    // A bare family names its latest ACTIVE revision, which does change.
+    const versions = await Promise.all(
+      unique.map((td) => (batcher && /:[0-9]+$/.test(td) ? batcher.immutable(`ecs:task-definition:${td}`, () => describe(td)) : describe(td))),
+    );
+    versions.forEach((version, i) => {
       const td = unique[i];
-      if (td && res.taskDefinition) out.set(td, taskDefinitionVersion(res.taskDefinition));
+      if (td && version !== null) out.set(td, version);
     });
   } catch (err) {
     throw toAppError(err, "DescribeTaskDefinition");

@@ -4,9 +4,18 @@ import {
   DescribeLoadBalancersCommand,
   type ElasticLoadBalancingClient,
   type InstanceState,
+  type LoadBalancerDescription,
 } from "@aws-sdk/client-elastic-load-balancing";
 import type { HealthState, InstanceView } from "@/lib/domain/app-state";
+import { batcherOf, keyedByAsked } from "./batched-reads";
 import { toAppError } from "./errors";
+
+/**
+ * Classic load balancer names per DescribeLoadBalancers call when merging the reads of several
+ * applications: the API reference states no maximum for `LoadBalancerNames` (docs/aws-behaviour.md
+ * §8.4), so Teal keeps to 20, the maximum of the ELBv2 call of the same name (unverified for classic).
+ */
+export const CLASSIC_LB_NAMES_PER_CALL = 20;
 
 export interface ClassicLoadBalancerInfo {
   name: string;
@@ -28,9 +37,14 @@ export function mapInstanceState(s: InstanceState): InstanceView {
 }
 
 export async function describeClassicLoadBalancer(client: ElasticLoadBalancingClient, name: string): Promise<ClassicLoadBalancerInfo> {
+  const fetch = async (names: string[]): Promise<Map<string, LoadBalancerDescription>> => {
+    const out = await client.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: names }));
+    return keyedByAsked(names, out.LoadBalancerDescriptions ?? [], (lb) => lb.LoadBalancerName);
+  };
   try {
-    const out = await client.send(new DescribeLoadBalancersCommand({ LoadBalancerNames: [name] }));
-    const lb = out.LoadBalancerDescriptions?.[0];
+    const batcher = batcherOf(client);
+    const found = batcher ? await batcher.byIds("elb:DescribeLoadBalancers", [name], CLASSIC_LB_NAMES_PER_CALL, fetch) : await fetch([name]);
+    const lb = found.get(name);
     return {
       name,
       dnsName: lb?.DNSName ?? "",

@@ -7,11 +7,14 @@ import {
   DescribeTargetHealthCommand,
   type Action,
   type ElasticLoadBalancingV2Client,
+  type LoadBalancer,
+  type TargetGroup,
   type TargetHealthDescription,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { HealthState } from "@/lib/domain/app-state";
 import type { JsonObject } from "@/lib/domain/basics";
 import type { TargetHealthInfo } from "./ecs-shapes";
+import { batcherOf, keyedByAsked } from "./batched-reads";
 import { toAppError } from "./errors";
 import { toJson } from "./json";
 
@@ -59,12 +62,23 @@ export function mapTargetHealth(d: TargetHealthDescription): TargetHealthInfo {
   return info;
 }
 
+/**
+ * Load balancers (by ARN, or by name) per DescribeLoadBalancers call, and target groups per
+ * DescribeTargetGroups call, when merging the reads of several applications (docs/aws-behaviour.md §8.4).
+ */
+export const ELBV2_PER_CALL = 20;
+
 /** One ALB by name or ARN. */
 export async function describeAlb(client: ElasticLoadBalancingV2Client, nameOrArn: string): Promise<AlbInfo> {
   try {
     const byArn = nameOrArn.startsWith("arn:");
-    const out = await client.send(new DescribeLoadBalancersCommand(byArn ? { LoadBalancerArns: [nameOrArn] } : { Names: [nameOrArn] }));
-    const lb = out.LoadBalancers?.[0];
+    const fetch = async (asked: string[]): Promise<Map<string, LoadBalancer>> => {
+      const out = await client.send(new DescribeLoadBalancersCommand(byArn ? { LoadBalancerArns: asked } : { Names: asked }));
+      return keyedByAsked(asked, out.LoadBalancers ?? [], (lb) => (byArn ? lb.LoadBalancerArn : lb.LoadBalancerName));
+    };
+    const batcher = batcherOf(client);
+    const key = `elbv2:DescribeLoadBalancers:${byArn ? "arn" : "name"}`;
+    const lb = (batcher ? await batcher.byIds(key, [nameOrArn], ELBV2_PER_CALL, fetch) : await fetch([nameOrArn])).get(nameOrArn);
     const arn = lb?.LoadBalancerArn ?? "";
     return {
       arn,
@@ -82,8 +96,13 @@ export async function describeAlb(client: ElasticLoadBalancingV2Client, nameOrAr
 export async function describeTargetGroup(client: ElasticLoadBalancingV2Client, nameOrArn: string): Promise<TargetGroupInfo> {
   try {
     const byArn = nameOrArn.startsWith("arn:");
-    const out = await client.send(new DescribeTargetGroupsCommand(byArn ? { TargetGroupArns: [nameOrArn] } : { Names: [nameOrArn] }));
-    const tg = out.TargetGroups?.[0];
+    const fetch = async (asked: string[]): Promise<Map<string, TargetGroup>> => {
+      const out = await client.send(new DescribeTargetGroupsCommand(byArn ? { TargetGroupArns: asked } : { Names: asked }));
+      return keyedByAsked(asked, out.TargetGroups ?? [], (tg) => (byArn ? tg.TargetGroupArn : tg.TargetGroupName));
+    };
+    const batcher = batcherOf(client);
+    const key = `elbv2:DescribeTargetGroups:${byArn ? "arn" : "name"}`;
+    const tg = (batcher ? await batcher.byIds(key, [nameOrArn], ELBV2_PER_CALL, fetch) : await fetch([nameOrArn])).get(nameOrArn);
     const arn = tg?.TargetGroupArn ?? "";
     const healthCheck =
       tg?.HealthCheckIntervalSeconds !== undefined && tg.HealthyThresholdCount !== undefined

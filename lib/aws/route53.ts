@@ -7,7 +7,11 @@ import {
   type Route53Client,
 } from "@aws-sdk/client-route-53";
 import type { RecordSet } from "@/lib/domain/app-state";
+import { batcherOf, sharedFailure, type Settled } from "./batched-reads";
 import { toAppError } from "./errors";
+
+/** Record sets per ListResourceRecordSets page: 300 at most (docs/aws-behaviour.md §8.4). */
+export const RECORDS_PER_PAGE = 300;
 
 const withDot = (name: string) => (name.endsWith(".") ? name.toLowerCase() : `${name.toLowerCase()}.`);
 
@@ -92,8 +96,100 @@ export async function resolveHostedZoneId(client: Route53Client, idOrName: strin
   throw toAppError(Object.assign(new Error(`No hosted zone named ${wanted}`), { name: "NoSuchHostedZone" }), "ListHostedZones");
 }
 
-/** All record sets of one name and type (every weighted member), following pagination. */
+/**
+ * All record sets of one name and type (every weighted member), following pagination. Through a
+ * client with a batcher (the page reads), the asks of one window for one hosted zone share one
+ * listing of the zone (see `listShared`).
+ */
 export async function listRecordSets(client: Route53Client, zoneId: string, name: string, type: string): Promise<RecordSet[]> {
+  const batcher = batcherOf(client);
+  if (!batcher) return listOne(client, zoneId, name, type);
+  return batcher.batch<RecordAsk, RecordSet[]>(`route53:ListResourceRecordSets:${zoneId}`, { name: withDot(name), type }, (asks) =>
+    listShared(client, zoneId, asks),
+  );
+}
+
+interface RecordAsk {
+  name: string;
+  type: string;
+}
+
+/** Pages a whole listing of each zone took last time (per client), so a big zone is not listed for a few asks. */
+const zonePages = new WeakMap<Route53Client, Map<string, number>>();
+
+/**
+ * The asks of one window for one zone. One distinct name and type: the one call it makes alone. More:
+ * one listing of the whole zone from its start, of at most as many pages as there are distinct asks
+ * (so it never costs more calls than the asks alone would), and each ask takes its records from it.
+ * A zone that needs more pages than that (known from an earlier listing, or found on the way) is not
+ * listed whole: each ask makes its own call.
+ */
+async function listShared(client: Route53Client, zoneId: string, asks: RecordAsk[]): Promise<Settled<RecordSet[]>[]> {
+  const keyOf = (a: RecordAsk) => `${a.name} ${a.type}`;
+  const distinct = [...new Map(asks.map((a) => [keyOf(a), a])).values()];
+  let known = zonePages.get(client);
+  if (!known) {
+    known = new Map();
+    zonePages.set(client, known);
+  }
+  const alone = async (): Promise<Settled<RecordSet[]>[]> => {
+    const byKey = new Map(
+      await Promise.all(
+        distinct.map(async (a): Promise<[string, Settled<RecordSet[]>]> => {
+          try {
+            return [keyOf(a), { ok: true, value: await listOne(client, zoneId, a.name, a.type) }];
+          } catch (error) {
+            return [keyOf(a), { ok: false, error }];
+          }
+        }),
+      ),
+    );
+    return asks.map((a) => copyOf(byKey.get(keyOf(a))));
+  };
+  const maxPages = distinct.length;
+  if (maxPages < 2 || (known.get(zoneId) ?? 1) > maxPages) return alone();
+  const all: RecordSet[] = [];
+  let complete = false;
+  try {
+    let next: { name?: string; type?: string; id?: string } = {};
+    for (let page = 1; page <= maxPages; page++) {
+      const res: ListResourceRecordSetsCommandOutput = await client.send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: zoneId,
+          StartRecordName: next.name,
+          StartRecordType: next.type as ResourceRecordSet["Type"],
+          StartRecordIdentifier: next.id,
+          MaxItems: RECORDS_PER_PAGE,
+        }),
+      );
+      all.push(...(res.ResourceRecordSets ?? []).map(mapRecordSet));
+      if (!res.IsTruncated) {
+        complete = true;
+        known.set(zoneId, page);
+        break;
+      }
+      next = { name: res.NextRecordName, type: res.NextRecordType, id: res.NextRecordIdentifier };
+    }
+  } catch (err) {
+    if (sharedFailure(err)) {
+      const error = toAppError(err, "ListResourceRecordSets");
+      return asks.map(() => ({ ok: false, error }));
+    }
+    return alone();
+  }
+  if (!complete) {
+    known.set(zoneId, maxPages + 1);
+    return alone();
+  }
+  return asks.map((a) => ({ ok: true, value: all.filter((r) => r.name === a.name && r.type === a.type).map((r) => structuredClone(r)) }));
+}
+
+function copyOf(r: Settled<RecordSet[]> | undefined): Settled<RecordSet[]> {
+  if (!r) return { ok: false, error: new Error("No answer for a record set.") };
+  return r.ok ? { ok: true, value: r.value.map((x) => structuredClone(x)) } : r;
+}
+
+async function listOne(client: Route53Client, zoneId: string, name: string, type: string): Promise<RecordSet[]> {
   const wanted = withDot(name);
   const out: RecordSet[] = [];
   let startName: string | undefined = wanted;

@@ -303,6 +303,11 @@ export const envSchema = z
     TEAL_READ_BUDGET_LIMITS: budgetLimits.default({}),
     /** How long a page's read may wait for its turn in the budget before it fails (and the page shows its last good data). */
     TEAL_READ_BUDGET_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    /**
+     * The window (ms) in which the pages' Describe* reads of many applications are merged into few AWS
+     * calls (0 = the same macrotask; default 5), or `off` to send each alone. See docs/aws-behaviour.md §8.4.
+     */
+    TEAL_READ_BATCH_MS: z.union([z.literal("off"), z.coerce.number().int().min(0).max(1_000)]).default(5),
     OIDC_ISSUER: z.url().optional(),
     OIDC_CLIENT_ID: z.string().optional(),
     OIDC_CLIENT_SECRET: z.string().optional(),

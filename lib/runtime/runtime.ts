@@ -115,7 +115,8 @@ export function createAwsAccess(env: TealEnv, opts: { clock?: BudgetClock } = {}
   const clients = set("plan", "operation", planCallOptions);
   const pollingClients = set("poll", "operation", { retryMode: "adaptive" });
   const patientClients = set("patient", "operation", { readRetry: PATIENT_READS });
-  const pageClients = set("page", "background", {});
+  // The pages' reads of many applications are merged (lib/aws/batched-reads.ts); nothing else is.
+  const pageClients = set("page", "background", env.TEAL_READ_BATCH_MS === "off" ? {} : { batchWindowMs: env.TEAL_READ_BATCH_MS });
   const gateway = regionalGateway(clients, pollingClients, env.AWS_REGION, planCallOptions);
   return { readBudget, clients, pollingClients, patientClients, pageClients, gateway };
 }

@@ -160,6 +160,17 @@ function testTargetGroup(name: string): SimTargetGroup {
 }
 
 describe("Auto Scaling groups", () => {
+  it("DescribeAutoScalingGroups takes up to 50 names, or up to MaxRecords (≤ 100) when given, and refuses more", async () => {
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `no-such-group-${i}`);
+    expect((await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names(50) }))).AutoScalingGroups).toEqual([]);
+    const err = await rejection(asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names(51) })));
+    expect(err.name).toBe("ValidationError");
+    await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names(100), MaxRecords: 100 }));
+    expect((await rejection(asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: names(101), MaxRecords: 100 })))).name).toBe(
+      "ValidationError",
+    );
+  });
+
   it("CreateAutoScalingGroup and DescribeAutoScalingGroups: settings, then Pending and InService instances from the template", async () => {
     await createGroup("ops-a", {
       HealthCheckType: "ELB",

@@ -559,6 +559,10 @@ function deleteGroup(world: RangeWorld, params: URLSearchParams): XmlFields {
 
 function describeGroups(world: RangeWorld, params: URLSearchParams): XmlFields {
   const names = queryListValues(params, "AutoScalingGroupNames.member");
+  // Up to 50 names, or up to MaxRecords (≤ 100) when it is given (docs/aws-behaviour.md §8.4): more
+  // would be cut off by the page, so the range refuses them rather than answering part of them.
+  const namesMax = optionalInt(params, "MaxRecords", 1, 100) ?? 50;
+  if (names.length > namesMax) throw validation(`At most ${namesMax} Auto Scaling group names can be specified (MaxRecords).`);
   let groups = [...autoScalingGroups(world).values()];
   if (names.length > 0) groups = groups.filter((g) => names.includes(g.name));
   for (const filter of queryListItems(params, "Filters.member")) {

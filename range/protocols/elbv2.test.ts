@@ -158,6 +158,14 @@ describe("load balancers", () => {
     expect(await rejection(elbv2.send(new DescribeLoadBalancersCommand({ Names: [alb.name] })))).toBeInstanceOf(LoadBalancerNotFoundException);
   });
 
+  it("describes up to 20 load balancers per call, and refuses more", async () => {
+    const alb = await newAlb();
+    const twenty = await elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: Array.from({ length: 20 }, () => alb.arn) }));
+    expect(twenty.LoadBalancers?.[0]?.LoadBalancerArn).toBe(alb.arn);
+    const err = await rejection(elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: Array.from({ length: 21 }, () => alb.arn) })));
+    expect((err as ElasticLoadBalancingV2ServiceException).name).toBe("ValidationError");
+  });
+
   it("pages DescribeLoadBalancers with PageSize and Marker", async () => {
     const all = await elbv2.send(new DescribeLoadBalancersCommand({}));
     const count = all.LoadBalancers?.length ?? 0;

@@ -412,6 +412,8 @@ function describeLoadBalancers(world: RangeWorld, params: URLSearchParams): XmlF
   const arns = queryListValues(params, "LoadBalancerArns.member");
   const names = queryListValues(params, "Names.member");
   if (arns.length > 0 && names.length > 0) throw validation("Load balancer names and load balancer ARNs cannot be specified at the same time");
+  // "up to 20 load balancers in a single call" (docs/aws-behaviour.md §8.4).
+  if (arns.length > 20 || names.length > 20) throw validation("At most 20 load balancers can be described in one call.");
   const all = [...albsOf(world).values()];
   let selected = all;
   if (arns.length > 0) selected = arns.map((arn) => findAlb(world, arn));

@@ -1,0 +1,146 @@
+// The coalescer on its own: what it sends for a window of callers and what each caller gets back.
+// `fetch` here stands for one AWS call and records what it was asked; the adapters' use of it against
+// the practice range is in lib/runtime/batched-reads.integration.test.ts.
+import { describe, expect, it } from "vitest";
+import { isAppError } from "@/lib/domain/app-error";
+import { createReadBatcher, keyedByAsked } from "./batched-reads";
+import { toAppError } from "./errors";
+
+/** An AWS-like error as the SDK throws it (name and HTTP status). */
+function awsError(name: string, status: number): Error {
+  return Object.assign(new Error(`${name} raised`), { name, $metadata: { httpStatusCode: status } });
+}
+
+/** A call that answers every id it is asked for except those in `missing`, or fails as `fail` says. */
+function recorder(opts: { missing?: string[]; fail?: (ids: string[]) => Error | null } = {}) {
+  const calls: string[][] = [];
+  const fetch = async (ids: string[]): Promise<Map<string, string>> => {
+    calls.push([...ids]);
+    const err = opts.fail?.(ids) ?? null;
+    if (err) throw err;
+    return new Map(ids.filter((id) => !opts.missing?.includes(id)).map((id) => [id, `item:${id}`]));
+  };
+  return { calls, fetch };
+}
+
+describe("read batcher", () => {
+  it("merges the ids of one window into calls of at most the maximum, without repeats", async () => {
+    const batcher = createReadBatcher();
+    const { calls, fetch } = recorder();
+    const callers = Array.from({ length: 60 }, (_, i) => [`g${i}`, `g${(i + 1) % 60}`]);
+    const answers = await Promise.all(callers.map((ids) => batcher.byIds("op", ids, 50, fetch)));
+    // 60 distinct names: one call of 50 and one of 10.
+    expect(calls.map((c) => c.length)).toEqual([50, 10]);
+    expect(new Set(calls.flat()).size).toBe(60);
+    answers.forEach((answer, i) => {
+      expect([...answer.keys()]).toEqual(callers[i]);
+      expect(answer.get(`g${i}`)).toBe(`item:g${i}`);
+    });
+    expect(batcher.counters).toMatchObject({ requested: 60, flushed: 1 });
+  });
+
+  it("keeps different keys (operations, clusters) apart", async () => {
+    const batcher = createReadBatcher();
+    const a = recorder();
+    const b = recorder();
+    await Promise.all([
+      batcher.byIds("ecs:a", ["s1"], 10, a.fetch),
+      batcher.byIds("ecs:b", ["s1"], 10, b.fetch),
+      batcher.byIds("ecs:a", ["s2"], 10, a.fetch),
+    ]);
+    expect(a.calls).toEqual([["s1", "s2"]]);
+    expect(b.calls).toEqual([["s1"]]);
+  });
+
+  it("gives each caller only its own items; a name that is missing is missing for its caller alone", async () => {
+    const batcher = createReadBatcher();
+    const { calls, fetch } = recorder({ missing: ["gone"] });
+    const [one, two] = await Promise.all([batcher.byIds("op", ["a", "gone"], 50, fetch), batcher.byIds("op", ["b"], 50, fetch)]);
+    expect(calls).toHaveLength(1);
+    expect([...one.entries()]).toEqual([["a", "item:a"]]);
+    expect([...two.entries()]).toEqual([["b", "item:b"]]);
+  });
+
+  it("a throttled merged call fails every caller with the throttling error", async () => {
+    const batcher = createReadBatcher();
+    const { calls, fetch } = recorder({ fail: () => awsError("Throttling", 400) });
+    const results = await Promise.allSettled([batcher.byIds("op", ["a"], 50, fetch), batcher.byIds("op", ["b"], 50, fetch)]);
+    expect(calls).toEqual([["a", "b"]]);
+    for (const r of results) {
+      expect(r.status).toBe("rejected");
+      if (r.status === "rejected") expect(toAppError(r.reason, "read").code).toBe("throttled");
+    }
+    expect(batcher.counters.separated).toBe(0);
+  });
+
+  it("a merged call refused because of one caller's name is asked again per caller: only that caller fails", async () => {
+    const batcher = createReadBatcher();
+    // Like ELB's DescribeLoadBalancers: one unknown name fails the whole call.
+    const { calls, fetch } = recorder({ fail: (ids) => (ids.includes("bad") ? awsError("LoadBalancerNotFound", 400) : null) });
+    const [good, bad, other] = await Promise.allSettled([
+      batcher.byIds("op", ["a"], 50, fetch),
+      batcher.byIds("op", ["bad"], 50, fetch),
+      batcher.byIds("op", ["c"], 50, fetch),
+    ]);
+    expect(calls[0]).toEqual(["a", "bad", "c"]);
+    expect(calls.slice(1).sort()).toEqual([["a"], ["bad"], ["c"]]);
+    expect(good.status === "fulfilled" && good.value.get("a")).toBe("item:a");
+    expect(other.status === "fulfilled" && other.value.get("c")).toBe("item:c");
+    expect(bad.status).toBe("rejected");
+    if (bad.status === "rejected") {
+      const mapped = toAppError(bad.reason, "DescribeLoadBalancers");
+      expect(isAppError(mapped) && mapped.code).toBe("not_found");
+    }
+    expect(batcher.counters.separated).toBe(3);
+  });
+
+  it("a lone caller's failure is its own, with no second call", async () => {
+    const batcher = createReadBatcher();
+    const { calls, fetch } = recorder({ fail: () => awsError("LoadBalancerNotFound", 400) });
+    await expect(batcher.byIds("op", ["x"], 50, fetch)).rejects.toMatchObject({ name: "LoadBalancerNotFound" });
+    expect(calls).toEqual([["x"]]);
+  });
+
+  it("callers of different windows are not merged", async () => {
+    const batcher = createReadBatcher({ windowMs: 0 });
+    const { calls, fetch } = recorder();
+    await batcher.byIds("op", ["a"], 50, fetch);
+    await batcher.byIds("op", ["b"], 50, fetch);
+    expect(calls).toEqual([["a"], ["b"]]);
+  });
+
+  it("keeps immutable answers for good, shares one load between concurrent callers, forgets a failure, and is bounded", async () => {
+    const batcher = createReadBatcher({ immutableEntries: 2 });
+    let loads = 0;
+    const load = (v: string) => async () => {
+      loads++;
+      return v;
+    };
+    expect(await Promise.all([batcher.immutable("td:1", load("v1")), batcher.immutable("td:1", load("v1"))])).toEqual(["v1", "v1"]);
+    expect(await batcher.immutable("td:1", load("v1"))).toBe("v1");
+    expect(loads).toBe(1);
+    await expect(
+      batcher.immutable("td:2", async () => {
+        loads++;
+        throw awsError("Throttling", 400);
+      }),
+    ).rejects.toMatchObject({ name: "Throttling" });
+    expect(await batcher.immutable("td:2", load("v2"))).toBe("v2");
+    expect(loads).toBe(3);
+    // A third entry pushes out the least recently used one (td:1 was used before td:2).
+    await batcher.immutable("td:3", load("v3"));
+    await batcher.immutable("td:1", load("v1"));
+    expect(loads).toBe(5);
+  });
+
+  it("keys a merged answer by what each caller asked, whatever case the answer spells a name in", () => {
+    const items = [{ name: "Shop-Blue" }, { name: "shop-green" }];
+    const byAsked = keyedByAsked(["shop-blue", "SHOP-GREEN", "gone"], items, (i) => i.name);
+    expect([...byAsked.entries()]).toEqual([
+      ["shop-blue", { name: "Shop-Blue" }],
+      ["SHOP-GREEN", { name: "shop-green" }],
+    ]);
+    // Alone, the one item answers the one name asked.
+    expect(keyedByAsked(["x"], [{ name: "y" }], (i) => i.name).get("x")).toEqual({ name: "y" });
+  });
+});
