@@ -157,3 +157,48 @@ test("the plan preview says every wait in words, for every pattern that waits on
     await expect(dialog).toBeHidden();
   }
 });
+
+test("the confirm button stays where it is while the plan loads, so a click aimed at it lands on it", async ({ page }) => {
+  // A person aims at Roll back now as soon as the dialog opens; if the plan arriving grew the
+  // dialog, the button would move under the pointer and the click would land on the plan instead.
+  test.slow();
+  await signIn(page, "operator@example.com");
+  await openPatternApp(page, "checkout-web");
+  const base = process.env.RANGE_URL;
+  if (!base) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
+  const faults = async (method: "POST" | "DELETE", body?: unknown) => {
+    const res = await fetch(`${base}/_sim/faults`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    expect(res.ok).toBe(true);
+  };
+  // The plan's reads of the Auto Scaling group answer 2.5 s late: the dialog opens before its plan.
+  await faults("POST", { rules: [{ service: "autoscaling", operation: "DescribeAutoScalingGroups", latencyMs: 2_500 }] });
+  try {
+    const openers = [
+      { open: page.getByRole("button", { name: /^Roll back to/ }), dialog: /^Roll back/, confirm: "Roll back now" },
+      {
+        open: page.getByRole("group", { name: "Presets" }).getByRole("button", { name: "50 %", exact: true }),
+        dialog: /Shift traffic/,
+        confirm: "Confirm shift",
+      },
+    ];
+    for (const { open, dialog: name, confirm } of openers) {
+      await open.click();
+      const dialog = page.getByRole("dialog", { name });
+      const button = dialog.getByRole("button", { name: confirm });
+      await expect(dialog.getByLabel("Loading the plan")).not.toHaveCount(0);
+      const before = await button.boundingBox();
+      await expect(dialog.getByLabel("Loading the plan")).toHaveCount(0, { timeout: 60_000 });
+      await expect(
+        dialog
+          .getByRole("list", { name: "Plan steps" })
+          .or(dialog.getByText(/No operation|nothing to/i))
+          .first(),
+      ).toBeVisible();
+      expect(await button.boundingBox(), `${confirm} moved when the plan arrived`).toEqual(before);
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await expect(dialog).toBeHidden();
+    }
+  } finally {
+    await faults("DELETE");
+  }
+});

@@ -104,6 +104,7 @@ export function IntentDialog({
 
   return (
     <ModalDialog
+      steady
       title={typeof title === "function" ? title(plan) : title}
       subtitle="Review the exact AWS calls. Nothing has been changed yet."
       onClose={onClose}

@@ -40,6 +40,7 @@ export function ResumeButton({ appId, operation, onStarted }: ResumeButtonProps)
       </button>
       {open ? (
         <ModalDialog
+          steady
           title={`Resume: ${operation.summary}`}
           subtitle={`This operation is ${operation.status}. Resuming runs the steps below from where it stopped.`}
           onClose={() => setOpen(false)}

@@ -82,6 +82,7 @@ export function RollbackDialog({ appId, revision, revisionPending = false, onClo
 
   return (
     <ModalDialog
+      steady
       title={title}
       subtitle={subtitle}
       onClose={onClose}

@@ -11,13 +11,31 @@ interface ModalDialogProps {
   /** Keep the dialog open on Escape while a request is in flight. */
   busy?: boolean;
   widthClass?: string;
+  /**
+   * The dialog keeps one height from the moment it opens, whatever its body holds, so its footer
+   * (the confirm button) does not move when a plan arrives: a click aimed at the button while the
+   * plan loads must land on it. For dialogs whose body loads after they open.
+   */
+  steady?: boolean;
 }
+
+/** The height of a steady dialog: the screen's less a margin, at most what a long plan needs. */
+const STEADY_HEIGHT = "h-[min(calc(100vh-4rem),44rem)]";
 
 /**
  * A modal built on the native <dialog>: the browser traps focus, makes the page inert and closes on
  * Escape. Mounted only while open. The element marked `data-autofocus` takes focus when it opens.
  */
-export function ModalDialog({ title, subtitle, onClose, children, footer, busy = false, widthClass = "max-w-2xl" }: ModalDialogProps) {
+export function ModalDialog({
+  title,
+  subtitle,
+  onClose,
+  children,
+  footer,
+  busy = false,
+  widthClass = "max-w-2xl",
+  steady = false,
+}: ModalDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
 
@@ -46,7 +64,7 @@ export function ModalDialog({ title, subtitle, onClose, children, footer, busy =
         event.preventDefault();
         if (!busy) onClose();
       }}
-      className={`m-auto max-h-[calc(100vh-4rem)] w-[calc(100vw-2rem)] ${widthClass} flex-col overflow-hidden rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-950/50 backdrop:backdrop-blur-[1px] open:flex dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100`}
+      className={`m-auto max-h-[calc(100vh-4rem)] ${steady ? STEADY_HEIGHT : ""} w-[calc(100vw-2rem)] ${widthClass} flex-col overflow-hidden rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-950/50 backdrop:backdrop-blur-[1px] open:flex dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100`}
     >
       <header className="border-b border-slate-200 px-5 py-4 dark:border-slate-800">
         <h2 id={titleId} className="text-base font-semibold">
