@@ -2,7 +2,8 @@
 // refresh lease reads the applications from AWS and stores each read; the other server serves the
 // stored read. Two snapshot services ("servers": each its own store pool and its own SDK clients)
 // poll the overview of the practice range's demo world together, over HTTP, on one hand-driven clock
-// (the range's): the range receives one refresh per application per window, as with one server, and
+// (the range's): the range receives one refresh per application per window, as with one server (AWS
+// requests within 5 % of one server's, against 2× without the lease), and
 // both answer the same snapshots. The holder stops: the other takes over within one window. SQLite
 // keeps one server's behaviour (nothing stored). Counts, not timings.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -25,6 +26,8 @@ const REGION = "us-east-1";
 const IDLE_MS = 30_000;
 const ROUND_MS = 5_000;
 const ROUNDS_PER_WINDOW = IDLE_MS / ROUND_MS;
+/** TEAL_SHARED_TEST_BATCH_MS=5 measures with the pages' reads merged as the server merges them (by hand: the counts then vary by a few %). */
+const batching = process.env.TEAL_SHARED_TEST_BATCH_MS ? { batchWindowMs: Number(process.env.TEAL_SHARED_TEST_BATCH_MS) } : {};
 
 let range: TestRange;
 const opened: TestStore[] = [];
@@ -38,7 +41,10 @@ interface Server {
 
 async function server(store: Store, opts: { sharedRefresh?: boolean } = {}): Promise<Server> {
   const alone: AwsClients = createClients({ region: REGION, endpoint: range.url, maxAttempts: 1 });
-  const pages: AwsClients = createClients({ region: REGION, endpoint: range.url, maxAttempts: 1, batchWindowMs: 5 });
+  // Page reads not merged across applications here: how many reads fall into one batch window
+  // varies from run to run (for one server as for two), and the counts are to show the refreshes
+  // alone. BENCHMARKS.md gives the same runs with the server's 5 ms batching.
+  const pages: AwsClients = createClients({ region: REGION, endpoint: range.url, maxAttempts: 1, ...batching });
   const byId = new Map(config.applications.map((a) => [a.id, a]));
   const rt: Runtime = {
     env: parseEnv({ TEAL_REFRESH_MS: "5000", TEAL_IDLE_REFRESH_MS: String(IDLE_MS) }),
@@ -149,7 +155,7 @@ describe("two servers on one PostgreSQL database", () => {
         `2 servers sharing ${together} (${ratio.toFixed(3)}×), 2 servers apart ${separate} (${(separate / alone).toFixed(3)}×)`,
     );
     expect(ratio).toBeLessThanOrEqual(1.05);
-    expect(separate / alone, "without the lease each server reads for itself").toBeGreaterThan(1.5);
+    expect(separate / alone, "without the lease each server reads for itself").toBeGreaterThan(1.9);
   });
 
   it("hand the refresh to the other server within one window when the holder stops", async () => {
