@@ -60,6 +60,9 @@ export interface SharedRefreshOptions {
   errorText: (error: unknown) => string;
 }
 
+/** What a load does: read AWS (as the lease holder or not), serve a stored read, or fail as the stored refresh did. */
+type Next = { kind: "read"; at: number; holder: boolean } | { kind: "served"; observation: Observation } | { kind: "failed"; error: AppError };
+
 interface Waiter {
   appId: string;
   scope: string;
@@ -139,32 +142,49 @@ export function createSharedRefresh(store: Store, opts: SharedRefreshOptions): S
     return observation;
   }
 
-  /** A stored read: its observation, its failure thrown, or null when this server cannot read its format. */
-  function serve(stored: StoredObservation): Observation | null {
-    if (stored.error !== null) throw new AppError("aws_error", stored.error, "the refresh stored by another server failed", { transient: true });
+  /** A stored read: its observation, or its failure; null when this server cannot read its format. */
+  function storedNext(stored: StoredObservation): Next | null {
+    if (stored.error !== null) {
+      return { kind: "failed", error: new AppError("aws_error", stored.error, "the refresh stored by another server failed", { transient: true }) };
+    }
     const observation = stored.payload === null ? null : decodeObservation(stored.payload);
-    if (observation) served++;
-    return observation;
+    return observation ? { kind: "served", observation } : null;
+  }
+
+  /** What to do for a request: serve a stored read (or its stored failure), or read AWS (as the holder or not). */
+  async function coordinate(request: RefreshRequest): Promise<Next> {
+    const { appId, scope, intervalMs } = request;
+    const leaseMs = opts.leaseMs;
+    const t0 = now();
+    if (request.fresh) return { kind: "read", at: t0, holder: await store.tryTakeRefreshLease(scope, serverId, { nowMs: t0, leaseMs }) };
+    const windowStart = Math.floor(t0 / intervalMs) * intervalMs;
+    const deadline = t0 + intervalMs + opts.slackMs;
+    for (;;) {
+      const stored = await store.getObservation(appId);
+      if (stored && stored.refreshedAtMs >= windowStart) return storedNext(stored) ?? { kind: "read", at: now(), holder: false };
+      const t = now();
+      if (await store.tryTakeRefreshLease(scope, serverId, { nowMs: t, leaseMs, force: t >= deadline })) return { kind: "read", at: t, holder: true };
+      // The holder reads this application less often than this server needs it (its page is open here).
+      if (stored !== null && stored.holderIntervalMs !== null && stored.holderIntervalMs > intervalMs) return { kind: "read", at: t, holder: false };
+      await waitFor({ appId, scope, windowStart, deadline });
+    }
   }
 
   return {
     serverId,
     async load(request) {
-      const { appId, scope, intervalMs } = request;
-      const leaseMs = opts.leaseMs;
-      const t0 = now();
-      if (request.fresh) return refresh(request, t0, await store.tryTakeRefreshLease(scope, serverId, { nowMs: t0, leaseMs }));
-      const windowStart = Math.floor(t0 / intervalMs) * intervalMs;
-      const deadline = t0 + intervalMs + opts.slackMs;
-      for (;;) {
-        const stored = await store.getObservation(appId);
-        if (stored && stored.refreshedAtMs >= windowStart) return serve(stored) ?? refresh(request, now(), false);
-        const t = now();
-        if (await store.tryTakeRefreshLease(scope, serverId, { nowMs: t, leaseMs, force: t >= deadline })) return refresh(request, t, true);
-        // The holder reads this application less often than this server needs it (its page is open here).
-        if (stored !== null && stored.holderIntervalMs !== null && stored.holderIntervalMs > intervalMs) return refresh(request, t, false);
-        await waitFor({ appId, scope, windowStart, deadline });
+      let next: Next;
+      try {
+        next = await coordinate(request);
+      } catch (error) {
+        // The database did not answer: this server reads for itself, as a server alone would.
+        console.error("[snapshots] the shared refresh could not reach the database:", error instanceof Error ? error.message : String(error));
+        next = { kind: "read", at: now(), holder: false };
       }
+      if (next.kind === "read") return refresh(request, next.at, next.holder);
+      if (next.kind === "failed") throw next.error;
+      served++;
+      return next.observation;
     },
     stats: () => ({ reads, served }),
   };

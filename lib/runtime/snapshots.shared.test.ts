@@ -220,6 +220,26 @@ describe("two servers on one PostgreSQL database", () => {
   });
 });
 
+describe("a server whose database does not answer the shared refresh", () => {
+  it("reads for itself, as a server alone would", async () => {
+    const t = await openTestStore("postgres");
+    opened.push(t);
+    const lost = () => Promise.reject(new Error("connection terminated"));
+    const broken = new Proxy<Store>(t.store, {
+      get(target, prop, receiver) {
+        if (prop === "getObservation" || prop === "tryTakeRefreshLease" || prop === "saveObservation") return lost;
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const one = await server(broken);
+    alignToMinute();
+    // Every summary answers without an error (asserted in `overview`), read from AWS by this server.
+    await overview([one], ROUNDS_PER_WINDOW);
+    expect(one.service.loads()).toBe(APPS.length);
+  });
+});
+
 describe("one server on SQLite", () => {
   it("reads for itself and stores nothing: the refresh is shared only on PostgreSQL", async () => {
     const t = await openTestStore("sqlite");
