@@ -14,6 +14,7 @@ import { planningFor } from "@/lib/patterns/catalog";
 import { appFigures } from "@/lib/domain/figures";
 import { driftAgainst } from "@/lib/patterns/drift";
 import { observeApp, readCharts, RECENT_RANGE, type ChartRead, type Observation } from "./observe";
+import { createSharedRefresh } from "./shared-refresh";
 import type { Runtime } from "./runtime";
 import { IN_FLIGHT_STATUSES, isInFlightStatus } from "@/lib/domain/operation-status";
 
@@ -60,7 +61,7 @@ export interface SnapshotService {
   watch(appId: string): void;
   /** How often the application is read now: the fast interval while watched or busy, else the idle one (ms). */
   refreshMs(appId: string): number;
-  /** AWS refreshes so far (benchmarks). */
+  /** AWS refreshes so far (benchmarks): reads another server stored and this one served are not counted. */
   loads(): number;
   /** GetMetricData calls and metrics requested so far through the held series, all Regions (benchmarks, tests). */
   metricReads(): SeriesStoreStats;
@@ -97,6 +98,11 @@ export function createSnapshotService(
     judge?: GreenJudge;
     /** The clock that says which CloudWatch periods have ended (real time by default; tests drive it). */
     metricsNow?: () => number;
+    /**
+     * Share the refresh with the other servers on the database (lib/runtime/shared-refresh.ts): on by
+     * default with PostgreSQL, the store several servers share; off with SQLite, one server's file.
+     */
+    sharedRefresh?: boolean;
   } = {},
 ): SnapshotService {
   const judge = opts.judge ?? thresholdJudge();
@@ -136,20 +142,36 @@ export function createSnapshotService(
     if (!app) throw new AppError("not_found", `There is no application "${appId}" in Teal's config.`);
     return app;
   };
+  /** Applications this server's operation changed: their next refresh reads AWS, whatever another server stored. */
+  const fresh = new Set<string>();
+  let awsReads = 0;
+  const readAws = async (appId: string): Promise<Observation> => {
+    awsReads++;
+    // A page's read: it waits its turn in the AWS budget behind operations, or fails fast.
+    const app = appOf(appId);
+    // Only the overview's series unless the application's page is open: charts nobody shows are not read.
+    const observation = await observeApp(rt, app, {
+      page: true,
+      metrics: { store: seriesOf(app.region), charts: watched(appId) },
+      nowMs: (opts.metricsNow ?? Date.now)(),
+    });
+    // A page needs the metrics: a read without them is a failed refresh (the last good one stays).
+    if (observation.metricsError !== null) throw observation.metricsError;
+    return observation;
+  };
+  const shared =
+    (opts.sharedRefresh ?? rt.store.dialect === "postgres")
+      ? createSharedRefresh(rt.store, { now, leaseMs: idleMs + fastMs, slackMs: fastMs, errorText: readErrorText })
+      : null;
   const observations: SnapshotCache<Observed> = createSnapshotCache({
     ttlMs: intervalOf,
     now: opts.now,
     load: async (appId) => {
-      // A page's read: it waits its turn in the AWS budget behind operations, or fails fast.
       const app = appOf(appId);
-      // Only the overview's series unless the application's page is open: charts nobody shows are not read.
-      const observation = await observeApp(rt, app, {
-        page: true,
-        metrics: { store: seriesOf(app.region), charts: watched(appId) },
-        nowMs: (opts.metricsNow ?? Date.now)(),
-      });
-      // A page needs the metrics: a read without them is a failed refresh (the last good one stays).
-      if (observation.metricsError !== null) throw observation.metricsError;
+      const readFresh = fresh.delete(appId);
+      const observation = shared
+        ? await shared.load({ appId, scope: app.region, intervalMs: intervalOf(appId), fresh: readFresh, read: () => readAws(appId) })
+        : await readAws(appId);
       // Green against blue over the last whole minutes of the same read: no extra AWS call.
       const recent = observation.recent;
       return { observation, greenVerdict: judge.judge(greenJudgeInput(recent.series, recent.endMs, GREEN_WINDOW_MINUTES)) };
@@ -319,6 +341,7 @@ export function createSnapshotService(
       const app = rt.app(appId);
       if (app) seriesStores.get(app.region)?.forget(appId);
       observations.invalidate(appId);
+      if (app) fresh.add(appId);
       for (const range of RANGES_MINUTES) charts.invalidate(chartKey(appId, range));
     },
     watch(appId) {
@@ -326,7 +349,7 @@ export function createSnapshotService(
       if (rt.app(appId)) watchedAt.set(appId, now());
     },
     refreshMs: intervalOf,
-    loads: () => observations.loads() + charts.loads(),
+    loads: () => awsReads + charts.loads(),
     metricReads: () => {
       const total: SeriesStoreStats = { calls: 0, queries: 0 };
       for (const store of seriesStores.values()) {

@@ -11,7 +11,10 @@ export type {
   LockInfo,
   OperationFilter,
   OperationPatch,
+  RefreshLease,
+  RefreshResult,
   StepPatch,
+  StoredObservation,
   Store,
 } from "./store";
 export { openStore } from "./store";

@@ -197,6 +197,35 @@ const operationSettled: Migration = {
   },
 };
 
+/**
+ * The pages' refresh shared by the servers on one database: a lease per AWS Region says which
+ * server reads its applications from AWS, and each observation read is kept for the others to serve. Neither
+ * is journaled or audited: both are a cache of AWS, rewritten at every refresh.
+ */
+const sharedRefresh: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable("refresh_leases")
+      .addColumn("scope", "varchar(200)", (c) => c.primaryKey())
+      .addColumn("holder", "varchar(200)", (c) => c.notNull())
+      .addColumn("lease_expires_at", "varchar(32)", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("observations")
+      .addColumn("app_id", "varchar(200)", (c) => c.primaryKey())
+      .addColumn("refreshed_at", "varchar(32)", (c) => c.notNull())
+      .addColumn("writer", "varchar(200)", (c) => c.notNull())
+      .addColumn("payload", "text")
+      .addColumn("error", "text")
+      .addColumn("holder_interval_ms", "integer")
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable("observations").execute();
+    await db.schema.dropTable("refresh_leases").execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_step_progress": stepProgress,
@@ -204,6 +233,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0004_sessions": sessions,
   "0005_audit_keyed": auditKeyed,
   "0006_operation_settled": operationSettled,
+  "0007_shared_refresh": sharedRefresh,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -120,6 +120,32 @@ export interface SessionsTable {
   revoked_at: string | null;
 }
 
+/**
+ * (0007) Which server reads a scope's applications (an AWS Region's) from AWS for the pages when
+ * several share the database: a lease, renewed by its holder at each refresh.
+ */
+export interface RefreshLeasesTable {
+  scope: string;
+  /** The id of the server process holding the lease. */
+  holder: string;
+  lease_expires_at: string;
+}
+
+/** (0007) The latest observation of each application a server read for the pages, for the others to serve. */
+export interface ObservationsTable {
+  app_id: string;
+  /** When the refresh that wrote the row began, on the writer's clock (ISO): the refresh window it belongs to. */
+  refreshed_at: string;
+  /** The id of the server that wrote it. */
+  writer: string;
+  /** JSON of the observation's stored parts (the last good read); null before one. */
+  payload: string | null;
+  /** The user-safe text of the latest refresh's failure, or null. */
+  error: string | null;
+  /** How often the lease holder reads the application (ms), as of its latest read of it; null before one. */
+  holder_interval_ms: number | null;
+}
+
 export interface Database {
   operations: OperationsTable;
   operation_steps: OperationStepsTable;
@@ -129,4 +155,6 @@ export interface Database {
   kiosk_tokens: KioskTokensTable;
   journal_chain: JournalChainTable;
   sessions: SessionsTable;
+  refresh_leases: RefreshLeasesTable;
+  observations: ObservationsTable;
 }

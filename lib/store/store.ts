@@ -6,7 +6,7 @@
  *
  * The Store composes one part per job: the journal of operations and steps (journal.ts), the locks
  * (locks.ts), the audit log (audit-log.ts) over the hash chains (chains.ts), kiosk tokens
- * (kiosk-tokens.ts) and sessions (sessions.ts).
+ * (kiosk-tokens.ts), sessions (sessions.ts) and the pages' refresh shared by the servers (refresh.ts).
  */
 
 import { mkdirSync } from "node:fs";
@@ -37,6 +37,7 @@ import {
 import { KioskTokens, type CreateKioskTokenInput } from "./kiosk-tokens";
 import { LockTable, type LockInfo } from "./locks";
 import { migrationProvider } from "./migrations";
+import { RefreshTable, type RefreshLease, type RefreshResult, type StoredObservation, type TakeRefreshLease } from "./refresh";
 import { Sessions, type CreateSessionInput } from "./sessions";
 import type { Database } from "./schema";
 
@@ -54,6 +55,7 @@ export type {
 export type { CreateKioskTokenInput } from "./kiosk-tokens";
 export type { LockInfo } from "./locks";
 export type { CreateSessionInput } from "./sessions";
+export type { RefreshLease, RefreshResult, StoredObservation, TakeRefreshLease } from "./refresh";
 export { canonicalFieldNeedle } from "./rows";
 
 export interface Store {
@@ -140,6 +142,23 @@ export interface Store {
   revokeSession(id: string): Promise<boolean>;
   /** Revokes every live session of the user; returns how many. */
   revokeUserSessions(userId: string): Promise<number>;
+
+  /**
+   * Takes or renews a scope's (an AWS Region's) refresh lease: which server reads its applications
+   * from AWS for the pages. Taken when free, lapsed, already `holder`'s, or `force`; one atomic
+   * statement, so of two servers asking at once one gets it.
+   */
+  tryTakeRefreshLease(scope: string, holder: string, take: TakeRefreshLease): Promise<boolean>;
+  getRefreshLeases(scopes: readonly string[]): Promise<RefreshLease[]>;
+  /** When each stored observation of `appIds` was read (ms), without the payloads. */
+  getObservationTimes(appIds: readonly string[]): Promise<Map<string, number>>;
+  /** The observation a server stored for the application, or null. */
+  getObservation(appId: string): Promise<StoredObservation | null>;
+  /**
+   * Stores a refresh's read or failure unless a later refresh is stored; `holderIntervalMs` from the
+   * lease holder only. Returns whether it was written.
+   */
+  saveObservation(appId: string, writer: string, refreshedAtMs: number, result: RefreshResult, holderIntervalMs: number | null): Promise<boolean>;
 
   close(): Promise<void>;
 }
@@ -241,6 +260,7 @@ class KyselyStore implements Store {
   private readonly auditLog: AuditLog;
   private readonly kioskTokens: KioskTokens;
   private readonly sessions: Sessions;
+  private readonly refresh: RefreshTable;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -255,6 +275,7 @@ class KyselyStore implements Store {
     this.auditLog = new AuditLog(core, this.chains);
     this.kioskTokens = new KioskTokens(core);
     this.sessions = new Sessions(core);
+    this.refresh = new RefreshTable(core);
   }
 
   /**
@@ -349,6 +370,22 @@ class KyselyStore implements Store {
   }
   revokeUserSessions(userId: string): Promise<number> {
     return this.sessions.revokeUserSessions(userId);
+  }
+
+  tryTakeRefreshLease(scope: string, holder: string, take: TakeRefreshLease): Promise<boolean> {
+    return this.refresh.tryTakeRefreshLease(scope, holder, take);
+  }
+  getRefreshLeases(scopes: readonly string[]): Promise<RefreshLease[]> {
+    return this.refresh.getRefreshLeases(scopes);
+  }
+  getObservationTimes(appIds: readonly string[]): Promise<Map<string, number>> {
+    return this.refresh.getObservationTimes(appIds);
+  }
+  getObservation(appId: string): Promise<StoredObservation | null> {
+    return this.refresh.getObservation(appId);
+  }
+  saveObservation(appId: string, writer: string, refreshedAtMs: number, result: RefreshResult, holderIntervalMs: number | null): Promise<boolean> {
+    return this.refresh.saveObservation(appId, writer, refreshedAtMs, result, holderIntervalMs);
   }
 
   async close(): Promise<void> {

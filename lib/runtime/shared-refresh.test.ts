@@ -1,0 +1,70 @@
+// The observation a server stores for the others comes back exactly: numbers JSON cannot carry
+// (NaN, ±Infinity, -0) included; a payload of another format is refused, not misread.
+import { describe, expect, it } from "vitest";
+import type { AppState } from "@/lib/domain/app-state";
+import { decodeObservation, encodeObservation } from "./shared-refresh";
+import type { Observation } from "./observe";
+
+const state = {
+  appId: "shop",
+  pattern: "dns-weighted",
+  observedAt: "2026-03-01T10:00:00.000Z",
+  configured: { greenPercent: 0 },
+  observed: { greenPercent: null, blueRequests: 120, greenRequests: 0, windowMinutes: 3, source: "requests" },
+  granularityPercent: 1,
+  version: "v-1",
+  environments: {
+    blue: { color: "blue", version: "v41", loadBalancer: { kind: "classic", name: "shop-blue" }, healthy: 2, unhealthy: 0, instances: [] },
+    green: { color: "green", version: "v42", loadBalancer: { kind: "classic", name: "shop-green" }, healthy: 2, unhealthy: 0, instances: [] },
+  },
+} satisfies AppState;
+
+function observation(points: { t: number; v: number }[]): Observation {
+  return {
+    state,
+    readAt: 1_772_359_200_123,
+    recent: {
+      rangeMinutes: 60,
+      series: [{ id: "blue_5xx", metric: "HTTPCode_Backend_5XX", stat: "Sum", color: "blue", unit: "Count", points }],
+      requests: { blue: points, green: [], periodS: 60 },
+      startMs: 1_772_355_600_000,
+      endMs: 1_772_359_200_000,
+      partial: true,
+    },
+    metricsError: null,
+  };
+}
+
+describe("a stored observation", () => {
+  it("decodes to exactly what was encoded, odd numbers included", () => {
+    const original = observation([
+      { t: 1_772_359_140_000, v: 3.25 },
+      { t: 1_772_359_080_000, v: Number.NaN },
+      { t: 1_772_359_020_000, v: Number.POSITIVE_INFINITY },
+      { t: 1_772_358_960_000, v: Number.NEGATIVE_INFINITY },
+      { t: 1_772_358_900_000, v: -0 },
+    ]);
+    const decoded = decodeObservation(encodeObservation(original));
+    expect(decoded).toEqual(original);
+    const values = decoded?.recent.series[0]?.points.map((p) => p.v) ?? [];
+    expect(Number.isNaN(values[1])).toBe(true);
+    expect(values[2]).toBe(Number.POSITIVE_INFINITY);
+    expect(values[3]).toBe(Number.NEGATIVE_INFINITY);
+    expect(Object.is(values[4], -0)).toBe(true);
+    // Encoded again, the same text: nothing drifts through a round trip.
+    expect(decoded && encodeObservation(decoded)).toBe(encodeObservation(original));
+  });
+
+  it("never stores the metrics error: a stored read is a good read", () => {
+    const withError = { ...observation([]), metricsError: new Error("CloudWatch throttled") };
+    expect(encodeObservation(withError)).not.toContain("throttled");
+    expect(decodeObservation(encodeObservation(withError))?.metricsError).toBeNull();
+  });
+
+  it("refuses a payload of another format or no JSON at all", () => {
+    const encoded = JSON.parse(encodeObservation(observation([]))) as Record<string, unknown>;
+    expect(decodeObservation(JSON.stringify({ ...encoded, format: 2 }))).toBeNull();
+    expect(decodeObservation(JSON.stringify({ ...encoded, state: null }))).toBeNull();
+    expect(decodeObservation("{not json")).toBeNull();
+  });
+});

@@ -1,0 +1,240 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { AppState } from "@/lib/domain/app-state";
+import { AppError } from "@/lib/domain/app-error";
+import type { RefreshResult, Store, StoredObservation } from "@/lib/store";
+import type { ChartRead, Observation } from "./observe";
+
+/**
+ * The pages' refresh shared by several Teal servers on one database (PostgreSQL): each AWS Region's
+ * applications are read from AWS by one server, the holder of the Region's refresh lease, and every
+ * read is stored for the other servers, which serve it instead of reading AWS themselves. So two
+ * servers with the overview open cost what one costs, and the holder's reads stay batched across
+ * the Region's applications (lib/aws/batched-reads.ts) and its CloudWatch series held and read
+ * incrementally (lib/metrics/series-store.ts).
+ *
+ * For one application and one refresh window of the asking server (its interval: fast while the
+ * page is open or an operation runs, idle otherwise):
+ * - a stored read that began in the window is served (its failure too, as a failed refresh);
+ * - else the server takes or renews the Region's lease (free, lapsed, or already its own) and reads;
+ * - else another server holds the lease: this one reads the application itself at once when the
+ *   holder reads it less often than this server needs (a page open here only), or waits for the
+ *   holder's read of the window. The wait ends when the read is stored, when the lease lapses (the
+ *   holder died or stopped refreshing: `leaseMs` after its last read, then this server takes it), or
+ *   after this server's own interval and one page poll (`slackMs`; then it takes the lease over).
+ *
+ * Plans and operations never come here: they read AWS themselves (lib/runtime/observe.ts).
+ */
+export interface SharedRefresh {
+  /** This server's id in the leases. */
+  readonly serverId: string;
+  /** The application's observation for the current window of `intervalMs`: stored by a server, or read by this one. */
+  load(request: RefreshRequest): Promise<Observation>;
+  /** Reads this server made from AWS, and stored reads it served (tests, benchmarks). */
+  stats(): { reads: number; served: number };
+}
+
+export interface RefreshRequest {
+  appId: string;
+  /** The lease's scope: the application's AWS Region. */
+  scope: string;
+  /** This server's refresh interval for the application now (ms). */
+  intervalMs: number;
+  /** Read AWS whatever is stored (this server's operation just changed the application). */
+  fresh: boolean;
+  /** This server's read of the application (AWS). */
+  read: () => Promise<Observation>;
+}
+
+export interface SharedRefreshOptions {
+  /** The refresh clock (the snapshot service's). */
+  now: () => number;
+  /** How long a lease lasts after its holder's last read (ms): the idle interval and one page poll. */
+  leaseMs: number;
+  /** How long past its own interval a server waits for the holder's read before taking over (ms). */
+  slackMs: number;
+  /** How often waiting servers look for the holder's read (real ms; one query for all of them). */
+  pollMs?: number;
+  serverId?: string;
+  /** The user-safe text stored for a failed read (never raw AWS text). */
+  errorText: (error: unknown) => string;
+}
+
+/** What a load does: read AWS (as the lease holder or not), serve a stored read, or fail as the stored refresh did. */
+type Next = { kind: "read"; at: number; holder: boolean } | { kind: "served"; observation: Observation } | { kind: "failed"; error: AppError };
+
+interface Waiter {
+  appId: string;
+  scope: string;
+  windowStart: number;
+  deadline: number;
+  resolve: () => void;
+}
+
+export function createSharedRefresh(store: Store, opts: SharedRefreshOptions): SharedRefresh {
+  const serverId = opts.serverId ?? randomUUID();
+  const pollMs = opts.pollMs ?? 200;
+  const { now } = opts;
+  let reads = 0;
+  let served = 0;
+
+  // Every waiting application of this server is checked by one query per poll, however many there are.
+  const waiters = new Set<Waiter>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const schedule = (): void => {
+    if (timer !== null || waiters.size === 0) return;
+    timer = setTimeout(() => void tick(), pollMs);
+    timer.unref();
+  };
+  async function tick(): Promise<void> {
+    const batch = [...waiters];
+    try {
+      const [leases, times] = await Promise.all([
+        store.getRefreshLeases([...new Set(batch.map((w) => w.scope))]),
+        store.getObservationTimes([...new Set(batch.map((w) => w.appId))]),
+      ]);
+      const leaseOf = new Map(leases.map((l) => [l.scope, l]));
+      const t = now();
+      for (const w of batch) {
+        const lease = leaseOf.get(w.scope);
+        const stored = (times.get(w.appId) ?? -Infinity) >= w.windowStart;
+        if (stored || !lease || lease.expiresAtMs <= t || lease.holder === serverId || t >= w.deadline) {
+          waiters.delete(w);
+          w.resolve();
+        }
+      }
+    } catch {
+      // The database did not answer: each waiter asks again itself, and meets the failure there.
+      for (const w of batch) {
+        waiters.delete(w);
+        w.resolve();
+      }
+    } finally {
+      timer = null;
+      schedule();
+    }
+  }
+  const waitFor = (w: Omit<Waiter, "resolve">): Promise<void> =>
+    new Promise((resolve) => {
+      waiters.add({ ...w, resolve });
+      schedule();
+    });
+
+  const save = async (appId: string, at: number, result: RefreshResult, holderIntervalMs: number | null): Promise<void> => {
+    // A read that could not be stored is still this server's good read: the others read AWS themselves.
+    await store.saveObservation(appId, serverId, at, result, holderIntervalMs).catch((error: unknown) => {
+      console.error("[snapshots] storing a read for the other servers failed:", error instanceof Error ? error.message : String(error));
+    });
+  };
+
+  /** Reads AWS and stores the read (or its failure) for the others; the holder also says how often it reads. */
+  async function refresh(request: RefreshRequest, at: number, holder: boolean): Promise<Observation> {
+    reads++;
+    const holderIntervalMs = holder ? request.intervalMs : null;
+    let observation: Observation;
+    try {
+      observation = await request.read();
+    } catch (error) {
+      await save(request.appId, at, { error: opts.errorText(error) }, holderIntervalMs);
+      throw error;
+    }
+    await save(request.appId, at, { payload: encodeObservation(observation) }, holderIntervalMs);
+    return observation;
+  }
+
+  /** A stored read: its observation, or its failure; null when this server cannot read its format. */
+  function storedNext(stored: StoredObservation): Next | null {
+    if (stored.error !== null) {
+      return { kind: "failed", error: new AppError("aws_error", stored.error, "the refresh stored by another server failed", { transient: true }) };
+    }
+    const observation = stored.payload === null ? null : decodeObservation(stored.payload);
+    return observation ? { kind: "served", observation } : null;
+  }
+
+  /** What to do for a request: serve a stored read (or its stored failure), or read AWS (as the holder or not). */
+  async function coordinate(request: RefreshRequest): Promise<Next> {
+    const { appId, scope, intervalMs } = request;
+    const leaseMs = opts.leaseMs;
+    const t0 = now();
+    if (request.fresh) return { kind: "read", at: t0, holder: await store.tryTakeRefreshLease(scope, serverId, { nowMs: t0, leaseMs }) };
+    const windowStart = Math.floor(t0 / intervalMs) * intervalMs;
+    const deadline = t0 + intervalMs + opts.slackMs;
+    for (;;) {
+      const stored = await store.getObservation(appId);
+      if (stored && stored.refreshedAtMs >= windowStart) return storedNext(stored) ?? { kind: "read", at: now(), holder: false };
+      const t = now();
+      if (await store.tryTakeRefreshLease(scope, serverId, { nowMs: t, leaseMs, force: t >= deadline })) return { kind: "read", at: t, holder: true };
+      // The holder reads this application less often than this server needs it (its page is open here).
+      if (stored !== null && stored.holderIntervalMs !== null && stored.holderIntervalMs > intervalMs) return { kind: "read", at: t, holder: false };
+      await waitFor({ appId, scope, windowStart, deadline });
+    }
+  }
+
+  return {
+    serverId,
+    async load(request) {
+      let next: Next;
+      try {
+        next = await coordinate(request);
+      } catch (error) {
+        // The database did not answer: this server reads for itself, as a server alone would.
+        console.error("[snapshots] the shared refresh could not reach the database:", error instanceof Error ? error.message : String(error));
+        next = { kind: "read", at: now(), holder: false };
+      }
+      if (next.kind === "read") return refresh(request, next.at, next.holder);
+      if (next.kind === "failed") throw next.error;
+      served++;
+      return next.observation;
+    },
+    stats: () => ({ reads, served }),
+  };
+}
+
+/** The stored parts of an observation: its metrics error is never stored (a failed read stores its text instead). */
+interface StoredParts {
+  format: typeof FORMAT;
+  state: AppState;
+  readAt: number;
+  recent: ChartRead;
+}
+
+const FORMAT = 1;
+/** Numbers JSON cannot carry (NaN, ±Infinity, -0) are stored as `{ "$teal.number": "…" }`. */
+const NUMBER_TAG = "$teal.number";
+
+function replacer(_key: string, value: unknown): unknown {
+  return typeof value === "number" && (!Number.isFinite(value) || Object.is(value, -0))
+    ? { [NUMBER_TAG]: Object.is(value, -0) ? "-0" : String(value) }
+    : value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const entries = Object.entries(value);
+  const [only] = entries;
+  return entries.length === 1 && only?.[0] === NUMBER_TAG && typeof only[1] === "string" ? Number(only[1]) : value;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+function isStoredParts(value: unknown): value is StoredParts {
+  if (!isRecord(value) || value.format !== FORMAT || typeof value.readAt !== "number") return false;
+  return isRecord(value.state) && typeof value.state.appId === "string" && isRecord(value.recent) && Array.isArray(value.recent.series);
+}
+
+/** The observation as stored for the other servers (JSON): exactly what decodeObservation gives back. */
+export function encodeObservation(observation: Observation): string {
+  const parts: StoredParts = { format: FORMAT, state: observation.state, readAt: observation.readAt, recent: observation.recent };
+  return JSON.stringify(parts, replacer);
+}
+
+/** A stored observation, or null when it is not in this version's format. */
+export function decodeObservation(payload: string): Observation | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload, reviver);
+  } catch {
+    return null;
+  }
+  return isStoredParts(parsed) ? { state: parsed.state, readAt: parsed.readAt, recent: parsed.recent, metricsError: null } : null;
+}
