@@ -36,45 +36,13 @@ function run(title, cmd, args, env = {}) {
   );
 }
 
-/** Runs a process at the lowest CPU priority, so it takes only the CPU the other suites leave idle. */
-function lowerPriority(pid) {
-  try {
-    if (pid) os.setPriority(pid, 19);
-  } catch {
-    // Not permitted here: it runs at the normal priority, which is only slower, not wrong.
-  }
-}
-
-/**
- * Runs `steps` one after another in the background at the lowest CPU priority; resolves to whether
- * all of them passed once they are done. Each step's output is printed when the chain is awaited.
- */
-function runChainInBackground(steps) {
-  const results = [];
-  const done = (async () => {
-    for (const [title, cmd, args] of steps) {
-      const wait = runInBackground(title, cmd, args, {}, { lowPriority: true });
-      results.push(wait);
-      // Output is printed later; here only the end of the step is awaited.
-      await wait.finished;
-    }
-  })();
-  return async () => {
-    await done;
-    let passed = true;
-    for (const wait of results) passed = (await wait()) && passed;
-    return passed;
-  };
-}
-
 /**
  * Starts a suite in the background with its output kept in memory (printed when it is awaited), so
  * a CPU-bound step such as the production build runs while vitest waits on the network and timers.
  */
-function runInBackground(title, cmd, args, env = {}, opts = {}) {
+function runInBackground(title, cmd, args, env = {}) {
   const t0 = Date.now();
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
-  if (opts.lowPriority) lowerPriority(child.pid);
   const chunks = [];
   child.stdout.on("data", (c) => chunks.push(c));
   child.stderr.on("data", (c) => chunks.push(c));
@@ -92,7 +60,6 @@ function runInBackground(title, cmd, args, env = {}, opts = {}) {
     timings.push([`${title} (in parallel)`, ended - t0]);
     return code === 0;
   };
-  wait.finished = done;
   return wait;
 }
 
@@ -203,18 +170,19 @@ let ok = true;
 let pg = null;
 try {
   // The production build needs no test to have run: it starts first, with the throwaway
-  // PostgreSQL cluster beside it; vitest and the first browser world start once it is done.
+  // PostgreSQL cluster beside it; vitest and the first browser world start once it and the static
+  // checks are done.
   let build = null;
   if (wants("e2e")) build = runInBackground("build (next build)", bin("next"), ["build"]);
-  // The static checks need nothing else and nothing waits on them: they run one after another at
-  // the lowest CPU priority, beside everything else, on the CPU the build, vitest and the browser
-  // worlds leave idle (run in the foreground first, they held vitest back by over a minute).
-  const checks = [
-    ["lint (eslint)", bin("eslint"), ["--max-warnings=0", "."], "lint"],
-    ["format (prettier --check)", bin("prettier"), ["--check", "--log-level=warn", "."], "format"],
-    ["typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"], "typecheck"],
-  ].filter(([, , , suite]) => wants(suite));
-  const staticChecks = checks.length > 0 ? runChainInBackground(checks) : null;
+  // The static checks run in the foreground beside the build. Run at the lowest CPU priority beside
+  // vitest instead, they left no core idle and vitest, whose tests mostly wait on round trips to the
+  // range and the database, took 40 s longer (BENCHMARKS.md, "How long `npm test` takes").
+  const pgStarting = wants("unit") ? startPgCluster() : null;
+  // Whatever happens next, the cluster is stopped in the end.
+  pgStarting?.then((cluster) => (pg = cluster)).catch(() => undefined);
+  if (wants("lint")) ok = (await run("lint (eslint)", bin("eslint"), ["--max-warnings=0", "."])) && ok;
+  if (wants("format")) ok = (await run("format (prettier --check)", bin("prettier"), ["--check", "--log-level=warn", "."])) && ok;
+  if (wants("typecheck")) ok = (await run("typecheck (tsc --noEmit)", bin("tsc"), ["--noEmit", "-p", "tsconfig.json"])) && ok;
   // The browser worlds run even when an earlier suite failed, so one run reports everything.
   const worlds = [];
   const lists = browserWorlds();
@@ -223,9 +191,6 @@ try {
       if (w.besideVitest === besideVitest)
         worlds.push(startBrowserWorld(i, `world ${i + 1} of ${lists.length}${besideVitest ? ", beside vitest" : ""}`, w.files));
     });
-  const pgStarting = wants("unit") ? startPgCluster() : null;
-  // Whatever happens to the build, the cluster is stopped in the end.
-  pgStarting?.then((cluster) => (pg = cluster)).catch(() => undefined);
   let built = false;
   if (build) {
     ensureChromium();
@@ -257,7 +222,6 @@ try {
   if (built) startWorlds(false);
   const results = await Promise.all(worlds.map((world) => world()));
   ok = results.every(Boolean) && ok;
-  if (staticChecks) ok = (await staticChecks()) && ok;
 } finally {
   if (pg) await pg.stop();
 }
