@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testRuntime } from "@/test/support/runtime";
 import { isAppError } from "@/lib/domain/app-error";
 import { describeAsgGroups } from "@/lib/aws/autoscaling";
 import { batcherOf } from "@/lib/aws/batched-reads";
@@ -16,10 +17,8 @@ import { describeInstanceVersions } from "@/lib/aws/ec2";
 import { describeTargetGroup } from "@/lib/aws/elbv2";
 import { listRecordSets } from "@/lib/aws/route53";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, type Change } from "@aws-sdk/client-route-53";
-import { createAwsGateway } from "@/lib/aws/gateway";
 import { loadTealConfig, parseEnv } from "@/lib/config/load";
 import type { AppConfig } from "@/lib/config/schema";
-import { createEngine } from "@/lib/engine/engine";
 import { observeWithPattern } from "@/lib/patterns/registry";
 import { openStore, type Store } from "@/lib/store/store";
 import { resetStats } from "@/range/control/stats";
@@ -38,18 +37,7 @@ const apps: AppConfig[] = config.applications;
 
 /** A runtime whose page reads go through `pages` (and everything else alone). */
 function runtime(pages: AwsClients): Runtime {
-  const byId = new Map(apps.map((a) => [a.id, a]));
-  return {
-    env: parseEnv({ TEAL_REFRESH_MS: "5000" }),
-    config,
-    store,
-    engine: createEngine({ store, gateway: createAwsGateway(alone) }),
-    clients: () => alone,
-    patientClients: () => alone,
-    pageClients: () => pages,
-    readBudget: null,
-    app: (id) => byId.get(id),
-  };
+  return testRuntime({ config, store, clients: alone, pages });
 }
 
 /** Requests per operation that reached the range since the last reset, CloudWatch apart. */

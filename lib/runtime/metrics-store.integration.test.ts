@@ -7,12 +7,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testRuntime } from "@/test/support/runtime";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { getMetricData, type MetricQuery } from "@/lib/aws/cloudwatch";
-import { createAwsGateway } from "@/lib/aws/gateway";
-import { loadTealConfig, parseEnv } from "@/lib/config/load";
+import { loadTealConfig } from "@/lib/config/load";
 import type { AppConfig } from "@/lib/config/schema";
-import { createEngine } from "@/lib/engine/engine";
 import { thresholdJudge, GREEN_WINDOW_MINUTES } from "@/lib/domain/green-verdict";
 import { greenJudgeInput } from "@/lib/metrics/green-window";
 import { createSeriesStore, MAX_QUERIES_PER_CALL, type MetricReader } from "@/lib/metrics/series-store";
@@ -78,18 +77,7 @@ beforeAll(async () => {
     { step: "initialize", name: "countMetricQueries" },
   );
   const config = loadTealConfig("teal.config.yaml");
-  const apps = new Map(config.applications.map((a) => [a.id, a]));
-  rt = {
-    env: parseEnv({ TEAL_REFRESH_MS: "5000" }),
-    config,
-    store,
-    engine: createEngine({ store, gateway: createAwsGateway(clients) }),
-    clients: () => clients,
-    patientClients: () => clients,
-    pageClients: () => clients,
-    readBudget: null,
-    app: (id) => apps.get(id),
-  };
+  rt = testRuntime({ config, store, clients });
   plans = [];
   for (const app of config.applications) {
     const state = await observeWithPattern(clients, app, {});

@@ -8,10 +8,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testRuntime } from "@/test/support/runtime";
 import { createClients } from "@/lib/aws/clients";
-import { createAwsGateway } from "@/lib/aws/gateway";
-import { loadTealConfig, parseEnv } from "@/lib/config/load";
-import { createEngine } from "@/lib/engine/engine";
+import { loadTealConfig } from "@/lib/config/load";
 import { seedDemoWorld } from "@/range/demo/seed";
 import { resetStats } from "@/range/control/stats";
 import { startTestRange, type TestRange } from "@/test/support/range";
@@ -50,19 +49,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "teal-fanin-"));
   store = await openStore(`file:${path.join(dir, "teal.db")}`);
   const clients = createClients({ region: "us-east-1", endpoint: range.url, maxAttempts: 1 });
-  const config = loadTealConfig("teal.config.yaml");
-  const apps = new Map(config.applications.map((a) => [a.id, a]));
-  rt = {
-    env: parseEnv({ TEAL_REFRESH_MS: "5000" }),
-    config,
-    store,
-    engine: createEngine({ store, gateway: createAwsGateway(clients) }),
-    clients: () => clients,
-    patientClients: () => clients,
-    pageClients: () => clients,
-    readBudget: null,
-    app: (id) => apps.get(id),
-  };
+  rt = testRuntime({ config: loadTealConfig("teal.config.yaml"), store, clients });
   // Warm-up: the hosted zone id is resolved once per process and then cached.
   await createSnapshotService(rt).snapshot("shop", 60);
 }, 120_000);

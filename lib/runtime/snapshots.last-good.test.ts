@@ -5,10 +5,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testRuntime } from "@/test/support/runtime";
 import { createClients } from "@/lib/aws/clients";
-import { createAwsGateway } from "@/lib/aws/gateway";
-import { loadTealConfig, parseEnv } from "@/lib/config/load";
-import { createEngine } from "@/lib/engine/engine";
+import { loadTealConfig } from "@/lib/config/load";
 import { seedDemoWorld } from "@/range/demo/seed";
 import { startTestRange, type TestRange } from "@/test/support/range";
 import { openStore, type Store } from "@/lib/store/store";
@@ -31,19 +30,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "teal-lastgood-"));
   store = await openStore(`file:${path.join(dir, "teal.db")}`);
   const clients = createClients({ region: "us-east-1", endpoint: range.url, maxAttempts: 1, requestTimeoutMs: 30_000 });
-  const config = loadTealConfig("teal.config.yaml");
-  const apps = new Map(config.applications.map((a) => [a.id, a]));
-  rt = {
-    env: parseEnv({ TEAL_REFRESH_MS: "1000" }),
-    config,
-    store,
-    engine: createEngine({ store, gateway: createAwsGateway(clients) }),
-    clients: () => clients,
-    patientClients: () => clients,
-    pageClients: () => clients,
-    readBudget: null,
-    app: (id) => apps.get(id),
-  };
+  rt = testRuntime({ config: loadTealConfig("teal.config.yaml"), store, clients, env: { TEAL_REFRESH_MS: "1000" } });
 }, 120_000);
 
 afterAll(async () => {

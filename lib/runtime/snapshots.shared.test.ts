@@ -7,10 +7,9 @@
 // both answer the same snapshots. The holder stops: the other takes over within one window. SQLite
 // keeps one server's behaviour (nothing stored). Counts, not timings.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { testRuntime } from "@/test/support/runtime";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
-import { createAwsGateway } from "@/lib/aws/gateway";
-import { loadTealConfig, parseEnv } from "@/lib/config/load";
-import { createEngine } from "@/lib/engine/engine";
+import { loadTealConfig } from "@/lib/config/load";
 import { openStore, type Store } from "@/lib/store/store";
 import { resetStats } from "@/range/control/stats";
 import { seedDemoWorld } from "@/range/demo/seed";
@@ -45,18 +44,7 @@ async function server(store: Store, opts: { sharedRefresh?: boolean } = {}): Pro
   // varies from run to run (for one server as for two), and the counts are to show the refreshes
   // alone. BENCHMARKS.md gives the same runs with the server's 5 ms batching.
   const pages: AwsClients = createClients({ region: REGION, endpoint: range.url, maxAttempts: 1, ...batching });
-  const byId = new Map(config.applications.map((a) => [a.id, a]));
-  const rt: Runtime = {
-    env: parseEnv({ TEAL_REFRESH_MS: "5000", TEAL_IDLE_REFRESH_MS: String(IDLE_MS) }),
-    config,
-    store,
-    engine: createEngine({ store, gateway: createAwsGateway(alone) }),
-    clients: () => alone,
-    patientClients: () => alone,
-    pageClients: () => pages,
-    readBudget: null,
-    app: (id) => byId.get(id),
-  };
+  const rt: Runtime = testRuntime({ config, store, clients: alone, pages, env: { TEAL_REFRESH_MS: "5000", TEAL_IDLE_REFRESH_MS: String(IDLE_MS) } });
   // Warm the clients' caches (hosted zone id, immutable things) outside the counts, storing nothing.
   await createSnapshotService(rt, { sharedRefresh: false }).summaries();
   const service = createSnapshotService(rt, { now: () => range.nowMs(), metricsNow: () => range.nowMs(), ...opts });
