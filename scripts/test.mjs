@@ -80,8 +80,8 @@ const WORLDS = [
   // through a running operation, a failing green and a frozen range.
   { besideVitest: true, specs: ["settle", "wall-readability"] },
   // After vitest, three at once.
-  { besideVitest: false, specs: ["patterns", "drift", "charts", "roles", "history"] },
-  { besideVitest: false, specs: ["dialogs", "shift-and-rollback", "verdict", "frozen-range", "racing-operators", "fleet"] },
+  { besideVitest: false, specs: ["patterns", "drift", "charts", "roles", "history", "fleet"] },
+  { besideVitest: false, specs: ["dialogs", "shift-and-rollback", "verdict", "frozen-range", "racing-operators"] },
   { besideVitest: false, specs: ["soak", "state", "stale-plan", "wall", "signin", "security", "bad-requests"] },
 ];
 
