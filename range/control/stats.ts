@@ -9,6 +9,8 @@ export interface OperationStats {
   processingMs: number;
   /** Longest single handling time, ms. */
   maxMs?: number;
+  /** CloudWatch metrics requested (GetMetricData's MetricStat queries, what AWS bills for). */
+  metricsRequested?: number;
   /**
    * The latest handling times (at most RECENT_SAMPLES, oldest overwritten first), for percentiles.
    * Kept out of the JSON the control API answers (see statsView).
@@ -56,6 +58,8 @@ export interface RequestDetail {
   status: number;
   throttled?: boolean;
   userAgent?: string;
+  /** CloudWatch metrics the request asked for (GetMetricData). */
+  metricsRequested?: number;
 }
 
 export interface RangeStats {
@@ -64,6 +68,8 @@ export interface RangeStats {
   processingMs: number;
   throttled: number;
   injectedErrors: number;
+  /** CloudWatch metrics requested by every GetMetricData answered (AWS's billing unit). */
+  metricsRequested: number;
   services: Record<string, ServiceStats>;
   tick?: TickStats;
   /**
@@ -93,6 +99,7 @@ export function createStats(nowMs: number): RangeStats {
     processingMs: 0,
     throttled: 0,
     injectedErrors: 0,
+    metricsRequested: 0,
     services: {},
     tick: { count: 0, totalMs: 0, maxMs: 0 },
     requests: [],
@@ -118,6 +125,11 @@ export function recordRequest(stats: RangeStats, service: string, operation: str
   op.count += 1;
   op.processingMs += processingMs;
   op.maxMs = Math.max(op.maxMs ?? 0, processingMs);
+  if (detail?.metricsRequested) {
+    stats.metricsRequested += detail.metricsRequested;
+    svc.metricsRequested = (svc.metricsRequested ?? 0) + detail.metricsRequested;
+    op.metricsRequested = (op.metricsRequested ?? 0) + detail.metricsRequested;
+  }
   const recent = (op.recentMs ??= []);
   // A ring: slot count % size holds the newest sample once the ring is full.
   if (recent.length < RECENT_SAMPLES) recent.push(processingMs);
@@ -163,6 +175,7 @@ interface OperationView {
   /** Over the latest RECENT_SAMPLES requests. */
   p50Ms?: number;
   p99Ms?: number;
+  metricsRequested?: number;
 }
 
 /** The statistics as the control API answers them: percentiles instead of the raw samples, the latest requests oldest first. */
@@ -178,11 +191,18 @@ export function statsView(
         count: op.count,
         processingMs: op.processingMs,
         maxMs: op.maxMs,
+        ...(op.metricsRequested !== undefined ? { metricsRequested: op.metricsRequested } : {}),
         p50Ms: percentile(samples, 50),
         p99Ms: percentile(samples, 99),
       };
     }
-    services[name] = { count: svc.count, processingMs: svc.processingMs, maxMs: svc.maxMs, operations };
+    services[name] = {
+      count: svc.count,
+      processingMs: svc.processingMs,
+      maxMs: svc.maxMs,
+      ...(svc.metricsRequested !== undefined ? { metricsRequested: svc.metricsRequested } : {}),
+      operations,
+    };
   }
   const requests = [...(stats.requests ?? [])].sort((a, b) => a.seq - b.seq);
   return { ...stats, services, requests };

@@ -630,7 +630,11 @@ interface MetricDataResultOut {
   StatusCode: "Complete" | "PartialData";
 }
 
-function getMetricData(world: SimWorld, metrics: MetricStore, input: Input): { results: MetricDataResultOut[]; nextToken?: string } {
+function getMetricData(
+  world: SimWorld,
+  metrics: MetricStore,
+  input: Input,
+): { results: MetricDataResultOut[]; nextToken?: string; metricsRequested: number } {
   const list = optList(input, "MetricDataQueries");
   if (!list) throw new CloudWatchError("MissingParameter", "The parameter MetricDataQueries is required.");
   const rawStart = reqTime(input, "StartTime");
@@ -680,7 +684,12 @@ function getMetricData(world: SimWorld, metrics: MetricStore, input: Input): { r
     position += points.length;
     total = position;
   }
-  return { results, nextToken: total > pageEnd ? encodeToken({ offset: pageEnd, fingerprint }) : undefined };
+  return {
+    results,
+    nextToken: total > pageEnd ? encodeToken({ offset: pageEnd, fingerprint }) : undefined,
+    // Billed per metric requested: every MetricStat query, whether or not it returns data.
+    metricsRequested: queries.filter((q) => q.metric !== undefined).length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1009,13 +1018,16 @@ export function handleCloudWatch(world: SimWorld, metrics: MetricStore, req: Sim
         return json ? jsonResponse({}) : xmlEmpty(operation);
       }
       case "GetMetricData": {
-        const { results, nextToken } = getMetricData(world, metrics, input);
+        const { results, nextToken, metricsRequested } = getMetricData(world, metrics, input);
         if (json) {
-          return jsonResponse({
-            MetricDataResults: results.map((r) => ({ ...r, Timestamps: r.Timestamps.map(epochSeconds), Messages: [] })),
-            ...(nextToken ? { NextToken: nextToken } : {}),
-            Messages: [],
-          });
+          return {
+            ...jsonResponse({
+              MetricDataResults: results.map((r) => ({ ...r, Timestamps: r.Timestamps.map(epochSeconds), Messages: [] })),
+              ...(nextToken ? { NextToken: nextToken } : {}),
+              Messages: [],
+            }),
+            metricsRequested,
+          };
         }
         const items = results.map(
           (r) =>
@@ -1026,10 +1038,13 @@ export function handleCloudWatch(world: SimWorld, metrics: MetricStore, req: Sim
             tag("StatusCode", r.StatusCode) +
             "<Messages/>",
         );
-        return xmlResponse(
-          "GetMetricData",
-          tag("MetricDataResults", members(items)) + (nextToken ? tag("NextToken", xmlEscape(nextToken)) : "") + "<Messages/>",
-        );
+        return {
+          ...xmlResponse(
+            "GetMetricData",
+            tag("MetricDataResults", members(items)) + (nextToken ? tag("NextToken", xmlEscape(nextToken)) : "") + "<Messages/>",
+          ),
+          metricsRequested,
+        };
       }
       case "GetMetricStatistics": {
         const { label, datapoints } = getMetricStatistics(world, metrics, input);

@@ -15,4 +15,9 @@ export interface SimHttpResponse {
   status: number;
   headers: Record<string, string>;
   body: string | Buffer;
+  /**
+   * The CloudWatch metrics a GetMetricData request asked for (its MetricStat queries), which AWS
+   * bills per 1,000 whatever the time span; kept in the range's statistics, never sent.
+   */
+  metricsRequested?: number;
 }

@@ -180,6 +180,34 @@ describe("statistics", () => {
     await control("POST", "/_sim/stats/reset");
     expect(((await control("GET", "/_sim/stats")).json as RangeStats).total).toBe(0);
   });
+
+  it("counts the CloudWatch metrics each GetMetricData asks for (what AWS bills), not expressions", async () => {
+    await control("POST", "/_sim/stats/reset");
+    const end = new Date(range.nowMs());
+    const stat = (name: string) => ({
+      Metric: { Namespace: "AWS/ELB", MetricName: name, Dimensions: [{ Name: "LoadBalancerName", Value: "x" }] },
+      Period: 60,
+      Stat: "Sum",
+    });
+    await cw.send(metricDataCall());
+    await cw.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(end.getTime() - 600_000),
+        EndTime: end,
+        MetricDataQueries: [
+          { Id: "a", MetricStat: stat("RequestCount"), ReturnData: false },
+          { Id: "b", MetricStat: stat("HTTPCode_Backend_5XX") },
+          { Id: "share", Expression: "b / a" },
+        ],
+      }),
+    );
+    const stats = (await control("GET", "/_sim/stats")).json as RangeStats;
+    expect(stats.metricsRequested).toBe(3);
+    expect(stats.services.cloudwatch?.metricsRequested).toBe(3);
+    expect(stats.services.cloudwatch?.operations.GetMetricData?.metricsRequested).toBe(3);
+    await control("POST", "/_sim/stats/reset");
+    expect(((await control("GET", "/_sim/stats")).json as RangeStats).metricsRequested).toBe(0);
+  });
 });
 
 describe("control API", () => {

@@ -327,6 +327,7 @@ function applyRequest(
     status: response.status,
     throttled,
     userAgent: req.headers["user-agent"] ?? "",
+    metricsRequested: response.metricsRequested,
   });
   return response;
 }
