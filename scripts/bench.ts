@@ -25,12 +25,14 @@
  * rollback (6), signin (7: a signed-in viewer's reads while 400 wrong passwords arrive at once, run by
  * vitest's bench runner from scripts/bench-sign-in.bench.ts); e.g. `BENCH_SECTIONS=rollback npm run bench`.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import type { RequestRecord } from "../range/control/stats";
+import type { RangeStats } from "../range/control/stats";
+import { count, getJson, median, percentile, rangeStats as rangeStatsAt, sleep, table, tealHttp, waitFor } from "./bench-http";
+import { fleetSection } from "./bench-fleet";
 
 const root = path.resolve(import.meta.dirname, "..");
 const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 3400);
@@ -45,8 +47,13 @@ const ROLLBACK_RUNS = Number(process.env.BENCH_ROLLBACK_RUNS ?? 3);
 const ROLLBACK_SPEED = Number(process.env.BENCH_ROLLBACK_SPEED ?? 20);
 const WAIT_SCALE = process.env.BENCH_WAIT_SCALE ?? "0.1";
 const ROLLBACK_GOAL_MS = 300;
+const teal = tealHttp(APP);
+const signIn = (email: string) => teal.signIn(email);
+const postAction = teal.postAction;
+const followOperation = teal.followOperation;
+const rangeStats = () => rangeStatsAt(RANGE);
 
-const SECTIONS = ["js", "fanin", "rollback", "signin"] as const;
+const SECTIONS = ["js", "fanin", "rollback", "signin", "fleet"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function isSection(name: string): name is Section {
@@ -64,36 +71,6 @@ function selectedSections(): Set<Section> {
   return new Set(names.filter(isSection));
 }
 
-interface OpStats {
-  count: number;
-  processingMs: number;
-}
-interface RangeStats {
-  total: number;
-  processingMs: number;
-  services: Record<string, OpStats & { operations: Record<string, OpStats> }>;
-  tick?: { count: number; totalMs: number; maxMs: number };
-  requests?: RequestRecord[];
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx] ?? Number.NaN;
-}
-
-function table(title: string, head: string[], rows: (string | number)[][]): void {
-  const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
-  console.log(`\n${title}`);
-  for (const [n, r] of cells.entries()) {
-    console.log("  " + r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  "));
-    if (n === 0) console.log("  " + widths.map((w) => "-".repeat(w)).join("  "));
-  }
-}
-
 function firstLoadJs(): void {
   const file = path.join(root, ".next", "diagnostics", "route-bundle-stats.json");
   if (!existsSync(file)) {
@@ -106,40 +83,6 @@ function firstLoadJs(): void {
     return [r.route, (r.firstLoadUncompressedJsBytes / 1024).toFixed(0), (gz / 1024).toFixed(1)];
   });
   table("First-load JS per page (KB; budgets: application page ≤ 220 gzip, wall ≤ 160 gzip)", ["route", "raw", "gzip"], rows);
-}
-
-async function waitFor(url: string, child: ChildProcess, timeoutMs = 180_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await sleep(300);
-  }
-  throw new Error(`${url} did not answer`);
-}
-
-/** Signs in through next-auth's credentials endpoint and returns the session cookie header. */
-async function signIn(email: string): Promise<string> {
-  const csrfRes = await fetch(`${APP}/api/auth/csrf`);
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const csrfCookie = (csrfRes.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
-  const res = await fetch(`${APP}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie },
-    body: new URLSearchParams({ csrfToken, email, password: "teal-demo", json: "true" }),
-  });
-  const session = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).find((c) => c?.includes("session-token"));
-  if (!session) throw new Error(`sign-in as ${email} failed (${res.status})`);
-  return session;
-}
-
-async function rangeStats(): Promise<RangeStats> {
-  return (await (await fetch(`${RANGE}/_sim/stats`)).json()) as RangeStats;
 }
 
 /** The server's refresh interval in this bench (TEAL_REFRESH_MS below): it refreshes once per window of it. */
@@ -183,35 +126,9 @@ async function viewers(n: number, cookie: string): Promise<{ latencies: number[]
   return { latencies: latencies.sort((a, b) => a - b), errors, stats, seconds: WINDOW_S };
 }
 
-function count(stats: RangeStats, service: string, op?: string): number {
-  const s = stats.services[service];
-  if (!s) return 0;
-  return op ? (s.operations[op]?.count ?? 0) : s.count;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
-}
-
 interface AppListing {
   id: string;
   pattern: string;
-}
-/** A server action's return value (lib/actions/result.ts). */
-interface ActionReply {
-  ok: boolean;
-  data?: { operationId?: string };
-  code?: string;
-  message?: string;
-}
-interface OperationView {
-  id: string;
-  status: string;
-  error: string | null;
-  steps: { call?: { service: string; operation: string }; wait?: { kind: string } }[];
 }
 interface PlanPreviewView {
   ok?: boolean;
@@ -231,58 +148,6 @@ interface RollbackRun {
   rangeMs: number;
   mutations: number;
   waits: number;
-}
-
-const FINISHED = new Set(["succeeded", "failed", "aborted", "preempted"]);
-
-let actionIds: Map<string, string> | null = null;
-
-/** The id Next gave a server action in this build (what the browser sends in the next-action header). */
-function actionId(exportedName: string): string {
-  if (actionIds === null) {
-    const manifest = JSON.parse(readFileSync(path.join(root, ".next", "server", "server-reference-manifest.json"), "utf8")) as {
-      node: Record<string, { exportedName: string }>;
-    };
-    actionIds = new Map(Object.entries(manifest.node).map(([id, entry]) => [entry.exportedName, id]));
-  }
-  const id = actionIds.get(exportedName);
-  if (id === undefined) throw new Error(`no server action named ${exportedName} in this build`);
-  return id;
-}
-
-async function getJson<T>(url: string, cookie: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(url, { headers: { cookie } });
-  return { status: res.status, body: (await res.json()) as T };
-}
-
-/** Posts a server action as the application page's form would, and returns its result. */
-async function postAction(appId: string, name: string, input: Record<string, unknown>, cookie: string): Promise<ActionReply> {
-  const res = await fetch(`${APP}/apps/${appId}`, {
-    method: "POST",
-    headers: { "next-action": actionId(name), origin: APP, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component", cookie },
-    body: JSON.stringify([input]),
-  });
-  const text = await res.text();
-  // The reply is a React Server Components stream, one "row:json" a line; the result is the row with "ok".
-  for (const line of text.split("\n")) {
-    const json = /^[0-9a-f]+:(\{.*\})$/.exec(line)?.[1];
-    if (json === undefined) continue;
-    const row = JSON.parse(json) as Partial<ActionReply>;
-    if (typeof row.ok === "boolean") return row as ActionReply;
-  }
-  throw new Error(`${name} on ${appId}: no action result in the reply (HTTP ${res.status})`);
-}
-
-/** Polls the operations journal until the operation ends. */
-async function followOperation(appId: string, operationId: string, cookie: string, timeoutMs = 300_000): Promise<OperationView> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const { body } = await getJson<{ operations?: OperationView[] }>(`${APP}/api/history/operations?format=json&app=${appId}&limit=20`, cookie);
-    const op = body.operations?.find((o) => o.id === operationId);
-    if (op && FINISHED.has(op.status)) return op;
-    await sleep(200);
-  }
-  throw new Error(`operation ${operationId} on ${appId} did not end within ${timeoutMs / 1000} s`);
 }
 
 /** What moves an application off blue: a shift to 50 %, or (ecs-rolling) a deploy of its next revision. */
@@ -553,6 +418,7 @@ async function main(): Promise<void> {
   }
   if (sections.has("js")) firstLoadJs();
   if (sections.has("signin")) signInUnderGuessing();
+  if (sections.has("fleet")) await fleetSection();
   if (!sections.has("fanin") && !sections.has("rollback")) return;
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "teal-bench-"));
