@@ -54,6 +54,30 @@ describe("createSnapshotCache", () => {
     expect(await cache.get("idle"), "the last window's read").toBe("idle@115000");
   });
 
+  it("starts each key's windows at its phase: keys with different phases fall due at different moments", async () => {
+    let t = 0;
+    const phases = new Map([
+      ["early", 0],
+      ["late", 0.5],
+    ]);
+    const loadedAt: Record<string, number[]> = { early: [], late: [] };
+    const cache = createSnapshotCache({
+      ttlMs: 30_000,
+      now: () => t,
+      phase: (k) => phases.get(k) ?? 0,
+      load: async (k) => {
+        loadedAt[k]?.push(t);
+        return t;
+      },
+    });
+    // Polled every 5 s for two minutes, as the overview does.
+    for (; t < 120_000; t += 5_000) for (const k of ["early", "late"]) await cache.get(k);
+    // The first load is at once; then each key once per window, at its own boundary: 30, 60, 90 s
+    // for the one, 15, 45, 75, 105 s for the one half a window later.
+    expect(loadedAt.early).toEqual([0, 30_000, 60_000, 90_000]);
+    expect(loadedAt.late).toEqual([0, 15_000, 45_000, 75_000, 105_000]);
+  });
+
   it("costs one load per window for one viewer polling every 2 s and for a crowd polling every 100 ms", async () => {
     const loadsOver = async (pollMs: number, viewers: number): Promise<number> => {
       let t = 0;

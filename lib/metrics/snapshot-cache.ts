@@ -42,6 +42,11 @@ export function createSnapshotCache<T>(opts: {
   now?: () => number;
   /** How long read() waits for a due refresh before answering with the last good value (real time, ms). */
   readWaitMs?: number;
+  /**
+   * Where each key's windows start, as a share of its window (0 ≤ phase < 1; 0 when absent): keys
+   * with different phases fall due at different moments of the window instead of all at once.
+   */
+  phase?: (key: string) => number;
 }): SnapshotCache<T> {
   const now = opts.now ?? Date.now;
   const readWaitMs = opts.readWaitMs ?? 2_000;
@@ -58,7 +63,10 @@ export function createSnapshotCache<T>(opts: {
    */
   const { ttlMs } = opts;
   const ttlOf = (key: string): number => (typeof ttlMs === "number" ? ttlMs : ttlMs(key));
-  const windowOf = (t: number, key: string): number => Math.floor(t / ttlOf(key));
+  const windowOf = (t: number, key: string): number => {
+    const ttl = ttlOf(key);
+    return Math.floor((t + (opts.phase?.(key) ?? 0) * ttl) / ttl);
+  };
 
   function entry(key: string): Promise<Entry<T>> {
     const known = entries.get(key);

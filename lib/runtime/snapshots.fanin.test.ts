@@ -108,7 +108,8 @@ describe("the cadence follows what is on screen", () => {
 
   it("reads an application only the overview shows every idle interval, one whose page is open or that has an operation in flight every fast one", async () => {
     const clock = { t: 1_020_000 }; // a multiple of 30 s: the windows start with the test
-    const service = createSnapshotService(rt, { now: () => clock.t });
+    // Every idle window on the clock's multiples (no spread), so that each window's reads can be counted.
+    const service = createSnapshotService(rt, { now: () => clock.t, spreadIdleReads: false });
     const apps = rt.config.applications.length;
     expect(apps).toBeGreaterThan(1);
 
@@ -161,6 +162,33 @@ describe("the cadence follows what is on screen", () => {
       `[cadence] overview only: ${(idle / apps / 2).toFixed(1)} AWS requests per application per minute (${perLoad.toFixed(1)} per read; every 5 s it would be ${(perLoad * 12).toFixed(1)})`,
     );
     expect(idle / apps / 2).toBeLessThanOrEqual((perLoad * 12) / 6 + 0.001);
+  });
+
+  it("spreads the idle reads over the window: no poll of the overview reads every application at once", async () => {
+    const apps = rt.config.applications.length;
+    /** Loads each overview poll started, over two minutes after the first poll (which reads everything). */
+    async function loadsPerPoll(spreadIdleReads: boolean): Promise<number[]> {
+      const clock = { t: 2_040_000 }; // a multiple of 30 s
+      const service = createSnapshotService(rt, { now: () => clock.t, spreadIdleReads });
+      await service.summaries();
+      const perPoll: number[] = [];
+      for (const end = clock.t + 120_000; clock.t < end;) {
+        clock.t += 5_000;
+        const before = service.loads();
+        await service.summaries();
+        perPoll.push(service.loads() - before);
+      }
+      return perPoll;
+    }
+    const aligned = await loadsPerPoll(false);
+    const spread = await loadsPerPoll(true);
+    // Either way every application is read once per 30 s window: four windows in two minutes.
+    expect(aligned.reduce((a, b) => a + b, 0)).toBe(apps * 4);
+    expect(spread.reduce((a, b) => a + b, 0)).toBe(apps * 4);
+    // Aligned, one poll in six reads them all; spread, the reads of a window fall on several polls.
+    expect(Math.max(...aligned)).toBe(apps);
+    expect(Math.max(...spread)).toBeLessThan(apps / 2);
+    expect(spread.filter((n) => n > 0).length).toBeGreaterThan(aligned.filter((n) => n > 0).length);
   });
 
   it("ignores a watch of an application that is not configured", () => {

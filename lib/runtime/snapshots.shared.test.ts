@@ -47,7 +47,8 @@ async function server(store: Store, opts: { sharedRefresh?: boolean } = {}): Pro
   const rt: Runtime = testRuntime({ config, store, clients: alone, pages, env: { TEAL_REFRESH_MS: "5000", TEAL_IDLE_REFRESH_MS: String(IDLE_MS) } });
   // Warm the clients' caches (hosted zone id, immutable things) outside the counts, storing nothing.
   await createSnapshotService(rt, { sharedRefresh: false }).summaries();
-  const service = createSnapshotService(rt, { now: () => range.nowMs(), metricsNow: () => range.nowMs(), ...opts });
+  // Windows on the clock's multiples (no spread), so that each window's reads can be counted.
+  const service = createSnapshotService(rt, { now: () => range.nowMs(), metricsNow: () => range.nowMs(), spreadIdleReads: false, ...opts });
   return { rt, service };
 }
 

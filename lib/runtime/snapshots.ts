@@ -79,6 +79,27 @@ export function getSnapshotService(rt: Runtime): SnapshotService {
 export const WATCH_GRACE_INTERVALS = 3;
 
 /**
+ * Where an application's idle refresh windows start, as a share of the window (0 ≤ phase < 1): a
+ * hash of its id (FNV-1a with a final mix), so it is the same on every server and every start, and a fleet's
+ * applications fall due evenly over the window.
+ */
+export function phaseOf(appId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < appId.length; i++) {
+    h ^= appId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  // Ids that differ only in their last characters (fleet-001, fleet-002, …) differ only in the low
+  // bits of FNV-1a: a final mix (MurmurHash3's) spreads them over the whole range.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b) >>> 0;
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35) >>> 0;
+  h ^= h >>> 16;
+  return (h >>> 0) / 2 ** 32;
+}
+
+/**
  * A snapshot service over `rt`; `now` is injectable so tests can drive the refresh interval, and
  * `judge` decides whether green is worse than blue (the threshold judge by default).
  *
@@ -103,6 +124,12 @@ export function createSnapshotService(
      * default with PostgreSQL, the store several servers share; off with SQLite, one server's file.
      */
     sharedRefresh?: boolean;
+    /**
+     * Applications nobody watches fall due spread over the idle interval, each at its own phase
+     * (phaseOf; the default). Off, every window starts on the clock's multiples of the interval, all
+     * at once: for tests that count the reads of whole windows.
+     */
+    spreadIdleReads?: boolean;
   } = {},
 ): SnapshotService {
   const judge = opts.judge ?? thresholdJudge();
@@ -165,6 +192,10 @@ export function createSnapshotService(
       : null;
   const observations: SnapshotCache<Observed> = createSnapshotCache({
     ttlMs: intervalOf,
+    // Applications nobody watches fall due spread over the idle interval, each at its own moment,
+    // not all at the same one: 200 applications due at once asked AWS for about 550 requests in
+    // one burst, and the budget held most of them back, window after window (BENCHMARKS.md, fleet).
+    phase: (appId) => (opts.spreadIdleReads !== false && intervalOf(appId) === idleMs ? phaseOf(appId) : 0),
     now: opts.now,
     load: async (appId) => {
       const app = appOf(appId);
