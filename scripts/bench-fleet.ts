@@ -45,7 +45,7 @@ import pg from "pg";
 import { parse } from "yaml";
 import { ACCOUNT_LIMITS, BUDGET_SERVICES } from "../lib/aws/read-budget";
 import type { AppSnapshot, AppSummary } from "../lib/domain/snapshot";
-import type { RangeStats } from "../range/control/stats";
+import type { RangeStats, RequestRecord } from "../range/control/stats";
 import { startPgCluster } from "./pg-cluster.mjs";
 import { getJson, median, percentile, rangeStats, resetRangeStats, sleep, table, tealHttp, waitFor, type TealHttp } from "./bench-http";
 
@@ -307,15 +307,33 @@ async function rollbackOnce(
     if (attempt > 40) throw new Error(`${app.id}: could not shift (${preview.body.reason ?? preview.status})`);
     await sleep(500);
   }
+  // The range keeps its latest 500 requests only (about 25 s of a 200-application fleet's reads):
+  // they are collected every 100 ms while the rollback runs, so none is lost.
+  const seen = new Map<number, RequestRecord>();
+  let collecting = true;
+  const collector = (async () => {
+    while (collecting) {
+      for (const r of (await rangeStats(RANGE)).requests ?? []) seen.set(r.seq, r);
+      await sleep(100);
+    }
+  })();
   const t0 = Date.now();
-  const reply = await teal.postAction(app.id, "rollback", { appId: app.id, reason: "bench: rollback under fleet reads" }, responder);
-  if (!reply.ok || !reply.data?.operationId) throw new Error(`${app.id}: rollback refused: ${reply.message ?? reply.code}`);
-  const op = await teal.followOperation(app.id, reply.data.operationId, responder);
-  const ring = (await rangeStats(RANGE)).requests ?? [];
+  let op: Awaited<ReturnType<TealHttp["followOperation"]>>;
+  try {
+    const reply = await teal.postAction(app.id, "rollback", { appId: app.id, reason: "bench: rollback under fleet reads" }, responder);
+    if (!reply.ok || !reply.data?.operationId) throw new Error(`${app.id}: rollback refused: ${reply.message ?? reply.code}`);
+    op = await teal.followOperation(app.id, reply.data.operationId, responder);
+  } finally {
+    collecting = false;
+    await collector;
+  }
+  for (const r of (await rangeStats(RANGE)).requests ?? []) seen.set(r.seq, r);
   if (op.status !== "succeeded") throw new Error(`${app.id}: the rollback ended ${op.status}`);
-  // The ring keeps the latest requests only: its oldest must be from before the rollback was posted.
-  if ((ring[0]?.receivedAtMs ?? 0) >= t0) throw new Error("the range's request ring overflowed during the rollback");
-  const since = ring.filter((r) => r.receivedAtMs >= t0);
+  const since = [...seen.values()].filter((r) => r.receivedAtMs >= t0).sort((x, y) => x.seq - y.seq);
+  // Every request since the post was seen: no gap in the sequence numbers.
+  const seqs = since.map((r) => r.seq);
+  if (seqs.length > 0 && (seqs[seqs.length - 1] ?? 0) - (seqs[0] ?? 0) + 1 !== seqs.length)
+    throw new Error("requests were lost from the range's ring");
   const first = since.find((r) => r.mutating && r.status < 400);
   if (first === undefined) throw new Error(`${app.id}: the rollback made no AWS mutation`);
   // The operation's calls are every request not made by the pages' client set.

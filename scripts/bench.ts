@@ -23,7 +23,8 @@
  *
  * BENCH_SECTIONS picks the sections to run (comma-separated, default all): js (1), fanin (2–5),
  * rollback (6), signin (7: a signed-in viewer's reads while 400 wrong passwords arrive at once, run by
- * vitest's bench runner from scripts/bench-sign-in.bench.ts); e.g. `BENCH_SECTIONS=rollback npm run bench`.
+ * vitest's bench runner from scripts/bench-sign-in.bench.ts), fleet (8: 8 and 200 applications with AWS's
+ * rate limits on, scripts/bench-fleet.ts); e.g. `BENCH_SECTIONS=rollback npm run bench`.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
