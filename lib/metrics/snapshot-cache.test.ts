@@ -155,6 +155,24 @@ describe("createSnapshotCache", () => {
     expect(cache.loads()).toBe(2);
   });
 
+  it("read with firstWaitMs answers 'pending' when the first load is slow, and the value once it lands", async () => {
+    let release: (v: string) => void = () => undefined;
+    const cache = createSnapshotCache({
+      ttlMs: 5000,
+      load: () => new Promise<string>((resolve) => (release = resolve)),
+    });
+    const first = { firstWaitMs: 20, pending: () => new Error("not read yet") };
+    const started = Date.now();
+    await expect(cache.read("x", first)).rejects.toThrow("not read yet");
+    expect(Date.now() - started).toBeLessThan(1_000);
+    // The load went on behind the answer: one load, and its value once it lands.
+    await expect(cache.read("x", first)).rejects.toThrow("not read yet");
+    expect(cache.loads()).toBe(1);
+    release("good");
+    expect(await cache.read("x", first)).toEqual({ value: "good", error: null });
+    expect(cache.loads()).toBe(1);
+  });
+
   it("read rejects when no load ever succeeded", async () => {
     const cache = createSnapshotCache({
       ttlMs: 5000,

@@ -17,9 +17,11 @@ export interface Cached<T> {
 export interface SnapshotCache<T> {
   /**
    * The latest good value. A due refresh is waited for a bounded time (then it goes on
-   * in the background); the first load is waited for in full; rejects only when no load ever succeeded.
+   * in the background); the first load is waited for in full, or with `firstWaitMs` for that long
+   * (then it goes on in the background and read rejects with `pending()`); rejects when no load
+   * ever succeeded.
    */
-  read(key: string): Promise<Cached<T>>;
+  read(key: string, first?: { firstWaitMs: number; pending: () => unknown }): Promise<Cached<T>>;
   /** The current value; rejects when the latest refresh failed. */
   get(key: string): Promise<T>;
   /** Drop a key so the next get loads fresh data (after an operation changed the state). */
@@ -91,7 +93,7 @@ export function createSnapshotCache<T>(opts: {
   }
 
   return {
-    async read(key) {
+    async read(key, first) {
       // With a good value in hand, a due refresh is waited for at most `readWaitMs`: normally it
       // lands well within that and the answer is fresh; when AWS is slow or does not answer, the
       // answer is the last good value (with its age) and the refresh goes on behind it.
@@ -103,6 +105,15 @@ export function createSnapshotCache<T>(opts: {
         const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), readWaitMs)));
         e = (await Promise.race([refresh, late])) ?? entries.get(key) ?? known;
         clearTimeout(timer);
+      } else if (first) {
+        // No value yet: an overview of many applications answers with what it has rather than
+        // wait for every first read (they may queue behind AWS's rate limits for a while).
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), first.firstWaitMs)));
+        const settled = await Promise.race([refresh, late]);
+        clearTimeout(timer);
+        if (settled === null) throw first.pending();
+        e = settled;
       } else {
         e = await refresh;
       }

@@ -18,7 +18,7 @@ import { openStore, type Store } from "@/lib/store/store";
 import { METRICS_NOT_READ, observeApp } from "./observe";
 import { planIntent } from "./plan-service";
 import type { Runtime } from "./runtime";
-import { createSnapshotService } from "./snapshots";
+import { createSnapshotService, SUMMARY_FIRST_WAIT_MS } from "./snapshots";
 
 let range: TestRange;
 let store: Store;
@@ -190,6 +190,28 @@ describe("the cadence follows what is on screen", () => {
     expect(Math.max(...spread)).toBeLessThan(apps / 2);
     expect(spread.filter((n) => n > 0).length).toBeGreaterThan(aligned.filter((n) => n > 0).length);
   });
+
+  it("answers the overview within its first-read wait when AWS is slow: applications not read yet say so", async () => {
+    const service = createSnapshotService(rt);
+    range.world.faults = { ...range.world.faults, latencyMs: 2_500 };
+    try {
+      const started = Date.now();
+      const summaries = await service.summaries();
+      expect(Date.now() - started).toBeLessThan(SUMMARY_FIRST_WAIT_MS + 1_500);
+      expect(summaries.map((s) => s.error?.startsWith("Not read yet") ?? false)).toEqual(summaries.map(() => true));
+      expect(summaries.map((s) => s.configuredGreenPercent)).toEqual(summaries.map(() => null));
+    } finally {
+      range.world.faults = { ...range.world.faults, latencyMs: 0 };
+    }
+    // The reads went on behind that answer: once they land, the overview has every application.
+    const until = Date.now() + 30_000;
+    let unread = rt.config.applications.length;
+    while (unread > 0 && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      unread = (await service.summaries()).filter((s) => s.configuredGreenPercent === null).length;
+    }
+    expect(unread).toBe(0);
+  }, 45_000);
 
   it("ignores a watch of an application that is not configured", () => {
     const service = createSnapshotService(rt, { now: () => 0 });

@@ -75,6 +75,22 @@ export function getSnapshotService(rt: Runtime): SnapshotService {
   return holder.__tealSnapshots;
 }
 
+/**
+ * How long the overview waits for an application's first read (ms): past it, the application is
+ * listed as not read yet and its read goes on behind the answer. At 200 applications first reads
+ * queued behind the AWS budget for up to 20 s, and the whole overview with them.
+ */
+export const SUMMARY_FIRST_WAIT_MS = 2_000;
+
+function firstReadPending(): AppError {
+  return new AppError(
+    "throttled",
+    "Not read yet: Teal is waiting its turn to read AWS (it keeps within AWS's rate limits). It shows here once read.",
+    "first read still pending",
+    { transient: true },
+  );
+}
+
 /** An application counts as watched for this many fast intervals after its page last asked for it. */
 export const WATCH_GRACE_INTERVALS = 3;
 
@@ -323,7 +339,7 @@ export function createSnapshotService(
           try {
             // The last good read, even when the latest refresh failed: the wall keeps showing it,
             // says how old it is and why it is not newer.
-            const { value, error } = await observations.read(app.id);
+            const { value, error } = await observations.read(app.id, { firstWaitMs: SUMMARY_FIRST_WAIT_MS, pending: firstReadPending });
             const { observation } = value;
             const s = observation.state;
             return {
