@@ -127,15 +127,20 @@ function configuredApps(configFile: string): ConfiguredApp[] {
   });
 }
 
+/**
+ * The SDK settings of the other tool that changes things outside Teal: its own credentials, and
+ * its own retries through the account's buckets.
+ */
+const OUTSIDE_TOOL = {
+  region: "us-east-1",
+  endpoint: RANGE,
+  credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench-secret" },
+  maxAttempts: 10,
+};
+
 /** Sets an application's weighted records straight on the range, as another tool would; returns the requests it made. */
 async function changeWeightsOutside(app: DnsApp, green: number): Promise<number> {
-  const route53 = new Route53Client({
-    region: "us-east-1",
-    endpoint: RANGE,
-    credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench-secret" },
-    // Another tool, not Teal: its own retries through the account's Route 53 bucket.
-    maxAttempts: 10,
-  });
+  const route53 = new Route53Client(OUTSIDE_TOOL);
   try {
     const zones = await route53.send(new ListHostedZonesCommand({}));
     const zoneId = zones.HostedZones?.find((z) => z.Name === app.dns.hostedZone)?.Id;
@@ -162,12 +167,7 @@ async function changeWeightsOutside(app: DnsApp, green: number): Promise<number>
 
 /** Sets an alb-weighted application's listener weights straight on the range; returns the requests it made. */
 async function changeListenerOutside(app: AlbApp, green: number): Promise<number> {
-  const elbv2 = new ElasticLoadBalancingV2Client({
-    region: "us-east-1",
-    endpoint: RANGE,
-    credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench-secret" },
-    maxAttempts: 10,
-  });
+  const elbv2 = new ElasticLoadBalancingV2Client(OUTSIDE_TOOL);
   try {
     const lbs = await elbv2.send(new DescribeLoadBalancersCommand({ Names: [app.alb.loadBalancer] }));
     const lbArn = lbs.LoadBalancers?.[0]?.LoadBalancerArn;
