@@ -85,7 +85,7 @@ export const SUMMARY_FIRST_WAIT_MS = 2_000;
 function firstReadPending(): AppError {
   return new AppError(
     "throttled",
-    "Not read yet: Teal's first read of AWS has not come back (AWS is slow, or the read waits its turn under AWS's rate limits). It shows here once read.",
+    "Not read yet: AWS is slow to answer, or the read waits its turn under AWS's rate limits.",
     "first read still pending",
     { transient: true },
   );
