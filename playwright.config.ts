@@ -36,6 +36,15 @@ export default defineConfig({
     // screencast: the frames cost Chromium about half as much CPU again as the test's own pages.
     trace: process.env.E2E_TRACE === "1" ? { mode: "retain-on-failure", screenshots: false, snapshots: true } : "off",
     screenshot: "only-on-failure",
+    // One browser context per world, reset between tests (cookies, cache, local storage, extra
+    // pages, routes, init scripts, clock; then the configured viewport and emulation), instead of
+    // a new one per test. A new context starts a new renderer with nothing compiled: the first load
+    // of an application page in it cost 4.5-4.7 CPU-seconds against 2.3 in a reset one
+    // (BENCHMARKS.md, "How long `npm test` takes", seventh). Teal keeps its state in cookies and
+    // local storage, both reset; e2e/isolation.spec.ts fails if a test ever sees the last one's.
+    // Specs that need a context of their own (two operators, a wall, a replayed cookie) still
+    // open one with browser.newContext().
+    reuseContext: process.env.E2E_FRESH_CONTEXTS !== "1",
     // Spinners and skeletons follow prefers-reduced-motion (motion-safe:): still in the tests, where
     // an endless animation only costs CPU and no test reads it.
     reducedMotion: "reduce",
