@@ -300,7 +300,7 @@ async function rollbackOnce(
       );
       if (reply.ok && reply.data?.operationId) {
         const op = await teal.followOperation(app.id, reply.data.operationId, operator);
-        if (op.status !== "succeeded") throw new Error(`${app.id}: the shift ended ${op.status}`);
+        if (op.status !== "succeeded") throw new Error(`${app.id}: the shift ended ${op.status}: ${op.error ?? "no error recorded"}`);
         break;
       }
     }
@@ -328,7 +328,7 @@ async function rollbackOnce(
     await collector;
   }
   for (const r of (await rangeStats(RANGE)).requests ?? []) seen.set(r.seq, r);
-  if (op.status !== "succeeded") throw new Error(`${app.id}: the rollback ended ${op.status}`);
+  if (op.status !== "succeeded") throw new Error(`${app.id}: the rollback ended ${op.status}: ${op.error ?? "no error recorded"}`);
   const since = [...seen.values()].filter((r) => r.receivedAtMs >= t0).sort((x, y) => x.seq - y.seq);
   // Every request since the post was seen: no gap in the sequence numbers.
   const seqs = since.map((r) => r.seq);
@@ -365,8 +365,10 @@ async function scenario(size: number, servers: number, configFile: string, datab
           TEAL_DEMO_USERS: "1",
           NEXTAUTH_SECRET: secret,
           NEXTAUTH_URL: `http://127.0.0.1:${port}`,
-          // The shift before each rollback waits on DNS: compressed, as in the rollback section.
-          TEAL_WAIT_SCALE: "0.1",
+          // The shift before each rollback waits on DNS: its timeouts compressed to a quarter. The
+          // range on the real clock takes Route 53's 30 s to report a change INSYNC, and a tenth
+          // (a 30 s timeout) left no room for a read that finds the world a moment behind.
+          TEAL_WAIT_SCALE: "0.25",
         },
         `teal ${i + 1}`,
       );

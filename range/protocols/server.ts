@@ -1,8 +1,9 @@
 /**
  * The practice range's HTTP server (node:http). AWS SDK v3 clients reach it through their `endpoint`
  * setting; each request is routed to its service by the SigV4 credential scope (with fallbacks on
- * the path, X-Amz-Target and query Version), the world is advanced to "now", injected faults are
- * applied in the service's own error shape, and the request is counted for /_sim/stats.
+ * the path, X-Amz-Target and query Version), the world is advanced to "now" (a read may find it up
+ * to READ_LAG_MS behind), injected faults are applied in the service's own error shape, and the
+ * request is counted for /_sim/stats.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -23,7 +24,7 @@ import { createPrng, type Prng } from "@/range/world/prng";
 import { formParams, queryError } from "./query";
 import { handleRoute53, route53Error, route53Operation } from "./route53";
 import type { SimConfig } from "@/range/world/state";
-import { createStats, recordRequest, recordTick, resetStats, type RangeStats } from "@/range/control/stats";
+import { createStats, isMutatingOperation, recordRequest, recordTick, resetStats, type RangeStats } from "@/range/control/stats";
 import { advance, createWorld, drawPrng, type RangeWorld } from "@/range/world/world";
 
 export type ServiceName = "route53" | "elb" | "elbv2" | "ec2" | "cloudwatch" | "autoscaling" | "ecs";
@@ -32,6 +33,15 @@ export const DEFAULT_PORT = 4580;
 export const DEFAULT_HOST = "127.0.0.1";
 /** How often the world advances on its own when no request arrives. */
 const TICK_MS = 1_000;
+/**
+ * How far behind the clock (real ms) a read may find the world. Every advance steps all of the
+ * world's load balancers, groups and services, whatever its length: advancing on every read made
+ * the range's work grow with the request rate times the fleet, and at 200 applications it used a
+ * whole core and answered seconds late. A read within this of the last advance sees the world as
+ * it was then (as AWS's reads are eventually consistent, only sooner); a change, a control request
+ * and a range on a hand-driven clock always advance to the moment first.
+ */
+export const READ_LAG_MS = 250;
 /** How often (real ms) held requests are looked at when no request arrives. */
 const HELD_POLL_MS = 5;
 
@@ -244,6 +254,13 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Brings the world to the clock; a read (`exact` false) on the wall clock may find it up to READ_LAG_MS behind. */
+function catchUp(ctx: RangeContext, exact: boolean): void {
+  const now = ctx.now();
+  if (!exact && !ctx.clock.manual && now - ctx.world.nowMs < READ_LAG_MS) return;
+  advance(ctx.world, ctx.metrics, now);
+}
+
 /** Handles one request end to end: control API, or advance + faults + the service's handler. */
 async function handleRequest(ctx: RangeContext, req: SimHttpRequest): Promise<SimHttpResponse> {
   // Whatever the clock has released is applied before this request is looked at, so a request
@@ -257,7 +274,7 @@ async function handleRequest(ctx: RangeContext, req: SimHttpRequest): Promise<Si
         body: JSON.stringify({ error: "The practice range's control API answers loopback clients only." }),
       };
     }
-    advance(ctx.world, ctx.metrics, ctx.now());
+    catchUp(ctx, req.method !== "GET");
     return handleControl(ctx, req);
   }
   const service = resolveService(req);
@@ -297,7 +314,7 @@ function applyRequest(
   let response: SimHttpResponse;
   let throttled = false;
   try {
-    advance(world, ctx.metrics, ctx.now());
+    catchUp(ctx, isMutatingOperation(operation));
     const bucket = ctx.buckets.take(world.config, service, operation, ctx.now());
     if (!bucket.allowed) {
       throttled = true;
