@@ -39,7 +39,7 @@ export default defineConfig({
     // One browser context per world, reset between tests (cookies, cache, local storage, extra
     // pages, routes, init scripts, clock; then the configured viewport and emulation), instead of
     // a new one per test. A new context starts a new renderer with nothing compiled: the first load
-    // of an application page in it cost 4.5-4.7 CPU-seconds against 2.3 in a reset one
+    // of an application page in it cost 4.5-4.9 CPU-seconds against 2.3 in a reset one
     // (BENCHMARKS.md, "How long `npm test` takes", seventh). Teal keeps its state in cookies and
     // local storage, both reset; e2e/isolation.spec.ts fails if a test ever sees the last one's.
     // Specs that need a context of their own (two operators, a wall, a replayed cookie) still

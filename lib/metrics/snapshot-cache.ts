@@ -37,6 +37,17 @@ interface Entry<T> {
   expired?: true;
 }
 
+/** What `promise` settles to within `ms` (real time), or null when it takes longer; it goes on either way. */
+async function within<V>(promise: Promise<V>, ms: number): Promise<V | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createSnapshotCache<T>(opts: {
   /** The refresh window, for every key or per key (an application watched or busy is read more often than an idle one). */
   ttlMs: number | ((key: string) => number);
@@ -101,17 +112,11 @@ export function createSnapshotCache<T>(opts: {
       const refresh = entry(key);
       let e: Entry<T>;
       if (known?.good) {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), readWaitMs)));
-        e = (await Promise.race([refresh, late])) ?? entries.get(key) ?? known;
-        clearTimeout(timer);
+        e = (await within(refresh, readWaitMs)) ?? entries.get(key) ?? known;
       } else if (first) {
         // No value yet: an overview of many applications answers with what it has rather than
         // wait for every first read (they may queue behind AWS's rate limits for a while).
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), first.firstWaitMs)));
-        const settled = await Promise.race([refresh, late]);
-        clearTimeout(timer);
+        const settled = await within(refresh, first.firstWaitMs);
         if (settled === null) throw first.pending();
         e = settled;
       } else {
