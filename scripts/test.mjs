@@ -67,11 +67,11 @@ function runInBackground(title, cmd, args, env = {}) {
  * The browser specs run in several worlds, each with its own app server, practice range, database
  * and ports. Most of a browser spec's time is spent waiting (on whole CloudWatch minutes, an
  * operation's waits, a page's polling), but every page load costs Chromium and the app server
- * about a CPU-second, and vitest keeps about one and a half cores busy. So one world of the specs
- * that wait longest runs beside vitest, sized to end about when vitest does, and the rest are split
- * over three worlds that run side by side once vitest is done: two would leave about a fifth of the
- * two cores idle while both wait, and a browser beside vitest as well overloads them (pages then
- * load so slowly that specs time out). A world runs its specs one after another, in file name
+ * about a CPU-second, and vitest keeps about one and a half cores busy. So two worlds of the specs
+ * that wait most and load fewest pages run beside vitest (vitest takes longer, about 80 s, but the
+ * browser specs after it 100 s less), and the rest are split over three worlds that run side by side
+ * once vitest is done: two would leave about a fifth of the two cores idle while both wait, and the
+ * page-heavy specs beside vitest overload the cores (pages then load so slowly that specs time out). A world runs its specs one after another, in file name
  * order; the lists are balanced by each world's time in the last fresh-clone run (BENCHMARKS.md,
  * "How long `npm test` takes"). A spec named in no list runs in the last world.
  */
@@ -79,10 +79,13 @@ const WORLDS = [
   // Beside vitest: a shift and a rollback settling over real CloudWatch minutes, and the wall
   // through a running operation, a failing green and a frozen range.
   { besideVitest: true, specs: ["settle", "wall-readability"] },
+  // Beside vitest too: specs that mostly wait on an operation, a verdict's minute or a frozen range
+  // (about half a CPU-second per second), so they use the cores vitest leaves idle.
+  { besideVitest: true, specs: ["verdict", "shift-and-rollback", "frozen-range"] },
   // After vitest, three at once.
-  { besideVitest: false, specs: ["patterns", "drift", "charts", "roles", "history", "fleet"] },
-  { besideVitest: false, specs: ["dialogs", "shift-and-rollback", "verdict", "frozen-range", "racing-operators"] },
-  { besideVitest: false, specs: ["soak", "state", "stale-plan", "wall", "signin", "security", "bad-requests"] },
+  { besideVitest: false, specs: ["patterns", "roles", "history", "fleet"] },
+  { besideVitest: false, specs: ["dialogs", "drift", "stale-plan", "racing-operators"] },
+  { besideVitest: false, specs: ["soak", "state", "wall", "charts", "signin", "security", "bad-requests"] },
 ];
 
 /**
@@ -216,10 +219,15 @@ try {
         ],
         { TEST_PG_URL: pg.url },
       )) && ok;
+    const stopping = Date.now();
     await pg.stop();
+    timings.push(["stop the PostgreSQL cluster", Date.now() - stopping]);
     pg = null;
   }
-  if (built) startWorlds(false);
+  if (built) {
+    console.log(`\nStarting the browser worlds after vitest, ${((Date.now() - started) / 1000).toFixed(1)} s into the run`);
+    startWorlds(false);
+  }
   const results = await Promise.all(worlds.map((world) => world()));
   ok = results.every(Boolean) && ok;
 } finally {
