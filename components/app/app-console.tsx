@@ -54,7 +54,7 @@ function revisionOf(state: AppSnapshot["state"]): RevisionRollback | undefined {
 
 /**
  * The application page. The title bar and Roll back come from the configuration and are drawn at
- * once; the rest polls the snapshot (environments, controls, DNS, charts) and is dimmed under the
+ * once; the rest polls the snapshot (environments, controls, DNS, charts) and turns grey under the
  * stale banner when AWS is late.
  */
 export function AppConsole({ app, permissions }: AppConsoleProps) {
@@ -213,7 +213,7 @@ function AppConsoleBody({ appId, data, chartData, chartDomain, permissions, rang
       ) : null}
 
       <div className="grid grid-cols-1 gap-4 xl:grid-cols-[minmax(0,1fr)_380px] 2xl:grid-cols-[minmax(0,1fr)_420px]">
-        {/* Read from AWS: dimmed while stale. The controls and the operation (Teal's journal) stay bright. */}
+        {/* Read from AWS: grey while stale. The controls and the operation (Teal's journal) stay bright. */}
         <div data-testid="aws-panels" className={`min-w-0 space-y-4 ${STALE_DIM}`}>
           {state.rollout ? <RolloutPanel rollout={state.rollout} /> : <TrafficSplitPanel state={state} />}
           <EnvironmentsSection

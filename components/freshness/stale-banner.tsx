@@ -32,7 +32,7 @@ export function StaleBanner({ freshness, nowMs }: StaleBannerProps) {
         </p>
         {words.detail ? <p className="mt-0.5 text-sm">{words.detail}</p> : null}
         {freshness.kind !== "unauthorized" ? (
-          <p className="mt-0.5 text-sm">Figures below are dimmed and their statuses shown as stale until fresh data arrives.</p>
+          <p className="mt-0.5 text-sm">Figures below are shown in grey and their statuses as stale until fresh data arrives.</p>
         ) : null}
       </div>
     </div>

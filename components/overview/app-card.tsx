@@ -19,7 +19,7 @@ import { STALE_DIM } from "@/components/freshness/freshness-frame";
 interface AppCardProps {
   app: AppSummary;
   nowMs: number;
-  /** This application's AWS read is old or failed: its figures are dimmed and its badges read "Stale". */
+  /** This application's AWS read is old or failed: its figures turn grey and its badges read "Stale". */
   stale?: boolean;
 }
 
@@ -64,7 +64,7 @@ export function AppCard({ app, nowMs, stale = false }: AppCardProps) {
   return (
     <article
       data-stale={stale ? "true" : undefined}
-      className="group relative flex flex-col rounded-lg border border-slate-200 bg-white shadow-xs transition-colors hover:border-teal-500/60 focus-within:ring-2 focus-within:ring-teal-600 dark:border-slate-800 dark:bg-slate-900 dark:hover:border-teal-500/50"
+      className="group relative flex flex-col rounded-lg border border-slate-200 data-[stale=true]:border-dashed data-[stale=true]:border-slate-500 dark:data-[stale=true]:border-slate-400 bg-white shadow-xs transition-colors hover:border-teal-500/60 focus-within:ring-2 focus-within:ring-teal-600 dark:border-slate-800 dark:bg-slate-900 dark:hover:border-teal-500/50"
     >
       <header className="flex items-start justify-between gap-3 px-4 pt-3.5 pb-2">
         <div className="min-w-0">
@@ -111,8 +111,8 @@ export function AppCard({ app, nowMs, stale = false }: AppCardProps) {
             AWS differs from Teal&apos;s last operation: {app.drift.text}
           </p>
         ) : null}
-        {/* Read from AWS: dimmed while stale (the card's own read, or the whole page's). */}
-        <div className={`space-y-3 ${STALE_DIM} ${stale ? "opacity-55 grayscale" : ""}`}>
+        {/* Read from AWS: grey while stale (the card's own read, or the whole page's). */}
+        <div className={`space-y-3 ${STALE_DIM} ${stale ? "grayscale" : ""}`}>
           {traffic?.kind === "rollout" ? (
             <RolloutLine percent={traffic.percent} primary={traffic.primary} />
           ) : app.pattern === "ecs-rolling" ? (

@@ -9,7 +9,7 @@ import { useNow } from "@/components/hooks/use-now";
 import { POLL_MS } from "@/components/hooks/poll-interval";
 import { FreshnessFrame } from "@/components/freshness/freshness-frame";
 import { isAppReadStale } from "@/components/freshness/freshness";
-import { lateByMs } from "@/components/wall/wall-freshness";
+import { pageLateByMs } from "@/components/wall/wall-freshness";
 import { HttpError } from "@/components/api/http-error";
 import { Notice } from "@/components/ui/notice";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -137,7 +137,7 @@ export function OverviewGrid() {
   const list = apps.data ?? [];
   const freshnessInput = {
     lastSuccessMs: apps.dataUpdatedAt,
-    dataAgeMs: Math.max(0, ...list.map((a) => lateByMs(a, POLL_MS))),
+    dataAgeMs: pageLateByMs(list, POLL_MS),
     awsError: list.find((a) => a.error !== null)?.error ?? null,
     // While retrying, react-query keeps the failure in failureReason before it becomes the error.
     error: apps.error ?? apps.failureReason ?? null,

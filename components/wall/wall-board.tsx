@@ -11,7 +11,7 @@ import { POLL_MS } from "@/components/hooks/poll-interval";
 import { WallCard } from "./wall-card";
 import { WallChip } from "./wall-chip";
 import { pinnedOnWall, planWall, CHIP_GAP, CHIP_HEIGHT, CHROME_Y } from "./wall-fleet";
-import { lateByMs, wallFreshness } from "./wall-freshness";
+import { pageLateByMs, wallFreshness } from "./wall-freshness";
 import { fitGrid, wallGrid } from "./wall-grid";
 import { WallStatusBar } from "./wall-status-bar";
 import { wallStatus, type WallStatus } from "./wall-status";
@@ -73,7 +73,7 @@ export function WallBoard({ viewer, perPage = null }: { viewer: string; perPage?
   const lastSuccessMs = Math.min(apps.dataUpdatedAt, wall.dataUpdatedAt);
   const freshness = wallFreshness({
     lastSuccessMs,
-    dataAgeMs: Math.max(0, ...list.map((a) => lateByMs(a, POLL_MS))),
+    dataAgeMs: pageLateByMs(list, POLL_MS),
     awsError: list.find((a) => a.error !== null)?.error ?? null,
     nowMs,
     // While retrying, react-query keeps the failure in failureReason before it becomes the error.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HttpError } from "@/components/api/http-error";
-import { wallFreshness } from "./wall-freshness";
+import { pageLateByMs, wallFreshness } from "./wall-freshness";
 
 const base = { nowMs: 100_000, pollMs: 5_000 };
 
@@ -38,5 +38,26 @@ describe("wallFreshness", () => {
 
   it("is loading before the first answer", () => {
     expect(wallFreshness({ ...base, lastSuccessMs: 0, error: null })).toEqual({ kind: "loading" });
+  });
+});
+
+describe("pageLateByMs", () => {
+  const read = (dataAgeMs: number | null, error: string | null = null, refreshMs = 5_000) => ({ dataAgeMs, error, refreshMs });
+
+  it("is the lateness of the freshest read: one late or failing application does not make the page late", () => {
+    expect(pageLateByMs([read(1_000), read(60_000), read(2_000, "AWS could not be reached.")], 5_000)).toBe(1_000);
+    // Read every 30 s while nobody has it open: 25 s old is 0 late at a 5 s poll.
+    expect(pageLateByMs([read(25_000, null, 30_000), read(90_000)], 5_000)).toBe(0);
+  });
+
+  it("is late when no application has a good read on time, as when AWS stops answering", () => {
+    expect(pageLateByMs([read(40_000, "AWS did not answer."), read(45_000, "AWS did not answer.")], 5_000)).toBe(40_000);
+    expect(pageLateByMs([read(40_000), read(45_000)], 5_000)).toBe(40_000);
+    // Never read yet and failing: the least late of what is there.
+    expect(pageLateByMs([read(null, "not read yet"), read(30_000, "AWS did not answer.")], 5_000)).toBe(30_000);
+  });
+
+  it("is 0 for a page with nothing on it", () => {
+    expect(pageLateByMs([], 5_000)).toBe(0);
   });
 });

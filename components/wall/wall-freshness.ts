@@ -38,6 +38,26 @@ export function lateByMs(app: { dataAgeMs: number | null; refreshMs?: number }, 
   return Math.max(0, (app.dataAgeMs ?? 0) - explained);
 }
 
+/**
+ * How late a whole page's AWS data is (ms): the lateness of its freshest application. When no
+ * application has been read on time, AWS (or the server's way to it) is not answering and the page
+ * says so; when only some are late (one application's reads fail, or the budget holds a large
+ * fleet's reads back), those cards and tiles say so themselves and the rest stay bright. The oldest
+ * read used to decide it, and one stale application greyed out all 200.
+ */
+export function pageLateByMs(apps: readonly { dataAgeMs: number | null; refreshMs?: number; error: string | null }[], pollMs: number): number {
+  let freshest = Infinity;
+  for (const app of apps) {
+    // An application never read, or whose last read failed, is not a fresh read at any age.
+    if (app.dataAgeMs === null || app.error !== null) continue;
+    freshest = Math.min(freshest, lateByMs(app, pollMs));
+  }
+  if (freshest !== Infinity) return freshest;
+  // No good read: the page is as late as the least late read it has (none read yet: not late, loading).
+  const ages = apps.filter((a) => a.dataAgeMs !== null).map((a) => lateByMs(a, pollMs));
+  return ages.length === 0 ? 0 : Math.min(...ages);
+}
+
 /** Pure: decides the wall's banner from poll times and errors. */
 export function wallFreshness({ lastSuccessMs, nowMs, error, pollMs, dataAgeMs = 0, awsError = null }: FreshnessInput): WallFreshness {
   if (error && isAuthError(error)) return { kind: "unauthorized", message: error instanceof Error ? error.message : "Not authorized" };
