@@ -32,7 +32,7 @@ export function readSavedSession(email: string): Cookie[] | null {
 }
 
 /** Saves the context's storage state (its session cookies) as the user's (atomically: a second worker may read it). */
-export async function saveSession(context: BrowserContext, email: string): Promise<void> {
+export async function saveSession(context: Pick<BrowserContext, "storageState">, email: string): Promise<void> {
   mkdirSync(stateDir(), { recursive: true });
   const file = stateFile(email);
   const temp = `${file}.${process.pid}.tmp`;

@@ -2,13 +2,16 @@
  * Runs once before the browser specs, after the Playwright config has started the app server and
  * its practice range:
  * 1. refuses to go on unless the run targets a local practice range (e2e/range-guard.ts);
- * 2. signs each demo user in through the real sign-in form and saves its session (e2e/auth-state.ts),
- *    which `signIn` then puts into the specs' browser contexts.
+ * 2. signs each demo user in and saves its session (e2e/auth-state.ts), which `signIn` then puts
+ *    into the specs' browser contexts. It signs in over HTTP as the sign-in form's script does
+ *    (next-auth's CSRF token, then its credentials callback), without a browser: four cold browser
+ *    contexts, each loading the sign-in page and then the overview, cost every world about 20
+ *    CPU-seconds. The form itself is the subject of e2e/signin.spec.ts.
  */
-import { chromium, type FullConfig } from "@playwright/test";
+import { request, type FullConfig } from "@playwright/test";
 import { DEMO_USERS } from "../lib/auth/users";
 import { saveSession } from "./auth-state";
-import { signInWithForm } from "./helpers";
+import { DEMO_PASSWORD } from "./helpers";
 import { practiceRangeRefusal, type RangeHealthAnswer } from "./range-guard";
 
 async function rangeHealth(rangeUrl: string | undefined): Promise<RangeHealthAnswer> {
@@ -48,20 +51,23 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   });
   if (refusal) throw new Error(refusal);
 
-  const use = config.projects[0]?.use ?? {};
-  const browser = await chromium.launch(use.launchOptions);
-  try {
-    for (const user of DEMO_USERS) {
-      const context = await browser.newContext({ baseURL: use.baseURL ?? process.env.APP_URL });
-      try {
-        const page = await context.newPage();
-        await signInWithForm(page, user.email);
-        await saveSession(context, user.email);
-      } finally {
-        await context.close();
-      }
+  const baseURL = config.projects[0]?.use.baseURL ?? process.env.APP_URL;
+  for (const user of DEMO_USERS) {
+    const api = await request.newContext({ baseURL });
+    try {
+      const csrf = await api.get("/api/auth/csrf");
+      if (!csrf.ok()) throw new Error(`GET /api/auth/csrf answered ${csrf.status()}`);
+      const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+      const answer = await api.post("/api/auth/callback/credentials", {
+        form: { csrfToken, email: user.email, password: DEMO_PASSWORD, json: "true" },
+        maxRedirects: 0,
+      });
+      if (answer.status() >= 400) throw new Error(`signing ${user.email} in answered ${answer.status()}`);
+      const session = (await (await api.get("/api/auth/session")).json()) as { user?: { email?: string } } | null;
+      if (session?.user?.email !== user.email) throw new Error(`${user.email} is not signed in after the credentials callback`);
+      await saveSession(api, user.email);
+    } finally {
+      await api.dispose();
     }
-  } finally {
-    await browser.close();
   }
 }
