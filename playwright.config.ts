@@ -78,7 +78,10 @@ export default defineConfig({
       TEAL_WAIT_SCALE: process.env.E2E_WAIT_SCALE ?? "0.1",
       TEAL_REFRESH_MS: "1000",
       // Applications nobody has open are read less often, as in production, on the fast clock.
-      TEAL_IDLE_REFRESH_MS: "3000",
+      TEAL_IDLE_REFRESH_MS: process.env.E2E_IDLE_REFRESH_MS ?? "3000",
+      // A world with a fleet beside the demo world (e2e/fleet-200.spec.ts): the range seeds it and
+      // Teal reads its generated config; no metric history for it (backfilling 192 is slow).
+      ...(process.env.E2E_RANGE_FLEET ? { RANGE_FLEET: process.env.E2E_RANGE_FLEET, RANGE_FLEET_HISTORY_HOURS: "0" } : {}),
       // The AWS budget on, at account limits ten times AWS's: the specs refresh ten times as often
       // as production (3 s instead of 30 s for an application nobody has open), so AWS's own
       // limits would hold most page reads back. The budget at real limits has its own suite.

@@ -82,6 +82,9 @@ const WORLDS = [
   // Beside vitest too: specs that mostly wait on an operation, a verdict's minute or a frozen range
   // (about half a CPU-second per second), so they use the cores vitest leaves idle.
   { besideVitest: true, specs: ["verdict", "shift-and-rollback", "frozen-range"] },
+  // Once that world is done, still beside vitest: the overview and the wall with 200 applications,
+  // in a world whose range seeds a fleet beside the demo world, read at production's idle cadence.
+  { besideVitest: true, after: 1, specs: ["fleet-200"], env: { E2E_RANGE_FLEET: "192", E2E_IDLE_REFRESH_MS: "30000" } },
   // After vitest, three at once.
   { besideVitest: false, specs: ["patterns", "roles", "history", "fleet"] },
   { besideVitest: false, specs: ["dialogs", "drift", "stale-plan", "racing-operators"] },
@@ -96,23 +99,30 @@ function browserWorlds() {
   const files = readdirSync(path.join(root, "e2e"))
     .filter((f) => f.endsWith(".spec.ts"))
     .sort();
-  if (process.env.TEAL_E2E_WORLDS === "1") return [{ besideVitest: false, files }];
+  if (process.env.TEAL_E2E_WORLDS === "1") return [{ besideVitest: false, after: null, env: {}, files }];
   const named = new Set(WORLDS.flatMap((w) => w.specs));
-  const worlds = WORLDS.map((w) => ({ besideVitest: w.besideVitest, files: w.specs.map((s) => `${s}.spec.ts`).filter((f) => files.includes(f)) }));
+  const worlds = WORLDS.map((w) => ({
+    besideVitest: w.besideVitest,
+    after: w.after ?? null,
+    env: w.env ?? {},
+    files: w.specs.map((s) => `${s}.spec.ts`).filter((f) => files.includes(f)),
+  }));
   worlds[worlds.length - 1].files.push(...files.filter((f) => !named.has(f.replace(/\.spec\.ts$/, ""))));
-  return worlds.filter((w) => w.files.length > 0);
+  // A world with no spec left is kept (as an empty one) so that `after` indexes stay right.
+  return worlds;
 }
 
 /**
  * Starts one Playwright run over `files` in a world of its own: its own app server, practice range,
  * database, output folder and ports. Its output is kept and printed when it ends.
  */
-function startBrowserWorld(index, title, files) {
+function startBrowserWorld(index, title, files, env = {}) {
   const t0 = Date.now();
   const child = spawn(bin("playwright"), ["test", ...files.map((f) => `e2e/${f}`)], {
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
+      ...env,
       NEXT_TELEMETRY_DISABLED: "1",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       E2E_APP_PORT: String(Number(process.env.E2E_APP_PORT ?? 3100) + index),
@@ -189,10 +199,17 @@ try {
   // The browser worlds run even when an earlier suite failed, so one run reports everything.
   const worlds = [];
   const lists = browserWorlds();
+  /** Each started world's end (true when it passed), by its index: a world `after` another waits for it. */
+  const ends = new Map();
   const startWorlds = (besideVitest) =>
     lists.forEach((w, i) => {
-      if (w.besideVitest === besideVitest)
-        worlds.push(startBrowserWorld(i, `world ${i + 1} of ${lists.length}${besideVitest ? ", beside vitest" : ""}`, w.files));
+      if (w.besideVitest !== besideVitest || w.files.length === 0) return;
+      const title = `world ${i + 1} of ${lists.length}${besideVitest ? ", beside vitest" : ""}${w.after === null ? "" : `, after world ${w.after + 1}`}`;
+      const start = () => startBrowserWorld(i, title, w.files, w.env)();
+      const before = w.after === null ? undefined : ends.get(w.after);
+      const end = before ? before.then(start) : start();
+      ends.set(i, end);
+      worlds.push(() => end);
     });
   let built = false;
   if (build) {

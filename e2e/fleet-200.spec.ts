@@ -1,0 +1,121 @@
+// The overview and the wall with a fleet of 200 applications: the demo world's 8 and 192 generated
+// ones, every pattern. This spec needs a world started with a fleet (E2E_RANGE_FLEET=192, as
+// `npm test` starts one world for it alone: scripts/test.mjs); in a demo-world run it is skipped.
+// Every alb-weighted application is made unreadable (every DescribeListeners fails), 25 of the
+// 200, so that problems exist to come first. The read cadence is production's: 30 s for an
+// application nobody has open.
+import { expect, test, type Page } from "@playwright/test";
+import type { AppSummary } from "../lib/domain/snapshot";
+import { CATALOG } from "./demo-apps";
+import { signIn } from "./helpers";
+
+const FLEET_APPS = 200;
+const DESKTOP = { width: 1440, height: 900 };
+const WALL = { width: 1920, height: 1080 };
+
+test.skip(!process.env.E2E_RANGE_FLEET, "needs a world whose range seeds a fleet (E2E_RANGE_FLEET)");
+
+async function range(method: "POST" | "DELETE", path: string, body?: unknown): Promise<void> {
+  const base = process.env.RANGE_URL;
+  if (!base) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
+  const res = await fetch(`${base}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  expect(res.ok).toBe(true);
+}
+
+async function summaries(page: Page): Promise<AppSummary[]> {
+  const response = await page.request.get("/api/apps");
+  expect(response.ok()).toBe(true);
+  return ((await response.json()) as { apps: AppSummary[] }).apps;
+}
+
+test("200 applications: search finds one, problems come first, and the wall shows every application within a minute", async ({ page }, testInfo) => {
+  test.setTimeout(5 * 60_000);
+  await signIn(page, "viewer@example.com");
+  await range("POST", "/_sim/faults", { rules: [{ service: "elbv2", operation: "DescribeListeners", errorRate: 1 }] });
+  try {
+    // Every application read once since the fault: the alb-weighted ones failed, the rest not.
+    let albIds: string[] = [];
+    let albNames: string[] = [];
+    await expect
+      .poll(
+        async () => {
+          const apps = await summaries(page);
+          albIds = apps.filter((a) => a.pattern === "alb-weighted").map((a) => a.id);
+          albNames = apps.filter((a) => a.pattern === "alb-weighted").map((a) => a.name);
+          const albFailed = apps.filter((a) => a.pattern === "alb-weighted" && a.error !== null).length;
+          const othersRead = apps.filter((a) => a.pattern !== "alb-weighted" && a.error === null && a.dataAgeMs !== null).length;
+          return { apps: apps.length, albFailed: albFailed === albIds.length, othersRead: othersRead === apps.length - albIds.length };
+        },
+        { timeout: 150_000, intervals: [2_000] },
+      )
+      .toEqual({ apps: FLEET_APPS, albFailed: true, othersRead: true });
+    expect(albIds.length).toBe(25);
+
+    // The overview: the problems first, all of them on screen (the generated fleet has problems of
+    // its own too: a green down, a release half-way); the healthy rest in pages.
+    await page.setViewportSize(DESKTOP);
+    await page.goto("/overview");
+    const attention = page.locator("section[data-group='attention']");
+    await expect(attention.getByRole("heading", { level: 2 })).toContainText("Needs attention");
+    const attentionNames = async () => attention.locator("article h3").evaluateAll((els) => els.map((e) => (e.textContent ?? "").trim()));
+    await expect
+      .poll(
+        async () => {
+          const names = await attentionNames();
+          return albNames.filter((n) => !names.includes(n));
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual([]);
+    const groups = await page.locator("section[data-group]").evaluateAll((els) => els.map((el) => el.getAttribute("data-group")));
+    expect(groups[0]).toBe("attention");
+    // Never behind a page: the group's count is the number of its cards on screen.
+    const attentionCount = Number((await attention.getByRole("heading", { level: 2 }).locator("span").first().textContent())?.match(/\d+/)?.[0]);
+    expect(attentionCount).toBeGreaterThanOrEqual(albIds.length);
+    await expect(attention.getByRole("article")).toHaveCount(attentionCount);
+    const healthy = page.locator("section[data-group='healthy']");
+    await expect(healthy.getByRole("heading", { level: 2 })).toContainText(String(FLEET_APPS - attentionCount));
+    await expect(page.getByRole("navigation", { name: "Pages of healthy applications" }).first()).toContainText(/Page 1 of \d+/);
+    // One application's failed read greys its own card; the page stays fresh, with no banner.
+    await expect(page.getByTestId("stale-banner")).toHaveCount(0);
+    await expect(healthy.locator("article[data-stale='true']")).toHaveCount(0);
+    await page.screenshot({ path: testInfo.outputPath("fleet-200-overview-1440.png") });
+
+    // Search: one application out of 200, by a word of its id, then back to the fleet.
+    const search = page.getByRole("searchbox", { name: "Search" });
+    await search.fill("fleet-137");
+    const cards = page.getByRole("region", { name: "Applications" }).getByRole("article");
+    await expect(cards).toHaveCount(1);
+    await expect(cards.first()).toContainText("Fleet 137");
+    await search.fill(CATALOG.id);
+    await expect(cards).toHaveCount(1);
+    await expect(attention.getByRole("link", { name: CATALOG.name })).toBeVisible();
+    await search.press("Escape");
+    await expect(attention.getByRole("article")).toHaveCount(attentionCount);
+
+    // The wall at 1920 × 1080: the problems pinned, the rest turning; every application on screen
+    // within one minute of the wall's clock.
+    await page.setViewportSize(WALL);
+    await page.clock.install();
+    await page.goto("/wall");
+    const turn = page.getByTestId("wall-turn");
+    await expect(turn).toContainText(/ \d+–\d+ of \d+, next in \d+ s/, { timeout: 30_000 });
+    const seen = new Set<string>();
+    const look = async () => {
+      for (const id of await page.locator("[data-app-id]").evaluateAll((els) => els.map((e) => e.getAttribute("data-app-id") ?? ""))) seen.add(id);
+    };
+    await look();
+    await page.screenshot({ path: testInfo.outputPath("fleet-200-wall-1920.png") });
+    // The unreadable applications are on screen from the start (pinned as tiles or chips).
+    expect(albIds.filter((id) => !seen.has(id))).toEqual([]);
+    for (let elapsed = 0; elapsed < 60_000; elapsed += 5_000) {
+      const before = await turn.textContent();
+      await page.clock.fastForward(5_000);
+      await expect(turn).not.toHaveText(before ?? "");
+      await look();
+    }
+    expect(seen.size).toBe(FLEET_APPS);
+  } finally {
+    await range("DELETE", "/_sim/faults");
+  }
+});
