@@ -4,10 +4,9 @@
 // Every alb-weighted application is made unreadable (every DescribeListeners fails), 25 of the
 // 200, so that problems exist to come first. The read cadence is production's: 30 s for an
 // application nobody has open.
-import { expect, test, type Page } from "@playwright/test";
-import type { AppSummary } from "../lib/domain/snapshot";
+import { expect, test } from "@playwright/test";
 import { CATALOG } from "./demo-apps";
-import { signIn } from "./helpers";
+import { appSummaries, rangeControl, signIn } from "./helpers";
 
 const FLEET_APPS = 200;
 const DESKTOP = { width: 1440, height: 900 };
@@ -15,23 +14,10 @@ const WALL = { width: 1920, height: 1080 };
 
 test.skip(!process.env.E2E_RANGE_FLEET, "needs a world whose range seeds a fleet (E2E_RANGE_FLEET)");
 
-async function range(method: "POST" | "DELETE", path: string, body?: unknown): Promise<void> {
-  const base = process.env.RANGE_URL;
-  if (!base) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
-  const res = await fetch(`${base}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  expect(res.ok).toBe(true);
-}
-
-async function summaries(page: Page): Promise<AppSummary[]> {
-  const response = await page.request.get("/api/apps");
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { apps: AppSummary[] }).apps;
-}
-
 test("200 applications: search finds one, problems come first, and the wall shows every application within a minute", async ({ page }, testInfo) => {
   test.setTimeout(5 * 60_000);
   await signIn(page, "viewer@example.com");
-  await range("POST", "/_sim/faults", { rules: [{ service: "elbv2", operation: "DescribeListeners", errorRate: 1 }] });
+  await rangeControl("POST", "/_sim/faults", { rules: [{ service: "elbv2", operation: "DescribeListeners", errorRate: 1 }] });
   try {
     // Every application read once since the fault: the alb-weighted ones failed, the rest not.
     let albIds: string[] = [];
@@ -39,7 +25,7 @@ test("200 applications: search finds one, problems come first, and the wall show
     await expect
       .poll(
         async () => {
-          const apps = await summaries(page);
+          const apps = await appSummaries(page);
           albIds = apps.filter((a) => a.pattern === "alb-weighted").map((a) => a.id);
           albNames = apps.filter((a) => a.pattern === "alb-weighted").map((a) => a.name);
           const albFailed = apps.filter((a) => a.pattern === "alb-weighted" && a.error !== null).length;
@@ -116,6 +102,6 @@ test("200 applications: search finds one, problems come first, and the wall show
     }
     expect(seen.size).toBe(FLEET_APPS);
   } finally {
-    await range("DELETE", "/_sim/faults");
+    await rangeControl("DELETE", "/_sim/faults");
   }
 });

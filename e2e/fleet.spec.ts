@@ -4,26 +4,12 @@
 // alb-weighted reads its listeners) so that it needs attention; the fault is dropped after.
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import type { AppSummary } from "../lib/domain/snapshot";
 import { CATALOG, DEMO_APPS } from "./demo-apps";
-import { signIn } from "./helpers";
+import { appSummaries, rangeControl, signIn } from "./helpers";
 
 const DESKTOP = { width: 1440, height: 900 };
 const WALL = { width: 1920, height: 1080 };
 const ORDER = new Map(DEMO_APPS.map((a, i) => [a.name, i]));
-
-async function range(method: "POST" | "DELETE", path: string, body?: unknown): Promise<void> {
-  const base = process.env.RANGE_URL;
-  if (!base) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
-  const res = await fetch(`${base}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  expect(res.ok).toBe(true);
-}
-
-async function summaries(page: Page): Promise<AppSummary[]> {
-  const response = await page.request.get("/api/apps");
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { apps: AppSummary[] }).apps;
-}
 
 /** The overview's groups as drawn: each group's id and its cards' names, top to bottom. */
 async function drawnGroups(page: Page): Promise<{ group: string; names: string[] }[]> {
@@ -78,9 +64,9 @@ test("an application in trouble: first on the overview, never behind a page, and
   page,
 }) => {
   await signIn(page, "viewer@example.com");
-  await range("POST", "/_sim/faults", { rules: [{ service: "elbv2", operation: "DescribeListeners", errorRate: 1 }] });
+  await rangeControl("POST", "/_sim/faults", { rules: [{ service: "elbv2", operation: "DescribeListeners", errorRate: 1 }] });
   try {
-    await expect.poll(async () => (await summaries(page)).find((a) => a.id === CATALOG.id)?.error ?? null, { timeout: 30_000 }).not.toBeNull();
+    await expect.poll(async () => (await appSummaries(page)).find((a) => a.id === CATALOG.id)?.error ?? null, { timeout: 30_000 }).not.toBeNull();
 
     // Overview, one healthy card per page.
     await page.setViewportSize(DESKTOP);
@@ -146,6 +132,6 @@ test("an application in trouble: first on the overview, never behind a page, and
     }
     expect([...seen].sort()).toEqual(DEMO_APPS.map((a) => a.id).sort());
   } finally {
-    await range("DELETE", "/_sim/faults");
+    await rangeControl("DELETE", "/_sim/faults");
   }
 });

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { ChangeResourceRecordSetsCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { expect, type Locator, type Page } from "@playwright/test";
 import { readSavedSession, saveSession, sessionIsFor } from "./auth-state";
+import type { AppSummary } from "../lib/domain/snapshot";
 import { dnsOf, SHOP } from "./demo-apps";
 
 /** The practice range's demo password (see the README). */
@@ -185,4 +186,19 @@ export function actionId(exportedName: string): string {
     if (entry && typeof entry === "object" && "exportedName" in entry && entry.exportedName === exportedName) return id;
   }
   throw new Error(`no server action named ${exportedName} in this build`);
+}
+
+/** A call to the practice range's control API (RANGE_URL) that must succeed, e.g. setting or clearing faults. */
+export async function rangeControl(method: "POST" | "DELETE", path: string, body?: unknown): Promise<void> {
+  const base = process.env.RANGE_URL;
+  if (!base) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
+  const res = await fetch(`${base}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  expect(res.ok).toBe(true);
+}
+
+/** Every application's summary as the overview reads it (GET /api/apps), with the page's session. */
+export async function appSummaries(page: Page): Promise<AppSummary[]> {
+  const response = await page.request.get("/api/apps");
+  expect(response.ok()).toBe(true);
+  return ((await response.json()) as { apps: AppSummary[] }).apps;
 }

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadTealConfig, parseEnv } from "@/lib/config/load";
+import { budgetDiff, configuredApp, runToEnd } from "@/test/support/budget";
 import type { AppConfig } from "@/lib/config/schema";
-import { READ_BUDGET_MESSAGE, type BudgetCounters } from "@/lib/aws/read-budget";
+import { loadTealConfig, parseEnv } from "@/lib/config/load";
+import { READ_BUDGET_MESSAGE } from "@/lib/aws/read-budget";
 import { createEngine } from "@/lib/engine/engine";
-import { isInFlightStatus } from "@/lib/domain/operation-status";
 import type { Actor } from "@/lib/domain/operation";
 import { openStore, type Store } from "@/lib/store/store";
 import { seedDemoWorld } from "@/range/demo/seed";
@@ -44,20 +44,6 @@ async function simConfig(body: object): Promise<void> {
   expect(res.ok, await res.text()).toBe(true);
 }
 
-async function runToEnd(operationId: string): Promise<string> {
-  for (;;) {
-    const op = await store.getOperation(operationId);
-    if (op && !isInFlightStatus(op.status)) return op.status;
-    await sleep(50);
-  }
-}
-
-function app(id: string): AppConfig {
-  const found = rt.app(id);
-  if (!found) throw new Error(`${id} is not in the config`);
-  return found;
-}
-
 beforeAll(async () => {
   // The real clock (the range's token buckets refill in real time, as the budget's do), which the
   // test can move ahead to let the seeded world settle; world durations compressed 20×.
@@ -86,10 +72,10 @@ beforeAll(async () => {
   const access = createAwsAccess(env);
   rt = { env, config, store, engine: createEngine({ store, gateway: access.gateway }), ...access, app: (id) => apps.get(id) };
   // Shop with half of its traffic on green, so that there is something to roll back.
-  const { result } = await planIntent(rt, app("shop"), { kind: "shift", greenPercent: 50 });
+  const { result } = await planIntent(rt, configuredApp(rt, "shop"), { kind: "shift", greenPercent: 50 });
   if (!result.ok) throw new Error(result.reason);
   const shift = await rt.engine.start({ plan: result.plan, actor: ACTOR, reason: "canary" });
-  expect(await runToEnd(shift.operationId)).toBe("succeeded");
+  expect(await runToEnd(store, shift.operationId)).toBe("succeeded");
 }, 60_000);
 
 afterAll(async () => {
@@ -97,12 +83,6 @@ afterAll(async () => {
   await range?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-function diff(after: BudgetCounters, before: BudgetCounters): BudgetCounters {
-  const out = { ...after };
-  for (const k of Object.keys(out) as (keyof BudgetCounters)[]) if (k !== "maxWaitedMs") out[k] = after[k] - before[k];
-  return out;
-}
 
 describe("the AWS budget", () => {
   it("keeps the pages' reads within half the limits and never holds or throttles a rollback's calls", async () => {
@@ -137,11 +117,11 @@ describe("the AWS budget", () => {
       // The pages have spent their share and wait in the queue: now the rollback.
       await sleep(1_500);
       const rollbackAt = Date.now();
-      const rollback = planIntent(rt, app("shop"), { kind: "rollback" }, { patient: true }).then(
+      const rollback = planIntent(rt, configuredApp(rt, "shop"), { kind: "rollback" }, { patient: true }).then(
         async ({ result }) => {
           if (!result.ok) return `refused: ${result.reason}`;
           const { operationId } = await rt.engine.start({ plan: result.plan, actor: ACTOR, reason: "green is failing", preempt: true });
-          return runToEnd(operationId);
+          return runToEnd(store, operationId);
         },
         (err: unknown) => `not started: ${String(err)}`,
       );
@@ -157,7 +137,7 @@ describe("the AWS budget", () => {
       collect();
     }
     const seconds = (Date.now() - started) / 1000;
-    const counters = diff(budget.totals(), before);
+    const counters = budgetDiff(budget.totals(), before);
     const records = [...seen.values()];
     // The range's log is complete: every request since the reset was seen.
     expect(records.length).toBe(range.stats.total);

@@ -11,11 +11,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { budgetDiff, configuredApp, runToEnd } from "@/test/support/budget";
 import { loadTealConfig, parseEnv } from "@/lib/config/load";
-import type { AppConfig } from "@/lib/config/schema";
-import type { BudgetCounters } from "@/lib/aws/read-budget";
 import { createEngine } from "@/lib/engine/engine";
-import { isInFlightStatus } from "@/lib/domain/operation-status";
 import type { Actor } from "@/lib/domain/operation";
 import { openStore, type Store } from "@/lib/store/store";
 import { planIntent } from "@/lib/runtime/plan-service";
@@ -79,26 +77,6 @@ async function control(method: "GET" | "POST", route: string, body?: object): Pr
   return res.json();
 }
 
-async function runToEnd(operationId: string): Promise<string> {
-  for (;;) {
-    const op = await store.getOperation(operationId);
-    if (op && !isInFlightStatus(op.status)) return op.status;
-    await sleep(50);
-  }
-}
-
-function app(id: string): AppConfig {
-  const found = rt.app(id);
-  if (!found) throw new Error(`${id} is not in the config`);
-  return found;
-}
-
-function diff(after: BudgetCounters, before: BudgetCounters): BudgetCounters {
-  const out = { ...after };
-  for (const k of Object.keys(out) as (keyof BudgetCounters)[]) if (k !== "maxWaitedMs") out[k] = after[k] - before[k];
-  return out;
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "teal-fleet-rollback-"));
   const configFile = path.join(dir, "fleet.config.yaml");
@@ -115,10 +93,10 @@ beforeAll(async () => {
   rt = { env, config, store, engine: createEngine({ store, gateway: access.gateway }), ...access, app: (id) => apps.get(id) };
   snapshots = createSnapshotService(rt);
   // Shop with half of its traffic on green, before anything else reads: something to roll back.
-  const { result } = await planIntent(rt, app("shop"), { kind: "shift", greenPercent: 50 });
+  const { result } = await planIntent(rt, configuredApp(rt, "shop"), { kind: "shift", greenPercent: 50 });
   if (!result.ok) throw new Error(result.reason);
   const shift = await rt.engine.start({ plan: result.plan, actor: OPERATOR, reason: "canary" });
-  expect(await runToEnd(shift.operationId)).toBe("succeeded");
+  expect(await runToEnd(store, shift.operationId)).toBe("succeeded");
   // AWS's rate limits from here on.
   await control("POST", "config", { throttling: "aws" });
 }, 120_000);
@@ -173,10 +151,10 @@ describe("a rollback while the overview reads 200 applications", () => {
       for (let i = 0; i < 200 && waiting() === 0; i++) await sleep(50);
       waitingAtRollback = waiting();
       rollbackAt = Date.now();
-      const { result } = await planIntent(rt, app("shop"), { kind: "rollback" }, { patient: true });
+      const { result } = await planIntent(rt, configuredApp(rt, "shop"), { kind: "rollback" }, { patient: true });
       if (!result.ok) throw new Error(`rollback refused: ${result.reason}`);
       const { operationId } = await rt.engine.start({ plan: result.plan, actor: RESPONDER, reason: "green is failing", preempt: true });
-      rollbackStatus = await Promise.race([runToEnd(operationId), sleep(60_000).then(() => "not ended within 60 s")]);
+      rollbackStatus = await Promise.race([runToEnd(store, operationId), sleep(60_000).then(() => "not ended within 60 s")]);
       // The overview goes on a moment after it.
       await sleep(1_000);
     } finally {
@@ -186,7 +164,7 @@ describe("a rollback while the overview reads 200 applications", () => {
       await collector;
       await collect();
     }
-    const counters = diff(budget.totals(), before);
+    const counters = budgetDiff(budget.totals(), before);
     const records = [...seen.values()].sort((a, b) => a.seq - b.seq);
     // No gap in the range's sequence numbers: every request since the reset was seen.
     expect(records.length).toBeGreaterThan(0);
