@@ -116,7 +116,7 @@ test("an application in trouble: first on the overview, never behind a page, and
     const pinnedTile = page.getByRole("list", { name: "Applications" }).getByRole("article", { name: CATALOG.name });
     await expect(pinnedTile).toHaveCount(1, { timeout: 30_000 });
     const turn = page.getByTestId("wall-turn");
-    await expect(turn).toContainText(/ \d+–\d+ of \d+, next in \d+ s/);
+    await expect(turn).toContainText(/ \d+ of \d+, page \d+ of \d+, next in \d+ s/);
     const seen = new Set<string>();
     const look = async () => {
       for (const id of await page.locator("[data-app-id]").evaluateAll((els) => els.map((e) => e.getAttribute("data-app-id") ?? ""))) seen.add(id);

@@ -10,7 +10,7 @@ import { useWall } from "@/components/hooks/use-wall";
 import { POLL_MS } from "@/components/hooks/poll-interval";
 import { WallCard } from "./wall-card";
 import { WallChip } from "./wall-chip";
-import { pinnedOnWall, planWall, CHIP_GAP, CHIP_HEIGHT, CHROME_Y } from "./wall-fleet";
+import { pinRank, planWall, CHIP_GAP, CHIP_HEIGHT, CHROME_Y, type TurnMemory } from "./wall-fleet";
 import { pageLateByMs, wallFreshness } from "./wall-freshness";
 import { fitGrid, wallGrid } from "./wall-grid";
 import { WallStatusBar } from "./wall-status-bar";
@@ -86,10 +86,30 @@ export function WallBoard({ viewer, perPage = null }: { viewer: string; perPage?
     const detail = details.get(app.id) ?? null;
     return { app, detail, status: wallStatus({ ...base, app, detail }) };
   });
-  const pinned = entries.filter((e) => pinnedOnWall({ ...base, app: e.app, detail: e.detail }));
-  const rest = entries.filter((e) => !pinned.includes(e));
+  // Pinned: the most urgent first (failing, shifting, unreadable, late), each in configuration order.
+  const ranked = entries.map((e, index) => ({ e, index, rank: pinRank({ ...base, app: e.app, detail: e.detail }) }));
+  const pinned = ranked
+    .filter((r) => r.rank !== null)
+    .sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0) || a.index - b.index)
+    .map((r) => r.e);
+  const rest = ranked.filter((r) => r.rank === null).map((r) => r.e);
   const chromeY = barHeight === null ? CHROME_Y : Math.ceil(barHeight) + AROUND_BAR_Y;
-  const plan = planWall({ pinned, rest, width: viewport.width, height: viewport.height, nowMs, perPage, chromeY });
+  // The turn's memory lives across renders; planning is pure and gives the same answer for the same
+  // memory, so a render React repeats changes nothing.
+  const memory = useRef<TurnMemory | null>(null);
+  const planned = planWall({
+    pinned,
+    rest,
+    key: (e) => e.app.id,
+    width: viewport.width,
+    height: viewport.height,
+    nowMs,
+    memory: memory.current,
+    perPage,
+    chromeY,
+  });
+  memory.current = planned.memory;
+  const plan = planned.plan;
 
   return (
     // The page never scrolls: every tile fits its cell (wall-fit.ts), and the grid fits the screen.
@@ -110,7 +130,7 @@ export function WallBoard({ viewer, perPage = null }: { viewer: string; perPage?
               {plan.pinnedChips.length > 0 ? <span className="font-semibold">{plan.pinnedChips.length} more pinned first · </span> : null}
               {plan.turning === rest.length ? "Healthy" : "The rest"}
               {plan.rotation.pages > 1
-                ? ` ${plan.first}–${plan.last} of ${plan.turning}, next in ${Math.ceil(plan.rotation.nextInMs / 1000)} s`
+                ? ` ${plan.chips.length} of ${plan.turning}, page ${plan.rotation.page} of ${plan.rotation.pages}, next in ${Math.ceil(plan.rotation.nextInMs / 1000)} s`
                 : `: all ${plan.turning}`}
             </p>
             <ul
