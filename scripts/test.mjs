@@ -164,6 +164,37 @@ function ensureChromium() {
   }
 }
 
+/** The failed tests of a report, each with the first line of its error, for the run's last lines. */
+function failures(file, kind) {
+  if (!existsSync(file)) return [];
+  const report = JSON.parse(readFileSync(file, "utf8"));
+  const firstLine = (text) =>
+    String(text ?? "")
+      .replace(/\x1b\[[0-9;]*m/g, "")
+      .split("\n")
+      .find((l) => l.trim() !== "") ?? "";
+  if (kind === "vitest") {
+    return (report.testResults ?? []).flatMap((f) =>
+      (f.assertionResults ?? [])
+        .filter((t) => t.status === "failed")
+        .map((t) => `${path.relative(process.cwd(), f.name)} › ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`),
+    );
+  }
+  const out = [];
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        const bad = (t.results ?? []).filter((r) => r.status !== "passed" && r.status !== "skipped");
+        if (bad.length > 0) out.push(`${spec.file}:${spec.line} › ${spec.title}: ${firstLine(bad.at(-1)?.error?.message)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child);
+  };
+  for (const suite of report.suites ?? []) walk(suite);
+  for (const e of report.errors ?? []) out.push(`(${path.basename(file)}) ${firstLine(e.message)}`);
+  return out;
+}
+
 function counts(file, kind) {
   if (!existsSync(file)) return { passed: 0, failed: 0, skipped: 0 };
   const report = JSON.parse(readFileSync(file, "utf8"));
@@ -252,14 +283,21 @@ try {
 }
 
 const v = counts(path.join(reports, "vitest.json"), "vitest");
+const failedTests = failures(path.join(reports, "vitest.json"), "vitest");
 const p = { passed: 0, failed: 0, skipped: 0 };
 for (const file of existsSync(reports) ? readdirSync(reports).filter((f) => f.startsWith("playwright")) : []) {
   const c = counts(path.join(reports, file), "playwright");
   p.passed += c.passed;
   p.failed += c.failed;
   p.skipped += c.skipped;
+  failedTests.push(...failures(path.join(reports, file), "playwright"));
 }
 rmSync(reports, { recursive: true, force: true });
+// Repeated at the end, where a log cut to its last lines still shows them.
+if (failedTests.length > 0) {
+  console.log("\nFailed:");
+  for (const line of failedTests) console.log(`  ✘ ${line.length > 400 ? `${line.slice(0, 400)}…` : line}`);
+}
 console.log("\nTimings:");
 for (const [title, ms] of timings) console.log(`  ${(ms / 1000).toFixed(1).padStart(7)} s  ${title}`);
 console.log(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(7)} s  total`);
