@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Color } from "@/lib/domain/basics";
 import type { MetricSeries } from "@/lib/domain/snapshot";
 import { thresholdJudge } from "@/lib/domain/green-verdict";
-import { greenJudgeInput } from "./green-window";
+import { greenJudgeInput, trafficOf, trafficReads } from "./green-window";
 
 const END = Date.UTC(2026, 0, 1, 12, 30);
 const MIN = 60_000;
@@ -124,5 +124,40 @@ describe("each colour's window from a snapshot's series", () => {
     );
     expect(input).toMatchObject({ kind: "per-color", green: { requests: 0, errors: 0, p99Ms: null, meanMs: null } });
     expect(thresholdJudge().judge(input).status).toBe("insufficient");
+  });
+});
+
+describe("trafficOf and trafficReads", () => {
+  const MIN = 60_000;
+  const end = 100 * MIN;
+  const at = (minutesAgo: number, v: number) => ({ t: end - minutesAgo * MIN, v });
+  const series = (color: "blue" | "green" | null, metric: string, stat: string) => ({ color, metric, stat });
+
+  it("says which colours carried requests in the sparkline's span, and whether both did in the verdict's window", () => {
+    const none = { blue: false, green: false, greenJudged: false, both: false };
+    expect(trafficOf({ blue: [at(1, 500)], green: [] }, end, 15)).toEqual({ ...none, blue: true });
+    expect(trafficOf({ blue: [at(1, 500)], green: [at(2, 0), at(1, 0)] }, end, 15)).toEqual({ ...none, blue: true });
+    // Green's requests ten minutes ago: its 5xx still on the 15-minute sparkline, no verdict.
+    expect(trafficOf({ blue: [at(1, 500)], green: [at(10, 40)] }, end, 15)).toEqual({ ...none, blue: true, green: true });
+    expect(trafficOf({ blue: [at(1, 500)], green: [at(3, 40)] }, end, 15)).toEqual({ blue: true, green: true, greenJudged: true, both: true });
+    // All on green (after a promote): green is judged alone.
+    expect(trafficOf({ blue: [at(12, 500)], green: [at(1, 40)] }, end, 15)).toEqual({ blue: true, green: true, greenJudged: true, both: false });
+    // Points at or after the end are not counted (the period still filling); nor those past the span.
+    expect(trafficOf({ blue: [at(0, 500), at(16, 500)], green: [] }, end, 15)).toEqual(none);
+  });
+
+  it("reads requests always, a colour's 5xx while it carries requests, green's latency while it can be judged, blue's while both carry requests", () => {
+    const quiet = { blue: true, green: false, greenJudged: false, both: false };
+    const promoted = { blue: false, green: true, greenJudged: true, both: false };
+    const split = { blue: true, green: true, greenJudged: true, both: true };
+    expect(trafficReads(series("green", "RequestCount", "Sum"), quiet)).toBe(true);
+    expect(trafficReads(series("blue", "HTTPCode_Target_5XX_Count", "Sum"), quiet)).toBe(true);
+    expect(trafficReads(series("green", "HTTPCode_Target_5XX_Count", "Sum"), quiet)).toBe(false);
+    expect(trafficReads(series("blue", "TargetResponseTime", "p99"), quiet)).toBe(false);
+    expect(trafficReads(series("green", "HTTPCode_Backend_5XX", "Sum"), split)).toBe(true);
+    expect(trafficReads(series("blue", "Latency", "Average"), split)).toBe(true);
+    expect(trafficReads(series("green", "TargetResponseTime", "p99"), promoted)).toBe(true);
+    expect(trafficReads(series("blue", "TargetResponseTime", "p99"), promoted)).toBe(false);
+    expect(trafficReads(series(null, "RequestCount", "Sum"), split)).toBe(false);
   });
 });

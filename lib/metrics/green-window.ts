@@ -1,6 +1,6 @@
 import type { Color } from "@/lib/domain/basics";
 import type { MetricSeries } from "@/lib/domain/snapshot";
-import type { ColorWindow, GreenJudgeInput } from "@/lib/domain/green-verdict";
+import { GREEN_WINDOW_MINUTES, type ColorWindow, type GreenJudgeInput } from "@/lib/domain/green-verdict";
 
 /** The series names per metric family, classic ELB and ALB target group alike (see catalog.ts). */
 const REQUESTS = new Set(["RequestCount"]);
@@ -77,4 +77,48 @@ export function judgeReads(s: Pick<MetricSeries, "color" | "metric" | "stat">): 
   if (s.color === null) return false;
   if (s.stat === "Sum") return REQUESTS.has(s.metric) || ERRORS.has(s.metric);
   return LATENCY.has(s.metric) && (s.stat === "p99" || s.stat === "Average");
+}
+
+/** Which colours carried requests: each over the wall's 5xx span (its sparkline), and over the green verdict's window. */
+export interface Traffic {
+  blue: boolean;
+  green: boolean;
+  /** Green had requests in the verdict's window: it can be judged (against blue, or alone against absolute limits). */
+  greenJudged: boolean;
+  /** Both colours had requests in the verdict's window: blue's latency is compared with green's. */
+  both: boolean;
+}
+
+/**
+ * The traffic each colour carried, from its request counts per period up to `endMs` (exclusive):
+ * each over `spanMinutes` (the wall's sparkline: lib/wall/errors.ts), and in the verdict's window.
+ */
+export function trafficOf(
+  requests: { blue: readonly { t: number; v: number }[]; green: readonly { t: number; v: number }[] },
+  endMs: number,
+  spanMinutes: number,
+): Traffic {
+  const had = (points: readonly { t: number; v: number }[], minutes: number) =>
+    points.some((p) => p.v > 0 && p.t >= endMs - minutes * 60_000 && p.t < endMs);
+  const span = Math.max(spanMinutes, GREEN_WINDOW_MINUTES);
+  const greenJudged = had(requests.green, GREEN_WINDOW_MINUTES);
+  return {
+    blue: had(requests.blue, span),
+    green: had(requests.green, span),
+    greenJudged,
+    both: greenJudged && had(requests.blue, GREEN_WINDOW_MINUTES),
+  };
+}
+
+/**
+ * Whether a series the green verdict or the wall reads is worth reading with this traffic: requests
+ * always (the observed share), a colour's 5xx while it carries requests (the sparkline, the verdict),
+ * green's latency while green can be judged (with all the traffic it is held to absolute limits),
+ * blue's while both carry requests (compared with green's).
+ */
+export function trafficReads(s: Pick<MetricSeries, "color" | "metric" | "stat">, traffic: Traffic): boolean {
+  if (s.color === null) return false;
+  if (s.stat === "Sum" && REQUESTS.has(s.metric)) return true;
+  if (s.stat === "Sum" && ERRORS.has(s.metric)) return traffic[s.color];
+  return s.color === "green" ? traffic.greenJudged : traffic.both;
 }

@@ -12,14 +12,16 @@ import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { getMetricData, type MetricQuery } from "@/lib/aws/cloudwatch";
 import { loadTealConfig } from "@/lib/config/load";
 import type { AppConfig } from "@/lib/config/schema";
-import { thresholdJudge, GREEN_WINDOW_MINUTES } from "@/lib/domain/green-verdict";
-import { greenJudgeInput } from "@/lib/metrics/green-window";
+import { thresholdJudge, GREEN_WINDOW_MINUTES, type GreenVerdict } from "@/lib/domain/green-verdict";
+import { greenJudgeInput, trafficOf } from "@/lib/metrics/green-window";
 import { createSeriesStore, MAX_QUERIES_PER_CALL, type MetricReader } from "@/lib/metrics/series-store";
 import { metricPlanFor, observeWithPattern, type MetricPlan } from "@/lib/patterns/registry";
 import { openStore, type Store } from "@/lib/store/store";
-import { wallErrorRates } from "@/lib/wall/errors";
+import { WALL_ERROR_MINUTES, wallErrorRates } from "@/lib/wall/errors";
 import { seedDemoWorld } from "@/range/demo/seed";
 import { startTestRange, type TestRange } from "@/test/support/range";
+import { ChangeResourceRecordSetsCommand } from "@aws-sdk/client-route-53";
+import { listRecordSets, resolveHostedZoneId } from "@/lib/aws/route53";
 import { observeApp, OBSERVED_WINDOW_MINUTES, overviewPlan } from "./observe";
 import type { Runtime } from "./runtime";
 import { createSnapshotService } from "./snapshots";
@@ -59,6 +61,52 @@ const reader: MetricReader = (queries, start, end) => getMetricData(clients.clou
 async function freshRead(plan: MetricPlan, startMs: number, endMs: number): Promise<Map<string, { t: number; v: number }[]>> {
   const { results } = await getMetricData(clients.cloudwatch, plan.queries, new Date(startMs), new Date(endMs));
   return new Map(results.map((r) => [r.id, r.points]));
+}
+
+/**
+ * What the overview reads of a plan now, with the application's traffic taken from a fresh read of
+ * its request counts straight from CloudWatch (not from the held series).
+ */
+async function overviewPlanNow(plan: MetricPlan): Promise<MetricPlan> {
+  if (!plan.requests) return overviewPlan(plan);
+  const endMs = Math.floor(range.nowMs() / MIN) * MIN;
+  const points = await freshRead(overviewPlan(plan), endMs - 60 * MIN, endMs);
+  const requests = { blue: points.get(plan.requests.blue) ?? [], green: points.get(plan.requests.green) ?? [] };
+  return overviewPlan(plan, trafficOf(requests, endMs, WALL_ERROR_MINUTES));
+}
+
+/** The metrics the overview reads per minute for every application. */
+async function overviewQueriesNow(): Promise<number> {
+  let n = 0;
+  for (const { plan } of plans) n += (await overviewPlanNow(plan)).queries.length;
+  return n;
+}
+
+/** Shop's DNS weights set straight on Route 53, as another tool would. */
+async function setShopWeights(blue: number, green: number): Promise<void> {
+  const zone = await resolveHostedZoneId(clients.route53, "example.com.");
+  const records = await listRecordSets(clients.route53, zone, "shop.example.com.", "CNAME");
+  const Changes = records.map((r) => ({
+    Action: "UPSERT" as const,
+    ResourceRecordSet: {
+      Name: r.name,
+      Type: "CNAME" as const,
+      SetIdentifier: r.setIdentifier ?? undefined,
+      Weight: r.setIdentifier === "green" ? green : blue,
+      TTL: r.ttl ?? 60,
+      ResourceRecords: r.values.map((Value) => ({ Value })),
+    },
+  }));
+  await clients.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone, ChangeBatch: { Changes } }));
+}
+
+/**
+ * A verdict as the overview's reads give it: while green has no requests in the verdict's window,
+ * nothing is judged and blue's latency is not read (lib/metrics/green-window.ts, `trafficReads`).
+ */
+function judged(verdict: GreenVerdict | undefined): GreenVerdict | undefined {
+  if (!verdict?.blue || !verdict.green || verdict.green.requests > 0) return verdict;
+  return { ...verdict, blue: { ...verdict.blue, p99Ms: null, meanMs: null } };
 }
 
 beforeAll(async () => {
@@ -268,10 +316,10 @@ describe("the snapshot service's metric reads", () => {
     queries = queriesSent;
     const after = await overview(service, minutes);
     expect(after.calls, "one call per minute for all applications").toBe(minutes);
-    const overviewQueries = plans.reduce((n, { plan }) => n + overviewPlan(plan).queries.length, 0);
-    expect(after.queries, "each minute, only the overview's series").toBe(minutes * overviewQueries);
+    const overviewQueries = await overviewQueriesNow();
+    expect(after.queries, "each minute, only the overview's series its traffic needs").toBe(minutes * overviewQueries);
     expect(service.metricReads().calls - (metricCalls() - calls - after.calls)).toBeGreaterThan(0);
-    expect(overviewQueries).toBeLessThan(plans.reduce((n, { plan }) => n + plan.queries.length, 0));
+    expect(overviewQueries).toBeLessThan(plans.reduce((n, { plan }) => n + overviewPlan(plan).queries.length, 0));
 
     const perAppMinute = (q: number) => q / apps / minutes;
     const monthly = (q: number) => perAppMinute(q) * 60 * 24 * 30 * (0.01 / 1000);
@@ -314,9 +362,10 @@ describe("the snapshot service's metric reads", () => {
     queries = queriesSent;
     for (let i = 0; i < minutes * 12; i++) await round();
     const after = { calls: metricCalls() - calls, queries: queriesSent - queries };
-    const overviewQueries = plans.reduce((n, { plan }) => n + overviewPlan(plan).queries.length, 0);
+    const overviewQueries = await overviewQueriesNow();
+    const shopOverview = (await overviewPlanNow(shop.plan)).queries.length;
     expect(after.calls).toBe(minutes);
-    expect(after.queries).toBe(minutes * (overviewQueries - overviewPlan(shop.plan).queries.length + shop.plan.queries.length));
+    expect(after.queries).toBe(minutes * (overviewQueries - shopOverview + shop.plan.queries.length));
     const monthly = (q: number) => (q / minutes) * 60 * 24 * 30 * (0.01 / 1000);
     console.info(
       `[metrics] shop's page open beside the overview of ${apps} applications, per minute: before ${(before.calls / minutes).toFixed(1)} calls, ` +
@@ -350,6 +399,42 @@ describe("the snapshot service's metric reads", () => {
     expect(queriesSent - queries).toBe(shop?.plan.queries.length);
   });
 
+  it("reads a colour's 5xx only while it carries requests and latency only while green can be judged, and judges as a fresh read does", async () => {
+    const shop = plans.find((p) => p.app.id === "shop");
+    if (!shop?.plan.requests) throw new Error("shop has per-colour requests");
+    const judge = thresholdJudge(rt.config.greenJudge);
+    const clock = () => range.nowMs();
+    const service = createSnapshotService(rt, { now: clock, metricsNow: clock });
+    const shopQueries = () => overviewPlanNow(shop.plan);
+    const agree = async () => {
+      const summary = (await service.summaries()).find((s) => s.id === "shop");
+      const fresh = await observeApp(rt, shop.app, { page: true, nowMs: range.nowMs() });
+      expect(summary?.greenVerdict).toEqual(judged(judge.judge(greenJudgeInput(fresh.recent.series, fresh.recent.endMs, GREEN_WINDOW_MINUTES))));
+      const { snapshot } = await service.lastGood("shop");
+      expect(wallErrorRates(snapshot.metrics.series, Date.parse(snapshot.generatedAt))).toEqual(wallErrorRates(fresh.recent.series, fresh.readAt));
+      return summary;
+    };
+    try {
+      // All on blue: both request counts and blue's 5xx, three metrics of eight.
+      await toNextMinute();
+      await agree();
+      const quiet = await shopQueries();
+      expect(quiet.queries.length).toBe(3);
+      expect(overviewPlan(shop.plan).queries.length).toBe(8);
+      // Half on green: within a minute green carries requests and its 5xx and both latencies are read too.
+      await setShopWeights(50, 50);
+      for (let minute = 0; minute < GREEN_WINDOW_MINUTES + 1; minute++) {
+        await toNextMinute();
+        await agree();
+      }
+      expect((await shopQueries()).queries.length).toBe(8);
+      const split = await agree();
+      expect(["ok", "failing", "slower"], "green judged against blue on the split").toContain(split?.greenVerdict?.status);
+    } finally {
+      await setShopWeights(100, 0);
+    }
+  }, 120_000);
+
   it("gives the pages the same observation, verdict, wall errors and charts as a fresh read of the same data", async () => {
     await toNextMinute();
     const clock = () => range.nowMs();
@@ -363,7 +448,9 @@ describe("the snapshot service's metric reads", () => {
       const fresh = await observeApp(rt, app, { page: true, nowMs: range.nowMs() });
       const summary = summaries.find((s) => s.id === app.id);
       expect(summary?.observedGreenPercent, app.id).toBe(fresh.state.observed.greenPercent);
-      expect(summary?.greenVerdict, app.id).toEqual(judge.judge(greenJudgeInput(fresh.recent.series, fresh.recent.endMs, GREEN_WINDOW_MINUTES)));
+      expect(summary?.greenVerdict, app.id).toEqual(
+        judged(judge.judge(greenJudgeInput(fresh.recent.series, fresh.recent.endMs, GREEN_WINDOW_MINUTES))),
+      );
       const { snapshot } = await service.lastGood(app.id);
       expect(snapshot.state.observed, app.id).toEqual(fresh.state.observed);
       if (fresh.state.observed.windowMinutes !== undefined) expect(snapshot.state.observed.windowMinutes).toBe(OBSERVED_WINDOW_MINUTES);
