@@ -87,6 +87,8 @@ interface Scenario {
   servers: number;
   requestsPerAppMin: number;
   perService: Record<string, number>;
+  /** The same per "service operation". */
+  perOperation: Record<string, number>;
   metricsPerAppMin: number;
   /** Highest share of an account rate limit: [service, mean over the window, busiest 5 s]. */
   limitShare: { service: string; mean: number; peak: number };
@@ -341,6 +343,13 @@ async function rollbackOnce(
   return { firstMs: first.receivedAtMs - t0, throttled };
 }
 
+/** Per-operation request counts of a statistics snapshot, keyed "service Operation". */
+function operationCounts(stats: RangeStats): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(stats.services).flatMap(([name, s]) => Object.entries(s.operations).map(([op, o]) => [`${name} ${op}`, o.count] as const)),
+  );
+}
+
 /** Per-service request counts of a statistics snapshot. */
 function serviceCounts(stats: RangeStats): Record<string, number> {
   return Object.fromEntries(Object.entries(stats.services).map(([name, s]) => [name, s.count]));
@@ -476,6 +485,7 @@ async function scenario(size: number, servers: number, configFile: string, datab
         servers,
         requestsPerAppMin: total / size / minutes,
         perService: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / size / minutes])),
+        perOperation: Object.fromEntries(Object.entries(operationCounts(stats)).map(([k, v]) => [k, v / size / minutes])),
         metricsPerAppMin,
         limitShare,
         throttled: stats.throttled,
@@ -588,5 +598,13 @@ function printFleet(results: Scenario[]): void {
     "The same per AWS service: requests per minute per application",
     ["apps", "servers", ...services],
     results.map((r) => [r.apps, r.servers, ...services.map((s) => (r.perService[s] ?? 0).toFixed(2))]),
+  );
+  // Where the requests go: every operation that makes a tenth of a request per minute per application
+  // or more in some scenario (the outside tool's few calls included).
+  const operations = [...new Set(results.flatMap((r) => Object.entries(r.perOperation).filter(([, v]) => v >= 0.1).map(([k]) => k)))].sort();
+  table(
+    "The same per operation (those at 0.1 or more in some row)",
+    ["operation", ...results.map((r) => `${r.apps} apps, ${r.servers} srv`)],
+    operations.map((op) => [op, ...results.map((r) => (r.perOperation[op] ?? 0).toFixed(2))]),
   );
 }
