@@ -86,12 +86,15 @@ export function WallBoard({ viewer, perPage = null }: { viewer: string; perPage?
     const detail = details.get(app.id) ?? null;
     return { app, detail, status: wallStatus({ ...base, app, detail }) };
   });
-  // Pinned: the most urgent first (failing, shifting, unreadable, late), each in configuration order.
+  // Pinned: the most urgent first (failing, then shifting, in configuration order), then the
+  // unreadable, those unread longest first.
   const ranked = entries.map((e, index) => ({ e, index, rank: pinRank({ ...base, app: e.app, detail: e.detail }) }));
-  const pinned = ranked
+  const unreadFor = (r: (typeof ranked)[number]) => (r.rank === 2 ? (r.e.app.dataAgeMs ?? Number.POSITIVE_INFINITY) : 0);
+  const pinnedRanked = ranked
     .filter((r) => r.rank !== null)
-    .sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0) || a.index - b.index)
-    .map((r) => r.e);
+    .sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0) || unreadFor(b) - unreadFor(a) || a.index - b.index);
+  const pinned = pinnedRanked.map((r) => r.e);
+  const urgent = pinnedRanked.filter((r) => (r.rank ?? 2) < 2).length;
   const rest = ranked.filter((r) => r.rank === null).map((r) => r.e);
   const chromeY = barHeight === null ? CHROME_Y : Math.ceil(barHeight) + AROUND_BAR_Y;
   // The turn's memory lives across renders; planning is pure and gives the same answer for the same
@@ -100,6 +103,7 @@ export function WallBoard({ viewer, perPage = null }: { viewer: string; perPage?
   const planned = planWall({
     pinned,
     rest,
+    urgent,
     key: (e) => e.app.id,
     width: viewport.width,
     height: viewport.height,

@@ -22,11 +22,12 @@ export function WallChip({ app, word }: { app: AppSummary; word: WallStatusWord 
     >
       <span
         aria-hidden="true"
-        className={`flex h-10 w-10 shrink-0 items-center justify-center rounded-lg text-[32px] leading-none font-black ${look.box}`}
+        className={`flex h-9 w-9 shrink-0 items-center justify-center rounded-lg text-[32px] leading-none font-black ${look.box}`}
       >
         {look.icon}
       </span>
-      <span className="min-w-0 text-[32px] leading-tight font-semibold break-words">
+      {/* One line always: a chip's row is 46 px; a name too long for it ends in an ellipsis. */}
+      <span className="min-w-0 truncate text-[32px] leading-tight font-semibold">
         {app.name}
         <span className="sr-only">: {word}</span>
       </span>

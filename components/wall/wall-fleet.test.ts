@@ -25,6 +25,7 @@ function onScreen(plan: WallPlan<string>, all: readonly string[]): string[] {
 interface World {
   pinned: string[];
   rest: string[];
+  urgent?: number;
 }
 
 interface Played {
@@ -164,6 +165,21 @@ describe("planWall", () => {
     expect(last.memory?.lastShownMs.has("ok1")).toBe(false);
   });
 
+  it("keeps each page to its time when the renders do not fall on the turn (the wall's clock ticks once a second)", () => {
+    const rest = names("ok", 200);
+    const played = play(() => ({ pinned: [], rest }), 0, 10 * COVER_MS, { stepMs: 700 });
+    const pageTime = condensed(played.plans[0]?.plan ?? { mode: "tiles" }).rotation.dwellMs;
+    let turns = 0;
+    let last = -1;
+    for (const { plan } of played.plans) {
+      const page = condensed(plan).rotation.page;
+      if (page !== last) turns += 1;
+      last = page;
+    }
+    // A page that stayed until the render after its time would make 600 s hold fewer pages.
+    expect(turns).toBeGreaterThanOrEqual(Math.floor((10 * COVER_MS) / pageTime));
+  });
+
   it("starts a new page at once when the clock jumps back or far ahead", () => {
     const rest = names("ok", 200);
     const first = planWall({ pinned: [], rest, key, ...HD, nowMs: 1_000_000, memory: null });
@@ -197,6 +213,7 @@ describe("planWall", () => {
     const played = play(() => ({ pinned, rest }), 0, 3 * COVER_MS);
     const c = condensed(played.plans[0]?.plan ?? { mode: "tiles" });
     expect(c.tiles).toEqual([]);
+    expect(c.rotation.pages).toBeGreaterThan(MAX_PAGES);
     expect(c.pinnedChips).toEqual(pinned.slice(0, c.pinnedChips.length));
     // All the chips but one row's.
     expect(c.pinnedChips.length).toBe(c.chipGrid.columns * (c.chipGrid.rows - 1));
@@ -205,6 +222,28 @@ describe("planWall", () => {
     expect(c.chips.every((n) => n.startsWith("bad"))).toBe(true);
     for (const { plan } of played.plans) expect(condensed(plan).pinnedChips).toEqual(c.pinnedChips);
     expect(played.longestAway.size).toBe(200);
+  });
+
+  it("when many are unreadable, keeps the urgent ones and as many of the others as the minute allows; the rest turn", () => {
+    const failing = names("bad", 4);
+    const unreadable = names("unread", 44);
+    const rest = names("ok", 152);
+    const pinned = [...failing, ...unreadable];
+    const played = play(() => ({ pinned, rest, urgent: failing.length }), 0, 5 * COVER_MS);
+    for (const { plan } of played.plans) {
+      const c = condensed(plan);
+      const shown = new Set(onScreen(plan, []));
+      expect(failing.filter((n) => !shown.has(n))).toEqual([]);
+      // The first of the unreadable (the wall orders them unread longest first) stay.
+      expect(c.pinnedChips).toEqual(pinned.slice(0, c.pinnedChips.length));
+      expect(c.pinnedChips.length).toBeGreaterThan(failing.length + 25);
+      expect(c.rotation.pages).toBeLessThanOrEqual(MAX_PAGES);
+    }
+    expect(played.longestAway.size).toBe(200);
+    expect(missedInSomeMinute(played)).toEqual([]);
+    // Without telling which are urgent, all the problems stay and the minute is lost.
+    const all = condensed(planWall({ pinned, rest, key, ...HD, nowMs: 0, memory: null }).plan);
+    expect(all.rotation.pages).toBeGreaterThan(MAX_PAGES);
   });
 
   it("on a small screen too, and with a forced page size (the wall's ?perPage=)", () => {
@@ -275,6 +314,9 @@ describe("pinnedOnWall", () => {
     expect(pinRank(input({ app: { ...app, dataAgeMs: 60_000 }, detail: { ...quiet, operation: op } }))).toBe(1);
     expect(pinRank(input({ app: { ...app, dataAgeMs: 60_000, error: "Rate exceeded" } }))).toBe(2);
     expect(pinRank(input({ app: { ...app, dataAgeMs: 60_000 } }))).toBeNull();
+    // Held back by Teal's read budget, throttled by AWS or not answered in time: late, not unreadable.
+    expect(pinRank(input({ app: { ...app, dataAgeMs: 60_000, error: "Held back", errorKind: "late" } }))).toBeNull();
+    expect(pinRank(input({ app: { ...app, dataAgeMs: 60_000, error: "AWS failed", errorKind: "failed" } }))).toBe(2);
     expect(pinRank(input())).toBeNull();
   });
 

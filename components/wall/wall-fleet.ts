@@ -28,10 +28,14 @@ export const MIN_DWELL_MS = 5_000;
 /** The most pages that can all be shown within COVER_MS. */
 export const MAX_PAGES = Math.floor(COVER_MS / MIN_DWELL_MS);
 
-/** A chip: one line of 32 px text with its glyph; three across a 1080p screen hold a long name. */
+/**
+ * A chip: one line of 32 px text with its glyph; three across a 1080p screen hold a long name. 46 px
+ * with 6 px between rows: 17 rows under the pager on a 1080p screen (51 chips), so 32 problems can
+ * stay pinned while 168 others still turn within the minute.
+ */
 export const CHIP_MIN_WIDTH = 560;
-export const CHIP_HEIGHT = 52;
-export const CHIP_GAP = 8;
+export const CHIP_HEIGHT = 46;
+export const CHIP_GAP = 6;
 /** The line above the chips that says which of them are on screen and when the next ones come. */
 export const PAGER_LINE = 48;
 const GAP = 16;
@@ -44,8 +48,9 @@ export const CHROME_Y = 110;
  * SHIFTING, 2 STALE because AWS answered its reads with an error; null for the rest. When not every
  * pinned application fits, the most urgent stay.
  *
- * Not pinned: an application whose reads are merely late. A large fleet's reads come late now and
- * then (the read budget holds them back, a busy server falls behind), so pinning them moved
+ * Not pinned: an application whose reads are merely late: held back by Teal's read budget, throttled
+ * by AWS or not answered in time (`errorKind`). A large fleet's reads come late now and then (the
+ * budget holds them back, a busy server or endpoint falls behind), so pinning them moved
  * applications in and out of the pins all the time and filled the screen with them; such a chip
  * says STALE in its turn. Nor the wall's own staleness (its polls failing or late), which turns
  * every tile STALE and is said by the banner: a stale wall would try to pin the whole fleet.
@@ -55,7 +60,7 @@ export function pinRank(input: WallStatusInput): number | null {
   if (status.word === "FAILING") return 0;
   // An operation in flight stays pinned while its reads are late too.
   if (isActiveStatus(status.operation ? status.operation.status : input.app.operation?.status)) return 1;
-  if (status.word === "STALE" && input.app.error !== null) return 2;
+  if (status.word === "STALE" && input.app.error !== null && input.app.errorKind !== "late") return 2;
   return null;
 }
 
@@ -129,6 +134,12 @@ export interface WallPlanInput<T> {
   pinned: readonly T[];
   /** Everything else, in configuration order. */
   rest: readonly T[];
+  /**
+   * How many of the first `pinned` stay on screen even when the others then cannot all be shown
+   * within the minute (failing and shifting ones); the pinned after them give way to the minute
+   * instead, and turn first. All of them by default.
+   */
+  urgent?: number;
   /** An application's stable identity (its id). */
   key: (item: T) => string;
   width: number;
@@ -181,7 +192,18 @@ function nextPage<T>(
 }
 
 /** What the wall shows now, and what to hand to the next render. */
-export function planWall<T>({ pinned, rest, key, width, height, nowMs, memory, perPage = null, chromeY = CHROME_Y }: WallPlanInput<T>): {
+export function planWall<T>({
+  pinned,
+  rest,
+  urgent = pinned.length,
+  key,
+  width,
+  height,
+  nowMs,
+  memory,
+  perPage = null,
+  chromeY = CHROME_Y,
+}: WallPlanInput<T>): {
   plan: WallPlan<T>;
   memory: TurnMemory | null;
 } {
@@ -209,9 +231,9 @@ export function planWall<T>({ pinned, rest, key, width, height, nowMs, memory, p
   };
   // The most tile rows (one row is always left for chips) with every pinned application on screen
   // and every chip that turns shown within the minute. When none holds both (a fleet with many
-  // problems), the problems come before the minute: no tile rows, as many pinned chips as leave one
-  // row to turn (the most severe first, as `pinned` is ordered), and the rest turns more slowly,
-  // which the pager line says with its page count.
+  // problems): no tile rows, and as many pinned chips as keep the minute for the others, the most
+  // urgent first (`pinned` is ordered so). The urgent ones stay even past the minute, up to all the
+  // chips but one row; the rest then turns more slowly, which the pager line says with its count.
   let choice: ReturnType<typeof layout> | null = null;
   for (let rows = grid.rows - 1; rows >= 0 && choice === null; rows -= 1) {
     const l = layout(rows, pinned.length - slotsFor(rows).tileCount);
@@ -219,7 +241,11 @@ export function planWall<T>({ pinned, rest, key, width, height, nowMs, memory, p
   }
   if (choice === null) {
     const { slots, chips } = slotsFor(0);
-    choice = layout(0, Math.min(pinned.length, Math.max(0, slots - chips.columns)));
+    const most = Math.min(pinned.length, Math.max(0, slots - chips.columns));
+    const least = Math.min(Math.max(0, urgent), most);
+    let fixed = most;
+    while (fixed > least && !layout(0, fixed).covers) fixed -= 1;
+    choice = layout(0, fixed);
   }
   const fixed = pinned.slice(choice.tileCount, choice.tileCount + choice.fixed);
   const turningList = [...pinned.slice(choice.tileCount + choice.fixed), ...rest];
@@ -236,8 +262,11 @@ export function planWall<T>({ pinned, rest, key, width, height, nowMs, memory, p
   if (due) {
     const next = nextPage(turningList, key, perTurn, lastShownMs, nowMs);
     chips = next.page;
-    // A page that stayed its time and more (a wall asleep, a clock jumped) starts now.
-    startedMs = nowMs;
+    // The next page starts when the last one was due, not at the render that noticed it (the clock
+    // ticks once a second, so pages would each stay up to a second too long and the minute slip);
+    // after a wall asleep or a clock jumped, now.
+    const dueAt = memory === null ? nowMs : memory.startedMs + memory.dwellMs;
+    startedMs = dueAt <= nowMs && nowMs - dueAt < MIN_DWELL_MS ? dueAt : nowMs;
     dwell = next.dwellMs;
     turns = memory === null ? 0 : memory.turns + 1;
   } else {

@@ -100,6 +100,12 @@ export interface AppSummary {
   refreshMs?: number;
   /** Set when this application's state could not be read (user-safe text); the data above is then the last good read. */
   error: string | null;
+  /**
+   * With `error`, what kind of failure: "late" when the read was held back by Teal's read budget,
+   * throttled by AWS, or not answered in time (its data is late; AWS reported nothing wrong with the
+   * application), "failed" when AWS answered it with an error. Absent without an error.
+   */
+  errorKind?: "late" | "failed";
   /** AWS no longer matches the end state of the last successful operation (null: it does, or no verdict). */
   drift?: Drift | null;
   /** Green compared with blue over the last minutes, from the same read; absent when never read. */

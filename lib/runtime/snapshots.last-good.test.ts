@@ -67,6 +67,37 @@ describe("lastGood for a chosen range", () => {
     expect(failed.readError).not.toMatch(/RequestId|arn:|\d{12}/i);
   }, 90_000);
 
+  it("tells the overview a read that came late from one AWS answered with an error, and keeps the error until a read succeeds", async () => {
+    await fetch(`${range.url}/_sim/faults`, { method: "DELETE" });
+    const service = createSnapshotService(rt);
+    const shop = async () => {
+      service.watch("shop");
+      return (await service.summaries()).find((a) => a.id === "shop");
+    };
+    const poll = { timeout: 30_000, interval: 1_100 };
+    await expect.poll(async () => (await shop())?.error, poll).toBeNull();
+    expect((await shop())?.errorKind).toBeUndefined();
+    try {
+      // Throttled by AWS: late.
+      await faults({ throttleRate: 1 });
+      await expect.poll(async () => (await shop())?.errorKind, poll).toBe("late");
+      // AWS answers with an error: failed, and still failed while the next reads are only throttled.
+      await faults({ throttleRate: 0, errorRate: 1 });
+      await expect.poll(async () => (await shop())?.errorKind, poll).toBe("failed");
+      await faults({ throttleRate: 1, errorRate: 0 });
+      await expect.poll(async () => (await shop())?.error, poll).toMatch(/Throttl|Rate exceeded/i);
+      expect((await shop())?.errorKind).toBe("failed");
+      // A good read clears it; a throttled one after it is late again.
+      await faults({ throttleRate: 0, errorRate: 0 });
+      await expect.poll(async () => (await shop())?.error, poll).toBeNull();
+      expect((await shop())?.errorKind).toBeUndefined();
+      await faults({ throttleRate: 1 });
+      await expect.poll(async () => (await shop())?.errorKind, poll).toBe("late");
+    } finally {
+      await fetch(`${range.url}/_sim/faults`, { method: "DELETE" });
+    }
+  }, 120_000);
+
   it("rejects an application that is not configured", async () => {
     await expect(createSnapshotService(rt).lastGood("no-such-app", 60)).rejects.toMatchObject({ code: "not_found" });
   });

@@ -30,6 +30,15 @@ interface Parts {
   charts: ChartRead;
 }
 
+/**
+ * Whether a failed read only came late (held back by the read budget, throttled by AWS, or not
+ * answered in time) or AWS answered it with an error.
+ */
+export function readErrorKind(err: unknown): "late" | "failed" {
+  if (!isAppError(err)) return "failed";
+  return err.code === "throttled" || (err.transient && err.awsName === null) ? "late" : "failed";
+}
+
 /** User-safe text for a failed read (never raw AWS text). */
 function readErrorText(err: unknown): string {
   return isAppError(err) ? err.userMessage : "Could not read this application's state.";
@@ -185,6 +194,8 @@ export function createSnapshotService(
     if (!app) throw new AppError("not_found", `There is no application "${appId}" in Teal's config.`);
     return app;
   };
+  /** Applications whose reads AWS answered with an error since their last good read (`AppSummary.errorKind`). */
+  const answeredWithError = new Set<string>();
   /** Applications this server's operation changed: their next refresh reads AWS, whatever another server stored. */
   const fresh = new Set<string>();
   let awsReads = 0;
@@ -323,6 +334,16 @@ export function createSnapshotService(
       return { snapshot, readError };
     },
     async summaries() {
+      // AWS answered a read of these with an error since their last good read: they stay failed
+      // (not merely late) when a later read is only held back or times out, until one succeeds.
+      const kindOf = (appId: string, error: unknown): "late" | "failed" | undefined => {
+        if (error === null) {
+          answeredWithError.delete(appId);
+          return undefined;
+        }
+        if (readErrorKind(error) === "failed") answeredWithError.add(appId);
+        return answeredWithError.has(appId) ? "failed" : "late";
+      };
       return Promise.all(
         rt.config.applications.map(async (app): Promise<AppSummary> => {
           const operation = await currentOperation(app.id);
@@ -340,6 +361,7 @@ export function createSnapshotService(
             // The last good read, even when the latest refresh failed: the wall keeps showing it,
             // says how old it is and why it is not newer.
             const { value, error } = await observations.read(app.id, { firstWaitMs: SUMMARY_FIRST_WAIT_MS, pending: firstReadPending });
+            const errorKind = kindOf(app.id, error);
             const { observation } = value;
             const s = observation.state;
             return {
@@ -357,6 +379,7 @@ export function createSnapshotService(
               dataAgeMs: Math.max(0, Date.now() - observation.readAt),
               refreshMs: intervalOf(app.id),
               error: error === null ? null : readErrorText(error),
+              ...(errorKind === undefined ? {} : { errorKind }),
               drift: await driftOf(app.id, observation, operation),
               greenVerdict: value.greenVerdict,
               settle: await settleOf(observation, operation),
@@ -376,6 +399,7 @@ export function createSnapshotService(
               dataAgeMs: null,
               refreshMs: intervalOf(app.id),
               error: readErrorText(err),
+              errorKind: kindOf(app.id, err),
               drift: null,
             };
           }
