@@ -1,9 +1,9 @@
 // The coalescer on its own: what it sends for a window of callers and what each caller gets back.
 // `fetch` here stands for one AWS call and records what it was asked; the adapters' use of it against
 // the practice range is in lib/runtime/batched-reads.integration.test.ts.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { isAppError } from "@/lib/domain/app-error";
-import { createReadBatcher, keyedByAsked } from "./batched-reads";
+import { attachBatcher, batcherOf, createReadBatcher, keyedByAsked } from "./batched-reads";
 import { toAppError } from "./errors";
 
 /** An AWS-like error as the SDK throws it (name and HTTP status). */
@@ -142,5 +142,35 @@ describe("read batcher", () => {
     ]);
     // Alone, the one item answers the one name asked.
     expect(keyedByAsked(["x"], [{ name: "y" }], (i) => i.name).get("x")).toEqual({ name: "y" });
+  });
+});
+
+describe("peek and keep", () => {
+  it("keep holds a value for good, peek finds it without loading, and the oldest go past the size", async () => {
+    const batcher = createReadBatcher({ immutableEntries: 2 });
+    expect(batcher.peek("a")).toBeUndefined();
+    batcher.keep("a", "v1");
+    expect(await batcher.peek<string>("a")).toBe("v1");
+    expect(batcher.counters.cached).toBe(1);
+    let loads = 0;
+    expect(await batcher.immutable("a", async () => ++loads)).toBe("v1");
+    expect(loads).toBe(0);
+    batcher.keep("b", "v2");
+    batcher.keep("c", "v3");
+    expect(batcher.peek("a")).toBeUndefined();
+    expect(await batcher.peek<string>("c")).toBe("v3");
+  });
+});
+
+describe("attachBatcher and batcherOf", () => {
+  it("find a client's batcher from another copy of this module, as the server's separately bundled parts have", async () => {
+    const client = {};
+    const batcher = createReadBatcher();
+    attachBatcher(client, batcher);
+    vi.resetModules();
+    const other = await import("./batched-reads");
+    expect(other.batcherOf).not.toBe(batcherOf);
+    expect(other.batcherOf(client)).toBe(batcher);
+    expect(batcherOf({})).toBeUndefined();
   });
 });

@@ -64,6 +64,10 @@ export interface ReadBatcher {
   byIds<T>(key: string, ids: string[], max: number, fetch: (ids: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>>;
   /** `load(key)` once for good: later calls (and concurrent ones) share its answer; a failure is not kept. */
   immutable<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** What `immutable` or `keep` holds for `key`, without loading anything; undefined when nothing. */
+  peek<T>(key: string): Promise<T> | undefined;
+  /** Holds `value` for good under `key`, as `immutable` would have (for answers only some of which never change). */
+  keep<T>(key: string, value: T): void;
 }
 
 /** Whether a failure would have met each caller's own call too: throttled, 5xx, or no answer. */
@@ -117,6 +121,14 @@ export function createReadBatcher(opts: ReadBatcherOptions = {}): ReadBatcher {
     });
   };
 
+  const trim = () => {
+    while (lru.size > maxEntries) {
+      const oldest = lru.keys().next().value;
+      if (oldest === undefined) break;
+      lru.delete(oldest);
+    }
+  };
+
   const batcher: ReadBatcher = {
     windowMs,
     counters,
@@ -145,6 +157,20 @@ export function createReadBatcher(opts: ReadBatcherOptions = {}): ReadBatcher {
         return Promise.all(callers.map((own) => settle(fetchChunked([...new Set(own)], max, fetch))));
       });
     },
+    peek<T>(key: string): Promise<T> | undefined {
+      const hit = lru.get(key) as Promise<T> | undefined;
+      if (hit) {
+        counters.cached++;
+        lru.delete(key);
+        lru.set(key, hit);
+      }
+      return hit;
+    },
+    keep<T>(key: string, value: T): void {
+      lru.delete(key);
+      lru.set(key, Promise.resolve(value));
+      trim();
+    },
     immutable<T>(key: string, load: () => Promise<T>): Promise<T> {
       const hit = lru.get(key) as Promise<T> | undefined;
       if (hit) {
@@ -158,11 +184,7 @@ export function createReadBatcher(opts: ReadBatcherOptions = {}): ReadBatcher {
       loading.catch(() => {
         if (lru.get(key) === loading) lru.delete(key);
       });
-      while (lru.size > maxEntries) {
-        const oldest = lru.keys().next().value;
-        if (oldest === undefined) break;
-        lru.delete(oldest);
-      }
+      trim();
       return loading;
     },
   };
@@ -191,14 +213,23 @@ export function keyedByAsked<T>(asked: string[], items: T[], keyOf: (item: T) =>
   return out;
 }
 
-/** The batcher each SDK client carries (set by `createClients` for the page clients only). */
-const batchers = new WeakMap<object, ReadBatcher>();
+/**
+ * The batcher each SDK client carries (set by `createClients` for the page clients only), as a
+ * property of the client under a registered symbol. Not in a module-level map: the server is bundled
+ * in parts (the runtime started from instrumentation.ts, the route handlers, the server actions),
+ * each with its own copy of this module, so a map filled by the copy that made the clients was empty
+ * for the copy the adapters read it from, and no page read was ever merged or cached in the built
+ * server (measured: DescribeTaskDefinition of a numbered revision read at every refresh).
+ */
+const BATCHER: unique symbol = Symbol.for("teal.readBatcher");
+
+type WithBatcher = { [BATCHER]?: ReadBatcher };
 
 export function attachBatcher(client: object, batcher: ReadBatcher): void {
-  batchers.set(client, batcher);
+  Object.defineProperty(client, BATCHER, { value: batcher, enumerable: false, configurable: true, writable: false });
 }
 
 /** The batcher of a client, or undefined: its calls are sent at once, alone. */
 export function batcherOf(client: object): ReadBatcher | undefined {
-  return batchers.get(client);
+  return (client as WithBatcher)[BATCHER];
 }
