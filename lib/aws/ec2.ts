@@ -18,7 +18,14 @@ export function versionOf(instance: Instance): string {
   return tag ?? instance.ImageId ?? "unknown";
 }
 
-/** Version label per instance id (terminated instances are left out). */
+/**
+ * Version label per instance id (terminated instances are left out).
+ *
+ * The page reads keep a running instance's label for good (`ReadBatcher.keep`): its AMI never
+ * changes, and its version tag is written when it is launched. So an overview that reads the same
+ * instances every refresh asks EC2 only about instances it has not seen running yet. An operation's
+ * own reads (no batcher) always ask.
+ */
 export async function describeInstanceVersions(client: EC2Client, ids: string[]): Promise<Map<string, string>> {
   const versions = new Map<string, string>();
   if (ids.length === 0) return versions;
@@ -32,9 +39,26 @@ export async function describeInstanceVersions(client: EC2Client, ids: string[])
   };
   try {
     const batcher = batcherOf(client);
-    const found = batcher ? await batcher.byIds("ec2:DescribeInstances", ids, INSTANCE_IDS_PER_CALL, fetch) : await fetch(ids);
+    if (!batcher) {
+      for (const [id, instance] of await fetch(ids)) if (instance.State?.Name !== "terminated") versions.set(id, versionOf(instance));
+      return versions;
+    }
+    const keyOf = (id: string) => `ec2:instance-version:${id}`;
+    const missing: string[] = [];
+    await Promise.all(
+      [...new Set(ids)].map(async (id) => {
+        const kept = batcher.peek<string>(keyOf(id));
+        if (kept) versions.set(id, await kept);
+        else missing.push(id);
+      }),
+    );
+    if (missing.length === 0) return versions;
+    const found = await batcher.byIds("ec2:DescribeInstances", missing, INSTANCE_IDS_PER_CALL, fetch);
     for (const [id, instance] of found) {
-      if (instance.State?.Name !== "terminated") versions.set(id, versionOf(instance));
+      if (instance.State?.Name === "terminated") continue;
+      const version = versionOf(instance);
+      versions.set(id, version);
+      if (instance.State?.Name === "running") batcher.keep(keyOf(id), version);
     }
   } catch (err) {
     throw toAppError(err, "DescribeInstances");
