@@ -601,7 +601,15 @@ function printFleet(results: Scenario[]): void {
   );
   // Where the requests go: every operation that makes a tenth of a request per minute per application
   // or more in some scenario (the outside tool's few calls included).
-  const operations = [...new Set(results.flatMap((r) => Object.entries(r.perOperation).filter(([, v]) => v >= 0.1).map(([k]) => k)))].sort();
+  const operations = [
+    ...new Set(
+      results.flatMap((r) =>
+        Object.entries(r.perOperation)
+          .filter(([, v]) => v >= 0.1)
+          .map(([k]) => k),
+      ),
+    ),
+  ].sort();
   table(
     "The same per operation (those at 0.1 or more in some row)",
     ["operation", ...results.map((r) => `${r.apps} apps, ${r.servers} srv`)],
