@@ -16,6 +16,8 @@ const only = process.argv.slice(2).filter((a) => !a.startsWith("-"));
 const wants = (suite) => only.length === 0 || only.includes(suite);
 const started = Date.now();
 const timings = [];
+/** Steps that ended with a failing exit code, for the list at the end. */
+const failedSteps = [];
 
 /**
  * Runs a suite in the foreground with its output on the terminal. It is awaited, not run
@@ -31,6 +33,7 @@ function run(title, cmd, args, env = {}) {
   return new Promise((resolve) =>
     child.on("close", (code) => {
       timings.push([title, Date.now() - t0]);
+      if (code !== 0) failedSteps.push(title);
       resolve(code === 0);
     }),
   );
@@ -58,6 +61,7 @@ function runInBackground(title, cmd, args, env = {}) {
     console.log(`\n=== ${title} (ran beside the tests above) ===`);
     process.stdout.write(Buffer.concat(chunks));
     timings.push([`${title} (in parallel)`, ended - t0]);
+    if (code !== 0) failedSteps.push(title);
     return code === 0;
   };
   return wait;
@@ -141,6 +145,7 @@ function startBrowserWorld(index, title, files, env = {}) {
       console.log(`\n=== e2e, ${title}: ${files.join(", ")} (${seconds} s) ===`);
       process.stdout.write(Buffer.concat(chunks));
       timings.push([`e2e, ${title} (Playwright in Chromium, ${files.length} specs)`, Date.now() - t0]);
+      if (code !== 0) failedSteps.push(`e2e, ${title}`);
       resolve(code === 0);
     }),
   );
@@ -293,9 +298,11 @@ for (const file of existsSync(reports) ? readdirSync(reports).filter((f) => f.st
   failedTests.push(...failures(path.join(reports, file), "playwright"));
 }
 rmSync(reports, { recursive: true, force: true });
-// Repeated at the end, where a log cut to its last lines still shows them.
-if (failedTests.length > 0) {
+// Repeated at the end, where a log cut to its last lines still shows them: the failed tests, and
+// the steps that failed (a lint or format check fails no test).
+if (failedTests.length > 0 || failedSteps.length > 0) {
   console.log("\nFailed:");
+  for (const step of failedSteps) console.log(`  ✘ step: ${step}`);
   for (const line of failedTests) console.log(`  ✘ ${line.length > 400 ? `${line.slice(0, 400)}…` : line}`);
 }
 console.log("\nTimings:");
