@@ -172,13 +172,8 @@ export function createReadBatcher(opts: ReadBatcherOptions = {}): ReadBatcher {
       trim();
     },
     immutable<T>(key: string, load: () => Promise<T>): Promise<T> {
-      const hit = lru.get(key) as Promise<T> | undefined;
-      if (hit) {
-        counters.cached++;
-        lru.delete(key);
-        lru.set(key, hit);
-        return hit;
-      }
+      const hit = batcher.peek<T>(key);
+      if (hit) return hit;
       const loading = load();
       lru.set(key, loading);
       loading.catch(() => {
