@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AppSummary } from "@/lib/domain/snapshot";
 import type { WallAppDetail } from "@/lib/domain/wall";
-import { COVER_MS, MAX_PAGES, dwellMs, pinRank, pinnedOnWall, planWall, type TurnMemory, type WallPlan } from "./wall-fleet";
+import { COVER_MS, MAX_PAGES, dwellMs, pinRank, planWall, type TurnMemory, type WallPlan } from "./wall-fleet";
 import type { WallStatusInput } from "./wall-status";
 
 const HD = { width: 1920, height: 1080 };
@@ -273,7 +273,7 @@ describe("planWall", () => {
   });
 });
 
-describe("pinnedOnWall", () => {
+describe("pinRank", () => {
   const NOW = 1_000_000;
   const app: AppSummary = {
     id: "shop",
@@ -299,11 +299,11 @@ describe("pinnedOnWall", () => {
   });
 
   it("pins what is failing, shifting or stale on its own data, not what is OK", () => {
-    expect(pinnedOnWall(input())).toBe(false);
-    expect(pinnedOnWall(input({ detail: { ...quiet, alarms: [{ id: "x", severity: "critical", text: "Blue down" }] } }))).toBe(true);
+    expect(pinRank(input())).toBeNull();
+    expect(pinRank(input({ detail: { ...quiet, alarms: [{ id: "x", severity: "critical", text: "Blue down" }] } }))).not.toBeNull();
     const op = { id: "op", status: "running" as const, summary: "Shift", actorEmail: "o@example.com", step: 1, steps: 3, stepTitle: "Call" };
-    expect(pinnedOnWall(input({ detail: { ...quiet, operation: op } }))).toBe(true);
-    expect(pinnedOnWall(input({ app: { ...app, dataAgeMs: null, error: "AWS did not answer" } }))).toBe(true);
+    expect(pinRank(input({ detail: { ...quiet, operation: op } }))).not.toBeNull();
+    expect(pinRank(input({ app: { ...app, dataAgeMs: null, error: "AWS did not answer" } }))).not.toBeNull();
   });
 
   it("ranks failing before shifting before unreadable, and leaves an application whose reads are only late in its turn", () => {
@@ -321,7 +321,7 @@ describe("pinnedOnWall", () => {
   });
 
   it("pins nothing for the wall's own staleness, which the banner says", () => {
-    expect(pinnedOnWall(input({ wall: { kind: "stale", ageMs: 40_000, cause: null }, lastSuccessMs: NOW - 40_000 }))).toBe(false);
-    expect(pinnedOnWall(input({ wall: { kind: "unreachable", ageMs: 20_000 }, lastSuccessMs: NOW - 20_000 }))).toBe(false);
+    expect(pinRank(input({ wall: { kind: "stale", ageMs: 40_000, cause: null }, lastSuccessMs: NOW - 40_000 }))).toBeNull();
+    expect(pinRank(input({ wall: { kind: "unreachable", ageMs: 20_000 }, lastSuccessMs: NOW - 20_000 }))).toBeNull();
   });
 });

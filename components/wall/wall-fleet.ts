@@ -64,10 +64,6 @@ export function pinRank(input: WallStatusInput): number | null {
   return null;
 }
 
-export function pinnedOnWall(input: WallStatusInput): boolean {
-  return pinRank(input) !== null;
-}
-
 /** How long a page stays up when there are `pages` of them. */
 export function dwellMs(pages: number): number {
   if (pages <= 1) return MAX_DWELL_MS;
