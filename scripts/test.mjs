@@ -178,6 +178,16 @@ function failures(file, kind) {
       .replace(/\x1b\[[0-9;]*m/g, "")
       .split("\n")
       .find((l) => l.trim() !== "") ?? "";
+  // A browser test's first line says only which matcher failed; the locator, the expected and the
+  // received values follow it, and a CI log that keeps only its last lines needs them.
+  const detail = (text) =>
+    String(text ?? "")
+      .replace(/\x1b\[[0-9;]*m/g, "")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "" && !l.startsWith("Call log") && !l.startsWith("- "))
+      .slice(0, 6)
+      .join(" | ");
   if (kind === "vitest") {
     return (report.testResults ?? []).flatMap((f) =>
       (f.assertionResults ?? [])
@@ -190,7 +200,11 @@ function failures(file, kind) {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests ?? []) {
         const bad = (t.results ?? []).filter((r) => r.status !== "passed" && r.status !== "skipped");
-        if (bad.length > 0) out.push(`${spec.file}:${spec.line} › ${spec.title}: ${firstLine(bad.at(-1)?.error?.message)}`);
+        if (bad.length > 0) {
+          const error = bad.at(-1)?.error;
+          const at = error?.location ? ` (at ${path.basename(error.location.file)}:${error.location.line})` : "";
+          out.push(`${spec.file}:${spec.line} › ${spec.title}${at}: ${detail(error?.message)}`);
+        }
       }
     }
     for (const child of suite.suites ?? []) walk(child);
@@ -303,7 +317,7 @@ rmSync(reports, { recursive: true, force: true });
 if (failedTests.length > 0 || failedSteps.length > 0) {
   console.log("\nFailed:");
   for (const step of failedSteps) console.log(`  ✘ step: ${step}`);
-  for (const line of failedTests) console.log(`  ✘ ${line.length > 400 ? `${line.slice(0, 400)}…` : line}`);
+  for (const line of failedTests) console.log(`  ✘ ${line.length > 900 ? `${line.slice(0, 900)}…` : line}`);
 }
 console.log("\nTimings:");
 for (const [title, ms] of timings) console.log(`  ${(ms / 1000).toFixed(1).padStart(7)} s  ${title}`);
