@@ -164,12 +164,12 @@ describe("the cadence follows what is on screen", () => {
     expect(idle / apps / 2).toBeLessThanOrEqual((perLoad * 12) / 6 + 0.001);
   });
 
-  it("spreads the idle reads over the window: no poll of the overview reads every application at once", async () => {
+  it("spreads the idle reads over the window a group at a time: no poll of the overview reads every application at once", async () => {
     const apps = rt.config.applications.length;
     /** Loads each overview poll started, over two minutes after the first poll (which reads everything). */
-    async function loadsPerPoll(spreadIdleReads: boolean): Promise<number[]> {
+    async function loadsPerPoll(spreadIdleReads: boolean, idleGroupApps?: number): Promise<number[]> {
       const clock = { t: 2_040_000 }; // a multiple of 30 s
-      const service = createSnapshotService(rt, { now: () => clock.t, spreadIdleReads });
+      const service = createSnapshotService(rt, { now: () => clock.t, spreadIdleReads, ...(idleGroupApps ? { idleGroupApps } : {}) });
       await service.summaries();
       const perPoll: number[] = [];
       for (const end = clock.t + 120_000; clock.t < end;) {
@@ -181,7 +181,13 @@ describe("the cadence follows what is on screen", () => {
       return perPoll;
     }
     const aligned = await loadsPerPoll(false);
-    const spread = await loadsPerPoll(true);
+    // Groups of two: the 8 applications fall due as four groups (a fleet of 200 is ten groups of 20).
+    const spread = await loadsPerPoll(true, 2);
+    // With the default group size, a fleet of 8 is one group: one poll reads it all, so that its
+    // load balancer and target group lookups merge into one call each.
+    const oneGroup = await loadsPerPoll(true);
+    expect(oneGroup.reduce((a, b) => a + b, 0)).toBe(apps * 4);
+    expect(Math.max(...oneGroup)).toBe(apps);
     // Either way every application is read once per 30 s window: four windows in two minutes.
     expect(aligned.reduce((a, b) => a + b, 0)).toBe(apps * 4);
     expect(spread.reduce((a, b) => a + b, 0)).toBe(apps * 4);
