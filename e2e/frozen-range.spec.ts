@@ -51,6 +51,9 @@ test("with AWS frozen, Roll back is drawn at once and tells the truth, every pag
   await expect(cards.first()).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId("stale-banner")).toHaveCount(0);
   await expect(page.getByText(/Updated .* refreshes every 5 s/)).toBeVisible();
+  // The server has read shop: its card shows a health, not "not read yet" (a busy machine's first
+  // reads can take longer than the cards take to draw). What the frozen pages show is that read.
+  await expect(cards.filter({ hasText: demoApp(APP_ID).name })).toContainText("Healthy", { useInnerText: true, timeout: 60_000 });
 
   const pid = await rangePid();
   process.kill(pid, "SIGSTOP");
