@@ -140,9 +140,10 @@ export function phaseOf(appId: string): number {
 /**
  * Applications nobody watches are read in groups of about this many, each group at its own phase of
  * the idle window. Read together, a group's load balancer, target group and instance lookups merge
- * into one call each (lib/aws/batched-reads.ts; ELBv2 takes 20 names a call); spread one by one, as
- * they were, 8 applications made 2.2 such lookups per application per minute instead of about 0.5.
- * Groups keep a fleet of 200 from asking AWS for one window's reads in one burst.
+ * into fewer calls (lib/aws/batched-reads.ts; ELBv2 takes 20 names a call): spread one by one, as
+ * they were, the 8 demo applications cost 11.2 AWS requests per application per minute, read as one
+ * group 9.2 (BENCHMARKS.md, fleet). Groups keep a fleet of 200 from asking AWS for one window's
+ * reads in one burst.
  */
 export const IDLE_GROUP_APPS = 20;
 
