@@ -126,8 +126,26 @@ async function fetchInChunks<T>(names: string[], max: number, fetch: (some: stri
   return out;
 }
 
-/** The service's tasks that ECS wants running (ListTasks + DescribeTasks, ≤ 100 per call). */
-export async function listServiceTasks(client: ECSClient, cluster: string, service: string): Promise<EcsTaskInfo[]> {
+/**
+ * The service's tasks that ECS wants running (ListTasks + DescribeTasks, ≤ 100 per call).
+ *
+ * `expected` is the service's running + pending task count from the DescribeServices of the same
+ * read. With it, a page's read (a client with a batcher) describes the tasks of the service's last
+ * listing again without listing them: that list still holds when every task in it is still wanted
+ * RUNNING and there are as many as the service counts. A task stopped since is no longer wanted
+ * RUNNING, and one started since changes the count; either way the tasks are listed again. An
+ * operation's reads (no batcher) always list.
+ */
+export async function listServiceTasks(client: ECSClient, cluster: string, service: string, expected?: number): Promise<EcsTaskInfo[]> {
+  const batcher = batcherOf(client);
+  const key = `ecs:task-list:${cluster}/${service}`;
+  if (batcher && expected !== undefined) {
+    const kept = await batcher.peek<string[]>(key);
+    if (kept && kept.length === expected) {
+      const tasks = await describeTasks(client, cluster, kept);
+      if (tasks.length === kept.length && tasks.every((t) => t.desiredStatus === "RUNNING")) return tasks;
+    }
+  }
   const arns: string[] = [];
   try {
     let nextToken: string | undefined;
@@ -139,6 +157,12 @@ export async function listServiceTasks(client: ECSClient, cluster: string, servi
   } catch (err) {
     throw toAppError(err, "ListTasks");
   }
+  batcher?.keep(key, arns);
+  return describeTasks(client, cluster, arns);
+}
+
+/** Tasks by ARN, ≤ 100 per call (merged across applications on a page client); ones ECS no longer knows are left out. */
+async function describeTasks(client: ECSClient, cluster: string, arns: string[]): Promise<EcsTaskInfo[]> {
   const tasks: EcsTaskInfo[] = [];
   if (arns.length === 0) return tasks;
   const fetch = async (some: string[]): Promise<Map<string, Task>> => {

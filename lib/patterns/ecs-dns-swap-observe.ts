@@ -49,7 +49,7 @@ async function observeColor(clients: AwsClients, app: EcsDnsSwapAppConfig, color
   const tgRef = cfg.targetGroup ?? read?.targetGroupArns[0];
   const [tg, tasks] = await Promise.all([
     tgRef ? describeTargetGroup(clients.elbv2, tgRef) : Promise.resolve(null),
-    read ? listServiceTasks(clients.ecs, app.cluster, cfg.service) : Promise.resolve([]),
+    read ? listServiceTasks(clients.ecs, app.cluster, cfg.service, read.view.running + read.view.pending) : Promise.resolve([]),
   ]);
   const [targets, versions] = await Promise.all([
     tg ? describeTargetHealth(clients.elbv2, tg.arn) : Promise.resolve([]),

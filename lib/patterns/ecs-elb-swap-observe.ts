@@ -60,7 +60,9 @@ export async function observeEcsElbSwap(clients: AwsClients, app: EcsElbSwapAppC
   const healthLists = shared
     ? await describeTargetHealth(clients.elbv2, groups[0]?.arn ?? "").then((h) => [h, h])
     : await Promise.all(groups.map((g) => describeTargetHealth(clients.elbv2, g.arn)));
-  const taskLists = await Promise.all(COLORS.map((c) => listServiceTasks(clients.ecs, app.cluster, app[c].service)));
+  const taskLists = await Promise.all(
+    COLORS.map((c, i) => listServiceTasks(clients.ecs, app.cluster, app[c].service, (reads[i]?.view.running ?? 0) + (reads[i]?.view.pending ?? 0))),
+  );
   const tds = [...reads.map((r) => r.view.taskDefinition), ...taskLists.flat().map((t) => t.taskDefinition)];
   const versions = await describeTaskDefinitionVersions(clients.ecs, tds);
 

@@ -61,7 +61,7 @@ export async function observeEcsRolling(
   const tgRef = app.targetGroup ?? read.targetGroupArns[0];
   const [revisions, tasks, tg] = await Promise.all([
     listFamilyRevisions(clients.ecs, family),
-    listServiceTasks(clients.ecs, app.cluster, app.service),
+    listServiceTasks(clients.ecs, app.cluster, app.service, read.view.running + read.view.pending),
     tgRef ? describeTargetGroup(clients.elbv2, tgRef) : Promise.resolve(null),
   ]);
   const view: EcsServiceView = { ...read.view, revisions };

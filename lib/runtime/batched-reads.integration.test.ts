@@ -17,6 +17,7 @@ import { describeInstanceVersions } from "@/lib/aws/ec2";
 import { describeTargetGroup } from "@/lib/aws/elbv2";
 import { listRecordSets } from "@/lib/aws/route53";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, type Change } from "@aws-sdk/client-route-53";
+import { UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { loadTealConfig, parseEnv } from "@/lib/config/load";
 import type { AppConfig } from "@/lib/config/schema";
 import { observeWithPattern } from "@/lib/patterns/registry";
@@ -122,11 +123,62 @@ describe("control-plane reads batched across applications", () => {
     // kept for good, not read again.
     expect(after.DescribeTaskDefinition ?? 0).toBe(0);
     expect(before.DescribeTaskDefinition).toBeGreaterThan(0);
+    // Each ECS service's task list of the first test still adds up (as many tasks as the service
+    // counts, all still wanted running): described again, not listed.
+    expect(before.ListTasks).toBeGreaterThan(0);
+    expect(after.ListTasks ?? 0).toBe(0);
     // What cannot be merged (one resource per call) is sent as often as before.
-    for (const op of ["DescribeTargetHealth", "DescribeInstanceHealth", "ListTasks", "DescribeListeners", "DescribeRules"]) {
+    for (const op of ["DescribeTargetHealth", "DescribeInstanceHealth", "DescribeListeners", "DescribeRules"]) {
       expect({ op, n: after[op] ?? 0 }).toEqual({ op, n: before[op] ?? 0 });
     }
     expect(total(after)).toBeLessThan(total(before));
+  });
+
+  it("lists a service's tasks again when one starts or stops, and gives the tasks an unbatched read gives", async () => {
+    const app = apps.find((a) => a.pattern === "ecs-rolling");
+    if (!app || app.pattern !== "ecs-rolling") throw new Error("the demo world has an ecs-rolling application");
+    const pages = createClients({ region: "us-east-1", endpoint: range.url, maxAttempts: 1, batchWindowMs: 5 });
+    const taskIds = (state: Awaited<ReturnType<typeof observeWithPattern>>) =>
+      Object.values(state.environments)
+        .flatMap((e) => e.instances.filter((i) => i.kind === "task").map((i) => i.id))
+        .sort();
+    /** A page read and an operation's read of the same moment, and the ListTasks calls of the page read. */
+    const readBoth = async () => {
+      resetStats(range.stats, range.nowMs());
+      const page = await observeWithPattern(pages, app);
+      const listed = counts().ListTasks ?? 0;
+      const fresh = await observeWithPattern(alone, app);
+      return { page: taskIds(page), fresh: taskIds(fresh), listed };
+    };
+    const scaleTo = async (desiredCount: number) => {
+      await alone.ecs.send(new UpdateServiceCommand({ cluster: app.cluster, service: app.service, desiredCount }));
+      // Ten minutes of the range's clock: tasks started and healthy, or drained and stopped.
+      for (let i = 0; i < 60; i++) {
+        range.tick(10_000);
+        await fetch(`${range.url}/_sim/health`);
+      }
+    };
+    const first = await readBoth();
+    expect(first.listed).toBe(1);
+    expect(first.page).toEqual(first.fresh);
+    const steady = await readBoth();
+    expect(steady.listed, "nothing started or stopped: described again, not listed").toBe(0);
+    expect(steady.page).toEqual(steady.fresh);
+    const desired = first.fresh.length;
+    expect(desired).toBeGreaterThan(0);
+    try {
+      await scaleTo(desired + 1);
+      const up = await readBoth();
+      expect(up.listed, "a task started: the count no longer adds up").toBe(1);
+      expect(up.page).toEqual(up.fresh);
+      expect(up.page).toHaveLength(desired + 1);
+    } finally {
+      await scaleTo(desired);
+    }
+    const down = await readBoth();
+    expect(down.listed, "a task stopped: listed again").toBeGreaterThanOrEqual(1);
+    expect(down.page).toEqual(down.fresh);
+    expect(down.page).toHaveLength(desired);
   });
 
   it("a missing resource fails only the application that names it", async () => {
