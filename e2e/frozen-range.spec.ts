@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { demoApp } from "./demo-apps";
-import { APP_ID, expectOperationSucceeded, signIn } from "./helpers";
+import { APP_ID, expectOperationSucceeded, greenSlider, signIn } from "./helpers";
 
 // AWS stops answering (the practice range is SIGSTOPped: its port still accepts connections, nothing
 // answers). The application page still draws its title and Roll back at once from the configuration,
@@ -151,6 +151,52 @@ test("with AWS frozen, Roll back is drawn at once and tells the truth, every pag
   // Leave the world as found: the rollback (if it started) has finished, shop is all blue.
   if (operationId) await expectOperationSucceeded(page, operationId);
   await expect(page.getByRole("img", { name: /^Configured split: blue 100 %, green 0 %$/ })).toBeVisible();
+});
+
+test("with CloudWatch failing, the application page keeps its state and every control, and says the metrics are unavailable", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize(DESKTOP);
+  await signIn(page, "operator@example.com");
+  await page.goto(`/apps/${APP_ID}`);
+  await expect(page.getByRole("img", { name: /^Configured split: blue \d+ %, green \d+ %$/ })).toBeVisible({ timeout: 60_000 });
+  const range = process.env.RANGE_URL;
+  if (!range) throw new Error("RANGE_URL is not set (the Playwright config sets it).");
+  const rule = { rules: [{ service: "cloudwatch", operation: "GetMetricData", errorRate: 1 }] };
+  expect((await fetch(`${range}/_sim/faults`, { method: "POST", body: JSON.stringify(rule) })).ok).toBe(true);
+  try {
+    // The next refresh meets the failing CloudWatch: the metrics say so, nothing else goes.
+    const notice = page.getByTestId("metrics-unavailable");
+    await expect(notice).toContainText("Metrics unavailable", { timeout: 30_000 });
+    await expect(notice).toContainText("GetMetricData failed");
+    await expect(notice).not.toContainText(/RequestId|arn:|\d{12}/i);
+    await expect(page.getByTestId("stale-banner")).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /^Roll back/ })).toBeVisible();
+    await expect(greenSlider(page)).toBeVisible();
+    await expect(page.getByRole("img", { name: /^Configured split: blue \d+ %, green \d+ %$/ })).toBeVisible();
+    // The verdict does not say green is fine: it says it cannot tell.
+    await expect(page.getByText("Metrics unavailable").first()).toBeVisible();
+    await expect(page.getByText("Green OK")).toHaveCount(0);
+    const header = page.getByTestId("aws-panels").getByRole("region", { name: "Blue", exact: true }).locator("header");
+    await expect(header).toContainText("Healthy", { useInnerText: true });
+    // The observed split is not "no traffic": it was not measured, and the page says why.
+    await expect(page.getByTestId("observed-source")).toContainText("CloudWatch could not be read");
+    await expect(page.getByRole("img", { name: /^Observed split: not measured$/ })).toBeVisible();
+    await shoot(page, "app-metrics-unavailable");
+
+    // The wall's tile says the same where its 5xx line would be, not "no traffic".
+    const wall = await page.context().newPage();
+    await wall.setViewportSize({ width: 1920, height: 1080 });
+    await wall.goto("/wall");
+    const tile = wall.getByRole("list", { name: "Applications" }).getByRole("article", { name: demoApp(APP_ID).name });
+    await expect(tile).toContainText("Metrics unavailable", { timeout: 30_000 });
+    await expect(tile).not.toContainText("no traffic");
+    await shoot(wall, "wall-metrics-unavailable");
+    await wall.close();
+  } finally {
+    await fetch(`${range}/_sim/faults`, { method: "DELETE" });
+  }
+  // CloudWatch answers again: the notice goes by itself.
+  await expect(page.getByTestId("metrics-unavailable")).toHaveCount(0, { timeout: 30_000 });
 });
 
 test("an application id that is not configured is a plain not-found, with no Roll back button", async ({ page }) => {

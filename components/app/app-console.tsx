@@ -255,6 +255,14 @@ function AppConsoleBody({ appId, data, chartData, chartDomain, permissions, rang
           </div>
           <RangePicker value={range} onChange={onRange} />
         </div>
+        {chartData.metricsError ? (
+          <div data-testid="metrics-unavailable">
+            <Notice tone="warning" title="Metrics unavailable">
+              {chartData.metricsError} The state above is current and every control works; the charts, the observed share and the green verdict come
+              back when CloudWatch answers.
+            </Notice>
+          </div>
+        ) : null}
         <LazyMetricsGrid
           series={chartData.metrics.series}
           markers={chartData.markers}

@@ -29,7 +29,7 @@ export function TrafficSplitPanel({ state }: { state: AppState }) {
     >
       <div className="space-y-2.5">
         <SplitBar label="Configured" greenPercent={figure.configuredGreenPercent} />
-        <SplitBar label="Observed" greenPercent={observed} />
+        <SplitBar label="Observed" greenPercent={observed} {...(figure.observedFrom === "none" ? { emptyText: "not measured" } : {})} />
       </div>
       {figure.requests ? (
         <p data-testid="observed-requests" className="mt-3 flex gap-4 text-xs text-slate-500 tabular-nums dark:text-slate-400">

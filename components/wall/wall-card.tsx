@@ -80,6 +80,10 @@ export function WallCard({ app, detail, status }: WallCardProps) {
           <div data-fit={greenWorse ? FIT.sparkWhenGreenWorse : FIT.spark}>
             <WallSparkline errors={detail.errors} greenFailing={app.greenVerdict?.status === "failing"} />
           </div>
+        ) : detail?.metricsUnavailable ? (
+          <p data-fit={FIT.spark} className="text-[28px] leading-tight font-semibold text-amber-900 dark:text-amber-200">
+            <span aria-hidden="true">! </span>Metrics unavailable
+          </p>
         ) : null}
       </div>
     </article>

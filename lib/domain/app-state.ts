@@ -129,6 +129,12 @@ export interface AppState {
      * per-colour request count); request counts are measured only with "requests".
      */
     source?: "requests" | "instances" | "none";
+    /**
+     * Set when the request counts were not read with this state (CloudWatch failed, or a rollback's
+     * read that does not wait for it): the counts above are not a measurement, and no screen may
+     * show them as "no traffic".
+     */
+    unmeasured?: "metrics unavailable" | "not read";
   };
   dns?: DnsState;
   /** alb-weighted / ecs-elb with weights: the forward action as configured now. */

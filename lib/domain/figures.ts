@@ -101,6 +101,19 @@ export function trafficFigure(state: AppState): TrafficFigure {
       observedText: "Not measured: both colours share one target group, and CloudWatch counts their requests together",
     };
   }
+  if (observed.unmeasured !== undefined) {
+    return {
+      kind: "split",
+      configuredGreenPercent: state.configured.greenPercent,
+      observedGreenPercent: null,
+      observedFrom: "none",
+      requests: null,
+      observedText:
+        observed.unmeasured === "metrics unavailable"
+          ? "Not measured: CloudWatch could not be read, so the request counts are unknown"
+          : "Not measured: the request counts were not read with this state",
+    };
+  }
   const total = observed.blueRequests + observed.greenRequests;
   return {
     kind: "split",

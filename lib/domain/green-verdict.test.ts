@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   DEFAULT_GREEN_THRESHOLDS,
   isGreenWorse,
+  metricsUnavailableVerdict,
   oneProportionZ,
   thresholdJudge,
   twoProportionZ,
@@ -109,5 +110,18 @@ describe("the threshold judge", () => {
     expect(thresholdJudge({ minRequests: 5000 }).judge(perColor({ requests: 600, errors: 179 }, { requests: 1800, errors: 7 })).status).toBe(
       "insufficient",
     );
+  });
+});
+
+describe("metricsUnavailableVerdict", () => {
+  it("judges nothing and says why, in the words it is given", () => {
+    const verdict = metricsUnavailableVerdict("CloudWatch did not answer.");
+    expect(verdict.status).toBe("unavailable");
+    expect(verdict.label).toBe("Metrics unavailable");
+    expect(verdict.detail).toContain("CloudWatch did not answer.");
+    expect(verdict.figures).toBe("");
+    expect([verdict.blue, verdict.green, verdict.windowMinutes]).toEqual([null, null, null]);
+    // Not "worse", and not "OK" either: the screens show the label, the server asks no override for it.
+    expect(isGreenWorse(verdict)).toBe(false);
   });
 });

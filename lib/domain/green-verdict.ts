@@ -46,6 +46,22 @@ export interface GreenJudge {
   judge(input: GreenJudgeInput): GreenVerdict;
 }
 
+/**
+ * The verdict while CloudWatch cannot be read (throttled, down, or not allowed): nothing is judged,
+ * and nothing says green is fine. `why` is user-safe text.
+ */
+export function metricsUnavailableVerdict(why: string): GreenVerdict {
+  return {
+    status: "unavailable",
+    label: "Metrics unavailable",
+    figures: "",
+    detail: `CloudWatch could not be read, so green is not compared with blue: ${why}`,
+    windowMinutes: null,
+    blue: null,
+    green: null,
+  };
+}
+
 /** Green is worse than blue: more traffic onto it needs a typed override. */
 export function isGreenWorse(verdict: GreenVerdict | null | undefined): boolean {
   return verdict?.status === "failing" || verdict?.status === "slower";

@@ -79,6 +79,11 @@ export interface AppSnapshot {
   refreshMs?: number;
   /** Why the server could not refresh the AWS read (user-safe), when it answers with an older one. */
   readError?: string | null;
+  /**
+   * Why CloudWatch could not be read with this state (user-safe): the state and the controls are
+   * current, the charts, the observed share and the green verdict are not. Null or absent when it was.
+   */
+  metricsError?: string | null;
 }
 
 /** One application on the overview (GET /api/apps). */

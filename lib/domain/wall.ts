@@ -65,6 +65,8 @@ export interface WallAppDetail {
   health?: Record<Color, WallColorHealth> | null;
   /** For the per-colour error sparkline; absent when the application was never read. */
   errors?: WallErrorRates;
+  /** CloudWatch could not be read with this state: the tile says so where the 5xx line would be. */
+  metricsUnavailable?: true;
 }
 
 export interface WallSnapshot {

@@ -1,5 +1,6 @@
 import "server-only";
 import type { AppState } from "@/lib/domain/app-state";
+import { isAppError } from "@/lib/domain/app-error";
 import type { MetricSeries } from "@/lib/domain/snapshot";
 import { getMetricData } from "@/lib/aws/cloudwatch";
 import type { AwsClients } from "@/lib/aws/clients";
@@ -68,6 +69,11 @@ export interface ObserveOptions {
   nowMs?: number;
 }
 
+/** User-safe words for why CloudWatch could not be read (never AWS's own text). */
+export function metricsErrorText(error: unknown): string {
+  return isAppError(error) ? error.userMessage : "CloudWatch could not be read.";
+}
+
 /** Why a rollback's observation carries no metrics. */
 export const METRICS_NOT_READ = "CloudWatch is not read before a rollback: its plan does not need the metrics.";
 
@@ -82,7 +88,7 @@ export async function observeApp(rt: Runtime, app: AppConfig, opts: ObserveOptio
   const state = await observeWithPattern(clients, app, observeHintsFrom(latest));
   const plan = metricPlanFor(app, state, periodFor(RECENT_RANGE));
   const unread = (error: unknown): Observation => ({
-    state,
+    state: { ...state, observed: { ...state.observed, unmeasured: opts.patient ? "not read" : "metrics unavailable" } },
     readAt,
     recent: { rangeMinutes: RECENT_RANGE, series: plan.series.map((s) => ({ ...s, points: [] })), requests: null, startMs: readAt, endMs: readAt },
     metricsError: error,

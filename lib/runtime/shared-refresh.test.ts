@@ -2,6 +2,7 @@
 // (NaN, ±Infinity, -0) included; a payload of another format is refused, not misread.
 import { describe, expect, it } from "vitest";
 import type { AppState } from "@/lib/domain/app-state";
+import { AppError, isAppError } from "@/lib/domain/app-error";
 import { decodeObservation, encodeObservation } from "./shared-refresh";
 import type { Observation } from "./observe";
 
@@ -55,10 +56,17 @@ describe("a stored observation", () => {
     expect(decoded && encodeObservation(decoded)).toBe(encodeObservation(original));
   });
 
-  it("never stores the metrics error: a stored read is a good read", () => {
-    const withError = { ...observation([]), metricsError: new Error("CloudWatch throttled") };
-    expect(encodeObservation(withError)).not.toContain("throttled");
-    expect(decodeObservation(encodeObservation(withError))?.metricsError).toBeNull();
+  it("stores only the user-safe words of a metrics error, so that the other servers show the metrics as unavailable too", () => {
+    const raw = { ...observation([]), metricsError: new Error("ThrottlingException: Rate exceeded arn:aws:cloudwatch:us-east-1:123456789012") };
+    expect(encodeObservation(raw)).not.toMatch(/Throttling|arn:|123456789012/);
+    const decoded = decodeObservation(encodeObservation(raw))?.metricsError;
+    expect(isAppError(decoded) && decoded.userMessage).toBe("CloudWatch could not be read.");
+    const safe = { ...observation([]), metricsError: new AppError("throttled", "CloudWatch is throttling reads.", "raw text") };
+    const back = decodeObservation(encodeObservation(safe))?.metricsError;
+    expect(isAppError(back) && back.userMessage).toBe("CloudWatch is throttling reads.");
+    expect(encodeObservation(safe)).not.toContain("raw text");
+    // A read whose metrics were read stores none.
+    expect(decodeObservation(encodeObservation(observation([])))?.metricsError).toBeNull();
   });
 
   it("refuses a payload of another format or no JSON at all", () => {

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { AppState } from "@/lib/domain/app-state";
 import { AppError } from "@/lib/domain/app-error";
 import type { RefreshResult, Store, StoredObservation } from "@/lib/store";
-import type { ChartRead, Observation } from "./observe";
+import { metricsErrorText, type ChartRead, type Observation } from "./observe";
 
 /**
  * The pages' refresh shared by several Teal servers on one database (PostgreSQL): each AWS Region's
@@ -196,6 +196,8 @@ interface StoredParts {
   state: AppState;
   readAt: number;
   recent: ChartRead;
+  /** Why CloudWatch could not be read with this state (user-safe words); absent when it was. */
+  metricsError?: string;
 }
 
 const FORMAT = 1;
@@ -225,6 +227,8 @@ function isStoredParts(value: unknown): value is StoredParts {
 /** The observation as stored for the other servers (JSON): exactly what decodeObservation gives back. */
 export function encodeObservation(observation: Observation): string {
   const parts: StoredParts = { format: FORMAT, state: observation.state, readAt: observation.readAt, recent: observation.recent };
+  // Only its user-safe words travel: the other servers show why the metrics are missing, never AWS's text.
+  if (observation.metricsError !== null) parts.metricsError = metricsErrorText(observation.metricsError);
   return JSON.stringify(parts, replacer);
 }
 
@@ -236,5 +240,7 @@ export function decodeObservation(payload: string): Observation | null {
   } catch {
     return null;
   }
-  return isStoredParts(parsed) ? { state: parsed.state, readAt: parsed.readAt, recent: parsed.recent, metricsError: null } : null;
+  if (!isStoredParts(parsed)) return null;
+  const metricsError = typeof parsed.metricsError === "string" ? new AppError("aws_error", parsed.metricsError) : null;
+  return { state: parsed.state, readAt: parsed.readAt, recent: parsed.recent, metricsError };
 }

@@ -309,4 +309,52 @@ describe("the AWS state cache", () => {
       await fetch(`${range.url}/_sim/faults`, { method: "DELETE" });
     }
   });
+
+  it("degrades the metrics alone when CloudWatch fails: the state stays fresh, nothing says green is fine, no AWS text", async () => {
+    const service = createSnapshotService(rt);
+    const before = await service.lastGood("shop");
+    expect(before.snapshot.metricsError ?? null).toBeNull();
+    const set = await fetch(`${range.url}/_sim/faults`, {
+      method: "POST",
+      body: JSON.stringify({ rules: [{ service: "cloudwatch", operation: "GetMetricData", errorRate: 1 }] }),
+    });
+    expect(set.ok).toBe(true);
+    try {
+      // A new service: its first read of shop meets the failing CloudWatch.
+      const failing = createSnapshotService(rt);
+      const snapshot = await failing.snapshot("shop", 60);
+      expect(snapshot.metricsError).toMatch(/\S/);
+      // The failed call and its code, in the words every read error uses: no ARN, request id or account.
+      expect(snapshot.metricsError).toMatch(/GetMetricData failed/);
+      expect(snapshot.metricsError).not.toMatch(/RequestId|arn:|\d{12}/i);
+      // The control plane was read: the state and what the controls need are there and current.
+      expect(snapshot.state.configured.greenPercent).toBe(before.snapshot.state.configured.greenPercent);
+      expect(snapshot.state.environments.blue.healthy).toBeGreaterThan(0);
+      expect(Date.parse(snapshot.generatedAt)).toBeGreaterThan(Date.parse(before.snapshot.generatedAt));
+      // Nothing is judged from metrics that were not read.
+      expect(snapshot.greenVerdict.status).toBe("unavailable");
+      expect(snapshot.greenVerdict.label).toBe("Metrics unavailable");
+      expect(snapshot.state.observed.windowMinutes, "the observed share is left unmeasured").toBeUndefined();
+      for (const s of snapshot.metrics.series) expect(s.points).toEqual([]);
+      // The page's poll (last good) says the same and is not stale for it; a longer range too.
+      const page = await failing.lastGood("shop", 60);
+      expect(page.readError).toBeNull();
+      expect(page.snapshot.metricsError).toBe(snapshot.metricsError);
+      const day = await failing.lastGood("shop", 1440);
+      expect(day.readError).toBeNull();
+      expect(day.snapshot.metricsError).toMatch(/\S/);
+      expect(day.snapshot.metrics.rangeMinutes).toBe(1440);
+      // The overview too: a summary with the state's figures, the verdict unavailable.
+      const shop = (await failing.summaries()).find((a) => a.id === "shop");
+      expect(shop?.error).toBeNull();
+      expect(shop?.configuredGreenPercent).toBe(before.snapshot.state.configured.greenPercent);
+      expect(shop?.greenVerdict?.status).toBe("unavailable");
+    } finally {
+      await fetch(`${range.url}/_sim/faults`, { method: "DELETE" });
+    }
+    // CloudWatch back: the next read has metrics again.
+    const back = await createSnapshotService(rt).snapshot("shop", 60);
+    expect(back.metricsError).toBeNull();
+    expect(back.greenVerdict.status).not.toBe("unavailable");
+  });
 });

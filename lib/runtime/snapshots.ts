@@ -3,17 +3,17 @@ import type { AppSnapshot, AppSummary, OperationMarker } from "@/lib/domain/snap
 import type { Drift } from "@/lib/domain/app-state";
 import type { Operation } from "@/lib/domain/operation";
 import { AppError, isAppError } from "@/lib/domain/app-error";
-import { GREEN_WINDOW_MINUTES, thresholdJudge, type GreenJudge, type GreenVerdict } from "@/lib/domain/green-verdict";
+import { GREEN_WINDOW_MINUTES, metricsUnavailableVerdict, thresholdJudge, type GreenJudge, type GreenVerdict } from "@/lib/domain/green-verdict";
 import { RANGES_MINUTES, type RangeMinutes } from "@/lib/metrics/catalog";
 import { greenJudgeInput } from "@/lib/metrics/green-window";
 import { drainCauseOf, trafficSettle, type TrafficSettle } from "@/lib/domain/traffic-settle";
-import { createSnapshotCache, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
+import { createSnapshotCache, type Cached, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
 import { createSeriesStore, type SeriesStore, type SeriesStoreStats } from "@/lib/metrics/series-store";
 import { getMetricData } from "@/lib/aws/cloudwatch";
 import { planningFor } from "@/lib/patterns/catalog";
 import { appFigures } from "@/lib/domain/figures";
 import { driftAgainst } from "@/lib/patterns/drift";
-import { observeApp, readCharts, RECENT_RANGE, type ChartRead, type Observation } from "./observe";
+import { metricsErrorText, observeApp, readCharts, RECENT_RANGE, type ChartRead, type Observation } from "./observe";
 import { createSharedRefresh } from "./shared-refresh";
 import type { Runtime } from "./runtime";
 import { IN_FLIGHT_STATUSES, isInFlightStatus } from "@/lib/domain/operation-status";
@@ -22,6 +22,8 @@ import { IN_FLIGHT_STATUSES, isInFlightStatus } from "@/lib/domain/operation-sta
 interface Observed {
   observation: Observation;
   greenVerdict: GreenVerdict;
+  /** Why CloudWatch could not be read with this observation (user-safe); null when it was. */
+  metricsError: string | null;
 }
 
 /** One application's observation and the charts of one range, as a snapshot is made of them. */
@@ -219,6 +221,8 @@ export function createSnapshotService(
   const answeredWithError = new Set<string>();
   /** Applications this server's operation changed: their next refresh reads AWS, whatever another server stored. */
   const fresh = new Set<string>();
+  /** Applications whose latest read could not read CloudWatch (for the log). */
+  const metricsFailing = new Set<string>();
   let awsReads = 0;
   const readAws = async (appId: string): Promise<Observation> => {
     awsReads++;
@@ -230,8 +234,15 @@ export function createSnapshotService(
       metrics: { store: seriesOf(app.region), charts: watched(appId) },
       nowMs: (opts.metricsNow ?? Date.now)(),
     });
-    // A page needs the metrics: a read without them is a failed refresh (the last good one stays).
-    if (observation.metricsError !== null) throw observation.metricsError;
+    // Metrics that could not be read degrade alone: the state is fresh, and the page keeps its
+    // controls; the charts, the observed share and the green verdict say they are unavailable.
+    // Logged when it starts and when it ends, not on every refresh of every application.
+    if (observation.metricsError !== null && !metricsFailing.has(appId)) {
+      metricsFailing.add(appId);
+      console.warn(`[snapshots] ${appId}: CloudWatch could not be read; the metrics are shown as unavailable:`, observation.metricsError);
+    } else if (observation.metricsError === null && metricsFailing.delete(appId)) {
+      console.warn(`[snapshots] ${appId}: CloudWatch answers again`);
+    }
     return observation;
   };
   const shared =
@@ -252,9 +263,13 @@ export function createSnapshotService(
       const observation = shared
         ? await shared.load({ appId, scope: app.region, intervalMs: intervalOf(appId), fresh: readFresh, read: () => readAws(appId) })
         : await readAws(appId);
+      if (observation.metricsError !== null) {
+        const why = metricsErrorText(observation.metricsError);
+        return { observation, greenVerdict: metricsUnavailableVerdict(why), metricsError: why };
+      }
       // Green against blue over the last whole minutes of the same read: no extra AWS call.
       const recent = observation.recent;
-      return { observation, greenVerdict: judge.judge(greenJudgeInput(recent.series, recent.endMs, GREEN_WINDOW_MINUTES)) };
+      return { observation, greenVerdict: judge.judge(greenJudgeInput(recent.series, recent.endMs, GREEN_WINDOW_MINUTES)), metricsError: null };
     },
   });
   const charts: SnapshotCache<ChartRead> = createSnapshotCache({
@@ -329,6 +344,7 @@ export function createSnapshotService(
       drift,
       greenVerdict: observed.greenVerdict,
       settle: await settleOf(observation, operation),
+      metricsError: observed.metricsError,
     };
   }
 
@@ -342,17 +358,27 @@ export function createSnapshotService(
       }),
     async lastGood(appId, range = RECENT_RANGE) {
       let readError: string | null = null;
+      let chartsError: string | null = null;
+      // A chart read is CloudWatch alone (the state comes from the cached observation): when it
+      // fails, the charts say so and the state stays current; the page is not called stale for it.
+      const chartsOf = (key: string): Promise<Cached<ChartRead | null>> => charts.read(key).catch((error: unknown) => ({ value: null, error }));
       const snapshot = await assemble(appId, range, async () => {
         // Both reads at once: each answers within a moment with its last good value when AWS does not.
-        const [observed, read] = await Promise.all([observations.read(appId), range === RECENT_RANGE ? null : charts.read(chartKey(appId, range))]);
+        const [observed, read] = await Promise.all([observations.read(appId), range === RECENT_RANGE ? null : chartsOf(chartKey(appId, range))]);
         // An open page whose observation was read for the overview alone (its page was just opened):
         // the hour's charts apart. The wall (not watching) needs only the overview's series.
         const hour =
-          range === RECENT_RANGE && observed.value.observation.recent.partial && watched(appId) ? await charts.read(chartKey(appId, range)) : null;
-        const error = observed.error ?? read?.error ?? hour?.error ?? null;
-        if (error !== null) readError = readErrorText(error);
-        return { observed: observed.value, charts: read?.value ?? hour?.value ?? observed.value.observation.recent };
+          range === RECENT_RANGE && observed.value.observation.recent.partial && watched(appId) ? await chartsOf(chartKey(appId, range)) : null;
+        if (observed.error !== null) readError = readErrorText(observed.error);
+        const chartFailure = read?.error ?? hour?.error ?? null;
+        if (chartFailure !== null) chartsError = metricsErrorText(chartFailure);
+        const recent = observed.value.observation.recent;
+        // No chart read of this range yet: its series listed without points until CloudWatch answers.
+        const empty = (): ChartRead => ({ ...recent, rangeMinutes: range, series: recent.series.map((s) => ({ ...s, points: [] })), requests: null });
+        const chartRead = read ? (read.value ?? empty()) : (hour?.value ?? recent);
+        return { observed: observed.value, charts: chartRead };
       });
+      if (chartsError !== null && !snapshot.metricsError) snapshot.metricsError = chartsError;
       return { snapshot, readError };
     },
     async summaries() {

@@ -24,7 +24,8 @@ export async function wallSnapshot(): Promise<WallSnapshot> {
           operation: wallOperation(snap.operation),
           alarms: wallAlarms({ state: snap.state, readError, lastOperation: snap.operation, drift: snap.drift }),
           health: { blue: colorHealth(snap.state.environments.blue), green: colorHealth(snap.state.environments.green) },
-          errors: wallErrorRates(snap.metrics.series, Date.parse(snap.generatedAt)),
+          // No 5xx line while CloudWatch cannot be read: empty series are not "no traffic".
+          ...(snap.metricsError ? { metricsUnavailable: true } : { errors: wallErrorRates(snap.metrics.series, Date.parse(snap.generatedAt)) }),
           settle: snap.settle ?? null,
         };
       } catch (err) {
