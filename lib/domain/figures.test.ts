@@ -36,6 +36,18 @@ function state(over: Partial<AppState>): AppState {
 }
 
 describe("trafficFigure", () => {
+  it("says a share whose request counts were not read is not measured, never no traffic", () => {
+    for (const unmeasured of ["metrics unavailable", "not read"] as const) {
+      const figure = trafficFigure(
+        state({ configured: { greenPercent: 25 }, observed: { greenPercent: null, blueRequests: 0, greenRequests: 0, unmeasured } }),
+      );
+      expect(figure).toMatchObject({ kind: "split", configuredGreenPercent: 25, observedGreenPercent: null, observedFrom: "none", requests: null });
+      if (figure.kind !== "split") throw new Error("a split");
+      expect(figure.observedText).toMatch(/^Not measured/);
+      expect(figure.observedText).not.toMatch(/No requests/);
+    }
+  });
+
   it("shows request counts only where the share is made of them", () => {
     const byRequests = trafficFigure(
       state({ configured: { greenPercent: 25 }, observed: { greenPercent: 24.1, blueRequests: 759, greenRequests: 241 } }),
