@@ -42,6 +42,13 @@ test("pages carry a strict Content-Security-Policy with a fresh nonce on every r
   for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
 });
 
+test("/favicon.ico answers with Teal's icon, signed out too, not 404", async ({ request }) => {
+  const res = await request.get("/favicon.ico");
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toContain("image/svg+xml");
+  expect(await res.text()).toContain("<svg");
+});
+
 test("API routes carry the static headers and a policy that lets nothing run", async ({ request }) => {
   for (const path of ["/api/health", "/api/apps", `/api/apps/${APP_ID}/snapshot`]) {
     const res = await request.get(path);

@@ -6,10 +6,11 @@ import { ColorShape } from "@/components/env/color-shape";
 import { formatCount } from "@/components/format/format";
 
 /**
- * Configured (weights) versus observed split: the gap is DNS caching at work. The figures come from
- * the one derivation the overview and the wall use (lib/domain/figures), so the three agree; where
- * the observation is made of instances in service (one shared load balancer), no request counts
- * are shown, because none are measured per colour.
+ * Configured (weights) versus observed split: the gap is DNS caching at work where DNS moves the
+ * traffic, and elsewhere the minutes the observed share sums, some from before the change. The
+ * figures come from the one derivation the overview and the wall use (lib/domain/figures), so the
+ * three agree; where the observation is made of instances in service (one shared load balancer),
+ * no request counts are shown, because none are measured per colour.
  */
 export function TrafficSplitPanel({ state }: { state: AppState }) {
   const figure = trafficFigure(state);
@@ -23,7 +24,9 @@ export function TrafficSplitPanel({ state }: { state: AppState }) {
       headingId="split-heading"
       meta={
         gap !== null && gap >= 5 && figure.observedFrom === "requests"
-          ? `Observed trails configured by ${Math.round(gap)} points — clients still cache old answers`
+          ? state.dns
+            ? `Observed trails configured by ${Math.round(gap)} points — clients still cache old answers`
+            : `Observed trails configured by ${Math.round(gap)} points — the ${windowText} include requests from before the change`
           : undefined
       }
     >

@@ -9,6 +9,7 @@ import {
 import type { RecordSet } from "@/lib/domain/app-state";
 import { batcherOf, sharedFailure, type Settled } from "./batched-reads";
 import { toAppError } from "./errors";
+import { isAppError } from "@/lib/domain/app-error";
 
 /** Record sets per ListResourceRecordSets page: 300 at most (docs/aws-behaviour.md §8.4). */
 export const RECORDS_PER_PAGE = 300;
@@ -103,10 +104,24 @@ export async function resolveHostedZoneId(client: Route53Client, idOrName: strin
  */
 export async function listRecordSets(client: Route53Client, zoneId: string, name: string, type: string): Promise<RecordSet[]> {
   const batcher = batcherOf(client);
-  if (!batcher) return listOne(client, zoneId, name, type);
-  return batcher.batch<RecordAsk, RecordSet[]>(`route53:ListResourceRecordSets:${zoneId}`, { name: withDot(name), type }, (asks) =>
-    listShared(client, zoneId, asks),
-  );
+  try {
+    if (!batcher) return await listOne(client, zoneId, name, type);
+    return await batcher.batch<RecordAsk, RecordSet[]>(`route53:ListResourceRecordSets:${zoneId}`, { name: withDot(name), type }, (asks) =>
+      listShared(client, zoneId, asks),
+    );
+  } catch (err) {
+    // The zone was deleted (and perhaps created again under a new id): the next read looks its
+    // name up again instead of asking for the old id until the server restarts.
+    if (isAppError(err) && err.awsName === "NoSuchHostedZone") forgetZoneId(client, zoneId);
+    throw err;
+  }
+}
+
+/** Drops every name that resolved to `zoneId` from the client's cache. */
+function forgetZoneId(client: Route53Client, zoneId: string): void {
+  const cache = zoneIdCaches.get(client);
+  if (!cache) return;
+  for (const [name, id] of cache) if (id === zoneId) cache.delete(name);
 }
 
 interface RecordAsk {

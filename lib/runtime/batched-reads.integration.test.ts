@@ -15,8 +15,8 @@ import { batcherOf } from "@/lib/aws/batched-reads";
 import { createClients, type AwsClients } from "@/lib/aws/clients";
 import { describeInstanceVersions } from "@/lib/aws/ec2";
 import { describeTargetGroup } from "@/lib/aws/elbv2";
-import { listRecordSets } from "@/lib/aws/route53";
-import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, type Change } from "@aws-sdk/client-route-53";
+import { listRecordSets, resolveHostedZoneId } from "@/lib/aws/route53";
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, type Change } from "@aws-sdk/client-route-53";
 import { UpdateServiceCommand } from "@aws-sdk/client-ecs";
 import { loadTealConfig, parseEnv } from "@/lib/config/load";
 import type { AppConfig } from "@/lib/config/schema";
@@ -179,6 +179,33 @@ describe("control-plane reads batched across applications", () => {
     expect(down.listed, "a task stopped: listed again").toBeGreaterThanOrEqual(1);
     expect(down.page).toEqual(down.fresh);
     expect(down.page).toHaveLength(desired);
+  });
+
+  it("looks a hosted zone's name up again after the zone was deleted and created anew, without a restart", async () => {
+    const name = "recreated.example.";
+    const create = async (ref: string): Promise<string> => {
+      const created = await alone.route53.send(new CreateHostedZoneCommand({ Name: name, CallerReference: ref }));
+      return (created.HostedZone?.Id ?? "").replace("/hostedzone/", "");
+    };
+    for (const clients of [alone, batched]) {
+      const first = await create(`recreate-1-${clients === alone ? "alone" : "batched"}`);
+      expect(await resolveHostedZoneId(clients.route53, name)).toBe(first);
+      expect(await listRecordSets(clients.route53, first, `www.${name}`, "A")).toEqual([]);
+      await alone.route53.send(new DeleteHostedZoneCommand({ Id: first }));
+      const second = await create(`recreate-2-${clients === alone ? "alone" : "batched"}`);
+      expect(second).not.toBe(first);
+      // The cached id is gone from AWS: that read fails as it must, and the next one finds the new zone.
+      const stale = await resolveHostedZoneId(clients.route53, name);
+      expect(stale).toBe(first);
+      const failed = await listRecordSets(clients.route53, stale, `www.${name}`, "A").then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(isAppError(failed) && failed.awsName).toBe("NoSuchHostedZone");
+      expect(await resolveHostedZoneId(clients.route53, name)).toBe(second);
+      expect(await listRecordSets(clients.route53, second, `www.${name}`, "A")).toEqual([]);
+      await alone.route53.send(new DeleteHostedZoneCommand({ Id: second }));
+    }
   });
 
   it("a missing resource fails only the application that names it", async () => {
