@@ -1,13 +1,17 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   AutoScalingClient,
   CreateAutoScalingGroupCommand,
   CreateLaunchConfigurationCommand,
   DeleteLaunchConfigurationCommand,
+  DescribeAutoScalingGroupsCommand,
   ResourceContentionFault,
   ResourceInUseFault,
   ScalingActivityInProgressFault,
 } from "@aws-sdk/client-auto-scaling";
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, PriorRequestNotComplete, Route53Client } from "@aws-sdk/client-route-53";
+import { DescribeServicesCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/domain/app-error";
 import { startTestRange, type TestRange } from "@/test/support/range";
@@ -174,5 +178,51 @@ describe("busy refusals, by the AWS error's name", () => {
     expect(isBusyRefusal(new AppError("throttled", "x", undefined, { awsName: "Throttling" }))).toBe(false);
     expect(isBusyRefusal(new Error("PriorRequestNotComplete"))).toBe(false);
     expect(toAppError(new Error("plain"), "Op").awsName).toBeNull();
+  });
+});
+
+describe("answers the SDK cannot read", () => {
+  const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "not-a-secret" };
+  /** An endpoint that answers every request with what a proxy or a broken gateway might send. */
+  async function endpoint(body: string, contentType: string): Promise<{ url: string; close: () => Promise<void> }> {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": contentType });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+
+  it("reach the page as a plain sentence, never as the parser's words (XML and JSON protocols)", async () => {
+    const html = "<html><body><h1>502 Bad Gateway</h1><p>upstream closed</body>";
+    for (const [make, operation] of [
+      [(url: string) => new AutoScalingClient({ region: "us-east-1", endpoint: url, credentials, maxAttempts: 1 }), "DescribeAutoScalingGroups"],
+      [(url: string) => new ECSClient({ region: "us-east-1", endpoint: url, credentials, maxAttempts: 1 }), "DescribeServices"],
+    ] as const) {
+      const server = await endpoint(html, "text/html");
+      try {
+        const client = make(server.url);
+        const raw = await (
+          client instanceof AutoScalingClient
+            ? client.send(new DescribeAutoScalingGroupsCommand({}))
+            : client.send(new DescribeServicesCommand({ cluster: "prod", services: ["a"] }))
+        ).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(raw, `${operation} must fail on an HTML answer`).not.toBeNull();
+        const mapped = toAppError(raw, operation);
+        expect(mapped.userMessage).toBe(
+          `${operation} failed: the answer was not one AWS gives (a proxy or a failing endpoint answered; safe to retry)`,
+        );
+        expect(mapped.userMessage).not.toMatch(/parse|Unexpected token|mismatched|Deserialization|<html/i);
+        expect(mapped.transient).toBe(true);
+        // The raw text stays in the log's message.
+        expect(mapped.message).toContain(operation);
+      } finally {
+        await server.close();
+      }
+    }
   });
 });

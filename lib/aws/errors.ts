@@ -78,6 +78,14 @@ function httpStatus(err: unknown): number | undefined {
 }
 
 /**
+ * The SDK failed to parse the answer: its deserializer attaches the raw response as `$response`,
+ * while an error AWS answered (a ServiceException) says whose fault it was in `$fault`.
+ */
+function unreadableAnswer(err: unknown): boolean {
+  return typeof err === "object" && err !== null && "$response" in err && !("$fault" in err);
+}
+
+/**
  * Maps any error thrown by an AWS SDK call to an AppError with a user-safe message:
  * the operation, the AWS error code, and the AWS message with ARNs and account ids removed.
  */
@@ -99,6 +107,16 @@ export function toAppError(err: unknown, operation: string): AppError {
     return new AppError("aws_error", `${operation} failed: ${what} (network or endpoint down; safe to retry)`, `${operation}: ${name}: ${raw}`, {
       transient: true,
     });
+  }
+  if (unreadableAnswer(err)) {
+    // The SDK could not parse what came back (an HTML error page from a proxy, a truncated body, an
+    // endpoint that is not AWS): its parser's words mean nothing to the person reading the page.
+    return new AppError(
+      "aws_error",
+      `${operation} failed: the answer was not one AWS gives (a proxy or a failing endpoint answered; safe to retry)`,
+      `${operation}: ${name}: ${raw}`,
+      { transient: true },
+    );
   }
   const detail = code === "forbidden" ? "Teal's AWS credentials are not allowed to do this" : redactAwsText(raw);
   const suffix = status && status >= 500 ? " (AWS service error; safe to retry)" : "";
