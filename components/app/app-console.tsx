@@ -97,7 +97,9 @@ export function AppConsole({ app, permissions }: AppConsoleProps) {
           <RollbackButton
             appId={appId}
             revision={data ? revisionOf(data.state) : undefined}
-            revisionPending={!data && app.pattern === "ecs-rolling"}
+            // An ECS rolling update has no blue and green: until its revisions are read, the dialog
+            // speaks of the revision that served before, never of traffic back to blue.
+            revisionPending={app.pattern === "ecs-rolling" && !data?.state.rollout}
             onStarted={(id) => refresh(`Rollback started: operation ${id}`)}
           />
         ) : null}
