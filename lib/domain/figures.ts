@@ -91,27 +91,23 @@ export function trafficFigure(state: AppState): TrafficFigure {
           : `Share of healthy instances in service behind ${lb}: it has no per-colour request count`,
     };
   }
-  if (from === "none") {
+  // Not measured: the pattern has no per-colour request count, or the counts were not read.
+  const notMeasured =
+    from === "none"
+      ? "Not measured: both colours share one target group, and CloudWatch counts their requests together"
+      : observed.unmeasured === "metrics unavailable"
+        ? "Not measured: CloudWatch could not be read, so the request counts are unknown"
+        : observed.unmeasured === "not read"
+          ? "Not measured: the request counts were not read with this state"
+          : null;
+  if (notMeasured !== null) {
     return {
       kind: "split",
       configuredGreenPercent: state.configured.greenPercent,
       observedGreenPercent: null,
       observedFrom: "none",
       requests: null,
-      observedText: "Not measured: both colours share one target group, and CloudWatch counts their requests together",
-    };
-  }
-  if (observed.unmeasured !== undefined) {
-    return {
-      kind: "split",
-      configuredGreenPercent: state.configured.greenPercent,
-      observedGreenPercent: null,
-      observedFrom: "none",
-      requests: null,
-      observedText:
-        observed.unmeasured === "metrics unavailable"
-          ? "Not measured: CloudWatch could not be read, so the request counts are unknown"
-          : "Not measured: the request counts were not read with this state",
+      observedText: notMeasured,
     };
   }
   const total = observed.blueRequests + observed.greenRequests;
