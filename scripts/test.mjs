@@ -73,13 +73,14 @@ function runInBackground(title, cmd, args, env = {}) {
  * operation's waits, a page's polling), but every page load costs Chromium and the app server
  * about a CPU-second, and vitest keeps about one and a half cores busy. So two worlds of the specs
  * that wait most and load fewest pages run beside vitest (vitest takes longer, about 80 s, but the
- * browser specs after it 100 s less), and the rest are split over four worlds: with three after
- * vitest, the whole run used about one of the two cores, the worlds mostly waiting. The page-heavy
- * specs beside vitest overload the cores (pages then load so slowly that specs time out), so those
- * start only when a world beside vitest ends, near vitest's own end. A world runs its specs one
- * after another, in file name order; the lists are balanced by each spec's time in the last
- * fresh-clone run (BENCHMARKS.md, "How long `npm test` takes"). A spec named in no list runs in the
- * last world.
+ * browser specs after it 100 s less), and the rest are split over four worlds that run side by side
+ * once vitest is done: with three, the whole run used about one of the two cores, the worlds mostly
+ * waiting; the page-heavy specs beside vitest overload the cores (pages then load so slowly that
+ * specs time out). Two of the four started as soon as a world beside vitest ended instead: vitest,
+ * whose crash tests need the CPU, then took 617 s instead of 432 and the run 940 s instead of 915.
+ * A world runs its specs one after another, in file name order; the lists are balanced by each
+ * spec's time in the last fresh-clone run (BENCHMARKS.md, "How long `npm test` takes"). A spec named
+ * in no list runs in the last world.
  */
 const WORLDS = [
   // Beside vitest: a shift and a rollback settling over real CloudWatch minutes, and the wall
@@ -91,12 +92,11 @@ const WORLDS = [
   // Once that world is done, still beside vitest: the overview and the wall with 200 applications,
   // in a world whose range seeds a fleet beside the demo world, read at production's idle cadence.
   { besideVitest: true, after: 1, specs: ["fleet-200"], env: { E2E_RANGE_FLEET: "192", E2E_IDLE_REFRESH_MS: "30000" } },
-  // The rest in four worlds, two of which start as soon as a world beside vitest ends (vitest
-  // ends about half a minute after them) with the longest lists, and two once vitest is done.
-  { besideVitest: true, after: 2, specs: ["pattern-controls", "racing-operators", "stale-plan", "roles"] },
-  { besideVitest: true, after: 0, specs: ["dialogs", "drift", "history", "bad-requests", "isolation", "security"] },
-  { besideVitest: false, specs: ["soak", "state", "wall"] },
-  { besideVitest: false, specs: ["patterns", "fleet", "signin", "charts"] },
+  // After vitest, four at once (about 280 s of specs each in the last fresh-clone run).
+  { besideVitest: false, specs: ["patterns", "fleet", "history", "roles", "signin"] },
+  { besideVitest: false, specs: ["pattern-controls", "stale-plan", "drift", "bad-requests"] },
+  { besideVitest: false, specs: ["dialogs", "racing-operators", "security", "isolation"] },
+  { besideVitest: false, specs: ["soak", "state", "wall", "charts"] },
 ];
 
 /**

@@ -288,6 +288,9 @@ const read: Access = { kind: "capability", capability: "read" };
 /** Keyed by the route file's path from the repository root. */
 export const ROUTES: Readonly<Record<string, RouteSpec>> = {
   "app/api/health/route.ts": { methods: { GET: [{ name: "liveness", access: { kind: "public" }, request: () => ({ url: "/api/health" }) }] } },
+  "app/favicon.ico/route.ts": {
+    methods: { GET: [{ name: "favicon", access: { kind: "public" }, okStatus: 308, request: () => ({ url: "/favicon.ico" }) }] },
+  },
   "app/api/apps/route.ts": { methods: { GET: [{ name: "overview", access: { kind: "reader" }, request: () => ({ url: "/api/apps" }) }] } },
   "app/api/wall/route.ts": { methods: { GET: [{ name: "wall", access: { kind: "reader" }, request: () => ({ url: "/api/wall" }) }] } },
   "app/api/apps/[appId]/snapshot/route.ts": {
