@@ -81,7 +81,7 @@ export function WallCard({ app, detail, status }: WallCardProps) {
             <WallSparkline errors={detail.errors} greenFailing={app.greenVerdict?.status === "failing"} />
           </div>
         ) : detail?.metricsUnavailable ? (
-          <p data-fit={FIT.spark} className="text-[28px] leading-tight font-semibold text-amber-900 dark:text-amber-200">
+          <p data-fit={FIT.spark} className="text-[32px] leading-tight font-semibold text-amber-900 dark:text-amber-200">
             <span aria-hidden="true">! </span>Metrics unavailable
           </p>
         ) : null}
