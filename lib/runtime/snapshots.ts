@@ -127,19 +127,6 @@ export function phaseOf(appId: string): number {
 }
 
 /**
- * A snapshot service over `rt`; `now` is injectable so tests can drive the refresh interval, and
- * `judge` decides whether green is worse than blue (the threshold judge by default).
- *
- * The cadence follows what is on screen: an application whose page is open (`watch`) or that has
- * an operation in flight is read every `TEAL_REFRESH_MS`; every other one, which only the overview
- * and the wall show, every `TEAL_IDLE_REFRESH_MS`. Each summary says which interval its data follows.
- *
- * Two caches, one refresh per interval each: the observation per application (the AWS state and
- * the last hour's metrics it reads with it: every page, the overview and the wall share it, whatever
- * the chart range), and the charts of the longer ranges, which cost one GetMetricData call and no
- * state read.
- */
-/**
  * Applications nobody watches are read in groups of about this many, each group at its own phase of
  * the idle window. Read together, a group's load balancer, target group and instance lookups merge
  * into fewer calls (lib/aws/batched-reads.ts; ELBv2 takes 20 names a call): spread one by one, as
@@ -158,6 +145,19 @@ export function idlePhaseOf(appId: string, fleetSize: number, groupApps = IDLE_G
   return Math.floor(phaseOf(appId) * groups) / groups;
 }
 
+/**
+ * A snapshot service over `rt`; `now` is injectable so tests can drive the refresh interval, and
+ * `judge` decides whether green is worse than blue (the threshold judge by default).
+ *
+ * The cadence follows what is on screen: an application whose page is open (`watch`) or that has
+ * an operation in flight is read every `TEAL_REFRESH_MS`; every other one, which only the overview
+ * and the wall show, every `TEAL_IDLE_REFRESH_MS`. Each summary says which interval its data follows.
+ *
+ * Two caches, one refresh per interval each: the observation per application (the AWS state and
+ * the last hour's metrics it reads with it: every page, the overview and the wall share it, whatever
+ * the chart range), and the charts of the longer ranges, which cost one GetMetricData call and no
+ * state read.
+ */
 export function createSnapshotService(
   rt: Runtime,
   opts: {
@@ -171,9 +171,9 @@ export function createSnapshotService(
      */
     sharedRefresh?: boolean;
     /**
-     * Applications nobody watches fall due spread over the idle interval, in groups each at its own
-     * phase (idlePhaseOf; the default). Off, every window starts on the clock's multiples of the interval, all
-     * at once: for tests that count the reads of whole windows.
+     * Applications nobody watches fall due spread over the idle interval, in groups each at its
+     * own phase (idlePhaseOf; the default). Off, every window starts on the clock's multiples of
+     * the interval, all at once: for tests that count the reads of whole windows.
      */
     spreadIdleReads?: boolean;
     /** Applications read together in one idle group (IDLE_GROUP_APPS by default). */
