@@ -75,7 +75,20 @@ export async function startDemoRange(opts: DemoRangeOptions = {}): Promise<DemoR
   // The clock runs at real pace from an offset in the past until the backfill has caught up.
   const startOffsetMs = historyMs > 0 ? -(historyMs + WARMUP_MS) : 0;
   let offsetMs = startOffsetMs;
-  const now = (): number => wall() + offsetMs;
+  // Held still while an application is seeded: the range brings the world to the clock before every
+  // mutating request, a pass over the whole world, so with the clock running seeding N applications
+  // cost N passes over a world of up to N applications (15 s for a fleet of 192). Held, the world
+  // stands at the moment seeding began and the first advance after it covers the time seeding took.
+  let heldAt: number | null = null;
+  const now = (): number => heldAt ?? wall() + offsetMs;
+  const held = async <T>(seed: () => Promise<T>): Promise<T> => {
+    heldAt = now();
+    try {
+      return await seed();
+    } finally {
+      heldAt = null;
+    }
+  };
   let live: DemoRange | undefined;
   const fleet = checkFleetSize(opts.fleet ?? 0);
   const fleetHistoryMs = Math.min(historyMs, opts.fleetHistoryMs ?? historyMs);
@@ -84,13 +97,13 @@ export async function startDemoRange(opts: DemoRangeOptions = {}): Promise<DemoR
     try {
       const region = range.world.config.region;
       let started = performance.now();
-      const demo = await seedDemoWorld(range.url, region);
+      const demo = await held(() => seedDemoWorld(range.url, region));
       let seedMs = performance.now() - started;
       let backfillMs = 0;
       if (fleet > 0) {
         if (fleetHistoryMs < historyMs) backfillMs += await backfill(range.world, range.metrics, wall() - fleetHistoryMs - WARMUP_MS);
         started = performance.now();
-        await seedFleet(range.url, fleet, region);
+        await held(() => seedFleet(range.url, fleet, region));
         seedMs += performance.now() - started;
       }
       backfillMs += await backfill(range.world, range.metrics, wall());
