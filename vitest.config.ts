@@ -20,6 +20,7 @@ export const ISOLATED_TEST_FILES = [
   "lib/auth/server-sessions.test.ts",
   "lib/auth/session.test.ts",
   "lib/auth/sign-in-throttle.test.ts",
+  "lib/telemetry/log.test.ts",
   "range/protocols/read-lag.test.ts",
   "range/world/world.test.ts",
   "test/reliability/rollback-start.test.ts",
