@@ -5,7 +5,7 @@
 import type { Actor, StepProgress } from "@/lib/domain/operation";
 import type { AwsGateway } from "@/lib/domain/gateway";
 import type { Intent } from "@/lib/domain/intent";
-import type { JsonValue } from "@/lib/domain/basics";
+import type { JsonValue, PatternId } from "@/lib/domain/basics";
 import type { OperationStatus } from "@/lib/domain/operation-status";
 import type { PlanEnds, Step } from "@/lib/domain/plan";
 import type { Journal } from "./journal";
@@ -34,6 +34,8 @@ export interface Run {
 
 /** What a run needs: the steps (from the plan, or from the journal on a resume) and where to begin. */
 export interface Job {
+  /** The application's pattern (the metrics' label). */
+  pattern: PatternId;
   intent: Intent;
   before: PlanEnds | null;
   after: PlanEnds | null;

@@ -17,6 +17,7 @@ import type { Actor, AuditEntryInput, Operation, StepProgress } from "@/lib/doma
 import type { AwsGateway } from "@/lib/domain/gateway";
 import type { JsonValue } from "@/lib/domain/basics";
 import type { Plan } from "@/lib/domain/plan";
+import { logger, withLogContext } from "@/lib/telemetry/log";
 import { cancelRun, realEvery, realSleep, within, type EngineContext, type Job, type Run } from "./context";
 import type { Journal } from "./journal";
 import { createLocks, DEFAULT_LEASE_MS } from "./locks";
@@ -70,7 +71,7 @@ export interface EngineOptions {
    * first change still in progress; it must wait for it, not fail.
    */
   callRetry?: { attempts: number; firstPauseMs: number };
-  /** Where unexpected internal errors are logged (default console.error). */
+  /** Where unexpected internal errors are logged (default: the server's log, event `engine.error`). */
   logError?: (message: string, error: unknown) => void;
 }
 
@@ -128,7 +129,7 @@ export function createEngine(options: EngineOptions): Engine {
     stopWaitMs: options.stopWaitMs ?? 15_000,
     inFlightBoundMs: options.inFlightBoundMs,
     callRetry: options.callRetry ?? { attempts: 5, firstPauseMs: 2_000 },
-    logError: options.logError ?? ((message: string, error: unknown) => console.error(`[engine] ${message}`, error)),
+    logError: options.logError ?? ((message: string, error: unknown) => logger.error("engine.error", { message, error })),
     runs,
     iso: () => new Date(now()).toISOString(),
   };
@@ -153,7 +154,8 @@ export function createEngine(options: EngineOptions): Engine {
       done: Promise.resolve(),
     };
     runs.set(operationId, run);
-    run.done = execute(run, job)
+    // Every line logged by the run (its AWS calls' errors included) names the operation.
+    run.done = withLogContext({ operationId, appId }, () => execute(run, job))
       .catch((error: unknown) => logError(`operation ${operationId} crashed`, error))
       .finally(() => {
         run.finished = true;
@@ -203,6 +205,7 @@ export function createEngine(options: EngineOptions): Engine {
     }
 
     launch(operationId, plan.appId, {
+      pattern: plan.pattern,
       intent: plan.intent,
       before: plan.before,
       after: plan.after,
@@ -283,6 +286,7 @@ export function createEngine(options: EngineOptions): Engine {
         });
       }
       launch(op.id, op.appId, {
+        pattern: op.pattern,
         intent: op.intent,
         before: op.before ?? null,
         after: op.after ?? null,
