@@ -45,11 +45,12 @@ describe("the JSON log", () => {
         sessionToken: "abc",
         metadata: { headers: { cookie: "next-auth.session-token=xyz", Authorization: "Bearer t0ken" }, client_secret: "s3cret" },
         tokens: 3,
+        tokenId: "kt-1",
       }),
     );
     const text = JSON.stringify(line);
     for (const secret of ["hunter2", "abc", "xyz", "t0ken", "s3cret"]) expect(text).not.toContain(secret);
-    expect(line).toMatchObject({ password: "[redacted]", tokens: 3 });
+    expect(line).toMatchObject({ password: "[redacted]", sessionToken: "[redacted]", tokens: 3, tokenId: "kt-1" });
   });
 
   it("writes errors by name and message, and cuts what is too long", async () => {

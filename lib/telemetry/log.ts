@@ -29,8 +29,11 @@ export interface LogContext {
 /** Where lines go: a function given each finished line (without the newline). */
 export type LogSink = (line: string, level: LogLevel) => void;
 
-/** Keys whose string values are never written (compared in lower case, without - and _). */
-const SECRET_KEY = /(password|passwd|secret|token|cookie|authorization|credential|apikey|sessionid|privatekey)/;
+/**
+ * Keys whose values are never written: those that end in a secret's name (compared in lower case,
+ * without - and _), so `sessionToken` and `client_secret` are hidden and `tokenId` is not.
+ */
+const SECRET_KEY = /(password|passwd|secret|token|cookie|authorization|credential|apikey|sessionid|privatekey)s?$/;
 const MAX_STRING = 2_000;
 const MAX_DEPTH = 4;
 
