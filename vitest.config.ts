@@ -50,6 +50,10 @@ export default defineConfig({
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // The server's JSON log at error only, unless asked for more: a run of the suite drives hundreds
+    // of operations and AWS faults, whose info and warn lines would bury the report. The tests of
+    // the log itself listen at their own level (addLogSink).
+    env: { TEAL_LOG_LEVEL: process.env.TEAL_LOG_LEVEL ?? "error" },
     pool: "forks",
     projects: [
       {

@@ -77,7 +77,7 @@ describe("requireReader", () => {
     const l = lookup(token);
     const failing: KioskTokenLookup = { ...l.tokens, touchKioskToken: async () => Promise.reject(new Error("disk full")) };
     const logged: string[] = [];
-    const stop = addLogSink((line) => logged.push(line), { quiet: true });
+    const stop = addLogSink((line) => logged.push(line), { quiet: true, level: "warn" });
     const reader = createReaderAuth({
       session: createSessionAuth(async () => null),
       presentedSecret: async () => SECRET,

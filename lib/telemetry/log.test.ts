@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { addLogSink, currentLogContext, logger, logLevel, requestIdFrom, withLogContext } from "./log";
+import { addLogSink, currentLogContext, logger, logLevel, requestIdFrom, withLogContext, type LogLevel } from "./log";
 
-/** Lines logged while `fn` runs, parsed (kept off stdout meanwhile). */
-async function captured(fn: () => unknown): Promise<Record<string, unknown>[]> {
+/** Lines logged while `fn` runs, parsed (kept off stdout meanwhile); every level unless `level` says. */
+async function captured(fn: () => unknown, level: LogLevel | null = "debug"): Promise<Record<string, unknown>[]> {
   const lines: string[] = [];
-  const stop = addLogSink((line) => lines.push(line), { quiet: true });
+  const stop = addLogSink((line) => lines.push(line), { quiet: true, ...(level ? { level } : {}) });
   try {
     await fn();
   } finally {
@@ -62,16 +62,21 @@ describe("the JSON log", () => {
   it("drops lines below TEAL_LOG_LEVEL (info by default; an unknown value means info)", async () => {
     expect(logLevel({})).toBe("info");
     expect(logLevel({ TEAL_LOG_LEVEL: "loud" })).toBe("info");
-    expect((await captured(() => logger.debug("x"))).length).toBe(0);
+    delete process.env.TEAL_LOG_LEVEL;
+    expect((await captured(() => logger.debug("x"), null)).length).toBe(0);
+    expect((await captured(() => logger.info("x"), null)).length).toBe(1);
     process.env.TEAL_LOG_LEVEL = "warn";
     const lines = await captured(() => {
       logger.info("dropped");
       logger.warn("kept");
       logger.error("kept too");
-    });
+    }, null);
     expect(lines.map((l) => l.event)).toEqual(["kept", "kept too"]);
     process.env.TEAL_LOG_LEVEL = "debug";
-    expect((await captured(() => logger.debug("now kept"))).length).toBe(1);
+    expect((await captured(() => logger.debug("now kept"), null)).length).toBe(1);
+    // A listener with a level of its own hears below the configured one.
+    process.env.TEAL_LOG_LEVEL = "error";
+    expect((await captured(() => logger.info("heard"), "info")).length).toBe(1);
   });
 
   it("takes a caller's request id only when it looks like one", () => {

@@ -37,9 +37,15 @@ const SECRET_KEY = /(password|passwd|secret|token|cookie|authorization|credentia
 const MAX_STRING = 2_000;
 const MAX_DEPTH = 4;
 
+interface Listener {
+  sink: LogSink;
+  /** Its own lowest level; absent: TEAL_LOG_LEVEL, as stdout. */
+  level?: LogLevel;
+}
+
 interface LogState {
   context: AsyncLocalStorage<LogContext>;
-  sinks: Set<LogSink>;
+  sinks: Set<Listener>;
   /** Whether lines also go to stdout (the default destination); tests may turn it off while they listen. */
   stdout: boolean;
 }
@@ -59,8 +65,8 @@ export function logLevel(env: Record<string, string | undefined> = process.env):
   return LOG_LEVELS.find((l) => l === raw) ?? "info";
 }
 
-function enabled(level: LogLevel): boolean {
-  return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(logLevel());
+function atLeast(level: LogLevel, lowest: LogLevel): boolean {
+  return LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(lowest);
 }
 
 /** Plain JSON for any value: errors by name and message (and stack for internal ones), secrets out. */
@@ -96,8 +102,11 @@ function plain(value: unknown, key: string, depth: number): unknown {
 
 /** Writes one event at `level`, with the current context's ids and `fields`. */
 export function log(level: LogLevel, event: string, fields: LogFields = {}): void {
-  if (!enabled(level)) return;
   const s = state();
+  const configured = logLevel();
+  const toStdout = s.stdout && atLeast(level, configured);
+  const listeners = [...s.sinks].filter((l) => atLeast(level, l.level ?? configured));
+  if (!toStdout && listeners.length === 0) return;
   const ctx = s.context.getStore() ?? {};
   const line: Record<string, unknown> = { ts: new Date().toISOString(), level, event };
   for (const [k, v] of Object.entries(ctx)) if (v !== undefined) line[k] = v;
@@ -113,8 +122,8 @@ export function log(level: LogLevel, event: string, fields: LogFields = {}): voi
   } catch {
     text = JSON.stringify({ ts: line.ts, level, event, note: "fields could not be written" });
   }
-  if (s.stdout) process.stdout.write(`${text}\n`);
-  for (const sink of s.sinks) sink(text, level);
+  if (toStdout) process.stdout.write(`${text}\n`);
+  for (const listener of listeners) listener.sink(text, level);
 }
 
 export const logger = {
@@ -136,17 +145,18 @@ export function currentLogContext(): LogContext {
 }
 
 /**
- * Sends every line to `sink` as well, until the returned function is called; with
- * `{ quiet: true }` the lines stop going to stdout meanwhile. For a log shipper in-process, and
- * for tests that read what the server logged.
+ * Sends every line to `sink` as well, until the returned function is called: the lines at or above
+ * `level` (default TEAL_LOG_LEVEL); with `{ quiet: true }` no line goes to stdout meanwhile. For a
+ * log shipper in-process, and for tests that read what the server logged.
  */
-export function addLogSink(sink: LogSink, options: { quiet?: boolean } = {}): () => void {
+export function addLogSink(sink: LogSink, options: { quiet?: boolean; level?: LogLevel } = {}): () => void {
   const s = state();
-  s.sinks.add(sink);
+  const listener: Listener = { sink, ...(options.level ? { level: options.level } : {}) };
+  s.sinks.add(listener);
   const wasStdout = s.stdout;
   if (options.quiet) s.stdout = false;
   return () => {
-    s.sinks.delete(sink);
+    s.sinks.delete(listener);
     if (options.quiet) s.stdout = wasStdout;
   };
 }

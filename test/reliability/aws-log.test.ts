@@ -44,7 +44,7 @@ beforeAll(async () => {
   store = await openStore(`file:${join(dir, "teal.db")}`);
   // The product's settings but two attempts a call: each failed call is two failed HTTP requests.
   clients = createClients({ region: "us-east-1", endpoint: range.url, maxAttempts: 2 });
-  stopListening = addLogSink((line) => lines.push(JSON.parse(line) as Record<string, unknown>), { quiet: true });
+  stopListening = addLogSink((line) => lines.push(JSON.parse(line) as Record<string, unknown>), { quiet: true, level: "info" });
 });
 
 afterAll(async () => {
