@@ -15,7 +15,9 @@ export type Stop =
   | { kind: "abort"; actor: Actor; reason: string }
   | { kind: "preempt"; actor: Actor; byOperationId: string; summary: string }
   | { kind: "lost-lock" }
-  | { kind: "external"; status: OperationStatus | null };
+  | { kind: "external"; status: OperationStatus | null }
+  /** This server is shutting down (SIGTERM): the operation is left interrupted, to be resumed or rolled back. */
+  | { kind: "shutdown" };
 
 export interface Run {
   operationId: string;

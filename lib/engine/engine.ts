@@ -103,6 +103,18 @@ export interface Engine {
    * Works for operations run by another server sharing the database, and for interrupted ones.
    */
   abort(operationId: string, actor: Actor, reason?: string): Promise<void>;
+  /**
+   * Graceful stop of this server's part (SIGTERM): from now on every start and resume is refused;
+   * each run here stops at its next step or poll, after the AWS call it has on the wire (if any)
+   * has answered and been journaled, is marked `interrupted` and releases its lock, so another
+   * server (or this one restarted) can resume or roll it back at once instead of waiting for its
+   * lease to lapse. A run still inside a call after `graceMs` (default `stopWaitMs`) has the call
+   * cancelled and gets `graceMs` more; one that still has not ended (its journal does not answer)
+   * is left to the lease. Resolves with the operations that were stopped.
+   */
+  shutdown(options?: { graceMs?: number }): Promise<{ stopped: string[]; unfinished: string[] }>;
+  /** Whether `shutdown` has been called: this engine takes no new operations. */
+  readonly closing: boolean;
   /** Resolves when the background run of `operationId` (or of every operation) has finished. */
   whenIdle(operationId?: string): Promise<void>;
   /** Whether this process is running the operation. */
@@ -163,7 +175,13 @@ export function createEngine(options: EngineOptions): Engine {
       });
   }
 
+  let closing = false;
+  const refuseWhileClosing = (): void => {
+    if (closing) throw new AppError("conflict", "This Teal server is shutting down; try again in a moment.");
+  };
+
   async function start(input: StartInput): Promise<{ operationId: string }> {
+    refuseWhileClosing();
     const { plan, actor } = input;
     const reason = validateStart(plan, actor, input.reason);
     const operationId = randomUUID();
@@ -221,6 +239,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function resume(operationId: string, actor: Actor, reason?: string): Promise<{ operationId: string; fromStep: number }> {
+    refuseWhileClosing();
     const op = await journal.getOperation(operationId);
     if (!op) throw new AppError("not_found", "No such operation.");
     if (!isResumableStatus(op.status)) {
@@ -335,6 +354,31 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
+  async function shutdown(options: { graceMs?: number } = {}): Promise<{ stopped: string[]; unfinished: string[] }> {
+    closing = true;
+    const graceMs = options.graceMs ?? stopWaitMs;
+    const stopping = [...runs.values()];
+    const stop = { kind: "shutdown" } as const;
+    for (const run of stopping) {
+      // Not cancelRun: the call on the wire is let finish, so its output is journaled and a resume
+      // does not send it again; a run asleep between polls is woken.
+      run.cancel ??= stop;
+      run.wake?.();
+    }
+    const allDone = () => Promise.all(stopping.map((r) => r.done));
+    await within(allDone(), graceMs);
+    const slow = stopping.filter((r) => !r.finished);
+    if (slow.length > 0) {
+      for (const run of slow) cancelRun(run, stop);
+      await within(allDone(), graceMs);
+    }
+    const unfinished = stopping.filter((r) => !r.finished).map((r) => r.operationId);
+    if (stopping.length > 0) {
+      logger.info("engine.shutdown", { stopped: stopping.map((r) => r.operationId), unfinished });
+    }
+    return { stopped: stopping.map((r) => r.operationId), unfinished };
+  }
+
   async function whenIdle(operationId?: string): Promise<void> {
     if (operationId !== undefined) {
       await runs.get(operationId)?.done;
@@ -350,5 +394,9 @@ export function createEngine(options: EngineOptions): Engine {
     whenIdle,
     isRunningHere: (operationId) => runs.has(operationId),
     recoverInterrupted,
+    shutdown,
+    get closing() {
+      return closing;
+    },
   };
 }

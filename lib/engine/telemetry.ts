@@ -17,6 +17,8 @@ export function outcomeOfStop(stop: Stop): RunOutcome {
       return "preempted";
     case "lost-lock":
       return "failed";
+    case "shutdown":
+      return "interrupted";
     case "external":
       return stop.status === "aborted" ? "aborted" : stop.status === "interrupted" ? "interrupted" : "failed";
   }
