@@ -15,7 +15,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse | Respon
 /** Pages only: API routes carry their own fixed policy (next.config.mjs), prefetches need none. */
 function wantsPagePolicy(request: NextRequest): boolean {
   const path = request.nextUrl.pathname;
-  if (path === "/api" || path.startsWith("/api/")) return false;
+  if (path === "/api" || path.startsWith("/api/") || path === "/metrics") return false;
   if (request.headers.has("next-router-prefetch") || request.headers.get("purpose") === "prefetch") return false;
   return true;
 }

@@ -20,6 +20,7 @@ export const ISOLATED_TEST_FILES = [
   "lib/auth/server-sessions.test.ts",
   "lib/auth/session.test.ts",
   "lib/auth/sign-in-throttle.test.ts",
+  "lib/telemetry/log.test.ts",
   "range/protocols/read-lag.test.ts",
   "range/world/world.test.ts",
   "test/reliability/rollback-start.test.ts",
@@ -49,6 +50,10 @@ export default defineConfig({
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // The server's JSON log at error only, unless asked for more: a run of the suite drives hundreds
+    // of operations and AWS faults, whose info and warn lines would bury the report. The tests of
+    // the log itself listen at their own level (addLogSink).
+    env: { TEAL_LOG_LEVEL: process.env.TEAL_LOG_LEVEL ?? "error" },
     pool: "forks",
     projects: [
       {

@@ -19,12 +19,25 @@ const SDK_USERS = ["lib/aws", "range", "test"];
  */
 export const LAYERS = {
   "lib/domain": { allow: [], why: "lib/domain is the vocabulary: it depends on nothing else in Teal." },
+  "lib/telemetry": {
+    allow: [],
+    why: "lib/telemetry (the log and the metrics registry) is used by every server layer: it depends on nothing in Teal.",
+  },
   "lib/config": { allow: ["lib/domain"], why: "lib/config reads the configuration file only." },
-  "lib/aws": { allow: ["lib/domain"], why: "lib/aws adapts the AWS SDK to Teal's vocabulary; it knows nothing above it." },
-  "lib/store": { allow: ["lib/domain", "lib/config"], why: "lib/store keeps the journal and audit; it knows nothing of AWS or the engine." },
-  "lib/metrics": { allow: ["lib/domain", "lib/aws", "lib/config"], why: "lib/metrics reads CloudWatch through lib/aws only." },
-  "lib/patterns": { allow: ["lib/domain", "lib/aws", "lib/config", "lib/metrics"], why: "lib/patterns observes through lib/aws and plans purely." },
-  "lib/engine": { allow: ["lib/domain", "lib/aws", "lib/store"], why: "lib/engine runs plans: lib/aws for calls, lib/store for the journal." },
+  "lib/aws": { allow: ["lib/domain", "lib/telemetry"], why: "lib/aws adapts the AWS SDK to Teal's vocabulary; it knows nothing above it." },
+  "lib/store": {
+    allow: ["lib/domain", "lib/config", "lib/telemetry"],
+    why: "lib/store keeps the journal and audit; it knows nothing of AWS or the engine.",
+  },
+  "lib/metrics": { allow: ["lib/domain", "lib/aws", "lib/config", "lib/telemetry"], why: "lib/metrics reads CloudWatch through lib/aws only." },
+  "lib/patterns": {
+    allow: ["lib/domain", "lib/aws", "lib/config", "lib/metrics", "lib/telemetry"],
+    why: "lib/patterns observes through lib/aws and plans purely.",
+  },
+  "lib/engine": {
+    allow: ["lib/domain", "lib/aws", "lib/store", "lib/telemetry"],
+    why: "lib/engine runs plans: lib/aws for calls, lib/store for the journal.",
+  },
   range: {
     allow: ["lib/config"],
     why: "range/ is the practice range: an emulator of AWS that stands on its own, like the AWS it replaces; it reads only Teal's config file, where the demo applications are defined once.",

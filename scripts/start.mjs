@@ -65,9 +65,38 @@ async function waitFor(url, what, child, timeoutMs = 120_000) {
 }
 
 const children = [];
-function stopAll(code = 0) {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-  setTimeout(() => process.exit(code), 300).unref();
+/**
+ * How long the app may take to stop after SIGTERM: its running operations stop at their next step
+ * (an AWS call on the wire is let answer, then cancelled after 15 s, and given 15 s more), are
+ * journaled as interrupted and release their locks (lib/runtime/shutdown.ts).
+ */
+const APP_STOP_MS = 35_000;
+let stopping = false;
+
+function stopped(child, ms) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve();
+    }, ms);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+// The app first, and the range only once the app has stopped: the app's last calls and journal
+// writes need the range to answer.
+async function stopAll(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of [...children].reverse()) {
+    if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
+    await stopped(c, c === children.at(-1) ? APP_STOP_MS : 5_000);
+  }
+  process.exit(code);
 }
 process.on("SIGINT", () => stopAll(0));
 process.on("SIGTERM", () => stopAll(0));
@@ -80,6 +109,8 @@ async function main() {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     NEXTAUTH_SECRET: secret(),
     NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://${host}:${port}`,
+    // Teal stops itself on SIGTERM (lib/runtime/shutdown.ts); Next's handler would exit first.
+    NEXT_MANUAL_SIG_HANDLE: "1",
   };
   if (useRange) {
     const fleet = process.env.RANGE_FLEET ?? "";

@@ -6,6 +6,7 @@ import { isGreenWorse, windowLabel, type GreenVerdict } from "@/lib/domain/green
 import type { AppConfig } from "@/lib/config/schema";
 import { getSnapshotService } from "@/lib/runtime/snapshots";
 import type { Runtime } from "@/lib/runtime/runtime";
+import { logger } from "@/lib/telemetry/log";
 
 /** Refused because green is worse than blue: the same request with the typed override goes through. */
 export class GreenOverrideRequired extends AppError {
@@ -31,7 +32,7 @@ export async function greenVerdictOrNull(rt: Runtime, appId: string): Promise<Gr
   try {
     return await currentGreenVerdict(rt, appId);
   } catch (err) {
-    console.error("[teal] green verdict unavailable", isAppError(err) ? err.userMessage : err);
+    logger.warn("green_verdict.unavailable", { appId, error: isAppError(err) ? err.userMessage : err });
     return null;
   }
 }

@@ -4,6 +4,7 @@ import { getActor } from "@/lib/auth/session";
 import type { Actor } from "@/lib/domain/operation";
 import type { AppErrorCode } from "@/lib/domain/app-error";
 import { getStore } from "@/lib/store";
+import { logger } from "@/lib/telemetry/log";
 
 /** The refusals of a signed-in user that the audit log keeps (an unauthenticated caller has no one to name). */
 const AUDITED_REFUSALS: ReadonlySet<AppErrorCode> = new Set<AppErrorCode>(["forbidden", "invalid", "conflict"]);
@@ -29,6 +30,6 @@ export async function auditRefusal(capability: Capability, code: AppErrorCode, a
       after: { capability, code },
     });
   } catch (error) {
-    console.error("[teal] auditing a refused action failed:", error instanceof Error ? error.message : error);
+    logger.error("audit.refusal_record_failed", { capability, error });
   }
 }

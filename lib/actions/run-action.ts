@@ -6,6 +6,7 @@ import type { Capability } from "@/lib/auth/roles";
 import { requireRole } from "@/lib/auth/session";
 import { auditRefusal } from "./refusal-audit";
 import type { ActionResult } from "./result";
+import { logger, requestIdFrom, withLogContext } from "@/lib/telemetry/log";
 
 /**
  * The one path every server action takes: authorize first (on the server, from the session),
@@ -13,6 +14,16 @@ import type { ActionResult } from "./result";
  * internal reaches the browser.
  */
 export async function runAction<S extends z.ZodType, T>(
+  capability: Capability,
+  schema: S,
+  input: unknown,
+  handler: (actor: Actor, data: z.infer<S>) => Promise<T>,
+): Promise<ActionResult<T>> {
+  // Each call gets a request id on its log lines, and so does the operation it may start.
+  return withLogContext({ requestId: requestIdFrom(null) }, () => run(capability, schema, input, handler));
+}
+
+async function run<S extends z.ZodType, T>(
   capability: Capability,
   schema: S,
   input: unknown,
@@ -36,7 +47,7 @@ export async function runAction<S extends z.ZodType, T>(
       await auditRefusal(capability, err.code, actor);
       return { ok: false, code: err.code, message: err.userMessage, ...override };
     }
-    console.error("[teal] action failed", err);
+    logger.error("action.failed", { capability, error: err });
     return { ok: false, code: "internal", message: "Teal hit an unexpected error; nothing was changed. See the server log." };
   }
 }

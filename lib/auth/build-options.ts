@@ -21,6 +21,7 @@ import { sameOriginRedirect } from "./safe-redirect";
 import { createSessionRegistry, type SessionRegistry, type SessionStore } from "./server-sessions";
 import { clientAddress, createSignInGuard, type SignInGuard } from "./sign-in-guard";
 import { createUserDirectory, demoUsers, normalizeEmail, type UserDirectory } from "./users";
+import { logger as log } from "@/lib/telemetry/log";
 
 export type AuthEnv = Readonly<Record<string, string | undefined>>;
 
@@ -107,7 +108,7 @@ export function oidcProvider(env: AuthEnv): OAuthConfig<Record<string, unknown>>
 }
 
 function report(what: string, error: unknown): void {
-  console.error(`[auth] ${what} failed:`, error instanceof Error ? error.message : error);
+  log.error("auth.failed", { what, error });
 }
 
 /**
@@ -242,10 +243,10 @@ const logger: LoggerInstance = {
   error(code, metadata) {
     const name = metadata && typeof metadata === "object" && "name" in metadata ? metadata.name : undefined;
     if (code === "JWT_SESSION_ERROR" && name === "SessionEndedError") return;
-    console.error(`[next-auth][error][${code}]`, metadata);
+    log.error("auth.next_auth_error", { code, metadata });
   },
   warn(code) {
-    console.warn(`[next-auth][warn][${code}]`);
+    log.warn("auth.next_auth_warning", { code });
   },
   debug() {},
 };

@@ -6,6 +6,7 @@
  */
 
 import { createHmac } from "node:crypto";
+import { logger } from "@/lib/telemetry/log";
 
 export interface DeniedSignInSummary {
   /** The known user's email, or `unknown:<keyed hash>` of what was typed. */
@@ -65,9 +66,7 @@ export function createDeniedSignInLog(options: DeniedSignInLogOptions): DeniedSi
       firstAt: new Date(p.firstAt).toISOString(),
       lastAt: new Date(p.lastAt).toISOString(),
     };
-    await options
-      .write(summary)
-      .catch((e: unknown) => console.error("[auth] recording refused sign-ins failed:", e instanceof Error ? e.message : e));
+    await options.write(summary).catch((error: unknown) => logger.error("auth.denied_sign_ins_record_failed", { error }));
   };
 
   const flush = async ({ everything = false }: { everything?: boolean } = {}): Promise<void> => {

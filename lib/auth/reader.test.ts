@@ -1,9 +1,10 @@
 import type { Session } from "next-auth";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { KioskTokenInfo } from "@/lib/domain/kiosk";
 import { createReaderAuth, KIOSK_REFUSED_MESSAGE, type KioskTokenLookup } from "./reader";
 import { generateKioskSecret, hashKioskSecret } from "./kiosk-token";
 import { createSessionAuth } from "./session";
+import { addLogSink } from "@/lib/telemetry/log";
 
 const SECRET = generateKioskSecret();
 const token: KioskTokenInfo = {
@@ -75,14 +76,20 @@ describe("requireReader", () => {
   it("still answers when recording the last use fails", async () => {
     const l = lookup(token);
     const failing: KioskTokenLookup = { ...l.tokens, touchKioskToken: async () => Promise.reject(new Error("disk full")) };
-    const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const logged: string[] = [];
+    const stop = addLogSink((line) => logged.push(line), { quiet: true, level: "warn" });
     const reader = createReaderAuth({
       session: createSessionAuth(async () => null),
       presentedSecret: async () => SECRET,
       tokens: async () => failing,
     });
-    expect((await reader.requireReader()).role).toBe("viewer");
-    expect(spy).toHaveBeenCalled();
-    spy.mockRestore();
+    try {
+      expect((await reader.requireReader()).role).toBe("viewer");
+    } finally {
+      stop();
+    }
+    expect(logged.map((l) => JSON.parse(l) as unknown)).toEqual([expect.objectContaining({ event: "kiosk.touch_failed", tokenId: token.id })]);
+    // The kiosk secret itself is never logged.
+    expect(logged.join("\n")).not.toContain(SECRET);
   });
 });

@@ -5,6 +5,7 @@ import type { Actor } from "@/lib/domain/operation";
 import type { KioskTokenInfo } from "@/lib/domain/kiosk";
 import { bearerKioskSecret, hashKioskSecret, isKioskSecret, KIOSK_COOKIE } from "./kiosk-token";
 import { getActor, requireRole, type SessionAuth } from "./session";
+import { logger } from "@/lib/telemetry/log";
 
 /** Where the reader check looks tokens up (the store; a fake in tests). */
 export interface KioskTokenLookup {
@@ -42,7 +43,11 @@ export function createReaderAuth(deps: ReaderAuthDeps): { requireReader(): Promi
         throw new AppError("unauthenticated", KIOSK_REFUSED_MESSAGE, token ? `kiosk token ${token.id} is revoked` : "unknown kiosk token");
       }
       // Bookkeeping only: a failed last-used write must not blank the wall.
-      await (await deps.tokens()).touchKioskToken(token.id).catch((err: unknown) => console.error("[teal] kiosk last-used update failed:", err));
+      await (
+        await deps.tokens()
+      )
+        .touchKioskToken(token.id)
+        .catch((error: unknown) => logger.warn("kiosk.touch_failed", { tokenId: token.id, error }));
       return kioskActor(token);
     },
   };

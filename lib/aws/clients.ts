@@ -8,6 +8,7 @@ import { Route53Client } from "@aws-sdk/client-route-53";
 import { attachBatcher, createReadBatcher, type ReadBatcher } from "./batched-reads";
 import { toAppError } from "./errors";
 import { budgetMiddleware, type BudgetPriority, type BudgetService, type ReadBudget } from "./read-budget";
+import { telemetryMiddleware } from "./telemetry";
 
 export interface AwsClientOptions {
   region: string;
@@ -221,5 +222,15 @@ export function createClients(opts: AwsClientOptions): AwsClients {
     clients.ec2.middlewareStack.add(budgetMiddleware(bucket("ec2", opts.region), priority), place);
     clients.cloudwatch.middlewareStack.add(budgetMiddleware(bucket("cloudwatch", opts.region), priority), place);
   }
+  // Added after the budget's, at the same place, so it runs inside it: what it counts and logs are
+  // the HTTP requests that reached AWS (each SDK attempt), not a read the budget refused to send.
+  const counted = { step: "finalizeRequest", priority: "low", name: "tealTelemetry" } as const;
+  clients.route53.middlewareStack.add(telemetryMiddleware("route53", "us-east-1"), counted);
+  clients.elb.middlewareStack.add(telemetryMiddleware("elb", opts.region), counted);
+  clients.elbv2.middlewareStack.add(telemetryMiddleware("elbv2", opts.region), counted);
+  clients.autoscaling.middlewareStack.add(telemetryMiddleware("autoscaling", opts.region), counted);
+  clients.ecs.middlewareStack.add(telemetryMiddleware("ecs", opts.region), counted);
+  clients.ec2.middlewareStack.add(telemetryMiddleware("ec2", opts.region), counted);
+  clients.cloudwatch.middlewareStack.add(telemetryMiddleware("cloudwatch", opts.region), counted);
   return clients;
 }

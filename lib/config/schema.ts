@@ -308,6 +308,13 @@ export const envSchema = z
      * calls (0 = the same macrotask; default 5), or `off` to send each alone. See docs/aws-behaviour.md §8.4.
      */
     TEAL_READ_BATCH_MS: z.union([z.literal("off"), z.coerce.number().int().min(0).max(1_000)]).default(5),
+    /** The lowest level the server's JSON log writes (lib/telemetry/log.ts reads it itself; checked here). */
+    TEAL_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /**
+     * When set, `/metrics` answers only requests with `Authorization: Bearer <this token>`; unset,
+     * it answers anyone who can reach the server (scraped from inside the network).
+     */
+    TEAL_METRICS_TOKEN: z.string().min(16, "at least 16 characters (openssl rand -hex 32)").optional(),
     OIDC_ISSUER: z.url().optional(),
     OIDC_CLIENT_ID: z.string().optional(),
     OIDC_CLIENT_SECRET: z.string().optional(),

@@ -5,7 +5,7 @@
 import type { Actor, StepProgress } from "@/lib/domain/operation";
 import type { AwsGateway } from "@/lib/domain/gateway";
 import type { Intent } from "@/lib/domain/intent";
-import type { JsonValue } from "@/lib/domain/basics";
+import type { JsonValue, PatternId } from "@/lib/domain/basics";
 import type { OperationStatus } from "@/lib/domain/operation-status";
 import type { PlanEnds, Step } from "@/lib/domain/plan";
 import type { Journal } from "./journal";
@@ -15,7 +15,9 @@ export type Stop =
   | { kind: "abort"; actor: Actor; reason: string }
   | { kind: "preempt"; actor: Actor; byOperationId: string; summary: string }
   | { kind: "lost-lock" }
-  | { kind: "external"; status: OperationStatus | null };
+  | { kind: "external"; status: OperationStatus | null }
+  /** This server is shutting down (SIGTERM): the operation is left interrupted, to be resumed or rolled back. */
+  | { kind: "shutdown" };
 
 export interface Run {
   operationId: string;
@@ -34,6 +36,8 @@ export interface Run {
 
 /** What a run needs: the steps (from the plan, or from the journal on a resume) and where to begin. */
 export interface Job {
+  /** The application's pattern (the metrics' label). */
+  pattern: PatternId;
   intent: Intent;
   before: PlanEnds | null;
   after: PlanEnds | null;

@@ -17,6 +17,7 @@ import type { Actor, AuditEntryInput, Operation, StepProgress } from "@/lib/doma
 import type { AwsGateway } from "@/lib/domain/gateway";
 import type { JsonValue } from "@/lib/domain/basics";
 import type { Plan } from "@/lib/domain/plan";
+import { logger, withLogContext } from "@/lib/telemetry/log";
 import { cancelRun, realEvery, realSleep, within, type EngineContext, type Job, type Run } from "./context";
 import type { Journal } from "./journal";
 import { createLocks, DEFAULT_LEASE_MS } from "./locks";
@@ -70,7 +71,7 @@ export interface EngineOptions {
    * first change still in progress; it must wait for it, not fail.
    */
   callRetry?: { attempts: number; firstPauseMs: number };
-  /** Where unexpected internal errors are logged (default console.error). */
+  /** Where unexpected internal errors are logged (default: the server's log, event `engine.error`). */
   logError?: (message: string, error: unknown) => void;
 }
 
@@ -102,6 +103,18 @@ export interface Engine {
    * Works for operations run by another server sharing the database, and for interrupted ones.
    */
   abort(operationId: string, actor: Actor, reason?: string): Promise<void>;
+  /**
+   * Graceful stop of this server's part (SIGTERM): from now on every start and resume is refused;
+   * each run here stops at its next step or poll, after the AWS call it has on the wire (if any)
+   * has answered and been journaled, is marked `interrupted` and releases its lock, so another
+   * server (or this one restarted) can resume or roll it back at once instead of waiting for its
+   * lease to lapse. A run still inside a call after `graceMs` (default `stopWaitMs`) has the call
+   * cancelled and gets `graceMs` more; one that still has not ended (its journal does not answer)
+   * is left to the lease. Resolves with the operations that were stopped.
+   */
+  shutdown(options?: { graceMs?: number }): Promise<{ stopped: string[]; unfinished: string[] }>;
+  /** Whether `shutdown` has been called: this engine takes no new operations. */
+  readonly closing: boolean;
   /** Resolves when the background run of `operationId` (or of every operation) has finished. */
   whenIdle(operationId?: string): Promise<void>;
   /** Whether this process is running the operation. */
@@ -128,7 +141,7 @@ export function createEngine(options: EngineOptions): Engine {
     stopWaitMs: options.stopWaitMs ?? 15_000,
     inFlightBoundMs: options.inFlightBoundMs,
     callRetry: options.callRetry ?? { attempts: 5, firstPauseMs: 2_000 },
-    logError: options.logError ?? ((message: string, error: unknown) => console.error(`[engine] ${message}`, error)),
+    logError: options.logError ?? ((message: string, error: unknown) => logger.error("engine.error", { message, error })),
     runs,
     iso: () => new Date(now()).toISOString(),
   };
@@ -153,7 +166,8 @@ export function createEngine(options: EngineOptions): Engine {
       done: Promise.resolve(),
     };
     runs.set(operationId, run);
-    run.done = execute(run, job)
+    // Every line logged by the run (its AWS calls' errors included) names the operation.
+    run.done = withLogContext({ operationId, appId }, () => execute(run, job))
       .catch((error: unknown) => logError(`operation ${operationId} crashed`, error))
       .finally(() => {
         run.finished = true;
@@ -161,7 +175,13 @@ export function createEngine(options: EngineOptions): Engine {
       });
   }
 
+  let closing = false;
+  const refuseWhileClosing = (): void => {
+    if (closing) throw new AppError("conflict", "This Teal server is shutting down; try again in a moment.");
+  };
+
   async function start(input: StartInput): Promise<{ operationId: string }> {
+    refuseWhileClosing();
     const { plan, actor } = input;
     const reason = validateStart(plan, actor, input.reason);
     const operationId = randomUUID();
@@ -203,6 +223,7 @@ export function createEngine(options: EngineOptions): Engine {
     }
 
     launch(operationId, plan.appId, {
+      pattern: plan.pattern,
       intent: plan.intent,
       before: plan.before,
       after: plan.after,
@@ -218,6 +239,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   async function resume(operationId: string, actor: Actor, reason?: string): Promise<{ operationId: string; fromStep: number }> {
+    refuseWhileClosing();
     const op = await journal.getOperation(operationId);
     if (!op) throw new AppError("not_found", "No such operation.");
     if (!isResumableStatus(op.status)) {
@@ -283,6 +305,7 @@ export function createEngine(options: EngineOptions): Engine {
         });
       }
       launch(op.id, op.appId, {
+        pattern: op.pattern,
         intent: op.intent,
         before: op.before ?? null,
         after: op.after ?? null,
@@ -331,6 +354,31 @@ export function createEngine(options: EngineOptions): Engine {
     }
   }
 
+  async function shutdown(options: { graceMs?: number } = {}): Promise<{ stopped: string[]; unfinished: string[] }> {
+    closing = true;
+    const graceMs = options.graceMs ?? stopWaitMs;
+    const stopping = [...runs.values()];
+    const stop = { kind: "shutdown" } as const;
+    for (const run of stopping) {
+      // Not cancelRun: the call on the wire is let finish, so its output is journaled and a resume
+      // does not send it again; a run asleep between polls is woken.
+      run.cancel ??= stop;
+      run.wake?.();
+    }
+    const allDone = () => Promise.all(stopping.map((r) => r.done));
+    await within(allDone(), graceMs);
+    const slow = stopping.filter((r) => !r.finished);
+    if (slow.length > 0) {
+      for (const run of slow) cancelRun(run, stop);
+      await within(allDone(), graceMs);
+    }
+    const unfinished = stopping.filter((r) => !r.finished).map((r) => r.operationId);
+    if (stopping.length > 0) {
+      logger.info("engine.shutdown", { stopped: stopping.map((r) => r.operationId), unfinished });
+    }
+    return { stopped: stopping.map((r) => r.operationId), unfinished };
+  }
+
   async function whenIdle(operationId?: string): Promise<void> {
     if (operationId !== undefined) {
       await runs.get(operationId)?.done;
@@ -346,5 +394,9 @@ export function createEngine(options: EngineOptions): Engine {
     whenIdle,
     isRunningHere: (operationId) => runs.has(operationId),
     recoverInterrupted,
+    shutdown,
+    get closing() {
+      return closing;
+    },
   };
 }

@@ -9,6 +9,9 @@ import { ACTIVE_STATUSES, IN_FLIGHT_STATUSES } from "@/lib/domain/operation-stat
 import type { Actor } from "@/lib/domain/operation";
 import type { EngineContext, Job, Run, Stop } from "./context";
 
+/** The step's and the operation's error when the server shut down under them. */
+export const SHUTDOWN_MESSAGE = "Stopped: the server shut down; resume or roll back the operation.";
+
 export interface Outcomes {
   stopMessage(stop: Stop): string;
   finishSucceeded(run: Run, job: Job): Promise<void>;
@@ -31,6 +34,8 @@ export function createOutcomes(ctx: EngineContext): Outcomes {
         return "Stopped: another server took over this application's lock.";
       case "external":
         return `Stopped: the operation was marked ${stop.status ?? "deleted"} elsewhere.`;
+      case "shutdown":
+        return SHUTDOWN_MESSAGE;
     }
   }
 
@@ -97,6 +102,28 @@ export function createOutcomes(ctx: EngineContext): Outcomes {
         );
         return;
       }
+      case "shutdown":
+        // As a crash leaves it (recovery.ts), but at once and with the lock released by the run:
+        // another server, or this one restarted, may resume or roll it back without waiting for a lease.
+        await journal.updateOperation(
+          run.operationId,
+          { status: "interrupted", error: SHUTDOWN_MESSAGE },
+          {
+            ifStatusIn: ACTIVE_STATUSES,
+            audit: [
+              {
+                action: "operation.interrupted",
+                actor: null,
+                appId: run.appId,
+                operationId: run.operationId,
+                reason,
+                before: null,
+                after: { status: "interrupted", cause: "shutdown" },
+              },
+            ],
+          },
+        );
+        return;
       case "preempt":
       case "external":
         // The preempting rollback, or whoever changed the status elsewhere, records the outcome.

@@ -14,6 +14,7 @@ import { isBusyRefusal } from "@/lib/aws/errors";
 import { cancelRun, formatSeconds, StepFailure, Stopped, type EngineContext, type Job, type Run, type Stop } from "./context";
 import type { Locks } from "./locks";
 import type { Outcomes } from "./outcomes";
+import { outcomeOfStop, reportOutcome, reportStarted } from "./telemetry";
 
 export const SKIPPED_ALREADY_DONE = "skipped: already done";
 export const OUTPUT_KEPT = "call already made before the interruption; its output was kept";
@@ -286,6 +287,8 @@ export function createStepRunner(ctx: EngineContext, locks: Locks, outcomes: Out
     let stop: Stop | null = null;
     let failure: string | null = null;
     let next = job.from;
+    const began = now();
+    reportStarted(run, job);
     try {
       if (!job.resumed) {
         const began = await journal.updateOperation(operationId, { status: "running", startedAt: iso() }, { ifStatusIn: ["pending"] });
@@ -355,9 +358,12 @@ export function createStepRunner(ctx: EngineContext, locks: Locks, outcomes: Out
       if (stop) await outcomes.finishStopped(run, stop, job.reason);
       else if (failure) await outcomes.finishFailed(run, job, failure);
       else await outcomes.finishSucceeded(run, job);
+      if (stop) reportOutcome(run, job, outcomeOfStop(stop), outcomes.stopMessage(stop), now() - began);
+      else reportOutcome(run, job, failure ? "failed" : "succeeded", failure, now() - began);
     } catch (error) {
       // The journal itself failed (database down?): record what we can; the lease frees the lock.
       logError(`operation ${operationId} could not be journaled`, error);
+      reportOutcome(run, job, "failed", "the journal could not be written", now() - began);
       await journal
         .updateOperation(
           operationId,

@@ -1,10 +1,12 @@
 import "server-only";
+import { headers } from "next/headers";
 import { NextResponse } from "next/server";
 import { isAppError, type AppErrorCode } from "@/lib/domain/app-error";
 import type { Actor } from "@/lib/domain/operation";
 import type { Capability } from "@/lib/auth/roles";
 import { requireReader } from "@/lib/auth/reader";
 import { requireRole } from "@/lib/auth/session";
+import { logger, requestIdFrom, withLogContext } from "@/lib/telemetry/log";
 
 const STATUS: Record<AppErrorCode, number> = {
   unauthenticated: 401,
@@ -25,11 +27,29 @@ export function errorResponse(err: unknown): NextResponse {
       { status: STATUS[err.code], headers: { "cache-control": "no-store" } },
     );
   }
-  console.error("[teal] route failed", err);
+  logger.error("route.failed", { error: err });
   return NextResponse.json(
     { error: { code: "internal", message: "Teal hit an unexpected error. See the server log." } },
     { status: 500, headers: { "cache-control": "no-store" } },
   );
+}
+
+/** The caller's `x-request-id` (a load balancer's) when it is a sane one, else a new id. */
+async function requestId(): Promise<string> {
+  try {
+    return requestIdFrom((await headers()).get("x-request-id"));
+  } catch {
+    // Outside a request scope (a script, a test calling the handler bare).
+    return requestIdFrom(null);
+  }
+}
+
+/** Runs a route's work with its request id on every log line, and names the id in the answer. */
+async function withRequestId(work: () => Promise<NextResponse>): Promise<NextResponse> {
+  const id = await requestId();
+  const res = await withLogContext({ requestId: id }, work);
+  res.headers.set("x-request-id", id);
+  return res;
 }
 
 /**
@@ -37,13 +57,15 @@ export function errorResponse(err: unknown): NextResponse {
  * handler runs; errors become a JSON body with a code and a user-safe message.
  */
 export async function authorizedJson<T>(capability: Capability, handler: (actor: Actor) => Promise<T>): Promise<NextResponse> {
-  try {
-    const actor = await requireRole(capability);
-    const body = await handler(actor);
-    return NextResponse.json(body, { headers: { "cache-control": "no-store" } });
-  } catch (err) {
-    return errorResponse(err);
-  }
+  return withRequestId(async () => {
+    try {
+      const actor = await requireRole(capability);
+      const body = await handler(actor);
+      return NextResponse.json(body, { headers: { "cache-control": "no-store" } });
+    } catch (err) {
+      return errorResponse(err);
+    }
+  });
 }
 
 /**
@@ -51,11 +73,13 @@ export async function authorizedJson<T>(capability: Capability, handler: (actor:
  * token (cookie or Bearer header) is accepted as well as a session. Use it nowhere else.
  */
 export async function readerJson<T>(handler: (actor: Actor) => Promise<T>): Promise<NextResponse> {
-  try {
-    const actor = await requireReader();
-    const body = await handler(actor);
-    return NextResponse.json(body, { headers: { "cache-control": "no-store" } });
-  } catch (err) {
-    return errorResponse(err);
-  }
+  return withRequestId(async () => {
+    try {
+      const actor = await requireReader();
+      const body = await handler(actor);
+      return NextResponse.json(body, { headers: { "cache-control": "no-store" } });
+    } catch (err) {
+      return errorResponse(err);
+    }
+  });
 }

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { AppState } from "@/lib/domain/app-state";
 import { AppError } from "@/lib/domain/app-error";
 import type { RefreshResult, Store, StoredObservation } from "@/lib/store";
+import { logger } from "@/lib/telemetry/log";
 import { metricsErrorText, type ChartRead, type Observation } from "./observe";
 
 /**
@@ -123,7 +124,7 @@ export function createSharedRefresh(store: Store, opts: SharedRefreshOptions): S
   const save = async (appId: string, at: number, result: RefreshResult, holderIntervalMs: number | null): Promise<void> => {
     // A read that could not be stored is still this server's good read: the others read AWS themselves.
     await store.saveObservation(appId, serverId, at, result, holderIntervalMs).catch((error: unknown) => {
-      console.error("[snapshots] storing a read for the other servers failed:", error instanceof Error ? error.message : String(error));
+      logger.error("refresh.store_failed", { appId, error });
     });
   };
 
@@ -178,7 +179,7 @@ export function createSharedRefresh(store: Store, opts: SharedRefreshOptions): S
         next = await coordinate(request);
       } catch (error) {
         // The database did not answer: this server reads for itself, as a server alone would.
-        console.error("[snapshots] the shared refresh could not reach the database:", error instanceof Error ? error.message : String(error));
+        logger.error("refresh.database_unreachable", { appId: request.appId, error });
         next = { kind: "read", at: now(), holder: false };
       }
       if (next.kind === "read") return refresh(request, next.at, next.holder);

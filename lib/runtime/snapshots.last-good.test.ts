@@ -12,6 +12,8 @@ import { seedDemoWorld } from "@/range/demo/seed";
 import { startTestRange, type TestRange } from "@/test/support/range";
 import { openStore, type Store } from "@/lib/store/store";
 import type { Runtime } from "./runtime";
+import { renderMetrics } from "@/lib/telemetry/metrics";
+import { refreshDuration } from "@/lib/telemetry/teal-metrics";
 import { createSnapshotService } from "./snapshots";
 
 let range: TestRange;
@@ -97,6 +99,42 @@ describe("lastGood for a chosen range", () => {
       await fetch(`${range.url}/_sim/faults`, { method: "DELETE" });
     }
   }, 120_000);
+
+  it("times every read for /metrics, failed ones apart, and reports each application's data age", async () => {
+    await fetch(`${range.url}/_sim/faults`, { method: "DELETE" });
+    const service = createSnapshotService(rt);
+    const age = () => {
+      const line = renderMetrics()
+        .split("\n")
+        .find((l) => l.startsWith('teal_snapshot_age_seconds{app="shop"} '));
+      return line === undefined ? null : Number(line.split(" ")[1]);
+    };
+    const ok = refreshDuration.count({ outcome: "ok" });
+    await service.lastGood("shop");
+    expect(refreshDuration.count({ outcome: "ok" })).toBeGreaterThan(ok);
+    const fresh = age() ?? Number.NaN;
+    expect(fresh).toBeGreaterThanOrEqual(0);
+    expect(fresh).toBeLessThan(5);
+    try {
+      await faults({ errorRate: 1 });
+      const failed = refreshDuration.count({ outcome: "error" });
+      await expect
+        .poll(
+          async () => {
+            // Watched: read at the fast interval (1 s here), not the idle one.
+            service.watch("shop");
+            await service.lastGood("shop");
+            return refreshDuration.count({ outcome: "error" });
+          },
+          { timeout: 30_000, interval: 1_100 },
+        )
+        .toBeGreaterThan(failed);
+      // The age is the last good read's, so it grows while reads fail.
+      expect(age()).toBeGreaterThan(fresh);
+    } finally {
+      await fetch(`${range.url}/_sim/faults`, { method: "DELETE" });
+    }
+  }, 60_000);
 
   it("rejects an application that is not configured", async () => {
     await expect(createSnapshotService(rt).lastGood("no-such-app", 60)).rejects.toMatchObject({ code: "not_found" });

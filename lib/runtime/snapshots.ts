@@ -17,6 +17,8 @@ import { metricsErrorText, observeApp, readCharts, RECENT_RANGE, type ChartRead,
 import { createSharedRefresh } from "./shared-refresh";
 import type { Runtime } from "./runtime";
 import { IN_FLIGHT_STATUSES, isInFlightStatus } from "@/lib/domain/operation-status";
+import { logger } from "@/lib/telemetry/log";
+import { refreshDuration, snapshotAge } from "@/lib/telemetry/teal-metrics";
 
 /** What the snapshot service keeps per application: the observation and green judged against blue from it. */
 interface Observed {
@@ -223,25 +225,41 @@ export function createSnapshotService(
   const fresh = new Set<string>();
   /** Applications whose latest read could not read CloudWatch (for the log). */
   const metricsFailing = new Set<string>();
+  /** When each application's last good read was made (epoch ms): `teal_snapshot_age_seconds`. */
+  const lastGoodReadAt = new Map<string, number>();
+  // The process's service (getSnapshotService) is the last one created: its ages are the ones scraped.
+  snapshotAge.collect(() => {
+    const at = Date.now();
+    return [...lastGoodReadAt].map(([app, readAt]) => ({ labels: { app }, value: Math.max(0, at - readAt) / 1000 }));
+  });
   let awsReads = 0;
   const readAws = async (appId: string): Promise<Observation> => {
     awsReads++;
     // A page's read: it waits its turn in the AWS budget behind operations, or fails fast.
     const app = appOf(appId);
-    // Only the overview's series unless the application's page is open: charts nobody shows are not read.
-    const observation = await observeApp(rt, app, {
-      page: true,
-      metrics: { store: seriesOf(app.region), charts: watched(appId) },
-      nowMs: (opts.metricsNow ?? Date.now)(),
-    });
+    const began = performance.now();
+    let observation: Observation;
+    try {
+      // Only the overview's series unless the application's page is open: charts nobody shows are not read.
+      observation = await observeApp(rt, app, {
+        page: true,
+        metrics: { store: seriesOf(app.region), charts: watched(appId) },
+        nowMs: (opts.metricsNow ?? Date.now)(),
+      });
+    } catch (error) {
+      refreshDuration.observe({ outcome: "error" }, (performance.now() - began) / 1000);
+      logger.warn("refresh.failed", { appId, error: readErrorText(error), kind: readErrorKind(error) });
+      throw error;
+    }
+    refreshDuration.observe({ outcome: "ok" }, (performance.now() - began) / 1000);
     // Metrics that could not be read degrade alone: the state is fresh, and the page keeps its
     // controls; the charts, the observed share and the green verdict say they are unavailable.
     // Logged when it starts and when it ends, not on every refresh of every application.
     if (observation.metricsError !== null && !metricsFailing.has(appId)) {
       metricsFailing.add(appId);
-      console.warn(`[snapshots] ${appId}: CloudWatch could not be read; the metrics are shown as unavailable:`, observation.metricsError);
+      logger.warn("metrics.unavailable", { appId, error: observation.metricsError });
     } else if (observation.metricsError === null && metricsFailing.delete(appId)) {
-      console.warn(`[snapshots] ${appId}: CloudWatch answers again`);
+      logger.info("metrics.available", { appId });
     }
     return observation;
   };
@@ -263,6 +281,7 @@ export function createSnapshotService(
       const observation = shared
         ? await shared.load({ appId, scope: app.region, intervalMs: intervalOf(appId), fresh: readFresh, read: () => readAws(appId) })
         : await readAws(appId);
+      lastGoodReadAt.set(appId, observation.readAt);
       if (observation.metricsError !== null) {
         const why = metricsErrorText(observation.metricsError);
         return { observation, greenVerdict: metricsUnavailableVerdict(why), metricsError: why };
@@ -318,7 +337,7 @@ export function createSnapshotService(
     if (settle?.phase === "settled" && !settle.recorded && settle.settledAt !== null) {
       await rt.store
         .recordSettled(operation.id, settle.settledAt)
-        .catch((error: unknown) => console.error("[snapshots] recording when traffic settled failed:", error));
+        .catch((error: unknown) => logger.error("settle.record_failed", { operationId: operation.id, error }));
     }
     return settle;
   };

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { auditEnvSchema, auditKeyRequired } from "@/lib/config/schema";
 import { AppError } from "@/lib/domain/app-error";
+import { logger } from "@/lib/telemetry/log";
 import { AUDIT_KEY_MIN_BYTES, type AuditKey } from "./audit-hash";
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
@@ -70,16 +71,11 @@ let warned = false;
 function warnDevelopmentKey(file: string): void {
   if (warned) return;
   warned = true;
-  console.warn(
-    [
-      "",
-      "[teal] WARNING: the audit log is keyed with a DEVELOPMENT key generated into",
-      `[teal]   ${file}`,
-      "[teal] Whoever can read that file can rewrite the audit log undetected. In production set",
-      "[teal] TEAL_AUDIT_KEY (openssl rand -base64 32) and keep it away from the database.",
-      "",
-    ].join("\n"),
-  );
+  logger.warn("audit.development_key", {
+    file,
+    message:
+      "The audit log is keyed with a development key kept in this file: whoever can read it can rewrite the audit log undetected. In production set TEAL_AUDIT_KEY (openssl rand -base64 32) and keep it away from the database.",
+  });
 }
 
 let warnedSink = false;
@@ -89,9 +85,9 @@ function warnHeadSink(sink: HeadSinkTarget | null): void {
   if (warnedSink) return;
   warnedSink = true;
   const where = sink ? `to ${sink.kind === "file" ? sink.path : sink.url}, the default beside the database` : "nowhere";
-  console.warn(
-    `[teal] WARNING: the audit chain head is exported ${where}. Set TEAL_AUDIT_HEAD_SINK to a file or webhook the database's administrators cannot rewrite, or deleting the newest audit records goes unnoticed.`,
-  );
+  logger.warn("audit.head_sink_weak", {
+    message: `The audit chain head is exported ${where}. Set TEAL_AUDIT_HEAD_SINK to a file or webhook the database's administrators cannot rewrite, or deleting the newest audit records goes unnoticed.`,
+  });
 }
 
 function readKeyFile(file: string): AuditKey | null {

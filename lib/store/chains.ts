@@ -22,6 +22,7 @@ import { writeExportedHead, type SignedHead } from "./audit-export";
 import { isoNow, type StoreCore } from "./core";
 import { actorOf, parseNullableJson, toJsonText } from "./rows";
 import type { Database, OperationStepsTable, OperationsTable } from "./schema";
+import { logger } from "@/lib/telemetry/log";
 
 export interface AuditConfig {
   key: AuditKey | null;
@@ -145,9 +146,7 @@ export class AuditChains {
     const nowMs = this.core.now();
     if (nowMs - this.lastExportMs < this.audit.exportIntervalMs) return;
     this.lastExportMs = nowMs;
-    this.exportAuditHead().catch((error: unknown) =>
-      console.error("[store] exporting the audit head failed:", error instanceof Error ? error.message : error),
-    );
+    this.exportAuditHead().catch((error: unknown) => logger.error("audit.head_export_failed", { error }));
   }
 
   /** Exports one at a time, in order, so the sink's last line is always the newest head. */
@@ -240,9 +239,7 @@ export class AuditChains {
     await this.exporting;
     // The head at shutdown, so a restart finds the newest records pinned outside the database.
     if (this.lastExportMs !== Number.NEGATIVE_INFINITY) {
-      await this.exportAuditHead().catch((error: unknown) =>
-        console.error("[store] exporting the audit head failed:", error instanceof Error ? error.message : error),
-      );
+      await this.exportAuditHead().catch((error: unknown) => logger.error("audit.head_export_failed", { error }));
     }
   }
 }

@@ -12,12 +12,13 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type KyselyPlugin } from "kysely";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type KyselyPlugin } from "kysely";
 import type { KioskTokenInfo } from "@/lib/domain/kiosk";
 import type { SessionInfo } from "@/lib/domain/session";
 import { AppError } from "@/lib/domain/app-error";
 import type { AuditEntryInput, AuditRecord, Operation } from "@/lib/domain/operation";
 import type { OperationStatus } from "@/lib/domain/operation-status";
+import { logger } from "@/lib/telemetry/log";
 import { AUDIT_KEY_MIN_BYTES, type AuditKey } from "./audit-hash";
 import { resolveAuditSettings, type AuditSettings, type HeadSinkTarget } from "./audit-key";
 import type { SignedHead } from "./audit-export";
@@ -160,6 +161,9 @@ export interface Store {
    */
   saveObservation(appId: string, writer: string, refreshedAtMs: number, result: RefreshResult, holderIntervalMs: number | null): Promise<boolean>;
 
+  /** One trivial query (`select 1`): whether the database answers (the readiness check). */
+  ping(): Promise<void>;
+
   close(): Promise<void>;
 }
 
@@ -203,7 +207,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     const { default: pg } = await import("pg");
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
     // An idle client losing its connection must not crash the server; the next query reconnects.
-    pool.on("error", (error) => console.error("[store] idle PostgreSQL client error:", error.message));
+    pool.on("error", (error) => logger.error("store.postgres_idle_client_error", { error: error.message }));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [...(options.plugins ?? [])] });
     dialect = "postgres";
   } else {
@@ -386,6 +390,10 @@ class KyselyStore implements Store {
   }
   saveObservation(appId: string, writer: string, refreshedAtMs: number, result: RefreshResult, holderIntervalMs: number | null): Promise<boolean> {
     return this.refresh.saveObservation(appId, writer, refreshedAtMs, result, holderIntervalMs);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
   }
 
   async close(): Promise<void> {

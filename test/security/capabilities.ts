@@ -288,6 +288,11 @@ const read: Access = { kind: "capability", capability: "read" };
 /** Keyed by the route file's path from the repository root. */
 export const ROUTES: Readonly<Record<string, RouteSpec>> = {
   "app/api/health/route.ts": { methods: { GET: [{ name: "liveness", access: { kind: "public" }, request: () => ({ url: "/api/health" }) }] } },
+  // Load balancers call readiness without credentials: it says only ok or failed per kind of check.
+  "app/api/ready/route.ts": { methods: { GET: [{ name: "readiness", access: { kind: "public" }, request: () => ({ url: "/api/ready" }) }] } },
+  // Scraped without a session; with TEAL_METRICS_TOKEN set it needs that bearer token
+  // (lib/http/metrics-route.test.ts), unset (as here) it is open to whoever reaches the server.
+  "app/metrics/route.ts": { methods: { GET: [{ name: "metrics", access: { kind: "public" }, request: () => ({ url: "/metrics" }) }] } },
   "app/favicon.ico/route.ts": {
     methods: { GET: [{ name: "favicon", access: { kind: "public" }, okStatus: 308, request: () => ({ url: "/favicon.ico" }) }] },
   },

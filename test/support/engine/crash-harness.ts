@@ -109,14 +109,15 @@ export interface CrashScenario {
 }
 
 /**
- * Bundles the worker into `dir` (once per test file) and returns its path. The bundle lives under
- * the project so that the packages left external resolve from its node_modules.
+ * Bundles the worker (`engine-worker`, or another worker of this folder) into `dir` (once per test
+ * file) and returns its path. The bundle lives under the project so that the packages left
+ * external resolve from its node_modules.
  */
-export async function bundleWorker(dir: string): Promise<string> {
+export async function bundleWorker(dir: string, worker = "engine-worker"): Promise<string> {
   mkdirSync(dir, { recursive: true });
-  const outfile = join(dir, `engine-worker-${process.pid}.cjs`);
+  const outfile = join(dir, `${worker}-${process.pid}.cjs`);
   await build({
-    entryPoints: [join(import.meta.dirname, "engine-worker.ts")],
+    entryPoints: [join(import.meta.dirname, `${worker}.ts`)],
     outfile,
     bundle: true,
     platform: "node",

@@ -1,0 +1,24 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { metricsResponse } from "@/lib/http/metrics-route";
+import { getRuntime } from "@/lib/runtime/runtime";
+import { getSnapshotService } from "@/lib/runtime/snapshots";
+import { logger } from "@/lib/telemetry/log";
+
+export const dynamic = "force-dynamic";
+
+// Prometheus metrics for a scraper inside the network; TEAL_METRICS_TOKEN, when set, is the bearer
+// token it must present (lib/http/metrics-route.ts). It takes no input: a query string is ignored.
+export async function GET(req: NextRequest) {
+  try {
+    const rt = await getRuntime();
+    // The snapshot service registers its gauges (each application's data age) when it is created.
+    getSnapshotService(rt);
+    return metricsResponse(req, rt.env.TEAL_METRICS_TOKEN);
+  } catch (error) {
+    logger.error("metrics.failed", { error });
+    return NextResponse.json(
+      { error: { code: "unavailable", message: "Metrics are unavailable; see the server log." } },
+      { status: 503, headers: { "cache-control": "no-store" } },
+    );
+  }
+}
