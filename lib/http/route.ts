@@ -6,7 +6,7 @@ import type { Capability } from "@/lib/auth/roles";
 import { requireReader } from "@/lib/auth/reader";
 import { requireRole } from "@/lib/auth/session";
 
-const STATUS: Record<AppErrorCode, number> = {
+export const ERROR_STATUS: Readonly<Record<AppErrorCode, number>> = {
   unauthenticated: 401,
   forbidden: 403,
   invalid: 400,
@@ -22,7 +22,7 @@ export function errorResponse(err: unknown): NextResponse {
   if (isAppError(err)) {
     return NextResponse.json(
       { error: { code: err.code, message: err.userMessage } },
-      { status: STATUS[err.code], headers: { "cache-control": "no-store" } },
+      { status: ERROR_STATUS[err.code], headers: { "cache-control": "no-store" } },
     );
   }
   console.error("[teal] route failed", err);
