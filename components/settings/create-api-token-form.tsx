@@ -26,7 +26,7 @@ export function CreateApiTokenForm({ appIds }: { appIds: readonly string[] }) {
 
   async function submit() {
     setCreated(null);
-    const result = await runner.run(() => createApiToken({ name, role, expiresInDays: days, apps: apps.length > 0 ? apps : null }));
+    const result = await runner.run(() => createApiToken({ name, role, expiresInDays: days, ...(apps.length > 0 ? { apps } : {}) }));
     if (result) {
       setCreated(result);
       setName("");

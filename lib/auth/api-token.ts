@@ -48,8 +48,8 @@ export const createApiTokenSchema = z.strictObject({
     .max(64, "at most 64 characters")
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, dots, dashes and underscores"),
   role: z.enum(API_TOKEN_ROLES),
-  /** Absent or null: every application. */
-  apps: z.array(appIdSchema).min(1).max(200).nullable().optional(),
+  /** Absent: every application. */
+  apps: z.array(appIdSchema).min(1).max(200).optional(),
   expiresInDays: z.number().int("a whole number of days").min(1).max(API_TOKEN_MAX_DAYS).default(API_TOKEN_DEFAULT_DAYS),
 });
 
