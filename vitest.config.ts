@@ -23,6 +23,7 @@ export const ISOLATED_TEST_FILES = [
   "lib/telemetry/log.test.ts",
   "range/protocols/read-lag.test.ts",
   "range/world/world.test.ts",
+  "test/api/api-v1.test.ts",
   "test/reliability/rollback-start.test.ts",
   "test/security/authorization.test.ts",
   "test/security/aws-error-leak.test.ts",

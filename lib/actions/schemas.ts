@@ -73,3 +73,9 @@ export const abortInputSchema = z.strictObject({
   appId: appIdSchema,
   operationId: operationIdSchema,
 });
+
+export const resumeInputSchema = z.strictObject({
+  appId: appIdSchema,
+  operationId: operationIdSchema,
+  reason: reasonSchema.optional(),
+});

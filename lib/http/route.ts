@@ -8,7 +8,7 @@ import { requireReader } from "@/lib/auth/reader";
 import { requireRole } from "@/lib/auth/session";
 import { logger, requestIdFrom, withLogContext } from "@/lib/telemetry/log";
 
-const STATUS: Record<AppErrorCode, number> = {
+export const ERROR_STATUS: Readonly<Record<AppErrorCode, number>> = {
   unauthenticated: 401,
   forbidden: 403,
   invalid: 400,
@@ -24,7 +24,7 @@ export function errorResponse(err: unknown): NextResponse {
   if (isAppError(err)) {
     return NextResponse.json(
       { error: { code: err.code, message: err.userMessage } },
-      { status: STATUS[err.code], headers: { "cache-control": "no-store" } },
+      { status: ERROR_STATUS[err.code], headers: { "cache-control": "no-store" } },
     );
   }
   logger.error("route.failed", { error: err });

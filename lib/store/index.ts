@@ -3,6 +3,9 @@ import { openStore, type Store } from "./store";
 
 export type {
   AuditFilter,
+  ClaimIdempotencyKey,
+  CreateApiTokenInput,
+  IdempotencyClaim,
   AuditVerification,
   CreateKioskTokenInput,
   CreateSessionInput,

@@ -226,6 +226,46 @@ const sharedRefresh: Migration = {
   },
 };
 
+/**
+ * The REST API: tokens for machines (only the SHA-256 of each secret, with its name, role, the
+ * applications it may act on, expiry and lifecycle), and the answers to POSTs sent with an
+ * `Idempotency-Key`, kept per caller and key until they expire, so a retried request is answered
+ * with the first answer instead of running again.
+ */
+const apiTokens: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable("api_tokens")
+      .addColumn("id", "varchar(64)", (c) => c.primaryKey())
+      .addColumn("name", "varchar(64)", (c) => c.notNull())
+      .addColumn("role", "varchar(32)", (c) => c.notNull())
+      .addColumn("apps", "text")
+      .addColumn("token_hash", "char(64)", (c) => c.notNull().unique())
+      .addColumn("created_by", "text", (c) => c.notNull())
+      .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+      .addColumn("expires_at", "varchar(32)", (c) => c.notNull())
+      .addColumn("last_used_at", "varchar(32)")
+      .addColumn("revoked_at", "varchar(32)")
+      .execute();
+    await db.schema
+      .createTable("idempotency_keys")
+      .addColumn("caller", "varchar(200)", (c) => c.notNull())
+      .addColumn("key", "varchar(200)", (c) => c.notNull())
+      .addColumn("request_hash", "char(64)", (c) => c.notNull())
+      .addColumn("status", "integer")
+      .addColumn("response", "text")
+      .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+      .addColumn("expires_at", "varchar(32)", (c) => c.notNull())
+      .addPrimaryKeyConstraint("idempotency_keys_pk", ["caller", "key"])
+      .execute();
+    await db.schema.createIndex("idempotency_keys_expires").on("idempotency_keys").column("expires_at").execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable("idempotency_keys").execute();
+    await db.schema.dropTable("api_tokens").execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_step_progress": stepProgress,
@@ -234,6 +274,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0005_audit_keyed": auditKeyed,
   "0006_operation_settled": operationSettled,
   "0007_shared_refresh": sharedRefresh,
+  "0008_api_tokens": apiTokens,
 };
 
 export const migrationProvider: MigrationProvider = {

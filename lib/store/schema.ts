@@ -146,6 +146,38 @@ export interface ObservationsTable {
   holder_interval_ms: number | null;
 }
 
+/** (0008) API tokens for machines: the secret is never stored, only its SHA-256 (hex). */
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  role: string;
+  /** JSON array of the application ids it may act on, or null for every application. */
+  apps: string | null;
+  token_hash: string;
+  /** JSON of `{id, email}` of who created it. */
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/**
+ * (0008) The first answer to a POST sent with an `Idempotency-Key`, per caller (an actor id) and key.
+ * `status` and `response` are null while the first request runs.
+ */
+export interface IdempotencyKeysTable {
+  caller: string;
+  key: string;
+  /** SHA-256 (hex) of the method, path and body: the same key with another request is refused. */
+  request_hash: string;
+  status: number | null;
+  /** The JSON body of the first answer. */
+  response: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   operations: OperationsTable;
   operation_steps: OperationStepsTable;
@@ -157,4 +189,6 @@ export interface Database {
   sessions: SessionsTable;
   refresh_leases: RefreshLeasesTable;
   observations: ObservationsTable;
+  api_tokens: ApiTokensTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

@@ -6,13 +6,15 @@
  *
  * The Store composes one part per job: the journal of operations and steps (journal.ts), the locks
  * (locks.ts), the audit log (audit-log.ts) over the hash chains (chains.ts), kiosk tokens
- * (kiosk-tokens.ts), sessions (sessions.ts) and the pages' refresh shared by the servers (refresh.ts).
+ * (kiosk-tokens.ts), sessions (sessions.ts), the pages' refresh shared by the servers (refresh.ts), and
+ * the REST API's tokens (api-tokens.ts) and idempotency keys (idempotency.ts).
  */
 
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type KyselyPlugin } from "kysely";
+import type { ApiTokenInfo } from "@/lib/domain/api-token";
 import type { KioskTokenInfo } from "@/lib/domain/kiosk";
 import type { SessionInfo } from "@/lib/domain/session";
 import { AppError } from "@/lib/domain/app-error";
@@ -22,6 +24,7 @@ import { logger } from "@/lib/telemetry/log";
 import { AUDIT_KEY_MIN_BYTES, type AuditKey } from "./audit-hash";
 import { resolveAuditSettings, type AuditSettings, type HeadSinkTarget } from "./audit-key";
 import type { SignedHead } from "./audit-export";
+import { ApiTokens, type CreateApiTokenInput } from "./api-tokens";
 import { AuditLog, type AuditChainInfo, type AuditFilter, type AuditVerification } from "./audit-log";
 import { AuditChains, type AuditConfig } from "./chains";
 import type { DialectName, StoreCore } from "./core";
@@ -35,6 +38,7 @@ import {
   type StepPatch,
   type StepWriteOptions,
 } from "./journal";
+import { IdempotencyKeys, type ClaimIdempotencyKey, type IdempotencyClaim } from "./idempotency";
 import { KioskTokens, type CreateKioskTokenInput } from "./kiosk-tokens";
 import { LockTable, type LockInfo } from "./locks";
 import { migrationProvider } from "./migrations";
@@ -54,6 +58,8 @@ export type {
   StepWriteOptions,
 } from "./journal";
 export type { CreateKioskTokenInput } from "./kiosk-tokens";
+export type { CreateApiTokenInput } from "./api-tokens";
+export type { ClaimIdempotencyKey, IdempotencyClaim } from "./idempotency";
 export type { LockInfo } from "./locks";
 export type { CreateSessionInput } from "./sessions";
 export type { RefreshLease, RefreshResult, StoredObservation, TakeRefreshLease } from "./refresh";
@@ -132,6 +138,30 @@ export interface Store {
   touchKioskToken(id: string, options?: { minIntervalMs?: number }): Promise<void>;
   /** Revokes the token (idempotent: an already revoked one keeps its first revocation time); null if unknown. */
   revokeKioskToken(id: string): Promise<KioskTokenInfo | null>;
+
+  /**
+   * Records an API token by the SHA-256 (hex) of its secret. Refused (conflict) when a token that is
+   * neither revoked nor expired has the same name.
+   */
+  createApiToken(input: CreateApiTokenInput): Promise<ApiTokenInfo>;
+  /** Newest first, revoked and expired ones included. */
+  listApiTokens(): Promise<ApiTokenInfo[]>;
+  /** The token whose secret hashes to `tokenHash`, revoked or expired or not (the caller decides), or null. */
+  findApiTokenByHash(tokenHash: string): Promise<ApiTokenInfo | null>;
+  /** Notes a use of the token, at most once per `minIntervalMs` (default a minute). */
+  touchApiToken(id: string, options?: { minIntervalMs?: number }): Promise<void>;
+  /** Revokes the token (idempotent: the first revocation time is kept); null if unknown. */
+  revokeApiToken(id: string): Promise<ApiTokenInfo | null>;
+
+  /**
+   * Claims an idempotency key for a request before it runs, or says it was answered (the answer),
+   * used for another request, or is running now. Forgets expired keys first.
+   */
+  claimIdempotencyKey(input: ClaimIdempotencyKey): Promise<IdempotencyClaim>;
+  /** Keeps the answer of a claimed key's request. */
+  completeIdempotencyKey(caller: string, key: string, status: number, body: string): Promise<void>;
+  /** Gives a claimed key back unanswered (its request failed: a retry runs it again). */
+  releaseIdempotencyKey(caller: string, key: string): Promise<void>;
 
   /** Records a new sign-in session (random id) and returns it. */
   createSession(input: CreateSessionInput): Promise<SessionInfo>;
@@ -265,6 +295,8 @@ class KyselyStore implements Store {
   private readonly kioskTokens: KioskTokens;
   private readonly sessions: Sessions;
   private readonly refresh: RefreshTable;
+  private readonly apiTokens: ApiTokens;
+  private readonly idempotency: IdempotencyKeys;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -280,6 +312,8 @@ class KyselyStore implements Store {
     this.kioskTokens = new KioskTokens(core);
     this.sessions = new Sessions(core);
     this.refresh = new RefreshTable(core);
+    this.apiTokens = new ApiTokens(core);
+    this.idempotency = new IdempotencyKeys(core);
   }
 
   /**
@@ -358,6 +392,32 @@ class KyselyStore implements Store {
   }
   revokeKioskToken(id: string): Promise<KioskTokenInfo | null> {
     return this.kioskTokens.revokeKioskToken(id);
+  }
+
+  createApiToken(input: CreateApiTokenInput): Promise<ApiTokenInfo> {
+    return this.apiTokens.createApiToken(input);
+  }
+  listApiTokens(): Promise<ApiTokenInfo[]> {
+    return this.apiTokens.listApiTokens();
+  }
+  findApiTokenByHash(tokenHash: string): Promise<ApiTokenInfo | null> {
+    return this.apiTokens.findApiTokenByHash(tokenHash);
+  }
+  touchApiToken(id: string, options?: { minIntervalMs?: number }): Promise<void> {
+    return this.apiTokens.touchApiToken(id, options);
+  }
+  revokeApiToken(id: string): Promise<ApiTokenInfo | null> {
+    return this.apiTokens.revokeApiToken(id);
+  }
+
+  claimIdempotencyKey(input: ClaimIdempotencyKey): Promise<IdempotencyClaim> {
+    return this.idempotency.claimIdempotencyKey(input);
+  }
+  completeIdempotencyKey(caller: string, key: string, status: number, body: string): Promise<void> {
+    return this.idempotency.completeIdempotencyKey(caller, key, status, body);
+  }
+  releaseIdempotencyKey(caller: string, key: string): Promise<void> {
+    return this.idempotency.releaseIdempotencyKey(caller, key);
   }
 
   createSession(input: CreateSessionInput): Promise<SessionInfo> {

@@ -102,10 +102,11 @@ describe("route handlers", () => {
             cells += 1;
             if (!handler) throw new Error(`${route.file} exports no ${method}`);
             w.as("admin");
-            const call = await c.request(w);
+            const call = await (c.prepare ?? c.request)(w);
             const before = await w.fingerprint();
             w.as(persona);
-            const req = new NextRequest(new URL(call.url, "http://127.0.0.1:3000"), { method, headers: fakeHeaders() });
+            const init = call.body === undefined ? {} : { body: JSON.stringify(call.body) };
+            const req = new NextRequest(new URL(call.url, "http://127.0.0.1:3000"), { method, headers: fakeHeaders(), ...init });
             const res = await handler(req, { params: Promise.resolve(call.params ?? {}) });
             const body = await res.text();
             if (outcome === "allow") {
@@ -114,8 +115,13 @@ describe("route handlers", () => {
               expect(res.status, body.slice(0, 300)).toBe(outcome === "unauthenticated" ? 401 : 403);
               expect(JSON.parse(body)).toMatchObject({ error: { code: outcome } });
             }
-            // Reads change nothing, whoever calls them.
-            expect(await w.fingerprint(), "a route call changed the range or the store").toBe(before);
+            if (outcome === "allow" && c.after) {
+              await c.after(w, JSON.parse(body));
+            } else {
+              // Reads, and refused calls, change nothing.
+              expect(await w.fingerprint(), "a route call changed the range or the store").toBe(before);
+            }
+            if (c.prepare) await w.settle();
           }, 60_000);
         }
       }

@@ -13,12 +13,16 @@ import { can } from "@/lib/auth/roles";
 import { AppError } from "@/lib/domain/app-error";
 import type { AppState } from "@/lib/domain/app-state";
 import type { Operation } from "@/lib/domain/operation";
-import { ADMIN, APP_ID, personaRole, type Persona, type SecurityWorld } from "./harness";
+import { ADMIN, APP_ID, personaRole, personaTokenRole, type Persona, type SecurityWorld } from "./harness";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Who may call: a session role holding a capability; any session or a valid kiosk token; anyone. */
-export type Access = { kind: "capability"; capability: Capability } | { kind: "reader" } | { kind: "public" };
+/**
+ * Who may call: a session role holding a capability; any session or a valid kiosk token; a session
+ * role or an API token's role holding a capability (the REST API); anyone.
+ */
+export type Access =
+  { kind: "capability"; capability: Capability } | { kind: "reader" } | { kind: "api"; capability: Capability } | { kind: "public" };
 
 export type Outcome = "allow" | "unauthenticated" | "forbidden";
 
@@ -26,8 +30,10 @@ export function expectedOutcome(access: Access, persona: Persona): Outcome {
   if (access.kind === "public") return "allow";
   const role = personaRole(persona);
   if (access.kind === "reader") return role !== null || persona === "kiosk" ? "allow" : "unauthenticated";
-  if (role === null) return "unauthenticated";
-  return can(role, access.capability) ? "allow" : "forbidden";
+  // An API token counts only on the REST API; everywhere else it is no credential at all.
+  const effective = access.kind === "api" ? (role ?? personaTokenRole(persona)) : role;
+  if (effective === null) return "unauthenticated";
+  return can(effective, access.capability) ? "allow" : "forbidden";
 }
 
 export interface ActionSpec {
@@ -44,14 +50,21 @@ export interface RouteCall {
   /** Path and query, e.g. `/api/apps/shop/snapshot?range=60`. */
   url: string;
   params?: Record<string, string | string[]>;
+  /** A POST's JSON body. */
+  body?: Record<string, unknown>;
 }
 
 export interface RouteCase {
   name: string;
   access: Access;
+  /** A well-formed call that sets no scene (what the bad-input suite mutates). */
   request(w: SecurityWorld): RouteCall | Promise<RouteCall>;
+  /** A valid call from the current state; may set the scene (start an operation). Default: `request`. */
+  prepare?(w: SecurityWorld): Promise<RouteCall>;
   /** The status an allowed call answers with (default 200). */
   okStatus?: number;
+  /** For a call that changes something when allowed: let it finish, so the next cell starts quiet. */
+  after?(w: SecurityWorld, body: unknown): Promise<void>;
 }
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS";
@@ -116,6 +129,41 @@ async function setWeightsBehindTealsBack(w: SecurityWorld, greenPercent: number)
   await createAwsGateway(w.rt.clients("us-east-1")).call(call);
 }
 
+/** A failed operation of the demo app, the latest (Route 53 refuses the change while a fault is set). */
+async function failedOperation(w: SecurityWorld): Promise<string> {
+  const [latest] = await w.store.listOperations({ appId: APP_ID, limit: 1 });
+  if (latest?.status === "failed") return latest.id;
+  const faults = `${w.range.url}/_sim/faults`;
+  const set = await fetch(faults, {
+    method: "POST",
+    body: JSON.stringify({ rules: [{ service: "route53", operation: "ChangeResourceRecordSets", errorRate: 1 }] }),
+  });
+  if (!set.ok) throw new Error(`could not set the fault: ${await set.text()}`);
+  const operationId = await startShift(w);
+  const status = await w.runToCompletion(operationId);
+  await fetch(faults, { method: "DELETE" });
+  if (status !== "failed") throw new Error(`the scene's operation ended ${status}, not failed`);
+  return operationId;
+}
+
+/** A shift of the demo app that has something to do from the current state. */
+async function shiftTarget(w: SecurityWorld): Promise<{ greenPercent: number; version: string }> {
+  const state = await currentState(w);
+  return { greenPercent: state.configured.greenPercent >= 60 ? 10 : state.configured.greenPercent + 20, version: state.version };
+}
+
+/** Some traffic on green, so a rollback has something to do. */
+async function greenHasTraffic(w: SecurityWorld): Promise<void> {
+  if ((await currentState(w)).configured.greenPercent === 0) await w.runToCompletion(await startShift(w));
+}
+
+/** The operation id in a REST API answer (`{operation: {id}}`). */
+function apiOperationIdOf(body: unknown): string {
+  const op = body && typeof body === "object" && "operation" in body ? body.operation : null;
+  if (op && typeof op === "object" && "id" in op && typeof op.id === "string") return op.id;
+  throw new Error("the API answered no operation");
+}
+
 function operationIdOf(data: unknown): string {
   if (data && typeof data === "object" && "operationId" in data && typeof data.operationId === "string") return data.operationId;
   throw new Error("the action returned no operation id");
@@ -131,9 +179,8 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     capability: "shift",
     example: { appId: APP_ID, greenPercent: 20, expectedVersion: "v0", reason: "fuzz" },
     async prepare(w) {
-      const state = await currentState(w);
-      const target = state.configured.greenPercent >= 60 ? 10 : state.configured.greenPercent + 20;
-      return { appId: APP_ID, greenPercent: target, expectedVersion: state.version, reason: "security suite" };
+      const { greenPercent, version } = await shiftTarget(w);
+      return { appId: APP_ID, greenPercent, expectedVersion: version, reason: "security suite" };
     },
     after: finishOperation,
   },
@@ -142,7 +189,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     example: { appId: APP_ID, reason: "fuzz" },
     async prepare(w) {
       // Rolling back an all-blue app is refused as a no-op, so put some traffic on green first.
-      if ((await currentState(w)).configured.greenPercent === 0) await w.runToCompletion(await startShift(w));
+      await greenHasTraffic(w);
       return { appId: APP_ID, reason: "security suite" };
     },
     after: finishOperation,
@@ -163,18 +210,7 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
     capability: "shift",
     example: { appId: APP_ID, operationId: "op-none", reason: "fuzz" },
     async prepare(w) {
-      // A failed operation: Route 53 refuses the change while the fault is set.
-      const faults = `${w.range.url}/_sim/faults`;
-      const set = await fetch(faults, {
-        method: "POST",
-        body: JSON.stringify({ rules: [{ service: "route53", operation: "ChangeResourceRecordSets", errorRate: 1 }] }),
-      });
-      if (!set.ok) throw new Error(`could not set the fault: ${await set.text()}`);
-      const operationId = await startShift(w);
-      const status = await w.runToCompletion(operationId);
-      await fetch(faults, { method: "DELETE" });
-      if (status !== "failed") throw new Error(`the scene's operation ended ${status}, not failed`);
-      return { appId: APP_ID, operationId, reason: "security suite" };
+      return { appId: APP_ID, operationId: await failedOperation(w), reason: "security suite" };
     },
     after: finishOperation,
   },
@@ -266,6 +302,29 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
       return { tokenId: token.id };
     },
   },
+  createApiToken: {
+    capability: "admin",
+    example: { name: "fuzz", role: "viewer", apps: [APP_ID], expiresInDays: 30 },
+    async prepare() {
+      return { name: `suite-${Math.random().toString(36).slice(2, 10)}`, role: "operator", apps: [APP_ID], expiresInDays: 30 };
+    },
+  },
+  revokeApiToken: {
+    capability: "admin",
+    example: { tokenId: "00000000-0000-4000-8000-000000000000" },
+    async prepare(w) {
+      const { hashApiSecret, generateApiSecret } = await import("@/lib/auth/api-token");
+      const token = await w.store.createApiToken({
+        name: `to-revoke-${Math.random().toString(36).slice(2, 10)}`,
+        role: "viewer",
+        apps: null,
+        tokenHash: hashApiSecret(generateApiSecret()),
+        createdBy: ADMIN,
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+      return { tokenId: token.id };
+    },
+  },
   revokeUserSessions: {
     capability: "admin",
     example: { userId: "demo:nobody" },
@@ -284,6 +343,10 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
 };
 
 const read: Access = { kind: "capability", capability: "read" };
+const api = (capability: Capability): Access => ({ kind: "api", capability });
+const finishApiOperation = async (w: SecurityWorld, body: unknown): Promise<void> => {
+  await w.runToCompletion(apiOperationIdOf(body));
+};
 
 /** Keyed by the route file's path from the repository root. */
 export const ROUTES: Readonly<Record<string, RouteSpec>> = {
@@ -348,6 +411,128 @@ export const ROUTES: Readonly<Record<string, RouteSpec>> = {
     methods: {
       GET: [{ name: "wall link", access: { kind: "public" }, okStatus: 303, request: (w) => ({ url: `/wall/session?token=${w.kioskSecret}` }) }],
     },
+  },
+  "app/api/v1/apps/route.ts": { methods: { GET: [{ name: "apps", access: api("read"), request: () => ({ url: "/api/v1/apps" }) }] } },
+  "app/api/v1/apps/[appId]/route.ts": {
+    methods: { GET: [{ name: "snapshot", access: api("read"), request: () => ({ url: `/api/v1/apps/${APP_ID}`, params: { appId: APP_ID } }) }] },
+  },
+  "app/api/v1/apps/[appId]/plans/route.ts": {
+    methods: {
+      POST: [
+        {
+          name: "rollback plan",
+          access: api("rollback"),
+          request: () => ({ url: `/api/v1/apps/${APP_ID}/plans`, params: { appId: APP_ID }, body: { intent: { kind: "rollback" } } }),
+        },
+        {
+          name: "shift plan",
+          access: api("shift"),
+          request: () => ({ url: `/api/v1/apps/${APP_ID}/plans`, params: { appId: APP_ID }, body: { intent: { kind: "shift", greenPercent: 30 } } }),
+        },
+      ],
+    },
+  },
+  "app/api/v1/apps/[appId]/operations/route.ts": {
+    methods: {
+      POST: [
+        {
+          name: "shift",
+          access: api("shift"),
+          okStatus: 202,
+          request: () => ({
+            url: `/api/v1/apps/${APP_ID}/operations`,
+            params: { appId: APP_ID },
+            body: { intent: { kind: "shift", greenPercent: 20 }, reason: "fuzz", expectedVersion: "v0" },
+          }),
+          async prepare(w) {
+            const { greenPercent, version } = await shiftTarget(w);
+            return {
+              url: `/api/v1/apps/${APP_ID}/operations`,
+              params: { appId: APP_ID },
+              body: { intent: { kind: "shift", greenPercent }, reason: "security suite", expectedVersion: version },
+            };
+          },
+          after: finishApiOperation,
+        },
+        {
+          name: "rollback",
+          access: api("rollback"),
+          okStatus: 202,
+          request: () => ({
+            url: `/api/v1/apps/${APP_ID}/operations`,
+            params: { appId: APP_ID },
+            body: { intent: { kind: "rollback" }, reason: "fuzz" },
+          }),
+          async prepare(w) {
+            await greenHasTraffic(w);
+            return {
+              url: `/api/v1/apps/${APP_ID}/operations`,
+              params: { appId: APP_ID },
+              body: { intent: { kind: "rollback" }, reason: "security suite" },
+            };
+          },
+          after: finishApiOperation,
+        },
+      ],
+    },
+  },
+  "app/api/v1/operations/[id]/route.ts": {
+    methods: {
+      GET: [
+        {
+          name: "operation",
+          access: api("read"),
+          request: () => ({ url: "/api/v1/operations/op-none", params: { id: "op-none" } }),
+          async prepare(w) {
+            const { id } = await lastSucceeded(w);
+            return { url: `/api/v1/operations/${id}`, params: { id } };
+          },
+        },
+      ],
+    },
+  },
+  "app/api/v1/operations/[id]/abort/route.ts": {
+    methods: {
+      POST: [
+        {
+          name: "abort",
+          access: api("abort"),
+          okStatus: 202,
+          request: () => ({ url: "/api/v1/operations/op-none/abort", params: { id: "op-none" }, body: { reason: "fuzz" } }),
+          async prepare(w) {
+            const id = await startShift(w);
+            await untilQuiet(w);
+            return { url: `/api/v1/operations/${id}/abort`, params: { id }, body: {} };
+          },
+          async after(w) {
+            await w.rt.engine.whenIdle();
+          },
+        },
+      ],
+    },
+  },
+  "app/api/v1/operations/[id]/resume/route.ts": {
+    methods: {
+      POST: [
+        {
+          name: "resume",
+          access: api("shift"),
+          okStatus: 202,
+          request: () => ({ url: "/api/v1/operations/op-none/resume", params: { id: "op-none" }, body: { reason: "fuzz" } }),
+          async prepare(w) {
+            const id = await failedOperation(w);
+            return { url: `/api/v1/operations/${id}/resume`, params: { id }, body: { reason: "security suite" } };
+          },
+          after: finishApiOperation,
+        },
+      ],
+    },
+  },
+  "app/api/v1/history/route.ts": {
+    methods: { GET: [{ name: "history", access: api("read"), request: () => ({ url: "/api/v1/history?limit=5" }) }] },
+  },
+  "app/api/v1/openapi.json/route.ts": {
+    methods: { GET: [{ name: "OpenAPI document", access: { kind: "public" }, request: () => ({ url: "/api/v1/openapi.json" }) }] },
   },
   "app/api/auth/[...nextauth]/route.ts": {
     excluded: "next-auth's own sign-in and session endpoints read Next's request scope themselves; the browser tests sign in through them",

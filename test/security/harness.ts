@@ -26,12 +26,17 @@ export const SECRET = "security-suite-secret-0123456789abcdef";
 export const SESSION_COOKIE = "next-auth.session-token";
 export const APP_ID = "shop";
 
-export const PERSONAS = ["none", "viewer", "responder", "operator", "admin", "kiosk", "revokedKiosk", "expired", "forged"] as const;
+export const PERSONAS = ["none", "viewer", "responder", "operator", "admin", "kiosk", "revokedKiosk", "expired", "forged", "apiToken"] as const;
 export type Persona = (typeof PERSONAS)[number];
 
 /** The role a persona signs in with, or null for those holding no valid session. */
 export function personaRole(p: Persona): Role | null {
   return p === "viewer" || p === "responder" || p === "operator" || p === "admin" ? p : null;
+}
+
+/** The role of a persona's API token (valid on the REST API only), or null for those presenting none. */
+export function personaTokenRole(p: Persona): Role | null {
+  return p === "apiToken" ? "operator" : null;
 }
 
 export const ADMIN: Actor = { id: "demo:admin", email: "admin@example.com", role: "admin" };
@@ -110,6 +115,7 @@ export async function startSecurityWorld(
   const { setSessionSourceForTests } = await import("@/lib/auth/session");
   const { getRuntime } = await import("@/lib/runtime/runtime");
   const { generateKioskSecret, hashKioskSecret } = await import("@/lib/auth/kiosk-token");
+  const { generateApiSecret, hashApiSecret } = await import("@/lib/auth/api-token");
   setSessionSourceForTests(sessionFromFakeRequest(authOptions));
   const rt = await getRuntime();
   const store = rt.store;
@@ -119,6 +125,16 @@ export async function startSecurityWorld(
   const revokedSecret = generateKioskSecret();
   const revoked = await store.createKioskToken({ label: "old lobby", tokenHash: hashKioskSecret(revokedSecret), createdBy: ADMIN });
   await store.revokeKioskToken(revoked.id);
+  // An operator's API token for every application: a credential on the REST API, nowhere else.
+  const apiSecret = generateApiSecret();
+  await store.createApiToken({
+    name: "pipeline",
+    role: "operator",
+    apps: null,
+    tokenHash: hashApiSecret(apiSecret),
+    createdBy: ADMIN,
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+  });
 
   const signedIn = async (role: Role): Promise<FakeRequest> => ({
     headers: {},
@@ -136,6 +152,7 @@ export async function startSecurityWorld(
     // An admin's cookie that expired an hour ago, and one signed with another server's secret.
     expired: { headers: {}, cookies: { [SESSION_COOKIE]: await sessionCookie(store, "admin", SECRET, -3600) } },
     forged: { headers: {}, cookies: { [SESSION_COOKIE]: await sessionCookie(store, "admin", "another-secret-0123456789abcdef", 3600) } },
+    apiToken: { headers: { authorization: `Bearer ${apiSecret}` }, cookies: {} },
   };
 
   const fingerprint = async (): Promise<string> => {
@@ -143,7 +160,10 @@ export async function startSecurityWorld(
     const ops = (await store.listOperations({ limit: 500 })).map((o) => `${o.id}:${o.status}`);
     // A signed-in user's refusal is audited (`action.refused`): the record of the refusal, not a change.
     const [head] = await store.listAudit({ limit: 1, action: AUDIT_ACTIONS.filter((a) => a !== "action.refused") });
-    const tokens = (await store.listKioskTokens()).map((t) => `${t.id}:${t.label}:${t.revokedAt ?? "-"}`);
+    const tokens = [
+      ...(await store.listKioskTokens()).map((t) => `${t.id}:${t.label}:${t.revokedAt ?? "-"}`),
+      ...(await store.listApiTokens()).map((t) => `${t.id}:${t.name}:${t.revokedAt ?? "-"}`),
+    ];
     const locks = await Promise.all(rt.config.applications.map(async (a) => `${a.id}:${(await store.getLock(a.id))?.holder ?? "-"}`));
     // A polluted Object.prototype would change every object in the process: count it as a change.
     const polluted = Object.getOwnPropertyNames(Object.prototype).sort().join(",");

@@ -4,6 +4,9 @@ import { authOptions } from "@/lib/auth/options";
 import { can } from "@/lib/auth/roles";
 import { getStore } from "@/lib/store";
 import { readSessionUser } from "@/components/auth/session-user";
+import { getRuntime } from "@/lib/runtime/runtime";
+import { ApiTokenTable } from "@/components/settings/api-token-table";
+import { CreateApiTokenForm } from "@/components/settings/create-api-token-form";
 import { CreateKioskTokenForm } from "@/components/settings/create-kiosk-token-form";
 import { KioskTokenTable } from "@/components/settings/kiosk-token-table";
 import { SessionTable } from "@/components/settings/session-table";
@@ -13,7 +16,7 @@ import { Panel } from "@/components/ui/panel";
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
 
-// Admin settings: kiosk tokens for wall monitors. Others see "Permission denied"; the actions check again.
+// Admin settings: kiosk tokens for wall monitors, API tokens for pipelines, sessions. Others see "Permission denied"; the actions check again.
 export default async function SettingsPage() {
   const session = await getServerSession(authOptions);
   const user = readSessionUser(session);
@@ -29,7 +32,10 @@ export default async function SettingsPage() {
   }
   const store = await getStore();
   const tokens = await store.listKioskTokens();
-  const sessions = await store.listActiveSessions(new Date().toISOString());
+  const nowIso = new Date().toISOString();
+  const sessions = await store.listActiveSessions(nowIso);
+  const apiTokens = await store.listApiTokens();
+  const appIds = (await getRuntime()).config.applications.map((a) => a.id);
   return (
     <div className="max-w-5xl space-y-4">
       <div>
@@ -45,6 +51,21 @@ export default async function SettingsPage() {
           <p className="text-xs text-slate-500 dark:text-slate-400">
             A token can only read: it opens <code>/wall</code> and the data the wall polls, never a control. Teal keeps only a hash of it; a lost
             token is revoked and replaced.
+          </p>
+        </div>
+      </Panel>
+      <Panel
+        title="API tokens"
+        headingId="api-tokens-heading"
+        meta={`${apiTokens.filter((t) => t.revokedAt === null && t.expiresAt > nowIso).length} active`}
+      >
+        <div className="space-y-5">
+          <CreateApiTokenForm appIds={appIds} />
+          <ApiTokenTable tokens={apiTokens} nowIso={nowIso} />
+          <p className="text-xs text-slate-500 dark:text-slate-400">
+            A pipeline calls the REST API (<code>/api/v1</code>, described at <code>/api/v1/openapi.json</code>) with{" "}
+            <code>Authorization: Bearer &lt;token&gt;</code>, with the token&apos;s role and only on its applications; the audit log names it{" "}
+            <code>token &lt;name&gt;</code>. Teal keeps only a hash of it.
           </p>
         </div>
       </Panel>
