@@ -75,9 +75,35 @@ export interface ApiAnswer {
   body: unknown;
 }
 
+/**
+ * The deepest nesting a body may have. The deepest valid body is three levels (the body, its
+ * intent, an instance id list); a body nested thousands deep parses, but JSON.stringify and the
+ * Idempotency-Key's request hash walk it recursively and run out of stack.
+ */
+const MAX_BODY_DEPTH = 16;
+
+/** How deeply the JSON text's arrays and objects nest (brackets inside strings do not count). */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
+}
+
 async function readJsonBody(req: Request): Promise<unknown> {
   const text = await req.text();
   if (text.length > MAX_BODY_CHARS) throw new AppError("invalid", "The request body is too large.");
+  if (jsonNestingDepth(text) > MAX_BODY_DEPTH) throw new AppError("invalid", "The request body is nested too deeply.");
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text) as unknown;

@@ -50,18 +50,19 @@ interface Sent {
 async function send<P extends Record<string, string>>(
   template: string,
   handler: (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>,
-  opts: { method?: "GET" | "POST"; token?: string; url?: string; params?: P; body?: unknown; key?: string },
+  opts: { method?: "GET" | "POST"; token?: string; url?: string; params?: P; body?: unknown; rawBody?: string; key?: string },
 ): Promise<Sent> {
   w.as("none");
   const method = opts.method ?? "GET";
   const headers = new Headers();
   if (opts.token) headers.set("authorization", `Bearer ${opts.token}`);
   if (opts.key) headers.set("idempotency-key", opts.key);
-  if (opts.body !== undefined) headers.set("content-type", "application/json");
+  const text = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+  if (text !== undefined) headers.set("content-type", "application/json");
   const req = new NextRequest(new URL(opts.url ?? template, "http://127.0.0.1:3000"), {
     method,
     headers,
-    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+    ...(text !== undefined ? { body: text } : {}),
   });
   const params = opts.params ?? ({} as P);
   const res = await handler(req, { params: Promise.resolve(params) });
@@ -250,6 +251,19 @@ describe("the REST API, driven by a pipeline's token", () => {
     expect((await to(operator, { intent: { kind: "shift", greenPercent: 30 } })).status).toBe(400);
     const viewer = await to(token, { intent: { kind: "shift", greenPercent: 30 }, reason: "not allowed" });
     expect(viewer.status).toBe(403);
+    // A body nested deeper than anything recursive on the server could walk (JSON.stringify, the
+    // request's hash for its Idempotency-Key) is refused before any of it runs, not answered 500.
+    const depth = 8_000;
+    const deep = await send("/api/v1/apps/{appId}/operations", operations.POST, {
+      method: "POST",
+      token: operator,
+      url: "/api/v1/apps/shop/operations",
+      params: { appId: "shop" },
+      key: "deep-body-1",
+      rawBody: `{"intent":{"kind":"shift","greenPercent":30},"reason":${"[".repeat(depth)}${"]".repeat(depth)}}`,
+    });
+    expect(deep.status).toBe(400);
+    expect(deep.body).toMatchObject({ error: { code: "invalid" } });
     expect((await w.store.listOperations({ limit: 500 })).length).toBe(before);
   });
 });
