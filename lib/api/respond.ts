@@ -113,6 +113,22 @@ async function readJsonBody(req: Request): Promise<unknown> {
 }
 
 /**
+ * Whether a request comes from a page of Teal's own origin. A session cookie rides along on any
+ * request the browser sends to Teal, whoever's page made it; a POST that acts with it must carry
+ * the Origin of Teal's own pages (browsers always send Origin on POST), so another site's form or
+ * script cannot start an operation in a signed-in person's name. API tokens are not sent by
+ * browsers on their own and need no such check.
+ */
+function fromOwnOrigin(req: Request): boolean {
+  const origin = req.headers.get("origin");
+  if (origin === null) return false;
+  const url = new URL(req.url);
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? url.host;
+  const proto = req.headers.get("x-forwarded-proto") ?? url.protocol.replace(/:$/, "");
+  return origin === `${proto}://${host}`;
+}
+
+/**
  * A POST: authenticate, read the JSON body, honour an `Idempotency-Key` (the same key and request
  * from the same caller answers the first answer again; the same key with another request is
  * refused), run, answer. Only a 2xx answer is kept for the key: after a refusal or a failure the
@@ -125,6 +141,13 @@ export async function apiPost(req: Request, run: (ctx: ApiContext, body: unknown
   let claimed: { caller: string; key: string } | null = null;
   try {
     caller = await authenticateApiCaller(req.headers.get("authorization"));
+    if (caller.tokenName === null && !fromOwnOrigin(req)) {
+      throw new AppError(
+        "forbidden",
+        "A signed-in browser may send the API's POST requests only from Teal's own pages. Pipelines send an API token.",
+        `session POST from origin ${req.headers.get("origin") ?? "(none)"}`,
+      );
+    }
     const keyHeader = req.headers.get("idempotency-key");
     const key = keyHeader === null ? null : idempotencyKeySchema.safeParse(keyHeader);
     if (key && !key.success) throw new AppError("invalid", "Idempotency-Key must be 1 to 200 visible ASCII characters.");

@@ -15,6 +15,7 @@ import * as operation from "@/app/api/v1/operations/[id]/route";
 import * as history from "@/app/api/v1/history/route";
 import * as openapi from "@/app/api/v1/openapi.json/route";
 import { ADMIN, startSecurityWorld, type SecurityWorld } from "@/test/security/harness";
+import { fakeHeaders } from "@/test/security/fake-request";
 
 vi.mock("next/headers", async () => (await import("@/test/security/fake-request")).fakeNextHeaders);
 
@@ -50,11 +51,24 @@ interface Sent {
 async function send<P extends Record<string, string>>(
   template: string,
   handler: (req: NextRequest, ctx: { params: Promise<P> }) => Promise<Response>,
-  opts: { method?: "GET" | "POST"; token?: string; url?: string; params?: P; body?: unknown; rawBody?: string; key?: string },
+  opts: {
+    method?: "GET" | "POST";
+    token?: string;
+    url?: string;
+    params?: P;
+    body?: unknown;
+    rawBody?: string;
+    key?: string;
+    session?: "operator";
+    origin?: string;
+  },
 ): Promise<Sent> {
-  w.as("none");
+  w.as(opts.session ?? "none");
   const method = opts.method ?? "GET";
-  const headers = new Headers();
+  const headers = fakeHeaders();
+  // As a client sends it: the Host it dialled (Next rewrites 127.0.0.1 in the URL to localhost).
+  headers.set("host", "127.0.0.1:3000");
+  if (opts.origin) headers.set("origin", opts.origin);
   if (opts.token) headers.set("authorization", `Bearer ${opts.token}`);
   if (opts.key) headers.set("idempotency-key", opts.key);
   const text = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
@@ -265,5 +279,34 @@ describe("the REST API, driven by a pipeline's token", () => {
     expect(deep.status).toBe(400);
     expect(deep.body).toMatchObject({ error: { code: "invalid" } });
     expect((await w.store.listOperations({ limit: 500 })).length).toBe(before);
+  });
+
+  it("acts for a signed-in person only from Teal's own pages: another site's POST with the session cookie is refused 403", async () => {
+    const before = (await w.store.listOperations({ limit: 500 })).length;
+    const start = (origin: string | undefined) =>
+      send("/api/v1/apps/{appId}/operations", operations.POST, {
+        method: "POST",
+        session: "operator",
+        ...(origin === undefined ? {} : { origin }),
+        url: "/api/v1/apps/shop/operations",
+        params: { appId: "shop" },
+        body: { intent: { kind: "shift", greenPercent: 10 }, reason: "from elsewhere" },
+      });
+    for (const origin of [undefined, "https://attacker.example", "null", "http://127.0.0.1:3001"]) {
+      const refused = await start(origin);
+      expect(refused.status, String(origin)).toBe(403);
+      expect(refused.body).toMatchObject({ error: { code: "forbidden" } });
+    }
+    expect((await w.store.listOperations({ limit: 500 })).length).toBe(before);
+    // The same person from Teal's own origin may preview a plan (it starts nothing).
+    const own = await send("/api/v1/apps/{appId}/plans", plans.POST, {
+      method: "POST",
+      session: "operator",
+      origin: "http://127.0.0.1:3000",
+      url: "/api/v1/apps/shop/plans",
+      params: { appId: "shop" },
+      body: { intent: { kind: "shift", greenPercent: 10 } },
+    });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
   });
 });

@@ -106,7 +106,12 @@ describe("route handlers", () => {
             const before = await w.fingerprint();
             w.as(persona);
             const init = call.body === undefined ? {} : { body: JSON.stringify(call.body) };
-            const req = new NextRequest(new URL(call.url, "http://127.0.0.1:3000"), { method, headers: fakeHeaders(), ...init });
+            // A POST from a page of Teal's own origin, as a browser sends it (a session's POST from
+            // anywhere else is refused: test/api/api-v1.test.ts).
+            const headers = fakeHeaders();
+            headers.set("host", "127.0.0.1:3000");
+            if (method === "POST") headers.set("origin", "http://127.0.0.1:3000");
+            const req = new NextRequest(new URL(call.url, "http://127.0.0.1:3000"), { method, headers, ...init });
             const res = await handler(req, { params: Promise.resolve(call.params ?? {}) });
             const body = await res.text();
             if (outcome === "allow") {

@@ -274,6 +274,9 @@ async function callRoute(
     headers = fakeHeaders();
   }
   const text = call.body === undefined ? undefined : jsonText(input.body);
+  // From Teal's own origin, so a session's hostile body reaches the validation it tests.
+  headers.set("host", "127.0.0.1:3000");
+  if (method === "POST") headers.set("origin", "http://127.0.0.1:3000");
   const res = await handler(new NextRequest(url, { method, headers, ...(text === undefined ? {} : { body: text }) }), {
     params: Promise.resolve(params),
   });
