@@ -78,6 +78,9 @@ export default defineConfig({
       RANGE_PORT: String(rangePort),
       // Overridable to profile the suite on a slower or faster machine without editing this file.
       RANGE_SPEED: process.env.E2E_RANGE_SPEED ?? "20",
+      // One hour of metric history, what the application page's default chart range shows; the
+      // default three cost every world's range three times the CPU to build at start.
+      RANGE_HISTORY_HOURS: process.env.E2E_RANGE_HISTORY_HOURS ?? "1",
       TEAL_WAIT_SCALE: process.env.E2E_WAIT_SCALE ?? "0.1",
       TEAL_REFRESH_MS: "1000",
       // Applications nobody has open are read less often, as in production, on the fast clock.
