@@ -5,6 +5,7 @@
  * generated from these same schemas.
  */
 import { z } from "zod";
+import { APP_ERROR_CODE_LIST } from "@/lib/domain/app-error";
 import { ROLES } from "@/lib/domain/basics";
 import { intentSchema, INTENT_KINDS } from "@/lib/domain/intent";
 import { OPERATION_STATUSES, STEP_STATUSES } from "@/lib/domain/operation-status";
@@ -51,15 +52,7 @@ export const historyParameters = {
 
 /** Every `error.code` the API answers with. */
 export const API_ERROR_CODES = [
-  "unauthenticated",
-  "forbidden",
-  "invalid",
-  "not_found",
-  "conflict",
-  "stale",
-  "throttled",
-  "aws_error",
-  "internal",
+  ...APP_ERROR_CODE_LIST,
   /** Green is worse than blue: the console's typed override is needed (not offered by the API). */
   "override_required",
   /** The same Idempotency-Key was sent before with another request. */

@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "@/lib/domain/app-error";
-import { API_TOKEN_ROLES, type ApiTokenInfo, type CreatedApiToken } from "@/lib/domain/api-token";
+import { API_TOKEN_ROLES, type ApiTokenInfo, type CreateApiTokenInput, type CreatedApiToken } from "@/lib/domain/api-token";
 import type { Actor, AuditEntryInput, AuditRecord } from "@/lib/domain/operation";
 import { appIdSchema } from "@/lib/actions/schemas";
 import { ROLE_RANK } from "./roles";
@@ -59,14 +59,7 @@ export const revokeApiTokenSchema = z.strictObject({ tokenId: z.uuid("not a toke
 
 /** The part of the store creating and revoking tokens needs. */
 export interface ApiTokenStore {
-  createApiToken(input: {
-    name: string;
-    role: ApiTokenInfo["role"];
-    apps: readonly string[] | null;
-    tokenHash: string;
-    createdBy: { id: string; email: string };
-    expiresAt: string;
-  }): Promise<ApiTokenInfo>;
+  createApiToken(input: CreateApiTokenInput): Promise<ApiTokenInfo>;
   listApiTokens(): Promise<ApiTokenInfo[]>;
   revokeApiToken(id: string): Promise<ApiTokenInfo | null>;
   appendAudit(entry: AuditEntryInput): Promise<AuditRecord>;

@@ -32,3 +32,15 @@ export interface CreatedApiToken {
   /** `teal_api_` + 43 base64url characters, for `Authorization: Bearer …`. */
   secret: string;
 }
+
+/** What the store keeps of a new token (its secret only as a hash). */
+export interface CreateApiTokenInput {
+  name: string;
+  role: ApiTokenInfo["role"];
+  /** null: every application. */
+  apps: readonly string[] | null;
+  /** SHA-256 of the secret, 64 lowercase hex characters. */
+  tokenHash: string;
+  createdBy: { id: string; email: string };
+  expiresAt: string;
+}

@@ -1,9 +1,7 @@
 /** Errors with a code and a message a user may read: never raw AWS text. */
 
-/** Error with a code and a user-safe message (never raw AWS text). */
-export type AppErrorCode = "unauthenticated" | "forbidden" | "invalid" | "not_found" | "conflict" | "stale" | "throttled" | "aws_error" | "internal";
-
-const APP_ERROR_CODES: ReadonlySet<string> = new Set<AppErrorCode>([
+/** Every code an AppError has, each with a user-safe message (never raw AWS text). */
+export const APP_ERROR_CODE_LIST = [
   "unauthenticated",
   "forbidden",
   "invalid",
@@ -13,7 +11,11 @@ const APP_ERROR_CODES: ReadonlySet<string> = new Set<AppErrorCode>([
   "throttled",
   "aws_error",
   "internal",
-]);
+] as const;
+/** Error with a code and a user-safe message (never raw AWS text). */
+export type AppErrorCode = (typeof APP_ERROR_CODE_LIST)[number];
+
+const APP_ERROR_CODES: ReadonlySet<string> = new Set<string>(APP_ERROR_CODE_LIST);
 
 /**
  * The mark every AppError carries. A registered symbol is the same in every bundle of the

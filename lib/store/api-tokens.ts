@@ -1,22 +1,13 @@
 /** API tokens (the REST API's machine credentials): recorded by the SHA-256 of their secret, never the secret. */
 import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
-import { API_TOKEN_ROLES, type ApiTokenInfo } from "@/lib/domain/api-token";
+import { API_TOKEN_ROLES, type ApiTokenInfo, type CreateApiTokenInput } from "@/lib/domain/api-token";
 import { AppError } from "@/lib/domain/app-error";
 import { isoNow, type StoreCore } from "./core";
 import { checkedStatus, parseJson, parseNullableJson, toJsonText } from "./rows";
 import type { ApiTokensTable } from "./schema";
 
-export interface CreateApiTokenInput {
-  name: string;
-  role: ApiTokenInfo["role"];
-  /** null: every application. */
-  apps: readonly string[] | null;
-  /** SHA-256 of the secret, 64 lowercase hex characters. */
-  tokenHash: string;
-  createdBy: { id: string; email: string };
-  expiresAt: string;
-}
+export type { CreateApiTokenInput } from "@/lib/domain/api-token";
 
 export class ApiTokens {
   constructor(private readonly core: StoreCore) {}
