@@ -10,6 +10,7 @@ import { loadTealConfig } from "../lib/config/load";
 import { isAppError } from "../lib/domain/app-error";
 import type { Actor } from "../lib/domain/operation";
 import { openStore, type Store } from "../lib/store/store";
+import { addLogSink } from "../lib/telemetry/log";
 import { CliFailure, EXIT, UsageError, type CliIo, type Command } from "./teal-command";
 import { PIPELINE_COMMANDS } from "./teal-pipeline";
 
@@ -176,6 +177,9 @@ export async function runTeal(argv: readonly string[], io: CliIo): Promise<numbe
 }
 /** The entry `scripts/teal.mjs` calls. */
 export function main(argv: readonly string[]): Promise<number> {
+  // The JSON log of the server's code the command runs (the store's development-key warning, …)
+  // goes to stderr: stdout carries only the command's result, which `$(npx teal …)` captures.
+  addLogSink((line) => process.stderr.write(`${line}\n`), { quiet: true });
   return runTeal(argv, {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
