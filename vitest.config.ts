@@ -24,6 +24,7 @@ export const ISOLATED_TEST_FILES = [
   "range/protocols/read-lag.test.ts",
   "range/world/world.test.ts",
   "test/api/api-v1.test.ts",
+  "test/api/teal-cli.test.ts",
   "test/reliability/rollback-start.test.ts",
   "test/security/authorization.test.ts",
   "test/security/aws-error-leak.test.ts",

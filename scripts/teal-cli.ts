@@ -1,7 +1,8 @@
-// Teal's command line (`npx teal <group> <command>`), for what is done on the server's host rather
-// than in the console: for now, bootstrapping pipelines with API tokens. It opens the database the
-// server uses (DATABASE_URL, default file:data/teal.db, with the same audit key) and the
-// application config (TEAL_CONFIG, default teal.config.yaml). A command is one entry of COMMANDS.
+// Teal's command line (`npx teal …`). Two halves: `teal token …` is done on the server's host: it
+// opens the database the server uses (DATABASE_URL, default file:data/teal.db, with the same audit
+// key) and the application config (TEAL_CONFIG, default teal.config.yaml); the pipeline commands
+// (status, plan, shift, promote, rollback, wait, history: ./teal-pipeline.ts) talk to a Teal server
+// over HTTP with an API token. A command is one entry of COMMANDS.
 import { hostname, userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { API_TOKEN_DEFAULT_DAYS, issueApiToken, revokeApiTokenAs } from "../lib/auth/api-token";
@@ -9,23 +10,13 @@ import { loadTealConfig } from "../lib/config/load";
 import { isAppError } from "../lib/domain/app-error";
 import type { Actor } from "../lib/domain/operation";
 import { openStore, type Store } from "../lib/store/store";
+import { addLogSink } from "../lib/telemetry/log";
+import { CliFailure, EXIT, UsageError, type CliIo, type Command } from "./teal-command";
+import { PIPELINE_COMMANDS } from "./teal-pipeline";
+
+export type { CliIo } from "./teal-command";
 
 const DEFAULT_DATABASE_URL = "file:data/teal.db";
-
-export interface CliIo {
-  /** The command's result (a new token's secret alone on its line, so `$(npx teal …)` captures it). */
-  out(line: string): void;
-  /** Everything said to the person. */
-  err(line: string): void;
-  env: Record<string, string | undefined>;
-  cwd: string;
-}
-
-interface Command {
-  usage: string;
-  summary: string;
-  run(args: string[], io: CliIo): Promise<number>;
-}
 
 /** Who the audit log names for what the command line does: the host's user. */
 function cliActor(): Actor {
@@ -110,44 +101,85 @@ const tokenRevoke: Command = {
   },
 };
 
-/** Every command, by group and name. Add a group or a command here. */
-export const COMMANDS: Readonly<Record<string, Readonly<Record<string, Command>>>> = {
+/** Every command: a group of commands by name (`teal token create`), or a command (`teal status`). Add one here. */
+export const COMMANDS: Readonly<Record<string, Command | Readonly<Record<string, Command>>>> = {
   token: { create: tokenCreate, list: tokenList, revoke: tokenRevoke },
+  ...PIPELINE_COMMANDS,
 };
 
-class UsageError extends Error {}
+function isCommand(entry: Command | Readonly<Record<string, Command>>): entry is Command {
+  return typeof entry.run === "function";
+}
+
+function allCommands(): Command[] {
+  return Object.values(COMMANDS).flatMap((entry) => (isCommand(entry) ? [entry] : Object.values(entry)));
+}
+
+export const EXIT_CODES_HELP = [
+  "Exit codes:",
+  `  ${EXIT.ok}  done (teal wait: the operation succeeded)`,
+  `  ${EXIT.failed}  refused by Teal (its message is printed), or the operation failed, was aborted, preempted or interrupted`,
+  `  ${EXIT.usage}  usage error`,
+  `  ${EXIT.timedOut}  teal wait gave up at --timeout (the operation goes on)`,
+  `  ${EXIT.unreachable}  Teal could not be reached, or refused the API token (unknown, revoked or expired)`,
+].join("\n");
 
 function usage(): string {
   const lines = ["Usage:"];
-  for (const group of Object.values(COMMANDS)) for (const c of Object.values(group)) lines.push(`  ${c.usage}\n      ${c.summary}`);
+  for (const c of allCommands()) lines.push(`  ${c.usage}\n      ${c.summary}`);
+  lines.push(
+    "",
+    "The pipeline commands (all but teal token) call a Teal server: TEAL_URL (its base URL) and TEAL_TOKEN (an API token) from the",
+    "environment, or --url and --token.",
+    "",
+    EXIT_CODES_HELP,
+  );
   return lines.join("\n");
 }
 
-/** Runs one command; returns the exit code (0 done, 1 refused or failed, 2 misused). */
+/** Runs one command; returns the exit code (EXIT: 0 done, 1 refused or failed, 2 misused, 3 timed out, 4 unreachable). */
 export async function runTeal(argv: readonly string[], io: CliIo): Promise<number> {
-  const [group, name, ...rest] = argv;
-  const command = group !== undefined && name !== undefined ? COMMANDS[group]?.[name] : undefined;
+  const [first, ...afterFirst] = argv;
+  const entry = first !== undefined && Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined;
+  let command: Command | undefined;
+  let rest: string[] = afterFirst;
+  if (entry && isCommand(entry)) command = entry;
+  else if (entry) {
+    const [name, ...afterName] = afterFirst;
+    command = name !== undefined && Object.hasOwn(entry, name) ? entry[name] : undefined;
+    rest = afterName;
+  }
   if (!command) {
     io.err(usage());
-    return argv.length === 0 || group === "help" || group === "--help" ? 0 : 2;
+    return argv.length === 0 || first === "help" || first === "--help" || first === "-h" ? EXIT.ok : EXIT.usage;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.err(`Usage: ${command.usage}\n  ${command.summary}\n\n${EXIT_CODES_HELP}`);
+    return EXIT.ok;
   }
   try {
     return await command.run(rest, io);
   } catch (err) {
+    if (err instanceof CliFailure) {
+      io.err(`teal: ${err.message}`);
+      return err.exitCode;
+    }
     if (isAppError(err)) {
       io.err(`teal: ${err.userMessage}`);
-      return 1;
+      return EXIT.failed;
     }
     if (err instanceof UsageError || (err instanceof Error && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))) {
       io.err(`teal: ${err.message}\n${command.usage}`);
-      return 2;
+      return EXIT.usage;
     }
     throw err;
   }
 }
-
 /** The entry `scripts/teal.mjs` calls. */
 export function main(argv: readonly string[]): Promise<number> {
+  // The JSON log of the server's code the command runs (the store's development-key warning, …)
+  // goes to stderr: stdout carries only the command's result, which `$(npx teal …)` captures.
+  addLogSink((line) => process.stderr.write(`${line}\n`), { quiet: true });
   return runTeal(argv, {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

@@ -88,7 +88,7 @@ const WORLDS = [
   { besideVitest: true, specs: ["settle", "wall-readability"] },
   // Beside vitest too: specs that mostly wait on an operation, a verdict's minute or a frozen range
   // (about half a CPU-second per second), so they use the cores vitest leaves idle.
-  { besideVitest: true, specs: ["verdict", "shift-and-rollback", "frozen-range"] },
+  { besideVitest: true, specs: ["verdict", "shift-and-rollback", "frozen-range", "pipeline-cli"] },
   // Once that world is done, still beside vitest: the overview and the wall with 200 applications,
   // in a world whose range seeds a fleet beside the demo world, read at production's idle cadence.
   { besideVitest: true, after: 1, specs: ["fleet-200"], env: { E2E_RANGE_FLEET: "192", E2E_IDLE_REFRESH_MS: "30000" } },
