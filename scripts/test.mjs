@@ -85,10 +85,11 @@ function runInBackground(title, cmd, args, env = {}) {
 const WORLDS = [
   // Beside vitest: a shift and a rollback settling over real CloudWatch minutes, and the wall
   // through a running operation, a failing green and a frozen range.
-  { besideVitest: true, specs: ["settle", "wall-readability"] },
+  // The pipeline's command line too: the README's script against the built server.
+  { besideVitest: true, specs: ["settle", "wall-readability", "pipeline-cli"] },
   // Beside vitest too: specs that mostly wait on an operation, a verdict's minute or a frozen range
   // (about half a CPU-second per second), so they use the cores vitest leaves idle.
-  { besideVitest: true, specs: ["verdict", "shift-and-rollback", "frozen-range", "pipeline-cli"] },
+  { besideVitest: true, specs: ["verdict", "shift-and-rollback", "frozen-range"] },
   // Once that world is done, still beside vitest: the overview and the wall with 200 applications,
   // in a world whose range seeds a fleet beside the demo world, read at production's idle cadence.
   { besideVitest: true, after: 1, specs: ["fleet-200"], env: { E2E_RANGE_FLEET: "192", E2E_IDLE_REFRESH_MS: "30000" } },
