@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 
 /**
  * The test files that need a module graph of their own: they replace modules (`vi.mock`), change
- * the process's environment or clock, or use the server's per-process singletons (the runtime,
- * the store, the snapshot service, the session seam, all held on `globalThis`). Every other file
+ * the process's environment or clock, use the server's per-process singletons (the runtime,
+ * the store, the snapshot service, the session seam, all held on `globalThis`), or listen to the
+ * whole process's log. Every other file
  * shares its worker's modules with the files run before it (`isolate: false`): a fresh process and
  * a fresh import of the AWS SDK, zod and the app per file cost more CPU than most of those files'
  * tests. A file added here or there is checked by `scripts/vitest-isolation.test.ts`.
@@ -17,6 +18,7 @@ export const ISOLATED_TEST_FILES = [
   "lib/actions/reassert-drift.test.ts",
   "lib/actions/refusal-audit.test.ts",
   "lib/actions/run-action.test.ts",
+  "lib/auth/reader.test.ts",
   "lib/auth/server-sessions.test.ts",
   "lib/auth/session.test.ts",
   "lib/auth/sign-in-throttle.test.ts",
@@ -25,6 +27,7 @@ export const ISOLATED_TEST_FILES = [
   "range/world/world.test.ts",
   "test/api/api-v1.test.ts",
   "test/api/teal-cli.test.ts",
+  "test/reliability/aws-log.test.ts",
   "test/reliability/rollback-start.test.ts",
   "test/security/authorization.test.ts",
   "test/security/aws-error-leak.test.ts",

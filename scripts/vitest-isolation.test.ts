@@ -18,6 +18,9 @@ const NEEDS_ISOLATION: Array<[RegExp, string]> = [
   [/\bvi\.(stubEnv|stubGlobal|useFakeTimers|setSystemTime)\(/, "changes the environment or the clock"],
   [/process\.env(\.[A-Z_]+|\[[^\]]+\])\s*=[^=]|delete process\.env/, "writes the process's environment"],
   [/process\.(on|once|chdir)\(/, "changes the process"],
+  // A log sink hears every line the process writes, including those of reads a file run before it
+  // left failing in the background: what it asserts about the log is only true in a process of its own.
+  [/\baddLogSink\(/, "listens to the whole process's log"],
   [/__teal[A-Za-z]+/, "reaches a per-process singleton"],
   [
     /\b(getRuntime|getStore|getSnapshotService|startRuntime|setSessionSourceForTests|getActor|requireRole|sessionRegistry)\(|\bauthOptions\b/,
