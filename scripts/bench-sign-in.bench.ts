@@ -25,7 +25,9 @@ function pct(values: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const handler: RouteHandler = NextAuth(buildAuthOptions({ NEXTAUTH_SECRET: "bench-secret-0123456789abcdef0123", TEAL_DEMO_USERS: "1" }));
+  const handler: RouteHandler = NextAuth(
+    buildAuthOptions({ NEXTAUTH_SECRET: "bench-secret-0123456789abcdef0123", TEAL_DEMO_USERS: "1", AWS_ENDPOINT_URL: "http://127.0.0.1:4580" }),
+  );
   const client = authClient({ GET: handler, POST: async (req, ctx) => throttledAnswer(await handler(req, ctx)) });
   const viewer = (await client.signIn("viewer@example.com", "teal-demo", "198.51.100.1")).cookies;
 

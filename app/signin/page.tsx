@@ -3,6 +3,7 @@ import { LogoMark } from "@/components/shell/logo-mark";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { DemoUsersHint } from "@/components/auth/demo-users-hint";
 import { safeCallbackUrl } from "@/components/auth/safe-callback";
+import { demoUsersEnabled } from "@/lib/auth/build-options";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -11,7 +12,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   // Resolved against Teal's own origin (NEXTAUTH_URL when set): anything that leaves it means "/".
   const callbackUrl = safeCallbackUrl(params.callbackUrl, process.env.NEXTAUTH_URL || undefined);
-  const showDemoUsers = process.env.TEAL_DEMO_USERS === "1";
+  const showDemoUsers = demoUsersEnabled(process.env);
   return (
     <main className="flex min-h-screen items-center justify-center px-4 py-12">
       <div className="w-full max-w-sm space-y-6">

@@ -63,11 +63,15 @@ describe("buildAuthOptions", () => {
     expect(() => buildAuthOptions({ ...oidcEnv, OIDC_ROLE_MAP: "deployers=root" })).toThrow(/OIDC_ROLE_MAP/);
   });
 
-  it("enables demo users only with TEAL_DEMO_USERS", async () => {
-    expect(demoUsersEnabled({})).toBe(false);
-    expect(demoUsersEnabled({ TEAL_DEMO_USERS: "0" })).toBe(false);
-    expect(demoUsersEnabled({ TEAL_DEMO_USERS: "1" })).toBe(true);
-    expect(demoUsersEnabled({ TEAL_DEMO_USERS: "true" })).toBe(true);
+  it("enables demo users only with TEAL_DEMO_USERS, and only on an emulator", async () => {
+    const range = { AWS_ENDPOINT_URL: "http://127.0.0.1:4580" };
+    expect(demoUsersEnabled({ ...range })).toBe(false);
+    expect(demoUsersEnabled({ ...range, TEAL_DEMO_USERS: "0" })).toBe(false);
+    expect(demoUsersEnabled({ ...range, TEAL_DEMO_USERS: "1" })).toBe(true);
+    expect(demoUsersEnabled({ ...range, TEAL_DEMO_USERS: "true" })).toBe(true);
+    // Real AWS: the published password never signs in.
+    expect(demoUsersEnabled({ TEAL_DEMO_USERS: "1" })).toBe(false);
+    expect(demoUsersEnabled({ TEAL_DEMO_USERS: "1", AWS_ENDPOINT_URL: " " })).toBe(false);
   });
 
   it("carries id, email, role and a session id from sign-in into the token, and checks the session later", async () => {

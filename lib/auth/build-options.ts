@@ -74,8 +74,15 @@ export function servedOverHttps(env: AuthEnv): boolean {
   return (env.NEXTAUTH_URL ?? "").trim().toLowerCase().startsWith("https://");
 }
 
+/**
+ * Whether the demo users may sign in: TEAL_DEMO_USERS is set and AWS is an emulator
+ * (AWS_ENDPOINT_URL set: the practice range). Their password is published in the README, so
+ * against real AWS they never sign in, and the server refuses to start with TEAL_DEMO_USERS there
+ * (lib/config/schema.ts, `refineDemoUsers`).
+ */
 export function demoUsersEnabled(env: AuthEnv): boolean {
-  return env.TEAL_DEMO_USERS === "1" || env.TEAL_DEMO_USERS === "true";
+  const asked = env.TEAL_DEMO_USERS === "1" || env.TEAL_DEMO_USERS === "true";
+  return asked && (env.AWS_ENDPOINT_URL ?? "").trim() !== "";
 }
 
 export function oidcEnabled(env: AuthEnv): boolean {

@@ -25,6 +25,8 @@ Object.assign(process.env, {
   DATABASE_URL: `file:${join(dir, "teal.db")}`,
   NEXTAUTH_SECRET: "sessions-suite-secret-0123456789abcdef",
   TEAL_DEMO_USERS: "1",
+  // The demo users sign in only on an emulator; nothing here calls it.
+  AWS_ENDPOINT_URL: "http://127.0.0.1:9",
   NEXTAUTH_URL: "http://127.0.0.1:3000",
 });
 

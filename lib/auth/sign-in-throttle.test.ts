@@ -22,7 +22,7 @@ let t: TestStore;
 let nowMs = Date.parse("2026-03-01T10:00:00.000Z");
 const clock = () => nowMs;
 
-function world() {
+function world(env: Record<string, string> = { AWS_ENDPOINT_URL: "http://127.0.0.1:4580" }) {
   const denied = createDeniedSignInLog({
     now: clock,
     write: async (summary) => {
@@ -37,7 +37,11 @@ function world() {
       });
     },
   });
-  const options = buildAuthOptions({ NEXTAUTH_SECRET: SECRET, TEAL_DEMO_USERS: "1" }, {}, { guard: createSignInGuard({ now: clock }), denied });
+  const options = buildAuthOptions(
+    { NEXTAUTH_SECRET: SECRET, TEAL_DEMO_USERS: "1", ...env },
+    {},
+    { guard: createSignInGuard({ now: clock }), denied },
+  );
   const handler: RouteHandler = NextAuth(options);
   // As app/api/auth/[...nextauth]/route.ts answers: a throttled sign-in becomes 429 with Retry-After.
   const client = authClient({ GET: handler, POST: async (req, ctx) => throttledAnswer(await handler(req, ctx)) });
@@ -90,6 +94,14 @@ describe("credentials sign-in throttling", () => {
     const ok = await client.signIn("operator@example.com", "teal-demo");
     expect(ok.status).toBe(200);
     expect(ok.cookies["next-auth.session-token"]).toBeTruthy();
+  });
+
+  it("never signs a demo user in against real AWS (no AWS_ENDPOINT_URL): their password is published", async () => {
+    const { client } = world({});
+    const refused = await client.signIn("admin@example.com", "teal-demo", "198.51.100.7");
+    expect(refused.status).toBe(401);
+    expect(refused.error).toBe("CredentialsSignin");
+    expect(refused.cookies["next-auth.session-token"]).toBeFalsy();
   });
 
   it("throttles a client address that tries many accounts", async () => {

@@ -81,7 +81,10 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/TEAL_AUDIT_KEY: required in production/);
     expect(() => parseEnv({ NODE_ENV: "production", TEAL_AUDIT_KEY: "too short" })).toThrow(/TEAL_AUDIT_KEY: at least 32 characters/);
     expect(parseEnv({ NODE_ENV: "production", TEAL_AUDIT_KEY: "k".repeat(32) }).TEAL_AUDIT_KEY).toBe("k".repeat(32));
-    expect(parseEnv({ NODE_ENV: "production", TEAL_DEMO_USERS: "1" }).TEAL_AUDIT_KEY).toBeUndefined();
+    expect(parseEnv({ NODE_ENV: "production", TEAL_DEMO_USERS: "1", AWS_ENDPOINT_URL: "http://127.0.0.1:4580" }).TEAL_AUDIT_KEY).toBeUndefined();
+    // The demo users (and with them the waived key) only on an emulator: against real AWS, refused.
+    expect(() => parseEnv({ NODE_ENV: "production", TEAL_DEMO_USERS: "1" })).toThrow(/TEAL_DEMO_USERS: the demo users' password is published/);
+    expect(() => parseEnv({ TEAL_DEMO_USERS: "1" })).toThrow(/against real AWS unset it and sign in with OIDC/);
     expect(parseEnv({}).TEAL_AUDIT_EXPORT_MS).toBe(10_000);
     expect(() => parseEnv({ TEAL_AUDIT_HEAD_SINK: "ftp://example.com/heads" })).toThrow(
       /TEAL_AUDIT_HEAD_SINK: a file path, or an http\(s\):\/\/ webhook URL/,

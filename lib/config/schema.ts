@@ -234,6 +234,16 @@ export function refineAuditKey(env: z.infer<typeof auditEnvSchema>, ctx: z.Refin
     ctx.addIssue({ code: "custom", path: ["TEAL_AUDIT_KEY"], message: AUDIT_KEY_MISSING });
 }
 
+const DEMO_USERS_ON_AWS =
+  "the demo users' password is published, so they sign in only on the practice range or another emulator (AWS_ENDPOINT_URL set); " +
+  "against real AWS unset it and sign in with OIDC (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET)";
+
+/** The demo users against real AWS (no AWS_ENDPOINT_URL) would open it to anyone who read the README: refused. */
+export function refineDemoUsers(env: { TEAL_DEMO_USERS: boolean; AWS_ENDPOINT_URL?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (env.TEAL_DEMO_USERS && (env.AWS_ENDPOINT_URL ?? "") === "")
+    ctx.addIssue({ code: "custom", path: ["TEAL_DEMO_USERS"], message: DEMO_USERS_ON_AWS });
+}
+
 /** The services the AWS budget counts (lib/aws/read-budget.ts), as `TEAL_READ_BUDGET_LIMITS` names them. */
 const BUDGET_SERVICE_NAMES = ["route53", "elb", "elbv2", "autoscaling", "ecs", "ec2", "cloudwatch"] as const;
 type BudgetServiceName = (typeof BUDGET_SERVICE_NAMES)[number];
@@ -324,6 +334,9 @@ export const envSchema = z
     OIDC_ROLE_MAP: z.string().optional(),
     OIDC_NAME: z.string().optional(),
   })
-  .superRefine(refineAuditKey);
+  .superRefine((env, ctx) => {
+    refineAuditKey(env, ctx);
+    refineDemoUsers(env, ctx);
+  });
 
 export type TealEnv = z.infer<typeof envSchema>;
