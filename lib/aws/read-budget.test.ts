@@ -9,8 +9,10 @@ import {
   budgetMiddleware,
   budgetSpecs,
   createReadBudget,
+  inReadTurn,
   READ_BUDGET_MESSAGE,
   type BudgetClock,
+  type ReadTurn,
 } from "./read-budget";
 
 /** A clock whose timers fire only when the test advances it, in order. */
@@ -47,9 +49,9 @@ function manualClock(): BudgetClock & { advance(ms: number): Promise<void>; pend
   };
 }
 
-/** Starts a background read and notes when (on the clock) it was let through or refused. */
-function track(bucket: BudgetBucket, clock: BudgetClock, label: string, log: string[]): void {
-  bucket.acquire().then(
+/** Starts a background read (of `turn`'s refresh, if given) and notes when (on the clock) it was let through or refused. */
+function track(bucket: BudgetBucket, clock: BudgetClock, label: string, log: string[], turn?: ReadTurn): void {
+  bucket.acquire(turn).then(
     () => log.push(`${label}@${clock.now()}`),
     (err: unknown) =>
       log.push(`${label}!${clock.now()}${isAppError(err) && err.code === "throttled" && err.userMessage === READ_BUDGET_MESSAGE ? "" : "?"}`),
@@ -187,6 +189,76 @@ describe("the budget", () => {
     budget.bucket("elb", "us-east-1").debit();
     budget.bucket("ecs", "us-east-1").debit();
     expect(budget.totals()).toMatchObject({ debited: 2, granted: 0 });
+  });
+
+  it("serves idle reads oldest refresh first, behind every read someone is looking at", async () => {
+    const clock = manualClock();
+    // One token a second, none to spare; a page's read may wait 2 s, an idle one 30 s.
+    const bucket = new BudgetBucket("elbv2@us-east-1", { ratePerSecond: 1, burst: 1 }, 2_000, clock, 30_000);
+    const log: string[] = [];
+    const older: ReadTurn = { idle: true, since: 0 };
+    const newer: ReadTurn = { idle: true, since: 500 };
+    track(bucket, clock, "first", log, newer); // takes the only token
+    track(bucket, clock, "new-1", log, newer);
+    track(bucket, clock, "new-2", log, newer);
+    // The next call of a refresh that began earlier goes before the newer refresh's calls...
+    track(bucket, clock, "old", log, older);
+    // ...and a read for an open page goes before every idle read, within its own 2 s limit.
+    track(bucket, clock, "page", log);
+    await clock.advance(0);
+    expect(log).toEqual(["first@0"]);
+    await clock.advance(4_000);
+    expect(log).toEqual(["first@0", "page@1000", "old@2000", "new-1@3000", "new-2@4000"]);
+    expect(bucket.counters).toMatchObject({ granted: 1, queued: 4, refused: 0 });
+  });
+
+  it("lets an idle read wait up to its own limit, past a page read's, and refuses it beyond", async () => {
+    const clock = manualClock();
+    const bucket = new BudgetBucket("autoscaling@us-east-1", { ratePerSecond: 1, burst: 1 }, 2_000, clock, 5_000);
+    const log: string[] = [];
+    const idle: ReadTurn = { idle: true, since: 0 };
+    for (const label of ["a", "b", "c", "d", "e", "f", "g"]) track(bucket, clock, label, log, idle);
+    await clock.advance(0);
+    // a has the token; b to f would wait 1 to 5 s, past a page read's 2 s but within the idle 5 s;
+    // g would wait 6 s: refused at once.
+    expect(log).toEqual(["a@0", "g!0"]);
+    // A page's read goes before them all (1 s), which pushes f past its limit: refused when that shows.
+    track(bucket, clock, "page", log);
+    await clock.advance(10_000);
+    expect(log).toEqual(["a@0", "g!0", "page@1000", "f!1000", "b@2000", "c@3000", "d@4000", "e@5000"]);
+  });
+
+  it("a turn without idle reads as a page read: first come first served, the page's limit", async () => {
+    const clock = manualClock();
+    const bucket = new BudgetBucket("ecs@us-east-1", { ratePerSecond: 1, burst: 1 }, 1_000, clock, 30_000);
+    const log: string[] = [];
+    const watched: ReadTurn = { idle: false, since: 0 };
+    for (const label of ["a", "b", "c"]) track(bucket, clock, label, log, watched);
+    await clock.advance(0);
+    expect(log).toEqual(["a@0", "c!0"]);
+    await clock.advance(2_000);
+    expect(log).toEqual(["a@0", "c!0", "b@1000"]);
+  });
+
+  it("the background middleware reads the turn of the refresh it runs in", async () => {
+    const clock = manualClock();
+    const bucket = new BudgetBucket("ec2@us-east-1", { ratePerSecond: 1, burst: 1 }, 1_000, clock, 10_000);
+    const sent: string[] = [];
+    const background = budgetMiddleware(
+      bucket,
+      "background",
+    )((args: string) => {
+      sent.push(`${args}@${clock.now()}`);
+      return Promise.resolve(args);
+    });
+    void background("first");
+    await clock.advance(0);
+    // Outside a turn the second and third would wait 1 s and 2 s: the third past the 1 s limit.
+    // In an idle turn both wait their turn.
+    const calls = inReadTurn({ idle: true, since: 0 }, () => Promise.all([background("second"), background("third")]));
+    await clock.advance(3_000);
+    await calls;
+    expect(sent).toEqual(["first@0", "second@1000", "third@2000"]);
   });
 
   it("the operation middleware sends at once even deep in debt; the background one waits its turn", async () => {

@@ -3,9 +3,18 @@
  * Region, at a share (half by default) of the account's documented rate limit, that every call of
  * Teal counts against, with two priorities:
  *
- * - **background** reads (the pages' snapshots) take a token, or wait for one in a FIFO queue; a
- *   read that would wait longer than `maxWaitMs` fails at once with a local "read budget" error
- *   (it is not sent), which the snapshot path treats like any failed read;
+ * - **background** reads (the pages' snapshots) take a token, or wait for one in a queue; a read
+ *   that would wait longer than its limit fails at once with a local "read budget" error (it is not
+ *   sent), which the snapshot path treats like any failed read. Two kinds share the queue:
+ *   - a read for a page someone has open (or an application with an operation in flight) waits at
+ *     most `maxWaitMs`, first come first served, ahead of every idle read: someone is looking;
+ *   - an **idle** read (an application only the overview and the wall show, `inReadTurn`) may wait
+ *     up to `idleMaxWaitMs`, about one idle interval, because nobody waits for it (the pages
+ *     answer with the last good read meanwhile). Idle reads are served oldest refresh first: the
+ *     next call of a refresh under way goes before the first call of a refresh that began after
+ *     it. A refresh is a chain of calls; served first come first served, a fleet's chains
+ *     interleaved, each took one queue wait per call and ran past the wait limit, and the same
+ *     applications were refused window after window (BENCHMARKS.md, fleet);
  * - **operation** calls (every mutation, a rollback's reads, the engine's wait checks, plan
  *   observes) never wait: they are sent at once and debit the bucket, into debt if need be, which
  *   pushes the waiting background reads back. So an operation is never queued behind polling, and
@@ -13,6 +22,7 @@
  *
  * The buckets run on an injectable clock, so their unit tests are exact and fast.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { AppError } from "@/lib/domain/app-error";
 
 /** The services Teal calls; Route 53 has one budget for the account (its limit is global). */
@@ -124,9 +134,33 @@ export function readBudgetError(key: string, waitMs: number, maxWaitMs: number):
   );
 }
 
+/**
+ * What the reads of one refresh tell the budget: whether nobody is waiting for them (`idle`), and
+ * when the refresh began (`since`, the rank of its calls in the queue: oldest first).
+ */
+export interface ReadTurn {
+  idle: boolean;
+  since: number;
+}
+
+const turns = new AsyncLocalStorage<ReadTurn>();
+
+/** Runs `fn` with its AWS calls counted as `turn`'s (the budget middleware reads it). */
+export function inReadTurn<T>(turn: ReadTurn, fn: () => Promise<T>): Promise<T> {
+  return turns.run(turn, fn);
+}
+
+/** The turn of the calls made here, if a refresh set one. */
+export function currentReadTurn(): ReadTurn | undefined {
+  return turns.getStore();
+}
+
 interface Waiter {
   since: number;
   deadline: number;
+  /** An idle read: served after every other waiting read, oldest `rank` first. */
+  idle: boolean;
+  rank: number;
   resolve: () => void;
   reject: (err: Error) => void;
 }
@@ -134,7 +168,7 @@ interface Waiter {
 /** Slack for floating-point refill arithmetic (a timer that fires on time finds 0.999… tokens). */
 const EPSILON = 1e-9;
 
-/** One token bucket with a FIFO queue of background reads. */
+/** One token bucket with a queue of background reads: the others first come first served, then the idle ones oldest refresh first. */
 export class BudgetBucket {
   private tokens: number;
   private updatedMs: number;
@@ -147,6 +181,8 @@ export class BudgetBucket {
     readonly spec: BucketSpec,
     private readonly maxWaitMs: number,
     private readonly clock: BudgetClock = REAL_CLOCK,
+    /** How long an idle read may wait (ms); the same as `maxWaitMs` when absent. */
+    private readonly idleMaxWaitMs: number = maxWaitMs,
   ) {
     this.tokens = spec.burst;
     this.updatedMs = clock.now();
@@ -163,25 +199,44 @@ export class BudgetBucket {
     return this.queue.length;
   }
 
-  /** A background read: resolves when it may be sent; rejects at once when it would wait too long. */
-  acquire(): Promise<void> {
+  /**
+   * A background read: resolves when it may be sent; rejects at once when it would wait too long.
+   * `turn` (the refresh it belongs to) makes it an idle read when nobody waits for it.
+   */
+  acquire(turn?: ReadTurn): Promise<void> {
     this.refill();
     if (this.queue.length === 0 && this.tokens >= 1 - EPSILON) {
       this.tokens -= 1;
       this.counters.granted += 1;
       return Promise.resolve();
     }
-    const waitMs = this.projectedWaitMs(this.queue.length);
-    if (waitMs > this.maxWaitMs) {
+    const now = this.clock.now();
+    const idle = turn?.idle === true;
+    const rank = turn?.since ?? now;
+    const at = this.placeOf(idle, rank);
+    const limitMs = idle ? this.idleMaxWaitMs : this.maxWaitMs;
+    const waitMs = this.projectedWaitMs(at);
+    if (waitMs > limitMs) {
       this.counters.refused += 1;
-      return Promise.reject(readBudgetError(this.key, waitMs, this.maxWaitMs));
+      return Promise.reject(readBudgetError(this.key, waitMs, limitMs));
     }
     this.counters.queued += 1;
-    const now = this.clock.now();
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ since: now, deadline: now + this.maxWaitMs, resolve, reject });
+      this.queue.splice(at, 0, { since: now, deadline: now + limitMs, idle, rank, resolve, reject });
       this.schedule();
     });
+  }
+
+  /** Where a new waiter goes: behind the other reads of its kind that came before it (idle ones: that began before it). */
+  private placeOf(idle: boolean, rank: number): number {
+    let at = 0;
+    while (at < this.queue.length) {
+      const w = this.queue[at] as Waiter;
+      if (!w.idle) at += 1;
+      else if (idle && w.rank <= rank) at += 1;
+      else break;
+    }
+    return at;
   }
 
   /** An operation call: counted at once, never waits; waiting reads are pushed back (or refused). */
@@ -267,18 +322,21 @@ export interface ReadBudget {
 export interface ReadBudgetOptions {
   specs: Record<BudgetService, BucketSpec>;
   maxWaitMs?: number;
+  /** How long an idle read may wait (ms); `maxWaitMs` when absent. */
+  idleMaxWaitMs?: number;
   clock?: BudgetClock;
 }
 
 export function createReadBudget(opts: ReadBudgetOptions): ReadBudget {
   const maxWaitMs = opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  const idleMaxWaitMs = opts.idleMaxWaitMs ?? maxWaitMs;
   const buckets = new Map<string, BudgetBucket>();
   return {
     bucket(service, region) {
       const key = service === "route53" ? "route53" : `${service}@${region}`;
       let b = buckets.get(key);
       if (!b) {
-        b = new BudgetBucket(key, opts.specs[service], maxWaitMs, opts.clock);
+        b = new BudgetBucket(key, opts.specs[service], maxWaitMs, opts.clock, idleMaxWaitMs);
         buckets.set(key, b);
       }
       return b;
@@ -312,7 +370,7 @@ export function budgetMiddleware(bucket: BudgetBucket, priority: BudgetPriority)
     };
   }
   return (next) => async (args) => {
-    await bucket.acquire();
+    await bucket.acquire(turns.getStore());
     return next(args);
   };
 }

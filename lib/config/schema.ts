@@ -314,6 +314,12 @@ export const envSchema = z
     /** How long a page's read may wait for its turn in the budget before it fails (and the page shows its last good data). */
     TEAL_READ_BUDGET_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     /**
+     * How long an idle read (an application only the overview and the wall show) may wait for its
+     * turn (ms); unset, one idle interval (`TEAL_IDLE_REFRESH_MS`). Nobody waits for such a read:
+     * the pages answer with the last good data meanwhile. See docs/aws-behaviour.md §8.3.
+     */
+    TEAL_READ_BUDGET_IDLE_WAIT_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+    /**
      * The window (ms) in which the pages' Describe* reads of many applications are merged into few AWS
      * calls (0 = the same macrotask; default 5), or `off` to send each alone. See docs/aws-behaviour.md §8.4.
      */

@@ -91,6 +91,7 @@ export function createAwsAccess(env: TealEnv, opts: { clock?: BudgetClock } = {}
       : createReadBudget({
           specs: budgetSpecs(env.TEAL_READ_BUDGET, env.TEAL_READ_BUDGET_LIMITS),
           maxWaitMs: env.TEAL_READ_BUDGET_WAIT_MS,
+          idleMaxWaitMs: env.TEAL_READ_BUDGET_IDLE_WAIT_MS ?? Math.max(env.TEAL_READ_BUDGET_WAIT_MS, env.TEAL_IDLE_REFRESH_MS),
           ...(opts.clock ? { clock: opts.clock } : {}),
         });
   const set = (name: string, priority: BudgetPriority, options: Partial<AwsClientOptions>) => {

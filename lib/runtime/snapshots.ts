@@ -10,6 +10,7 @@ import { drainCauseOf, trafficSettle, type TrafficSettle } from "@/lib/domain/tr
 import { createSnapshotCache, type Cached, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
 import { createSeriesStore, type SeriesStore, type SeriesStoreStats } from "@/lib/metrics/series-store";
 import { getMetricData } from "@/lib/aws/cloudwatch";
+import { inReadTurn } from "@/lib/aws/read-budget";
 import { planningFor } from "@/lib/patterns/catalog";
 import { appFigures } from "@/lib/domain/figures";
 import { driftAgainst } from "@/lib/patterns/drift";
@@ -241,11 +242,16 @@ export function createSnapshotService(
     let observation: Observation;
     try {
       // Only the overview's series unless the application's page is open: charts nobody shows are not read.
-      observation = await observeApp(rt, app, {
-        page: true,
-        metrics: { store: seriesOf(app.region), charts: watched(appId) },
-        nowMs: (opts.metricsNow ?? Date.now)(),
-      });
+      // Nobody waits for the read of an application only the overview and the wall show: its calls
+      // may wait their turn in the AWS budget for up to an idle interval, oldest refresh first.
+      const turn = { idle: intervalOf(appId) === idleMs && idleMs > fastMs, since: now() };
+      observation = await inReadTurn(turn, () =>
+        observeApp(rt, app, {
+          page: true,
+          metrics: { store: seriesOf(app.region), charts: watched(appId) },
+          nowMs: (opts.metricsNow ?? Date.now)(),
+        }),
+      );
     } catch (error) {
       refreshDuration.observe({ outcome: "error" }, (performance.now() - began) / 1000);
       logger.warn("refresh.failed", { appId, error: readErrorText(error), kind: readErrorKind(error) });
