@@ -43,7 +43,6 @@ describe("a SIGKILLed server's operation is handed over", () => {
   afterAll(async () => {
     await ctx?.range.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
-    if (bundle) rmSync(bundle, { force: true });
   });
 
   it("the other server reports it interrupted within 20 s of the kill, then rolls back", { timeout: 60_000 }, async () => {

@@ -63,7 +63,6 @@ describe("a kill while a start is journaled loses no audit record", () => {
   afterAll(async () => {
     await range?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
-    if (bundle) rmSync(bundle, { force: true });
     await stopTestCluster();
   });
 

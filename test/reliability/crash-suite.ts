@@ -124,7 +124,6 @@ export function defineCrashSuite(name: string, options: CrashSuiteOptions): void
   afterAll(async () => {
     await range?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
-    if (bundle) rmSync(bundle, { force: true });
   });
 
   /** "The server after a restart": a store and engine in this process on the dead worker's database, on the range's clock. */
