@@ -142,18 +142,23 @@ async function rollbackPlanOf(lab: Lab, appId: string): Promise<Plan> {
 
 /** Requests the range has received for the plan's call operations (whatever it answered). */
 function callRequests(range: TestRange, plan: Plan): number {
+  return Object.values(callRequestsByOperation(range, plan)).reduce((a, b) => a + b, 0);
+}
+
+/** The same, per operation (for the message when the journal and the range disagree). */
+function callRequestsByOperation(range: TestRange, plan: Plan): Record<string, number> {
   const keys = new Set(
     plan.steps
       .map((s) => s.call)
       .filter((c): c is AwsCall => c !== undefined)
       .map((c) => `${c.service}:${c.operation}`),
   );
-  let count = 0;
+  const counts: Record<string, number> = {};
   for (const key of keys) {
     const [service = "", operation = ""] = key.split(":");
-    count += range.stats.services[service]?.operations[operation]?.count ?? 0;
+    counts[key] = range.stats.services[service]?.operations[operation]?.count ?? 0;
   }
-  return count;
+  return counts;
 }
 
 interface Run {
@@ -171,6 +176,7 @@ interface Run {
 async function runOperation(lab: Lab, plan: Plan, actor: Actor, reason: string, label: string): Promise<Run> {
   const { range, engine, store } = lab;
   const before = callRequests(range, plan);
+  const beforeByOperation = callRequestsByOperation(range, plan);
   const faultedBefore = range.stats.throttled + range.stats.injectedErrors;
   const started = performance.now();
   const { operationId } = await engine.start({ plan, actor, reason, preempt: plan.intent.kind === "rollback" });
@@ -188,7 +194,15 @@ async function runOperation(lab: Lab, plan: Plan, actor: Actor, reason: string, 
     elapsedMs,
   };
   // Every request sent for the plan's calls is one journaled attempt, and no more.
-  expect(run.attempts, `${label}: journaled attempts vs requests the range received`).toBe(callRequests(range, plan) - before);
+  const received = callRequests(range, plan) - before;
+  if (run.attempts !== received) {
+    // What each side counted, to find which call the two disagree on.
+    const after = callRequestsByOperation(range, plan);
+    const perOperation = Object.entries(after).map(([op, n]) => `${op} ${n - (beforeByOperation[op] ?? 0)}`);
+    const perStep = op.steps.map((s) => `${s.id}: ${s.status} calls ${s.progress?.calls ?? 0} attempts ${s.progress?.attempts ?? 0}`);
+    console.log(`${label}: the range received ${perOperation.join(", ")}; the journal: ${perStep.join("; ")}; ${op.status} ${op.error ?? ""}`);
+  }
+  expect(run.attempts, `${label}: journaled attempts vs requests the range received`).toBe(received);
   expect(run.attempts, label).toBeGreaterThanOrEqual(run.calls);
   expect(["succeeded", "failed"], `${label}: ${op.status} ${op.error ?? ""}`).toContain(op.status);
   expect(await store.getLock(plan.appId), `${label}: the lock is released`).toBeNull();
