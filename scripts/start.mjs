@@ -6,7 +6,7 @@
 // TEAL_CONFIG names another file.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,6 +19,30 @@ const host = process.env.HOST ?? "127.0.0.1";
 const rangePort = Number(process.env.RANGE_PORT ?? 4580);
 const useRange = process.env.TEAL_BACKEND !== "aws" && !process.env.AWS_ENDPOINT_URL;
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
+
+/**
+ * The practice range compiled into one ES module (its packages stay in node_modules), started
+ * with plain node: through tsx's loader, which compiles every file of the range at each start, a
+ * start cost about 2 CPU-seconds more (BENCHMARKS.md). Built at every start (under a second), so
+ * it is never older than the sources, and removed when this process exits.
+ */
+async function rangeEntry() {
+  const { build } = await import("esbuild");
+  const outfile = path.join(root, "node_modules", ".cache", "teal-range", `main-${process.pid}.mjs`);
+  await build({
+    entryPoints: [path.join(root, "range", "main.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    tsconfig: path.join(root, "tsconfig.json"),
+    logLevel: "error",
+  });
+  process.once("exit", () => rmSync(outfile, { force: true }));
+  return outfile;
+}
 
 function sourceFingerprint() {
   const head = spawnSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).stdout ?? "";
@@ -113,16 +137,17 @@ async function main() {
     NEXT_MANUAL_SIG_HANDLE: "1",
   };
   if (useRange) {
+    const entry = await rangeEntry();
     const fleet = process.env.RANGE_FLEET ?? "";
     if (fleet !== "" && fleet !== "0") {
       mkdirSync(path.join(root, "data"), { recursive: true });
       const file = path.join("data", `fleet-${fleet}.config.yaml`);
-      const res = spawnSync(bin("tsx"), ["range/main.ts", "--write-config", file], { stdio: "inherit", env });
+      const res = spawnSync(process.execPath, [entry, "--write-config", file], { stdio: "inherit", env });
       if (res.status !== 0) process.exit(res.status ?? 1);
       if (process.env.TEAL_CONFIG) console.log(`TEAL_CONFIG=${process.env.TEAL_CONFIG} is kept: the fleet's config is in ${file}.`);
       else env.TEAL_CONFIG = file;
     }
-    const range = spawn(bin("tsx"), ["range/main.ts"], { stdio: ["ignore", "inherit", "inherit"], env: { ...env, PORT: String(rangePort) } });
+    const range = spawn(process.execPath, [entry], { stdio: ["ignore", "inherit", "inherit"], env: { ...env, PORT: String(rangePort) } });
     children.push(range);
     range.on("exit", (code) => {
       console.error(`Practice range stopped (code ${code}).`);
