@@ -102,6 +102,11 @@ export async function startDemoRange(opts: DemoRangeOptions = {}): Promise<DemoR
       let backfillMs = 0;
       if (fleet > 0) {
         if (fleetHistoryMs < historyMs) backfillMs += await backfill(range.world, range.metrics, wall() - fleetHistoryMs - WARMUP_MS);
+        // The fleet's records go into a zone the demo world's change may still be processing (a
+        // second change would be refused with PriorRequestNotComplete, and with the clock held it
+        // would never end): the clock runs until every zone is free again, as a client would wait.
+        const busyMs = Math.max(0, ...[...range.world.zones.values()].map((z) => z.busyUntilMs - now()));
+        if (busyMs > 0) await new Promise((resolve) => setTimeout(resolve, busyMs + 1));
         started = performance.now();
         await held(() => seedFleet(range.url, fleet, region));
         seedMs += performance.now() - started;
