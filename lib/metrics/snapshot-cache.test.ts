@@ -78,6 +78,32 @@ describe("createSnapshotCache", () => {
     expect(loadedAt.late).toEqual([0, 15_000, 45_000, 75_000, 105_000]);
   });
 
+  it("counts a load that ends in the next window as that window's refresh, not as due again at once", async () => {
+    let t = 0;
+    const releases: Array<(v: string) => void> = [];
+    const cache = createSnapshotCache({
+      ttlMs: 5000,
+      now: () => t,
+      load: () => new Promise<string>((resolve) => releases.push(resolve)),
+    });
+    const first = cache.get("a");
+    t = 4_000;
+    // Still loading when its window ends: queued behind the budget, say.
+    t = 6_000;
+    releases[0]?.("late");
+    expect(await first).toBe("late");
+    // It ended in the window that began at 5 s: that window is refreshed; the next falls due at 10 s.
+    expect(await cache.get("a")).toBe("late");
+    t = 9_999;
+    expect(await cache.get("a")).toBe("late");
+    expect(cache.loads()).toBe(1);
+    t = 10_000;
+    const next = cache.get("a");
+    releases[1]?.("on time");
+    expect(await next).toBe("on time");
+    expect(cache.loads()).toBe(2);
+  });
+
   it("costs one load per window for one viewer polling every 2 s and for a crowd polling every 100 ms", async () => {
     const loadsOver = async (pollMs: number, viewers: number): Promise<number> => {
       let t = 0;

@@ -33,6 +33,8 @@ export interface SnapshotCache<T> {
 interface Entry<T> {
   good: { value: T; at: number } | null;
   failure: { error: unknown; at: number } | null;
+  /** When the latest load ended: the window it ended in is refreshed too. */
+  endedAt?: number;
   /** Invalidated: reload on the next read, keeping the last good value for when that load fails. */
   expired?: true;
 }
@@ -67,7 +69,14 @@ export function createSnapshotCache<T>(opts: {
   const inflight = new Map<string, Promise<Entry<T>>>();
   let loadCount = 0;
 
-  const lastTry = (e: Entry<T>): number => Math.max(e.good?.at ?? -Infinity, e.failure?.at ?? -Infinity);
+  /**
+   * The latest window a load refreshed: the one it started in, or the one it ended in if later. A
+   * load that waited long (its reads queued behind AWS's rate limits) and ended in the next window
+   * is that window's refresh: counted only by its start, the key was due again the moment it ended,
+   * and under a tight budget each late load made the next one back to back, doubling the reads that
+   * had made it late (BENCHMARKS.md, fleet).
+   */
+  const lastTry = (e: Entry<T>): number => Math.max(e.good?.at ?? -Infinity, e.failure?.at ?? -Infinity, e.endedAt ?? -Infinity);
   /**
    * Refreshes are counted in fixed windows of `ttlMs` on the clock, not from the last load: a load
    * started in the current window is current. So one viewer polling more often than the window
@@ -91,8 +100,8 @@ export function createSnapshotCache<T>(opts: {
     const promise = opts
       .load(key)
       .then(
-        (value): Entry<T> => ({ good: { value, at: started }, failure: null }),
-        (error: unknown): Entry<T> => ({ good: entries.get(key)?.good ?? null, failure: { error, at: started } }),
+        (value): Entry<T> => ({ good: { value, at: started }, failure: null, endedAt: now() }),
+        (error: unknown): Entry<T> => ({ good: entries.get(key)?.good ?? null, failure: { error, at: started }, endedAt: now() }),
       )
       .then((e) => {
         entries.set(key, e);
