@@ -427,13 +427,27 @@ async function scenario(size: number, servers: number, configFile: string, datab
       // A change outside Teal on an application nobody has open: how long until the overview shows it.
       await sleep(20_000);
       await changeListenerOutside(outsideApp, 30);
+      let lastSeen: AppSummary | undefined;
+      let late: { count: number; oldestS: number } = { count: 0, oldestS: 0 };
       const outsideOverviewS = await secondsUntil(
-        async () =>
-          (await getJson<{ apps: AppSummary[] }>(`${first.teal.base}/api/apps`, viewers[0] ?? "")).body.apps.find((a) => a.id === outsideApp.id)
-            ?.configuredGreenPercent === 30,
+        async () => {
+          const apps = (await getJson<{ apps: AppSummary[] }>(`${first.teal.base}/api/apps`, viewers[0] ?? "")).body.apps;
+          lastSeen = apps.find((a) => a.id === outsideApp.id);
+          const stale = apps.filter((a) => (a.dataAgeMs ?? Infinity) > 2 * (a.refreshMs ?? 30_000));
+          late = { count: stale.length, oldestS: Math.max(0, ...stale.map((a) => (a.dataAgeMs ?? 0) / 1000)) };
+          return lastSeen?.configuredGreenPercent === 30;
+        },
         500,
         60_000,
       );
+      if (outsideOverviewS === null) {
+        // Why not: the application's last answer, and how many of the fleet were late then.
+        const s = lastSeen;
+        console.error(
+          `  ${outsideApp.id}: still ${s?.configuredGreenPercent ?? "?"} % after 60 s; data ${s?.dataAgeMs === null || s === undefined ? "none" : `${Math.round((s.dataAgeMs ?? 0) / 1000)} s old`}` +
+            `${s?.error ? `, ${s.errorKind ?? "error"}: ${s.error}` : ""}; ${late.count} applications older than two intervals (oldest ${Math.round(late.oldestS)} s)`,
+        );
+      }
       await sampling;
       const stats = await rangeStats(RANGE);
       const minutes = (Date.now() - started) / 60_000;
