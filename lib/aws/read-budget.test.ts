@@ -9,8 +9,10 @@ import {
   budgetMiddleware,
   budgetSpecs,
   createReadBudget,
+  IDLE_STRETCH_MAX,
   inReadTurn,
   READ_BUDGET_MESSAGE,
+  stretchedIdleMs,
   type BudgetClock,
   type ReadTurn,
 } from "./read-budget";
@@ -238,6 +240,43 @@ describe("the budget", () => {
     expect(log).toEqual(["a@0", "c!0"]);
     await clock.advance(2_000);
     expect(log).toEqual(["a@0", "c!0", "b@1000"]);
+  });
+
+  it("measures what the pages ask of each bucket, refused reads included, and names the busiest", async () => {
+    const clock = manualClock();
+    const budget = createReadBudget({ specs: budgetSpecs(), maxWaitMs: 1_000, clock });
+    const elb = budget.bucket("elb", "us-east-1"); // 5 a second, burst 20
+    const ecs = budget.bucket("ecs", "us-east-1"); // 10 a second, burst 25
+    // 30 s of pages asking ELB for 6 reads a second (more than its 5: some are refused) and ECS for 2.
+    for (let s = 0; s < 30; s++) {
+      for (let i = 0; i < 6; i++) elb.acquire().catch(() => undefined);
+      for (let i = 0; i < 2; i++) ecs.acquire().catch(() => undefined);
+      await clock.advance(1_000);
+    }
+    expect(elb.counters.refused).toBeGreaterThan(0);
+    expect(elb.demand(30_000)).toBeCloseTo(6, 5);
+    expect(ecs.demand(30_000)).toBeCloseTo(2, 5);
+    // Operation calls are not the pages' demand.
+    ecs.debit();
+    expect(ecs.demand(30_000)).toBeCloseTo(2, 5);
+    expect(budget.busiest(30_000)).toEqual({ key: "elb@us-east-1", share: expect.closeTo(1.2, 5) as unknown as number });
+    // A quiet minute later, the last 30 s asked nothing.
+    await clock.advance(60_000);
+    expect(budget.busiest(30_000).share).toBe(0);
+  });
+
+  it("stretches the idle interval until a cycle's reads ask at most 80 % of the budget, within 1 to 4 times the configured one", () => {
+    // Asked 120 % of the budget over a 30 s cycle: the same reads over 45 s ask 80 %.
+    expect(stretchedIdleMs(30_000, 1.2, 30_000)).toBe(45_000);
+    // Over 45 s they asked 80 %: it stays.
+    expect(stretchedIdleMs(45_000, 0.8, 30_000)).toBe(45_000);
+    // Fewer applications later: it comes back down, never below the configured interval.
+    expect(stretchedIdleMs(45_000, 0.4, 30_000)).toBe(30_000);
+    expect(stretchedIdleMs(30_000, 0, 30_000)).toBe(30_000);
+    // Never more than four times the configured interval, whatever the demand.
+    expect(stretchedIdleMs(30_000, 50, 30_000)).toBe(IDLE_STRETCH_MAX * 30_000);
+    // Whole seconds: noise in the share does not move it by milliseconds.
+    expect(stretchedIdleMs(30_000, 1.0001, 30_000)).toBe(38_000);
   });
 
   it("the background middleware reads the turn of the refresh it runs in", async () => {

@@ -165,6 +165,9 @@ interface Waiter {
   reject: (err: Error) => void;
 }
 
+/** How far back a bucket remembers the background reads asked of it (ms): the longest idle cycle measured. */
+export const DEMAND_MEMORY_MS = 10 * 60_000;
+
 /** Slack for floating-point refill arithmetic (a timer that fires on time finds 0.999… tokens). */
 const EPSILON = 1e-9;
 
@@ -172,8 +175,11 @@ const EPSILON = 1e-9;
 export class BudgetBucket {
   private tokens: number;
   private updatedMs: number;
+  private readonly createdMs: number;
   private readonly queue: Waiter[] = [];
   private timer: { handle: unknown } | null = null;
+  /** When background reads asked for a token (granted, queued or refused), oldest first, for `demand`. */
+  private readonly asked: number[] = [];
   readonly counters: BudgetCounters = zeroCounters();
 
   constructor(
@@ -186,6 +192,7 @@ export class BudgetBucket {
   ) {
     this.tokens = spec.burst;
     this.updatedMs = clock.now();
+    this.createdMs = this.updatedMs;
   }
 
   /** Tokens now (negative: the debt operations ran up). */
@@ -205,6 +212,7 @@ export class BudgetBucket {
    */
   acquire(turn?: ReadTurn): Promise<void> {
     this.refill();
+    this.noteAsked();
     if (this.queue.length === 0 && this.tokens >= 1 - EPSILON) {
       this.tokens -= 1;
       this.counters.granted += 1;
@@ -225,6 +233,33 @@ export class BudgetBucket {
       this.queue.splice(at, 0, { since: now, deadline: now + limitMs, idle, rank, resolve, reject });
       this.schedule();
     });
+  }
+
+  /**
+   * The background reads asked for over the last `windowMs` (or since the bucket was made, if
+   * later), per second, whether they were served or refused: what the pages want of this service.
+   */
+  demand(windowMs: number): number {
+    const now = this.clock.now();
+    this.trimAsked(now);
+    const since = now - windowMs;
+    let count = 0;
+    for (let i = this.asked.length - 1; i >= 0 && (this.asked[i] as number) >= since; i--) count += 1;
+    const spanMs = Math.min(windowMs, now - this.createdMs);
+    return spanMs > 0 ? count / (spanMs / 1000) : 0;
+  }
+
+  private noteAsked(): void {
+    const now = this.clock.now();
+    this.asked.push(now);
+    if (this.asked.length > 4_096) this.trimAsked(now);
+  }
+
+  /** Forgets asks older than the longest window anyone measures (DEMAND_MEMORY_MS). */
+  private trimAsked(now: number): void {
+    let drop = 0;
+    while (drop < this.asked.length && (this.asked[drop] as number) <= now - DEMAND_MEMORY_MS) drop += 1;
+    if (drop > 0) this.asked.splice(0, drop);
   }
 
   /** Where a new waiter goes: behind the other reads of its kind that came before it (idle ones: that began before it). */
@@ -307,6 +342,24 @@ export class BudgetBucket {
   }
 }
 
+/** The share of the budget the idle reads aim at: room for the pages someone has open and for bursts. */
+export const IDLE_BUDGET_TARGET = 0.8;
+
+/** The longest the idle interval stretches, as a multiple of the configured one. */
+export const IDLE_STRETCH_MAX = 4;
+
+/**
+ * The idle interval for the next cycle (ms). The reads of one idle cycle are about the same however
+ * long the cycle, so what they ask per second falls as the cycle grows: a cycle of `currentMs`
+ * whose busiest service asked for `share` of its budget would ask `IDLE_BUDGET_TARGET` of it at
+ * `currentMs × share / target`. Never shorter than the configured interval (`baseMs`), never longer
+ * than `IDLE_STRETCH_MAX` times it. Rounded up to whole seconds, so it does not move for noise.
+ */
+export function stretchedIdleMs(currentMs: number, share: number, baseMs: number): number {
+  const wanted = Math.ceil((currentMs * share) / IDLE_BUDGET_TARGET / 1000) * 1000;
+  return Math.min(IDLE_STRETCH_MAX * baseMs, Math.max(baseMs, wanted));
+}
+
 /** Which side of the budget a client's calls are on. */
 export type BudgetPriority = "background" | "operation";
 
@@ -317,6 +370,11 @@ export interface ReadBudget {
   buckets(): BudgetBucket[];
   /** The counters of every bucket added up. */
   totals(): BudgetCounters;
+  /**
+   * The highest share of its budget any bucket's background reads asked for over the last
+   * `windowMs` (1 = exactly the budget's rate), and that bucket's key.
+   */
+  busiest(windowMs: number): { key: string; share: number };
 }
 
 export interface ReadBudgetOptions {
@@ -342,6 +400,15 @@ export function createReadBudget(opts: ReadBudgetOptions): ReadBudget {
       return b;
     },
     buckets: () => [...buckets.values()],
+    busiest(windowMs) {
+      let top = { key: "", share: 0 };
+      for (const b of buckets.values()) {
+        if (b.spec.ratePerSecond <= 0) continue;
+        const share = b.demand(windowMs) / b.spec.ratePerSecond;
+        if (share > top.share) top = { key: b.key, share };
+      }
+      return top;
+    },
     totals() {
       const sum = zeroCounters();
       for (const b of buckets.values()) {

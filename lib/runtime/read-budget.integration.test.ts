@@ -185,6 +185,9 @@ describe("the AWS budget", () => {
     const service = createSnapshotService(rt, { now: () => t });
     // The pages' budget has recovered from the previous test (a page read takes a few tokens per service).
     await expect.poll(() => budget.buckets().every((b) => b.level() >= 4), { timeout: 10_000, interval: 200 }).toBe(true);
+    // Its page is open: its reads wait at most TEAL_READ_BUDGET_WAIT_MS (an idle one may wait an
+    // idle interval: lib/aws/read-budget.test.ts).
+    service.watch("catalog-api");
     const first = await service.lastGood("catalog-api");
     expect(first.readError).toBeNull();
     // An operation's calls have run the ELBv2 budget deep into debt: the page's next read is
@@ -193,6 +196,7 @@ describe("the AWS budget", () => {
     while (elbv2.level() > -20) elbv2.debit();
     resetStats(range.stats, Date.now() + offsetMs);
     t += 60_000;
+    service.watch("catalog-api");
     const refusedBefore = elbv2.counters.refused;
     const second = await service.lastGood("catalog-api");
     expect(second.readError).toBe(READ_BUDGET_MESSAGE);

@@ -10,7 +10,7 @@ import { drainCauseOf, trafficSettle, type TrafficSettle } from "@/lib/domain/tr
 import { createSnapshotCache, type Cached, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
 import { createSeriesStore, type SeriesStore, type SeriesStoreStats } from "@/lib/metrics/series-store";
 import { getMetricData } from "@/lib/aws/cloudwatch";
-import { inReadTurn } from "@/lib/aws/read-budget";
+import { IDLE_STRETCH_MAX, inReadTurn, stretchedIdleMs } from "@/lib/aws/read-budget";
 import { planningFor } from "@/lib/patterns/catalog";
 import { appFigures } from "@/lib/domain/figures";
 import { driftAgainst } from "@/lib/patterns/drift";
@@ -181,16 +181,43 @@ export function createSnapshotService(
     spreadIdleReads?: boolean;
     /** Applications read together in one idle group (IDLE_GROUP_APPS by default). */
     idleGroupApps?: number;
+    /** Stretch the idle interval while a cycle's reads would ask more than the AWS budget gives (on by default). */
+    adaptIdleInterval?: boolean;
   } = {},
 ): SnapshotService {
   const judge = opts.judge ?? thresholdJudge();
   const now = opts.now ?? Date.now;
   const fastMs = rt.env.TEAL_REFRESH_MS;
   const idleMs = Math.max(fastMs, rt.env.TEAL_IDLE_REFRESH_MS);
+  /**
+   * The idle interval now: the configured one, stretched while the idle reads of a cycle would ask
+   * more of a service's AWS budget than it gives (stretchedIdleMs). At 200 applications the classic
+   * ELB and ELBv2 health reads of one 30 s cycle asked for about all of their budget (half of AWS's
+   * 10 a second): the reads queued, the last of each cycle were refused, and the same applications'
+   * data grew minutes old (BENCHMARKS.md, fleet). Stretched, every application is read once a cycle
+   * and each summary says how long its cycle now is (`refreshMs`). Checked once a cycle.
+   */
+  let idleNowMs = idleMs;
+  let idleCheckedAt = now();
+  const idleInterval = (): number => {
+    const budget = rt.readBudget;
+    if (budget === null || opts.adaptIdleInterval === false || idleMs <= fastMs) return idleMs;
+    const t = now();
+    if (t - idleCheckedAt >= idleNowMs) {
+      const { key, share } = budget.busiest(idleNowMs);
+      const next = stretchedIdleMs(idleNowMs, share, idleMs);
+      if (next !== idleNowMs)
+        logger.info("refresh.idle_interval", { fromMs: idleNowMs, toMs: next, busiest: key, budgetShare: Math.round(share * 100) / 100 });
+      idleNowMs = next;
+      idleCheckedAt = t;
+    }
+    return idleNowMs;
+  };
   const watchedAt = new Map<string, number>();
   const busy = new Set<string>();
   const watched = (appId: string): boolean => now() - (watchedAt.get(appId) ?? -Infinity) <= WATCH_GRACE_INTERVALS * fastMs;
-  const intervalOf = (appId: string): number => (busy.has(appId) || watched(appId) ? fastMs : idleMs);
+  const idleApp = (appId: string): boolean => !busy.has(appId) && !watched(appId);
+  const intervalOf = (appId: string): number => (idleApp(appId) ? idleInterval() : fastMs);
   /**
    * The CloudWatch series of each Region, held and read incrementally, every application's due
    * series in one call (lib/metrics/series-store.ts). A series nobody asked for over two idle
@@ -204,7 +231,7 @@ export function createSnapshotService(
         read: (queries, start, end) => getMetricData(rt.pageClients(region).cloudwatch, queries, start, end),
         now: opts.metricsNow,
         rereadPeriods: rt.env.TEAL_METRICS_REREAD_PERIODS,
-        keepMs: 2 * idleMs + 60_000,
+        keepMs: 2 * IDLE_STRETCH_MAX * idleMs + 60_000,
       });
       seriesStores.set(region, store);
     }
@@ -244,7 +271,7 @@ export function createSnapshotService(
       // Only the overview's series unless the application's page is open: charts nobody shows are not read.
       // Nobody waits for the read of an application only the overview and the wall show: its calls
       // may wait their turn in the AWS budget for up to an idle interval, oldest refresh first.
-      const turn = { idle: intervalOf(appId) === idleMs && idleMs > fastMs, since: now() };
+      const turn = { idle: idleApp(appId) && idleMs > fastMs, since: now() };
       observation = await inReadTurn(turn, () =>
         observeApp(rt, app, {
           page: true,
@@ -279,7 +306,9 @@ export function createSnapshotService(
     // all at the same moment: 200 applications due at once asked AWS for about 550 requests in one
     // burst, and the budget held most of them back, window after window (BENCHMARKS.md, fleet).
     phase: (appId) =>
-      opts.spreadIdleReads !== false && intervalOf(appId) === idleMs ? idlePhaseOf(appId, rt.config.applications.length, opts.idleGroupApps) : 0,
+      opts.spreadIdleReads !== false && (idleApp(appId) || idleMs === fastMs)
+        ? idlePhaseOf(appId, rt.config.applications.length, opts.idleGroupApps)
+        : 0,
     now: opts.now,
     load: async (appId) => {
       const app = appOf(appId);
