@@ -14,7 +14,9 @@ interface AppHeaderProps {
 /** The console's top bar: mark, navigation, who is signed in, theme and sign-out. */
 export function AppHeader({ email, role }: AppHeaderProps) {
   return (
-    <header className="sticky top-0 z-20 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-900/90">
+    // Opaque, with no backdrop blur: a sticky blurred bar is composited again whenever the page moves
+    // or repaints under it (every poll), a cost in software rendering for no legible gain.
+    <header className="sticky top-0 z-20 border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <div className="mx-auto flex h-13 max-w-[1800px] items-center gap-6 px-6">
         <Link
           href="/overview"
