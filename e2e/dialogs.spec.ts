@@ -1,4 +1,4 @@
-import AxeBuilder from "@axe-core/playwright";
+import { axe } from "./axe";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { WAIT_WORDS } from "../lib/domain/wait-words";
 import { signIn } from "./helpers";
@@ -17,7 +17,10 @@ async function useTheme(page: Page, theme: Theme): Promise<void> {
 
 /** Axe on the open dialog only: every violation it finds, as readable lines. */
 async function dialogViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).include("dialog[open]").analyze();
+  const results = await axe(page)
+    .include("dialog[open]")
+    .options({ resultTypes: ["violations"] })
+    .analyze();
   return results.violations.map((v) => `${v.id} (${v.impact ?? "?"}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 

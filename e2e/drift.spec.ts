@@ -1,4 +1,4 @@
-import AxeBuilder from "@axe-core/playwright";
+import { axe } from "./axe";
 import { expect, test, type Page } from "@playwright/test";
 import {
   APP_ID,
@@ -21,7 +21,7 @@ const setWeightsBehindTealsBack = (green: number): Promise<void> => setRangeWeig
 
 /** No colour-contrast (or other serious) axe violation inside `selector`, in the theme in effect. */
 async function expectReadable(page: Page, selector: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).include(selector).analyze();
+  const results = await axe(page).include(selector).analyze();
   const bad = results.violations.filter((v) => v.id === "color-contrast" || v.impact === "critical" || v.impact === "serious");
   expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }

@@ -2,7 +2,7 @@
 // through ?perPage=, so the search, the groups, the paging and the wall's turning are exercised
 // without seeding a fleet. One application is made unreadable (every DescribeListeners fails: only
 // alb-weighted reads its listeners) so that it needs attention; the fault is dropped after.
-import AxeBuilder from "@axe-core/playwright";
+import { axe } from "./axe";
 import { expect, test, type Page } from "@playwright/test";
 import { CATALOG, DEMO_APPS } from "./demo-apps";
 import { appSummaries, rangeControl, signIn } from "./helpers";
@@ -33,7 +33,7 @@ test("search finds an application by its id, whatever the case, and the link kee
     await page.reload();
     await expect(cards).toHaveCount(DEMO_APPS.length);
     await expect(page.locator("[data-freshness='fresh']")).toHaveCount(1);
-    const results = await new AxeBuilder({ page }).include("main").analyze();
+    const results = await axe(page).include("main").analyze();
     expect(results.violations.flatMap((v) => v.nodes.map((n) => `${scheme}: ${v.id} ${n.target.join(" ")}`))).toEqual([]);
   }
 
@@ -103,7 +103,7 @@ test("an application in trouble: first on the overview, never behind a page, and
       await page.emulateMedia({ colorScheme: scheme });
       await page.reload();
       await expect(attention.getByRole("link", { name: CATALOG.name })).toBeVisible();
-      const results = await new AxeBuilder({ page }).include("main").analyze();
+      const results = await axe(page).include("main").analyze();
       expect(results.violations.flatMap((v) => v.nodes.map((n) => `${scheme}: ${v.id} ${n.target.join(" ")}`))).toEqual([]);
     }
     await page.emulateMedia({ colorScheme: null });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
+import { axe } from "./axe";
 import { configuredSplit, expectOperation, rollBack, signIn, startedOperationId } from "./helpers";
 import { NOTIFICATIONS, PAYMENTS } from "./demo-apps";
 import {
@@ -143,7 +143,7 @@ test("the application page has no critical accessibility violations", async ({ p
   for (const appId of [PAYMENTS.id, NOTIFICATIONS.id]) {
     await openPatternApp(page, appId);
     await expect(page.locator("summary", { hasText: "Risk review" })).toBeVisible();
-    const results = await new AxeBuilder({ page }).analyze();
+    const results = await axe(page).analyze();
     const critical = results.violations.filter((v) => v.impact === "critical");
     expect(critical.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
   }

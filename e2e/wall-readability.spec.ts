@@ -8,7 +8,7 @@
 // ask for the override), and catalog-api's own failing minutes stay in that window after this file
 // (green is restored and catalog-api rolled back to blue, but its verdict says failing for five
 // minutes more): a later spec that shifts catalog-api would have to allow for that.
-import AxeBuilder from "@axe-core/playwright";
+import { axe } from "./axe";
 import { expect, test, type Page } from "@playwright/test";
 import { CATALOG as CATALOG_APP, SHOP } from "./demo-apps";
 import { expectOperationSucceeded, openApp, rollBackToBlue, signIn, startedOperationId } from "./helpers";
@@ -170,7 +170,7 @@ test("a quiet fleet: every application on one 1920 × 1080 screen, no text under
   await expectReadable(page, count, "quiet");
   for (const theme of ["dark", "light"] as const) {
     await setTheme(page, theme);
-    const results = await new AxeBuilder({ page }).include("ul[aria-label='Applications']").withRules(["color-contrast"]).analyze();
+    const results = await axe(page).include("ul[aria-label='Applications']").withRules(["color-contrast"]).analyze();
     expect(results.violations.flatMap((v) => v.nodes.map((n) => `${theme}: ${n.target.join(" ")}: ${n.failureSummary ?? ""}`))).toEqual([]);
   }
   // The per-colour 5xx on every tile: a row per colour where CloudWatch has one, words where it has none.
