@@ -65,8 +65,8 @@ export function ModalDialog({
         if (!busy) onClose();
       }}
       // A dimmed backdrop, not a blurred one: a backdrop filter over the whole viewport is composited
-      // again on every frame under it (a caret's blink, a poll), which cost the browser's compositor
-      // about four times the CPU in the browser's compositing process (software rendering, as in the tests).
+      // again on every frame under it (a caret's blink, a poll); in software rendering, as in the
+      // tests, that took the browser's compositing process about four times the CPU.
       className={`m-auto max-h-[calc(100vh-4rem)] ${steady ? STEADY_HEIGHT : ""} w-[calc(100vw-2rem)] ${widthClass} flex-col overflow-hidden rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-950/50 open:flex dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100`}
     >
       <header className="border-b border-slate-200 px-5 py-4 dark:border-slate-800">
