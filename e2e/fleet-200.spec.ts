@@ -106,6 +106,18 @@ test("200 applications: search finds one, problems come first and are pinned on 
     testInfo.annotations.push({ type: "wall coverage in 60 s", description: `${seen.size} of ${FLEET_APPS} applications` });
     expect((await appSummaries(page)).map((a) => a.id).filter((id) => !seen.has(id))).toEqual([]);
     expect(seen.size).toBe(FLEET_APPS);
+
+    // An idle application's load balancer health is read every other refresh (TEAL_IDLE_HEALTH_EVERY):
+    // in between, its card on the overview says how old the health is.
+    const idle = (await appSummaries(page)).find((a) => a.error === null && a.health !== null && a.id.startsWith("fleet-"));
+    if (!idle) throw new Error("no fleet application read without an error");
+    await page.setViewportSize(DESKTOP);
+    await page.goto("/overview");
+    await page.getByRole("searchbox", { name: "Search" }).fill(idle.id);
+    const card = page.getByRole("region", { name: "Applications" }).getByRole("article");
+    await expect(card).toHaveCount(1);
+    await expect(card).toContainText(/health: read \d+ s ago/, { timeout: 75_000 });
+    await card.screenshot({ path: testInfo.outputPath("fleet-200-card-health-age.png") });
   } finally {
     await rangeControl("DELETE", "/_sim/faults");
   }

@@ -142,6 +142,12 @@ export function AppCard({ app, nowMs, stale = false }: AppCardProps) {
             <div className="space-y-1 border-t border-slate-100 pt-2.5 dark:border-slate-800">
               <HealthLine color="blue" counts={app.health.blue} figure={app.figures?.health.blue} stale={stale} />
               <HealthLine color="green" counts={app.health.green} figure={app.figures?.health.green} stale={stale} />
+              {app.healthAgeMs !== undefined ? (
+                // Idle applications' load balancer health is read every few refreshes: say how old it is.
+                <p className="text-right text-[11px] text-slate-500 dark:text-slate-400">
+                  health: read {formatDurationSeconds(app.healthAgeMs / 1000)} ago
+                </p>
+              ) : null}
             </div>
           ) : null}
           {app.greenVerdict ? <GreenVerdictLine verdict={app.greenVerdict} size="sm" /> : null}

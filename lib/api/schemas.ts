@@ -150,6 +150,8 @@ const appSummarySchema = z.looseObject({
     })
     .nullable(),
   dataAgeMs: z.number().nullable(),
+  /** How old `health` is (ms) when it comes from an earlier read than the rest; absent when it does not. */
+  healthAgeMs: z.number().optional(),
   error: z.string().nullable(),
   greenVerdict: greenVerdictSchema.optional(),
 });

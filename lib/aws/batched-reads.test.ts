@@ -3,7 +3,8 @@
 // the practice range is in lib/runtime/batched-reads.integration.test.ts.
 import { describe, expect, it, vi } from "vitest";
 import { isAppError } from "@/lib/domain/app-error";
-import { attachBatcher, batcherOf, createReadBatcher, keyedByAsked } from "./batched-reads";
+import { attachBatcher, batcherOf, createReadBatcher, keyedByAsked, reusableRead } from "./batched-reads";
+import { inReadTurn, type ReadTurn } from "./read-budget";
 import { toAppError } from "./errors";
 
 /** An AWS-like error as the SDK throws it (name and HTTP status). */
@@ -159,6 +160,56 @@ describe("peek and keep", () => {
     batcher.keep("c", "v3");
     expect(batcher.peek("a")).toBeUndefined();
     expect(await batcher.peek<string>("c")).toBe("v3");
+  });
+});
+
+describe("recent answers", () => {
+  it("takes an answer up to maxAgeMs old, asks again after, keeps no failure and no older answer over a newer", async () => {
+    const batcher = createReadBatcher();
+    let loads = 0;
+    const load = async () => `v${++loads}`;
+    expect(await batcher.recent("k", 1_000, 30_000, load)).toEqual({ value: "v1", readAt: 1_000 });
+    expect(await batcher.recent("k", 31_000, 30_000, load)).toEqual({ value: "v1", readAt: 1_000 });
+    expect(batcher.counters.reused).toBe(1);
+    // Older than allowed: asked again, and kept as read now.
+    expect(await batcher.recent("k", 31_001, 30_000, load)).toEqual({ value: "v2", readAt: 31_001 });
+    // maxAgeMs 0 never takes a held answer.
+    expect(await batcher.recent("k", 31_002, 0, load)).toEqual({ value: "v3", readAt: 31_002 });
+    // A failed load is thrown and not kept: the last good answer is still the one held.
+    await expect(
+      batcher.recent("k", 40_000, 0, async () => {
+        throw new Error("throttled");
+      }),
+    ).rejects.toThrow("throttled");
+    expect(await batcher.recent("k", 40_000, 30_000, load)).toEqual({ value: "v3", readAt: 31_002 });
+    // A load that began before the held answer was read does not replace it.
+    expect(await batcher.recent("k", 20_000, 0, async () => "late")).toEqual({ value: "late", readAt: 20_000 });
+    expect(await batcher.recent("k", 40_000, 30_000, load)).toEqual({ value: "v3", readAt: 31_002 });
+    expect(loads).toBe(3);
+  });
+
+  it("reusableRead: only an idle refresh of a page client takes an earlier answer, and its turn says how old", async () => {
+    const client = {};
+    attachBatcher(client, createReadBatcher());
+    let calls = 0;
+    const health = () => reusableRead(client, "elbv2:health:tg", async () => [`target-${++calls}`]);
+    // An open page's refresh asks AWS, and its answer is held for the idle refreshes after it.
+    const watched: ReadTurn = { idle: false, since: 0, reuseHealthMs: 60_000 };
+    expect(await inReadTurn(watched, health)).toEqual(["target-1"]);
+    expect(await inReadTurn({ idle: false, since: 5_000, reuseHealthMs: 60_000 }, health)).toEqual(["target-2"]);
+    const idle: ReadTurn = { idle: true, since: 35_000, reuseHealthMs: 37_500 };
+    expect(await inReadTurn(idle, health)).toEqual(["target-2"]);
+    expect(idle.reusedFrom).toBe(5_000);
+    // The next idle refresh finds it too old and asks again; nothing was taken, so no age is noted.
+    const next: ReadTurn = { idle: true, since: 65_000, reuseHealthMs: 37_500 };
+    expect(await inReadTurn(next, health)).toEqual(["target-3"]);
+    expect(next.reusedFrom).toBeUndefined();
+    // Outside a refresh (an operation's reads), or on a client with no batcher: always asked.
+    expect(await health()).toEqual(["target-4"]);
+    expect(
+      await inReadTurn({ idle: true, since: 65_001, reuseHealthMs: 37_500 }, () => reusableRead({}, "elbv2:health:tg", async () => ["plain"])),
+    ).toEqual(["plain"]);
+    expect(calls).toBe(4);
   });
 });
 

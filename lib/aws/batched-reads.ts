@@ -1,4 +1,5 @@
 import { toAppError } from "./errors";
+import { currentReadTurn } from "./read-budget";
 
 /**
  * Page reads of many applications, merged (docs/aws-behaviour.md §8.4). When the overview or the wall
@@ -43,6 +44,8 @@ export interface BatchCounters {
   separated: number;
   /** Immutable things answered from the cache. */
   cached: number;
+  /** Answers an idle refresh took from an earlier one (`recent`). */
+  reused: number;
 }
 
 interface Pending<P, R> {
@@ -68,6 +71,12 @@ export interface ReadBatcher {
   peek<T>(key: string): Promise<T> | undefined;
   /** Holds `value` for good under `key`, as `immutable` would have (for answers only some of which never change). */
   keep<T>(key: string, value: T): void;
+  /**
+   * The answer for `key` read at `at` or up to `maxAgeMs` before it, or `load()`'s, kept as read at
+   * `at`. Answers whatever it took and when that was read (on the caller's clock). A failed load is
+   * not kept.
+   */
+  recent<T>(key: string, at: number, maxAgeMs: number, load: () => Promise<T>): Promise<{ value: T; readAt: number }>;
 }
 
 /** Whether a failure would have met each caller's own call too: throttled, 5xx, or no answer. */
@@ -99,9 +108,11 @@ const settle = <R>(p: Promise<R>): Promise<Settled<R>> =>
 export function createReadBatcher(opts: ReadBatcherOptions = {}): ReadBatcher {
   const windowMs = opts.windowMs ?? 0;
   const maxEntries = opts.immutableEntries ?? 2_000;
-  const counters: BatchCounters = { requested: 0, flushed: 0, separated: 0, cached: 0 };
+  const counters: BatchCounters = { requested: 0, flushed: 0, separated: 0, cached: 0, reused: 0 };
   const pending = new Map<string, Pending<unknown, unknown>>();
   const lru = new Map<string, Promise<unknown>>();
+  /** The last answer of each `recent` key and when it was read, oldest written first (bounded like `lru`). */
+  const recentAnswers = new Map<string, { value: unknown; readAt: number }>();
 
   const run = async (key: string) => {
     const batch = pending.get(key);
@@ -171,6 +182,26 @@ export function createReadBatcher(opts: ReadBatcherOptions = {}): ReadBatcher {
       lru.set(key, Promise.resolve(value));
       trim();
     },
+    async recent<T>(key: string, at: number, maxAgeMs: number, load: () => Promise<T>): Promise<{ value: T; readAt: number }> {
+      const held = recentAnswers.get(key);
+      if (held && maxAgeMs > 0 && at - held.readAt <= maxAgeMs) {
+        counters.reused++;
+        return { value: held.value as T, readAt: held.readAt };
+      }
+      const value = await load();
+      const newer = recentAnswers.get(key);
+      // A slower load that began earlier does not replace a newer answer.
+      if (!newer || newer.readAt <= at) {
+        recentAnswers.delete(key);
+        recentAnswers.set(key, { value, readAt: at });
+        while (recentAnswers.size > maxEntries) {
+          const oldest = recentAnswers.keys().next().value;
+          if (oldest === undefined) break;
+          recentAnswers.delete(oldest);
+        }
+      }
+      return { value, readAt: at };
+    },
     immutable<T>(key: string, load: () => Promise<T>): Promise<T> {
       const hit = batcher.peek<T>(key);
       if (hit) return hit;
@@ -227,4 +258,23 @@ export function attachBatcher(client: object, batcher: ReadBatcher): void {
 /** The batcher of a client, or undefined: its calls are sent at once, alone. */
 export function batcherOf(client: object): ReadBatcher | undefined {
   return (client as WithBatcher)[BATCHER];
+}
+
+/**
+ * A read whose answer an idle refresh may take from an earlier refresh (docs/aws-behaviour.md §8.3):
+ * the health of a load balancer's instances or a target group's targets, one AWS call per load
+ * balancer or target group that no API merges. With a page client's batcher and an idle read turn
+ * whose `reuseHealthMs` allows it, an answer read up to that long before the turn began is taken
+ * again and the turn notes how old it is (`reusedFrom`); every other read asks AWS and keeps its
+ * answer for the idle refreshes after it. An operation's clients carry no batcher: their reads
+ * always ask AWS.
+ */
+export async function reusableRead<T>(client: object, key: string, load: () => Promise<T>): Promise<T> {
+  const batcher = batcherOf(client);
+  const turn = currentReadTurn();
+  if (!batcher || !turn) return load();
+  const maxAgeMs = turn.idle ? (turn.reuseHealthMs ?? 0) : 0;
+  const { value, readAt } = await batcher.recent(key, turn.since, maxAgeMs, load);
+  if (readAt < turn.since) turn.reusedFrom = Math.min(turn.reusedFrom ?? readAt, readAt);
+  return value;
 }

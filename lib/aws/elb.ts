@@ -7,7 +7,7 @@ import {
   type LoadBalancerDescription,
 } from "@aws-sdk/client-elastic-load-balancing";
 import type { HealthState, InstanceView } from "@/lib/domain/app-state";
-import { batcherOf, keyedByAsked } from "./batched-reads";
+import { batcherOf, keyedByAsked, reusableRead } from "./batched-reads";
 import { toAppError } from "./errors";
 
 /**
@@ -62,8 +62,11 @@ export async function describeClassicLoadBalancer(client: ElasticLoadBalancingCl
 
 export async function describeInstanceHealth(client: ElasticLoadBalancingClient, name: string): Promise<InstanceView[]> {
   try {
-    const out = await client.send(new DescribeInstanceHealthCommand({ LoadBalancerName: name }));
-    return (out.InstanceStates ?? []).map(mapInstanceState);
+    // An idle refresh may take the last refresh's answer (reusableRead): one call per load balancer.
+    return await reusableRead(client, `elb:health:${name}`, async () => {
+      const out = await client.send(new DescribeInstanceHealthCommand({ LoadBalancerName: name }));
+      return (out.InstanceStates ?? []).map(mapInstanceState);
+    });
   } catch (err) {
     throw toAppError(err, "DescribeInstanceHealth");
   }

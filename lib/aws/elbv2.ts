@@ -14,7 +14,7 @@ import {
 import type { HealthState } from "@/lib/domain/app-state";
 import type { JsonObject } from "@/lib/domain/basics";
 import type { TargetHealthInfo } from "./ecs-shapes";
-import { batcherOf, keyedByAsked } from "./batched-reads";
+import { batcherOf, keyedByAsked, reusableRead } from "./batched-reads";
 import { toAppError } from "./errors";
 import { toJson } from "./json";
 
@@ -180,8 +180,11 @@ export async function describeRules(client: ElasticLoadBalancingV2Client, listen
 /** Every registered target of a target group with its health. */
 export async function describeTargetHealth(client: ElasticLoadBalancingV2Client, targetGroupArn: string): Promise<TargetHealthInfo[]> {
   try {
-    const out = await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
-    return (out.TargetHealthDescriptions ?? []).map(mapTargetHealth);
+    // An idle refresh may take the last refresh's answer (reusableRead): one call per target group.
+    return await reusableRead(client, `elbv2:health:${targetGroupArn}`, async () => {
+      const out = await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+      return (out.TargetHealthDescriptions ?? []).map(mapTargetHealth);
+    });
   } catch (err) {
     throw toAppError(err, "DescribeTargetHealth");
   }

@@ -136,11 +136,20 @@ export function readBudgetError(key: string, waitMs: number, maxWaitMs: number):
 
 /**
  * What the reads of one refresh tell the budget: whether nobody is waiting for them (`idle`), and
- * when the refresh began (`since`, the rank of its calls in the queue: oldest first).
+ * when the refresh began (`since`, the rank of its calls in the queue: oldest first, on the
+ * refresh's clock).
  */
 export interface ReadTurn {
   idle: boolean;
   since: number;
+  /**
+   * How old a health answer (classic ELB `DescribeInstanceHealth`, ELBv2 `DescribeTargetHealth`)
+   * an idle refresh may take from an earlier refresh instead of asking AWS again (ms; 0 or absent:
+   * never). See `reusableRead` in lib/aws/batched-reads.ts.
+   */
+  reuseHealthMs?: number;
+  /** Set by the reads: when the oldest answer this refresh took from an earlier one was read (same clock as `since`). */
+  reusedFrom?: number;
 }
 
 const turns = new AsyncLocalStorage<ReadTurn>();

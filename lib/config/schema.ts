@@ -298,6 +298,14 @@ export const envSchema = z
      */
     TEAL_IDLE_REFRESH_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     /**
+     * Every how many idle refreshes an application's load balancer health (classic ELB
+     * `DescribeInstanceHealth`, ELBv2 `DescribeTargetHealth`, one AWS call per load balancer or
+     * target group) is read again; the refreshes between take the last answer, and the overview
+     * says how old it is. 1 reads it at every refresh. An open page, an operation and a plan always
+     * read it. See docs/aws-behaviour.md §8.3.
+     */
+    TEAL_IDLE_HEALTH_EVERY: z.coerce.number().int().min(1).max(10).default(2),
+    /**
      * Whole CloudWatch periods the pages' metric reads ask for again at each new period, because
      * CloudWatch may still add late datapoints to the latest ones (docs/aws-behaviour.md §6.5).
      */

@@ -99,6 +99,11 @@ export interface AppSummary {
   /** How old the AWS data above was when this answer was made (ms); null when none could be read. */
   dataAgeMs: number | null;
   /**
+   * How old `health` is (ms), when an idle refresh took it from an earlier read than the rest
+   * (load balancer health is read every TEAL_IDLE_HEALTH_EVERY idle refreshes). Absent: as old as the rest.
+   */
+  healthAgeMs?: number;
+  /**
    * How often the server reads this application now (ms): the fast interval while its page is open
    * or an operation runs, the idle one otherwise. Its data is late only once older than this.
    */

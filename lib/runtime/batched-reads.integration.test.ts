@@ -314,4 +314,46 @@ describe("control-plane reads batched across applications", () => {
     await Promise.all(apps.map((app) => observeWithPattern(alone, app)));
     expect(counts().DescribeAutoScalingGroups).toBe(3);
   });
+
+  it("an idle refresh takes the load balancers' health from the refresh before it and says how old; an open page's refresh asks AWS", async () => {
+    const pages = createClients({ region: "us-east-1", endpoint: range.url, maxAttempts: 1, batchWindowMs: 5 });
+    let t = 1_000_000;
+    // Idle every 30 s, health every second idle refresh (the defaults); every application due at once.
+    const service = createSnapshotService(runtime(pages), { now: () => t, spreadIdleReads: false });
+    const healthCalls = () => {
+      const c = counts();
+      return { classic: c.DescribeInstanceHealth ?? 0, v2: c.DescribeTargetHealth ?? 0 };
+    };
+    /** One idle cycle later: every summary read again (waiting out any refresh still landing). */
+    const cycle = async (advanceMs: number) => {
+      t += advanceMs;
+      resetStats(range.stats, range.nowMs());
+      let list = await service.summaries();
+      for (let i = 0; i < 20 && list.some((s) => s.error !== null); i++) list = await service.summaries();
+      expect(list.map((s) => s.error)).toEqual(apps.map(() => null));
+      return { list, health: healthCalls(), all: counts() };
+    };
+    const first = await cycle(0);
+    expect(first.health.classic).toBeGreaterThan(0);
+    expect(first.health.v2).toBeGreaterThan(0);
+    expect(first.list.filter((s) => s.healthAgeMs !== undefined)).toEqual([]);
+
+    // The next idle cycle: the weights, groups and services are read again, the health is not.
+    t += 31_000;
+    service.watch("shop");
+    const second = await cycle(0);
+    // shop's page is open: its two classic load balancers are asked; nobody else's health is.
+    expect(second.health).toEqual({ classic: 2, v2: 0 });
+    expect(second.all.ListResourceRecordSets).toBe(1);
+    expect(second.all.DescribeAutoScalingGroups).toBeGreaterThan(0);
+    const aged = second.list.filter((s) => s.healthAgeMs !== undefined).map((s) => s.id);
+    expect(aged).toEqual(apps.filter((a) => a.id !== "shop").map((a) => a.id));
+    for (const s of second.list) if (s.healthAgeMs !== undefined) expect(s.healthAgeMs).toBeGreaterThanOrEqual(31_000);
+
+    // Two idle intervals after it was read, too old: asked again, and as new as the rest; shop's
+    // page is closed now, and its health, read by the page's last refresh, is taken once.
+    const third = await cycle(31_000);
+    expect(third.health).toEqual({ classic: first.health.classic - 2, v2: first.health.v2 });
+    expect(third.list.filter((s) => s.healthAgeMs !== undefined).map((s) => s.id)).toEqual(["shop"]);
+  });
 });

@@ -43,6 +43,11 @@ export interface Observation {
   state: AppState;
   /** When the read began (ms). */
   readAt: number;
+  /**
+   * When the load balancers' health in `state` was read, when an idle refresh took it from an
+   * earlier one (ms, same clock as `readAt`; TEAL_IDLE_HEALTH_EVERY). Absent: with the rest.
+   */
+  healthReadAt?: number;
   /** The last hour per minute: the observed share, green against blue and the settle phase come from it. */
   recent: ChartRead;
   /** Why CloudWatch could not be read (a page shows the read as failed; a plan does not need it); null when it was. */

@@ -69,6 +69,12 @@ describe("a stored observation", () => {
     expect(decodeObservation(encodeObservation(observation([])))?.metricsError).toBeNull();
   });
 
+  it("carries how old the health is when an idle refresh took it from an earlier read, so the other servers say so too", () => {
+    const taken = { ...observation([]), healthReadAt: 1_772_359_000_000 };
+    expect(decodeObservation(encodeObservation(taken))).toEqual(taken);
+    expect(decodeObservation(encodeObservation(observation([])))).not.toHaveProperty("healthReadAt");
+  });
+
   it("refuses a payload of another format or no JSON at all", () => {
     const encoded = JSON.parse(encodeObservation(observation([]))) as Record<string, unknown>;
     expect(decodeObservation(JSON.stringify({ ...encoded, format: 2 }))).toBeNull();

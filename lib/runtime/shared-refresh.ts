@@ -196,6 +196,8 @@ interface StoredParts {
   format: typeof FORMAT;
   state: AppState;
   readAt: number;
+  /** When its load balancer health was read, when taken from an earlier read (`Observation.healthReadAt`). */
+  healthReadAt?: number;
   recent: ChartRead;
   /** Why CloudWatch could not be read with this state (user-safe words); absent when it was. */
   metricsError?: string;
@@ -228,6 +230,7 @@ function isStoredParts(value: unknown): value is StoredParts {
 /** The observation as stored for the other servers (JSON): exactly what decodeObservation gives back. */
 export function encodeObservation(observation: Observation): string {
   const parts: StoredParts = { format: FORMAT, state: observation.state, readAt: observation.readAt, recent: observation.recent };
+  if (observation.healthReadAt !== undefined) parts.healthReadAt = observation.healthReadAt;
   // Only its user-safe words travel: the other servers show why the metrics are missing, never AWS's text.
   if (observation.metricsError !== null) parts.metricsError = metricsErrorText(observation.metricsError);
   return JSON.stringify(parts, replacer);
@@ -243,5 +246,11 @@ export function decodeObservation(payload: string): Observation | null {
   }
   if (!isStoredParts(parsed)) return null;
   const metricsError = typeof parsed.metricsError === "string" ? new AppError("aws_error", parsed.metricsError) : null;
-  return { state: parsed.state, readAt: parsed.readAt, recent: parsed.recent, metricsError };
+  return {
+    state: parsed.state,
+    readAt: parsed.readAt,
+    ...(typeof parsed.healthReadAt === "number" ? { healthReadAt: parsed.healthReadAt } : {}),
+    recent: parsed.recent,
+    metricsError,
+  };
 }

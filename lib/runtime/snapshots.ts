@@ -10,7 +10,7 @@ import { drainCauseOf, trafficSettle, type TrafficSettle } from "@/lib/domain/tr
 import { createSnapshotCache, type Cached, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
 import { createSeriesStore, type SeriesStore, type SeriesStoreStats } from "@/lib/metrics/series-store";
 import { getMetricData } from "@/lib/aws/cloudwatch";
-import { IDLE_STRETCH_MAX, inReadTurn, stretchedIdleMs } from "@/lib/aws/read-budget";
+import { IDLE_STRETCH_MAX, inReadTurn, stretchedIdleMs, type ReadTurn } from "@/lib/aws/read-budget";
 import { planningFor } from "@/lib/patterns/catalog";
 import { appFigures } from "@/lib/domain/figures";
 import { driftAgainst } from "@/lib/patterns/drift";
@@ -271,14 +271,20 @@ export function createSnapshotService(
       // Only the overview's series unless the application's page is open: charts nobody shows are not read.
       // Nobody waits for the read of an application only the overview and the wall show: its calls
       // may wait their turn in the AWS budget for up to an idle interval, oldest refresh first.
-      const turn = { idle: idleApp(appId) && idleMs > fastMs, since: now() };
-      observation = await inReadTurn(turn, () =>
+      // Its load balancers' health (one AWS call per load balancer or target group) may come from
+      // one of its last TEAL_IDLE_HEALTH_EVERY - 1 refreshes (docs/aws-behaviour.md §8.3): a quarter
+      // of an interval more, for a refresh that came a little late.
+      const idle = idleApp(appId) && idleMs > fastMs;
+      const turn: ReadTurn = { idle, since: now(), reuseHealthMs: idle ? (rt.env.TEAL_IDLE_HEALTH_EVERY - 1) * idleInterval() * 1.25 : 0 };
+      const read = await inReadTurn(turn, () =>
         observeApp(rt, app, {
           page: true,
           metrics: { store: seriesOf(app.region), charts: watched(appId) },
           nowMs: (opts.metricsNow ?? Date.now)(),
         }),
       );
+      // On the observation's clock: how much older than the read its oldest taken answer is.
+      observation = turn.reusedFrom === undefined ? read : { ...read, healthReadAt: read.readAt - (turn.since - turn.reusedFrom) };
     } catch (error) {
       refreshDuration.observe({ outcome: "error" }, (performance.now() - began) / 1000);
       logger.warn("refresh.failed", { appId, error: readErrorText(error), kind: readErrorKind(error) });
@@ -479,6 +485,7 @@ export function createSnapshotService(
               },
               operation: opView,
               dataAgeMs: Math.max(0, Date.now() - observation.readAt),
+              ...(observation.healthReadAt === undefined ? {} : { healthAgeMs: Math.max(0, Date.now() - observation.healthReadAt) }),
               refreshMs: intervalOf(app.id),
               error: error === null ? null : readErrorText(error),
               ...(errorKind === undefined ? {} : { errorKind }),
