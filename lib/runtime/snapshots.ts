@@ -260,6 +260,21 @@ export function createSnapshotService(
     const at = Date.now();
     return [...lastGoodReadAt].map(([app, readAt]) => ({ labels: { app }, value: Math.max(0, at - readAt) / 1000 }));
   });
+  /**
+   * Load balancer health every `TEAL_IDLE_HEALTH_EVERY` idle refreshes: each application counts
+   * its own, from an offset its id gives, so that a fleet's health reads fall evenly over the
+   * cycles. Counted from zero for all, every application read its health in the same cycle and
+   * none in the next; the idle interval, measured on a light cycle, was then too short for the
+   * heavy one, whose reads the budget refused (120 of 200 applications late in the fleet bench).
+   */
+  const healthEvery = rt.env.TEAL_IDLE_HEALTH_EVERY;
+  const idleReadCount = new Map<string, number>();
+  const mayReuseHealth = (appId: string): boolean => {
+    if (healthEvery <= 1) return false;
+    const n = (idleReadCount.get(appId) ?? Math.floor(phaseOf(`${appId}#health`) * healthEvery)) + 1;
+    idleReadCount.set(appId, n);
+    return n % healthEvery !== 0;
+  };
   let awsReads = 0;
   const readAws = async (appId: string): Promise<Observation> => {
     awsReads++;
@@ -275,7 +290,8 @@ export function createSnapshotService(
       // one of its last TEAL_IDLE_HEALTH_EVERY - 1 refreshes (docs/aws-behaviour.md §8.3): a quarter
       // of an interval more, for a refresh that came a little late.
       const idle = idleApp(appId) && idleMs > fastMs;
-      const turn: ReadTurn = { idle, since: now(), reuseHealthMs: idle ? (rt.env.TEAL_IDLE_HEALTH_EVERY - 1) * idleInterval() * 1.25 : 0 };
+      const reuse = idle && mayReuseHealth(appId);
+      const turn: ReadTurn = { idle, since: now(), reuseHealthMs: reuse ? (healthEvery - 1) * idleInterval() * 1.25 : 0 };
       const read = await inReadTurn(turn, () =>
         observeApp(rt, app, {
           page: true,
