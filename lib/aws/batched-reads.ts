@@ -263,18 +263,21 @@ export function batcherOf(client: object): ReadBatcher | undefined {
 /**
  * A read whose answer an idle refresh may take from an earlier refresh (docs/aws-behaviour.md §8.3):
  * the health of a load balancer's instances or a target group's targets, one AWS call per load
- * balancer or target group that no API merges. With a page client's batcher and an idle read turn
+ * balancer or target group that no API merges, and the ELBv2 descriptions of load balancers and
+ * target groups, which an outside change of weights does not touch. With a page client's batcher and an idle read turn
  * whose `reuseHealthMs` allows it, an answer read up to that long before the turn began is taken
  * again and the turn notes how old it is (`reusedFrom`); every other read asks AWS and keeps its
  * answer for the idle refreshes after it. An operation's clients carry no batcher: their reads
  * always ask AWS.
  */
-export async function reusableRead<T>(client: object, key: string, load: () => Promise<T>): Promise<T> {
+export async function reusableRead<T>(client: object, key: string, load: () => Promise<T>, opts: { aged?: boolean } = {}): Promise<T> {
   const batcher = batcherOf(client);
   const turn = currentReadTurn();
   if (!batcher || !turn) return load();
   const maxAgeMs = turn.idle ? (turn.reuseHealthMs ?? 0) : 0;
   const { value, readAt } = await batcher.recent(key, turn.since, maxAgeMs, load);
-  if (readAt < turn.since) turn.reusedFrom = Math.min(turn.reusedFrom ?? readAt, readAt);
+  // `aged: false`: a description the pages show nothing of as data (a load balancer's or target
+  // group's ARN, DNS name, health check settings): taken again without a word.
+  if (readAt < turn.since && opts.aged !== false) turn.reusedFrom = Math.min(turn.reusedFrom ?? readAt, readAt);
   return value;
 }

@@ -78,7 +78,13 @@ export async function describeAlb(client: ElasticLoadBalancingV2Client, nameOrAr
     };
     const batcher = batcherOf(client);
     const key = `elbv2:DescribeLoadBalancers:${byArn ? "arn" : "name"}`;
-    const lb = (batcher ? await batcher.byIds(key, [nameOrArn], ELBV2_PER_CALL, fetch) : await fetch([nameOrArn])).get(nameOrArn);
+    // An idle refresh may take the last refresh's answer (reusableRead), as it does the health.
+    const lb = await reusableRead(
+      client,
+      `elbv2:lb:${nameOrArn}`,
+      async () => (batcher ? await batcher.byIds(key, [nameOrArn], ELBV2_PER_CALL, fetch) : await fetch([nameOrArn])).get(nameOrArn),
+      { aged: false },
+    );
     const arn = lb?.LoadBalancerArn ?? "";
     return {
       arn,
@@ -102,7 +108,12 @@ export async function describeTargetGroup(client: ElasticLoadBalancingV2Client, 
     };
     const batcher = batcherOf(client);
     const key = `elbv2:DescribeTargetGroups:${byArn ? "arn" : "name"}`;
-    const tg = (batcher ? await batcher.byIds(key, [nameOrArn], ELBV2_PER_CALL, fetch) : await fetch([nameOrArn])).get(nameOrArn);
+    const tg = await reusableRead(
+      client,
+      `elbv2:tg:${nameOrArn}`,
+      async () => (batcher ? await batcher.byIds(key, [nameOrArn], ELBV2_PER_CALL, fetch) : await fetch([nameOrArn])).get(nameOrArn),
+      { aged: false },
+    );
     const arn = tg?.TargetGroupArn ?? "";
     const healthCheck =
       tg?.HealthCheckIntervalSeconds !== undefined && tg.HealthyThresholdCount !== undefined
