@@ -33,6 +33,8 @@ export interface SharedRefresh {
   load(request: RefreshRequest): Promise<Observation>;
   /** Reads this server made from AWS, and stored reads it served (tests, benchmarks). */
   stats(): { reads: number; served: number };
+  /** The holder's longer idle interval this server last followed for the application (ms), if it did: its data's real cadence. */
+  followedMs(appId: string): number | undefined;
 }
 
 export interface RefreshRequest {
@@ -43,6 +45,12 @@ export interface RefreshRequest {
   intervalMs: number;
   /** Read AWS whatever is stored (this server's operation just changed the application). */
   fresh: boolean;
+  /**
+   * Only the overview and the wall show the application here (nobody has its page open, no
+   * operation of this server runs on it): it then follows the holder's idle interval where that is
+   * longer, as the holder's budget stretched it, instead of reading AWS itself.
+   */
+  idle?: boolean;
   /** This server's read of the application (AWS). */
   read: () => Promise<Observation>;
 }
@@ -78,6 +86,7 @@ export function createSharedRefresh(store: Store, opts: SharedRefreshOptions): S
   const { now } = opts;
   let reads = 0;
   let served = 0;
+  const followed = new Map<string, number>();
 
   // Every waiting application of this server is checked by one query per poll, however many there are.
   const waiters = new Set<Waiter>();
@@ -158,16 +167,27 @@ export function createSharedRefresh(store: Store, opts: SharedRefreshOptions): S
     const leaseMs = opts.leaseMs;
     const t0 = now();
     if (request.fresh) return { kind: "read", at: t0, holder: await store.tryTakeRefreshLease(scope, serverId, { nowMs: t0, leaseMs }) };
-    const windowStart = Math.floor(t0 / intervalMs) * intervalMs;
-    const deadline = t0 + intervalMs + opts.slackMs;
+    let stored = await store.getObservation(appId);
+    // An idle application whose holder reads it less often than this server would (its budget
+    // stretched its idle interval): this server follows the holder's interval. Reading it itself
+    // instead, at its own shorter interval, a second server read every application of a fleet of
+    // 200 and cost 1.21× what one costs (BENCHMARKS.md, fleet).
+    const holderEvery = stored?.holderIntervalMs ?? null;
+    const follow = request.idle === true && holderEvery !== null && holderEvery > intervalMs;
+    const every = follow && holderEvery !== null ? holderEvery : intervalMs;
+    if (follow) followed.set(appId, every);
+    else followed.delete(appId);
+    const windowStart = follow ? t0 - every : Math.floor(t0 / intervalMs) * intervalMs;
+    const deadline = t0 + every + opts.slackMs;
     for (;;) {
-      const stored = await store.getObservation(appId);
       if (stored && stored.refreshedAtMs >= windowStart) return storedNext(stored) ?? { kind: "read", at: now(), holder: false };
       const t = now();
       if (await store.tryTakeRefreshLease(scope, serverId, { nowMs: t, leaseMs, force: t >= deadline })) return { kind: "read", at: t, holder: true };
       // The holder reads this application less often than this server needs it (its page is open here).
-      if (stored !== null && stored.holderIntervalMs !== null && stored.holderIntervalMs > intervalMs) return { kind: "read", at: t, holder: false };
+      if (!follow && stored !== null && stored.holderIntervalMs !== null && stored.holderIntervalMs > intervalMs)
+        return { kind: "read", at: t, holder: false };
       await waitFor({ appId, scope, windowStart, deadline });
+      stored = await store.getObservation(appId);
     }
   }
 
@@ -188,6 +208,7 @@ export function createSharedRefresh(store: Store, opts: SharedRefreshOptions): S
       return next.observation;
     },
     stats: () => ({ reads, served }),
+    followedMs: (appId) => followed.get(appId),
   };
 }
 

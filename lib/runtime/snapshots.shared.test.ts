@@ -38,13 +38,13 @@ interface Server {
   service: SnapshotService;
 }
 
-async function server(store: Store, opts: { sharedRefresh?: boolean } = {}): Promise<Server> {
+async function server(store: Store, opts: { sharedRefresh?: boolean } = {}, idleMs = IDLE_MS): Promise<Server> {
   const alone: AwsClients = createClients({ region: REGION, endpoint: range.url, maxAttempts: 1 });
   // Page reads not merged across applications here: how many reads fall into one batch window
   // varies from run to run (for one server as for two), and the counts are to show the refreshes
   // alone. BENCHMARKS.md gives the same runs with the server's 5 ms batching.
   const pages: AwsClients = createClients({ region: REGION, endpoint: range.url, maxAttempts: 1, ...batching });
-  const rt: Runtime = testRuntime({ config, store, clients: alone, pages, env: { TEAL_REFRESH_MS: "5000", TEAL_IDLE_REFRESH_MS: String(IDLE_MS) } });
+  const rt: Runtime = testRuntime({ config, store, clients: alone, pages, env: { TEAL_REFRESH_MS: "5000", TEAL_IDLE_REFRESH_MS: String(idleMs) } });
   // Warm the clients' caches (hosted zone id, immutable things) outside the counts, storing nothing.
   await createSnapshotService(rt, { sharedRefresh: false }).summaries();
   // Windows on the clock's multiples (no spread), so that each window's reads can be counted.
@@ -152,6 +152,27 @@ describe("two servers on one PostgreSQL database", () => {
     );
     expect(ratio).toBeLessThanOrEqual(1.05);
     expect(separate / alone, "without the lease each server reads for itself").toBeGreaterThan(1.9);
+  }, 120_000);
+
+  it("follow the holder's idle interval where it is longer (its budget stretched it): the other server reads nothing itself", async () => {
+    const t = await openTestStore("postgres");
+    opened.push(t);
+    // The holder reads every 40 s, as a holder whose budget stretched its 30 s does; the other
+    // server's own idle interval is 30 s.
+    const holder = await server(t.store, {}, 40_000);
+    const other = await openStore(t.url);
+    extraStores.push(other);
+    const second = await server(other, {}, IDLE_MS);
+    alignToMinute();
+    await overview([holder], 1);
+    const rounds = (3 * 40_000) / ROUND_MS;
+    await overview([holder, second], rounds);
+    // Three of the holder's windows: every application read by the holder once each (and once
+    // before), never by the other, which served the holder's reads at its own 30 s windows.
+    // Its summaries say the cadence its data really has: the holder's 40 s, not its own 30 s.
+    expect((await second.service.summaries()).map((a) => a.refreshMs)).toEqual(APPS.map(() => 40_000));
+    expect(second.service.loads()).toBe(0);
+    expect(holder.service.loads()).toBe(APPS.length * 4);
   }, 120_000);
 
   it("hand the refresh to the other server within one window when the holder stops", async () => {

@@ -336,7 +336,14 @@ export function createSnapshotService(
       const app = appOf(appId);
       const readFresh = fresh.delete(appId);
       const observation = shared
-        ? await shared.load({ appId, scope: app.region, intervalMs: intervalOf(appId), fresh: readFresh, read: () => readAws(appId) })
+        ? await shared.load({
+            appId,
+            scope: app.region,
+            intervalMs: intervalOf(appId),
+            fresh: readFresh,
+            idle: idleApp(appId),
+            read: () => readAws(appId),
+          })
         : await readAws(appId);
       lastGoodReadAt.set(appId, observation.readAt);
       if (observation.metricsError !== null) {
@@ -502,7 +509,8 @@ export function createSnapshotService(
               operation: opView,
               dataAgeMs: Math.max(0, Date.now() - observation.readAt),
               ...(observation.healthReadAt === undefined ? {} : { healthAgeMs: Math.max(0, Date.now() - observation.healthReadAt) }),
-              refreshMs: intervalOf(app.id),
+              // Served from another server's reads at its longer interval: that is the data's cadence here.
+              refreshMs: Math.max(intervalOf(app.id), shared?.followedMs(app.id) ?? 0),
               error: error === null ? null : readErrorText(error),
               ...(errorKind === undefined ? {} : { errorKind }),
               drift: await driftOf(app.id, observation, operation),
