@@ -132,11 +132,12 @@ export function createReadBatcher(opts: ReadBatcherOptions = {}): ReadBatcher {
     });
   };
 
-  const trim = () => {
-    while (lru.size > maxEntries) {
-      const oldest = lru.keys().next().value;
+  /** Drops the oldest-written entries of `map` beyond `maxEntries`. */
+  const trim = (map: Map<string, unknown> = lru) => {
+    while (map.size > maxEntries) {
+      const oldest = map.keys().next().value;
       if (oldest === undefined) break;
-      lru.delete(oldest);
+      map.delete(oldest);
     }
   };
 
@@ -194,11 +195,7 @@ export function createReadBatcher(opts: ReadBatcherOptions = {}): ReadBatcher {
       if (!newer || newer.readAt <= at) {
         recentAnswers.delete(key);
         recentAnswers.set(key, { value, readAt: at });
-        while (recentAnswers.size > maxEntries) {
-          const oldest = recentAnswers.keys().next().value;
-          if (oldest === undefined) break;
-          recentAnswers.delete(oldest);
-        }
+        trim(recentAnswers);
       }
       return { value, readAt: at };
     },
