@@ -59,15 +59,45 @@ function contextFor(caller: ApiCaller, audited: { capability: Capability }): Api
   };
 }
 
-/** A GET: authenticate (session or API token), run, answer 200 with the JSON. */
+/**
+ * A GET: authenticate (session or API token), run, answer 200 with the JSON. A token's read is
+ * audited (`token.used`, with the path it read) before it is answered, and a read refused to a
+ * token or a person is audited as every refusal is: a machine's reads are part of the trail, and
+ * a read whose record cannot be written is not answered.
+ */
 export async function apiGet(req: Request, run: (ctx: ApiContext) => Promise<unknown>): Promise<NextResponse> {
+  let caller: ApiCaller | null = null;
+  const audited: { capability: Capability } = { capability: "read" };
   try {
-    const caller = await authenticateApiCaller(req.headers.get("authorization"));
-    const body = await run(contextFor(caller, { capability: "read" }));
+    caller = await authenticateApiCaller(req.headers.get("authorization"));
+    const body = await run(contextFor(caller, audited));
+    if (caller.tokenName !== null) await auditTokenRead(caller, req);
     return NextResponse.json(body, { headers: HEADERS });
   } catch (err) {
+    if (caller && isAppError(err)) await auditRefusal(audited.capability, err.code, caller.actor);
     return apiErrorResponse(err);
   }
+}
+
+/** The longest path and query a `token.used` record keeps (a query is the caller's, so bounded). */
+const AUDITED_PATH_CHARS = 300;
+
+async function auditTokenRead(caller: ApiCaller, req: Request): Promise<void> {
+  const url = new URL(req.url);
+  const path = `${url.pathname}${url.search}`.slice(0, AUDITED_PATH_CHARS);
+  const appId = /^\/api\/v1\/apps\/([^/]+)/.exec(url.pathname)?.[1] ?? null;
+  await (
+    await getStore()
+  ).appendAudit({
+    action: "token.used",
+    actor: caller.actor,
+    // The handler answered, so the application exists and the token may read it.
+    appId,
+    operationId: null,
+    reason: null,
+    before: null,
+    after: { method: "GET", path },
+  });
 }
 
 export interface ApiAnswer {

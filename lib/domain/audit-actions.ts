@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS = [
   "auth.sessions_revoked",
   "token.created",
   "token.revoked",
+  /** An API token read something (a GET of the REST API); its writes are the operations' own records. */
+  "token.used",
   "drift.reasserted",
   "action.refused",
 ] as const;

@@ -245,6 +245,23 @@ describe("the REST API, driven by a pipeline's token", () => {
     expect((listed.body as { apps: { id: string }[] }).apps.map((a) => a.id)).toEqual(["shop"]);
     const hist = await send("/api/v1/history", history.GET, { token, url: "/api/v1/history?app=payments-api" });
     expect(hist.status).toBe(403);
+    const own = await send("/api/v1/apps/{appId}", app.GET, { token, url: "/api/v1/apps/shop", params: { appId: "shop" } });
+    expect(own.status).toBe(200);
+
+    // Every read the token made is in the audit log under its name, with what it read; its refused
+    // reads are there as refusals. A person's reads through the console are not audited.
+    const audit = await w.store.listAudit({ actorEmail: "token shop-only", limit: 20 });
+    const reads = audit.filter((a) => a.action === "token.used").map((a) => [a.appId, a.after]);
+    expect(reads.reverse()).toEqual([
+      [null, { method: "GET", path: "/api/v1/apps" }],
+      ["shop", { method: "GET", path: "/api/v1/apps/shop" }],
+    ]);
+    const refusals = audit.filter((a) => a.action === "action.refused").map((a) => a.after);
+    expect(refusals).toEqual([
+      { capability: "read", code: "forbidden" },
+      { capability: "shift", code: "forbidden" },
+      { capability: "read", code: "forbidden" },
+    ]);
   });
 
   it("refuses a bad body with 400 and a role above the token's with 403, starting nothing", async () => {
