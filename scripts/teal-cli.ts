@@ -1,7 +1,7 @@
 // Teal's command line (`npx teal …`). Two halves: `teal token …` is done on the server's host: it
 // opens the database the server uses (DATABASE_URL, default file:data/teal.db, with the same audit
 // key) and the application config (TEAL_CONFIG, default teal.config.yaml); the pipeline commands
-// (status, plan, shift, promote, rollback, wait, history: ./teal-pipeline.ts) talk to a Teal server
+// (status, plan, shift, promote, rollback, wait, abort, resume, history: ./teal-pipeline.ts) talk to a Teal server
 // over HTTP with an API token. A command is one entry of COMMANDS.
 import { hostname, userInfo } from "node:os";
 import { parseArgs } from "node:util";

@@ -50,6 +50,12 @@ function connect(values: { url?: string | undefined; token?: string | undefined 
   }
 }
 
+function operationIdOf(text: string | undefined): string {
+  if (text === undefined) throw new UsageError("name the operation (the id teal shift printed)");
+  if (!operationIdSchema.safeParse(text).success) throw new UsageError(`${text} is not an operation id`);
+  return text;
+}
+
 function appIdOf(text: string | undefined): string {
   if (text === undefined) throw new UsageError("name the application (its id, as teal status lists it)");
   if (!appIdSchema.safeParse(text).success) throw new UsageError(`${text} is not an application id`);
@@ -285,9 +291,7 @@ const wait: Command = {
       strict: true,
     });
     positionalsOf(positionals, 1);
-    const id = positionals[0];
-    if (id === undefined || !operationIdSchema.safeParse(id).success)
-      throw new UsageError(id === undefined ? "name the operation (the id teal shift printed)" : `${id} is not an operation id`);
+    const id = operationIdOf(positionals[0]);
     const timeoutMs = secondsOf("timeout", values.timeout ?? String(DEFAULT_WAIT_SECONDS), 0) * 1000;
     const intervalMs = secondsOf("interval", values.interval ?? "2", 0.1) * 1000;
     const http = connect(values, io);
@@ -333,6 +337,43 @@ const wait: Command = {
   },
 };
 
+// ---- teal abort / resume ----
+
+/** Asks the server to abort or resume an operation; prints where it stands now. */
+async function control(io: CliIo, args: string[], action: "abort" | "resume"): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { ...CONNECTION, reason: { type: "string" }, "idempotency-key": { type: "string" } },
+    allowPositionals: true,
+    strict: true,
+  });
+  positionalsOf(positionals, 1);
+  const id = operationIdOf(positionals[0]);
+  const given = values["idempotency-key"];
+  if (given !== undefined && !idempotencyKeySchema.safeParse(given).success)
+    throw new UsageError("--idempotency-key takes 1 to 200 visible ASCII characters (no spaces)");
+  const reason = values.reason?.trim();
+  const http = connect(values, io);
+  const body = reason ? { reason } : {};
+  const { operation } = (await http.post(`/api/v1/operations/${id}/${action}`, body, operationAnswerSchema, given ?? randomUUID())).body;
+  const next = action === "abort" ? "it stops at its next check between steps" : "it goes on from the step it stopped in";
+  io.err(`Operation ${operation.id} ${operation.status}: ${operation.summary}; ${next}. Follow it with: teal wait ${operation.id}`);
+  io.out(operation.id);
+  return EXIT.ok;
+}
+
+const abort: Command = {
+  usage: `teal abort OPERATION [--reason TEXT] [--idempotency-key KEY] ${CONNECTION_USAGE}`,
+  summary: "abort a running operation: it stops between steps, leaving AWS as its last step left it (responders and up)",
+  run: (args, io) => control(io, args, "abort"),
+};
+
+const resume: Command = {
+  usage: `teal resume OPERATION [--reason TEXT] [--idempotency-key KEY] ${CONNECTION_USAGE}`,
+  summary: "resume an interrupted or failed operation from the step it stopped in (operators and up)",
+  run: (args, io) => control(io, args, "resume"),
+};
+
 // ---- teal history ----
 
 const history: Command = {
@@ -356,4 +397,4 @@ const history: Command = {
 };
 
 /** The commands that talk to a Teal server, by name (`teal <name> …`). */
-export const PIPELINE_COMMANDS: Readonly<Record<string, Command>> = { status, plan, shift, promote, rollback, wait, history };
+export const PIPELINE_COMMANDS: Readonly<Record<string, Command>> = { status, plan, shift, promote, rollback, wait, abort, resume, history };

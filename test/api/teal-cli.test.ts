@@ -1,4 +1,4 @@
-// The command line's pipeline commands (`teal status|plan|shift|promote|rollback|wait|history`), run
+// The command line's pipeline commands (`teal status|plan|shift|promote|rollback|wait|abort|resume|history`), run
 // in-process as `npx teal` runs them, against the REST API's real route handlers: the CLI's fetch is
 // a small router that hands each Request to the handler module Next would (the real store, engine
 // and AWS clients, on the practice range with the demo world). The token is made by the CLI's own
@@ -216,6 +216,39 @@ describe("teal's pipeline commands against the REST API", () => {
     await backToBlue();
   }, 120_000);
 
+  it("aborts a running operation, and resumes a failed one from the step it failed in", async () => {
+    // The range's clock stands still, so the shift waits on its first change and is still running.
+    const running = operationIdOf(await teal(["shift", "shop", "15", "--reason", "to be stopped"]));
+    const aborted = await teal(["abort", running, "--reason", "wrong build"], { clock: "still" });
+    expect(operationIdOf(aborted)).toBe(running);
+    expect(aborted.err.at(-1)).toMatch(new RegExp(`^Operation ${running} \\w+: .+; it stops at its next check between steps\\.`));
+    const waitedOut = await teal(["wait", running]);
+    expect(waitedOut.code, waitedOut.err.join("\n")).toBe(1);
+    expect(await w.store.getOperationStatus(running)).toBe("aborted");
+    await backToBlue();
+
+    await faults({ rules: [{ service: "route53", operation: "ChangeResourceRecordSets", errorRate: 1 }] });
+    let failed = "";
+    try {
+      failed = operationIdOf(await teal(["shift", "shop", "10", "--reason", "flaky route 53"]));
+      expect((await teal(["wait", failed])).code).toBe(1);
+    } finally {
+      await faults(null);
+    }
+    const resumed = await teal(["resume", failed, "--reason", "route 53 is back"]);
+    expect(operationIdOf(resumed)).toBe(failed);
+    expect(resumed.err.at(-1)).toContain("it goes on from the step it stopped in");
+    const waited = await teal(["wait", failed]);
+    expect(waited.code, waited.err.join("\n")).toBe(0);
+    expect(await w.store.getOperationStatus(failed)).toBe("succeeded");
+    // Nothing to resume or abort any more: Teal's refusal is printed, exit 1.
+    const again = await teal(["resume", failed]);
+    expect(again.code).toBe(1);
+    expect(again.err).toHaveLength(1);
+    expect((await teal(["abort", "op_does_not_exist"])).code).toBe(1);
+    await backToBlue();
+  }, 120_000);
+
   it("prints the same operation id for a replayed --idempotency-key and starts nothing new", async () => {
     const count = async () => (await w.store.listOperations({ appId: "shop", limit: 500 })).length;
     const argv = ["shift", "shop", "30", "--reason", "release 43", "--idempotency-key", "release-43-shift"];
@@ -255,6 +288,9 @@ describe("teal's pipeline commands against the REST API", () => {
       ["rollback", "shop", "--reason", "x", "--force"],
       ["wait"],
       ["wait", "op_1", "--timeout", "soon"],
+      ["abort"],
+      ["resume", "op_1", "op_2"],
+      ["abort", "not an id!"],
       ["history", "--limit", "0"],
       ["status", "shop", "extra"],
     ];
