@@ -44,7 +44,7 @@ async function shiftActionId(): Promise<string> {
   return entry[0];
 }
 
-test("a kiosk token opens the wall read-only, cannot shift, and stops working once revoked", async ({ page, browser, baseURL }) => {
+test("a kiosk token opens the wall read-only, cannot shift, and stops working once revoked", async ({ page, browser, baseURL }, testInfo) => {
   const label = `Ops room TV ${Date.now()}`;
   await signIn(page, "admin@example.com");
   const names = await appNames(page);
@@ -68,6 +68,16 @@ test("a kiosk token opens the wall read-only, cannot shift, and stops working on
   await expect(grid.getByRole("article", { name: names[0] }).getByRole("img", { name: /^Configured split: blue \d+ %, green \d+ %$/ })).toBeVisible();
   await expect(wall.getByRole("status")).toContainText("Live");
   await expect(wall.getByText(`kiosk ${label}`)).toBeVisible();
+  // Nobody has these applications open: their load balancer health is read every other idle
+  // refresh, and a tile whose health is a refresh older than the rest says how old it is.
+  await expect(grid.getByTestId("wall-health-age").first()).toHaveText(/^health read \d+ s ago$/, { timeout: 20_000 });
+  await wall.screenshot({ path: testInfo.outputPath("wall-health-age-1920-light.png") });
+  // The dark theme as the theme switch sets it (a class on the document), for the same look.
+  const dark = (on: boolean) => wall.evaluate((d) => document.documentElement.classList.toggle("dark", d), on);
+  await dark(true);
+  await expect(grid.getByTestId("wall-health-age").first()).toBeVisible({ timeout: 20_000 });
+  await wall.screenshot({ path: testInfo.outputPath("wall-health-age-1920-dark.png") });
+  await dark(false);
   await expect(wall.getByRole("button")).toHaveCount(0);
   await expect(wall.getByRole("banner").getByRole("link")).toHaveCount(0);
 

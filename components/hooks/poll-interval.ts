@@ -1,8 +1,8 @@
-import type { AppSnapshot } from "@/lib/domain/snapshot";
+import { PAGE_POLL_MS, type AppSnapshot } from "@/lib/domain/snapshot";
 import { isActiveStatus } from "@/lib/domain/operation-status";
 import { isAuthError } from "@/components/api/http-error";
 
-export const POLL_MS = 5_000;
+export const POLL_MS = PAGE_POLL_MS;
 /** While an operation runs the operator watches its steps: follow them closely. */
 export const ACTIVE_POLL_MS = 1_000;
 

@@ -5,7 +5,7 @@ import type { AppSummary } from "@/lib/domain/snapshot";
 import type { Color } from "@/lib/domain/basics";
 import type { WallAppDetail, WallColorHealth } from "@/lib/domain/wall";
 import { useFitTile } from "./wall-fit";
-import { WallHealthLine } from "./wall-health-line";
+import { healthAgeShown, WallHealthLine } from "./wall-health-line";
 import { WallReasons } from "./wall-reasons";
 import { WallSparkline } from "./wall-sparkline";
 import { WallSplitBar } from "./wall-split-bar";
@@ -74,7 +74,7 @@ export function WallCard({ app, detail, status }: WallCardProps) {
           data-fit={status.word === "SHIFTING" ? FIT.healthWhileShifting : FIT.health}
           className="border-t-2 border-slate-200 pt-1 dark:border-slate-700"
         >
-          <WallHealthLine health={health} />
+          <WallHealthLine health={health} ageMs={healthAgeShown(app) ?? undefined} />
         </div>
         {detail?.errors ? (
           <div data-fit={greenWorse ? FIT.sparkWhenGreenWorse : FIT.spark}>

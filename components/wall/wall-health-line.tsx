@@ -1,6 +1,17 @@
 import type { Color } from "@/lib/domain/basics";
 import type { WallColorHealth, WallHealthWord } from "@/lib/domain/wall";
 import { COLOR_NAME, COLOR_SHAPE } from "@/components/env/color-shape";
+import { formatDurationSeconds } from "@/components/format/format";
+
+/**
+ * Whether a tile says how old its health is: when the health is older than the rest of the tile's
+ * data by a refresh or more. An application nobody has open takes its load balancer health every
+ * few idle refreshes (`healthAgeMs`, absent when this refresh read it).
+ */
+export function healthAgeShown(app: { healthAgeMs?: number | undefined; refreshMs?: number | undefined }): number | null {
+  if (app.healthAgeMs === undefined) return null;
+  return app.healthAgeMs >= (app.refreshMs ?? 0) ? app.healthAgeMs : null;
+}
 
 /** Status colours only: a colour starting or draining is a planned step (sky), not an outage (rose). */
 const LOOK: Record<WallHealthWord, { icon: string; word: string | null; text: string }> = {
@@ -33,12 +44,21 @@ function ColorHealth({ color, health }: { color: Color; health: WallColorHealth 
   );
 }
 
-/** Both colours' capacity on one line (wrapping when a word needs the room): shape, serving/total, state. */
-export function WallHealthLine({ health }: { health: Record<Color, WallColorHealth> | null }) {
+/**
+ * Both colours' capacity on one line (wrapping when a word needs the room): shape, serving/total,
+ * state; and how old that health is, when given (`ageMs`, see healthAgeShown).
+ */
+export function WallHealthLine({ health, ageMs }: { health: Record<Color, WallColorHealth> | null; ageMs?: number | undefined }) {
+  const age = health !== null && ageMs !== undefined ? formatDurationSeconds(ageMs / 1000) : null;
   return (
     <p className="flex flex-wrap gap-x-6 text-[32px] leading-tight">
       <ColorHealth color="blue" health={health?.blue ?? null} />
       <ColorHealth color="green" health={health?.green ?? null} />
+      {age !== null ? (
+        <span data-testid="wall-health-age" className="whitespace-nowrap text-slate-700 tabular-nums dark:text-slate-300">
+          health read {age} ago
+        </span>
+      ) : null}
     </p>
   );
 }

@@ -11,6 +11,13 @@ import type { Operation } from "./operation";
 import type { OperationStatus } from "./operation-status";
 import type { TrafficSettle } from "./traffic-settle";
 
+/**
+ * How often the console's pages (the overview, the wall, an application page) ask the server for
+ * what they show. The server reads an application when a page asks and its data is older than its
+ * refresh interval, so a refresh comes up to one poll after its interval.
+ */
+export const PAGE_POLL_MS = 5_000;
+
 /** Metric series for charts: one per (metric, statistic, colour). */
 export interface MetricSeries {
   id: string;

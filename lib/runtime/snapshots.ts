@@ -1,5 +1,5 @@
 import "server-only";
-import type { AppSnapshot, AppSummary, OperationMarker } from "@/lib/domain/snapshot";
+import { PAGE_POLL_MS, type AppSnapshot, type AppSummary, type OperationMarker } from "@/lib/domain/snapshot";
 import type { Drift } from "@/lib/domain/app-state";
 import type { Operation } from "@/lib/domain/operation";
 import { AppError, isAppError } from "@/lib/domain/app-error";
@@ -287,11 +287,13 @@ export function createSnapshotService(
       // Nobody waits for the read of an application only the overview and the wall show: its calls
       // may wait their turn in the AWS budget for up to an idle interval, oldest refresh first.
       // Its load balancers' health (one AWS call per load balancer or target group) may come from
-      // one of its last TEAL_IDLE_HEALTH_EVERY - 1 refreshes (docs/aws-behaviour.md §8.3): a quarter
-      // of an interval more, for a refresh that came a little late.
+      // one of its last TEAL_IDLE_HEALTH_EVERY - 1 refreshes (docs/aws-behaviour.md §8.3). A refresh
+      // comes when a page asks after the interval, up to a page poll later, and a quarter of an
+      // interval more is allowed for a refresh that came later still.
       const idle = idleApp(appId) && idleMs > fastMs;
       const reuse = idle && mayReuseHealth(appId);
-      const turn: ReadTurn = { idle, since: now(), reuseHealthMs: reuse ? (healthEvery - 1) * idleInterval() * 1.25 : 0 };
+      const reuseHealthMs = reuse ? (healthEvery - 1) * (idleInterval() * 1.25 + PAGE_POLL_MS) : 0;
+      const turn: ReadTurn = { idle, since: now(), reuseHealthMs };
       const read = await inReadTurn(turn, () =>
         observeApp(rt, app, {
           page: true,
