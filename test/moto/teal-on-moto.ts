@@ -17,6 +17,7 @@ import { tealConfigSchema, type AppConfig } from "@/lib/config/schema";
 import type { Actor, Operation } from "@/lib/domain/operation";
 import type { Intent } from "@/lib/domain/intent";
 import type { AppState } from "@/lib/domain/app-state";
+import type { PlanResult } from "@/lib/domain/plan";
 import { createEngine } from "@/lib/engine/engine";
 import { expectVersion, planIntent } from "@/lib/runtime/plan-service";
 import { createAwsAccess, type Runtime } from "@/lib/runtime/runtime";
@@ -33,10 +34,18 @@ export const IMAGE_ID = "ami-12c6146b";
 export const OPERATOR: Actor = { id: "operator", email: "operator@example.com", role: "operator" };
 
 /**
- * The wait scale of these suites: every wait moto answers at once holds on its first check, and
- * one moto never satisfies fails after its timeout × 0.01 (a 10 min ECS wait: 6 s).
+ * The wait scale of these suites (TEAL_WAIT_SCALE): every wait moto answers at once holds on its
+ * first check, and one moto never satisfies fails after its timeout × 0.002 (a 15 min Auto Scaling
+ * wait: 1.8 s; the planners never go below 1 s).
  */
-export const WAIT_SCALE = "0.01";
+export const WAIT_SCALE = "0.002";
+
+/**
+ * The engine's pauses before it checks again a `skipIf` that failed transiently, or resends a call
+ * refused as busy: 5 tries as on the server, from 50 ms instead of 2 s (moto answers 500 to every
+ * traffic-source call, and the server's pauses would spend 30 s on each such step).
+ */
+export const CALL_RETRY = { attempts: 5, firstPauseMs: 50 };
 
 /**
  * The block a suite shows when `moto_server` is missing: one test that says so loudly, and fails
@@ -102,7 +111,7 @@ export async function startTealOnMoto(): Promise<TealOnMoto> {
       // Filled by `configure` once the applications are seeded (their ids come from moto).
       config: { applications: [] },
       store,
-      engine: createEngine({ store, gateway: access.gateway }),
+      engine: createEngine({ store, gateway: access.gateway, callRetry: CALL_RETRY }),
       ...access,
       app: (id) => apps.get(id),
     };
@@ -157,12 +166,17 @@ export interface Ran {
 export async function runIntentToEnd(rt: Runtime, app: AppConfig, intent: Intent, expectedVersion?: string): Promise<Ran> {
   const { state, result } = await planIntent(rt, app, intent);
   if (expectedVersion !== undefined) expectVersion(state, { version: expectedVersion, changed: () => "The state changed." });
-  if (!result.ok) throw new Error(`Teal refused to plan ${JSON.stringify(intent)}: ${result.reason}`);
-  const { operationId } = await rt.engine.start({ plan: result.plan, actor: OPERATOR, reason: `proof on moto: ${intent.kind}` });
+  return { before: state, operation: (await runPlan(rt, result)).operation };
+}
+
+/** Starts a planner's plan through the engine, as an operator would, and waits for the journal to say it ended. */
+export async function runPlan(rt: Runtime, result: PlanResult): Promise<{ operation: Operation }> {
+  if (!result.ok) throw new Error(`Teal refused to plan: ${result.reason}`);
+  const { operationId } = await rt.engine.start({ plan: result.plan, actor: OPERATOR, reason: `proof on moto: ${result.plan.intent.kind}` });
   await runToEnd(rt.store, operationId);
   const operation = await rt.store.getOperation(operationId);
   if (!operation) throw new Error(`operation ${operationId} is not in the journal`);
-  return { before: state, operation };
+  return { operation };
 }
 
 /** An operation's steps as `id: status` (with the error of a failed step), for exact assertions. */
