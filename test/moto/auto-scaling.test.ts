@@ -58,6 +58,7 @@ describe.runIf(motoAvailable())("asg-swap and launch-swap on moto", () => {
   let rt: Runtime;
   let autoscaling: AutoScalingClient;
   let templateId = "";
+  let zones: string[] = [];
 
   beforeAll(async () => {
     teal = await startTealOnMoto();
@@ -69,6 +70,7 @@ describe.runIf(motoAvailable())("asg-swap and launch-swap on moto", () => {
     const elbv2 = new ElasticLoadBalancingV2Client(client);
     try {
       const net = await defaultNetwork(client);
+      zones = net.subnets.map((s) => s.zone);
       const subnets = net.subnets.map((s) => s.id).join(",");
       const template = await ec2.send(
         new CreateLaunchTemplateCommand({
@@ -181,6 +183,15 @@ describe.runIf(motoAvailable())("asg-swap and launch-swap on moto", () => {
     // The call itself, with the SDK: HTTP 500, whose HTML body no AWS protocol parses.
     const raw = await autoscaling.send(new DescribeTrafficSourcesCommand({ AutoScalingGroupName: "proof-blue" })).catch((e: unknown) => e);
     expect(raw).toMatchObject({ $metadata: { httpStatusCode: 500 } });
+  });
+
+  it("moto gap: a group given subnets in two Availability Zones launches all its instances in the first", async () => {
+    expect(zones).toHaveLength(2);
+    expect(new Set(zones).size).toBe(2);
+    const groups = await describeAsgGroups(rt.clients(teal.moto.clientConfig.region).autoscaling, ["proof-blue", "proof-launch"]);
+    // AWS spreads a group's instances evenly over its enabled zones: one in each here.
+    expect(groups.get("proof-blue")?.instances.map((i) => i.availabilityZone)).toEqual([zones[0], zones[0]]);
+    expect(groups.get("proof-launch")?.instances.map((i) => i.availabilityZone)).toEqual([zones[0], zones[0]]);
   });
 
   it("asg-swap: Teal's shift to 50 % runs on moto up to the attach step, whose check and call moto does not implement", async () => {
