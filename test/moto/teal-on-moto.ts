@@ -24,9 +24,15 @@ import { createAwsAccess, type Runtime } from "@/lib/runtime/runtime";
 import { observeApp, type Observation } from "@/lib/runtime/observe";
 import { openTestStore, type TestStore } from "@/test/support/store";
 import { runToEnd } from "@/test/support/budget";
-import { motoAvailable, startMoto, type ClientConfig, type Target } from "../crosscheck/harness";
+import { motoAvailable as probeMoto, startMoto, type ClientConfig, type Target } from "../crosscheck/harness";
 
-export { motoAvailable };
+let available: boolean | null = null;
+
+/** Whether `moto_server` can be started from the PATH (probed once per process: the probe starts Python). */
+export function motoAvailable(): boolean {
+  available ??= probeMoto();
+  return available;
+}
 
 /** An AMI id moto ships with (moto refuses unknown AMIs). */
 export const IMAGE_ID = "ami-12c6146b";
