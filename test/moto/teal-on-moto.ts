@@ -42,7 +42,7 @@ export const OPERATOR: Actor = { id: "operator", email: "operator@example.com", 
 /**
  * The wait scale of these suites (TEAL_WAIT_SCALE): every wait moto answers at once holds on its
  * first check, and one moto never satisfies fails after its timeout × 0.002 (a 15 min Auto Scaling
- * wait: 1.8 s; the planners never go below 1 s).
+ * wait: 1.8 s; the Auto Scaling planners never go below 1 s).
  */
 export const WAIT_SCALE = "0.002";
 
