@@ -4,7 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand, SetDesiredCapacityCommand } from "@aws-sdk/client-auto-scaling";
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  SetDesiredCapacityCommand,
+  TerminateInstanceInAutoScalingGroupCommand,
+} from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, GetMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeInstancesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { DescribeServicesCommand, ECSClient, UpdateServiceCommand } from "@aws-sdk/client-ecs";
@@ -114,7 +119,7 @@ describe("the IAM mode on the range, through the SDK clients", () => {
       {
         Sid: "Green",
         Effect: "Allow",
-        Action: "autoscaling:SetDesiredCapacity",
+        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
         Resource: "arn:aws:autoscaling:us-east-1:*:autoScalingGroup:*:autoScalingGroupName/payments-green",
       },
       { Sid: "Orders", Effect: "Allow", Action: "ecs:DescribeServices", Resource: "arn:aws:ecs:us-east-1:*:service/prod/orders-*" },
@@ -126,6 +131,9 @@ describe("the IAM mode on the range, through the SDK clients", () => {
     range = await startTestRange();
     demo = await seedDemoWorld(range.url);
     zoneId = demo.hostedZoneId.replace("/hostedzone/", "");
+    // The groups launch their instances.
+    range.tick(120_000);
+    await fetch(`${range.url}/_sim/health`);
     expect((await control("PUT", POLICY())).status).toBe(200);
   });
 
@@ -187,11 +195,31 @@ describe("the IAM mode on the range, through the SDK clients", () => {
     expect(blue.message).toMatch(
       /autoscaling:SetDesiredCapacity on resource: arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:[^:]+:autoScalingGroupName\/payments-blue /,
     );
+    // TerminateInstanceInAutoScalingGroup names the instance only: its group is the resource checked.
+    const blueInstance = range.world.autoScalingGroups?.get("payments-blue")?.instances[0]?.instanceId ?? "";
+    const terminate = await refusal(
+      asg.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: blueInstance, ShouldDecrementDesiredCapacity: false })),
+    );
+    expect(blueInstance).not.toBe("");
+    expect([terminate.name, terminate.status]).toEqual(["AccessDenied", 403]);
+    expect(terminate.message).toMatch(
+      /autoscaling:TerminateInstanceInAutoScalingGroup on resource: arn:aws:autoscaling:\S+:autoScalingGroupName\/payments-blue /,
+    );
     const describe = await refusal(asg.send(new DescribeAutoScalingGroupsCommand({})));
     expect([describe.name, describe.status]).toEqual(["AccessDenied", 403]);
     const groups = range.world.autoScalingGroups;
     expect(groups?.get("payments-green")?.desiredCapacity).toBe(1);
     expect(groups?.get("payments-blue")?.desiredCapacity).toBeGreaterThan(0);
+    expect(groups?.get("payments-blue")?.instances.find((i) => i.instanceId === blueInstance)?.lifecycleState).not.toMatch(/Terminat/);
+    // The same call on an instance of the green group (launched meanwhile) is allowed.
+    range.tick(30_000);
+    await fetch(`${range.url}/_sim/health`);
+    const greenInstance = groups?.get("payments-green")?.instances[0]?.instanceId ?? "";
+    expect(greenInstance).not.toBe("");
+    const ended = await asg.send(
+      new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: greenInstance, ShouldDecrementDesiredCapacity: false }),
+    );
+    expect(ended.Activity?.Description).toMatch(new RegExp(`Terminating EC2 instance: ${greenInstance}`));
   });
 
   it("EC2 (its own query shape): UnauthorizedOperation 403", async () => {

@@ -172,7 +172,14 @@ export function iamRequestOf(world: RangeWorld, service: RangeService, operation
       return { action, resources: value === null || value === "" ? ["*"] : [value] };
     }
     case "autoscaling": {
-      const name = formParams(req).get("AutoScalingGroupName");
+      const params = formParams(req);
+      // TerminateInstanceInAutoScalingGroup names the instance only: AWS checks the group it is in.
+      const instanceId = params.get("InstanceId");
+      const byInstance =
+        instanceId === null
+          ? undefined
+          : [...(world.autoScalingGroups?.values() ?? [])].find((g) => g.instances.some((i) => i.instanceId === instanceId));
+      const name = params.get("AutoScalingGroupName") ?? byInstance?.name ?? null;
       if (reads || name === null) return { action, resources: ["*"] };
       const known = world.autoScalingGroups?.get(name)?.arn;
       return {
