@@ -40,6 +40,12 @@ describe("the IAM mode's evaluation", () => {
     expect(wildcardMatch("arn:aws:ecs:*:service/prod/web-?", "arn:aws:ecs:r:1:service/prod/web-bb")).toBe(false);
     expect(wildcardMatch("a.b(c)", "a.b(c)")).toBe(true);
     expect(wildcardMatch("a.b", "axb")).toBe(false);
+    expect(wildcardMatch("*", "")).toBe(true);
+    expect(wildcardMatch("a*", "a")).toBe(true);
+    expect(wildcardMatch("*b*", "abc")).toBe(true);
+    expect(wildcardMatch("a*c", "abcbd")).toBe(false);
+    // Many stars against a long value (a regular expression would backtrack for ages here).
+    expect(wildcardMatch(`${"*a".repeat(40)}*b`, "a".repeat(2000))).toBe(false);
     const p = policy([{ Effect: "Allow", Action: "EC2:describe*", Resource: "arn:aws:ec2:*:instance/I-1" }]);
     expect(isAllowed(p, "ec2:DescribeInstances", "arn:aws:ec2:r:1:instance/I-1")).toBe(true);
     expect(isAllowed(p, "ec2:DescribeInstances", "arn:aws:ec2:r:1:instance/i-1")).toBe(false);
