@@ -23,6 +23,7 @@ import {
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { toAppError } from "@/lib/aws/errors";
 import { seedDemoWorld, type DemoWorld } from "@/range/demo/seed";
+import { startRange } from "@/range/protocols/server";
 import { startTestRange, type TestRange } from "@/test/support/range";
 import { isAllowed, loadIamPolicyFile, rangeIamPolicySchema, wildcardMatch, type RangeIamPolicy } from "./iam";
 
@@ -283,3 +284,42 @@ describe("the IAM mode on the range, through the SDK clients", () => {
     expect((await fetch(`${range.url}/_sim/iam`, { method: "POST" })).status).toBe(404);
   });
 });
+
+describe("the IAM mode and a reset of the world", () => {
+  it("seeds the world again outside the policy, and keeps the policy afterwards", async () => {
+    const range = await startRange({
+      port: 0,
+      host: "127.0.0.1",
+      now: () => Date.UTC(2026, 0, 1, 12),
+      onReset: async (r) => void (await seedDemoWorld(r.url)),
+    });
+    try {
+      const only = { Statement: [{ Effect: "Allow", Action: "ec2:DescribeInstances", Resource: "*" }] };
+      expect((await fetch(`${range.url}/_sim/iam`, { method: "PUT", body: JSON.stringify(only) })).status).toBe(200);
+      const reset = await fetch(`${range.url}/_sim/reset`, { method: "POST" });
+      expect(reset.status, await reset.text()).toBe(200);
+      expect(range.world.zones.size).toBe(1);
+      expect(range.world.autoScalingGroups?.size).toBeGreaterThan(0);
+      const after = (await (await fetch(`${range.url}/_sim/iam`)).json()) as { enabled: boolean };
+      expect(after.enabled).toBe(true);
+      const asg = new AutoScalingClient({
+        endpoint: range.url,
+        region: "us-east-1",
+        credentials: { accessKeyId: "t", secretAccessKey: "t" },
+        maxAttempts: 1,
+      });
+      expect(await refusalName(asg.send(new DescribeAutoScalingGroupsCommand({})))).toBe("AccessDenied");
+    } finally {
+      await range.close();
+    }
+  });
+});
+
+async function refusalName(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (err) {
+    return (err as { name: string }).name;
+  }
+  return "allowed";
+}
