@@ -319,3 +319,13 @@ export function allOperations(): AwsOperationSpec[] {
 export function findOperation(service: string, operation: string): AwsOperationSpec | undefined {
   return allOperations().find((o) => o.service === service && o.operation === operation);
 }
+
+/**
+ * The IAM action of an operation named without its service (as errors name it), when the name
+ * tells: classic ELB's and ELBv2's `DescribeLoadBalancers` share one action. Null for an operation
+ * the table does not hold.
+ */
+export function iamActionOf(operation: string): string | null {
+  const actions = new Set(allOperations().flatMap((o) => (o.operation === operation ? [o.iamAction] : [])));
+  return actions.size === 1 ? ([...actions][0] ?? null) : null;
+}

@@ -267,7 +267,9 @@ describe("the IAM mode on the range, through the SDK clients", () => {
     const denied = await refusal(asg.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: "payments-blue", DesiredCapacity: 0 })));
     const mapped = toAppError(denied.err, "SetDesiredCapacity");
     expect(mapped.code).toBe("forbidden");
-    expect(mapped.userMessage).toBe("SetDesiredCapacity failed: AccessDenied: Teal's AWS credentials are not allowed to do this");
+    expect(mapped.userMessage).toBe(
+      "SetDesiredCapacity failed: AccessDenied: Teal's AWS credentials are not allowed to do this (IAM action autoscaling:SetDesiredCapacity; teal iam-policy prints the policy Teal needs)",
+    );
     expect(mapped.userMessage).not.toMatch(/arn:|\d{12}/);
   });
 

@@ -207,7 +207,9 @@ describe("teal iam-policy on the range in IAM mode", () => {
     await setPolicy(without);
     const { status, errors } = await run(shop, { kind: "shift", greenPercent: 25 });
     expect(status).toBe("failed");
-    expect(errors).toContain("ChangeResourceRecordSets failed: AccessDenied: Teal's AWS credentials are not allowed to do this");
+    expect(errors).toContain(
+      "ChangeResourceRecordSets failed: AccessDenied: Teal's AWS credentials are not allowed to do this (IAM action route53:ChangeResourceRecordSets; teal iam-policy prints the policy Teal needs)",
+    );
     for (const e of errors) expect(e).not.toMatch(/arn:|\d{12}|not authorized to perform/);
 
     // A read the observe needs, removed: planning itself is refused the same way.
@@ -219,7 +221,8 @@ describe("teal iam-policy on the range in IAM mode", () => {
     });
     await expect(planIntent(rt, shop, { kind: "shift", greenPercent: 25 })).rejects.toMatchObject({
       code: "forbidden",
-      userMessage: "DescribeInstanceHealth failed: AccessDenied: Teal's AWS credentials are not allowed to do this",
+      userMessage:
+        "DescribeInstanceHealth failed: AccessDenied: Teal's AWS credentials are not allowed to do this (IAM action elasticloadbalancing:DescribeInstanceHealth; teal iam-policy prints the policy Teal needs)",
     });
   }, 60_000);
 });
