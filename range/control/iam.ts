@@ -19,10 +19,11 @@ import { formParams } from "@/range/protocols/query";
 import { SimApiError } from "@/range/protocols/errors";
 import type { RangeWorld } from "@/range/world/world";
 
-type RangeService = "route53" | "elb" | "elbv2" | "ec2" | "cloudwatch" | "autoscaling" | "ecs";
-
-/** The IAM service prefix of each emulated service (classic ELB and ELBv2 share one). */
-export const IAM_PREFIXES: Readonly<Record<RangeService, string>> = {
+/**
+ * The IAM service prefix of each emulated service (classic ELB and ELBv2 share one). A service the
+ * range emulates but this table does not name is its own prefix, its resources `*`.
+ */
+export const IAM_PREFIXES: Readonly<Record<string, string>> = {
   route53: "route53",
   elb: "elasticloadbalancing",
   elbv2: "elasticloadbalancing",
@@ -175,8 +176,8 @@ const ECS_SERVICE_FIELDS: Readonly<Record<string, string>> = { UpdateService: "s
  * The action and resources of one request to `service`. Describe*, List* and Get* calls (Route 53's
  * aside) take `*`; see the module comment for the rest.
  */
-export function iamRequestOf(world: RangeWorld, service: RangeService, operation: string, req: SimHttpRequest): IamRequest {
-  const action = `${IAM_PREFIXES[service]}:${operation}`;
+export function iamRequestOf(world: RangeWorld, service: string, operation: string, req: SimHttpRequest): IamRequest {
+  const action = `${IAM_PREFIXES[service] ?? service}:${operation}`;
   const { region, accountId } = world.config;
   const arn = (svc: string, rest: string) => `arn:aws:${svc}:${region}:${accountId}:${rest}`;
   const reads = /^(Describe|List|Get)/.test(operation);
@@ -218,8 +219,8 @@ export function iamRequestOf(world: RangeWorld, service: RangeService, operation
       const service = field === undefined ? undefined : body[field];
       return { action, resources: typeof service === "string" ? named("service", [service]) : ["*"] };
     }
-    case "ec2":
-    case "cloudwatch":
+    default:
+      // EC2's and CloudWatch's calls here take no resource.
       return { action, resources: ["*"] };
   }
 }
@@ -230,7 +231,7 @@ function caller(world: RangeWorld): string {
 }
 
 /** The refusal of `request` on `resource`, with the code, status and wording its service answers. */
-export function accessDenied(world: RangeWorld, service: RangeService, request: IamRequest, resource: string): SimApiError {
+export function accessDenied(world: RangeWorld, service: string, request: IamRequest, resource: string): SimApiError {
   const why = `because no identity-based policy allows the ${request.action} action`;
   const onResource = resource === "*" ? "" : ` on resource: ${resource}`;
   const message = `User: ${caller(world)} is not authorized to perform: ${request.action}${onResource} ${why}`;
