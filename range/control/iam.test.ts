@@ -1,5 +1,6 @@
 // The range's IAM mode: the policy's evaluation, and what the real SDK clients see when a request
 // is denied (each service's own error name and status), over HTTP against a range with the demo world.
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -325,3 +326,56 @@ async function refusalName(call: Promise<unknown>): Promise<string> {
   }
   return "allowed";
 }
+
+/** Runs `range/main.ts` with `env`; resolves with its output once it serves (or its exit code). */
+function runRangeMain(env: Record<string, string>): Promise<{ url: string | null; code: number | null; out: string; stop: () => Promise<void> }> {
+  const tsx = path.join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
+  const proc = spawn(process.execPath, [tsx, "range/main.ts"], {
+    cwd: process.cwd(),
+    env: { ...process.env, PORT: "0", RANGE_HISTORY_HOURS: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  const stop = async () => {
+    if (proc.exitCode !== null) return;
+    proc.kill("SIGTERM");
+    const killer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
+    await exited;
+    clearTimeout(killer);
+  };
+  return new Promise((resolve) => {
+    let out = "";
+    const seen = (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      if (url !== undefined && out.includes("control API:")) resolve({ url, code: null, out, stop });
+    };
+    proc.stdout.on("data", seen);
+    proc.stderr.on("data", seen);
+    proc.once("exit", (code) => resolve({ url: null, code, out, stop }));
+  });
+}
+
+describe("RANGE_IAM_POLICY on the range's command line", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "range-iam-main-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("seeds the demo world, then authorizes every request against the file's policy; a bad file stops it with exit 2", async () => {
+    const file = path.join(dir, "policy.json");
+    writeFileSync(file, JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:Describe*", Resource: "*" }] }));
+    const started = await runRangeMain({ RANGE_IAM_POLICY: file });
+    try {
+      expect(started.url, started.out).not.toBeNull();
+      expect(started.out).toMatch(/IAM mode: every AWS request is authorized against .*policy\.json/);
+      const config = { endpoint: started.url ?? "", region: "us-east-1", credentials: { accessKeyId: "t", secretAccessKey: "t" }, maxAttempts: 1 };
+      expect((await new EC2Client(config).send(new DescribeInstancesCommand({}))).Reservations?.length).toBeGreaterThan(0);
+      expect(await refusalName(new AutoScalingClient(config).send(new DescribeAutoScalingGroupsCommand({})))).toBe("AccessDenied");
+    } finally {
+      await started.stop();
+    }
+    writeFileSync(path.join(dir, "bad.json"), JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*", Condition: {} }] }));
+    const refused = await runRangeMain({ RANGE_IAM_POLICY: path.join(dir, "bad.json") });
+    expect(refused.code).toBe(2);
+    expect(refused.out).toMatch(/RANGE_IAM_POLICY=.*bad\.json: not a policy the range evaluates/);
+  }, 60_000);
+});
