@@ -3,7 +3,9 @@
  * Environment: PORT (default 4580), RANGE_HOST (default 127.0.0.1), RANGE_SPEED (time compression,
  * default 1), RANGE_HISTORY_HOURS (metric history to build at start, default 3), RANGE_FLEET
  * (generated applications beside the demo world, 0 to 500, default 0) and RANGE_FLEET_HISTORY_HOURS
- * (their metric history, default 1, never more than RANGE_HISTORY_HOURS).
+ * (their metric history, default 1, never more than RANGE_HISTORY_HOURS) and RANGE_IAM_POLICY (a JSON
+ * identity policy file: once the world is seeded, every AWS request is authorized against it, as
+ * `PUT /_sim/iam` does; see range/control/iam.ts).
  *
  * `npx tsx range/main.ts --write-config FILE` writes the config Teal needs for that world (the demo
  * applications and RANGE_FLEET fleet applications) to FILE and exits without starting the range.
@@ -11,6 +13,7 @@
 import { writeFileSync } from "node:fs";
 import { DEFAULT_HISTORY_MS, startDemoRange } from "@/range/demo/demo";
 import { FLEET_MAX, fleetConfigYaml } from "@/range/demo/fleet";
+import { loadIamPolicyFile, type RangeIamPolicy } from "@/range/control/iam";
 import { DEFAULT_HOST, DEFAULT_PORT } from "@/range/protocols/server";
 
 function numberFromEnv(name: string, fallback: number, valid: (n: number) => boolean): number {
@@ -45,6 +48,16 @@ async function main(): Promise<void> {
   const historyHours = numberFromEnv("RANGE_HISTORY_HOURS", DEFAULT_HISTORY_MS / 3_600_000, (n) => n >= 0 && n <= 24);
   const fleetHistoryHours = numberFromEnv("RANGE_FLEET_HISTORY_HOURS", Math.min(DEFAULT_FLEET_HISTORY_HOURS, historyHours), (n) => n >= 0 && n <= 24);
   const host = process.env.RANGE_HOST ?? DEFAULT_HOST;
+  const policyFile = process.env.RANGE_IAM_POLICY ?? "";
+  let policy: RangeIamPolicy | null = null;
+  if (policyFile !== "") {
+    try {
+      policy = loadIamPolicyFile(policyFile);
+    } catch (err) {
+      console.error(err instanceof Error ? err.message : String(err));
+      process.exit(2);
+    }
+  }
 
   const range = await startDemoRange({
     port,
@@ -54,6 +67,8 @@ async function main(): Promise<void> {
     fleet,
     fleetHistoryMs: fleetHistoryHours * 3_600_000,
   });
+  // After the seeding: the demo world is created through the AWS APIs, which the policy may not allow.
+  if (policy !== null) range.setIamPolicy(policy);
   console.log(`Practice range listening on ${range.url}`);
   console.log(
     `  demo world: ${range.demo.recordName} → ${range.demo.environments.map((e) => `${e.loadBalancerName} (${e.version}, weight ${e.weight})`).join(", ")}; ` +
@@ -65,7 +80,8 @@ async function main(): Promise<void> {
         `seeding took ${(range.seedMs / 1000).toFixed(1)} s`,
     );
   }
-  console.log(`  control API: ${range.url}/_sim/state, /_sim/config, /_sim/faults, /_sim/stats`);
+  if (policy !== null) console.log(`  IAM mode: every AWS request is authorized against ${policyFile} (${range.url}/_sim/iam)`);
+  console.log(`  control API: ${range.url}/_sim/state, /_sim/config, /_sim/faults, /_sim/stats, /_sim/iam`);
 
   const stop = (): void => {
     range.close().then(

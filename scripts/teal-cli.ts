@@ -12,6 +12,7 @@ import type { Actor } from "../lib/domain/operation";
 import { openStore, type Store } from "../lib/store/store";
 import { addLogSink } from "../lib/telemetry/log";
 import { CliFailure, EXIT, UsageError, type CliIo, type Command } from "./teal-command";
+import { iamPolicyCommand } from "./teal-iam";
 import { PIPELINE_COMMANDS } from "./teal-pipeline";
 
 export type { CliIo } from "./teal-command";
@@ -105,6 +106,7 @@ const tokenRevoke: Command = {
 export const COMMANDS: Readonly<Record<string, Command | Readonly<Record<string, Command>>>> = {
   token: { create: tokenCreate, list: tokenList, revoke: tokenRevoke },
   ...PIPELINE_COMMANDS,
+  "iam-policy": iamPolicyCommand,
 };
 
 function isCommand(entry: Command | Readonly<Record<string, Command>>): entry is Command {
@@ -129,7 +131,7 @@ function usage(): string {
   for (const c of allCommands()) lines.push(`  ${c.usage}\n      ${c.summary}`);
   lines.push(
     "",
-    "The pipeline commands (all but teal token) call a Teal server: TEAL_URL (its base URL) and TEAL_TOKEN (an API token) from the",
+    "The pipeline commands (all but teal token and teal iam-policy) call a Teal server: TEAL_URL (its base URL) and TEAL_TOKEN (an API token) from the",
     "environment, or --url and --token.",
     "",
     EXIT_CODES_HELP,

@@ -50,7 +50,25 @@ describe("toAppError", () => {
 
   it("hides the text of access errors entirely", () => {
     const err = toAppError(awsError("AccessDenied", "not authorized on arn:aws:route53:::hostedzone/Z1"), "GetChange");
-    expect(err.userMessage).toBe("GetChange failed: AccessDenied: Teal's AWS credentials are not allowed to do this");
+    expect(err.userMessage).toBe(
+      "GetChange failed: AccessDenied: Teal's AWS credentials are not allowed to do this (IAM action route53:GetChange; teal iam-policy prints the policy Teal needs)",
+    );
+  });
+
+  it("names the IAM action of a refused operation Teal knows, and nothing for refused credentials or an unknown operation", () => {
+    expect(toAppError(awsError("AccessDeniedException", "User: arn:aws:sts::1:assumed-role/x is not authorized"), "UpdateService").userMessage).toBe(
+      "UpdateService failed: AccessDeniedException: Teal's AWS credentials are not allowed to do this (IAM action ecs:UpdateService; teal iam-policy prints the policy Teal needs)",
+    );
+    // Both load balancer APIs' DescribeLoadBalancers are one action.
+    expect(toAppError(awsError("AccessDenied", "x"), "DescribeLoadBalancers").userMessage).toMatch(
+      /IAM action elasticloadbalancing:DescribeLoadBalancers;/,
+    );
+    expect(toAppError(awsError("InvalidClientTokenId", "x"), "GetChange").userMessage).toBe(
+      "GetChange failed: InvalidClientTokenId: Teal's AWS credentials are not allowed to do this",
+    );
+    expect(toAppError(awsError("UnauthorizedOperation", "x"), "RunInstances").userMessage).toBe(
+      "RunInstances failed: UnauthorizedOperation: Teal's AWS credentials are not allowed to do this",
+    );
   });
 
   it("marks 5xx as safe to retry and keeps AppErrors as they are", () => {

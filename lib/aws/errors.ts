@@ -1,4 +1,5 @@
 import { AppError, isAppError, type AppErrorCode } from "@/lib/domain/app-error";
+import { iamActionOf } from "./operations";
 
 const THROTTLING = new Set([
   "Throttling",
@@ -86,6 +87,16 @@ function unreadableAnswer(err: unknown): boolean {
 }
 
 /**
+ * What a refusal says: never AWS's text (it names the caller's ARN and the account), but the IAM
+ * action the policy lacks when Teal's table of operations knows it (docs/aws-behaviour.md §10.2).
+ */
+function deniedDetail(name: string, operation: string): string {
+  const action = name === "InvalidClientTokenId" || name === "SignatureDoesNotMatch" ? null : iamActionOf(operation);
+  const base = "Teal's AWS credentials are not allowed to do this";
+  return action === null ? base : `${base} (IAM action ${action}; teal iam-policy prints the policy Teal needs)`;
+}
+
+/**
  * Maps any error thrown by an AWS SDK call to an AppError with a user-safe message:
  * the operation, the AWS error code, and the AWS message with ARNs and account ids removed.
  */
@@ -118,7 +129,7 @@ export function toAppError(err: unknown, operation: string): AppError {
       { transient: true },
     );
   }
-  const detail = code === "forbidden" ? "Teal's AWS credentials are not allowed to do this" : redactAwsText(raw);
+  const detail = code === "forbidden" ? deniedDetail(name, operation) : redactAwsText(raw);
   const suffix = status && status >= 500 ? " (AWS service error; safe to retry)" : "";
   return new AppError(code, `${operation} failed: ${name}: ${detail}${suffix}`, `${operation}: ${name}: ${raw}`, {
     transient: suffix !== "",

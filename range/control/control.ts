@@ -14,6 +14,7 @@ import { resetStats, statsView, type RangeStats } from "./stats";
 import { failZone, recoverZone } from "@/range/world/zone-faults";
 import { advance, changeStatus, FALLBACK_VERSION, setSpeed, type RangeWorld } from "@/range/world/world";
 import { targetHealth } from "@/range/world/elbv2-targets";
+import { rangeIamPolicySchema, type RangeIamPolicy } from "./iam";
 
 /** What the control API may do with the range's clock. */
 export interface ClockControl {
@@ -31,6 +32,8 @@ export interface ControlContext {
   clock: ClockControl;
   /** Rebuilds the world (the demo range: seeded again with its history). */
   reset(): Promise<void>;
+  /** The IAM mode's policy (range/control/iam.ts), null when off. */
+  iam: { policy: RangeIamPolicy | null };
 }
 
 const SERVICE_KEYS = ["route53", "elb", "elbv2", "ec2", "cloudwatch", "autoscaling", "ecs"] as const;
@@ -229,6 +232,7 @@ export function handleControl(ctx: ControlContext, req: SimHttpRequest): SimHttp
     }
     return json(200, world.config);
   }
+  if (route === "iam") return iamControl(ctx, method, req);
   if (method === "GET" && route === "faults") return json(200, world.faults);
   if (method === "POST" && route === "faults") {
     const body = parseBody(req, faultsPatchSchema);
@@ -297,6 +301,25 @@ export function handleControl(ctx: ControlContext, req: SimHttpRequest): SimHttp
       instance.failing = parts[2] === "fail";
       return json(200, instance);
     }
+  }
+  return notFound(`No control endpoint ${method} ${req.path}.`);
+}
+
+/**
+ * The IAM mode: `GET /_sim/iam` (its policy, or null), `PUT /_sim/iam` with an identity policy (every
+ * AWS request is then authorized against it), `DELETE /_sim/iam` (off: everything is allowed).
+ */
+function iamControl(ctx: ControlContext, method: string, req: SimHttpRequest): SimHttpResponse {
+  if (method === "GET") return json(200, { enabled: ctx.iam.policy !== null, policy: ctx.iam.policy });
+  if (method === "PUT") {
+    const body = parseBody(req, rangeIamPolicySchema);
+    if (!body.ok) return body.response;
+    ctx.iam.policy = body.value;
+    return json(200, { enabled: true, policy: body.value });
+  }
+  if (method === "DELETE") {
+    ctx.iam.policy = null;
+    return json(200, { enabled: false, policy: null });
   }
   return notFound(`No control endpoint ${method} ${req.path}.`);
 }

@@ -17,6 +17,7 @@ import { handleElb, ELB_NAMESPACE } from "./elb";
 import { elbv2Error, handleElbv2, ELBV2_VERSION } from "./elbv2";
 import { SimApiError } from "./errors";
 import { resolveFaults, TokenBuckets, type ResolvedFaults } from "@/range/control/faults";
+import { accessDenied, deniedResource, iamRequestOf, type RangeIamPolicy } from "@/range/control/iam";
 import type { SimHttpRequest, SimHttpResponse } from "./http";
 import { requestId } from "@/range/world/ids";
 import { MetricStore } from "@/range/world/metrics";
@@ -84,6 +85,11 @@ export interface RunningRange {
   handle(req: SimHttpRequest): Promise<SimHttpResponse>;
   /** Requests held by latency on the range's clock, not applied yet (`latencyClock: "range"`). */
   heldRequests(): number;
+  /**
+   * IAM mode (range/control/iam.ts): with a policy, every AWS request is authorized against it and a
+   * denied one answered AccessDenied in its service's shape; null (the default) allows everything.
+   */
+  setIamPolicy(policy: RangeIamPolicy | null): void;
   /** Stops the tick and the server (open keep-alive connections are closed). */
   close(): Promise<void>;
 }
@@ -101,6 +107,8 @@ interface RangeContext {
   held: HeldRequest[];
   /** Looks for held requests that fell due while some are held (a hand-driven clock moves without a request). */
   heldTimer: ReturnType<typeof setInterval> | null;
+  /** The IAM mode's policy, or null when IAM mode is off. */
+  iam: { policy: RangeIamPolicy | null };
 }
 
 interface HeldRequest {
@@ -331,7 +339,8 @@ function applyRequest(
       ctx.stats.injectedErrors += 1;
       response = serviceError(world, service, req, internalError(service));
     } else {
-      response = dispatch(ctx, service, req);
+      const denied = iamDenial(ctx, service, operation, req);
+      response = denied === null ? dispatch(ctx, service, req) : serviceError(world, service, req, denied);
     }
   } catch (err) {
     // A bug in the range must still answer in the service's shape, and say what happened.
@@ -347,6 +356,15 @@ function applyRequest(
     metricsRequested: response.metricsRequested,
   });
   return response;
+}
+
+/** The IAM mode's refusal of a request, or null when IAM mode is off or the policy allows it. */
+function iamDenial(ctx: RangeContext, service: ServiceName, operation: string, req: SimHttpRequest): SimApiError | null {
+  const { policy } = ctx.iam;
+  if (policy === null) return null;
+  const request = iamRequestOf(ctx.world, service, operation, req);
+  const resource = deniedResource(policy, request);
+  return resource === null ? null : accessDenied(ctx.world, service, request, resource);
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -410,14 +428,19 @@ export async function startRange(opts: RangeOptions = {}): Promise<RunningRange>
     buckets,
     held: [],
     heldTimer: null,
+    iam: { policy: null },
     clock: { manual: opts.advanceClock !== undefined, advance: (ms) => opts.advanceClock?.(ms) },
     reset: async () => {
       if (resetting) throw new Error("A reset is already running.");
       resetting = true;
+      // The demo world is seeded again through the AWS APIs: not under the IAM mode's policy.
+      const policy = ctx.iam.policy;
+      ctx.iam.policy = null;
       try {
         resetWorld();
         if (opts.onReset !== undefined && self.range !== undefined) await opts.onReset(self.range);
       } finally {
+        ctx.iam.policy = policy;
         resetting = false;
       }
     },
@@ -462,6 +485,9 @@ export async function startRange(opts: RangeOptions = {}): Promise<RunningRange>
     resetWorld,
     handle: (req) => handleRequest(ctx, req),
     heldRequests: () => ctx.held.length,
+    setIamPolicy: (policy) => {
+      ctx.iam.policy = policy;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         clearInterval(tick);
