@@ -23,11 +23,12 @@ import { MetricStore } from "@/range/world/metrics";
 import { createPrng, type Prng } from "@/range/world/prng";
 import { formParams, queryError } from "./query";
 import { handleRoute53, route53Error, route53Operation } from "./route53";
+import { accessKeyOf, expiredSessionError, handleSts, stsError, STS_VERSION } from "./sts";
 import type { SimConfig } from "@/range/world/state";
 import { createStats, isMutatingOperation, recordRequest, recordTick, resetStats, type RangeStats } from "@/range/control/stats";
 import { advance, createWorld, drawPrng, type RangeWorld } from "@/range/world/world";
 
-export type ServiceName = "route53" | "elb" | "elbv2" | "ec2" | "cloudwatch" | "autoscaling" | "ecs";
+export type ServiceName = "route53" | "elb" | "elbv2" | "ec2" | "cloudwatch" | "autoscaling" | "ecs" | "sts";
 
 export const DEFAULT_PORT = 4580;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -150,6 +151,7 @@ const SCOPE_SERVICES: Readonly<Record<string, ServiceName>> = {
   monitoring: "cloudwatch",
   ecs: "ecs",
   autoscaling: "autoscaling",
+  sts: "sts",
 };
 
 const QUERY_VERSIONS: Readonly<Record<string, ServiceName>> = {
@@ -158,6 +160,7 @@ const QUERY_VERSIONS: Readonly<Record<string, ServiceName>> = {
   "2016-11-15": "ec2",
   "2010-08-01": "cloudwatch",
   "2011-01-01": "autoscaling",
+  [STS_VERSION]: "sts",
 };
 
 const CLOUDWATCH_TARGET = "GraniteServiceVersion20100801";
@@ -212,6 +215,8 @@ function dispatch(ctx: RangeContext, service: ServiceName, req: SimHttpRequest):
       return handleEcs(ctx.world, req);
     case "autoscaling":
       return handleAutoScaling(ctx.world, req);
+    case "sts":
+      return handleSts(ctx.world, req, drawPrng(ctx.world), requestId(drawPrng(ctx.world)));
   }
 }
 
@@ -233,6 +238,8 @@ export function serviceError(world: RangeWorld, service: ServiceName, req: SimHt
       return ecsError(err, rid);
     case "autoscaling":
       return queryError(AUTOSCALING_NAMESPACE, err, rid);
+    case "sts":
+      return stsError(err, rid);
   }
 }
 
@@ -331,7 +338,9 @@ function applyRequest(
       ctx.stats.injectedErrors += 1;
       response = serviceError(world, service, req, internalError(service));
     } else {
-      response = dispatch(ctx, service, req);
+      // A request signed with a session STS handed out that has since expired is refused, as AWS does.
+      const expired = expiredSessionError(world, req);
+      response = expired !== undefined ? serviceError(world, service, req, expired) : dispatch(ctx, service, req);
     }
   } catch (err) {
     // A bug in the range must still answer in the service's shape, and say what happened.
@@ -344,6 +353,7 @@ function applyRequest(
     status: response.status,
     throttled,
     userAgent: req.headers["user-agent"] ?? "",
+    accessKeyId: accessKeyOf(req),
     metricsRequested: response.metricsRequested,
   });
   return response;

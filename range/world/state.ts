@@ -143,6 +143,11 @@ export interface SimConfig {
   albActionDelayMs?: number;
   /** Virtual ms an ALB stays "provisioning" after CreateLoadBalancer (default 30,000). */
   albProvisioningMs?: number;
+  /**
+   * The roles STS AssumeRole lets Teal assume, by ARN, with the external id each one's trust policy
+   * asks for (range/protocols/sts.ts). Absent: every well-formed role ARN can be assumed.
+   */
+  stsRoles?: Record<string, { externalId?: string }>;
   /** Fargate task start (PROVISIONING → RUNNING) in virtual ms: drawn in [min, max] (default 30–90 s; docs/aws-behaviour.md §11). */
   ecsTaskStartMinMs?: number;
   ecsTaskStartMaxMs?: number;
@@ -720,6 +725,15 @@ export interface SimAutoScalingGroup {
   idSeq: number;
 }
 
+/** A session STS AssumeRole handed out (range/protocols/sts.ts), by its access key id. */
+export interface SimStsSession {
+  accessKeyId: string;
+  roleArn: string;
+  sessionName: string;
+  assumedRoleId: string;
+  expiresAtMs: number;
+}
+
 /** The whole simulated world. Owned by range/world/world.ts; read by the traffic model and CloudWatch. */
 export interface SimWorld {
   nowMs: number;
@@ -751,4 +765,6 @@ export interface SimWorld {
   launchConfigurations?: Map<string, SimLaunchConfiguration>;
   /** EC2 launch templates by id (range/protocols/launch-templates.ts). Optional: created on first use. */
   launchTemplates?: Map<string, SimLaunchTemplate>;
+  /** STS sessions by access key id (range/protocols/sts.ts). Optional: created on first use. */
+  stsSessions?: Map<string, SimStsSession>;
 }

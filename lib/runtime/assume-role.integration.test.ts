@@ -1,0 +1,130 @@
+// An application configured with `assumeRole` is read and changed with the credentials STS hands out
+// for its role, never with the server's own nor another role's, against the practice range's STS
+// over HTTP with the real SDK clients.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isAppError } from "@/lib/domain/app-error";
+import { assumedRoleCredentials, REFRESH_MARGIN_MS } from "@/lib/aws/assume-role";
+import { loadTealConfig, parseEnv } from "@/lib/config/load";
+import type { AlbWeightedAppConfig } from "@/lib/config/schema";
+import { planningFor } from "@/lib/patterns/catalog";
+import { observeWithPattern } from "@/lib/patterns/registry";
+import { seedAlb } from "@/range/demo/seed-alb";
+import { startTestRange, type TestRange } from "@/test/support/range";
+import { createAwsAccess, type AwsAccess } from "./runtime";
+
+const ROLE_A = "arn:aws:iam::210987654321:role/teal-a";
+const ROLE_B = "arn:aws:iam::310987654321:role/teal-b";
+
+let range: TestRange;
+let access: AwsAccess;
+let base: AlbWeightedAppConfig;
+let viaA: AlbWeightedAppConfig;
+let viaB: AlbWeightedAppConfig;
+let denied: AlbWeightedAppConfig;
+
+beforeAll(async () => {
+  // On the wall clock: the credentials' expiry is compared with it.
+  range = await startTestRange({ stsRoles: { [ROLE_A]: { externalId: "ext-a" }, [ROLE_B]: {} } }, Date.now());
+  await seedAlb(range.url);
+  const app = loadTealConfig("teal.config.yaml").applications.find((a) => a.pattern === "alb-weighted");
+  if (app?.pattern !== "alb-weighted") throw new Error("teal.config.yaml has no alb-weighted application");
+  base = app;
+  viaA = { ...app, id: "catalog-a", assumeRole: { roleArn: ROLE_A, externalId: "ext-a" } };
+  viaB = { ...app, id: "catalog-b", assumeRole: { roleArn: ROLE_B, sessionName: "teal-b" } };
+  denied = { ...app, id: "catalog-denied", assumeRole: { roleArn: ROLE_A, externalId: "not-the-one" } };
+  const apps = new Map([viaA, viaB, denied].map((a) => [a.id, a]));
+  access = createAwsAccess(parseEnv({ AWS_ENDPOINT_URL: range.url, TEAL_READ_BUDGET: "off" }), { roleOf: (id) => apps.get(id)?.assumeRole });
+}, 60_000);
+
+afterAll(async () => {
+  await range?.close();
+});
+
+/** The access keys of the requests since `seq` to `service`, and the AssumeRole requests among them. */
+function keysSince(seq: number, service: string): Set<string> {
+  return new Set((range.stats.requests ?? []).filter((r) => r.seq > seq && r.service === service).map((r) => r.accessKeyId ?? ""));
+}
+
+function assumeRoleCount(): number {
+  return range.stats.services.sts?.operations.AssumeRole?.count ?? 0;
+}
+
+function sessionKey(roleArn: string): string[] {
+  return [...(range.world.stsSessions?.values() ?? [])].filter((s) => s.roleArn === roleArn).map((s) => s.accessKeyId);
+}
+
+describe("an application with assumeRole", () => {
+  it("is observed with its role's session, assumed once for every client set, and its plan's calls are signed with it too", async () => {
+    const before = range.stats.total;
+    const state = await observeWithPattern(access.pageClients(viaA.region, viaA.assumeRole), viaA);
+    expect(state.configured.greenPercent).toBe(0);
+    await observeWithPattern(access.patientClients(viaA.region, viaA.assumeRole), viaA);
+    await observeWithPattern(access.clients(viaA.region, viaA.assumeRole), viaA);
+    expect(assumeRoleCount()).toBe(1);
+    const [keyA] = sessionKey(ROLE_A);
+    expect(keyA).toMatch(/^ASIA/);
+    expect(keysSince(before, "elbv2")).toEqual(new Set([keyA]));
+
+    const planning = planningFor("alb-weighted");
+    if (!planning) throw new Error("no alb-weighted planner");
+    const result = planning.plan(state, { kind: "rollback" }, { waitScale: 1, region: viaA.region, assumeRoleOf: viaA.id, reassert: true });
+    if (!result.ok) throw new Error(result.reason);
+    const call = result.plan.steps.find((s) => s.call)?.call;
+    expect(call?.assumeRoleOf).toBe(viaA.id);
+    // The plan names the application, never the role's ARN (plans are shown in the browser).
+    expect(JSON.stringify(result.plan)).not.toContain("arn:aws:iam");
+    if (!call) throw new Error("the plan makes no call");
+    const seq = range.stats.total;
+    await access.gateway.call(call);
+    const mutation = (range.stats.requests ?? []).filter((r) => r.seq > seq && r.mutating && r.service === "elbv2");
+    expect(mutation.length).toBeGreaterThan(0);
+    expect(new Set(mutation.map((r) => r.accessKeyId))).toEqual(new Set([keyA]));
+    expect(assumeRoleCount()).toBe(1);
+  });
+
+  it("never shares credentials with another role's application or with the server's own", async () => {
+    const before = range.stats.total;
+    await observeWithPattern(access.pageClients(viaB.region, viaB.assumeRole), viaB);
+    const [keyB] = sessionKey(ROLE_B);
+    const [keyA] = sessionKey(ROLE_A);
+    expect(keyB).toMatch(/^ASIA/);
+    expect(keyB).not.toBe(keyA);
+    expect(keysSince(before, "elbv2")).toEqual(new Set([keyB]));
+    expect(range.world.stsSessions?.get(keyB ?? "")?.sessionName).toBe("teal-b");
+
+    const own = range.stats.total;
+    await observeWithPattern(access.pageClients(base.region), base);
+    const ownKeys = keysSince(own, "elbv2");
+    expect(ownKeys.size).toBe(1);
+    expect([...ownKeys][0]).not.toMatch(/^ASIA/);
+  });
+
+  it("fails as denied, with no ARN or account id in the message, when the role refuses the external id", async () => {
+    const err = await observeWithPattern(access.pageClients(denied.region, denied.assumeRole), denied).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).not.toBeNull();
+    const text = isAppError(err) ? err.userMessage : String(err);
+    expect(text).not.toMatch(/arn:aws|\d{12}/);
+  });
+
+  it("assumes the role again only shortly before its credentials expire", async () => {
+    let now = Date.now();
+    const provider = assumedRoleCredentials(
+      { roleArn: ROLE_B },
+      { region: "us-east-1", endpoint: range.url, source: { accessKeyId: "test", secretAccessKey: "test" }, now: () => now },
+    );
+    const count = assumeRoleCount();
+    const [first, again] = await Promise.all([provider(), provider()]);
+    expect(again).toBe(first);
+    expect(assumeRoleCount()).toBe(count + 1);
+    const expiry = first.expiration?.getTime() ?? 0;
+    now = expiry - REFRESH_MARGIN_MS - 1_000;
+    expect(await provider()).toBe(first);
+    now = expiry - REFRESH_MARGIN_MS + 1_000;
+    const renewed = await provider();
+    expect(renewed.accessKeyId).not.toBe(first.accessKeyId);
+    expect(assumeRoleCount()).toBe(count + 2);
+  });
+});
