@@ -13,6 +13,7 @@ import { openStore, type Store } from "../lib/store/store";
 import { addLogSink } from "../lib/telemetry/log";
 import { CliFailure, EXIT, UsageError, type CliIo, type Command } from "./teal-command";
 import { PIPELINE_COMMANDS } from "./teal-pipeline";
+import { ACCOUNT_COMMANDS } from "./teal-accounts";
 
 export type { CliIo } from "./teal-command";
 
@@ -105,6 +106,7 @@ const tokenRevoke: Command = {
 export const COMMANDS: Readonly<Record<string, Command | Readonly<Record<string, Command>>>> = {
   token: { create: tokenCreate, list: tokenList, revoke: tokenRevoke },
   ...PIPELINE_COMMANDS,
+  ...ACCOUNT_COMMANDS,
 };
 
 function isCommand(entry: Command | Readonly<Record<string, Command>>): entry is Command {
@@ -129,8 +131,9 @@ function usage(): string {
   for (const c of allCommands()) lines.push(`  ${c.usage}\n      ${c.summary}`);
   lines.push(
     "",
-    "The pipeline commands (all but teal token) call a Teal server: TEAL_URL (its base URL) and TEAL_TOKEN (an API token) from the",
-    "environment, or --url and --token.",
+    "The pipeline commands (all but teal token, validate and discover) call a Teal server: TEAL_URL (its base URL) and TEAL_TOKEN (an",
+    "API token) from the environment, or --url and --token. teal validate and teal discover read AWS directly, as the server does",
+    "(AWS_ENDPOINT_URL for the practice range, else the SDK's default credential chain).",
     "",
     EXIT_CODES_HELP,
   );

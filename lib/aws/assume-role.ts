@@ -22,7 +22,7 @@ export const DEFAULT_SESSION_NAME = "teal";
 
 /**
  * How long an assumed session is asked for (s). AWS accepts 900 up to the role's maximum session
- * duration, which is one hour unless the role says more (docs/aws-behaviour.md §14.1): one hour
+ * duration, which is one hour unless the role says more (docs/aws-behaviour.md §15.1): one hour
  * works with every role.
  */
 export const ASSUMED_SESSION_SECONDS = 3_600;

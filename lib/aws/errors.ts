@@ -55,7 +55,7 @@ const DENIED = new Set([
   "UnauthorizedOperation",
   "InvalidClientTokenId",
   "SignatureDoesNotMatch",
-  // An assumed role's session that lapsed (docs/aws-behaviour.md §14.1).
+  // An assumed role's session that lapsed (docs/aws-behaviour.md §15.1).
   "ExpiredToken",
   "ExpiredTokenException",
 ]);

@@ -1,7 +1,7 @@
 /**
  * AWS STS (API 2011-06-15, query protocol): `AssumeRole` and `GetCallerIdentity`, so an application
  * configured with a role in another account is observed and changed with the credentials the range
- * handed out (docs/aws-behaviour.md §14.1). Sessions are kept by access key id; the server refuses a
+ * handed out (docs/aws-behaviour.md §15.1). Sessions are kept by access key id; the server refuses a
  * request signed with one that expired (`ExpiredToken`).
  */
 import { SimApiError } from "./errors";
