@@ -5,8 +5,10 @@
 // names one), not through a Teal server.
 import { parseArgs } from "node:util";
 import { accountClients } from "../lib/accounts/clients";
+import { discover, discoveryYaml } from "../lib/accounts/discover";
 import { formatValidation, validateApp, type AppValidation } from "../lib/accounts/validate";
 import { loadTealConfig } from "../lib/config/load";
+import { assumeRoleSchema } from "../lib/config/schema";
 import { EXIT, UsageError, type Command } from "./teal-command";
 
 const validate: Command = {
@@ -37,5 +39,32 @@ const validate: Command = {
   },
 };
 
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+const discoverCommand: Command = {
+  usage: "teal discover [--region REGION] [--role-arn ARN [--external-id ID]]",
+  summary:
+    "print the config (teal.config.yaml) that the resources tagged teal:app, teal:color and teal:pattern describe, saying what could not be determined; exit 1 when an application was left out",
+  async run(args, io) {
+    const { values } = parseArgs({
+      args,
+      options: { region: { type: "string" }, "role-arn": { type: "string" }, "external-id": { type: "string" } },
+      strict: true,
+    });
+    const region = values.region ?? (io.env.AWS_REGION || "us-east-1");
+    if (!REGION.test(region)) throw new UsageError(`${region} is not an AWS region such as us-east-1`);
+    const roleArn = values["role-arn"];
+    const externalId = values["external-id"];
+    if (externalId !== undefined && roleArn === undefined) throw new UsageError("--external-id goes with --role-arn");
+    const role = roleArn === undefined ? undefined : assumeRoleSchema.safeParse({ roleArn, ...(externalId !== undefined ? { externalId } : {}) });
+    if (role !== undefined && !role.success) throw new UsageError(role.error.issues.map((i) => i.message).join("; "));
+    const found = await discover(accountClients(io.env)(region, role?.data));
+    io.out(discoveryYaml(found).trimEnd());
+    const left = new Set(found.notes.map((n) => n.appId).filter((id) => !found.applications.some((a) => a.id === id)));
+    io.err(`${found.applications.length} application${found.applications.length === 1 ? "" : "s"} found in ${region}; ${left.size} left out.`);
+    return left.size > 0 || found.unread.length > 0 ? EXIT.failed : EXIT.ok;
+  },
+};
+
 /** The account commands, for the COMMANDS table of scripts/teal-cli.ts. */
-export const ACCOUNT_COMMANDS: Readonly<Record<string, Command>> = { validate };
+export const ACCOUNT_COMMANDS: Readonly<Record<string, Command>> = { validate, discover: discoverCommand };

@@ -71,6 +71,8 @@ export interface SimClassicLoadBalancer {
   crossZone: boolean;
   idleTimeoutS: number;
   registrations: SimRegistration[];
+  /** AddTags / DescribeTags (range/protocols/elb.ts). Optional: none until tagged. */
+  tags?: Record<string, string>;
 }
 
 /** How an application version behaves under traffic (fault injection changes these). */
@@ -409,6 +411,8 @@ export interface SimEcsService {
   lastSteadyEventMs?: number;
   /** When a deleted service became INACTIVE (forgotten a while later). */
   inactiveAtMs?: number;
+  /** TagResource / ListTagsForResource (range/protocols/ecs.ts). Optional: none until tagged. */
+  tags?: Record<string, string>;
 }
 
 /** ALB target health states (docs/aws-behaviour.md §3.3). */

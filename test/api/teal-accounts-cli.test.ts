@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runTeal, type CliIo } from "@/scripts/teal-cli";
+import { parseTealConfig } from "@/lib/config/load";
+import type { AppConfig } from "@/lib/config/schema";
 import { seedDemoWorld } from "@/range/demo/seed";
 import { startTestRange, type TestRange } from "@/test/support/range";
 
@@ -114,5 +116,51 @@ describe("teal validate", () => {
     expect(ran.out).toMatch(/DENIED +load balancer +catalog-alb/);
     expect(ran.out).not.toContain("MISSING");
     expect(ran.out).not.toMatch(/arn:aws|210987654321/);
+  });
+});
+
+describe("teal discover", () => {
+  it("prints the demo applications from the demo range's teal:* tags: the config's, but for what tags cannot carry", async () => {
+    const ran = await teal(["discover"]);
+    const discovered = parseTealConfig(ran.out, "discovered");
+    const configured = parseTealConfig(demoConfig);
+    // launch-swap: which launch is blue and which green is in no tag (launch configurations carry none): left out, and said so.
+    const leftOut = configured.applications.filter((a) => a.pattern === "launch-swap").map((a) => a.id);
+    expect(leftOut).toEqual(["checkout-web", "search-api"]);
+    for (const id of leftOut) expect(ran.out).toMatch(new RegExp(`^#   ${id}: group ${id} behind \\S+: which launch`, "m"));
+    expect(ran.code).toBe(1);
+    expect(ran.err).toContain("6 applications found in us-east-1; 2 left out.");
+
+    const expected = configured.applications.filter((a) => !leftOut.includes(a.id));
+    expect(discovered.applications.map((a) => a.id).sort()).toEqual(expected.map((a) => a.id).sort());
+    for (const want of expected) {
+      const got = discovered.applications.find((a) => a.id === want.id);
+      // Not in the account: the readable name (discover writes the id) and ecs-elb-swap's totalTasks (said in a comment).
+      const comparable = (a: AppConfig | undefined): Record<string, unknown> => {
+        const { name: _name, ...rest } = a ?? want;
+        if (rest.pattern === "ecs-elb-swap") delete rest.totalTasks;
+        return rest;
+      };
+      expect(comparable(got), want.id).toEqual(comparable(want));
+      expect(got?.name).toBe(want.id);
+    }
+    expect(ran.out).toContain("# totalTasks (the task budget both colours share) is not in the account");
+  });
+
+  it("what it prints is a config teal validate finds whole on the same account", async () => {
+    const ran = await teal(["discover", "--region", "us-east-1"]);
+    const file = path.join(dir, "discovered.yaml");
+    writeFileSync(file, ran.out);
+    const checked = await teal(["validate", "--config", file]);
+    expect(checked.err).toContain("6 applications checked: 0 missing, 0 inconsistent, 0 denied, 0 unreadable.");
+    expect(checked.code).toBe(0);
+  });
+
+  it("refuses a malformed region or role ARN before reading anything", async () => {
+    const before = range.stats.total;
+    expect((await teal(["discover", "--region", "mars-1"])).code).toBe(2);
+    expect((await teal(["discover", "--role-arn", "arn:aws:iam::12:role/x"])).code).toBe(2);
+    expect((await teal(["discover", "--external-id", "abc"])).code).toBe(2);
+    expect(range.stats.total).toBe(before);
   });
 });
