@@ -1,4 +1,5 @@
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { toAppError } from "./errors";
 
 /** A role Teal assumes for an application's calls (the `assumeRole` of its config). */
 export interface AssumeRoleSpec {
@@ -69,14 +70,20 @@ export function assumedRoleCredentials(role: AssumeRoleSpec, opts: AssumedRoleOp
   let current: TealCredentials | null = null;
   let pending: Promise<TealCredentials> | null = null;
   const assume = async (): Promise<TealCredentials> => {
-    const out = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: role.roleArn,
-        RoleSessionName: role.sessionName ?? DEFAULT_SESSION_NAME,
-        DurationSeconds: ASSUMED_SESSION_SECONDS,
-        ...(role.externalId !== undefined ? { ExternalId: role.externalId } : {}),
-      }),
-    );
+    // A refusal says it was the role that could not be assumed (not the read that needed it), in
+    // user-safe words: STS's own message names the role's ARN and the caller's account.
+    const out = await sts
+      .send(
+        new AssumeRoleCommand({
+          RoleArn: role.roleArn,
+          RoleSessionName: role.sessionName ?? DEFAULT_SESSION_NAME,
+          DurationSeconds: ASSUMED_SESSION_SECONDS,
+          ...(role.externalId !== undefined ? { ExternalId: role.externalId } : {}),
+        }),
+      )
+      .catch((err: unknown) => {
+        throw toAppError(err, "AssumeRole");
+      });
     const c = out.Credentials;
     if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined || c.SessionToken === undefined || c.Expiration === undefined) {
       throw new Error("STS AssumeRole answered without credentials");

@@ -105,7 +105,9 @@ describe("an application with assumeRole", () => {
       (e: unknown) => e,
     );
     expect(err).not.toBeNull();
+    expect(isAppError(err) && err.code).toBe("forbidden");
     const text = isAppError(err) ? err.userMessage : String(err);
+    expect(text).toContain("AssumeRole failed: AccessDenied");
     expect(text).not.toMatch(/arn:aws|\d{12}/);
   });
 

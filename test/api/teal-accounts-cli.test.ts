@@ -113,7 +113,7 @@ describe("teal validate", () => {
     );
     const ran = await teal(["validate", "--config", refused, "--app", "catalog-api"]);
     expect(ran.code).toBe(1);
-    expect(ran.out).toMatch(/DENIED +load balancer +catalog-alb/);
+    expect(ran.out).toMatch(/DENIED +load balancer +catalog-alb +reading load balancer catalog-alb was denied: AssumeRole failed: AccessDenied/);
     expect(ran.out).not.toContain("MISSING");
     expect(ran.out).not.toMatch(/arn:aws|210987654321/);
   });
