@@ -1,7 +1,14 @@
 // An application configured with `assumeRole` is read and changed with the credentials STS hands out
 // for its role, never with the server's own nor another role's, against the practice range's STS
 // over HTTP with the real SDK clients.
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEngine } from "@/lib/engine/engine";
+import { openStore, type Store } from "@/lib/store/store";
+import { runToEnd } from "@/test/support/budget";
+import { planIntent } from "./plan-service";
 import { isAppError } from "@/lib/domain/app-error";
 import { assumedRoleCredentials, REFRESH_MARGIN_MS } from "@/lib/aws/assume-role";
 import { loadTealConfig, parseEnv } from "@/lib/config/load";
@@ -10,7 +17,7 @@ import { planningFor } from "@/lib/patterns/catalog";
 import { observeWithPattern } from "@/lib/patterns/registry";
 import { seedAlb } from "@/range/demo/seed-alb";
 import { startTestRange, type TestRange } from "@/test/support/range";
-import { createAwsAccess, type AwsAccess } from "./runtime";
+import { createAwsAccess, type AwsAccess, type Runtime } from "./runtime";
 
 const ROLE_A = "arn:aws:iam::210987654321:role/teal-a";
 const ROLE_B = "arn:aws:iam::310987654321:role/teal-b";
@@ -21,6 +28,9 @@ let base: AlbWeightedAppConfig;
 let viaA: AlbWeightedAppConfig;
 let viaB: AlbWeightedAppConfig;
 let denied: AlbWeightedAppConfig;
+let env: ReturnType<typeof parseEnv>;
+let dir = "";
+let store: Store | undefined;
 
 beforeAll(async () => {
   // On the wall clock: the credentials' expiry is compared with it.
@@ -33,11 +43,14 @@ beforeAll(async () => {
   viaB = { ...app, id: "catalog-b", assumeRole: { roleArn: ROLE_B, sessionName: "teal-b" } };
   denied = { ...app, id: "catalog-denied", assumeRole: { roleArn: ROLE_A, externalId: "not-the-one" } };
   const apps = new Map([viaA, viaB, denied].map((a) => [a.id, a]));
-  access = createAwsAccess(parseEnv({ AWS_ENDPOINT_URL: range.url, TEAL_READ_BUDGET: "off" }), { roleOf: (id) => apps.get(id)?.assumeRole });
+  env = parseEnv({ AWS_ENDPOINT_URL: range.url, TEAL_READ_BUDGET: "off", TEAL_WAIT_SCALE: "0.1" });
+  access = createAwsAccess(env, { roleOf: (id) => apps.get(id)?.assumeRole });
 }, 60_000);
 
 afterAll(async () => {
+  await store?.close();
   await range?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** The access keys of the requests since `seq` to `service`, and the AssumeRole requests among them. */
@@ -129,4 +142,35 @@ describe("an application with assumeRole", () => {
     expect(renewed.accessKeyId).not.toBe(first.accessKeyId);
     expect(assumeRoleCount()).toBe(count + 2);
   });
+
+  it("runs an operation through the engine with every call and wait check signed with the role's session", async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "teal-assume-role-"));
+    store = await openStore(`file:${path.join(dir, "teal.db")}`);
+    const apps = new Map([viaA, viaB, denied].map((a) => [a.id, a]));
+    const rt: Runtime = {
+      env,
+      config: { applications: [viaA, viaB, denied] },
+      store,
+      engine: createEngine({ store, gateway: access.gateway }),
+      ...access,
+      app: (id) => apps.get(id),
+    };
+    // Green's instances boot and pass their health checks on the range's clock.
+    for (let i = 0; i < 60; i++) {
+      range.tick(10_000);
+      await fetch(`${range.url}/_sim/health`);
+    }
+    const { result } = await planIntent(rt, viaA, { kind: "shift", greenPercent: 10 });
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.plan.steps.every((s) => (s.call ?? s.wait)?.assumeRoleOf === viaA.id)).toBe(true);
+    const before = range.stats.total;
+    const started = await rt.engine.start({ plan: result.plan, actor: { id: "op", email: "op@example.com", role: "operator" }, reason: "canary" });
+    expect(await runToEnd(store, started.operationId)).toBe("succeeded");
+    const [keyA] = sessionKey(ROLE_A);
+    const sent = (range.stats.requests ?? []).filter((r) => r.seq > before && r.service === "elbv2");
+    expect(sent.map((r) => r.operation)).toEqual(expect.arrayContaining(["DescribeTargetHealth", "ModifyListener"]));
+    expect(new Set(sent.map((r) => r.accessKeyId))).toEqual(new Set([keyA]));
+    const state = await observeWithPattern(access.clients(viaA.region, viaA.assumeRole), viaA);
+    expect(state.configured.greenPercent).toBe(10);
+  }, 60_000);
 });
