@@ -18,6 +18,7 @@ import { observeWithPattern } from "@/lib/patterns/registry";
 import { seedAlb } from "@/range/demo/seed-alb";
 import { startTestRange, type TestRange } from "@/test/support/range";
 import { createAwsAccess, type AwsAccess, type Runtime } from "./runtime";
+import { createSnapshotService } from "./snapshots";
 
 const ROLE_A = "arn:aws:iam::210987654321:role/teal-a";
 const ROLE_B = "arn:aws:iam::310987654321:role/teal-b";
@@ -31,6 +32,7 @@ let denied: AlbWeightedAppConfig;
 let env: ReturnType<typeof parseEnv>;
 let dir = "";
 let store: Store | undefined;
+let rt: Runtime | undefined;
 
 beforeAll(async () => {
   // On the wall clock: the credentials' expiry is compared with it.
@@ -147,7 +149,7 @@ describe("an application with assumeRole", () => {
     dir = mkdtempSync(path.join(os.tmpdir(), "teal-assume-role-"));
     store = await openStore(`file:${path.join(dir, "teal.db")}`);
     const apps = new Map([viaA, viaB, denied].map((a) => [a.id, a]));
-    const rt: Runtime = {
+    rt = {
       env,
       config: { applications: [viaA, viaB, denied] },
       store,
@@ -172,5 +174,18 @@ describe("an application with assumeRole", () => {
     expect(new Set(sent.map((r) => r.accessKeyId))).toEqual(new Set([keyA]));
     const state = await observeWithPattern(access.clients(viaA.region, viaA.assumeRole), viaA);
     expect(state.configured.greenPercent).toBe(10);
+  }, 60_000);
+
+  it("puts neither the role's ARN, its account nor the external id into a page's snapshot or the overview's summaries", async () => {
+    if (!rt) throw new Error("the engine test builds the runtime");
+    const service = createSnapshotService(rt, { sharedRefresh: false });
+    const snapshot = await service.snapshot(viaA.id, 60);
+    expect(snapshot.app).toEqual({ id: viaA.id, name: viaA.name, pattern: "alb-weighted", region: viaA.region });
+    const summaries = await service.summaries();
+    expect(summaries.map((s) => s.id).sort()).toEqual([denied.id, viaA.id, viaB.id].sort());
+    // The refused role's application: its error is said, without the ARN STS's message names.
+    expect(summaries.find((s) => s.id === denied.id)?.error).toMatch(/AssumeRole failed/);
+    const shown = JSON.stringify([snapshot, summaries]);
+    for (const secret of ["210987654321", "310987654321", "arn:aws:iam", "assumed-role", "ext-a", "not-the-one"]) expect(shown).not.toContain(secret);
   }, 60_000);
 });
