@@ -1,5 +1,6 @@
 // `teal validate` and `teal discover` run in-process as `npx teal` runs them, against the practice
 // range seeded with the demo world through its AWS APIs, with the real SDK clients over HTTP.
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -163,4 +164,19 @@ describe("teal discover", () => {
     expect((await teal(["discover", "--external-id", "abc"])).code).toBe(2);
     expect(range.stats.total).toBe(before);
   });
+});
+
+describe("npx teal validate, as a process", () => {
+  it("runs outside Next (the adapters' server-only guard is a no-op there) and exits 0 on the demo range", async () => {
+    const ran = await new Promise<{ code: number; out: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ["scripts/teal.mjs", "validate", "--app", "catalog-api"],
+        { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", AWS_ENDPOINT_URL: range.url }, timeout: 60_000 },
+        (err, stdout) => resolve({ code: err === null ? 0 : typeof err.code === "number" ? err.code : -1, out: stdout }),
+      );
+    });
+    expect(ran.out).toMatch(/^catalog-api \(alb-weighted, us-east-1\): all good$/m);
+    expect(ran.code).toBe(0);
+  }, 60_000);
 });
