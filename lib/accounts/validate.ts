@@ -9,7 +9,7 @@ import { isAppError } from "@/lib/domain/app-error";
 import type { Color } from "@/lib/domain/basics";
 import type { RecordSet } from "@/lib/domain/app-state";
 import type { AwsClients } from "@/lib/aws/clients";
-import { describeAsgGroups, describeTrafficSourceState, resolveLaunchSpec } from "@/lib/aws/autoscaling";
+import { describeAsgGroups, describeTrafficSourceState, launchConfigurationExists, resolveLaunchSpec } from "@/lib/aws/autoscaling";
 import { describeServices, type EcsServiceRead } from "@/lib/aws/ecs";
 import { describeClassicLoadBalancer } from "@/lib/aws/elb";
 import { describeAlb, describeListeners, describeRules, describeTargetGroup, type AlbInfo, type TargetGroupInfo } from "@/lib/aws/elbv2";
@@ -356,7 +356,13 @@ export async function validateApp(clients: AwsClients, app: AppConfig): Promise<
       for (const color of COLORS) {
         const spec = app[color];
         if ("launchConfiguration" in spec) {
-          // A launch configuration needs no lookup in Teal's reads (instances carry its name); it is not checked here.
+          const name = spec.launchConfiguration;
+          await c.read(
+            "launch configuration",
+            name,
+            () => launchConfigurationExists(clients.autoscaling, name),
+            (exists) => !exists,
+          );
           continue;
         }
         const t = spec.launchTemplate;

@@ -61,6 +61,14 @@ describe("teal validate", () => {
       expect(ran.out).toContain(`${id} (`);
     }
     expect(ran.out).toMatch(/OK +forward action +catalog-green in the listener on port 80/);
+    expect(ran.out).toMatch(/OK +launch configuration +checkout-v42/);
+  });
+
+  it("names a launch configuration that does not exist", async () => {
+    const file = configFile("missing-lc.yaml", (t) => t.replace("launchConfiguration: checkout-v42", "launchConfiguration: checkout-v43"));
+    const ran = await teal(["validate", "--config", file, "--app", "checkout-web"]);
+    expect(ran.code).toBe(1);
+    expect(ran.out).toMatch(/MISSING +launch configuration +checkout-v43/);
   });
 
   it("names a target group the alb-weighted application names that does not exist, and exits 1", async () => {
@@ -157,6 +165,15 @@ describe("teal discover", () => {
     expect(checked.code).toBe(0);
   });
 
+  it("looks into another account through --role-arn, with the role's session", async () => {
+    const before = range.stats.total;
+    const ran = await teal(["discover", "--role-arn", ROLE, "--external-id", "teal-ci"]);
+    expect(ran.err).toContain("6 applications found in us-east-1; 2 left out.");
+    const keys = new Set((range.stats.requests ?? []).filter((r) => r.seq > before && r.service !== "sts").map((r) => r.accessKeyId));
+    expect([...keys]).toHaveLength(1);
+    expect([...keys][0]).toMatch(/^ASIA/);
+  });
+
   it("refuses a malformed region or role ARN before reading anything", async () => {
     const before = range.stats.total;
     expect((await teal(["discover", "--region", "mars-1"])).code).toBe(2);
@@ -172,7 +189,7 @@ describe("npx teal validate, as a process", () => {
       execFile(
         process.execPath,
         ["scripts/teal.mjs", "validate", "--app", "catalog-api"],
-        { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", AWS_ENDPOINT_URL: range.url }, timeout: 60_000 },
+        { env: { NODE_ENV: "test", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", AWS_ENDPOINT_URL: range.url }, timeout: 60_000 },
         (err, stdout) => resolve({ code: err === null ? 0 : typeof err.code === "number" ? err.code : -1, out: stdout }),
       );
     });
