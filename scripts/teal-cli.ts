@@ -14,6 +14,7 @@ import { addLogSink } from "../lib/telemetry/log";
 import { CliFailure, EXIT, UsageError, type CliIo, type Command } from "./teal-command";
 import { iamPolicyCommand } from "./teal-iam";
 import { PIPELINE_COMMANDS } from "./teal-pipeline";
+import { ACCOUNT_COMMANDS } from "./teal-accounts";
 
 export type { CliIo } from "./teal-command";
 
@@ -107,6 +108,7 @@ export const COMMANDS: Readonly<Record<string, Command | Readonly<Record<string,
   token: { create: tokenCreate, list: tokenList, revoke: tokenRevoke },
   ...PIPELINE_COMMANDS,
   "iam-policy": iamPolicyCommand,
+  ...ACCOUNT_COMMANDS,
 };
 
 function isCommand(entry: Command | Readonly<Record<string, Command>>): entry is Command {
@@ -131,8 +133,9 @@ function usage(): string {
   for (const c of allCommands()) lines.push(`  ${c.usage}\n      ${c.summary}`);
   lines.push(
     "",
-    "The pipeline commands (all but teal token and teal iam-policy) call a Teal server: TEAL_URL (its base URL) and TEAL_TOKEN (an API token) from the",
-    "environment, or --url and --token.",
+    "The pipeline commands (all but teal token, iam-policy, validate and discover) call a Teal server: TEAL_URL (its base URL) and",
+    "TEAL_TOKEN (an API token) from the environment, or --url and --token. teal validate and teal discover read AWS directly, as the",
+    "server does (AWS_ENDPOINT_URL for the practice range, else the SDK's default credential chain).",
     "",
     EXIT_CODES_HELP,
   );

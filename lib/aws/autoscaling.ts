@@ -1,6 +1,7 @@
 import "server-only";
 import {
   DescribeAutoScalingGroupsCommand,
+  DescribeLaunchConfigurationsCommand,
   DescribeTrafficSourcesCommand,
   type AutoScalingClient,
   type AutoScalingGroup,
@@ -86,6 +87,16 @@ export async function describeAsgGroups(client: AutoScalingClient, names: string
     return byName;
   } catch (err) {
     throw toAppError(err, "DescribeAutoScalingGroups");
+  }
+}
+
+/** Whether a launch configuration of this name exists (read-only; for `teal validate`). */
+export async function launchConfigurationExists(client: AutoScalingClient, name: string): Promise<boolean> {
+  try {
+    const out = await client.send(new DescribeLaunchConfigurationsCommand({ LaunchConfigurationNames: [name] }));
+    return (out.LaunchConfigurations ?? []).some((lc) => lc.LaunchConfigurationName === name);
+  } catch (err) {
+    throw toAppError(err, "DescribeLaunchConfigurations");
   }
 }
 

@@ -5,6 +5,7 @@ import { ECSClient } from "@aws-sdk/client-ecs";
 import { ElasticLoadBalancingClient } from "@aws-sdk/client-elastic-load-balancing";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
+import type { CredentialSource } from "./assume-role";
 import { attachBatcher, createReadBatcher, type ReadBatcher } from "./batched-reads";
 import { toAppError } from "./errors";
 import { budgetMiddleware, type BudgetPriority, type BudgetService, type ReadBudget } from "./read-budget";
@@ -57,6 +58,11 @@ export interface AwsClientOptions {
    * (lib/aws/batched-reads.ts, docs/aws-behaviour.md §8.4). Never for an operation's reads.
    */
   batchWindowMs?: number;
+  /**
+   * The credentials the set signs with, e.g. an assumed role's (lib/aws/assume-role.ts); absent:
+   * the server's own (`serverCredentials`).
+   */
+  credentials?: CredentialSource;
 }
 
 export interface ReadRetry {
@@ -157,13 +163,17 @@ function readRetryMiddleware<A, R>(retry: ReadRetry): (next: (args: A) => Promis
 }
 
 /**
- * One set of SDK clients per region. Against a local endpoint without credentials in the
- * environment, static dummy credentials are used (the practice range does not check them);
- * against real AWS the SDK's default credential chain applies.
+ * The server's own credentials: against a local endpoint without credentials in the environment,
+ * static dummy ones (the practice range does not check them); otherwise undefined, for the SDK's
+ * default credential chain.
  */
+export function serverCredentials(endpoint: string | undefined): CredentialSource | undefined {
+  return endpoint !== undefined && !process.env.AWS_ACCESS_KEY_ID ? { accessKeyId: "teal-local", secretAccessKey: "teal-local" } : undefined;
+}
+
+/** One set of SDK clients per region, signing with `opts.credentials` or the server's own. */
 export function createClients(opts: AwsClientOptions): AwsClients {
-  const local = opts.endpoint !== undefined;
-  const credentials = local && !process.env.AWS_ACCESS_KEY_ID ? { accessKeyId: "teal-local", secretAccessKey: "teal-local" } : undefined;
+  const credentials = opts.credentials ?? serverCredentials(opts.endpoint);
   const limits = callLimitsOf(opts);
   const common = {
     region: opts.region,

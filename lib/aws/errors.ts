@@ -50,7 +50,16 @@ export const BUSY_REFUSALS: ReadonlySet<string> = new Set([
 const CONFLICT = new Set([...BUSY_REFUSALS, "ResourceInUse", "ResourceInUseFault", "ResourceInUseException"]);
 /** Errors of the connection itself: the request got no AWS answer. */
 const NETWORK = new Set(["TimeoutError", "ETIMEDOUT", "ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EPIPE"]);
-const DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "InvalidClientTokenId", "SignatureDoesNotMatch"]);
+const DENIED = new Set([
+  "AccessDenied",
+  "AccessDeniedException",
+  "UnauthorizedOperation",
+  "InvalidClientTokenId",
+  "SignatureDoesNotMatch",
+  // An assumed role's session that lapsed (docs/aws-behaviour.md §15.1).
+  "ExpiredToken",
+  "ExpiredTokenException",
+]);
 
 /** Removes ARNs and account ids from AWS error text before anyone sees it. */
 export function redactAwsText(text: string): string {

@@ -21,6 +21,7 @@ const PACKAGES: Readonly<Record<string, AwsService>> = {
   "@aws-sdk/client-ecs": "ecs",
   "@aws-sdk/client-ec2": "ec2",
   "@aws-sdk/client-cloudwatch": "cloudwatch",
+  "@aws-sdk/client-sts": "sts",
 };
 
 function trackedSources(...folders: string[]): string[] {

@@ -50,7 +50,11 @@ export const IAM_PREFIX: Readonly<Record<AwsService, string>> = {
   ecs: "ecs",
   ec2: "ec2",
   cloudwatch: "cloudwatch",
+  sts: "sts",
 };
+
+const CLI_ONLY =
+  "Only `teal discover` and `teal validate` call it, with the credentials of whoever runs them; the server never does, so no generated policy grants it.";
 
 const DESCRIBE_STAR = "Describe and List actions of this service take no resource-level permissions (docs/aws-behaviour.md §10.1).";
 
@@ -299,6 +303,65 @@ export const AWS_OPERATIONS = {
     access: "read",
     resource: null,
     why: DESCRIBE_STAR,
+  },
+  // Read by `teal discover` and `teal validate` only (lib/accounts, lib/aws/inventory.ts).
+  "elb:DescribeTags": {
+    service: "elb",
+    operation: "DescribeTags",
+    iamAction: "elasticloadbalancing:DescribeTags",
+    access: "read",
+    resource: null,
+    notGranted: CLI_ONLY,
+  },
+  "elbv2:DescribeTags": {
+    service: "elbv2",
+    operation: "DescribeTags",
+    iamAction: "elasticloadbalancing:DescribeTags",
+    access: "read",
+    resource: null,
+    notGranted: CLI_ONLY,
+  },
+  "ecs:ListClusters": {
+    service: "ecs",
+    operation: "ListClusters",
+    iamAction: "ecs:ListClusters",
+    access: "read",
+    resource: null,
+    notGranted: CLI_ONLY,
+  },
+  "ecs:ListServices": {
+    service: "ecs",
+    operation: "ListServices",
+    iamAction: "ecs:ListServices",
+    access: "read",
+    resource: null,
+    notGranted: CLI_ONLY,
+  },
+  "ecs:ListTagsForResource": {
+    service: "ecs",
+    operation: "ListTagsForResource",
+    iamAction: "ecs:ListTagsForResource",
+    access: "read",
+    resource: null,
+    notGranted: CLI_ONLY,
+  },
+  "autoscaling:DescribeLaunchConfigurations": {
+    service: "autoscaling",
+    operation: "DescribeLaunchConfigurations",
+    iamAction: "autoscaling:DescribeLaunchConfigurations",
+    access: "read",
+    resource: null,
+    notGranted: CLI_ONLY,
+  },
+  // STS (lib/aws/assume-role.ts): an application with `assumeRole`.
+  "sts:AssumeRole": {
+    service: "sts",
+    operation: "AssumeRole",
+    iamAction: "sts:AssumeRole",
+    access: "read",
+    resource: null,
+    notGranted:
+      "Needed by the server's own identity on each application's role (and the role's trust policy must name that identity); `teal iam-policy` prints the permissions the role itself needs, not this statement.",
   },
 } as const satisfies Record<string, AwsOperationSpec>;
 

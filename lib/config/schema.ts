@@ -19,6 +19,39 @@ const dnsName = z
   .regex(/^[A-Za-z0-9*._-]+\.?$/, "a DNS name such as shop.example.com.")
   .transform((name) => (name.endsWith(".") ? name.toLowerCase() : `${name.toLowerCase()}.`));
 
+/**
+ * A role in another account that Teal assumes (STS AssumeRole) for one application's calls, with
+ * the server's own credentials (the SDK's default chain) as the source. See README "Use with real
+ * AWS" for the trust policy the role needs.
+ */
+export const assumeRoleSchema = z
+  .object({
+    roleArn: z
+      .string()
+      .max(2048)
+      .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, "a role ARN such as arn:aws:iam::123456789012:role/teal"),
+    /** The external id the role's trust policy asks for (sts:ExternalId), if any. */
+    externalId: z
+      .string()
+      .min(2)
+      .max(1224)
+      .regex(/^[\w+=,.@:/-]+$/, "letters, digits and + = , . @ : / -")
+      .optional(),
+    /** The session name AWS's records (CloudTrail) show for Teal's calls; default "teal". */
+    sessionName: z
+      .string()
+      .min(2)
+      .max(64)
+      .regex(/^[\w+=,.@-]+$/, "2 to 64 letters, digits and + = , . @ -")
+      .optional(),
+  })
+  .strict();
+
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1")
+  .default("us-east-1");
+
 const colourDnsWeighted = z.object({
   /** The weighted record's SetIdentifier for this colour. */
   setIdentifier: z.string().min(1).max(128),
@@ -30,10 +63,8 @@ export const dnsWeightedAppSchema = z.object({
   id: appId,
   name: z.string().min(1).max(100),
   pattern: z.literal("dns-weighted"),
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1")
-    .default("us-east-1"),
+  region,
+  assumeRole: assumeRoleSchema.optional(),
   dns: z.object({
     hostedZone: z.string().min(1).max(255),
     recordName: dnsName,
@@ -46,10 +77,9 @@ export const dnsWeightedAppSchema = z.object({
 const common = {
   id: appId,
   name: z.string().min(1).max(100),
-  region: z
-    .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region such as us-east-1")
-    .default("us-east-1"),
+  region,
+  /** Assume this role for the application's calls (another account); absent: the server's own credentials. */
+  assumeRole: assumeRoleSchema.optional(),
 };
 
 /** A load balancer an Auto Scaling group is attached to: a classic ELB, or an ALB target group. */
@@ -199,6 +229,7 @@ export type EcsElbSwapAppConfig = z.infer<typeof ecsElbSwapAppSchema>;
 export type EcsRollingAppConfig = z.infer<typeof ecsRollingAppSchema>;
 export type AlbWeightedAppConfig = z.infer<typeof albWeightedAppSchema>;
 export type AppConfig = z.infer<typeof appConfigSchema>;
+export type AssumeRoleConfig = z.infer<typeof assumeRoleSchema>;
 export type TealConfig = z.infer<typeof tealConfigSchema>;
 
 const bool = z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true");

@@ -17,4 +17,4 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 /** The AWS services Teal talks to (each maps to one SDK v3 client in lib/aws). */
-export type AwsService = "route53" | "elb" | "elbv2" | "autoscaling" | "ecs" | "cloudwatch" | "ec2";
+export type AwsService = "route53" | "elb" | "elbv2" | "autoscaling" | "ecs" | "cloudwatch" | "ec2" | "sts";

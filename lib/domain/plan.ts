@@ -12,10 +12,16 @@ export interface AwsCall {
   input: JsonObject;
   /** The application's region, from the plan's context (Route 53 ignores it). */
   region?: string;
+  /**
+   * The id of the application whose configured role (`assumeRole`) the call is made with, from the
+   * plan's context; absent: the server's own credentials. An id, never the role's ARN: plans reach
+   * the browser.
+   */
+  assumeRoleOf?: string;
 }
 
 /** A condition the engine polls until it holds or the timeout passes, in the application's region (Route 53 ignores it). */
-export type WaitCondition = WaitConditionKind & { region?: string };
+export type WaitCondition = WaitConditionKind & { region?: string; assumeRoleOf?: string };
 
 export type WaitConditionKind =
   | {

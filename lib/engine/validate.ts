@@ -17,6 +17,7 @@ const callSchema = z.object({
   operation: z.string().min(1),
   input: z.record(z.string(), z.unknown()),
   region: z.string().min(1).optional(),
+  assumeRoleOf: z.string().min(1).optional(),
 });
 
 const waitSchema = z.looseObject({

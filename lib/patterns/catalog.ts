@@ -16,24 +16,28 @@ export interface PatternPlanning {
   plan: Planner;
 }
 
-/** The region of the plan's context on every call and wait of the plan (each planner writes region-free steps). */
-export function inRegion(plan: Plan, region: string): Plan {
+/**
+ * The region of the plan's context (and the application whose role signs, if any) on every call and
+ * wait of the plan (each planner writes region-free steps).
+ */
+export function inRegion(plan: Plan, region: string, assumeRoleOf?: string): Plan {
+  const where = { region, ...(assumeRoleOf !== undefined ? { assumeRoleOf } : {}) };
   return {
     ...plan,
     steps: plan.steps.map((s) => ({
       ...s,
-      ...(s.call ? { call: { ...s.call, region } } : {}),
-      ...(s.wait ? { wait: { ...s.wait, region } } : {}),
-      ...(s.skipIf ? { skipIf: { ...s.skipIf, region } } : {}),
+      ...(s.call ? { call: { ...s.call, ...where } } : {}),
+      ...(s.wait ? { wait: { ...s.wait, ...where } } : {}),
+      ...(s.skipIf ? { skipIf: { ...s.skipIf, ...where } } : {}),
     })),
   };
 }
 
-/** A pattern's planner whose plans carry the region of their context. */
+/** A pattern's planner whose plans carry the region (and role) of their context. */
 function regional(plan: Planner): Planner {
   return (state, intent, ctx) => {
     const result = plan(state, intent, ctx);
-    return result.ok && ctx.region !== undefined ? { ok: true, plan: inRegion(result.plan, ctx.region) } : result;
+    return result.ok && ctx.region !== undefined ? { ok: true, plan: inRegion(result.plan, ctx.region, ctx.assumeRoleOf) } : result;
   };
 }
 

@@ -19,6 +19,11 @@ export interface PlanContext {
    * each to that region (see `planningFor`). Absent: the gateway's default region.
    */
   region?: string;
+  /**
+   * The application's id when its config names a role to assume: every call and wait carries it, so
+   * the engine signs them with that role's credentials. Absent: the server's own credentials.
+   */
+  assumeRoleOf?: string;
 }
 
 export type Planner = (state: AppState, intent: Intent, ctx: PlanContext) => PlanResult;

@@ -88,7 +88,11 @@ export const METRICS_NOT_READ = "CloudWatch is not read before a rollback: its p
  */
 export async function observeApp(rt: Runtime, app: AppConfig, opts: ObserveOptions = {}): Promise<Observation> {
   const readAt = opts.nowMs ?? Date.now();
-  const clients = opts.patient ? rt.patientClients(app.region) : opts.page ? rt.pageClients(app.region) : rt.clients(app.region);
+  const clients = opts.patient
+    ? rt.patientClients(app.region, app.assumeRole)
+    : opts.page
+      ? rt.pageClients(app.region, app.assumeRole)
+      : rt.clients(app.region, app.assumeRole);
   const [latest] = await rt.store.listOperations({ appId: app.id, limit: 1 });
   const state = await observeWithPattern(clients, app, observeHintsFrom(latest));
   const plan = metricPlanFor(app, state, periodFor(RECENT_RANGE));
@@ -119,7 +123,9 @@ export async function observeApp(rt: Runtime, app: AppConfig, opts: ObserveOptio
 /** The charts of a range from an observed state (its metric dimensions): one GetMetricData call, a page's read. */
 export function readCharts(rt: Runtime, app: AppConfig, state: AppState, range: RangeMinutes, store?: SeriesStore): Promise<ChartRead> {
   const plan = metricPlanFor(app, state, periodFor(range));
-  return store ? readHeldCharts(store, plan, plan, range, app.id) : readPlannedCharts(rt.pageClients(app.region), plan, range, Date.now());
+  return store
+    ? readHeldCharts(store, plan, plan, range, app.id)
+    : readPlannedCharts(rt.pageClients(app.region, app.assumeRole), plan, range, Date.now());
 }
 
 /**

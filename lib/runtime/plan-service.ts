@@ -38,6 +38,7 @@ export async function planIntent(
   // journal is asked while AWS is read, not after.
   const [{ state }, reassert] = await Promise.all([observeApp(rt, app, opts), intent.kind === "rollback" ? rollbackReasserts(rt, app.id) : false]);
   const ctx: PlanContext = { waitScale: rt.env.TEAL_WAIT_SCALE, region: app.region };
+  if (app.assumeRole !== undefined) ctx.assumeRoleOf = app.id;
   if (reassert) ctx.reassert = true;
   return { state, result: planning.plan(state, intent, ctx) };
 }

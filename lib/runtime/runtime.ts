@@ -2,7 +2,17 @@ import "server-only";
 import type { AwsCall, WaitCondition } from "@/lib/domain/plan";
 import type { AwsCallInfo, AwsGateway } from "@/lib/domain/gateway";
 import type { JsonValue } from "@/lib/domain/basics";
-import { callBoundMs, callLimitsOf, createClients, describeCallBound, type AwsClients, type AwsClientOptions } from "@/lib/aws/clients";
+import { AppError } from "@/lib/domain/app-error";
+import { assumedRoleCredentials, roleKey, type AssumeRoleSpec, type TealCredentials } from "@/lib/aws/assume-role";
+import {
+  callBoundMs,
+  callLimitsOf,
+  createClients,
+  describeCallBound,
+  serverCredentials,
+  type AwsClients,
+  type AwsClientOptions,
+} from "@/lib/aws/clients";
 import { createAwsGateway } from "@/lib/aws/gateway";
 import { budgetSpecs, createReadBudget, type BudgetClock, type BudgetPriority, type ReadBudget } from "@/lib/aws/read-budget";
 import { loadTealConfig, parseEnv } from "@/lib/config/load";
@@ -16,18 +26,22 @@ export interface Runtime {
   config: TealConfig;
   store: Store;
   engine: Engine;
-  /** Plan calls and plan observes: sent at once, counted against the AWS budget. */
-  clients(region: string): AwsClients;
+  /**
+   * Plan calls and plan observes: sent at once, counted against the AWS budget. Every client set is
+   * per Region and role: with `role` (an application's `assumeRole`) its calls are signed with that
+   * role's assumed credentials, else with the server's own.
+   */
+  clients(region: string, role?: AssumeRoleSpec): AwsClients;
   /**
    * Read-only clients whose calls ride out throttling, 5xx and unanswered requests (paused and
    * made again, like a wait's polls): what a rollback reads before it starts. Never for mutations.
    */
-  patientClients(region: string): AwsClients;
+  patientClients(region: string, role?: AssumeRoleSpec): AwsClients;
   /**
    * The pages' reads (snapshots): each call waits its turn in the AWS budget, or fails fast when
    * the wait would be too long, and operations go first (docs/aws-behaviour.md §8.3).
    */
-  pageClients(region: string): AwsClients;
+  pageClients(region: string, role?: AssumeRoleSpec): AwsClients;
   /** The AWS budget every client set counts against; null when it is off (`TEAL_READ_BUDGET=off`). */
   readBudget: ReadBudget | null;
   app(appId: string): AppConfig | undefined;
@@ -46,17 +60,25 @@ const PATIENT_READS = { attempts: 8, firstPauseMs: 200, maxPauseMs: 2_000 } as c
  * Plan calls go through the standard-retry clients; wait checks through adaptive ones.
  */
 function regionalGateway(
-  clientsFor: (region: string) => AwsClients,
-  pollingFor: (region: string) => AwsClients,
+  clientsFor: ClientSet,
+  pollingFor: ClientSet,
   defaultRegion: string,
   planCallOptions: Partial<AwsClientOptions>,
+  roleOf: (appId: string) => AssumeRoleSpec | undefined,
 ): AwsGateway {
   const gateways = new Map<string, AwsGateway>();
-  const forRegion = (region: string) => {
-    let g = gateways.get(region);
+  const forPlace = (where: { region?: string | undefined; assumeRoleOf?: string | undefined }) => {
+    const region = where.region ?? defaultRegion;
+    const role = where.assumeRoleOf === undefined ? undefined : roleOf(where.assumeRoleOf);
+    if (where.assumeRoleOf !== undefined && role === undefined) {
+      // The plan was made for a role the configuration no longer names: never fall back to the server's own credentials.
+      throw new AppError("invalid", `The application "${where.assumeRoleOf}" no longer names a role to assume in Teal's config.`);
+    }
+    const key = `${region}\n${roleKey(role)}`;
+    let g = gateways.get(key);
     if (!g) {
-      g = createAwsGateway(clientsFor(region), { polling: pollingFor(region) });
-      gateways.set(region, g);
+      g = createAwsGateway(clientsFor(region, role), { polling: pollingFor(region, role) });
+      gateways.set(key, g);
     }
     return g;
   };
@@ -65,16 +87,17 @@ function regionalGateway(
   return {
     inFlightBoundMs: callBoundMs(limits),
     inFlightBound: describeCallBound(limits),
-    call: (call: AwsCall, observe?: (info: AwsCallInfo) => void, options?: { signal?: AbortSignal }) =>
-      forRegion(call.region ?? defaultRegion).call(call, observe, options),
-    check: (wait: WaitCondition, output: JsonValue | null) => forRegion(wait.region ?? defaultRegion).check(wait, output),
+    call: (call: AwsCall, observe?: (info: AwsCallInfo) => void, options?: { signal?: AbortSignal }) => forPlace(call).call(call, observe, options),
+    check: (wait: WaitCondition, output: JsonValue | null) => forPlace(wait).check(wait, output),
   };
 }
 
-/** The AWS side of a runtime: the budget, the client sets per Region, and the engine's gateway. */
+type ClientSet = (region: string, role?: AssumeRoleSpec) => AwsClients;
+
+/** The AWS side of a runtime: the budget, the client sets per Region and role, and the engine's gateway. */
 export type AwsAccess = Pick<Runtime, "clients" | "patientClients" | "pageClients" | "readBudget"> & {
   /** The engine's wait checks: adaptive retries, counted against the budget as operation calls. */
-  pollingClients(region: string): AwsClients;
+  pollingClients: ClientSet;
   gateway: AwsGateway;
 };
 
@@ -84,7 +107,7 @@ export type AwsAccess = Pick<Runtime, "clients" | "patientClients" | "pageClient
  * plan observes) as operation traffic that is never held. Each set names itself in the User-Agent
  * (`teal/plan`, `teal/poll`, `teal/patient`, `teal/page`), so AWS's records tell them apart.
  */
-export function createAwsAccess(env: TealEnv, opts: { clock?: BudgetClock } = {}): AwsAccess {
+export function createAwsAccess(env: TealEnv, opts: { clock?: BudgetClock; roleOf?: (appId: string) => AssumeRoleSpec | undefined } = {}): AwsAccess {
   const readBudget =
     env.TEAL_READ_BUDGET === "off"
       ? null
@@ -94,19 +117,38 @@ export function createAwsAccess(env: TealEnv, opts: { clock?: BudgetClock } = {}
           idleMaxWaitMs: env.TEAL_READ_BUDGET_IDLE_WAIT_MS ?? Math.max(env.TEAL_READ_BUDGET_WAIT_MS, env.TEAL_IDLE_REFRESH_MS),
           ...(opts.clock ? { clock: opts.clock } : {}),
         });
-  const set = (name: string, priority: BudgetPriority, options: Partial<AwsClientOptions>) => {
+  // One credential provider per role, shared by every client set and Region: a role is assumed once
+  // and its session reused until shortly before it expires (lib/aws/assume-role.ts).
+  const assumed = new Map<string, () => Promise<TealCredentials>>();
+  const credentialsOf = (role: AssumeRoleSpec) => {
+    const key = roleKey(role);
+    let provider = assumed.get(key);
+    if (!provider) {
+      provider = assumedRoleCredentials(role, {
+        region: env.AWS_REGION,
+        endpoint: env.AWS_ENDPOINT_URL,
+        source: serverCredentials(env.AWS_ENDPOINT_URL),
+        userAgent: "teal/assume-role",
+      });
+      assumed.set(key, provider);
+    }
+    return provider;
+  };
+  const set = (name: string, priority: BudgetPriority, options: Partial<AwsClientOptions>): ClientSet => {
     const cache = new Map<string, AwsClients>();
-    return (region: string): AwsClients => {
-      let c = cache.get(region);
+    return (region, role) => {
+      const key = `${region}\n${roleKey(role)}`;
+      let c = cache.get(key);
       if (!c) {
         c = createClients({
           ...options,
           region,
           endpoint: env.AWS_ENDPOINT_URL,
           userAgent: `teal/${name}`,
+          ...(role !== undefined ? { credentials: credentialsOf(role) } : {}),
           ...(readBudget ? { budget: { budget: readBudget, priority } } : {}),
         });
-        cache.set(region, c);
+        cache.set(key, c);
       }
       return c;
     };
@@ -118,7 +160,7 @@ export function createAwsAccess(env: TealEnv, opts: { clock?: BudgetClock } = {}
   const patientClients = set("patient", "operation", { readRetry: PATIENT_READS });
   // The pages' reads of many applications are merged (lib/aws/batched-reads.ts); nothing else is.
   const pageClients = set("page", "background", env.TEAL_READ_BATCH_MS === "off" ? {} : { batchWindowMs: env.TEAL_READ_BATCH_MS });
-  const gateway = regionalGateway(clients, pollingClients, env.AWS_REGION, planCallOptions);
+  const gateway = regionalGateway(clients, pollingClients, env.AWS_REGION, planCallOptions, opts.roleOf ?? (() => undefined));
   return { readBudget, clients, pollingClients, patientClients, pageClients, gateway };
 }
 
@@ -126,9 +168,9 @@ async function init(): Promise<Runtime> {
   const env = parseEnv(process.env);
   const config = loadTealConfig(env.TEAL_CONFIG);
   const store = await getStore();
-  const { readBudget, clients, patientClients, pageClients, gateway } = createAwsAccess(env);
-  const engine = createEngine({ store, gateway });
   const apps = new Map(config.applications.map((a) => [a.id, a]));
+  const { readBudget, clients, patientClients, pageClients, gateway } = createAwsAccess(env, { roleOf: (id) => apps.get(id)?.assumeRole });
+  const engine = createEngine({ store, gateway });
   return { env, config, store, engine, clients, patientClients, pageClients, readBudget, app: (id) => apps.get(id) };
 }
 

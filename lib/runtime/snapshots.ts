@@ -10,6 +10,8 @@ import { drainCauseOf, trafficSettle, type TrafficSettle } from "@/lib/domain/tr
 import { createSnapshotCache, type Cached, type SnapshotCache } from "@/lib/metrics/snapshot-cache";
 import { createSeriesStore, type SeriesStore, type SeriesStoreStats } from "@/lib/metrics/series-store";
 import { getMetricData } from "@/lib/aws/cloudwatch";
+import { roleKey } from "@/lib/aws/assume-role";
+import type { AppConfig } from "@/lib/config/schema";
 import { IDLE_STRETCH_MAX, inReadTurn, stretchedIdleMs, type ReadTurn } from "@/lib/aws/read-budget";
 import { planningFor } from "@/lib/patterns/catalog";
 import { appFigures } from "@/lib/domain/figures";
@@ -224,16 +226,19 @@ export function createSnapshotService(
    * intervals and a minute (a page closed) is dropped and no longer read.
    */
   const seriesStores = new Map<string, SeriesStore>();
-  const seriesOf = (region: string): SeriesStore => {
-    let store = seriesStores.get(region);
+  const seriesOf = (app: AppConfig): SeriesStore => {
+    // One store per Region and role: an application in another account reads its metrics with its role.
+    const key = `${app.region}\n${roleKey(app.assumeRole)}`;
+    let store = seriesStores.get(key);
     if (!store) {
+      const clients = rt.pageClients(app.region, app.assumeRole);
       store = createSeriesStore({
-        read: (queries, start, end) => getMetricData(rt.pageClients(region).cloudwatch, queries, start, end),
+        read: (queries, start, end) => getMetricData(clients.cloudwatch, queries, start, end),
         now: opts.metricsNow,
         rereadPeriods: rt.env.TEAL_METRICS_REREAD_PERIODS,
         keepMs: 2 * IDLE_STRETCH_MAX * idleMs + 60_000,
       });
-      seriesStores.set(region, store);
+      seriesStores.set(key, store);
     }
     return store;
   };
@@ -297,7 +302,7 @@ export function createSnapshotService(
       const read = await inReadTurn(turn, () =>
         observeApp(rt, app, {
           page: true,
-          metrics: { store: seriesOf(app.region), charts: watched(appId) },
+          metrics: { store: seriesOf(app), charts: watched(appId) },
           nowMs: (opts.metricsNow ?? Date.now)(),
         }),
       );
@@ -365,7 +370,7 @@ export function createSnapshotService(
       // The metric dimensions come from the application's cached state: no state read of its own.
       const { value } = await observations.read(appId);
       const app = appOf(appId);
-      return readCharts(rt, app, value.observation.state, Number(range) as RangeMinutes, seriesOf(app.region));
+      return readCharts(rt, app, value.observation.state, Number(range) as RangeMinutes, seriesOf(app));
     },
   });
   const chartKey = (appId: string, range: RangeMinutes) => `${appId}|${range}`;

@@ -50,6 +50,8 @@ export interface RequestRecord {
   throttled: boolean;
   /** The request's User-Agent header (at most 300 characters), as CloudTrail keeps it: it tells which client sent it. */
   userAgent: string;
+  /** The access key id the request was signed with (SigV4 `Credential`), as CloudTrail records it: it tells an assumed role's calls apart. */
+  accessKeyId?: string;
 }
 
 /** What recordRequest may add about the request beyond its cost. */
@@ -58,6 +60,7 @@ export interface RequestDetail {
   status: number;
   throttled?: boolean;
   userAgent?: string;
+  accessKeyId?: string;
   /** CloudWatch metrics the request asked for (GetMetricData). */
   metricsRequested?: number;
 }
@@ -146,6 +149,7 @@ export function recordRequest(stats: RangeStats, service: string, operation: str
       processingMs,
       throttled: detail.throttled ?? false,
       userAgent: (detail.userAgent ?? "").slice(0, 300),
+      ...(detail.accessKeyId ? { accessKeyId: detail.accessKeyId.slice(0, 128) } : {}),
     };
     if (requests.length < RECENT_REQUESTS) requests.push(record);
     else requests[(stats.total - 1) % RECENT_REQUESTS] = record;

@@ -17,6 +17,7 @@ import { ChangeResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-
 import type { DnsWeightedAppConfig } from "@/lib/config/schema";
 import { demoApps, firstOf, startOf, type AppStarts, type DemoApps } from "./demo-apps";
 import { seedAlbApps, type AlbApps } from "./seed-alb";
+import { tagApps } from "./seed-tags";
 import { seedAsg, type AsgDemo } from "./seed-asg";
 import { demoZone, seedEcsApps, type EcsApps } from "./seed-ecs";
 
@@ -204,7 +205,10 @@ export async function seedApps(endpointUrl: string, region: string, apps: DemoAp
 
 /** Creates the demo world through the range's AWS APIs at `endpointUrl`. */
 export async function seedDemoWorld(endpointUrl: string, region = "us-east-1"): Promise<DemoWorld> {
-  const seeded = await seedApps(endpointUrl, region, demoApps());
+  const apps = demoApps();
+  const seeded = await seedApps(endpointUrl, region, apps);
+  // The `teal:*` tags `teal discover` reads the demo applications back from.
+  await tagApps(endpointUrl, region, apps);
   return {
     hostedZoneId: seeded.hostedZoneId,
     zoneName: DEMO_ZONE,

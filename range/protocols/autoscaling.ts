@@ -93,6 +93,7 @@ const OPERATIONS: Readonly<Record<string, Handler>> = {
   CancelInstanceRefresh: cancelInstanceRefresh,
   RollbackInstanceRefresh: rollbackInstanceRefresh,
   DescribeScalingActivities: describeScalingActivities,
+  CreateOrUpdateTags: createOrUpdateTags,
 };
 
 /** Handles one Auto Scaling query request: `<Action>Response><Action>Result>` or an `ErrorResponse`. */
@@ -462,6 +463,26 @@ function checkSourcesExist(world: RangeWorld, sources: { type: "elb" | "elbv2"; 
       );
     }
   }
+}
+
+/** CreateOrUpdateTags: tags on groups (ResourceType auto-scaling-group), a key given again takes the new value. */
+function createOrUpdateTags(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const items = queryListItems(params, "Tags.member");
+  if (items.length === 0) throw validation("Tags must name at least one tag.");
+  for (const item of items) {
+    const group = item.get("ResourceId") ?? "";
+    if ((item.get("ResourceType") ?? "auto-scaling-group") !== "auto-scaling-group") throw validation("ResourceType must be auto-scaling-group.");
+    const found = autoScalingGroups(world).get(group);
+    if (found === undefined) throw validation(`AutoScalingGroup name not found - AutoScalingGroup ${group} not found`);
+    const key = item.get("Key") ?? "";
+    if (key === "") throw nullError("Key");
+    const tag = { key, value: item.get("Value") ?? "", propagateAtLaunch: item.get("PropagateAtLaunch") === "true" };
+    const at = found.tags.findIndex((t) => t.key === key);
+    if (at >= 0) found.tags[at] = tag;
+    else if (found.tags.length >= 50) throw new SimApiError("LimitExceeded", "The number of tags on the group exceeds the limit of 50.", 400);
+    else found.tags.push(tag);
+  }
+  return {};
 }
 
 function readGroupTags(params: URLSearchParams): SimAutoScalingGroup["tags"] {

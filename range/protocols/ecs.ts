@@ -664,6 +664,29 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const out = page(arns, input, 10, 100);
     return { serviceArns: out.items, nextToken: out.nextToken };
   },
+  TagResource(world, body) {
+    const input = parse(
+      z.object({ resourceArn: z.string().min(1), tags: z.array(z.object({ key: z.string().min(1).max(128), value: z.string().max(256) })) }),
+      body,
+    );
+    const service = servicesOf(world).get(input.resourceArn);
+    if (service === undefined || service.status === "INACTIVE")
+      throw new SimApiError("ResourceNotFoundException", "The specified resource is not found.");
+    const tags = { ...(service.tags ?? {}) };
+    for (const t of input.tags) tags[t.key] = t.value;
+    if (Object.keys(tags).length > 50) throw new SimApiError("InvalidParameterException", "A resource can have at most 50 tags.");
+    service.tags = tags;
+    return {};
+  },
+  ListTagsForResource(world, body) {
+    const input = parse(z.object({ resourceArn: z.string().min(1) }), body);
+    const service = servicesOf(world).get(input.resourceArn);
+    if (service !== undefined && service.status !== "INACTIVE")
+      return { tags: Object.entries(service.tags ?? {}).map(([key, value]) => ({ key, value })) };
+    const cluster = clustersOf(world).get(input.resourceArn);
+    if (cluster !== undefined && cluster.status === "ACTIVE") return { tags: cluster.tags.map((t) => ({ key: t.key, value: t.value })) };
+    throw new SimApiError("ResourceNotFoundException", "The specified resource is not found.");
+  },
   DescribeServices(world, body) {
     const input = parse(z.object({ cluster: z.string().optional(), services: z.array(z.string()) }), body);
     const cluster = requireCluster(world, input.cluster);

@@ -19,6 +19,9 @@ import {
   type XmlFields,
   type XmlValue,
   handleQueryAction,
+  mergeTags,
+  queryTags,
+  tagList,
 } from "./query";
 import { ELB_CANONICAL_ZONE_IDS } from "./route53";
 import type { SimClassicLoadBalancer, SimHealthCheckConfig, SimRegistration } from "@/range/world/state";
@@ -39,6 +42,8 @@ const OPERATIONS: Readonly<Record<string, Handler>> = {
   DescribeInstanceHealth: describeInstanceHealth,
   DescribeLoadBalancerAttributes: describeLoadBalancerAttributes,
   ModifyLoadBalancerAttributes: modifyLoadBalancerAttributes,
+  AddTags: addTags,
+  DescribeTags: describeTags,
 };
 
 /** Handles one classic ELB query request: `<Action>Response><Action>Result>` or an `ErrorResponse`. */
@@ -84,6 +89,30 @@ function findLoadBalancer(world: RangeWorld, name: string): SimClassicLoadBalanc
   const lb = world.loadBalancers.get(name);
   if (lb === undefined) throw new SimApiError("LoadBalancerNotFound", `There is no ACTIVE Load Balancer named '${name}'`, 400);
   return lb;
+}
+
+/** AddTags: one load balancer (the API takes exactly one name), tags merged into its own. */
+function addTags(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const names = queryListValues(params, "LoadBalancerNames.member");
+  if (names.length !== 1) throw validation("LoadBalancerNames must name exactly one load balancer.");
+  const tags = queryTags(params);
+  if (Object.keys(tags).length === 0) throw validation("Tags must name at least one tag.");
+  const lb = findLoadBalancer(world, names[0] ?? "");
+  lb.tags = mergeTags(lb.tags, tags);
+  return {};
+}
+
+/** DescribeTags: the tags of 1 to 20 load balancers. */
+function describeTags(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const names = queryListValues(params, "LoadBalancerNames.member");
+  if (names.length < 1 || names.length > 20) throw validation("LoadBalancerNames must name 1 to 20 load balancers.");
+  const lbs = names.map((name) => findLoadBalancer(world, name));
+  return {
+    TagDescriptions: xmlList(
+      "member",
+      lbs.map((lb): XmlValue => ({ LoadBalancerName: lb.name, Tags: tagList(lb.tags) })),
+    ),
+  };
 }
 
 function instanceIds(params: URLSearchParams): string[] {

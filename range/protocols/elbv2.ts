@@ -36,6 +36,9 @@ import {
   type XmlFields,
   type XmlValue,
   handleQueryAction,
+  mergeTags,
+  queryTags,
+  tagList,
 } from "./query";
 import { ELB_CANONICAL_ZONE_IDS } from "./route53";
 import type { SimApplicationLoadBalancer, SimListener, SimListenerAction, SimRule, SimTargetGroup, SimWorld } from "@/range/world/state";
@@ -69,6 +72,8 @@ const OPERATIONS: Readonly<Record<string, Handler>> = {
   RegisterTargets: registerTargetsOp,
   DeregisterTargets: deregisterTargetsOp,
   DescribeTargetHealth: describeTargetHealth,
+  AddTags: addTags,
+  DescribeTags: describeTags,
 };
 
 /** Handles one ELBv2 query request: `<Action>Response><Action>Result>` or an `ErrorResponse`. */
@@ -154,6 +159,42 @@ function tagsOf(params: URLSearchParams): Record<string, string> {
     if (key !== null && key !== "") tags[key] = item.get("Value") ?? "";
   }
   return tags;
+}
+
+/** The load balancer or target group an ARN names (the resources Teal tags); its NotFound error otherwise. */
+function taggable(world: SimWorld, arn: string): SimApplicationLoadBalancer | SimTargetGroup {
+  if (arn.includes(":targetgroup/")) {
+    const tg = targetGroupsOf(world).get(arn);
+    if (tg === undefined) throw new SimApiError("TargetGroupNotFound", `Target groups '[${arn}]' not found`, 400);
+    return tg;
+  }
+  return findAlb(world, arn);
+}
+
+/** AddTags: the same tags on 1 to 20 resources. */
+function addTags(world: SimWorld, params: URLSearchParams): XmlFields {
+  const arns = queryListValues(params, "ResourceArns.member");
+  if (arns.length < 1 || arns.length > 20) throw validation("ResourceArns must name 1 to 20 resources.");
+  const tags = queryTags(params);
+  if (Object.keys(tags).length === 0) throw validation("Tags must name at least one tag.");
+  const resources = arns.map((arn) => taggable(world, arn));
+  const merged = resources.map((r) => mergeTags(r.tags, tags));
+  resources.forEach((r, i) => {
+    r.tags = merged[i] ?? r.tags;
+  });
+  return {};
+}
+
+/** DescribeTags: the tags of 1 to 20 load balancers and target groups. */
+function describeTags(world: SimWorld, params: URLSearchParams): XmlFields {
+  const arns = queryListValues(params, "ResourceArns.member");
+  if (arns.length < 1 || arns.length > 20) throw validation("ResourceArns must name 1 to 20 resources.");
+  return {
+    TagDescriptions: xmlList(
+      "member",
+      arns.map((arn): XmlValue => ({ ResourceArn: arn, Tags: tagList(taggable(world, arn).tags) })),
+    ),
+  };
 }
 
 function findAlb(world: SimWorld, arn: string): SimApplicationLoadBalancer {

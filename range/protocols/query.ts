@@ -215,3 +215,40 @@ export function handleQueryAction<W>(service: QueryService<W>, world: W, req: Si
     return service.ec2Style ? service.ec2Style.error(err, rid) : queryError(service.namespace, err, rid);
   }
 }
+
+/** AWS's limit of tags on one resource (ELB, ELBv2, Auto Scaling: 50). */
+export const MAX_TAGS_PER_RESOURCE = 50;
+
+/** The `Tags.member.N.Key/Value` list of a tagging request; a missing key is a ValidationError. */
+export function queryTags(params: URLSearchParams, prefix = "Tags.member"): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const item of queryListItems(params, prefix)) {
+    const key = item.get("Key") ?? "";
+    if (key === "" || key.length > 128) throw new SimApiError("ValidationError", "A tag key must have 1 to 128 characters.", 400);
+    const value = item.get("Value") ?? "";
+    if (value.length > 256) throw new SimApiError("ValidationError", "A tag value must have at most 256 characters.", 400);
+    tags[key] = value;
+  }
+  return tags;
+}
+
+/** Tags added to `existing` (a key given again takes the new value); TooManyTags past the limit. */
+export function mergeTags(
+  existing: Record<string, string> | undefined,
+  added: Record<string, string>,
+  tooMany = "TooManyTags",
+): Record<string, string> {
+  const merged = { ...(existing ?? {}), ...added };
+  if (Object.keys(merged).length > MAX_TAGS_PER_RESOURCE) {
+    throw new SimApiError(tooMany, `A resource can have at most ${MAX_TAGS_PER_RESOURCE} tags.`, 400);
+  }
+  return merged;
+}
+
+/** A tag list as the query APIs answer it: `<Tags><member><Key/><Value/></member>…</Tags>`. */
+export function tagList(tags: Record<string, string> | undefined): XmlList {
+  return xmlList(
+    "member",
+    Object.entries(tags ?? {}).map(([Key, Value]): XmlValue => ({ Key, Value })),
+  );
+}

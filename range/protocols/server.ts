@@ -24,11 +24,12 @@ import { MetricStore } from "@/range/world/metrics";
 import { createPrng, type Prng } from "@/range/world/prng";
 import { formParams, queryError } from "./query";
 import { handleRoute53, route53Error, route53Operation } from "./route53";
+import { accessKeyOf, expiredSessionError, handleSts, stsError, STS_VERSION } from "./sts";
 import type { SimConfig } from "@/range/world/state";
 import { createStats, isMutatingOperation, recordRequest, recordTick, resetStats, type RangeStats } from "@/range/control/stats";
 import { advance, createWorld, drawPrng, type RangeWorld } from "@/range/world/world";
 
-export type ServiceName = "route53" | "elb" | "elbv2" | "ec2" | "cloudwatch" | "autoscaling" | "ecs";
+export type ServiceName = "route53" | "elb" | "elbv2" | "ec2" | "cloudwatch" | "autoscaling" | "ecs" | "sts";
 
 export const DEFAULT_PORT = 4580;
 export const DEFAULT_HOST = "127.0.0.1";
@@ -158,6 +159,7 @@ const SCOPE_SERVICES: Readonly<Record<string, ServiceName>> = {
   monitoring: "cloudwatch",
   ecs: "ecs",
   autoscaling: "autoscaling",
+  sts: "sts",
 };
 
 const QUERY_VERSIONS: Readonly<Record<string, ServiceName>> = {
@@ -166,6 +168,7 @@ const QUERY_VERSIONS: Readonly<Record<string, ServiceName>> = {
   "2016-11-15": "ec2",
   "2010-08-01": "cloudwatch",
   "2011-01-01": "autoscaling",
+  [STS_VERSION]: "sts",
 };
 
 const CLOUDWATCH_TARGET = "GraniteServiceVersion20100801";
@@ -220,6 +223,8 @@ function dispatch(ctx: RangeContext, service: ServiceName, req: SimHttpRequest):
       return handleEcs(ctx.world, req);
     case "autoscaling":
       return handleAutoScaling(ctx.world, req);
+    case "sts":
+      return handleSts(ctx.world, req, drawPrng(ctx.world), requestId(drawPrng(ctx.world)));
   }
 }
 
@@ -241,6 +246,8 @@ export function serviceError(world: RangeWorld, service: ServiceName, req: SimHt
       return ecsError(err, rid);
     case "autoscaling":
       return queryError(AUTOSCALING_NAMESPACE, err, rid);
+    case "sts":
+      return stsError(err, rid);
   }
 }
 
@@ -339,7 +346,9 @@ function applyRequest(
       ctx.stats.injectedErrors += 1;
       response = serviceError(world, service, req, internalError(service));
     } else {
-      const denied = iamDenial(ctx, service, operation, req);
+      // A request signed with a session STS handed out that has since expired is refused, as AWS
+      // does; then the IAM mode's policy, when one is set.
+      const denied = expiredSessionError(world, req) ?? iamDenial(ctx, service, operation, req);
       response = denied === null ? dispatch(ctx, service, req) : serviceError(world, service, req, denied);
     }
   } catch (err) {
@@ -353,6 +362,7 @@ function applyRequest(
     status: response.status,
     throttled,
     userAgent: req.headers["user-agent"] ?? "",
+    accessKeyId: accessKeyOf(req),
     metricsRequested: response.metricsRequested,
   });
   return response;

@@ -71,6 +71,8 @@ export interface SimClassicLoadBalancer {
   crossZone: boolean;
   idleTimeoutS: number;
   registrations: SimRegistration[];
+  /** AddTags / DescribeTags (range/protocols/elb.ts). Optional: none until tagged. */
+  tags?: Record<string, string>;
 }
 
 /** How an application version behaves under traffic (fault injection changes these). */
@@ -143,6 +145,11 @@ export interface SimConfig {
   albActionDelayMs?: number;
   /** Virtual ms an ALB stays "provisioning" after CreateLoadBalancer (default 30,000). */
   albProvisioningMs?: number;
+  /**
+   * The roles STS AssumeRole lets Teal assume, by ARN, with the external id each one's trust policy
+   * asks for (range/protocols/sts.ts). Absent: every well-formed role ARN can be assumed.
+   */
+  stsRoles?: Record<string, { externalId?: string }>;
   /** Fargate task start (PROVISIONING → RUNNING) in virtual ms: drawn in [min, max] (default 30–90 s; docs/aws-behaviour.md §11). */
   ecsTaskStartMinMs?: number;
   ecsTaskStartMaxMs?: number;
@@ -404,6 +411,8 @@ export interface SimEcsService {
   lastSteadyEventMs?: number;
   /** When a deleted service became INACTIVE (forgotten a while later). */
   inactiveAtMs?: number;
+  /** TagResource / ListTagsForResource (range/protocols/ecs.ts). Optional: none until tagged. */
+  tags?: Record<string, string>;
 }
 
 /** ALB target health states (docs/aws-behaviour.md §3.3). */
@@ -720,6 +729,15 @@ export interface SimAutoScalingGroup {
   idSeq: number;
 }
 
+/** A session STS AssumeRole handed out (range/protocols/sts.ts), by its access key id. */
+export interface SimStsSession {
+  accessKeyId: string;
+  roleArn: string;
+  sessionName: string;
+  assumedRoleId: string;
+  expiresAtMs: number;
+}
+
 /** The whole simulated world. Owned by range/world/world.ts; read by the traffic model and CloudWatch. */
 export interface SimWorld {
   nowMs: number;
@@ -751,4 +769,6 @@ export interface SimWorld {
   launchConfigurations?: Map<string, SimLaunchConfiguration>;
   /** EC2 launch templates by id (range/protocols/launch-templates.ts). Optional: created on first use. */
   launchTemplates?: Map<string, SimLaunchTemplate>;
+  /** STS sessions by access key id (range/protocols/sts.ts). Optional: created on first use. */
+  stsSessions?: Map<string, SimStsSession>;
 }
