@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { AppError, isAppError } from "@/lib/domain/app-error";
+import { withoutArns } from "@/lib/domain/arn";
 import { auditRefusal } from "@/lib/actions/refusal-audit";
 import { authenticateApiCaller, requireApp, requireCapability, type ApiCaller } from "@/lib/auth/api-caller";
 import type { Capability } from "@/lib/auth/roles";
@@ -72,7 +73,7 @@ export async function apiGet(req: Request, run: (ctx: ApiContext) => Promise<unk
     caller = await authenticateApiCaller(req.headers.get("authorization"));
     const body = await run(contextFor(caller, audited));
     if (caller.tokenName !== null) await auditTokenRead(caller, req);
-    return NextResponse.json(body, { headers: HEADERS });
+    return NextResponse.json(withoutArns(body), { headers: HEADERS });
   } catch (err) {
     if (caller && isAppError(err)) await auditRefusal(audited.capability, err.code, caller.actor);
     return apiErrorResponse(err);
@@ -211,7 +212,7 @@ export async function apiPost(req: Request, run: (ctx: ApiContext, body: unknown
       claimed = { caller: caller.actor.id, key: key.data };
     }
     const answer = await run(contextFor(caller, audited), body);
-    const text = JSON.stringify(answer.body);
+    const text = JSON.stringify(withoutArns(answer.body));
     if (claimed) {
       const { caller: who, key: k } = claimed;
       claimed = null;

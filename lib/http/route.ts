@@ -2,6 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { NextResponse } from "next/server";
 import { isAppError, type AppErrorCode } from "@/lib/domain/app-error";
+import { withoutArns } from "@/lib/domain/arn";
 import type { Actor } from "@/lib/domain/operation";
 import type { Capability } from "@/lib/auth/roles";
 import { requireReader } from "@/lib/auth/reader";
@@ -54,14 +55,15 @@ async function withRequestId(work: () => Promise<NextResponse>): Promise<NextRes
 
 /**
  * Every GET route goes through here: the caller's role is checked on the server first, then the
- * handler runs; errors become a JSON body with a code and a user-safe message.
+ * handler runs; errors become a JSON body with a code and a user-safe message. The answer carries
+ * no ARN (lib/domain/arn.ts): an ARN names the AWS account.
  */
 export async function authorizedJson<T>(capability: Capability, handler: (actor: Actor) => Promise<T>): Promise<NextResponse> {
   return withRequestId(async () => {
     try {
       const actor = await requireRole(capability);
       const body = await handler(actor);
-      return NextResponse.json(body, { headers: { "cache-control": "no-store" } });
+      return NextResponse.json(withoutArns(body), { headers: { "cache-control": "no-store" } });
     } catch (err) {
       return errorResponse(err);
     }
@@ -77,7 +79,7 @@ export async function readerJson<T>(handler: (actor: Actor) => Promise<T>): Prom
     try {
       const actor = await requireReader();
       const body = await handler(actor);
-      return NextResponse.json(body, { headers: { "cache-control": "no-store" } });
+      return NextResponse.json(withoutArns(body), { headers: { "cache-control": "no-store" } });
     } catch (err) {
       return errorResponse(err);
     }

@@ -17,6 +17,9 @@ const actionResult = z.union([
   z.object({ ok: z.literal(false), code: z.string(), message: z.string().min(1) }),
 ]);
 
+/** The practice range's account id (range/world/world.ts), in every ARN it hands out. */
+const RANGE_ACCOUNT = "123456789012";
+
 const actions = await discoverActions();
 const routes = await discoverRoutes();
 let w: SecurityWorld;
@@ -116,6 +119,12 @@ describe("route handlers", () => {
             const body = await res.text();
             if (outcome === "allow") {
               expect(res.status, body.slice(0, 300)).toBe(c.okStatus ?? 200);
+              // An answer names AWS resources, never by ARN: an ARN names the account (the signed
+              // audit export alone keeps its records as written).
+              if (route.file !== "app/api/history/audit/route.ts") {
+                expect(body.match(/arn:aws[^"\s]*/)?.[0] ?? null, "an ARN in the answer").toBeNull();
+                expect(body.includes(RANGE_ACCOUNT), "the account id in the answer").toBe(false);
+              }
             } else {
               expect(res.status, body.slice(0, 300)).toBe(outcome === "unauthenticated" ? 401 : 403);
               expect(JSON.parse(body)).toMatchObject({ error: { code: outcome } });

@@ -158,8 +158,9 @@ export async function startSecurityWorld(
   const fingerprint = async (): Promise<string> => {
     const world = await (await fetch(`${range.url}/_sim/state`)).text();
     const ops = (await store.listOperations({ limit: 500 })).map((o) => `${o.id}:${o.status}`);
-    // A signed-in user's refusal is audited (`action.refused`): the record of the refusal, not a change.
-    const [head] = await store.listAudit({ limit: 1, action: AUDIT_ACTIONS.filter((a) => a !== "action.refused") });
+    // A signed-in user's refusal is audited (`action.refused`), and an API token's read
+    // (`token.used`): records of the call, not changes.
+    const [head] = await store.listAudit({ limit: 1, action: AUDIT_ACTIONS.filter((a) => a !== "action.refused" && a !== "token.used") });
     const tokens = [
       ...(await store.listKioskTokens()).map((t) => `${t.id}:${t.label}:${t.revokedAt ?? "-"}`),
       ...(await store.listApiTokens()).map((t) => `${t.id}:${t.name}:${t.revokedAt ?? "-"}`),

@@ -10,6 +10,7 @@ import {
   parseHistoryQuery,
   type HistoryQuery,
 } from "@/lib/history/query";
+import { withoutArns } from "@/lib/domain/arn";
 import { getRuntime } from "@/lib/runtime/runtime";
 import { AuditTable } from "@/components/history/audit-table";
 import { ExportLinks } from "@/components/history/export-links";
@@ -31,9 +32,11 @@ export default async function HistoryPage({ searchParams }: { searchParams: Prom
   const query: HistoryQuery = parsed.ok ? parsed.query : {};
   const rt = await getRuntime();
   const appNames = Object.fromEntries(rt.config.applications.map((a) => [a.id, a.name]));
+  // What the page sends the browser carries no ARN (an ARN names the account): steps and audit
+  // records name the resource alone. The signed audit export is the records as written.
   const [operations, audit, recent] = await Promise.all([
-    view === "operations" ? rt.store.listOperations(operationFilterOf(query)) : Promise.resolve([]),
-    view === "audit" ? rt.store.listAudit(auditFilterOf(query)) : Promise.resolve([]),
+    view === "operations" ? rt.store.listOperations(operationFilterOf(query)).then(withoutArns) : Promise.resolve([]),
+    view === "audit" ? rt.store.listAudit(auditFilterOf(query)).then(withoutArns) : Promise.resolve([]),
     rt.store.listOperations({ limit: 200 }),
   ]);
   const actors = [...new Set(recent.map((op) => op.actor.email))].sort();
