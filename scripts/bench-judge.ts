@@ -84,7 +84,7 @@ export function judgeSection(): void {
     }
   }
   table(
-    `Release judge: ${RUNS} seeded rollouts per row, steps ${plan.steps.map((x) => `${x * 100} %`).join(" → ")} × ${plan.bakeMinutes} min, demo traffic (40 req/s), α = ${BENCH_JUDGE.alpha} over 3 metrics`,
+    `Release judge: ${RUNS} seeded rollouts per row, steps ${plan.steps.map((x) => `${x * 100} %`).join(" → ")} × ${plan.bakeMinutes} min, demo traffic (40 req/s), α = ${BENCH_JUDGE.alpha} over ${BENCH_JUDGE.metrics.length} metrics`,
     ["scenario", "seq. halted", "seq. median min", "seq. green req.", "MW halted", "MW median min", "MW green req.", "seq. halted first"],
     rows,
   );

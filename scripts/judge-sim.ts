@@ -21,8 +21,10 @@ export const DEMO_RPS = 40;
 export const BLUE_5XX_RATE = 0.001 + 0.0002;
 export const ORDER_RATE = 0.02;
 export const LATENCY_MEDIAN_MS = 50;
+/** The standard normal's 99th percentile. */
+const Z99 = 2.326;
 /** ln(2.3) / z₀.₉₉: the range's lognormal shape (p99 ≈ 2.3 × median). */
-export const LATENCY_SIGMA = Math.log(2.3) / 2.326;
+export const LATENCY_SIGMA = Math.log(2.3) / Z99;
 
 /** How green differs from blue in a scenario, as a function of green's share of traffic (0…1). */
 export interface Scenario {
@@ -45,12 +47,13 @@ export const SCENARIOS: Scenario[] = [
   { name: "green −10 % orders per request", bad: true, errorFactor: one, extraLatencyMs: zero, orderFactor: () => 0.9 },
 ];
 
-/** The judge the benchmark runs: 5xx (higher is worse, 10 % tolerated), mean latency (5 ms), orders (lower is worse, 2 %). */
+/** The judge the benchmark runs: 5xx (higher is worse, 10 % tolerated), mean latency (5 ms), p99 latency (15 ms), orders (lower is worse, 2 %). */
 export const BENCH_JUDGE: JudgeConfig = {
   alpha: 0.01,
   metrics: [
     { name: "5xx", kind: "count", tolerance: 0.1, direction: "higher-is-worse" },
     { name: "latency", kind: "latency", toleranceMs: 5 },
+    { name: "p99", kind: "latency", statistic: "p99", toleranceMs: 15 },
     { name: "orders", kind: "count", tolerance: 0.02, direction: "lower-is-worse" },
   ],
 };
@@ -96,6 +99,10 @@ export function simulateMinute(prng: Prng, scenario: Scenario, share: number, mi
   const meanLatency = LATENCY_MEDIAN_MS * Math.exp((LATENCY_SIGMA * LATENCY_SIGMA) / 2) * latencyDrift;
   const sdLatency = meanLatency * Math.sqrt(Math.exp(LATENCY_SIGMA * LATENCY_SIGMA) - 1);
   const mean = (n: number, extra: number) => (n > 0 ? meanLatency + extra + (sdLatency / Math.sqrt(n)) * prng.normal() : null);
+  // A sample p99's spread: √(q(1 − q)/n) / f(x_q), f the lognormal density at its 99th percentile.
+  const p99Latency = LATENCY_MEDIAN_MS * Math.exp(Z99 * LATENCY_SIGMA) * latencyDrift;
+  const p99Spread = (Math.sqrt(0.99 * 0.01) * p99Latency * LATENCY_SIGMA) / (Math.exp((-Z99 * Z99) / 2) / Math.sqrt(2 * Math.PI));
+  const p99 = (n: number, extra: number) => (n > 0 ? p99Latency + extra + (p99Spread / Math.sqrt(n)) * prng.normal() : null);
   return {
     "5xx": {
       greenRequests,
@@ -103,7 +110,8 @@ export function simulateMinute(prng: Prng, scenario: Scenario, share: number, mi
       blueRequests,
       blueEvents: poisson(prng, blueRequests * BLUE_5XX_RATE * errorDrift),
     },
-    latency: { greenRequests, greenMeanMs: mean(greenRequests, scenario.extraLatencyMs(share)), blueRequests, blueMeanMs: mean(blueRequests, 0) },
+    latency: { greenRequests, greenMs: mean(greenRequests, scenario.extraLatencyMs(share)), blueRequests, blueMs: mean(blueRequests, 0) },
+    p99: { greenRequests, greenMs: p99(greenRequests, scenario.extraLatencyMs(share)), blueRequests, blueMs: p99(blueRequests, 0) },
     orders: {
       greenRequests,
       greenEvents: poisson(prng, greenRequests * ORDER_RATE * scenario.orderFactor(share)),

@@ -1,7 +1,7 @@
 /**
  * The fixed-window baseline the sequential judge is compared with, as Kayenta's canary judge does
  * it: per metric, a Mann–Whitney U test between green's and blue's per-period values over the
- * analysis window (a count metric as events per request, latency as the period's mean), two-sided
+ * analysis window (a count metric as events per request, latency as the period's mean or p99), two-sided
  * at the metric's α; a metric fails when the test rejects and green's values rank on the worse
  * side. Re-run at every analysis interval over the window so far, it gains nothing for looking
  * again and again — each look is another chance of a false alarm, which is the point of the
@@ -20,9 +20,9 @@ export function periodValues(metric: JudgeMetric, period: CountPeriod | LatencyP
     if (period.greenRequests <= 0 || period.blueRequests <= 0) return null;
     return { green: period.greenEvents / period.greenRequests, blue: period.blueEvents / period.blueRequests };
   }
-  if ("greenEvents" in period) throw new RangeError(`baseline: metric ${metric.name} takes latency means`);
-  if (period.greenMeanMs === null || period.blueMeanMs === null || period.greenRequests <= 0 || period.blueRequests <= 0) return null;
-  return { green: period.greenMeanMs, blue: period.blueMeanMs };
+  if ("greenEvents" in period) throw new RangeError(`baseline: metric ${metric.name} takes latency figures`);
+  if (period.greenMs === null || period.blueMs === null || period.greenRequests <= 0 || period.blueRequests <= 0) return null;
+  return { green: period.greenMs, blue: period.blueMs };
 }
 
 export interface BaselineMetricResult {

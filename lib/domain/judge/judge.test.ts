@@ -15,7 +15,7 @@ const CONFIG: JudgeConfig = {
 function minute(greenErrors: number, greenLatency: number): JudgePeriod {
   return {
     "5xx": { greenRequests: 1000, greenEvents: greenErrors, blueRequests: 1000, blueEvents: 2 },
-    latency: { greenRequests: 1000, greenMeanMs: greenLatency, blueRequests: 1000, blueMeanMs: 50 },
+    latency: { greenRequests: 1000, greenMs: greenLatency, blueRequests: 1000, blueMs: 50 },
   };
 }
 
@@ -48,6 +48,18 @@ describe("release judge", () => {
     expect(judgeVerdict(CONFIG, state)).toBe("fail");
   });
 
+  it("judges a high percentile like the mean and says which statistic it judged", () => {
+    const config: JudgeConfig = { alpha: 0.01, metrics: [{ name: "p99", kind: "latency", statistic: "p99", toleranceMs: 15 }] };
+    let state = initialJudgeState(config);
+    let last = null;
+    for (let i = 0; i < 8; i++) {
+      const out = updateJudge(config, state, { p99: { greenRequests: 500, greenMs: 200 + (i % 3), blueRequests: 1500, blueMs: 115 + (i % 2) } });
+      state = out.state;
+      last = out.evidence;
+    }
+    expect(last?.metrics[0]).toMatchObject({ name: "p99", kind: "latency", statistic: "p99", verdict: "fail" });
+  });
+
   it("resumes from a JSON round trip of its state with the same result", () => {
     const periods = Array.from({ length: 10 }, (_, i) => minute(i % 4, 52 + (i % 3)));
     let whole = initialJudgeState(CONFIG);
@@ -64,14 +76,14 @@ describe("release judge", () => {
     const lacking: JudgePeriod = { "5xx": { greenRequests: 1, greenEvents: 0, blueRequests: 1, blueEvents: 0 } };
     expect(() => updateJudge(CONFIG, state, lacking)).toThrow(/latency/);
     const swapped: JudgePeriod = {
-      "5xx": { greenRequests: 1, greenMeanMs: 3, blueRequests: 1, blueMeanMs: 3 },
+      "5xx": { greenRequests: 1, greenMs: 3, blueRequests: 1, blueMs: 3 },
       latency: { greenRequests: 1, greenEvents: 0, blueRequests: 1, blueEvents: 0 },
     };
     expect(() => updateJudge(CONFIG, state, swapped)).toThrow(RangeError);
     expect(() => initialJudgeState({ alpha: 0.01, metrics: [] })).toThrow(RangeError);
   });
 
-  it("keeps the overall false-alarm rate ≤ α over 300 seeded identical rollouts (3 metrics, 90 looks each)", () => {
+  it("keeps the overall false-alarm rate ≤ α over 300 seeded identical rollouts (4 metrics, 90 looks each)", () => {
     const identical = SCENARIOS[0];
     if (identical === undefined) throw new Error("no scenario");
     let failed = 0;

@@ -3,7 +3,7 @@
  * on each configured metric and says pass, fail or not enough evidence yet, per metric and overall.
  *
  * - Count metrics (5xx, backend connection errors, a business count): count-test.ts.
- * - Latency (mean): latency-test.ts.
+ * - Latency (mean, or a high percentile such as p99): latency-test.ts.
  * - Overall: fail if any metric fails, pass if every metric passes, else not enough evidence.
  *   The overall α is split evenly across the metrics (Bonferroni), so the chance that any metric
  *   fails while green is within every tolerance stays ≤ α however often the judge looks.
@@ -27,7 +27,8 @@ export type { Verdict } from "./count-test";
 
 export type JudgeMetric =
   | { name: string; kind: "count"; tolerance: number; direction: CountTestConfig["direction"]; priorScale?: number }
-  | { name: string; kind: "latency"; toleranceMs: number };
+  /** A latency statistic per period: the mean (default) or a high percentile (p99), judged alike. */
+  | { name: string; kind: "latency"; toleranceMs: number; statistic?: "mean" | "p99" };
 
 export interface JudgeConfig {
   /** Overall false-fail level (default in DEFAULT_JUDGE_ALPHA: 1 %). */
@@ -45,7 +46,8 @@ export interface JudgeState {
 /** One period's figures, by metric name (count metrics take a CountPeriod, latency a LatencyPeriod). */
 export type JudgePeriod = Record<string, CountPeriod | LatencyPeriod>;
 
-export type MetricEvidence = ({ name: string; kind: "count" } & CountEvidence) | ({ name: string; kind: "latency" } & LatencyEvidence);
+export type MetricEvidence =
+  ({ name: string; kind: "count" } & CountEvidence) | ({ name: string; kind: "latency"; statistic: "mean" | "p99" } & LatencyEvidence);
 
 export interface JudgeEvidence {
   periods: number;
@@ -110,10 +112,10 @@ export function updateJudge(config: JudgeConfig, state: JudgeState, period: Judg
       metrics[m.name] = out.state;
       evidence.push({ name: m.name, kind: "count", ...out.evidence });
     } else {
-      if (prior.kind !== "latency" || isCountPeriod(data)) throw new RangeError(`judge: metric ${m.name} takes latency means`);
+      if (prior.kind !== "latency" || isCountPeriod(data)) throw new RangeError(`judge: metric ${m.name} takes latency figures`);
       const out = updateLatency({ toleranceMs: m.toleranceMs, alpha }, prior, data);
       metrics[m.name] = out.state;
-      evidence.push({ name: m.name, kind: "latency", ...out.evidence });
+      evidence.push({ name: m.name, kind: "latency", statistic: m.statistic ?? "mean", ...out.evidence });
     }
   }
   const next: JudgeState = { periods: state.periods + 1, metrics };

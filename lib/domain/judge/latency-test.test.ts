@@ -12,7 +12,7 @@ function run(config: LatencyTestConfig, periods: LatencyPeriod[]) {
 
 /** Equal traffic on both colours: every observation has the same weight. */
 function even(green: number, blue: number, requests = 1000): LatencyPeriod {
-  return { greenRequests: requests, greenMeanMs: green, blueRequests: requests, blueMeanMs: blue };
+  return { greenRequests: requests, greenMs: green, blueRequests: requests, blueMs: blue };
 }
 
 describe("sequential latency test", () => {
@@ -48,10 +48,10 @@ describe("sequential latency test", () => {
   });
 
   it("skips a period where a colour has no latency, and refuses non-finite figures", () => {
-    const state = run(CONFIG, [{ greenRequests: 0, greenMeanMs: null, blueRequests: 100, blueMeanMs: 50 }]);
+    const state = run(CONFIG, [{ greenRequests: 0, greenMs: null, blueRequests: 100, blueMs: 50 }]);
     expect(state.n).toBe(0);
     expect(state.periods).toBe(1);
-    expect(() => updateLatency(CONFIG, state, { greenRequests: 1, greenMeanMs: Number.POSITIVE_INFINITY, blueRequests: 1, blueMeanMs: 1 })).toThrow(
+    expect(() => updateLatency(CONFIG, state, { greenRequests: 1, greenMs: Number.POSITIVE_INFINITY, blueRequests: 1, blueMs: 1 })).toThrow(
       RangeError,
     );
   });
@@ -73,15 +73,15 @@ describe("sequential latency test", () => {
         const noise = (n: number) => (20 / Math.sqrt(n)) * prng.normal();
         atEdge = updateLatency(CONFIG, atEdge, {
           greenRequests: g,
-          greenMeanMs: drift + 5 + noise(g),
+          greenMs: drift + 5 + noise(g),
           blueRequests: b,
-          blueMeanMs: drift + noise(b),
+          blueMs: drift + noise(b),
         }).state;
         slow = updateLatency(CONFIG, slow, {
           greenRequests: g,
-          greenMeanMs: drift + 10 + noise(g),
+          greenMs: drift + 10 + noise(g),
           blueRequests: b,
-          blueMeanMs: drift + noise(b),
+          blueMs: drift + noise(b),
         }).state;
       }
       if (latencyVerdict(CONFIG, atEdge) === "fail") failed++;

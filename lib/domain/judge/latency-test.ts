@@ -1,12 +1,13 @@
 /**
- * The sequential test for latency: is green's mean latency above blue's by more than a tolerance
- * (in ms)?
+ * The sequential test for latency: is green's latency statistic (the mean, or a high percentile
+ * such as p99) above blue's by more than a tolerance (in ms)?
  *
- * Observations. Each period gives each colour's mean latency (CloudWatch's request-weighted
- * average) and its request count. The period's observation is the difference of the means minus
- * the tolerance, scaled by √w with w = n_green·n_blue / (n_green + n_blue): if single requests'
- * latencies have a common variance σ² within the period, the difference of the two means has
- * variance σ²/w, so the scaled observations share one variance whatever the traffic split.
+ * Observations. Each period gives each colour's statistic (CloudWatch's request-weighted average,
+ * or its p99) and its request count. The period's observation is the difference of the two minus
+ * the tolerance, scaled by √w with w = n_green·n_blue / (n_green + n_blue): a mean's sampling
+ * variance is σ²/n, and a sample quantile's is q(1 − q) / (n·f²) — both proportional to 1/n — so
+ * if each colour's requests share one latency distribution's spread within the period the
+ * difference has variance c/w and the scaled observations share one variance whatever the split.
  * Latency that both colours share (load, time of day) cancels in the difference.
  *
  * The e-process. Assuming the scaled observations are independent and normal with an unknown
@@ -37,10 +38,10 @@ export interface LatencyTestConfig {
 
 export interface LatencyPeriod {
   greenRequests: number;
-  /** Request-weighted mean latency in ms; null when the colour served nothing this period. */
-  greenMeanMs: number | null;
+  /** The period's statistic in ms (mean: request-weighted; or p99); null when the colour served nothing. */
+  greenMs: number | null;
   blueRequests: number;
-  blueMeanMs: number | null;
+  blueMs: number | null;
 }
 
 export interface LatencyTestState {
@@ -60,8 +61,8 @@ export interface LatencyTestState {
 export interface LatencyEvidence {
   periods: number;
   observations: number;
-  /** Weighted mean of green − blue in ms (null before the first observation). */
-  meanDifferenceMs: number | null;
+  /** Weighted mean of green − blue over the periods, in ms (null before the first observation). */
+  differenceMs: number | null;
   /** The e-value now, and the side its evidence points to. */
   e: number;
   side: "slower" | "not-slower" | "none";
@@ -98,14 +99,14 @@ export function updateLatency(
 ): { state: LatencyTestState; evidence: LatencyEvidence } {
   checkConfig(config);
   const g = config.priorVariance ?? 1;
-  const { greenRequests, blueRequests, greenMeanMs, blueMeanMs } = period;
+  const { greenRequests, blueRequests, greenMs, blueMs } = period;
   if (![greenRequests, blueRequests].every((x) => Number.isFinite(x) && x >= 0))
     throw new RangeError("latency test: request counts must be finite and ≥ 0");
-  if ([greenMeanMs, blueMeanMs].some((m) => m !== null && !Number.isFinite(m))) throw new RangeError("latency test: means must be finite");
+  if ([greenMs, blueMs].some((m) => m !== null && !Number.isFinite(m))) throw new RangeError("latency test: means must be finite");
   const next: LatencyTestState = { ...state, periods: state.periods + 1 };
-  if (greenMeanMs !== null && blueMeanMs !== null && greenRequests > 0 && blueRequests > 0) {
+  if (greenMs !== null && blueMs !== null && greenRequests > 0 && blueRequests > 0) {
     const w = (greenRequests * blueRequests) / (greenRequests + blueRequests);
-    const d = greenMeanMs - blueMeanMs;
+    const d = greenMs - blueMs;
     const y = (d - config.toleranceMs) * Math.sqrt(w);
     next.n += 1;
     next.sumY += y;
@@ -121,7 +122,7 @@ export function updateLatency(
     evidence: {
       periods: next.periods,
       observations: next.n,
-      meanDifferenceMs: next.sumW > 0 ? next.sumWD / next.sumW : null,
+      differenceMs: next.sumW > 0 ? next.sumWD / next.sumW : null,
       e: Math.exp(logE),
       side: next.sumY > 0 ? "slower" : next.sumY < 0 ? "not-slower" : "none",
       pFail: pValueFromLogE(next.maxLogEAbove),
