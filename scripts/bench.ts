@@ -24,7 +24,8 @@
  * BENCH_SECTIONS picks the sections to run (comma-separated, default all): js (1), fanin (2–5),
  * rollback (6), signin (7: a signed-in viewer's reads while 400 wrong passwords arrive at once, run by
  * vitest's bench runner from scripts/bench-sign-in.bench.ts), fleet (8: 8 and 200 applications with AWS's
- * rate limits on, scripts/bench-fleet.ts); e.g. `BENCH_SECTIONS=rollback npm run bench`.
+ * rate limits on, scripts/bench-fleet.ts), judge (9: the sequential release judge against a fixed-window
+ * Mann–Whitney baseline on simulated rollouts, scripts/bench-judge.ts); e.g. `BENCH_SECTIONS=rollback npm run bench`.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -34,6 +35,7 @@ import { gzipSync } from "node:zlib";
 import type { RangeStats } from "../range/control/stats";
 import { count, getJson, median, percentile, rangeStats as rangeStatsAt, sleep, table, tealHttp, waitFor } from "./bench-http";
 import { fleetSection } from "./bench-fleet";
+import { judgeSection } from "./bench-judge";
 
 const root = path.resolve(import.meta.dirname, "..");
 const APP_PORT = Number(process.env.BENCH_APP_PORT ?? 3400);
@@ -54,7 +56,7 @@ const postAction = teal.postAction;
 const followOperation = teal.followOperation;
 const rangeStats = () => rangeStatsAt(RANGE);
 
-const SECTIONS = ["js", "fanin", "rollback", "signin", "fleet"] as const;
+const SECTIONS = ["js", "fanin", "rollback", "signin", "fleet", "judge"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function isSection(name: string): name is Section {
@@ -412,6 +414,9 @@ function signInUnderGuessing(): void {
 
 async function main(): Promise<void> {
   const sections = selectedSections();
+  // Pure computation, no build or server: run it first, and alone when it is all that was asked for.
+  if (sections.has("judge")) judgeSection();
+  if ([...sections].every((s) => s === "judge")) return;
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
     console.log("Building (no production build found)…");
     const res = spawnSync(path.join(root, "node_modules", ".bin", "next"), ["build"], { stdio: "inherit", cwd: root });
