@@ -13,6 +13,7 @@ import { openStore, type Store } from "../lib/store/store";
 import { addLogSink } from "../lib/telemetry/log";
 import { CliFailure, EXIT, UsageError, type CliIo, type Command } from "./teal-command";
 import { PIPELINE_COMMANDS } from "./teal-pipeline";
+import { USER_COMMANDS } from "./teal-users";
 
 export type { CliIo } from "./teal-command";
 
@@ -104,6 +105,7 @@ const tokenRevoke: Command = {
 /** Every command: a group of commands by name (`teal token create`), or a command (`teal status`). Add one here. */
 export const COMMANDS: Readonly<Record<string, Command | Readonly<Record<string, Command>>>> = {
   token: { create: tokenCreate, list: tokenList, revoke: tokenRevoke },
+  user: USER_COMMANDS,
   ...PIPELINE_COMMANDS,
 };
 
@@ -129,7 +131,7 @@ function usage(): string {
   for (const c of allCommands()) lines.push(`  ${c.usage}\n      ${c.summary}`);
   lines.push(
     "",
-    "The pipeline commands (all but teal token) call a Teal server: TEAL_URL (its base URL) and TEAL_TOKEN (an API token) from the",
+    "The pipeline commands (all but teal token and teal user) call a Teal server: TEAL_URL (its base URL) and TEAL_TOKEN (an API token) from the",
     "environment, or --url and --token.",
     "",
     EXIT_CODES_HELP,

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   "auth.sessions_revoked",
   "token.created",
   "token.revoked",
+  "user.created",
   "drift.reasserted",
   "action.refused",
 ] as const;
