@@ -98,4 +98,23 @@ describe("teal user create", () => {
       await store.close();
     }
   });
+
+  it("disables a user, who then cannot sign in; once, audited once", async () => {
+    expect((await tealHere(["user", "disable", "HAL@example.com"])).code).toBe(0);
+    expect((await tealHere(["user", "disable", "hal@example.com"])).code).toBe(0);
+    const unknown = await tealHere(["user", "disable", "nobody@example.com"]);
+    expect([unknown.code, lastLine(unknown.stderr)]).toEqual([1, "teal: There is no local user nobody@example.com."]);
+    const store = await openStore(databaseUrl);
+    try {
+      const directory = userDirectoryOver([storedUserSource(async () => store)]);
+      expect(await directory.knows("hal@example.com")).toBe(false);
+      expect(await directory.knows("gus@example.com")).toBe(true);
+      expect((await store.listAudit({ action: "user.disabled" })).map((r) => r.after)).toEqual([
+        { userId: expect.stringMatching(/^local:/), email: "hal@example.com", disabledAt: expect.any(String) },
+      ]);
+    } finally {
+      await store.close();
+    }
+    expect((await tealHere(["user", "list"])).stdout).toMatch(/^hal@example\.com {2}viewer {2}disabled /m);
+  });
 });

@@ -4,7 +4,7 @@
 // from stdin with --password-stdin, or made by Teal and printed once.
 import { hostname, userInfo } from "node:os";
 import { parseArgs } from "node:util";
-import { createLocalUserAs } from "../lib/auth/local-users";
+import { createLocalUserAs, disableLocalUserAs } from "../lib/auth/local-users";
 import type { Actor } from "../lib/domain/operation";
 import { openStore, type Store } from "../lib/store/store";
 import { UsageError, type CliIo, type Command } from "./teal-command";
@@ -77,5 +77,18 @@ const userList: Command = {
   },
 };
 
+const userDisable: Command = {
+  usage: "teal user disable EMAIL",
+  summary: "stop a local user signing in; their sessions end at their next check",
+  async run(args, io) {
+    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+    const [email] = positionals;
+    if (positionals.length !== 1 || email === undefined) throw new UsageError("name one user by email");
+    const user = await withStore(io, (store) => disableLocalUserAs(store, cliActor(), email));
+    io.err(`Disabled local user ${user.email} at ${user.disabledAt ?? "?"}.`);
+    return 0;
+  },
+};
+
 /** The `teal user` commands (COMMANDS in ./teal-cli.ts). */
-export const USER_COMMANDS: Readonly<Record<string, Command>> = { create: userCreate, list: userList };
+export const USER_COMMANDS: Readonly<Record<string, Command>> = { create: userCreate, list: userList, disable: userDisable };

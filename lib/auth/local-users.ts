@@ -42,6 +42,7 @@ export interface LocalUserStore {
   createLocalUser(input: CreateLocalUserInput): Promise<LocalUserInfo>;
   findLocalUserByEmail(email: string): Promise<LocalUserCredentials | null>;
   getLocalUser(id: string): Promise<LocalUserInfo | null>;
+  disableLocalUser(id: string): Promise<LocalUserInfo | null>;
   appendAudit(entry: AuditEntryInput): Promise<AuditRecord>;
 }
 
@@ -77,6 +78,27 @@ export async function createLocalUserAs(store: LocalUserStore, creator: Actor, r
     after: { userId: user.id, email: user.email, role: user.role },
   });
   return { user, generatedPassword };
+}
+
+/** Disables the local user with this email (audited once: disabling again changes nothing). */
+export async function disableLocalUserAs(store: LocalUserStore, actor: Actor, email: string): Promise<LocalUserInfo> {
+  if (!can(actor.role, "admin")) throw new AppError("forbidden", "Only an admin disables users.");
+  const before = await store.findLocalUserByEmail(normalizeEmail(email));
+  if (!before) throw new AppError("not_found", `There is no local user ${normalizeEmail(email)}.`);
+  const user = await store.disableLocalUser(before.id);
+  if (!user) throw new AppError("not_found", `There is no local user ${before.email}.`);
+  if (before.disabledAt === null) {
+    await store.appendAudit({
+      action: "user.disabled",
+      actor,
+      appId: null,
+      operationId: null,
+      reason: null,
+      before: { userId: user.id, email: user.email, disabledAt: null },
+      after: { userId: user.id, email: user.email, disabledAt: user.disabledAt },
+    });
+  }
+  return user;
 }
 
 /** The store's local users as a source of the sign-in directory; disabled users are unknown to it. */

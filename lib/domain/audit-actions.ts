@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   "token.created",
   "token.revoked",
   "user.created",
+  "user.disabled",
   "drift.reasserted",
   "action.refused",
 ] as const;
