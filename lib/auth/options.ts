@@ -25,6 +25,19 @@ const auditHooks: AuthHooks = {
   async onSignedOut(actor) {
     await (await store()).appendAudit({ action: "auth.signed_out", actor, appId: null, operationId: null, reason: null, before: null, after: null });
   },
+  async onNoRole(who, provider) {
+    await (
+      await store()
+    ).appendAudit({
+      action: "auth.denied",
+      actor: null,
+      appId: null,
+      operationId: null,
+      reason: "no Teal role in the identity provider's claims",
+      before: null,
+      after: { provider, userId: who.id, email: who.email },
+    });
+  },
   async onDenied(summary) {
     const reason =
       summary.throttled === summary.count
