@@ -8,14 +8,15 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { IDP_USERS, startTestOidcProvider, type IdpUser, type TestOidcProvider } from "../test/support/oidc-provider";
 import { axe } from "./axe";
 import { SHOP } from "./demo-apps";
-import { greenSlider, signInWithForm } from "./helpers";
+import { greenSlider, signIn, signInWithForm } from "./helpers";
 
 // Single sign-on end to end: a real OpenID Connect provider (test/support/oidc-provider.ts) and a
 // Teal server of this spec's own, configured for it (OIDC_* with groups mapped to roles) over the
 // world's practice range. The world's server keeps its environment: no other spec sees an identity
 // provider's button. People sign in through the provider's own form and come back with the role
 // their groups give, or are refused when no group gives one. Then a local user made with
-// `teal user create` on the world's database signs in through the world's email form.
+// `teal user create` on the world's database, and one an admin makes on the settings page, sign in
+// through the world's email form.
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLIENT_ID = "teal";
@@ -227,4 +228,28 @@ test("a local user created with `teal user create` on the server's host signs in
   const banner = page.getByRole("banner");
   await expect(banner).toContainText(email);
   await expect(banner).toContainText("Operator");
+});
+
+test("an admin creates a local user on the settings page; the password shown once signs them in", async ({ page, browser }, testInfo) => {
+  await signIn(page, "admin@example.com");
+  await page.goto("/settings");
+  const panel = page.getByRole("region", { name: "Local users" });
+  const email = `erin-${Date.now()}@example.com`;
+  await panel.getByLabel("Email").fill(email);
+  await panel.getByLabel("Role").selectOption("responder");
+  await panel.getByRole("button", { name: "Create user" }).click();
+  await expect(panel.getByText(`User ${email} created. Copy the password now: it is not shown again.`)).toBeVisible();
+  const password = await panel.getByLabel(`Password (for ${email})`).inputValue();
+  expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+  await expect(panel.getByRole("row", { name: new RegExp(email) })).toContainText("responder");
+  const results = await axe(page).include("main").analyze();
+  expect(results.violations.flatMap((v) => v.nodes.map((n) => `${v.id} ${n.target.join(" ")}`))).toEqual([]);
+  await panel.screenshot({ path: testInfo.outputPath("settings-local-user-created.png") });
+
+  const other = await browser.newContext();
+  const theirs = await other.newPage();
+  await signInWithForm(theirs, email, password);
+  await theirs.goto("/overview");
+  await expect(theirs.getByRole("banner")).toContainText("Responder");
+  await other.close();
 });

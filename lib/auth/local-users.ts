@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "@/lib/domain/app-error";
-import type { CreateLocalUserInput, LocalUserCredentials, LocalUserInfo } from "@/lib/domain/local-user";
+import type { CreatedLocalUser, CreateLocalUserInput, LocalUserCredentials, LocalUserInfo } from "@/lib/domain/local-user";
 import type { Actor, AuditEntryInput, AuditRecord } from "@/lib/domain/operation";
 import { hashPassword } from "./passwords";
 import { can } from "./roles";
@@ -44,12 +44,6 @@ export interface LocalUserStore {
   getLocalUser(id: string): Promise<LocalUserInfo | null>;
   disableLocalUser(id: string): Promise<LocalUserInfo | null>;
   appendAudit(entry: AuditEntryInput): Promise<AuditRecord>;
-}
-
-export interface CreatedLocalUser {
-  user: LocalUserInfo;
-  /** The password Teal made, shown this once; null when the creator gave one. */
-  generatedPassword: string | null;
 }
 
 /** Creates a local user as `creator` (an admin), audited without the password or its hash. */

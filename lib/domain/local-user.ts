@@ -32,3 +32,10 @@ export interface CreateLocalUserInput {
   passwordHash: string;
   createdBy: { id: string; email: string };
 }
+
+/** What creating a local user returns. */
+export interface CreatedLocalUser {
+  user: LocalUserInfo;
+  /** The password Teal made, shown this once; null when the creator gave one. */
+  generatedPassword: string | null;
+}
