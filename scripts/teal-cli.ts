@@ -15,6 +15,7 @@ import { CliFailure, EXIT, UsageError, type CliIo, type Command } from "./teal-c
 import { iamPolicyCommand } from "./teal-iam";
 import { PIPELINE_COMMANDS } from "./teal-pipeline";
 import { ACCOUNT_COMMANDS } from "./teal-accounts";
+import { USER_COMMANDS } from "./teal-users";
 
 export type { CliIo } from "./teal-command";
 
@@ -106,6 +107,7 @@ const tokenRevoke: Command = {
 /** Every command: a group of commands by name (`teal token create`), or a command (`teal status`). Add one here. */
 export const COMMANDS: Readonly<Record<string, Command | Readonly<Record<string, Command>>>> = {
   token: { create: tokenCreate, list: tokenList, revoke: tokenRevoke },
+  user: USER_COMMANDS,
   ...PIPELINE_COMMANDS,
   "iam-policy": iamPolicyCommand,
   ...ACCOUNT_COMMANDS,
@@ -133,9 +135,9 @@ function usage(): string {
   for (const c of allCommands()) lines.push(`  ${c.usage}\n      ${c.summary}`);
   lines.push(
     "",
-    "The pipeline commands (all but teal token, iam-policy, validate and discover) call a Teal server: TEAL_URL (its base URL) and",
-    "TEAL_TOKEN (an API token) from the environment, or --url and --token. teal validate and teal discover read AWS directly, as the",
-    "server does (AWS_ENDPOINT_URL for the practice range, else the SDK's default credential chain).",
+    "The pipeline commands (all but teal token, user, iam-policy, validate and discover) call a Teal server: TEAL_URL (its base URL)",
+    "and TEAL_TOKEN (an API token) from the environment, or --url and --token. teal validate and teal discover read AWS directly, as",
+    "the server does (AWS_ENDPOINT_URL for the practice range, else the SDK's default credential chain).",
     "",
     EXIT_CODES_HELP,
   );

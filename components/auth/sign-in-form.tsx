@@ -9,6 +9,8 @@ import { safeCallbackUrl } from "./safe-callback";
 
 interface SignInFormProps {
   callbackUrl: string;
+  /** Below an identity provider's button: its submit button is not the page's main one. */
+  secondary?: boolean;
 }
 
 const INPUT =
@@ -27,7 +29,7 @@ export function signInErrorMessage(error: string | null, status: number): string
 }
 
 /** Email and password against the credentials provider; stays on the page with a message on failure. */
-export function SignInForm({ callbackUrl }: SignInFormProps) {
+export function SignInForm({ callbackUrl, secondary = false }: SignInFormProps) {
   const router = useRouter();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -66,7 +68,7 @@ export function SignInForm({ callbackUrl }: SignInFormProps) {
           type="email"
           autoComplete="username"
           required
-          autoFocus
+          autoFocus={!secondary}
           value={email}
           onChange={(e) => setEmail(e.target.value)}
           className={INPUT}
@@ -88,7 +90,11 @@ export function SignInForm({ callbackUrl }: SignInFormProps) {
         />
       </div>
       {error ? <Notice tone="danger" title={error} live /> : null}
-      <button type="submit" className={buttonClass("primary", "md", "w-full h-10")} disabled={pending || !email || !password}>
+      <button
+        type="submit"
+        className={buttonClass(secondary ? "secondary" : "primary", "md", "w-full h-10")}
+        disabled={pending || !email || !password}
+      >
         {pending ? "Signing in…" : "Sign in"}
       </button>
     </form>

@@ -56,7 +56,21 @@ describe("buildAuthOptions", () => {
       name: "Dev",
       role: "operator",
     });
-    expect(await oidc.profile({ sub: "xyz", preferred_username: "ops" }, tokens)).toMatchObject({ email: "ops", role: "viewer" });
+    expect(await oidc.profile({ sub: "xyz", preferred_username: "ops" }, tokens)).toMatchObject({ email: "ops", role: null });
+    const everyone = oidcProvider({ ...oidcEnv, OIDC_DEFAULT_ROLE: "viewer" });
+    expect(await everyone.profile({ sub: "xyz", groups: ["staff"] }, tokens)).toMatchObject({ role: "viewer" });
+  });
+
+  it("refuses at sign-in a user the claims give no role, on the sign-in page, and reports it", async () => {
+    const refused: [string, string][] = [];
+    const options = buildAuthOptions(oidcEnv, { onNoRole: async (who, provider) => void refused.push([who.email, provider]) });
+    expect(options.pages).toEqual({ signIn: "/signin", error: "/signin" });
+    const signIn = options.callbacks?.signIn;
+    const account = { provider: "oidc", type: "oauth" as const, providerAccountId: "xyz" };
+    expect(await signIn?.({ user: { id: "oidc:xyz", email: "carol@example.com", role: null }, account })).toBe(false);
+    expect(await signIn?.({ user: { id: "oidc:abc", email: "dev@example.com", role: "operator" }, account })).toBe(true);
+    expect(refused).toEqual([["carol@example.com", "oidc"]]);
+    expect(() => buildAuthOptions({ ...oidcEnv, OIDC_DEFAULT_ROLE: "root" })).toThrow(/OIDC_DEFAULT_ROLE/);
   });
 
   it("refuses a malformed role map at start-up", () => {

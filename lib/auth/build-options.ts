@@ -14,7 +14,7 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import type { SessionInfo } from "@/lib/domain/session";
 import type { Actor } from "@/lib/domain/operation";
 import { createDeniedSignInLog, maskedIdentifier, type DeniedSignInLog, type DeniedSignInSummary } from "./denied-sign-ins";
-import { DEFAULT_ROLE_CLAIM, parseRoleMap, roleFromClaims } from "./oidc";
+import { DEFAULT_ROLE_CLAIM, parseDefaultRole, parseRoleMap, roleFromClaims } from "./oidc";
 import { PasswordChecksBusyError } from "./passwords";
 import { isRole } from "./roles";
 import { sameOriginRedirect } from "./safe-redirect";
@@ -32,6 +32,8 @@ export interface AuthHooks {
   onDenied?(summary: DeniedSignInSummary): Promise<void>;
   /** After a sign-out (audit `auth.signed_out`). Errors are logged, never block the sign-out. */
   onSignedOut?(actor: Actor): Promise<void>;
+  /** An identity provider's user refused because their claims map to no role (audit `auth.denied`). */
+  onNoRole?(who: { id: string; email: string }, provider: string): Promise<void>;
 }
 
 /** What the options are built over; each defaults to an in-process one (tests, a single server). */
@@ -45,6 +47,12 @@ export interface AuthDeps {
 
 export const SIGN_IN_PATH = "/signin";
 export const SESSION_MAX_AGE_S = 8 * 60 * 60;
+
+/**
+ * The `error` next-auth puts on the sign-in page's address when the signIn callback refuses: here,
+ * only an identity provider's user whose claims map to no role.
+ */
+export const NO_ROLE_ERROR = "AccessDenied";
 
 /** The error text next-auth hands the sign-in form for a throttled attempt: `Throttled:<seconds>`. */
 export const THROTTLED_ERROR = "Throttled";
@@ -89,14 +97,20 @@ export function oidcEnabled(env: AuthEnv): boolean {
   return Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
 }
 
+/** The identity provider's name on the sign-in button (OIDC_NAME). */
+export function oidcDisplayName(env: AuthEnv): string {
+  return env.OIDC_NAME?.trim() || "Single sign-on";
+}
+
 /** The generic OpenID Connect provider (id "oidc"); the role comes from a configurable claim. */
 export function oidcProvider(env: AuthEnv): OAuthConfig<Record<string, unknown>> {
   const issuer = (env.OIDC_ISSUER ?? "").replace(/\/+$/, "");
   const claim = env.OIDC_ROLE_CLAIM?.trim() || DEFAULT_ROLE_CLAIM;
   const roleMap = parseRoleMap(env.OIDC_ROLE_MAP);
+  const defaultRole = parseDefaultRole(env.OIDC_DEFAULT_ROLE);
   return {
     id: "oidc",
-    name: env.OIDC_NAME?.trim() || "Single sign-on",
+    name: oidcDisplayName(env),
     type: "oauth",
     wellKnown: `${issuer}/.well-known/openid-configuration`,
     clientId: env.OIDC_CLIENT_ID ?? "",
@@ -109,7 +123,7 @@ export function oidcProvider(env: AuthEnv): OAuthConfig<Record<string, unknown>>
       const email =
         typeof profile.email === "string" ? profile.email : typeof profile.preferred_username === "string" ? profile.preferred_username : sub;
       const name = typeof profile.name === "string" ? profile.name : null;
-      return { id: `oidc:${sub}`, email, name, role: roleFromClaims(profile, claim, roleMap) };
+      return { id: `oidc:${sub}`, email, name, role: roleFromClaims(profile, claim, roleMap, defaultRole) };
     },
   };
 }
@@ -245,6 +259,19 @@ export function currentRoleFrom(users: UserDirectory) {
   return async (session: SessionInfo) => (session.provider === "credentials" ? users.roleOf(session.userId) : session.role);
 }
 
+/**
+ * signIn callback: a user without a Teal role (an identity provider's user in no mapped group) is
+ * refused, and next-auth sends them to the sign-in page with `error=AccessDenied` (NO_ROLE_ERROR).
+ */
+export function refuseWithoutRole(hooks: AuthHooks) {
+  return async ({ user, account }: { user: User | AdapterUser; account?: { provider: string } | null }): Promise<boolean> => {
+    if (isRole(user.role)) return true;
+    const provider = account?.provider ?? "unknown";
+    await hooks.onNoRole?.({ id: user.id, email: user.email ?? user.id }, provider).catch((e: unknown) => report("recording a refused sign-in", e));
+    return false;
+  };
+}
+
 /** next-auth's logger, without the line it writes each time a revoked session's cookie is presented. */
 const logger: LoggerInstance = {
   error(code, metadata) {
@@ -285,10 +312,16 @@ export function buildAuthOptions(env: AuthEnv, hooks: AuthHooks = {}, deps: Auth
     // here rather than left to next-auth's inference, which follows the request behind a proxy.
     useSecureCookies: servedOverHttps(env),
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
-    pages: { signIn: SIGN_IN_PATH },
+    // next-auth's errors (a refused sign-in, a provider that failed) come back to the sign-in page, which says what happened.
+    pages: { signIn: SIGN_IN_PATH, error: SIGN_IN_PATH },
     providers: oidcEnabled(env) ? [credentials, oidcProvider(env)] : [credentials],
     // Only Teal's own origin after sign-in or sign-out, whatever callbackUrl a link carried.
-    callbacks: { jwt: sessionTokenCallback(sessions), session: identityIntoSession, redirect: async (params) => sameOriginRedirect(params) },
+    callbacks: {
+      signIn: refuseWithoutRole(hooks),
+      jwt: sessionTokenCallback(sessions),
+      session: identityIntoSession,
+      redirect: async (params) => sameOriginRedirect(params),
+    },
     logger,
     events: {
       async signIn({ user, account }) {

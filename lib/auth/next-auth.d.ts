@@ -4,7 +4,8 @@ import type { Role } from "@/lib/domain/basics";
 
 declare module "next-auth" {
   interface User {
-    role: Role;
+    /** null only for an OpenID Connect user whose claims map to no role: refused at sign-in. */
+    role: Role | null;
   }
 
   interface Session {

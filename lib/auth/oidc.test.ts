@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRoleMap, roleFromClaims } from "./oidc";
+import { parseDefaultRole, parseRoleMap, roleFromClaims } from "./oidc";
 
 describe("parseRoleMap", () => {
   it("parses claim-value=role pairs", () => {
@@ -20,10 +20,21 @@ describe("parseRoleMap", () => {
 });
 
 describe("roleFromClaims", () => {
-  it("defaults to viewer", () => {
-    expect(roleFromClaims({ sub: "1" }, "roles")).toBe("viewer");
-    expect(roleFromClaims({ roles: "superuser" }, "roles")).toBe("viewer");
-    expect(roleFromClaims({ roles: 42 }, "roles")).toBe("viewer");
+  it("gives no role to a user whose claims map to none, unless a default role is set", () => {
+    expect(roleFromClaims({ sub: "1" }, "roles")).toBeNull();
+    expect(roleFromClaims({ roles: "superuser" }, "roles")).toBeNull();
+    expect(roleFromClaims({ roles: 42 }, "roles")).toBeNull();
+    expect(roleFromClaims({ groups: ["staff"] }, "groups", parseRoleMap("deployers=operator"))).toBeNull();
+    expect(roleFromClaims({ groups: ["staff"] }, "groups", parseRoleMap("deployers=operator"), "viewer")).toBe("viewer");
+    // A mapped value wins over the default, even a lower one.
+    expect(roleFromClaims({ groups: ["viewers"] }, "groups", parseRoleMap("viewers=viewer"), "responder")).toBe("viewer");
+  });
+
+  it("reads OIDC_DEFAULT_ROLE: unset means none, anything but a role is refused", () => {
+    expect(parseDefaultRole(undefined)).toBeNull();
+    expect(parseDefaultRole(" ")).toBeNull();
+    expect(parseDefaultRole("viewer")).toBe("viewer");
+    expect(() => parseDefaultRole("everyone")).toThrow(/OIDC_DEFAULT_ROLE: "everyone"/);
   });
 
   it("takes a Teal role name from a string or a list, highest first", () => {
@@ -40,6 +51,6 @@ describe("roleFromClaims", () => {
   });
 
   it("is not fooled by inherited property names", () => {
-    expect(roleFromClaims({ roles: ["constructor", "toString"] }, "roles", {})).toBe("viewer");
+    expect(roleFromClaims({ roles: ["constructor", "toString"] }, "roles", {})).toBeNull();
   });
 });

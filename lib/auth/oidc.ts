@@ -2,7 +2,8 @@
  * Teal roles from OpenID Connect claims. The claim (OIDC_ROLE_CLAIM, default "roles"; a dotted path
  * reaches nested claims such as "realm_access.roles") holds a string or a list of strings. Each value
  * is mapped through OIDC_ROLE_MAP ("idp-group=role,…") or taken as a Teal role name; the highest
- * wins; anything else means viewer.
+ * wins. A user none of whose values maps to a role gets OIDC_DEFAULT_ROLE when it is set, and is
+ * refused at sign-in otherwise: belonging to the identity provider alone opens nothing.
  */
 
 import { AppError } from "@/lib/domain/app-error";
@@ -39,14 +40,28 @@ function claimAt(profile: Record<string, unknown>, path: string): unknown {
   return current;
 }
 
-export function roleFromClaims(profile: Record<string, unknown>, claim: string, map: Record<string, Role> = {}): Role {
+/** Parses OIDC_DEFAULT_ROLE: unset or empty means none (unmapped users are refused). Throws on anything but a role. */
+export function parseDefaultRole(text: string | undefined): Role | null {
+  const value = (text ?? "").trim();
+  if (value === "") return null;
+  if (!isRole(value)) throw new AppError("invalid", `OIDC_DEFAULT_ROLE: "${value}" is not one of ${ROLES.join(", ")}.`);
+  return value;
+}
+
+/** The highest role the claim's values map to, else `fallback` (null: the user has no role and is refused). */
+export function roleFromClaims(
+  profile: Record<string, unknown>,
+  claim: string,
+  map: Record<string, Role> = {},
+  fallback: Role | null = null,
+): Role | null {
   const raw = claimAt(profile, claim);
   const values = Array.isArray(raw) ? raw : [raw];
-  let role: Role = "viewer";
+  let role: Role | null = null;
   for (const value of values) {
     if (typeof value !== "string") continue;
     const mapped = Object.prototype.hasOwnProperty.call(map, value) ? map[value] : isRole(value) ? value : undefined;
-    if (mapped) role = higherRole(role, mapped);
+    if (mapped) role = role === null ? mapped : higherRole(role, mapped);
   }
-  return role;
+  return role ?? fallback;
 }

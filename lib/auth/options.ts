@@ -4,7 +4,8 @@ import { buildAuthOptions, currentRoleFrom, demoUsersEnabled, SESSION_MAX_AGE_S,
 import { createDeniedSignInLog, DENIED_WINDOW_MS } from "./denied-sign-ins";
 import { createSessionRegistry, type SessionRegistry } from "./server-sessions";
 import { createSignInGuard } from "./sign-in-guard";
-import { createUserDirectory, demoUsers, type LocalUser } from "./users";
+import { storedUserSource } from "./local-users";
+import { demoUsers, listUserSource, userDirectoryOver, type LocalUser } from "./users";
 
 export { SIGN_IN_PATH } from "./build-options";
 
@@ -24,6 +25,19 @@ const auditHooks: AuthHooks = {
   async onSignedOut(actor) {
     await (await store()).appendAudit({ action: "auth.signed_out", actor, appId: null, operationId: null, reason: null, before: null, after: null });
   },
+  async onNoRole(who, provider) {
+    await (
+      await store()
+    ).appendAudit({
+      action: "auth.denied",
+      actor: null,
+      appId: null,
+      operationId: null,
+      reason: "no Teal role in the identity provider's claims",
+      before: null,
+      after: { provider, userId: who.id, email: who.email },
+    });
+  },
   async onDenied(summary) {
     const reason =
       summary.throttled === summary.count
@@ -38,8 +52,9 @@ const auditHooks: AuthHooks = {
 };
 
 // Read when used, not when this module loads: TEAL_DEMO_USERS decides at each look-up (hashed once).
+// Then the local users in the store (an admin or `teal user create` made them), read at each look-up.
 let demo: Promise<LocalUser[]> | null = null;
-const users = createUserDirectory(() => (demoUsersEnabled(process.env) ? (demo ??= demoUsers()) : []));
+const users = userDirectoryOver([listUserSource(() => (demoUsersEnabled(process.env) ? (demo ??= demoUsers()) : [])), storedUserSource(store)]);
 
 // One of each per server process (cached on globalThis so dev-mode reloads keep the counts).
 const shared = globalThis as typeof globalThis & {

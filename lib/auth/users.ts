@@ -1,6 +1,7 @@
 /**
- * Local users for the credentials sign-in. Today these are the demo users of the practice range
- * (TEAL_DEMO_USERS=1 only); their password hashes are computed when the server starts.
+ * Users of the credentials sign-in: the demo users of the practice range (TEAL_DEMO_USERS=1 only;
+ * their password hashes are computed on first use) and the local users kept in the store
+ * (./local-users.ts), looked up through one directory.
  */
 
 import type { Actor } from "@/lib/domain/operation";
@@ -48,19 +49,43 @@ export interface UserDirectory {
   roleOf(userId: string): Promise<Role | null>;
 }
 
+/** Where the directory looks users up: a list (the demo users), or the store's local users (./local-users.ts). */
+export interface UserSource {
+  /** The user who may sign in with this normalised email, with their password hash; undefined when none (or disabled). */
+  byEmail(email: string): Promise<LocalUser | undefined>;
+  /** The user's current role by id; undefined when the user is unknown here (or disabled). */
+  roleById(id: string): Promise<Role | undefined>;
+}
+
 /**
- * Users from a list, or from a function read again on every look-up (so a role changed in the
+ * A source over a list, or over a function read again on every look-up (so a role changed in the
  * source applies to live sessions at their next check).
  */
-export function createUserDirectory(
+export function listUserSource(
   users: Promise<readonly LocalUser[]> | readonly LocalUser[] | (() => Promise<readonly LocalUser[]> | readonly LocalUser[]),
-): UserDirectory {
+): UserSource {
+  const current = async (): Promise<readonly LocalUser[]> => (typeof users === "function" ? users() : users);
+  return {
+    async byEmail(email) {
+      return (await current()).find((u) => normalizeEmail(u.email) === email);
+    },
+    async roleById(id) {
+      return (await current()).find((u) => u.id === id)?.role;
+    },
+  };
+}
+
+/** Users from sources, asked in order: the first that knows an email or an id answers. */
+export function userDirectoryOver(sources: readonly UserSource[]): UserDirectory {
   // Compared against when the email is unknown, so timing does not reveal which emails exist.
   const decoy = hashPassword("decoy-password-never-matches");
-  const current = async (): Promise<readonly LocalUser[]> => (typeof users === "function" ? users() : users);
   const byEmail = async (email: string) => {
     const wanted = normalizeEmail(email);
-    return (await current()).find((u) => normalizeEmail(u.email) === wanted);
+    for (const source of sources) {
+      const user = await source.byEmail(wanted);
+      if (user) return user;
+    }
+    return undefined;
   };
   return {
     async authenticate(email, password) {
@@ -72,7 +97,18 @@ export function createUserDirectory(
       return (await byEmail(email)) !== undefined;
     },
     async roleOf(userId) {
-      return (await current()).find((u) => u.id === userId)?.role ?? null;
+      for (const source of sources) {
+        const role = await source.roleById(userId);
+        if (role) return role;
+      }
+      return null;
     },
   };
+}
+
+/** Users from a list, or from a function read again on every look-up. */
+export function createUserDirectory(
+  users: Promise<readonly LocalUser[]> | readonly LocalUser[] | (() => Promise<readonly LocalUser[]> | readonly LocalUser[]),
+): UserDirectory {
+  return userDirectoryOver([listUserSource(users)]);
 }

@@ -377,6 +377,8 @@ export const envSchema = z
     OIDC_ROLE_CLAIM: z.string().optional(),
     /** "group=role,group=role": maps claim values to Teal roles. */
     OIDC_ROLE_MAP: z.string().optional(),
+    /** The role of a user none of whose claim values is mapped; unset: such a user is refused. */
+    OIDC_DEFAULT_ROLE: z.enum(["", "viewer", "responder", "operator", "admin"]).optional(),
     OIDC_NAME: z.string().optional(),
   })
   .superRefine((env, ctx) => {

@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   "token.revoked",
   /** An API token read something (a GET of the REST API); its writes are the operations' own records. */
   "token.used",
+  "user.created",
+  "user.disabled",
   "drift.reasserted",
   "action.refused",
 ] as const;

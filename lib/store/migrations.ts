@@ -266,6 +266,29 @@ const apiTokens: Migration = {
   },
 };
 
+/**
+ * Local users for teams without an identity provider: email (normalised, unique), role, the scrypt
+ * hash of the password, who created them and when; disabling sets `disabled_at` (the row stays so
+ * the audit log can still name them).
+ */
+const localUsers: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable("local_users")
+      .addColumn("id", "varchar(64)", (c) => c.primaryKey())
+      .addColumn("email", "varchar(320)", (c) => c.notNull().unique())
+      .addColumn("role", "varchar(32)", (c) => c.notNull())
+      .addColumn("password_hash", "varchar(256)", (c) => c.notNull())
+      .addColumn("created_by", "text", (c) => c.notNull())
+      .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+      .addColumn("disabled_at", "varchar(32)")
+      .execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.dropTable("local_users").execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_step_progress": stepProgress,
@@ -275,6 +298,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0006_operation_settled": operationSettled,
   "0007_shared_refresh": sharedRefresh,
   "0008_api_tokens": apiTokens,
+  "0009_local_users": localUsers,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -178,6 +178,19 @@ export interface IdempotencyKeysTable {
   expires_at: string;
 }
 
+/** (0009) Local users: people who sign in with a password Teal keeps, as a scrypt hash only. */
+export interface LocalUsersTable {
+  id: string;
+  /** Normalised (trimmed, NFKC, lower case); unique. */
+  email: string;
+  role: string;
+  password_hash: string;
+  /** JSON of `{id, email}` of who created it. */
+  created_by: string;
+  created_at: string;
+  disabled_at: string | null;
+}
+
 export interface Database {
   operations: OperationsTable;
   operation_steps: OperationStepsTable;
@@ -191,4 +204,5 @@ export interface Database {
   observations: ObservationsTable;
   api_tokens: ApiTokensTable;
   idempotency_keys: IdempotencyKeysTable;
+  local_users: LocalUsersTable;
 }

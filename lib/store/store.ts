@@ -7,7 +7,8 @@
  * The Store composes one part per job: the journal of operations and steps (journal.ts), the locks
  * (locks.ts), the audit log (audit-log.ts) over the hash chains (chains.ts), kiosk tokens
  * (kiosk-tokens.ts), sessions (sessions.ts), the pages' refresh shared by the servers (refresh.ts), and
- * the REST API's tokens (api-tokens.ts) and idempotency keys (idempotency.ts).
+ * the REST API's tokens (api-tokens.ts) and idempotency keys (idempotency.ts), and local users
+ * (local-users.ts).
  */
 
 import { mkdirSync } from "node:fs";
@@ -16,6 +17,7 @@ import { fileURLToPath } from "node:url";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type KyselyPlugin } from "kysely";
 import type { ApiTokenInfo } from "@/lib/domain/api-token";
 import type { KioskTokenInfo } from "@/lib/domain/kiosk";
+import type { CreateLocalUserInput, LocalUserCredentials, LocalUserInfo } from "@/lib/domain/local-user";
 import type { SessionInfo } from "@/lib/domain/session";
 import { AppError } from "@/lib/domain/app-error";
 import type { AuditEntryInput, AuditRecord, Operation } from "@/lib/domain/operation";
@@ -40,6 +42,7 @@ import {
 } from "./journal";
 import { IdempotencyKeys, type ClaimIdempotencyKey, type IdempotencyClaim } from "./idempotency";
 import { KioskTokens, type CreateKioskTokenInput } from "./kiosk-tokens";
+import { LocalUsers } from "./local-users";
 import { LockTable, type LockInfo } from "./locks";
 import { migrationProvider } from "./migrations";
 import { RefreshTable, type RefreshLease, type RefreshResult, type StoredObservation, type TakeRefreshLease } from "./refresh";
@@ -162,6 +165,16 @@ export interface Store {
   completeIdempotencyKey(caller: string, key: string, status: number, body: string): Promise<void>;
   /** Gives a claimed key back unanswered (its request failed: a retry runs it again). */
   releaseIdempotencyKey(caller: string, key: string): Promise<void>;
+
+  /** Records a local user (email normalised by the caller, password as a scrypt hash). Refused (conflict) when the email is taken. */
+  createLocalUser(input: CreateLocalUserInput): Promise<LocalUserInfo>;
+  /** Every local user by email, disabled ones included; never a password hash. */
+  listLocalUsers(): Promise<LocalUserInfo[]>;
+  /** The user with this normalised email and their password hash, disabled or not, or null. */
+  findLocalUserByEmail(email: string): Promise<LocalUserCredentials | null>;
+  getLocalUser(id: string): Promise<LocalUserInfo | null>;
+  /** Disables a user (idempotent: the first time is kept); null if unknown. */
+  disableLocalUser(id: string): Promise<LocalUserInfo | null>;
 
   /** Records a new sign-in session (random id) and returns it. */
   createSession(input: CreateSessionInput): Promise<SessionInfo>;
@@ -297,6 +310,7 @@ class KyselyStore implements Store {
   private readonly refresh: RefreshTable;
   private readonly apiTokens: ApiTokens;
   private readonly idempotency: IdempotencyKeys;
+  private readonly localUsers: LocalUsers;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -314,6 +328,7 @@ class KyselyStore implements Store {
     this.refresh = new RefreshTable(core);
     this.apiTokens = new ApiTokens(core);
     this.idempotency = new IdempotencyKeys(core);
+    this.localUsers = new LocalUsers(core);
   }
 
   /**
@@ -418,6 +433,22 @@ class KyselyStore implements Store {
   }
   releaseIdempotencyKey(caller: string, key: string): Promise<void> {
     return this.idempotency.releaseIdempotencyKey(caller, key);
+  }
+
+  createLocalUser(input: CreateLocalUserInput): Promise<LocalUserInfo> {
+    return this.localUsers.createLocalUser(input);
+  }
+  listLocalUsers(): Promise<LocalUserInfo[]> {
+    return this.localUsers.listLocalUsers();
+  }
+  findLocalUserByEmail(email: string): Promise<LocalUserCredentials | null> {
+    return this.localUsers.findLocalUserByEmail(email);
+  }
+  getLocalUser(id: string): Promise<LocalUserInfo | null> {
+    return this.localUsers.getLocalUser(id);
+  }
+  disableLocalUser(id: string): Promise<LocalUserInfo | null> {
+    return this.localUsers.disableLocalUser(id);
   }
 
   createSession(input: CreateSessionInput): Promise<SessionInfo> {

@@ -325,6 +325,13 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
       return { tokenId: token.id };
     },
   },
+  createLocalUser: {
+    capability: "admin",
+    example: { email: "fuzz@example.com", role: "viewer" },
+    async prepare() {
+      return { email: `suite-${Math.random().toString(36).slice(2, 10)}@example.com`, role: "operator" };
+    },
+  },
   revokeUserSessions: {
     capability: "admin",
     example: { userId: "demo:nobody" },

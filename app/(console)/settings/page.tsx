@@ -8,6 +8,8 @@ import { getRuntime } from "@/lib/runtime/runtime";
 import { ApiTokenTable } from "@/components/settings/api-token-table";
 import { CreateApiTokenForm } from "@/components/settings/create-api-token-form";
 import { CreateKioskTokenForm } from "@/components/settings/create-kiosk-token-form";
+import { CreateLocalUserForm } from "@/components/settings/create-local-user-form";
+import { LocalUserTable } from "@/components/settings/local-user-table";
 import { KioskTokenTable } from "@/components/settings/kiosk-token-table";
 import { SessionTable } from "@/components/settings/session-table";
 import { Notice } from "@/components/ui/notice";
@@ -16,7 +18,7 @@ import { Panel } from "@/components/ui/panel";
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
 
-// Admin settings: kiosk tokens for wall monitors, API tokens for pipelines, sessions. Others see "Permission denied"; the actions check again.
+// Admin settings: kiosk tokens for wall monitors, API tokens for pipelines, local users, sessions. Others see "Permission denied"; the actions check again.
 export default async function SettingsPage() {
   const session = await getServerSession(authOptions);
   const user = readSessionUser(session);
@@ -35,6 +37,7 @@ export default async function SettingsPage() {
   const nowIso = new Date().toISOString();
   const sessions = await store.listActiveSessions(nowIso);
   const apiTokens = await store.listApiTokens();
+  const localUsers = await store.listLocalUsers();
   const appIds = (await getRuntime()).config.applications.map((a) => a.id);
   return (
     <div className="max-w-5xl space-y-4">
@@ -66,6 +69,16 @@ export default async function SettingsPage() {
             A pipeline calls the REST API (<code>/api/v1</code>, described at <code>/api/v1/openapi.json</code>) with{" "}
             <code>Authorization: Bearer &lt;token&gt;</code>, with the token&apos;s role and only on its applications; the audit log names it{" "}
             <code>token &lt;name&gt;</code>. Teal keeps only a hash of it.
+          </p>
+        </div>
+      </Panel>
+      <Panel title="Local users" headingId="local-users-heading" meta={`${localUsers.filter((u) => u.disabledAt === null).length} active`}>
+        <div className="space-y-5">
+          <CreateLocalUserForm />
+          <LocalUserTable users={localUsers} />
+          <p className="text-xs text-slate-500 dark:text-slate-400">
+            People who sign in with an email and a password Teal keeps (only a hash of it), for a team without an identity provider. On the
+            server&apos;s host: <code>npx teal user create</code>, <code>list</code> and <code>disable</code>.
           </p>
         </div>
       </Panel>
