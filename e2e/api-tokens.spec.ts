@@ -21,7 +21,8 @@ for (const theme of ["light", "dark"] as const) {
     await page.goto("/settings");
     const name = `deploy-${theme}`;
     await page.getByLabel("Pipeline name").fill(name);
-    await page.getByLabel("Role").selectOption("operator");
+    // The settings page has a role for local users too: this one is the API token's.
+    await page.getByRole("region", { name: "API tokens" }).getByLabel("Role").selectOption("operator");
     await page
       .getByRole("group", { name: /^Applications/ })
       .getByRole("checkbox", { name: "shop", exact: true })

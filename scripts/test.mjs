@@ -99,7 +99,8 @@ const WORLDS = [
   // security and isolation specs moved from the slowest world to one of the fastest).
   { besideVitest: false, specs: ["patterns", "fleet", "history", "roles", "signin", "api-tokens"] },
   { besideVitest: false, specs: ["pattern-controls", "drift", "bad-requests", "security", "isolation"] },
-  { besideVitest: false, specs: ["dialogs", "racing-operators"] },
+  // The OIDC sign-in starts its own provider and a second Teal server on this world's range.
+  { besideVitest: false, specs: ["dialogs", "racing-operators", "oidc"] },
   { besideVitest: false, specs: ["soak", "state", "wall"] },
 ];
 
