@@ -226,9 +226,10 @@ export function createSnapshotService(
    * intervals and a minute (a page closed) is dropped and no longer read.
    */
   const seriesStores = new Map<string, SeriesStore>();
+  // One store per Region and role: an application in another account reads its metrics with its role.
+  const seriesKey = (app: AppConfig): string => `${app.region}\n${roleKey(app.assumeRole)}`;
   const seriesOf = (app: AppConfig): SeriesStore => {
-    // One store per Region and role: an application in another account reads its metrics with its role.
-    const key = `${app.region}\n${roleKey(app.assumeRole)}`;
+    const key = seriesKey(app);
     let store = seriesStores.get(key);
     if (!store) {
       const clients = rt.pageClients(app.region, app.assumeRole);
@@ -550,7 +551,7 @@ export function createSnapshotService(
       busy.add(appId);
       // Its series are read whole again: what an operation changed is not judged on minutes held from before it.
       const app = rt.app(appId);
-      if (app) seriesStores.get(app.region)?.forget(appId);
+      if (app) seriesStores.get(seriesKey(app))?.forget(appId);
       observations.invalidate(appId);
       if (app) fresh.add(appId);
       for (const range of RANGES_MINUTES) charts.invalidate(chartKey(appId, range));
