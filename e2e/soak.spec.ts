@@ -8,16 +8,23 @@ import { signIn } from "./helpers";
 const POLL_MS = 5_000;
 const HOUR_STEPS = (60 * 60_000) / POLL_MS;
 /**
- * The heap baseline is taken after ten simulated minutes. Over the first minutes the JS engine
+ * The heap baseline is taken after twenty simulated minutes. Over the first minutes the JS engine
  * compiles the functions each poll runs (React, react-query) to optimized code, which counts in the
- * heap (measured: ~250 KB of code, no growth in objects, arrays, strings or DOM nodes). The figure
- * from minute 5 is printed too.
+ * heap (measured: ~250 KB of code, no growth in objects, arrays, strings or DOM nodes), and a line
+ * a tile shows only now and then (its health's age) is compiled later still: from minute 10 the
+ * heap grew 3.7-4.5 % in fourteen runs, then 5.3 % in one, each time by less every ten minutes
+ * (+0.12, +0.06, +0.03, +0.02, +0.02 MB), which is a settling curve, not a leak. The figure from
+ * minute 10 is printed too.
  */
-const WARM_UP_STEPS = (10 * 60_000) / POLL_MS;
-const EARLY_STEPS = (5 * 60_000) / POLL_MS;
+const WARM_UP_STEPS = (20 * 60_000) / POLL_MS;
+const EARLY_STEPS = (10 * 60_000) / POLL_MS;
 /** The status line is read once a simulated minute. */
 const SAMPLE_EVERY_STEPS = 60_000 / POLL_MS;
-const MAX_HEAP_GROWTH = 0.05;
+/**
+ * At most 4 % over the last forty simulated minutes: the same rate of growth as the 5 % over
+ * fifty that this test allowed from minute 10 (a leak of 6 % an hour is caught either way).
+ */
+const MAX_HEAP_GROWTH = 0.04;
 /** The heap is also read every ten simulated minutes, to tell a steady climb from a settling one. */
 const TREND_EVERY_STEPS = (10 * 60_000) / POLL_MS;
 /** How long one step may take in real time before the test gives up on its polls. */
@@ -147,7 +154,8 @@ test("the wall stays live for an hour without errors and without growing its hea
   console.log(`[soak] heap trend: ${trend.join(", ")}`);
   console.log(`[soak] heap at the end: ${megabytes(final)} (${await domCounters(cdp)})`);
   console.log(
-    `[soak] heap growth: ${(growth * 100).toFixed(2)} % from minute 10 (goal ≤ ${MAX_HEAP_GROWTH * 100} %); ${(((final - early) / early) * 100).toFixed(2)} % from minute 5`,
+    `[soak] heap growth: ${(growth * 100).toFixed(2)} % from minute ${(WARM_UP_STEPS * POLL_MS) / 60_000} (goal ≤ ${MAX_HEAP_GROWTH * 100} %); ` +
+      `${(((final - early) / early) * 100).toFixed(2)} % from minute ${(EARLY_STEPS * POLL_MS) / 60_000}`,
   );
 
   // Errors are reported after the figures (and alongside the heap check), so one run gives both.
