@@ -3,43 +3,19 @@
 // key) and the application config (TEAL_CONFIG, default teal.config.yaml); the pipeline commands
 // (status, plan, shift, promote, rollback, wait, abort, resume, history: ./teal-pipeline.ts) talk to a Teal server
 // over HTTP with an API token. A command is one entry of COMMANDS.
-import { hostname, userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { API_TOKEN_DEFAULT_DAYS, issueApiToken, revokeApiTokenAs } from "../lib/auth/api-token";
 import { loadTealConfig } from "../lib/config/load";
 import { isAppError } from "../lib/domain/app-error";
-import type { Actor } from "../lib/domain/operation";
-import { openStore, type Store } from "../lib/store/store";
 import { addLogSink } from "../lib/telemetry/log";
 import { CliFailure, EXIT, UsageError, type CliIo, type Command } from "./teal-command";
+import { cliActor, withStore } from "./teal-host";
 import { iamPolicyCommand } from "./teal-iam";
 import { PIPELINE_COMMANDS } from "./teal-pipeline";
 import { ACCOUNT_COMMANDS } from "./teal-accounts";
 import { USER_COMMANDS } from "./teal-users";
 
 export type { CliIo } from "./teal-command";
-
-const DEFAULT_DATABASE_URL = "file:data/teal.db";
-
-/** Who the audit log names for what the command line does: the host's user. */
-function cliActor(): Actor {
-  let user = "unknown";
-  try {
-    user = userInfo().username;
-  } catch {
-    // No user name on this host: the audit says "unknown".
-  }
-  return { id: `cli:${user}`, email: `${user}@${hostname()} (teal command line)`, role: "admin" };
-}
-
-async function withStore<T>(io: CliIo, run: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(io.env.DATABASE_URL || DEFAULT_DATABASE_URL);
-  try {
-    return await run(store);
-  } finally {
-    await store.close();
-  }
-}
 
 const tokenCreate: Command = {
   usage: "teal token create --name NAME --role viewer|responder|operator [--apps a,b] [--expires-in-days N]",

@@ -2,34 +2,10 @@
 // the server uses (DATABASE_URL, default file:data/teal.db, with the same audit key). A password is
 // never taken from the command line (it would show in `ps` and the shell's history): it is read
 // from stdin with --password-stdin, or made by Teal and printed once.
-import { hostname, userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { createLocalUserAs, disableLocalUserAs } from "../lib/auth/local-users";
-import type { Actor } from "../lib/domain/operation";
-import { openStore, type Store } from "../lib/store/store";
-import { UsageError, type CliIo, type Command } from "./teal-command";
-
-const DEFAULT_DATABASE_URL = "file:data/teal.db";
-
-/** Who the audit log names for what the command line does: the host's user, as an admin. */
-function cliActor(): Actor {
-  let user = "unknown";
-  try {
-    user = userInfo().username;
-  } catch {
-    // No user name on this host: the audit says "unknown".
-  }
-  return { id: `cli:${user}`, email: `${user}@${hostname()} (teal command line)`, role: "admin" };
-}
-
-async function withStore<T>(io: CliIo, run: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(io.env.DATABASE_URL || DEFAULT_DATABASE_URL);
-  try {
-    return await run(store);
-  } finally {
-    await store.close();
-  }
-}
+import { UsageError, type Command } from "./teal-command";
+import { cliActor, withStore } from "./teal-host";
 
 /** The password piped in: the whole of stdin, without its final line break. */
 async function passwordFromStdin(): Promise<string> {
