@@ -45,24 +45,32 @@ afterAll(async () => {
 describe("lastGood for a chosen range", () => {
   it("answers within seconds with the last good read of that range while AWS does not answer, then with the failure beside it", async () => {
     const service = createSnapshotService(rt);
+    // The page is open: shop is read at the fast interval (1 s here), not the idle one.
+    service.watch("shop");
     const first = await service.lastGood("shop", 180);
     expect(first.readError).toBeNull();
     expect(first.snapshot.metrics.rangeMinutes).toBe(180);
 
-    // AWS holds every answer 8 s (real time): a refresh is due, and it does not land. Longer than
-    // the 5 s the answer is allowed, so an answer that waited on the refresh fails the test.
-    await faults({ latencyMs: 8_000, latencyClock: "real" });
+    // AWS holds every answer until the range's hand-driven clock moves 8 s: a refresh is due, and
+    // it does not land while the test keeps the clock still. An answer that waited on the refresh
+    // would not come at all, and the 5 s limit fails it.
+    await faults({ latencyMs: 8_000, latencyClock: "range" });
     await new Promise((r) => setTimeout(r, 1_100));
     const started = Date.now();
     const late = await service.lastGood("shop", 180);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(late.snapshot.generatedAt).toBe(first.snapshot.generatedAt);
     expect(late.snapshot.metrics.rangeMinutes).toBe(180);
+    // The refresh that answer set off is under way, its calls held by AWS.
+    await expect.poll(() => range.heldRequests(), { timeout: 5_000, interval: 100 }).toBeGreaterThan(0);
+    expect((await service.lastGood("shop", 180)).snapshot.generatedAt).toBe(first.snapshot.generatedAt);
 
-    // AWS fails outright: the next refresh fails, and the answer is still the last good read, with
-    // the user-safe reason the overview and the wall show (the failed call and its code, no ARN or request id).
+    // AWS fails outright: the held calls are let go, the next refresh fails, and the answer is still
+    // the last good read, with the user-safe reason the overview and the wall show (the failed call
+    // and its code, no ARN or request id).
     await faults({ latencyMs: 0, errorRate: 1 });
-    await expect.poll(async () => (await service.lastGood("shop", 180)).readError, { timeout: 45_000, interval: 1_100 }).not.toBeNull();
+    range.tick(8_000);
+    await expect.poll(async () => (await service.lastGood("shop", 180)).readError, { timeout: 45_000, interval: 500 }).not.toBeNull();
     const failed = await service.lastGood("shop", 180);
     expect(failed.snapshot.generatedAt).toBe(first.snapshot.generatedAt);
     expect(failed.readError).toMatch(/failed/);
