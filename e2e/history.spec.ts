@@ -1,6 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
-import { APP_ID, expectOperationSucceeded, openApp, setRangeWeights, signIn, startedOperationId } from "./helpers";
+import { axe } from "./axe";
+import { APP_ID, expectOperationSucceeded, openApp, rollBack, rollBackToBlue, setRangeWeights, signIn, startedOperationId } from "./helpers";
+
+const SHOTS = process.env.E2E_SHOTS_DIR ?? "";
 
 test("history shows an operation with its actor, reason and steps, and exports it as CSV and JSON", async ({ page }) => {
   const reason = `History check ${Date.now()}`;
@@ -101,4 +104,60 @@ test("the exports refuse a caller who is not signed in, and refuse bad filters",
   const badFilter = await page.request.get("/api/history/audit?format=csv&since=yesterday");
   expect(badFilter.status()).toBe(400);
   expect(await badFilter.json()).toMatchObject({ error: { code: "invalid", message: expect.stringContaining("since") } });
+});
+
+test("the Outcomes view counts a change that was rolled back, with its times to detect and to roll back, and passes axe in both themes", async ({
+  page,
+}) => {
+  // A change through the REST API with the operator's session (as the console's own pages send it):
+  // green from blue-only to 20 %; then a responder's rollback from the application page.
+  await signIn(page, "operator@example.com");
+  await openApp(page);
+  await rollBackToBlue(page);
+  const appUrl = new URL(page.url()).origin;
+  const started = await page.request.post(`/api/v1/apps/${APP_ID}/operations`, {
+    headers: { origin: appUrl },
+    data: { intent: { kind: "shift", greenPercent: 20 }, reason: "outcomes check" },
+  });
+  expect(started.status(), await started.text()).toBe(202);
+  const { operation } = (await started.json()) as { operation: { id: string } };
+  await expect
+    .poll(
+      async () =>
+        ((await (await page.request.get(`/api/v1/operations/${operation.id}`)).json()) as { operation: { status: string } }).operation.status,
+      {
+        timeout: 60_000,
+      },
+    )
+    .toBe("succeeded");
+  await openApp(page);
+  await rollBack(page);
+
+  for (const theme of ["light", "dark"] as const) {
+    await page.evaluate((t) => localStorage.setItem("teal-theme", t), theme);
+    await page.goto("/history");
+    await page.getByRole("navigation", { name: "History views" }).getByRole("link", { name: "Outcomes" }).click();
+    await expect(page).toHaveURL(/view=outcomes/);
+    const table = page.getByRole("table", { name: /Outcomes per application, last 30 days/ });
+    const shop = table
+      .getByRole("row")
+      .filter({ has: page.getByRole("rowheader", { name: "Shop", exact: false }) })
+      .first();
+    await expect(shop).toBeVisible();
+    const cells = await shop.getByRole("cell").allTextContents();
+    // Changes, rolled back, rate, time to detect, time to roll back, last rollback.
+    expect(Number(cells[0])).toBeGreaterThanOrEqual(1);
+    expect(Number(cells[1])).toBeGreaterThanOrEqual(1);
+    expect(cells[2]).toMatch(/^\d+ %$/);
+    expect(cells[3]).toMatch(/\d+ (s|min)/);
+    expect(cells[4]).toMatch(/\d+ (s|min)/);
+    expect(cells[5]).toMatch(/^\d{4}-\d{2}-\d{2}/);
+    await expect(table.getByRole("row").filter({ has: page.getByRole("rowheader", { name: "All applications" }) })).toBeVisible();
+    // The window is in the URL, and the 7-day link keeps the view.
+    await page.getByRole("navigation", { name: "Outcome window" }).getByRole("link", { name: "7 days" }).click();
+    await expect(page.getByRole("table", { name: /last 7 days/ })).toBeVisible();
+    const results = await axe(page).include("main").analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/history-outcomes-${theme}.png`, fullPage: true });
+  }
 });

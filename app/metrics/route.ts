@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { metricsResponse } from "@/lib/http/metrics-route";
+import { metricsAllowed, metricsResponse } from "@/lib/http/metrics-route";
 import { getRuntime } from "@/lib/runtime/runtime";
 import { getSnapshotService } from "@/lib/runtime/snapshots";
+import { publishOutcomeMetrics } from "@/lib/history/outcome-metrics";
 import { logger } from "@/lib/telemetry/log";
 
 export const dynamic = "force-dynamic";
@@ -13,6 +14,14 @@ export async function GET(req: NextRequest) {
     const rt = await getRuntime();
     // The snapshot service registers its gauges (each application's data age) when it is created.
     getSnapshotService(rt);
+    // The delivery outcomes, for a scraper that may read them (at most once a minute); a journal
+    // that cannot be read leaves them out of this scrape rather than failing it.
+    if (metricsAllowed(req, rt.env.TEAL_METRICS_TOKEN)) {
+      await publishOutcomeMetrics(
+        rt.store,
+        rt.config.applications.map((a) => a.id),
+      ).catch((error: unknown) => logger.warn("metrics.outcomes_failed", { error }));
+    }
     return metricsResponse(req, rt.env.TEAL_METRICS_TOKEN);
   } catch (error) {
     logger.error("metrics.failed", { error });

@@ -1,19 +1,21 @@
 import Link from "next/link";
 
 interface HistoryTabsProps {
-  view: "operations" | "audit";
+  view: HistoryView;
   /** Links to each view with the current filters (built by the page). */
-  hrefs: Record<"operations" | "audit", string>;
-  counts: Partial<Record<"operations" | "audit", number>>;
+  hrefs: Record<HistoryView, string>;
+  counts: Partial<Record<HistoryView, number>>;
 }
 
-const LABELS = { operations: "Operations", audit: "Audit log" } as const;
+export type HistoryView = "operations" | "audit" | "outcomes";
 
-/** Switches between the operations journal and the audit log, keeping the filters. */
+const LABELS = { operations: "Operations", audit: "Audit log", outcomes: "Outcomes" } as const;
+
+/** Switches between the operations journal, the audit log and the outcomes, keeping the filters. */
 export function HistoryTabs({ view, hrefs, counts }: HistoryTabsProps) {
   return (
     <nav aria-label="History views" className="inline-flex gap-1 rounded-lg bg-slate-100 p-1 dark:bg-slate-800/60">
-      {(["operations", "audit"] as const).map((v) => (
+      {(["operations", "audit", "outcomes"] as const).map((v) => (
         <Link
           key={v}
           href={hrefs[v]}

@@ -13,6 +13,11 @@ function presentsToken(req: Request, token: string): boolean {
   return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), digest(token));
 }
 
+/** Whether a scrape may read the metrics: no token is set, or the request carries it. */
+export function metricsAllowed(req: Request, token: string | undefined): boolean {
+  return token === undefined || presentsToken(req, token);
+}
+
 /**
  * `/metrics`' answer: Prometheus's text format 0.0.4 or, when `token` (TEAL_METRICS_TOKEN) is set
  * and the request does not carry it as `Authorization: Bearer …`, 401. Prometheus cannot sign in,
@@ -22,7 +27,7 @@ function presentsToken(req: Request, token: string): boolean {
  */
 export function metricsResponse(req: Request, token: string | undefined): NextResponse {
   const headers = { "cache-control": "no-store" };
-  if (token !== undefined && !presentsToken(req, token)) {
+  if (!metricsAllowed(req, token)) {
     return NextResponse.json(
       { error: { code: "unauthenticated", message: "This endpoint needs the metrics token (Authorization: Bearer …)." } },
       { status: 401, headers: { ...headers, "www-authenticate": 'Bearer realm="teal-metrics"' } },

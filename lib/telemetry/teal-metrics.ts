@@ -41,3 +41,26 @@ export const snapshotAge = gauge(
 );
 
 export const readyChecks = gauge("teal_ready_check", "1 when the readiness check of that kind last passed, 0 when it failed.");
+
+// Delivery outcomes over the last 30 days, per configured application, from the operations journal
+// (definitions in lib/domain/outcomes.ts); computed when /metrics is scraped, at most once a minute.
+export const outcomeChanges = gauge(
+  "teal_changes",
+  "Changes (shifts raising green's share, promotes, deploys) started in the last 30 days, by application.",
+);
+export const outcomeChangesRolledBack = gauge(
+  "teal_changes_rolled_back",
+  "Of the changes started in the last 30 days, those a rollback followed before the next change, by application.",
+);
+export const outcomeChangeFailureRatio = gauge(
+  "teal_change_failure_ratio",
+  "Changes rolled back / changes started in the last 30 days, by application (absent with no change).",
+);
+export const outcomeDetectSeconds = gauge(
+  "teal_time_to_detect_median_seconds",
+  "Median time from a rolled-back change's start to its rollback's start, last 30 days, by application.",
+);
+export const outcomeRollbackSeconds = gauge(
+  "teal_time_to_rollback_median_seconds",
+  "Median time from a rollback's start to its successful end, last 30 days, by application.",
+);
