@@ -5,6 +5,9 @@ const nextConfig = {
   // Type checking and lint run in `npm test` (tsc, eslint); the build does not repeat them.
   typescript: { ignoreBuildErrors: true },
   serverExternalPackages: ["better-sqlite3", "pg", "kysely"],
+  // `npm test` builds from nothing every time (TEAL_BUILD_CACHE=0): Turbopack's cache of a build,
+  // written at its end, is then work no later build reads.
+  experimental: { turbopackFileSystemCacheForBuild: process.env.TEAL_BUILD_CACHE !== "0" },
   // Security headers on every response (the same values as lib/http/security-headers.ts); pages
   // get their nonce-based Content-Security-Policy from proxy.ts, API responses the fixed one here.
   async headers() {

@@ -249,7 +249,7 @@ try {
   // PostgreSQL cluster beside it; vitest and the first browser world start once it and the static
   // checks are done.
   let build = null;
-  if (wants("e2e")) build = runInBackground("build (next build)", bin("next"), ["build"]);
+  if (wants("e2e")) build = runInBackground("build (next build)", bin("next"), ["build"], { TEAL_BUILD_CACHE: "0" });
   // The static checks run in the foreground beside the build. Run at the lowest CPU priority beside
   // vitest instead, they left no core idle and vitest, whose tests mostly wait on round trips to the
   // range and the database, took 40 s longer (BENCHMARKS.md, "How long `npm test` takes").
