@@ -95,6 +95,8 @@ export function intentWords(intent: Intent): string {
       return `${intent.kind} ${intent.color}${intent.instanceIds ? ` (${intent.instanceIds.join(", ")})` : ""}`;
     case "promote":
       return "promote";
+    case "progressive":
+      return `progressive ${intent.preset ?? (intent.steps ? intent.steps.join("/") + " %" : "(application defaults)")}`;
   }
 }
 
