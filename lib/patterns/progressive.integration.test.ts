@@ -15,6 +15,7 @@ import type { Store } from "@/lib/store/store";
 import { seedDemoWorld } from "@/range/demo/seed";
 import { startTestRange, type TestRange } from "@/test/support/range";
 import { openTestStore, type TestStore } from "@/test/support/store";
+import { signalProgressive } from "@/lib/runtime/progressive-signals";
 import { planningFor } from "./catalog";
 import { observeDnsWeighted } from "./dns-weighted-observe";
 
@@ -64,6 +65,46 @@ async function rollbackToBlue(): Promise<void> {
   await engine.whenIdle(operationId);
 }
 
+/**
+ * An engine whose clock is the range's and whose every pause moves the range's clock. `pauseWhen`
+ * (optional) is asked after each pause: while it answers true the run waits for `release` (a
+ * point the test acts at); "crash" stops the run there for good, as a dead server's would.
+ */
+function makeEngine(opts: { leaseMs?: number; pauseWhen?: () => Promise<"pause" | "crash" | null> } = {}): Engine {
+  const created: Engine = createEngine({
+    store,
+    gateway: createAwsGateway(clients),
+    now: () => range.nowMs(),
+    sleep: async (ms) => {
+      await advance(ms);
+      const what = opts.pauseWhen ? await opts.pauseWhen() : null;
+      if (what === "crash") await new Promise<never>(() => undefined);
+      if (what === "pause") await new Promise<void>((resolve) => (release = resolve));
+    },
+    every: () => () => undefined,
+    leaseMs: opts.leaseMs ?? 3_600_000,
+    logError: (message, error) => console.error(message, error),
+    onJudgeFail: async (halt) => {
+      const planning = planningFor("dns-weighted");
+      if (!planning) throw new Error("no planning");
+      const state = await observeDnsWeighted(clients, app);
+      const result = planning.plan(state, { kind: "rollback" }, { waitScale: 1, reassert: true });
+      if (!result.ok) throw new Error(result.reason);
+      return created.start({ plan: result.plan, actor: judgeActor, reason: `judge failed green at ${halt.greenPercent} %`, preempt: true });
+    },
+  });
+  return created;
+}
+
+let release: (() => void) | null = null;
+
+/** The step the operation is at and what its progressive wait journaled. */
+async function at(operationId: string): Promise<{ step: string | null; progressive: ProgressiveStepState | undefined; polls: number }> {
+  const op = await store.getOperation(operationId);
+  const step = op?.steps.find((s) => s.status === "running");
+  return { step: step?.id ?? null, progressive: step?.progress?.progressive, polls: step?.progress?.polls ?? 0 };
+}
+
 function progressiveOf(op: Operation | null, stepId: string): ProgressiveStepState | undefined {
   return op?.steps.find((s) => s.id === stepId)?.progress?.progressive;
 }
@@ -75,24 +116,7 @@ beforeAll(async () => {
   await advance(120_000); // boot + HealthyThreshold × Interval
   t = await openTestStore("sqlite", { now: () => range.nowMs() });
   store = t.store;
-  engine = createEngine({
-    store,
-    gateway: createAwsGateway(clients),
-    now: () => range.nowMs(),
-    // Each pause of the engine is time passing on the range.
-    sleep: (ms) => advance(ms),
-    every: () => () => undefined,
-    leaseMs: 3_600_000,
-    logError: (message, error) => console.error(message, error),
-    onJudgeFail: async (halt) => {
-      const planning = planningFor("dns-weighted");
-      if (!planning) throw new Error("no planning");
-      const state = await observeDnsWeighted(clients, app);
-      const result = planning.plan(state, { kind: "rollback" }, { waitScale: 1, reassert: true });
-      if (!result.ok) throw new Error(result.reason);
-      return engine.start({ plan: result.plan, actor: judgeActor, reason: `judge failed green at ${halt.greenPercent} %`, preempt: true });
-    },
-  });
+  engine = makeEngine();
 }, 60_000);
 
 afterAll(async () => {
@@ -176,5 +200,103 @@ describe("progressive delivery on the practice range", () => {
     expect(rollback?.status).toBe("succeeded");
     expect(rollback?.intent.kind).toBe("rollback");
     expect((await observeDnsWeighted(clients, app)).configured.greenPercent).toBe(0);
+  }, 60_000);
+
+  it("waits at a manual gate for an approval, stops the bake's clock while held, and ends the bake when continued", async () => {
+    let operationId = "";
+    let pauseAt: ((a: Awaited<ReturnType<typeof at>>) => boolean) | null = (a) => a.step === "step1-gate" && a.polls >= 2;
+    const gated = makeEngine({
+      pauseWhen: async () => {
+        if (!pauseAt || !operationId) return null;
+        if (!pauseAt(await at(operationId))) return null;
+        pauseAt = null;
+        return "pause";
+      },
+    });
+    const go = async (next: typeof pauseAt) => {
+      pauseAt = next;
+      const r = release;
+      release = null;
+      r?.();
+      if (next) await expect.poll(() => release !== null, { timeout: 20_000 }).toBe(true);
+    };
+    const plan = await planProgressive({ steps: [10, 100], bakeSeconds: 600, gates: ["manual", "auto"] });
+    ({ operationId } = await gated.start({ plan, actor: operator, reason: "release v42 with a gate" }));
+    await expect.poll(() => release !== null, { timeout: 20_000 }).toBe(true);
+
+    // At the gate: nothing has moved, and only an approval opens it.
+    expect((await observeDnsWeighted(clients, app)).configured.greenPercent).toBe(0);
+    await expect(signalProgressive(store, operationId, "continue", operator)).rejects.toMatchObject({ code: "conflict" });
+    await signalProgressive(store, operationId, "approve", operator, "canary looks right");
+    await go((a) => a.step === "step1-bake" && (a.progressive?.bakedMs ?? 0) >= 60_000);
+
+    // Baking: a hold stops the bake's clock while time passes.
+    await expect(signalProgressive(store, operationId, "approve", operator)).rejects.toMatchObject({ code: "conflict" });
+    await signalProgressive(store, operationId, "hold", operator, "checking a dashboard");
+    await expect(signalProgressive(store, operationId, "hold", operator)).rejects.toMatchObject({ code: "conflict" });
+    await go((a) => a.progressive?.held === true);
+    const heldAt = await at(operationId);
+    const baked = heldAt.progressive?.bakedMs ?? -1;
+    const from = range.nowMs();
+    await go(() => range.nowMs() >= from + 180_000);
+    const later = await at(operationId);
+    expect(later.step).toBe("step1-bake");
+    expect(later.progressive?.bakedMs).toBe(baked);
+    expect((await store.getOperation(operationId))?.steps.find((x) => x.id === "step1-bake")?.progress?.note).toMatch(/Held by an operator/);
+
+    // Continue now: the rest of the bake is skipped and the run goes on to 100 %.
+    await signalProgressive(store, operationId, "continue", operator);
+    await go(null);
+    await gated.whenIdle(operationId);
+    const op = await store.getOperation(operationId);
+    expect(op?.status).toBe("succeeded");
+    const bake = progressiveOf(op, "step1-bake");
+    expect(bake?.endedBy).toBe("continued");
+    expect(bake?.bakedMs ?? 0).toBeLessThan(600_000);
+    expect(progressiveOf(op, "step1-gate")?.endedBy).toBe("approved");
+    const actions = (await store.listAudit({ operationId })).map((r) => r.action);
+    for (const a of ["progressive.approved", "progressive.held", "progressive.continued"] as const) expect(actions).toContain(a);
+    await expect(signalProgressive(store, operationId, "hold", operator)).rejects.toMatchObject({ code: "conflict" });
+  }, 60_000);
+
+  it("resumes a bake interrupted by a crash with its remaining time and its judge's evidence, not a fresh bake", async () => {
+    let operationId = "";
+    const crashing = makeEngine({
+      leaseMs: 60_000,
+      pauseWhen: async () => {
+        if (!operationId) return null;
+        const a = await at(operationId);
+        return a.step === "step1-bake" && (a.progressive?.bakedMs ?? 0) >= 120_000 ? "crash" : null;
+      },
+    });
+    const plan = await planProgressive({ steps: [10, 100], bakeSeconds: 300 });
+    ({ operationId } = await crashing.start({ plan, actor: operator, reason: "release v42" }));
+    await expect.poll(async () => (await at(operationId)).progressive?.bakedMs ?? 0, { timeout: 20_000 }).toBeGreaterThanOrEqual(120_000);
+    const before = (await at(operationId)).progressive;
+    const bakedBefore = before?.bakedMs ?? 0;
+    expect(before?.judgeState?.periods ?? 0).toBeGreaterThan(0);
+
+    // The server is gone: its lease lapses, another server finds the operation and resumes it.
+    await advance(70_000);
+    const survivor = makeEngine();
+    expect((await survivor.recoverInterrupted()).map((o) => o.id)).toContain(operationId);
+    const resumedAt = range.nowMs();
+    await survivor.resume(operationId, operator, "the server restarted");
+    await survivor.whenIdle(operationId);
+    const op = await store.getOperation(operationId);
+    expect(op?.status).toBe("succeeded");
+    const bakeStep = op?.steps.find((x) => x.id === "step1-bake");
+    const bake = bakeStep?.progress?.progressive;
+    const afterResume = Date.parse(bakeStep?.finishedAt ?? "") - resumedAt;
+    if (bake?.endedBy === "baked") {
+      // The bake ran its remaining time (give or take a poll), not another 300 s.
+      expect(bake.bakedMs ?? 0).toBeGreaterThanOrEqual(300_000);
+      expect(bake.bakedMs ?? 0).toBeLessThanOrEqual(300_000 + 20_000);
+      expect(afterResume).toBeLessThanOrEqual(300_000 - bakedBefore + 20_000);
+    } else {
+      expect(bake?.endedBy).toBe("pass");
+    }
+    // The judge went on from its journaled state.
+    expect(bake?.judgeState?.periods ?? 0).toBeGreaterThan(before?.judgeState?.periods ?? 0);
   }, 60_000);
 });
