@@ -299,4 +299,25 @@ describe("progressive delivery on the practice range", () => {
     // The judge went on from its journaled state.
     expect(bake?.judgeState?.periods ?? 0).toBeGreaterThan(before?.judgeState?.periods ?? 0);
   }, 60_000);
+
+  it("gives way to a responder's rollback, which preempts it as it preempts any operation", async () => {
+    const plan = await planProgressive({ steps: [10, 100], bakeSeconds: 60, gates: ["auto", "manual"] });
+    const { operationId } = await engine.start({ plan, actor: operator, reason: "release v42" });
+    await expect.poll(async () => (await at(operationId)).step, { timeout: 20_000 }).toBe("step2-gate");
+    expect((await observeDnsWeighted(clients, app)).configured.greenPercent).toBe(10);
+    const state = await observeDnsWeighted(clients, app);
+    const rollback = planningFor("dns-weighted")?.plan(state, { kind: "rollback" }, { waitScale: 1, reassert: true });
+    if (!rollback?.ok) throw new Error("no rollback plan");
+    const { operationId: rollbackId } = await engine.start({
+      plan: rollback.plan,
+      actor: judgeActor,
+      reason: "pager: checkout errors",
+      preempt: true,
+    });
+    await engine.whenIdle(rollbackId);
+    await engine.whenIdle(operationId);
+    expect(await store.getOperationStatus(operationId)).toBe("preempted");
+    expect(await store.getOperationStatus(rollbackId)).toBe("succeeded");
+    expect((await observeDnsWeighted(clients, app)).configured.greenPercent).toBe(0);
+  }, 60_000);
 });

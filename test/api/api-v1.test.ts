@@ -19,6 +19,7 @@ import * as approve from "@/app/api/v1/operations/[id]/approve/route";
 import * as history from "@/app/api/v1/history/route";
 import * as openapi from "@/app/api/v1/openapi.json/route";
 import { ADMIN, startSecurityWorld, type SecurityWorld } from "@/test/security/harness";
+import { RELEASE_JUDGE_ACTOR, startJudgeRollback } from "@/lib/runtime/progressive-rollback";
 import { fakeHeaders } from "@/test/security/fake-request";
 
 vi.mock("next/headers", async () => (await import("@/test/security/fake-request")).fakeNextHeaders);
@@ -362,7 +363,23 @@ describe("the REST API, driven by a pipeline's token", () => {
     expect((await signal("abort", abort.POST)).status).toBe(202);
     await w.rt.engine.whenIdle(id);
     expect((await signal("approve", approve.POST)).status).toBe(409);
-  });
+
+    // What the server's engine runs when a bake's judge fails: a rollback by the judge, naming why.
+    const shifted = await start("shop", { kind: "shift", greenPercent: 10 });
+    expect(await follow(token, operationOf(shifted).id)).toBe("succeeded");
+    const halt = {
+      operationId: id,
+      appId: "shop",
+      trafficStep: 0,
+      greenPercent: 10,
+      evidence: { periods: 3, alpha: 0.01, alphaPerMetric: 0.005, verdict: "fail" as const, metrics: [] },
+    };
+    const { operationId: rollbackId } = await startJudgeRollback(w.rt, halt);
+    const rollback = await w.store.getOperation(rollbackId);
+    expect(rollback).toMatchObject({ intent: { kind: "rollback" }, actor: { email: RELEASE_JUDGE_ACTOR.email } });
+    expect(rollback?.reason).toContain(`the release judge failed green at 10 % on its metrics (progressive delivery ${id})`);
+    expect(await follow(token, rollbackId)).toBe("succeeded");
+  }, 120_000);
 
   it("acts for a signed-in person only from Teal's own pages: another site's POST with the session cookie is refused 403", async () => {
     const before = (await w.store.listOperations({ limit: 500 })).length;
