@@ -151,7 +151,11 @@ describe("planning a progressive delivery (dns-weighted)", () => {
     });
     const shared = dnsState();
     shared.environments.green.loadBalancer = { kind: "classic", name: "shop-blue" };
-    expect(plan(shared, { kind: "progressive" })).toMatchObject({ ok: false, reason: expect.stringMatching(/share one load balancer/) });
+    expect(plan(shared, { kind: "progressive" })).toMatchObject({ ok: false, reason: expect.stringMatching(/serve behind one load balancer/) });
+    expect(plan({ ...shared, pattern: "launch-swap" }, { kind: "progressive" })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/serve behind one load balancer/),
+    });
     const sick = dnsState();
     sick.environments.green.healthy = 0;
     expect(plan(sick, { kind: "progressive" })).toMatchObject({

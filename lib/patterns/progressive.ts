@@ -133,6 +133,14 @@ export function withProgressive(pattern: PatternId, base: Planner): Planner {
 export function planProgressive(pattern: PatternId, base: Planner, state: AppState, intent: ProgressiveIntent, ctx: PlanContext): PlanResult {
   const refused = REFUSED[pattern];
   if (refused) return { ok: false, reason: refused };
+  const metrics = progressiveMetricsOf(state);
+  if (!metrics) {
+    return {
+      ok: false,
+      reason:
+        "Progressive delivery needs each colour's own request count, and this application's colours serve behind one load balancer: CloudWatch cannot tell green's requests from blue's, so neither the traffic nor the judge can be measured. Shift step by step instead.",
+    };
+  }
   if (!WEIGHT_PATTERNS.has(pattern)) {
     return {
       ok: false,
@@ -141,13 +149,6 @@ export function planProgressive(pattern: PatternId, base: Planner, state: AppSta
   }
   const settings = resolveProgressive(intent, ctx.progressive);
   if ("error" in settings) return { ok: false, reason: settings.error };
-  const metrics = progressiveMetricsOf(state);
-  if (!metrics) {
-    return {
-      ok: false,
-      reason: "Progressive delivery needs each colour's own request count, and this application's colours share one load balancer.",
-    };
-  }
   const judge = judgeConfigFor(metrics, settings.judge);
   if (!judge) return { ok: false, reason: "No metric of this application can be judged (errors or latency per colour)." };
   const current = state.configured.greenPercent;
