@@ -18,6 +18,9 @@ import { openTestStore, type TestStore } from "@/test/support/store";
 import { signalProgressive } from "@/lib/runtime/progressive-signals";
 import { planningFor } from "./catalog";
 import { observeDnsWeighted } from "./dns-weighted-observe";
+import { observeAlbWeighted } from "./alb-weighted-observe";
+import { observeEcsDnsSwap } from "./ecs-dns-swap-observe";
+import type { AlbWeightedAppConfig, EcsDnsSwapAppConfig } from "@/lib/config/schema";
 
 const operator: Actor = { id: "u-op", email: "operator@example.com", role: "operator" };
 const judgeActor: Actor = { id: "judge", email: "judge@example.com", role: "responder" };
@@ -319,5 +322,68 @@ describe("progressive delivery on the practice range", () => {
     expect(await store.getOperationStatus(operationId)).toBe("preempted");
     expect(await store.getOperationStatus(rollbackId)).toBe("succeeded");
     expect((await observeDnsWeighted(clients, app)).configured.greenPercent).toBe(0);
+  }, 60_000);
+});
+
+describe("progressive delivery of an ALB's weighted target groups on the practice range", () => {
+  const catalog: AlbWeightedAppConfig = {
+    id: "catalog-api",
+    name: "Catalog API",
+    pattern: "alb-weighted",
+    region: "us-east-1",
+    loadBalancer: "catalog-alb",
+    listenerPort: 80,
+    blue: { targetGroup: "catalog-blue" },
+    green: { targetGroup: "catalog-green" },
+  };
+
+  it("measures each target group's requests (AWS/ApplicationELB) and takes green to 100 %", async () => {
+    const planning = planningFor("alb-weighted");
+    if (!planning) throw new Error("no planning");
+    const state = await observeAlbWeighted(clients, catalog);
+    const result = planning.plan(state, { kind: "progressive", steps: [25, 100], bakeSeconds: 120 }, { waitScale: 1 });
+    if (!result.ok) throw new Error(result.reason);
+    const traffic = result.plan.steps.find((x) => x.id === "step1-traffic")?.wait;
+    expect(traffic?.kind === "traffic-share" && traffic.metrics.requests.green.dimensions).toEqual({
+      TargetGroup: expect.stringMatching(/^targetgroup\/catalog-green\//),
+      LoadBalancer: expect.stringMatching(/^app\/catalog-alb\//),
+    });
+    const { operationId } = await engine.start({ plan: result.plan, actor: operator, reason: "release catalog v42" });
+    await engine.whenIdle(operationId);
+    const op = await store.getOperation(operationId);
+    expect(op?.error ?? null).toBeNull();
+    expect(op?.status).toBe("succeeded");
+    const measured = progressiveOf(op, "step1-traffic")?.lastShare?.greenPercent ?? -1;
+    expect(Math.abs(measured - 25)).toBeLessThanOrEqual(5);
+    expect(progressiveOf(op, "step1-bake")?.evidence?.metrics.map((m) => m.name)).toEqual(["errors", "latency"]);
+    expect((await observeAlbWeighted(clients, catalog)).alb?.weights).toEqual({ blue: 0, green: 100 });
+  }, 60_000);
+
+  it("does the same for ECS services behind their own ALBs, weighted in Route 53 (ecs-dns-swap)", async () => {
+    const profile: EcsDnsSwapAppConfig = {
+      id: "profile-service",
+      name: "Profile service",
+      pattern: "ecs-dns-swap",
+      region: "us-east-1",
+      cluster: "prod",
+      dns: { hostedZone: "example.com.", recordName: "profile.example.com.", recordType: "A" },
+      blue: { service: "profile-blue", setIdentifier: "blue", loadBalancer: "profile-blue", targetGroup: "profile-blue-tg" },
+      green: { service: "profile-green", setIdentifier: "green", loadBalancer: "profile-green", targetGroup: "profile-green-tg" },
+    };
+    const planning = planningFor("ecs-dns-swap");
+    if (!planning) throw new Error("no planning");
+    const result = planning.plan(
+      await observeEcsDnsSwap(clients, profile),
+      { kind: "progressive", steps: [50, 100], bakeSeconds: 60 },
+      { waitScale: 1 },
+    );
+    if (!result.ok) throw new Error(result.reason);
+    const { operationId } = await engine.start({ plan: result.plan, actor: operator, reason: "release profile v42" });
+    await engine.whenIdle(operationId);
+    const op = await store.getOperation(operationId);
+    expect(op?.error ?? null).toBeNull();
+    expect(op?.status).toBe("succeeded");
+    expect(Math.abs((progressiveOf(op, "step1-traffic")?.lastShare?.greenPercent ?? -1) - 50)).toBeLessThanOrEqual(5);
+    expect((await observeEcsDnsSwap(clients, profile)).configured.greenPercent).toBe(100);
   }, 60_000);
 });
