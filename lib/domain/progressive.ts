@@ -188,6 +188,11 @@ export type ProgressiveWaitKind =
       greenPercent: number;
       bakeMs: number;
       judge: JudgeConfig;
+      /**
+       * A minute is judged once this many more have ended: CloudWatch may still fill a minute that
+       * has just ended (docs/aws-behaviour.md §6.5), and each minute goes to the judge only once.
+       */
+      judgeLagPeriods: number;
       metrics: ProgressiveMetrics;
       /** No verdict comes from a bake that is all held or idle: it fails after this long. */
       timeoutMs: number;

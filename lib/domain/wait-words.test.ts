@@ -58,6 +58,7 @@ describe("describeWait", () => {
         greenPercent: 10,
         bakeMs: 300_000,
         judge: { alpha: 0.01, metrics: [{ name: "errors", kind: "count", tolerance: 0.2, direction: "higher-is-worse" }] },
+        judgeLagPeriods: 2,
         metrics,
         ...timing,
       },

@@ -87,6 +87,15 @@ export function createProgressiveWaits(ctx: EngineContext) {
     return rows.map((r) => signalOf(r.seq, r.action, r.after)).filter((s): s is ProgressiveSignal => s !== null);
   }
 
+  /** The judge's state at the end of the latest bake before `trafficStep`, if any (journaled in its step). */
+  async function judgeSoFar(operationId: string, trafficStep: number): Promise<ProgressiveStepState["judgeState"] | null> {
+    const op = await journal.getOperation(operationId);
+    const earlier = (op?.steps ?? [])
+      .map((s) => s.progress?.progressive)
+      .filter((p): p is ProgressiveStepState => p?.kind === "progressive-bake" && p.trafficStep < trafficStep && p.judgeState !== undefined);
+    return earlier.at(-1)?.judgeState ?? null;
+  }
+
   /** Both colours' series of a wait's metrics over [startMs, endMs). */
   async function read(
     h: ProgressiveHelpers,
@@ -148,7 +157,9 @@ export function createProgressiveWaits(ctx: EngineContext) {
     if (wait.kind === "progressive-bake") {
       st.bakedMs ??= 0;
       st.bakeMs = wait.bakeMs;
-      st.judgeState ??= initialJudgeState(wait.judge);
+      // One judge for the whole delivery: a bake goes on from the evidence of the bakes before it,
+      // so the judge's α holds over every look of the delivery (docs/judge.md), not per step.
+      st.judgeState ??= (await judgeSoFar(h.operationId, wait.trafficStep)) ?? initialJudgeState(wait.judge);
       // Only periods that start once the bake has begun are judged.
       st.judgedToMs ??= Math.ceil(startedAt / (wait.metrics.periodS * 1000)) * wait.metrics.periodS * 1000;
     }
@@ -220,7 +231,7 @@ export function createProgressiveWaits(ctx: EngineContext) {
         lastTick = t;
         const periodMs = wait.metrics.periodS * 1000;
         const from = st.judgedToMs ?? t;
-        const end = Math.floor(t / periodMs) * periodMs;
+        const end = Math.floor(t / periodMs) * periodMs - wait.judgeLagPeriods * periodMs;
         if (end > from) {
           const periods = periodFigures(await read(h, wait, from, end, true), wait.metrics.periodS, from, end);
           for (const p of periods) {

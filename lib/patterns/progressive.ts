@@ -33,6 +33,8 @@ const REFUSED: Partial<Record<PatternId, string>> = {
 };
 
 const PERIOD_S = 60;
+/** Minutes a bake leaves to CloudWatch before judging one (docs/aws-behaviour.md §6.5: late datapoints). */
+export const JUDGE_LAG_PERIODS = 2;
 /** The longest a manual gate waits for an approval before the run fails. */
 const GATE_TIMEOUT_MS = 24 * 3_600_000;
 /** How long beyond its bake a bake may stand held before the run fails. */
@@ -198,6 +200,7 @@ export function planProgressive(pattern: PatternId, base: Planner, state: AppSta
           greenPercent: p,
           bakeMs,
           judge,
+          judgeLagPeriods: JUDGE_LAG_PERIODS,
           metrics,
           timeoutMs: bakeMs + Math.round(HOLD_ALLOWANCE_MS * scale),
           pollMs,
