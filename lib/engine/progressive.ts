@@ -165,6 +165,9 @@ export function createProgressiveWaits(ctx: EngineContext) {
     }
     // The bake's clock counts this process's running time from here (a resume: the remaining time).
     let lastTick = startedAt;
+    // Time held since this run began: the traffic wait's timeout does not run while an operator holds.
+    let heldMs = 0;
+    let lastSeen = startedAt;
     const commit = async (note: string) => {
       progress.progressive = st;
       progress.note = note;
@@ -178,6 +181,8 @@ export function createProgressiveWaits(ctx: EngineContext) {
       const applied = applySignals(st, await signals(h.operationId));
       st = applied.state;
       const t = now();
+      if (st.held) heldMs += Math.max(0, t - lastSeen);
+      lastSeen = t;
       const heldNote = st.held ? " Held by an operator: continue to go on." : "";
 
       if (wait.kind === "progressive-gate") {
@@ -218,7 +223,7 @@ export function createProgressiveWaits(ctx: EngineContext) {
             return;
           }
         }
-        if (t - startedAt >= wait.timeoutMs) {
+        if (t - startedAt - heldMs >= wait.timeoutMs) {
           const last = st.lastShare ? `the newest minute measured ${percent(st.lastShare.greenPercent)} on green` : "no request was measured";
           throw new StepFailure(
             `Traffic did not reach green ${wait.greenPercent} % (±${wait.tolerancePoints} points) within ${spokenDuration(wait.timeoutMs)}: ${last}.`,

@@ -101,6 +101,13 @@ function makeEngine(opts: { leaseMs?: number; pauseWhen?: () => Promise<"pause" 
 
 let release: (() => void) | null = null;
 
+/** Lets a run paused by `pauseWhen` go on. */
+function releaseNow(): void {
+  const r = release;
+  release = null;
+  r?.();
+}
+
 /** The step the operation is at and what its progressive wait journaled. */
 async function at(operationId: string): Promise<{ step: string | null; progressive: ProgressiveStepState | undefined; polls: number }> {
   const op = await store.getOperation(operationId);
@@ -266,6 +273,36 @@ describe("progressive delivery on the practice range", () => {
     const actions = (await store.listAudit({ operationId })).map((r) => r.action);
     for (const a of ["progressive.approved", "progressive.held", "progressive.continued"] as const) expect(actions).toContain(a);
     await expect(signalProgressive(store, operationId, "hold", operator)).rejects.toMatchObject({ code: "conflict" });
+  }, 60_000);
+
+  it("does not time out the traffic-verified wait while it is held", async () => {
+    let operationId = "";
+    let pauseAt: ((a: Awaited<ReturnType<typeof at>>) => boolean) | null = (a) => a.step === "step1-traffic";
+    const held = makeEngine({
+      pauseWhen: async () => {
+        if (!pauseAt || !operationId) return null;
+        if (!pauseAt(await at(operationId))) return null;
+        pauseAt = null;
+        return "pause";
+      },
+    });
+    const plan = await planProgressive({ steps: [10, 100], bakeSeconds: 0 });
+    const traffic = plan.steps.find((s) => s.id === "step1-traffic")?.wait;
+    const timeoutMs = traffic?.timeoutMs ?? 0;
+    ({ operationId } = await held.start({ plan, actor: operator, reason: "release v42" }));
+    await expect.poll(() => release !== null, { timeout: 20_000 }).toBe(true);
+    await signalProgressive(store, operationId, "hold", operator, "investigating");
+    const from = range.nowMs();
+    pauseAt = () => range.nowMs() >= from + timeoutMs + 120_000;
+    releaseNow();
+    await expect.poll(() => release !== null, { timeout: 20_000 }).toBe(true);
+    // Held well past the wait's timeout: still waiting, not failed.
+    expect((await at(operationId)).step).toBe("step1-traffic");
+    await signalProgressive(store, operationId, "continue", operator);
+    pauseAt = null;
+    releaseNow();
+    await held.whenIdle(operationId);
+    expect(await store.getOperationStatus(operationId)).toBe("succeeded");
   }, 60_000);
 
   it("resumes a bake interrupted by a crash with its remaining time and its judge's evidence, not a fresh bake", async () => {
