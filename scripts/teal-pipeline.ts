@@ -95,6 +95,8 @@ export function intentWords(intent: Intent): string {
       return `${intent.kind} ${intent.color}${intent.instanceIds ? ` (${intent.instanceIds.join(", ")})` : ""}`;
     case "promote":
       return "promote";
+    case "progressive":
+      return `progressive ${intent.preset ?? (intent.steps ? intent.steps.join("/") + " %" : "(application defaults)")}`;
   }
 }
 
@@ -221,11 +223,19 @@ const START_OPTIONS = {
 
 const START_USAGE = `--reason TEXT [--idempotency-key KEY] [--expected-version V] ${CONNECTION_USAGE}`;
 
-async function startOperation(io: CliIo, args: string[], positionalCount: number, intentOf: (positionals: string[]) => Intent): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: START_OPTIONS, allowPositionals: true, strict: true });
+async function startOperation(
+  io: CliIo,
+  args: string[],
+  positionalCount: number,
+  intentOf: (positionals: string[], own: Record<string, string | undefined>) => Intent,
+  ownOptions: Record<string, { type: "string" }> = {},
+): Promise<number> {
+  const { values: all, positionals } = parseArgs({ args, options: { ...START_OPTIONS, ...ownOptions }, allowPositionals: true, strict: true });
+  const values = all as { [K in keyof typeof START_OPTIONS]?: string };
+  const own = Object.fromEntries(Object.keys(ownOptions).map((k) => [k, (all as Record<string, string | undefined>)[k]]));
   positionalsOf(positionals, positionalCount);
   const appId = appIdOf(positionals[0]);
-  const intent = intentOf(positionals);
+  const intent = intentOf(positionals, own);
   const reason = values.reason?.trim() ?? "";
   if (reason === "") throw new UsageError("say why with --reason (it goes in the audit log)");
   const given = values["idempotency-key"];
@@ -266,6 +276,40 @@ const rollback: Command = {
   summary:
     "start putting all traffic back on blue (it preempts a running operation); prints the operation id, or nothing when AWS already is on blue",
   run: (args, io) => startOperation(io, args, 1, () => ({ kind: "rollback" })),
+};
+
+/** "10,50,100" → [10, 50, 100]; the server judges the rest (increasing, 1..100, ending at 100). */
+function listOf(flag: string, text: string): string[] {
+  const items = text.split(",").map((x) => x.trim());
+  if (items.some((x) => x === "")) throw new UsageError(`--${flag} takes a comma-separated list, e.g. 10,50,100`);
+  return items;
+}
+
+function deliverIntent(own: Record<string, string | undefined>): Intent {
+  const steps = own.steps === undefined ? undefined : listOf("steps", own.steps).map((x) => (/^\d{1,3}$/.test(x) ? Number(x) : NaN));
+  if (steps?.some((x) => Number.isNaN(x))) throw new UsageError("--steps takes whole percents, e.g. 10,50,100");
+  const gates = own.gates === undefined ? undefined : listOf("gates", own.gates);
+  if (gates?.some((g) => g !== "auto" && g !== "manual")) throw new UsageError("--gates takes auto or manual for each step, e.g. auto,auto,manual");
+  return {
+    kind: "progressive",
+    ...(own.preset !== undefined ? { preset: own.preset as NonNullable<Extract<Intent, { kind: "progressive" }>["preset"]> } : {}),
+    ...(steps !== undefined ? { steps } : {}),
+    ...(own.bake !== undefined ? { bakeSeconds: secondsOf("bake", own.bake, 0) } : {}),
+    ...(gates !== undefined ? { gates: gates as ("auto" | "manual")[] } : {}),
+  };
+}
+
+const deliver: Command = {
+  usage: `teal deliver APP [--steps 10,50,100 | --preset NAME] [--bake SECONDS] [--gates auto,...,manual] ${START_USAGE}`,
+  summary:
+    "start a progressive delivery: green's share raised step by step, each verified in the traffic and baked while the release judge compares green with blue (a fail rolls back by itself); absent flags take the application's defaults; prints the operation id alone on stdout",
+  run: (args, io) =>
+    startOperation(io, args, 1, (_, own) => deliverIntent(own), {
+      steps: { type: "string" },
+      preset: { type: "string" },
+      bake: { type: "string" },
+      gates: { type: "string" },
+    }),
 };
 
 // ---- teal wait ----
@@ -340,7 +384,7 @@ const wait: Command = {
 // ---- teal abort / resume ----
 
 /** Asks the server to abort or resume an operation; prints where it stands now. */
-async function control(io: CliIo, args: string[], action: "abort" | "resume"): Promise<number> {
+async function control(io: CliIo, args: string[], action: "abort" | "resume" | "hold" | "continue" | "approve"): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: { ...CONNECTION, reason: { type: "string" }, "idempotency-key": { type: "string" } },
@@ -356,7 +400,13 @@ async function control(io: CliIo, args: string[], action: "abort" | "resume"): P
   const http = connect(values, io);
   const body = reason ? { reason } : {};
   const { operation } = (await http.post(`/api/v1/operations/${id}/${action}`, body, operationAnswerSchema, given ?? randomUUID())).body;
-  const next = action === "abort" ? "it stops at its next check between steps" : "it goes on from the step it stopped in";
+  const next = {
+    abort: "it stops at its next check between steps",
+    resume: "it goes on from the step it stopped in",
+    hold: "it holds at its next poll (a bake's clock stops) until continued",
+    continue: "it goes on at its next poll, ending the bake it is in",
+    approve: "it shifts to the gated step at its next poll",
+  }[action];
   io.err(`Operation ${operation.id} ${operation.status}: ${operation.summary}; ${next}. Follow it with: teal wait ${operation.id}`);
   io.out(operation.id);
   return EXIT.ok;
@@ -372,6 +422,24 @@ const resume: Command = {
   usage: `teal resume OPERATION [--reason TEXT] [--idempotency-key KEY] ${CONNECTION_USAGE}`,
   summary: "resume an interrupted or failed operation from the step it stopped in (operators and up)",
   run: (args, io) => control(io, args, "resume"),
+};
+
+const hold: Command = {
+  usage: `teal hold OPERATION [--reason TEXT] [--idempotency-key KEY] ${CONNECTION_USAGE}`,
+  summary: "hold a running progressive delivery where it is: no next step until continued (operators and up)",
+  run: (args, io) => control(io, args, "hold"),
+};
+
+const continueDelivery: Command = {
+  usage: `teal continue OPERATION [--reason TEXT] [--idempotency-key KEY] ${CONNECTION_USAGE}`,
+  summary: "continue a held progressive delivery, and end the bake it is in now (operators and up)",
+  run: (args, io) => control(io, args, "continue"),
+};
+
+const approve: Command = {
+  usage: `teal approve OPERATION [--reason TEXT] [--idempotency-key KEY] ${CONNECTION_USAGE}`,
+  summary: "approve the manual gate a progressive delivery waits at (operators and up)",
+  run: (args, io) => control(io, args, "approve"),
 };
 
 // ---- teal history ----
@@ -397,4 +465,18 @@ const history: Command = {
 };
 
 /** The commands that talk to a Teal server, by name (`teal <name> …`). */
-export const PIPELINE_COMMANDS: Readonly<Record<string, Command>> = { status, plan, shift, promote, rollback, wait, abort, resume, history };
+export const PIPELINE_COMMANDS: Readonly<Record<string, Command>> = {
+  status,
+  plan,
+  shift,
+  promote,
+  rollback,
+  deliver,
+  wait,
+  abort,
+  resume,
+  hold,
+  continue: continueDelivery,
+  approve,
+  history,
+};

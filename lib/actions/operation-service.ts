@@ -44,6 +44,7 @@ function changedSince(app: AppConfig, intent: IntentStart["intent"]): (state: Ap
   switch (intent.kind) {
     case "shift":
     case "promote":
+    case "progressive":
       return (state) => `The traffic configuration of ${app.name} changed since you looked (green is now ${state.configured.greenPercent} %).`;
     case "standby-enter":
     case "standby-exit":

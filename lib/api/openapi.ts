@@ -131,7 +131,7 @@ export function openApiDocument(): Record<string, unknown> {
       },
       "/api/v1/apps/{appId}/operations": {
         post: {
-          summary: "Start an intent: shift, promote, rollback, standby, scale green, deploy a revision",
+          summary: "Start an intent: shift, promote, rollback, standby, scale green, deploy a revision, deliver progressively",
           parameters: [appIdParam, idempotencyKey],
           requestBody: body("OperationBody"),
           responses: {
@@ -165,6 +165,30 @@ export function openApiDocument(): Record<string, unknown> {
           parameters: [operationIdParam, idempotencyKey],
           requestBody: body("ControlBody", false),
           responses: { "202": json("OperationAnswer", "Running again."), ...POST_ERRORS },
+        },
+      },
+      "/api/v1/operations/{id}/hold": {
+        post: {
+          summary: "Hold a running progressive delivery where it is (its bake's clock stops; the judge keeps watching)",
+          parameters: [operationIdParam, idempotencyKey],
+          requestBody: body("ControlBody", false),
+          responses: { "202": json("OperationAnswer", "Hold asked; the run holds at its next poll."), ...POST_ERRORS },
+        },
+      },
+      "/api/v1/operations/{id}/continue": {
+        post: {
+          summary: "Continue a held progressive delivery, ending the bake it is in now",
+          parameters: [operationIdParam, idempotencyKey],
+          requestBody: body("ControlBody", false),
+          responses: { "202": json("OperationAnswer", "Continue asked; the run goes on at its next poll."), ...POST_ERRORS },
+        },
+      },
+      "/api/v1/operations/{id}/approve": {
+        post: {
+          summary: "Approve the manual gate a progressive delivery waits at",
+          parameters: [operationIdParam, idempotencyKey],
+          requestBody: body("ControlBody", false),
+          responses: { "202": json("OperationAnswer", "Approved; the run shifts to the gated step at its next poll."), ...POST_ERRORS },
         },
       },
       "/api/v1/history": {

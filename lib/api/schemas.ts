@@ -27,7 +27,7 @@ export const operationBodySchema = z.strictObject({
   expectedVersion: expectedVersionSchema.optional(),
 });
 
-/** `POST /api/v1/operations/{id}/abort` and `/resume`: an optional reason (an empty body is `{}`). */
+/** `POST /api/v1/operations/{id}/abort`, `/resume`, `/hold`, `/continue` and `/approve`: an optional reason (an empty body is `{}`). */
 export const controlBodySchema = z.strictObject({ reason: reasonSchema.optional() });
 
 /** An `Idempotency-Key` header: 1 to 200 visible ASCII characters (a UUID does). */
@@ -75,6 +75,46 @@ const awsCallSchema = z.object({
 
 const waitSchema = z.looseObject({ kind: z.string(), timeoutMs: z.number(), pollMs: z.number(), region: z.string().optional() });
 
+const verdictSchema = z.enum(["pass", "fail", "not-enough-evidence"]);
+
+/** One metric's evidence from the release judge (counts: requests, events and rates per colour, rate ratio; latency: the difference). */
+const metricEvidenceSchema = z.looseObject({
+  name: z.string(),
+  kind: z.enum(["count", "latency"]),
+  periods: z.number(),
+  verdict: verdictSchema,
+  alpha: z.number(),
+  pFail: z.number(),
+  pPass: z.number(),
+});
+
+/** The release judge's evidence after its latest period: every metric's figures and decision, the overall verdict. */
+const judgeEvidenceSchema = z.looseObject({
+  periods: z.number(),
+  alpha: z.number(),
+  alphaPerMetric: z.number(),
+  metrics: z.array(metricEvidenceSchema),
+  verdict: verdictSchema,
+});
+
+/** What a progressive delivery's wait journals in its step (docs/progressive.md). */
+const progressiveStepStateSchema = z.looseObject({
+  kind: z.enum(["traffic-share", "progressive-bake", "progressive-gate"]),
+  trafficStep: z.number().int(),
+  greenPercent: z.number(),
+  signalSeq: z.number(),
+  held: z.boolean(),
+  sinceMs: z.number().optional(),
+  lastShare: z.object({ fromMs: z.number(), greenPercent: z.number(), blueRequests: z.number(), greenRequests: z.number() }).nullable().optional(),
+  bakedMs: z.number().optional(),
+  bakeMs: z.number().optional(),
+  judgedToMs: z.number().optional(),
+  judgeState: z.unknown().optional(),
+  evidence: judgeEvidenceSchema.nullable().optional(),
+  verdict: verdictSchema.optional(),
+  endedBy: z.enum(["pass", "baked", "continued", "approved"]).nullable().optional(),
+});
+
 const planEndsSchema = z.object({ greenPercent: z.number(), taskDefinition: z.string().optional() });
 
 const operationStepSchema = z.object({
@@ -90,7 +130,14 @@ const operationStepSchema = z.object({
   error: z.string().nullable(),
   skipIf: waitSchema.optional(),
   progress: z
-    .object({ calls: z.number(), attempts: z.number(), polls: z.number(), lastError: z.string().nullable(), note: z.string().nullable() })
+    .object({
+      calls: z.number(),
+      attempts: z.number(),
+      polls: z.number(),
+      lastError: z.string().nullable(),
+      note: z.string().nullable(),
+      progressive: progressiveStepStateSchema.optional(),
+    })
     .optional(),
 });
 

@@ -36,7 +36,8 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { AppError } from "@/lib/domain/app-error";
 import type { AwsCall, WaitCondition } from "@/lib/domain/plan";
-import type { AwsCallInfo, AwsGateway } from "@/lib/domain/gateway";
+import type { AwsCallInfo, AwsGateway, MetricRead } from "@/lib/domain/gateway";
+import { getMetricData } from "./cloudwatch";
 import type { AwsService, JsonObject, JsonValue } from "@/lib/domain/basics";
 import { callBoundMs, describeCallBound, type AwsClients } from "./clients";
 import { toAppError } from "./errors";
@@ -131,6 +132,12 @@ export function createAwsGateway(clients: AwsClients, options: { polling?: AwsCl
 
     check(wait: WaitCondition, stepOutput: JsonValue | null) {
       return checkWait(polling, wait, stepOutput);
+    },
+
+    async readMetrics(read: MetricRead) {
+      const queries = Object.entries(read.series).map(([id, ref]) => ({ id, ...ref, periodS: read.periodS }));
+      const { results } = await getMetricData(polling.cloudwatch, queries, new Date(read.startMs), new Date(read.endMs));
+      return Object.fromEntries(results.map((r) => [r.id, r.points]));
     },
   };
 }

@@ -224,6 +224,10 @@ export async function checkWait(clients: AwsClients, wait: WaitCondition, stepOu
     }
     case "preempted-calls-settled":
       throw new AppError("internal", "The engine settles preempted calls itself");
+    case "traffic-share":
+    case "progressive-bake":
+    case "progressive-gate":
+      throw new AppError("internal", "The engine runs the waits of a progressive delivery itself");
   }
 }
 

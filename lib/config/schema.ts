@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { progressiveDefaultsSchema } from "@/lib/domain/progressive";
 
 const awsName = z
   .string()
@@ -65,6 +66,7 @@ export const dnsWeightedAppSchema = z.object({
   pattern: z.literal("dns-weighted"),
   region,
   assumeRole: assumeRoleSchema.optional(),
+  progressive: progressiveDefaultsSchema.optional(),
   dns: z.object({
     hostedZone: z.string().min(1).max(255),
     recordName: dnsName,
@@ -80,6 +82,8 @@ const common = {
   region,
   /** Assume this role for the application's calls (another account); absent: the server's own credentials. */
   assumeRole: assumeRoleSchema.optional(),
+  /** This application's defaults for progressive deliveries (steps or preset, bake, gates, judge); a run may override each. */
+  progressive: progressiveDefaultsSchema.optional(),
 };
 
 /** A load balancer an Auto Scaling group is attached to: a classic ELB, or an ALB target group. */

@@ -35,6 +35,17 @@ export const AUDIT_ACTIONS = [
   "user.created",
   "user.disabled",
   "drift.reasserted",
+  /** Progressive delivery (docs/progressive.md): a traffic step reached and verified, a bake's end, a judge's verdict. */
+  "progressive.step",
+  "progressive.judged",
+  /** Operator signals, read back by the engine: hold, continue now (the rest of a bake skipped), approve a manual gate. */
+  "progressive.held",
+  "progressive.continued",
+  "progressive.approved",
+  /** The judge failed green: the run halted (with the evidence) and the automatic rollback started. */
+  "progressive.halted",
+  "progressive.rollback_started",
+  "progressive.completed",
   "action.refused",
 ] as const;
 
@@ -49,6 +60,7 @@ export const CHANGE_AUDIT_ACTION = {
   "standby-exit": "standby.exited",
   "scale-green": "capacity.scaled",
   "deploy-revision": "revision.deployed",
+  progressive: "progressive.completed",
 } as const satisfies Record<IntentKind, AuditAction>;
 
 export function changeAuditAction(kind: IntentKind): AuditAction {

@@ -4,6 +4,19 @@
 
 import type { JsonValue } from "./basics";
 import type { AwsCall, WaitCondition } from "./plan";
+import type { MetricRef } from "./progressive";
+
+/** CloudWatch series to read for the engine (a progressive delivery's traffic and judge), by an id of the caller's. */
+export interface MetricRead {
+  region?: string;
+  assumeRoleOf?: string;
+  periodS: number;
+  /** [startMs, endMs), on period boundaries. */
+  startMs: number;
+  endMs: number;
+  /** Ids match CloudWatch's rule for query ids: a lowercase letter, then letters, digits, "_". */
+  series: Record<string, MetricRef>;
+}
 
 /** What the SDK reports about one call: its attempts (1 + retries) and the total retry delay. */
 export interface AwsCallInfo {
@@ -27,4 +40,9 @@ export interface AwsGateway {
   readonly inFlightBound?: string;
   /** One poll of a wait condition; `stepOutput` is the output of the same step's call (if any). */
   check(wait: WaitCondition, stepOutput: JsonValue | null): Promise<{ done: boolean; detail: string }>;
+  /**
+   * Reads CloudWatch series (oldest point first, by the read's ids); absent where no metrics can
+   * be read (then a progressive delivery's waits fail with a plain reason).
+   */
+  readMetrics?(read: MetricRead): Promise<Record<string, { t: number; v: number }[]>>;
 }

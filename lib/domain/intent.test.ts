@@ -12,12 +12,14 @@ const EVERY_KIND: PlanRequest[] = [
   { kind: "standby-exit", color: "green" },
   { kind: "scale-green", capacity: 3 },
   { kind: "deploy-revision", taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/notifications:42" },
+  { kind: "progressive", steps: [10, 50, 100], bakeSeconds: 300, gates: ["auto", "auto", "manual"] },
+  { kind: "progressive", preset: "canary10Percent5Minutes" },
   { kind: "reassert" },
 ];
 
 describe("the intent schema", () => {
   it("names every kind a plan can be made for", () => {
-    expect(INTENT_KINDS).toEqual(["shift", "promote", "rollback", "standby-enter", "standby-exit", "scale-green", "deploy-revision"]);
+    expect(INTENT_KINDS).toEqual(["shift", "promote", "rollback", "standby-enter", "standby-exit", "scale-green", "deploy-revision", "progressive"]);
   });
 
   it("parses every intent as it is", () => {

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { planQueryFields } from "./plan-query";
+import { progressiveIntentSchema } from "./progressive";
 
 /** Green's share of traffic, in whole percent. */
 export const greenPercentSchema = z.number().int("a whole number of percent").min(0).max(100);
@@ -74,6 +75,8 @@ export const intentSchema = z.discriminatedUnion("kind", [
   standbyExitIntentSchema,
   scaleGreenIntentSchema,
   deployRevisionIntentSchema,
+  /** Green's share raised in verified, judged steps (./progressive). */
+  progressiveIntentSchema,
 ]);
 
 export type Intent = z.infer<typeof intentSchema>;

@@ -5,6 +5,7 @@ import type { JsonValue, PatternId, Role } from "./basics";
 import type { Intent } from "./intent";
 import type { OperationStatus, StepStatus } from "./operation-status";
 import type { AwsCall, PlanEnds, WaitCondition } from "./plan";
+import type { ProgressiveStepState } from "./progressive";
 
 export interface OperationStep {
   index: number;
@@ -36,6 +37,8 @@ export interface StepProgress {
   lastError: string | null;
   /** E.g. "skipped: already done" when `skipIf` held, or "call already made; output kept" on a resume. */
   note: string | null;
+  /** A progressive delivery's wait (traffic, bake, gate): its clock, the judge's state and evidence, the operator's signals. */
+  progressive?: ProgressiveStepState;
 }
 
 export interface Actor {

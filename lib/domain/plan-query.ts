@@ -28,6 +28,12 @@ const DECODE: Partial<Record<string, (text: string) => unknown>> = {
   greenPercent: decimal,
   capacity: decimal,
   instanceIds: (text) => text.split(","),
+  // A progressive delivery's fields (its judge settings come from the application's defaults in a preview).
+  steps: (text) => text.split(",").map(decimal),
+  gates: (text) => text.split(","),
+  bakeSeconds: decimal,
+  tolerancePoints: decimal,
+  trafficTimeoutSeconds: decimal,
 };
 
 /** The named fields present in `params`, decoded, with `kind` from `intent`: what the intent schema then judges. */

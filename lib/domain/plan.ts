@@ -3,6 +3,7 @@
 import type { AwsService, JsonObject, PatternId } from "./basics";
 import type { GreenVerdict } from "./green-verdict";
 import type { Intent } from "./intent";
+import type { ProgressiveWaitKind } from "./progressive";
 
 /** One AWS API call as data: previewed in the UI, journaled, executed by lib/aws. */
 export interface AwsCall {
@@ -24,6 +25,7 @@ export interface AwsCall {
 export type WaitCondition = WaitConditionKind & { region?: string; assumeRoleOf?: string };
 
 export type WaitConditionKind =
+  | ProgressiveWaitKind
   | {
       /** Poll Route 53 GetChange with the ChangeInfo.Id returned by this step's call until INSYNC. */
       kind: "route53-change-insync";

@@ -111,6 +111,14 @@ describe("trafficSettle", () => {
     expect(settled).toMatchObject({ phase: "settled", settledAt: iso(T0 + 12 * MIN) });
   });
 
+  it("settles a progressive delivery towards its end, green 100 %", () => {
+    const op = { intent: { kind: "progressive" as const, steps: [50, 100] }, before: { greenPercent: 0 }, after: { greenPercent: 100 } };
+    const draining = trafficSettle(rollback({ requests: minutes(0, [50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 80]), configuredGreenPercent: 100 }, op));
+    expect(draining).toMatchObject({ phase: "draining", targetGreenPercent: 100, oldSide: "blue" });
+    const settled = trafficSettle(rollback({ requests: minutes(0, [50, 50, 50, 50, 50, 50, 50, 50, 50, 50, 80, 97]), dataEndMs: T0 + 12 * MIN }, op));
+    expect(settled).toMatchObject({ phase: "settled", settledAt: iso(T0 + 11 * MIN) });
+  });
+
   it("estimates sticky sessions from their duration and the gap to close", () => {
     const s = trafficSettle(rollback({ cause: { kind: "stickiness", durationSeconds: 60 } }));
     expect(s?.phase).toBe("draining");

@@ -106,7 +106,7 @@ export interface SettleInput {
 }
 
 /** Intents that move traffic between the colours (and so have something to drain). */
-const TRAFFIC_INTENTS: ReadonlySet<Intent["kind"]> = new Set(["shift", "promote", "rollback"]);
+const TRAFFIC_INTENTS: ReadonlySet<Intent["kind"]> = new Set(["shift", "promote", "rollback", "progressive"]);
 
 /** What delays clients for this application: the Route 53 record's TTL, else the listener's stickiness. */
 export function drainCauseOf(state: Pick<AppState, "dns" | "alb">): DrainCause {

@@ -31,6 +31,8 @@ describe("describeWait", () => {
   });
 
   it("has words of its own for every kind of wait: no raw kind reaches the page", () => {
+    const ref = { namespace: "AWS/ELB", metricName: "RequestCount", dimensions: { LoadBalancerName: "lb" }, stat: "Sum" };
+    const metrics = { periodS: 60, requests: { blue: ref, green: ref }, errors: null, latency: null };
     // One example per kind: a kind added to WaitCondition without an example here does not compile.
     const examples: { [K in WaitKind]: Extract<WaitCondition, { kind: K }> } = {
       "route53-change-insync": { kind: "route53-change-insync", ...timing },
@@ -49,6 +51,18 @@ describe("describeWait", () => {
         ...timing,
       },
       "listener-weights": { kind: "listener-weights", listenerArn: "arn:l", ruleArn: null, weights: {}, ...timing },
+      "traffic-share": { kind: "traffic-share", trafficStep: 0, greenPercent: 10, tolerancePoints: 5, metrics, ...timing },
+      "progressive-bake": {
+        kind: "progressive-bake",
+        trafficStep: 0,
+        greenPercent: 10,
+        bakeMs: 300_000,
+        judge: { alpha: 0.01, metrics: [{ name: "errors", kind: "count", tolerance: 0.2, direction: "higher-is-worse" }] },
+        judgeLagPeriods: 2,
+        metrics,
+        ...timing,
+      },
+      "progressive-gate": { kind: "progressive-gate", trafficStep: 1, greenPercent: 50, ...timing },
       "preempted-calls-settled": { kind: "preempted-calls-settled", untilMs: 0, boundMs: 67_000, bound: "client timeouts", checks: [], ...timing },
     };
     const kinds = Object.keys(WAIT_WORDS) as WaitKind[];

@@ -96,6 +96,18 @@ export const WAIT_WORDS: { [K in WaitKind]: WaitWording<WaitByKind[K]> } = {
     target: (wait) => `the listener to forward ${weightsText(wait.weights, targetGroupName)}`,
     probe: "DescribeListeners / DescribeRules",
   },
+  "traffic-share": {
+    target: (wait) => `a whole minute of measured traffic with green within ${wait.tolerancePoints} points of ${wait.greenPercent} %`,
+    probe: "GetMetricData of each colour's RequestCount",
+  },
+  "progressive-bake": {
+    target: (wait) => `green to bake at ${wait.greenPercent} % for ${spokenDuration(wait.bakeMs)} while the release judge compares it with blue`,
+    probe: "GetMetricData of each colour's requests, errors and latency, a minute at a time",
+  },
+  "progressive-gate": {
+    target: (wait) => `an operator's approval before green goes to ${wait.greenPercent} %`,
+    probe: "the engine's reading of the operation's approvals",
+  },
   "preempted-calls-settled": {
     target: (wait) => `every call of the preempted operation to be past landing (${spokenDuration(wait.boundMs)})`,
     probe: "the engine's clock, then a re-read",

@@ -9,6 +9,7 @@ import type { JsonValue, PatternId } from "@/lib/domain/basics";
 import type { OperationStatus } from "@/lib/domain/operation-status";
 import type { PlanEnds, Step } from "@/lib/domain/plan";
 import type { Journal } from "./journal";
+import type { JudgeHalt } from "./progressive";
 
 /** Why a run stopped before its last step. */
 export type Stop =
@@ -69,6 +70,8 @@ export interface EngineContext {
   inFlightBoundMs: number | undefined;
   callRetry: { attempts: number; firstPauseMs: number };
   logError: (message: string, error: unknown) => void;
+  /** EngineOptions.onJudgeFail: starts the automatic rollback of a progressive delivery the judge halted. */
+  onJudgeFail: ((halt: JudgeHalt) => Promise<{ operationId: string }>) | undefined;
   /** The runs of this process, by operation id. */
   runs: Map<string, Run>;
   /** The clock as an ISO timestamp. */

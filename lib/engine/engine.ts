@@ -25,11 +25,13 @@ import { createOutcomes } from "./outcomes";
 import { createPreemption } from "./preemption";
 import { createRecovery } from "./recovery";
 import { createStepRunner } from "./step-runner";
+import type { JudgeHalt } from "./progressive";
 import { validateStart } from "./validate";
 
 export type { Journal } from "./journal";
 export { DEFAULT_LEASE_MS } from "./locks";
 export { PREEMPT_GRACE_MS, SETTLE_STEP_ID } from "./preemption";
+export { SIGNAL_ACTIONS, type JudgeHalt } from "./progressive";
 export { isRetryableRefusal, isTransientRead, OUTPUT_KEPT, SKIPPED_ALREADY_DONE } from "./step-runner";
 
 export interface EngineOptions {
@@ -73,6 +75,12 @@ export interface EngineOptions {
   callRetry?: { attempts: number; firstPauseMs: number };
   /** Where unexpected internal errors are logged (default: the server's log, event `engine.error`). */
   logError?: (message: string, error: unknown) => void;
+  /**
+   * Starts the automatic rollback of a progressive delivery whose bake the release judge failed
+   * (the runtime plans a rollback and starts it preempting); called once the halted run has
+   * released the lock. Absent: the run halts and waits for a person to roll back.
+   */
+  onJudgeFail?: (halt: JudgeHalt) => Promise<{ operationId: string }>;
 }
 
 export interface StartInput {
@@ -142,6 +150,7 @@ export function createEngine(options: EngineOptions): Engine {
     inFlightBoundMs: options.inFlightBoundMs,
     callRetry: options.callRetry ?? { attempts: 5, firstPauseMs: 2_000 },
     logError: options.logError ?? ((message: string, error: unknown) => logger.error("engine.error", { message, error })),
+    onJudgeFail: options.onJudgeFail,
     runs,
     iso: () => new Date(now()).toISOString(),
   };

@@ -3,9 +3,10 @@
  * the audit log, and nothing else. The store implements it; tests may hand the engine a store
  * that dies or crawls (test/support/engine) through the same interface.
  */
-import type { AuditEntryInput, Operation } from "@/lib/domain/operation";
+import type { AuditEntryInput, AuditRecord, Operation } from "@/lib/domain/operation";
 import type { OperationStatus } from "@/lib/domain/operation-status";
 import type {
+  AuditFilter,
   CreateOperationInput,
   InterruptOptions,
   LockInfo,
@@ -45,4 +46,6 @@ export interface Journal {
   getLock(appId: string): Promise<LockInfo | null>;
 
   appendAudit(entry: AuditEntryInput): Promise<unknown>;
+  /** Newest first; a progressive delivery reads its operators' signals (hold, continue, approve) with it. */
+  listAudit(filter?: AuditFilter): Promise<AuditRecord[]>;
 }

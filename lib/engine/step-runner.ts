@@ -15,6 +15,7 @@ import { cancelRun, formatSeconds, StepFailure, Stopped, type EngineContext, typ
 import type { Locks } from "./locks";
 import type { Outcomes } from "./outcomes";
 import { outcomeOfStop, reportOutcome, reportStarted } from "./telemetry";
+import { createProgressiveWaits, isProgressiveWait, JudgeFailure, type JudgeHalt } from "./progressive";
 
 export const SKIPPED_ALREADY_DONE = "skipped: already done";
 export const OUTPUT_KEPT = "call already made before the interruption; its output was kept";
@@ -49,6 +50,7 @@ export type StepRunner = (run: Run, job: Job) => Promise<void>;
 
 export function createStepRunner(ctx: EngineContext, locks: Locks, outcomes: Outcomes): StepRunner {
   const { journal, gateway, now, iso, sleep, leaseMs, maxPollMs, callRetry, logError } = ctx;
+  const runProgressiveWait = createProgressiveWaits(ctx);
 
   return async function execute(run: Run, job: Job): Promise<void> {
     const { operationId, appId } = run;
@@ -261,7 +263,9 @@ export function createStepRunner(ctx: EngineContext, locks: Locks, outcomes: Out
           await journal.updateStep(operationId, index, { output, progress: { ...progress } });
         }
       }
-      if (step.wait) await waitUntil(step.wait, output, progress, save);
+      if (step.wait && isProgressiveWait(step.wait)) {
+        await runProgressiveWait({ operationId, appId, job, checkpoint: () => checkpoint(false), guarded, pause }, step.wait, progress, save);
+      } else if (step.wait) await waitUntil(step.wait, output, progress, save);
     };
 
     /**
@@ -286,6 +290,8 @@ export function createStepRunner(ctx: EngineContext, locks: Locks, outcomes: Out
 
     let stop: Stop | null = null;
     let failure: string | null = null;
+    /** Set when the release judge failed green: the rollback to start once the lock is released. */
+    let halted: JudgeHalt | null = null;
     let next = job.from;
     const began = now();
     reportStarted(run, job);
@@ -339,6 +345,7 @@ export function createStepRunner(ctx: EngineContext, locks: Locks, outcomes: Out
           } else {
             if (!isAppError(error) && !(error instanceof StepFailure)) logError(`step ${step.id} of ${operationId} failed`, error);
             const message = userMessageOf(error);
+            if (error instanceof JudgeFailure) halted = error.halt;
             progress.lastError = message;
             failure = `Step ${index + 1} (${step.title}) failed: ${message}`;
             await journal.updateStep(
@@ -375,5 +382,33 @@ export function createStepRunner(ctx: EngineContext, locks: Locks, outcomes: Out
       locks.dropLease(operationId);
       await journal.releaseLock(appId, operationId).catch((error: unknown) => logError(`releasing the lock of ${appId} failed`, error));
     }
+    if (halted) await startRollback(halted, job);
   };
+
+  /** The judge halted a progressive delivery: its rollback starts at once, and the audit log links the two. */
+  async function startRollback(halt: JudgeHalt, job: Job): Promise<void> {
+    const record = (after: JsonValue) =>
+      journal.appendAudit({
+        action: "progressive.rollback_started",
+        actor: job.actor,
+        appId: halt.appId,
+        operationId: halt.operationId,
+        reason: `The release judge failed green at ${halt.greenPercent} %`,
+        before: null,
+        after,
+      });
+    if (!ctx.onJudgeFail) {
+      await record({ started: false, why: "no automatic rollback on this server: roll back by hand" }).catch((e: unknown) =>
+        logError("auditing a halt failed", e),
+      );
+      return;
+    }
+    try {
+      const { operationId: rollbackOperationId } = await ctx.onJudgeFail(halt);
+      await record({ started: true, rollbackOperationId });
+    } catch (error) {
+      logError(`the automatic rollback of ${halt.operationId} did not start`, error);
+      await record({ started: false, why: userMessageOf(error) }).catch((e: unknown) => logError("auditing a halt failed", e));
+    }
+  }
 }

@@ -20,11 +20,17 @@ const callSchema = z.object({
   assumeRoleOf: z.string().min(1).optional(),
 });
 
-const waitSchema = z.looseObject({
-  kind: z.string().min(1),
-  timeoutMs: z.number().int().positive().max(SIX_HOURS_MS),
-  pollMs: z.number().int().positive(),
-});
+/** A progressive delivery's bake (up to a day) and gate wait for people: they may last up to this long. */
+const PROGRESSIVE_WAIT_MAX_MS = 3 * 24 * 60 * 60 * 1000;
+const LONG_WAITS: ReadonlySet<string> = new Set(["progressive-bake", "progressive-gate"]);
+
+const waitSchema = z
+  .looseObject({
+    kind: z.string().min(1),
+    timeoutMs: z.number().int().positive().max(PROGRESSIVE_WAIT_MAX_MS),
+    pollMs: z.number().int().positive(),
+  })
+  .refine((w) => LONG_WAITS.has(w.kind) || w.timeoutMs <= SIX_HOURS_MS, { message: "a wait may last at most 6 hours", path: ["timeoutMs"] });
 
 const stepSchema = z
   .object({

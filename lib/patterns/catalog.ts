@@ -2,6 +2,7 @@ import type { Plan } from "@/lib/domain/plan";
 import type { PatternDescription } from "@/lib/domain/snapshot";
 import type { PatternId } from "@/lib/domain/basics";
 import type { Planner } from "./types";
+import { withProgressive } from "./progressive";
 import { albWeightedDescription, planAlbWeighted } from "./alb-weighted";
 import { asgSwapDescription, planAsgSwap } from "./asg-swap";
 import { dnsWeightedDescription, planDnsWeighted } from "./dns-weighted";
@@ -42,13 +43,13 @@ function regional(plan: Planner): Planner {
 }
 
 const PLANNING: Partial<Record<PatternId, PatternPlanning>> = {
-  "dns-weighted": { description: dnsWeightedDescription, plan: regional(planDnsWeighted) },
-  "alb-weighted": { description: albWeightedDescription, plan: regional(planAlbWeighted) },
-  "ecs-elb-swap": { description: ecsElbSwapDescription, plan: regional(planEcsElbSwap) },
-  "ecs-dns-swap": { description: ecsDnsSwapDescription, plan: regional(planEcsDnsSwap) },
-  "ecs-rolling": { description: ecsRollingDescription, plan: regional(planEcsRolling) },
-  "asg-swap": { description: asgSwapDescription, plan: regional(planAsgSwap) },
-  "launch-swap": { description: launchSwapDescription, plan: regional(planLaunchSwap) },
+  "dns-weighted": { description: dnsWeightedDescription, plan: regional(withProgressive("dns-weighted", planDnsWeighted)) },
+  "alb-weighted": { description: albWeightedDescription, plan: regional(withProgressive("alb-weighted", planAlbWeighted)) },
+  "ecs-elb-swap": { description: ecsElbSwapDescription, plan: regional(withProgressive("ecs-elb-swap", planEcsElbSwap)) },
+  "ecs-dns-swap": { description: ecsDnsSwapDescription, plan: regional(withProgressive("ecs-dns-swap", planEcsDnsSwap)) },
+  "ecs-rolling": { description: ecsRollingDescription, plan: regional(withProgressive("ecs-rolling", planEcsRolling)) },
+  "asg-swap": { description: asgSwapDescription, plan: regional(withProgressive("asg-swap", planAsgSwap)) },
+  "launch-swap": { description: launchSwapDescription, plan: regional(withProgressive("launch-swap", planLaunchSwap)) },
 };
 
 export function planningFor(pattern: PatternId): PatternPlanning | undefined {

@@ -324,6 +324,12 @@ export function planEcsRolling(state: AppState, intent: Intent, ctx: PlanContext
     case "standby-enter":
     case "standby-exit":
       return { ok: false, reason: `${intent.kind} does not apply to an ECS rolling update: deploy a revision, or roll back.` };
+    case "progressive":
+      return {
+        ok: false,
+        reason:
+          "An ECS rolling update has no traffic control, so it cannot be delivered progressively: ECS replaces tasks at its own pace. Deploy a revision instead.",
+      };
     case "deploy-revision":
       if (!view) return { ok: false, reason: "The ECS service was not read: Teal cannot deploy to it." };
       return planDeploy(state, view, intent.taskDefinition, ctx);

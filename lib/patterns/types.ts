@@ -1,6 +1,7 @@
 import type { AppState } from "@/lib/domain/app-state";
 import type { Intent } from "@/lib/domain/intent";
 import type { PlanResult } from "@/lib/domain/plan";
+import type { ProgressiveFields } from "@/lib/domain/progressive";
 
 export type { PatternDescription, RiskReview } from "@/lib/domain/snapshot";
 
@@ -24,6 +25,8 @@ export interface PlanContext {
    * the engine signs them with that role's credentials. Absent: the server's own credentials.
    */
   assumeRoleOf?: string;
+  /** The application's defaults for a progressive delivery (its `progressive:` block), under the intent's own fields. */
+  progressive?: ProgressiveFields;
 }
 
 export type Planner = (state: AppState, intent: Intent, ctx: PlanContext) => PlanResult;

@@ -39,6 +39,7 @@ export async function planIntent(
   const [{ state }, reassert] = await Promise.all([observeApp(rt, app, opts), intent.kind === "rollback" ? rollbackReasserts(rt, app.id) : false]);
   const ctx: PlanContext = { waitScale: rt.env.TEAL_WAIT_SCALE, region: app.region };
   if (app.assumeRole !== undefined) ctx.assumeRoleOf = app.id;
+  if (app.progressive !== undefined) ctx.progressive = app.progressive;
   if (reassert) ctx.reassert = true;
   return { state, result: planning.plan(state, intent, ctx) };
 }

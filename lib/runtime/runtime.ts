@@ -1,6 +1,6 @@
 import "server-only";
 import type { AwsCall, WaitCondition } from "@/lib/domain/plan";
-import type { AwsCallInfo, AwsGateway } from "@/lib/domain/gateway";
+import type { MetricRead, AwsCallInfo, AwsGateway } from "@/lib/domain/gateway";
 import type { JsonValue } from "@/lib/domain/basics";
 import { AppError } from "@/lib/domain/app-error";
 import { assumedRoleCredentials, roleKey, type AssumeRoleSpec, type TealCredentials } from "@/lib/aws/assume-role";
@@ -89,6 +89,11 @@ function regionalGateway(
     inFlightBound: describeCallBound(limits),
     call: (call: AwsCall, observe?: (info: AwsCallInfo) => void, options?: { signal?: AbortSignal }) => forPlace(call).call(call, observe, options),
     check: (wait: WaitCondition, output: JsonValue | null) => forPlace(wait).check(wait, output),
+    readMetrics: async (read: MetricRead) => {
+      const g = forPlace(read);
+      if (!g.readMetrics) throw new AppError("internal", "This gateway cannot read metrics");
+      return g.readMetrics(read);
+    },
   };
 }
 
@@ -170,7 +175,12 @@ async function init(): Promise<Runtime> {
   const store = await getStore();
   const apps = new Map(config.applications.map((a) => [a.id, a]));
   const { readBudget, clients, patientClients, pageClients, gateway } = createAwsAccess(env, { roleOf: (id) => apps.get(id)?.assumeRole });
-  const engine = createEngine({ store, gateway });
+  const engine = createEngine({
+    store,
+    gateway,
+    // Loaded when first needed: the rollback plans through the runtime, which is still being made here.
+    onJudgeFail: async (halt) => (await import("./progressive-rollback")).startJudgeRollback(await getRuntime(), halt),
+  });
   return { env, config, store, engine, clients, patientClients, pageClients, readBudget, app: (id) => apps.get(id) };
 }
 

@@ -12,9 +12,14 @@ import * as app from "@/app/api/v1/apps/[appId]/route";
 import * as plans from "@/app/api/v1/apps/[appId]/plans/route";
 import * as operations from "@/app/api/v1/apps/[appId]/operations/route";
 import * as operation from "@/app/api/v1/operations/[id]/route";
+import * as abort from "@/app/api/v1/operations/[id]/abort/route";
+import * as hold from "@/app/api/v1/operations/[id]/hold/route";
+import * as resume from "@/app/api/v1/operations/[id]/continue/route";
+import * as approve from "@/app/api/v1/operations/[id]/approve/route";
 import * as history from "@/app/api/v1/history/route";
 import * as openapi from "@/app/api/v1/openapi.json/route";
 import { ADMIN, startSecurityWorld, type SecurityWorld } from "@/test/security/harness";
+import { RELEASE_JUDGE_ACTOR, startJudgeRollback } from "@/lib/runtime/progressive-rollback";
 import { fakeHeaders } from "@/test/security/fake-request";
 
 vi.mock("next/headers", async () => (await import("@/test/security/fake-request")).fakeNextHeaders);
@@ -297,6 +302,84 @@ describe("the REST API, driven by a pipeline's token", () => {
     expect(deep.body).toMatchObject({ error: { code: "invalid" } });
     expect((await w.store.listOperations({ limit: 500 })).length).toBe(before);
   });
+
+  it("starts a progressive delivery, holds it, continues it and approves its gate; refuses bad steps and ecs-rolling", async () => {
+    const token = await tokenFromCli("--name", "progressive", "--role", "operator");
+    const responder = await tokenFromCli("--name", "progressive-responder", "--role", "responder");
+    const start = (appId: string, intent: unknown) =>
+      send("/api/v1/apps/{appId}/operations", operations.POST, {
+        method: "POST",
+        token,
+        url: `/api/v1/apps/${appId}/operations`,
+        params: { appId },
+        body: { intent, reason: "progressive release" },
+      });
+    const before = (await w.store.listOperations({ limit: 500 })).length;
+    const unordered = await start("shop", { kind: "progressive", steps: [50, 10, 100] });
+    expect(unordered.status).toBe(400);
+    expect(unordered.body).toMatchObject({
+      error: { code: "invalid", message: expect.stringMatching(/intent.steps: steps must be strictly increasing/) },
+    });
+    expect((await start("shop", { kind: "progressive", preset: "canary10Percent5Minutes", bakeSeconds: 90_000 })).status).toBe(400);
+    const rolling = await start("notifications", { kind: "progressive" });
+    expect(rolling.status).toBe(400);
+    expect(rolling.body).toMatchObject({ error: { code: "invalid", message: expect.stringMatching(/no traffic control/) } });
+    expect((await w.store.listOperations({ limit: 500 })).length).toBe(before);
+
+    const started = await start("shop", { kind: "progressive", steps: [10, 100], bakeSeconds: 60, gates: ["manual", "auto"] });
+    expect(started.status).toBe(202);
+    const { id } = operationOf(started);
+    const signal = (path: string, handler: typeof hold.POST, as = token) =>
+      send(`/api/v1/operations/{id}/${path}`, handler, {
+        method: "POST",
+        token: as,
+        url: `/api/v1/operations/${id}/${path}`,
+        params: { id },
+        body: {},
+      });
+    const waitingAtGate = async () => {
+      for (let i = 0; i < 100; i++) {
+        const op = await w.store.getOperation(id);
+        if (op?.steps.find((s) => s.status === "running")?.id === "step1-gate") return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error("the delivery never reached its gate");
+    };
+    await waitingAtGate();
+    // Neither held nor baking: nothing to continue. A responder may not hold (operators and up).
+    expect((await signal("continue", resume.POST)).status).toBe(409);
+    expect((await signal("hold", hold.POST, responder)).status).toBe(403);
+    expect((await signal("hold", hold.POST)).status).toBe(202);
+    expect((await signal("hold", hold.POST)).status).toBe(409);
+    expect((await signal("continue", resume.POST)).status).toBe(202);
+    const approved = await signal("approve", approve.POST);
+    expect(approved.status).toBe(202);
+    const audit = await w.store.listAudit({ operationId: id, action: ["progressive.held", "progressive.continued", "progressive.approved"] });
+    expect(audit.map((r) => [r.action, r.actor?.email, (r.after as { trafficStep?: number } | null)?.trafficStep])).toEqual([
+      ["progressive.approved", "token progressive", 0],
+      ["progressive.continued", "token progressive", 0],
+      ["progressive.held", "token progressive", 0],
+    ]);
+    expect((await signal("abort", abort.POST)).status).toBe(202);
+    await w.rt.engine.whenIdle(id);
+    expect((await signal("approve", approve.POST)).status).toBe(409);
+
+    // What the server's engine runs when a bake's judge fails: a rollback by the judge, naming why.
+    const shifted = await start("shop", { kind: "shift", greenPercent: 10 });
+    expect(await follow(token, operationOf(shifted).id)).toBe("succeeded");
+    const halt = {
+      operationId: id,
+      appId: "shop",
+      trafficStep: 0,
+      greenPercent: 10,
+      evidence: { periods: 3, alpha: 0.01, alphaPerMetric: 0.005, verdict: "fail" as const, metrics: [] },
+    };
+    const { operationId: rollbackId } = await startJudgeRollback(w.rt, halt);
+    const rollback = await w.store.getOperation(rollbackId);
+    expect(rollback).toMatchObject({ intent: { kind: "rollback" }, actor: { email: RELEASE_JUDGE_ACTOR.email } });
+    expect(rollback?.reason).toContain(`the release judge failed green at 10 % on its metrics (progressive delivery ${id})`);
+    expect(await follow(token, rollbackId)).toBe("succeeded");
+  }, 120_000);
 
   it("acts for a signed-in person only from Teal's own pages: another site's POST with the session cookie is refused 403", async () => {
     const before = (await w.store.listOperations({ limit: 500 })).length;

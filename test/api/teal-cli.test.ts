@@ -16,6 +16,9 @@ import * as operations from "@/app/api/v1/apps/[appId]/operations/route";
 import * as operation from "@/app/api/v1/operations/[id]/route";
 import * as abort from "@/app/api/v1/operations/[id]/abort/route";
 import * as resume from "@/app/api/v1/operations/[id]/resume/route";
+import * as hold from "@/app/api/v1/operations/[id]/hold/route";
+import * as continueRoute from "@/app/api/v1/operations/[id]/continue/route";
+import * as approve from "@/app/api/v1/operations/[id]/approve/route";
 import * as history from "@/app/api/v1/history/route";
 import { startSecurityWorld, type SecurityWorld } from "@/test/security/harness";
 
@@ -37,6 +40,9 @@ const ROUTES: Array<[string, RegExp, (req: NextRequest, match: RegExpExecArray) 
   ["GET", /^\/api\/v1\/operations\/([^/]+)$/, (req, m) => operation.GET(req, { params: Promise.resolve({ id: param(m) }) })],
   ["POST", /^\/api\/v1\/operations\/([^/]+)\/abort$/, (req, m) => abort.POST(req, { params: Promise.resolve({ id: param(m) }) })],
   ["POST", /^\/api\/v1\/operations\/([^/]+)\/resume$/, (req, m) => resume.POST(req, { params: Promise.resolve({ id: param(m) }) })],
+  ["POST", /^\/api\/v1\/operations\/([^/]+)\/hold$/, (req, m) => hold.POST(req, { params: Promise.resolve({ id: param(m) }) })],
+  ["POST", /^\/api\/v1\/operations\/([^/]+)\/continue$/, (req, m) => continueRoute.POST(req, { params: Promise.resolve({ id: param(m) }) })],
+  ["POST", /^\/api\/v1\/operations\/([^/]+)\/approve$/, (req, m) => approve.POST(req, { params: Promise.resolve({ id: param(m) }) })],
   ["GET", /^\/api\/v1\/history$/, (req) => history.GET(req)],
 ];
 
@@ -246,6 +252,32 @@ describe("teal's pipeline commands against the REST API", () => {
     expect(again.code).toBe(1);
     expect(again.err).toHaveLength(1);
     expect((await teal(["abort", "op_does_not_exist"])).code).toBe(1);
+    await backToBlue();
+  }, 120_000);
+
+  it("starts a progressive delivery and holds, continues and approves it", async () => {
+    const bad = await teal(["deliver", "shop", "--steps", "10,fifty,100", "--reason", "x"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err.join("\n")).toContain("--steps takes whole percents");
+    const refused = await teal(["deliver", "shop", "--steps", "50,10,100", "--reason", "x"]);
+    expect(refused.code).toBe(1);
+    expect(refused.err.join("\n")).toContain("steps must be strictly increasing");
+    // A gate before the first step: the delivery waits there, the range's clock standing still.
+    const id = operationIdOf(
+      await teal(["deliver", "shop", "--steps", "10,100", "--gates", "manual,auto", "--bake", "60", "--reason", "release 44"], { clock: "still" }),
+    );
+    const op = await w.store.getOperation(id);
+    expect(op?.intent).toEqual({ kind: "progressive", steps: [10, 100], gates: ["manual", "auto"], bakeSeconds: 60 });
+    const held = await teal(["hold", id, "--reason", "checking"], { clock: "still" });
+    expect(operationIdOf(held)).toBe(id);
+    expect(held.err.at(-1)).toContain("until continued");
+    expect((await teal(["hold", id], { clock: "still" })).code).toBe(1);
+    expect(operationIdOf(await teal(["continue", id], { clock: "still" }))).toBe(id);
+    expect(operationIdOf(await teal(["approve", id, "--reason", "go"], { clock: "still" }))).toBe(id);
+    const actions = (await w.store.listAudit({ operationId: id })).map((r) => r.action);
+    for (const a of ["progressive.held", "progressive.continued", "progressive.approved"] as const) expect(actions).toContain(a);
+    expect(operationIdOf(await teal(["abort", id, "--reason", "test over"], { clock: "still" }))).toBe(id);
+    await w.rt.engine.whenIdle(id);
     await backToBlue();
   }, 120_000);
 

@@ -355,6 +355,45 @@ const finishApiOperation = async (w: SecurityWorld, body: unknown): Promise<void
   await w.runToCompletion(apiOperationIdOf(body));
 };
 
+/** A progressive delivery of the demo app waiting at its manual gate (optionally held): what hold, continue and approve act on. */
+async function gatedDelivery(w: SecurityWorld, held = false): Promise<string> {
+  const { planIntent } = await import("@/lib/runtime/plan-service");
+  const { signalProgressive } = await import("@/lib/runtime/progressive-signals");
+  const app = w.rt.app(APP_ID);
+  if (!app) throw new Error(`${APP_ID} is not in the config`);
+  if ((await currentState(w)).configured.greenPercent >= 100) await setWeightsBehindTealsBack(w, 50);
+  const { result } = await planIntent(w.rt, app, { kind: "progressive", steps: [100], gates: ["manual"] });
+  if (!result.ok) throw new AppError("invalid", result.reason);
+  const { operationId } = await w.rt.engine.start({ plan: result.plan, actor: ADMIN, reason: "security suite scene" });
+  await untilQuiet(w);
+  if (held) await signalProgressive(w.store, operationId, "hold", ADMIN);
+  return operationId;
+}
+
+const abortDelivery = async (w: SecurityWorld, body: unknown): Promise<void> => {
+  await w.rt.engine.abort(apiOperationIdOf(body), ADMIN);
+  await w.rt.engine.whenIdle();
+};
+
+/** A well-formed signal to a progressive delivery, without a scene (the bad-input suite mutates it). */
+const signalCase = (path: "hold" | "continue" | "approve", held: boolean): RouteSpec => ({
+  methods: {
+    POST: [
+      {
+        name: path,
+        access: api("shift"),
+        okStatus: 202,
+        request: () => ({ url: `/api/v1/operations/op-none/${path}`, params: { id: "op-none" }, body: { reason: "fuzz" } }),
+        async prepare(w) {
+          const id = await gatedDelivery(w, held);
+          return { url: `/api/v1/operations/${id}/${path}`, params: { id }, body: { reason: "security suite" } };
+        },
+        after: abortDelivery,
+      },
+    ],
+  },
+});
+
 /** Keyed by the route file's path from the repository root. */
 export const ROUTES: Readonly<Record<string, RouteSpec>> = {
   "app/api/health/route.ts": { methods: { GET: [{ name: "liveness", access: { kind: "public" }, request: () => ({ url: "/api/health" }) }] } },
@@ -535,6 +574,9 @@ export const ROUTES: Readonly<Record<string, RouteSpec>> = {
       ],
     },
   },
+  "app/api/v1/operations/[id]/hold/route.ts": signalCase("hold", false),
+  "app/api/v1/operations/[id]/continue/route.ts": signalCase("continue", true),
+  "app/api/v1/operations/[id]/approve/route.ts": signalCase("approve", false),
   "app/api/v1/history/route.ts": {
     methods: { GET: [{ name: "history", access: api("read"), request: () => ({ url: "/api/v1/history?limit=5" }) }] },
   },
