@@ -11,6 +11,8 @@ import { operationStatusLook, stepLookIn } from "./operation-status";
 import { StatusIcon } from "./status-icon";
 import { AbortControl } from "./abort-control";
 import { SettleBadge, SettleSection } from "./settle-section";
+import { DeliverySection } from "./delivery-section";
+import { deliveryView } from "./delivery-view";
 
 interface OperationPanelProps {
   appId: string;
@@ -37,6 +39,7 @@ export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted, 
   }
   const look = operationStatusLook(operation.status);
   const active = isActiveStatus(operation.status);
+  const delivery = deliveryView(operation);
   return (
     <Panel
       title={active ? "Current operation" : "Last operation"}
@@ -81,6 +84,8 @@ export function OperationPanel({ appId, operation, nowIso, canAbort, onAborted, 
         </div>
 
         {settle ? <SettleSection settle={settle} nowIso={nowIso} /> : null}
+
+        {delivery ? <DeliverySection view={delivery} /> : null}
 
         {operation.error ? (
           <p className="rounded border border-rose-200 bg-rose-50 px-2 py-1.5 text-xs text-rose-800 dark:border-rose-900 dark:bg-rose-950/50 dark:text-rose-200">
