@@ -107,6 +107,15 @@ describe("planning a progressive delivery (dns-weighted)", () => {
     expect(p.summary).toBe("Deliver shop progressively: green 0 % → 10 % → 50 % → 100 %, bake 5 min per step");
   });
 
+  it("never gives a step's traffic less than three CloudWatch periods to show, however short the wait scale", () => {
+    const p = ok(plan(dnsState(), { kind: "progressive", steps: [10, 100], bakeSeconds: 300 }, { waitScale: 0.1 }));
+    const traffic = p.steps.find((s) => s.id === "step1-traffic")?.wait;
+    // 900 s × 0.1 would be 90 s: shorter than a whole minute after the change plus its publication.
+    expect(traffic).toMatchObject({ kind: "traffic-share", timeoutMs: 180_000 });
+    // The bake is the person's choice and scales as every wait does.
+    expect(p.steps.find((s) => s.id === "step1-bake")?.wait).toMatchObject({ kind: "progressive-bake", bakeMs: 30_000 });
+  });
+
   it("reads each colour's classic ELB metrics, and the run's and application's settings", () => {
     expect(progressiveMetricsOf(dnsState())?.errors?.green).toEqual({
       namespace: "AWS/ELB",

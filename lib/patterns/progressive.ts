@@ -37,6 +37,8 @@ const PERIOD_S = 60;
 export const JUDGE_LAG_PERIODS = 2;
 /** The longest a manual gate waits for an approval before the run fails. */
 const GATE_TIMEOUT_MS = 24 * 3_600_000;
+/** The least time a step's traffic is given to show, in CloudWatch periods, however short the wait scale. */
+export const MIN_TRAFFIC_PERIODS = 3;
 /** How long beyond its bake a bake may stand held before the run fails. */
 const HOLD_ALLOWANCE_MS = 24 * 3_600_000;
 
@@ -160,7 +162,13 @@ export function planProgressive(pattern: PatternId, base: Planner, state: AppSta
 
   const scale = ctx.waitScale;
   const pollMs = Math.max(100, Math.round(10_000 * scale));
-  const trafficTimeoutMs = Math.round(Math.max(settings.trafficTimeoutSeconds * 1000, drainAllowanceMs(state)) * scale);
+  // The wait scale shortens AWS's waits on a fast practice range, but CloudWatch's periods are whole
+  // minutes of real time there too: a step needs a whole period that began after its change, and that
+  // period published, before its share can be measured. Scaled below three periods, every step timed out.
+  const trafficTimeoutMs = Math.max(
+    Math.round(Math.max(settings.trafficTimeoutSeconds * 1000, drainAllowanceMs(state)) * scale),
+    MIN_TRAFFIC_PERIODS * metrics.periodS * 1000,
+  );
   const bakeMs = Math.round(settings.bakeSeconds * 1000 * scale);
   const steps: Step[] = [];
   let from = current;
