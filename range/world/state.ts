@@ -107,6 +107,69 @@ export interface SimInstance {
   reservationId?: string;
   /** While shutting-down: the time it becomes terminated. Once terminated: when it was. */
   terminateAtMs?: number;
+  /** The subnet it was launched in (range/world/network.ts); absent: the default subnet of its zone. */
+  subnetId?: string;
+  /** Security groups it was launched with (RunInstances SecurityGroupId.N). */
+  securityGroupIds?: string[];
+  /** The key pair it was launched with. */
+  keyName?: string;
+}
+
+/**
+ * A VPC (range/world/network.ts; docs/aws-behaviour.md §16.1). Its state is "pending" in CreateVpc's
+ * own answer only; Describe sees it "available".
+ */
+export interface SimVpc {
+  id: string;
+  cidrBlock: string;
+  isDefault: boolean;
+  createdAtMs: number;
+  instanceTenancy: string;
+  tags: Record<string, string>;
+}
+
+/** A subnet of a VPC, in one Availability Zone (docs/aws-behaviour.md §16.1). */
+export interface SimSubnet {
+  id: string;
+  vpcId: string;
+  cidrBlock: string;
+  availabilityZone: string;
+  defaultForAz: boolean;
+  mapPublicIpOnLaunch: boolean;
+  createdAtMs: number;
+  tags: Record<string, string>;
+}
+
+/** One rule of a security group: a protocol, a port range and its sources (or destinations). */
+export interface SimSecurityGroupRule {
+  id: string;
+  ipProtocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidrIpv4?: string;
+  referencedGroupId?: string;
+  description?: string;
+}
+
+/** A security group of a VPC (docs/aws-behaviour.md §16.2). */
+export interface SimSecurityGroup {
+  id: string;
+  name: string;
+  description: string;
+  vpcId: string;
+  ingress: SimSecurityGroupRule[];
+  egress: SimSecurityGroupRule[];
+  tags: Record<string, string>;
+}
+
+/** An EC2 key pair; the range keeps only the public facts (the private key is handed out once). */
+export interface SimKeyPair {
+  id: string;
+  name: string;
+  keyType: "rsa" | "ed25519";
+  fingerprint: string;
+  createdAtMs: number;
+  tags: Record<string, string>;
 }
 
 /** The population of DNS clients that resolve a name and cache the answer. */
@@ -771,4 +834,17 @@ export interface SimWorld {
   launchTemplates?: Map<string, SimLaunchTemplate>;
   /** STS sessions by access key id (range/protocols/sts.ts). Optional: created on first use. */
   stsSessions?: Map<string, SimStsSession>;
+  /**
+   * The network (range/world/network.ts): VPCs, subnets, security groups and key pairs by id (key
+   * pairs by name). Optional: created on first use, with the default VPC and its default subnets.
+   */
+  network?: SimNetwork;
+}
+
+/** VPCs, subnets, security groups and key pairs (range/world/network.ts). */
+export interface SimNetwork {
+  vpcs: Map<string, SimVpc>;
+  subnets: Map<string, SimSubnet>;
+  securityGroups: Map<string, SimSecurityGroup>;
+  keyPairs: Map<string, SimKeyPair>;
 }

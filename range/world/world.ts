@@ -152,6 +152,10 @@ export interface LaunchSpec {
   availabilityZone: string;
   tags: Record<string, string>;
   reservationId: string;
+  /** The subnet (range/world/network.ts), security groups and key pair it is launched with. */
+  subnetId?: string;
+  securityGroupIds?: string[];
+  keyName?: string;
 }
 
 /** Adds a pending instance that becomes running after the boot time. */
@@ -169,6 +173,9 @@ export function launchInstance(world: SimWorld, spec: LaunchSpec): SimInstance {
     failing: markIfZoneFailed(world, spec.availabilityZone, "instance", spec.id),
     tags: { ...spec.tags },
     reservationId: spec.reservationId,
+    ...(spec.subnetId === undefined ? {} : { subnetId: spec.subnetId }),
+    ...(spec.securityGroupIds === undefined ? {} : { securityGroupIds: [...spec.securityGroupIds] }),
+    ...(spec.keyName === undefined ? {} : { keyName: spec.keyName }),
   };
   world.instances.set(instance.id, instance);
   return instance;

@@ -1,0 +1,265 @@
+/**
+ * A team builds its own topology on the practice range from nothing, through the real SDK clients
+ * over HTTP, as it would against AWS: a VPC, subnets in two zones, security groups, an AMI looked up
+ * by name, instances, an ALB with two target groups and a weighted listener, a launch template, two
+ * Auto Scaling groups in the subnets, and custom metrics; then reads it all back. The error cases
+ * are AWS's (docs/aws-behaviour.md §16, §6.6).
+ */
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateKeyPairCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DeleteKeyPairCommand,
+  DeleteSecurityGroupCommand,
+  DeleteSubnetCommand,
+  DeleteVpcCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeKeyPairsCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+} from "@aws-sdk/client-ec2";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestRange, type TestRange } from "@/test/support/range";
+
+let range: TestRange;
+let ec2: EC2Client;
+
+beforeAll(async () => {
+  range = await startTestRange({ instanceBootMs: 10_000 });
+  ec2 = new EC2Client(range.clientConfig);
+});
+
+afterAll(async () => {
+  ec2.destroy();
+  await range.close();
+});
+
+/** The error a call fails with; fails the test when the call succeeds. */
+async function rejection(promise: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof Error) {
+      const meta = (err as Error & { $metadata?: { httpStatusCode?: number } }).$metadata;
+      return { name: err.name, message: err.message, status: meta?.httpStatusCode };
+    }
+    throw err;
+  }
+  throw new Error("expected the call to fail");
+}
+
+/** The network the later sections build on: one VPC, two subnets in two zones, a web group. */
+interface Network {
+  vpcId: string;
+  subnetA: string;
+  subnetB: string;
+  webGroupId: string;
+  imageId: string;
+}
+
+async function buildNetwork(): Promise<Network> {
+  const vpc = await ec2.send(
+    new CreateVpcCommand({ CidrBlock: "10.20.0.0/16", TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "Name", Value: "shop" }] }] }),
+  );
+  const vpcId = vpc.Vpc?.VpcId ?? "";
+  const a = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.20.1.0/24", AvailabilityZone: "us-east-1a" }));
+  const b = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.20.2.0/24", AvailabilityZone: "us-east-1b" }));
+  const web = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "shop-web", Description: "web tier", VpcId: vpcId }));
+  const images = await ec2.send(new DescribeImagesCommand({ Owners: ["amazon"], Filters: [{ Name: "name", Values: ["al2023-ami-2023.*-x86_64"] }] }));
+  const newest = [...(images.Images ?? [])].sort((x, y) => (y.CreationDate ?? "").localeCompare(x.CreationDate ?? ""))[0];
+  return {
+    vpcId,
+    subnetA: a.Subnet?.SubnetId ?? "",
+    subnetB: b.Subnet?.SubnetId ?? "",
+    webGroupId: web.GroupId ?? "",
+    imageId: newest?.ImageId ?? "",
+  };
+}
+
+let net: Network;
+
+describe("the network, from nothing", () => {
+  it("creates a VPC, subnets in two zones, a security group, and finds an Amazon image by name", async () => {
+    net = await buildNetwork();
+    expect(net.vpcId).toMatch(/^vpc-0[0-9a-f]{16}$/);
+    expect(net.subnetA).toMatch(/^subnet-0[0-9a-f]{16}$/);
+    expect(net.webGroupId).toMatch(/^sg-0[0-9a-f]{16}$/);
+
+    const vpcs = await ec2.send(new DescribeVpcsCommand({ VpcIds: [net.vpcId] }));
+    expect(vpcs.Vpcs).toEqual([
+      expect.objectContaining({
+        VpcId: net.vpcId,
+        CidrBlock: "10.20.0.0/16",
+        State: "available",
+        IsDefault: false,
+        Tags: [{ Key: "Name", Value: "shop" }],
+      }),
+    ]);
+    // The account's default VPC is there too, and a filter tells them apart.
+    const defaults = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "is-default", Values: ["true"] }] }));
+    expect(defaults.Vpcs?.map((v) => v.CidrBlock)).toEqual(["172.31.0.0/16"]);
+
+    const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [net.vpcId] }] }));
+    expect(subnets.Subnets?.map((s) => [s.SubnetId, s.CidrBlock, s.AvailabilityZone, s.AvailableIpAddressCount])).toEqual([
+      [net.subnetA, "10.20.1.0/24", "us-east-1a", 251],
+      [net.subnetB, "10.20.2.0/24", "us-east-1b", 251],
+    ]);
+    const inB = await ec2.send(
+      new DescribeSubnetsCommand({
+        Filters: [
+          { Name: "vpc-id", Values: [net.vpcId] },
+          { Name: "availability-zone", Values: ["us-east-1b"] },
+        ],
+      }),
+    );
+    expect(inB.Subnets?.map((s) => s.SubnetId)).toEqual([net.subnetB]);
+
+    // AL2023 x86_64 has two releases in the range's catalogue; the newest was picked.
+    const image = await ec2.send(new DescribeImagesCommand({ ImageIds: [net.imageId] }));
+    expect(image.Images?.[0]).toEqual(
+      expect.objectContaining({
+        Name: "al2023-ami-2023.6.20250115.0-kernel-6.1-x86_64",
+        ImageOwnerAlias: "amazon",
+        Architecture: "x86_64",
+        State: "available",
+      }),
+    );
+  });
+
+  it("opens the web group to HTTP from anywhere, and the VPC's default group is there", async () => {
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: net.webGroupId,
+        IpPermissions: [{ IpProtocol: "tcp", FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: "0.0.0.0/0", Description: "http" }] }],
+      }),
+    );
+    const groups = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "vpc-id", Values: [net.vpcId] }] }));
+    const byName = new Map(groups.SecurityGroups?.map((g) => [g.GroupName, g]));
+    expect([...byName.keys()].sort()).toEqual(["default", "shop-web"]);
+    expect(byName.get("shop-web")?.IpPermissions).toEqual([
+      expect.objectContaining({ IpProtocol: "tcp", FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: "0.0.0.0/0", Description: "http" }] }),
+    ]);
+    expect(byName.get("shop-web")?.IpPermissionsEgress).toEqual([expect.objectContaining({ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] })]);
+    const again = await rejection(
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: net.webGroupId,
+          IpPermissions: [{ IpProtocol: "tcp", FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+        }),
+      ),
+    );
+    expect(again.name).toBe("InvalidPermission.Duplicate");
+  });
+
+  it("launches instances into a subnet: its zone, its VPC, an address inside its CIDR", async () => {
+    const key = await ec2.send(new CreateKeyPairCommand({ KeyName: "shop-ops", KeyType: "ed25519" }));
+    expect(key.KeyMaterial).toContain("BEGIN PRIVATE KEY");
+    expect(key.KeyFingerprint).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    const run = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: net.imageId,
+        InstanceType: "t3.micro",
+        MinCount: 2,
+        MaxCount: 2,
+        SubnetId: net.subnetB,
+        SecurityGroupIds: [net.webGroupId],
+        KeyName: "shop-ops",
+      }),
+    );
+    const ids = run.Instances?.map((i) => i.InstanceId ?? "") ?? [];
+    expect(ids).toHaveLength(2);
+    const described = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "subnet-id", Values: [net.subnetB] }] }));
+    const instances = described.Reservations?.flatMap((r) => r.Instances ?? []) ?? [];
+    expect(instances.map((i) => i.InstanceId).sort()).toEqual([...ids].sort());
+    for (const instance of instances) {
+      expect(instance.Placement?.AvailabilityZone).toBe("us-east-1b");
+      expect(instance.VpcId).toBe(net.vpcId);
+      expect(instance.PrivateIpAddress).toMatch(/^10\.20\.2\.\d+$/);
+      expect(instance.SecurityGroups).toEqual([{ GroupId: net.webGroupId, GroupName: "shop-web" }]);
+      expect(instance.KeyName).toBe("shop-ops");
+    }
+    const subnet = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [net.subnetB] }));
+    expect(subnet.Subnets?.[0]?.AvailableIpAddressCount).toBe(249);
+
+    // A subnet with instances and a group they use cannot go; once they are terminated both can.
+    const busy = await rejection(ec2.send(new DeleteSubnetCommand({ SubnetId: net.subnetB })));
+    expect(busy.name).toBe("DependencyViolation");
+    expect((await rejection(ec2.send(new DeleteSecurityGroupCommand({ GroupId: net.webGroupId })))).name).toBe("DependencyViolation");
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: ids }));
+    range.tick(60_000);
+    await ec2.send(new DescribeInstancesCommand({ InstanceIds: ids }));
+    const freed = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [net.subnetB] }));
+    expect(freed.Subnets?.[0]?.AvailableIpAddressCount).toBe(251);
+  });
+
+  it("answers AWS's errors for a bad network", async () => {
+    const cases: [Promise<unknown>, string][] = [
+      [ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/8" })), "InvalidVpc.Range"],
+      [ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.300/16" })), "InvalidParameterValue"],
+      [ec2.send(new CreateSubnetCommand({ VpcId: "vpc-0123456789abcdef0", CidrBlock: "10.20.9.0/24" })), "InvalidVpcID.NotFound"],
+      [ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: "10.99.0.0/24" })), "InvalidSubnet.Range"],
+      [ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: "10.20.0.0/29" })), "InvalidSubnet.Range"],
+      [ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: "10.20.1.128/25" })), "InvalidSubnet.Conflict"],
+      [ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: "10.20.9.0/24", AvailabilityZone: "us-east-1z" })), "InvalidParameterValue"],
+      [ec2.send(new DescribeSubnetsCommand({ SubnetIds: ["subnet-0123456789abcdef0"] })), "InvalidSubnetID.NotFound"],
+      [ec2.send(new DescribeVpcsCommand({ VpcIds: ["vpc-0123456789abcdef0"] })), "InvalidVpcID.NotFound"],
+      [ec2.send(new CreateSecurityGroupCommand({ GroupName: "shop-web", Description: "again", VpcId: net.vpcId })), "InvalidGroup.Duplicate"],
+      [ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ["sg-0123456789abcdef0"] })), "InvalidGroup.NotFound"],
+      [ec2.send(new DescribeImagesCommand({ ImageIds: ["ami-0123456789abcdef0"] })), "InvalidAMIID.NotFound"],
+      [ec2.send(new CreateKeyPairCommand({ KeyName: "shop-ops" })), "InvalidKeyPair.Duplicate"],
+      [ec2.send(new DescribeKeyPairsCommand({ KeyNames: ["nobody"] })), "InvalidKeyPair.NotFound"],
+      [ec2.send(new DeleteVpcCommand({ VpcId: net.vpcId })), "DependencyViolation"],
+      [
+        ec2.send(new RunInstancesCommand({ ImageId: net.imageId, MinCount: 1, MaxCount: 1, SubnetId: "subnet-0123456789abcdef0" })),
+        "InvalidSubnetID.NotFound",
+      ],
+      [
+        // A group of the default VPC cannot guard an instance in this VPC's subnet.
+        ec2.send(
+          new RunInstancesCommand({
+            ImageId: net.imageId,
+            MinCount: 1,
+            MaxCount: 1,
+            SubnetId: net.subnetA,
+            SecurityGroupIds: ["sg-0d3fa017e5c0d0001"],
+          }),
+        ),
+        "InvalidParameter",
+      ],
+      [
+        ec2.send(new RunInstancesCommand({ ImageId: net.imageId, MinCount: 1, MaxCount: 1, SubnetId: net.subnetA, KeyName: "nobody" })),
+        "InvalidKeyPair.NotFound",
+      ],
+    ];
+    const names = [];
+    for (const [call, expected] of cases) {
+      const err = await rejection(call);
+      expect(err.status).toBe(400);
+      names.push([expected, err.name]);
+    }
+    expect(names.map(([, got]) => got)).toEqual(names.map(([expected]) => expected));
+  });
+
+  it("deletes what it created, in dependency order", async () => {
+    const scratch = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.30.0.0/24" }));
+    const vpcId = scratch.Vpc?.VpcId ?? "";
+    expect(scratch.Vpc?.State).toBe("pending");
+    const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.30.0.0/28" }));
+    const group = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "scratch", Description: "scratch", VpcId: vpcId }));
+    await ec2.send(new DeleteSecurityGroupCommand({ GroupId: group.GroupId }));
+    await ec2.send(new DeleteSubnetCommand({ SubnetId: subnet.Subnet?.SubnetId }));
+    await ec2.send(new DeleteVpcCommand({ VpcId: vpcId }));
+    expect((await rejection(ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] })))).name).toBe("InvalidVpcID.NotFound");
+    await ec2.send(new DeleteKeyPairCommand({ KeyName: "shop-ops" }));
+    // Deleting a key pair that is gone succeeds.
+    await ec2.send(new DeleteKeyPairCommand({ KeyName: "shop-ops" }));
+    expect((await ec2.send(new DescribeKeyPairsCommand({}))).KeyPairs).toEqual([]);
+  });
+});
