@@ -28,7 +28,7 @@ import {
   tasksOf,
 } from "@/range/world/ecs-resources";
 import { addServiceEvent, deploymentCounts, ecsPrng, reconcileNow, serviceTasks, startDeployment, stopTask } from "@/range/world/ecs-scheduler";
-import { subnetOf } from "./ec2";
+import { subnetById, subnetOf } from "@/range/world/network";
 import type {
   SimEcsCluster,
   SimEcsDeploymentConfiguration,
@@ -287,6 +287,13 @@ function containerStatus(task: SimTask): string {
   return "STOPPED";
 }
 
+/** The subnet of a task's network interface: its service's subnet in the task's zone. */
+function taskSubnet(world: SimWorld, task: SimTask): string {
+  const service = [...servicesOf(world).values()].find((s) => s.clusterArn === task.clusterArn && s.name === task.serviceName);
+  const subnet = (service?.networkConfiguration?.subnets ?? []).find((id) => subnetById(world, id)?.availabilityZone === task.availabilityZone);
+  return subnet ?? subnetOf(task.availabilityZone);
+}
+
 function renderTask(world: SimWorld, task: SimTask): { [key: string]: Json } {
   const def = world.taskDefinitions?.get(task.taskDefinitionArn);
   const attachmentId = `eni-attach-${task.arn.slice(-12)}`;
@@ -329,7 +336,7 @@ function renderTask(world: SimWorld, task: SimTask): { [key: string]: Json } {
         type: "ElasticNetworkInterface",
         status: eniStatus,
         details: [
-          { name: "subnetId", value: subnetOf(task.availabilityZone) },
+          { name: "subnetId", value: taskSubnet(world, task) },
           { name: "privateIPv4Address", value: task.ip },
         ],
       },
@@ -401,7 +408,11 @@ function resolveLoadBalancers(world: SimWorld, input: z.infer<typeof loadBalance
   });
 }
 
-function resolveNetwork(input: z.infer<typeof networkConfigurationSchema>, def: SimTaskDefinition): SimEcsService["networkConfiguration"] {
+function resolveNetwork(
+  world: SimWorld,
+  input: z.infer<typeof networkConfigurationSchema>,
+  def: SimTaskDefinition,
+): SimEcsService["networkConfiguration"] {
   if (input === undefined) {
     if (def.networkMode === "awsvpc") {
       throw new SimApiError("InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
@@ -409,6 +420,13 @@ function resolveNetwork(input: z.infer<typeof networkConfigurationSchema>, def: 
     return undefined;
   }
   if (input.awsvpcConfiguration.subnets.length === 0) throw new SimApiError("InvalidParameterException", "subnets can not be empty.");
+  for (const subnet of input.awsvpcConfiguration.subnets) {
+    if (subnetById(world, subnet) === undefined)
+      throw new SimApiError(
+        "InvalidParameterException",
+        `Error retrieving subnet information for [${subnet}]: The subnet ID '${subnet}' does not exist`,
+      );
+  }
   return {
     subnets: input.awsvpcConfiguration.subnets,
     securityGroups: input.awsvpcConfiguration.securityGroups ?? [],
@@ -479,7 +497,7 @@ function createService(world: SimWorld, body: unknown): SimEcsService {
     taskDefinitionArn: def.arn,
     launchType: "FARGATE",
     loadBalancers: resolveLoadBalancers(world, input.loadBalancers, def),
-    networkConfiguration: resolveNetwork(input.networkConfiguration, def),
+    networkConfiguration: resolveNetwork(world, input.networkConfiguration, def),
     deploymentConfiguration: resolveDeploymentConfiguration(input.deploymentConfiguration, undefined),
     healthCheckGracePeriodS: input.healthCheckGracePeriodSeconds ?? 0,
     deployments: [],
@@ -517,7 +535,7 @@ function updateService(world: SimWorld, body: unknown): SimEcsService {
   // Validate everything before changing anything: a refused update leaves the service as it was.
   const deploymentConfiguration = resolveDeploymentConfiguration(input.deploymentConfiguration, service.deploymentConfiguration);
   const loadBalancers = input.loadBalancers === undefined ? undefined : resolveLoadBalancers(world, input.loadBalancers, effective);
-  const network = input.networkConfiguration === undefined ? undefined : resolveNetwork(input.networkConfiguration, effective);
+  const network = input.networkConfiguration === undefined ? undefined : resolveNetwork(world, input.networkConfiguration, effective);
   if (def !== undefined && input.loadBalancers === undefined) resolveLoadBalancers(world, service.loadBalancers, def);
 
   service.deploymentConfiguration = deploymentConfiguration;

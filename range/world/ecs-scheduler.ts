@@ -26,6 +26,7 @@
 import { alarmsOf } from "./alarms";
 import { deregisterTargets, findTargetGroup, registerTargets, targetHealth } from "./elbv2-targets";
 import { clusterNameOf, ecsDeploymentId, ecsEventId, ecsTaskId, servicesOf, taskArn, tasksOf } from "./ecs-resources";
+import { subnetById } from "./network";
 import { createPrng, seedFromString, type Prng } from "./prng";
 import type { SimEcsDeployment, SimEcsService, SimMetricKey, SimMetricSink, SimTask, SimTaskDefinition, SimWorld } from "./state";
 import { healthyZones, markIfZoneFailed } from "./zone-faults";
@@ -137,8 +138,11 @@ function uniqueIp(world: SimWorld, prng: Prng): string {
 
 function availabilityZoneFor(world: SimWorld, service: SimEcsService, index: number): string {
   const subnets = service.networkConfiguration?.subnets ?? [];
+  // Each subnet's zone (range/world/network.ts); CreateService refused subnets that do not exist.
   const all =
-    subnets.length > 0 ? subnets.map((s) => `${world.config.region}${s.slice(-1)}`) : ["a", "b", "c"].map((z) => `${world.config.region}${z}`);
+    subnets.length > 0
+      ? [...new Set(subnets.map((s) => subnetById(world, s)?.availabilityZone ?? `${world.config.region}a`))]
+      : ["a", "b", "c"].map((z) => `${world.config.region}${z}`);
   // A failed zone gets no new tasks while the service has subnets elsewhere.
   const zones = healthyZones(world, all);
   return zones[index % zones.length] ?? `${world.config.region}a`;

@@ -14,7 +14,8 @@ import type { SimNetwork, SimSecurityGroup, SimSubnet, SimVpc, SimWorld } from "
 /** The account's default VPC; the demo world's instances and load balancers live in it. */
 export const DEFAULT_VPC_ID = "vpc-0d3fa017e5c0a1b2c";
 export const DEFAULT_VPC_CIDR = "172.31.0.0/16";
-const DEFAULT_VPC_SG_ID = "sg-0d3fa017e5c0d0001";
+/** The default VPC's "default" security group. */
+export const DEFAULT_SECURITY_GROUP_ID = "sg-0d3fa017e5c0d0001";
 
 /** The default subnet of an Availability Zone ("us-east-1b" → "subnet-0d3fa017e5c0000b"). */
 export function subnetOf(availabilityZone: string): string {
@@ -53,7 +54,7 @@ export function networkOf(world: SimWorld): SimNetwork {
       tags: {},
     });
   });
-  network.securityGroups.set(DEFAULT_VPC_SG_ID, defaultGroup(DEFAULT_VPC_SG_ID, DEFAULT_VPC_ID, "sgr-0d3fa017e5c0d0001"));
+  network.securityGroups.set(DEFAULT_SECURITY_GROUP_ID, defaultGroup(DEFAULT_SECURITY_GROUP_ID, DEFAULT_VPC_ID, "sgr-0d3fa017e5c0d0001"));
   world.network = network;
   return network;
 }

@@ -25,19 +25,44 @@ import {
   RunInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
+import {
+  AutoScalingClient,
+  CreateAutoScalingGroupCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeScalingActivitiesCommand,
+} from "@aws-sdk/client-auto-scaling";
+import { CreateLaunchTemplateCommand } from "@aws-sdk/client-ec2";
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+  RegisterTargetsCommand,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_SECURITY_GROUP_ID } from "@/range/world/network";
 import { startTestRange, type TestRange } from "@/test/support/range";
 
 let range: TestRange;
 let ec2: EC2Client;
+let elbv2: ElasticLoadBalancingV2Client;
+let autoscaling: AutoScalingClient;
 
 beforeAll(async () => {
   range = await startTestRange({ instanceBootMs: 10_000 });
   ec2 = new EC2Client(range.clientConfig);
+  elbv2 = new ElasticLoadBalancingV2Client(range.clientConfig);
+  autoscaling = new AutoScalingClient(range.clientConfig);
 });
 
 afterAll(async () => {
   ec2.destroy();
+  elbv2.destroy();
+  autoscaling.destroy();
   await range.close();
 });
 
@@ -200,47 +225,51 @@ describe("the network, from nothing", () => {
   });
 
   it("answers AWS's errors for a bad network", async () => {
-    const cases: [Promise<unknown>, string][] = [
-      [ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/8" })), "InvalidVpc.Range"],
-      [ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.300/16" })), "InvalidParameterValue"],
-      [ec2.send(new CreateSubnetCommand({ VpcId: "vpc-0123456789abcdef0", CidrBlock: "10.20.9.0/24" })), "InvalidVpcID.NotFound"],
-      [ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: "10.99.0.0/24" })), "InvalidSubnet.Range"],
-      [ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: "10.20.0.0/29" })), "InvalidSubnet.Range"],
-      [ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: "10.20.1.128/25" })), "InvalidSubnet.Conflict"],
-      [ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: "10.20.9.0/24", AvailabilityZone: "us-east-1z" })), "InvalidParameterValue"],
-      [ec2.send(new DescribeSubnetsCommand({ SubnetIds: ["subnet-0123456789abcdef0"] })), "InvalidSubnetID.NotFound"],
-      [ec2.send(new DescribeVpcsCommand({ VpcIds: ["vpc-0123456789abcdef0"] })), "InvalidVpcID.NotFound"],
-      [ec2.send(new CreateSecurityGroupCommand({ GroupName: "shop-web", Description: "again", VpcId: net.vpcId })), "InvalidGroup.Duplicate"],
-      [ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ["sg-0123456789abcdef0"] })), "InvalidGroup.NotFound"],
-      [ec2.send(new DescribeImagesCommand({ ImageIds: ["ami-0123456789abcdef0"] })), "InvalidAMIID.NotFound"],
-      [ec2.send(new CreateKeyPairCommand({ KeyName: "shop-ops" })), "InvalidKeyPair.Duplicate"],
-      [ec2.send(new DescribeKeyPairsCommand({ KeyNames: ["nobody"] })), "InvalidKeyPair.NotFound"],
-      [ec2.send(new DeleteVpcCommand({ VpcId: net.vpcId })), "DependencyViolation"],
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/8" })), "InvalidVpc.Range"],
+      [() => ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.300/16" })), "InvalidParameterValue"],
+      [() => ec2.send(new CreateSubnetCommand({ VpcId: "vpc-0123456789abcdef0", CidrBlock: "10.20.9.0/24" })), "InvalidVpcID.NotFound"],
+      [() => ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: "10.99.0.0/24" })), "InvalidSubnet.Range"],
+      [() => ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: "10.20.0.0/29" })), "InvalidSubnet.Range"],
+      [() => ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: "10.20.1.128/25" })), "InvalidSubnet.Conflict"],
       [
-        ec2.send(new RunInstancesCommand({ ImageId: net.imageId, MinCount: 1, MaxCount: 1, SubnetId: "subnet-0123456789abcdef0" })),
+        () => ec2.send(new CreateSubnetCommand({ VpcId: net.vpcId, CidrBlock: "10.20.9.0/24", AvailabilityZone: "us-east-1z" })),
+        "InvalidParameterValue",
+      ],
+      [() => ec2.send(new DescribeSubnetsCommand({ SubnetIds: ["subnet-0123456789abcdef0"] })), "InvalidSubnetID.NotFound"],
+      [() => ec2.send(new DescribeVpcsCommand({ VpcIds: ["vpc-0123456789abcdef0"] })), "InvalidVpcID.NotFound"],
+      [() => ec2.send(new CreateSecurityGroupCommand({ GroupName: "shop-web", Description: "again", VpcId: net.vpcId })), "InvalidGroup.Duplicate"],
+      [() => ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: ["sg-0123456789abcdef0"] })), "InvalidGroup.NotFound"],
+      [() => ec2.send(new DescribeImagesCommand({ ImageIds: ["ami-0123456789abcdef0"] })), "InvalidAMIID.NotFound"],
+      [() => ec2.send(new CreateKeyPairCommand({ KeyName: "shop-ops" })), "InvalidKeyPair.Duplicate"],
+      [() => ec2.send(new DescribeKeyPairsCommand({ KeyNames: ["nobody"] })), "InvalidKeyPair.NotFound"],
+      [() => ec2.send(new DeleteVpcCommand({ VpcId: net.vpcId })), "DependencyViolation"],
+      [
+        () => ec2.send(new RunInstancesCommand({ ImageId: net.imageId, MinCount: 1, MaxCount: 1, SubnetId: "subnet-0123456789abcdef0" })),
         "InvalidSubnetID.NotFound",
       ],
       [
         // A group of the default VPC cannot guard an instance in this VPC's subnet.
-        ec2.send(
-          new RunInstancesCommand({
-            ImageId: net.imageId,
-            MinCount: 1,
-            MaxCount: 1,
-            SubnetId: net.subnetA,
-            SecurityGroupIds: ["sg-0d3fa017e5c0d0001"],
-          }),
-        ),
+        () =>
+          ec2.send(
+            new RunInstancesCommand({
+              ImageId: net.imageId,
+              MinCount: 1,
+              MaxCount: 1,
+              SubnetId: net.subnetA,
+              SecurityGroupIds: [DEFAULT_SECURITY_GROUP_ID],
+            }),
+          ),
         "InvalidParameter",
       ],
       [
-        ec2.send(new RunInstancesCommand({ ImageId: net.imageId, MinCount: 1, MaxCount: 1, SubnetId: net.subnetA, KeyName: "nobody" })),
+        () => ec2.send(new RunInstancesCommand({ ImageId: net.imageId, MinCount: 1, MaxCount: 1, SubnetId: net.subnetA, KeyName: "nobody" })),
         "InvalidKeyPair.NotFound",
       ],
     ];
     const names = [];
     for (const [call, expected] of cases) {
-      const err = await rejection(call);
+      const err = await rejection(call());
       expect(err.status).toBe(400);
       names.push([expected, err.name]);
     }
@@ -261,5 +290,192 @@ describe("the network, from nothing", () => {
     // Deleting a key pair that is gone succeeds.
     await ec2.send(new DeleteKeyPairCommand({ KeyName: "shop-ops" }));
     expect((await ec2.send(new DescribeKeyPairsCommand({}))).KeyPairs).toEqual([]);
+  });
+});
+
+describe("load balancing and Auto Scaling in the new subnets", () => {
+  let blueTg = "";
+  let greenTg = "";
+  let albArn = "";
+
+  it("creates an ALB in both subnets, two target groups in the VPC and a weighted listener", async () => {
+    const alb = await elbv2.send(
+      new CreateLoadBalancerCommand({ Name: "shop-alb", Subnets: [net.subnetA, net.subnetB], SecurityGroups: [net.webGroupId] }),
+    );
+    albArn = alb.LoadBalancers?.[0]?.LoadBalancerArn ?? "";
+    const created = alb.LoadBalancers?.[0];
+    expect(created?.VpcId).toBe(net.vpcId);
+    expect(created?.AvailabilityZones?.map((z) => [z.ZoneName, z.SubnetId])).toEqual([
+      ["us-east-1a", net.subnetA],
+      ["us-east-1b", net.subnetB],
+    ]);
+    expect(created?.SecurityGroups).toEqual([net.webGroupId]);
+    for (const color of ["blue", "green"]) {
+      const tg = await elbv2.send(
+        new CreateTargetGroupCommand({ Name: `shop-${color}`, Protocol: "HTTP", Port: 80, VpcId: net.vpcId, HealthCheckPath: "/health" }),
+      );
+      const arn = tg.TargetGroups?.[0]?.TargetGroupArn ?? "";
+      if (color === "blue") blueTg = arn;
+      else greenTg = arn;
+    }
+    await elbv2.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: albArn,
+        Protocol: "HTTP",
+        Port: 80,
+        DefaultActions: [
+          {
+            Type: "forward",
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: blueTg, Weight: 90 },
+                { TargetGroupArn: greenTg, Weight: 10 },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    const listeners = await elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: albArn }));
+    expect(listeners.Listeners?.[0]?.DefaultActions?.[0]?.ForwardConfig?.TargetGroups).toEqual([
+      expect.objectContaining({ TargetGroupArn: blueTg, Weight: 90 }),
+      expect.objectContaining({ TargetGroupArn: greenTg, Weight: 10 }),
+    ]);
+    const groups = await elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: albArn }));
+    expect(groups.TargetGroups?.map((g) => [g.TargetGroupName, g.VpcId, g.HealthCheckPath])).toEqual([
+      ["shop-blue", net.vpcId, "/health"],
+      ["shop-green", net.vpcId, "/health"],
+    ]);
+    // Without security groups, a load balancer gets its VPC's default group.
+    const bare = await elbv2.send(new CreateLoadBalancerCommand({ Name: "shop-internal", Scheme: "internal", Subnets: [net.subnetA, net.subnetB] }));
+    const vpcDefault = await ec2.send(
+      new DescribeSecurityGroupsCommand({
+        Filters: [
+          { Name: "vpc-id", Values: [net.vpcId] },
+          { Name: "group-name", Values: ["default"] },
+        ],
+      }),
+    );
+    expect(bare.LoadBalancers?.[0]?.SecurityGroups).toEqual([vpcDefault.SecurityGroups?.[0]?.GroupId]);
+  });
+
+  it("launches two Auto Scaling groups from one template into the subnets; their instances land in the subnets' zones and join the target groups", async () => {
+    const template = await ec2.send(
+      new CreateLaunchTemplateCommand({
+        LaunchTemplateName: "shop-web",
+        LaunchTemplateData: { ImageId: net.imageId, InstanceType: "t3.small", SecurityGroupIds: [net.webGroupId] },
+      }),
+    );
+    const templateId = template.LaunchTemplate?.LaunchTemplateId ?? "";
+    for (const [color, tg] of [
+      ["blue", blueTg],
+      ["green", greenTg],
+    ] as const) {
+      await autoscaling.send(
+        new CreateAutoScalingGroupCommand({
+          AutoScalingGroupName: `shop-${color}`,
+          LaunchTemplate: { LaunchTemplateId: templateId, Version: "$Latest" },
+          MinSize: 2,
+          MaxSize: 4,
+          DesiredCapacity: 2,
+          VPCZoneIdentifier: `${net.subnetA},${net.subnetB}`,
+          TargetGroupARNs: [tg],
+          Tags: [{ Key: "teal:version", Value: color === "blue" ? "v1" : "v2", PropagateAtLaunch: true }],
+        }),
+      );
+    }
+    // Boot (10 s here), then InService: step the clock until all four are in service.
+    let groups = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ["shop-blue", "shop-green"] }));
+    for (let step = 0; step < 12; step++) {
+      const inService = (groups.AutoScalingGroups ?? []).flatMap((g) => g.Instances ?? []).filter((i) => i.LifecycleState === "InService");
+      if (inService.length === 4) break;
+      range.tick(5_000);
+      groups = await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ["shop-blue", "shop-green"] }));
+    }
+    for (const group of groups.AutoScalingGroups ?? []) {
+      expect(group.VPCZoneIdentifier).toBe(`${net.subnetA},${net.subnetB}`);
+      expect(group.AvailabilityZones?.sort()).toEqual(["us-east-1a", "us-east-1b"]);
+      expect(group.Instances?.map((i) => i.AvailabilityZone).sort()).toEqual(["us-east-1a", "us-east-1b"]);
+    }
+    const ids = (groups.AutoScalingGroups ?? []).flatMap((g) => g.Instances?.map((i) => i.InstanceId ?? "") ?? []);
+    expect(ids).toHaveLength(4);
+    const described = await ec2.send(new DescribeInstancesCommand({ InstanceIds: ids }));
+    const instances = described.Reservations?.flatMap((r) => r.Instances ?? []) ?? [];
+    const subnetOfZone: Record<string, string> = { "us-east-1a": net.subnetA, "us-east-1b": net.subnetB };
+    for (const instance of instances) {
+      expect(instance.VpcId).toBe(net.vpcId);
+      expect(instance.SubnetId).toBe(subnetOfZone[instance.Placement?.AvailabilityZone ?? ""]);
+      expect(instance.PrivateIpAddress).toMatch(instance.SubnetId === net.subnetA ? /^10\.20\.1\./ : /^10\.20\.2\./);
+      expect(instance.SecurityGroups?.map((g) => g.GroupId)).toEqual([net.webGroupId]);
+    }
+    // Scaling activities name the subnet each instance went to.
+    const activities = await autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: "shop-blue" }));
+    const details = (activities.Activities ?? []).map((a) => JSON.parse(a.Details ?? "{}") as Record<string, string>);
+    expect(details.map((d) => d["Subnet ID"]).sort()).toEqual([net.subnetA, net.subnetB].sort());
+    const health = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: blueTg }));
+    expect(health.TargetHealthDescriptions).toHaveLength(2);
+    const albs = await elbv2.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [albArn] }));
+    expect(albs.LoadBalancers?.[0]?.State?.Code).toBeDefined();
+  });
+
+  it("answers AWS's errors for load balancing and Auto Scaling outside the network", async () => {
+    const demoVpcInstance = await ec2.send(new RunInstancesCommand({ ImageId: net.imageId, MinCount: 1, MaxCount: 1 }));
+    range.tick(15_000);
+    const cases: [() => Promise<unknown>, string][] = [
+      [
+        () => elbv2.send(new CreateLoadBalancerCommand({ Name: "bad-subnet", Subnets: [net.subnetA, "subnet-0123456789abcdef0"] })),
+        "SubnetNotFoundException",
+      ],
+      [
+        () => elbv2.send(new CreateLoadBalancerCommand({ Name: "two-vpcs", Subnets: [net.subnetA, "subnet-0d3fa017e5c0000b"] })),
+        "InvalidConfigurationRequestException",
+      ],
+      [
+        () =>
+          elbv2.send(
+            new CreateLoadBalancerCommand({ Name: "bad-group", Subnets: [net.subnetA, net.subnetB], SecurityGroups: [DEFAULT_SECURITY_GROUP_ID] }),
+          ),
+        "InvalidSecurityGroupException",
+      ],
+      [
+        () => elbv2.send(new CreateTargetGroupCommand({ Name: "nowhere", Protocol: "HTTP", Port: 80, VpcId: "vpc-0123456789abcdef0" })),
+        "ValidationError",
+      ],
+      [
+        // An instance of the default VPC cannot join a target group of the new VPC.
+        () => elbv2.send(new RegisterTargetsCommand({ TargetGroupArn: blueTg, Targets: [{ Id: demoVpcInstance.Instances?.[0]?.InstanceId ?? "" }] })),
+        "InvalidTargetException",
+      ],
+      [
+        () =>
+          autoscaling.send(
+            new CreateAutoScalingGroupCommand({
+              AutoScalingGroupName: "no-subnet",
+              LaunchTemplate: { LaunchTemplateName: "shop-web" },
+              MinSize: 1,
+              MaxSize: 1,
+              VPCZoneIdentifier: "subnet-0123456789abcdef0",
+            }),
+          ),
+        "ValidationError",
+      ],
+      [
+        () =>
+          autoscaling.send(
+            new CreateAutoScalingGroupCommand({
+              AutoScalingGroupName: "other-vpc",
+              LaunchTemplate: { LaunchTemplateName: "shop-web" },
+              MinSize: 1,
+              MaxSize: 1,
+              VPCZoneIdentifier: "subnet-0d3fa017e5c0000a",
+              TargetGroupARNs: [blueTg],
+            }),
+          ),
+        "ValidationError",
+      ],
+    ];
+    const got = [];
+    for (const [call, expected] of cases) got.push([expected, (await rejection(call())).name]);
+    expect(got.map(([, name]) => name)).toEqual(got.map(([expected]) => expected));
   });
 });
