@@ -43,6 +43,13 @@ import {
   ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
+  CloudWatchClient,
+  GetMetricDataCommand,
+  GetMetricStatisticsCommand,
+  ListMetricsCommand,
+  PutMetricDataCommand,
+} from "@aws-sdk/client-cloudwatch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SECURITY_GROUP_ID } from "@/range/world/network";
 import { startTestRange, type TestRange } from "@/test/support/range";
@@ -51,18 +58,21 @@ let range: TestRange;
 let ec2: EC2Client;
 let elbv2: ElasticLoadBalancingV2Client;
 let autoscaling: AutoScalingClient;
+let cloudwatch: CloudWatchClient;
 
 beforeAll(async () => {
   range = await startTestRange({ instanceBootMs: 10_000 });
   ec2 = new EC2Client(range.clientConfig);
   elbv2 = new ElasticLoadBalancingV2Client(range.clientConfig);
   autoscaling = new AutoScalingClient(range.clientConfig);
+  cloudwatch = new CloudWatchClient(range.clientConfig);
 });
 
 afterAll(async () => {
   ec2.destroy();
   elbv2.destroy();
   autoscaling.destroy();
+  cloudwatch.destroy();
   await range.close();
 });
 
@@ -477,5 +487,143 @@ describe("load balancing and Auto Scaling in the new subnets", () => {
     const got = [];
     for (const [call, expected] of cases) got.push([expected, (await rejection(call())).name]);
     expect(got.map(([, name]) => name)).toEqual(got.map(([expected]) => expected));
+  });
+});
+
+describe("custom metrics", () => {
+  const NAMESPACE = "Shop/Checkout";
+  const blue = [
+    { Name: "Color", Value: "blue" },
+    { Name: "App", Value: "shop" },
+  ];
+
+  it("takes single values, value and count arrays and statistic sets, and reads them back three ways", async () => {
+    const minute = Math.floor(range.nowMs() / 60_000) * 60_000;
+    const at = (minutesAgo: number): Date => new Date(minute - minutesAgo * 60_000 + 5_000);
+    await cloudwatch.send(
+      new PutMetricDataCommand({
+        Namespace: NAMESPACE,
+        MetricData: [
+          { MetricName: "Latency", Dimensions: blue, Timestamp: at(3), Values: [100, 200, 300], Counts: [1, 2, 1], Unit: "Milliseconds" },
+          { MetricName: "Latency", Dimensions: blue, Timestamp: at(2), Value: 250, Unit: "Milliseconds" },
+          {
+            MetricName: "Orders",
+            Dimensions: [{ Name: "App", Value: "shop" }],
+            Timestamp: at(2),
+            StatisticValues: { SampleCount: 10, Sum: 50, Minimum: 1, Maximum: 9 },
+          },
+        ],
+      }),
+    );
+    const data = await cloudwatch.send(
+      new GetMetricDataCommand({
+        StartTime: at(10),
+        EndTime: new Date(minute + 60_000),
+        ScanBy: "TimestampAscending",
+        MetricDataQueries: [
+          { Id: "avg", MetricStat: { Metric: { Namespace: NAMESPACE, MetricName: "Latency", Dimensions: blue }, Period: 60, Stat: "Average" } },
+          { Id: "p50", MetricStat: { Metric: { Namespace: NAMESPACE, MetricName: "Latency", Dimensions: blue }, Period: 60, Stat: "p50" } },
+          {
+            Id: "orders",
+            MetricStat: {
+              Metric: { Namespace: NAMESPACE, MetricName: "Orders", Dimensions: [{ Name: "App", Value: "shop" }] },
+              Period: 60,
+              Stat: "Sum",
+            },
+          },
+        ],
+      }),
+    );
+    const byId = new Map(data.MetricDataResults?.map((r) => [r.Id, r]));
+    expect(byId.get("avg")?.Timestamps).toEqual([new Date(minute - 180_000), new Date(minute - 120_000)]);
+    // 100 once, 200 twice, 300 once: average 200 over four samples; then one sample of 250.
+    expect(byId.get("avg")?.Values).toEqual([200, 250]);
+    expect(byId.get("p50")?.Values?.[0]).toBe(200);
+    expect(byId.get("orders")?.Values).toEqual([50]);
+
+    const stats = await cloudwatch.send(
+      new GetMetricStatisticsCommand({
+        Namespace: NAMESPACE,
+        MetricName: "Latency",
+        Dimensions: blue,
+        StartTime: at(10),
+        EndTime: new Date(minute + 60_000),
+        Period: 600,
+        Statistics: ["SampleCount", "Sum", "Minimum", "Maximum"],
+      }),
+    );
+    expect(stats.Datapoints).toEqual([expect.objectContaining({ SampleCount: 5, Sum: 1050, Minimum: 100, Maximum: 300, Unit: "Milliseconds" })]);
+
+    const listed = await cloudwatch.send(new ListMetricsCommand({ Namespace: NAMESPACE }));
+    expect(listed.Metrics?.map((m) => m.MetricName).sort()).toEqual(["Latency", "Orders"]);
+    const filtered = await cloudwatch.send(new ListMetricsCommand({ Namespace: NAMESPACE, Dimensions: [{ Name: "Color", Value: "blue" }] }));
+    expect(filtered.Metrics).toEqual([
+      {
+        Namespace: NAMESPACE,
+        MetricName: "Latency",
+        Dimensions: [
+          { Name: "App", Value: "shop" },
+          { Name: "Color", Value: "blue" },
+        ],
+      },
+    ]);
+  });
+
+  it("refuses what CloudWatch refuses, and a refused call stores none of its data", async () => {
+    const now = new Date(range.nowMs());
+    const cases: [() => Promise<unknown>, string][] = [
+      [
+        () => cloudwatch.send(new PutMetricDataCommand({ Namespace: "AWS/EC2", MetricData: [{ MetricName: "CPUUtilization", Value: 1 }] })),
+        "InvalidParameterValueException",
+      ],
+      [
+        () => cloudwatch.send(new PutMetricDataCommand({ Namespace: NAMESPACE, MetricData: [{ MetricName: "Both", Value: 1, Values: [1, 2] }] })),
+        "InvalidParameterCombinationException",
+      ],
+      [
+        () => cloudwatch.send(new PutMetricDataCommand({ Namespace: NAMESPACE, MetricData: [{ MetricName: "Nothing" }] })),
+        "InvalidParameterCombinationException",
+      ],
+      [
+        () =>
+          cloudwatch.send(new PutMetricDataCommand({ Namespace: NAMESPACE, MetricData: [{ MetricName: "Counts", Values: [1, 2], Counts: [1] }] })),
+        "InvalidParameterValueException",
+      ],
+      [
+        () =>
+          cloudwatch.send(
+            new PutMetricDataCommand({
+              Namespace: NAMESPACE,
+              MetricData: [
+                { MetricName: "Stored", Value: 1, Timestamp: now },
+                { MetricName: "Old", Value: 1, Timestamp: new Date(range.nowMs() - 15 * 86_400_000) },
+              ],
+            }),
+          ),
+        "InvalidParameterValueException",
+      ],
+      [
+        () =>
+          cloudwatch.send(
+            new PutMetricDataCommand({
+              Namespace: NAMESPACE,
+              MetricData: [{ MetricName: "Late", Value: 1, Timestamp: new Date(range.nowMs() + 3 * 3_600_000) }],
+            }),
+          ),
+        "InvalidParameterValueException",
+      ],
+      [
+        () =>
+          cloudwatch.send(
+            new PutMetricDataCommand({ Namespace: NAMESPACE, MetricData: [{ MetricName: "Unit", Value: 1, Unit: "Parsecs" as "Count" }] }),
+          ),
+        "InvalidParameterValueException",
+      ],
+    ];
+    const got = [];
+    for (const [call, expected] of cases) got.push([expected, (await rejection(call())).name]);
+    expect(got.map(([, name]) => name)).toEqual(got.map(([expected]) => expected));
+    const listed = await cloudwatch.send(new ListMetricsCommand({ Namespace: NAMESPACE }));
+    expect(listed.Metrics?.map((m) => m.MetricName).sort()).toEqual(["Latency", "Orders"]);
   });
 });
