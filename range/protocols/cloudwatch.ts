@@ -907,14 +907,23 @@ function putDatum(world: SimWorld, namespace: string, raw: unknown, index: numbe
   const statisticValues = item.StatisticValues;
   const values = numberList(item, "Values", `${path}.Values`);
   const counts = numberList(item, "Counts", `${path}.Counts`);
-  const given = [value !== undefined, statisticValues !== undefined && statisticValues !== null, values !== undefined].filter(Boolean).length;
-  if (given > 1) {
+  const hasSet = statisticValues !== undefined && statisticValues !== null;
+  // The codes and wording of these refusals are not documented; they follow what moto answers,
+  // whose messages are taken from AWS's (docs/aws-behaviour.md §6.6, unverified).
+  if (value !== undefined && values !== undefined) {
     throw new CloudWatchError(
-      "InvalidParameterCombination",
-      `The parameters ${path}.Value, ${path}.StatisticValues and ${path}.Values are mutually exclusive.`,
+      "InvalidParameterValue",
+      `The parameters ${path}.Value and ${path}.Values are mutually exclusive and you have specified both.`,
     );
   }
-  if (given === 0) {
+  if (hasSet && (value !== undefined || values !== undefined)) {
+    const other = value !== undefined ? "Value" : "Values";
+    throw new CloudWatchError(
+      "InvalidParameterCombination",
+      `The parameters ${path}.${other} and ${path}.StatisticValues are mutually exclusive and you have specified both.`,
+    );
+  }
+  if (value === undefined && values === undefined && !hasSet) {
     throw new CloudWatchError(
       "InvalidParameterCombination",
       `One of the parameters ${path}.Value, ${path}.StatisticValues or ${path}.Values must be specified.`,
@@ -930,7 +939,7 @@ function putDatum(world: SimWorld, namespace: string, raw: unknown, index: numbe
       throw new CloudWatchError("InvalidParameterValue", `The parameter ${path}.Values must have at most ${MAX_PUT_VALUES} values.`);
     }
     if (counts !== undefined && counts.length !== values.length) {
-      throw new CloudWatchError("InvalidParameterValue", `The parameters ${path}.Values and ${path}.Counts must have the same length.`);
+      throw new CloudWatchError("InvalidParameterValue", `The parameters ${path}.Values and ${path}.Counts must be of the same size.`);
     }
     // Each value stands for its count of samples (1 when Counts is absent); a count of 0 adds nothing.
     const parts = values.map((v, i) => {
@@ -944,7 +953,7 @@ function putDatum(world: SimWorld, namespace: string, raw: unknown, index: numbe
   const setPath = `${path}.StatisticValues`;
   const read = (name: string): number => {
     const v = optNumber(set, name, `${setPath}.${name}`);
-    if (v === undefined) throw new CloudWatchError("MissingParameter", `The parameter ${setPath}.${name} is required.`);
+    if (v === undefined) throw new CloudWatchError("InvalidParameterValue", `Missing required parameter in ${setPath}: "${name}"`);
     return checkedValue(v, `${setPath}.${name}`);
   };
   const stats = { sampleCount: read("SampleCount"), sum: read("Sum"), min: read("Minimum"), max: read("Maximum") };

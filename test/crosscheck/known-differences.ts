@@ -355,4 +355,13 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     facts: "§5.2, §13",
     range: true,
   },
+  // EC2 networks
+  {
+    scenario: "ec2-network",
+    step: "DeleteSubnet with an instance in it",
+    moto: "deletes the subnet and leaves its instance behind",
+    aws: "the instances in a subnet must be terminated before it can be deleted: DependencyViolation",
+    facts: "§16.1",
+    range: "DependencyViolation",
+  },
 ];

@@ -578,7 +578,7 @@ describe("custom metrics", () => {
       ],
       [
         () => cloudwatch.send(new PutMetricDataCommand({ Namespace: NAMESPACE, MetricData: [{ MetricName: "Both", Value: 1, Values: [1, 2] }] })),
-        "InvalidParameterCombinationException",
+        "InvalidParameterValueException",
       ],
       [
         () => cloudwatch.send(new PutMetricDataCommand({ Namespace: NAMESPACE, MetricData: [{ MetricName: "Nothing" }] })),
