@@ -245,6 +245,7 @@ function runInstances(world: RangeWorld, params: URLSearchParams): XmlFields {
         subnetId: network.subnet?.id,
         securityGroupIds: network.securityGroupIds,
         keyName: network.keyName,
+        userData: params.get("UserData") ?? undefined,
       }),
     );
   }

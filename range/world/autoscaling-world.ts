@@ -183,6 +183,8 @@ interface ResolvedLaunch {
   source: SimAsgLaunchSource;
   /** The launch template version's security groups (none: the subnet VPC's default group). */
   securityGroupIds: string[];
+  /** Base64 user data of the template version or launch configuration. */
+  userData?: string;
 }
 
 function vpcGroupIds(world: SimWorld, vpcId: string | undefined): string[] {
@@ -204,6 +206,7 @@ function resolveLaunch(world: SimWorld, group: SimAutoScalingGroup, source: SimA
       version: versionFromUserData(lc.userData) ?? fallbackVersion,
       source: { launchConfigurationName: lc.name },
       securityGroupIds: lc.securityGroups.filter((g) => g.startsWith("sg-")),
+      userData: lc.userData,
     };
   }
   const lt = source.launchTemplate;
@@ -221,6 +224,7 @@ function resolveLaunch(world: SimWorld, group: SimAutoScalingGroup, source: SimA
     version: templateTags["teal:version"] ?? versionFromUserData(version.userData) ?? fallbackVersion,
     source: { launchTemplate: { id: template.id, name: template.name, version: String(version.versionNumber) } },
     securityGroupIds: [...version.securityGroupIds],
+    userData: version.userData,
   };
 }
 
@@ -283,6 +287,7 @@ function launchOne(world: SimWorld, group: SimAutoScalingGroup, cause: string): 
     availabilityZone: zone,
     tags: resolved.tags,
     reservationId: newReservationId(prng),
+    userData: resolved.userData,
     // Only a group in subnets of its own records them: the demo's default-subnet groups stay as they were.
     ...(group.vpcZoneIdentifier !== undefined && vpcId !== DEFAULT_VPC_ID
       ? { subnetId: subnet, securityGroupIds: resolved.securityGroupIds.length > 0 ? resolved.securityGroupIds : vpcGroupIds(world, vpcId) }

@@ -113,6 +113,22 @@ export interface SimInstance {
   securityGroupIds?: string[];
   /** The key pair it was launched with. */
   keyName?: string;
+  /** The ECS cluster its agent joins once running (range/world/ecs-container-instances.ts). */
+  ecsCluster?: string;
+}
+
+/** An EC2 instance registered with an ECS cluster (docs/aws-behaviour.md §5.7). */
+export interface SimContainerInstance {
+  arn: string;
+  clusterArn: string;
+  ec2InstanceId: string;
+  availabilityZone: string;
+  instanceType: string;
+  status: "ACTIVE" | "DRAINING" | "INACTIVE";
+  /** CPU units (1,024 per vCPU) and MiB the agent registered. */
+  registeredCpu: number;
+  registeredMemory: number;
+  registeredAtMs: number;
 }
 
 /**
@@ -376,6 +392,10 @@ export interface SimTask {
   /** Task-level cpu units and memory MiB from the task definition. */
   cpu?: string;
   memory?: string;
+  /** EC2 launch type: the container instance it was placed on, and the CPU units and MiB it holds there. */
+  containerInstanceArn?: string;
+  placedCpu?: number;
+  placedMemory?: number;
 }
 
 /** ECS cluster (range/protocols/ecs.ts). */
@@ -839,6 +859,8 @@ export interface SimWorld {
    * pairs by name). Optional: created on first use, with the default VPC and its default subnets.
    */
   network?: SimNetwork;
+  /** ECS container instances by ARN (range/world/ecs-container-instances.ts). Optional: created on first use. */
+  containerInstances?: Map<string, SimContainerInstance>;
 }
 
 /** VPCs, subnets, security groups and key pairs (range/world/network.ts). */

@@ -8,6 +8,7 @@
  * CloudWatch timestamps stay real. Randomness: ids come from a generator seeded per world, never
  * from Math.random, so a run is reproducible.
  */
+import { ecsClusterOf } from "./ecs-container-instances";
 import type { MetricStore } from "./metrics";
 import { createPrng, seedFromString, type Prng } from "./prng";
 import type { SimChange, SimClassicLoadBalancer, SimConfig, SimInstance, SimRegistration, SimVersionProfile, SimWorld } from "./state";
@@ -156,6 +157,8 @@ export interface LaunchSpec {
   subnetId?: string;
   securityGroupIds?: string[];
   keyName?: string;
+  /** Base64 user data: an `ECS_CLUSTER=` line makes the instance join that ECS cluster. */
+  userData?: string;
 }
 
 /** Adds a pending instance that becomes running after the boot time. */
@@ -177,6 +180,8 @@ export function launchInstance(world: SimWorld, spec: LaunchSpec): SimInstance {
     ...(spec.securityGroupIds === undefined ? {} : { securityGroupIds: [...spec.securityGroupIds] }),
     ...(spec.keyName === undefined ? {} : { keyName: spec.keyName }),
   };
+  const ecsCluster = ecsClusterOf(spec.imageId, spec.userData);
+  if (ecsCluster !== undefined) instance.ecsCluster = ecsCluster;
   world.instances.set(instance.id, instance);
   return instance;
 }

@@ -50,6 +50,19 @@ import {
   ListMetricsCommand,
   PutMetricDataCommand,
 } from "@aws-sdk/client-cloudwatch";
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeClustersCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from "@aws-sdk/client-ecs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_SECURITY_GROUP_ID } from "@/range/world/network";
 import { startTestRange, type TestRange } from "@/test/support/range";
@@ -59,6 +72,7 @@ let ec2: EC2Client;
 let elbv2: ElasticLoadBalancingV2Client;
 let autoscaling: AutoScalingClient;
 let cloudwatch: CloudWatchClient;
+let ecs: ECSClient;
 
 beforeAll(async () => {
   range = await startTestRange({ instanceBootMs: 10_000 });
@@ -66,6 +80,7 @@ beforeAll(async () => {
   elbv2 = new ElasticLoadBalancingV2Client(range.clientConfig);
   autoscaling = new AutoScalingClient(range.clientConfig);
   cloudwatch = new CloudWatchClient(range.clientConfig);
+  ecs = new ECSClient(range.clientConfig);
 });
 
 afterAll(async () => {
@@ -73,6 +88,7 @@ afterAll(async () => {
   elbv2.destroy();
   autoscaling.destroy();
   cloudwatch.destroy();
+  ecs.destroy();
   await range.close();
 });
 
@@ -625,5 +641,114 @@ describe("custom metrics", () => {
     expect(got.map(([, name]) => name)).toEqual(got.map(([expected]) => expected));
     const listed = await cloudwatch.send(new ListMetricsCommand({ Namespace: NAMESPACE }));
     expect(listed.Metrics?.map((m) => m.MetricName).sort()).toEqual(["Latency", "Orders"]);
+  });
+});
+
+describe("ECS on EC2 container instances", () => {
+  it("registers an Auto Scaling group's ECS-optimised instances and places EC2 tasks by CPU and memory", async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: "shop-ecs" }));
+    const images = await ec2.send(
+      new DescribeImagesCommand({ Owners: ["amazon"], Filters: [{ Name: "name", Values: ["al2023-ami-ecs-hvm-*-x86_64"] }] }),
+    );
+    const ecsImage = images.Images?.[0]?.ImageId ?? "";
+    expect(ecsImage).not.toBe("");
+    const userData = Buffer.from("#!/bin/bash\necho ECS_CLUSTER=shop-ecs >> /etc/ecs/ecs.config\n").toString("base64");
+    await ec2.send(
+      new CreateLaunchTemplateCommand({
+        LaunchTemplateName: "shop-ecs-hosts",
+        LaunchTemplateData: { ImageId: ecsImage, InstanceType: "t3.small", UserData: userData, SecurityGroupIds: [net.webGroupId] },
+      }),
+    );
+    await autoscaling.send(
+      new CreateAutoScalingGroupCommand({
+        AutoScalingGroupName: "shop-ecs-hosts",
+        LaunchTemplate: { LaunchTemplateName: "shop-ecs-hosts" },
+        MinSize: 2,
+        MaxSize: 2,
+        VPCZoneIdentifier: `${net.subnetA},${net.subnetB}`,
+      }),
+    );
+    let arns: string[] = [];
+    for (let step = 0; step < 10 && arns.length < 2; step++) {
+      range.tick(5_000);
+      arns = (await ecs.send(new ListContainerInstancesCommand({ cluster: "shop-ecs" }))).containerInstanceArns ?? [];
+    }
+    expect(arns).toHaveLength(2);
+    const hosts = (await ecs.send(new DescribeContainerInstancesCommand({ cluster: "shop-ecs", containerInstances: arns }))).containerInstances ?? [];
+    for (const host of hosts) {
+      // A t3.small: 2 vCPUs (2,048 units) and 2 GiB, less what the operating system keeps.
+      expect(host.registeredResources?.find((r) => r.name === "CPU")?.integerValue).toBe(2_048);
+      expect(host.registeredResources?.find((r) => r.name === "MEMORY")?.integerValue).toBe(1_925);
+      expect(host.status).toBe("ACTIVE");
+    }
+    expect((await ecs.send(new DescribeClustersCommand({ clusters: ["shop-ecs"] }))).clusters?.[0]?.registeredContainerInstancesCount).toBe(2);
+
+    const fargateOnly = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: "shop-fargate",
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        cpu: "256",
+        memory: "512",
+        containerDefinitions: [{ name: "web", image: "shop:v1", essential: true }],
+      }),
+    );
+    const refused = await rejection(
+      ecs.send(
+        new CreateServiceCommand({
+          cluster: "shop-ecs",
+          serviceName: "wrong-type",
+          taskDefinition: fargateOnly.taskDefinition?.taskDefinitionArn,
+          launchType: "EC2",
+          desiredCount: 1,
+          networkConfiguration: { awsvpcConfiguration: { subnets: [net.subnetA], securityGroups: [net.webGroupId] } },
+        }),
+      ),
+    );
+    expect(refused.name).toBe("InvalidParameterException");
+
+    const def = await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: "shop-api",
+        requiresCompatibilities: ["EC2"],
+        networkMode: "awsvpc",
+        cpu: "1024",
+        memory: "1024",
+        containerDefinitions: [{ name: "api", image: "shop-api:v1", essential: true, portMappings: [{ containerPort: 8080 }] }],
+      }),
+    );
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: "shop-ecs",
+        serviceName: "shop-api",
+        taskDefinition: def.taskDefinition?.taskDefinitionArn,
+        launchType: "EC2",
+        desiredCount: 2,
+        networkConfiguration: { awsvpcConfiguration: { subnets: [net.subnetA, net.subnetB], securityGroups: [net.webGroupId] } },
+      }),
+    );
+    const taskArns = (await ecs.send(new ListTasksCommand({ cluster: "shop-ecs", serviceName: "shop-api" }))).taskArns ?? [];
+    expect(taskArns).toHaveLength(2);
+    const tasks = (await ecs.send(new DescribeTasksCommand({ cluster: "shop-ecs", tasks: taskArns }))).tasks ?? [];
+    expect(tasks.map((t) => t.launchType)).toEqual(["EC2", "EC2"]);
+    // Spread: one task per zone, each on its own host.
+    expect(tasks.map((t) => t.availabilityZone).sort()).toEqual(["us-east-1a", "us-east-1b"]);
+    expect(new Set(tasks.map((t) => t.containerInstanceArn)).size).toBe(2);
+    const after = (await ecs.send(new DescribeContainerInstancesCommand({ cluster: "shop-ecs", containerInstances: arns }))).containerInstances ?? [];
+    for (const host of after) {
+      expect(host.remainingResources?.find((r) => r.name === "CPU")?.integerValue).toBe(1_024);
+      expect(host.remainingResources?.find((r) => r.name === "MEMORY")?.integerValue).toBe(901);
+    }
+
+    // A third task needs 1,024 MiB; every host has 901 left: ECS says why it cannot place it.
+    await ecs.send(new UpdateServiceCommand({ cluster: "shop-ecs", service: "shop-api", desiredCount: 3 }));
+    range.tick(5_000);
+    const service = (await ecs.send(new DescribeServicesCommand({ cluster: "shop-ecs", services: ["shop-api"] }))).services?.[0];
+    expect((await ecs.send(new ListTasksCommand({ cluster: "shop-ecs", serviceName: "shop-api" }))).taskArns).toHaveLength(2);
+    const unable = (service?.events ?? []).filter((e) => (e.message ?? "").includes("was unable to place a task"));
+    expect(unable).toHaveLength(1);
+    expect(unable[0]?.message).toMatch(
+      /^\(service shop-api\) was unable to place a task because no container instance met all of its requirements\. The closest matching \(container-instance [0-9a-f]{32}\) has insufficient memory available\.$/,
+    );
   });
 });
