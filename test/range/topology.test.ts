@@ -250,6 +250,12 @@ describe("the network, from nothing", () => {
     expect(freed.Subnets?.[0]?.AvailableIpAddressCount).toBe(251);
   });
 
+  it("shows the network in the control API's state", async () => {
+    const state = (await (await fetch(`${range.url}/_sim/state`)).json()) as { vpcs: { id: string }[]; subnets: { id: string; vpcId: string }[] };
+    expect(state.vpcs.map((v) => v.id)).toContain(net.vpcId);
+    expect(state.subnets.filter((s) => s.vpcId === net.vpcId).map((s) => s.id)).toEqual([net.subnetA, net.subnetB]);
+  });
+
   it("answers AWS's errors for a bad network", async () => {
     const cases: [() => Promise<unknown>, string][] = [
       [() => ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/8" })), "InvalidVpc.Range"],
