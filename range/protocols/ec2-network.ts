@@ -702,3 +702,113 @@ export function describeImages(world: RangeWorld, params: URLSearchParams): XmlF
   });
   return { imagesSet: xmlList("item", found.map(imageXml)) };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Tags of EC2 resources, and the small edits topology scripts make
+
+/** The tags of the resource an id names, or EC2's "not found" error for its kind. */
+function taggable(world: RangeWorld, id: string): Record<string, string> {
+  const network = networkOf(world);
+  if (id.startsWith("vpc-")) return findVpc(world, id).tags;
+  if (id.startsWith("subnet-")) return findSubnet(world, id).tags;
+  if (id.startsWith("sg-")) return findSecurityGroup(world, id).tags;
+  if (id.startsWith("key-")) {
+    const key = [...network.keyPairs.values()].find((k) => k.id === id);
+    if (key === undefined) throw new SimApiError("InvalidKeyPair.NotFound", `The key pair '${id}' does not exist`, 400);
+    return key.tags;
+  }
+  if (id.startsWith("i-")) {
+    const instance = world.instances.get(id);
+    if (instance === undefined) throw new SimApiError("InvalidInstanceID.NotFound", `The instance ID '${id}' does not exist`, 400);
+    return instance.tags;
+  }
+  if (id.startsWith("lt-")) {
+    const template = world.launchTemplates?.get(id);
+    if (template === undefined)
+      throw new SimApiError("InvalidLaunchTemplateId.NotFound", `The specified launch template, with template ID ${id}, does not exist.`, 400);
+    return template.tags;
+  }
+  throw new SimApiError("InvalidID", `The ID '${id}' is not valid`, 400);
+}
+
+/** At most 50 tags per resource; keys of 1–127 characters not starting with `aws:`, values up to 255 (§16.7). */
+const MAX_EC2_TAGS = 50;
+
+export function createTags(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const ids = queryListValues(params, "ResourceId");
+  if (ids.length === 0) throw missing("ResourceId");
+  const tags: Record<string, string> = {};
+  for (const tag of queryListItems(params, "Tag")) {
+    const key = tag.get("Key") ?? "";
+    const value = tag.get("Value") ?? "";
+    if (key === "" || key.length > 127) throw invalidValue(key, "Tag.Key", "Tag keys must have 1 to 127 characters.");
+    if (key.toLowerCase().startsWith("aws:")) throw invalidValue(key, "Tag.Key", "Tag keys starting with 'aws:' are reserved for internal use.");
+    if (value.length > 255) throw invalidValue(value, "Tag.Value", "Tag values must have at most 255 characters.");
+    tags[key] = value;
+  }
+  if (Object.keys(tags).length === 0) throw missing("Tag");
+  // Every resource is checked before any is tagged: a refused call tags nothing.
+  const targets = ids.map((id) => taggable(world, id));
+  for (const target of targets) {
+    if (Object.keys({ ...target, ...tags }).length > MAX_EC2_TAGS) {
+      throw new SimApiError("TagLimitExceeded", `A resource can have at most ${MAX_EC2_TAGS} tags.`, 400);
+    }
+  }
+  for (const target of targets) Object.assign(target, tags);
+  return { return: true };
+}
+
+export function deleteTags(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const ids = queryListValues(params, "ResourceId");
+  if (ids.length === 0) throw missing("ResourceId");
+  const targets = ids.map((id) => taggable(world, id));
+  const items = queryListItems(params, "Tag");
+  for (const target of targets) {
+    // Without Tag, every tag of the resources goes.
+    if (items.length === 0) for (const key of Object.keys(target)) delete target[key];
+    for (const tag of items) {
+      const key = tag.get("Key") ?? "";
+      const value = tag.get("Value");
+      // A tag named with a value is deleted only when the value matches (§16.7).
+      if (key in target && (value === null || target[key] === value)) delete target[key];
+    }
+  }
+  return { return: true };
+}
+
+export function revokeSecurityGroupIngress(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const group = requestedGroup(world, params);
+  const ruleIds = queryListValues(params, "SecurityGroupRuleId");
+  if (ruleIds.length > 0) {
+    const unknown = ruleIds.filter((id) => !group.ingress.some((r) => r.id === id));
+    if (unknown.length > 0)
+      throw new SimApiError("InvalidSecurityGroupRuleId.NotFound", `The security group rule ID '${unknown.join(", ")}' does not exist`, 400);
+    group.ingress = group.ingress.filter((r) => !ruleIds.includes(r.id));
+    return { return: true };
+  }
+  const rules = requestedRules(world, params, group);
+  // Rules that match none of the group's are not an error: the answer lists them (§16.2).
+  const unknown = rules.filter((rule) => !group.ingress.some((existing) => sameRule(existing, rule)));
+  group.ingress = group.ingress.filter((existing) => !rules.some((rule) => sameRule(existing, rule)));
+  return {
+    return: true,
+    unknownIpPermissionSet:
+      unknown.length === 0
+        ? undefined
+        : xmlList(
+            "item",
+            unknown.map((rule) => ruleXml({ ...rule, id: "" })),
+          ),
+  };
+}
+
+export function modifySubnetAttribute(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const id = params.get("SubnetId");
+  if (id === null || id === "") throw missing("SubnetId");
+  const subnet = findSubnet(world, id);
+  const value = params.get("MapPublicIpOnLaunch.Value");
+  if (value === null) throw new SimApiError("InvalidParameterCombination", "The practice range changes MapPublicIpOnLaunch only.", 400);
+  if (value !== "true" && value !== "false") throw invalidValue(value, "MapPublicIpOnLaunch");
+  subnet.mapPublicIpOnLaunch = value === "true";
+  return { return: true };
+}

@@ -21,6 +21,10 @@ import {
 import {
   authorizeSecurityGroupIngress,
   createKeyPair,
+  createTags,
+  deleteTags,
+  modifySubnetAttribute,
+  revokeSecurityGroupIngress,
   createSecurityGroup,
   createSubnet,
   createVpc,
@@ -100,6 +104,10 @@ const OPERATIONS: Readonly<Record<string, Handler>> = {
   DescribeKeyPairs: describeKeyPairs,
   DeleteKeyPair: deleteKeyPair,
   DescribeImages: describeImages,
+  CreateTags: createTags,
+  DeleteTags: deleteTags,
+  RevokeSecurityGroupIngress: revokeSecurityGroupIngress,
+  ModifySubnetAttribute: modifySubnetAttribute,
 };
 
 /** Handles one EC2 query request. EC2 answers with `<ActionResponse>` and lower-camel-case fields. */

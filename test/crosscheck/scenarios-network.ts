@@ -9,6 +9,7 @@ import {
   CreateKeyPairCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
+  CreateTagsCommand,
   CreateVpcCommand,
   DeleteSubnetCommand,
   DeleteVpcCommand,
@@ -74,6 +75,22 @@ const network: Scenario = {
       obs.see(
         "DescribeSubnets by vpc-id and availability-zone",
         inB.map((s) => s.CidrBlock),
+      );
+      await ec2.send(new CreateTagsCommand({ Resources: [a?.SubnetId ?? ""], Tags: [{ Key: "tier", Value: "web" }] }));
+      const tagged =
+        (
+          await ec2.send(
+            new DescribeSubnetsCommand({
+              Filters: [
+                { Name: "vpc-id", Values: [vpcId] },
+                { Name: "tag:tier", Values: ["web"] },
+              ],
+            }),
+          )
+        ).Subnets ?? [];
+      obs.see(
+        "DescribeSubnets by tag after CreateTags",
+        tagged.map((s) => [s.CidrBlock, s.Tags]),
       );
       const subnetErrors: Record<string, string> = {};
       for (const [label, cidr, vpc2] of [

@@ -10,8 +10,12 @@ import {
   CreateKeyPairCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
+  CreateTagsCommand,
   CreateVpcCommand,
   DeleteKeyPairCommand,
+  DeleteTagsCommand,
+  ModifySubnetAttributeCommand,
+  RevokeSecurityGroupIngressCommand,
   DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
   DeleteVpcCommand,
@@ -306,6 +310,39 @@ describe("the network, from nothing", () => {
       names.push([expected, err.name]);
     }
     expect(names.map(([, got]) => got)).toEqual(names.map(([expected]) => expected));
+  });
+
+  it("tags resources after creation, changes a subnet's public addressing, and revokes a rule", async () => {
+    await ec2.send(new CreateTagsCommand({ Resources: [net.subnetA, net.subnetB], Tags: [{ Key: "tier", Value: "web" }] }));
+    const tagged = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "tag:tier", Values: ["web"] }] }));
+    expect(tagged.Subnets?.map((s) => s.SubnetId)).toEqual([net.subnetA, net.subnetB]);
+    // A value that does not match keeps the tag; the matching one removes it.
+    await ec2.send(new DeleteTagsCommand({ Resources: [net.subnetB], Tags: [{ Key: "tier", Value: "app" }] }));
+    await ec2.send(new DeleteTagsCommand({ Resources: [net.subnetA], Tags: [{ Key: "tier", Value: "web" }] }));
+    const left = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "tag-key", Values: ["tier"] }] }));
+    expect(left.Subnets?.map((s) => s.SubnetId)).toEqual([net.subnetB]);
+    const refusals = [
+      (await rejection(ec2.send(new CreateTagsCommand({ Resources: ["subnet-0123456789abcdef0"], Tags: [{ Key: "a", Value: "b" }] })))).name,
+      (await rejection(ec2.send(new CreateTagsCommand({ Resources: [net.vpcId], Tags: [{ Key: "aws:owner", Value: "me" }] })))).name,
+    ];
+    expect(refusals).toEqual(["InvalidSubnetID.NotFound", "InvalidParameterValue"]);
+
+    await ec2.send(new ModifySubnetAttributeCommand({ SubnetId: net.subnetA, MapPublicIpOnLaunch: { Value: true } }));
+    expect((await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [net.subnetA] }))).Subnets?.[0]?.MapPublicIpOnLaunch).toBe(true);
+
+    const ssh = { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "10.0.0.0/8" }] };
+    await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: net.webGroupId, IpPermissions: [ssh] }));
+    const revoked = await ec2.send(
+      new RevokeSecurityGroupIngressCommand({
+        GroupId: net.webGroupId,
+        IpPermissions: [ssh, { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+      }),
+    );
+    // The 443 rule never existed: not an error, listed as unknown.
+    expect(revoked.Return).toBe(true);
+    expect(revoked.UnknownIpPermissions?.map((p) => p.FromPort)).toEqual([443]);
+    const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [net.webGroupId] }))).SecurityGroups?.[0];
+    expect(group?.IpPermissions?.map((p) => p.FromPort)).toEqual([80]);
   });
 
   it("deletes what it created, in dependency order", async () => {
