@@ -13,6 +13,9 @@ import {
   cidrOverlaps,
   defaultGroup,
   ec2Id,
+  internetGatewaysOf,
+  mainRouteTable,
+  routeTablesOf,
   findSecurityGroup,
   findSubnet,
   findVpc,
@@ -24,7 +27,7 @@ import {
   wildcardMatch,
   type SimImage,
 } from "@/range/world/network";
-import type { SimKeyPair, SimSecurityGroup, SimSecurityGroupRule, SimSubnet, SimVpc } from "@/range/world/state";
+import type { SimInternetGateway, SimKeyPair, SimRouteTable, SimSecurityGroup, SimSecurityGroupRule, SimSubnet, SimVpc } from "@/range/world/state";
 import { drawPrng, type RangeWorld } from "@/range/world/world";
 
 /** Per-Region VPC quota (docs/aws-behaviour.md §16.1). */
@@ -126,6 +129,9 @@ export function createVpc(world: RangeWorld, params: URLSearchParams): XmlFields
   // Every VPC comes with its own "default" security group.
   const groupId = ec2Id(prng, "sg");
   network.securityGroups.set(groupId, defaultGroup(groupId, vpc.id, ec2Id(prng, "sgr").slice(0, -1)));
+  // … and its main route table, with the local route (§16.8).
+  const tableId = ec2Id(prng, "rtb");
+  routeTablesOf(world).set(tableId, mainRouteTable(tableId, vpc.id, vpc.cidrBlock));
   return { vpc: vpcXml(world, vpc, "pending") };
 }
 
@@ -156,9 +162,12 @@ export function deleteVpc(world: RangeWorld, params: URLSearchParams): XmlFields
   const network = networkOf(world);
   const dependent =
     [...network.subnets.values()].some((s) => s.vpcId === vpc.id) ||
-    [...network.securityGroups.values()].some((g) => g.vpcId === vpc.id && g.name !== "default");
+    [...network.securityGroups.values()].some((g) => g.vpcId === vpc.id && g.name !== "default") ||
+    [...internetGatewaysOf(world).values()].some((g) => g.vpcId === vpc.id) ||
+    [...routeTablesOf(world).values()].some((t) => t.vpcId === vpc.id && !t.main);
   if (dependent) throw new SimApiError("DependencyViolation", `The vpc '${vpc.id}' has dependencies and cannot be deleted.`, 400);
   for (const [groupId, group] of network.securityGroups) if (group.vpcId === vpc.id) network.securityGroups.delete(groupId);
+  for (const [tableId, table] of routeTablesOf(world)) if (table.vpcId === vpc.id) routeTablesOf(world).delete(tableId);
   network.vpcs.delete(vpc.id);
   return { return: true };
 }
@@ -284,6 +293,7 @@ export function deleteSubnet(world: RangeWorld, params: URLSearchParams): XmlFie
     throw new SimApiError("DependencyViolation", `The subnet '${subnet.id}' has dependencies and cannot be deleted.`, 400);
   }
   networkOf(world).subnets.delete(subnet.id);
+  for (const table of routeTablesOf(world).values()) table.subnetAssociations = table.subnetAssociations.filter((a) => a.subnetId !== subnet.id);
   return { return: true };
 }
 
@@ -722,6 +732,8 @@ function taggable(world: RangeWorld, id: string): Record<string, string> {
     if (instance === undefined) throw new SimApiError("InvalidInstanceID.NotFound", `The instance ID '${id}' does not exist`, 400);
     return instance.tags;
   }
+  if (id.startsWith("igw-")) return findGateway(world, id).tags;
+  if (id.startsWith("rtb-")) return findRouteTable(world, id).tags;
   if (id.startsWith("lt-")) {
     const template = world.launchTemplates?.get(id);
     if (template === undefined)
@@ -811,4 +823,186 @@ export function modifySubnetAttribute(world: RangeWorld, params: URLSearchParams
   if (value !== "true" && value !== "false") throw invalidValue(value, "MapPublicIpOnLaunch");
   subnet.mapPublicIpOnLaunch = value === "true";
   return { return: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Internet gateways and route tables (§16.8): stored and described; traffic does not follow them,
+// but an internet-facing load balancer needs its VPC to have a gateway.
+
+function findGateway(world: RangeWorld, id: string): SimInternetGateway {
+  const gateway = internetGatewaysOf(world).get(id);
+  if (gateway === undefined) throw new SimApiError("InvalidInternetGatewayID.NotFound", `The internetGateway ID '${id}' does not exist`, 400);
+  return gateway;
+}
+
+function findRouteTable(world: RangeWorld, id: string): SimRouteTable {
+  const table = routeTablesOf(world).get(id);
+  if (table === undefined) throw new SimApiError("InvalidRouteTableID.NotFound", `The routeTable ID '${id}' does not exist`, 400);
+  return table;
+}
+
+function required(params: URLSearchParams, name: string): string {
+  const value = params.get(name);
+  if (value === null || value === "") throw missing(name);
+  return value;
+}
+
+function gatewayXml(gateway: SimInternetGateway): XmlFields {
+  return {
+    internetGatewayId: gateway.id,
+    attachmentSet: xmlList("item", gateway.vpcId === undefined ? [] : [{ vpcId: gateway.vpcId, state: "available" }]),
+    tagSet: tagSet(gateway.tags),
+  };
+}
+
+export function createInternetGateway(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const tags = specifiedTags(params, "internet-gateway");
+  const gateway: SimInternetGateway = { id: ec2Id(drawPrng(world), "igw"), tags };
+  internetGatewaysOf(world).set(gateway.id, gateway);
+  return { internetGateway: gatewayXml(gateway) };
+}
+
+export function attachInternetGateway(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const gateway = findGateway(world, required(params, "InternetGatewayId"));
+  const vpc = findVpc(world, required(params, "VpcId"));
+  if (gateway.vpcId !== undefined) {
+    throw new SimApiError("Resource.AlreadyAssociated", `resource ${gateway.id} is already attached to network ${gateway.vpcId}`, 400);
+  }
+  if ([...internetGatewaysOf(world).values()].some((g) => g.vpcId === vpc.id)) {
+    throw new SimApiError("Resource.AlreadyAssociated", `network ${vpc.id} already has an internet gateway attached`, 400);
+  }
+  gateway.vpcId = vpc.id;
+  return { return: true };
+}
+
+export function detachInternetGateway(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const gateway = findGateway(world, required(params, "InternetGatewayId"));
+  const vpcId = required(params, "VpcId");
+  if (gateway.vpcId !== vpcId) throw new SimApiError("Gateway.NotAttached", `resource ${gateway.id} is not attached to network ${vpcId}`, 400);
+  gateway.vpcId = undefined;
+  return { return: true };
+}
+
+export function deleteInternetGateway(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const gateway = findGateway(world, required(params, "InternetGatewayId"));
+  if (gateway.vpcId !== undefined) {
+    throw new SimApiError("DependencyViolation", `The internetGateway '${gateway.id}' has dependencies and cannot be deleted.`, 400);
+  }
+  internetGatewaysOf(world).delete(gateway.id);
+  return { return: true };
+}
+
+export function describeInternetGateways(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const ids = queryListValues(params, "InternetGatewayId");
+  const selected = ids.length > 0 ? ids.map((id) => findGateway(world, id)) : [...internetGatewaysOf(world).values()];
+  const found = applyFilters(params, selected, (gateway, name) => {
+    if (name === "internet-gateway-id") return [gateway.id];
+    if (name === "attachment.vpc-id") return gateway.vpcId === undefined ? [] : [gateway.vpcId];
+    if (name === "attachment.state") return gateway.vpcId === undefined ? [] : ["available"];
+    if (name === "owner-id") return [world.config.accountId];
+    return tagField(gateway.tags, name);
+  });
+  return { internetGatewaySet: xmlList("item", found.map(gatewayXml)) };
+}
+
+function routeTableXml(world: RangeWorld, table: SimRouteTable): XmlFields {
+  return {
+    routeTableId: table.id,
+    vpcId: table.vpcId,
+    ownerId: world.config.accountId,
+    routeSet: xmlList(
+      "item",
+      table.routes.map((r): XmlValue => ({
+        destinationCidrBlock: r.destinationCidrBlock,
+        gatewayId: r.gatewayId,
+        state: "active",
+        origin: r.gatewayId === "local" ? "CreateRouteTable" : "CreateRoute",
+      })),
+    ),
+    associationSet: xmlList("item", [
+      ...(table.main
+        ? [
+            {
+              routeTableAssociationId: `rtbassoc-${table.id.slice(4)}`,
+              routeTableId: table.id,
+              main: true,
+              associationState: { state: "associated" },
+            },
+          ]
+        : []),
+      ...table.subnetAssociations.map((a): XmlValue => ({
+        routeTableAssociationId: a.id,
+        routeTableId: table.id,
+        subnetId: a.subnetId,
+        main: false,
+        associationState: { state: "associated" },
+      })),
+    ]),
+    propagatingVgwSet: xmlList("item", []),
+    tagSet: tagSet(table.tags),
+  };
+}
+
+export function createRouteTable(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const vpc = findVpc(world, required(params, "VpcId"));
+  const tags = specifiedTags(params, "route-table");
+  const table: SimRouteTable = { ...mainRouteTable(ec2Id(drawPrng(world), "rtb"), vpc.id, vpc.cidrBlock), main: false, tags };
+  routeTablesOf(world).set(table.id, table);
+  return { routeTable: routeTableXml(world, table) };
+}
+
+export function createRoute(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const table = findRouteTable(world, required(params, "RouteTableId"));
+  const destination = required(params, "DestinationCidrBlock");
+  if (parseCidr(destination) === undefined) throw invalidValue(destination, "destinationCidrBlock", "This is not a valid CIDR block.");
+  const gatewayId = params.get("GatewayId") ?? "";
+  if (gatewayId === "")
+    throw new SimApiError("InvalidParameterValue", "The practice range routes to internet gateways only: GatewayId is required.", 400);
+  const gateway = findGateway(world, gatewayId);
+  if (gateway.vpcId !== table.vpcId) {
+    throw new SimApiError("InvalidParameterValue", `route table ${table.id} and network gateway ${gateway.id} belong to different networks`, 400);
+  }
+  if (table.routes.some((r) => r.destinationCidrBlock === destination)) {
+    throw new SimApiError("RouteAlreadyExists", `The route identified by ${destination} already exists.`, 400);
+  }
+  table.routes.push({ destinationCidrBlock: destination, gatewayId: gateway.id });
+  return { return: true };
+}
+
+export function associateRouteTable(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const table = findRouteTable(world, required(params, "RouteTableId"));
+  const subnet = findSubnet(world, required(params, "SubnetId"));
+  if (subnet.vpcId !== table.vpcId) {
+    throw new SimApiError("InvalidParameterValue", `Route table ${table.id} and subnet ${subnet.id} belong to different networks`, 400);
+  }
+  const current = [...routeTablesOf(world).values()].find((t) => t.subnetAssociations.some((a) => a.subnetId === subnet.id));
+  if (current !== undefined) {
+    throw new SimApiError(
+      "Resource.AlreadyAssociated",
+      `the specified association for route table ${current.id} conflicts with an existing association`,
+      400,
+    );
+  }
+  const id = ec2Id(drawPrng(world), "rtbassoc");
+  table.subnetAssociations.push({ id, subnetId: subnet.id });
+  return { associationId: id, associationState: { state: "associated" } };
+}
+
+export function describeRouteTables(world: RangeWorld, params: URLSearchParams): XmlFields {
+  const ids = queryListValues(params, "RouteTableId");
+  const selected = ids.length > 0 ? ids.map((id) => findRouteTable(world, id)) : [...routeTablesOf(world).values()];
+  const found = applyFilters(params, selected, (table, name) => {
+    if (name === "route-table-id") return [table.id];
+    if (name === "vpc-id") return [table.vpcId];
+    if (name === "association.main") return [String(table.main)];
+    if (name === "association.subnet-id") return table.subnetAssociations.map((a) => a.subnetId);
+    if (name === "route.gateway-id") return table.routes.map((r) => r.gatewayId);
+    return tagField(table.tags, name);
+  });
+  return {
+    routeTableSet: xmlList(
+      "item",
+      found.map((table) => routeTableXml(world, table)),
+    ),
+  };
 }

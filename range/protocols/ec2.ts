@@ -19,8 +19,17 @@ import {
   modifyLaunchTemplate,
 } from "./launch-templates";
 import {
+  associateRouteTable,
+  attachInternetGateway,
   authorizeSecurityGroupIngress,
+  createInternetGateway,
   createKeyPair,
+  createRoute,
+  createRouteTable,
+  deleteInternetGateway,
+  describeInternetGateways,
+  describeRouteTables,
+  detachInternetGateway,
   createTags,
   deleteTags,
   modifySubnetAttribute,
@@ -108,6 +117,15 @@ const OPERATIONS: Readonly<Record<string, Handler>> = {
   DeleteTags: deleteTags,
   RevokeSecurityGroupIngress: revokeSecurityGroupIngress,
   ModifySubnetAttribute: modifySubnetAttribute,
+  CreateInternetGateway: createInternetGateway,
+  AttachInternetGateway: attachInternetGateway,
+  DetachInternetGateway: detachInternetGateway,
+  DeleteInternetGateway: deleteInternetGateway,
+  DescribeInternetGateways: describeInternetGateways,
+  CreateRouteTable: createRouteTable,
+  CreateRoute: createRoute,
+  AssociateRouteTable: associateRouteTable,
+  DescribeRouteTables: describeRouteTables,
 };
 
 /** Handles one EC2 query request. EC2 answers with `<ActionResponse>` and lower-camel-case fields. */

@@ -8,7 +8,7 @@
  * Action changes (ModifyListener, ModifyRule) are stored at once — Describe shows them — but reach
  * traffic after SimConfig.albActionDelayMs (docs/aws-behaviour.md §11: "a small delay of 1–5 s").
  */
-import { DEFAULT_VPC_ID, networkOf, subnetById, vpcDefaultGroup } from "@/range/world/network";
+import { DEFAULT_VPC_ID, hasInternetGateway, networkOf, subnetById, vpcDefaultGroup } from "@/range/world/network";
 import {
   DEFAULT_ALB_ACTION_DELAY_MS,
   DEFAULT_ALB_PROVISIONING_MS,
@@ -438,6 +438,10 @@ function createLoadBalancer(world: RangeWorld, params: URLSearchParams): XmlFiel
   const found = subnetsOf(world, subnets);
   const zones = found.map((subnet) => ({ zoneName: subnet.availabilityZone, subnetId: subnet.id }));
   const vpcId = found[0]?.vpcId ?? DEFAULT_VPC_ID;
+  // An internet-facing load balancer needs an internet gateway in its VPC (docs/aws-behaviour.md §16.8).
+  if (schemeText === "internet-facing" && !hasInternetGateway(world, vpcId)) {
+    throw new SimApiError("InvalidSubnet", `VPC ${vpcId} has no internet gateway`, 400);
+  }
   if (new Set(zones.map((z) => z.zoneName)).size < 2) {
     throw validation("At least two subnets in two different Availability Zones must be specified");
   }

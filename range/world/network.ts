@@ -9,7 +9,7 @@
  */
 import { SimApiError } from "@/range/protocols/errors";
 import type { Prng } from "./prng";
-import type { SimNetwork, SimSecurityGroup, SimSubnet, SimVpc, SimWorld } from "./state";
+import type { SimInternetGateway, SimNetwork, SimRouteTable, SimSecurityGroup, SimSubnet, SimVpc, SimWorld } from "./state";
 
 /** The account's default VPC; the demo world's instances and load balancers live in it. */
 export const DEFAULT_VPC_ID = "vpc-0d3fa017e5c0a1b2c";
@@ -55,8 +55,38 @@ export function networkOf(world: SimWorld): SimNetwork {
     });
   });
   network.securityGroups.set(DEFAULT_SECURITY_GROUP_ID, defaultGroup(DEFAULT_SECURITY_GROUP_ID, DEFAULT_VPC_ID, "sgr-0d3fa017e5c0d0001"));
+  // The default VPC comes with an internet gateway and a main route table that routes to it (§16.8).
+  network.internetGateways = new Map([[DEFAULT_IGW_ID, { id: DEFAULT_IGW_ID, vpcId: DEFAULT_VPC_ID, tags: {} }]]);
+  const main = mainRouteTable(DEFAULT_ROUTE_TABLE_ID, DEFAULT_VPC_ID, DEFAULT_VPC_CIDR);
+  main.routes.push({ destinationCidrBlock: "0.0.0.0/0", gatewayId: DEFAULT_IGW_ID });
+  network.routeTables = new Map([[DEFAULT_ROUTE_TABLE_ID, main]]);
   world.network = network;
   return network;
+}
+
+const DEFAULT_IGW_ID = "igw-0d3fa017e5c0d0001";
+const DEFAULT_ROUTE_TABLE_ID = "rtb-0d3fa017e5c0d0001";
+
+/** A VPC's main route table: the local route to the VPC's own block. */
+export function mainRouteTable(id: string, vpcId: string, vpcCidr: string): SimRouteTable {
+  return { id, vpcId, main: true, routes: [{ destinationCidrBlock: vpcCidr, gatewayId: "local" }], subnetAssociations: [], tags: {} };
+}
+
+export function internetGatewaysOf(world: SimWorld): Map<string, SimInternetGateway> {
+  const network = networkOf(world);
+  network.internetGateways ??= new Map();
+  return network.internetGateways;
+}
+
+export function routeTablesOf(world: SimWorld): Map<string, SimRouteTable> {
+  const network = networkOf(world);
+  network.routeTables ??= new Map();
+  return network.routeTables;
+}
+
+/** Whether an internet gateway is attached to the VPC (an internet-facing load balancer needs one). */
+export function hasInternetGateway(world: SimWorld, vpcId: string): boolean {
+  return [...internetGatewaysOf(world).values()].some((g) => g.vpcId === vpcId);
 }
 
 /** The "default" group every VPC gets: its members reach each other, everything may leave. */

@@ -863,10 +863,30 @@ export interface SimWorld {
   containerInstances?: Map<string, SimContainerInstance>;
 }
 
-/** VPCs, subnets, security groups and key pairs (range/world/network.ts). */
+/** VPCs, subnets, security groups, key pairs, internet gateways and route tables (range/world/network.ts). */
 export interface SimNetwork {
   vpcs: Map<string, SimVpc>;
   subnets: Map<string, SimSubnet>;
   securityGroups: Map<string, SimSecurityGroup>;
   keyPairs: Map<string, SimKeyPair>;
+  /** Optional so networks built before they existed stay valid; created on first use. */
+  internetGateways?: Map<string, SimInternetGateway>;
+  routeTables?: Map<string, SimRouteTable>;
+}
+
+/** An internet gateway, attached to at most one VPC (docs/aws-behaviour.md §16.8). */
+export interface SimInternetGateway {
+  id: string;
+  vpcId?: string;
+  tags: Record<string, string>;
+}
+
+/** A route table of a VPC: its routes and the subnets associated with it (docs/aws-behaviour.md §16.8). */
+export interface SimRouteTable {
+  id: string;
+  vpcId: string;
+  main: boolean;
+  routes: { destinationCidrBlock: string; gatewayId: string }[];
+  subnetAssociations: { id: string; subnetId: string }[];
+  tags: Record<string, string>;
 }

@@ -364,4 +364,12 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     facts: "§16.1",
     range: "DependencyViolation",
   },
+  {
+    scenario: "ec2-network",
+    step: "CreateLoadBalancer internet-facing in a VPC without an internet gateway",
+    moto: "creates the load balancer",
+    aws: "an internet-facing load balancer needs an internet gateway in its VPC",
+    facts: "§16.8",
+    range: "InvalidSubnetException",
+  },
 ];

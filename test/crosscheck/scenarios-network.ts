@@ -6,7 +6,14 @@
 import { CloudWatchClient, GetMetricStatisticsCommand, ListMetricsCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import {
   AuthorizeSecurityGroupIngressCommand,
+  AssociateRouteTableCommand,
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
   CreateKeyPairCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeRouteTablesCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
@@ -22,6 +29,7 @@ import {
   RunInstancesCommand,
   type IpPermission,
 } from "@aws-sdk/client-ec2";
+import { CreateLoadBalancerCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { errorOf, outcome, sortedBy, type Observations, type Scenario, type Target } from "./harness";
 
 /** An AMI id moto ships with (moto refuses unknown AMIs); the range launches any well-formed id. */
@@ -92,6 +100,36 @@ const network: Scenario = {
         "DescribeSubnets by tag after CreateTags",
         tagged.map((s) => [s.CidrBlock, s.Tags]),
       );
+      const igwId = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway?.InternetGatewayId ?? "";
+      await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
+      const gateways = (await ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [igwId] }))).InternetGateways ?? [];
+      obs.see(
+        "DescribeInternetGateways after AttachInternetGateway",
+        gateways.map((g) => (g.Attachments ?? []).map((x) => ({ attached: x.VpcId === vpcId, State: x.State }))),
+      );
+      const tableId = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable?.RouteTableId ?? "";
+      await ec2.send(new CreateRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igwId }));
+      await ec2.send(new AssociateRouteTableCommand({ RouteTableId: tableId, SubnetId: a?.SubnetId }));
+      obs.see(
+        "CreateRoute to the same destination again",
+        errorOf(await outcome(ec2.send(new CreateRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igwId })))) ??
+          "accepted",
+      );
+      const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }))).RouteTables ?? [];
+      obs.see(
+        "DescribeRouteTables of the VPC",
+        sortedBy(
+          tables.map((t) => ({
+            main: (t.Associations ?? []).some((x) => x.Main === true),
+            routes: (t.Routes ?? []).map((r) => [
+              r.DestinationCidrBlock,
+              r.GatewayId === "local" ? "local" : r.GatewayId === igwId ? "igw" : r.GatewayId,
+            ]),
+            subnets: (t.Associations ?? []).filter((x) => x.SubnetId !== undefined).map((x) => x.SubnetId === a?.SubnetId),
+          })),
+          (t) => String(t.main),
+        ),
+      );
       const subnetErrors: Record<string, string> = {};
       for (const [label, cidr, vpc2] of [
         ["outside the VPC", "10.41.0.0/24", vpcId],
@@ -159,6 +197,24 @@ const network: Scenario = {
         errorOf(await outcome(ec2.send(new DeleteSubnetCommand({ SubnetId: a?.SubnetId })))) ?? "accepted",
       );
       obs.see("DeleteVpc with subnets", errorOf(await outcome(ec2.send(new DeleteVpcCommand({ VpcId: vpcId })))) ?? "accepted");
+      // A VPC without an internet gateway: an internal load balancer, but not an internet-facing one.
+      const bare = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.41.0.0/16" }))).Vpc?.VpcId ?? "";
+      const bareSubnets: string[] = [];
+      for (const [cidr, zone] of [
+        ["10.41.1.0/24", "us-east-1a"],
+        ["10.41.2.0/24", "us-east-1b"],
+      ] as const) {
+        bareSubnets.push((await ec2.send(new CreateSubnetCommand({ VpcId: bare, CidrBlock: cidr, AvailabilityZone: zone }))).Subnet?.SubnetId ?? "");
+      }
+      const elbv2 = new ElasticLoadBalancingV2Client(t.clientConfig);
+      try {
+        const attempt = async (name: string, scheme: "internal" | "internet-facing"): Promise<string> =>
+          errorOf(await outcome(elbv2.send(new CreateLoadBalancerCommand({ Name: name, Scheme: scheme, Subnets: bareSubnets })))) ?? "accepted";
+        obs.see("CreateLoadBalancer internal in a VPC without an internet gateway", await attempt("xcheck-internal", "internal"));
+        obs.see("CreateLoadBalancer internet-facing in a VPC without an internet gateway", await attempt("xcheck-public", "internet-facing"));
+      } finally {
+        elbv2.destroy();
+      }
       obs.see(
         "DescribeImages of an unknown id",
         errorOf(await outcome(ec2.send(new DescribeImagesCommand({ ImageIds: ["ami-0123456789abcdef0"] })))) ?? "accepted",

@@ -7,7 +7,14 @@
  */
 import {
   AuthorizeSecurityGroupIngressCommand,
+  AssociateRouteTableCommand,
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
   CreateKeyPairCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeRouteTablesCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
   CreateTagsCommand,
@@ -126,6 +133,14 @@ async function buildNetwork(): Promise<Network> {
   const vpcId = vpc.Vpc?.VpcId ?? "";
   const a = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.20.1.0/24", AvailabilityZone: "us-east-1a" }));
   const b = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.20.2.0/24", AvailabilityZone: "us-east-1b" }));
+  // The public route: an internet gateway, a route table with a default route to it, both subnets on it.
+  const igw = await ec2.send(new CreateInternetGatewayCommand({}));
+  const igwId = igw.InternetGateway?.InternetGatewayId ?? "";
+  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
+  const table = await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }));
+  const tableId = table.RouteTable?.RouteTableId ?? "";
+  await ec2.send(new CreateRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igwId }));
+  for (const subnet of [a, b]) await ec2.send(new AssociateRouteTableCommand({ RouteTableId: tableId, SubnetId: subnet.Subnet?.SubnetId }));
   const web = await ec2.send(new CreateSecurityGroupCommand({ GroupName: "shop-web", Description: "web tier", VpcId: vpcId }));
   const images = await ec2.send(new DescribeImagesCommand({ Owners: ["amazon"], Filters: [{ Name: "name", Values: ["al2023-ami-2023.*-x86_64"] }] }));
   const newest = [...(images.Images ?? [])].sort((x, y) => (y.CreationDate ?? "").localeCompare(x.CreationDate ?? ""))[0];
@@ -186,6 +201,23 @@ describe("the network, from nothing", () => {
         State: "available",
       }),
     );
+  });
+
+  it("routes the subnets to an internet gateway", async () => {
+    const gateways = await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: "attachment.vpc-id", Values: [net.vpcId] }] }));
+    expect(gateways.InternetGateways?.[0]?.Attachments).toEqual([{ VpcId: net.vpcId, State: "available" }]);
+    const igwId = gateways.InternetGateways?.[0]?.InternetGatewayId ?? "";
+    const tables = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [net.vpcId] }] }));
+    const main = tables.RouteTables?.find((t) => t.Associations?.some((a) => a.Main === true));
+    const pub = tables.RouteTables?.find((t) => t !== main);
+    expect(main?.Routes?.map((r) => [r.DestinationCidrBlock, r.GatewayId])).toEqual([["10.20.0.0/16", "local"]]);
+    expect(pub?.Routes?.map((r) => [r.DestinationCidrBlock, r.GatewayId])).toEqual([
+      ["10.20.0.0/16", "local"],
+      ["0.0.0.0/0", igwId],
+    ]);
+    expect(pub?.Associations?.map((a) => a.SubnetId)).toEqual([net.subnetA, net.subnetB]);
+    const again = await rejection(ec2.send(new AssociateRouteTableCommand({ RouteTableId: main?.RouteTableId, SubnetId: net.subnetA })));
+    expect(again.name).toBe("Resource.AlreadyAssociated");
   });
 
   it("opens the web group to HTTP from anywhere, and the VPC's default group is there", async () => {
@@ -489,12 +521,25 @@ describe("load balancing and Auto Scaling in the new subnets", () => {
 
   it("answers AWS's errors for load balancing and Auto Scaling outside the network", async () => {
     const demoVpcInstance = await ec2.send(new RunInstancesCommand({ ImageId: net.imageId, MinCount: 1, MaxCount: 1 }));
+    // A VPC without an internet gateway takes an internal load balancer, not an internet-facing one.
+    const privateVpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: "10.60.0.0/16" }))).Vpc?.VpcId ?? "";
+    const privateSubnets: string[] = [];
+    for (const [cidr, zone] of [
+      ["10.60.1.0/24", "us-east-1a"],
+      ["10.60.2.0/24", "us-east-1b"],
+    ] as const) {
+      privateSubnets.push(
+        (await ec2.send(new CreateSubnetCommand({ VpcId: privateVpc, CidrBlock: cidr, AvailabilityZone: zone }))).Subnet?.SubnetId ?? "",
+      );
+    }
+    await elbv2.send(new CreateLoadBalancerCommand({ Name: "private-internal", Scheme: "internal", Subnets: privateSubnets }));
     range.tick(15_000);
     const cases: [() => Promise<unknown>, string][] = [
       [
         () => elbv2.send(new CreateLoadBalancerCommand({ Name: "bad-subnet", Subnets: [net.subnetA, "subnet-0123456789abcdef0"] })),
         "SubnetNotFoundException",
       ],
+      [() => elbv2.send(new CreateLoadBalancerCommand({ Name: "private-public", Subnets: privateSubnets })), "InvalidSubnetException"],
       [
         () => elbv2.send(new CreateLoadBalancerCommand({ Name: "two-vpcs", Subnets: [net.subnetA, "subnet-0d3fa017e5c0000b"] })),
         "InvalidConfigurationRequestException",
