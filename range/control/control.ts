@@ -174,6 +174,12 @@ export function worldSnapshot(world: RangeWorld): unknown {
     autoScalingGroups: [...(world.autoScalingGroups?.values() ?? [])],
     launchConfigurations: [...(world.launchConfigurations?.values() ?? [])],
     launchTemplates: [...(world.launchTemplates?.values() ?? [])],
+    // The network a client built (range/world/network.ts; none until something asked for it).
+    vpcs: [...(world.network?.vpcs.values() ?? [])],
+    subnets: [...(world.network?.subnets.values() ?? [])],
+    securityGroups: [...(world.network?.securityGroups.values() ?? [])],
+    keyPairs: [...(world.network?.keyPairs.values() ?? [])],
+    containerInstances: [...(world.containerInstances?.values() ?? [])],
   };
 }
 

@@ -28,6 +28,7 @@ import {
 import { SimApiError } from "./errors";
 import type { SimHttpRequest, SimHttpResponse } from "./http";
 import { requestId } from "@/range/world/ids";
+import { regionZones, subnetById } from "@/range/world/network";
 import { findLaunchTemplate, resolveTemplateVersion } from "./launch-templates";
 import {
   isoTime,
@@ -227,23 +228,26 @@ function readLaunchSource(world: RangeWorld, params: URLSearchParams, required: 
   return lt;
 }
 
-/** The zones a request names, directly or through the default subnets (`VPCZoneIdentifier`). */
+/**
+ * The zones a request names, directly or through its subnets (`VPCZoneIdentifier`, every subnet in
+ * one VPC; docs/aws-behaviour.md §16.6).
+ */
 function readZones(world: RangeWorld, params: URLSearchParams): { zones: string[]; vpcZoneIdentifier?: string } | undefined {
   const zones = queryListValues(params, "AvailabilityZones.member");
   const subnets = (params.get("VPCZoneIdentifier") ?? "")
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "");
-  const region = world.config.region;
-  const valid = new Set([`${region}a`, `${region}b`, `${region}c`]);
+  const valid = new Set(regionZones(world));
   for (const zone of zones) if (!valid.has(zone)) throw validation(`Invalid Availability Zone: ${zone}`);
   if (subnets.length > 0) {
-    const fromSubnets = subnets.map((subnet) => {
-      const match = /^subnet-0d3fa017e5c0000([a-c])$/.exec(subnet);
-      if (match?.[1] === undefined) throw validation(`The subnet ID '${subnet}' does not exist`);
-      return `${region}${match[1]}`;
+    const found = subnets.map((id) => {
+      const subnet = subnetById(world, id);
+      if (subnet === undefined) throw validation(`The subnet ID '${id}' does not exist`);
+      return subnet;
     });
-    return { zones: [...new Set(fromSubnets)], vpcZoneIdentifier: subnets.join(",") };
+    if (new Set(found.map((s) => s.vpcId)).size > 1) throw validation("The subnets of an Auto Scaling group must all be in the same VPC.");
+    return { zones: [...new Set(found.map((s) => s.availabilityZone))], vpcZoneIdentifier: subnets.join(",") };
   }
   if (zones.length > 0) return { zones: [...new Set(zones)] };
   return undefined;
@@ -452,8 +456,11 @@ function readTrafficSourceList(params: URLSearchParams, prefix: string): { type:
   });
 }
 
-function checkSourcesExist(world: RangeWorld, sources: { type: "elb" | "elbv2"; identifier: string }[]): void {
+function checkSourcesExist(world: RangeWorld, sources: { type: "elb" | "elbv2"; identifier: string }[], vpcZoneIdentifier?: string): void {
   if (sources.length > 10) throw validation("You can attach at most 10 traffic sources in one call.");
+  // The group's instances must be able to join each target group: same VPC (docs/aws-behaviour.md §16.6).
+  const firstSubnet = (vpcZoneIdentifier ?? "").split(",")[0]?.trim() ?? "";
+  const groupVpc = firstSubnet === "" ? undefined : subnetById(world, firstSubnet)?.vpcId;
   for (const s of sources) {
     if (!trafficSourceExists(world, s.type, s.identifier)) {
       throw validation(
@@ -461,6 +468,10 @@ function checkSourcesExist(world: RangeWorld, sources: { type: "elb" | "elbv2"; 
           ? "Provided Load Balancers may not be valid. Please ensure they exist and try again."
           : "Provided Target Groups may not be valid. Please ensure they exist and try again.",
       );
+    }
+    const tgVpc = s.type === "elbv2" ? world.targetGroups?.get(s.identifier)?.vpcId : undefined;
+    if (groupVpc !== undefined && tgVpc !== undefined && tgVpc !== groupVpc) {
+      throw validation(`Target group ${s.identifier} is in VPC ${tgVpc}, not in the group's VPC ${groupVpc}.`);
     }
   }
 }
@@ -512,7 +523,7 @@ function createGroup(world: RangeWorld, params: URLSearchParams): XmlFields {
     ...queryListValues(params, "TargetGroupARNs.member").map((identifier) => ({ type: "elbv2" as const, identifier })),
     ...readTrafficSourceList(params, "TrafficSources.member"),
   ];
-  checkSourcesExist(world, sources);
+  checkSourcesExist(world, sources, zones.vpcZoneIdentifier);
   const at = causeTime(world.nowMs);
   const group: SimAutoScalingGroup = {
     name,
@@ -680,7 +691,7 @@ function attach(world: RangeWorld, params: URLSearchParams, type: "elb" | "elbv2
   const group = requireGroup(world, params);
   if (identifiers.length === 0) throw nullError(type === "elb" ? "LoadBalancerNames" : "TargetGroupARNs");
   const sources = identifiers.map((identifier) => ({ type, identifier }));
-  checkSourcesExist(world, sources);
+  checkSourcesExist(world, sources, group.vpcZoneIdentifier);
   for (const s of sources) attachTrafficSource(world, group, s.type, s.identifier);
   return {};
 }
@@ -698,7 +709,7 @@ function attachSources(world: RangeWorld, params: URLSearchParams, attaching: bo
   const sources = readTrafficSourceList(params, "TrafficSources.member");
   if (sources.length === 0) throw nullError("TrafficSources");
   if (attaching) {
-    checkSourcesExist(world, sources);
+    checkSourcesExist(world, sources, group.vpcZoneIdentifier);
     for (const s of sources) attachTrafficSource(world, group, s.type, s.identifier);
   } else {
     if (sources.length > 10) throw validation("You can detach at most 10 traffic sources in one call.");

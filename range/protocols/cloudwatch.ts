@@ -1,6 +1,7 @@
 /**
  * CloudWatch (API 2010-08-01) for the practice range: GetMetricData, GetMetricStatistics and
- * ListMetrics over the metric store, and the metric alarm operations PutMetricAlarm,
+ * ListMetrics over the metric store, PutMetricData into it (custom namespaces: values, value and
+ * count arrays, statistic sets; docs/aws-behaviour.md §6.6), and the metric alarm operations PutMetricAlarm,
  * DescribeAlarms, DeleteAlarms and SetAlarmState (the model and evaluation live in alarms.ts).
  *
  * Wire protocols:
@@ -816,6 +817,184 @@ function listMetrics(world: SimWorld, metrics: MetricStore, input: Input): { met
 }
 
 // ---------------------------------------------------------------------------------------------
+// PutMetricData (docs/aws-behaviour.md §6.6)
+
+/** Most metrics one PutMetricData call may carry, and values in one datum's Values array. */
+const MAX_PUT_METRICS = 1_000;
+const MAX_PUT_VALUES = 150;
+/** How far back and ahead a datum's timestamp may be. */
+const PUT_PAST_MS = 14 * DAY_MS;
+const PUT_FUTURE_MS = 2 * 3_600_000;
+/** CloudWatch refuses magnitudes beyond 2^360 (and NaN and the infinities). */
+const MAX_MAGNITUDE = 2 ** 360;
+const UNITS = new Set([
+  "Seconds",
+  "Microseconds",
+  "Milliseconds",
+  "Bytes",
+  "Kilobytes",
+  "Megabytes",
+  "Gigabytes",
+  "Terabytes",
+  "Bits",
+  "Kilobits",
+  "Megabits",
+  "Gigabits",
+  "Terabits",
+  "Percent",
+  "Count",
+  "Bytes/Second",
+  "Kilobytes/Second",
+  "Megabytes/Second",
+  "Gigabytes/Second",
+  "Terabytes/Second",
+  "Bits/Second",
+  "Kilobits/Second",
+  "Megabits/Second",
+  "Gigabits/Second",
+  "Terabits/Second",
+  "Count/Second",
+  "None",
+]);
+
+function checkedValue(v: number, path: string): number {
+  if (!Number.isFinite(v) || Math.abs(v) > MAX_MAGNITUDE) {
+    throw new CloudWatchError("InvalidParameterValue", `The value ${v} for parameter ${path} is invalid.`);
+  }
+  return v;
+}
+
+function numberList(input: Input, name: string, path: string): number[] | undefined {
+  const list = optList(input, name);
+  if (list === undefined) return undefined;
+  return list.map((v, i) => checkedValue(optNumber({ v }, "v", `${path}.member.${i + 1}`) ?? NaN, `${path}.member.${i + 1}`));
+}
+
+/** One datum as the store takes it: aggregates, each with the sample values it stands for. */
+interface PutDatum {
+  key: SimMetricKey;
+  atMs: number;
+  unit?: string;
+  parts: { stats: { sampleCount: number; sum: number; min: number; max: number }; samples?: number[] }[];
+}
+
+function putDatum(world: SimWorld, namespace: string, raw: unknown, index: number): PutDatum {
+  const path = `MetricData.member.${index + 1}`;
+  const item = isRecord(raw) ? raw : {};
+  const metricName = reqString(item, "MetricName", `${path}.MetricName`);
+  if (metricName.length > 255) throw new CloudWatchError("InvalidParameterValue", `The parameter ${path}.MetricName must be at most 255 characters.`);
+  const dims = dimensionsOf(optList(item, "Dimensions"), `${path}.Dimensions`, true);
+  const names = dims.map((d) => d.Name);
+  if (new Set(names).size < names.length) {
+    throw new CloudWatchError("InvalidParameterValue", `The dimension names of ${path} must be unique.`);
+  }
+  const unit = optString(item, "Unit", `${path}.Unit`);
+  if (unit !== undefined && !UNITS.has(unit)) {
+    throw new CloudWatchError("InvalidParameterValue", `The value ${unit} for parameter ${path}.Unit is not a CloudWatch unit.`);
+  }
+  const resolution = optNumber(item, "StorageResolution", `${path}.StorageResolution`);
+  if (resolution !== undefined && resolution !== 1 && resolution !== 60) {
+    throw new CloudWatchError("InvalidParameterValue", `The value ${resolution} for parameter ${path}.StorageResolution must be 1 or 60.`);
+  }
+  const atMs = item.Timestamp === undefined || item.Timestamp === null ? world.nowMs : reqTime(item, "Timestamp");
+  if (atMs < world.nowMs - PUT_PAST_MS || atMs > world.nowMs + PUT_FUTURE_MS) {
+    throw new CloudWatchError(
+      "InvalidParameterValue",
+      `The parameter ${path}.Timestamp must specify a time no more than two weeks in the past and no more than two hours in the future.`,
+    );
+  }
+  const value = optNumber(item, "Value", `${path}.Value`);
+  const statisticValues = item.StatisticValues;
+  const values = numberList(item, "Values", `${path}.Values`);
+  const counts = numberList(item, "Counts", `${path}.Counts`);
+  const hasSet = statisticValues !== undefined && statisticValues !== null;
+  // The codes and wording of these refusals are not documented; they follow what moto answers,
+  // whose messages are taken from AWS's (docs/aws-behaviour.md §6.6, unverified).
+  if (value !== undefined && values !== undefined) {
+    throw new CloudWatchError(
+      "InvalidParameterValue",
+      `The parameters ${path}.Value and ${path}.Values are mutually exclusive and you have specified both.`,
+    );
+  }
+  if (hasSet && (value !== undefined || values !== undefined)) {
+    const other = value !== undefined ? "Value" : "Values";
+    throw new CloudWatchError(
+      "InvalidParameterCombination",
+      `The parameters ${path}.${other} and ${path}.StatisticValues are mutually exclusive and you have specified both.`,
+    );
+  }
+  if (value === undefined && values === undefined && !hasSet) {
+    throw new CloudWatchError(
+      "InvalidParameterCombination",
+      `One of the parameters ${path}.Value, ${path}.StatisticValues or ${path}.Values must be specified.`,
+    );
+  }
+  const key = metricKey(namespace, metricName, dims);
+  if (value !== undefined) {
+    const v = checkedValue(value, `${path}.Value`);
+    return { key, atMs, unit, parts: [{ stats: { sampleCount: 1, sum: v, min: v, max: v }, samples: [v] }] };
+  }
+  if (values !== undefined) {
+    if (values.length > MAX_PUT_VALUES) {
+      throw new CloudWatchError("InvalidParameterValue", `The parameter ${path}.Values must have at most ${MAX_PUT_VALUES} values.`);
+    }
+    if (counts !== undefined && counts.length !== values.length) {
+      throw new CloudWatchError("InvalidParameterValue", `The parameters ${path}.Values and ${path}.Counts must be of the same size.`);
+    }
+    // Each value stands for its count of samples (1 when Counts is absent); a count of 0 adds nothing.
+    const parts = values.map((v, i) => {
+      const c = counts?.[i] ?? 1;
+      if (c < 0) throw new CloudWatchError("InvalidParameterValue", `The parameter ${path}.Counts must not be negative.`);
+      return { stats: { sampleCount: c, sum: v * c, min: v, max: v }, samples: [v] };
+    });
+    return { key, atMs, unit, parts };
+  }
+  const set = isRecord(statisticValues) ? statisticValues : {};
+  const setPath = `${path}.StatisticValues`;
+  const read = (name: string): number => {
+    const v = optNumber(set, name, `${setPath}.${name}`);
+    if (v === undefined) throw new CloudWatchError("InvalidParameterValue", `Missing required parameter in ${setPath}: "${name}"`);
+    return checkedValue(v, `${setPath}.${name}`);
+  };
+  const stats = { sampleCount: read("SampleCount"), sum: read("Sum"), min: read("Minimum"), max: read("Maximum") };
+  if (stats.sampleCount <= 0 || stats.min > stats.max) {
+    throw new CloudWatchError(
+      "InvalidParameterValue",
+      `The parameter ${setPath} must have a positive SampleCount and Minimum no greater than Maximum.`,
+    );
+  }
+  return { key, atMs, unit, parts: [{ stats }] };
+}
+
+/** Validates the whole call first, then records: a refused call stores nothing. */
+function putMetricData(world: SimWorld, metrics: MetricStore, input: Input): void {
+  const namespace = reqString(input, "Namespace");
+  // ASCII without control characters, 1–255 long, not starting with a colon.
+  const control = [...namespace].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) > 0x7e);
+  if (namespace.length > 255 || control || namespace.startsWith(":")) {
+    throw new CloudWatchError("InvalidParameterValue", `The value ${namespace} for parameter Namespace is invalid.`);
+  }
+  if (namespace.startsWith("AWS/")) {
+    throw new CloudWatchError(
+      "InvalidParameterValue",
+      `The value ${namespace} for parameter Namespace is invalid: AWS/ namespaces are reserved for AWS services.`,
+    );
+  }
+  const list = optList(input, "MetricData");
+  if (list === undefined || list.length === 0) throw new CloudWatchError("MissingParameter", "The parameter MetricData is required.");
+  if (list.length > MAX_PUT_METRICS) {
+    throw new CloudWatchError(
+      "ValidationError",
+      `1 validation error detected: Value at 'metricData' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PUT_METRICS}`,
+    );
+  }
+  const data = list.map((raw, i) => putDatum(world, namespace, raw, i));
+  for (const datum of data) {
+    for (const part of datum.parts) metrics.recordStatistics(datum.key, datum.atMs, part.stats, part.samples, datum.unit);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Alarms: wire decoding (the model is in alarms.ts)
 
 function stringList(input: Input, name: string): string[] {
@@ -983,6 +1162,10 @@ export function handleCloudWatch(world: SimWorld, metrics: MetricStore, req: Sim
     // answer reflects the data up to now even when the world's tick does not evaluate them.
     evaluateAlarms(world, metrics, world.nowMs);
     switch (operation) {
+      case "PutMetricData": {
+        putMetricData(world, metrics, input);
+        return json ? jsonResponse({}) : xmlEmpty(operation);
+      }
       case "PutMetricAlarm": {
         putMetricAlarm(world, putMetricAlarmInput(input));
         return json ? jsonResponse({}) : xmlEmpty(operation);
@@ -1084,7 +1267,7 @@ export function handleCloudWatch(world: SimWorld, metrics: MetricStore, req: Sim
           ? new CloudWatchError("UnknownOperationException", `The practice range does not implement CloudWatch ${operation}.`)
           : new CloudWatchError(
               "InvalidAction",
-              `The action ${operation} is not valid for this web service (the practice range implements GetMetricData, GetMetricStatistics, ListMetrics, PutMetricAlarm, DescribeAlarms, DeleteAlarms and SetAlarmState).`,
+              `The action ${operation} is not valid for this web service (the practice range implements GetMetricData, GetMetricStatistics, ListMetrics, PutMetricData, PutMetricAlarm, DescribeAlarms, DeleteAlarms and SetAlarmState).`,
             );
     }
   } catch (err) {

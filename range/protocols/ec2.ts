@@ -1,6 +1,9 @@
 /**
  * EC2 (API 2016-11-15, EC2 query protocol): the instance calls the demo world and Auto Scaling need,
- * and launch templates (range/protocols/launch-templates.ts).
+ * launch templates (range/protocols/launch-templates.ts), and the network a topology is built in
+ * (range/protocols/ec2-network.ts: VPCs, subnets, security groups, key pairs, images).
+ * An instance launched with a SubnetId lands in that subnet's zone and VPC; without one, in the
+ * default subnet of the zone it is placed in.
  * RunInstances starts instances `pending`; the world tick makes them `running` after the boot time.
  * The tag `teal:version` names the application version profile an instance runs (default "v1").
  */
@@ -15,6 +18,36 @@ import {
   describeLaunchTemplateVersions,
   modifyLaunchTemplate,
 } from "./launch-templates";
+import {
+  associateRouteTable,
+  attachInternetGateway,
+  authorizeSecurityGroupIngress,
+  createInternetGateway,
+  createKeyPair,
+  createRoute,
+  createRouteTable,
+  deleteInternetGateway,
+  describeInternetGateways,
+  describeRouteTables,
+  detachInternetGateway,
+  createTags,
+  deleteTags,
+  modifySubnetAttribute,
+  revokeSecurityGroupIngress,
+  createSecurityGroup,
+  createSubnet,
+  createVpc,
+  defaultGroupIds,
+  deleteKeyPair,
+  deleteSecurityGroup,
+  deleteSubnet,
+  deleteVpc,
+  describeImages,
+  describeKeyPairs,
+  describeSecurityGroups,
+  describeSubnets,
+  describeVpcs,
+} from "./ec2-network";
 import { createPrng, seedFromString } from "@/range/world/prng";
 import {
   escapeXml,
@@ -28,9 +61,20 @@ import {
   type XmlValue,
   handleQueryAction,
 } from "./query";
-import type { SimInstance } from "@/range/world/state";
+import type { SimInstance, SimSubnet } from "@/range/world/state";
 import { drawPrng, launchInstance, terminateInstance, type RangeWorld } from "@/range/world/world";
 import { healthyZones, zoneFailed } from "@/range/world/zone-faults";
+import {
+  addressInSubnet,
+  DEFAULT_VPC_ID,
+  findSecurityGroup,
+  findSubnet,
+  networkOf,
+  parseCidr,
+  subnetById,
+  subnetOf,
+  usableAddresses,
+} from "@/range/world/network";
 
 export const EC2_NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/";
 /** Most instances one RunInstances call launches here (AWS's limit is account quota based). */
@@ -55,6 +99,33 @@ const OPERATIONS: Readonly<Record<string, Handler>> = {
   DescribeLaunchTemplateVersions: describeLaunchTemplateVersions,
   ModifyLaunchTemplate: modifyLaunchTemplate,
   DeleteLaunchTemplate: deleteLaunchTemplate,
+  CreateVpc: createVpc,
+  DescribeVpcs: describeVpcs,
+  DeleteVpc: deleteVpc,
+  CreateSubnet: createSubnet,
+  DescribeSubnets: describeSubnets,
+  DeleteSubnet: deleteSubnet,
+  CreateSecurityGroup: createSecurityGroup,
+  DescribeSecurityGroups: describeSecurityGroups,
+  AuthorizeSecurityGroupIngress: authorizeSecurityGroupIngress,
+  DeleteSecurityGroup: deleteSecurityGroup,
+  CreateKeyPair: createKeyPair,
+  DescribeKeyPairs: describeKeyPairs,
+  DeleteKeyPair: deleteKeyPair,
+  DescribeImages: describeImages,
+  CreateTags: createTags,
+  DeleteTags: deleteTags,
+  RevokeSecurityGroupIngress: revokeSecurityGroupIngress,
+  ModifySubnetAttribute: modifySubnetAttribute,
+  CreateInternetGateway: createInternetGateway,
+  AttachInternetGateway: attachInternetGateway,
+  DetachInternetGateway: detachInternetGateway,
+  DeleteInternetGateway: deleteInternetGateway,
+  DescribeInternetGateways: describeInternetGateways,
+  CreateRouteTable: createRouteTable,
+  CreateRoute: createRoute,
+  AssociateRouteTable: associateRouteTable,
+  DescribeRouteTables: describeRouteTables,
 };
 
 /** Handles one EC2 query request. EC2 answers with `<ActionResponse>` and lower-camel-case fields. */
@@ -81,6 +152,7 @@ function missing(name: string): SimApiError {
 
 function instanceXml(world: RangeWorld, instance: SimInstance, index: number): XmlFields {
   const ip = privateIpOf(world, instance);
+  const subnet = instance.subnetId ?? subnetOf(instance.availabilityZone);
   return {
     instanceId: instance.id,
     imageId: instance.imageId,
@@ -94,14 +166,18 @@ function instanceXml(world: RangeWorld, instance: SimInstance, index: number): X
     launchTime: isoTime(instance.launchedAtMs),
     placement: { availabilityZone: instance.availabilityZone, groupName: "", tenancy: "default" },
     monitoring: { state: "disabled" },
+    keyName: instance.keyName,
     privateIpAddress: instance.state === "terminated" ? undefined : ip,
-    subnetId: instance.state === "terminated" ? undefined : subnetOf(instance.availabilityZone),
-    vpcId: instance.state === "terminated" ? undefined : DEFAULT_VPC_ID,
+    subnetId: instance.state === "terminated" ? undefined : subnet,
+    vpcId: instance.state === "terminated" ? undefined : (subnetById(world, subnet)?.vpcId ?? DEFAULT_VPC_ID),
     stateReason:
       instance.state === "shutting-down" || instance.state === "terminated"
         ? { code: "Client.UserInitiatedShutdown", message: "Client.UserInitiatedShutdown: User initiated shutdown" }
         : undefined,
-    groupSet: xmlList("item", []),
+    groupSet: xmlList(
+      "item",
+      (instance.securityGroupIds ?? []).map((groupId): XmlValue => ({ groupId, groupName: networkOf(world).securityGroups.get(groupId)?.name })),
+    ),
     architecture: "x86_64",
     rootDeviceType: "ebs",
     rootDeviceName: "/dev/xvda",
@@ -113,17 +189,18 @@ function instanceXml(world: RangeWorld, instance: SimInstance, index: number): X
   };
 }
 
-/** The account's default VPC; every instance and load balancer of the range lives in it. */
-export const DEFAULT_VPC_ID = "vpc-0d3fa017e5c0a1b2c";
+/** The default VPC and its subnets live in the world's network (range/world/network.ts). */
+export { DEFAULT_VPC_ID, subnetOf };
 
-/** The default subnet of an Availability Zone ("us-east-1b" → "subnet-0d3fa017e5c0000b"). */
-export function subnetOf(availabilityZone: string): string {
-  return `subnet-0d3fa017e5c0000${availabilityZone.slice(-1)}`;
-}
-
-/** A private IP derived from the world seed and instance id, so it is stable without storing it. */
+/**
+ * A private IP derived from the world seed and instance id, so it is stable without storing it:
+ * inside the instance's subnet when it was launched into one, else in the default VPC.
+ */
 function privateIpOf(world: RangeWorld, instance: SimInstance): string {
-  return privateIp(createPrng(seedFromString(`${world.seed}:${instance.id}`)));
+  const prng = createPrng(seedFromString(`${world.seed}:${instance.id}`));
+  const cidr = instance.subnetId === undefined ? undefined : parseCidr(subnetById(world, instance.subnetId)?.cidrBlock ?? "");
+  if (cidr !== undefined) return addressInSubnet(cidr, prng.int(usableAddresses(cidr)));
+  return privateIp(prng);
 }
 
 function tagsFromSpecifications(params: URLSearchParams): Record<string, string> {
@@ -160,7 +237,8 @@ function runInstances(world: RangeWorld, params: URLSearchParams): XmlFields {
   }
   const count = Math.min(maxCount, MAX_LAUNCH);
   const instanceType = params.get("InstanceType") ?? "t3.micro";
-  const placedZone = params.get("Placement.AvailabilityZone");
+  const network = launchNetwork(world, params);
+  const placedZone = network.subnet?.availabilityZone ?? params.get("Placement.AvailabilityZone");
   const region = world.config.region;
   const zones = [`${region}a`, `${region}b`, `${region}c`];
   if (placedZone !== null && placedZone !== "" && !zones.includes(placedZone)) {
@@ -190,6 +268,10 @@ function runInstances(world: RangeWorld, params: URLSearchParams): XmlFields {
         availabilityZone: placedZone !== null && placedZone !== "" ? placedZone : (spread[(offset + i) % spread.length] ?? zones[0] ?? region),
         tags,
         reservationId: reservation,
+        subnetId: network.subnet?.id,
+        securityGroupIds: network.securityGroupIds,
+        keyName: network.keyName,
+        userData: params.get("UserData") ?? undefined,
       }),
     );
   }
@@ -201,6 +283,45 @@ function runInstances(world: RangeWorld, params: URLSearchParams): XmlFields {
       "item",
       launched.map((instance, i) => instanceXml(world, instance, i)),
     ),
+  };
+}
+
+/**
+ * Where RunInstances puts its instances (docs/aws-behaviour.md §16.4): the subnet named by SubnetId
+ * (or the first network interface's), the security groups by id (every one in the subnet's VPC;
+ * none named: the VPC's default group), and the key pair, which must exist.
+ */
+function launchNetwork(world: RangeWorld, params: URLSearchParams): { subnet?: SimSubnet; securityGroupIds?: string[]; keyName?: string } {
+  const subnetId = params.get("SubnetId") ?? params.get("NetworkInterface.1.SubnetId") ?? "";
+  const subnet = subnetId === "" ? undefined : findSubnet(world, subnetId);
+  const placedZone = params.get("Placement.AvailabilityZone");
+  if (subnet !== undefined && placedZone !== null && placedZone !== "" && placedZone !== subnet.availabilityZone) {
+    throw new SimApiError(
+      "InvalidParameterValue",
+      `Value (${placedZone}) for parameter availabilityZone is invalid. Subnet '${subnet.id}' is in the availability zone ${subnet.availabilityZone}`,
+      400,
+    );
+  }
+  const vpcId = subnet?.vpcId ?? DEFAULT_VPC_ID;
+  const groupIds = [...queryListValues(params, "SecurityGroupId"), ...queryListValues(params, "NetworkInterface.1.SecurityGroupId")];
+  for (const groupId of groupIds) {
+    const group = findSecurityGroup(world, groupId);
+    if (group.vpcId !== vpcId) {
+      throw new SimApiError(
+        "InvalidParameter",
+        `Security group ${group.id} and subnet ${subnet?.id ?? subnetOf(placedZone ?? `${world.config.region}a`)} belong to different networks.`,
+        400,
+      );
+    }
+  }
+  const keyName = params.get("KeyName") ?? "";
+  if (keyName !== "" && !networkOf(world).keyPairs.has(keyName)) {
+    throw new SimApiError("InvalidKeyPair.NotFound", `The key pair '${keyName}' does not exist`, 400);
+  }
+  return {
+    subnet,
+    securityGroupIds: groupIds.length > 0 ? groupIds : subnet !== undefined ? defaultGroupIds(world, vpcId) : undefined,
+    keyName: keyName === "" ? undefined : keyName,
   };
 }
 
@@ -221,12 +342,16 @@ function requestedInstances(world: RangeWorld, params: URLSearchParams): SimInst
   return ids.map((id) => world.instances.get(id)).filter((i): i is SimInstance => i !== undefined);
 }
 
-function matchesFilter(instance: SimInstance, name: string, values: string[]): boolean {
+function matchesFilter(world: RangeWorld, instance: SimInstance, name: string, values: string[]): boolean {
   if (name === "instance-state-name") return values.includes(instance.state);
   if (name === "instance-id") return values.includes(instance.id);
   if (name === "image-id") return values.includes(instance.imageId);
   if (name === "instance-type") return values.includes(instance.instanceType);
   if (name === "availability-zone") return values.includes(instance.availabilityZone);
+  if (name === "subnet-id") return values.includes(instance.subnetId ?? subnetOf(instance.availabilityZone));
+  if (name === "vpc-id") return values.includes(subnetById(world, instance.subnetId ?? subnetOf(instance.availabilityZone))?.vpcId ?? DEFAULT_VPC_ID);
+  if (name === "instance.group-id") return (instance.securityGroupIds ?? []).some((g) => values.includes(g));
+  if (name === "key-name") return instance.keyName !== undefined && values.includes(instance.keyName);
   if (name === "tag-key") return values.some((v) => v in instance.tags);
   if (name.startsWith("tag:")) {
     const value = instance.tags[name.slice(4)];
@@ -240,7 +365,7 @@ function describeInstances(world: RangeWorld, params: URLSearchParams): XmlField
   for (const filter of queryListItems(params, "Filter")) {
     const name = filter.get("Name") ?? "";
     const values = queryListValues(filter, "Value");
-    instances = instances.filter((instance) => matchesFilter(instance, name, values));
+    instances = instances.filter((instance) => matchesFilter(world, instance, name, values));
   }
   const reservations = new Map<string, SimInstance[]>();
   for (const instance of instances) {

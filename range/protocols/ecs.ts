@@ -1,7 +1,8 @@
 /**
  * ECS over AWS JSON 1.1 (`X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Op>`), as
  * `@aws-sdk/client-ecs` speaks it: clusters, task definitions, services with rolling deployments,
- * tasks. Timestamps are epoch seconds; errors are `{"__type", "message"}` with HTTP 400. The
+ * tasks, and the container instances EC2 launch type services are placed on (docs/aws-behaviour.md
+ * §5.7). Timestamps are epoch seconds; errors are `{"__type", "message"}` with HTTP 400. The
  * scheduler that moves tasks and deployments over time is ecs-scheduler.ts (tickEcs).
  */
 import { z } from "zod";
@@ -28,7 +29,8 @@ import {
   tasksOf,
 } from "@/range/world/ecs-resources";
 import { addServiceEvent, deploymentCounts, ecsPrng, reconcileNow, serviceTasks, startDeployment, stopTask } from "@/range/world/ecs-scheduler";
-import { subnetOf } from "./ec2";
+import { subnetById, subnetOf } from "@/range/world/network";
+import { containerInstancesOf, remainingResources } from "@/range/world/ecs-container-instances";
 import type {
   SimEcsCluster,
   SimEcsDeploymentConfiguration,
@@ -167,7 +169,10 @@ function renderCluster(world: SimWorld, cluster: SimEcsCluster): { [key: string]
     clusterArn: cluster.arn,
     clusterName: cluster.name,
     status: cluster.status,
-    registeredContainerInstancesCount: 0,
+    registeredContainerInstancesCount:
+      cluster.status === "ACTIVE"
+        ? [...containerInstancesOf(world).values()].filter((c) => c.clusterArn === cluster.arn && c.status === "ACTIVE").length
+        : 0,
     runningTasksCount: cluster.status === "ACTIVE" ? tasks.filter((t) => t.lastStatus === "RUNNING").length : 0,
     pendingTasksCount: cluster.status === "ACTIVE" ? tasks.filter((t) => ["PROVISIONING", "PENDING", "ACTIVATING"].includes(t.lastStatus)).length : 0,
     activeServicesCount: cluster.status === "ACTIVE" ? services.length : 0,
@@ -287,6 +292,13 @@ function containerStatus(task: SimTask): string {
   return "STOPPED";
 }
 
+/** The subnet of a task's network interface: its service's subnet in the task's zone. */
+function taskSubnet(world: SimWorld, task: SimTask): string {
+  const service = [...servicesOf(world).values()].find((s) => s.clusterArn === task.clusterArn && s.name === task.serviceName);
+  const subnet = (service?.networkConfiguration?.subnets ?? []).find((id) => subnetById(world, id)?.availabilityZone === task.availabilityZone);
+  return subnet ?? subnetOf(task.availabilityZone);
+}
+
 function renderTask(world: SimWorld, task: SimTask): { [key: string]: Json } {
   const def = world.taskDefinitions?.get(task.taskDefinitionArn);
   const attachmentId = `eni-attach-${task.arn.slice(-12)}`;
@@ -299,8 +311,9 @@ function renderTask(world: SimWorld, task: SimTask): { [key: string]: Json } {
     lastStatus: task.lastStatus,
     desiredStatus: task.desiredStatus,
     availabilityZone: task.availabilityZone,
-    launchType: "FARGATE",
-    platformVersion: "1.4.0",
+    launchType: task.containerInstanceArn === undefined ? "FARGATE" : "EC2",
+    containerInstanceArn: task.containerInstanceArn,
+    platformVersion: task.containerInstanceArn === undefined ? "1.4.0" : undefined,
     platformFamily: "Linux",
     cpu: task.cpu,
     memory: task.memory,
@@ -329,7 +342,7 @@ function renderTask(world: SimWorld, task: SimTask): { [key: string]: Json } {
         type: "ElasticNetworkInterface",
         status: eniStatus,
         details: [
-          { name: "subnetId", value: subnetOf(task.availabilityZone) },
+          { name: "subnetId", value: taskSubnet(world, task) },
           { name: "privateIPv4Address", value: task.ip },
         ],
       },
@@ -401,7 +414,11 @@ function resolveLoadBalancers(world: SimWorld, input: z.infer<typeof loadBalance
   });
 }
 
-function resolveNetwork(input: z.infer<typeof networkConfigurationSchema>, def: SimTaskDefinition): SimEcsService["networkConfiguration"] {
+function resolveNetwork(
+  world: SimWorld,
+  input: z.infer<typeof networkConfigurationSchema>,
+  def: SimTaskDefinition,
+): SimEcsService["networkConfiguration"] {
   if (input === undefined) {
     if (def.networkMode === "awsvpc") {
       throw new SimApiError("InvalidParameterException", "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
@@ -409,6 +426,13 @@ function resolveNetwork(input: z.infer<typeof networkConfigurationSchema>, def: 
     return undefined;
   }
   if (input.awsvpcConfiguration.subnets.length === 0) throw new SimApiError("InvalidParameterException", "subnets can not be empty.");
+  for (const subnet of input.awsvpcConfiguration.subnets) {
+    if (subnetById(world, subnet) === undefined)
+      throw new SimApiError(
+        "InvalidParameterException",
+        `Error retrieving subnet information for [${subnet}]: The subnet ID '${subnet}' does not exist`,
+      );
+  }
   return {
     subnets: input.awsvpcConfiguration.subnets,
     securityGroups: input.awsvpcConfiguration.securityGroups ?? [],
@@ -459,16 +483,29 @@ function createService(world: SimWorld, body: unknown): SimEcsService {
   if (input.deploymentController !== undefined && input.deploymentController.type !== "ECS") {
     throw new SimApiError("InvalidParameterException", "The practice range supports only the ECS deployment controller.");
   }
-  if (input.launchType !== undefined && input.launchType !== "FARGATE") {
-    throw new SimApiError("InvalidParameterException", `The practice range supports only the FARGATE launch type, not ${input.launchType}.`);
+  const launchType = input.launchType ?? "FARGATE";
+  if (launchType !== "FARGATE" && launchType !== "EC2") {
+    throw new SimApiError("InvalidParameterException", `The practice range supports the FARGATE and EC2 launch types, not ${launchType}.`);
   }
   const existing = findService(world, cluster, input.serviceName);
   if (existing !== undefined && existing.status !== "INACTIVE")
     throw new SimApiError("InvalidParameterException", "Creation of service was not idempotent.");
   if (input.taskDefinition === undefined) throw new SimApiError("InvalidParameterException", "TaskDefinition can not be blank.");
   const def = requireUsableTaskDefinition(world, input.taskDefinition);
-  if (!def.requiresCompatibilities.includes("FARGATE") && def.networkMode !== "awsvpc") {
+  if (launchType === "FARGATE" && !def.requiresCompatibilities.includes("FARGATE") && def.networkMode !== "awsvpc") {
     throw new SimApiError("InvalidParameterException", "Task definition does not support launch_type FARGATE.");
+  }
+  if (launchType === "EC2") {
+    // A definition that requires only FARGATE cannot run on EC2 (docs/aws-behaviour.md §5.7).
+    if (def.requiresCompatibilities.length > 0 && !def.requiresCompatibilities.includes("EC2")) {
+      throw new SimApiError("InvalidParameterException", "Task definition does not support launch_type EC2.");
+    }
+    if (def.networkMode !== "awsvpc") {
+      throw new SimApiError(
+        "InvalidParameterException",
+        `The practice range runs EC2 launch type tasks in the awsvpc network mode only, not ${def.networkMode}.`,
+      );
+    }
   }
   const service: SimEcsService = {
     arn: serviceArn(world, cluster.name, input.serviceName),
@@ -477,9 +514,9 @@ function createService(world: SimWorld, body: unknown): SimEcsService {
     status: "ACTIVE",
     desiredCount: input.desiredCount ?? 0,
     taskDefinitionArn: def.arn,
-    launchType: "FARGATE",
+    launchType,
     loadBalancers: resolveLoadBalancers(world, input.loadBalancers, def),
-    networkConfiguration: resolveNetwork(input.networkConfiguration, def),
+    networkConfiguration: resolveNetwork(world, input.networkConfiguration, def),
     deploymentConfiguration: resolveDeploymentConfiguration(input.deploymentConfiguration, undefined),
     healthCheckGracePeriodS: input.healthCheckGracePeriodSeconds ?? 0,
     deployments: [],
@@ -517,7 +554,7 @@ function updateService(world: SimWorld, body: unknown): SimEcsService {
   // Validate everything before changing anything: a refused update leaves the service as it was.
   const deploymentConfiguration = resolveDeploymentConfiguration(input.deploymentConfiguration, service.deploymentConfiguration);
   const loadBalancers = input.loadBalancers === undefined ? undefined : resolveLoadBalancers(world, input.loadBalancers, effective);
-  const network = input.networkConfiguration === undefined ? undefined : resolveNetwork(input.networkConfiguration, effective);
+  const network = input.networkConfiguration === undefined ? undefined : resolveNetwork(world, input.networkConfiguration, effective);
   if (def !== undefined && input.loadBalancers === undefined) resolveLoadBalancers(world, service.loadBalancers, def);
 
   service.deploymentConfiguration = deploymentConfiguration;
@@ -732,6 +769,60 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
       .map((t) => t.arn);
     const out = page(arns, input, 100, 100);
     return { taskArns: out.items, nextToken: out.nextToken };
+  },
+  ListContainerInstances(world, body) {
+    const input = parse(
+      z.object({
+        cluster: z.string().optional(),
+        status: z.string().optional(),
+        nextToken: z.string().optional(),
+        maxResults: z.number().int().optional(),
+      }),
+      body,
+    );
+    const cluster = requireCluster(world, input.cluster);
+    const arns = [...containerInstancesOf(world).values()]
+      .filter((c) => c.clusterArn === cluster.arn && (input.status === undefined ? c.status !== "INACTIVE" : c.status === input.status))
+      .map((c) => c.arn);
+    const out = page(arns, input, 100, 100);
+    return { containerInstanceArns: out.items, nextToken: out.nextToken };
+  },
+  DescribeContainerInstances(world, body) {
+    const input = parse(z.object({ cluster: z.string().optional(), containerInstances: z.array(z.string()) }), body);
+    const cluster = requireCluster(world, input.cluster);
+    if (input.containerInstances.length === 0 || input.containerInstances.length > 100) {
+      throw new SimApiError("InvalidParameterException", "containerInstances must name 1 to 100 container instances.");
+    }
+    const found: { [key: string]: Json }[] = [];
+    const failures: { [key: string]: Json }[] = [];
+    const prefix = cluster.arn.replace(":cluster/", ":container-instance/");
+    for (const ref of input.containerInstances) {
+      const ci = containerInstancesOf(world).get(ref.startsWith("arn:") ? ref : `${prefix}/${ref}`);
+      if (ci === undefined || ci.clusterArn !== cluster.arn) {
+        failures.push({ arn: ref, reason: "MISSING" });
+        continue;
+      }
+      const left = remainingResources(world, ci);
+      const tasks = [...tasksOf(world).values()].filter((t) => t.containerInstanceArn === ci.arn && t.lastStatus !== "STOPPED");
+      const resource = (name: string, value: number): Json => ({ name, type: "INTEGER", integerValue: value, doubleValue: 0, longValue: 0 });
+      found.push({
+        containerInstanceArn: ci.arn,
+        ec2InstanceId: ci.ec2InstanceId,
+        status: ci.status,
+        agentConnected: ci.status === "ACTIVE",
+        registeredAt: seconds(ci.registeredAtMs),
+        registeredResources: [resource("CPU", ci.registeredCpu), resource("MEMORY", ci.registeredMemory)],
+        remainingResources: [resource("CPU", Math.max(0, left.cpu)), resource("MEMORY", Math.max(0, left.memory))],
+        runningTasksCount: tasks.filter((t) => t.lastStatus === "RUNNING").length,
+        pendingTasksCount: tasks.filter((t) => ["PROVISIONING", "PENDING", "ACTIVATING"].includes(t.lastStatus)).length,
+        attributes: [
+          { name: "ecs.availability-zone", value: ci.availabilityZone },
+          { name: "ecs.instance-type", value: ci.instanceType },
+        ],
+        tags: [],
+      });
+    }
+    return { containerInstances: found, failures };
   },
   DescribeTasks(world, body) {
     const input = parse(z.object({ cluster: z.string().optional(), tasks: z.array(z.string()) }), body);

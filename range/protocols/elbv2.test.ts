@@ -38,6 +38,7 @@ import { ElasticLoadBalancingServiceException } from "@aws-sdk/client-elastic-lo
 import { ElasticLoadBalancingV2ServiceException } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_VPC_ID, subnetOf } from "./ec2";
+import { DEFAULT_SECURITY_GROUP_ID } from "@/range/world/network";
 import { startTestRange, type TestRange } from "@/test/support/range";
 
 let range: TestRange;
@@ -115,7 +116,7 @@ describe("ELBv2 routing", () => {
 
 describe("load balancers", () => {
   it("creates an ALB provisioning, with an ELB DNS name, then active after the delay", async () => {
-    const out = await elbv2.send(new CreateLoadBalancerCommand({ Name: "shop-alb", Subnets: SUBNETS, SecurityGroups: ["sg-1"] }));
+    const out = await elbv2.send(new CreateLoadBalancerCommand({ Name: "shop-alb", Subnets: SUBNETS, SecurityGroups: [DEFAULT_SECURITY_GROUP_ID] }));
     const lb = out.LoadBalancers?.[0];
     expect(lb?.LoadBalancerArn).toMatch(/^arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer\/app\/shop-alb\/[0-9a-f]{16}$/);
     expect(lb?.DNSName).toMatch(/^shop-alb-\d{10}\.us-east-1\.elb\.amazonaws\.com$/);
@@ -124,6 +125,7 @@ describe("load balancers", () => {
     expect(lb?.Type).toBe("application");
     expect(lb?.Scheme).toBe("internet-facing");
     expect(lb?.VpcId).toBe(DEFAULT_VPC_ID);
+    expect(lb?.SecurityGroups).toEqual([DEFAULT_SECURITY_GROUP_ID]);
     expect(lb?.AvailabilityZones?.map((z) => z.ZoneName)).toEqual(["us-east-1a", "us-east-1b"]);
     expect(lb?.CreatedTime).toBeInstanceOf(Date);
     range.tick(61_000);

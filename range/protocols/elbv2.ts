@@ -8,7 +8,7 @@
  * Action changes (ModifyListener, ModifyRule) are stored at once — Describe shows them — but reach
  * traffic after SimConfig.albActionDelayMs (docs/aws-behaviour.md §11: "a small delay of 1–5 s").
  */
-import { DEFAULT_VPC_ID } from "./ec2";
+import { DEFAULT_VPC_ID, hasInternetGateway, networkOf, subnetById, vpcDefaultGroup } from "@/range/world/network";
 import {
   DEFAULT_ALB_ACTION_DELAY_MS,
   DEFAULT_ALB_PROVISIONING_MS,
@@ -41,7 +41,7 @@ import {
   tagList,
 } from "./query";
 import { ELB_CANONICAL_ZONE_IDS } from "./route53";
-import type { SimApplicationLoadBalancer, SimListener, SimListenerAction, SimRule, SimTargetGroup, SimWorld } from "@/range/world/state";
+import type { SimApplicationLoadBalancer, SimListener, SimListenerAction, SimRule, SimSubnet, SimTargetGroup, SimWorld } from "@/range/world/state";
 import { drawPrng, scaled, type RangeWorld } from "@/range/world/world";
 
 export const ELBV2_NAMESPACE = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
@@ -372,10 +372,33 @@ function setRuleActions(world: SimWorld, rule: SimRule, actions: SimListenerActi
 // ---------------------------------------------------------------------------------------------
 // Load balancers
 
-function zoneOfSubnet(world: SimWorld, subnetId: string): string {
-  const m = /^subnet-0d3fa017e5c0000([a-z])$/.exec(subnetId);
-  if (m?.[1] === undefined) throw new SimApiError("SubnetNotFound", `The subnet ID '${subnetId}' is not valid`, 400);
-  return `${world.config.region}${m[1]}`;
+/** The subnets a CreateLoadBalancer names, in the world's network (docs/aws-behaviour.md §16.5). */
+function subnetsOf(world: SimWorld, subnetIds: string[]): SimSubnet[] {
+  const subnets = subnetIds.map((subnetId) => {
+    const subnet = subnetById(world, subnetId);
+    if (subnet === undefined) throw new SimApiError("SubnetNotFound", `The subnet ID '${subnetId}' is not valid`, 400);
+    return subnet;
+  });
+  const zones = subnets.map((s) => s.availabilityZone);
+  if (new Set(zones).size < zones.length) {
+    throw new SimApiError("InvalidConfigurationRequest", "A load balancer cannot be attached to multiple subnets in the same Availability Zone", 400);
+  }
+  const vpcs = new Set(subnets.map((s) => s.vpcId));
+  if (vpcs.size > 1) throw new SimApiError("InvalidConfigurationRequest", "The subnets of a load balancer must all belong to the same VPC", 400);
+  return subnets;
+}
+
+/** The security groups of a new load balancer: each must exist in its VPC; none named, the VPC's default one. */
+function loadBalancerGroups(world: SimWorld, params: URLSearchParams, vpcId: string): string[] {
+  const ids = queryListValues(params, "SecurityGroups.member");
+  const network = networkOf(world);
+  for (const id of ids) {
+    const group = network.securityGroups.get(id);
+    if (group === undefined || group.vpcId !== vpcId) throw new SimApiError("InvalidSecurityGroup", `Security group '${id}' does not exist`, 400);
+  }
+  if (ids.length > 0) return ids;
+  const fallback = vpcDefaultGroup(world, vpcId);
+  return fallback === undefined ? [] : [fallback.id];
 }
 
 function loadBalancerXml(alb: SimApplicationLoadBalancer): XmlFields {
@@ -412,7 +435,13 @@ function createLoadBalancer(world: RangeWorld, params: URLSearchParams): XmlFiel
       .map((m) => m.get("SubnetId"))
       .filter((s): s is string => s !== null),
   ];
-  const zones = subnets.map((subnetId) => ({ zoneName: zoneOfSubnet(world, subnetId), subnetId }));
+  const found = subnetsOf(world, subnets);
+  const zones = found.map((subnet) => ({ zoneName: subnet.availabilityZone, subnetId: subnet.id }));
+  const vpcId = found[0]?.vpcId ?? DEFAULT_VPC_ID;
+  // An internet-facing load balancer needs an internet gateway in its VPC (docs/aws-behaviour.md §16.8).
+  if (schemeText === "internet-facing" && !hasInternetGateway(world, vpcId)) {
+    throw new SimApiError("InvalidSubnet", `VPC ${vpcId} has no internet gateway`, 400);
+  }
   if (new Set(zones.map((z) => z.zoneName)).size < 2) {
     throw validation("At least two subnets in two different Availability Zones must be specified");
   }
@@ -430,11 +459,11 @@ function createLoadBalancer(world: RangeWorld, params: URLSearchParams): XmlFiel
     canonicalHostedZoneId: ELB_CANONICAL_ZONE_IDS[world.config.region] ?? "Z35SXDOTRQ7X7K",
     createdAtMs: world.nowMs,
     scheme: schemeText,
-    vpcId: DEFAULT_VPC_ID,
+    vpcId,
     state: "provisioning",
     activeAtMs: world.nowMs + scaled(world, world.config.albProvisioningMs ?? DEFAULT_ALB_PROVISIONING_MS),
     availabilityZones: zones,
-    securityGroups: queryListValues(params, "SecurityGroups.member"),
+    securityGroups: loadBalancerGroups(world, params, vpcId),
     ipAddressType: params.get("IpAddressType") ?? "ipv4",
     listeners: [],
     tags: tagsOf(params),
@@ -538,6 +567,7 @@ function createTargetGroup(world: RangeWorld, params: URLSearchParams): XmlField
     throw validation(`Protocol '${protocol}' is not supported by Application Load Balancer target groups`);
   const port = checkRange(queryInt(params, "Port") ?? "invalid", "Port", 1, 65535);
   const vpcId = requireString(params, "VpcId");
+  if (!networkOf(world).vpcs.has(vpcId)) throw validation(`The VPC ID '${vpcId}' is not found`);
   const healthCheck = readHealthCheck(params, {
     enabled: true,
     protocol,

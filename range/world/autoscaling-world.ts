@@ -35,6 +35,7 @@ import type {
 } from "./state";
 import { deregisterInstance, launchInstance, registerInstance, scaled, terminateInstance } from "./world";
 import { healthyZones } from "./zone-faults";
+import { DEFAULT_VPC_ID, subnetById, subnetOf, vpcDefaultGroup } from "./network";
 
 /** Traffic source Adding → Added (virtual ms). */
 export const TRAFFIC_SOURCE_ADD_MS = 5_000;
@@ -180,6 +181,15 @@ interface ResolvedLaunch {
   version: string;
   /** What the instance records (template version resolved to its number). */
   source: SimAsgLaunchSource;
+  /** The launch template version's security groups (none: the subnet VPC's default group). */
+  securityGroupIds: string[];
+  /** Base64 user data of the template version or launch configuration. */
+  userData?: string;
+}
+
+function vpcGroupIds(world: SimWorld, vpcId: string | undefined): string[] {
+  const group = vpcId === undefined ? undefined : vpcDefaultGroup(world, vpcId);
+  return group === undefined ? [] : [group.id];
 }
 
 function resolveLaunch(world: SimWorld, group: SimAutoScalingGroup, source: SimAsgLaunchSource): ResolvedLaunch | string {
@@ -195,6 +205,8 @@ function resolveLaunch(world: SimWorld, group: SimAutoScalingGroup, source: SimA
       tags: { ...groupTags, "aws:autoscaling:groupName": group.name },
       version: versionFromUserData(lc.userData) ?? fallbackVersion,
       source: { launchConfigurationName: lc.name },
+      securityGroupIds: lc.securityGroups.filter((g) => g.startsWith("sg-")),
+      userData: lc.userData,
     };
   }
   const lt = source.launchTemplate;
@@ -211,6 +223,8 @@ function resolveLaunch(world: SimWorld, group: SimAutoScalingGroup, source: SimA
     tags: { ...groupTags, ...templateTags, "aws:autoscaling:groupName": group.name },
     version: templateTags["teal:version"] ?? versionFromUserData(version.userData) ?? fallbackVersion,
     source: { launchTemplate: { id: template.id, name: template.name, version: String(version.versionNumber) } },
+    securityGroupIds: [...version.securityGroupIds],
+    userData: version.userData,
   };
 }
 
@@ -232,8 +246,16 @@ function zoneCounts(group: SimAutoScalingGroup, include: (i: SimAsgInstance) => 
   return counts;
 }
 
-function subnetId(zone: string): string {
-  return `subnet-0d3fa017e5c0000${zone.slice(-1)}`;
+/**
+ * The subnet of the group's zone an instance launches in: the group's subnet in that zone
+ * (`VPCZoneIdentifier`), else the zone's default subnet (docs/aws-behaviour.md §16.6).
+ */
+function subnetIn(world: SimWorld, group: SimAutoScalingGroup, zone: string): string {
+  for (const id of (group.vpcZoneIdentifier ?? "").split(",")) {
+    const subnet = subnetById(world, id.trim());
+    if (subnet?.availabilityZone === zone) return subnet.id;
+  }
+  return subnetOf(zone);
 }
 
 /**
@@ -249,13 +271,15 @@ function launchOne(world: SimWorld, group: SimAutoScalingGroup, cause: string): 
       cause,
       statusCode: "Failed",
       statusMessage: `${resolved} Launching EC2 instance failed.`,
-      details: { "Subnet ID": subnetId(zone), "Availability Zone": zone },
+      details: { "Subnet ID": subnetIn(world, group, zone), "Availability Zone": zone },
     });
     group.launchRetryAtMs = world.nowMs + scaled(world, LAUNCH_RETRY_MS);
     return undefined;
   }
   const prng = groupPrng(group);
   const id = newInstanceId(prng);
+  const subnet = subnetIn(world, group, zone);
+  const vpcId = subnetById(world, subnet)?.vpcId;
   const ec2 = launchInstance(world, {
     id,
     imageId: resolved.imageId,
@@ -263,6 +287,11 @@ function launchOne(world: SimWorld, group: SimAutoScalingGroup, cause: string): 
     availabilityZone: zone,
     tags: resolved.tags,
     reservationId: newReservationId(prng),
+    userData: resolved.userData,
+    // Only a group in subnets of its own records them: the demo's default-subnet groups stay as they were.
+    ...(group.vpcZoneIdentifier !== undefined && vpcId !== DEFAULT_VPC_ID
+      ? { subnetId: subnet, securityGroupIds: resolved.securityGroupIds.length > 0 ? resolved.securityGroupIds : vpcGroupIds(world, vpcId) }
+      : {}),
   });
   ec2.version = resolved.version;
   const activity = recordActivity(group, world.nowMs, {
@@ -270,7 +299,7 @@ function launchOne(world: SimWorld, group: SimAutoScalingGroup, cause: string): 
     cause,
     statusCode: "PreInService",
     progress: 30,
-    details: { "Subnet ID": subnetId(zone), "Availability Zone": zone },
+    details: { "Subnet ID": subnet, "Availability Zone": zone },
   });
   const inst: SimAsgInstance = {
     instanceId: id,
@@ -416,7 +445,10 @@ export function beginTermination(world: SimWorld, group: SimAutoScalingGroup, in
     cause,
     statusCode: draining ? "WaitingForELBConnectionDraining" : "InProgress",
     progress: draining ? 50 : 80,
-    details: { "Subnet ID": subnetId(inst.availabilityZone), "Availability Zone": inst.availabilityZone },
+    details: {
+      "Subnet ID": world.instances.get(inst.instanceId)?.subnetId ?? subnetIn(world, group, inst.availabilityZone),
+      "Availability Zone": inst.availabilityZone,
+    },
   });
   inst.activityId = activity.id;
   if (!draining) requestEc2Termination(world, inst);

@@ -26,8 +26,19 @@
 import { alarmsOf } from "./alarms";
 import { deregisterTargets, findTargetGroup, registerTargets, targetHealth } from "./elbv2-targets";
 import { clusterNameOf, ecsDeploymentId, ecsEventId, ecsTaskId, servicesOf, taskArn, tasksOf } from "./ecs-resources";
+import { subnetById } from "./network";
+import { placeTask, syncContainerInstances, taskNeeds } from "./ecs-container-instances";
 import { createPrng, seedFromString, type Prng } from "./prng";
-import type { SimEcsDeployment, SimEcsService, SimMetricKey, SimMetricSink, SimTask, SimTaskDefinition, SimWorld } from "./state";
+import type {
+  SimContainerInstance,
+  SimEcsDeployment,
+  SimEcsService,
+  SimMetricKey,
+  SimMetricSink,
+  SimTask,
+  SimTaskDefinition,
+  SimWorld,
+} from "./state";
 import { healthyZones, markIfZoneFailed } from "./zone-faults";
 
 /** Default Fargate start duration range (docs/aws-behaviour.md §11: 30–90 s). */
@@ -137,8 +148,11 @@ function uniqueIp(world: SimWorld, prng: Prng): string {
 
 function availabilityZoneFor(world: SimWorld, service: SimEcsService, index: number): string {
   const subnets = service.networkConfiguration?.subnets ?? [];
+  // Each subnet's zone (range/world/network.ts); CreateService refused subnets that do not exist.
   const all =
-    subnets.length > 0 ? subnets.map((s) => `${world.config.region}${s.slice(-1)}`) : ["a", "b", "c"].map((z) => `${world.config.region}${z}`);
+    subnets.length > 0
+      ? [...new Set(subnets.map((s) => subnetById(world, s)?.availabilityZone ?? `${world.config.region}a`))]
+      : ["a", "b", "c"].map((z) => `${world.config.region}${z}`);
   // A failed zone gets no new tasks while the service has subnets elsewhere.
   const zones = healthyZones(world, all);
   return zones[index % zones.length] ?? `${world.config.region}a`;
@@ -150,13 +164,30 @@ function startDuration(world: SimWorld, share: number): number {
   return scaled(world, share * (min + ecsPrng(world).next() * (max - min)));
 }
 
-/** Launches one task of a service deployment (PROVISIONING). */
-function launchTask(world: SimWorld, service: SimEcsService, deployment: SimEcsDeployment, def: SimTaskDefinition): SimTask {
+/** The zones of a service's subnets (all the Region's when it names none). */
+function serviceZones(world: SimWorld, service: SimEcsService): string[] {
+  const subnets = service.networkConfiguration?.subnets ?? [];
+  return [...new Set(subnets.map((s) => subnetById(world, s)?.availabilityZone).filter((z): z is string => z !== undefined))];
+}
+
+/**
+ * Launches one task of a service deployment (PROVISIONING). A service of the EC2 launch type places
+ * it on a container instance with room (docs/aws-behaviour.md §5.7); without one the task is not
+ * started and the answer is the reason ECS gives in its service event.
+ */
+function launchTask(world: SimWorld, service: SimEcsService, deployment: SimEcsDeployment, def: SimTaskDefinition): SimTask | string {
+  let placement: { instance: SimContainerInstance; need: { cpu: number; memory: number } } | undefined;
+  if (service.launchType === "EC2") {
+    const need = taskNeeds(def);
+    const placed = placeTask(world, service.clusterArn, serviceZones(world, service), need, serviceTasks(world, service));
+    if (placed.kind === "unplaceable") return placed.reason;
+    placement = { instance: placed.instance, need };
+  }
   const prng = ecsPrng(world);
   const id = ecsTaskId(prng);
   const lb = service.loadBalancers.find((l) => l.targetGroupArn !== undefined);
   const existing = serviceTasks(world, service).length;
-  const availabilityZone = availabilityZoneFor(world, service, existing);
+  const availabilityZone = placement?.instance.availabilityZone ?? availabilityZoneFor(world, service, existing);
   const arn = taskArn(world, clusterNameOf(service.clusterArn), id);
   const task: SimTask = {
     arn,
@@ -178,6 +209,9 @@ function launchTask(world: SimWorld, service: SimEcsService, deployment: SimEcsD
     containerPort: lb?.containerPort,
     cpu: def.cpu,
     memory: def.memory,
+    ...(placement === undefined
+      ? {}
+      : { containerInstanceArn: placement.instance.arn, placedCpu: placement.need.cpu, placedMemory: placement.need.memory }),
   };
   tasksOf(world).set(task.arn, task);
   return task;
@@ -482,7 +516,17 @@ function reconcile(world: SimWorld, service: SimEcsService): void {
     const all = alive();
     const need = desired - all.filter((t) => t.deploymentId === head.id).length;
     const room = maxTasks - all.length;
-    for (let i = 0; i < Math.min(need, room); i++) started.push(launchTask(world, service, head, def));
+    for (let i = 0; i < Math.min(need, room); i++) {
+      const task = launchTask(world, service, head, def);
+      if (typeof task !== "string") {
+        started.push(task);
+        continue;
+      }
+      // ECS reports the same placement failure once, not at every pass (docs/aws-behaviour.md §5.7).
+      const message = `(service ${service.name}) was unable to place a task because no container instance met all of its requirements. ${task}`;
+      if (service.events[0]?.message !== message) addServiceEvent(world, service, message);
+      break;
+    }
   }
 
   if (started.length > 0) {
@@ -645,6 +689,14 @@ function flushRegistrations(world: SimWorld, registrations: Registrations): void
 }
 
 function schedulerPass(world: SimWorld): void {
+  // Tasks on an instance that left its cluster stop (docs/aws-behaviour.md §5.7).
+  for (const gone of syncContainerInstances(world)) {
+    for (const task of tasksOf(world).values()) {
+      if (task.containerInstanceArn === gone.arn && task.desiredStatus === "RUNNING") {
+        stopTask(world, task, `Host EC2 (instance ${gone.ec2InstanceId}) terminated.`, "TerminationNotice");
+      }
+    }
+  }
   for (const task of tasksOf(world).values()) {
     if (task.lastStatus === "DEACTIVATING" && task.nextTransitionAtMs === undefined && drained(world, task)) {
       task.nextTransitionAtMs = world.nowMs;
@@ -666,7 +718,11 @@ function schedulerPass(world: SimWorld): void {
  * for every minute boundary crossed (no datapoint in a minute that ends with no task RUNNING).
  */
 export function tickEcs(world: SimWorld, metrics: SimMetricSink, fromMs: number, toMs: number): void {
-  if (world.services === undefined && world.tasks === undefined) return;
+  if (world.services === undefined && world.tasks === undefined) {
+    // Instances can join a cluster before it has a service.
+    if (world.clusters !== undefined) syncContainerInstances(world);
+    return;
+  }
   const savedNow = world.nowMs;
   const registrations: Registrations = new Map();
   let nextMinute = Math.floor(fromMs / UTILISATION_MINUTE_MS) * UTILISATION_MINUTE_MS + UTILISATION_MINUTE_MS;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SimApiError } from "@/range/protocols/errors";
 import { deregisterTargets, findTargetGroup, registerTargets, routableTargets, targetHealth, tickTargetGroups } from "./elbv2-targets";
+import { DEFAULT_VPC_ID } from "./network";
 import type { SimApplicationLoadBalancer, SimTargetGroup } from "./state";
 import { createWorld, launchInstance, type RangeWorld } from "./world";
 
@@ -13,7 +14,7 @@ function group(overrides: Partial<SimTargetGroup> = {}): SimTargetGroup {
     name: "blue",
     protocol: "HTTP",
     port: 80,
-    vpcId: "vpc-1",
+    vpcId: DEFAULT_VPC_ID,
     targetType: "instance",
     protocolVersion: "HTTP1",
     ipAddressType: "ipv4",
@@ -45,7 +46,7 @@ function albForwardingTo(arn: string): SimApplicationLoadBalancer {
     canonicalHostedZoneId: "Z35SXDOTRQ7X7K",
     createdAtMs: 0,
     scheme: "internet-facing",
-    vpcId: "vpc-1",
+    vpcId: DEFAULT_VPC_ID,
     state: "active",
     activeAtMs: 0,
     availabilityZones: [],

@@ -10,6 +10,7 @@
  * `unused` / `Target.NotInUse` and are not checked, as on AWS.
  */
 import { SimApiError } from "@/range/protocols/errors";
+import { DEFAULT_VPC_ID, subnetById, subnetOf } from "./network";
 import type { SimApplicationLoadBalancer, SimListenerAction, SimRule, SimTarget, SimTargetGroup, SimTargetState, SimWorld } from "./state";
 
 /** Default of SimConfig.albActionDelayMs: listener/rule changes reach traffic after 2 s. */
@@ -129,6 +130,11 @@ function validateTarget(world: SimWorld, group: SimTargetGroup, target: { id: st
     }
     if (instance.state === "terminated" || instance.state === "shutting-down") {
       throw new SimApiError("InvalidTarget", `The following targets are not in a running state and cannot be registered: '${target.id}'`, 400);
+    }
+    // An instance target must be in the target group's VPC (docs/aws-behaviour.md §16.5).
+    const vpcId = subnetById(world, instance.subnetId ?? subnetOf(instance.availabilityZone))?.vpcId ?? DEFAULT_VPC_ID;
+    if (vpcId !== group.vpcId) {
+      throw new SimApiError("InvalidTarget", `The following targets are not in the target group VPC '${group.vpcId}': '${target.id}'`, 400);
     }
   } else if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(target.id)) {
     throw new SimApiError("InvalidTarget", `The IP address '${target.id}' is not a valid IPv4 address`, 400);

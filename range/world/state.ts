@@ -107,6 +107,85 @@ export interface SimInstance {
   reservationId?: string;
   /** While shutting-down: the time it becomes terminated. Once terminated: when it was. */
   terminateAtMs?: number;
+  /** The subnet it was launched in (range/world/network.ts); absent: the default subnet of its zone. */
+  subnetId?: string;
+  /** Security groups it was launched with (RunInstances SecurityGroupId.N). */
+  securityGroupIds?: string[];
+  /** The key pair it was launched with. */
+  keyName?: string;
+  /** The ECS cluster its agent joins once running (range/world/ecs-container-instances.ts). */
+  ecsCluster?: string;
+}
+
+/** An EC2 instance registered with an ECS cluster (docs/aws-behaviour.md §5.7). */
+export interface SimContainerInstance {
+  arn: string;
+  clusterArn: string;
+  ec2InstanceId: string;
+  availabilityZone: string;
+  instanceType: string;
+  status: "ACTIVE" | "DRAINING" | "INACTIVE";
+  /** CPU units (1,024 per vCPU) and MiB the agent registered. */
+  registeredCpu: number;
+  registeredMemory: number;
+  registeredAtMs: number;
+}
+
+/**
+ * A VPC (range/world/network.ts; docs/aws-behaviour.md §16.1). Its state is "pending" in CreateVpc's
+ * own answer only; Describe sees it "available".
+ */
+export interface SimVpc {
+  id: string;
+  cidrBlock: string;
+  isDefault: boolean;
+  createdAtMs: number;
+  instanceTenancy: string;
+  tags: Record<string, string>;
+}
+
+/** A subnet of a VPC, in one Availability Zone (docs/aws-behaviour.md §16.1). */
+export interface SimSubnet {
+  id: string;
+  vpcId: string;
+  cidrBlock: string;
+  availabilityZone: string;
+  defaultForAz: boolean;
+  mapPublicIpOnLaunch: boolean;
+  createdAtMs: number;
+  tags: Record<string, string>;
+}
+
+/** One rule of a security group: a protocol, a port range and its sources (or destinations). */
+export interface SimSecurityGroupRule {
+  id: string;
+  ipProtocol: string;
+  fromPort?: number;
+  toPort?: number;
+  cidrIpv4?: string;
+  referencedGroupId?: string;
+  description?: string;
+}
+
+/** A security group of a VPC (docs/aws-behaviour.md §16.2). */
+export interface SimSecurityGroup {
+  id: string;
+  name: string;
+  description: string;
+  vpcId: string;
+  ingress: SimSecurityGroupRule[];
+  egress: SimSecurityGroupRule[];
+  tags: Record<string, string>;
+}
+
+/** An EC2 key pair; the range keeps only the public facts (the private key is handed out once). */
+export interface SimKeyPair {
+  id: string;
+  name: string;
+  keyType: "rsa" | "ed25519";
+  fingerprint: string;
+  createdAtMs: number;
+  tags: Record<string, string>;
 }
 
 /** The population of DNS clients that resolve a name and cache the answer. */
@@ -313,6 +392,10 @@ export interface SimTask {
   /** Task-level cpu units and memory MiB from the task definition. */
   cpu?: string;
   memory?: string;
+  /** EC2 launch type: the container instance it was placed on, and the CPU units and MiB it holds there. */
+  containerInstanceArn?: string;
+  placedCpu?: number;
+  placedMemory?: number;
 }
 
 /** ECS cluster (range/protocols/ecs.ts). */
@@ -771,4 +854,39 @@ export interface SimWorld {
   launchTemplates?: Map<string, SimLaunchTemplate>;
   /** STS sessions by access key id (range/protocols/sts.ts). Optional: created on first use. */
   stsSessions?: Map<string, SimStsSession>;
+  /**
+   * The network (range/world/network.ts): VPCs, subnets, security groups and key pairs by id (key
+   * pairs by name). Optional: created on first use, with the default VPC and its default subnets.
+   */
+  network?: SimNetwork;
+  /** ECS container instances by ARN (range/world/ecs-container-instances.ts). Optional: created on first use. */
+  containerInstances?: Map<string, SimContainerInstance>;
+}
+
+/** VPCs, subnets, security groups, key pairs, internet gateways and route tables (range/world/network.ts). */
+export interface SimNetwork {
+  vpcs: Map<string, SimVpc>;
+  subnets: Map<string, SimSubnet>;
+  securityGroups: Map<string, SimSecurityGroup>;
+  keyPairs: Map<string, SimKeyPair>;
+  /** Optional so networks built before they existed stay valid; created on first use. */
+  internetGateways?: Map<string, SimInternetGateway>;
+  routeTables?: Map<string, SimRouteTable>;
+}
+
+/** An internet gateway, attached to at most one VPC (docs/aws-behaviour.md §16.8). */
+export interface SimInternetGateway {
+  id: string;
+  vpcId?: string;
+  tags: Record<string, string>;
+}
+
+/** A route table of a VPC: its routes and the subnets associated with it (docs/aws-behaviour.md §16.8). */
+export interface SimRouteTable {
+  id: string;
+  vpcId: string;
+  main: boolean;
+  routes: { destinationCidrBlock: string; gatewayId: string }[];
+  subnetAssociations: { id: string; subnetId: string }[];
+  tags: Record<string, string>;
 }

@@ -8,6 +8,7 @@
  * CloudWatch timestamps stay real. Randomness: ids come from a generator seeded per world, never
  * from Math.random, so a run is reproducible.
  */
+import { ecsClusterOf } from "./ecs-container-instances";
 import type { MetricStore } from "./metrics";
 import { createPrng, seedFromString, type Prng } from "./prng";
 import type { SimChange, SimClassicLoadBalancer, SimConfig, SimInstance, SimRegistration, SimVersionProfile, SimWorld } from "./state";
@@ -152,6 +153,12 @@ export interface LaunchSpec {
   availabilityZone: string;
   tags: Record<string, string>;
   reservationId: string;
+  /** The subnet (range/world/network.ts), security groups and key pair it is launched with. */
+  subnetId?: string;
+  securityGroupIds?: string[];
+  keyName?: string;
+  /** Base64 user data: an `ECS_CLUSTER=` line makes the instance join that ECS cluster. */
+  userData?: string;
 }
 
 /** Adds a pending instance that becomes running after the boot time. */
@@ -169,7 +176,12 @@ export function launchInstance(world: SimWorld, spec: LaunchSpec): SimInstance {
     failing: markIfZoneFailed(world, spec.availabilityZone, "instance", spec.id),
     tags: { ...spec.tags },
     reservationId: spec.reservationId,
+    ...(spec.subnetId === undefined ? {} : { subnetId: spec.subnetId }),
+    ...(spec.securityGroupIds === undefined ? {} : { securityGroupIds: [...spec.securityGroupIds] }),
+    ...(spec.keyName === undefined ? {} : { keyName: spec.keyName }),
   };
+  const ecsCluster = ecsClusterOf(spec.imageId, spec.userData);
+  if (ecsCluster !== undefined) instance.ecsCluster = ecsCluster;
   world.instances.set(instance.id, instance);
   return instance;
 }

@@ -355,4 +355,21 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     facts: "§5.2, §13",
     range: true,
   },
+  // EC2 networks
+  {
+    scenario: "ec2-network",
+    step: "DeleteSubnet with an instance in it",
+    moto: "deletes the subnet and leaves its instance behind",
+    aws: "the instances in a subnet must be terminated before it can be deleted: DependencyViolation",
+    facts: "§16.1",
+    range: "DependencyViolation",
+  },
+  {
+    scenario: "ec2-network",
+    step: "CreateLoadBalancer internet-facing in a VPC without an internet gateway",
+    moto: "creates the load balancer",
+    aws: "an internet-facing load balancer needs an internet gateway in its VPC",
+    facts: "§16.8",
+    range: "InvalidSubnetException",
+  },
 ];

@@ -37,6 +37,7 @@ import {
 } from "@aws-sdk/client-route-53";
 import { errorOf, maskId, outcome, sortedBy, type Observations, type Scenario, type Target } from "./harness";
 import { COMPUTE_SCENARIOS } from "./scenarios-compute";
+import { NETWORK_SCENARIOS } from "./scenarios-network";
 
 /** An AMI id moto ships with (moto refuses unknown AMIs); the range accepts any. */
 const IMAGE_ID = "ami-12c6146b";
@@ -489,4 +490,4 @@ const cloudwatch: Scenario = {
   },
 };
 
-export const SCENARIOS: readonly Scenario[] = [route53, ec2Scenario, elbScenario, cloudwatch, ...COMPUTE_SCENARIOS];
+export const SCENARIOS: readonly Scenario[] = [route53, ec2Scenario, elbScenario, cloudwatch, ...COMPUTE_SCENARIOS, ...NETWORK_SCENARIOS];
