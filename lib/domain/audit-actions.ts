@@ -36,6 +36,9 @@ export const AUDIT_ACTIONS = [
   "user.disabled",
   "drift.reasserted",
   "action.refused",
+  /** An admin added or removed a webhook (the record names it, its URL redacted, never its secret). */
+  "webhook.created",
+  "webhook.removed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
