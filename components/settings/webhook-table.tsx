@@ -41,12 +41,12 @@ export function WebhookTable({ webhooks }: { webhooks: readonly WebhookInfo[] })
         <tbody className="divide-y divide-slate-100 dark:divide-slate-800/70">
           {webhooks.map((w) => (
             <tr key={w.id}>
-              <td className="py-2 pr-3 font-medium break-all text-slate-900 dark:text-slate-100">{w.name}</td>
-              <td className="py-2 pr-3 font-mono text-xs break-all text-slate-700 dark:text-slate-300">{w.urlRedacted}</td>
+              <td className="min-w-24 py-2 pr-3 font-medium break-words text-slate-900 dark:text-slate-100">{w.name}</td>
+              <td className="py-2 pr-3 font-mono text-xs whitespace-nowrap text-slate-700 dark:text-slate-300">{w.urlRedacted}</td>
               <td className="py-2 pr-3 text-slate-700 dark:text-slate-300">{w.format === "slack" ? "Slack" : "Generic"}</td>
               <td className="py-2 pr-3 text-xs text-slate-700 dark:text-slate-300">{w.events.map((e) => WEBHOOK_EVENT_WORDS[e]).join(", ")}</td>
               <td className="py-2 pr-3 font-mono text-xs text-slate-700 dark:text-slate-300">{w.apps ? w.apps.join(", ") : "all"}</td>
-              <td className="py-2 pr-3 break-all text-slate-700 dark:text-slate-300">{w.createdBy.email}</td>
+              <td className="py-2 pr-3 whitespace-nowrap text-slate-700 dark:text-slate-300">{w.createdBy.email}</td>
               <td className="py-2 text-right whitespace-nowrap">
                 <span className="inline-flex items-start gap-2">
                   <SendTestWebhookButton webhookId={w.id} name={w.name} />
