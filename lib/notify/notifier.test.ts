@@ -4,12 +4,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, Migrator, SqliteDialect } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditAction } from "@/lib/domain/audit-actions";
 import type { Actor } from "@/lib/domain/operation";
 import type { DeliveryInfo, WebhookEvent, WebhookFormat } from "@/lib/domain/webhook";
+import { MIGRATIONS } from "@/lib/store/migrations";
 import { openStore, type Store } from "@/lib/store/store";
-import { openTestStore, stopTestCluster } from "@/test/support/store";
+import { openTestStore, rawExec, stopTestCluster } from "@/test/support/store";
 import { startWebhookReceiver, type WebhookReceiver } from "@/test/support/webhook-receiver";
 import { createNotifier, type Notifier } from "./notifier";
 import type { NotifySettings } from "./settings";
@@ -212,6 +215,28 @@ describe("the webhook notifier", () => {
     expect(d.status).toBe("given_up");
     expect(await store.webhooks.listWebhooks()).toEqual([]);
     await store.close();
+  });
+
+  it("starts an upgraded database's cursor at its audit head: history from before webhooks existed is never sent", async () => {
+    dbCount += 1;
+    const url = `file:${join(dir, `teal-${dbCount}.db`)}`;
+    const db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: new SqliteDatabase(url.slice("file:".length)) }) });
+    const before = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < "0010"));
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest();
+    await db.destroy();
+    if (error) throw error;
+    // A database with 41 audit records already (only the head matters to the migration).
+    await rawExec("sqlite", url, "UPDATE audit_head SET seq = 41 WHERE id = 1");
+    const store = await openStore(url);
+    try {
+      expect(await store.webhooks.getCursor()).toBe(41);
+      await addWebhook(store, "/upgraded", ["started"]);
+      await store.appendAudit(record("operation.started", "op-new"));
+      expect(await notifierOf(store).pass()).toBe(1);
+      expect((await store.webhooks.listDeliveries()).map((d) => d.auditSeq)).toEqual([42]);
+    } finally {
+      await store.close();
+    }
   });
 
   it.runIf(process.env.TEST_PG_URL)(
