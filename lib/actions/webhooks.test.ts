@@ -173,6 +173,7 @@ describe("testing and removing a webhook", () => {
       backoffMs: 5,
       maxBackoffMs: 10,
       pollMs: 10,
+      keepMs: 86_400_000,
     });
     expect(await notifier.sendDue()).toBe(1);
     const [got] = receiver.on("/settings-test");

@@ -22,7 +22,15 @@ const ADMIN: Actor = { id: "u-admin", email: "admin@example.com", role: "admin" 
 const OPERATOR: Actor = { id: "u-op", email: "op@example.com", role: "operator" };
 
 /** Retries in milliseconds: the whole file runs in a few seconds. */
-const FAST: NotifySettings = { publicUrl: "https://teal.example.com", timeoutMs: 2_000, maxAttempts: 3, backoffMs: 5, maxBackoffMs: 20, pollMs: 10 };
+const FAST: NotifySettings = {
+  publicUrl: "https://teal.example.com",
+  timeoutMs: 2_000,
+  maxAttempts: 3,
+  backoffMs: 5,
+  maxBackoffMs: 20,
+  pollMs: 10,
+  keepMs: 86_400_000,
+};
 
 let receiver: WebhookReceiver;
 let dir: string;
@@ -45,7 +53,7 @@ async function freshStore(): Promise<{ store: Store; url: string }> {
   return { store: await openStore(url), url };
 }
 
-function notifierOf(store: Store, settings: Partial<NotifySettings> = {}, holder?: string): Notifier {
+function notifierOf(store: Store, settings: Partial<NotifySettings> & { now?: () => number } = {}, holder?: string): Notifier {
   return createNotifier({
     ...FAST,
     ...settings,
@@ -214,6 +222,23 @@ describe("the webhook notifier", () => {
     const d = only(await store.webhooks.listDeliveries({ webhookId: webhook.id }));
     expect(d.status).toBe("given_up");
     expect(await store.webhooks.listWebhooks()).toEqual([]);
+    await store.close();
+  });
+
+  it("forgets deliveries that ended longer ago than the log keeps them, and never a pending one", async () => {
+    const { store } = await freshStore();
+    const { webhook } = await addWebhook(store, "/kept", ["started", "completed"]);
+    receiver.script("/kept", [200]);
+    await store.appendAudit(record("operation.started", "op-old"));
+    await tickUntil([notifierOf(store)], settled(store));
+    await store.appendAudit(record("operation.succeeded", "op-old"));
+    await notifierOf(store).pass();
+    // A day and a minute later, with a log kept for a day: the delivered one goes, the pending one stays.
+    const later = notifierOf(store, { keepMs: 86_400_000, now: () => Date.now() + 86_460_000 });
+    expect(await later.prune()).toBe(1);
+    const left = await store.webhooks.listDeliveries({ webhookId: webhook.id });
+    expect(left.map((d) => [d.event, d.status])).toEqual([["completed", "pending"]]);
+    expect(await notifierOf(store, { keepMs: 86_400_000 }).prune()).toBe(0);
     await store.close();
   });
 

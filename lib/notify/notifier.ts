@@ -34,14 +34,19 @@ export interface NotifierOptions extends NotifySettings {
   random?: () => number;
 }
 
+/** How often a server forgets the deliveries past the log's keeping time. */
+const PRUNE_EVERY_MS = 3_600_000;
+
 export interface Notifier {
   readonly holder: string;
   /** Turns new audit records into deliveries until the cursor reaches the audit head; returns how many were written. */
   pass(): Promise<number>;
   /** Sends the deliveries due now (one claim); returns how many attempts were made. */
   sendDue(): Promise<number>;
-  /** One pass, then the due deliveries. */
+  /** One pass, then the due deliveries; once an hour, forgets the deliveries that ended more than `keepMs` ago. */
   tick(): Promise<void>;
+  /** Forgets the deliveries that ended more than `keepMs` ago; returns how many. */
+  prune(): Promise<number>;
   /** Runs `tick` every `pollMs` until `stop`; the timer never holds the process open. */
   start(): void;
   /** Stops the loop and waits for the tick under way. */
@@ -129,9 +134,18 @@ export function createNotifier(options: NotifierOptions): Notifier {
     return due.length;
   }
 
+  async function prune(): Promise<number> {
+    return table.pruneDeliveries(new Date(now() - options.keepMs).toISOString());
+  }
+
+  let lastPruneMs = Number.NEGATIVE_INFINITY;
   async function tick(): Promise<void> {
     await pass();
     await sendDue();
+    if (now() - lastPruneMs >= PRUNE_EVERY_MS) {
+      lastPruneMs = now();
+      await prune();
+    }
   }
 
   let timer: NodeJS.Timeout | null = null;
@@ -156,6 +170,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     pass,
     sendDue,
     tick,
+    prune,
     start() {
       if (timer !== null || stopped) return;
       schedule();

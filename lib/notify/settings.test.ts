@@ -13,6 +13,7 @@ describe("the notifier's settings", () => {
       backoffMs: 2_000,
       maxBackoffMs: 300_000,
       pollMs: 1_000,
+      keepMs: 30 * 86_400_000,
     });
     expect(notifySettingsFrom({ TEAL_PUBLIC_URL: "https://teal.example.com/", NEXTAUTH_URL: "http://other" }).publicUrl).toBe(
       "https://teal.example.com",
@@ -32,6 +33,7 @@ describe("the notifier's settings", () => {
       ["TEAL_WEBHOOK_MAX_ATTEMPTS", "0"],
       ["TEAL_WEBHOOK_TIMEOUT_MS", "soon"],
       ["TEAL_WEBHOOK_POLL_MS", "1"],
+      ["TEAL_WEBHOOK_KEEP_DAYS", "0"],
     ] as const) {
       expect(() => notifySettingsFrom({ [name]: value })).toThrow(ConfigError);
       expect(() => notifySettingsFrom({ [name]: value })).toThrow(name);

@@ -25,6 +25,8 @@ export const notifyEnvSchema = z.object({
   TEAL_WEBHOOK_MAX_BACKOFF_MS: ms(1, 3_600_000, 300_000),
   /** How often a server looks for new audit records and due deliveries. */
   TEAL_WEBHOOK_POLL_MS: ms(10, 60_000, 1_000),
+  /** How long the delivery log keeps a delivery that ended (delivered or given up). */
+  TEAL_WEBHOOK_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 export interface NotifySettings {
@@ -34,6 +36,8 @@ export interface NotifySettings {
   backoffMs: number;
   maxBackoffMs: number;
   pollMs: number;
+  /** Deliveries that ended longer ago than this are forgotten (ms). */
+  keepMs: number;
 }
 
 export function notifySettingsFrom(env: Record<string, string | undefined>): NotifySettings {
@@ -51,5 +55,6 @@ export function notifySettingsFrom(env: Record<string, string | undefined>): Not
     backoffMs: e.TEAL_WEBHOOK_BACKOFF_MS,
     maxBackoffMs: Math.max(e.TEAL_WEBHOOK_BACKOFF_MS, e.TEAL_WEBHOOK_MAX_BACKOFF_MS),
     pollMs: e.TEAL_WEBHOOK_POLL_MS,
+    keepMs: e.TEAL_WEBHOOK_KEEP_DAYS * 86_400_000,
   };
 }

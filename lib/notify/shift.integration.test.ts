@@ -93,6 +93,7 @@ describe("a shift told by webhook", () => {
       backoffMs: 5,
       maxBackoffMs: 20,
       pollMs: 10,
+      keepMs: 86_400_000,
     });
 
     const { result } = await planIntent(rt, app, { kind: "shift", greenPercent: 10 });

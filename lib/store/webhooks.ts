@@ -373,6 +373,23 @@ export class WebhookTable {
     });
   }
 
+  /**
+   * Forgets deliveries that ended (delivered or given up) before `beforeIso`, with their attempts;
+   * pending ones are kept whatever their age. Returns how many were deleted.
+   */
+  async pruneDeliveries(beforeIso: string): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const old = trx.selectFrom("webhook_deliveries").select("id").where("status", "!=", "pending").where("finished_at", "<", beforeIso);
+      await trx.deleteFrom("webhook_attempts").where("delivery_id", "in", old).execute();
+      const deleted = await trx
+        .deleteFrom("webhook_deliveries")
+        .where("status", "!=", "pending")
+        .where("finished_at", "<", beforeIso)
+        .executeTakeFirst();
+      return Number(deleted.numDeletedRows);
+    });
+  }
+
   /** The newest deliveries (of one webhook, or of all), each with its attempts, oldest attempt first. */
   async listDeliveries(filter: { webhookId?: string; limit?: number } = {}): Promise<DeliveryInfo[]> {
     let query = this.db.selectFrom("webhook_deliveries").selectAll();
