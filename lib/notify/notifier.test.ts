@@ -12,6 +12,7 @@ import type { Actor } from "@/lib/domain/operation";
 import type { DeliveryInfo, WebhookEvent, WebhookFormat } from "@/lib/domain/webhook";
 import { MIGRATIONS } from "@/lib/store/migrations";
 import { openStore, type Store } from "@/lib/store/store";
+import { webhookAttempts, webhookDeliveries } from "@/lib/telemetry/teal-metrics";
 import { openTestStore, rawExec, stopTestCluster } from "@/test/support/store";
 import { startWebhookReceiver, type WebhookReceiver } from "@/test/support/webhook-receiver";
 import { createNotifier, type Notifier } from "./notifier";
@@ -98,8 +99,16 @@ describe("the webhook notifier", () => {
     const { webhook, secret } = await addWebhook(store, "/flaky", ["started"]);
     receiver.script("/flaky", [500, 500, 200]);
     await store.appendAudit(record("operation.started", "op-flaky"));
+    const counted = () => [
+      webhookAttempts.get({ outcome: "http_error" }),
+      webhookAttempts.get({ outcome: "ok" }),
+      webhookDeliveries.get({ status: "delivered" }),
+    ];
+    const [errorsBefore = 0, okBefore = 0, deliveredBefore = 0] = counted();
     const notifier = notifierOf(store);
     await tickUntil([notifier], settled(store));
+    // The metrics count what the log says.
+    expect(counted()).toEqual([errorsBefore + 2, okBefore + 1, deliveredBefore + 1]);
 
     const d = only(await store.webhooks.listDeliveries({ webhookId: webhook.id }));
     expect(d.status).toBe("delivered");

@@ -16,6 +16,7 @@ import type { Store } from "@/lib/store";
 import type { ClaimedDelivery } from "@/lib/store/webhooks";
 import type { AttemptErrorKind } from "@/lib/domain/webhook";
 import { logger } from "@/lib/telemetry/log";
+import { webhookAttempts, webhookDeliveries } from "@/lib/telemetry/teal-metrics";
 import { deliveriesOf, type BodyContext } from "./bodies";
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureOf } from "./signature";
 import type { NotifySettings } from "./settings";
@@ -122,7 +123,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
       : attempt >= options.maxAttempts
         ? ({ status: "given_up" } as const)
         : ({ status: "pending", nextAttemptAtMs: now() + backoffMs(attempt, options, random) } as const);
+    webhookAttempts.inc({ outcome: ok ? "ok" : (errorKind ?? "http_error") });
     const kept = await table.recordAttempt(delivery.id, holder, { attempt, atMs: startedMs, statusCode, errorKind, durationMs }, outcome);
+    if (kept && outcome.status !== "pending") webhookDeliveries.inc({ status: outcome.status });
     if (!kept) logger.warn("webhook.lease_lost", { deliveryId: delivery.id, attempt });
     else if (outcome.status === "given_up")
       logger.warn("webhook.given_up", { deliveryId: delivery.id, webhookId: delivery.webhookId, attempts: attempt });

@@ -41,3 +41,10 @@ export const snapshotAge = gauge(
 );
 
 export const readyChecks = gauge("teal_ready_check", "1 when the readiness check of that kind last passed, 0 when it failed.");
+
+export const webhookAttempts = counter(
+  "teal_webhook_attempts_total",
+  "Webhook delivery attempts this server made, by outcome (ok, http_error, timeout, connection, error).",
+);
+
+export const webhookDeliveries = counter("teal_webhook_deliveries_total", "Webhook deliveries this server ended, by status (delivered, given_up).");
