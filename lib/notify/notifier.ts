@@ -6,8 +6,8 @@
  * - `pass()` turns the audit records after the cursor into deliveries (one per webhook that
  *   subscribes to the record's event and application) and advances the cursor, in one transaction
  *   (lib/store/webhooks.ts), so a restart neither loses nor repeats a record;
- * - `sendDue()` claims due deliveries with a lease (one server per delivery) and POSTs each with a
- *   timeout and its signature; a failed attempt is retried with exponential backoff and jitter up
+ * - `sendDue()` claims due deliveries with a lease (one server per delivery; a webhook's one at a
+ *   time, in the audit log's order) and POSTs each with a timeout and its signature; a failed attempt is retried with exponential backoff and jitter up
  *   to `maxAttempts`, then given up. Every attempt is logged (status code or error kind, time,
  *   attempt number).
  */
@@ -35,6 +35,9 @@ export interface NotifierOptions extends NotifySettings {
   random?: () => number;
 }
 
+/** Claims per `sendDue` at most (each claim takes up to `sendBatch` deliveries, one per webhook). */
+const MAX_SEND_ROUNDS = 100;
+
 /** How often a server forgets the deliveries past the log's keeping time. */
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -42,7 +45,7 @@ export interface Notifier {
   readonly holder: string;
   /** Turns new audit records into deliveries until the cursor reaches the audit head; returns how many were written. */
   pass(): Promise<number>;
-  /** Sends the deliveries due now (one claim); returns how many attempts were made. */
+  /** Sends the deliveries due now, claiming again while some are; returns how many attempts were made. */
   sendDue(): Promise<number>;
   /** One pass, then the due deliveries; once an hour, forgets the deliveries that ended more than `keepMs` ago. */
   tick(): Promise<void>;
@@ -132,9 +135,16 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
 
   async function sendDue(): Promise<number> {
-    const due = await table.claimDueDeliveries(holder, now(), leaseMs, sendBatch);
-    await Promise.all(due.map((d) => send(d)));
-    return due.length;
+    // A webhook's deliveries are claimed one at a time, in order: claim again as long as some are
+    // due, so an operation's events reach a receiver back to back rather than one per poll.
+    let sent = 0;
+    for (let round = 0; round < MAX_SEND_ROUNDS; round++) {
+      const due = await table.claimDueDeliveries(holder, now(), leaseMs, sendBatch);
+      if (due.length === 0) break;
+      await Promise.all(due.map((d) => send(d)));
+      sent += due.length;
+    }
+    return sent;
   }
 
   async function prune(): Promise<number> {

@@ -283,9 +283,11 @@ export class WebhookTable {
 
   /**
    * Takes the lease of up to `limit` deliveries due at `nowMs` (pending, not leased or lease
-   * lapsed, of a webhook not removed), oldest due first. On PostgreSQL the rows are picked with
-   * `FOR UPDATE SKIP LOCKED`, so two servers claiming at once get different rows; SQLite has one
-   * writer at a time.
+   * lapsed, of a webhook not removed), oldest due first. A webhook's deliveries go in the order of
+   * the audit log, one at a time: one is due only once every earlier one of the same webhook has
+   * ended (delivered or given up), so a receiver hears of a start before the completion. Test
+   * events are outside that order. On PostgreSQL the rows are picked with `FOR UPDATE SKIP LOCKED`,
+   * so two servers claiming at once get different rows; SQLite has one writer at a time.
    */
   async claimDueDeliveries(holder: string, nowMs: number, leaseMs: number, limit: number): Promise<ClaimedDelivery[]> {
     const now = iso(nowMs);
@@ -295,9 +297,13 @@ export class WebhookTable {
     const claimed = await sql<{ id: string }>`
       update webhook_deliveries set lease_holder = ${holder}, lease_expires_at = ${expires}
       where id in (
-        select id from webhook_deliveries
-        where status = 'pending' and next_attempt_at <= ${now} and (lease_expires_at is null or lease_expires_at <= ${now})
-        order by next_attempt_at, id
+        select d.id from webhook_deliveries d
+        where d.status = 'pending' and d.next_attempt_at <= ${now} and (d.lease_expires_at is null or d.lease_expires_at <= ${now})
+          and (d.audit_seq is null or not exists (
+            select 1 from webhook_deliveries e
+            where e.webhook_id = d.webhook_id and e.status = 'pending' and e.audit_seq < d.audit_seq
+          ))
+        order by d.next_attempt_at, d.id
         limit ${n}
         ${lockClause}
       )
