@@ -18,6 +18,7 @@ export const ISOLATED_TEST_FILES = [
   "lib/actions/reassert-drift.test.ts",
   "lib/actions/refusal-audit.test.ts",
   "lib/actions/run-action.test.ts",
+  "lib/actions/webhooks.test.ts",
   "lib/auth/reader.test.ts",
   "lib/auth/server-sessions.test.ts",
   "lib/auth/session.test.ts",

@@ -14,6 +14,7 @@ import { iamPolicyCommand } from "./teal-iam";
 import { PIPELINE_COMMANDS } from "./teal-pipeline";
 import { ACCOUNT_COMMANDS } from "./teal-accounts";
 import { USER_COMMANDS } from "./teal-users";
+import { WEBHOOK_COMMANDS } from "./teal-webhooks";
 
 export type { CliIo } from "./teal-command";
 
@@ -84,6 +85,7 @@ const tokenRevoke: Command = {
 export const COMMANDS: Readonly<Record<string, Command | Readonly<Record<string, Command>>>> = {
   token: { create: tokenCreate, list: tokenList, revoke: tokenRevoke },
   user: USER_COMMANDS,
+  webhook: WEBHOOK_COMMANDS,
   ...PIPELINE_COMMANDS,
   "iam-policy": iamPolicyCommand,
   ...ACCOUNT_COMMANDS,
@@ -111,7 +113,7 @@ function usage(): string {
   for (const c of allCommands()) lines.push(`  ${c.usage}\n      ${c.summary}`);
   lines.push(
     "",
-    "The pipeline commands (all but teal token, user, iam-policy, validate and discover) call a Teal server: TEAL_URL (its base URL)",
+    "The pipeline commands (all but teal token, user, webhook, iam-policy, validate and discover) call a Teal server: TEAL_URL (its base URL)",
     "and TEAL_TOKEN (an API token) from the environment, or --url and --token. teal validate and teal discover read AWS directly, as",
     "the server does (AWS_ENDPOINT_URL for the practice range, else the SDK's default credential chain).",
     "",

@@ -47,6 +47,9 @@ export const AUDIT_ACTIONS = [
   "progressive.rollback_started",
   "progressive.completed",
   "action.refused",
+  /** An admin added or removed a webhook (the record names it, its URL redacted, never its secret). */
+  "webhook.created",
+  "webhook.removed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -2,6 +2,7 @@ import "server-only";
 import { ConfigError } from "@/lib/config/load";
 import type { Operation } from "@/lib/domain/operation";
 import { startRecoveryLoop } from "@/lib/engine/recovery";
+import { startWebhookNotifier } from "@/lib/notify/start";
 import { logger } from "@/lib/telemetry/log";
 import { getRuntime } from "./runtime";
 import { installShutdown } from "./shutdown";
@@ -33,7 +34,9 @@ export async function startRuntime(): Promise<void> {
       onRecovered: (recovered) => warnRecovered(recovered, false),
       onError: (error) => logger.error("recovery.failed", { error }),
     });
-    installShutdown({ engine: rt.engine, store: rt.store, stop: [holder.__tealRecovery] });
+    // Webhooks follow the audit log from here on (docs/notifications.md).
+    const stopNotifier = startWebhookNotifier(rt);
+    installShutdown({ engine: rt.engine, store: rt.store, stop: [holder.__tealRecovery, stopNotifier] });
     logger.info("server.started", { applications: rt.config.applications.length, database: rt.store.dialect });
   } catch (err) {
     if (err instanceof ConfigError) {

@@ -289,6 +289,73 @@ const localUsers: Migration = {
   },
 };
 
+/**
+ * Notifications by webhook: the webhooks an admin configured (URL and signing secret kept here,
+ * never shown again), the notifier's cursor in the audit log (the last seq it turned into
+ * deliveries, so a restart neither loses nor repeats one), the outbox of deliveries (one per
+ * webhook and audit record, each with its lease, next attempt and outcome) and every attempt made.
+ * A new database starts its cursor at the audit head: history written before is not sent.
+ */
+const webhooks: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable("webhooks")
+      .addColumn("id", "varchar(64)", (c) => c.primaryKey())
+      .addColumn("name", "varchar(200)", (c) => c.notNull())
+      .addColumn("url", "text", (c) => c.notNull())
+      .addColumn("format", "varchar(32)", (c) => c.notNull())
+      .addColumn("events", "text", (c) => c.notNull())
+      .addColumn("apps", "text")
+      .addColumn("secret", "varchar(200)", (c) => c.notNull())
+      .addColumn("from_seq", "integer", (c) => c.notNull())
+      .addColumn("created_by", "text", (c) => c.notNull())
+      .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+      .addColumn("removed_at", "varchar(32)")
+      .execute();
+    await db.schema
+      .createTable("webhook_cursor")
+      .addColumn("id", "integer", (c) => c.primaryKey())
+      .addColumn("seq", "integer", (c) => c.notNull())
+      .execute();
+    await sql`insert into webhook_cursor (id, seq) select 1, seq from audit_head where id = 1`.execute(db);
+    await db.schema
+      .createTable("webhook_deliveries")
+      .addColumn("id", "varchar(64)", (c) => c.primaryKey())
+      .addColumn("webhook_id", "varchar(64)", (c) => c.notNull().references("webhooks.id"))
+      .addColumn("audit_seq", "integer")
+      .addColumn("event", "varchar(64)", (c) => c.notNull())
+      .addColumn("app_id", "varchar(200)")
+      .addColumn("operation_id", "varchar(64)")
+      .addColumn("body", "text", (c) => c.notNull())
+      .addColumn("status", "varchar(32)", (c) => c.notNull())
+      .addColumn("attempts", "integer", (c) => c.notNull())
+      .addColumn("next_attempt_at", "varchar(32)", (c) => c.notNull())
+      .addColumn("lease_holder", "varchar(200)")
+      .addColumn("lease_expires_at", "varchar(32)")
+      .addColumn("created_at", "varchar(32)", (c) => c.notNull())
+      .addColumn("finished_at", "varchar(32)")
+      .execute();
+    await db.schema.createIndex("webhook_deliveries_record").on("webhook_deliveries").columns(["webhook_id", "audit_seq"]).unique().execute();
+    await db.schema.createIndex("webhook_deliveries_due").on("webhook_deliveries").columns(["status", "next_attempt_at"]).execute();
+    await db.schema.createIndex("webhook_deliveries_created").on("webhook_deliveries").column("created_at").execute();
+    await db.schema
+      .createTable("webhook_attempts")
+      .addColumn("delivery_id", "varchar(64)", (c) => c.notNull().references("webhook_deliveries.id"))
+      .addColumn("attempt", "integer", (c) => c.notNull())
+      .addColumn("at", "varchar(32)", (c) => c.notNull())
+      .addColumn("status_code", "integer")
+      .addColumn("error_kind", "varchar(32)")
+      .addColumn("duration_ms", "integer", (c) => c.notNull())
+      .addPrimaryKeyConstraint("webhook_attempts_pk", ["delivery_id", "attempt"])
+      .execute();
+  },
+  async down(db: AnyDb) {
+    for (const table of ["webhook_attempts", "webhook_deliveries", "webhook_cursor", "webhooks"]) {
+      await db.schema.dropTable(table).execute();
+    }
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_step_progress": stepProgress,
@@ -299,6 +366,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0007_shared_refresh": sharedRefresh,
   "0008_api_tokens": apiTokens,
   "0009_local_users": localUsers,
+  "0010_webhooks": webhooks,
 };
 
 export const migrationProvider: MigrationProvider = {

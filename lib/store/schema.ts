@@ -3,6 +3,8 @@
  * values are stored as text, so SQLite and PostgreSQL behave the same.
  */
 
+import type { WebhookAttemptsTable, WebhookCursorTable, WebhookDeliveriesTable, WebhooksTable } from "./webhook-schema";
+
 export interface OperationsTable {
   id: string;
   app_id: string;
@@ -205,4 +207,8 @@ export interface Database {
   api_tokens: ApiTokensTable;
   idempotency_keys: IdempotencyKeysTable;
   local_users: LocalUsersTable;
+  webhooks: WebhooksTable;
+  webhook_cursor: WebhookCursorTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

@@ -48,6 +48,7 @@ import { migrationProvider } from "./migrations";
 import { RefreshTable, type RefreshLease, type RefreshResult, type StoredObservation, type TakeRefreshLease } from "./refresh";
 import { Sessions, type CreateSessionInput } from "./sessions";
 import type { Database } from "./schema";
+import { WebhookTable } from "./webhooks";
 
 export type { AuditChainInfo, AuditFilter, AuditVerification } from "./audit-log";
 export type { DialectName } from "./core";
@@ -67,6 +68,7 @@ export type { LockInfo } from "./locks";
 export type { CreateSessionInput } from "./sessions";
 export type { RefreshLease, RefreshResult, StoredObservation, TakeRefreshLease } from "./refresh";
 export { canonicalFieldNeedle } from "./rows";
+export type { WebhookTable } from "./webhooks";
 
 export interface Store {
   readonly dialect: DialectName;
@@ -204,6 +206,9 @@ export interface Store {
    */
   saveObservation(appId: string, writer: string, refreshedAtMs: number, result: RefreshResult, holderIntervalMs: number | null): Promise<boolean>;
 
+  /** Webhooks, the notifier's cursor, the outbox of deliveries and their attempts (webhooks.ts). */
+  readonly webhooks: WebhookTable;
+
   /** One trivial query (`select 1`): whether the database answers (the readiness check). */
   ping(): Promise<void>;
 
@@ -311,6 +316,7 @@ class KyselyStore implements Store {
   private readonly apiTokens: ApiTokens;
   private readonly idempotency: IdempotencyKeys;
   private readonly localUsers: LocalUsers;
+  readonly webhooks: WebhookTable;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -329,6 +335,7 @@ class KyselyStore implements Store {
     this.apiTokens = new ApiTokens(core);
     this.idempotency = new IdempotencyKeys(core);
     this.localUsers = new LocalUsers(core);
+    this.webhooks = new WebhookTable(core);
   }
 
   /**

@@ -64,3 +64,10 @@ export const outcomeRollbackSeconds = gauge(
   "teal_time_to_rollback_median_seconds",
   "Median time from a rollback's start to its successful end, last 30 days, by application.",
 );
+
+export const webhookAttempts = counter(
+  "teal_webhook_attempts_total",
+  "Webhook delivery attempts this server made, by outcome (ok, http_error, timeout, connection, error).",
+);
+
+export const webhookDeliveries = counter("teal_webhook_deliveries_total", "Webhook deliveries this server ended, by status (delivered, given_up).");

@@ -347,6 +347,48 @@ export const ACTIONS: Readonly<Record<string, ActionSpec>> = {
       return { userId: "demo:someone" };
     },
   },
+  createWebhook: {
+    capability: "admin",
+    example: { name: "fuzz", url: "https://hooks.example.com/services/T0/B0/x", format: "generic", events: ["started"], apps: [APP_ID] },
+    async prepare() {
+      return { name: "security suite", url: "http://127.0.0.1:9/hook", format: "slack", events: ["started", "completed"], apps: [APP_ID] };
+    },
+  },
+  removeWebhook: {
+    capability: "admin",
+    example: { webhookId: "00000000-0000-4000-8000-000000000000" },
+    async prepare(w) {
+      const webhook = await w.store.webhooks.createWebhook({
+        name: "to remove",
+        url: "http://127.0.0.1:9/hook",
+        format: "generic",
+        events: ["started"],
+        apps: null,
+        secret: "whsec_security-suite",
+        createdBy: ADMIN,
+      });
+      return { webhookId: webhook.id };
+    },
+  },
+  sendTestWebhook: {
+    capability: "admin",
+    example: { webhookId: "00000000-0000-4000-8000-000000000000" },
+    async prepare(w) {
+      const [existing] = await w.store.webhooks.listWebhooks();
+      const webhook =
+        existing ??
+        (await w.store.webhooks.createWebhook({
+          name: "to test",
+          url: "http://127.0.0.1:9/hook",
+          format: "generic",
+          events: ["started"],
+          apps: null,
+          secret: "whsec_security-suite",
+          createdBy: ADMIN,
+        }));
+      return { webhookId: webhook.id };
+    },
+  },
 };
 
 const read: Access = { kind: "capability", capability: "read" };
@@ -456,6 +498,11 @@ export const ROUTES: Readonly<Record<string, RouteSpec>> = {
   "app/wall/session/route.ts": {
     methods: {
       GET: [{ name: "wall link", access: { kind: "public" }, okStatus: 303, request: (w) => ({ url: `/wall/session?token=${w.kioskSecret}` }) }],
+    },
+  },
+  "app/api/webhooks/route.ts": {
+    methods: {
+      GET: [{ name: "webhooks and deliveries", access: { kind: "capability", capability: "admin" }, request: () => ({ url: "/api/webhooks" }) }],
     },
   },
   "app/api/v1/apps/route.ts": { methods: { GET: [{ name: "apps", access: api("read"), request: () => ({ url: "/api/v1/apps" }) }] } },

@@ -184,6 +184,8 @@ export async function startSecurityWorld(
     const tokens = [
       ...(await store.listKioskTokens()).map((t) => `${t.id}:${t.label}:${t.revokedAt ?? "-"}`),
       ...(await store.listApiTokens()).map((t) => `${t.id}:${t.name}:${t.revokedAt ?? "-"}`),
+      ...(await store.webhooks.listWebhooks()).map((h) => `webhook ${h.id}`),
+      ...(await store.webhooks.listDeliveries({ limit: 500 })).map((d) => `delivery ${d.id}`),
     ];
     const locks = await Promise.all(rt.config.applications.map(async (a) => `${a.id}:${(await store.getLock(a.id))?.holder ?? "-"}`));
     // A polluted Object.prototype would change every object in the process: count it as a change.

@@ -12,6 +12,8 @@ import { CreateLocalUserForm } from "@/components/settings/create-local-user-for
 import { LocalUserTable } from "@/components/settings/local-user-table";
 import { KioskTokenTable } from "@/components/settings/kiosk-token-table";
 import { SessionTable } from "@/components/settings/session-table";
+import { CreateWebhookForm } from "@/components/settings/create-webhook-form";
+import { DeliveryTable, WebhookTable } from "@/components/settings/webhook-table";
 import { Notice } from "@/components/ui/notice";
 import { Panel } from "@/components/ui/panel";
 
@@ -39,6 +41,8 @@ export default async function SettingsPage() {
   const apiTokens = await store.listApiTokens();
   const localUsers = await store.listLocalUsers();
   const appIds = (await getRuntime()).config.applications.map((a) => a.id);
+  const webhooks = await store.webhooks.listWebhooks();
+  const deliveries = await store.webhooks.listDeliveries({ limit: 20 });
   return (
     <div className="max-w-5xl space-y-4">
       <div>
@@ -79,6 +83,19 @@ export default async function SettingsPage() {
           <p className="text-xs text-slate-500 dark:text-slate-400">
             People who sign in with an email and a password Teal keeps (only a hash of it), for a team without an identity provider. On the
             server&apos;s host: <code>npx teal user create</code>, <code>list</code> and <code>disable</code>.
+          </p>
+        </div>
+      </Panel>
+      <Panel title="Webhooks" headingId="webhooks-heading" meta={`${webhooks.length} configured`}>
+        <div className="space-y-5">
+          <CreateWebhookForm appIds={appIds} />
+          <WebhookTable webhooks={webhooks} />
+          <h3 className="text-sm font-medium text-slate-900 dark:text-slate-100">Last deliveries</h3>
+          <DeliveryTable deliveries={deliveries} webhooks={webhooks} />
+          <p className="text-xs text-slate-500 dark:text-slate-400">
+            Teal posts each operation event it records to the webhooks that subscribe to it, signed with the webhook&apos;s secret (
+            <code>X-Teal-Signature</code>), and retries a receiver that fails with growing pauses before giving up. The URL is shown redacted: its
+            path often holds a token. See <code>docs/notifications.md</code>.
           </p>
         </div>
       </Panel>
