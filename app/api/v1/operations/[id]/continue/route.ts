@@ -1,17 +1,6 @@
-import { signalAs } from "@/lib/actions/progressive-service";
-import { operationFor, operationNow } from "@/lib/api/operations";
-import { apiPost, parseInput } from "@/lib/api/respond";
-import { controlBodySchema } from "@/lib/api/schemas";
+import { progressiveSignalRoute } from "@/lib/api/operations";
 
 export const dynamic = "force-dynamic";
 
 // REST API: continue a held progressive delivery, and end the bake it is in now (operators and up). 202.
-export async function POST(req: Request, ctx: { params: Promise<{ id: string }> }) {
-  return apiPost(req, async (api, body) => {
-    api.require("shift");
-    const { reason } = parseInput(controlBodySchema, body);
-    const operation = await operationFor(api, ctx.params);
-    await signalAs(api.caller.actor, operation.appId, operation.id, "continue", reason);
-    return { status: 202, body: { operation: await operationNow(operation.id) } };
-  });
-}
+export const POST = progressiveSignalRoute("continue");
