@@ -103,7 +103,7 @@ const WORLDS = [
   // After vitest, four at once (342 to 385 s each in the last fresh-clone run, before the
   // security and isolation specs moved from the slowest world to one of the fastest).
   { besideVitest: false, specs: ["patterns", "fleet", "history", "roles", "signin", "api-tokens"] },
-  { besideVitest: false, specs: ["pattern-controls", "drift", "bad-requests", "security", "isolation"] },
+  { besideVitest: false, specs: ["pattern-controls", "drift", "bad-requests", "security", "isolation", "webhooks"] },
   { besideVitest: false, specs: ["dialogs", "racing-operators", "state"] },
   { besideVitest: false, specs: ["soak", "wall"] },
 ];

@@ -37,7 +37,29 @@ export function ModalDialog({
   steady = false,
 }: ModalDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  const body = useRef<HTMLDivElement>(null);
   const titleId = useId();
+
+  // A body that scrolls takes keyboard focus, so a person without a mouse can scroll it too (axe's
+  // scrollable-region-focusable); one that fits is no extra tab stop.
+  useEffect(() => {
+    const el = body.current;
+    if (!el) return;
+    const mark = () => {
+      if (el.scrollHeight > el.clientHeight + 1) el.tabIndex = 0;
+      else el.removeAttribute("tabindex");
+    };
+    mark();
+    // The body's own size (the window) and what it holds (a plan that arrives) both decide it.
+    const resized = new ResizeObserver(mark);
+    resized.observe(el);
+    const changed = new MutationObserver(mark);
+    changed.observe(el, { childList: true, subtree: true, characterData: true });
+    return () => {
+      resized.disconnect();
+      changed.disconnect();
+    };
+  }, []);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -67,7 +89,9 @@ export function ModalDialog({
       // A dimmed backdrop, not a blurred one: a backdrop filter over the whole viewport is composited
       // again on every frame under it (a caret's blink, a poll); in software rendering, as in the
       // tests, that took the browser's compositing process about four times the CPU.
-      className={`m-auto max-h-[calc(100vh-4rem)] ${steady ? STEADY_HEIGHT : ""} w-[calc(100vw-2rem)] ${widthClass} flex-col overflow-hidden rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-950/50 open:flex dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100`}
+      // A dialog opened from a table cell sits inside it: the cell's alignment and no-wrap would
+      // otherwise run its text off the right edge (a remove dialog in the webhooks table did).
+      className={`m-auto max-h-[calc(100vh-4rem)] text-left font-normal whitespace-normal ${steady ? STEADY_HEIGHT : ""} w-[calc(100vw-2rem)] ${widthClass} flex-col overflow-hidden rounded-xl border border-slate-200 bg-white p-0 text-slate-900 shadow-2xl backdrop:bg-slate-950/50 open:flex dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100`}
     >
       <header className="border-b border-slate-200 px-5 py-4 dark:border-slate-800">
         <h2 id={titleId} className="text-base font-semibold">
@@ -75,7 +99,13 @@ export function ModalDialog({
         </h2>
         {subtitle ? <p className="mt-0.5 text-sm text-slate-600 dark:text-slate-400">{subtitle}</p> : null}
       </header>
-      <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">{children}</div>
+      <div
+        ref={body}
+        aria-labelledby={titleId}
+        className="min-h-0 flex-1 overflow-y-auto px-5 py-4 focus-visible:outline-2 focus-visible:outline-teal-600"
+      >
+        {children}
+      </div>
       <footer className="flex items-center justify-end gap-2 border-t border-slate-200 bg-slate-50 px-5 py-3 dark:border-slate-800 dark:bg-slate-950/40">
         {footer}
       </footer>
