@@ -96,7 +96,8 @@ const WORLDS = [
   // sign-in, which starts its own provider and a second Teal server on this world's range: with it,
   // this world and the fleet world after it still end about 100 s before vitest, where the worlds
   // after vitest had none to spare (BENCHMARKS.md, "How long `npm test` takes").
-  { besideVitest: true, specs: ["verdict", "shift-and-rollback", "frozen-range", "oidc"] },
+  // Then a progressive delivery's steps on the application page (its traffic waits on CloudWatch minutes).
+  { besideVitest: true, specs: ["verdict", "shift-and-rollback", "frozen-range", "oidc", "progressive"] },
   // Once that world is done, still beside vitest: the overview and the wall with 200 applications,
   // in a world whose range seeds a fleet beside the demo world, read at production's idle cadence.
   { besideVitest: true, after: 1, specs: ["fleet-200"], env: { E2E_RANGE_FLEET: "192", E2E_IDLE_REFRESH_MS: "30000" } },

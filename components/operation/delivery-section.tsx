@@ -39,11 +39,12 @@ function StepLine({ step }: { step: DeliveryStepView }) {
     const s = step.measuredShare;
     details.push(`measured green ${s.greenPercent.toFixed(1)} % (${s.greenRequests} of ${s.blueRequests + s.greenRequests} requests in a minute)`);
   }
-  if (step.bake) details.push(`baked ${formatDurationSeconds(step.bake.bakedMs / 1000)} of ${formatDurationSeconds(step.bake.bakeMs / 1000)}`);
+  if (step.bake && step.phase !== "pending" && step.phase !== "skipped")
+    details.push(`baked ${formatDurationSeconds(step.bake.bakedMs / 1000)} of ${formatDurationSeconds(step.bake.bakeMs / 1000)}`);
   if (step.endedBy) details.push(ENDED_BY[step.endedBy]);
   return (
     <li className="flex flex-wrap items-baseline gap-x-3 gap-y-0.5 py-1.5" aria-label={`Step ${step.number}: ${step.greenPercent ?? "?"} % green`}>
-      <span className="w-20 shrink-0 font-semibold text-slate-900 tabular-nums dark:text-slate-100">
+      <span className="w-24 shrink-0 font-semibold whitespace-nowrap text-slate-900 tabular-nums dark:text-slate-100">
         {step.greenPercent === null ? "—" : `${step.greenPercent} %`}
         {step.manualGate ? <span className="ml-1 text-xs font-normal text-slate-600 dark:text-slate-400">(gate)</span> : null}
       </span>
