@@ -224,12 +224,16 @@ export function createSharedRefresh(store: Store, opts: SharedRefreshOptions): S
       } else {
         // A page open here or an operation of this server: read at once when no other server holds
         // the lease, without taking or renewing it (only idle reads do).
-        const current = await leaseOf(scope);
-        if (!othersLease(current, t)) return { kind: "read", at: t, holder: current?.holder === serverId };
+        const lease = await leaseOf(scope);
+        const current = othersLease(lease, t);
+        if (!current) return { kind: "read", at: t, holder: lease?.holder === serverId && lease.expiresAtMs > t };
+        // The holder reads this application less often than this server needs it (its page is open
+        // here): at the interval it stored with its own last read of it, else at its idle interval
+        // (an interval stored by an earlier holder says nothing of this one).
+        const theirs =
+          (stored !== null && stored.writer === current.holder ? stored.holderIntervalMs : current.intervalMs) ?? stored?.holderIntervalMs ?? null;
+        if (theirs !== null && theirs > intervalMs) return { kind: "read", at: t, holder: false };
       }
-      // The holder reads this application less often than this server needs it (its page is open here).
-      if (!idle && stored !== null && stored.holderIntervalMs !== null && stored.holderIntervalMs > intervalMs)
-        return { kind: "read", at: t, holder: false };
       // The holder renews its lease but did not read this application in time: this server reads it,
       // once, and leaves the lease with its holder.
       if (t >= deadline) return { kind: "read", at: t, holder: false };
