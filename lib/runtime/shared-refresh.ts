@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { AppState } from "@/lib/domain/app-state";
 import { AppError } from "@/lib/domain/app-error";
-import type { RefreshResult, Store, StoredObservation } from "@/lib/store";
+import type { RefreshLease, RefreshResult, Store, StoredObservation } from "@/lib/store";
 import { logger } from "@/lib/telemetry/log";
 import { metricsErrorText, type ChartRead, type Observation } from "./observe";
 
@@ -17,12 +17,25 @@ import { metricsErrorText, type ChartRead, type Observation } from "./observe";
  * For one application and one refresh window of the asking server (its interval: fast while the
  * page is open or an operation runs, idle otherwise):
  * - a stored read that began in the window is served (its failure too, as a failed refresh);
- * - else the server takes or renews the Region's lease (free, lapsed, or already its own) and reads;
+ * - else, for an idle application, the server takes or renews the Region's lease (free, lapsed, or
+ *   already its own) and reads. Only idle reads take or renew it, so a holder that reads nothing but
+ *   a page open on it lets the lease lapse, and another server takes the Region's refresh over;
  * - else another server holds the lease: this one reads the application itself at once when the
  *   holder reads it less often than this server needs (a page open here only), or waits for the
- *   holder's read of the window. The wait ends when the read is stored, when the lease lapses (the
- *   holder died or stopped refreshing: `leaseMs` after its last read, then this server takes it), or
- *   after this server's own interval and one page poll (`slackMs`; then it takes the lease over).
+ *   holder's read. An idle application follows the holder's interval where it is longer. The wait
+ *   ends when the read is stored, when the lease lapses (the holder died or stopped refreshing; this
+ *   server then takes it), or at a deadline: this server's own interval and one page poll
+ *   (`slackMs`), or the lease's end and one page poll if that is later. Past the deadline this
+ *   server reads that one application itself and leaves the lease to its holder, which is alive (it
+ *   renews the lease) but late with this application or not reading it.
+ *
+ * The lease says the holder's idle interval now and lasts that and one page poll; the holder writes
+ * both with each idle read and whenever its interval changes (`renew`), as its read budget may
+ * stretch it (docs/aws-behaviour.md §8.3). A lease of the configured length lapsed between a
+ * stretched holder's reads, and another server, judging the holder by its own interval or by the
+ * interval stored with an application's read before the stretch, took the lease by force: the lease
+ * went back and forth, and both servers read the fleet (BENCHMARKS.md, fleet). A server never takes
+ * a lease that has not lapsed.
  *
  * Plans and operations never come here: they read AWS themselves (lib/runtime/observe.ts).
  */
@@ -35,6 +48,8 @@ export interface SharedRefresh {
   stats(): { reads: number; served: number };
   /** The holder's longer idle interval this server last followed for the application (ms), if it did: its data's real cadence. */
   followedMs(appId: string): number | undefined;
+  /** This server's idle interval changed: the leases it holds are renewed to last the new one (`leaseMs`). */
+  renew(): Promise<void>;
 }
 
 export interface RefreshRequest {
@@ -58,9 +73,9 @@ export interface RefreshRequest {
 export interface SharedRefreshOptions {
   /** The refresh clock (the snapshot service's). */
   now: () => number;
-  /** How long a lease lasts after its holder's last read (ms): the idle interval and one page poll. */
-  leaseMs: number;
-  /** How long past its own interval a server waits for the holder's read before taking over (ms). */
+  /** This server's idle interval now (ms; its read budget may stretch it). Its lease lasts that and `slackMs`. */
+  idleMs: () => number;
+  /** One page poll (ms): how much longer than its interval a lease lasts, and a waiting server waits. */
   slackMs: number;
   /** How often waiting servers look for the holder's read (real ms; one query for all of them). */
   pollMs?: number;
@@ -87,6 +102,8 @@ export function createSharedRefresh(store: Store, opts: SharedRefreshOptions): S
   let reads = 0;
   let served = 0;
   const followed = new Map<string, number>();
+  /** The scopes whose lease this server took last (it may have lapsed or been taken since). */
+  const held = new Set<string>();
 
   // Every waiting application of this server is checked by one query per poll, however many there are.
   const waiters = new Set<Waiter>();
@@ -161,31 +178,65 @@ export function createSharedRefresh(store: Store, opts: SharedRefreshOptions): S
     return observation ? { kind: "served", observation } : null;
   }
 
+  /** Takes or renews the scope's lease for an idle read, saying this server's interval now; whether this server holds it. */
+  const take = async (scope: string, t: number): Promise<boolean> => {
+    const intervalMs = opts.idleMs();
+    const taken = await store.tryTakeRefreshLease(scope, serverId, { nowMs: t, leaseMs: intervalMs + opts.slackMs, intervalMs });
+    if (taken) held.add(scope);
+    else held.delete(scope);
+    return taken;
+  };
+  const leaseOf = async (scope: string): Promise<RefreshLease | undefined> => (await store.getRefreshLeases([scope]))[0];
+  /** The lease when another server holds it now. */
+  const othersLease = (lease: RefreshLease | undefined, t: number): RefreshLease | null =>
+    lease && lease.holder !== serverId && lease.expiresAtMs > t ? lease : null;
+
   /** What to do for a request: serve a stored read (or its stored failure), or read AWS (as the holder or not). */
   async function coordinate(request: RefreshRequest): Promise<Next> {
     const { appId, scope, intervalMs } = request;
-    const leaseMs = opts.leaseMs;
+    const idle = request.idle === true;
     const t0 = now();
-    if (request.fresh) return { kind: "read", at: t0, holder: await store.tryTakeRefreshLease(scope, serverId, { nowMs: t0, leaseMs }) };
-    let stored = await store.getObservation(appId);
-    // An idle application whose holder reads it less often than this server would (its budget
+    const [first, lease] = await Promise.all([store.getObservation(appId), leaseOf(scope)]);
+    let stored = first;
+    const other = othersLease(lease, t0);
+    // This server's operation changed the application: read it now, without renewing the lease.
+    if (request.fresh) return { kind: "read", at: t0, holder: lease?.holder === serverId && lease.expiresAtMs > t0 };
+    // An idle application whose holder reads less often than this server would (its budget
     // stretched its idle interval): this server follows the holder's interval. Reading it itself
     // instead, at its own shorter interval, a second server read every application of a fleet of
-    // 200 and cost 1.21× what one costs (BENCHMARKS.md, fleet).
-    const holderEvery = stored?.holderIntervalMs ?? null;
-    const follow = request.idle === true && holderEvery !== null && holderEvery > intervalMs;
+    // 200 and cost 1.21× what one costs (BENCHMARKS.md, fleet). The holder's interval is the one
+    // its lease says now; the one stored with the application's last read may be from before a
+    // stretch (a holder that did not say it, from before migration 0011, is judged by that one).
+    const holderEvery = other?.intervalMs ?? stored?.holderIntervalMs ?? null;
+    const follow = idle && holderEvery !== null && holderEvery > intervalMs;
     const every = follow && holderEvery !== null ? holderEvery : intervalMs;
     if (follow) followed.set(appId, every);
     else followed.delete(appId);
     const windowStart = follow ? t0 - every : Math.floor(t0 / intervalMs) * intervalMs;
-    const deadline = t0 + every + opts.slackMs;
+    // The holder is not late before its lease's end (its interval and one page poll from its
+    // latest idle read) and one page poll more, nor before this server's own interval and one poll.
+    const deadline = Math.max(t0 + every + opts.slackMs, other ? other.expiresAtMs + opts.slackMs : -Infinity);
     for (;;) {
       if (stored && stored.refreshedAtMs >= windowStart) return storedNext(stored) ?? { kind: "read", at: now(), holder: false };
       const t = now();
-      if (await store.tryTakeRefreshLease(scope, serverId, { nowMs: t, leaseMs, force: t >= deadline })) return { kind: "read", at: t, holder: true };
-      // The holder reads this application less often than this server needs it (its page is open here).
-      if (!follow && stored !== null && stored.holderIntervalMs !== null && stored.holderIntervalMs > intervalMs)
-        return { kind: "read", at: t, holder: false };
+      if (idle) {
+        if (await take(scope, t)) return { kind: "read", at: t, holder: true };
+      } else {
+        // A page open here or an operation of this server: read at once when no other server holds
+        // the lease, without taking or renewing it (only idle reads do).
+        const lease = await leaseOf(scope);
+        const current = othersLease(lease, t);
+        if (!current) return { kind: "read", at: t, holder: lease?.holder === serverId && lease.expiresAtMs > t };
+        // The holder reads this application less often than this server needs it (its page is open
+        // here): at the interval it stored with its own last read of it, else at its idle interval
+        // (an interval stored by an earlier holder says nothing of this one).
+        const theirs =
+          (stored !== null && stored.writer === current.holder ? stored.holderIntervalMs : current.intervalMs) ?? stored?.holderIntervalMs ?? null;
+        if (theirs !== null && theirs > intervalMs) return { kind: "read", at: t, holder: false };
+      }
+      // The holder renews its lease but did not read this application in time: this server reads it,
+      // once, and leaves the lease with its holder.
+      if (t >= deadline) return { kind: "read", at: t, holder: false };
       await waitFor({ appId, scope, windowStart, deadline });
       stored = await store.getObservation(appId);
     }
@@ -209,6 +260,13 @@ export function createSharedRefresh(store: Store, opts: SharedRefreshOptions): S
     },
     stats: () => ({ reads, served }),
     followedMs: (appId) => followed.get(appId),
+    async renew() {
+      const t = now();
+      for (const scope of [...held]) {
+        // Only a lease still its own is renewed (a lapsed one too: this server is alive and refreshing).
+        await take(scope, t).catch((error: unknown) => logger.error("refresh.lease_renew_failed", { scope, error }));
+      }
+    },
   };
 }
 

@@ -209,6 +209,36 @@ describe("two servers on one PostgreSQL database", () => {
     expect((await db.getObservationTimes(APPS)).size).toBe(APPS.length);
   }, 60_000);
 
+  it("hand the refresh to the other server when the holder reads nothing but a page open on it", async () => {
+    const { db, list } = await servers(2);
+    alignToMinute();
+    await overview(list, ROUNDS_PER_WINDOW);
+    const holder = list.find((s) => s.service.loads() > 0);
+    const other = list.find((s) => s.service.loads() === 0);
+    if (!holder || !other) throw new Error("one server reads, the other serves its reads");
+    const [before] = await db.getRefreshLeases([REGION]);
+    const loads = [holder.service.loads(), other.service.loads()] as const;
+    // From now on the holder shows only shop's page (polled every 5 s), the other server the
+    // overview. A page's reads do not renew the lease: it lapses 6 s into the next window (one idle
+    // and one fast interval after the holder's last idle read, 1 s into this one), and the other
+    // server takes the Region over in that window.
+    await overview([other], 3 * ROUNDS_PER_WINDOW, async () => {
+      holder.service.watch("shop");
+      await holder.service.lastGood("shop");
+    });
+    const [after] = await db.getRefreshLeases([REGION]);
+    expect(after?.holder).not.toBe(before?.holder);
+    // Every application once in each of the three windows, from the other server; shop at most
+    // once (a window's shop may be served from the old holder's fast read of it).
+    const otherReads = other.service.loads() - loads[1];
+    expect(otherReads).toBeGreaterThanOrEqual(3 * (APPS.length - 1));
+    expect(otherReads).toBeLessThanOrEqual(3 * APPS.length);
+    // The old holder read shop alone, at the fast interval (once per 5 s window, give or take the first).
+    const shopReads = holder.service.loads() - loads[0];
+    expect(shopReads).toBeGreaterThanOrEqual(3 * ROUNDS_PER_WINDOW - 1);
+    expect(shopReads).toBeLessThanOrEqual(3 * ROUNDS_PER_WINDOW + 1);
+  }, 60_000);
+
   it("read an application whose page is open on the server without the lease at the fast interval, from that server, once", async () => {
     const { list } = await servers(2);
     alignToMinute();

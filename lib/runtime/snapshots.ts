@@ -17,7 +17,7 @@ import { planningFor } from "@/lib/patterns/catalog";
 import { appFigures } from "@/lib/domain/figures";
 import { driftAgainst } from "@/lib/patterns/drift";
 import { metricsErrorText, observeApp, readCharts, RECENT_RANGE, type ChartRead, type Observation } from "./observe";
-import { createSharedRefresh } from "./shared-refresh";
+import { createSharedRefresh, type SharedRefresh } from "./shared-refresh";
 import type { Runtime } from "./runtime";
 import { IN_FLIGHT_STATUSES, isInFlightStatus } from "@/lib/domain/operation-status";
 import { logger } from "@/lib/telemetry/log";
@@ -201,6 +201,8 @@ export function createSnapshotService(
    */
   let idleNowMs = idleMs;
   let idleCheckedAt = now();
+  /** The refresh shared with the other servers on the database (below), or null. */
+  let shared: SharedRefresh | null = null;
   const idleInterval = (): number => {
     const budget = rt.readBudget;
     if (budget === null || opts.adaptIdleInterval === false || idleMs <= fastMs) return idleMs;
@@ -208,10 +210,13 @@ export function createSnapshotService(
     if (t - idleCheckedAt >= idleNowMs) {
       const { key, share } = budget.busiest(idleNowMs);
       const next = stretchedIdleMs(idleNowMs, share, idleMs);
-      if (next !== idleNowMs)
-        logger.info("refresh.idle_interval", { fromMs: idleNowMs, toMs: next, busiest: key, budgetShare: Math.round(share * 100) / 100 });
+      const changed = next !== idleNowMs;
+      if (changed) logger.info("refresh.idle_interval", { fromMs: idleNowMs, toMs: next, busiest: key, budgetShare: Math.round(share * 100) / 100 });
       idleNowMs = next;
       idleCheckedAt = t;
+      // The Region leases this server holds last as long as its interval: renewed to the new one at
+      // once, so that another server does not find them lapsed before this server's next read.
+      if (changed) void shared?.renew();
     }
     return idleNowMs;
   };
@@ -326,9 +331,10 @@ export function createSnapshotService(
     }
     return observation;
   };
-  const shared =
+  // The lease lasts this server's idle interval now (its budget may have stretched it) and one page poll.
+  shared =
     (opts.sharedRefresh ?? rt.store.dialect === "postgres")
-      ? createSharedRefresh(rt.store, { now, leaseMs: idleMs + fastMs, slackMs: fastMs, errorText: readErrorText })
+      ? createSharedRefresh(rt.store, { now, idleMs: idleInterval, slackMs: fastMs, errorText: readErrorText })
       : null;
   const observations: SnapshotCache<Observed> = createSnapshotCache({
     ttlMs: intervalOf,

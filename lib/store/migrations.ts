@@ -356,6 +356,20 @@ const webhooks: Migration = {
   },
 };
 
+/**
+ * The refresh lease says how often its holder reads now (its idle interval, which its AWS budget may
+ * stretch), written with every take and renewal: the other servers judge the holder by it rather
+ * than by an interval stored with an application's last read, which may be older than the stretch.
+ */
+const refreshLeaseInterval: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable("refresh_leases").addColumn("interval_ms", "integer").execute();
+  },
+  async down(db: AnyDb) {
+    await db.schema.alterTable("refresh_leases").dropColumn("interval_ms").execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_step_progress": stepProgress,
@@ -367,6 +381,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0008_api_tokens": apiTokens,
   "0009_local_users": localUsers,
   "0010_webhooks": webhooks,
+  "0011_refresh_lease_interval": refreshLeaseInterval,
 };
 
 export const migrationProvider: MigrationProvider = {

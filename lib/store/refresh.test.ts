@@ -39,12 +39,12 @@ describe.each(DIALECTS)("the shared refresh's tables on %s", (dialect) => {
     expect(await store.tryTakeRefreshLease(REGION, "server-b", { nowMs: T0 + 1_000, leaseMs: LEASE_MS })).toBe(false);
     // Another Region is another lease.
     expect(await store.tryTakeRefreshLease("eu-west-1", "server-b", { nowMs: T0 + 1_000, leaseMs: LEASE_MS })).toBe(true);
-    // The holder renews: the lease now runs from its renewal.
-    expect(await store.tryTakeRefreshLease(REGION, "server-a", { nowMs: T0 + 30_000, leaseMs: LEASE_MS })).toBe(true);
+    // The holder renews: the lease now runs from its renewal, and says the holder's interval now.
+    expect(await store.tryTakeRefreshLease(REGION, "server-a", { nowMs: T0 + 30_000, leaseMs: LEASE_MS, intervalMs: 40_000 })).toBe(true);
     expect(await store.getRefreshLeases([REGION, "eu-west-1", "ap-south-1"])).toEqual(
       expect.arrayContaining([
-        { scope: REGION, holder: "server-a", expiresAtMs: T0 + 30_000 + LEASE_MS },
-        { scope: "eu-west-1", holder: "server-b", expiresAtMs: T0 + 1_000 + LEASE_MS },
+        { scope: REGION, holder: "server-a", expiresAtMs: T0 + 30_000 + LEASE_MS, intervalMs: 40_000 },
+        { scope: "eu-west-1", holder: "server-b", expiresAtMs: T0 + 1_000 + LEASE_MS, intervalMs: null },
       ]),
     );
     expect(await store.getRefreshLeases([REGION, "eu-west-1"])).toHaveLength(2);
@@ -174,6 +174,27 @@ describe("a database from before the shared refresh", () => {
       expect(await store.tryTakeRefreshLease(REGION, "server-a", { nowMs: T0, leaseMs: LEASE_MS })).toBe(true);
       expect(await store.saveObservation("shop", "server-a", T0, { payload: "{}" }, 30_000)).toBe(true);
       expect((await store.getObservation("shop"))?.payload).toBe("{}");
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("keeps a lease taken before 0011 (no interval said) and takes the holder's interval from its next renewal", async () => {
+    const url = `file:${join(dir, "teal.db")}`;
+    const db = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: new SqliteDatabase(url.slice("file:".length)) }) });
+    const before = Object.fromEntries(Object.entries(MIGRATIONS).filter(([name]) => name < "0011"));
+    expect(Object.keys(MIGRATIONS).some((name) => name.startsWith("0011_refresh_lease_interval"))).toBe(true);
+    const { error } = await new Migrator({ db, provider: { getMigrations: async () => before } }).migrateToLatest();
+    await db.destroy();
+    if (error) throw error;
+    const expires = new Date(T0 + LEASE_MS).toISOString();
+    await rawExec("sqlite", url, `INSERT INTO refresh_leases (scope, holder, lease_expires_at) VALUES ('${REGION}', 'server-a', '${expires}')`);
+    const store = await openStore(url, { auditKey: Buffer.from(KEY), headSink: null });
+    try {
+      expect(await store.getRefreshLeases([REGION])).toEqual([{ scope: REGION, holder: "server-a", expiresAtMs: T0 + LEASE_MS, intervalMs: null }]);
+      expect(await store.tryTakeRefreshLease(REGION, "server-b", { nowMs: T0 + 1_000, leaseMs: LEASE_MS, intervalMs: 30_000 })).toBe(false);
+      expect(await store.tryTakeRefreshLease(REGION, "server-a", { nowMs: T0 + 1_000, leaseMs: LEASE_MS, intervalMs: 52_000 })).toBe(true);
+      expect((await store.getRefreshLeases([REGION]))[0]?.intervalMs).toBe(52_000);
     } finally {
       await store.close();
     }

@@ -13,6 +13,8 @@ export interface RefreshLease {
   holder: string;
   /** When it lapses (ms). */
   expiresAtMs: number;
+  /** How often the holder reads the scope's idle applications now (ms), as it said when it last took or renewed the lease; null when it did not say. */
+  intervalMs: number | null;
 }
 
 /** The observation a server stored: its payload (JSON) and, when its latest refresh failed, why (user-safe). */
@@ -34,6 +36,8 @@ export interface TakeRefreshLease {
   leaseMs: number;
   /** Take it whoever holds it (the taker waited longer than its holder should have needed). */
   force?: boolean;
+  /** The taker's idle interval now (ms), for the other servers to judge it by. */
+  intervalMs?: number;
 }
 
 /** What a refresh stored: its read, or why it failed (the last good read stays beside the failure). */
@@ -55,7 +59,7 @@ export class RefreshTable {
    */
   async tryTakeRefreshLease(scope: string, holder: string, take: TakeRefreshLease): Promise<boolean> {
     const now = iso(take.nowMs);
-    const set = { holder, lease_expires_at: iso(take.nowMs + take.leaseMs) };
+    const set = { holder, lease_expires_at: iso(take.nowMs + take.leaseMs), interval_ms: take.intervalMs ?? null };
     const written = await this.db
       .insertInto("refresh_leases")
       .values({ scope, ...set })
@@ -77,7 +81,7 @@ export class RefreshTable {
       .selectAll()
       .where("scope", "in", [...scopes])
       .execute();
-    return rows.map((r) => ({ scope: r.scope, holder: r.holder, expiresAtMs: Date.parse(r.lease_expires_at) }));
+    return rows.map((r) => ({ scope: r.scope, holder: r.holder, expiresAtMs: Date.parse(r.lease_expires_at), intervalMs: r.interval_ms }));
   }
 
   /** When each stored observation of `appIds` was read (ms), without the payloads. */

@@ -131,6 +131,8 @@ export interface RefreshLeasesTable {
   /** The id of the server process holding the lease. */
   holder: string;
   lease_expires_at: string;
+  /** (0010) The holder's idle interval when it last took or renewed the lease (ms); null before 0010. */
+  interval_ms: number | null;
 }
 
 /** (0007) The latest observation of each application a server read for the pages, for the others to serve. */
