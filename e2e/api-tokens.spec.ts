@@ -23,7 +23,9 @@ for (const theme of ["light", "dark"] as const) {
     await page.getByLabel("Pipeline name").fill(name);
     // The settings page has a role for local users too: this one is the API token's.
     await page.getByRole("region", { name: "API tokens" }).getByLabel("Role").selectOption("operator");
+    // The webhooks panel has its own Applications group: this one is the API token's.
     await page
+      .getByRole("region", { name: "API tokens" })
       .getByRole("group", { name: /^Applications/ })
       .getByRole("checkbox", { name: "shop", exact: true })
       .check();

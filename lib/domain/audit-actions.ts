@@ -42,6 +42,8 @@ export const AUDIT_ACTIONS = [
   "progressive.held",
   "progressive.continued",
   "progressive.approved",
+  /** A manual gate began to wait for an operator's approval (what webhooks announce as "approval needed"). */
+  "progressive.approval_needed",
   /** The judge failed green: the run halted (with the evidence) and the automatic rollback started. */
   "progressive.halted",
   "progressive.rollback_started",

@@ -220,6 +220,8 @@ export interface ProgressiveStepState {
   held: boolean;
   /** Traffic: when the wait began (epoch ms); only periods starting at or after it count. */
   sinceMs?: number;
+  /** Gate: when the wait for an approval was announced (`progressive.approval_needed`), once per gate. */
+  announcedAtMs?: number;
   /** Traffic: the newest measured period (its share), and the one that settled the step. */
   lastShare?: { fromMs: number; greenPercent: number; blueRequests: number; greenRequests: number } | null;
   /** Bake: running time baked so far (ms), and the engine clock it was last added at. */

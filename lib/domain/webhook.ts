@@ -35,9 +35,9 @@ export const WEBHOOK_EVENT_WORDS: Readonly<Record<WebhookEvent, string>> = {
 };
 
 /**
- * The audit actions that make each event, by name. Some are written only by progressive rollouts
- * (`progressive.*`, `rollback.automatic`): they are listed by name so that their records are
- * delivered as soon as something writes them.
+ * The audit actions that make each event, by name. The `progressive.*` ones are written by
+ * progressive deliveries (docs/progressive.md): a gate that waits, a hold, a halt, and the rollback
+ * the release judge starts.
  */
 export const EVENT_OF_AUDIT_ACTION: Readonly<Record<string, WebhookEvent>> = {
   "operation.started": "started",
@@ -47,9 +47,9 @@ export const EVENT_OF_AUDIT_ACTION: Readonly<Record<string, WebhookEvent>> = {
   "step.skipped": "step",
   "progressive.step": "step",
   "progressive.held": "held",
-  "progressive.approval-needed": "approval-needed",
+  "progressive.approval_needed": "approval-needed",
   "progressive.halted": "halted",
-  "rollback.automatic": "rollback-automatic",
+  "progressive.rollback_started": "rollback-automatic",
   "operation.succeeded": "completed",
   "operation.failed": "failed",
   "operation.interrupted": "failed",

@@ -193,6 +193,12 @@ export function createProgressiveWaits(ctx: EngineContext) {
         }
         if (t - startedAt >= wait.timeoutMs)
           throw new StepFailure(`No operator approved green going to ${wait.greenPercent} % within ${spokenDuration(wait.timeoutMs)}.`);
+        if (st.announcedAtMs === undefined) {
+          // Once per gate, journaled first so a resume does not announce it again.
+          st.announcedAtMs = t;
+          await commit(`Waiting for an operator's approval before green goes to ${wait.greenPercent} %.${heldNote}`);
+          await journal.appendAudit(audit(h, "progressive.approval_needed", { trafficStep: wait.trafficStep, greenPercent: wait.greenPercent }));
+        }
         await commit(`Waiting for an operator's approval before green goes to ${wait.greenPercent} %.${heldNote}`);
       } else if (wait.kind === "traffic-share") {
         const periodMs = wait.metrics.periodS * 1000;

@@ -272,6 +272,8 @@ describe("progressive delivery on the practice range", () => {
     expect(progressiveOf(op, "step1-gate")?.endedBy).toBe("approved");
     const actions = (await store.listAudit({ operationId })).map((r) => r.action);
     for (const a of ["progressive.approved", "progressive.held", "progressive.continued"] as const) expect(actions).toContain(a);
+    // The gate said once that it waits (what a webhook announces as "approval needed").
+    expect(actions.filter((a) => a === "progressive.approval_needed")).toHaveLength(1);
     await expect(signalProgressive(store, operationId, "hold", operator)).rejects.toMatchObject({ code: "conflict" });
   }, 60_000);
 

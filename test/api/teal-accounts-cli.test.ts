@@ -144,9 +144,10 @@ describe("teal discover", () => {
     expect(discovered.applications.map((a) => a.id).sort()).toEqual(expected.map((a) => a.id).sort());
     for (const want of expected) {
       const got = discovered.applications.find((a) => a.id === want.id);
-      // Not in the account: the readable name (discover writes the id) and ecs-elb-swap's totalTasks (said in a comment).
+      // Not in the account: the readable name (discover writes the id), ecs-elb-swap's totalTasks (said
+      // in a comment) and a progressive delivery's defaults (how a team releases, not what it runs).
       const comparable = (a: AppConfig | undefined): Record<string, unknown> => {
-        const { name: _name, ...rest } = a ?? want;
+        const { name: _name, progressive: _progressive, ...rest } = a ?? want;
         if (rest.pattern === "ecs-elb-swap") delete rest.totalTasks;
         return rest;
       };
