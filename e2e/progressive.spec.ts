@@ -38,7 +38,13 @@ test("a delivery started through the API shows its steps on the application page
   expect(held.status).toBe(202);
   await expect(first).toContainText("held by an operator", { timeout: 30_000 });
   await expect(delivery.getByRole("heading", { name: "Progressive delivery (held)" })).toBeVisible();
-  if (SHOTS) await page.screenshot({ path: `${SHOTS}/progressive-held.png` });
+  if (SHOTS) {
+    await page.screenshot({ path: `${SHOTS}/progressive-held-light.png` });
+    await page.evaluate(() => localStorage.setItem("teal-theme", "dark"));
+    await page.reload();
+    await expect(delivery.getByRole("heading", { name: "Progressive delivery (held)" })).toBeVisible();
+    await page.screenshot({ path: `${SHOTS}/progressive-held-dark.png` });
+  }
 
   const aborted = await post(page, `/api/v1/operations/${id}/abort`, { reason: "Not today" });
   expect(aborted.status).toBe(202);

@@ -1,5 +1,6 @@
 "use client";
 
+import { AppPicker } from "./app-picker";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { createWebhook } from "@/lib/actions/create-webhook";
@@ -125,21 +126,7 @@ export function CreateWebhookForm({ appIds }: { appIds: readonly string[] }) {
             ))}
           </div>
         </fieldset>
-        <fieldset>
-          <legend className={LABEL}>Applications (none ticked: every application)</legend>
-          <div className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
-            {appIds.map((id) => (
-              <label key={id} className="flex items-center gap-1.5">
-                <input
-                  type="checkbox"
-                  checked={apps.includes(id)}
-                  onChange={(e) => setApps((now) => (e.target.checked ? [...now, id] : now.filter((a) => a !== id)))}
-                />
-                <span className="font-mono text-xs">{id}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <AppPicker appIds={appIds} selected={apps} onChange={setApps} legendClassName={LABEL} />
       </form>
       {runner.failure ? <FailureNotice failure={runner.failure} /> : null}
       {created ? (
