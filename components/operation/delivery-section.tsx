@@ -39,7 +39,9 @@ function StepLine({ step }: { step: DeliveryStepView }) {
     const s = step.measuredShare;
     details.push(`measured green ${s.greenPercent.toFixed(1)} % (${s.greenRequests} of ${s.blueRequests + s.greenRequests} requests in a minute)`);
   }
-  if (step.bake && step.phase !== "pending" && step.phase !== "skipped")
+  // The bake's clock once the step bakes (or has baked): not while it still shifts or verifies.
+  const baking = step.phase === "baking" || step.phase === "done" || (step.phase === "failed" && (step.bake?.bakedMs ?? 0) > 0);
+  if (step.bake && baking)
     details.push(`baked ${formatDurationSeconds(step.bake.bakedMs / 1000)} of ${formatDurationSeconds(step.bake.bakeMs / 1000)}`);
   if (step.endedBy) details.push(ENDED_BY[step.endedBy]);
   return (
